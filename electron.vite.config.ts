@@ -1,0 +1,34 @@
+import { resolve } from 'node:path'
+import { defineConfig } from 'electron-vite'
+import react from '@vitejs/plugin-react'
+
+// Three builds: the main process (Electron shell + the headless serve entry, which share the
+// core), the preload bridge, and the renderer. `out/main/serve.js` runs in plain Node.
+export default defineConfig({
+  main: {
+    build: {
+      externalizeDeps: true,
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'src-main/app/main.ts'),
+          serve: resolve(__dirname, 'src-main/serve.ts'),
+          cli: resolve(__dirname, 'src-main/cli.ts')
+        }
+      }
+    }
+  },
+  preload: {
+    build: {
+      externalizeDeps: true,
+      rollupOptions: { input: { index: resolve(__dirname, 'src-preload/index.ts') } }
+    }
+  },
+  renderer: {
+    root: resolve(__dirname, 'src-renderer'),
+    resolve: { alias: { '@shared': resolve(__dirname, 'src-main/shared') } },
+    plugins: [react()],
+    build: {
+      rollupOptions: { input: { index: resolve(__dirname, 'src-renderer/index.html') } }
+    }
+  }
+})

@@ -1,0 +1,69 @@
+import { toActor } from '../access/auth'
+import { contracts, type MethodName } from '../shared/api/contracts'
+import { DomainError, type ApiErrorBody } from '../shared/errors'
+import { translate, type Locale } from '../shared/locales'
+import { handlers, type CallContext } from './handlers'
+import type { CoreHost } from './host'
+
+// The one dispatcher: validate input against the contract, resolve the actor from the session,
+// check the method's access level, run the handler, and map every error to {code, message, field}
+// translated for the caller. Both transports (IPC and HTTP) call only this.
+
+export type RpcResult = { ok: true; data: unknown } | { ok: false; error: ApiErrorBody }
+
+export interface CallOptions {
+  token?: string | null
+  locale?: Locale
+  client?: string
+}
+
+export class Dispatcher {
+  constructor(private readonly host: CoreHost, private readonly log: (message: string, error: unknown) => void = defaultLog) {}
+
+  async call(method: string, rawInput: unknown, options: CallOptions = {}): Promise<RpcResult> {
+    let locale: Locale = options.locale ?? 'zh-CN'
+    try {
+      if (!Object.hasOwn(contracts, method)) return fail(locale, new DomainError('BAD_REQUEST', 'error.unknownMethod', { method }))
+      const name = method as MethodName
+      const contract = contracts[name]
+      const user = options.token ? this.host.core.auth.resolve(options.token) : null
+      const actor = user ? toActor(user) : null
+      if (!options.locale && actor) locale = actor.locale
+      if (contract.access !== 'public' && !actor) return fail(locale, new DomainError('UNAUTHENTICATED', options.token ? 'error.sessionExpired' : 'error.unauthenticated'))
+      if (contract.access === 'admin' && !actor?.isAdmin) return fail(locale, new DomainError('PERMISSION', 'error.adminOnly'))
+      const parsed = contract.input.safeParse(rawInput ?? {})
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!
+        const path = issue.path.map(String)
+        // The first path segment past `fields` names the field when the error is about one.
+        const field = path[0] === 'fields' && path[1] ? path[1] : path.join('.') || undefined
+        return fail(locale, new DomainError('VALIDATION', 'error.badRequest', { detail: `${path.join('.') || 'input'}: ${issue.message}` }, field))
+      }
+      const ctx: CallContext = { host: this.host, actor, token: options.token ?? null, locale, client: options.client }
+      const handler = handlers[name] as (input: unknown, ctx: CallContext) => unknown
+      const data = await handler(parsed.data, ctx)
+      return { ok: true, data }
+    } catch (e) {
+      if (e instanceof DomainError) return fail(locale, e)
+      this.log(`API ${method} failed`, e)
+      return fail(locale, new DomainError('INTERNAL', 'error.internal'))
+    }
+  }
+}
+
+export function errorBody(locale: Locale, e: DomainError): ApiErrorBody {
+  let message = translate(locale, e.messageKey, e.params)
+  if (e.row !== undefined) message = translate(locale, 'value.rowError', { row: e.row, message })
+  const body: ApiErrorBody = { code: e.code, message, messageKey: e.messageKey, params: e.params }
+  if (e.field) body.field = e.field
+  if (e.row !== undefined) body.row = e.row
+  return body
+}
+
+function fail(locale: Locale, e: DomainError): RpcResult {
+  return { ok: false, error: errorBody(locale, e) }
+}
+
+function defaultLog(message: string, error: unknown): void {
+  console.error(message, error)
+}

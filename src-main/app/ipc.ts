@@ -1,0 +1,23 @@
+import { ipcMain, type WebContents } from 'electron'
+import type { Dispatcher } from '../api/dispatcher'
+import { pickLocale } from '../shared/locales'
+
+// The IPC transport: one channel. Only the main frame of our own window may call it; the session
+// token lives here, per window, and never has to be kept by the renderer.
+
+export function registerIpc(dispatcher: Dispatcher, isTrusted: (contents: WebContents, frameUrl: string) => boolean): void {
+  const tokens = new Map<number, string>()
+  ipcMain.handle('jimu:rpc', async (event, method: unknown, input: unknown, requestedLocale: unknown) => {
+    const frame = event.senderFrame
+    if (!frame || frame !== event.sender.mainFrame || !isTrusted(event.sender, frame.url)) {
+      return { ok: false, error: { code: 'PERMISSION', message: 'Untrusted sender' } }
+    }
+    if (typeof method !== 'string') return { ok: false, error: { code: 'BAD_REQUEST', message: 'method' } }
+    const id = event.sender.id
+    const locale = pickLocale(typeof requestedLocale === 'string' ? requestedLocale : undefined)
+    const result = await dispatcher.call(method, input, { token: tokens.get(id) ?? null, locale })
+    if (result.ok && (method === 'auth.login' || method === 'auth.setup')) tokens.set(id, (result.data as { token: string }).token)
+    if (method === 'auth.logout') tokens.delete(id)
+    return result
+  })
+}

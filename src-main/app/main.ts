@@ -1,0 +1,70 @@
+import { app, BrowserWindow, shell } from 'electron'
+import { join } from 'node:path'
+import { CoreHost } from '../api/host'
+import { Dispatcher } from '../api/dispatcher'
+import { registerIpc } from './ipc'
+
+// The Electron shell: single instance, one window, the IPC transport. The core runs here in the
+// main process with its data in the OS's per-user app data directory.
+
+let mainWindow: BrowserWindow | null = null
+
+function rendererUrl(): string | null {
+  return !app.isPackaged && process.env.ELECTRON_RENDERER_URL ? process.env.ELECTRON_RENDERER_URL : null
+}
+
+function createWindow(): void {
+  mainWindow = new BrowserWindow({
+    width: 1360,
+    height: 860,
+    minWidth: 1024,
+    minHeight: 640,
+    title: '积木 CRM',
+    show: false,
+    webPreferences: {
+      preload: join(__dirname, '../preload/index.js'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false
+    }
+  })
+  mainWindow.once('ready-to-show', () => mainWindow?.show())
+  // Links open in the user's browser, never inside the app window.
+  mainWindow.webContents.setWindowOpenHandler(({ url }) => {
+    void shell.openExternal(url)
+    return { action: 'deny' }
+  })
+  const dev = rendererUrl()
+  if (dev) void mainWindow.loadURL(dev)
+  else void mainWindow.loadFile(join(__dirname, '../renderer/index.html'))
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  app.on('second-instance', () => {
+    if (mainWindow?.isMinimized()) mainWindow.restore()
+    mainWindow?.focus()
+  })
+
+  app.whenReady().then(async () => {
+    const host = await CoreHost.open({ dataDir: process.env.JIMU_DATA_DIR ?? app.getPath('userData') })
+    const dispatcher = new Dispatcher(host)
+    registerIpc(dispatcher, (_contents, url) => {
+      const dev = rendererUrl()
+      return url.startsWith('file://') || (dev !== null && url.startsWith(dev))
+    })
+    createWindow()
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) createWindow()
+    })
+    app.on('will-quit', () => host.close())
+  }).catch((e: unknown) => {
+    console.error(e)
+    app.exit(1)
+  })
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
+}

@@ -1,0 +1,108 @@
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { openSqlite, type Sqlite } from './db/connection'
+import { applyMigrations, pendingMigrations, schemaVersion } from './db/migrate'
+import { createBackup, hasBackupOnDay, listBackups, backupDir, verifyDatabaseFile } from './db/backup'
+import { systemClock, type Clock } from './clock'
+import { AccessLayer } from './access/access-layer'
+import { AuthService } from './access/auth'
+import { EventBus } from './events'
+import { SchemaService } from './forms/schema-service'
+import { WritePipeline } from './records/write-pipeline'
+import { QueryBuilder } from './records/query-builder'
+import { Serializer } from './records/serialize'
+import { ReadService } from './records/read-service'
+import { AttachmentStore } from './attachments'
+import { NotFoundError, ValidationError } from './shared/errors'
+
+// The core: one database, the engines and services over it. Runs in plain Node (serve mode,
+// tests, benchmarks) and inside Electron's main process alike; nothing here imports electron.
+
+export interface CoreOptions {
+  dataDir: string
+  clock?: Clock
+}
+
+export const DB_FILE = 'jimu.db'
+
+export class Core {
+  readonly events = new EventBus()
+  readonly access = new AccessLayer()
+  readonly schema: SchemaService
+  readonly writes: WritePipeline
+  readonly reads: ReadService
+  readonly queries: QueryBuilder
+  readonly auth: AuthService
+  readonly attachments: AttachmentStore
+
+  private constructor(readonly db: Sqlite, readonly dataDir: string, readonly clock: Clock) {
+    this.schema = new SchemaService(db, clock)
+    this.writes = new WritePipeline(db, this.schema, this.access, clock, this.events)
+    this.schema.hooks = { recomputeAll: (form) => this.writes.recomputeAll(form) }
+    this.queries = new QueryBuilder(db, this.access, clock)
+    this.reads = new ReadService(db, this.schema, this.access, this.queries, new Serializer(db, this.schema))
+    this.auth = new AuthService(db, clock)
+    this.attachments = new AttachmentStore(db, dataDir, clock)
+  }
+
+  /**
+   * Open the data directory: back up before any migration (and once a day on start), migrate,
+   * and build the services.
+   */
+  static async open(options: CoreOptions): Promise<Core> {
+    const clock = options.clock ?? systemClock
+    mkdirSync(options.dataDir, { recursive: true })
+    const db = openSqlite(join(options.dataDir, DB_FILE))
+    try {
+      const existing = schemaVersion(db) > 0
+      if (existing && pendingMigrations(db) > 0) await createBackup(db, options.dataDir, 'pre-migration', clock.now())
+      applyMigrations(db)
+      if (existing && !hasBackupOnDay(options.dataDir, clock.now())) await createBackup(db, options.dataDir, 'daily', clock.now())
+    } catch (e) {
+      db.close()
+      throw e
+    }
+    return new Core(db, options.dataDir, clock)
+  }
+
+  backup(reason = 'manual') {
+    return createBackup(this.db, this.dataDir, reason, this.clock.now())
+  }
+
+  backups() {
+    return listBackups(this.dataDir)
+  }
+
+  close(): void {
+    if (this.db.open) {
+      this.db.pragma('optimize')
+      this.db.close()
+    }
+  }
+}
+
+/**
+ * Replace the database with a backup. The backup is verified with integrity_check first and the
+ * current database is itself backed up, so a restore can be undone. The core must be closed.
+ */
+export async function restoreBackup(dataDir: string, file: string, clock: Clock = systemClock): Promise<void> {
+  if (!/^[\w.-]+$/.test(file)) throw new ValidationError('error.backupNotFound', { file }, 'file')
+  const source = join(backupDir(dataDir), file)
+  if (!existsSync(source)) throw new NotFoundError('error.backupNotFound', { file })
+  if (!verifyDatabaseFile(source)) throw new ValidationError('error.backupCorrupt', { file }, 'file')
+  const target = join(dataDir, DB_FILE)
+  if (existsSync(target)) {
+    const current = openSqlite(target)
+    try {
+      await createBackup(current, dataDir, 'pre-restore', clock.now())
+      current.pragma('wal_checkpoint(TRUNCATE)')
+    } finally {
+      current.close()
+    }
+  }
+  for (const suffix of ['-wal', '-shm']) rmSync(target + suffix, { force: true })
+  copyFileSync(source, `${target}.restoring`)
+  rmSync(target, { force: true })
+  copyFileSync(`${target}.restoring`, target)
+  rmSync(`${target}.restoring`, { force: true })
+}

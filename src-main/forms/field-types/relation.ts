@@ -1,0 +1,62 @@
+import { ident } from '../../db/connection'
+import { formTable, linkTable, type FieldModel } from '../model'
+import { badFilter, badFilterValue, fail } from './common'
+import type { FieldTypeModule, Sql } from './types'
+
+// A link to records of another form. Single relations keep the target id in a column; multiple
+// relations use a link table l_<fieldId>(src, dst). The reverse side is read by filtering the
+// linking form on this field (`{field, op: 'eq', value: targetId}`), and roll-ups aggregate it.
+
+export interface RelationConfig { targetFormId: number; multiple: boolean }
+export const relationConfig = (field: FieldModel) => field.config as unknown as RelationConfig
+
+function idsFrom(input: unknown): unknown[] {
+  const list = Array.isArray(input) ? input : [input]
+  return list.map((v) => (typeof v === 'object' && v !== null ? (v as { id?: unknown }).id : v))
+}
+
+const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(',')
+
+export const relation: FieldTypeModule = {
+  type: 'relation',
+  column: 'INTEGER',
+  columnFor: (field) => (relationConfig(field).multiple ? null : 'INTEGER'),
+  searchable: false,
+  formulaType: (field) => (relationConfig(field).multiple ? 'list' : 'number'),
+  coerce(input, field, ctx) {
+    const { targetFormId, multiple } = relationConfig(field)
+    const raw = idsFrom(input)
+    if (!multiple && raw.length > 1) return fail(field, 'value.invalidRelation', input)
+    const ids = raw.map((v) => (typeof v === 'number' || (typeof v === 'string' && /^\d+$/.test(v.trim())) ? Number(v) : fail(field, 'value.invalidRelation', v)))
+    const unique = [...new Set(ids)]
+    if (unique.length) {
+      const found = ctx.db
+        .prepare(`SELECT id FROM ${ident(formTable(targetFormId))} WHERE deleted_at IS NULL AND id IN (${placeholders(unique.length)})`)
+        .pluck()
+        .all(...unique) as number[]
+      const missing = unique.find((id) => !found.includes(id))
+      if (missing !== undefined) return fail(field, 'value.invalidRelation', missing)
+    }
+    return multiple ? unique : unique[0]
+  },
+  toApi(stored, field, ctx) {
+    const one = (id: number) => ({ id, title: ctx.relationTitle(field, id) })
+    if (relationConfig(field).multiple) return Array.isArray(stored) ? (stored as number[]).map(one) : []
+    return typeof stored === 'number' ? one(stored) : null
+  },
+  toFormula: (stored) => (Array.isArray(stored) ? (stored as number[]) : typeof stored === 'number' ? stored : null),
+  format: () => '',
+  filter(op, value, field, ctx): Sql {
+    const multiple = relationConfig(field).multiple
+    const link = ident(linkTable(field.id))
+    if (op === 'empty' || op === 'notEmpty') {
+      if (!multiple) return { sql: `${ctx.column} IS ${op === 'empty' ? '' : 'NOT '}NULL`, params: [] }
+      return { sql: `${op === 'empty' ? 'NOT ' : ''}EXISTS (SELECT 1 FROM ${link} WHERE src = ${ctx.rowId})`, params: [] }
+    }
+    if (op !== 'eq' && op !== 'in') return badFilter(field, op)
+    const ids = idsFrom(value).map((v) => (typeof v === 'number' || (typeof v === 'string' && /^\d+$/.test(v)) ? Number(v) : badFilterValue(field)))
+    if (ids.length === 0) return badFilterValue(field)
+    if (!multiple) return { sql: `${ctx.column} IN (${placeholders(ids.length)})`, params: ids }
+    return { sql: `EXISTS (SELECT 1 FROM ${link} WHERE src = ${ctx.rowId} AND dst IN (${placeholders(ids.length)}))`, params: ids }
+  }
+}

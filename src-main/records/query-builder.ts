@@ -1,0 +1,181 @@
+import { ident, type Sqlite } from '../db/connection'
+import type { Clock } from '../clock'
+import type { AccessLayer } from '../access/access-layer'
+import type { Actor } from '../access/actor'
+import { fieldType } from '../forms/field-types/registry'
+import { optionsOf } from '../forms/field-types/select'
+import type { Sql } from '../forms/field-types/types'
+import type { FieldModel, FormModel } from '../forms/model'
+import { FIELD_OPERATORS, SYSTEM_FIELDS, type FieldType } from '../shared/field-types'
+import type { FilterNode } from '../shared/api/contracts'
+import { ValidationError } from '../shared/errors'
+
+// The one query builder of the read path. Lists, counts, search, related lists, pickers, reports
+// and exports compile a query description to SQL here; the access layer's row scope is always
+// part of the WHERE clause. The form table is aliased `t`.
+
+const SYSTEM_COLUMNS: Record<string, string> = {
+  id: 'id', createdAt: 'created_at', updatedAt: 'updated_at', createdBy: 'created_by', updatedBy: 'updated_by', owner: 'owner_id'
+}
+
+/** System fields as field models, so filters and sorts treat them like any field. */
+function systemField(form: FormModel, key: string): FieldModel | undefined {
+  const sys = SYSTEM_FIELDS.find((s) => s.key === key)
+  if (!sys) return undefined
+  return {
+    id: -1, formId: form.id, parentFieldId: null, label: key, apiKey: key, type: sys.type as FieldType, config: {}, required: false,
+    unique: false, description: null, defaultValue: null, position: 0, column: SYSTEM_COLUMNS[key]!, resultType: null, deletedAt: null
+  }
+}
+
+export function resolveField(form: FormModel, key: string): FieldModel {
+  const field = form.byKey.get(key) ?? form.fields.find((f) => f.label === key) ?? systemField(form, key)
+  if (!field) throw new ValidationError('value.unknownField', { field: key }, key)
+  return field
+}
+
+export interface SortKey {
+  expr: string
+  dir: 'asc' | 'desc'
+}
+
+export class QueryBuilder {
+  constructor(private readonly db: Sqlite, private readonly access: AccessLayer, private readonly clock: Clock) {}
+
+  /** WHERE for live records matching filter + search, within the actor's row scope. */
+  where(actor: Actor, form: FormModel, filter: FilterNode | undefined, search: string | undefined, deleted = false): Sql {
+    const parts: string[] = [deleted ? 't.deleted_at IS NOT NULL' : 't.deleted_at IS NULL']
+    const params: unknown[] = []
+    const add = (s: Sql) => {
+      parts.push(s.sql)
+      params.push(...s.params)
+    }
+    add(this.access.rowScope(actor, form))
+    if (filter) add(this.filter(actor, form, filter))
+    if (search?.trim()) add(this.search(form, search.trim()))
+    return { sql: parts.map((p) => `(${p})`).join(' AND '), params }
+  }
+
+  filter(actor: Actor, form: FormModel, node: FilterNode): Sql {
+    if ('and' in node || 'or' in node) {
+      const list = 'and' in node ? node.and : node.or
+      if (!list.length) return { sql: '1 = 1', params: [] }
+      const compiled = list.map((n) => this.filter(actor, form, n))
+      return { sql: compiled.map((c) => `(${c.sql})`).join('and' in node ? ' AND ' : ' OR '), params: compiled.flatMap((c) => c.params) }
+    }
+    const field = resolveField(form, node.field)
+    if (!FIELD_OPERATORS[field.type].includes(node.op)) throw new ValidationError('query.badOperator', { field: field.label, op: node.op }, field.apiKey)
+    const column = field.column ? `t.${ident(field.column)}` : 't.id'
+    return fieldType(field).filter(node.op, node.value, field, { clock: this.clock, actorId: actor.id, column, rowId: 't.id' })
+  }
+
+  /**
+   * Full-text search: FTS5 trigram for three characters or more (Chinese substrings included);
+   * one or two characters fall back to LIKE over the searchable columns.
+   */
+  search(form: FormModel, q: string): Sql {
+    if ([...q].length >= 3) {
+      return { sql: `t.id IN (SELECT rowid FROM ${ident(form.ftsTable)} WHERE ${ident(form.ftsTable)} MATCH ?)`, params: [`"${q.replace(/"/g, '""')}"`] }
+    }
+    const parts: string[] = []
+    const params: unknown[] = []
+    const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    for (const f of form.fields) {
+      if (!fieldType(f).searchable || !f.column) continue
+      const col = `t.${ident(f.column)}`
+      if (f.type === 'select' || f.type === 'multiselect') {
+        const ids = optionsOf(f).filter((o) => o.label.includes(q)).map((o) => o.id)
+        for (const id of ids) {
+          parts.push(f.type === 'select' ? `${col} = ?` : `${col} LIKE ?`)
+          params.push(f.type === 'select' ? id : `%"${id}"%`)
+        }
+      } else {
+        parts.push(`${col} LIKE ? ESCAPE '\\'`)
+        params.push(pattern)
+      }
+    }
+    return parts.length ? { sql: parts.join(' OR '), params } : { sql: '0', params: [] }
+  }
+
+  /** ORDER BY keys; the record id is always the last key so the order is total (keyset paging). */
+  sortKeys(form: FormModel, sort: Array<{ field: string; dir?: 'asc' | 'desc' }> | undefined): SortKey[] {
+    const keys: SortKey[] = []
+    for (const s of sort ?? []) {
+      const field = resolveField(form, s.field)
+      if (!field.column) throw new ValidationError('query.notSortable', { field: field.label }, field.apiKey)
+      if (field.apiKey === 'id' && field.id === -1) continue
+      const column = `t.${ident(field.column)}`
+      keys.push({ expr: fieldType(field).sortExpr?.(column, field) ?? column, dir: s.dir ?? 'asc' })
+    }
+    const idDir = keys.length ? keys[keys.length - 1]!.dir : (sort ?? []).find((s) => s.field === 'id')?.dir ?? 'desc'
+    keys.push({ expr: 't.id', dir: idDir })
+    return keys
+  }
+
+  /**
+   * Keyset condition: rows strictly after the cursor in the ORDER BY. SQLite orders NULL first
+   * ascending and last descending; the condition follows that, so the sort index can be used.
+   */
+  after(keys: SortKey[], values: unknown[]): Sql {
+    const ors: string[] = []
+    const params: unknown[] = []
+    keys.forEach((key, i) => {
+      const conj: string[] = []
+      const p: unknown[] = []
+      for (let j = 0; j < i; j++) {
+        const v = values[j]
+        if (v === null) conj.push(`${keys[j]!.expr} IS NULL`)
+        else {
+          conj.push(`${keys[j]!.expr} = ?`)
+          p.push(v)
+        }
+      }
+      const v = values[i]
+      if (v === null) {
+        if (key.dir === 'desc') return
+        conj.push(`${key.expr} IS NOT NULL`)
+      } else if (key.dir === 'asc') {
+        conj.push(`${key.expr} > ?`)
+        p.push(v)
+      } else {
+        conj.push(`(${key.expr} < ? OR ${key.expr} IS NULL)`)
+        p.push(v)
+      }
+      ors.push(conj.join(' AND '))
+      params.push(...p)
+    })
+    if (!ors.length) return { sql: '0', params: [] }
+    // The first key also bounds the scan, so SQLite can seek in its index instead of filtering.
+    const first = keys[0]!
+    const v0 = values[0]
+    let bound = ''
+    const boundParams: unknown[] = []
+    if (v0 !== null && v0 !== undefined) {
+      bound = first.dir === 'asc' ? `${first.expr} >= ? AND ` : `(${first.expr} <= ? OR ${first.expr} IS NULL) AND `
+      boundParams.push(v0)
+    }
+    return { sql: `${bound}(${ors.map((o) => `(${o})`).join(' OR ')})`, params: [...boundParams, ...params] }
+  }
+
+  orderBy(keys: SortKey[]): string {
+    return keys.map((k) => `${k.expr} ${k.dir.toUpperCase()}`).join(', ')
+  }
+
+  count(where: Sql, form: FormModel): number {
+    return this.db.prepare(`SELECT COUNT(*) FROM ${ident(form.table)} t WHERE ${where.sql}`).pluck().get(...where.params) as number
+  }
+}
+
+export function encodeCursor(values: unknown[]): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url')
+}
+
+export function decodeCursor(cursor: string, length: number): unknown[] {
+  try {
+    const values = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown
+    if (Array.isArray(values) && values.length === length && values.every((v) => v === null || ['string', 'number'].includes(typeof v))) return values
+  } catch {
+    // fall through to the error below
+  }
+  throw new ValidationError('query.badCursor', {}, 'cursor')
+}

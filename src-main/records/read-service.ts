@@ -1,0 +1,141 @@
+import { ident, type Sqlite } from '../db/connection'
+import type { AccessLayer } from '../access/access-layer'
+import type { Actor } from '../access/actor'
+import { fieldType } from '../forms/field-types/registry'
+import type { FieldModel } from '../forms/model'
+import type { SchemaService } from '../forms/schema-service'
+import type { FilterNode, RecordDto } from '../shared/api/contracts'
+import { NotFoundError, ValidationError } from '../shared/errors'
+import { decodeCursor, encodeCursor, resolveField, type QueryBuilder } from './query-builder'
+import type { Serializer } from './serialize'
+import type { RecordRow } from './stored'
+import { valuesFromRow } from './stored'
+
+export interface ListInput {
+  form: number | string
+  filter?: FilterNode
+  sort?: Array<{ field: string; dir?: 'asc' | 'desc' }>
+  search?: string
+  limit: number
+  cursor?: string
+  withTotal?: boolean
+  totals?: string[]
+}
+
+/** Read-side operations; every one goes through the query builder and the access layer. */
+export class ReadService {
+  constructor(
+    private readonly db: Sqlite,
+    private readonly schema: SchemaService,
+    private readonly access: AccessLayer,
+    private readonly qb: QueryBuilder,
+    private readonly serializer: Serializer
+  ) {}
+
+  list(actor: Actor, input: ListInput) {
+    const form = this.schema.form(input.form)
+    this.access.authorize(actor, 'view', form)
+    const where = this.qb.where(actor, form, input.filter, input.search)
+    const keys = this.qb.sortKeys(form, input.sort)
+    const page = input.cursor ? this.qb.after(keys, decodeCursor(input.cursor, keys.length)) : { sql: '1 = 1', params: [] }
+    const sortCols = keys.map((k, i) => `${k.expr} AS __s${i}`).join(', ')
+    const rows = this.db.prepare(`SELECT t.*, ${sortCols} FROM ${ident(form.table)} t WHERE ${where.sql} AND ${page.sql} ORDER BY ${this.qb.orderBy(keys)} LIMIT ?`)
+      .all(...where.params, ...page.params, input.limit + 1) as Array<RecordRow & Record<string, unknown>>
+    const more = rows.length > input.limit
+    const pageRows = more ? rows.slice(0, input.limit) : rows
+    const last = pageRows[pageRows.length - 1]
+    const nextCursor = more && last ? encodeCursor(keys.map((_, i) => (last[`__s${i}`] as unknown) ?? null)) : null
+    const records = this.serializer.records(form, pageRows, this.access.readableFields(actor, form), actor.locale)
+    const result: { records: RecordDto[]; nextCursor: string | null; total?: number; totals?: Record<string, number | null> } = { records, nextCursor }
+    if (input.withTotal) result.total = this.qb.count(where, form)
+    if (input.totals?.length) result.totals = this.totals(form, where, input.totals)
+    return result
+  }
+
+  count(actor: Actor, input: { form: number | string; filter?: FilterNode; search?: string; groupBy?: string }) {
+    const form = this.schema.form(input.form)
+    this.access.authorize(actor, 'view', form)
+    const where = this.qb.where(actor, form, input.filter, input.search)
+    const total = this.qb.count(where, form)
+    if (!input.groupBy) return { total }
+    const field = resolveField(form, input.groupBy)
+    if (!field.column) throw new ValidationError('query.notSortable', { field: field.label }, field.apiKey)
+    const col = `t.${ident(field.column)}`
+    const rows = this.db.prepare(`SELECT ${col} AS v, COUNT(*) AS n FROM ${ident(form.table)} t WHERE ${where.sql} GROUP BY 1 ORDER BY 2 DESC LIMIT 1000`)
+      .all(...where.params) as Array<{ v: unknown; n: number }>
+    const ctx = this.serializer.context(form, [], actor.locale)
+    return { total, groups: rows.map((r) => ({ value: field.id === -1 ? r.v : fieldType(field).toApi(r.v, field, ctx), count: r.n })) }
+  }
+
+  get(actor: Actor, formRef: number | string, id: number, includeDeleted = false): RecordDto {
+    const form = this.schema.form(formRef)
+    this.access.authorize(actor, 'view', form)
+    const scope = this.access.rowScope(actor, form)
+    const row = this.db.prepare(`SELECT t.* FROM ${ident(form.table)} t WHERE t.id = ? AND (${scope.sql})`).get(id, ...scope.params) as RecordRow | undefined
+    if (!row || (row.deleted_at !== null && !includeDeleted)) throw new NotFoundError('error.recordNotFound', { id })
+    return this.serializer.records(form, [row], this.access.readableFields(actor, form), actor.locale)[0]!
+  }
+
+  trash(actor: Actor, formRef: number | string, limit: number): RecordDto[] {
+    const form = this.schema.form(formRef)
+    this.access.authorize(actor, 'view', form)
+    const where = this.qb.where(actor, form, undefined, undefined, true)
+    const rows = this.db.prepare(`SELECT t.* FROM ${ident(form.table)} t WHERE ${where.sql} ORDER BY t.deleted_at DESC LIMIT ?`).all(...where.params, limit) as RecordRow[]
+    return this.serializer.records(form, rows, this.access.readableFields(actor, form), actor.locale)
+  }
+
+  /** The record's timeline from the change log, values in API shape. */
+  history(actor: Actor, formRef: number | string, id: number) {
+    const form = this.schema.form(formRef)
+    this.get(actor, form.id, id, true)
+    const entries = this.db.prepare('SELECT id, op, changes, actor_id, at FROM change_log WHERE form_id = ? AND record_id = ? ORDER BY clock DESC LIMIT 500')
+      .all(form.id, id) as Array<{ id: number; op: 'create' | 'update' | 'delete' | 'restore'; changes: string; actor_id: number | null; at: number }>
+    const all = new Map<number, FieldModel>([...form.fields, ...form.deletedFields].map((f) => [f.id, f]))
+    const ctx = this.serializer.context(form, [], actor.locale)
+    const show = (f: FieldModel, v: unknown) => {
+      if (f.type === 'subtable' || (Array.isArray(v) && f.type === 'relation')) return v
+      return fieldType(f).toApi(v, f, ctx)
+    }
+    return entries.map((e) => {
+      const raw = JSON.parse(e.changes) as Record<string, [unknown, unknown]>
+      const changes: Record<string, { old: unknown; new: unknown }> = {}
+      for (const [key, [oldV, newV]] of Object.entries(raw)) {
+        if (key === 'owner') {
+          changes.owner = { old: oldV === null ? null : { id: oldV, name: ctx.userName(oldV as number) }, new: newV === null ? null : { id: newV, name: ctx.userName(newV as number) } }
+          continue
+        }
+        const f = all.get(Number(key))
+        if (f) changes[f.apiKey] = { old: show(f, oldV), new: show(f, newV) }
+      }
+      return { id: e.id, op: e.op, changes, actor: e.actor_id ? { id: e.actor_id, name: ctx.userName(e.actor_id) ?? `#${e.actor_id}` } : null, at: new Date(e.at).toISOString() }
+    })
+  }
+
+  /** Search across all forms the actor can view. */
+  searchAll(actor: Actor, q: string, limit: number) {
+    const out: Array<{ formId: number; formLabel: string; recordId: number; title: string }> = []
+    for (const formId of this.schema.formIds()) {
+      if (out.length >= limit) break
+      const form = this.schema.form(formId)
+      try {
+        this.access.authorize(actor, 'view', form)
+      } catch {
+        continue
+      }
+      const where = this.qb.where(actor, form, undefined, q)
+      const ids = this.db.prepare(`SELECT t.id FROM ${ident(form.table)} t WHERE ${where.sql} ORDER BY t.updated_at DESC LIMIT ?`).pluck().all(...where.params, limit - out.length) as number[]
+      const titles = this.serializer.titles(form, ids, actor.locale)
+      for (const id of ids) out.push({ formId: form.id, formLabel: form.label, recordId: id, title: titles.get(id) ?? `#${id}` })
+    }
+    return out
+  }
+
+  private totals(form: ReturnType<SchemaService['form']>, where: { sql: string; params: unknown[] }, keys: string[]) {
+    const fields = keys.map((k) => resolveField(form, k)).filter((f) => f.column && ['number', 'amount', 'percent', 'rollup', 'formula'].includes(f.type))
+    if (!fields.length) return {}
+    const row = this.db.prepare(`SELECT ${fields.map((f, i) => `TOTAL(t.${ident(f.column!)}) AS s${i}`).join(', ')} FROM ${ident(form.table)} t WHERE ${where.sql}`)
+      .get(...where.params) as Record<string, number>
+    return Object.fromEntries(fields.map((f, i) => [f.apiKey, row[`s${i}`] ?? null]))
+  }
+}
+

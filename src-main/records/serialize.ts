@@ -1,0 +1,97 @@
+import { ident, type Sqlite } from '../db/connection'
+import { fieldType } from '../forms/field-types/registry'
+import { relationConfig } from '../forms/field-types/relation'
+import type { AttachmentMeta, ReadContext } from '../forms/field-types/types'
+import type { FieldModel, FormModel } from '../forms/model'
+import type { SchemaService } from '../forms/schema-service'
+import type { RecordDto } from '../shared/api/contracts'
+import type { Locale } from '../shared/locales'
+import { loadOutOfRowValues, valuesFromRow, type RecordRow, type StoredValues } from './stored'
+
+// Turns stored rows into API records. Everything a page needs from other tables (user names,
+// related records' titles, attachment metadata, sub-table rows) is loaded in one query per
+// field for the whole page, never per record.
+
+export class Serializer {
+  constructor(private readonly db: Sqlite, private readonly schema: SchemaService) {}
+
+  /** Build a read context for stored values of `form` (and its related forms). */
+  context(form: FormModel, valuesList: StoredValues[], locale: Locale): ReadContext {
+    const users = new Map((this.db.prepare('SELECT id, name FROM users').all() as Array<{ id: number; name: string }>).map((u) => [u.id, u.name]))
+    const titles = new Map<number, Map<number, string>>()
+    const hashes = new Set<string>()
+    const collect = (fields: FieldModel[], values: Map<number, unknown>) => {
+      for (const f of fields) {
+        const v = values.get(f.id)
+        if (f.type === 'relation') {
+          const bucket = titles.get(f.id) ?? new Map<number, string>()
+          titles.set(f.id, bucket)
+          for (const id of Array.isArray(v) ? v : typeof v === 'number' ? [v] : []) bucket.set(id as number, '')
+        } else if (f.type === 'attachment' && typeof v === 'string') {
+          for (const h of JSON.parse(v) as string[]) hashes.add(h)
+        } else if (f.type === 'subtable' && Array.isArray(v)) {
+          for (const row of v as Array<{ values: Map<number, unknown> }>) collect(form.children.get(f.id) ?? [], row.values)
+        }
+      }
+    }
+    for (const values of valuesList) collect(form.fields, values)
+    for (const [fieldId, bucket] of titles) {
+      const field = form.byId.get(fieldId)
+      if (!field || !bucket.size) continue
+      const target = this.schema.form(relationConfig(field).targetFormId)
+      for (const [id, title] of this.titles(target, [...bucket.keys()], locale)) bucket.set(id, title)
+    }
+    const attachments = new Map<string, AttachmentMeta>()
+    if (hashes.size) {
+      const list = [...hashes]
+      const rows = this.db.prepare(`SELECT hash, name, size, mime FROM attachments WHERE hash IN (${list.map(() => '?').join(',')})`).all(...list) as AttachmentMeta[]
+      for (const r of rows) attachments.set(r.hash, r)
+    }
+    return {
+      locale,
+      userName: (id) => users.get(id) ?? null,
+      relationTitle: (field, id) => titles.get(field.id)?.get(id) || `#${id}`,
+      attachment: (hash) => attachments.get(hash) ?? null,
+      childFields: (field) => form.children.get(field.id) ?? [],
+      fieldType
+    }
+  }
+
+  /** Display titles of records of a form, by its title field. */
+  titles(form: FormModel, ids: number[], locale: Locale): Map<number, string> {
+    const out = new Map<number, string>()
+    const field = form.titleField
+    if (!ids.length) return out
+    if (!field?.column) {
+      for (const id of ids) out.set(id, `#${id}`)
+      return out
+    }
+    const rows = this.db.prepare(`SELECT id, ${ident(field.column)} AS v FROM ${ident(form.table)} WHERE id IN (${ids.map(() => '?').join(',')})`).all(...ids) as Array<{ id: number; v: unknown }>
+    for (const r of rows) out.set(r.id, fieldType(field).format(r.v, field, locale) || `#${r.id}`)
+    return out
+  }
+
+  records(form: FormModel, rows: RecordRow[], fields: FieldModel[], locale: Locale): RecordDto[] {
+    const valuesById = new Map<number, StoredValues>()
+    for (const row of rows) valuesById.set(row.id, valuesFromRow(form, row))
+    loadOutOfRowValues(this.db, form, rows.map((r) => r.id), valuesById)
+    const ctx = this.context(form, [...valuesById.values()], locale)
+    const user = (id: number | null) => (id ? { id, name: ctx.userName(id) ?? `#${id}` } : null)
+    return rows.map((row) => {
+      const values = valuesById.get(row.id)!
+      const out: Record<string, unknown> = {}
+      for (const f of fields) out[f.apiKey] = fieldType(f).toApi(values.get(f.id) ?? null, f, ctx)
+      return {
+        id: row.id,
+        fields: out,
+        createdAt: new Date(row.created_at).toISOString(),
+        updatedAt: new Date(row.updated_at).toISOString(),
+        createdBy: user(row.created_by),
+        updatedBy: user(row.updated_by),
+        owner: user(row.owner_id),
+        version: row.version,
+        deletedAt: row.deleted_at ? new Date(row.deleted_at).toISOString() : null
+      }
+    })
+  }
+}

@@ -1,0 +1,516 @@
+import type { Statement } from 'better-sqlite3'
+import dayjs from 'dayjs'
+import { ident, type Sqlite } from '../db/connection'
+import type { Clock } from '../clock'
+import type { AccessLayer, RecordAction } from '../access/access-layer'
+import type { Actor } from '../access/actor'
+import type { EventBus, RecordEvent } from '../events'
+import type { SchemaService } from '../forms/schema-service'
+import { fieldType } from '../forms/field-types/registry'
+import { relationConfig } from '../forms/field-types/relation'
+import { subtableRows, type StoredSubRow } from '../forms/field-types/subtable'
+import { storeFormulaValue } from '../forms/field-types/computed'
+import { member } from '../forms/field-types/member'
+import { linkTable, subTable, type FieldModel, type FormModel } from '../forms/model'
+import { COMPUTED_TYPES } from '../shared/field-types'
+import { ConflictError, DomainError, NotFoundError, ValidationError } from '../shared/errors'
+import { evaluate } from '../shared/formula'
+import { isBlank } from '../shared/values'
+import { evalContext, loadOutOfRowValues, valuesFromRow, type RecordRow, type StoredValues } from './stored'
+
+/**
+ * The one write pipeline. Every create, update, delete and restore — from the UI, the REST API,
+ * an import, a rule, a flow or sync — goes through here, in one transaction:
+ *   1 authorize → 2 validate/coerce → 3 defaults, auto-numbers, formulas, roll-ups →
+ *   4 write row(s) → 5 change log → 6 domain events (delivered after commit).
+ * Nothing else writes to a form table. If any step throws, the transaction rolls back: no row,
+ * no log entry, no event.
+ */
+
+type Changes = Record<string, [unknown, unknown]>
+
+interface Pending {
+  events: RecordEvent[]
+  depth: number
+}
+
+const OWNER_FIELD = { id: -1, label: '负责人', apiKey: 'owner', type: 'member', config: {} } as unknown as FieldModel
+
+export class WritePipeline {
+  private logicalClock: number
+  private statements = new Map<string, Statement>()
+  private pending: Pending | null = null
+
+  constructor(
+    private readonly db: Sqlite,
+    private readonly schema: SchemaService,
+    private readonly access: AccessLayer,
+    private readonly clock: Clock,
+    private readonly events: EventBus
+  ) {
+    this.logicalClock = (db.prepare('SELECT COALESCE(MAX(clock), 0) FROM change_log').pluck().get() as number)
+  }
+
+  create(actor: Actor, formRef: number | string, input: Record<string, unknown>): number {
+    return this.run(() => {
+      const form = this.schema.form(formRef)
+      this.access.authorize(actor, 'create', form)
+      return this.insertOne(actor, form, input)
+    })
+  }
+
+  /** The bulk path for imports: same rules per row, one transaction, all or nothing. */
+  bulkCreate(actor: Actor, formRef: number | string, rows: Array<Record<string, unknown>>, action: RecordAction = 'import'): number[] {
+    return this.run(() => {
+      const form = this.schema.form(formRef)
+      this.access.authorize(actor, action, form)
+      const ids: number[] = []
+      rows.forEach((row, i) => {
+        try {
+          ids.push(this.insertOne(actor, form, row))
+        } catch (e) {
+          if (e instanceof DomainError) e.row = i + 1
+          throw e
+        }
+      })
+      return ids
+    })
+  }
+
+  update(actor: Actor, formRef: number | string, id: number, input: Record<string, unknown>, expectedVersion?: number): void {
+    this.run(() => {
+      const form = this.schema.form(formRef)
+      this.access.authorize(actor, 'edit', form)
+      const row = this.loadRow(form, id)
+      if (expectedVersion !== undefined && row.version !== expectedVersion) throw new ConflictError('error.versionConflict')
+      const before = this.loadValues(form, row)
+      const after = new Map(before)
+      const touched = this.applyInput(actor, form, input, after)
+      if ('owner' in input) touched.add(-1)
+      const owner = 'owner' in input ? this.coerceOwner(input.owner) : row.owner_id
+      this.compute(form, after)
+      this.check(form, after, id)
+      const changes = this.diff(form, before, after)
+      if (owner !== row.owner_id) changes['owner'] = [row.owner_id, owner]
+      if (!Object.keys(changes).length) return
+      this.writeUpdate(actor, form, row, before, after, owner)
+      this.log(actor, form, id, 'update', changes)
+      this.queue('record.updated', form, id, actor, this.changedKeys(form, changes))
+      this.propagate(actor, form, before, after, changes)
+    })
+  }
+
+  delete(actor: Actor, formRef: number | string, ids: number[]): number {
+    return this.run(() => {
+      const form = this.schema.form(formRef)
+      this.access.authorize(actor, 'delete', form)
+      let n = 0
+      const now = this.clock.now()
+      for (const id of ids) {
+        const row = this.loadRow(form, id)
+        this.stmt(`UPDATE ${ident(form.table)} SET deleted_at = ?, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?`).run(now, now, actor.id || null, id)
+        this.log(actor, form, id, 'delete', {})
+        this.queue('record.deleted', form, id, actor, [])
+        const values = this.loadValues(form, row)
+        this.propagate(actor, form, values, values, null)
+        n++
+      }
+      return n
+    })
+  }
+
+  restore(actor: Actor, formRef: number | string, ids: number[]): number {
+    return this.run(() => {
+      const form = this.schema.form(formRef)
+      this.access.authorize(actor, 'delete', form)
+      let n = 0
+      const now = this.clock.now()
+      for (const id of ids) {
+        const row = this.loadRow(form, id, true)
+        if (row.deleted_at === null) continue
+        const values = this.loadValues(form, row)
+        this.check(form, values, id)
+        this.stmt(`UPDATE ${ident(form.table)} SET deleted_at = NULL, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?`).run(now, actor.id || null, id)
+        this.log(actor, form, id, 'restore', {})
+        this.queue('record.restored', form, id, actor, [])
+        this.propagate(actor, form, values, values, null)
+        n++
+      }
+      return n
+    })
+  }
+
+  /** Recompute formulas and roll-ups of every record of a form (after a schema change), in batches. */
+  recomputeAll(form: FormModel): void {
+    if (!form.computeOrder.length) return
+    const read = this.db.prepare(`SELECT * FROM ${ident(form.table)} WHERE id > ? ORDER BY id LIMIT 500`)
+    let last = 0
+    for (;;) {
+      const rows = read.all(last) as RecordRow[]
+      if (!rows.length) break
+      for (const row of rows) {
+        last = row.id
+        const before = this.loadValues(form, row)
+        const after = new Map(before)
+        this.compute(form, after, row.id)
+        const cols = form.computeOrder.filter((f) => f.column && after.get(f.id) !== before.get(f.id))
+        if (cols.length) {
+          this.stmt(`UPDATE ${ident(form.table)} SET ${cols.map((f) => `${ident(f.column!)} = ?`).join(', ')} WHERE id = ?`).run(...cols.map((f) => after.get(f.id) ?? null), row.id)
+        }
+      }
+    }
+  }
+
+  // ---------- steps ----------
+
+  private run<T>(fn: () => T): T {
+    if (this.pending) {
+      this.pending.depth++
+      try {
+        return fn()
+      } finally {
+        this.pending.depth--
+      }
+    }
+    const pending: Pending = { events: [], depth: 0 }
+    this.pending = pending
+    let result: T
+    try {
+      result = this.db.transaction(fn)()
+    } finally {
+      this.pending = null
+    }
+    // Delivered only after commit (see events.ts).
+    this.events.emit(pending.events)
+    return result
+  }
+
+  private insertOne(actor: Actor, form: FormModel, input: Record<string, unknown>): number {
+    const values: StoredValues = new Map()
+    for (const f of form.fields) values.set(f.id, f.type === 'subtable' || (f.type === 'relation' && relationConfig(f).multiple) ? [] : null)
+    const given = this.applyInput(actor, form, input, values)
+    this.applyDefaults(form, values, given)
+    const owner = 'owner' in input && !isBlank(input.owner) ? this.coerceOwner(input.owner) : actor.id || null
+    const now = this.clock.now()
+    for (const f of form.fields) if (f.type === 'autonumber') values.set(f.id, this.nextNumber(f, now))
+    this.compute(form, values)
+    this.check(form, values, null)
+    const id = this.writeInsert(actor, form, values, owner, now)
+    const changes: Changes = {}
+    for (const f of form.fields) {
+      const v = values.get(f.id)
+      if (v !== null && v !== undefined && !(Array.isArray(v) && !v.length)) changes[f.id] = [null, logValue(v)]
+    }
+    if (owner !== null) changes['owner'] = [null, owner]
+    this.log(actor, form, id, 'create', changes)
+    this.queue('record.created', form, id, actor, [])
+    this.propagate(actor, form, null, values, changes)
+    return id
+  }
+
+  /** Step 2: map input keys to fields and coerce each value with its type. Returns the ids given. */
+  private applyInput(actor: Actor, form: FormModel, input: Record<string, unknown>, values: StoredValues): Set<number> {
+    const given = new Set<number>()
+    const ctx = { db: this.db, clock: this.clock }
+    for (const [key, raw] of Object.entries(input)) {
+      if (key === 'owner' || key === 'id') continue
+      const field = form.byKey.get(key) ?? form.fields.find((f) => f.label === key)
+      if (!field) throw new ValidationError('value.unknownField', { field: key }, key)
+      if (COMPUTED_TYPES.has(field.type)) {
+        if (isBlank(raw)) continue
+        throw new ValidationError('value.readOnly', { field: field.label }, field.apiKey)
+      }
+      if (!this.access.canWriteField(actor, field)) throw new ValidationError('value.readOnly', { field: field.label }, field.apiKey)
+      given.add(field.id)
+      if (field.type === 'subtable') {
+        values.set(field.id, isBlank(raw) ? [] : this.coerceRows(form, field, raw, values.get(field.id) as StoredSubRow[] | undefined))
+        continue
+      }
+      const multiple = field.type === 'relation' && relationConfig(field).multiple
+      if (isBlank(raw) || (Array.isArray(raw) && raw.length === 0)) {
+        values.set(field.id, multiple ? [] : null)
+        continue
+      }
+      const mod = fieldType(field)
+      const stored = mod.coerce(raw, field, ctx)
+      mod.validate?.(stored, field)
+      values.set(field.id, stored)
+    }
+    return given
+  }
+
+  private coerceRows(form: FormModel, field: FieldModel, raw: unknown, existing: StoredSubRow[] | undefined): StoredSubRow[] {
+    const children = form.children.get(field.id) ?? []
+    const ctx = { db: this.db, clock: this.clock }
+    const known = new Set((existing ?? []).map((r) => r.id))
+    return subtableRows(raw, field).map((row, i) => {
+      const values = new Map<number, unknown>()
+      for (const [key, v] of Object.entries(row.values)) {
+        const child = children.find((c) => c.apiKey === key || c.label === key)
+        if (!child) throw new ValidationError('value.unknownField', { field: `${field.label}.${key}` }, field.apiKey)
+        if (isBlank(v)) continue
+        const mod = fieldType(child)
+        try {
+          const stored = mod.coerce(v, child, ctx)
+          mod.validate?.(stored, child)
+          values.set(child.id, stored)
+        } catch (e) {
+          if (e instanceof ValidationError) throw new ValidationError(e.messageKey, { ...e.params, field: `${field.label}第${i + 1}行 ${child.label}` }, field.apiKey)
+          throw e
+        }
+      }
+      for (const child of children) {
+        if (child.required && (values.get(child.id) ?? null) === null) {
+          throw new ValidationError('value.required', { field: `${field.label}第${i + 1}行 ${child.label}` }, field.apiKey)
+        }
+      }
+      // An id that is not one of this record's rows is treated as a new row, never an update elsewhere.
+      return { id: row.id !== undefined && known.has(row.id) ? row.id : 0, values }
+    })
+  }
+
+  private applyDefaults(form: FormModel, values: StoredValues, given: Set<number>): void {
+    const ctx = { db: this.db, clock: this.clock }
+    for (const f of form.fields) {
+      if (given.has(f.id) || COMPUTED_TYPES.has(f.type) || f.defaultValue === null || f.defaultValue === undefined) continue
+      if (f.defaultFormula) {
+        const result = evaluate(f.defaultFormula, evalContext(form, values, () => this.clock.now()))
+        const v = storeFormulaValue(result.value)
+        if (v !== null) values.set(f.id, fieldType(f).coerce(v, f, ctx))
+      } else if (f.type !== 'subtable') {
+        values.set(f.id, fieldType(f).coerce(f.defaultValue, f, ctx))
+      }
+    }
+  }
+
+  /** Step 3: formulas and roll-ups in dependency order. */
+  private compute(form: FormModel, values: StoredValues, recordId?: number): void {
+    for (const f of form.computeOrder) {
+      if (f.type === 'rollup') {
+        if (recordId !== undefined) values.set(f.id, this.rollup(f, recordId))
+        continue
+      }
+      if (!f.formula) continue
+      const result = evaluate(f.formula, evalContext(form, values, () => this.clock.now()))
+      let v = storeFormulaValue(result.value)
+      const precision = (f.config as { precision?: number }).precision
+      if (typeof v === 'number' && precision !== undefined) v = Math.round(v * 10 ** precision) / 10 ** precision
+      values.set(f.id, v)
+    }
+  }
+
+  /** Required, unique and form-level rules, after everything is computed. */
+  private check(form: FormModel, values: StoredValues, id: number | null): void {
+    for (const f of form.fields) {
+      const v = values.get(f.id)
+      const blank = v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0)
+      if (f.required && blank && !COMPUTED_TYPES.has(f.type)) throw new ValidationError('value.required', { field: f.label }, f.apiKey)
+      if (f.unique && !blank && f.column) {
+        const dup = this.stmt(`SELECT id FROM ${ident(form.table)} WHERE ${ident(f.column)} = ? AND deleted_at IS NULL AND id <> ? LIMIT 1`).pluck().get(v, id ?? -1)
+        if (dup !== undefined) throw new ValidationError('value.duplicate', { field: f.label, value: fieldType(f).format(v, f, 'zh-CN') || String(v) }, f.apiKey)
+      }
+    }
+    for (const rule of form.validations) {
+      if (!rule.ast) continue
+      const { value } = evaluate(rule.ast, evalContext(form, values, () => this.clock.now()))
+      if (value === false) {
+        const field = rule.field ? form.byKey.get(rule.field) : undefined
+        throw new ValidationError('value.formRule', { message: rule.message, field: field?.label ?? '' }, field?.apiKey)
+      }
+    }
+  }
+
+  private writeInsert(actor: Actor, form: FormModel, values: StoredValues, owner: number | null, now: number): number {
+    const cols = form.fields.filter((f) => f.column)
+    const sql = `INSERT INTO ${ident(form.table)} (created_at, updated_at, created_by, updated_by, owner_id${cols.map((f) => `, ${ident(f.column!)}`).join('')})
+      VALUES (?, ?, ?, ?, ?${cols.map(() => ', ?').join('')})`
+    const params: unknown[] = [now, now, actor.id || null, actor.id || null, owner]
+    for (const f of cols) params.push(values.get(f.id) ?? null)
+    const id = Number(this.stmt(sql, form).run(...params).lastInsertRowid)
+    this.writeOutOfRow(form, id, null, values)
+    this.writeSearch(form, id, values, false)
+    // Roll-ups of a new record start from what already links to it (nothing, or rows restored).
+    return id
+  }
+
+  private writeUpdate(actor: Actor, form: FormModel, row: RecordRow, before: StoredValues, after: StoredValues, owner: number | null): void {
+    const cols = form.fields.filter((f) => f.column && !same(before.get(f.id), after.get(f.id)))
+    const now = this.clock.now()
+    const sets = ['updated_at = ?', 'updated_by = ?', 'owner_id = ?', 'version = version + 1', ...cols.map((f) => `${ident(f.column!)} = ?`)]
+    this.stmt(`UPDATE ${ident(form.table)} SET ${sets.join(', ')} WHERE id = ?`).run(now, actor.id || null, owner, ...cols.map((f) => after.get(f.id) ?? null), row.id)
+    this.writeOutOfRow(form, row.id, before, after)
+    if (form.fields.some((f) => fieldType(f).searchable && !same(before.get(f.id), after.get(f.id)))) this.writeSearch(form, row.id, after, true)
+  }
+
+  private writeOutOfRow(form: FormModel, id: number, before: StoredValues | null, after: StoredValues): void {
+    for (const f of form.fields) {
+      const next = after.get(f.id)
+      if (before && same(before.get(f.id), next)) continue
+      if (f.type === 'subtable') {
+        const children = (form.children.get(f.id) ?? []).filter((c) => c.column)
+        const rows = (next ?? []) as StoredSubRow[]
+        const keep = rows.filter((r) => r.id).map((r) => r.id)
+        this.stmt(`DELETE FROM ${ident(subTable(f.id))} WHERE parent_id = ?${keep.length ? ` AND id NOT IN (${keep.join(',')})` : ''}`).run(id)
+        rows.forEach((r, position) => {
+          const vals = children.map((c) => r.values.get(c.id) ?? null)
+          if (r.id) {
+            this.stmt(`UPDATE ${ident(subTable(f.id))} SET position = ?${children.map((c) => `, ${ident(c.column!)} = ?`).join('')} WHERE id = ? AND parent_id = ?`).run(position, ...vals, r.id, id)
+          } else {
+            r.id = Number(this.stmt(`INSERT INTO ${ident(subTable(f.id))} (parent_id, position${children.map((c) => `, ${ident(c.column!)}`).join('')}) VALUES (?, ?${children.map(() => ', ?').join('')})`).run(id, position, ...vals).lastInsertRowid)
+          }
+        })
+      } else if (f.type === 'relation' && relationConfig(f).multiple) {
+        this.stmt(`DELETE FROM ${ident(linkTable(f.id))} WHERE src = ?`).run(id)
+        ;((next ?? []) as number[]).forEach((dst, position) => this.stmt(`INSERT INTO ${ident(linkTable(f.id))} (src, dst, position) VALUES (?, ?, ?)`).run(id, dst, position))
+      }
+    }
+  }
+
+  private writeSearch(form: FormModel, id: number, values: StoredValues, replace: boolean): void {
+    const parts: string[] = []
+    for (const f of form.fields) {
+      const mod = fieldType(f)
+      if (!mod.searchable) continue
+      const text = mod.format(values.get(f.id) ?? null, f, 'zh-CN')
+      if (text) parts.push(text)
+    }
+    if (replace) this.stmt(`DELETE FROM ${ident(form.ftsTable)} WHERE rowid = ?`).run(id)
+    if (parts.length) this.stmt(`INSERT INTO ${ident(form.ftsTable)} (rowid, body) VALUES (?, ?)`, form).run(id, parts.join('\n'))
+  }
+
+  /** Step 5. Runs in the write transaction, or the audit trail could miss a change. */
+  private log(actor: Actor, form: FormModel, recordId: number, op: 'create' | 'update' | 'delete' | 'restore', changes: Changes): void {
+    this.logicalClock++
+    this.stmt('INSERT INTO change_log (form_id, record_id, op, changes, actor_id, at, clock) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(form.id, recordId, op, JSON.stringify(changes), actor.id || null, this.clock.now(), this.logicalClock)
+  }
+
+  private queue(type: RecordEvent['type'], form: FormModel, recordId: number, actor: Actor, fields: string[]): void {
+    this.pending?.events.push({ type, formId: form.id, recordId, fields, actorId: actor.id || null, at: this.clock.now() })
+  }
+
+  /**
+   * Roll-ups elsewhere that aggregate this form through one of its relation fields are
+   * recomputed for the parents the record linked to before and after the change.
+   */
+  private propagate(actor: Actor, form: FormModel, before: StoredValues | null, after: StoredValues, changes: Changes | null): void {
+    if (this.pending && this.pending.depth > 8) return
+    for (const rel of form.fields) {
+      if (rel.type !== 'relation') continue
+      const rollups = this.schema.rollupsUsing(rel.id)
+      if (!rollups.length) continue
+      const relevant = changes === null || rel.id in changes || rollups.some((r) => r.targetFieldId !== undefined && String(r.targetFieldId) in changes)
+      if (!relevant) continue
+      const parents = new Set<number>([...ids(before?.get(rel.id)), ...ids(after.get(rel.id))])
+      const target = this.schema.form(relationConfig(rel).targetFormId)
+      for (const parentId of parents) this.recomputeRecord(actor, target, parentId)
+    }
+  }
+
+  private recomputeRecord(actor: Actor, form: FormModel, id: number): void {
+    const row = this.db.prepare(`SELECT * FROM ${ident(form.table)} WHERE id = ?`).get(id) as RecordRow | undefined
+    if (!row) return
+    const before = this.loadValues(form, row)
+    const after = new Map(before)
+    this.compute(form, after, id)
+    const changes = this.diff(form, before, after)
+    if (!Object.keys(changes).length) return
+    const cols = form.computeOrder.filter((f) => f.column && !same(before.get(f.id), after.get(f.id)))
+    this.stmt(`UPDATE ${ident(form.table)} SET version = version + 1${cols.map((f) => `, ${ident(f.column!)} = ?`).join('')} WHERE id = ?`).run(...cols.map((f) => after.get(f.id) ?? null), id)
+    this.log(actor, form, id, 'update', changes)
+    this.queue('record.updated', form, id, actor, this.changedKeys(form, changes))
+    this.run(() => this.propagate(actor, form, before, after, changes))
+  }
+
+  private rollup(field: FieldModel, recordId: number): number | null {
+    const { relationFieldId, targetFieldId, aggregate } = field.config as { relationFieldId: number; targetFieldId?: number; aggregate: 'sum' | 'count' | 'min' | 'max' | 'avg' }
+    const rel = this.schema.fieldById(relationFieldId)
+    const source = this.schema.form(rel.formId)
+    const target = targetFieldId ? source.byId.get(targetFieldId) : undefined
+    const expr = aggregate === 'count' ? 'COUNT(*)' : target?.column ? `${aggregate.toUpperCase()}(t.${ident(target.column)})` : null
+    if (!expr) return null
+    const sql = relationConfig(rel).multiple
+      ? `SELECT ${expr} FROM ${ident(source.table)} t JOIN ${ident(linkTable(rel.id))} l ON l.src = t.id WHERE l.dst = ? AND t.deleted_at IS NULL`
+      : `SELECT ${expr} FROM ${ident(source.table)} t WHERE t.${ident(rel.column!)} = ? AND t.deleted_at IS NULL`
+    const v = this.stmt(sql).pluck().get(recordId) as number | null
+    return aggregate === 'count' ? (v ?? 0) : v
+  }
+
+  private nextNumber(field: FieldModel, now: number): string {
+    const { pattern, reset } = field.config as { pattern: string; reset: 'never' | 'daily' | 'monthly' | 'yearly' }
+    const d = dayjs(now)
+    const period = reset === 'daily' ? d.format('YYYYMMDD') : reset === 'monthly' ? d.format('YYYYMM') : reset === 'yearly' ? d.format('YYYY') : ''
+    const n = this.stmt(`INSERT INTO autonumber_counters (field_id, period, value) VALUES (?, ?, 1)
+      ON CONFLICT(field_id, period) DO UPDATE SET value = value + 1 RETURNING value`).pluck().get(field.id, period) as number
+    return formatAutoNumber(pattern, n, now)
+  }
+
+  private coerceOwner(input: unknown): number | null {
+    if (isBlank(input)) return null
+    return member.coerce(input, OWNER_FIELD, { db: this.db, clock: this.clock }) as number
+  }
+
+  private loadRow(form: FormModel, id: number, includeDeleted = false): RecordRow {
+    const row = this.stmt(`SELECT * FROM ${ident(form.table)} WHERE id = ?`, form).get(id) as RecordRow | undefined
+    if (!row || (row.deleted_at !== null && !includeDeleted)) throw new NotFoundError('error.recordNotFound', { id })
+    return row
+  }
+
+  private loadValues(form: FormModel, row: RecordRow): StoredValues {
+    const values = valuesFromRow(form, row)
+    loadOutOfRowValues(this.db, form, [row.id], new Map([[row.id, values]]))
+    return values
+  }
+
+  private diff(form: FormModel, before: StoredValues, after: StoredValues): Changes {
+    const changes: Changes = {}
+    for (const f of form.fields) {
+      const a = before.get(f.id) ?? null
+      const b = after.get(f.id) ?? null
+      if (!same(a, b)) changes[f.id] = [logValue(a), logValue(b)]
+    }
+    return changes
+  }
+
+  private changedKeys(form: FormModel, changes: Changes): string[] {
+    return Object.keys(changes).map((k) => (k === 'owner' ? 'owner' : form.byId.get(Number(k))?.apiKey ?? k))
+  }
+
+  /** Prepared statements are cached; per-form ones are keyed by the schema version. */
+  private stmt(sql: string, form?: FormModel): Statement {
+    const key = form ? `${form.id}:${form.schemaVersion}:${sql}` : sql
+    let s = this.statements.get(key)
+    if (!s) {
+      if (this.statements.size > 2000) this.statements.clear()
+      s = this.db.prepare(sql)
+      this.statements.set(key, s)
+    }
+    return s
+  }
+}
+
+function ids(v: unknown): number[] {
+  if (Array.isArray(v)) return v.filter((x): x is number => typeof x === 'number')
+  return typeof v === 'number' ? [v] : []
+}
+
+/** Sub-table rows are compared by content; everything else by value. */
+function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (a === undefined || b === undefined || a === null || b === null) return (a ?? null) === (b ?? null)
+  if (Array.isArray(a) && Array.isArray(b)) return JSON.stringify(logValue(a)) === JSON.stringify(logValue(b))
+  return false
+}
+
+/** Change-log representation: sub-table rows as plain objects keyed by child field id. */
+function logValue(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map((x) => (typeof x === 'object' && x !== null && 'values' in x ? { id: (x as StoredSubRow).id, ...Object.fromEntries((x as StoredSubRow).values) } : x))
+  return v ?? null
+}
+
+/** `HT-{YYYYMMDD}-{0000}` with counter 7 on 2024-03-05 → `HT-20240305-0007`. */
+export function formatAutoNumber(pattern: string, n: number, now: number): string {
+  const d = dayjs(now)
+  return pattern.replace(/\{(YYYYMMDD|YYYYMM|YYYY|YY|MM|DD|0+)\}/g, (_, token: string) =>
+    /^0+$/.test(token) ? String(n).padStart(token.length, '0') : d.format(token))
+}

@@ -1,0 +1,63 @@
+import { dirname, resolve } from 'node:path'
+import { existsSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { CoreHost } from './api/host'
+import { Dispatcher } from './api/dispatcher'
+import { createHttpServer } from './api/http'
+
+// Headless entry: the same core and API as the desktop app, over HTTP on loopback, serving the
+// built renderer. Used for browser/LAN access and for end-to-end tests.
+//   node out/main/serve.js --data <dir> [--port 5170] [--admin <login> --password <pw>]
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1'])
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      data: { type: 'string' },
+      port: { type: 'string', default: '5170' },
+      host: { type: 'string', default: '127.0.0.1' },
+      admin: { type: 'string' },
+      password: { type: 'string' },
+      renderer: { type: 'string' }
+    }
+  })
+  if (!values.data) {
+    console.error('Usage: serve --data <dir> [--port <n>] [--admin <login> --password <pw>]')
+    process.exit(2)
+  }
+  if (!LOOPBACK.has(values.host!)) {
+    // Until users, roles and permissions exist, the API must not be reachable from the network.
+    console.error(`Refusing --host ${values.host}: only loopback (127.0.0.1) is allowed until roles and permissions are configured.`)
+    process.exit(2)
+  }
+  const host = await CoreHost.open({ dataDir: resolve(values.data) })
+  if (values.admin) {
+    if (!values.password || values.password.length < 8) {
+      console.error('--admin needs --password of at least 8 characters')
+      process.exit(2)
+    }
+    if (host.core.auth.needsSetup()) host.core.auth.setup({ name: values.admin, login: values.admin, password: values.password })
+    else console.error('--admin ignored: this data directory already has users')
+  }
+  const rendererDir = values.renderer ?? [resolve(dirname(process.argv[1] ?? '.'), '../renderer'), resolve('out/renderer')].find((d) => existsSync(resolve(d, 'index.html'))) ?? null
+  const dispatcher = new Dispatcher(host)
+  const server = createHttpServer({ dispatcher, host, rendererDir })
+  server.listen(Number(values.port), values.host === 'localhost' ? '127.0.0.1' : values.host, () => {
+    const address = server.address()
+    const port = typeof address === 'object' && address ? address.port : values.port
+    console.log(`Jimu CRM serving at http://127.0.0.1:${port}`)
+  })
+  const stop = () => {
+    server.close()
+    host.close()
+    process.exit(0)
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+}
+
+main().catch((e: unknown) => {
+  console.error(e)
+  process.exit(1)
+})

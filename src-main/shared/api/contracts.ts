@@ -1,0 +1,251 @@
+import { z } from 'zod'
+import { FIELD_TYPES, FILTER_OPERATORS } from '../field-types'
+
+// Every API method is declared here once: name, zod input and output, who may call it.
+// Types, validation, the preload whitelist, the HTTP routes and the OpenAPI document are all
+// derived from this table (see src-main/api). Pure TypeScript: the renderer imports it too.
+
+export type Access = 'public' | 'user' | 'admin'
+export interface MethodContract<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  input: I
+  output: O
+  access: Access
+  summary: string
+}
+const method = <I extends z.ZodType, O extends z.ZodType>(c: MethodContract<I, O>) => c
+
+const id = z.number().int().positive()
+const label = z.string().trim().min(1).max(100)
+const apiKey = z.string().trim().regex(/^[A-Za-z][A-Za-z0-9_]{0,62}$/)
+/** A form may be addressed by numeric id or by its API key. */
+export const formRef = z.union([id, z.string().min(1).max(64)])
+
+export const userRef = z.object({ id, name: z.string() }).nullable()
+export const userDto = z.object({
+  id,
+  name: z.string(),
+  login: z.string(),
+  isAdmin: z.boolean(),
+  active: z.boolean(),
+  locale: z.enum(['zh-CN', 'en'])
+})
+
+export const appDto = z.object({ id, label: z.string(), apiKey: z.string(), icon: z.string().nullable(), position: z.number() })
+
+export const fieldDto = z.object({
+  id,
+  formId: id,
+  parentFieldId: id.nullable(),
+  label: z.string(),
+  apiKey: z.string(),
+  type: z.enum(FIELD_TYPES),
+  config: z.record(z.string(), z.unknown()),
+  required: z.boolean(),
+  unique: z.boolean(),
+  description: z.string().nullable(),
+  defaultValue: z.unknown().nullable(),
+  position: z.number(),
+  deletedAt: z.number().nullable(),
+  /** For formula fields: the inferred result type. */
+  resultType: z.string().nullable()
+})
+export type FieldDto = z.infer<typeof fieldDto>
+
+export const formValidationRule = z.object({
+  formula: z.string().min(1).max(5000),
+  message: z.string().min(1).max(300),
+  /** API key of the field the message is shown on. */
+  field: z.string().optional()
+})
+
+export const formDto = z.object({
+  id,
+  appId: id,
+  label: z.string(),
+  apiKey: z.string(),
+  description: z.string().nullable(),
+  titleFieldId: id.nullable(),
+  validations: z.array(formValidationRule),
+  position: z.number(),
+  fields: z.array(fieldDto),
+  schemaVersion: z.number()
+})
+export type FormDto = z.infer<typeof formDto>
+
+export interface FilterCondition {
+  field: string
+  op: (typeof FILTER_OPERATORS)[number]
+  value?: unknown
+}
+export type FilterNode = FilterCondition | { and: FilterNode[] } | { or: FilterNode[] }
+export const filterNode: z.ZodType<FilterNode> = z.lazy(() =>
+  z.union([
+    z.object({ and: z.array(filterNode) }),
+    z.object({ or: z.array(filterNode) }),
+    z.object({ field: z.string().min(1), op: z.enum(FILTER_OPERATORS), value: z.unknown().optional() })
+  ])
+)
+export const sortSpec = z.object({ field: z.string().min(1), dir: z.enum(['asc', 'desc']).default('asc') })
+
+export const recordQuery = z.object({
+  form: formRef,
+  filter: filterNode.optional(),
+  sort: z.array(sortSpec).max(5).optional(),
+  search: z.string().max(200).optional(),
+  limit: z.number().int().min(1).max(500).default(50),
+  /** Opaque keyset cursor returned as `nextCursor` by the previous page. */
+  cursor: z.string().max(2000).optional(),
+  /** Also return the total number of matching records. */
+  withTotal: z.boolean().default(false),
+  /** Sum these number/amount fields over all matching records (table footer). */
+  totals: z.array(z.string()).max(20).optional()
+})
+export type RecordQuery = z.input<typeof recordQuery>
+
+export const recordDto = z.object({
+  id,
+  fields: z.record(z.string(), z.unknown()),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  createdBy: userRef,
+  updatedBy: userRef,
+  owner: userRef,
+  version: z.number(),
+  deletedAt: z.string().nullable().optional()
+})
+export type RecordDto = z.infer<typeof recordDto>
+
+export const recordPage = z.object({
+  records: z.array(recordDto),
+  nextCursor: z.string().nullable(),
+  total: z.number().optional(),
+  totals: z.record(z.string(), z.number().nullable()).optional()
+})
+
+export const changeEntry = z.object({
+  id,
+  op: z.enum(['create', 'update', 'delete', 'restore']),
+  changes: z.record(z.string(), z.object({ old: z.unknown(), new: z.unknown() })),
+  actor: userRef,
+  at: z.string()
+})
+
+const fieldInput = z.object({
+  label,
+  apiKey: apiKey.optional(),
+  type: z.enum(FIELD_TYPES),
+  config: z.record(z.string(), z.unknown()).default({}),
+  required: z.boolean().default(false),
+  unique: z.boolean().default(false),
+  description: z.string().max(1000).nullable().optional(),
+  defaultValue: z.unknown().optional(),
+  /** For sub-table child fields: the sub-table field they belong to. */
+  parentFieldId: id.optional(),
+  /** Child fields created together with a sub-table field. */
+  children: z.array(z.lazy((): z.ZodType => fieldInput)).optional()
+})
+export type FieldInput = z.input<typeof fieldInput>
+
+const schemaChangeReport = z.object({
+  field: fieldDto,
+  /** False for a dry run, or when values would not convert and the loss was not accepted. */
+  applied: z.boolean(),
+  converted: z.number(),
+  failures: z.array(z.object({ recordId: id, value: z.unknown(), message: z.string() }))
+})
+
+const backupDto = z.object({ file: z.string(), reason: z.string(), createdAt: z.string(), size: z.number() })
+const ok = z.object({ ok: z.literal(true) })
+
+export const contracts = {
+  'system.status': method({
+    access: 'public', summary: 'Whether the first-run setup is needed, and the server version',
+    input: z.object({}).default({}),
+    output: z.object({ needsSetup: z.boolean(), version: z.string(), user: userDto.nullable() })
+  }),
+  'auth.setup': method({
+    access: 'public', summary: 'First run: create the administrator (only while no user exists)',
+    input: z.object({ name: z.string().trim().min(1).max(50), login: z.string().trim().min(2).max(50), password: z.string().min(8).max(200) }),
+    output: z.object({ user: userDto, token: z.string() })
+  }),
+  'auth.login': method({
+    access: 'public', summary: 'Log in with login name and password; returns a session token',
+    input: z.object({ login: z.string().trim().min(1).max(50), password: z.string().min(1).max(200) }),
+    output: z.object({ user: userDto, token: z.string() })
+  }),
+  'auth.logout': method({ access: 'user', summary: 'End the current session', input: z.object({}).default({}), output: ok }),
+  'auth.me': method({ access: 'user', summary: 'The signed-in user', input: z.object({}).default({}), output: userDto }),
+  'users.list': method({ access: 'user', summary: 'Users (for member fields)', input: z.object({}).default({}), output: z.array(userDto) }),
+
+  'apps.list': method({ access: 'user', summary: 'Apps', input: z.object({}).default({}), output: z.array(appDto) }),
+  'apps.create': method({ access: 'admin', summary: 'Create an app', input: z.object({ label, apiKey: apiKey.optional(), icon: z.string().max(40).optional() }), output: appDto }),
+  'apps.update': method({ access: 'admin', summary: 'Rename an app', input: z.object({ id, label: label.optional(), apiKey: apiKey.optional(), icon: z.string().max(40).nullable().optional() }), output: appDto }),
+
+  'forms.list': method({ access: 'user', summary: 'Forms with their fields', input: z.object({ appId: id.optional() }).default({}), output: z.array(formDto) }),
+  'forms.get': method({ access: 'user', summary: 'One form with its fields', input: z.object({ form: formRef }), output: formDto }),
+  'forms.create': method({
+    access: 'admin', summary: 'Create a form, optionally with fields',
+    input: z.object({ appId: id, label, apiKey: apiKey.optional(), description: z.string().max(1000).optional(), fields: z.array(fieldInput).default([]) }),
+    output: formDto
+  }),
+  'forms.update': method({
+    access: 'admin', summary: 'Rename a form, set its title field and form-level validation rules',
+    input: z.object({ form: formRef, label: label.optional(), apiKey: apiKey.optional(), description: z.string().max(1000).nullable().optional(), titleFieldId: id.nullable().optional(), validations: z.array(formValidationRule).optional() }),
+    output: formDto
+  }),
+  'fields.create': method({ access: 'admin', summary: 'Add a field to a form', input: fieldInput.extend({ form: formRef }), output: fieldDto }),
+  'fields.update': method({
+    access: 'admin', summary: 'Change a field. A type change converts existing values; with dryRun nothing is written and the report says what would happen',
+    input: z.object({
+      id, label: label.optional(), apiKey: apiKey.optional(), type: z.enum(FIELD_TYPES).optional(), config: z.record(z.string(), z.unknown()).optional(),
+      required: z.boolean().optional(), unique: z.boolean().optional(), description: z.string().max(1000).nullable().optional(), defaultValue: z.unknown().optional(),
+      position: z.number().optional(), dryRun: z.boolean().default(false),
+      /** A type change with values that do not convert is refused unless this is true (those values are then kept in the old, hidden column). */
+      acceptLoss: z.boolean().default(false)
+    }),
+    output: schemaChangeReport
+  }),
+  'fields.delete': method({ access: 'admin', summary: 'Delete a field (recoverable: its data is kept until purged)', input: z.object({ id }), output: fieldDto }),
+  'fields.restore': method({ access: 'admin', summary: 'Restore a deleted field with its data', input: z.object({ id }), output: fieldDto }),
+  'fields.purge': method({ access: 'admin', summary: 'Permanently remove a deleted field and its data', input: z.object({ id }), output: ok }),
+  'formulas.check': method({
+    access: 'user', summary: 'Check a formula against a form: syntax, references, cycles, result type',
+    input: z.object({ form: formRef, expression: z.string().max(5000), fieldId: id.optional() }),
+    output: z.object({ ok: z.boolean(), type: z.string().nullable(), error: z.object({ message: z.string(), position: z.number().nullable() }).nullable() })
+  }),
+
+  'records.list': method({ access: 'user', summary: 'Query records: filter, sort, search, keyset paging, totals', input: recordQuery, output: recordPage }),
+  'records.count': method({ access: 'user', summary: 'Count records matching a filter, optionally grouped by a field', input: z.object({ form: formRef, filter: filterNode.optional(), search: z.string().max(200).optional(), groupBy: z.string().optional() }), output: z.object({ total: z.number(), groups: z.array(z.object({ value: z.unknown(), count: z.number() })).optional() }) }),
+  'records.get': method({ access: 'user', summary: 'One record', input: z.object({ form: formRef, id }), output: recordDto }),
+  'records.create': method({ access: 'user', summary: 'Create a record; fields by API key', input: z.object({ form: formRef, fields: z.record(z.string(), z.unknown()) }), output: recordDto }),
+  'records.update': method({ access: 'user', summary: 'Change some fields of a record', input: z.object({ form: formRef, id, fields: z.record(z.string(), z.unknown()), version: z.number().int().optional() }), output: recordDto }),
+  'records.delete': method({ access: 'user', summary: 'Delete records (recoverable from the recycle bin)', input: z.object({ form: formRef, ids: z.array(id).min(1).max(10000) }), output: z.object({ deleted: z.number() }) }),
+  'records.restore': method({ access: 'user', summary: 'Restore deleted records', input: z.object({ form: formRef, ids: z.array(id).min(1).max(10000) }), output: z.object({ restored: z.number() }) }),
+  'records.trash': method({ access: 'user', summary: 'Deleted records of a form', input: z.object({ form: formRef, limit: z.number().int().min(1).max(500).default(100) }), output: z.array(recordDto) }),
+  'records.bulkCreate': method({
+    access: 'user', summary: 'Create many records in one transaction (imports): all or nothing; errors name the row and field',
+    input: z.object({ form: formRef, rows: z.array(z.record(z.string(), z.unknown())).min(1).max(100_000) }),
+    output: z.object({ created: z.number(), ids: z.array(id) })
+  }),
+  'records.history': method({ access: 'user', summary: 'Change history of a record', input: z.object({ form: formRef, id }), output: z.array(changeEntry) }),
+  'search.global': method({
+    access: 'user', summary: 'Search all forms',
+    input: z.object({ q: z.string().trim().min(1).max(200), limit: z.number().int().min(1).max(50).default(20) }),
+    output: z.array(z.object({ formId: id, formLabel: z.string(), recordId: id, title: z.string() }))
+  }),
+  'attachments.upload': method({
+    access: 'user', summary: 'Upload a file (base64) for an attachment field; identical files are stored once',
+    input: z.object({ name: z.string().trim().min(1).max(255), mime: z.string().max(100).default('application/octet-stream'), data: z.string().max(70_000_000) }),
+    output: z.object({ hash: z.string(), name: z.string(), size: z.number(), mime: z.string() })
+  }),
+  'backups.list': method({ access: 'admin', summary: 'Backups in the data directory', input: z.object({}).default({}), output: z.array(backupDto) }),
+  'backups.create': method({ access: 'admin', summary: 'Make a backup now', input: z.object({}).default({}), output: backupDto }),
+  'backups.restore': method({ access: 'admin', summary: 'Restore a backup (verified with integrity_check; the current database is backed up first)', input: z.object({ file: z.string().min(1).max(200) }), output: ok })
+} as const
+
+export type Contracts = typeof contracts
+export type MethodName = keyof Contracts
+export type MethodInput<M extends MethodName> = z.input<Contracts[M]['input']>
+export type MethodParsedInput<M extends MethodName> = z.output<Contracts[M]['input']>
+export type MethodOutput<M extends MethodName> = z.output<Contracts[M]['output']>
+export const METHOD_NAMES = Object.keys(contracts) as MethodName[]

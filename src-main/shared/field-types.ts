@@ -1,0 +1,128 @@
+import { z } from 'zod'
+
+// Field-type descriptors shared by the core and the renderer: which types exist, their
+// per-type configuration schema and the filter operators each offers. Storage, coercion and
+// SQL live in src-main/forms/field-types (one module per type); the renderer's inputs and
+// cells live in src-renderer/src/fields. This file is the contract between the two.
+
+export const FIELD_TYPES = [
+  'text',
+  'textarea',
+  'number',
+  'amount',
+  'percent',
+  'date',
+  'datetime',
+  'select',
+  'multiselect',
+  'checkbox',
+  'phone',
+  'email',
+  'url',
+  'member',
+  'relation',
+  'subtable',
+  'formula',
+  'autonumber',
+  'attachment',
+  'rollup'
+] as const
+export type FieldType = (typeof FIELD_TYPES)[number]
+
+export const OPTION_COLORS = ['gray', 'red', 'pink', 'grape', 'violet', 'indigo', 'blue', 'cyan', 'teal', 'green', 'lime', 'yellow', 'orange'] as const
+
+export const selectOption = z.object({
+  id: z.string().min(1).max(40),
+  label: z.string().trim().min(1).max(100),
+  color: z.enum(OPTION_COLORS).default('gray')
+})
+export type SelectOption = z.infer<typeof selectOption>
+
+const precision = z.number().int().min(0).max(8)
+
+export const FIELD_CONFIG = {
+  text: z.object({ minLength: z.number().int().min(0).optional(), maxLength: z.number().int().min(1).max(10000).optional(), pattern: z.string().max(500).optional(), patternMessage: z.string().max(200).optional() }),
+  textarea: z.object({ maxLength: z.number().int().min(1).max(1_000_000).optional() }),
+  number: z.object({ precision: precision.default(0), min: z.number().optional(), max: z.number().optional(), unit: z.string().max(20).optional(), thousands: z.boolean().default(true) }),
+  amount: z.object({ precision: precision.default(2), currency: z.enum(['CNY', 'USD', 'EUR', 'HKD']).default('CNY'), min: z.number().optional(), max: z.number().optional() }),
+  percent: z.object({ precision: precision.default(0), min: z.number().optional(), max: z.number().optional() }),
+  date: z.object({ min: z.string().optional(), max: z.string().optional() }),
+  datetime: z.object({}),
+  select: z.object({ options: z.array(selectOption).max(500).default([]) }),
+  multiselect: z.object({ options: z.array(selectOption).max(500).default([]), maxSelected: z.number().int().min(1).optional() }),
+  checkbox: z.object({}),
+  phone: z.object({}),
+  email: z.object({}),
+  url: z.object({}),
+  member: z.object({}),
+  relation: z.object({ targetFormId: z.number().int().positive(), multiple: z.boolean().default(false) }),
+  subtable: z.object({}),
+  formula: z.object({ expression: z.string().min(1).max(5000), precision: precision.optional() }),
+  autonumber: z.object({
+    pattern: z.string().min(1).max(100).default('{0000}'),
+    reset: z.enum(['never', 'daily', 'monthly', 'yearly']).default('never')
+  }),
+  attachment: z.object({ maxFiles: z.number().int().min(1).max(100).optional() }),
+  rollup: z.object({
+    /** A relation field on another form that points at this form. */
+    relationFieldId: z.number().int().positive(),
+    /** The field of the linking records to aggregate (ignored for count). */
+    targetFieldId: z.number().int().positive().optional(),
+    aggregate: z.enum(['sum', 'count', 'min', 'max', 'avg'])
+  })
+} satisfies Record<FieldType, z.ZodType>
+
+export type FieldConfig<T extends FieldType> = z.infer<(typeof FIELD_CONFIG)[T]>
+
+export const FILTER_OPERATORS = [
+  'eq', 'neq', 'contains', 'notContains', 'startsWith', 'empty', 'notEmpty',
+  'gt', 'gte', 'lt', 'lte', 'between',
+  'in', 'notIn', 'hasAny', 'hasAll',
+  'today', 'yesterday', 'thisWeek', 'lastWeek', 'thisMonth', 'lastMonth', 'thisYear', 'lastNDays', 'nextNDays',
+  'isMe'
+] as const
+export type FilterOperator = (typeof FILTER_OPERATORS)[number]
+
+const TEXT_OPS: FilterOperator[] = ['contains', 'notContains', 'eq', 'neq', 'startsWith', 'empty', 'notEmpty']
+const NUMBER_OPS: FilterOperator[] = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between', 'empty', 'notEmpty']
+const DATE_OPS: FilterOperator[] = ['eq', 'gt', 'gte', 'lt', 'lte', 'between', 'today', 'yesterday', 'thisWeek', 'lastWeek', 'thisMonth', 'lastMonth', 'thisYear', 'lastNDays', 'nextNDays', 'empty', 'notEmpty']
+
+export const FIELD_OPERATORS: Record<FieldType, FilterOperator[]> = {
+  text: TEXT_OPS,
+  textarea: ['contains', 'notContains', 'empty', 'notEmpty'],
+  number: NUMBER_OPS,
+  amount: NUMBER_OPS,
+  percent: NUMBER_OPS,
+  date: DATE_OPS,
+  datetime: DATE_OPS,
+  select: ['eq', 'neq', 'in', 'notIn', 'empty', 'notEmpty'],
+  multiselect: ['hasAny', 'hasAll', 'empty', 'notEmpty'],
+  checkbox: ['eq'],
+  phone: TEXT_OPS,
+  email: TEXT_OPS,
+  url: TEXT_OPS,
+  member: ['eq', 'neq', 'in', 'notIn', 'isMe', 'empty', 'notEmpty'],
+  relation: ['eq', 'in', 'empty', 'notEmpty'],
+  subtable: ['empty', 'notEmpty'],
+  formula: [...NUMBER_OPS, 'contains'],
+  autonumber: TEXT_OPS,
+  attachment: ['empty', 'notEmpty'],
+  rollup: NUMBER_OPS
+}
+
+/** Operators that take no value. */
+export const VALUELESS_OPERATORS: ReadonlySet<FilterOperator> = new Set(['empty', 'notEmpty', 'today', 'yesterday', 'thisWeek', 'lastWeek', 'thisMonth', 'lastMonth', 'thisYear', 'isMe'])
+
+/** Types whose value is computed by the engine; clients never write them. */
+export const COMPUTED_TYPES: ReadonlySet<FieldType> = new Set(['formula', 'autonumber', 'rollup'])
+
+/** System fields every form has, addressable by these keys in filters, sorts and the API. */
+export const SYSTEM_FIELDS = [
+  { key: 'id', type: 'number' },
+  { key: 'createdAt', type: 'datetime' },
+  { key: 'updatedAt', type: 'datetime' },
+  { key: 'createdBy', type: 'member' },
+  { key: 'updatedBy', type: 'member' },
+  { key: 'owner', type: 'member' }
+] as const satisfies ReadonlyArray<{ key: string; type: FieldType }>
+export type SystemFieldKey = (typeof SYSTEM_FIELDS)[number]['key']

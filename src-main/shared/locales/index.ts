@@ -1,0 +1,26 @@
+import { errors as zhErrors } from './zh-CN/errors'
+import { ui as zhUi } from './zh-CN/ui'
+import { errors as enErrors } from './en/errors'
+import { ui as enUi } from './en/ui'
+
+export const LOCALES = ['zh-CN', 'en'] as const
+export type Locale = (typeof LOCALES)[number]
+export const DEFAULT_LOCALE: Locale = 'zh-CN'
+
+/** All messages per locale; i18next in the renderer loads the same objects. */
+export const messages: Record<Locale, Record<string, string>> = {
+  'zh-CN': { ...zhErrors, ...zhUi },
+  en: { ...enErrors, ...enUi }
+}
+
+export function pickLocale(acceptLanguage: string | undefined | null): Locale {
+  if (!acceptLanguage) return DEFAULT_LOCALE
+  const first = acceptLanguage.split(',')[0]?.trim().toLowerCase() ?? ''
+  return first.startsWith('en') ? 'en' : DEFAULT_LOCALE
+}
+
+/** Translate a key with `{{param}}` interpolation; unknown keys fall back to the key itself. */
+export function translate(locale: Locale, key: string, params: Record<string, string | number> = {}): string {
+  const template = messages[locale][key] ?? messages[DEFAULT_LOCALE][key] ?? key
+  return template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => (name in params ? String(params[name]) : `{{${name}}}`))
+}

@@ -1,0 +1,28 @@
+// Coercion of user and imported input to field values, and formatting of values for display
+// and export. Pure TypeScript: imported by both the main process and the renderer.
+
+export {
+  excelSerialToIsoDate,
+  isBlank,
+  isoDateToExcelSerial,
+  normalizeWidth,
+  parseBoolean,
+  parseDate,
+  parseDateTime,
+  parseEmail,
+  parseNumber,
+  parsePercent,
+  parsePhone,
+  parseUrl
+} from './parse'
+export type { Parsed } from './parse'
+export {
+  CURRENCY_SYMBOLS,
+  formatAmount,
+  formatDate,
+  formatDateTime,
+  formatNumber,
+  formatPercent,
+  roundDecimal
+} from './format'
+export type { AmountFormatOptions, NumberFormatOptions, PercentFormatOptions } from './format'

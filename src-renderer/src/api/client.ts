@@ -1,0 +1,129 @@
+import type { MethodInput, MethodName, MethodOutput } from '@shared/api/contracts'
+import type { ApiErrorBody, ErrorCode, MessageParams } from '@shared/errors'
+import { currentLocale, i18n } from '../i18n'
+
+// The renderer's only way to the core. A typed Proxy over the contracts: `api.records.list(q)`
+// calls the method 'records.list' through whichever transport fits where we run: the preload's
+// `invoke` inside Electron, `POST /rpc/<method>` in a browser (LAN, phone, e2e tests).
+
+type Envelope = { ok: true; data: unknown } | { ok: false; error: ApiErrorBody }
+export type Transport = (method: MethodName, input: unknown) => Promise<Envelope>
+
+declare global {
+  interface Window {
+    jimu?: { invoke(method: string, input: unknown): Promise<unknown> }
+  }
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** API key of the field the error is about (validation errors). */
+    readonly field?: string,
+    readonly messageKey?: string,
+    readonly params?: MessageParams
+  ) {
+    super(message)
+    this.name = 'ApiError'
+  }
+}
+
+function isEnvelope(value: unknown): value is Envelope {
+  if (typeof value !== 'object' || value === null || !('ok' in value)) return false
+  const ok = (value as { ok: unknown }).ok
+  return ok === true || (ok === false && typeof (value as { error?: unknown }).error === 'object')
+}
+
+const ipcTransport =
+  (invoke: NonNullable<Window['jimu']>['invoke']): Transport =>
+  async (method, input) => {
+    const result = await invoke(method, input ?? {})
+    if (isEnvelope(result)) return result
+    return { ok: false, error: { code: 'INTERNAL', message: i18n.t('common.unexpectedResponse', { status: 'IPC' }) } }
+  }
+
+const httpTransport: Transport = async (method, input) => {
+  let response: Response
+  try {
+    response = await fetch(`/rpc/${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'accept-language': currentLocale() },
+      body: JSON.stringify(input ?? {}),
+      credentials: 'same-origin'
+    })
+  } catch {
+    return { ok: false, error: { code: 'INTERNAL', message: i18n.t('common.networkError') } }
+  }
+  // Errors come back as the same envelope with a 4xx/5xx status; anything else (a proxy's HTML
+  // error page, an empty body) is reported with its status rather than as a JSON parse error.
+  const body: unknown = await response.json().catch(() => null)
+  if (isEnvelope(body)) return body
+  return { ok: false, error: { code: 'INTERNAL', message: i18n.t('common.unexpectedResponse', { status: response.status }) } }
+}
+
+const transport: Transport = typeof window !== 'undefined' && window.jimu?.invoke ? ipcTransport(window.jimu.invoke.bind(window.jimu)) : httpTransport
+
+/** Methods whose UNAUTHENTICATED answer is a normal outcome, not an expired session. */
+const SESSION_NEUTRAL = new Set<MethodName>(['system.status', 'auth.login', 'auth.setup', 'auth.logout'])
+
+type Listener = (error: ApiError) => void
+const unauthenticatedListeners = new Set<Listener>()
+
+/** Called when a call fails because the session is gone; the app goes back to the login screen. */
+export function onUnauthenticated(listener: Listener): () => void {
+  unauthenticatedListeners.add(listener)
+  return () => unauthenticatedListeners.delete(listener)
+}
+
+/** The server translates for the caller's locale; translating the key here keeps IPC callers in step with the UI language. */
+function messageOf(error: ApiErrorBody): string {
+  if (error.messageKey && i18n.exists(error.messageKey)) return i18n.t(error.messageKey, { ...error.params })
+  return error.message
+}
+
+export async function call<M extends MethodName>(method: M, input?: MethodInput<M>): Promise<MethodOutput<M>> {
+  const result = await transport(method, input)
+  if (result.ok) return result.data as MethodOutput<M>
+  const { error } = result
+  const apiError = new ApiError(error.code, messageOf(error), error.field, error.messageKey, error.params)
+  if (error.code === 'UNAUTHENTICATED' && !SESSION_NEUTRAL.has(method)) {
+    for (const listener of unauthenticatedListeners) listener(apiError)
+  }
+  throw apiError
+}
+
+type GroupOf<N> = N extends `${infer G}.${string}` ? G : never
+type Call<N extends MethodName> = undefined extends MethodInput<N>
+  ? (input?: MethodInput<N>) => Promise<MethodOutput<N>>
+  : (input: MethodInput<N>) => Promise<MethodOutput<N>>
+
+export type Api = {
+  [G in GroupOf<MethodName>]: { [N in MethodName as N extends `${G}.${infer M}` ? M : never]: Call<N> }
+}
+
+const groups = new Map<string, object>()
+
+export const api = new Proxy({} as Api, {
+  get(_target, group) {
+    if (typeof group !== 'string') return undefined
+    let methods = groups.get(group)
+    if (!methods) {
+      methods = new Proxy(
+        {},
+        {
+          get: (_t, name) =>
+            typeof name === 'string' ? (input?: unknown) => call(`${group}.${name}` as MethodName, input as never) : undefined
+        }
+      )
+      groups.set(group, methods)
+    }
+    return methods
+  }
+})
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) return error.message
+  if (error instanceof Error) return error.message
+  return String(error)
+}

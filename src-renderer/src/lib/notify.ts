@@ -1,0 +1,11 @@
+import { notifications } from '@mantine/notifications'
+import { errorMessage } from '../api/client'
+import { i18n } from '../i18n'
+
+export function notifyError(error: unknown, title?: string): void {
+  notifications.show({ color: 'red', title: title ?? i18n.t('common.error'), message: errorMessage(error), autoClose: 6000 })
+}
+
+export function notifySuccess(message: string): void {
+  notifications.show({ color: 'teal', message, autoClose: 3000 })
+}
