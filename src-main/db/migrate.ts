@@ -1,5 +1,5 @@
 import type { Sqlite } from './connection'
-import { LATEST_VERSION, MIGRATIONS } from './migrations'
+import { latestVersion, MIGRATIONS } from './migrations'
 
 export function schemaVersion(db: Sqlite): number {
   return db.pragma('user_version', { simple: true }) as number
@@ -20,8 +20,8 @@ export function applyMigrations(db: Sqlite): number[] {
     })()
     applied.push(m.version)
   }
-  if (schemaVersion(db) > LATEST_VERSION) {
-    throw new Error(`Database schema version ${schemaVersion(db)} is newer than this app (${LATEST_VERSION}); update Jimu CRM`)
+  if (schemaVersion(db) > latestVersion()) {
+    throw new Error(`Database schema version ${schemaVersion(db)} is newer than this app (${latestVersion()}); update Jimu CRM`)
   }
   return applied
 }

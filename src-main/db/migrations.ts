@@ -47,4 +47,4 @@ export const MIGRATIONS: Migration[] = [
   }
 ]
 
-export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version
+export const latestVersion = (): number => MIGRATIONS[MIGRATIONS.length - 1]!.version

@@ -7,7 +7,7 @@ import { checkFormula, collectRefs, findCycle, FormulaSyntaxError, parseFormula,
 import { deriveApiKey, uniqueApiKey } from './api-key'
 import { columnType, fieldType } from './field-types/registry'
 import { formTable, ftsTable, type FieldModel, type FormModel, type FormValidation } from './model'
-import { addFieldStorage, createFormTables, createIndex, createUniqueIndex, dropFieldStorage, dropUniqueIndex, ownerTable } from './physical'
+import { addFieldStorage, createFormTables, createUniqueIndex, dropFieldStorage, dropUniqueIndex, ownerTable } from './physical'
 
 // The form engine's metadata side: apps, forms and fields, their physical storage, and the
 // compiled FormModel cache. Every schema change runs in one transaction and bumps the form's
@@ -485,6 +485,20 @@ export class SchemaService {
       position: row.position, schemaVersion: row.schema_version, table: formTable(id), ftsTable: ftsTable(id),
       fields: top, deletedFields: all.filter((f) => f.deletedAt !== null), children, byKey, byId, titleField, computeOrder: [], validations
     }
+    // Evaluate the typed AST checkFormula returns: it knows which refs are dates, so a blank
+    // date plus days stays blank instead of becoming a number (Excel's untyped behaviour).
+    const typed = (src: string) => {
+      try {
+        return checkFormula(src, (r) => this.resolveRef(model, r)).ast
+      } catch {
+        return safeParse(src)
+      }
+    }
+    for (const f of top) {
+      if (f.type === 'formula') f.formula = typed(String(f.config.expression ?? ''))
+      if (f.defaultFormula && typeof f.defaultValue === 'string') f.defaultFormula = typed(f.defaultValue.slice(1))
+    }
+    for (const v of model.validations) v.ast = typed(v.formula)
     model.computeOrder = computeOrder(model, (r) => this.refField(model, r))
     return model
   }

@@ -9,7 +9,6 @@ import { NotFoundError, ValidationError } from '../shared/errors'
 import { decodeCursor, encodeCursor, resolveField, type QueryBuilder } from './query-builder'
 import type { Serializer } from './serialize'
 import type { RecordRow } from './stored'
-import { valuesFromRow } from './stored'
 
 export interface ListInput {
   form: number | string

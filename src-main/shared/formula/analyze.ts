@@ -2,6 +2,7 @@
 // formula fields of a form depend on each other in a circle.
 
 import { getFunction, paramAt, type ArgInfo, type ParamType } from './functions'
+import { formatRef } from './lexer'
 import { parseFormula } from './parser'
 import {
   FormulaSyntaxError,
@@ -39,6 +40,24 @@ export function collectRefs(ast: FormulaAst): FieldRef[] {
   }
   walk(ast)
   return refs
+}
+
+/**
+ * Rewrites the field references of a formula, leaving everything else as the user typed it,
+ * for when a field or sub-table is renamed. `rename` returns the new label(s), or undefined to
+ * keep a reference. Throws FormulaSyntaxError if `src` does not parse.
+ */
+export function renameRefs(
+  src: string,
+  rename: (ref: FieldRef) => { name: string; sub?: string } | undefined
+): string {
+  let out = src
+  // From the last reference backwards, so earlier offsets stay valid.
+  for (const ref of collectRefs(parseFormula(src)).reverse()) {
+    const to = rename(ref)
+    if (to) out = out.slice(0, ref.start) + formatRef(to.name, to.sub) + out.slice(ref.end)
+  }
+  return out
 }
 
 /** The type of a referenced field, or undefined when no field has that label. */
@@ -209,7 +228,7 @@ function checkComparable(node: BinaryNode, l: TypeInfo, r: TypeInfo): void {
 }
 
 /**
- * Finds a dependency cycle among formula fields. `deps` maps a field id to the ids it reads
+ * Finds a dependency cycle among formula fields. `deps` maps a field id to the ids it reads;
  * ids that are not keys have no dependencies. Returns the cycle as a closed path
  * ([a, b, c, a] for a → b → c → a), or null. Iterative, so long chains cannot overflow the stack.
  */

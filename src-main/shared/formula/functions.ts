@@ -30,10 +30,10 @@ import {
 /**
  * What an argument position accepts. The evaluator coerces each argument of an eager function
  * to its parameter type before calling `impl`:
- * - number / text / boolean: a scalar converted like Excel does (blank → 0, "", FALSE)
- * - date: a date; a blank date makes the whole call blank (YEAR of an empty 签约日期 is empty)
- * - any: a scalar of any type, unchanged
- * - numbers: a number or a list (sub-table column) of numbers, unchanged
+ * - number / text / boolean: a scalar converted like Excel does (blank → 0, "", FALSE);
+ * - date: a date; a blank date makes the whole call blank (YEAR of an empty 签约日期 is empty);
+ * - any: a scalar of any type, unchanged;
+ * - numbers: a number or a list (sub-table column) of numbers, unchanged;
  * - values: anything including lists, unchanged.
  */
 export type ParamType = 'number' | 'text' | 'date' | 'boolean' | 'any' | 'numbers' | 'values'

@@ -69,5 +69,6 @@ export const attachment: FieldRenderer = {
     return files.length ? i18n.t('field.attachment.count', { count: files.length }) : ''
   },
   isEmpty: (value) => filesOf(value).length === 0,
-  sortable: false
+  sortable: false,
+  wide: true
 }

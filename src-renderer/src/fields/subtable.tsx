@@ -133,6 +133,7 @@ export function makeSubtable(rendererOf: (type: FieldType) => FieldRenderer): Fi
       return count ? i18n.t('field.subtable.rows', { count }) : ''
     },
     isEmpty: (value) => rowsOf(value).length === 0,
-    sortable: false
+    sortable: false,
+    wide: true
   }
 }

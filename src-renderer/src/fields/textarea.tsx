@@ -23,5 +23,6 @@ export const textarea: FieldRenderer = {
   toWrite: (value) => (isBlankValue(value) ? null : asString(value)),
   text: asString,
   isEmpty: isBlankValue,
-  sortable: true
+  sortable: true,
+  wide: true
 }

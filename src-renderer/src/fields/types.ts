@@ -53,6 +53,8 @@ export interface FieldRenderer {
   summable?: boolean
   /** Whether clicking the column header sorts. */
   sortable: boolean
+  /** Takes the full width of the record form (long text, grids). */
+  wide?: boolean
   /** Align cells right (numbers). */
   numeric?: boolean
   /** Value a new filter condition on this field starts with (when blank is not a sensible start). */

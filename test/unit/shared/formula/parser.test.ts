@@ -46,6 +46,9 @@ describe('operator precedence (Excel order)', () => {
   it('compares after concatenating, and concatenates after adding', () => {
     expect(shape(parseFormula('1 + 2 & 3 = "33"'))).toEqual(['=', ['&', ['+', 1, 2], 3], '33'])
     expect(value('1 + 2 & 3 = "33"')).toBe(true)
+    expect(shape(parseFormula('"a" & 1 + 2'))).toEqual(['&', 'a', ['+', 1, 2]])
+    expect(value('"a" & 1 + 2')).toBe('a3')
+    expect(value('"a" & 1 = "a1"')).toBe(true)
   })
 
   it('raises to a power before multiplying', () => {

@@ -23,7 +23,7 @@ if (!('groupBy' in Map)) {
 }
 
 export default defineConfig({
-  resolve: { alias: { '@shared': resolve(__dirname, 'src-main/shared') } },
+  resolve: { alias: { '@shared': resolve(import.meta.dirname, 'src-main/shared') } },
   test: {
     include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx'],
     environment: 'node',

@@ -1,0 +1,102 @@
+import { useCallback, useEffect, useState } from 'react'
+import { Button, Center, Loader, Stack, Text } from '@mantine/core'
+import { useTranslation } from 'react-i18next'
+import type { MethodOutput } from '@shared/api/contracts'
+import { api, errorMessage, onUnauthenticated } from '../api/client'
+import { clearCache } from '../lib/cache'
+import { notifyError, notifySuccess } from '../lib/notify'
+import { LoginPage } from '../pages/LoginPage'
+import { SetupPage } from '../pages/SetupPage'
+import { Shell } from './Shell'
+
+export type User = MethodOutput<'auth.me'>
+
+type Session =
+  | { kind: 'loading' }
+  | { kind: 'failed'; message: string }
+  | { kind: 'setup'; version: string }
+  | { kind: 'login'; version?: string; expired?: boolean }
+  | { kind: 'ready'; version?: string; user: User }
+
+/** What the first screen is comes from system.status: first run, login, or the app. */
+export function App() {
+  const { t } = useTranslation()
+  const [session, setSession] = useState<Session>({ kind: 'loading' })
+
+  const load = useCallback(async () => {
+    setSession({ kind: 'loading' })
+    try {
+      const status = await api.system.status()
+      if (status.needsSetup) setSession({ kind: 'setup', version: status.version })
+      else if (!status.user) setSession({ kind: 'login', version: status.version })
+      else setSession({ kind: 'ready', version: status.version, user: status.user })
+    } catch (error) {
+      setSession({ kind: 'failed', message: errorMessage(error) })
+    }
+  }, [])
+
+  useEffect(() => {
+    void load()
+  }, [load])
+
+  // Any call that finds the session gone (expired, or ended in another window) lands here.
+  useEffect(
+    () =>
+      onUnauthenticated(() => {
+        clearCache()
+        setSession((s) => (s.kind === 'ready' ? { kind: 'login', version: s.version, expired: true } : s))
+      }),
+    []
+  )
+
+  const signedIn = (user: User, version?: string) => {
+    clearCache()
+    setSession({ kind: 'ready', user, version })
+  }
+
+  const logout = async () => {
+    const version = session.kind === 'ready' ? session.version : undefined
+    try {
+      await api.auth.logout()
+      notifySuccess(t('shell.loggedOut'))
+    } catch (error) {
+      notifyError(error)
+    }
+    clearCache()
+    setSession({ kind: 'login', version })
+  }
+
+  switch (session.kind) {
+    case 'loading':
+      return (
+        <Center h="100vh">
+          <Stack align="center" gap="xs">
+            <Loader />
+            <Text c="dimmed" size="sm">
+              {t('app.loading')}
+            </Text>
+          </Stack>
+        </Center>
+      )
+    case 'failed':
+      return (
+        <Center h="100vh">
+          <Stack align="center" gap="sm">
+            <Text fw={600}>{t('app.startFailed')}</Text>
+            <Text c="dimmed" size="sm">
+              {session.message}
+            </Text>
+            <Button variant="light" onClick={() => void load()}>
+              {t('app.retry')}
+            </Button>
+          </Stack>
+        </Center>
+      )
+    case 'setup':
+      return <SetupPage version={session.version} onDone={(user) => signedIn(user, session.version)} />
+    case 'login':
+      return <LoginPage version={session.version} expired={session.expired} onDone={(user) => signedIn(user, session.version)} />
+    case 'ready':
+      return <Shell user={session.user} onLogout={logout} />
+  }
+}

@@ -1,0 +1,156 @@
+import { useCallback, useEffect, useMemo, useState } from 'react'
+import { AppShell, Box, Burger, Center, EmptyState, Group, Loader, NavLink, ScrollArea, Text } from '@mantine/core'
+import { useDisclosure } from '@mantine/hooks'
+import { IconApps, IconLayoutGrid, IconMoodEmpty, IconTable } from '@tabler/icons-react'
+import { useTranslation } from 'react-i18next'
+import type { FormDto, MethodOutput } from '@shared/api/contracts'
+import { api } from '../api/client'
+import { Logo } from '../components/Logo'
+import { LanguageSwitch } from '../components/LanguageSwitch'
+import { notifyError } from '../lib/notify'
+import { useRoute } from '../lib/route'
+import { RecordsPage } from '../pages/RecordsPage'
+import { GlobalSearch } from './GlobalSearch'
+import { UserMenu } from './UserMenu'
+import type { User } from './App'
+
+type AppDto = MethodOutput<'apps.list'>[number]
+
+interface Catalog {
+  apps: AppDto[]
+  forms: FormDto[]
+}
+
+export function Shell({ user, onLogout }: { user: User; onLogout(): void }) {
+  const { t } = useTranslation()
+  const [navOpened, { toggle: toggleNav, close: closeNav }] = useDisclosure(false)
+  const [catalog, setCatalog] = useState<Catalog | null>(null)
+  const [route, go] = useRoute()
+
+  const loadCatalog = useCallback(async () => {
+    try {
+      const [apps, forms] = await Promise.all([api.apps.list(), api.forms.list()])
+      setCatalog({
+        apps: [...apps].sort((a, b) => a.position - b.position),
+        forms: [...forms].sort((a, b) => a.position - b.position)
+      })
+    } catch (error) {
+      notifyError(error)
+      setCatalog({ apps: [], forms: [] })
+    }
+  }, [])
+
+  useEffect(() => {
+    void loadCatalog()
+  }, [loadCatalog])
+
+  const form = useMemo(() => catalog?.forms.find((f) => f.id === route.formId) ?? null, [catalog, route.formId])
+
+  // Without a form in the URL, open the first one: the app's home is its data.
+  useEffect(() => {
+    if (catalog && route.formId === null && catalog.forms.length > 0) go({ formId: catalog.forms[0].id, recordId: null })
+  }, [catalog, route.formId, go])
+
+  useEffect(() => {
+    document.title = form ? `${form.label} - ${t('app.name')}` : t('app.name')
+  }, [form, t])
+
+  const main = () => {
+    if (!catalog) {
+      return (
+        <Center h="60vh">
+          <Loader />
+        </Center>
+      )
+    }
+    if (catalog.apps.length === 0 || catalog.forms.length === 0) {
+      return (
+        <Center h="70vh">
+          <EmptyState
+            data-testid="no-apps"
+            icon={<IconLayoutGrid size={36} />}
+            variant="light"
+            size="lg"
+            title={t('shell.noAppsTitle')}
+            description={<Box maw={420}>{user.isAdmin ? t('shell.noAppsBody') : t('shell.noAppsBodyMember')}</Box>}
+          />
+        </Center>
+      )
+    }
+    if (route.formId !== null && !form) {
+      return (
+        <Center h="70vh">
+          <EmptyState icon={<IconMoodEmpty size={36} />} variant="light" title={t('shell.formNotFound')} />
+        </Center>
+      )
+    }
+    if (!form) return null
+    return <RecordsPage key={form.id} form={form} recordId={route.recordId} />
+  }
+
+  return (
+    <AppShell header={{ height: 60 }} navbar={{ width: 260, breakpoint: 'sm', collapsed: { mobile: !navOpened } }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md" gap="md" wrap="nowrap" justify="space-between">
+          <Group gap="sm" wrap="nowrap" style={{ flexShrink: 0 }}>
+            <Burger opened={navOpened} onClick={toggleNav} hiddenFrom="sm" size="sm" aria-label={t('shell.toggleNav')} />
+            <Logo />
+          </Group>
+          <Group style={{ flex: 1 }} justify="center" visibleFrom="xs">
+            <GlobalSearch />
+          </Group>
+          <Group gap="md" wrap="nowrap" style={{ flexShrink: 0 }}>
+            <LanguageSwitch />
+            <UserMenu user={user} onLogout={onLogout} />
+          </Group>
+        </Group>
+      </AppShell.Header>
+
+      <AppShell.Navbar p="xs">
+        <AppShell.Section hiddenFrom="xs" mb="xs">
+          <GlobalSearch />
+        </AppShell.Section>
+        <Text size="xs" fw={600} c="dimmed" tt="uppercase" px="sm" py={6}>
+          {t('shell.apps')}
+        </Text>
+        <AppShell.Section grow component={ScrollArea}>
+          {catalog?.apps.map((app) => {
+            const forms = catalog.forms.filter((f) => f.appId === app.id)
+            return (
+              <NavLink
+                key={app.id}
+                label={app.label}
+                leftSection={<IconApps size={18} stroke={1.6} />}
+                defaultOpened
+                childrenOffset={18}
+                fw={500}
+                data-testid={`nav-app-${app.id}`}
+              >
+                {forms.length === 0 ? (
+                  <Text size="xs" c="dimmed" px="sm" py={6}>
+                    {t('shell.noForms')}
+                  </Text>
+                ) : (
+                  forms.map((f) => (
+                    <NavLink
+                      key={f.id}
+                      href={`#/forms/${f.id}`}
+                      label={f.label}
+                      leftSection={<IconTable size={16} stroke={1.6} />}
+                      active={f.id === route.formId}
+                      variant="light"
+                      onClick={closeNav}
+                      data-testid={`nav-form-${f.id}`}
+                    />
+                  ))
+                )}
+              </NavLink>
+            )
+          })}
+        </AppShell.Section>
+      </AppShell.Navbar>
+
+      <AppShell.Main>{main()}</AppShell.Main>
+    </AppShell>
+  )
+}

@@ -1,0 +1,34 @@
+import { Avatar, Group, Menu, Text, UnstyledButton } from '@mantine/core'
+import { IconChevronDown, IconLogout } from '@tabler/icons-react'
+import { useTranslation } from 'react-i18next'
+import type { User } from './App'
+
+export function UserMenu({ user, onLogout }: { user: User; onLogout(): void }) {
+  const { t } = useTranslation()
+  return (
+    <Menu position="bottom-end" width={200} shadow="md">
+      <Menu.Target>
+        <UnstyledButton data-testid="user-menu" aria-label={user.name}>
+          <Group gap={8} wrap="nowrap">
+            <Avatar size={30} radius="xl" color="initials" name={user.name} />
+            <div>
+              <Text size="sm" fw={500} lh={1.2}>
+                {user.name}
+              </Text>
+              <Text size="xs" c="dimmed" lh={1.2} visibleFrom="sm">
+                {user.isAdmin ? t('shell.admin') : t('shell.member')}
+              </Text>
+            </div>
+            <IconChevronDown size={14} />
+          </Group>
+        </UnstyledButton>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Label>{user.login}</Menu.Label>
+        <Menu.Item color="red" leftSection={<IconLogout size={16} />} onClick={onLogout}>
+          {t('shell.logout')}
+        </Menu.Item>
+      </Menu.Dropdown>
+    </Menu>
+  )
+}

@@ -1,0 +1,29 @@
+import '@mantine/core/styles.css'
+import '@mantine/dates/styles.css'
+import '@mantine/notifications/styles.css'
+import './app/global.css'
+import { StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import { I18nextProvider } from 'react-i18next'
+import { MantineProvider } from '@mantine/core'
+import { Notifications } from '@mantine/notifications'
+import { i18n } from './i18n'
+import { theme } from './theme'
+import { App } from './app/App'
+import { LocaleDates } from './app/LocaleDates'
+
+const root = document.getElementById('root')
+if (!root) throw new Error('#root is missing from index.html')
+
+createRoot(root).render(
+  <StrictMode>
+    <I18nextProvider i18n={i18n}>
+      <MantineProvider theme={theme} defaultColorScheme="light">
+        <LocaleDates>
+          <Notifications position="top-right" limit={4} />
+          <App />
+        </LocaleDates>
+      </MantineProvider>
+    </I18nextProvider>
+  </StrictMode>
+)

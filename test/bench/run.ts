@@ -1,0 +1,460 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { Core } from '../../src-main/core'
+import type { Actor } from '../../src-main/access/actor'
+import { openSqlite, ident, type Sqlite } from '../../src-main/db/connection'
+import type { FormModel } from '../../src-main/forms/model'
+import type { FilterNode } from '../../src-main/shared/api/contracts'
+
+// The benchmark: realistic Chinese opportunities (商机), written through the write pipeline and
+// read through the query builder, with raw prepared SQLite inserts into an identical copy of
+// the form's table as the yardstick — in one run, so the ratio compares like with like on
+// this machine. `npm run bench -- --records 100000 [--json]`.
+
+export interface BenchOptions {
+  records: number
+  json?: boolean
+  /** Print the report (table, or one JSON object with `json`); progress goes to stderr. */
+  print?: boolean
+  seed?: number
+  /** Keep the temporary data directory (its path is in the figures). */
+  keep?: boolean
+}
+
+export const TARGETS = {
+  insert_ratio: { min: 0.5 },
+  list_p95_ms: { max: 20 },
+  list_deep_p95_ms: { max: 20 },
+  count_p95_ms: { max: 100 },
+  search_p95_ms: { max: 50 },
+  rss_mb: { max: 500 }
+} as const
+export type TargetKey = keyof typeof TARGETS
+
+export interface BenchFigures {
+  records: number
+  node: string
+  sqlite: string
+  raw_rows_per_s: number
+  pipeline_rows_per_s: number
+  insert_ratio: number
+  create_p50_ms: number
+  create_p95_ms: number
+  list_p50_ms: number
+  list_p95_ms: number
+  list_deep_p50_ms: number
+  list_deep_p95_ms: number
+  /** Fewest pages any deep run could walk (20 unless the data is too small). */
+  list_deep_pages: number
+  count_p50_ms: number
+  count_p95_ms: number
+  search_p50_ms: number
+  search_p95_ms: number
+  /** One- and two-character queries (LIKE over the searchable columns). */
+  search_short_p95_ms: number
+  /** Three- and four-character queries (FTS5 trigram). */
+  search_fts_p95_ms: number
+  rss_mb: number
+  elapsed_s: number
+  data_dir: string | null
+  targets: typeof TARGETS
+  pass: Record<TargetKey, boolean>
+}
+
+export const FIGURE_KEYS: ReadonlyArray<keyof BenchFigures> = [
+  'records', 'node', 'sqlite', 'raw_rows_per_s', 'pipeline_rows_per_s', 'insert_ratio', 'create_p50_ms', 'create_p95_ms',
+  'list_p50_ms', 'list_p95_ms', 'list_deep_p50_ms', 'list_deep_p95_ms', 'list_deep_pages', 'count_p50_ms', 'count_p95_ms',
+  'search_p50_ms', 'search_p95_ms', 'search_short_p95_ms', 'search_fts_p95_ms', 'rss_mb', 'elapsed_s', 'data_dir', 'targets', 'pass'
+]
+
+const BATCH = 10_000
+const SINGLE_CREATES = 2_000
+const LIST_RUNS = 200
+const DEEP_RUNS = 50
+const DEEP_PAGES = 20
+const COUNT_RUNS = 200
+const SEARCH_RUNS = 200
+const PAGE = 50
+
+// ---------------------------------------------------------------------------------------------
+// Data
+
+/** mulberry32: small, fast, and the same sequence on every machine for a seed. */
+function prng(seed: number) {
+  let a = seed >>> 0
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+  const int = (n: number) => Math.floor(next() * n)
+  const pick = <T>(list: readonly T[]): T => list[int(list.length)]!
+  const normal = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next())
+  return { next, int, pick, normal }
+}
+type Rng = ReturnType<typeof prng>
+
+const CITIES = ['北京', '上海', '广州', '深圳', '杭州', '南京', '苏州', '成都', '重庆', '武汉', '西安', '天津', '长沙', '郑州', '青岛', '厦门', '宁波', '合肥', '济南', '福州', '昆明', '沈阳', '大连', '无锡', '佛山', '东莞', '珠海', '温州', '绍兴', '嘉兴']
+const NAME_PARTS = ['云栖', '华信', '博远', '瑞丰', '天成', '鼎盛', '智联', '恒通', '新锐', '汇通', '金桥', '宏图', '东方', '万达', '中科', '星河', '海纳', '睿智', '卓越', '远航', '长青', '润泽', '同创', '明德', '安泰', '盛世', '启明', '晨光', '联创', '弘毅', '嘉禾', '锦程', '凯旋', '和信', '立达', '永信', '正泰', '天宇', '蓝海', '华泰']
+const INDUSTRIES = ['科技', '信息技术', '网络科技', '电子', '贸易', '实业', '医疗器械', '新材料', '物流', '建筑工程', '食品', '教育科技', '文化传媒', '机械设备', '环保科技', '生物科技', '软件', '智能制造', '供应链管理', '咨询']
+const SUFFIXES = ['有限公司', '有限公司', '有限公司', '股份有限公司', '集团有限公司']
+const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '周', '吴', '徐', '孙', '马', '朱', '胡', '郭', '何', '林', '罗', '高']
+const GIVEN = ['伟', '芳', '娜', '敏', '静', '强', '磊', '洋', '艳', '勇', '军', '杰', '娟', '涛', '明', '超', '秀英', '建华', '丽华', '志强', '海燕', '晓东', '文博', '思远']
+const PRODUCTS = ['CRM 系统', '进销存', '财务软件', '云服务器', '数据中台', '智能客服', '安防设备', '办公家具', '培训服务', '年度维保']
+const NEXT_STEPS = ['下周上门拜访', '等待采购审批', '已发报价单', '需要技术交流', '约了老板面谈', '竞品价格更低', '预算下季度到位', '已签框架协议', '要求再降价 5%', '决策人出差中']
+const NOTE_TEMPLATES = [
+  (r: Rng) => `客户关注${r.pick(PRODUCTS)}，${r.pick(NEXT_STEPS)}`,
+  (r: Rng) => `${r.pick(NEXT_STEPS)}；联系人${r.pick(SURNAMES)}总`,
+  (r: Rng) => `上次沟通：${r.pick(PRODUCTS)}报价已发，${r.pick(NEXT_STEPS)}`
+]
+
+export const STAGES = [
+  { id: 's1', label: '初步接洽', color: 'blue' as const, weight: 25 },
+  { id: 's2', label: '需求确认', color: 'cyan' as const, weight: 20 },
+  { id: 's3', label: '方案报价', color: 'teal' as const, weight: 18 },
+  { id: 's4', label: '谈判', color: 'orange' as const, weight: 15 },
+  { id: 's5', label: '赢单', color: 'green' as const, weight: 12 },
+  { id: 's6', label: '输单', color: 'gray' as const, weight: 10 }
+]
+const STAGE_TOTAL = STAGES.reduce((s, x) => s + x.weight, 0)
+
+/** Expected close dates span three years. */
+const FIRST_DAY = Date.UTC(2022, 0, 1)
+const DAYS = 3 * 365 + 1
+
+/** One opportunity as generated: the values a user would type (the pipeline's input). */
+interface Opportunity {
+  company: string
+  contact: string
+  stage: number
+  amount: number | null
+  date: string | null
+  city: string
+  notes: string | null
+  owner: number
+}
+
+function opportunity(r: Rng, owners: number[]): Opportunity {
+  const city = r.pick(CITIES)
+  const name = r.next() < 0.3 ? r.pick(NAME_PARTS) + r.pick(NAME_PARTS) : r.pick(NAME_PARTS)
+  const company = `${r.next() < 0.9 ? city : ''}${name}${r.pick(INDUSTRIES)}${r.pick(SUFFIXES)}`
+  let w = r.int(STAGE_TOTAL)
+  let stage = 0
+  while (w >= STAGES[stage]!.weight) w -= STAGES[stage++]!.weight
+  // Log-normal around ¥80k, clamped to ¥1k–¥5M and rounded to ¥100, as quotes usually are.
+  const amount = r.next() < 0.02 ? null : Math.round(Math.min(5_000_000, Math.max(1_000, Math.exp(Math.log(80_000) + 1.3 * r.normal()))) / 100) * 100
+  const date = r.next() < 0.03 ? null : new Date(FIRST_DAY + r.int(DAYS) * 86_400_000).toISOString().slice(0, 10)
+  return {
+    company,
+    contact: r.pick(SURNAMES) + r.pick(GIVEN),
+    stage,
+    amount,
+    date,
+    city,
+    notes: r.next() < 0.4 ? null : r.pick(NOTE_TEMPLATES)(r),
+    owner: r.pick(owners)
+  }
+}
+
+const FORM_FIELDS = [
+  { label: '客户名称', type: 'text' as const, required: true },
+  { label: '联系人', type: 'text' as const },
+  { label: '销售阶段', type: 'select' as const, config: { options: STAGES.map(({ id, label, color }) => ({ id, label, color })) } },
+  { label: '金额', type: 'amount' as const },
+  { label: '预计成交日期', type: 'date' as const },
+  { label: '城市', type: 'text' as const },
+  { label: '备注', type: 'textarea' as const }
+]
+
+/** Maps an opportunity to the pipeline's input (labels) and to the stored row (option ids). */
+function codec(form: FormModel) {
+  const key = (label: string) => form.fields.find((f) => f.label === label)!
+  const fields = FORM_FIELDS.map((f) => key(f.label))
+  const stored = (o: Opportunity): Array<string | number | null> => [o.company, o.contact, STAGES[o.stage]!.id, o.amount, o.date, o.city, o.notes]
+  // What the pipeline indexes: the display text of the searchable fields, in field order.
+  const searchable = new Set(['客户名称', '联系人', '销售阶段', '城市', '备注'])
+  const shown = (o: Opportunity): Array<string | null> => [o.company, o.contact, STAGES[o.stage]!.label, null, null, o.city, o.notes]
+  return {
+    columns: fields.map((f) => f.column!),
+    input: (o: Opportunity): Record<string, unknown> => ({
+      [fields[0]!.apiKey]: o.company, [fields[1]!.apiKey]: o.contact, [fields[2]!.apiKey]: STAGES[o.stage]!.label,
+      [fields[3]!.apiKey]: o.amount, [fields[4]!.apiKey]: o.date, [fields[5]!.apiKey]: o.city, [fields[6]!.apiKey]: o.notes, owner: o.owner
+    }),
+    stored,
+    body: (o: Opportunity) => shown(o).filter((v, i) => v && searchable.has(FORM_FIELDS[i]!.label)).join('\n'),
+    keys: { stage: fields[2]!.apiKey, amount: fields[3]!.apiKey, date: fields[4]!.apiKey }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measuring
+
+function quantile(samples: number[], q: number): number {
+  if (!samples.length) return 0
+  const sorted = [...samples].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!
+}
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits
+const p = (samples: number[], q: number) => round(quantile(samples, q), 3)
+
+function timed<T>(fn: () => T): [T, number] {
+  const t0 = performance.now()
+  const result = fn()
+  return [result, performance.now() - t0]
+}
+
+/** The form's table, its indexes and its FTS table, re-created from sqlite_master in another file. */
+function cloneFormStorage(source: Sqlite, form: FormModel, file: string): Sqlite {
+  const ddl = source.prepare(`SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND (tbl_name = ? OR name = ?)
+    ORDER BY CASE type WHEN 'table' THEN 0 ELSE 1 END, rowid`).pluck().all(form.table, form.ftsTable) as string[]
+  const db = openSqlite(file)
+  db.exec(ddl.join(';\n'))
+  return db
+}
+
+/** A 3-month window of expected close dates inside the generated three years. */
+function window(r: Rng): [string, string] {
+  const start = r.int(34)
+  const from = new Date(Date.UTC(2022, start, 1))
+  const to = new Date(Date.UTC(2022, start + 3, 0))
+  return [from.toISOString().slice(0, 10), to.toISOString().slice(0, 10)]
+}
+
+/** A 2–4 character substring of Chinese text that occurs in the data. */
+function searchTerm(r: Rng, sample: Opportunity[]): string {
+  for (;;) {
+    const o = r.pick(sample)
+    const source = r.pick([o.company, o.company, o.contact, o.city, o.notes ?? o.company])
+    const chars = [...source]
+    const len = 2 + r.int(3)
+    if (chars.length < len) continue
+    const start = r.int(chars.length - len + 1)
+    const term = chars.slice(start, start + len).join('')
+    if (/^[\u4e00-\u9fff]+$/.test(term)) return term
+  }
+}
+
+function log(enabled: boolean, message: string): void {
+  if (enabled) process.stderr.write(`[bench] ${message}\n`)
+}
+
+export async function runBench(options: BenchOptions): Promise<BenchFigures> {
+  const started = performance.now()
+  const n = options.records
+  const print = options.print ?? true
+  const progress = print
+  const seed = options.seed ?? 20240305
+  const dataDir = mkdtempSync(join(tmpdir(), 'jimu-bench-'))
+  const core = await Core.open({ dataDir })
+  let raw: Sqlite | null = null
+  try {
+    const { user } = core.auth.setup({ name: '管理员', login: 'admin', password: 'secret123' })
+    const actor: Actor = { id: user.id, name: user.name, isAdmin: true, locale: 'zh-CN' }
+    // Sales reps as owners. There is no user-management service yet; these rows only need to
+    // exist for the owner look-up, so they carry an unusable password hash.
+    const addUser = core.db.prepare("INSERT INTO users (name, login, password_hash, is_admin, created_at) VALUES (?, ?, 'x', 0, ?)")
+    const owners = [user.id]
+    for (let i = 0; i < 8; i++) owners.push(Number(addUser.run(`${SURNAMES[i]}${GIVEN[i]}`, `rep${i + 1}`, Date.now()).lastInsertRowid))
+    const app = core.schema.createApp({ label: '销售' })
+    const form = core.schema.createForm({ appId: app.id, label: '商机', fields: FORM_FIELDS })
+    const c = codec(form)
+
+    // --- raw SQLite: same rows, same stored values, identical table + indexes + FTS
+    raw = cloneFormStorage(core.db, form, join(dataDir, 'raw.db'))
+    const rawInsert = raw.prepare(`INSERT INTO ${ident(form.table)} (created_at, updated_at, created_by, updated_by, owner_id, ${c.columns.map(ident).join(', ')})
+      VALUES (?, ?, ?, ?, ?, ${c.columns.map(() => '?').join(', ')})`)
+    const rawFts = raw.prepare(`INSERT INTO ${ident(form.ftsTable)} (rowid, body) VALUES (?, ?)`)
+    const rawBatch = raw.transaction((rows: Array<Array<string | number | null>>, bodies: string[]) => {
+      for (let i = 0; i < rows.length; i++) {
+        const id = rawInsert.run(...rows[i]!).lastInsertRowid
+        if (bodies[i]) rawFts.run(id, bodies[i])
+      }
+    })
+    let rng = prng(seed)
+    let rawMs = 0
+    for (let done = 0; done < n; done += BATCH) {
+      const size = Math.min(BATCH, n - done)
+      const now = Date.now()
+      const rows: Array<Array<string | number | null>> = []
+      const bodies: string[] = []
+      for (let i = 0; i < size; i++) {
+        const o = opportunity(rng, owners)
+        rows.push([now, now, actor.id, actor.id, o.owner, ...c.stored(o)])
+        bodies.push(c.body(o))
+      }
+      rawMs += timed(() => rawBatch(rows, bodies))[1]
+      if ((done / BATCH) % 10 === 0) log(progress, `raw ${done + size}/${n}`)
+    }
+    raw.close()
+    raw = null
+
+    // --- the write pipeline: the same rows through bulkCreate
+    rng = prng(seed)
+    let pipelineMs = 0
+    const sample: Opportunity[] = []
+    for (let done = 0; done < n; done += BATCH) {
+      const size = Math.min(BATCH, n - done)
+      const batch: Array<Record<string, unknown>> = []
+      for (let i = 0; i < size; i++) {
+        const o = opportunity(rng, owners)
+        if (i % 97 === 0 && sample.length < 5000) sample.push(o)
+        batch.push(c.input(o))
+      }
+      pipelineMs += timed(() => core.writes.bulkCreate(actor, form.id, batch))[1]
+      if ((done / BATCH) % 10 === 0) log(progress, `pipeline ${done + size}/${n}`)
+    }
+    const rawRate = n / (rawMs / 1000)
+    const pipelineRate = n / (pipelineMs / 1000)
+
+    // --- single creates
+    const createMs: number[] = []
+    for (let i = 0; i < SINGLE_CREATES; i++) {
+      const input = c.input(opportunity(rng, owners))
+      createMs.push(timed(() => core.writes.create(actor, form.id, input))[1])
+    }
+    log(progress, 'single creates done')
+
+    // --- reads
+    const q = prng(seed + 1)
+    const filter = (): FilterNode => ({
+      and: [
+        { field: c.keys.stage, op: 'eq', value: q.pick(STAGES).label },
+        { field: c.keys.date, op: 'between', value: window(q) }
+      ]
+    })
+    const sort = [{ field: c.keys.amount, dir: 'desc' as const }]
+    const listMs: number[] = []
+    for (let i = 0; i < LIST_RUNS; i++) {
+      const f = filter()
+      listMs.push(timed(() => core.reads.list(actor, { form: form.id, filter: f, sort, limit: PAGE }))[1])
+    }
+    log(progress, 'list done')
+
+    const deepMs: number[] = []
+    let deepPages = DEEP_PAGES
+    for (let i = 0; i < DEEP_RUNS; i++) {
+      const f = filter()
+      let cursor: string | undefined
+      let ms = 0
+      let page = 0
+      while (page < DEEP_PAGES) {
+        const [result, t] = timed(() => core.reads.list(actor, { form: form.id, filter: f, sort, limit: PAGE, cursor }))
+        ms = t
+        page++
+        if (!result.nextCursor) break
+        cursor = result.nextCursor
+      }
+      deepPages = Math.min(deepPages, page)
+      deepMs.push(ms)
+    }
+    log(progress, 'deep list done')
+
+    const countMs: number[] = []
+    for (let i = 0; i < COUNT_RUNS; i++) {
+      const f = filter()
+      countMs.push(timed(() => core.reads.count(actor, { form: form.id, filter: f }))[1])
+    }
+    log(progress, 'count done')
+
+    const searchMs: number[] = []
+    const shortMs: number[] = []
+    const ftsMs: number[] = []
+    for (let i = 0; i < SEARCH_RUNS; i++) {
+      const term = searchTerm(q, sample)
+      const [, t] = timed(() => core.reads.list(actor, { form: form.id, search: term, limit: PAGE }))
+      searchMs.push(t)
+      ;([...term].length >= 3 ? ftsMs : shortMs).push(t)
+    }
+    log(progress, 'search done')
+
+    const figures: Omit<BenchFigures, 'pass'> = {
+      records: n,
+      node: process.version,
+      sqlite: core.db.prepare('SELECT sqlite_version()').pluck().get() as string,
+      raw_rows_per_s: Math.round(rawRate),
+      pipeline_rows_per_s: Math.round(pipelineRate),
+      insert_ratio: round(pipelineRate / rawRate, 3),
+      create_p50_ms: p(createMs, 0.5),
+      create_p95_ms: p(createMs, 0.95),
+      list_p50_ms: p(listMs, 0.5),
+      list_p95_ms: p(listMs, 0.95),
+      list_deep_p50_ms: p(deepMs, 0.5),
+      list_deep_p95_ms: p(deepMs, 0.95),
+      list_deep_pages: deepPages,
+      count_p50_ms: p(countMs, 0.5),
+      count_p95_ms: p(countMs, 0.95),
+      search_p50_ms: p(searchMs, 0.5),
+      search_p95_ms: p(searchMs, 0.95),
+      search_short_p95_ms: p(shortMs, 0.95),
+      search_fts_p95_ms: p(ftsMs, 0.95),
+      rss_mb: round(process.resourceUsage().maxRSS / 1024, 1),
+      elapsed_s: round((performance.now() - started) / 1000, 1),
+      data_dir: options.keep ? dataDir : null,
+      targets: TARGETS
+    }
+    const pass = Object.fromEntries(Object.entries(TARGETS).map(([k, t]) => {
+      const v = figures[k as TargetKey]
+      return [k, 'min' in t ? v >= t.min : v < t.max]
+    })) as Record<TargetKey, boolean>
+    const result: BenchFigures = { ...figures, pass }
+    if (print) process.stdout.write(options.json ? `${JSON.stringify(result)}\n` : table(result))
+    return result
+  } finally {
+    raw?.close()
+    core.close()
+    if (!options.keep) rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+function table(f: BenchFigures): string {
+  const target = (k: string) => {
+    const t = TARGETS[k as TargetKey]
+    if (!t) return ''
+    return `${'min' in t ? `≥ ${t.min}` : `< ${t.max}`}  ${f.pass[k as TargetKey] ? 'PASS' : 'FAIL'}`
+  }
+  const rows: Array<[string, string | number]> = [
+    ['raw_rows_per_s', f.raw_rows_per_s], ['pipeline_rows_per_s', f.pipeline_rows_per_s], ['insert_ratio', f.insert_ratio],
+    ['create_p50_ms', f.create_p50_ms], ['create_p95_ms', f.create_p95_ms],
+    ['list_p50_ms', f.list_p50_ms], ['list_p95_ms', f.list_p95_ms],
+    ['list_deep_p50_ms', f.list_deep_p50_ms], ['list_deep_p95_ms', f.list_deep_p95_ms], ['list_deep_pages', f.list_deep_pages],
+    ['count_p50_ms', f.count_p50_ms], ['count_p95_ms', f.count_p95_ms],
+    ['search_p50_ms', f.search_p50_ms], ['search_p95_ms', f.search_p95_ms],
+    ['search_short_p95_ms', f.search_short_p95_ms], ['search_fts_p95_ms', f.search_fts_p95_ms],
+    ['rss_mb', f.rss_mb], ['elapsed_s', f.elapsed_s]
+  ]
+  const lines = [
+    `Jimu CRM bench — ${f.records.toLocaleString('en')} records, Node ${f.node}, SQLite ${f.sqlite}`,
+    '',
+    `${'figure'.padEnd(22)}${'value'.padStart(12)}   target`,
+    ...rows.map(([k, v]) => `${k.padEnd(22)}${String(v).padStart(12)}   ${target(k)}`)
+  ]
+  if (f.data_dir) lines.push('', `data kept in ${f.data_dir}`)
+  return `${lines.join('\n')}\n`
+}
+
+function parseArgs(argv: string[]): BenchOptions {
+  const options: BenchOptions = { records: 1_000_000 }
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!
+    const [name, inline] = a.split('=', 2) as [string, string | undefined]
+    const value = () => inline ?? argv[++i]
+    if (name === '--records' || name === '-n') options.records = Number(String(value()).replace(/_/g, ''))
+    else if (name === '--json') options.json = true
+    else if (name === '--seed') options.seed = Number(value())
+    else if (name === '--keep') options.keep = true
+    else throw new Error(`Unknown argument ${a} (use --records N [--json] [--seed S] [--keep])`)
+  }
+  if (!Number.isInteger(options.records) || options.records < 1) throw new Error('--records must be a positive integer')
+  return options
+}
+
+if (/test[\\/]bench[\\/]run\.ts$/.test(process.argv[1] ?? '')) {
+  runBench(parseArgs(process.argv.slice(2))).catch((e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`)
+    process.exitCode = 1
+  })
+}
