@@ -1,3 +1,4 @@
+import type { z } from 'zod'
 import { toActor } from '../access/auth'
 import { contracts, type MethodName } from '../shared/api/contracts'
 import { DomainError, type ApiErrorBody } from '../shared/errors'
@@ -37,7 +38,7 @@ export class Dispatcher {
         const path = issue.path.map(String)
         // The first path segment past `fields` names the field when the error is about one.
         const field = path[0] === 'fields' && path[1] ? path[1] : path.join('.') || undefined
-        return fail(locale, new DomainError('VALIDATION', 'error.badRequest', { detail: `${path.join('.') || 'input'}: ${issue.message}` }, field))
+        return fail(locale, inputError(locale, issue, path, field))
       }
       const ctx: CallContext = { host: this.host, actor, token: options.token ?? null, locale, client: options.client }
       const handler = handlers[name] as (input: unknown, ctx: CallContext) => unknown
@@ -58,6 +59,23 @@ export function errorBody(locale: Locale, e: DomainError): ApiErrorBody {
   if (e.field) body.field = e.field
   if (e.row !== undefined) body.row = e.row
   return body
+}
+
+/**
+ * A contract violation as a field-named, translated error: length and range problems read like
+ * value errors (“密码”至少 8 个字); anything else is a malformed request naming the path.
+ */
+function inputError(locale: Locale, issue: z.core.$ZodIssue, path: string[], field: string | undefined): DomainError {
+  const key = path[path.length - 1] ?? 'input'
+  const label = translate(locale, `input.${key}`) === `input.${key}` ? key : translate(locale, `input.${key}`)
+  const limit = (issue as { minimum?: number | bigint; maximum?: number | bigint })
+  if (issue.code === 'too_small' && (issue as { origin?: string }).origin === 'string') {
+    return new DomainError('VALIDATION', Number(limit.minimum) <= 1 ? 'value.required' : 'value.tooShort', { field: label, min: Number(limit.minimum) }, field)
+  }
+  if (issue.code === 'too_big' && (issue as { origin?: string }).origin === 'string') return new DomainError('VALIDATION', 'value.tooLong', { field: label, max: Number(limit.maximum) }, field)
+  if (issue.code === 'too_small' && (issue as { origin?: string }).origin === 'number') return new DomainError('VALIDATION', 'value.tooSmall', { field: label, min: Number(limit.minimum) }, field)
+  if (issue.code === 'too_big' && (issue as { origin?: string }).origin === 'number') return new DomainError('VALIDATION', 'value.tooLarge', { field: label, max: Number(limit.maximum) }, field)
+  return new DomainError('VALIDATION', 'error.badRequest', { detail: `${path.join('.') || 'input'}: ${issue.message}` }, field)
 }
 
 function fail(locale: Locale, e: DomainError): RpcResult {

@@ -134,3 +134,12 @@ describe('HTTP API', () => {
     expect(list.body.records).toEqual([])
   })
 })
+
+describe('contract violations', () => {
+  it('read like field errors in the caller’s language', async () => {
+    const short = await rpc('auth.login', { login: 'wang', password: '' })
+    expect(short.body.error).toMatchObject({ code: 'VALIDATION', field: 'password', message: '“密码”不能为空' })
+    const en = await rpc('apps.create', { label: 'x'.repeat(101) }, { authorization: `Bearer ${token}`, 'accept-language': 'en' })
+    expect(en.body.error).toMatchObject({ code: 'VALIDATION', field: 'label', message: '"Name" allows at most 100 characters' })
+  })
+})

@@ -81,5 +81,12 @@ export const errors: Record<keyof typeof zh, string> = {
   'formula.unknownName': 'Unknown name "{{name}}" at {{position}}; put field references in braces, e.g. {Field}',
   'formula.tooDeep': 'The formula is nested too deeply',
   'formula.typeMismatch': 'Expected {{expected}} at {{position}}, got {{actual}}',
+  'input.password': 'Password',
+  'input.login': 'Login name',
+  'input.name': 'Name',
+  'input.label': 'Name',
+  'input.apiKey': 'API key',
+  'input.q': 'Search text',
+  'input.expression': 'Formula',
   'formula.invalid': 'Invalid formula: {{detail}}'
 }

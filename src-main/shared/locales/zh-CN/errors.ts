@@ -79,5 +79,12 @@ export const errors = {
   'formula.unknownName': '第 {{position}} 个字符处的“{{name}}”无法识别；引用字段请用花括号，例如 {字段名}',
   'formula.tooDeep': '公式嵌套层数过多',
   'formula.typeMismatch': '第 {{position}} 个字符处需要{{expected}}，但得到{{actual}}',
+  'input.password': '密码',
+  'input.login': '登录名',
+  'input.name': '姓名',
+  'input.label': '名称',
+  'input.apiKey': 'API 标识',
+  'input.q': '搜索内容',
+  'input.expression': '公式',
   'formula.invalid': '公式有误：{{detail}}'
 } as const
