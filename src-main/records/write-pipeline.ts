@@ -101,38 +101,31 @@ export class WritePipeline {
   }
 
   delete(actor: Actor, formRef: number | string, ids: number[]): number {
-    return this.run(() => {
-      const form = this.schema.form(formRef)
-      this.access.authorize(actor, 'delete', form)
-      let n = 0
-      const now = this.clock.now()
-      for (const id of ids) {
-        const row = this.loadRow(form, id)
-        this.stmt(`UPDATE ${ident(form.table)} SET deleted_at = ?, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?`).run(now, now, actor.id || null, id)
-        this.log(actor, form, id, 'delete', {})
-        this.queue('record.deleted', form, id, actor, [])
-        const values = this.loadValues(form, row)
-        this.propagate(actor, form, values, values, null)
-        n++
-      }
-      return n
-    })
+    return this.setDeleted(actor, formRef, ids, true)
   }
 
   restore(actor: Actor, formRef: number | string, ids: number[]): number {
+    return this.setDeleted(actor, formRef, ids, false)
+  }
+
+  /**
+   * Deletes are soft: the row stays (with its sub-table rows and links) and is hidden by
+   * deleted_at, so a restore brings everything back. Restoring re-checks unique fields.
+   */
+  private setDeleted(actor: Actor, formRef: number | string, ids: number[], deleted: boolean): number {
     return this.run(() => {
       const form = this.schema.form(formRef)
       this.access.authorize(actor, 'delete', form)
       let n = 0
       const now = this.clock.now()
       for (const id of ids) {
-        const row = this.loadRow(form, id, true)
-        if (row.deleted_at === null) continue
+        const row = this.loadRow(form, id, !deleted)
+        if ((row.deleted_at !== null) === deleted) continue
         const values = this.loadValues(form, row)
-        this.check(form, values, id)
-        this.stmt(`UPDATE ${ident(form.table)} SET deleted_at = NULL, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?`).run(now, actor.id || null, id)
-        this.log(actor, form, id, 'restore', {})
-        this.queue('record.restored', form, id, actor, [])
+        if (!deleted) this.check(form, values, id)
+        this.stmt(`UPDATE ${ident(form.table)} SET deleted_at = ?, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?`).run(deleted ? now : null, now, actor.id || null, id)
+        this.log(actor, form, id, deleted ? 'delete' : 'restore', {})
+        this.queue(deleted ? 'record.deleted' : 'record.restored', form, id, actor, [])
         this.propagate(actor, form, values, values, null)
         n++
       }
