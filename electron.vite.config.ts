@@ -28,6 +28,8 @@ export default defineConfig({
     resolve: { alias: { '@shared': resolve(__dirname, 'src-main/shared') } },
     plugins: [react()],
     build: {
+      // Minified: the same bundle is served to phones and other PCs over the LAN.
+      minify: true,
       rollupOptions: { input: { index: resolve(__dirname, 'src-renderer/index.html') } }
     }
   }

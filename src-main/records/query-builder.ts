@@ -103,12 +103,14 @@ export class QueryBuilder {
     for (const s of sort ?? []) {
       const field = resolveField(form, s.field)
       if (!field.column) throw new ValidationError('query.notSortable', { field: field.label }, field.apiKey)
-      if (field.apiKey === 'id' && field.id === -1) continue
       const column = `t.${ident(field.column)}`
       keys.push({ expr: fieldType(field).sortExpr?.(column, field) ?? column, dir: s.dir ?? 'asc' })
+      // The id is unique: keys after it can never decide anything.
+      if (column === 't.id') return keys
     }
-    const idDir = keys.length ? keys[keys.length - 1]!.dir : (sort ?? []).find((s) => s.field === 'id')?.dir ?? 'desc'
-    keys.push({ expr: 't.id', dir: idDir })
+    // Newest first by default; otherwise the id breaks ties in the last key's direction, so a
+    // single-column index (which ends in the rowid) serves the whole ORDER BY.
+    keys.push({ expr: 't.id', dir: keys.length ? keys[keys.length - 1]!.dir : 'desc' })
     return keys
   }
 

@@ -90,7 +90,12 @@ export class ReadService {
     const entries = this.db.prepare('SELECT id, op, changes, actor_id, at FROM change_log WHERE form_id = ? AND record_id = ? ORDER BY clock DESC LIMIT 500')
       .all(form.id, id) as Array<{ id: number; op: 'create' | 'update' | 'delete' | 'restore'; changes: string; actor_id: number | null; at: number }>
     const all = new Map<number, FieldModel>([...form.fields, ...form.deletedFields].map((f) => [f.id, f]))
-    const ctx = this.serializer.context(form, [], actor.locale)
+    // Old and new values go through one read context, so related titles and names load in a batch.
+    const snapshots = entries.flatMap((e) => {
+      const raw = JSON.parse(e.changes) as Record<string, [unknown, unknown]>
+      return [0, 1].map((side) => new Map(Object.entries(raw).filter(([k]) => k !== 'owner').map(([k, pair]) => [Number(k), pair[side]])))
+    })
+    const ctx = this.serializer.context(form, snapshots, actor.locale)
     const show = (f: FieldModel, v: unknown) => {
       if (f.type === 'subtable' || (Array.isArray(v) && f.type === 'relation')) return v
       return fieldType(f).toApi(v, f, ctx)

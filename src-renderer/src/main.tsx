@@ -20,7 +20,7 @@ createRoot(root).render(
     <I18nextProvider i18n={i18n}>
       <MantineProvider theme={theme} defaultColorScheme="light">
         <LocaleDates>
-          <Notifications position="top-right" limit={4} />
+          <Notifications position="top-center" limit={4} />
           <App />
         </LocaleDates>
       </MantineProvider>

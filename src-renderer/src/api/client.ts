@@ -11,7 +11,7 @@ export type Transport = (method: MethodName, input: unknown) => Promise<Envelope
 
 declare global {
   interface Window {
-    jimu?: { invoke(method: string, input: unknown): Promise<unknown> }
+    jimu?: { invoke(method: string, input: unknown, locale?: string): Promise<unknown> }
   }
 }
 
@@ -38,7 +38,7 @@ function isEnvelope(value: unknown): value is Envelope {
 const ipcTransport =
   (invoke: NonNullable<Window['jimu']>['invoke']): Transport =>
   async (method, input) => {
-    const result = await invoke(method, input ?? {})
+    const result = await invoke(method, input ?? {}, currentLocale())
     if (isEnvelope(result)) return result
     return { ok: false, error: { code: 'INTERNAL', message: i18n.t('common.unexpectedResponse', { status: 'IPC' }) } }
   }

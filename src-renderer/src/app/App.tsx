@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react'
 import { Button, Center, Loader, Stack, Text } from '@mantine/core'
+import { notifications } from '@mantine/notifications'
 import { useTranslation } from 'react-i18next'
 import type { MethodOutput } from '@shared/api/contracts'
 import { api, errorMessage, onUnauthenticated } from '../api/client'
@@ -44,6 +45,7 @@ export function App() {
     () =>
       onUnauthenticated(() => {
         clearCache()
+        notifications.clean()
         setSession((s) => (s.kind === 'ready' ? { kind: 'login', version: s.version, expired: true } : s))
       }),
     []
@@ -51,6 +53,7 @@ export function App() {
 
   const signedIn = (user: User, version?: string) => {
     clearCache()
+    notifications.clean()
     setSession({ kind: 'ready', user, version })
   }
 

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
-import { AppShell, Box, Burger, Center, EmptyState, Group, Loader, NavLink, ScrollArea, Text } from '@mantine/core'
-import { useDisclosure } from '@mantine/hooks'
+import { AppShell, Box, Burger, Center, EmptyState, Group, Loader, NavLink, ScrollArea, Stack, Text } from '@mantine/core'
+import { useDisclosure, useMediaQuery } from '@mantine/hooks'
 import { IconApps, IconLayoutGrid, IconMoodEmpty, IconTable } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import type { FormDto, MethodOutput } from '@shared/api/contracts'
@@ -26,6 +26,8 @@ export function Shell({ user, onLogout }: { user: User; onLogout(): void }) {
   const [navOpened, { toggle: toggleNav, close: closeNav }] = useDisclosure(false)
   const [catalog, setCatalog] = useState<Catalog | null>(null)
   const [route, go] = useRoute()
+  // On a phone the search box moves from the header into the navigation drawer.
+  const narrow = useMediaQuery('(max-width: 36em)') ?? false
 
   const loadCatalog = useCallback(async () => {
     try {
@@ -96,23 +98,32 @@ export function Shell({ user, onLogout }: { user: User; onLogout(): void }) {
             <Burger opened={navOpened} onClick={toggleNav} hiddenFrom="sm" size="sm" aria-label={t('shell.toggleNav')} />
             <Logo />
           </Group>
-          <Group style={{ flex: 1 }} justify="center" visibleFrom="xs">
-            <GlobalSearch />
-          </Group>
+          {!narrow && (
+            <Group style={{ flex: 1 }} justify="center">
+              <GlobalSearch />
+            </Group>
+          )}
           <Group gap="md" wrap="nowrap" style={{ flexShrink: 0 }}>
-            <LanguageSwitch />
+            {!narrow && <LanguageSwitch />}
             <UserMenu user={user} onLogout={onLogout} />
           </Group>
         </Group>
       </AppShell.Header>
 
       <AppShell.Navbar p="xs">
-        <AppShell.Section hiddenFrom="xs" mb="xs">
-          <GlobalSearch />
-        </AppShell.Section>
-        <Text size="xs" fw={600} c="dimmed" tt="uppercase" px="sm" py={6}>
-          {t('shell.apps')}
-        </Text>
+        {narrow && (
+          <AppShell.Section mb="xs">
+            <Stack gap="xs">
+              <GlobalSearch />
+              <LanguageSwitch />
+            </Stack>
+          </AppShell.Section>
+        )}
+        {catalog && catalog.apps.length > 0 && (
+          <Text size="xs" fw={600} c="dimmed" tt="uppercase" px="sm" py={6}>
+            {t('shell.apps')}
+          </Text>
+        )}
         <AppShell.Section grow component={ScrollArea}>
           {catalog?.apps.map((app) => {
             const forms = catalog.forms.filter((f) => f.appId === app.id)

@@ -1,4 +1,5 @@
-import { Avatar, Group, Menu, Text, UnstyledButton } from '@mantine/core'
+import { Box, Group, Menu, Text, UnstyledButton } from '@mantine/core'
+import { UserAvatar } from '../components/UserAvatar'
 import { IconChevronDown, IconLogout } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import type { User } from './App'
@@ -10,15 +11,15 @@ export function UserMenu({ user, onLogout }: { user: User; onLogout(): void }) {
       <Menu.Target>
         <UnstyledButton data-testid="user-menu" aria-label={user.name}>
           <Group gap={8} wrap="nowrap">
-            <Avatar size={30} radius="xl" color="initials" name={user.name} />
-            <div>
+            <UserAvatar size={30} name={user.name} />
+            <Box visibleFrom="sm">
               <Text size="sm" fw={500} lh={1.2}>
                 {user.name}
               </Text>
-              <Text size="xs" c="dimmed" lh={1.2} visibleFrom="sm">
+              <Text size="xs" c="dimmed" lh={1.2}>
                 {user.isAdmin ? t('shell.admin') : t('shell.member')}
               </Text>
-            </div>
+            </Box>
             <IconChevronDown size={14} />
           </Group>
         </UnstyledButton>

@@ -2,7 +2,7 @@ import { NumberInput } from '@mantine/core'
 import { CURRENCY_SYMBOLS, formatAmount } from '@shared/values'
 import type { FieldDto } from '@shared/api/contracts'
 import type { FieldCellProps, FieldInputProps, FieldRenderer, FilterValueProps } from './types'
-import { asNumber, inputChrome, makeNumberFilterValue, numberFromInput } from './shared'
+import { asNumber, inputChrome, NumberFilterEditor, numberFromInput } from './shared'
 
 interface AmountConfig {
   precision?: number
@@ -27,6 +27,7 @@ function AmountInput({ field, value, onChange, error, compact }: FieldInputProps
       onChange={(v) => onChange(numberFromInput(v))}
       prefix={symbolOf(field)}
       decimalScale={cfg.precision ?? 2}
+      fixedDecimalScale
       thousandSeparator=","
       min={cfg.min}
       max={cfg.max}
@@ -39,15 +40,8 @@ function AmountCell({ value, field }: FieldCellProps) {
   return <>{formatAmountField(value, field)}</>
 }
 
-const filterEditors = new Map<string, ReturnType<typeof makeNumberFilterValue>>()
 function AmountFilterValue(props: FilterValueProps) {
-  const symbol = symbolOf(props.field)
-  let Editor = filterEditors.get(symbol)
-  if (!Editor) {
-    Editor = makeNumberFilterValue({ prefix: symbol })
-    filterEditors.set(symbol, Editor)
-  }
-  return <Editor {...props} />
+  return <NumberFilterEditor {...props} prefix={symbolOf(props.field)} />
 }
 
 export const amount: FieldRenderer = {

@@ -1,4 +1,5 @@
-import { Avatar, Group, MultiSelect, Select, Text } from '@mantine/core'
+import { Group, MultiSelect, Select, Text } from '@mantine/core'
+import { UserAvatar } from '../components/UserAvatar'
 import { useTranslation } from 'react-i18next'
 import { useUsers } from '../lib/cache'
 import type { FieldCellProps, FieldInputProps, FieldRenderer, FilterValueProps } from './types'
@@ -49,7 +50,7 @@ function MemberInput({ field, value, onChange, error, compact }: FieldInputProps
 export function MemberName({ member }: { member: MemberRef }) {
   return (
     <Group gap={6} wrap="nowrap">
-      <Avatar size={20} radius="xl" color="initials" name={member.name} />
+      <UserAvatar size={22} fz={9} name={member.name} />
       <Text span size="sm">
         {member.name}
       </Text>

@@ -1,14 +1,14 @@
 import { Group, MultiSelect } from '@mantine/core'
 import { useTranslation } from 'react-i18next'
 import type { FieldCellProps, FieldInputProps, FieldRenderer } from './types'
+import { i18n } from '../i18n'
 import { inputChrome } from './shared'
-import { OptionBadge, OptionFilterValue, optionData, optionsOf, renderOptionWithColor } from './select'
+import { OptionBadge, OptionFilterValue, optionData, optionsOf, OptionWithColor } from './select'
 
 const labels = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [])
 
 function MultiSelectInput({ field, value, onChange, error, compact }: FieldInputProps) {
   const { t } = useTranslation()
-  const Option = renderOptionWithColor(field)
   const max = (field.config as { maxSelected?: number }).maxSelected
   return (
     <MultiSelect
@@ -17,7 +17,7 @@ function MultiSelectInput({ field, value, onChange, error, compact }: FieldInput
       value={labels(value)}
       onChange={onChange}
       placeholder={labels(value).length ? undefined : t('field.select.placeholder')}
-      renderOption={(item) => <Option option={item.option} />}
+      renderOption={(item) => <OptionWithColor field={field} label={item.option.label} />}
       maxValues={max}
       clearable
       searchable={optionsOf(field).length > 8}
@@ -44,7 +44,7 @@ export const multiselect: FieldRenderer = {
   FilterValue: OptionFilterValue,
   empty: () => [],
   toWrite: (value) => labels(value),
-  text: (value) => labels(value).join('、'),
+  text: (value) => labels(value).join(i18n.t('common.listSeparator')),
   isEmpty: (value) => labels(value).length === 0,
   sortable: false
 }

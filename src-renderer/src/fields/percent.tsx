@@ -2,8 +2,8 @@ import { NumberInput } from '@mantine/core'
 import { formatPercent } from '@shared/values'
 import { shiftDecimal } from '@shared/values/format'
 import type { FieldDto } from '@shared/api/contracts'
-import type { FieldCellProps, FieldInputProps, FieldRenderer } from './types'
-import { asNumber, inputChrome, makeNumberFilterValue, numberFromInput } from './shared'
+import type { FieldCellProps, FieldInputProps, FieldRenderer, FilterValueProps } from './types'
+import { asNumber, inputChrome, NumberFilterEditor, numberFromInput } from './shared'
 
 // The API keeps a percentage as a fraction (0.15); people type and read 15 %. Shifting the
 // decimal point instead of multiplying avoids 0.07 * 100 = 7.000000000000001.
@@ -43,10 +43,14 @@ function PercentCell({ value, field }: FieldCellProps) {
   return <>{formatPercentField(value, field)}</>
 }
 
+function PercentFilterValue(props: FilterValueProps) {
+  return <NumberFilterEditor {...props} suffix="%" scale={2} />
+}
+
 export const percent: FieldRenderer = {
   Input: PercentInput,
   Cell: PercentCell,
-  FilterValue: makeNumberFilterValue({ suffix: '%', scale: 2 }),
+  FilterValue: PercentFilterValue,
   empty: () => null,
   toWrite: (value) => asNumber(value),
   text: formatPercentField,

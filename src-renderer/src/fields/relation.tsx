@@ -4,6 +4,7 @@ import { useDebouncedValue } from '@mantine/hooks'
 import { useTranslation } from 'react-i18next'
 import type { FieldDto, FormDto, RecordDto } from '@shared/api/contracts'
 import { api } from '../api/client'
+import { i18n } from '../i18n'
 import { loadForm } from '../lib/cache'
 import { navigate } from '../lib/route'
 import type { FieldCellProps, FieldInputProps, FieldRenderer, FilterValueProps } from './types'
@@ -155,7 +156,7 @@ export const relation: FieldRenderer = {
   text: (value) =>
     relationRefs(value)
       .map((r) => r.title)
-      .join('、'),
+      .join(i18n.t('common.listSeparator')),
   isEmpty: (value) => relationRefs(value).length === 0,
   sortable: false
 }

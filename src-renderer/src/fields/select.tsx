@@ -15,15 +15,13 @@ export function optionColor(field: FieldDto, label: string): string {
 
 export const optionData = (field: FieldDto) => optionsOf(field).map((o) => ({ value: o.label, label: o.label }))
 
-export function renderOptionWithColor(field: FieldDto) {
-  return function OptionWithColor({ option }: { option: { value: string; label: string } }) {
-    return (
-      <Group gap="xs" wrap="nowrap">
-        <ColorSwatch size={10} color={`var(--mantine-color-${optionColor(field, option.value)}-5)`} withShadow={false} />
-        <Text size="sm">{option.label}</Text>
-      </Group>
-    )
-  }
+export function OptionWithColor({ field, label }: { field: FieldDto; label: string }) {
+  return (
+    <Group gap="xs" wrap="nowrap">
+      <ColorSwatch size={10} color={`var(--mantine-color-${optionColor(field, label)}-5)`} withShadow={false} />
+      <Text size="sm">{label}</Text>
+    </Group>
+  )
 }
 
 export function OptionBadge({ field, label }: { field: FieldDto; label: string }) {
@@ -36,7 +34,6 @@ export function OptionBadge({ field, label }: { field: FieldDto; label: string }
 
 function SelectInput({ field, value, onChange, error, compact }: FieldInputProps) {
   const { t } = useTranslation()
-  const Option = renderOptionWithColor(field)
   const current = asString(value) || null
   return (
     <Select
@@ -45,7 +42,7 @@ function SelectInput({ field, value, onChange, error, compact }: FieldInputProps
       value={current}
       onChange={(v) => onChange(v)}
       placeholder={t('field.select.placeholder')}
-      renderOption={(item) => <Option option={item.option} />}
+      renderOption={(item) => <OptionWithColor field={field} label={item.option.label} />}
       leftSection={current ? <ColorSwatch size={10} color={`var(--mantine-color-${optionColor(field, current)}-5)`} withShadow={false} /> : undefined}
       clearable
       searchable={optionsOf(field).length > 8}

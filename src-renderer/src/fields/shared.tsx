@@ -35,7 +35,7 @@ export function TextFilterValue({ value, onChange }: FilterValueProps) {
   return <TextInput aria-label={t('filter.value')} placeholder={t('filter.value')} value={asString(value)} onChange={(e) => onChange(e.currentTarget.value)} size="xs" />
 }
 
-interface NumberFilterOptions {
+export interface NumberFilterOptions {
   prefix?: string
   suffix?: string
   /** The API value is this many decimal places left of what the user types (percent: 2). */
@@ -51,25 +51,26 @@ function unscaled(value: number | string, scale: number): number | null {
   return n === null ? null : shiftDecimal(n, -scale)
 }
 
-export function makeNumberFilterValue(options: NumberFilterOptions = {}) {
-  const scale = options.scale ?? 0
-  return function NumberFilterValue({ op, value, onChange }: FilterValueProps) {
-    const { t } = useTranslation()
-    const common = { size: 'xs' as const, prefix: options.prefix, suffix: options.suffix, thousandSeparator: ',', hideControls: true }
-    if (op === 'between') {
-      const [lo, hi] = Array.isArray(value) ? value : [null, null]
-      return (
-        <Group gap={4} wrap="nowrap">
-          <NumberInput {...common} aria-label={t('filter.from')} placeholder={t('filter.from')} value={scaled(lo, scale)} onChange={(v) => onChange([unscaled(v, scale), hi ?? null])} />
-          <NumberInput {...common} aria-label={t('filter.to')} placeholder={t('filter.to')} value={scaled(hi, scale)} onChange={(v) => onChange([lo ?? null, unscaled(v, scale)])} />
-        </Group>
-      )
-    }
-    return <NumberInput {...common} aria-label={t('filter.value')} placeholder={t('filter.value')} value={scaled(value, scale)} onChange={(v) => onChange(unscaled(v, scale))} />
+/** Number filter editor; `between` takes a pair of bounds. */
+export function NumberFilterEditor({ op, value, onChange, prefix, suffix, scale = 0 }: FilterValueProps & NumberFilterOptions) {
+  const { t } = useTranslation()
+  const common = { size: 'xs' as const, prefix, suffix, thousandSeparator: ',', hideControls: true }
+  if (op === 'between') {
+    const [lo, hi] = Array.isArray(value) ? value : [null, null]
+    return (
+      <Group gap={4} wrap="nowrap">
+        <NumberInput {...common} aria-label={t('filter.from')} placeholder={t('filter.from')} value={scaled(lo, scale)} onChange={(v) => onChange([unscaled(v, scale), hi ?? null])} />
+        <NumberInput {...common} aria-label={t('filter.to')} placeholder={t('filter.to')} value={scaled(hi, scale)} onChange={(v) => onChange([lo ?? null, unscaled(v, scale)])} />
+      </Group>
+    )
   }
+  return <NumberInput {...common} aria-label={t('filter.value')} placeholder={t('filter.value')} value={scaled(value, scale)} onChange={(v) => onChange(unscaled(v, scale))} />
 }
 
-export const NumberFilterValue = makeNumberFilterValue()
+export function NumberFilterValue(props: FilterValueProps) {
+  return <NumberFilterEditor {...props} />
+}
+
 
 export function DateFilterValue({ op, value, onChange }: FilterValueProps) {
   const { t } = useTranslation()

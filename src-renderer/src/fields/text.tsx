@@ -8,7 +8,7 @@ import { asString, inputChrome, isBlankValue, TextFilterValue } from './shared'
 export function PlainCell({ value }: FieldCellProps) {
   const text = asString(value)
   return text ? (
-    <Text span size="sm" lineClamp={1} title={text}>
+    <Text span size="sm" truncate="end" maw={360} display="block" title={text}>
       {text}
     </Text>
   ) : null

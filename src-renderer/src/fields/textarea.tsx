@@ -9,7 +9,7 @@ function TextareaInput({ field, value, onChange, error, compact }: FieldInputPro
 function TextareaCell({ value }: FieldCellProps) {
   const text = asString(value)
   return text ? (
-    <Text span size="sm" lineClamp={1} maw={320} title={text}>
+    <Text span size="sm" truncate="end" maw={320} display="block" title={text}>
       {text}
     </Text>
   ) : null

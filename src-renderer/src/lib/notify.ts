@@ -1,8 +1,10 @@
 import { notifications } from '@mantine/notifications'
-import { errorMessage } from '../api/client'
+import { ApiError, errorMessage } from '../api/client'
 import { i18n } from '../i18n'
 
 export function notifyError(error: unknown, title?: string): void {
+  // An expired session is answered by the login screen, which says so; a toast would repeat it.
+  if (error instanceof ApiError && error.code === 'UNAUTHENTICATED') return
   notifications.show({ color: 'red', title: title ?? i18n.t('common.error'), message: errorMessage(error), autoClose: 6000 })
 }
 

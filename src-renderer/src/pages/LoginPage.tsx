@@ -43,7 +43,7 @@ export function LoginPage({ version, expired, onDone }: { version?: string; expi
             </Alert>
           )}
           <TextInput label={t('login.login')} value={login} onChange={(e) => setLogin(e.currentTarget.value)} error={errors.login} autoComplete="username" autoFocus />
-          <PasswordInput label={t('login.password')} value={password} onChange={(e) => setPassword(e.currentTarget.value)} error={errors.password} autoComplete="current-password" />
+          <PasswordInput label={t('login.password')} value={password} onChange={(e) => setPassword(e.currentTarget.value)} error={errors.password} autoComplete="current-password" visibilityToggleButtonProps={{ 'aria-label': t('common.togglePassword') }} />
           <Button type="submit" loading={busy} fullWidth size="md" mt="xs">
             {t('login.submit')}
           </Button>

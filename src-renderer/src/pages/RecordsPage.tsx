@@ -1,9 +1,9 @@
 import { useEffect, useMemo, useState } from 'react'
-import { Badge, Box, Button, Center, Collapse, EmptyState, Group, Loader, LoadingOverlay, Paper, Stack, Text, TextInput, Title } from '@mantine/core'
+import { Badge, Button, Center, Collapse, EmptyState, Group, Loader, LoadingOverlay, Paper, Stack, Text, TextInput, Title } from '@mantine/core'
 import { useDebouncedValue } from '@mantine/hooks'
 import { IconArrowLeft, IconChevronLeft, IconChevronRight, IconFilter, IconPlus, IconSearch, IconTable, IconTrash, IconX } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
-import type { FormDto, MethodOutput, RecordDto } from '@shared/api/contracts'
+import type { FilterNode, FormDto, MethodOutput, RecordDto } from '@shared/api/contracts'
 import { api, errorMessage } from '../api/client'
 import { ConfirmDialog } from '../components/ConfirmDialog'
 import { FilterPanel } from '../components/records/FilterPanel'
@@ -13,6 +13,7 @@ import { RecordsTable, type SortState } from '../components/records/RecordsTable
 import { TrashTable } from '../components/records/TrashTable'
 import { notifyDeletedWithUndo } from '../components/records/undo'
 import { rendererOf } from '../fields/registry'
+import { systemFields } from '../fields/system'
 import { notifyError } from '../lib/notify'
 import { navigate } from '../lib/route'
 
@@ -40,15 +41,18 @@ export function RecordsPage({ form, recordId }: { form: FormDto; recordId: numbe
   const [trash, setTrash] = useState(false)
   const [creating, setCreating] = useState(false)
   const [selected, setSelected] = useState<Set<number>>(new Set())
-  const [confirmDelete, setConfirmDelete] = useState(false)
+  /** Records waiting for the bulk-delete confirmation (kept, so the dialog's text does not change while it closes). */
+  const [pendingDelete, setPendingDelete] = useState<number[] | null>(null)
   const [deleting, setDeleting] = useState(false)
   const [reloadTick, setReloadTick] = useState(0)
   const [page, setPage] = useState<Page | null>(null)
   const [loading, setLoading] = useState(true)
   const [failure, setFailure] = useState<string | null>(null)
 
-  const filterNode = toFilterNode(filter, fields)
+  const filterFields = useMemo(() => [...fields, ...systemFields(form.id, t).filter((f) => f.apiKey !== 'id')], [fields, form.id, t])
+  const filterNode = toFilterNode(filter, filterFields)
   const queryKey = JSON.stringify({ search, filterNode, sort })
+  const query = useMemo(() => JSON.parse(queryKey) as { search: string; filterNode?: FilterNode; sort: SortState | null }, [queryKey])
   const [pager, setPager] = useState<Pager>({ queryKey, cursors: [null] })
   // A new search, filter or sort starts again from the first page.
   const cursors = pager.queryKey === queryKey ? pager.cursors : [null]
@@ -61,9 +65,9 @@ export function RecordsPage({ form, recordId }: { form: FormDto; recordId: numbe
     api.records
       .list({
         form: form.id,
-        search: search || undefined,
-        filter: filterNode,
-        sort: sort ? [sort] : undefined,
+        search: query.search || undefined,
+        filter: query.filterNode,
+        sort: query.sort ? [query.sort] : undefined,
         limit: PAGE_SIZE,
         cursor: cursor ?? undefined,
         withTotal: true,
@@ -82,8 +86,7 @@ export function RecordsPage({ form, recordId }: { form: FormDto; recordId: numbe
     return () => {
       live = false
     }
-    // queryKey stands for search, filter and sort.
-  }, [form.id, queryKey, cursor, reloadTick, totalsKeys]) // oxlint-disable-line react/exhaustive-deps
+  }, [form.id, query, cursor, reloadTick, totalsKeys])
 
   const openRecord = (record: RecordDto) => navigate({ formId: form.id, recordId: record.id })
   const closeDrawer = () => {
@@ -196,7 +199,7 @@ export function RecordsPage({ form, recordId }: { form: FormDto; recordId: numbe
                 <Text size="sm" c="dimmed">
                   {t('records.selected', { count: selected.size })}
                 </Text>
-                <Button color="red" variant="light" leftSection={<IconTrash size={16} />} onClick={() => setConfirmDelete(true)} data-testid="bulk-delete">
+                <Button color="red" variant="light" leftSection={<IconTrash size={16} />} onClick={() => setPendingDelete([...selected])} data-testid="bulk-delete">
                   {t('records.deleteSelected')}
                 </Button>
               </Group>
@@ -204,7 +207,7 @@ export function RecordsPage({ form, recordId }: { form: FormDto; recordId: numbe
           </Group>
 
           <Collapse expanded={filterOpen}>
-            <FilterPanel fields={fields} value={filter} onChange={setFilter} />
+            <FilterPanel fields={filterFields} value={filter} onChange={setFilter} />
           </Collapse>
 
           {page === null && !failure ? (
@@ -248,11 +251,11 @@ export function RecordsPage({ form, recordId }: { form: FormDto; recordId: numbe
                   totals={page.totals}
                   onOpen={openRecord}
                 />
-                <Group justify="space-between" px="md" py="xs" style={{ borderTop: '1px solid var(--mantine-color-gray-3)' }} bg="var(--mantine-color-gray-0)">
-                  <Text size="sm" c="dimmed">
-                    {page.total !== undefined ? t('records.total', { count: page.total }) : null}
-                  </Text>
-                  {(pageIndex > 0 || page.nextCursor) && (
+                {(pageIndex > 0 || page.nextCursor) && (
+                  <Group justify="space-between" px="md" py="xs" style={{ borderTop: '1px solid var(--mantine-color-gray-3)' }} bg="var(--mantine-color-gray-0)">
+                    <Text size="sm" c="dimmed">
+                      {page.total !== undefined ? t('records.total', { count: page.total }) : null}
+                    </Text>
                     <Group gap="xs">
                       <Button
                         variant="default"
@@ -276,50 +279,49 @@ export function RecordsPage({ form, recordId }: { form: FormDto; recordId: numbe
                         {t('records.next')}
                       </Button>
                     </Group>
-                  )}
-                </Group>
+                  </Group>
+                )}
               </Paper>
             )
           )}
         </>
       )}
 
-      <Box>
-        <RecordDrawer
-          form={form}
-          fields={fields}
-          allFields={allFields}
-          recordId={creating ? null : recordId}
-          opened={creating || recordId !== null}
-          onClose={closeDrawer}
-          onSaved={() => {
-            closeDrawer()
-            reload()
-          }}
-          onDelete={async (record) => {
-            await deleteRecords([record.id])
-            closeDrawer()
-          }}
-        />
-      </Box>
+      <RecordDrawer
+        form={form}
+        fields={fields}
+        allFields={allFields}
+        recordId={creating ? null : recordId}
+        opened={creating || recordId !== null}
+        onClose={closeDrawer}
+        onSaved={() => {
+          closeDrawer()
+          reload()
+        }}
+        onDelete={async (record) => {
+          await deleteRecords([record.id])
+          closeDrawer()
+        }}
+      />
 
       <ConfirmDialog
-        opened={confirmDelete}
+        opened={pendingDelete !== null}
         title={t('records.deleteConfirmTitle')}
-        message={t('records.deleteConfirmBody', { count: selected.size })}
+        message={t('records.deleteConfirmBody', { count: pendingDelete?.length ?? 0 })}
         confirmLabel={t('common.delete')}
         danger
         busy={deleting}
-        onCancel={() => setConfirmDelete(false)}
+        onCancel={() => setPendingDelete(null)}
         onConfirm={async () => {
+          if (!pendingDelete) return
           setDeleting(true)
           try {
-            await deleteRecords([...selected])
+            await deleteRecords(pendingDelete)
           } catch {
             // Already reported by deleteRecords.
           } finally {
             setDeleting(false)
-            setConfirmDelete(false)
+            setPendingDelete(null)
           }
         }}
       />

@@ -9,7 +9,10 @@ import { AuthLayout } from './AuthLayout'
 type User = MethodOutput<'auth.setup'>['user']
 type Errors = Partial<Record<'name' | 'login' | 'password' | 'confirm', string>>
 
-/** First run: the installation has no user yet; this creates the administrator and signs in. */
+/**
+ * First run: the installation has no user yet; this creates the administrator and signs in.
+ * Every field is required, so no field carries a required mark.
+ */
 export function SetupPage({ version, onDone }: { version?: string; onDone(user: User): void }) {
   const { t } = useTranslation()
   const [name, setName] = useState('')
@@ -18,6 +21,7 @@ export function SetupPage({ version, onDone }: { version?: string; onDone(user: 
   const [confirm, setConfirm] = useState('')
   const [errors, setErrors] = useState<Errors>({})
   const [busy, setBusy] = useState(false)
+  const toggleProps = { 'aria-label': t('common.togglePassword') }
 
   const validate = (): Errors => {
     const next: Errors = {}
@@ -50,10 +54,10 @@ export function SetupPage({ version, onDone }: { version?: string; onDone(user: 
     <AuthLayout title={t('setup.title')} subtitle={t('setup.subtitle')} version={version}>
       <form onSubmit={submit} noValidate>
         <Stack gap="md">
-          <TextInput label={t('setup.name')} placeholder={t('setup.namePlaceholder')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={errors.name} withAsterisk autoFocus />
-          <TextInput label={t('setup.login')} placeholder={t('setup.loginPlaceholder')} value={login} onChange={(e) => setLogin(e.currentTarget.value)} error={errors.login} withAsterisk autoComplete="username" />
-          <PasswordInput label={t('setup.password')} description={t('setup.passwordHint')} value={password} onChange={(e) => setPassword(e.currentTarget.value)} error={errors.password} withAsterisk autoComplete="new-password" />
-          <PasswordInput label={t('setup.confirm')} value={confirm} onChange={(e) => setConfirm(e.currentTarget.value)} error={errors.confirm} withAsterisk autoComplete="new-password" />
+          <TextInput label={t('setup.name')} placeholder={t('setup.namePlaceholder')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={errors.name} autoFocus />
+          <TextInput label={t('setup.login')} placeholder={t('setup.loginPlaceholder')} value={login} onChange={(e) => setLogin(e.currentTarget.value)} error={errors.login} autoComplete="username" />
+          <PasswordInput label={t('setup.password')} description={t('setup.passwordHint')} value={password} onChange={(e) => setPassword(e.currentTarget.value)} error={errors.password} autoComplete="new-password" visibilityToggleButtonProps={toggleProps} />
+          <PasswordInput label={t('setup.confirm')} value={confirm} onChange={(e) => setConfirm(e.currentTarget.value)} error={errors.confirm} autoComplete="new-password" visibilityToggleButtonProps={toggleProps} />
           <Button type="submit" loading={busy} fullWidth size="md" mt="xs">
             {t('setup.submit')}
           </Button>

@@ -214,3 +214,16 @@ describe('computed fields', () => {
     expect(t.core.schema.form(form.id).fields.map((f) => f.label)).toEqual(['A', 'B'])
   })
 })
+
+describe('record history', () => {
+  it('shows related records by title and members by name in old and new values', () => {
+    const customers = t.form('客户', [{ label: '客户名称', type: 'text' }])
+    const opp = t.form('商机', [{ label: '客户', type: 'relation', config: { targetFormId: customers.id } }])
+    const a = t.core.writes.create(t.actor, customers.id, { 客户名称: '上海明远制造有限公司' })
+    const b = t.core.writes.create(t.actor, customers.id, { 客户名称: '杭州云栖科技有限公司' })
+    const id = t.core.writes.create(t.actor, opp.id, { 客户: a })
+    t.core.writes.update(t.actor, opp.id, id, { 客户: b })
+    const [update] = t.core.reads.history(t.actor, opp.id, id)
+    expect(update!.changes.keHu).toEqual({ old: { id: a, title: '上海明远制造有限公司' }, new: { id: b, title: '杭州云栖科技有限公司' } })
+  })
+})

@@ -96,7 +96,7 @@ export function FilterPanel({ fields, value, onChange }: { fields: FieldDto[]; v
                 }}
                 comboboxProps={{ withinPortal: true }}
               />
-              <div style={{ flex: 1, minWidth: 160 }}>
+              <div style={{ flex: 1, minWidth: 160, maxWidth: 420 }}>
                 {!VALUELESS_OPERATORS.has(condition.op) && <Editor field={field} op={condition.op} value={condition.value} onChange={(v) => update(condition.key, { value: v })} />}
               </div>
               <ActionIcon variant="subtle" color="gray" aria-label={t('filter.remove')} onClick={() => remove(condition.key)} mt={2}>

@@ -1,9 +1,9 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react'
-import { Box, Button, Center, Drawer, Group, Loader, SimpleGrid, Stack, Tabs, Text } from '@mantine/core'
-import { IconHistory, IconListDetails, IconTrash } from '@tabler/icons-react'
+import { Alert, Box, Button, Center, Drawer, Group, Loader, SimpleGrid, Stack, Tabs, Text } from '@mantine/core'
+import { IconAlertCircle, IconHistory, IconListDetails, IconTrash } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import type { FieldDto, FormDto, RecordDto } from '@shared/api/contracts'
-import { api, ApiError } from '../../api/client'
+import { api, ApiError, errorMessage } from '../../api/client'
 import { FormFieldsContext } from '../../fields/context'
 import { formatInstant } from '../../fields/datetime'
 import { rendererOf } from '../../fields/registry'
@@ -38,6 +38,7 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
   const [values, setValues] = useState<Values>({})
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [loading, setLoading] = useState(false)
+  const [loadError, setLoadError] = useState<string | null>(null)
   const [saving, setSaving] = useState(false)
   const [tab, setTab] = useState<string | null>('details')
   const [confirm, setConfirm] = useState<'delete' | 'discard' | null>(null)
@@ -48,6 +49,7 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
   useEffect(() => {
     if (!opened) return
     setErrors({})
+    setLoadError(null)
     setTab('details')
     if (recordId === null) {
       const empty: Values = {}
@@ -68,18 +70,13 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
           setInitial(loaded.fields)
           setValues(loaded.fields)
         },
-        (error: unknown) => {
-          if (!live) return
-          notifyError(error, t('record.loadFailed'))
-          onClose()
-        }
+        (error: unknown) => live && setLoadError(errorMessage(error))
       )
       .finally(() => live && setLoading(false))
     return () => {
       live = false
     }
-    // Reload only when a different record is opened, not when the parent re-renders.
-  }, [opened, recordId, form.id]) // oxlint-disable-line react/exhaustive-deps
+  }, [opened, recordId, form.id, fields])
 
   /** Only changed fields are sent: untouched fields keep their server-side defaults and values. */
   const changes = (): Values => {
@@ -198,6 +195,10 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
           <Center py="xl">
             <Loader />
           </Center>
+        ) : loadError ? (
+          <Alert color="red" title={t('record.loadFailed')} icon={<IconAlertCircle size={18} />}>
+            {loadError}
+          </Alert>
         ) : (
           <Stack gap="md" style={{ flex: 1 }} ref={bodyRef}>
             {record && (

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next'
 import type { FieldDto, FormDto, MethodOutput } from '@shared/api/contracts'
 import { api, errorMessage } from '../../api/client'
 import { rendererOf } from '../../fields/registry'
+import { systemFields } from '../../fields/system'
 import { formatInstant } from '../../fields/datetime'
 
 type Entry = MethodOutput<'records.history'>[number]
@@ -32,7 +33,7 @@ export function RecordHistory({ form, recordId, fields }: { form: FormDto; recor
   if (failure) {
     return (
       <Text c="red" size="sm" py="md">
-        {t('history.loadFailed')}：{failure}
+        {t('history.loadFailed', { message: failure })}
       </Text>
     )
   }
@@ -52,7 +53,7 @@ export function RecordHistory({ form, recordId, fields }: { form: FormDto; recor
   }
 
   const fieldByKey = new Map<string, FieldDto>()
-  for (const f of fields) {
+  for (const f of [...systemFields(form.id, t), ...fields]) {
     fieldByKey.set(f.apiKey, f)
     fieldByKey.set(String(f.id), f)
   }
@@ -85,7 +86,7 @@ export function RecordHistory({ form, recordId, fields }: { form: FormDto; recor
               {changes.map(([key, change]) => (
                 <Group key={key} gap={6} wrap="nowrap" align="baseline">
                   <Text size="sm" c="dimmed" style={{ flexShrink: 0 }}>
-                    {fieldByKey.get(key)?.label ?? key}：
+                    {t('history.fieldLabel', { field: fieldByKey.get(key)?.label ?? key })}
                   </Text>
                   {entry.op === 'update' && (
                     <>

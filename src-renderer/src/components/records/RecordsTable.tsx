@@ -43,7 +43,7 @@ export function RecordsTable({ fields, records, sort, onSort, selected, onSelect
 
   return (
     <Table.ScrollContainer minWidth={Math.max(600, 48 + fields.length * 150)} type="native">
-      <Table highlightOnHover verticalSpacing="sm" horizontalSpacing="md" stickyHeader data-testid="records-table" bg="white">
+      <Table className="jimu-table" highlightOnHover verticalSpacing="sm" horizontalSpacing="md" stickyHeader data-testid="records-table" bg="white">
         <Table.Thead>
           <Table.Tr>
             <Table.Th w={44}>
@@ -111,7 +111,7 @@ export function RecordsTable({ fields, records, sort, onSort, selected, onSelect
         {showFooter && (
           <Table.Tfoot>
             <Table.Tr data-testid="records-totals" bg="var(--mantine-color-gray-0)">
-              <Table.Td>
+              <Table.Td style={{ overflow: 'visible' }}>
                 <Text size="xs" c="dimmed" fw={600}>
                   {t('records.sum')}
                 </Text>

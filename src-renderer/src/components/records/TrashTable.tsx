@@ -70,14 +70,16 @@ export function TrashTable({ form, fields, onRestored }: { form: FormDto; fields
         </Button>
       </Group>
       <Table.ScrollContainer minWidth={600} type="native">
-        <Table verticalSpacing="sm" horizontalSpacing="md" data-testid="trash-table">
+        <Table className="jimu-table" verticalSpacing="sm" horizontalSpacing="md" data-testid="trash-table">
           <Table.Thead>
             <Table.Tr>
               <Table.Th w={44}>
                 <Checkbox aria-label={t('records.selectAll')} checked={allSelected} onChange={() => setSelected(allSelected ? new Set() : new Set(records.map((r) => r.id)))} />
               </Table.Th>
               {shown.map((f) => (
-                <Table.Th key={f.id}>{f.label}</Table.Th>
+                <Table.Th key={f.id} ta={rendererOf(f.type).numeric ? 'right' : undefined}>
+                  {f.label}
+                </Table.Th>
               ))}
               <Table.Th>{t('records.deletedAt')}</Table.Th>
               <Table.Th w={100} />
@@ -99,9 +101,9 @@ export function TrashTable({ form, fields, onRestored }: { form: FormDto; fields
                   />
                 </Table.Td>
                 {shown.map((f) => {
-                  const Cell = rendererOf(f.type).Cell
+                  const { Cell, numeric } = rendererOf(f.type)
                   return (
-                    <Table.Td key={f.id}>
+                    <Table.Td key={f.id} ta={numeric ? 'right' : undefined}>
                       <Cell field={f} value={record.fields[f.apiKey] ?? null} />
                     </Table.Td>
                   )
