@@ -6,6 +6,7 @@ import { createBackup, hasBackupOnDay, listBackups, backupDir, verifyDatabaseFil
 import { systemClock, type Clock } from './clock'
 import { AccessLayer } from './access/access-layer'
 import { AuthService } from './access/auth'
+import { AuditLog } from './access/audit'
 import { EventBus } from './events'
 import { SchemaService } from './forms/schema-service'
 import { WritePipeline } from './records/write-pipeline'
@@ -34,10 +35,12 @@ export class Core {
   readonly queries: QueryBuilder
   readonly auth: AuthService
   readonly attachments: AttachmentStore
+  readonly audit: AuditLog
 
   private constructor(readonly db: Sqlite, readonly dataDir: string, readonly clock: Clock) {
     this.schema = new SchemaService(db, clock)
-    this.writes = new WritePipeline(db, this.schema, this.access, clock, this.events)
+    this.audit = new AuditLog(db, clock)
+    this.writes = new WritePipeline(db, this.schema, this.access, clock, this.events, this.audit)
     this.schema.hooks = { recomputeAll: (form) => this.writes.recomputeAll(form) }
     this.queries = new QueryBuilder(db, this.access, clock)
     this.reads = new ReadService(db, this.schema, this.access, this.queries, new Serializer(db, this.schema))

@@ -44,6 +44,50 @@ export const MIGRATIONS: Migration[] = [
         changes TEXT NOT NULL, actor_id INTEGER, at INTEGER NOT NULL, clock INTEGER NOT NULL);
       CREATE INDEX change_log_record ON change_log(form_id, record_id);
     `
+  },
+  {
+    version: 2,
+    name: 'organization-access-audit',
+    sql: `
+      CREATE TABLE departments (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, parent_id INTEGER REFERENCES departments(id),
+        head_user_id INTEGER REFERENCES users(id), position INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL);
+      ALTER TABLE users ADD COLUMN phone TEXT;
+      ALTER TABLE users ADD COLUMN email TEXT;
+      ALTER TABLE users ADD COLUMN department_id INTEGER REFERENCES departments(id);
+      ALTER TABLE users ADD COLUMN manager_id INTEGER REFERENCES users(id);
+      ALTER TABLE users ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE users ADD COLUMN locked_until INTEGER;
+      CREATE TABLE roles (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL, name TEXT NOT NULL, description TEXT,
+        is_admin INTEGER NOT NULL DEFAULT 0, position INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL);
+      CREATE UNIQUE INDEX roles_key ON roles(key);
+      CREATE TABLE user_roles (user_id INTEGER NOT NULL REFERENCES users(id), role_id INTEGER NOT NULL REFERENCES roles(id), PRIMARY KEY (user_id, role_id));
+      CREATE TABLE permissions (
+        role_id INTEGER NOT NULL REFERENCES roles(id), form_id INTEGER NOT NULL REFERENCES forms(id),
+        actions TEXT NOT NULL DEFAULT '[]', scope TEXT NOT NULL DEFAULT 'own', scope_filter TEXT,
+        field_rules TEXT NOT NULL DEFAULT '{}', PRIMARY KEY (role_id, form_id));
+      CREATE TABLE collaborators (form_id INTEGER NOT NULL, record_id INTEGER NOT NULL, user_id INTEGER NOT NULL REFERENCES users(id), PRIMARY KEY (form_id, record_id, user_id));
+      CREATE INDEX collaborators_user ON collaborators(user_id, form_id);
+      CREATE TABLE api_tokens (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, user_id INTEGER NOT NULL REFERENCES users(id), name TEXT NOT NULL,
+        token_hash TEXT NOT NULL, scope TEXT NOT NULL DEFAULT 'read', expires_at INTEGER, created_at INTEGER NOT NULL,
+        last_used_at INTEGER, revoked_at INTEGER);
+      CREATE UNIQUE INDEX api_tokens_hash ON api_tokens(token_hash);
+      -- The change log becomes the whole audit trail: record changes and security events, each
+      -- entry chained to the previous one by hash (tamper evidence).
+      CREATE TABLE change_log_v2 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, form_id INTEGER, record_id INTEGER, op TEXT NOT NULL,
+        changes TEXT NOT NULL DEFAULT '{}', actor_id INTEGER, at INTEGER NOT NULL, clock INTEGER NOT NULL,
+        detail TEXT, prev_hash TEXT NOT NULL DEFAULT '', hash TEXT NOT NULL DEFAULT '');
+      INSERT INTO change_log_v2 (id, form_id, record_id, op, changes, actor_id, at, clock)
+        SELECT id, form_id, record_id, op, changes, actor_id, at, clock FROM change_log;
+      DROP TABLE change_log;
+      ALTER TABLE change_log_v2 RENAME TO change_log;
+      CREATE INDEX change_log_record ON change_log(form_id, record_id);
+      CREATE INDEX change_log_actor ON change_log(actor_id, at);
+      CREATE INDEX change_log_at ON change_log(at);
+    `
   }
 ]
 

@@ -17,8 +17,66 @@ export const users = sqliteTable('users', {
   isAdmin: integer('is_admin', { mode: 'boolean' }).notNull().default(false),
   active: integer('active', { mode: 'boolean' }).notNull().default(true),
   locale: text('locale').notNull().default('zh-CN'),
-  createdAt: integer('created_at').notNull()
+  createdAt: integer('created_at').notNull(),
+  phone: text('phone'),
+  email: text('email'),
+  departmentId: integer('department_id'),
+  managerId: integer('manager_id'),
+  failedLogins: integer('failed_logins').notNull().default(0),
+  lockedUntil: integer('locked_until')
 }, (t) => [uniqueIndex('users_login').on(t.login)])
+
+export const departments = sqliteTable('departments', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  parentId: integer('parent_id'),
+  headUserId: integer('head_user_id'),
+  position: integer('position').notNull().default(0),
+  createdAt: integer('created_at').notNull()
+})
+
+export const roles = sqliteTable('roles', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  key: text('key').notNull(),
+  name: text('name').notNull(),
+  description: text('description'),
+  isAdmin: integer('is_admin', { mode: 'boolean' }).notNull().default(false),
+  position: integer('position').notNull().default(0),
+  createdAt: integer('created_at').notNull()
+}, (t) => [uniqueIndex('roles_key').on(t.key)])
+
+export const userRoles = sqliteTable('user_roles', {
+  userId: integer('user_id').notNull(),
+  roleId: integer('role_id').notNull()
+}, (t) => [primaryKey({ columns: [t.userId, t.roleId] })])
+
+/** What a role may do on a form: actions, which rows (scope) and per-field hidden/read-only. */
+export const permissions = sqliteTable('permissions', {
+  roleId: integer('role_id').notNull(),
+  formId: integer('form_id').notNull(),
+  actions: text('actions').notNull().default('[]'),
+  scope: text('scope').notNull().default('own'),
+  scopeFilter: text('scope_filter'),
+  fieldRules: text('field_rules').notNull().default('{}')
+}, (t) => [primaryKey({ columns: [t.roleId, t.formId] })])
+
+export const collaborators = sqliteTable('collaborators', {
+  formId: integer('form_id').notNull(),
+  recordId: integer('record_id').notNull(),
+  userId: integer('user_id').notNull()
+}, (t) => [primaryKey({ columns: [t.formId, t.recordId, t.userId] })])
+
+export const apiTokens = sqliteTable('api_tokens', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  userId: integer('user_id').notNull(),
+  name: text('name').notNull(),
+  tokenHash: text('token_hash').notNull(),
+  scope: text('scope').notNull().default('read'),
+  expiresAt: integer('expires_at'),
+  createdAt: integer('created_at').notNull(),
+  lastUsedAt: integer('last_used_at'),
+  revokedAt: integer('revoked_at')
+})
 
 export const sessions = sqliteTable('sessions', {
   tokenHash: text('token_hash').primaryKey(),
@@ -88,16 +146,20 @@ export const attachments = sqliteTable('attachments', {
 })
 
 /**
- * The change log: audit trail, record history, undo, and later the LAN-sync feed.
- * One row per record change; `changes` is JSON {fieldKey: [old, new]} keyed by field id.
+ * The change log: audit trail, record history, undo, and later the LAN-sync feed. One row per
+ * record change (`changes` is JSON {fieldId: [old, new]}) or security event (login, export,
+ * permission change: `detail`). Each row carries the hash of the previous one (tamper evidence).
  */
 export const changeLog = sqliteTable('change_log', {
   id: integer('id').primaryKey({ autoIncrement: true }),
-  formId: integer('form_id').notNull(),
-  recordId: integer('record_id').notNull(),
+  formId: integer('form_id'),
+  recordId: integer('record_id'),
   op: text('op').notNull(),
-  changes: text('changes').notNull(),
+  changes: text('changes').notNull().default('{}'),
   actorId: integer('actor_id'),
   at: integer('at').notNull(),
-  clock: integer('clock').notNull()
+  clock: integer('clock').notNull(),
+  detail: text('detail'),
+  prevHash: text('prev_hash').notNull().default(''),
+  hash: text('hash').notNull().default('')
 }, (t) => [index('change_log_record').on(t.formId, t.recordId)])

@@ -5,6 +5,7 @@ import type { Clock } from '../clock'
 import type { AccessLayer, RecordAction } from '../access/access-layer'
 import type { Actor } from '../access/actor'
 import type { EventBus, RecordEvent } from '../events'
+import type { AuditLog } from '../access/audit'
 import type { SchemaService } from '../forms/schema-service'
 import { fieldType } from '../forms/field-types/registry'
 import { relationConfig } from '../forms/field-types/relation'
@@ -37,7 +38,6 @@ interface Pending {
 const OWNER_FIELD = { id: -1, label: '负责人', apiKey: 'owner', type: 'member', config: {} } as unknown as FieldModel
 
 export class WritePipeline {
-  private logicalClock: number
   private statements = new Map<string, Statement>()
   private pending: Pending | null = null
 
@@ -46,10 +46,9 @@ export class WritePipeline {
     private readonly schema: SchemaService,
     private readonly access: AccessLayer,
     private readonly clock: Clock,
-    private readonly events: EventBus
-  ) {
-    this.logicalClock = (db.prepare('SELECT COALESCE(MAX(clock), 0) FROM change_log').pluck().get() as number)
-  }
+    private readonly events: EventBus,
+    private readonly audit: AuditLog
+  ) {}
 
   create(actor: Actor, formRef: number | string, input: Record<string, unknown>): number {
     return this.run(() => {
@@ -170,6 +169,9 @@ export class WritePipeline {
     let result: T
     try {
       result = this.db.transaction(fn)()
+    } catch (e) {
+      this.audit.reset()
+      throw e
     } finally {
       this.pending = null
     }
@@ -373,9 +375,7 @@ export class WritePipeline {
 
   /** Step 5. Runs in the write transaction, or the audit trail could miss a change. */
   private log(actor: Actor, form: FormModel, recordId: number, op: 'create' | 'update' | 'delete' | 'restore', changes: Changes): void {
-    this.logicalClock++
-    this.stmt('INSERT INTO change_log (form_id, record_id, op, changes, actor_id, at, clock) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(form.id, recordId, op, JSON.stringify(changes), actor.id || null, this.clock.now(), this.logicalClock)
+    this.audit.append({ formId: form.id, recordId, op, changes, actorId: actor.id || null })
   }
 
   private queue(type: RecordEvent['type'], form: FormModel, recordId: number, actor: Actor, fields: string[]): void {
