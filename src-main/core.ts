@@ -7,6 +7,7 @@ import { systemClock, type Clock } from './clock'
 import { AccessLayer } from './access/access-layer'
 import { AuthService } from './access/auth'
 import { AuditLog } from './access/audit'
+import { Organization } from './access/organization'
 import { EventBus } from './events'
 import { SchemaService } from './forms/schema-service'
 import { WritePipeline } from './records/write-pipeline'
@@ -28,7 +29,8 @@ export const DB_FILE = 'jimu.db'
 
 export class Core {
   readonly events = new EventBus()
-  readonly access = new AccessLayer()
+  readonly access: AccessLayer
+  readonly org: Organization
   readonly schema: SchemaService
   readonly writes: WritePipeline
   readonly reads: ReadService
@@ -40,11 +42,15 @@ export class Core {
   private constructor(readonly db: Sqlite, readonly dataDir: string, readonly clock: Clock) {
     this.schema = new SchemaService(db, clock)
     this.audit = new AuditLog(db, clock)
+    this.org = new Organization(db, clock, this.audit)
+    this.org.ensureDefaults()
+    this.access = new AccessLayer(db, this.org)
     this.writes = new WritePipeline(db, this.schema, this.access, clock, this.events, this.audit)
     this.schema.hooks = { recomputeAll: (form) => this.writes.recomputeAll(form) }
     this.queries = new QueryBuilder(db, this.access, clock)
-    this.reads = new ReadService(db, this.schema, this.access, this.queries, new Serializer(db, this.schema))
-    this.auth = new AuthService(db, clock)
+    this.access.compileFilter = (actor, form, node) => this.queries.filter(actor, form, node)
+    this.reads = new ReadService(db, this.schema, this.access, this.queries, new Serializer(db, this.schema, this.access))
+    this.auth = new AuthService(db, clock, this.audit)
     this.attachments = new AttachmentStore(db, dataDir, clock)
   }
 

@@ -1,35 +1,159 @@
-import { PermissionError } from '../shared/errors'
+import type { Sqlite } from '../db/connection'
+import { ident } from '../db/connection'
+import { PermissionError, NotFoundError } from '../shared/errors'
+import type { FilterNode, PermissionDto } from '../shared/api/contracts'
 import type { FieldModel, FormModel } from '../forms/model'
 import type { Sql } from '../forms/field-types/types'
 import type { Actor } from './actor'
+import type { Organization } from './organization'
 
-export type RecordAction = 'view' | 'create' | 'edit' | 'delete' | 'import' | 'export'
+export type RecordAction = 'view' | 'create' | 'edit' | 'delete' | 'import' | 'export' | 'design'
+
+interface Grant {
+  actions: Set<RecordAction>
+  scope: PermissionDto['scope']
+  filter: FilterNode | null
+  rules: Record<string, 'hidden' | 'readonly'>
+}
+
+interface Policy {
+  admin: boolean
+  departmentId: number | null
+  grants: Grant[]
+  hidden: Set<number>
+  readonly: Set<number>
+}
 
 /**
- * The access layer: every read path asks it for the row scope and readable fields, every write
- * asks it to authorize. Until roles and permissions exist (organization issue) it gives the
- * administrator everything and other signed-in users full record access but no design rights.
- * Changing the policy here changes it for every path: nothing reads or writes around it.
+ * The one access layer. Every read path asks it for the row scope (a WHERE fragment over the
+ * form table aliased `t`) and the readable fields; every write asks it to authorize the action,
+ * the record and each field. A user's roles combine permissively: an action is allowed if any
+ * role allows it, on the union of those roles' data scopes; a field is hidden only if every role
+ * that can see the form hides it. Administrators are not restricted.
  */
 export class AccessLayer {
-  authorize(actor: Actor, _action: RecordAction, _form: FormModel): void {
-    if (actor.id < 0) throw new PermissionError()
+  private policies = new Map<string, Policy>()
+  /** Compiles a custom-scope filter; set by the core (the query builder depends on this layer). */
+  compileFilter: ((actor: Actor, form: FormModel, node: FilterNode) => Sql) | null = null
+
+  constructor(private readonly db: Sqlite, private readonly org: Organization) {}
+
+  authorize(actor: Actor, action: RecordAction, form: FormModel): void {
+    const p = this.policy(actor, form)
+    if (p.admin) return
+    if (!p.grants.some((g) => g.actions.has(action))) throw new PermissionError('error.formPermission', { form: form.label, action })
   }
 
-  authorizeDesign(actor: Actor): void {
-    if (!actor.isAdmin) throw new PermissionError('error.adminOnly')
+  /** Authorize an action on one record: the action on the form, and the record inside its scope. */
+  authorizeRecord(actor: Actor, action: RecordAction, form: FormModel, recordId: number): void {
+    this.authorize(actor, action, form)
+    if (this.policy(actor, form).admin) return
+    const scope = this.rowScope(actor, form, action)
+    const found = this.db.prepare(`SELECT 1 FROM ${ident(form.table)} t WHERE t.id = ? AND (${scope.sql})`).get(recordId, ...scope.params)
+    // Outside the scope reads as "not found": the record's existence is not disclosed.
+    if (!found) throw new NotFoundError('error.recordNotFound', { id: recordId })
   }
 
-  /** SQL condition limiting which rows of `form` the actor may see (aliased as `t`). */
-  rowScope(_actor: Actor, _form: FormModel): Sql {
-    return { sql: '1 = 1', params: [] }
+  /** Form design (fields, rules) on one form: administrators, or roles with the design action. */
+  authorizeDesign(actor: Actor, form?: FormModel): void {
+    if (actor.isAdmin) return
+    if (form && this.policy(actor, form).grants.some((g) => g.actions.has('design'))) return
+    throw new PermissionError('error.adminOnly')
   }
 
-  readableFields(_actor: Actor, form: FormModel): FieldModel[] {
-    return form.fields
+  can(actor: Actor, action: RecordAction, form: FormModel): boolean {
+    const p = this.policy(actor, form)
+    return p.admin || p.grants.some((g) => g.actions.has(action))
   }
 
-  canWriteField(_actor: Actor, _field: FieldModel): boolean {
-    return true
+  /** SQL condition limiting which rows of `form` (aliased `t`) the actor may act on. */
+  rowScope(actor: Actor, form: FormModel, action: RecordAction = 'view'): Sql {
+    const p = this.policy(actor, form)
+    if (p.admin) return { sql: '1 = 1', params: [] }
+    const parts: Sql[] = p.grants.filter((g) => g.actions.has(action)).map((g) => this.scopeSql(actor, form, p, g))
+    if (!parts.length) return { sql: '0', params: [] }
+    if (parts.some((s) => s.sql === '1 = 1')) return { sql: '1 = 1', params: [] }
+    return { sql: parts.map((s) => `(${s.sql})`).join(' OR '), params: parts.flatMap((s) => s.params) }
+  }
+
+  /** Whether the actor sees every record of the form (no row restriction). */
+  seesAll(actor: Actor, form: FormModel): boolean {
+    return this.rowScope(actor, form).sql === '1 = 1'
+  }
+
+  hiddenFieldIds(actor: Actor, form: FormModel): Set<number> {
+    return this.policy(actor, form).hidden
+  }
+
+  /**
+   * Fields the actor may read. Roll-ups aggregate records of another form; they are shown only to
+   * those who see all of that form's records, or the total would disclose records they cannot see.
+   */
+  readableFields(actor: Actor, form: FormModel): FieldModel[] {
+    const p = this.policy(actor, form)
+    if (p.admin) return form.fields
+    return form.fields.filter((f) => {
+      if (p.hidden.has(f.id)) return false
+      if (f.type !== 'rollup') return true
+      const relationId = (f.config as { relationFieldId: number }).relationFieldId
+      const sourceFormId = this.db.prepare('SELECT form_id FROM fields WHERE id = ?').pluck().get(relationId) as number | undefined
+      return sourceFormId !== undefined && this.seesAllOf(actor, sourceFormId)
+    })
+  }
+
+  canWriteField(actor: Actor, field: FieldModel, form: FormModel): boolean {
+    const p = this.policy(actor, form)
+    return p.admin || (!p.hidden.has(field.id) && !p.readonly.has(field.id))
+  }
+
+  private seesAllOf(actor: Actor, formId: number): boolean {
+    const rows = this.db.prepare(`SELECT p.scope, p.actions FROM permissions p JOIN user_roles ur ON ur.role_id = p.role_id WHERE ur.user_id = ? AND p.form_id = ?`).all(actor.id, formId) as Array<{ scope: string; actions: string }>
+    return rows.some((r) => r.scope === 'all' && (JSON.parse(r.actions) as string[]).includes('view'))
+  }
+
+  private scopeSql(actor: Actor, form: FormModel, p: Policy, g: Grant): Sql {
+    const own = { sql: `(t.owner_id = ? OR EXISTS (SELECT 1 FROM collaborators c WHERE c.form_id = ? AND c.record_id = t.id AND c.user_id = ?))`, params: [actor.id, form.id, actor.id] }
+    switch (g.scope) {
+      case 'all':
+        return { sql: '1 = 1', params: [] }
+      case 'own':
+        return own
+      case 'department':
+      case 'departmentTree': {
+        if (p.departmentId === null) return own
+        const depts = g.scope === 'department' ? [p.departmentId] : this.org.subtree(p.departmentId)
+        return { sql: `(t.owner_id IN (SELECT id FROM users WHERE department_id IN (${depts.map(() => '?').join(',')})) OR ${own.sql})`, params: [...depts, ...own.params] }
+      }
+      case 'custom': {
+        if (!g.filter || !this.compileFilter) return own
+        const custom = this.compileFilter(actor, form, g.filter)
+        return { sql: `((${custom.sql}) OR ${own.sql})`, params: [...custom.params, ...own.params] }
+      }
+    }
+  }
+
+  private policy(actor: Actor, form: FormModel): Policy {
+    const key = `${actor.id}:${form.id}:${form.schemaVersion}:${this.org.version}`
+    const cached = this.policies.get(key)
+    if (cached) return cached
+    if (this.policies.size > 5000) this.policies.clear()
+    const user = this.db.prepare('SELECT is_admin, department_id, active FROM users WHERE id = ?').get(actor.id) as { is_admin: number; department_id: number | null; active: number } | undefined
+    const admin = actor.id === 0 || (!!user && !!user.active && (!!user.is_admin || actor.isAdmin))
+    const rows = this.db.prepare(`SELECT p.actions, p.scope, p.scope_filter, p.field_rules FROM permissions p JOIN user_roles ur ON ur.role_id = p.role_id
+      WHERE ur.user_id = ? AND p.form_id = ?`).all(actor.id, form.id) as Array<{ actions: string; scope: string; scope_filter: string | null; field_rules: string }>
+    const grants: Grant[] = rows.map((r) => ({
+      actions: new Set(JSON.parse(r.actions) as RecordAction[]),
+      scope: r.scope as Grant['scope'],
+      filter: r.scope_filter ? (JSON.parse(r.scope_filter) as FilterNode) : null,
+      rules: JSON.parse(r.field_rules) as Record<string, 'hidden' | 'readonly'>
+    }))
+    const viewers = grants.filter((g) => g.actions.has('view'))
+    const writers = grants.filter((g) => g.actions.has('edit') || g.actions.has('create'))
+    const allFields = [...form.fields, ...[...form.children.values()].flat()]
+    const hidden = new Set(allFields.filter((f) => viewers.length > 0 && viewers.every((g) => g.rules[f.id] === 'hidden')).map((f) => f.id))
+    const readonly = new Set(allFields.filter((f) => !writers.some((g) => !g.rules[f.id])).map((f) => f.id))
+    const policy: Policy = { admin, departmentId: user?.department_id ?? null, grants, hidden, readonly }
+    this.policies.set(key, policy)
+    return policy
   }
 }

@@ -57,6 +57,16 @@ export class AuditLog {
     this.last = { hash, clock: row.clock }
   }
 
+  /** Append an entry in a transaction of its own (events that change nothing else, like an export). */
+  appendCommitted(entry: AuditEntry): void {
+    try {
+      this.db.transaction(() => this.append(entry))()
+    } catch (e) {
+      this.reset()
+      throw e
+    }
+  }
+
   /** Forget the cached chain tail (after a rolled-back transaction). */
   reset(): void {
     this.last = null

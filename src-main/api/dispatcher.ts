@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import { toActor } from '../access/auth'
-import { contracts, type MethodName } from '../shared/api/contracts'
+import { contracts, READ_ONLY_METHODS, type MethodName } from '../shared/api/contracts'
 import { DomainError, type ApiErrorBody } from '../shared/errors'
 import { translate, type Locale } from '../shared/locales'
 import { handlers, type CallContext } from './handlers'
@@ -27,11 +27,12 @@ export class Dispatcher {
       if (!Object.hasOwn(contracts, method)) return fail(locale, new DomainError('BAD_REQUEST', 'error.unknownMethod', { method }))
       const name = method as MethodName
       const contract = contracts[name]
-      const user = options.token ? this.host.core.auth.resolve(options.token) : null
-      const actor = user ? toActor(user) : null
+      const principal = options.token ? this.host.core.auth.resolve(options.token) : null
+      const actor = principal ? toActor(principal.user) : null
       if (!options.locale && actor) locale = actor.locale
       if (contract.access !== 'public' && !actor) return fail(locale, new DomainError('UNAUTHENTICATED', options.token ? 'error.sessionExpired' : 'error.unauthenticated'))
       if (contract.access === 'admin' && !actor?.isAdmin) return fail(locale, new DomainError('PERMISSION', 'error.adminOnly'))
+      if (principal?.scope === 'read' && !READ_ONLY_METHODS.has(name)) return fail(locale, new DomainError('PERMISSION', 'error.tokenReadOnly'))
       const parsed = contract.input.safeParse(rawInput ?? {})
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!

@@ -1,10 +1,10 @@
 import type { Actor } from '../access/actor'
-import { toUserDto } from '../access/auth'
 import { fieldDto } from '../forms/schema-service'
 import type { MethodName, MethodOutput, MethodParsedInput } from '../shared/api/contracts'
 import { AuthError, ValidationError } from '../shared/errors'
-import type { CoreHost } from './host'
 import { translate, type Locale } from '../shared/locales'
+import type { CoreHost } from './host'
+import { auditCsv, listAudit } from './audit-view'
 
 // API handlers: one per contract method, each a thin call into the core. They never know which
 // transport called them. The `Handlers` type makes a missing or mistyped handler a compile error.
@@ -24,48 +24,135 @@ const actorOf = (ctx: CallContext): Actor => {
   if (!ctx.actor) throw new AuthError()
   return ctx.actor
 }
+const ok = { ok: true as const }
 
-export const VERSION = '0.1.0'
+export const VERSION = '0.2.0'
+
+/** Field and form design: administrators, or roles with the design action on that form. */
+function designer(ctx: CallContext, formRef: number | string): void {
+  ctx.host.core.access.authorizeDesign(actorOf(ctx), ctx.host.core.schema.form(formRef))
+}
+const fieldFormId = (ctx: CallContext, fieldId: number) => ctx.host.core.schema.fieldById(fieldId).formId
 
 export const handlers: Handlers = {
   'system.status': (_i, { host, actor }) => {
     const core = host.core
     const user = actor ? core.auth.user(actor.id) : undefined
-    return { needsSetup: core.auth.needsSetup(), version: VERSION, user: user ? toUserDto(user) : null }
+    return { needsSetup: core.auth.needsSetup(), version: VERSION, user: user ? core.auth.toDto(user) : null }
   },
   'auth.setup': (input, { host }) => {
     const { user, token } = host.core.auth.setup(input)
-    return { user: toUserDto(user), token }
+    return { user: host.core.auth.toDto(user), token }
   },
   'auth.login': (input, { host, client }) => {
     const { user, token } = host.core.auth.login(input.login, input.password, client)
-    return { user: toUserDto(user), token }
+    return { user: host.core.auth.toDto(user), token }
   },
   'auth.logout': (_i, { host, token }) => {
     if (token) host.core.auth.logout(token)
-    return { ok: true as const }
+    return ok
   },
-  'auth.me': (_i, ctx) => toUserDto(ctx.host.core.auth.user(actorOf(ctx).id)!),
-  'users.list': (_i, { host }) => host.core.auth.users().map(toUserDto),
+  'auth.me': (_i, ctx) => ctx.host.core.auth.toDto(ctx.host.core.auth.user(actorOf(ctx).id)!),
+  'auth.changePassword': (input, ctx) => {
+    ctx.host.core.auth.changePassword(actorOf(ctx).id, input.oldPassword, input.newPassword, ctx.token)
+    return ok
+  },
+  'auth.sessions': (_i, ctx) => ctx.host.core.auth.sessions(actorOf(ctx).id, ctx.token),
+  'auth.revokeSession': (input, ctx) => {
+    ctx.host.core.auth.revokeSession(actorOf(ctx).id, input.id)
+    return ok
+  },
+  'auth.logoutEverywhere': (_i, ctx) => {
+    ctx.host.core.auth.logoutEverywhere(actorOf(ctx).id)
+    return ok
+  },
+  'tokens.list': (_i, ctx) => ctx.host.core.auth.tokens(actorOf(ctx).id),
+  'tokens.create': (input, ctx) => ctx.host.core.auth.createToken(actorOf(ctx).id, input),
+  'tokens.revoke': (input, ctx) => {
+    ctx.host.core.auth.revokeToken(actorOf(ctx).id, input.id)
+    return ok
+  },
+
+  'users.list': (_i, { host }) => host.core.auth.users().map((u) => host.core.auth.toDto(u)),
+  'users.create': (input, ctx) => {
+    const id = ctx.host.core.org.createUser(actorOf(ctx).id, input)
+    return ctx.host.core.auth.toDto(ctx.host.core.auth.user(id)!)
+  },
+  'users.update': ({ id, ...input }, ctx) => {
+    ctx.host.core.org.updateUser(actorOf(ctx).id, id, input)
+    return ctx.host.core.auth.toDto(ctx.host.core.auth.user(id)!)
+  },
+  'users.resetPassword': (input, ctx) => {
+    ctx.host.core.org.resetPassword(actorOf(ctx).id, input.id, input.password)
+    return ok
+  },
+  'departments.list': (_i, { host }) => host.core.org.departments(),
+  'departments.create': (input, ctx) => ctx.host.core.org.createDepartment(actorOf(ctx).id, input),
+  'departments.update': (input, ctx) => ctx.host.core.org.updateDepartment(actorOf(ctx).id, input),
+  'departments.delete': (input, ctx) => {
+    ctx.host.core.org.deleteDepartment(actorOf(ctx).id, input.id)
+    return ok
+  },
+  'roles.list': (_i, { host }) => host.core.org.roles(),
+  'roles.create': (input, ctx) => ctx.host.core.org.createRole(actorOf(ctx).id, input),
+  'roles.update': (input, ctx) => ctx.host.core.org.updateRole(actorOf(ctx).id, input),
+  'roles.delete': (input, ctx) => {
+    ctx.host.core.org.deleteRole(actorOf(ctx).id, input.id)
+    return ok
+  },
+  'permissions.get': (input, { host }) => host.core.org.permissions(input.roleId),
+  'permissions.set': ({ roleId, ...p }, ctx) => ctx.host.core.org.setPermission(actorOf(ctx).id, roleId, p),
+  'audit.list': (input, { host, actor }) => listAudit(host.core, actor!, input),
+  'audit.verify': (_i, { host }) => host.core.audit.verify(),
+  'audit.export': (input, ctx) => {
+    const result = auditCsv(ctx.host.core, actorOf(ctx), input, ctx.locale)
+    ctx.host.core.audit.appendCommitted({ op: 'export', actorId: actorOf(ctx).id, detail: { what: 'audit', rows: result.rows } })
+    return { filename: result.filename, csv: result.csv }
+  },
 
   'apps.list': (_i, { host }) => host.core.schema.listApps(),
   'apps.create': (input, { host }) => host.core.schema.createApp(input),
   'apps.update': (input, { host }) => host.core.schema.updateApp(input),
 
-  'forms.list': (input, { host }) => host.core.schema.formIds(input.appId).map((id) => host.core.schema.toDto(host.core.schema.form(id))),
-  'forms.get': (input, { host }) => host.core.schema.toDto(host.core.schema.form(input.form)),
+  'forms.list': (input, ctx) => {
+    const { schema, access } = ctx.host.core
+    const actor = actorOf(ctx)
+    // A user sees the forms they may view, each with the fields they may read.
+    return schema.formIds(input.appId).map((id) => schema.form(id)).filter((f) => access.can(actor, 'view', f)).map((f) => schema.toDto(f, access.hiddenFieldIds(actor, f)))
+  },
+  'forms.get': (input, ctx) => {
+    const { schema, access } = ctx.host.core
+    const actor = actorOf(ctx)
+    const form = schema.form(input.form)
+    access.authorize(actor, 'view', form)
+    return schema.toDto(form, access.hiddenFieldIds(actor, form))
+  },
   'forms.create': (input, { host }) => host.core.schema.toDto(host.core.schema.createForm(input)),
-  'forms.update': (input, { host }) => host.core.schema.toDto(host.core.schema.updateForm(input)),
-  'fields.create': ({ form, ...field }, { host }) => fieldDto(host.core.schema.addField(form, field)),
-  'fields.update': (input, { host }) => {
-    const { field, ...report } = host.core.schema.updateField(input)
+  'forms.update': (input, ctx) => {
+    designer(ctx, input.form)
+    return ctx.host.core.schema.toDto(ctx.host.core.schema.updateForm(input))
+  },
+  'fields.create': ({ form, ...field }, ctx) => {
+    designer(ctx, form)
+    return fieldDto(ctx.host.core.schema.addField(form, field))
+  },
+  'fields.update': (input, ctx) => {
+    designer(ctx, fieldFormId(ctx, input.id))
+    const { field, ...report } = ctx.host.core.schema.updateField(input)
     return { field: fieldDto(field), converted: report.converted, failures: report.failures, applied: report.applied }
   },
-  'fields.delete': (input, { host }) => fieldDto(host.core.schema.deleteField(input.id)),
-  'fields.restore': (input, { host }) => fieldDto(host.core.schema.restoreField(input.id)),
-  'fields.purge': (input, { host }) => {
-    host.core.schema.purgeField(input.id)
-    return { ok: true as const }
+  'fields.delete': (input, ctx) => {
+    designer(ctx, fieldFormId(ctx, input.id))
+    return fieldDto(ctx.host.core.schema.deleteField(input.id))
+  },
+  'fields.restore': (input, ctx) => {
+    designer(ctx, fieldFormId(ctx, input.id))
+    return fieldDto(ctx.host.core.schema.restoreField(input.id))
+  },
+  'fields.purge': (input, ctx) => {
+    designer(ctx, fieldFormId(ctx, input.id))
+    ctx.host.core.schema.purgeField(input.id)
+    return ok
   },
   'formulas.check': (input, { host, locale }) => {
     const schema = host.core.schema
@@ -99,6 +186,16 @@ export const handlers: Handlers = {
     const ids = ctx.host.core.writes.bulkCreate(actorOf(ctx), input.form, input.rows)
     return { created: ids.length, ids }
   },
+  'records.transfer': (input, ctx) => ({ transferred: ctx.host.core.writes.transfer(actorOf(ctx), input.form, input) }),
+  'records.collaborators': (input, ctx) => {
+    const core = ctx.host.core
+    core.reads.get(actorOf(ctx), input.form, input.id)
+    return core.writes.collaborators(core.schema.form(input.form).id, input.id).map((id) => ({ id, name: core.auth.user(id)?.name ?? `#${id}` }))
+  },
+  'records.setCollaborators': (input, ctx) => {
+    const core = ctx.host.core
+    return core.writes.setCollaborators(actorOf(ctx), input.form, input.id, input.userIds).map((id) => ({ id, name: core.auth.user(id)?.name ?? `#${id}` }))
+  },
   'records.history': (input, ctx) => ctx.host.core.reads.history(actorOf(ctx), input.form, input.id),
   'search.global': (input, ctx) => ctx.host.core.reads.searchAll(actorOf(ctx), input.q, input.limit),
   'attachments.upload': (input, { host }) => host.core.attachments.put(input.name, input.mime, input.data),
@@ -107,11 +204,10 @@ export const handlers: Handlers = {
   'backups.create': async (_i, { host }) => toBackupDto(await host.core.backup('manual')),
   'backups.restore': async (input, { host }) => {
     await host.restore(input.file)
-    return { ok: true as const }
+    return ok
   }
 }
 
 function toBackupDto(b: { file: string; reason: string; createdAt: number; size: number }) {
   return { file: b.file, reason: b.reason, createdAt: new Date(b.createdAt).toISOString(), size: b.size }
 }
-

@@ -105,8 +105,8 @@ export function createHttpServer(options: HttpOptions): Server {
     }
 
     if (url.pathname.startsWith('/files/') && method === 'GET') {
-      const user = token ? host.core.auth.resolve(token) : null
-      if (!user) return send(res, 401, { code: 'UNAUTHENTICATED', message: 'Please log in first' })
+      const principal = token ? host.core.auth.resolve(token) : null
+      if (!principal) return send(res, 401, { code: 'UNAUTHENTICATED', message: 'Please log in first' })
       const { meta, data } = host.core.attachments.get(url.pathname.slice(7))
       res.writeHead(200, {
         'content-type': meta.mime, 'content-length': String(data.length),

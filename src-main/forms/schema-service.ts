@@ -288,8 +288,9 @@ export class SchemaService {
     else this.cache.delete(formId)
   }
 
-  toDto(form: FormModel): FormDto {
-    const fields = [...form.fields, ...[...form.children.values()].flat(), ...form.deletedFields]
+  /** The form as the API shows it; fields in `hidden` (the caller's hidden fields) are left out. */
+  toDto(form: FormModel, hidden: ReadonlySet<number> = new Set()): FormDto {
+    const fields = [...form.fields, ...[...form.children.values()].flat(), ...(hidden.size ? [] : form.deletedFields)].filter((f) => !hidden.has(f.id))
     return {
       id: form.id, appId: form.appId, label: form.label, apiKey: form.apiKey, description: form.description,
       titleFieldId: form.titleFieldId, position: form.position, schemaVersion: form.schemaVersion,

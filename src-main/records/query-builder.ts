@@ -28,11 +28,13 @@ function systemField(form: FormModel, key: string): FieldModel | undefined {
   }
 }
 
-export function resolveField(form: FormModel, key: string): FieldModel {
+/** A field by API key, label or system key. Fields hidden from the caller do not exist for them. */
+export function resolveField(form: FormModel, key: string, hidden: ReadonlySet<number> = NONE): FieldModel {
   const field = form.byKey.get(key) ?? form.fields.find((f) => f.label === key) ?? systemField(form, key)
-  if (!field) throw new ValidationError('value.unknownField', { field: key }, key)
+  if (!field || hidden.has(field.id)) throw new ValidationError('value.unknownField', { field: key }, key)
   return field
 }
+const NONE: ReadonlySet<number> = new Set()
 
 export interface SortKey {
   expr: string
@@ -51,19 +53,20 @@ export class QueryBuilder {
       params.push(...s.params)
     }
     add(this.access.rowScope(actor, form))
-    if (filter) add(this.filter(actor, form, filter))
-    if (search?.trim()) add(this.search(form, search.trim()))
+    const hidden = this.access.hiddenFieldIds(actor, form)
+    if (filter) add(this.filter(actor, form, filter, hidden))
+    if (search?.trim()) add(this.search(form, search.trim(), hidden))
     return { sql: parts.map((p) => `(${p})`).join(' AND '), params }
   }
 
-  filter(actor: Actor, form: FormModel, node: FilterNode): Sql {
+  filter(actor: Actor, form: FormModel, node: FilterNode, hidden: ReadonlySet<number> = NONE): Sql {
     if ('and' in node || 'or' in node) {
       const list = 'and' in node ? node.and : node.or
       if (!list.length) return { sql: '1 = 1', params: [] }
-      const compiled = list.map((n) => this.filter(actor, form, n))
+      const compiled = list.map((n) => this.filter(actor, form, n, hidden))
       return { sql: compiled.map((c) => `(${c.sql})`).join('and' in node ? ' AND ' : ' OR '), params: compiled.flatMap((c) => c.params) }
     }
-    const field = resolveField(form, node.field)
+    const field = resolveField(form, node.field, hidden)
     if (!FIELD_OPERATORS[field.type].includes(node.op)) throw new ValidationError('query.badOperator', { field: field.label, op: node.op }, field.apiKey)
     const column = field.column ? `t.${ident(field.column)}` : 't.id'
     return fieldType(field).filter(node.op, node.value, field, { clock: this.clock, actorId: actor.id, column, rowId: 't.id' })
@@ -71,17 +74,20 @@ export class QueryBuilder {
 
   /**
    * Full-text search: FTS5 trigram for three characters or more (Chinese substrings included);
-   * one or two characters fall back to LIKE over the searchable columns.
+   * one or two characters fall back to LIKE over the searchable columns. The index holds every
+   * searchable field, so a caller with hidden fields is searched by LIKE over visible ones only:
+   * a hit must never reveal a hidden value.
    */
-  search(form: FormModel, q: string): Sql {
-    if ([...q].length >= 3) {
+  search(form: FormModel, q: string, hidden: ReadonlySet<number> = NONE): Sql {
+    const hidesSearchable = form.fields.some((f) => hidden.has(f.id) && fieldType(f).searchable)
+    if ([...q].length >= 3 && !hidesSearchable) {
       return { sql: `t.id IN (SELECT rowid FROM ${ident(form.ftsTable)} WHERE ${ident(form.ftsTable)} MATCH ?)`, params: [`"${q.replace(/"/g, '""')}"`] }
     }
     const parts: string[] = []
     const params: unknown[] = []
     const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
     for (const f of form.fields) {
-      if (!fieldType(f).searchable || !f.column) continue
+      if (!fieldType(f).searchable || !f.column || hidden.has(f.id)) continue
       const col = `t.${ident(f.column)}`
       if (f.type === 'select' || f.type === 'multiselect') {
         const ids = optionsOf(f).filter((o) => o.label.includes(q)).map((o) => o.id)
@@ -98,10 +104,10 @@ export class QueryBuilder {
   }
 
   /** ORDER BY keys; the record id is always the last key so the order is total (keyset paging). */
-  sortKeys(form: FormModel, sort: Array<{ field: string; dir?: 'asc' | 'desc' }> | undefined): SortKey[] {
+  sortKeys(form: FormModel, sort: Array<{ field: string; dir?: 'asc' | 'desc' }> | undefined, hidden: ReadonlySet<number> = NONE): SortKey[] {
     const keys: SortKey[] = []
     for (const s of sort ?? []) {
-      const field = resolveField(form, s.field)
+      const field = resolveField(form, s.field, hidden)
       if (!field.column) throw new ValidationError('query.notSortable', { field: field.label }, field.apiKey)
       const column = `t.${ident(field.column)}`
       keys.push({ expr: fieldType(field).sortExpr?.(column, field) ?? column, dir: s.dir ?? 'asc' })

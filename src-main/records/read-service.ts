@@ -35,7 +35,8 @@ export class ReadService {
     const form = this.schema.form(input.form)
     this.access.authorize(actor, 'view', form)
     const where = this.qb.where(actor, form, input.filter, input.search)
-    const keys = this.qb.sortKeys(form, input.sort)
+    const hidden = this.access.hiddenFieldIds(actor, form)
+    const keys = this.qb.sortKeys(form, input.sort, hidden)
     const page = input.cursor ? this.qb.after(keys, decodeCursor(input.cursor, keys.length)) : { sql: '1 = 1', params: [] }
     const sortCols = keys.map((k, i) => `${k.expr} AS __s${i}`).join(', ')
     const rows = this.db.prepare(`SELECT t.*, ${sortCols} FROM ${ident(form.table)} t WHERE ${where.sql} AND ${page.sql} ORDER BY ${this.qb.orderBy(keys)} LIMIT ?`)
@@ -44,10 +45,10 @@ export class ReadService {
     const pageRows = more ? rows.slice(0, input.limit) : rows
     const last = pageRows[pageRows.length - 1]
     const nextCursor = more && last ? encodeCursor(keys.map((_, i) => (last[`__s${i}`] as unknown) ?? null)) : null
-    const records = this.serializer.records(form, pageRows, this.access.readableFields(actor, form), actor.locale)
+    const records = this.serializer.records(form, pageRows, this.access.readableFields(actor, form), actor)
     const result: { records: RecordDto[]; nextCursor: string | null; total?: number; totals?: Record<string, number | null> } = { records, nextCursor }
     if (input.withTotal) result.total = this.qb.count(where, form)
-    if (input.totals?.length) result.totals = this.totals(form, where, input.totals)
+    if (input.totals?.length) result.totals = this.totals(form, where, input.totals, hidden)
     return result
   }
 
@@ -57,12 +58,12 @@ export class ReadService {
     const where = this.qb.where(actor, form, input.filter, input.search)
     const total = this.qb.count(where, form)
     if (!input.groupBy) return { total }
-    const field = resolveField(form, input.groupBy)
+    const field = resolveField(form, input.groupBy, this.access.hiddenFieldIds(actor, form))
     if (!field.column) throw new ValidationError('query.notSortable', { field: field.label }, field.apiKey)
     const col = `t.${ident(field.column)}`
     const rows = this.db.prepare(`SELECT ${col} AS v, COUNT(*) AS n FROM ${ident(form.table)} t WHERE ${where.sql} GROUP BY 1 ORDER BY 2 DESC LIMIT 1000`)
       .all(...where.params) as Array<{ v: unknown; n: number }>
-    const ctx = this.serializer.context(form, [], actor.locale)
+    const ctx = this.serializer.context(form, [], actor)
     return { total, groups: rows.map((r) => ({ value: field.id === -1 ? r.v : fieldType(field).toApi(r.v, field, ctx), count: r.n })) }
   }
 
@@ -72,7 +73,7 @@ export class ReadService {
     const scope = this.access.rowScope(actor, form)
     const row = this.db.prepare(`SELECT t.* FROM ${ident(form.table)} t WHERE t.id = ? AND (${scope.sql})`).get(id, ...scope.params) as RecordRow | undefined
     if (!row || (row.deleted_at !== null && !includeDeleted)) throw new NotFoundError('error.recordNotFound', { id })
-    return this.serializer.records(form, [row], this.access.readableFields(actor, form), actor.locale)[0]!
+    return this.serializer.records(form, [row], this.access.readableFields(actor, form), actor)[0]!
   }
 
   trash(actor: Actor, formRef: number | string, limit: number): RecordDto[] {
@@ -80,7 +81,7 @@ export class ReadService {
     this.access.authorize(actor, 'view', form)
     const where = this.qb.where(actor, form, undefined, undefined, true)
     const rows = this.db.prepare(`SELECT t.* FROM ${ident(form.table)} t WHERE ${where.sql} ORDER BY t.deleted_at DESC LIMIT ?`).all(...where.params, limit) as RecordRow[]
-    return this.serializer.records(form, rows, this.access.readableFields(actor, form), actor.locale)
+    return this.serializer.records(form, rows, this.access.readableFields(actor, form), actor)
   }
 
   /** The record's timeline from the change log, values in API shape. */
@@ -89,13 +90,15 @@ export class ReadService {
     this.get(actor, form.id, id, true)
     const entries = this.db.prepare('SELECT id, op, changes, actor_id, at FROM change_log WHERE form_id = ? AND record_id = ? ORDER BY clock DESC LIMIT 500')
       .all(form.id, id) as Array<{ id: number; op: 'create' | 'update' | 'delete' | 'restore'; changes: string; actor_id: number | null; at: number }>
-    const all = new Map<number, FieldModel>([...form.fields, ...form.deletedFields].map((f) => [f.id, f]))
+    // Only fields the actor may read appear in the timeline (deleted fields: administrators).
+    const readable = this.access.readableFields(actor, form)
+    const all = new Map<number, FieldModel>([...readable, ...(actor.isAdmin ? form.deletedFields : [])].map((f) => [f.id, f]))
     // Old and new values go through one read context, so related titles and names load in a batch.
     const snapshots = entries.flatMap((e) => {
       const raw = JSON.parse(e.changes) as Record<string, [unknown, unknown]>
       return [0, 1].map((side) => new Map(Object.entries(raw).filter(([k]) => k !== 'owner').map(([k, pair]) => [Number(k), pair[side]])))
     })
-    const ctx = this.serializer.context(form, snapshots, actor.locale)
+    const ctx = this.serializer.context(form, snapshots, actor)
     const show = (f: FieldModel, v: unknown) => {
       if (f.type === 'subtable' || (Array.isArray(v) && f.type === 'relation')) return v
       return fieldType(f).toApi(v, f, ctx)
@@ -128,14 +131,14 @@ export class ReadService {
       }
       const where = this.qb.where(actor, form, undefined, q)
       const ids = this.db.prepare(`SELECT t.id FROM ${ident(form.table)} t WHERE ${where.sql} ORDER BY t.updated_at DESC LIMIT ?`).pluck().all(...where.params, limit - out.length) as number[]
-      const titles = this.serializer.titles(form, ids, actor.locale)
+      const titles = this.serializer.titles(form, ids, actor)
       for (const id of ids) out.push({ formId: form.id, formLabel: form.label, recordId: id, title: titles.get(id) ?? `#${id}` })
     }
     return out
   }
 
-  private totals(form: ReturnType<SchemaService['form']>, where: { sql: string; params: unknown[] }, keys: string[]) {
-    const fields = keys.map((k) => resolveField(form, k)).filter((f) => f.column && ['number', 'amount', 'percent', 'rollup', 'formula'].includes(f.type))
+  private totals(form: ReturnType<SchemaService['form']>, where: { sql: string; params: unknown[] }, keys: string[], hidden: ReadonlySet<number>) {
+    const fields = keys.map((k) => resolveField(form, k, hidden)).filter((f) => f.column && ['number', 'amount', 'percent', 'rollup', 'formula'].includes(f.type))
     if (!fields.length) return {}
     const row = this.db.prepare(`SELECT ${fields.map((f, i) => `TOTAL(t.${ident(f.column!)}) AS s${i}`).join(', ')} FROM ${ident(form.table)} t WHERE ${where.sql}`)
       .get(...where.params) as Record<string, number>

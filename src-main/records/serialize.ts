@@ -5,7 +5,8 @@ import type { AttachmentMeta, ReadContext } from '../forms/field-types/types'
 import type { FieldModel, FormModel } from '../forms/model'
 import type { SchemaService } from '../forms/schema-service'
 import type { RecordDto } from '../shared/api/contracts'
-import type { Locale } from '../shared/locales'
+import type { AccessLayer } from '../access/access-layer'
+import type { Actor } from '../access/actor'
 import { loadOutOfRowValues, valuesFromRow, type RecordRow, type StoredValues } from './stored'
 
 // Turns stored rows into API records. Everything a page needs from other tables (user names,
@@ -13,10 +14,12 @@ import { loadOutOfRowValues, valuesFromRow, type RecordRow, type StoredValues } 
 // field for the whole page, never per record.
 
 export class Serializer {
-  constructor(private readonly db: Sqlite, private readonly schema: SchemaService) {}
+  constructor(private readonly db: Sqlite, private readonly schema: SchemaService, private readonly access: AccessLayer) {}
 
-  /** Build a read context for stored values of `form` (and its related forms). */
-  context(form: FormModel, valuesList: StoredValues[], locale: Locale): ReadContext {
+  /** Build a read context for stored values of `form` (and its related forms) as `actor` sees them. */
+  context(form: FormModel, valuesList: StoredValues[], actor: Actor): ReadContext {
+    const locale = actor.locale
+    const hidden = this.access.hiddenFieldIds(actor, form)
     const users = new Map((this.db.prepare('SELECT id, name FROM users').all() as Array<{ id: number; name: string }>).map((u) => [u.id, u.name]))
     const titles = new Map<number, Map<number, string>>()
     const hashes = new Set<string>()
@@ -39,7 +42,7 @@ export class Serializer {
       const field = form.byId.get(fieldId)
       if (!field || !bucket.size) continue
       const target = this.schema.form(relationConfig(field).targetFormId)
-      for (const [id, title] of this.titles(target, [...bucket.keys()], locale)) bucket.set(id, title)
+      for (const [id, title] of this.titles(target, [...bucket.keys()], actor)) bucket.set(id, title)
     }
     const attachments = new Map<string, AttachmentMeta>()
     if (hashes.size) {
@@ -52,30 +55,33 @@ export class Serializer {
       userName: (id) => users.get(id) ?? null,
       relationTitle: (field, id) => titles.get(field.id)?.get(id) || `#${id}`,
       attachment: (hash) => attachments.get(hash) ?? null,
-      childFields: (field) => form.children.get(field.id) ?? [],
+      childFields: (field) => (form.children.get(field.id) ?? []).filter((c) => !hidden.has(c.id)),
       fieldType
     }
   }
 
-  /** Display titles of records of a form, by its title field. */
-  titles(form: FormModel, ids: number[], locale: Locale): Map<number, string> {
+  /**
+   * Display titles of records of a form, by its title field. Records the actor may not view,
+   * and titles from a field hidden from them, show as `#id` only.
+   */
+  titles(form: FormModel, ids: number[], actor: Actor): Map<number, string> {
     const out = new Map<number, string>()
     const field = form.titleField
     if (!ids.length) return out
-    if (!field?.column) {
-      for (const id of ids) out.set(id, `#${id}`)
-      return out
-    }
-    const rows = this.db.prepare(`SELECT id, ${ident(field.column)} AS v FROM ${ident(form.table)} WHERE id IN (${ids.map(() => '?').join(',')})`).all(...ids) as Array<{ id: number; v: unknown }>
-    for (const r of rows) out.set(r.id, fieldType(field).format(r.v, field, locale) || `#${r.id}`)
+    for (const id of ids) out.set(id, `#${id}`)
+    if (!field?.column || !this.access.can(actor, 'view', form) || this.access.hiddenFieldIds(actor, form).has(field.id)) return out
+    const scope = this.access.rowScope(actor, form)
+    const rows = this.db.prepare(`SELECT t.id, t.${ident(field.column)} AS v FROM ${ident(form.table)} t WHERE t.id IN (${ids.map(() => '?').join(',')}) AND (${scope.sql})`)
+      .all(...ids, ...scope.params) as Array<{ id: number; v: unknown }>
+    for (const r of rows) out.set(r.id, fieldType(field).format(r.v, field, actor.locale) || `#${r.id}`)
     return out
   }
 
-  records(form: FormModel, rows: RecordRow[], fields: FieldModel[], locale: Locale): RecordDto[] {
+  records(form: FormModel, rows: RecordRow[], fields: FieldModel[], actor: Actor): RecordDto[] {
     const valuesById = new Map<number, StoredValues>()
     for (const row of rows) valuesById.set(row.id, valuesFromRow(form, row))
     loadOutOfRowValues(this.db, form, rows.map((r) => r.id), valuesById)
-    const ctx = this.context(form, [...valuesById.values()], locale)
+    const ctx = this.context(form, [...valuesById.values()], actor)
     const user = (id: number | null) => (id ? { id, name: ctx.userName(id) ?? `#${id}` } : null)
     return rows.map((row) => {
       const values = valuesById.get(row.id)!

@@ -79,7 +79,7 @@ export class WritePipeline {
   update(actor: Actor, formRef: number | string, id: number, input: Record<string, unknown>, expectedVersion?: number): void {
     this.run(() => {
       const form = this.schema.form(formRef)
-      this.access.authorize(actor, 'edit', form)
+      this.access.authorizeRecord(actor, 'edit', form, id)
       const row = this.loadRow(form, id)
       if (expectedVersion !== undefined && row.version !== expectedVersion) throw new ConflictError('error.versionConflict')
       const before = this.loadValues(form, row)
@@ -118,6 +118,7 @@ export class WritePipeline {
       let n = 0
       const now = this.clock.now()
       for (const id of ids) {
+        if (deleted) this.access.authorizeRecord(actor, 'delete', form, id)
         const row = this.loadRow(form, id, !deleted)
         if ((row.deleted_at !== null) === deleted) continue
         const values = this.loadValues(form, row)
@@ -129,6 +130,53 @@ export class WritePipeline {
         n++
       }
       return n
+    })
+  }
+
+  /**
+   * Hand records to another owner: the chosen ids, or every record `fromUserId` owns that the
+   * actor may edit (a rep leaves). Each record's owner change is logged like any update, plus one
+   * summary entry for the transfer.
+   */
+  transfer(actor: Actor, formRef: number | string, input: { ids?: number[]; fromUserId?: number; toUserId: number }): number {
+    return this.run(() => {
+      const form = this.schema.form(formRef)
+      this.access.authorize(actor, 'edit', form)
+      const to = this.coerceOwner(input.toUserId)
+      let ids = input.ids ?? []
+      if (!input.ids) {
+        const scope = this.access.rowScope(actor, form, 'edit')
+        ids = this.db.prepare(`SELECT t.id FROM ${ident(form.table)} t WHERE t.deleted_at IS NULL AND t.owner_id = ? AND (${scope.sql}) ORDER BY t.id`).pluck().all(input.fromUserId ?? -1, ...scope.params) as number[]
+      }
+      let n = 0
+      for (const id of ids) {
+        const before = this.loadRow(form, id)
+        if (before.owner_id === to) continue
+        this.update(actor, form.id, id, { owner: to })
+        n++
+      }
+      this.audit.append({ op: 'records.transfer', formId: form.id, actorId: actor.id || null, detail: { fromUserId: input.fromUserId ?? null, toUserId: to, count: n, ids: ids.slice(0, 1000) } })
+      return n
+    })
+  }
+
+  collaborators(formId: number, recordId: number): number[] {
+    return this.db.prepare('SELECT user_id FROM collaborators WHERE form_id = ? AND record_id = ? ORDER BY user_id').pluck().all(formId, recordId) as number[]
+  }
+
+  setCollaborators(actor: Actor, formRef: number | string, recordId: number, userIds: number[]): number[] {
+    return this.run(() => {
+      const form = this.schema.form(formRef)
+      this.access.authorizeRecord(actor, 'edit', form, recordId)
+      const before = this.collaborators(form.id, recordId)
+      const after = [...new Set(userIds.map((u) => this.coerceOwner(u)!))].sort((a, b) => a - b)
+      this.db.prepare('DELETE FROM collaborators WHERE form_id = ? AND record_id = ?').run(form.id, recordId)
+      const insert = this.stmt('INSERT INTO collaborators (form_id, record_id, user_id) VALUES (?, ?, ?)')
+      for (const u of after) insert.run(form.id, recordId, u)
+      if (JSON.stringify(before) !== JSON.stringify(after)) {
+        this.audit.append({ op: 'records.collaborators', formId: form.id, recordId, actorId: actor.id || null, changes: { collaborators: [before, after] } })
+      }
+      return after
     })
   }
 
@@ -215,7 +263,11 @@ export class WritePipeline {
         if (isBlank(raw)) continue
         throw new ValidationError('value.readOnly', { field: field.label }, field.apiKey)
       }
-      if (!this.access.canWriteField(actor, field)) throw new ValidationError('value.readOnly', { field: field.label }, field.apiKey)
+      if (!this.access.canWriteField(actor, field, form)) {
+        // A hidden field does not exist for the caller; a read-only one says so.
+        if (this.access.hiddenFieldIds(actor, form).has(field.id)) throw new ValidationError('value.unknownField', { field: key }, key)
+        throw new ValidationError('value.readOnly', { field: field.label }, field.apiKey)
+      }
       given.add(field.id)
       if (field.type === 'subtable') {
         values.set(field.id, isBlank(raw) ? [] : this.coerceRows(form, field, raw, values.get(field.id) as StoredSubRow[] | undefined))

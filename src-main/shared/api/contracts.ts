@@ -5,6 +5,7 @@ import { FIELD_TYPES, FILTER_OPERATORS } from '../field-types'
 // Types, validation, the preload whitelist, the HTTP routes and the OpenAPI document are all
 // derived from this table (see src-main/api). Pure TypeScript: the renderer imports it too.
 
+/** Who may call: anyone, any signed-in user (the handler checks finer rights), administrators. */
 export type Access = 'public' | 'user' | 'admin'
 export interface MethodContract<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   input: I
@@ -27,7 +28,43 @@ export const userDto = z.object({
   login: z.string(),
   isAdmin: z.boolean(),
   active: z.boolean(),
-  locale: z.enum(['zh-CN', 'en'])
+  locale: z.enum(['zh-CN', 'en']),
+  phone: z.string().nullable(),
+  email: z.string().nullable(),
+  departmentId: id.nullable(),
+  managerId: id.nullable(),
+  roleIds: z.array(id),
+  /** Set while the account is locked after repeated failed logins (ISO time it unlocks). */
+  lockedUntil: z.string().nullable()
+})
+export type UserDto = z.infer<typeof userDto>
+
+export const departmentDto = z.object({ id, name: z.string(), parentId: id.nullable(), headUserId: id.nullable(), position: z.number() })
+export const roleDto = z.object({ id, key: z.string(), name: z.string(), description: z.string().nullable(), isAdmin: z.boolean(), userCount: z.number() })
+
+export const RECORD_ACTIONS = ['view', 'create', 'edit', 'delete', 'import', 'export', 'design'] as const
+export const DATA_SCOPES = ['own', 'department', 'departmentTree', 'all', 'custom'] as const
+export const permissionDto = z.object({
+  formId: id,
+  actions: z.array(z.enum(RECORD_ACTIONS)),
+  /** Which records the actions apply to: own (owner or collaborator), own department, department and sub-departments, all, or a custom filter. */
+  scope: z.enum(DATA_SCOPES),
+  scopeFilter: z.lazy(() => filterNode).nullable().optional(),
+  /** Per field id: hidden or read-only for this role. */
+  fieldRules: z.record(z.string(), z.enum(['hidden', 'readonly']))
+})
+export type PermissionDto = z.infer<typeof permissionDto>
+
+export const auditEntryDto = z.object({
+  id,
+  op: z.string(),
+  formId: id.nullable(),
+  formLabel: z.string().nullable(),
+  recordId: id.nullable(),
+  actor: z.object({ id, name: z.string() }).nullable(),
+  at: z.string(),
+  changes: z.record(z.string(), z.object({ old: z.unknown(), new: z.unknown() })),
+  detail: z.record(z.string(), z.unknown()).nullable()
 })
 
 export const appDto = z.object({ id, label: z.string(), apiKey: z.string(), icon: z.string().nullable(), position: z.number() })
@@ -175,7 +212,35 @@ export const contracts = {
   }),
   'auth.logout': method({ access: 'user', summary: 'End the current session', input: z.object({}).default({}), output: ok }),
   'auth.me': method({ access: 'user', summary: 'The signed-in user', input: z.object({}).default({}), output: userDto }),
-  'users.list': method({ access: 'user', summary: 'Users (for member fields)', input: z.object({}).default({}), output: z.array(userDto) }),
+  'auth.changePassword': method({ access: 'user', summary: 'Change my password (other sessions are signed out)', input: z.object({ oldPassword: z.string().min(1).max(200), newPassword: z.string().min(8).max(200) }), output: ok }),
+  'auth.sessions': method({ access: 'user', summary: 'My signed-in sessions', input: z.object({}).default({}), output: z.array(z.object({ id: z.string(), createdAt: z.string(), lastSeenAt: z.string(), client: z.string().nullable(), current: z.boolean() })) }),
+  'auth.revokeSession': method({ access: 'user', summary: 'Sign out one of my sessions', input: z.object({ id: z.string().min(8).max(64) }), output: ok }),
+  'auth.logoutEverywhere': method({ access: 'user', summary: 'Sign out all my sessions, this one included', input: z.object({}).default({}), output: ok }),
+  'tokens.list': method({ access: 'user', summary: 'My API tokens', input: z.object({}).default({}), output: z.array(z.object({ id, name: z.string(), scope: z.enum(['read', 'write']), createdAt: z.string(), expiresAt: z.string().nullable(), lastUsedAt: z.string().nullable(), revoked: z.boolean() })) }),
+  'tokens.create': method({ access: 'user', summary: 'Create an API token (shown once) with a scope and an expiry', input: z.object({ name: z.string().trim().min(1).max(50), scope: z.enum(['read', 'write']).default('read'), expiresInDays: z.number().int().min(1).max(3650).nullable().default(90) }), output: z.object({ id, token: z.string() }) }),
+  'tokens.revoke': method({ access: 'user', summary: 'Revoke one of my API tokens', input: z.object({ id }), output: ok }),
+
+  'users.list': method({ access: 'user', summary: 'Users', input: z.object({}).default({}), output: z.array(userDto) }),
+  'users.create': method({ access: 'admin', summary: 'Add a user', input: z.object({ name: z.string().trim().min(1).max(50), login: z.string().trim().min(2).max(50), password: z.string().min(8).max(200), phone: z.string().trim().max(30).nullable().optional(), email: z.string().trim().max(100).nullable().optional(), departmentId: id.nullable().optional(), managerId: id.nullable().optional(), roleIds: z.array(id).optional(), active: z.boolean().optional() }), output: userDto }),
+  'users.update': method({ access: 'admin', summary: 'Change a user (disabling signs them out everywhere)', input: z.object({ id, name: z.string().trim().min(1).max(50).optional(), login: z.string().trim().min(2).max(50).optional(), phone: z.string().trim().max(30).nullable().optional(), email: z.string().trim().max(100).nullable().optional(), departmentId: id.nullable().optional(), managerId: id.nullable().optional(), roleIds: z.array(id).optional(), active: z.boolean().optional() }), output: userDto }),
+  'users.resetPassword': method({ access: 'admin', summary: 'Set a new password for a user and unlock the account', input: z.object({ id, password: z.string().min(8).max(200) }), output: ok }),
+  'departments.list': method({ access: 'user', summary: 'The department tree (flat, with parent ids)', input: z.object({}).default({}), output: z.array(departmentDto) }),
+  'departments.create': method({ access: 'admin', summary: 'Add a department', input: z.object({ name: z.string().trim().min(1).max(50), parentId: id.nullable().optional(), headUserId: id.nullable().optional() }), output: departmentDto }),
+  'departments.update': method({ access: 'admin', summary: 'Rename, move or set the head of a department', input: z.object({ id, name: z.string().trim().min(1).max(50).optional(), parentId: id.nullable().optional(), headUserId: id.nullable().optional() }), output: departmentDto }),
+  'departments.delete': method({ access: 'admin', summary: 'Remove an empty department', input: z.object({ id }), output: ok }),
+  'roles.list': method({ access: 'user', summary: 'Roles', input: z.object({}).default({}), output: z.array(roleDto) }),
+  'roles.create': method({ access: 'admin', summary: 'Add a role', input: z.object({ name: z.string().trim().min(1).max(50), description: z.string().max(200).nullable().optional() }), output: roleDto }),
+  'roles.update': method({ access: 'admin', summary: 'Rename a role', input: z.object({ id, name: z.string().trim().min(1).max(50).optional(), description: z.string().max(200).nullable().optional() }), output: roleDto }),
+  'roles.delete': method({ access: 'admin', summary: 'Remove a role no user holds', input: z.object({ id }), output: ok }),
+  'permissions.get': method({ access: 'admin', summary: 'What a role may do on each form', input: z.object({ roleId: id }), output: z.array(permissionDto) }),
+  'permissions.set': method({ access: 'admin', summary: 'Set what a role may do on a form', input: permissionDto.extend({ roleId: id }), output: permissionDto }),
+  'audit.list': method({
+    access: 'admin', summary: 'The audit trail, newest first, with filters',
+    input: z.object({ actorId: id.optional(), formId: id.optional(), recordId: id.optional(), op: z.string().max(40).optional(), from: z.string().optional(), to: z.string().optional(), limit: z.number().int().min(1).max(500).default(100), before: id.optional() }),
+    output: z.object({ entries: z.array(auditEntryDto), nextBefore: id.nullable() })
+  }),
+  'audit.verify': method({ access: 'admin', summary: 'Check the hash chain of the audit trail', input: z.object({}).default({}), output: z.object({ ok: z.boolean(), checked: z.number(), brokenAt: id.nullable() }) }),
+  'audit.export': method({ access: 'admin', summary: 'The filtered audit trail as CSV (UTF-8 with BOM, opens in Excel)', input: z.object({ actorId: id.optional(), formId: id.optional(), op: z.string().max(40).optional(), from: z.string().optional(), to: z.string().optional() }), output: z.object({ filename: z.string(), csv: z.string() }) }),
 
   'apps.list': method({ access: 'user', summary: 'Apps', input: z.object({}).default({}), output: z.array(appDto) }),
   'apps.create': method({ access: 'admin', summary: 'Create an app', input: z.object({ label, apiKey: apiKey.optional(), icon: z.string().max(40).optional() }), output: appDto }),
@@ -189,13 +254,13 @@ export const contracts = {
     output: formDto
   }),
   'forms.update': method({
-    access: 'admin', summary: 'Rename a form, set its title field and form-level validation rules',
+    access: 'user', summary: 'Rename a form, set its title field and form-level validation rules',
     input: z.object({ form: formRef, label: label.optional(), apiKey: apiKey.optional(), description: z.string().max(1000).nullable().optional(), titleFieldId: id.nullable().optional(), validations: z.array(formValidationRule).optional() }),
     output: formDto
   }),
-  'fields.create': method({ access: 'admin', summary: 'Add a field to a form', input: fieldInput.extend({ form: formRef }), output: fieldDto }),
+  'fields.create': method({ access: 'user', summary: 'Add a field to a form', input: fieldInput.extend({ form: formRef }), output: fieldDto }),
   'fields.update': method({
-    access: 'admin', summary: 'Change a field. A type change converts existing values; with dryRun nothing is written and the report says what would happen',
+    access: 'user', summary: 'Change a field. A type change converts existing values; with dryRun nothing is written and the report says what would happen',
     input: z.object({
       id, label: label.optional(), apiKey: apiKey.optional(), type: z.enum(FIELD_TYPES).optional(), config: z.record(z.string(), z.unknown()).optional(),
       required: z.boolean().optional(), unique: z.boolean().optional(), description: z.string().max(1000).nullable().optional(), defaultValue: z.unknown().optional(),
@@ -205,9 +270,9 @@ export const contracts = {
     }),
     output: schemaChangeReport
   }),
-  'fields.delete': method({ access: 'admin', summary: 'Delete a field (recoverable: its data is kept until purged)', input: z.object({ id }), output: fieldDto }),
-  'fields.restore': method({ access: 'admin', summary: 'Restore a deleted field with its data', input: z.object({ id }), output: fieldDto }),
-  'fields.purge': method({ access: 'admin', summary: 'Permanently remove a deleted field and its data', input: z.object({ id }), output: ok }),
+  'fields.delete': method({ access: 'user', summary: 'Delete a field (recoverable: its data is kept until purged)', input: z.object({ id }), output: fieldDto }),
+  'fields.restore': method({ access: 'user', summary: 'Restore a deleted field with its data', input: z.object({ id }), output: fieldDto }),
+  'fields.purge': method({ access: 'user', summary: 'Permanently remove a deleted field and its data', input: z.object({ id }), output: ok }),
   'formulas.check': method({
     access: 'user', summary: 'Check a formula against a form: syntax, references, cycles, result type',
     input: z.object({ form: formRef, expression: z.string().max(5000), fieldId: id.optional() }),
@@ -227,6 +292,13 @@ export const contracts = {
     input: z.object({ form: formRef, rows: z.array(z.record(z.string(), z.unknown())).min(1).max(100_000) }),
     output: z.object({ created: z.number(), ids: z.array(id) })
   }),
+  'records.transfer': method({
+    access: 'user', summary: 'Hand records to another owner: chosen ids, or every record a user owns (when a rep leaves)',
+    input: z.object({ form: formRef, ids: z.array(id).max(100_000).optional(), fromUserId: id.optional(), toUserId: id }),
+    output: z.object({ transferred: z.number() })
+  }),
+  'records.collaborators': method({ access: 'user', summary: 'Collaborators of a record', input: z.object({ form: formRef, id }), output: z.array(z.object({ id, name: z.string() })) }),
+  'records.setCollaborators': method({ access: 'user', summary: 'Set the collaborators of a record', input: z.object({ form: formRef, id, userIds: z.array(id).max(100) }), output: z.array(z.object({ id, name: z.string() })) }),
   'records.history': method({ access: 'user', summary: 'Change history of a record', input: z.object({ form: formRef, id }), output: z.array(changeEntry) }),
   'search.global': method({
     access: 'user', summary: 'Search all forms',
@@ -244,6 +316,12 @@ export const contracts = {
 } as const
 
 export type Contracts = typeof contracts
+
+/** Methods a read-only API token may call. */
+export const READ_ONLY_METHODS: ReadonlySet<string> = new Set([
+  'system.status', 'auth.me', 'users.list', 'apps.list', 'forms.list', 'forms.get', 'formulas.check', 'records.list', 'records.count',
+  'records.get', 'records.trash', 'records.history', 'records.collaborators', 'search.global', 'departments.list', 'roles.list', 'tokens.list', 'auth.sessions'
+])
 export type MethodName = keyof Contracts
 export type MethodInput<M extends MethodName> = z.input<Contracts[M]['input']>
 export type MethodParsedInput<M extends MethodName> = z.output<Contracts[M]['input']>
