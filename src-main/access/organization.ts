@@ -159,9 +159,11 @@ export class Organization {
       const u = this.db.prepare('SELECT manager_id, department_id FROM users WHERE id = ?').get(current) as { manager_id: number | null; department_id: number | null } | undefined
       if (!u) break
       let next = u.manager_id
-      if (next === null && u.department_id !== null) {
-        const dept = this.department(u.department_id)
-        next = dept.headUserId !== current ? dept.headUserId : dept.parentId !== null ? this.department(dept.parentId).headUserId : null
+      // No direct manager: the nearest department head above them in the tree.
+      for (let d: number | null = u.department_id; next === null && d !== null; ) {
+        const dept = this.department(d)
+        if (dept.headUserId !== null && dept.headUserId !== current) next = dept.headUserId
+        d = dept.parentId
       }
       if (next === null || chain.includes(next) || next === userId) break
       chain.push(next)
