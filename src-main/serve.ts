@@ -1,13 +1,16 @@
 import { dirname, resolve } from 'node:path'
 import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
+import { networkInterfaces } from 'node:os'
 import { CoreHost } from './api/host'
 import { Dispatcher } from './api/dispatcher'
 import { createHttpServer } from './api/http'
+import { loadOrCreateCertificate } from './api/tls'
 
 // Headless entry: the same core and API as the desktop app, over HTTP on loopback, serving the
 // built renderer. Used for browser/LAN access and for end-to-end tests.
 //   node out/main/serve.js --data <dir> [--port 5170] [--admin <login> --password <pw>]
+//   node out/main/serve.js --data <dir> --host 0.0.0.0   (LAN: HTTPS with a self-signed certificate)
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1'])
 
@@ -26,12 +29,9 @@ async function main(): Promise<void> {
     console.error('Usage: serve --data <dir> [--port <n>] [--admin <login> --password <pw>]')
     process.exit(2)
   }
-  if (!LOOPBACK.has(values.host!)) {
-    // Until users, roles and permissions exist, the API must not be reachable from the network.
-    console.error(`Refusing --host ${values.host}: only loopback (127.0.0.1) is allowed until roles and permissions are configured.`)
-    process.exit(2)
-  }
-  const host = await CoreHost.open({ dataDir: resolve(values.data) })
+  const lan = !LOOPBACK.has(values.host!)
+  const dataDir = resolve(values.data)
+  const host = await CoreHost.open({ dataDir })
   if (values.admin) {
     if (!values.password || values.password.length < 8) {
       console.error('--admin needs --password of at least 8 characters')
@@ -40,13 +40,26 @@ async function main(): Promise<void> {
     if (host.core.auth.needsSetup()) host.core.auth.setup({ name: values.admin, login: values.admin, password: values.password })
     else console.error('--admin ignored: this data directory already has users')
   }
+  if (lan && host.core.auth.needsSetup()) {
+    // Otherwise the first colleague to open the page would become the administrator.
+    console.error(`Refusing --host ${values.host}: create the administrator first (--admin <login> --password <pw>, or run once on 127.0.0.1).`)
+    process.exit(2)
+  }
+  const tls = lan ? await loadOrCreateCertificate(dataDir) : undefined
   const rendererDir = values.renderer ?? [resolve(dirname(process.argv[1] ?? '.'), '../renderer'), resolve('out/renderer')].find((d) => existsSync(resolve(d, 'index.html'))) ?? null
   const dispatcher = new Dispatcher(host)
-  const server = createHttpServer({ dispatcher, host, rendererDir })
+  const server = createHttpServer({ dispatcher, host, rendererDir, tls })
   server.listen(Number(values.port), values.host === 'localhost' ? '127.0.0.1' : values.host, () => {
     const address = server.address()
     const port = typeof address === 'object' && address ? address.port : values.port
-    console.log(`Jimu CRM serving at http://127.0.0.1:${port}`)
+    if (!tls) {
+      console.log(`Jimu CRM serving at http://127.0.0.1:${port}`)
+      return
+    }
+    // On the LAN: HTTPS only, login required for every API call, login attempts rate-limited.
+    const urls = Object.values(networkInterfaces()).flat().filter((a) => a && a.family === 'IPv4' && !a.internal).map((a) => `https://${a!.address}:${port}`)
+    console.log(`Jimu CRM serving at ${urls.join(', ') || `https://${values.host}:${port}`}`)
+    console.log(`Certificate fingerprint (SHA-256), confirm it in the browser: ${tls.fingerprint}`)
   })
   const stop = () => {
     server.close()

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { extname, join, normalize, resolve } from 'node:path'
 import { DomainError } from '../shared/errors'
@@ -7,6 +8,7 @@ import { errorBody, type Dispatcher, type RpcResult } from './dispatcher'
 import type { CoreHost } from './host'
 import { openApiDocument } from './openapi'
 import { matchRoute } from './rest'
+import { RateLimiter } from './rate-limit'
 
 // The HTTP transport: POST /rpc/<method> for the app (session cookie), REST /api/v1/... and
 // /api/openapi.json for integrations (Bearer token), attachment downloads, and the built renderer.
@@ -23,7 +25,13 @@ export interface HttpOptions {
   dispatcher: Dispatcher
   host: CoreHost
   rendererDir: string | null
+  /** Serve HTTPS with this key and certificate (LAN mode). */
+  tls?: { key: string; cert: string }
+  /** Login attempts allowed per client address per minute. */
+  loginsPerMinute?: number
 }
+
+const LOGIN_METHODS = new Set(['auth.login', 'auth.setup'])
 
 function tokenOf(req: IncomingMessage): string | null {
   const auth = req.headers.authorization
@@ -62,7 +70,8 @@ const STATUS: Record<string, number> = { VALIDATION: 422, PERMISSION: 403, NOT_F
 
 export function createHttpServer(options: HttpOptions): Server {
   const { dispatcher, host } = options
-  return createServer((req, res) => {
+  const logins = new RateLimiter(options.loginsPerMinute ?? 10, 60_000)
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((e: unknown) => {
       const locale = pickLocale(req.headers['accept-language'])
       if (e instanceof DomainError) send(res, STATUS[e.code] ?? 400, errorBody(locale, e))
@@ -71,7 +80,14 @@ export function createHttpServer(options: HttpOptions): Server {
         send(res, 500, { code: 'INTERNAL', message: 'Internal error' })
       }
     })
-  })
+  }
+  const server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, listener) : createServer(listener)
+
+  function limited(method: string, req: IncomingMessage, res: ServerResponse, locale: Locale): boolean {
+    if (!LOGIN_METHODS.has(method) || logins.take(req.socket.remoteAddress ?? '?')) return false
+    send(res, 429, errorBody(locale, new DomainError('PERMISSION', 'auth.tooManyAttempts')), { 'retry-after': '60' })
+    return true
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost')
@@ -88,8 +104,9 @@ export function createHttpServer(options: HttpOptions): Server {
         return send(res, 403, { code: 'PERMISSION', message: 'Cross-origin request refused' })
       }
       const name = decodeURIComponent(url.pathname.slice(5))
+      if (limited(name, req, res, locale)) return
       const result = await dispatcher.call(name, await readJson(req), { token, locale, client: req.headers['user-agent'] })
-      return send(res, 200, result, sessionCookie(name, result))
+      return send(res, 200, result, sessionCookie(name, result, !!options.tls))
     }
 
     if (url.pathname === '/api/openapi.json') return send(res, 200, openApiDocument())
@@ -97,6 +114,7 @@ export function createHttpServer(options: HttpOptions): Server {
     if (url.pathname.startsWith('/api/')) {
       const match = matchRoute(method, url.pathname)
       if (!match) return send(res, 404, { code: 'NOT_FOUND', message: 'No such endpoint' })
+      if (limited(match.route.rpc, req, res, locale)) return
       const body = method === 'POST' || method === 'PATCH' ? await readJson(req) : undefined
       const input = match.route.input(match.params, url.searchParams, body)
       const result = await dispatcher.call(match.route.rpc, input, { token, locale, client: req.headers['user-agent'] })
@@ -119,6 +137,8 @@ export function createHttpServer(options: HttpOptions): Server {
     return serveStatic(url.pathname, res)
   }
 
+  return server
+
   function serveStatic(pathname: string, res: ServerResponse): void {
     const root = options.rendererDir
     if (!root || !existsSync(join(root, 'index.html'))) {
@@ -140,12 +160,13 @@ export function createHttpServer(options: HttpOptions): Server {
 }
 
 /** Sign-in and first-run set the session cookie; sign-out clears it. */
-function sessionCookie(method: string, result: RpcResult): Record<string, string> {
+function sessionCookie(method: string, result: RpcResult, secure: boolean): Record<string, string> {
   if (!result.ok) return {}
+  const flags = `HttpOnly; SameSite=Strict; Path=/${secure ? '; Secure' : ''}`
   if (method === 'auth.login' || method === 'auth.setup') {
     const token = (result.data as { token: string }).token
-    return { 'set-cookie': `${COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${30 * 86400}` }
+    return { 'set-cookie': `${COOKIE}=${encodeURIComponent(token)}; ${flags}; Max-Age=${30 * 86400}` }
   }
-  if (method === 'auth.logout') return { 'set-cookie': `${COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0` }
+  if (method === 'auth.logout' || method === 'auth.logoutEverywhere') return { 'set-cookie': `${COOKIE}=; ${flags}; Max-Age=0` }
   return {}
 }
