@@ -13,6 +13,7 @@ import { subtableRows, type StoredSubRow } from '../forms/field-types/subtable'
 import { storeFormulaValue } from '../forms/field-types/computed'
 import { member } from '../forms/field-types/member'
 import { linkTable, subTable, type FieldModel, type FormModel } from '../forms/model'
+import type { CoerceContext } from '../forms/field-types/types'
 import { COMPUTED_TYPES } from '../shared/field-types'
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../shared/errors'
 import { evaluate } from '../shared/formula'
@@ -254,7 +255,7 @@ export class WritePipeline {
   /** Step 2: map input keys to fields and coerce each value with its type. Returns the ids given. */
   private applyInput(actor: Actor, form: FormModel, input: Record<string, unknown>, values: StoredValues): Set<number> {
     const given = new Set<number>()
-    const ctx = { db: this.db, clock: this.clock }
+    const ctx = this.coerceContext(actor)
     for (const [key, raw] of Object.entries(input)) {
       if (key === 'owner' || key === 'id') continue
       const field = form.byKey.get(key) ?? form.fields.find((f) => f.label === key)
@@ -270,7 +271,7 @@ export class WritePipeline {
       }
       given.add(field.id)
       if (field.type === 'subtable') {
-        values.set(field.id, isBlank(raw) ? [] : this.coerceRows(form, field, raw, values.get(field.id) as StoredSubRow[] | undefined))
+        values.set(field.id, isBlank(raw) ? [] : this.coerceRows(actor, form, field, raw, values.get(field.id) as StoredSubRow[] | undefined))
         continue
       }
       const multiple = field.type === 'relation' && relationConfig(field).multiple
@@ -286,9 +287,9 @@ export class WritePipeline {
     return given
   }
 
-  private coerceRows(form: FormModel, field: FieldModel, raw: unknown, existing: StoredSubRow[] | undefined): StoredSubRow[] {
+  private coerceRows(actor: Actor, form: FormModel, field: FieldModel, raw: unknown, existing: StoredSubRow[] | undefined): StoredSubRow[] {
     const children = form.children.get(field.id) ?? []
-    const ctx = { db: this.db, clock: this.clock }
+    const ctx = this.coerceContext(actor)
     const known = new Set((existing ?? []).map((r) => r.id))
     return subtableRows(raw, field).map((row, i) => {
       const values = new Map<number, unknown>()
@@ -488,6 +489,10 @@ export class WritePipeline {
     const n = this.stmt(`INSERT INTO autonumber_counters (field_id, period, value) VALUES (?, ?, 1)
       ON CONFLICT(field_id, period) DO UPDATE SET value = value + 1 RETURNING value`).pluck().get(field.id, period) as number
     return formatAutoNumber(pattern, n, now)
+  }
+
+  private coerceContext(actor: Actor): CoerceContext {
+    return { db: this.db, clock: this.clock, scopeOf: (formId) => this.access.rowScope(actor, this.schema.form(formId)) }
   }
 
   private coerceOwner(input: unknown): number | null {

@@ -30,10 +30,11 @@ export const relation: FieldTypeModule = {
     const ids = raw.map((v) => (typeof v === 'number' || (typeof v === 'string' && /^\d+$/.test(v.trim())) ? Number(v) : fail(field, 'value.invalidRelation', v)))
     const unique = [...new Set(ids)]
     if (unique.length) {
+      const scope = ctx.scopeOf?.(targetFormId) ?? { sql: '1 = 1', params: [] }
       const found = ctx.db
-        .prepare(`SELECT id FROM ${ident(formTable(targetFormId))} WHERE deleted_at IS NULL AND id IN (${placeholders(unique.length)})`)
+        .prepare(`SELECT t.id FROM ${ident(formTable(targetFormId))} t WHERE t.deleted_at IS NULL AND t.id IN (${placeholders(unique.length)}) AND (${scope.sql})`)
         .pluck()
-        .all(...unique) as number[]
+        .all(...unique, ...scope.params) as number[]
       const missing = unique.find((id) => !found.includes(id))
       if (missing !== undefined) return fail(field, 'value.invalidRelation', missing)
     }

@@ -14,6 +14,11 @@ export interface Sql {
 export interface CoerceContext {
   db: Sqlite
   clock: Clock
+  /**
+   * The caller's row scope on another form (alias `t`), for relations: a record the caller may
+   * not view cannot be linked, so linking can't be used to probe for records. Absent: no limit.
+   */
+  scopeOf?: (formId: number) => Sql
 }
 
 export interface QueryContext {

@@ -64,7 +64,8 @@ beforeAll(async () => {
   add('li', '李四的上海远景贸易', '华东', 300, '价格敏感客户')
   add('zhao', '赵六的北京华科', '华北', 400, '竞争对手在跟进')
   core.writes.create(boss, contracts, { 合同名称: '赵六的合同', 客户: ids['赵六的北京华科'], 金额: 5000 })
-  core.writes.create(who.zhang!, contracts, { 合同名称: '张三的合同', 客户: ids['赵六的北京华科'], 金额: 10 })
+  // A contract 张三 owns that links a customer he cannot see (assigned to him by the boss).
+  core.writes.create(boss, contracts, { 合同名称: '张三的合同', 客户: ids['赵六的北京华科'], 金额: 10, owner: who.zhang!.id })
 })
 afterAll(() => t.close())
 
@@ -88,7 +89,8 @@ describe('a sales rep (scope: own; 底价 and 内部评价 hidden; 备注 read-o
     expect(names(rep(), { search: '回款慢' })).toEqual([])
     expect(names(rep(), { search: '谨慎' })).toEqual([])
     expect(names(rep(), { search: '云栖科技' })).toEqual(['张三的杭州云栖科技'])
-    expect(t.core.reads.searchAll(rep(), '的', 50).map((h) => h.title).sort()).toEqual(['张三的合同', '张三的宁波港务', '张三的杭州云栖科技'])
+    expect(t.core.reads.searchAll(rep(), '张三的', 50).map((h) => h.title).sort()).toEqual(['张三的合同', '张三的宁波港务', '张三的杭州云栖科技'])
+    expect(t.core.reads.searchAll(rep(), '赵六', 50)).toEqual([])
   })
 
   it('cannot read, filter, sort, total or group by a hidden field', () => {
@@ -114,6 +116,12 @@ describe('a sales rep (scope: own; 底价 and 内部评价 hidden; 备注 read-o
     const [mine] = t.core.reads.list(rep(), { form: contracts, limit: 10 }).records
     expect(mine!.fields.keHu).toEqual({ id: ids['赵六的北京华科'], title: `#${ids['赵六的北京华科']}` })
     expect((t.core.reads.list(who.qian!, { form: contracts, limit: 10, search: '张三的合同' }).records[0]!.fields.keHu as { title: string }).title).toBe('赵六的北京华科')
+  })
+
+  it('cannot link a record they cannot see (no probing by id)', () => {
+    const hidden = ids['赵六的北京华科']!
+    expect(caught(() => t.core.writes.create(rep(), contracts, { 合同名称: 'x', 客户: hidden })).messageKey).toBe('value.invalidRelation')
+    expect(t.core.writes.create(rep(), contracts, { 合同名称: 'y', 客户: ids['张三的宁波港务'] })).toBeGreaterThan(0)
   })
 
   it('cannot open, edit or delete another rep’s record (it does not exist for them)', () => {
