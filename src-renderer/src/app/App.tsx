@@ -69,6 +69,15 @@ export function App() {
     setSession({ kind: 'login', version })
   }
 
+  // After 退出所有设备 this session is gone too: back to the login screen, saying why.
+  const signedOutEverywhere = () => {
+    const version = session.kind === 'ready' ? session.version : undefined
+    clearCache()
+    notifications.clean()
+    notifySuccess(t('settings.signedOutEverywhere'))
+    setSession({ kind: 'login', version })
+  }
+
   switch (session.kind) {
     case 'loading':
       return (
@@ -100,6 +109,6 @@ export function App() {
     case 'login':
       return <LoginPage version={session.version} expired={session.expired} onDone={(user) => signedIn(user, session.version)} />
     case 'ready':
-      return <Shell user={session.user} onLogout={logout} />
+      return <Shell user={session.user} onLogout={logout} onSignedOutEverywhere={signedOutEverywhere} />
   }
 }

@@ -1,15 +1,19 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { AppShell, Box, Burger, Center, EmptyState, Group, Loader, NavLink, ScrollArea, Stack, Text } from '@mantine/core'
 import { useDisclosure, useMediaQuery } from '@mantine/hooks'
-import { IconApps, IconLayoutGrid, IconMoodEmpty, IconTable } from '@tabler/icons-react'
+import { IconApps, IconFileSearch, IconLayoutGrid, IconLock, IconMoodEmpty, IconShieldCheck, IconSitemap, IconTable } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import type { FormDto, MethodOutput } from '@shared/api/contracts'
 import { api } from '../api/client'
 import { Logo } from '../components/Logo'
 import { LanguageSwitch } from '../components/LanguageSwitch'
 import { notifyError } from '../lib/notify'
-import { useRoute } from '../lib/route'
+import { ADMIN_SECTIONS, routeHash, useRoute, type Section } from '../lib/route'
 import { RecordsPage } from '../pages/RecordsPage'
+import { SettingsPage } from '../pages/SettingsPage'
+import { AuditPage } from '../pages/admin/AuditPage'
+import { OrganizationPage } from '../pages/admin/OrganizationPage'
+import { RolesPage } from '../pages/admin/RolesPage'
 import { GlobalSearch } from './GlobalSearch'
 import { UserMenu } from './UserMenu'
 import type { User } from './App'
@@ -21,7 +25,13 @@ interface Catalog {
   forms: FormDto[]
 }
 
-export function Shell({ user, onLogout }: { user: User; onLogout(): void }) {
+const ADMIN_NAV: { section: Section; icon: typeof IconSitemap }[] = [
+  { section: 'organization', icon: IconSitemap },
+  { section: 'roles', icon: IconShieldCheck },
+  { section: 'audit', icon: IconFileSearch }
+]
+
+export function Shell({ user, onLogout, onSignedOutEverywhere }: { user: User; onLogout(): void; onSignedOutEverywhere(): void }) {
   const { t } = useTranslation()
   const [navOpened, { toggle: toggleNav, close: closeNav }] = useDisclosure(false)
   const [catalog, setCatalog] = useState<Catalog | null>(null)
@@ -48,16 +58,41 @@ export function Shell({ user, onLogout }: { user: User; onLogout(): void }) {
 
   const form = useMemo(() => catalog?.forms.find((f) => f.id === route.formId) ?? null, [catalog, route.formId])
 
-  // Without a form in the URL, open the first one: the app's home is its data.
+  const section = route.section ?? null
+
+  // Without a form or page in the URL, open the first form: the app's home is its data.
   useEffect(() => {
-    if (catalog && route.formId === null && catalog.forms.length > 0) go({ formId: catalog.forms[0].id, recordId: null })
-  }, [catalog, route.formId, go])
+    if (catalog && section === null && route.formId === null && catalog.forms.length > 0) go({ formId: catalog.forms[0].id, recordId: null })
+  }, [catalog, section, route.formId, go])
 
   useEffect(() => {
-    document.title = form ? `${form.label} - ${t('app.name')}` : t('app.name')
-  }, [form, t])
+    const page = section ? t(`nav.${section}`) : form?.label
+    document.title = page ? `${page} - ${t('app.name')}` : t('app.name')
+  }, [form, section, t])
+
+  const sectionPage = (current: Section) => {
+    if (ADMIN_SECTIONS.has(current) && !user.isAdmin) {
+      return (
+        <Center h="70vh">
+          <EmptyState icon={<IconLock size={36} />} variant="light" color="gray" title={t('admin.onlyAdmins')} description={t('admin.onlyAdminsBody')} />
+        </Center>
+      )
+    }
+    if (current === 'settings') return <SettingsPage user={user} onSignedOutEverywhere={onSignedOutEverywhere} />
+    if (!catalog) {
+      return (
+        <Center h="60vh">
+          <Loader />
+        </Center>
+      )
+    }
+    if (current === 'organization') return <OrganizationPage forms={catalog.forms} me={user.id} />
+    if (current === 'roles') return <RolesPage apps={catalog.apps} forms={catalog.forms} />
+    return <AuditPage forms={catalog.forms} />
+  }
 
   const main = () => {
+    if (section) return sectionPage(section)
     if (!catalog) {
       return (
         <Center h="60vh">
@@ -148,7 +183,7 @@ export function Shell({ user, onLogout }: { user: User; onLogout(): void }) {
                       href={`#/forms/${f.id}`}
                       label={f.label}
                       leftSection={<IconTable size={16} stroke={1.6} />}
-                      active={f.id === route.formId}
+                      active={section === null && f.id === route.formId}
                       variant="light"
                       onClick={closeNav}
                       data-testid={`nav-form-${f.id}`}
@@ -159,6 +194,25 @@ export function Shell({ user, onLogout }: { user: User; onLogout(): void }) {
             )
           })}
         </AppShell.Section>
+        {user.isAdmin && (
+          <AppShell.Section pt="xs" style={{ borderTop: '1px solid var(--mantine-color-gray-3)' }} data-testid="nav-admin">
+            <Text size="xs" fw={600} c="dimmed" tt="uppercase" px="sm" py={6}>
+              {t('nav.admin')}
+            </Text>
+            {ADMIN_NAV.map(({ section: s, icon: Icon }) => (
+              <NavLink
+                key={s}
+                href={routeHash({ formId: null, recordId: null, section: s })}
+                label={t(`nav.${s}`)}
+                leftSection={<Icon size={18} stroke={1.6} />}
+                active={section === s}
+                variant="light"
+                onClick={closeNav}
+                data-testid={`nav-${s}`}
+              />
+            ))}
+          </AppShell.Section>
+        )}
       </AppShell.Navbar>
 
       <AppShell.Main>{main()}</AppShell.Main>

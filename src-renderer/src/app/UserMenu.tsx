@@ -1,7 +1,8 @@
 import { Box, Group, Menu, Text, UnstyledButton } from '@mantine/core'
 import { UserAvatar } from '../components/UserAvatar'
-import { IconChevronDown, IconLogout } from '@tabler/icons-react'
+import { IconChevronDown, IconLogout, IconUserCog } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
+import { goToSection } from '../lib/route'
 import type { User } from './App'
 
 export function UserMenu({ user, onLogout }: { user: User; onLogout(): void }) {
@@ -26,6 +27,10 @@ export function UserMenu({ user, onLogout }: { user: User; onLogout(): void }) {
       </Menu.Target>
       <Menu.Dropdown>
         <Menu.Label>{user.login}</Menu.Label>
+        <Menu.Item leftSection={<IconUserCog size={16} />} onClick={() => goToSection('settings')} data-testid="menu-settings">
+          {t('settings.title')}
+        </Menu.Item>
+        <Menu.Divider />
         <Menu.Item color="red" leftSection={<IconLogout size={16} />} onClick={onLogout}>
           {t('shell.logout')}
         </Menu.Item>

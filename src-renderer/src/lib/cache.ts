@@ -16,6 +16,11 @@ export function clearCache(): void {
   formPromises.clear()
 }
 
+/** After users were added or changed (organization page), member pickers load the list again. */
+export function invalidateUsers(): void {
+  usersPromise = null
+}
+
 export function loadUsers(): Promise<User[]> {
   if (!usersPromise) {
     usersPromise = api.users.list().catch((error: unknown) => {

@@ -1,21 +1,39 @@
 import { useCallback, useSyncExternalStore } from 'react'
 
 // Where the user is, kept in the URL hash so a reload, the browser's back button and a link
-// from search all land on the same form and record: #/forms/12 or #/forms/12/records/5.
+// from search all land on the same place: a form and record (#/forms/12, #/forms/12/records/5),
+// an administration page (#/admin/organization) or the personal settings (#/settings).
+
+export const SECTIONS = ['organization', 'roles', 'audit', 'settings'] as const
+export type Section = (typeof SECTIONS)[number]
+
+/** Pages only administrators see; the API refuses their methods to everyone else anyway. */
+export const ADMIN_SECTIONS: ReadonlySet<Section> = new Set(['organization', 'roles', 'audit'])
 
 export interface Route {
   formId: number | null
   recordId: number | null
+  /** A page that is not a form; when set, formId and recordId are null. */
+  section?: Section | null
 }
 
-const ROUTE = /^#\/forms\/(\d+)(?:\/records\/(\d+))?\/?$/
+const FORM_ROUTE = /^#\/forms\/(\d+)(?:\/records\/(\d+))?\/?$/
+const SECTION_HASH: Record<Section, string> = {
+  organization: '#/admin/organization',
+  roles: '#/admin/roles',
+  audit: '#/admin/audit',
+  settings: '#/settings'
+}
 
 export function parseRoute(hash: string): Route {
-  const m = ROUTE.exec(hash)
-  return m ? { formId: Number(m[1]), recordId: m[2] ? Number(m[2]) : null } : { formId: null, recordId: null }
+  const clean = hash.replace(/\/$/, '')
+  for (const section of SECTIONS) if (SECTION_HASH[section] === clean) return { formId: null, recordId: null, section }
+  const m = FORM_ROUTE.exec(hash)
+  return m ? { formId: Number(m[1]), recordId: m[2] ? Number(m[2]) : null, section: null } : { formId: null, recordId: null, section: null }
 }
 
 export function routeHash(route: Route): string {
+  if (route.section) return SECTION_HASH[route.section]
   if (route.formId === null) return '#/'
   return route.recordId === null ? `#/forms/${route.formId}` : `#/forms/${route.formId}/records/${route.recordId}`
 }
@@ -30,6 +48,10 @@ const snapshot = () => window.location.hash
 export function navigate(route: Route): void {
   const hash = routeHash(route)
   if (window.location.hash !== hash) window.location.hash = hash
+}
+
+export function goToSection(section: Section): void {
+  navigate({ formId: null, recordId: null, section })
 }
 
 export function useRoute(): [Route, (route: Route) => void] {

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react'
 import { Badge, Button, Center, Collapse, EmptyState, Group, Loader, LoadingOverlay, Paper, Stack, Text, TextInput, Title } from '@mantine/core'
 import { useDebouncedValue } from '@mantine/hooks'
-import { IconArrowLeft, IconChevronLeft, IconChevronRight, IconFilter, IconPlus, IconSearch, IconTable, IconTrash, IconX } from '@tabler/icons-react'
+import { IconArrowLeft, IconArrowsExchange, IconChevronLeft, IconChevronRight, IconFilter, IconPlus, IconSearch, IconTable, IconTrash, IconX } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import type { FilterNode, FormDto, MethodOutput, RecordDto } from '@shared/api/contracts'
 import { api, errorMessage } from '../api/client'
@@ -10,6 +10,7 @@ import { FilterPanel } from '../components/records/FilterPanel'
 import { EMPTY_FILTER, isComplete, toFilterNode, type FilterState } from '../components/records/filter'
 import { RecordDrawer } from '../components/records/RecordDrawer'
 import { RecordsTable, type SortState } from '../components/records/RecordsTable'
+import { TransferModal } from '../components/records/TransferModal'
 import { TrashTable } from '../components/records/TrashTable'
 import { notifyDeletedWithUndo } from '../components/records/undo'
 import { rendererOf } from '../fields/registry'
@@ -44,6 +45,8 @@ export function RecordsPage({ form, recordId }: { form: FormDto; recordId: numbe
   /** Records waiting for the bulk-delete confirmation (kept, so the dialog's text does not change while it closes). */
   const [pendingDelete, setPendingDelete] = useState<number[] | null>(null)
   const [deleting, setDeleting] = useState(false)
+  /** Records waiting for the 转交 dialog. */
+  const [pendingTransfer, setPendingTransfer] = useState<number[] | null>(null)
   const [reloadTick, setReloadTick] = useState(0)
   const [page, setPage] = useState<Page | null>(null)
   const [loading, setLoading] = useState(true)
@@ -199,6 +202,9 @@ export function RecordsPage({ form, recordId }: { form: FormDto; recordId: numbe
                 <Text size="sm" c="dimmed">
                   {t('records.selected', { count: selected.size })}
                 </Text>
+                <Button variant="default" leftSection={<IconArrowsExchange size={16} />} onClick={() => setPendingTransfer([...selected])} data-testid="bulk-transfer">
+                  {t('transfer.button')}
+                </Button>
                 <Button color="red" variant="light" leftSection={<IconTrash size={16} />} onClick={() => setPendingDelete([...selected])} data-testid="bulk-delete">
                   {t('records.deleteSelected')}
                 </Button>
@@ -301,6 +307,18 @@ export function RecordsPage({ form, recordId }: { form: FormDto; recordId: numbe
         onDelete={async (record) => {
           await deleteRecords([record.id])
           closeDrawer()
+        }}
+        onChanged={reload}
+      />
+
+      <TransferModal
+        form={form}
+        ids={pendingTransfer}
+        onClose={() => setPendingTransfer(null)}
+        onDone={() => {
+          setPendingTransfer(null)
+          setSelected(new Set())
+          reload()
         }}
       />
 

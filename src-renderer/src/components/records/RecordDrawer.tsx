@@ -10,6 +10,7 @@ import { rendererOf } from '../../fields/registry'
 import type { WriteContext } from '../../fields/types'
 import { notifyError, notifySuccess } from '../../lib/notify'
 import { ConfirmDialog } from '../ConfirmDialog'
+import { OwnerSection } from './OwnerSection'
 import { RecordHistory } from './RecordHistory'
 
 type Values = Record<string, unknown>
@@ -26,12 +27,14 @@ interface Props {
   onClose(): void
   onSaved(record: RecordDto, created: boolean): void
   onDelete(record: RecordDto): Promise<void>
+  /** Something was saved without closing the drawer (owner, collaborators): the list reloads. */
+  onChanged?(): void
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null)
 
 /** The record form, generated from the field definitions: create, edit, delete, history. */
-export function RecordDrawer({ form, fields, allFields, recordId, opened, onClose, onSaved, onDelete }: Props) {
+export function RecordDrawer({ form, fields, allFields, recordId, opened, onClose, onSaved, onDelete, onChanged }: Props) {
   const { t } = useTranslation()
   const [record, setRecord] = useState<RecordDto | null>(null)
   const [initial, setInitial] = useState<Values>({})
@@ -222,7 +225,12 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
                     {t('record.tabHistory')}
                   </Tabs.Tab>
                 </Tabs.List>
-                <Tabs.Panel value="details">{formBody}</Tabs.Panel>
+                <Tabs.Panel value="details">
+                  <Stack gap="md">
+                    {record && <OwnerSection form={form} record={record} onRecordChange={setRecord} onChanged={onChanged} />}
+                    {formBody}
+                  </Stack>
+                </Tabs.Panel>
                 <Tabs.Panel value="history">{tab === 'history' && <RecordHistory form={form} recordId={recordId} fields={allFields} />}</Tabs.Panel>
               </Tabs>
             )}

@@ -1,4 +1,4 @@
-import type { FieldDto, FilterNode } from '@shared/api/contracts'
+import type { FieldDto, FilterCondition, FilterNode } from '@shared/api/contracts'
 import { FIELD_OPERATORS, VALUELESS_OPERATORS, type FilterOperator } from '@shared/field-types'
 
 // The simple filter builder's state: a flat list of conditions joined by AND or OR.
@@ -37,4 +37,20 @@ export function toFilterNode(state: FilterState, fields: FieldDto[]): FilterNode
 
 export function operatorsFor(field: FieldDto): FilterOperator[] {
   return FIELD_OPERATORS[field.type]
+}
+
+let restoredKey = 0
+
+/**
+ * Back from a stored filter to the builder's state. The builder edits one level of conditions;
+ * `nested` says the stored filter had groups inside groups, which the builder cannot show.
+ */
+export function fromFilterNode(node: FilterNode | null | undefined): FilterState & { nested: boolean } {
+  if (!node) return { ...EMPTY_FILTER, nested: false }
+  const toCondition = (c: FilterCondition): Condition => ({ key: `r${restoredKey++}`, field: c.field, op: c.op, value: c.value })
+  if ('field' in node) return { conj: 'and', conditions: [toCondition(node)], nested: false }
+  const conj = 'and' in node ? 'and' : 'or'
+  const parts = 'and' in node ? node.and : node.or
+  const flat = parts.filter((p): p is FilterCondition => 'field' in p)
+  return { conj, conditions: flat.map(toCondition), nested: flat.length !== parts.length }
 }
