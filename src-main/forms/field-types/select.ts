@@ -1,4 +1,5 @@
-import { normalizeWidth, parseBoolean } from '../../shared/values'
+import { parseBoolean } from '../../shared/values'
+import { findOptionIn } from '../../shared/filter-match'
 import type { SelectOption } from '../../shared/field-types'
 import { ValidationError } from '../../shared/errors'
 import type { FieldModel } from '../model'
@@ -13,11 +14,7 @@ export function optionsOf(field: FieldModel): SelectOption[] {
 }
 
 function findOption(field: FieldModel, input: unknown): SelectOption | undefined {
-  if (typeof input === 'object' && input !== null) input = (input as { id?: unknown; label?: unknown }).id ?? (input as { label?: unknown }).label
-  if (typeof input !== 'string' && typeof input !== 'number') return undefined
-  const wanted = normalizeWidth(String(input)).trim()
-  const options = optionsOf(field)
-  return options.find((o) => o.label === wanted) ?? options.find((o) => o.id === wanted) ?? options.find((o) => o.label.toLowerCase() === wanted.toLowerCase())
+  return findOptionIn(optionsOf(field), input)
 }
 
 function optionId(field: FieldModel, input: unknown): string {
