@@ -46,6 +46,7 @@ export function UserSelect({ users, value, onChange, exclude = [], ...props }: U
   return (
     <Select
       searchable
+      allowDeselect={false}
       comboboxProps={{ withinPortal: true }}
       {...props}
       data={options(users, value === null ? [] : [value], exclude)}

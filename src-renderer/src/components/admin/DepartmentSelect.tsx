@@ -17,6 +17,8 @@ export function DepartmentSelect({ departments, value, onChange, exclude, ...pro
     <Select
       searchable
       clearable
+      // Picking the chosen department again keeps it; the clear button empties the field.
+      allowDeselect={false}
       comboboxProps={{ withinPortal: true }}
       {...props}
       data={flat.map((n) => ({ value: String(n.department.id), label: n.department.name, disabled: exclude?.has(n.department.id) }))}
