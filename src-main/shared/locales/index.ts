@@ -2,6 +2,8 @@ import { errors as zhErrors } from './zh-CN/errors'
 import { ui as zhUi } from './zh-CN/ui'
 import { errors as enErrors } from './en/errors'
 import { ui as enUi } from './en/ui'
+import { record as zhRecord } from './zh-CN/record'
+import { record as enRecord } from './en/record'
 
 export const LOCALES = ['zh-CN', 'en'] as const
 export type Locale = (typeof LOCALES)[number]
@@ -9,8 +11,8 @@ export const DEFAULT_LOCALE: Locale = 'zh-CN'
 
 /** All messages per locale; i18next in the renderer loads the same objects. */
 export const messages: Record<Locale, Record<string, string>> = {
-  'zh-CN': { ...zhErrors, ...zhUi },
-  en: { ...enErrors, ...enUi }
+  'zh-CN': { ...zhErrors, ...zhUi, ...zhRecord },
+  en: { ...enErrors, ...enUi, ...enRecord }
 }
 
 export function pickLocale(acceptLanguage: string | undefined | null): Locale {
