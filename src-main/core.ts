@@ -15,6 +15,7 @@ import { QueryBuilder } from './records/query-builder'
 import { Serializer } from './records/serialize'
 import { ReadService } from './records/read-service'
 import { AttachmentStore } from './attachments'
+import { ViewService } from './views/view-service'
 import { NotFoundError, ValidationError } from './shared/errors'
 
 // The core: one database, the engines and services over it. Runs in plain Node (serve mode,
@@ -38,6 +39,7 @@ export class Core {
   readonly auth: AuthService
   readonly attachments: AttachmentStore
   readonly audit: AuditLog
+  readonly views: ViewService
 
   private constructor(readonly db: Sqlite, readonly dataDir: string, readonly clock: Clock) {
     this.schema = new SchemaService(db, clock)
@@ -52,6 +54,7 @@ export class Core {
     this.reads = new ReadService(db, this.schema, this.access, this.queries, new Serializer(db, this.schema, this.access))
     this.auth = new AuthService(db, clock, this.audit)
     this.attachments = new AttachmentStore(db, dataDir, clock)
+    this.views = new ViewService(db, this.schema, this.access, this.queries, clock)
   }
 
   /**

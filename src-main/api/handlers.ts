@@ -5,6 +5,7 @@ import { AuthError, ValidationError } from '../shared/errors'
 import { translate, type Locale } from '../shared/locales'
 import type { CoreHost } from './host'
 import { auditCsv, listAudit } from './audit-view'
+import { inspectSheets } from '../sheets/inspect'
 
 // API handlers: one per contract method, each a thin call into the core. They never know which
 // transport called them. The `Handlers` type makes a missing or mistyped handler a compile error.
@@ -141,6 +142,11 @@ export const handlers: Handlers = {
     const { field, ...report } = ctx.host.core.schema.updateField(input)
     return { field: fieldDto(field), converted: report.converted, failures: report.failures, applied: report.applied }
   },
+  'fields.mergeOptions': (input, ctx) => {
+    designer(ctx, fieldFormId(ctx, input.id))
+    const { field, updated } = ctx.host.core.writes.mergeOptions(actorOf(ctx), input.id, input.from, input.into)
+    return { field: fieldDto(field), updated }
+  },
   'fields.delete': (input, ctx) => {
     designer(ctx, fieldFormId(ctx, input.id))
     return fieldDto(ctx.host.core.schema.deleteField(input.id))
@@ -199,6 +205,17 @@ export const handlers: Handlers = {
   'records.history': (input, ctx) => ctx.host.core.reads.history(actorOf(ctx), input.form, input.id),
   'search.global': (input, ctx) => ctx.host.core.reads.searchAll(actorOf(ctx), input.q, input.limit),
   'attachments.upload': (input, { host }) => host.core.attachments.put(input.name, input.mime, input.data),
+  'sheets.inspect': (input, ctx) => {
+    actorOf(ctx)
+    return inspectSheets(input.name, input.data)
+  },
+  'views.list': (input, ctx) => ctx.host.core.views.list(actorOf(ctx), input.form),
+  'views.create': (input, ctx) => ctx.host.core.views.create(actorOf(ctx), input),
+  'views.update': (input, ctx) => ctx.host.core.views.update(actorOf(ctx), input),
+  'views.delete': (input, ctx) => {
+    ctx.host.core.views.delete(actorOf(ctx), input.id)
+    return ok
+  },
 
   'backups.list': (_i, { host }) => host.core.backups().map(toBackupDto),
   'backups.create': async (_i, { host }) => toBackupDto(await host.core.backup('manual')),

@@ -88,6 +88,22 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX change_log_actor ON change_log(actor_id, at);
       CREATE INDEX change_log_at ON change_log(at);
     `
+  },
+  {
+    version: 3,
+    name: 'designer-layout-conditions-views',
+    sql: `
+      -- The record page's arrangement (tabs, sections, columns) and per-field conditions, as JSON.
+      ALTER TABLE forms ADD COLUMN layout TEXT;
+      ALTER TABLE fields ADD COLUMN visible_when TEXT;
+      ALTER TABLE fields ADD COLUMN required_when TEXT;
+      -- Saved views of a form: shared ones (owner_user_id is who made them) and personal ones.
+      CREATE TABLE views (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, form_id INTEGER NOT NULL REFERENCES forms(id), name TEXT NOT NULL,
+        type TEXT NOT NULL, shared INTEGER NOT NULL DEFAULT 0, owner_user_id INTEGER REFERENCES users(id),
+        position REAL NOT NULL DEFAULT 0, config TEXT NOT NULL DEFAULT '{}', created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+      CREATE INDEX views_form ON views(form_id, position);
+    `
   }
 ]
 

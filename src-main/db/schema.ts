@@ -1,4 +1,4 @@
-import { sqliteTable, integer, text, primaryKey, uniqueIndex, index } from 'drizzle-orm/sqlite-core'
+import { sqliteTable, integer, text, real, primaryKey, uniqueIndex, index } from 'drizzle-orm/sqlite-core'
 
 // System tables (drizzle). Their DDL lives in migrations.ts, versioned; a unit test checks the
 // two agree. User forms are NOT here: each is a physical table `f_<formId>` built from metadata
@@ -106,7 +106,9 @@ export const forms = sqliteTable('forms', {
   validations: text('validations').notNull().default('[]'),
   position: integer('position').notNull().default(0),
   schemaVersion: integer('schema_version').notNull().default(1),
-  createdAt: integer('created_at').notNull()
+  createdAt: integer('created_at').notNull(),
+  /** The record page's tabs, sections and columns (JSON FormLayout); null until arranged. */
+  layout: text('layout')
 }, (t) => [uniqueIndex('forms_api_key').on(t.apiKey)])
 
 export const fields = sqliteTable('fields', {
@@ -128,8 +130,26 @@ export const fields = sqliteTable('fields', {
   retiredColumns: text('retired_columns').notNull().default('[]'),
   resultType: text('result_type'),
   deletedAt: integer('deleted_at'),
-  createdAt: integer('created_at').notNull()
+  createdAt: integer('created_at').notNull(),
+  /** JSON filter: the field is shown only when the record matches it. */
+  visibleWhen: text('visible_when'),
+  /** JSON filter: the field is required when the record matches it. */
+  requiredWhen: text('required_when')
 }, (t) => [index('fields_form').on(t.formId)])
+
+/** Saved views of a form (table, kanban, calendar); config is JSON ViewConfig. */
+export const views = sqliteTable('views', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  formId: integer('form_id').notNull().references(() => forms.id),
+  name: text('name').notNull(),
+  type: text('type').notNull(),
+  shared: integer('shared', { mode: 'boolean' }).notNull().default(false),
+  ownerUserId: integer('owner_user_id').references(() => users.id),
+  position: real('position').notNull().default(0),
+  config: text('config').notNull().default('{}'),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull()
+}, (t) => [index('views_form').on(t.formId, t.position)])
 
 export const autonumberCounters = sqliteTable('autonumber_counters', {
   fieldId: integer('field_id').notNull(),

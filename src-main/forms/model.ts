@@ -1,5 +1,6 @@
 import type { FieldType } from '../shared/field-types'
 import type { FormulaAst, FormulaType } from '../shared/formula'
+import type { FilterNode, FormLayout } from '../shared/api/contracts'
 
 // The in-memory model of a form, compiled from metadata and cached per schema version. The
 // write pipeline, query builder and serializer all work from this, never from raw metadata.
@@ -22,6 +23,10 @@ export interface FieldModel {
   column: string | null
   resultType: FormulaType | null
   deletedAt: number | null
+  /** Shown on the record page only when the record matches (field references by API key). */
+  visibleWhen: FilterNode | null
+  /** Required only when the record matches. */
+  requiredWhen: FilterNode | null
   /** Parsed formula (formula fields) or default formula. */
   formula?: FormulaAst
   defaultFormula?: FormulaAst
@@ -57,6 +62,8 @@ export interface FormModel {
   /** Computed top-level fields (formula, rollup) in dependency order. */
   computeOrder: FieldModel[]
   validations: FormValidation[]
+  /** The record page's arrangement; null until someone arranges the form. */
+  layout: FormLayout | null
 }
 
 export const formTable = (formId: number) => `f_${formId}`

@@ -1,8 +1,9 @@
 import { ident, type Sqlite } from '../db/connection'
 import type { Clock } from '../clock'
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors'
-import { COMPUTED_TYPES, FIELD_CONFIG, type FieldType } from '../shared/field-types'
-import type { FieldDto, FieldInput, FormDto } from '../shared/api/contracts'
+import { COMPUTED_TYPES, FIELD_CONFIG, FIELD_OPERATORS, SYSTEM_FIELDS, type FieldType } from '../shared/field-types'
+import type { FieldDto, FieldInput, FilterNode, FormDto, FormLayout } from '../shared/api/contracts'
+import { filterFieldKeys, renameFilterField } from '../shared/filter-match'
 import { checkFormula, collectRefs, findCycle, FormulaSyntaxError, parseFormula, type FieldRef, type FormulaType } from '../shared/formula'
 import { deriveApiKey, uniqueApiKey } from './api-key'
 import { columnType, fieldType } from './field-types/registry'
@@ -17,10 +18,11 @@ interface FieldRow {
   id: number; form_id: number; parent_field_id: number | null; label: string; api_key: string; type: string
   config: string; required: number; is_unique: number; description: string | null; default_value: string | null
   position: number; column_name: string | null; retired_columns: string; result_type: string | null; deleted_at: number | null
+  visible_when: string | null; required_when: string | null
 }
 interface FormRow {
   id: number; app_id: number; label: string; api_key: string; description: string | null; title_field_id: number | null
-  validations: string; position: number; schema_version: number
+  validations: string; position: number; schema_version: number; layout: string | null
 }
 
 export interface AppRow { id: number; label: string; apiKey: string; icon: string | null; position: number }
@@ -30,6 +32,12 @@ export interface SchemaHooks {
   /** Recompute computed fields of every record of a form after a formula or roll-up changed. */
   recomputeAll(form: FormModel): void
 }
+
+/** A field condition (visibleWhen / requiredWhen) as the designer sends it. */
+type Condition = FilterNode | null | undefined
+
+/** Keys in a saved view's config that name fields, rewritten when a field's API key changes. */
+const VIEW_FIELD_KEYS = ['groupBy', 'kanbanField', 'sumField', 'calendarField'] as const
 
 export class SchemaService {
   private cache = new Map<number, FormModel>()
@@ -97,13 +105,14 @@ export class SchemaService {
       const id = Number(this.db.prepare('INSERT INTO forms (app_id, label, api_key, description, position, created_at) VALUES (?, ?, ?, ?, ?, ?)')
         .run(input.appId, input.label, apiKey, input.description ?? null, position, this.clock.now()).lastInsertRowid)
       createFormTables(this.db, id)
-      for (const field of input.fields) this.insertField(id, field)
+      const ids = input.fields.map((field) => this.insertField(id, field))
+      input.fields.forEach((field, i) => this.applyConditions(id, ids[i]!, field))
       this.touch(id)
       return this.form(id)
     })
   }
 
-  updateForm(input: { form: number | string; label?: string; apiKey?: string; description?: string | null; titleFieldId?: number | null; validations?: FormValidation[] }): FormModel {
+  updateForm(input: { form: number | string; label?: string; apiKey?: string; description?: string | null; titleFieldId?: number | null; validations?: FormValidation[]; layout?: FormLayout | null }): FormModel {
     const form = this.form(input.form)
     return this.tx(() => {
       if (input.apiKey && input.apiKey !== form.apiKey && this.db.prepare('SELECT 1 FROM forms WHERE api_key = ?').get(input.apiKey)) {
@@ -111,6 +120,9 @@ export class SchemaService {
       }
       if (input.titleFieldId != null && !form.byId.has(input.titleFieldId)) throw new NotFoundError('error.fieldNotFound', { field: String(input.titleFieldId) })
       if (input.validations) for (const rule of input.validations) this.checkExpression(form, rule.formula, null)
+      if (input.layout) this.checkLayout(form, input.layout)
+      const layout = input.layout === undefined ? form.layout : input.layout
+      this.db.prepare('UPDATE forms SET layout = ? WHERE id = ?').run(layout ? JSON.stringify(layout) : null, form.id)
       this.db.prepare('UPDATE forms SET label = ?, api_key = ?, description = ?, title_field_id = ?, validations = ? WHERE id = ?').run(
         input.label ?? form.label, input.apiKey ?? form.apiKey, input.description === undefined ? form.description : input.description,
         input.titleFieldId === undefined ? form.titleFieldId : input.titleFieldId,
@@ -126,6 +138,7 @@ export class SchemaService {
     const form = this.form(formRef)
     return this.tx(() => {
       const id = this.insertField(form.id, input)
+      this.applyConditions(form.id, id, input)
       this.touch(form.id)
       const fresh = this.form(form.id)
       const field = this.fieldById(id)
@@ -152,6 +165,7 @@ export class SchemaService {
   updateField(input: {
     id: number; label?: string; apiKey?: string; type?: FieldType; config?: Record<string, unknown>; required?: boolean; unique?: boolean
     description?: string | null; defaultValue?: unknown; position?: number; dryRun?: boolean; acceptLoss?: boolean
+    visibleWhen?: Condition; requiredWhen?: Condition
   }): { field: FieldModel; converted: number; failures: Array<{ recordId: number; value: unknown; message: string }>; applied: boolean } {
     const before = this.fieldById(input.id)
     if (before.deletedAt) throw new ValidationError('schema.fieldDeleted', { field: before.label })
@@ -177,6 +191,11 @@ export class SchemaService {
         }
         const unique = input.unique ?? before.unique
         const resultType = newType === 'formula' ? this.checkExpression(form, String(config.expression), before.id) : null
+        const probe: FieldModel = { ...before, type: newType, config, label: input.label ?? before.label }
+        const visibleWhen = input.visibleWhen === undefined ? before.visibleWhen : this.checkCondition(form, probe, input.visibleWhen, 'visibleWhen')
+        const requiredWhen = input.requiredWhen === undefined ? before.requiredWhen : this.checkCondition(form, probe, input.requiredWhen, 'requiredWhen')
+        this.db.prepare('UPDATE fields SET visible_when = ?, required_when = ? WHERE id = ?').run(encodeCondition(visibleWhen), encodeCondition(requiredWhen), before.id)
+        if (input.apiKey && input.apiKey !== before.apiKey && before.parentFieldId === null) this.renameReferences(form, before.apiKey, input.apiKey)
         this.db.prepare(`UPDATE fields SET label = ?, api_key = ?, type = ?, config = ?, required = ?, is_unique = ?, description = ?, default_value = ?,
             position = ?, column_name = ?, retired_columns = ?, result_type = ? WHERE id = ?`).run(
           input.label ?? before.label, input.apiKey ?? before.apiKey, newType, JSON.stringify(config), (input.required ?? before.required) ? 1 : 0,
@@ -292,7 +311,7 @@ export class SchemaService {
   toDto(form: FormModel, hidden: ReadonlySet<number> = new Set()): FormDto {
     const fields = [...form.fields, ...[...form.children.values()].flat(), ...(hidden.size ? [] : form.deletedFields)].filter((f) => !hidden.has(f.id))
     return {
-      id: form.id, appId: form.appId, label: form.label, apiKey: form.apiKey, description: form.description,
+      id: form.id, layout: form.layout, appId: form.appId, label: form.label, apiKey: form.apiKey, description: form.description,
       titleFieldId: form.titleFieldId, position: form.position, schemaVersion: form.schemaVersion,
       validations: form.validations.map(({ formula, message, field }) => ({ formula, message, field })),
       fields: fields.map(fieldDto)
@@ -342,6 +361,17 @@ export class SchemaService {
 
   private encodeDefault(value: unknown): string | null {
     return value === undefined || value === null || value === '' ? null : JSON.stringify(value)
+  }
+
+  /** Conditions are checked once the form's fields exist (a new form's fields may refer to each other). */
+  private applyConditions(formId: number, id: number, input: FieldInput): void {
+    if (!input.visibleWhen && !input.requiredWhen) return
+    const form = this.form(formId)
+    const field = form.byId.get(id)
+    if (!field) return
+    this.db.prepare('UPDATE fields SET visible_when = ?, required_when = ? WHERE id = ?').run(
+      encodeCondition(this.checkCondition(form, field, input.visibleWhen as Condition, 'visibleWhen')), encodeCondition(this.checkCondition(form, field, input.requiredWhen as Condition, 'requiredWhen')), id)
+    this.touch(formId)
   }
 
   private insertField(formId: number, input: FieldInput, parentFieldId: number | null = input.parentFieldId ?? null): number {
@@ -469,6 +499,74 @@ export class SchemaService {
     }))
   }
 
+  /**
+   * A layout may place the form's own top-level fields (deleted ones too, so a recovered field
+   * returns to its place), each once. Anything else is refused, naming the field.
+   */
+  private checkLayout(form: FormModel, layout: FormLayout): void {
+    const own = new Set([...form.fields, ...form.deletedFields].filter((f) => f.parentFieldId === null).map((f) => f.id))
+    const seen = new Set<number>()
+    for (const tab of layout.tabs) for (const section of tab.sections) for (const id of section.fieldIds) {
+      if (!own.has(id)) {
+        const label = this.db.prepare('SELECT label FROM fields WHERE id = ?').pluck().get(id) as string | undefined
+        throw new ValidationError('schema.layoutUnknownField', { field: label ?? `#${id}` }, 'layout')
+      }
+      if (seen.has(id)) throw new ValidationError('schema.layoutDuplicateField', { field: form.byId.get(id)?.label ?? `#${id}` }, 'layout')
+      seen.add(id)
+    }
+  }
+
+  /**
+   * Check a visibleWhen / requiredWhen condition of `field`: every referenced field exists on the
+   * form, offers the operator, accepts the value (the query builder's own check), and is not the
+   * field itself. References are stored by API key, so renames can follow them.
+   */
+  private checkCondition(form: FormModel, field: FieldModel, node: Condition, path: 'visibleWhen' | 'requiredWhen'): FilterNode | null {
+    if (!node) return null
+    const walk = (n: FilterNode): FilterNode => {
+      if ('and' in n) return { and: n.and.map(walk) }
+      if ('or' in n) return { or: n.or.map(walk) }
+      const target = form.byKey.get(n.field) ?? form.fields.find((f) => f.label === n.field)
+      const system = SYSTEM_FIELDS.find((s) => s.key === n.field)
+      if (!target && !system) throw new ValidationError('schema.conditionUnknownField', { field: field.label, ref: n.field }, path)
+      if (target && target.id === field.id) throw new ValidationError('schema.conditionSelf', { field: field.label }, path)
+      const type = target?.type ?? system!.type
+      const label = target?.label ?? n.field
+      if (!FIELD_OPERATORS[type].includes(n.op)) throw new ValidationError('query.badOperator', { field: label, op: n.op }, path)
+      if (target) {
+        // Compiling the condition with the field's own filter validates the value exactly as a query would.
+        fieldType(target).filter(n.op, n.value, target, { clock: this.clock, actorId: 0, column: 'x', rowId: 'x' })
+      }
+      return { ...n, field: target?.apiKey ?? n.field }
+    }
+    return walk(node)
+  }
+
+  /**
+   * A top-level field's API key changed: conditions of the form's other fields and the form's
+   * saved views refer to fields by key, so they are rewritten in the same transaction.
+   */
+  private renameReferences(form: FormModel, from: string, to: string): void {
+    for (const f of [...form.fields, ...form.deletedFields]) {
+      const fix = (n: FilterNode | null) => (n && filterFieldKeys(n).has(from) ? renameFilterField(n, from, to) : n)
+      const v = fix(f.visibleWhen)
+      const r = fix(f.requiredWhen)
+      if (v !== f.visibleWhen || r !== f.requiredWhen) this.db.prepare('UPDATE fields SET visible_when = ?, required_when = ? WHERE id = ?').run(encodeCondition(v), encodeCondition(r), f.id)
+    }
+    const views = this.db.prepare('SELECT id, config FROM views WHERE form_id = ?').all(form.id) as Array<{ id: number; config: string }>
+    for (const view of views) {
+      const config = JSON.parse(view.config) as Record<string, unknown>
+      const before = JSON.stringify(config)
+      if (config.filter) config.filter = renameFilterField(config.filter as FilterNode, from, to)
+      if (Array.isArray(config.sort)) config.sort = (config.sort as Array<{ field: string }>).map((s) => (s.field === from ? { ...s, field: to } : s))
+      if (Array.isArray(config.columns)) config.columns = (config.columns as Array<{ field: string }>).map((c) => (c.field === from ? { ...c, field: to } : c))
+      if (Array.isArray(config.cardFields)) config.cardFields = (config.cardFields as string[]).map((k) => (k === from ? to : k))
+      for (const key of VIEW_FIELD_KEYS) if (config[key] === from) config[key] = to
+      const after = JSON.stringify(config)
+      if (after !== before) this.db.prepare('UPDATE views SET config = ? WHERE id = ?').run(after, view.id)
+    }
+  }
+
   private compile(id: number, ref: string): FormModel {
     const row = this.db.prepare('SELECT * FROM forms WHERE id = ?').get(id) as FormRow | undefined
     if (!row) throw new NotFoundError('error.formNotFound', { form: ref })
@@ -484,7 +582,8 @@ export class SchemaService {
     const model: FormModel = {
       id, appId: row.app_id, label: row.label, apiKey: row.api_key, description: row.description, titleFieldId: row.title_field_id,
       position: row.position, schemaVersion: row.schema_version, table: formTable(id), ftsTable: ftsTable(id),
-      fields: top, deletedFields: all.filter((f) => f.deletedAt !== null), children, byKey, byId, titleField, computeOrder: [], validations
+      fields: top, deletedFields: all.filter((f) => f.deletedAt !== null), children, byKey, byId, titleField, computeOrder: [], validations,
+      layout: row.layout ? (JSON.parse(row.layout) as FormLayout) : null
     }
     // Evaluate the typed AST checkFormula returns: it knows which refs are dates, so a blank
     // date plus days stays blank instead of becoming a number (Excel's untyped behaviour).
@@ -520,7 +619,9 @@ function rowToField(r: FieldRow): FieldModel {
     id: r.id, formId: r.form_id, parentFieldId: r.parent_field_id, label: r.label, apiKey: r.api_key, type: r.type as FieldType,
     config, required: !!r.required, unique: !!r.is_unique, description: r.description, defaultValue, position: r.position,
     column: columnType({ type: r.type as FieldType, config } as FieldModel) ? r.column_name : null,
-    resultType: (r.result_type as FormulaType | null) ?? null, deletedAt: r.deleted_at
+    resultType: (r.result_type as FormulaType | null) ?? null, deletedAt: r.deleted_at,
+    visibleWhen: r.visible_when ? (JSON.parse(r.visible_when) as FilterNode) : null,
+    requiredWhen: r.required_when ? (JSON.parse(r.required_when) as FilterNode) : null
   }
   if (field.type === 'formula') field.formula = safeParse(String(config.expression ?? ''))
   if (typeof defaultValue === 'string' && defaultValue.startsWith('=')) field.defaultFormula = safeParse(defaultValue.slice(1))
@@ -550,8 +651,12 @@ export function fieldDto(f: FieldModel): FieldDto {
   return {
     id: f.id, formId: f.formId, parentFieldId: f.parentFieldId, label: f.label, apiKey: f.apiKey, type: f.type, config: f.config,
     required: f.required, unique: f.unique, description: f.description, defaultValue: f.defaultValue, position: f.position,
-    deletedAt: f.deletedAt, resultType: f.resultType
+    deletedAt: f.deletedAt, resultType: f.resultType, visibleWhen: f.visibleWhen, requiredWhen: f.requiredWhen
   }
+}
+
+function encodeCondition(node: FilterNode | null): string | null {
+  return node ? JSON.stringify(node) : null
 }
 
 /** Type conversion reads values without page context: members and relations show their ids. */

@@ -24,7 +24,7 @@ function systemField(form: FormModel, key: string): FieldModel | undefined {
   if (!sys) return undefined
   return {
     id: -1, formId: form.id, parentFieldId: null, label: key, apiKey: key, type: sys.type as FieldType, config: {}, required: false,
-    unique: false, description: null, defaultValue: null, position: 0, column: SYSTEM_COLUMNS[key]!, resultType: null, deletedAt: null
+    unique: false, description: null, defaultValue: null, position: 0, column: SYSTEM_COLUMNS[key]!, resultType: null, deletedAt: null, visibleWhen: null, requiredWhen: null
   }
 }
 

@@ -52,19 +52,45 @@ export class ReadService {
     return result
   }
 
-  count(actor: Actor, input: { form: number | string; filter?: FilterNode; search?: string; groupBy?: string }) {
+  /**
+   * Count matching records, optionally per value of a field, with sums of number fields overall
+   * and per group (kanban column totals, group footers). Same access rules as list: the row scope
+   * is in the WHERE, hidden fields cannot be grouped or summed.
+   */
+  count(actor: Actor, input: { form: number | string; filter?: FilterNode; search?: string; groupBy?: string; sums?: string[] }) {
     const form = this.schema.form(input.form)
     this.access.authorize(actor, 'view', form)
+    const hidden = this.access.hiddenFieldIds(actor, form)
     const where = this.qb.where(actor, form, input.filter, input.search)
-    const total = this.qb.count(where, form)
-    if (!input.groupBy) return { total }
-    const field = resolveField(form, input.groupBy, this.access.hiddenFieldIds(actor, form))
+    const sumFields = (input.sums ?? []).map((k) => this.summable(actor, form, k, hidden))
+    const sumCols = sumFields.map((f, i) => `, TOTAL(t.${ident(f.column!)}) AS s${i}, COUNT(t.${ident(f.column!)}) AS c${i}`).join('')
+    const sumsOf = (row: Record<string, unknown>) => Object.fromEntries(sumFields.map((f, i) => [f.apiKey, (row[`c${i}`] as number) > 0 ? (row[`s${i}`] as number) : null]))
+    const overall = this.db.prepare(`SELECT COUNT(*) AS n${sumCols} FROM ${ident(form.table)} t WHERE ${where.sql}`).get(...where.params) as Record<string, unknown>
+    const result: { total: number; sums?: Record<string, number | null>; groups?: Array<{ value: unknown; count: number; sums?: Record<string, number | null> }> } = { total: overall.n as number }
+    if (sumFields.length) result.sums = sumsOf(overall)
+    if (!input.groupBy) return result
+    const field = resolveField(form, input.groupBy, hidden)
     if (!field.column) throw new ValidationError('query.notSortable', { field: field.label }, field.apiKey)
     const col = `t.${ident(field.column)}`
-    const rows = this.db.prepare(`SELECT ${col} AS v, COUNT(*) AS n FROM ${ident(form.table)} t WHERE ${where.sql} GROUP BY 1 ORDER BY 2 DESC LIMIT 1000`)
-      .all(...where.params) as Array<{ v: unknown; n: number }>
+    const rows = this.db.prepare(`SELECT ${col} AS v, COUNT(*) AS n${sumCols} FROM ${ident(form.table)} t WHERE ${where.sql} GROUP BY 1 ORDER BY 2 DESC LIMIT 1000`)
+      .all(...where.params) as Array<Record<string, unknown> & { v: unknown; n: number }>
     const ctx = this.serializer.context(form, [], actor)
-    return { total, groups: rows.map((r) => ({ value: field.id === -1 ? r.v : fieldType(field).toApi(r.v, field, ctx), count: r.n })) }
+    result.groups = rows.map((r) => ({
+      value: field.id === -1 ? r.v : fieldType(field).toApi(r.v, field, ctx),
+      count: r.n,
+      ...(sumFields.length ? { sums: sumsOf(r) } : {})
+    }))
+    return result
+  }
+
+  /** A field that can be summed: number, amount, percent, roll-up, or a formula with a number result. */
+  private summable(actor: Actor, form: ReturnType<SchemaService['form']>, key: string, hidden: ReadonlySet<number>): FieldModel {
+    const field = resolveField(form, key, hidden)
+    // A roll-up the caller may not read (it totals records they cannot see) does not exist for them.
+    if (field.type === 'rollup' && !this.access.readableFields(actor, form).some((f) => f.id === field.id)) throw new ValidationError('value.unknownField', { field: key }, key)
+    const numeric = ['number', 'amount', 'percent', 'rollup'].includes(field.type) || (field.type === 'formula' && field.resultType === 'number')
+    if (!numeric || !field.column || field.id === -1) throw new ValidationError('query.notNumeric', { field: field.label }, field.apiKey)
+    return field
   }
 
   get(actor: Actor, formRef: number | string, id: number, includeDeleted = false): RecordDto {

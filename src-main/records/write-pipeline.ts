@@ -11,9 +11,13 @@ import { fieldType } from '../forms/field-types/registry'
 import { relationConfig } from '../forms/field-types/relation'
 import { subtableRows, type StoredSubRow } from '../forms/field-types/subtable'
 import { storeFormulaValue } from '../forms/field-types/computed'
+import { optionsOf } from '../forms/field-types/select'
+import { fail } from '../forms/field-types/common'
 import { member } from '../forms/field-types/member'
 import { linkTable, subTable, type FieldModel, type FormModel } from '../forms/model'
-import type { CoerceContext } from '../forms/field-types/types'
+import type { CoerceContext, ReadContext } from '../forms/field-types/types'
+import type { FilterNode } from '../shared/api/contracts'
+import { findOptionIn, matchFilter } from '../shared/filter-match'
 import { COMPUTED_TYPES } from '../shared/field-types'
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../shared/errors'
 import { evaluate } from '../shared/formula'
@@ -89,7 +93,7 @@ export class WritePipeline {
       if ('owner' in input) touched.add(-1)
       const owner = 'owner' in input ? this.coerceOwner(input.owner) : row.owner_id
       this.compute(form, after)
-      this.check(form, after, id)
+      this.check(form, after, id, actor)
       const changes = this.diff(form, before, after)
       if (owner !== row.owner_id) changes['owner'] = [row.owner_id, owner]
       if (!Object.keys(changes).length) return
@@ -123,7 +127,7 @@ export class WritePipeline {
         const row = this.loadRow(form, id, !deleted)
         if ((row.deleted_at !== null) === deleted) continue
         const values = this.loadValues(form, row)
-        if (!deleted) this.check(form, values, id)
+        if (!deleted) this.check(form, values, id, actor)
         this.stmt(`UPDATE ${ident(form.table)} SET deleted_at = ?, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?`).run(deleted ? now : null, now, actor.id || null, id)
         this.log(actor, form, id, deleted ? 'delete' : 'restore', {})
         this.queue(deleted ? 'record.deleted' : 'record.restored', form, id, actor, [])
@@ -178,6 +182,65 @@ export class WritePipeline {
         this.audit.append({ op: 'records.collaborators', formId: form.id, recordId, actorId: actor.id || null, changes: { collaborators: [before, after] } })
       }
       return after
+    })
+  }
+
+  /**
+   * Merge options of a select or multi-select field (top-level or in a sub-table) into one: every
+   * record holding a merged option — deleted ones too, so a restore brings back the merged value —
+   * is changed and logged like any update, multi-selects de-duplicated; then the merged options are
+   * removed from the field. One transaction: all of it or nothing. It is a schema change, so it
+   * applies to every record whatever the actor's row scope; the caller needs the design permission.
+   * Returns the field after the change and the number of records changed.
+   */
+  mergeOptions(actor: Actor, fieldId: number, from: string[], into: string): { field: FieldModel; updated: number } {
+    return this.run(() => {
+      const field = this.schema.fieldById(fieldId)
+      const form = this.schema.form(field.formId)
+      this.access.authorizeDesign(actor, form)
+      if ((field.type !== 'select' && field.type !== 'multiselect') || !field.column) throw new ValidationError('schema.notSelectField', { field: field.label }, 'id')
+      const options = optionsOf(field)
+      const target = findOptionIn(options, into) ?? fail(field, 'schema.unknownOption', into, { option: into })
+      const merged = [...new Set(from.map((f) => (findOptionIn(options, f) ?? fail(field, 'schema.unknownOption', f, { option: f })).id))].filter((id) => id !== target.id)
+      if (!merged.length) throw new ValidationError('schema.mergeIntoSelf', { option: target.label, field: field.label }, 'from')
+      const order = options.map((o) => o.id)
+      const rewrite = (v: unknown): unknown => {
+        if (typeof v !== 'string') return v
+        if (field.type === 'select') return merged.includes(v) ? target.id : v
+        const list = JSON.parse(v) as string[]
+        if (!list.some((id) => merged.includes(id))) return v
+        const next = [...new Set(list.map((id) => (merged.includes(id) ? target.id : id)))].sort((a, b) => order.indexOf(a) - order.indexOf(b))
+        return JSON.stringify(next)
+      }
+      const col = ident(field.column)
+      const holds = field.type === 'select'
+        ? `${col} IN (${merged.map(() => '?').join(',')})`
+        : `EXISTS (SELECT 1 FROM json_each(${col}) WHERE value IN (${merged.map(() => '?').join(',')}))`
+      const recordIds = (field.parentFieldId === null
+        ? this.db.prepare(`SELECT id FROM ${ident(form.table)} WHERE ${holds} ORDER BY id`).pluck().all(...merged)
+        : this.db.prepare(`SELECT DISTINCT parent_id FROM ${ident(subTable(field.parentFieldId))} WHERE ${holds} ORDER BY parent_id`).pluck().all(...merged)) as number[]
+      if (field.unique && field.parentFieldId === null && recordIds.length + (this.db.prepare(`SELECT COUNT(*) FROM ${ident(form.table)} WHERE ${col} = ? AND deleted_at IS NULL`).pluck().get(target.id) as number) > 1) {
+        throw new ValidationError('schema.uniqueViolation', { field: field.label }, 'into')
+      }
+      for (const id of recordIds) {
+        const row = this.loadRow(form, id, true)
+        const before = this.loadValues(form, row)
+        const after = new Map(before)
+        if (field.parentFieldId === null) after.set(field.id, rewrite(before.get(field.id)))
+        else {
+          const rows = (before.get(field.parentFieldId) ?? []) as StoredSubRow[]
+          after.set(field.parentFieldId, rows.map((r) => ({ id: r.id, values: new Map([...r.values].map(([k, v]) => [k, k === field.id ? rewrite(v) : v])) })))
+        }
+        this.compute(form, after, id)
+        const changes = this.diff(form, before, after)
+        if (!Object.keys(changes).length) continue
+        this.writeUpdate(actor, form, row, before, after, row.owner_id)
+        this.log(actor, form, id, 'update', changes)
+        this.queue('record.updated', form, id, actor, this.changedKeys(form, changes))
+        this.propagate(actor, form, before, after, changes)
+      }
+      const { field: updated } = this.schema.updateField({ id: field.id, config: { ...field.config, options: options.filter((o) => !merged.includes(o.id)) } })
+      return { field: updated, updated: recordIds.length }
     })
   }
 
@@ -238,7 +301,7 @@ export class WritePipeline {
     const now = this.clock.now()
     for (const f of form.fields) if (f.type === 'autonumber') values.set(f.id, this.nextNumber(f, now))
     this.compute(form, values)
-    this.check(form, values, null)
+    this.check(form, values, null, actor)
     const id = this.writeInsert(actor, form, values, owner, now)
     const changes: Changes = {}
     for (const f of form.fields) {
@@ -347,12 +410,29 @@ export class WritePipeline {
     }
   }
 
-  /** Required, unique and form-level rules, after everything is computed. */
-  private check(form: FormModel, values: StoredValues, id: number | null): void {
+  /**
+   * Required, unique and form-level rules, after everything is computed.
+   *
+   * Conditional fields: a field whose `visibleWhen` the record does not match is hidden on the
+   * record page, so it is never required — not by `required`, not by `requiredWhen` — since the
+   * user could not fill it in (输单原因 shown only when 销售阶段 = 输单 must not block saving an
+   * open opportunity). A visible field is required when `required` is set or the record matches
+   * `requiredWhen`. Values of hidden fields are kept as they are, never erased.
+   */
+  private check(form: FormModel, values: StoredValues, id: number | null, actor: Actor | null = null): void {
+    let matchValues: Record<string, unknown> | null = null
+    const matches = (node: FilterNode) => {
+      matchValues ??= apiValues(form, values)
+      return matchFilter(node, matchValues, { fields: form.fields, userId: actor?.id ?? null, now: new Date(this.clock.now()), timeZone: LOCAL_TIME_ZONE })
+    }
     for (const f of form.fields) {
       const v = values.get(f.id)
       const blank = v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0)
-      if (f.required && blank && !COMPUTED_TYPES.has(f.type)) throw new ValidationError('value.required', { field: f.label }, f.apiKey)
+      if (blank && !COMPUTED_TYPES.has(f.type) && (f.required || f.requiredWhen)) {
+        const visible = !f.visibleWhen || matches(f.visibleWhen)
+        const required = visible && (f.required || (f.requiredWhen !== null && matches(f.requiredWhen)))
+        if (required) throw new ValidationError('value.required', { field: f.label }, f.apiKey)
+      }
       if (f.unique && !blank && f.column) {
         const dup = this.stmt(`SELECT id FROM ${ident(form.table)} WHERE ${ident(f.column)} = ? AND deleted_at IS NULL AND id <> ? LIMIT 1`).pluck().get(v, id ?? -1)
         if (dup !== undefined) throw new ValidationError('value.duplicate', { field: f.label, value: fieldType(f).format(v, f, 'zh-CN') || String(v) }, f.apiKey)
@@ -537,6 +617,36 @@ export class WritePipeline {
     }
     return s
   }
+}
+
+/**
+ * The query builder compares relative dates in the process' local time zone; conditions checked
+ * here must agree with it (a rule's list view and its condition must select the same records).
+ */
+const LOCAL_TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone
+
+const NO_PAGE_CONTEXT: ReadContext = {
+  locale: 'zh-CN',
+  userName: () => null,
+  relationTitle: () => '',
+  attachment: () => null,
+  childFields: () => [],
+  fieldType
+}
+
+/**
+ * Stored values → the API-shape values matchFilter reads (option labels, booleans, ids for
+ * members and relations). Names and titles are not needed to evaluate a condition.
+ */
+function apiValues(form: FormModel, values: StoredValues): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const f of form.fields) {
+    const v = values.get(f.id) ?? null
+    if (f.type === 'attachment') out[f.apiKey] = typeof v === 'string' ? (JSON.parse(v) as string[]) : []
+    else if (f.type === 'subtable' || f.type === 'relation' || f.type === 'member' || f.type === 'datetime') out[f.apiKey] = v
+    else out[f.apiKey] = fieldType(f).toApi(v, f, NO_PAGE_CONTEXT)
+  }
+  return out
 }
 
 function ids(v: unknown): number[] {

@@ -111,5 +111,22 @@ export const errors: Record<keyof typeof zh, string> = {
   'audit.col.record': 'Record',
   'audit.col.changes': 'Changes',
   'audit.col.detail': 'Detail',
-  'formula.invalid': 'Invalid formula: {{detail}}'
+  'formula.invalid': 'Invalid formula: {{detail}}',
+  'schema.layoutUnknownField': 'Field "{{field}}" in the layout does not belong to this form',
+  'schema.layoutDuplicateField': 'Field "{{field}}" appears more than once in the layout',
+  'schema.conditionUnknownField': 'The condition of field "{{field}}" refers to a field that does not exist: "{{ref}}"',
+  'schema.conditionSelf': 'The condition of field "{{field}}" cannot refer to the field itself',
+  'schema.notSelectField': 'Field "{{field}}" is not a single or multiple select field',
+  'schema.unknownOption': 'Field "{{field}}" has no option "{{option}}"',
+  'schema.mergeIntoSelf': 'Option "{{option}}" cannot be merged into itself',
+  'query.notNumeric': 'Field "{{field}}" is not a number field and cannot be summed',
+  'view.notFound': 'View #{{id}} not found',
+  'view.unknownField': 'Field "{{field}}" in the view settings does not exist',
+  'view.kanbanField': 'The kanban field "{{field}}" must be a single select field',
+  'view.calendarField': 'The calendar field "{{field}}" must be a date or date-time field',
+  'view.sumField': 'The total field "{{field}}" must be a number, amount or percent field',
+  'view.notOwner': "This is someone else's personal view and cannot be changed",
+  'sheet.unsupported': 'Unsupported file type "{{name}}": choose an .xlsx or .csv file',
+  'sheet.unreadable': 'Could not read "{{name}}": the file may be damaged or not an Excel/CSV file',
+  'sheet.empty': 'File "{{name}}" contains no data'
 }

@@ -109,5 +109,22 @@ export const errors = {
   'audit.col.record': '记录',
   'audit.col.changes': '变更',
   'audit.col.detail': '详情',
-  'formula.invalid': '公式有误：{{detail}}'
+  'formula.invalid': '公式有误：{{detail}}',
+  'schema.layoutUnknownField': '布局中的字段“{{field}}”不属于此表单',
+  'schema.layoutDuplicateField': '字段“{{field}}”在布局中出现了多次',
+  'schema.conditionUnknownField': '字段“{{field}}”的显示/必填条件引用了不存在的字段“{{ref}}”',
+  'schema.conditionSelf': '字段“{{field}}”的显示/必填条件不能引用它自己',
+  'schema.notSelectField': '字段“{{field}}”不是单选或多选字段',
+  'schema.unknownOption': '字段“{{field}}”没有选项“{{option}}”',
+  'schema.mergeIntoSelf': '不能把选项“{{option}}”合并到它自己',
+  'query.notNumeric': '字段“{{field}}”不是数字字段，不能求和',
+  'view.notFound': '找不到视图 #{{id}}',
+  'view.unknownField': '视图设置中的字段“{{field}}”不存在',
+  'view.kanbanField': '看板分组字段“{{field}}”必须是单选字段',
+  'view.calendarField': '日历字段“{{field}}”必须是日期或日期时间字段',
+  'view.sumField': '汇总字段“{{field}}”必须是数字、金额或百分比字段',
+  'view.notOwner': '这是他人的个人视图，不能修改',
+  'sheet.unsupported': '不支持的文件类型“{{name}}”，请选择 .xlsx 或 .csv 文件',
+  'sheet.unreadable': '无法读取文件“{{name}}”，文件可能已损坏或不是 Excel/CSV 格式',
+  'sheet.empty': '文件“{{name}}”中没有数据'
 } as const

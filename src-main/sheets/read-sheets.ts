@@ -1,0 +1,105 @@
+import ExcelJS from 'exceljs'
+import Papa from 'papaparse'
+import { ValidationError } from '../shared/errors'
+
+// Spreadsheet files → rows of strings, one list per sheet. Shared by sheets.inspect (form from a
+// header row) and the Excel import: both read a cell as the text a person sees in Excel, so the
+// field types' own parsers (numbers, dates, phones…) do the rest.
+
+export interface SheetRows {
+  name: string
+  /** Every row as strings, header row included; trailing empty rows and columns removed. */
+  rows: string[][]
+}
+
+/** Read an .xlsx or .csv file. Throws a ValidationError naming the file when it cannot be read. */
+export async function readSheets(fileName: string, data: Buffer): Promise<SheetRows[]> {
+  const lower = fileName.toLowerCase()
+  try {
+    if (lower.endsWith('.csv') || lower.endsWith('.txt')) return [{ name: fileName.replace(/\.(csv|txt)$/i, ''), rows: trim(parseCsv(decodeText(data))) }]
+    if (lower.endsWith('.xlsx') || lower.endsWith('.xlsm')) return await readXlsx(data)
+  } catch (e) {
+    if (e instanceof ValidationError) throw e
+    throw new ValidationError('sheet.unreadable', { name: fileName }, 'data')
+  }
+  throw new ValidationError('sheet.unsupported', { name: fileName }, 'name')
+}
+
+/**
+ * Text files from Chinese Excel are often GBK (Excel's "CSV" on a Chinese Windows), sometimes
+ * UTF-8 with or without a BOM, or UTF-16 ("Unicode text"). Bytes that are valid UTF-8 are read as
+ * UTF-8; anything else as GB18030 (a superset of GBK and GB2312).
+ */
+export function decodeText(data: Uint8Array): string {
+  if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) return new TextDecoder('utf-8').decode(data.subarray(3))
+  if (data[0] === 0xff && data[1] === 0xfe) return new TextDecoder('utf-16le').decode(data.subarray(2))
+  if (data[0] === 0xfe && data[1] === 0xff) return new TextDecoder('utf-16be').decode(data.subarray(2))
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(data)
+  } catch {
+    return new TextDecoder('gb18030').decode(data)
+  }
+}
+
+export function parseCsv(text: string): string[][] {
+  const result = Papa.parse<string[]>(text, { skipEmptyLines: 'greedy' })
+  return result.data.map((row) => row.map((cell) => (cell ?? '').trim()))
+}
+
+async function readXlsx(data: Buffer): Promise<SheetRows[]> {
+  const workbook = new ExcelJS.Workbook()
+  await workbook.xlsx.load(data as unknown as ArrayBuffer)
+  const sheets: SheetRows[] = []
+  workbook.eachSheet((sheet) => {
+    const rows: string[][] = []
+    for (let r = 1; r <= sheet.rowCount; r++) {
+      const row = sheet.getRow(r)
+      const cells: string[] = []
+      for (let c = 1; c <= sheet.columnCount; c++) cells.push(cellText(row.getCell(c)))
+      rows.push(cells)
+    }
+    sheets.push({ name: sheet.name, rows: trim(rows) })
+  })
+  return sheets
+}
+
+const pad = (n: number) => String(n).padStart(2, '0')
+
+/** A cell as Excel shows it, close enough for the field types' parsers. */
+function cellText(cell: ExcelJS.Cell): string {
+  let value: unknown = cell.value
+  if (value && typeof value === 'object' && 'result' in value) value = (value as { result: unknown }).result
+  if (value === null || value === undefined) return ''
+  if (value instanceof Date) {
+    // Excel dates carry no zone; exceljs hands them over as UTC wall-clock times.
+    const date = `${value.getUTCFullYear()}-${pad(value.getUTCMonth() + 1)}-${pad(value.getUTCDate())}`
+    const h = value.getUTCHours(), m = value.getUTCMinutes(), s = value.getUTCSeconds()
+    return h || m || s ? `${date} ${pad(h)}:${pad(m)}${s ? `:${pad(s)}` : ''}` : date
+  }
+  if (typeof value === 'number') {
+    const format = cell.numFmt ?? ''
+    if (format.includes('%')) return `${Number((value * 100).toPrecision(12))}%`
+    if (/[¥￥]/.test(format)) return `¥${value}`
+    return String(value)
+  }
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE'
+  if (typeof value === 'object') {
+    const v = value as { richText?: Array<{ text: string }>; text?: unknown; hyperlink?: string; error?: string }
+    if (v.richText) return v.richText.map((t) => t.text).join('').trim()
+    if (typeof v.text === 'string') return v.text.trim()
+    if (v.hyperlink) return v.hyperlink
+    return ''
+  }
+  return String(value).trim()
+}
+
+/** Drop empty rows at the end and empty columns at the right; pad rows to the same width. */
+function trim(rows: string[][]): string[][] {
+  const nonEmpty = (row: string[]) => row.some((c) => c !== '')
+  let end = rows.length
+  while (end > 0 && !nonEmpty(rows[end - 1]!)) end--
+  const kept = rows.slice(0, end)
+  let width = 0
+  for (const row of kept) for (let c = row.length; c > width; c--) if (row[c - 1] !== '') { width = c; break }
+  return kept.map((row) => Array.from({ length: width }, (_, i) => row[i] ?? ''))
+}
