@@ -33,7 +33,8 @@ export class Serializer {
         } else if (f.type === 'attachment' && typeof v === 'string') {
           for (const h of JSON.parse(v) as string[]) hashes.add(h)
         } else if (f.type === 'subtable' && Array.isArray(v)) {
-          for (const row of v as Array<{ values: Map<number, unknown> }>) collect(form.children.get(f.id) ?? [], row.values)
+          // Rows read from the table carry a values map; sub-table rows in the change log are plain objects and need no titles.
+          for (const row of v as Array<{ values?: unknown }>) if (row?.values instanceof Map) collect(form.children.get(f.id) ?? [], row.values as Map<number, unknown>)
         }
       }
     }
