@@ -64,7 +64,7 @@ function columnLetter(i: number): string {
 const AMOUNT_HEADER = /金额|价格|单价|总价|售价|报价|合同额|成交额|费用|成本|收入|回款|预算|价款|amount|price|cost|revenue/i
 const PERCENT_HEADER = /比例|比率|占比|折扣率|税率|毛利率|赢率|概率|percent|rate|ratio/i
 const MOBILE = /^(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}$/
-const LANDLINE = /^(?:\+?86[ -]?)?(?:\(?0\d{2,3}\)?[ -]?)?[2-9]\d{6,7}(?:[ -]?(?:转|ext\.?|#)\s*\d{1,6})?$/i
+const LANDLINE = /^(?:\+?86[ -]?)?(?:\(?0\d{2,3}\)?[ -]?)?\d{7,8}(?:[ -]?(?:转|ext\.?|#)\s*\d{1,6})?$/i
 const SERVICE = /^[48]00[ -]?\d{3}[ -]?\d{4}$/
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@.]+$/
 const URL = /^(?:https?:\/\/|www\.)[^\s]+$/i
@@ -82,10 +82,12 @@ function guessType(header: string, values: string[]): { type: FieldType; config:
   const numeric = norm.every((v) => parseNumber(v).ok) && !norm.some((v) => /^[+-]?0\d/.test(v))
   const isPhone = (v: string) => MOBILE.test(v) || SERVICE.test(v) || (LANDLINE.test(v) && /[-() ]/.test(v))
   if (norm.every(isPhone)) return { type: 'phone', config: {} }
-  if (!numeric && norm.every((v) => parseDate(v).ok)) {
+  // Dates are written with separators (2024/3/5, 2024年3月5日); bare digits are codes or numbers.
+  const looksDated = norm.every((v) => /[-/.年]/.test(v))
+  if (!numeric && looksDated && norm.every((v) => parseDate(v).ok)) {
     return norm.some((v) => TIME.test(v) && parseDateTime(v).ok) ? { type: 'datetime', config: {} } : { type: 'date', config: {} }
   }
-  if (!numeric && norm.every((v) => parseDateTime(v).ok)) return { type: 'datetime', config: {} }
+  if (!numeric && looksDated && norm.every((v) => parseDateTime(v).ok)) return { type: 'datetime', config: {} }
   if (all((v) => EMAIL.test(v.trim()))) return { type: 'email', config: {} }
   if (all((v) => URL.test(v.trim()))) return { type: 'url', config: {} }
   if (numeric) {
