@@ -226,6 +226,11 @@ export class SchemaService {
     const form = this.form(field.formId)
     const users = this.dependants(form, field)
     if (users.length) throw new ConflictError('schema.fieldInUse', { field: field.label, users: users.map((f) => f.label).join('、') }, field.apiKey)
+    // A condition on a deleted field could never be evaluated: the field it governs would stay hidden.
+    const conditioned = field.parentFieldId === null
+      ? form.fields.filter((f) => f.id !== field.id && [f.visibleWhen, f.requiredWhen].some((n) => filterFieldKeys(n).has(field.apiKey)))
+      : []
+    if (conditioned.length) throw new ConflictError('schema.fieldInCondition', { field: field.label, users: conditioned.map((f) => f.label).join('、') }, field.apiKey)
     return this.tx(() => {
       this.db.prepare('UPDATE fields SET deleted_at = ? WHERE id = ?').run(this.clock.now(), id)
       // A deleted unique field must not block new records; its values stay in the column.
@@ -258,6 +263,11 @@ export class SchemaService {
       const retired = JSON.parse(this.db.prepare('SELECT retired_columns FROM fields WHERE id = ?').pluck().get(id) as string) as string[]
       dropFieldStorage(this.db, field, [...(field.column ? [field.column] : []), ...retired])
       const form = this.form(field.formId)
+      // The purged field leaves the layout, so the layout stays valid to save back.
+      if (form.layout) {
+        const layout: FormLayout = { tabs: form.layout.tabs.map((tab) => ({ ...tab, sections: tab.sections.map((sec) => ({ ...sec, fieldIds: sec.fieldIds.filter((fid) => fid !== id) })) })) }
+        this.db.prepare('UPDATE forms SET layout = ? WHERE id = ?').run(JSON.stringify(layout), form.id)
+      }
       for (const child of form.children.get(field.id) ?? []) this.db.prepare('DELETE FROM fields WHERE id = ?').run(child.id)
       this.db.prepare('DELETE FROM fields WHERE parent_field_id = ?').run(id)
       this.db.prepare('DELETE FROM fields WHERE id = ?').run(id)

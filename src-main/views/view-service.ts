@@ -7,6 +7,7 @@ import type { FieldModel, FormModel } from '../forms/model'
 import { resolveField, type QueryBuilder } from '../records/query-builder'
 import { viewConfig, type FilterNode, type ViewConfig, type ViewDto } from '../shared/api/contracts'
 import { NotFoundError, ValidationError } from '../shared/errors'
+import { SYSTEM_FIELDS } from '../shared/field-types'
 
 // Saved views of a form: table, kanban and calendar, each with its filter, sorts, columns and
 // type-specific settings. Shared views are seen by everyone who may view the form and changed
@@ -142,28 +143,40 @@ export class ViewService {
   }
 
   /**
-   * A view as the actor sees it. A shared view may name fields the actor may not read: those
-   * columns, card fields and settings are left out, so a hidden field's key is never disclosed.
+   * A view as the actor sees it. A shared view may name fields the actor may not read, and any
+   * view may name a field deleted since: those columns, card fields, sorts, settings and filter
+   * conditions are left out, so a hidden field's key or threshold is never disclosed and the view
+   * still runs as a query.
    */
   private toDto(row: ViewRow, form: FormModel, actor: Actor): ViewDto {
     const hidden = this.access.hiddenFieldIds(actor, form)
+    const known = new Set([...form.fields.filter((f) => !hidden.has(f.id)).map((f) => f.apiKey), ...SYSTEM_FIELDS.map((f) => f.key)])
     const config = viewConfig.parse(JSON.parse(row.config))
-    if (hidden.size) {
-      const hiddenKeys = new Set(form.fields.filter((f) => hidden.has(f.id)).map((f) => f.apiKey))
-      const ok = (k: string | null) => (k !== null && hiddenKeys.has(k) ? null : k)
-      config.columns = config.columns.filter((c) => !hiddenKeys.has(c.field))
-      config.cardFields = config.cardFields.filter((k) => !hiddenKeys.has(k))
-      config.sort = config.sort.filter((s) => !hiddenKeys.has(s.field))
-      config.groupBy = ok(config.groupBy)
-      config.kanbanField = ok(config.kanbanField)
-      config.sumField = ok(config.sumField)
-      config.calendarField = ok(config.calendarField)
-    }
+    const ok = (k: string | null) => (k !== null && !known.has(k) ? null : k)
+    config.columns = config.columns.filter((c) => known.has(c.field))
+    config.cardFields = config.cardFields.filter((k) => known.has(k))
+    config.sort = config.sort.filter((s) => known.has(s.field))
+    config.groupBy = ok(config.groupBy)
+    config.kanbanField = ok(config.kanbanField)
+    config.sumField = ok(config.sumField)
+    config.calendarField = ok(config.calendarField)
+    config.filter = config.filter ? pruneFilter(config.filter, known) : null
     return {
       id: row.id, formId: row.form_id, name: row.name, type: row.type as ViewDto['type'], shared: !!row.shared,
       ownerId: row.owner_user_id, position: row.position, config
     }
   }
+}
+
+/** The filter without conditions on unknown fields (an emptied group is dropped with them). */
+function pruneFilter(node: FilterNode, known: ReadonlySet<string>): FilterNode | null {
+  if ('and' in node || 'or' in node) {
+    const list = ('and' in node ? node.and : node.or).map((n) => pruneFilter(n, known))
+    const kept = list.filter((n): n is FilterNode => n !== null)
+    if (kept.length === 0 && list.length > 0) return null
+    return 'and' in node ? { and: kept } : { or: kept }
+  }
+  return known.has(node.field) ? node : null
 }
 
 function normalizeFilter(node: FilterNode, keyOf: (k: string) => string): FilterNode {

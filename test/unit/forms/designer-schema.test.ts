@@ -117,6 +117,30 @@ describe('field conditions', () => {
   })
 })
 
+describe('deleting fields used by the designer', () => {
+  it('refuses to delete a field other fields\' conditions use, naming them', () => {
+    const form = opportunity()
+    const e = caught(() => t.core.schema.deleteField(form.byKey.get('stage')!.id))
+    expect(e.messageKey).toBe('schema.fieldInCondition')
+    expect(e.params).toMatchObject({ field: '销售阶段', users: '输单原因、预计金额' })
+    expect(t.core.schema.form(form.id).byKey.has('stage')).toBe(true)
+  })
+
+  it('takes a purged field out of the layout, so the layout can be saved back', () => {
+    const form = opportunity()
+    const tags = form.byKey.get('tags')!
+    const name = form.byKey.get('name')!
+    t.core.schema.updateForm({ form: form.id, layout: { tabs: [{ id: 't', label: '', sections: [{ id: 's', label: null, columns: 2, fieldIds: [name.id, tags.id] }] }] } })
+    t.core.schema.deleteField(tags.id)
+    // A deleted field keeps its place (it may be recovered).
+    expect(t.core.schema.form(form.id).layout!.tabs[0]!.sections[0]!.fieldIds).toEqual([name.id, tags.id])
+    t.core.schema.purgeField(tags.id)
+    const layout = t.core.schema.form(form.id).layout!
+    expect(layout.tabs[0]!.sections[0]!.fieldIds).toEqual([name.id])
+    expect(() => t.core.schema.updateForm({ form: form.id, layout })).not.toThrow()
+  })
+})
+
 describe('conditional required in the write pipeline', () => {
   it('does not require a field hidden by its condition; requires it once shown', () => {
     const form = opportunity()

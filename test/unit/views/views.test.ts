@@ -94,13 +94,30 @@ describe('views', () => {
 
   it('hides fields the actor may not read: refused in their configs, left out of shared ones', () => {
     expect(caught(() => t.core.views.create(rep, { form, name: 'x', type: 'table', shared: false, config: cfg({ columns: [{ field: 'floor' }] }) })).messageKey).toBe('view.unknownField')
-    const shared = t.core.views.create(designer, { form, name: '全部列', type: 'kanban', shared: true, config: cfg({ columns: [{ field: 'name' }, { field: 'floor' }], kanbanField: 'stage', sumField: 'floor', cardFields: ['floor', 'name'] }) })
+    const shared = t.core.views.create(designer, { form, name: '全部列', type: 'kanban', shared: true, config: cfg({
+      columns: [{ field: 'name' }, { field: 'floor' }], kanbanField: 'stage', sumField: 'floor', cardFields: ['floor', 'name'],
+      filter: { and: [{ field: 'floor', op: 'gt', value: 100 }, { field: 'stage', op: 'notEmpty' }] }
+    }) })
+    expect(t.core.views.list(designer, form).find((v) => v.id === shared.id)!.config.filter).toEqual({ and: [{ field: 'floor', op: 'gt', value: 100 }, { field: 'stage', op: 'notEmpty' }] })
     const seen = t.core.views.list(rep, form).find((v) => v.id === shared.id)!
+    expect(seen.config.filter).toEqual({ and: [{ field: 'stage', op: 'notEmpty' }] })
+    expect(() => t.core.reads.list(rep, { form, filter: seen.config.filter!, limit: 5 })).not.toThrow()
     expect(seen.config.columns).toEqual([{ field: 'name' }])
     expect(seen.config.cardFields).toEqual(['name'])
     expect(seen.config.sumField).toBeNull()
     expect(JSON.stringify(seen)).not.toContain('floor')
     t.core.views.delete(designer, shared.id)
+  })
+
+  it('leaves out fields deleted since the view was saved', () => {
+    const extra = t.core.schema.addField(form, { label: '临时', apiKey: 'temp', type: 'number' })
+    const view = t.core.views.create(designer, { form, name: '临时', type: 'table', shared: true, config: cfg({ columns: [{ field: 'temp' }, { field: 'name' }], sort: [{ field: 'temp', dir: 'desc' }], filter: { field: 'temp', op: 'gt', value: 1 } }) })
+    t.core.schema.deleteField(extra.id)
+    const seen = t.core.views.list(designer, form).find((v) => v.id === view.id)!
+    expect(seen.config).toMatchObject({ columns: [{ field: 'name' }], sort: [], filter: null })
+    t.core.schema.restoreField(extra.id)
+    expect(t.core.views.list(designer, form).find((v) => v.id === view.id)!.config.filter).toEqual({ field: 'temp', op: 'gt', value: 1 })
+    t.core.views.delete(designer, view.id)
   })
 
   it('is reachable through the API handlers with the same rules', async () => {

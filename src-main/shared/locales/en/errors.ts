@@ -128,5 +128,6 @@ export const errors: Record<keyof typeof zh, string> = {
   'view.notOwner': "This is someone else's personal view and cannot be changed",
   'sheet.unsupported': 'Unsupported file type "{{name}}": choose an .xlsx or .csv file',
   'sheet.unreadable': 'Could not read "{{name}}": the file may be damaged or not an Excel/CSV file',
-  'sheet.empty': 'File "{{name}}" contains no data'
+  'sheet.empty': 'File "{{name}}" contains no data',
+  'schema.fieldInCondition': 'Field "{{field}}" is used in the show/required conditions of: {{users}}. Change those conditions first'
 }

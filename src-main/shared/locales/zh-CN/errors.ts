@@ -126,5 +126,6 @@ export const errors = {
   'view.notOwner': '这是他人的个人视图，不能修改',
   'sheet.unsupported': '不支持的文件类型“{{name}}”，请选择 .xlsx 或 .csv 文件',
   'sheet.unreadable': '无法读取文件“{{name}}”，文件可能已损坏或不是 Excel/CSV 格式',
-  'sheet.empty': '文件“{{name}}”中没有数据'
+  'sheet.empty': '文件“{{name}}”中没有数据',
+  'schema.fieldInCondition': '字段“{{field}}”正被这些字段的显示/必填条件使用：{{users}}，请先修改这些条件'
 } as const
