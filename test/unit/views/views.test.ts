@@ -128,6 +128,23 @@ describe('views', () => {
     expect(await handlers['views.list']({ form }, ctx(other))).toEqual([])
     await handlers['views.delete']({ id: created.id }, ctx(rep))
   })
+
+  it('lets only designers merge options and set the layout through the API', async () => {
+    const host = { core: t.core } as unknown as CoreHost
+    const ctx = (actor: Actor) => ({ host, actor, token: null, locale: 'zh-CN' as const })
+    const tags = t.core.schema.form(form).byKey.get('tags')!
+    t.core.schema.updateField({ id: tags.id, config: { options: [{ id: 'a', label: '重点' }, { id: 'b', label: '重要' }] } })
+    const e = await Promise.resolve().then(() => handlers['fields.mergeOptions']({ id: tags.id, from: ['重要'], into: '重点' }, ctx(rep))).catch((x: unknown) => x as Record<string, unknown>)
+    expect(e).toMatchObject({ messageKey: 'error.adminOnly' })
+    const merged = await handlers['fields.mergeOptions']({ id: tags.id, from: ['重要'], into: '重点' }, ctx(designer))
+    expect(merged).toMatchObject({ updated: 0, field: { apiKey: 'tags' } })
+    expect((merged.field.config.options as unknown[]).length).toBe(1)
+    const name = t.core.schema.form(form).byKey.get('name')!
+    const layout = { tabs: [{ id: 't', label: '基本信息', sections: [{ id: 's', label: null, columns: 3, fieldIds: [name.id] }] }] }
+    expect((await handlers['forms.update']({ form, layout }, ctx(designer))).layout).toEqual(layout)
+    const sheets = await handlers['sheets.inspect']({ name: 'a.csv', data: Buffer.from('名称,数量\n甲,1\n').toString('base64') }, ctx(rep))
+    expect(sheets[0]!.columns.map((c) => c.type)).toEqual(['text', 'number'])
+  })
 })
 
 describe('records.count with sums', () => {
