@@ -3,7 +3,7 @@ import type { Clock } from '../clock'
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors'
 import { COMPUTED_TYPES, FIELD_CONFIG, FIELD_OPERATORS, SYSTEM_FIELDS, type FieldType } from '../shared/field-types'
 import type { FieldDto, FieldInput, FilterNode, FormDto, FormLayout } from '../shared/api/contracts'
-import { filterFieldKeys, renameFilterField } from '../shared/filter-match'
+import { canonicalFilter, filterFieldKeys, renameFilterField, replaceFilterOptions } from '../shared/filter-match'
 import { checkFormula, collectRefs, findCycle, FormulaSyntaxError, parseFormula, type FieldRef, type FormulaType } from '../shared/formula'
 import { deriveApiKey, uniqueApiKey } from './api-key'
 import { columnType, fieldType } from './field-types/registry'
@@ -547,9 +547,31 @@ export class SchemaService {
         // Compiling the condition with the field's own filter validates the value exactly as a query would.
         fieldType(target).filter(n.op, n.value, target, { clock: this.clock, actorId: 0, column: 'x', rowId: 'x' })
       }
-      return { ...n, field: target?.apiKey ?? n.field }
+      return n
     }
-    return walk(node)
+    return canonicalFilter(walk(node), form.fields)
+  }
+
+  /**
+   * Options of a select field were merged: stored conditions and saved view filters naming the
+   * merged options now name the option they were merged into. Runs in the merge's transaction.
+   */
+  replaceOptionReferences(field: FieldModel, from: string[], to: string): void {
+    if (field.parentFieldId !== null) return
+    const form = this.form(field.formId)
+    const fix = (n: FilterNode | null) => (n && filterFieldKeys(n).has(field.apiKey) ? replaceFilterOptions(n, field.apiKey, from, to) : n)
+    for (const f of [...form.fields, ...form.deletedFields]) {
+      const v = fix(f.visibleWhen)
+      const r = fix(f.requiredWhen)
+      if (v !== f.visibleWhen || r !== f.requiredWhen) this.db.prepare('UPDATE fields SET visible_when = ?, required_when = ? WHERE id = ?').run(encodeCondition(v), encodeCondition(r), f.id)
+    }
+    for (const view of this.db.prepare('SELECT id, config FROM views WHERE form_id = ?').all(form.id) as Array<{ id: number; config: string }>) {
+      const config = JSON.parse(view.config) as { filter?: FilterNode | null }
+      if (!config.filter) continue
+      const filter = fix(config.filter)
+      if (filter !== config.filter) this.db.prepare('UPDATE views SET config = ? WHERE id = ?').run(JSON.stringify({ ...config, filter }), view.id)
+    }
+    this.touch(form.id)
   }
 
   /**

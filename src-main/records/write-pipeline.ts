@@ -239,6 +239,7 @@ export class WritePipeline {
         this.queue('record.updated', form, id, actor, this.changedKeys(form, changes))
         this.propagate(actor, form, before, after, changes)
       }
+      this.schema.replaceOptionReferences(field, merged, target.id)
       const { field: updated } = this.schema.updateField({ id: field.id, config: { ...field.config, options: options.filter((o) => !merged.includes(o.id)) } })
       return { field: updated, updated: recordIds.length }
     })

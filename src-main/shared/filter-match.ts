@@ -73,6 +73,35 @@ export function renameFilterField(node: FilterNode, from: string, to: string): F
 }
 
 /**
+ * The filter as stored in saved views and field conditions: fields named by API key (a label is
+ * resolved), select and multi-select values as option ids, so renaming a field's label or an
+ * option never breaks a saved filter. Values that name no option are left as they are (the query
+ * builder reports them). Show a stored value with `findOptionIn(options, value)?.label`.
+ */
+export function canonicalFilter(node: FilterNode, fields: ReadonlyArray<MatchField>): FilterNode {
+  if ('and' in node) return { and: node.and.map((n) => canonicalFilter(n, fields)) }
+  if ('or' in node) return { or: node.or.map((n) => canonicalFilter(n, fields)) }
+  const field = resolve(fields, node.field)
+  if (!field) return node
+  const out: FilterNode = { ...node, field: field.apiKey }
+  if ((field.type === 'select' || field.type === 'multiselect') && node.value !== undefined) {
+    const options = optionsOf(field)
+    const toId = (v: unknown) => findOptionIn(options, v)?.id ?? v
+    out.value = Array.isArray(node.value) ? node.value.map(toId) : toId(node.value)
+  }
+  return out
+}
+
+/** The same filter with option ids `from` of field `fieldKey` replaced by `to` (options merged). */
+export function replaceFilterOptions(node: FilterNode, fieldKey: string, from: ReadonlyArray<string>, to: string): FilterNode {
+  if ('and' in node) return { and: node.and.map((n) => replaceFilterOptions(n, fieldKey, from, to)) }
+  if ('or' in node) return { or: node.or.map((n) => replaceFilterOptions(n, fieldKey, from, to)) }
+  if (node.field !== fieldKey) return node
+  const swap = (v: unknown) => (typeof v === 'string' && from.includes(v) ? to : v)
+  return { ...node, value: Array.isArray(node.value) ? [...new Set(node.value.map(swap))] : swap(node.value) }
+}
+
+/**
  * The option a select input names: exact label, then id, then label ignoring case (after
  * full-width normalisation). The one rule for select input, shared with the core's coercion.
  */

@@ -8,6 +8,7 @@ import { resolveField, type QueryBuilder } from '../records/query-builder'
 import { viewConfig, type FilterNode, type ViewConfig, type ViewDto } from '../shared/api/contracts'
 import { NotFoundError, ValidationError } from '../shared/errors'
 import { SYSTEM_FIELDS } from '../shared/field-types'
+import { canonicalFilter } from '../shared/filter-match'
 
 // Saved views of a form: table, kanban and calendar, each with its filter, sorts, columns and
 // type-specific settings. Shared views are seen by everyone who may view the form and changed
@@ -60,8 +61,10 @@ export class ViewService {
     // Sharing or un-sharing a view changes what others see: a designer's decision.
     if (input.shared !== undefined && input.shared !== !!row.shared) this.access.authorizeDesign(actor, form)
     const config = input.config ? JSON.stringify(this.checkConfig(actor, form, input.config)) : row.config
-    this.db.prepare('UPDATE views SET name = ?, shared = ?, position = ?, config = ?, updated_at = ? WHERE id = ?').run(
-      input.name ?? row.name, (input.shared ?? !!row.shared) ? 1 : 0, input.position ?? row.position, config, this.clock.now(), row.id)
+    // A shared view made personal becomes the personal view of whoever un-shared it.
+    const owner = input.shared === false && row.shared ? actor.id || null : row.owner_user_id
+    this.db.prepare('UPDATE views SET name = ?, shared = ?, owner_user_id = ?, position = ?, config = ?, updated_at = ? WHERE id = ?').run(
+      input.name ?? row.name, (input.shared ?? !!row.shared) ? 1 : 0, owner, input.position ?? row.position, config, this.clock.now(), row.id)
     return this.toDto(this.row(row.id), form, actor)
   }
 
@@ -109,7 +112,7 @@ export class ViewService {
     if (config.filter) {
       // Compiling the filter checks fields, operators and values exactly as a query would.
       this.queries.filter(actor, form, config.filter, hidden)
-      out.filter = normalizeFilter(config.filter, keyOf)
+      out.filter = canonicalFilter(config.filter, form.fields)
     }
     out.sort = config.sort.map((s) => {
       const f = field(s.field)
@@ -177,10 +180,4 @@ function pruneFilter(node: FilterNode, known: ReadonlySet<string>): FilterNode |
     return 'and' in node ? { and: kept } : { or: kept }
   }
   return known.has(node.field) ? node : null
-}
-
-function normalizeFilter(node: FilterNode, keyOf: (k: string) => string): FilterNode {
-  if ('and' in node) return { and: node.and.map((n) => normalizeFilter(n, keyOf)) }
-  if ('or' in node) return { or: node.or.map((n) => normalizeFilter(n, keyOf)) }
-  return { ...node, field: keyOf(node.field) }
 }

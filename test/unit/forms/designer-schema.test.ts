@@ -71,12 +71,24 @@ describe('form layout', () => {
 })
 
 describe('field conditions', () => {
-  it('stores conditions by API key (a label given is resolved) and returns them on the field', () => {
+  it('stores conditions by API key and option id (labels given are resolved) and returns them on the field', () => {
     const form = opportunity()
     const dto = t.core.schema.toDto(t.core.schema.form(form.id))
-    expect(dto.fields.find((f) => f.apiKey === 'lossReason')!.visibleWhen).toEqual({ field: 'stage', op: 'eq', value: '输单' })
-    expect(dto.fields.find((f) => f.apiKey === 'amount')!.requiredWhen).toEqual({ field: 'stage', op: 'in', value: ['谈判', '赢单'] })
+    expect(dto.fields.find((f) => f.apiKey === 'lossReason')!.visibleWhen).toEqual({ field: 'stage', op: 'eq', value: 's5' })
+    expect(dto.fields.find((f) => f.apiKey === 'amount')!.requiredWhen).toEqual({ field: 'stage', op: 'in', value: ['s3', 's4'] })
     expect(dto.fields.find((f) => f.apiKey === 'name')!.visibleWhen).toBeNull()
+  })
+
+  it('keeps conditions working when an option is renamed, and follows options merged away', () => {
+    const form = opportunity()
+    const stage = form.byKey.get('stage')!
+    t.core.schema.updateField({ id: stage.id, config: { options: STAGES.map((o) => (o.id === 's5' ? { ...o, label: '丢单' } : o)) } })
+    const id = t.core.writes.create(t.actor, form.id, { name: 'A', stage: '初步接洽' })
+    expect(caught(() => t.core.writes.update(t.actor, form.id, id, { stage: '丢单' })).params).toMatchObject({ field: '输单原因' })
+    // 谈判 merged into 需求确认: 预计金额 is now required at 需求确认 (it was required at 谈判).
+    t.core.writes.mergeOptions(t.actor, stage.id, ['谈判'], '需求确认')
+    expect(t.core.schema.form(form.id).byKey.get('amount')!.requiredWhen).toEqual({ field: 'stage', op: 'in', value: ['s2', 's4'] })
+    expect(caught(() => t.core.writes.update(t.actor, form.id, id, { stage: '需求确认' })).params).toMatchObject({ field: '预计金额' })
   })
 
   it('refuses unknown fields, operators the type lacks, bad values and self-reference', () => {
@@ -89,7 +101,7 @@ describe('field conditions', () => {
     expect(caught(() => t.core.schema.updateField({ id: reason.id, visibleWhen: { field: 'stage', op: 'eq', value: '不存在的阶段' } })).messageKey).toBe('query.badValue')
     expect(caught(() => t.core.schema.updateField({ id: reason.id, requiredWhen: { field: 'lossReason', op: 'notEmpty' } })).messageKey).toBe('schema.conditionSelf')
     // Nothing was changed by the refused updates.
-    expect(t.core.schema.fieldById(reason.id).visibleWhen).toEqual({ field: 'stage', op: 'eq', value: '输单' })
+    expect(t.core.schema.fieldById(reason.id).visibleWhen).toEqual({ field: 'stage', op: 'eq', value: 's5' })
     t.core.schema.updateField({ id: reason.id, visibleWhen: null })
     expect(t.core.schema.fieldById(reason.id).visibleWhen).toBeNull()
   })
@@ -103,12 +115,12 @@ describe('field conditions', () => {
     })
     t.core.schema.updateField({ id: stage.id, apiKey: 'salesStage' })
     const fields = t.core.schema.form(form.id).byKey
-    expect(fields.get('lossReason')!.visibleWhen).toEqual({ field: 'salesStage', op: 'eq', value: '输单' })
-    expect(fields.get('amount')!.requiredWhen).toEqual({ field: 'salesStage', op: 'in', value: ['谈判', '赢单'] })
+    expect(fields.get('lossReason')!.visibleWhen).toEqual({ field: 'salesStage', op: 'eq', value: 's5' })
+    expect(fields.get('amount')!.requiredWhen).toEqual({ field: 'salesStage', op: 'in', value: ['s3', 's4'] })
     const [saved] = t.core.views.list(t.actor, form.id)
     expect(saved!.id).toBe(view.id)
     expect(saved!.config).toMatchObject({
-      filter: { and: [{ field: 'salesStage', op: 'neq', value: '输单' }, { field: 'name', op: 'notEmpty' }] },
+      filter: { and: [{ field: 'salesStage', op: 'neq', value: 's5' }, { field: 'name', op: 'notEmpty' }] },
       sort: [{ field: 'salesStage', dir: 'asc' }], columns: [{ field: 'salesStage', width: 120 }, { field: 'name' }],
       groupBy: 'salesStage', kanbanField: 'salesStage', cardFields: ['name', 'salesStage'], sumField: 'amount'
     })
