@@ -183,6 +183,8 @@ export class SchemaService {
         let column = before.column
         let retired: string[] = JSON.parse(this.db.prepare('SELECT retired_columns FROM fields WHERE id = ?').pluck().get(before.id) as string) as string[]
         if (newType !== before.type) {
+          // Conditions on this field were written for its old type (operators, option ids).
+          this.refuseIfInConditions(form, before)
           const converted = this.convertType(form, before, newType, config)
           report = converted.report
           column = converted.column
@@ -227,10 +229,7 @@ export class SchemaService {
     const users = this.dependants(form, field)
     if (users.length) throw new ConflictError('schema.fieldInUse', { field: field.label, users: users.map((f) => f.label).join('、') }, field.apiKey)
     // A condition on a deleted field could never be evaluated: the field it governs would stay hidden.
-    const conditioned = field.parentFieldId === null
-      ? form.fields.filter((f) => f.id !== field.id && [f.visibleWhen, f.requiredWhen].some((n) => filterFieldKeys(n).has(field.apiKey)))
-      : []
-    if (conditioned.length) throw new ConflictError('schema.fieldInCondition', { field: field.label, users: conditioned.map((f) => f.label).join('、') }, field.apiKey)
+    this.refuseIfInConditions(form, field)
     return this.tx(() => {
       this.db.prepare('UPDATE fields SET deleted_at = ? WHERE id = ?').run(this.clock.now(), id)
       // A deleted unique field must not block new records; its values stay in the column.
@@ -550,6 +549,13 @@ export class SchemaService {
       return n
     }
     return canonicalFilter(walk(node), form.fields)
+  }
+
+  /** Refuse a change that would break other fields' visibleWhen / requiredWhen, naming them. */
+  private refuseIfInConditions(form: FormModel, field: FieldModel): void {
+    if (field.parentFieldId !== null) return
+    const users = form.fields.filter((f) => f.id !== field.id && [f.visibleWhen, f.requiredWhen].some((n) => filterFieldKeys(n).has(field.apiKey)))
+    if (users.length) throw new ConflictError('schema.fieldInCondition', { field: field.label, users: users.map((f) => f.label).join('、') }, field.apiKey)
   }
 
   /**

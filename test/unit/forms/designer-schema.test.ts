@@ -136,6 +136,9 @@ describe('deleting fields used by the designer', () => {
     expect(e.messageKey).toBe('schema.fieldInCondition')
     expect(e.params).toMatchObject({ field: '销售阶段', users: '输单原因、预计金额' })
     expect(t.core.schema.form(form.id).byKey.has('stage')).toBe(true)
+    // Changing its type would break them the same way.
+    expect(caught(() => t.core.schema.updateField({ id: form.byKey.get('stage')!.id, type: 'text' })).messageKey).toBe('schema.fieldInCondition')
+    expect(t.core.schema.form(form.id).byKey.get('stage')!.type).toBe('select')
   })
 
   it('takes a purged field out of the layout, so the layout can be saved back', () => {
