@@ -4,6 +4,8 @@ import { errors as enErrors } from './en/errors'
 import { ui as enUi } from './en/ui'
 import { record as zhRecord } from './zh-CN/record'
 import { record as enRecord } from './en/record'
+import { designer as zhDesigner } from './zh-CN/designer'
+import { designer as enDesigner } from './en/designer'
 
 export const LOCALES = ['zh-CN', 'en'] as const
 export type Locale = (typeof LOCALES)[number]
@@ -11,8 +13,8 @@ export const DEFAULT_LOCALE: Locale = 'zh-CN'
 
 /** All messages per locale; i18next in the renderer loads the same objects. */
 export const messages: Record<Locale, Record<string, string>> = {
-  'zh-CN': { ...zhErrors, ...zhUi, ...zhRecord },
-  en: { ...enErrors, ...enUi, ...enRecord }
+  'zh-CN': { ...zhErrors, ...zhUi, ...zhRecord, ...zhDesigner },
+  en: { ...enErrors, ...enUi, ...enRecord, ...enDesigner }
 }
 
 export function pickLocale(acceptLanguage: string | undefined | null): Locale {

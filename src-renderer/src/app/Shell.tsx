@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { AppShell, Box, Burger, Center, EmptyState, Group, Loader, NavLink, ScrollArea, Stack, Text } from '@mantine/core'
 import { useDisclosure, useMediaQuery } from '@mantine/hooks'
-import { IconApps, IconFileSearch, IconLayoutGrid, IconLock, IconMoodEmpty, IconShieldCheck, IconSitemap, IconTable } from '@tabler/icons-react'
+import { IconApps, IconFileSearch, IconLayoutGrid, IconLock, IconMoodEmpty, IconPlus, IconShieldCheck, IconSitemap, IconTable } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import type { FormDto, MethodOutput } from '@shared/api/contracts'
 import { api } from '../api/client'
@@ -10,6 +10,8 @@ import { LanguageSwitch } from '../components/LanguageSwitch'
 import { notifyError } from '../lib/notify'
 import { ADMIN_SECTIONS, routeHash, useRoute, type Section } from '../lib/route'
 import { RecordsPage } from '../pages/RecordsPage'
+import { DesignerPage } from '../pages/DesignerPage'
+import { NewFormPage } from '../pages/NewFormPage'
 import { SettingsPage } from '../pages/SettingsPage'
 import { AuditPage } from '../pages/admin/AuditPage'
 import { OrganizationPage } from '../pages/admin/OrganizationPage'
@@ -100,6 +102,7 @@ export function Shell({ user, onLogout, onSignedOutEverywhere }: { user: User; o
         </Center>
       )
     }
+    if (route.newFormAppId) return <NewFormPage key={route.newFormAppId} appId={route.newFormAppId} onCreated={() => void loadCatalog()} />
     if (catalog.apps.length === 0 || catalog.forms.length === 0) {
       return (
         <Center h="70vh">
@@ -122,11 +125,12 @@ export function Shell({ user, onLogout, onSignedOutEverywhere }: { user: User; o
       )
     }
     if (!form) return null
+    if (route.design) return <DesignerPage key={form.id} formId={form.id} onFormsChanged={() => void loadCatalog()} />
     return <RecordsPage key={form.id} form={form} recordId={route.recordId} />
   }
 
   return (
-    <AppShell header={{ height: 60 }} navbar={{ width: 260, breakpoint: 'sm', collapsed: { mobile: !navOpened } }} padding="md">
+    <AppShell header={{ height: 60 }} navbar={{ width: 260, breakpoint: 'sm', collapsed: { mobile: !navOpened, desktop: route.design === true } }} padding="md">
       <AppShell.Header>
         <Group h="100%" px="md" gap="md" wrap="nowrap" justify="space-between">
           <Group gap="sm" wrap="nowrap" style={{ flexShrink: 0 }}>
@@ -189,6 +193,18 @@ export function Shell({ user, onLogout, onSignedOutEverywhere }: { user: User; o
                       data-testid={`nav-form-${f.id}`}
                     />
                   ))
+                )}
+                {user.isAdmin && (
+                  <NavLink
+                    href={`#/apps/${app.id}/new-form`}
+                    label={t('designer.newFormNav')}
+                    leftSection={<IconPlus size={16} stroke={1.6} />}
+                    active={route.newFormAppId === app.id}
+                    variant="light"
+                    c="dimmed"
+                    onClick={closeNav}
+                    data-testid={`nav-new-form-${app.id}`}
+                  />
                 )}
               </NavLink>
             )

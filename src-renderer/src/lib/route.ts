@@ -15,9 +15,15 @@ export interface Route {
   recordId: number | null
   /** A page that is not a form; when set, formId and recordId are null. */
   section?: Section | null
+  /** The form designer of formId (#/forms/12/design). */
+  design?: boolean
+  /** Creating a new form in this app (#/apps/3/new-form); formId and recordId are null. */
+  newFormAppId?: number | null
 }
 
 const FORM_ROUTE = /^#\/forms\/(\d+)(?:\/records\/(\d+))?\/?$/
+const DESIGN_ROUTE = /^#\/forms\/(\d+)\/design\/?$/
+const NEW_FORM_ROUTE = /^#\/apps\/(\d+)\/new-form\/?$/
 const SECTION_HASH: Record<Section, string> = {
   organization: '#/admin/organization',
   roles: '#/admin/roles',
@@ -28,12 +34,18 @@ const SECTION_HASH: Record<Section, string> = {
 export function parseRoute(hash: string): Route {
   const clean = hash.replace(/\/$/, '')
   for (const section of SECTIONS) if (SECTION_HASH[section] === clean) return { formId: null, recordId: null, section }
+  const design = DESIGN_ROUTE.exec(hash)
+  if (design) return { formId: Number(design[1]), recordId: null, section: null, design: true }
+  const newForm = NEW_FORM_ROUTE.exec(hash)
+  if (newForm) return { formId: null, recordId: null, section: null, newFormAppId: Number(newForm[1]) }
   const m = FORM_ROUTE.exec(hash)
   return m ? { formId: Number(m[1]), recordId: m[2] ? Number(m[2]) : null, section: null } : { formId: null, recordId: null, section: null }
 }
 
 export function routeHash(route: Route): string {
   if (route.section) return SECTION_HASH[route.section]
+  if (route.newFormAppId) return `#/apps/${route.newFormAppId}/new-form`
+  if (route.design && route.formId !== null) return `#/forms/${route.formId}/design`
   if (route.formId === null) return '#/'
   return route.recordId === null ? `#/forms/${route.formId}` : `#/forms/${route.formId}/records/${route.recordId}`
 }

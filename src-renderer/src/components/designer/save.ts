@@ -1,0 +1,272 @@
+import type { FieldInput, FilterNode, FormDto, MethodInput, MethodOutput } from '@shared/api/contracts'
+import { COMPUTED_TYPES, type FieldType } from '@shared/field-types'
+import { collectRefs, parseFormula } from '@shared/formula'
+import { fieldKeyOf, fromForm, layoutOrder, mapConditionFields, toLayout, type Draft, type DraftField } from './draft'
+
+// Saving the designer's draft: what differs from the saved form (the plan), what must be checked
+// first (client-side validation, dry runs of type changes), and the API calls that apply it,
+// in an order the server accepts: deletions, plain fields, then formulas and roll-ups that may
+// read them, then conditions (which name fields by API key), positions and the layout.
+
+type UpdateInput = MethodInput<'fields.update'>
+
+export interface FieldUpdate {
+  key: string
+  id: number
+  label: string
+  patch: Omit<UpdateInput, 'id' | 'dryRun' | 'acceptLoss' | 'visibleWhen' | 'requiredWhen'>
+  typeChange: { from: FieldType; to: FieldType } | null
+}
+
+export interface SavePlan {
+  deletes: Array<{ id: number; key: string; label: string; type: FieldType }>
+  /** New top-level fields and new children of saved sub-tables. */
+  creates: DraftField[]
+  updates: FieldUpdate[]
+  /** Fields whose visibleWhen / requiredWhen must be written once every field has an API key. */
+  conditions: string[]
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null)
+
+const DIFFED = ['label', 'apiKey', 'type', 'config', 'required', 'unique', 'description', 'defaultValue'] as const
+
+export function planSave(form: FormDto, draft: Draft): SavePlan {
+  const base = fromForm(form, { tab: '', section: null })
+  // Saved fields are matched by id: a field created by an earlier, half-finished save keeps its draft key.
+  const savedIds = new Set(Object.values(draft.fields).flatMap((f) => (f.id === null ? [] : [f.id])))
+  const deletes: SavePlan['deletes'] = []
+  for (const f of Object.values(base.fields)) {
+    if (savedIds.has(f.id!)) continue
+    // A deleted sub-table takes its children with it; only the sub-table is deleted by the API.
+    if (f.parentKey && !savedIds.has(base.fields[f.parentKey]?.id ?? -1)) continue
+    deletes.push({ id: f.id!, key: f.key, label: f.label, type: f.type })
+  }
+  const creates: DraftField[] = []
+  const order = [...layoutOrder(draft), ...Object.values(draft.fields).filter((f) => f.parentKey === null && !layoutOrder(draft).includes(f.key)).map((f) => f.key)]
+  for (const key of order) {
+    const f = draft.fields[key]
+    if (!f) continue
+    if (f.id === null) creates.push(f)
+    else if (f.type === 'subtable') for (const c of f.children) if (draft.fields[c]?.id === null) creates.push(draft.fields[c])
+  }
+  const updates: FieldUpdate[] = []
+  const conditions: string[] = []
+  for (const f of Object.values(draft.fields)) {
+    const before = f.id === null ? null : base.fields[fieldKeyOf(f.id)]
+    if (!before || f.id === null) {
+      if (f.visibleWhen || f.requiredWhen) conditions.push(f.key)
+      continue
+    }
+    const patch: FieldUpdate['patch'] = {}
+    for (const prop of DIFFED) {
+      if (same(f[prop], before[prop])) continue
+      if (prop === 'description') patch.description = f.description.trim() || null
+      else if (prop === 'apiKey') {
+        if (f.apiKey) patch.apiKey = f.apiKey
+      } else (patch as Record<string, unknown>)[prop] = f[prop]
+    }
+    if (patch.type !== undefined && patch.config === undefined) patch.config = f.config
+    if (Object.keys(patch).length) updates.push({ key: f.key, id: f.id, label: f.label, patch, typeChange: f.type !== before.type ? { from: before.type, to: f.type } : null })
+    if (!same(f.visibleWhen, before.visibleWhen) || !same(f.requiredWhen, before.requiredWhen)) conditions.push(f.key)
+  }
+  // Renames and plain changes first, so a formula changed in the same save can read the new labels.
+  updates.sort((a, b) => Number(isComputed(draft.fields[a.key])) - Number(isComputed(draft.fields[b.key])))
+  return { deletes, creates, updates, conditions }
+}
+
+const isComputed = (f: DraftField | undefined) => !!f && (f.type === 'formula' || f.type === 'rollup')
+
+export const planIsEmpty = (plan: SavePlan) => !plan.deletes.length && !plan.creates.length && !plan.updates.length && !plan.conditions.length
+
+// ---------- validation ----------
+
+export interface DraftProblem {
+  key: string | null
+  /** i18n key and params. */
+  message: string
+  params?: Record<string, string | number>
+}
+
+const API_KEY = /^[A-Za-z][A-Za-z0-9_]{0,62}$/
+
+/** What the server would refuse, said before anything is written, naming the field. */
+export function validateDraft(draft: Draft): DraftProblem[] {
+  const problems: DraftProblem[] = []
+  if (!draft.label.trim()) problems.push({ key: null, message: 'designer.problem.formLabel' })
+  const fields = Object.values(draft.fields)
+  const seen = new Map<string, string>()
+  for (const f of fields) {
+    const name = f.label.trim() || '?'
+    if (!f.label.trim()) problems.push({ key: f.key, message: 'designer.problem.label' })
+    const scope = `${f.parentKey ?? ''}/${f.label.trim()}`
+    if (f.label.trim() && seen.has(scope)) problems.push({ key: f.key, message: 'designer.problem.duplicateLabel', params: { field: name } })
+    seen.set(scope, f.key)
+    if (f.apiKey && !API_KEY.test(f.apiKey)) problems.push({ key: f.key, message: 'designer.problem.apiKey', params: { field: name } })
+    if (f.type === 'relation' && typeof f.config.targetFormId !== 'number') problems.push({ key: f.key, message: 'designer.problem.relationTarget', params: { field: name } })
+    if (f.type === 'rollup' && typeof f.config.relationFieldId !== 'number') problems.push({ key: f.key, message: 'designer.problem.rollupRelation', params: { field: name } })
+    if (f.type === 'rollup' && f.config.aggregate !== 'count' && typeof f.config.targetFieldId !== 'number') problems.push({ key: f.key, message: 'designer.problem.rollupTarget', params: { field: name } })
+    if (f.type === 'formula') {
+      const expression = String(f.config.expression ?? '').trim()
+      if (!expression) problems.push({ key: f.key, message: 'designer.problem.formulaEmpty', params: { field: name } })
+      else {
+        try {
+          parseFormula(expression)
+        } catch {
+          problems.push({ key: f.key, message: 'designer.problem.formulaSyntax', params: { field: name } })
+        }
+      }
+    }
+    if (typeof f.defaultValue === 'string' && f.defaultValue.startsWith('=')) {
+      let bad = !f.defaultValue.slice(1).trim()
+      if (!bad) {
+        try {
+          parseFormula(f.defaultValue.slice(1))
+        } catch {
+          bad = true
+        }
+      }
+      if (bad) problems.push({ key: f.key, message: 'designer.problem.defaultFormula', params: { field: name } })
+    }
+    if (f.type === 'autonumber' && !String(f.config.pattern ?? '').trim()) problems.push({ key: f.key, message: 'designer.problem.pattern', params: { field: name } })
+    if ((f.type === 'select' || f.type === 'multiselect') && Array.isArray(f.config.options)) {
+      const labels = (f.config.options as Array<{ label: string }>).map((o) => o.label.trim())
+      if (labels.some((l) => !l)) problems.push({ key: f.key, message: 'designer.problem.optionEmpty', params: { field: name } })
+      else if (new Set(labels).size !== labels.length) problems.push({ key: f.key, message: 'designer.problem.optionDuplicate', params: { field: name } })
+    }
+    if (f.type === 'subtable' && f.children.length === 0) problems.push({ key: f.key, message: 'designer.problem.subtableEmpty', params: { field: name } })
+  }
+  return problems
+}
+
+/** Labels a formula reads that belong to fields not saved yet (the server cannot check those yet). */
+export function unsavedRefs(expression: string, draft: Draft, self: DraftField): string[] {
+  let refs
+  try {
+    refs = collectRefs(parseFormula(expression))
+  } catch {
+    return []
+  }
+  const scope = Object.values(draft.fields).filter((f) => f.key !== self.key)
+  const out: string[] = []
+  for (const ref of refs) {
+    const top = scope.find((f) => f.label === ref.name && (f.parentKey === null || f.parentKey === self.parentKey))
+    if (top && top.id === null) out.push(ref.name)
+    else if (top && ref.sub !== undefined) {
+      const child = top.children.map((k) => draft.fields[k]).find((c) => c?.label === ref.sub)
+      if (child && child.id === null) out.push(`${ref.name}.${ref.sub}`)
+    }
+  }
+  return out
+}
+
+// ---------- applying ----------
+
+/** The API methods a save uses; the designer passes the real client. */
+export interface SaveApi {
+  fieldsCreate(input: MethodInput<'fields.create'>): Promise<MethodOutput<'fields.create'>>
+  fieldsUpdate(input: MethodInput<'fields.update'>): Promise<MethodOutput<'fields.update'>>
+  fieldsDelete(input: MethodInput<'fields.delete'>): Promise<MethodOutput<'fields.delete'>>
+  formsUpdate(input: MethodInput<'forms.update'>): Promise<MethodOutput<'forms.update'>>
+  formsGet(input: MethodInput<'forms.get'>): Promise<MethodOutput<'forms.get'>>
+}
+
+export type DryRunReport = MethodOutput<'fields.update'>
+
+/** Runs each type change with dryRun: how many values convert, which do not (and why). */
+export async function dryRunTypeChanges(plan: SavePlan, saveApi: Pick<SaveApi, 'fieldsUpdate'>): Promise<Map<string, DryRunReport>> {
+  const reports = new Map<string, DryRunReport>()
+  for (const u of plan.updates) {
+    if (!u.typeChange) continue
+    reports.set(u.key, await saveApi.fieldsUpdate({ id: u.id, type: u.patch.type, config: u.patch.config, dryRun: true }))
+  }
+  return reports
+}
+
+function cleanDefault(f: DraftField): unknown {
+  if (f.defaultValue === null || f.defaultValue === undefined || f.defaultValue === '') return undefined
+  if (COMPUTED_TYPES.has(f.type)) return undefined
+  return f.defaultValue
+}
+
+export function toFieldInput(f: DraftField, draft: Draft): FieldInput {
+  const input: FieldInput = { label: f.label.trim(), type: f.type, config: f.config, required: f.required, unique: f.unique }
+  if (f.apiKey) input.apiKey = f.apiKey
+  if (f.description.trim()) input.description = f.description.trim()
+  const def = cleanDefault(f)
+  if (def !== undefined) input.defaultValue = def
+  if (f.type === 'subtable' && f.id === null) input.children = f.children.map((k) => draft.fields[k]).filter(Boolean).map((c) => toFieldInput(c, draft))
+  return input
+}
+
+export interface SaveProgress {
+  /** Draft key → id of every field created so far (the draft keeps them, so a retry does not create them twice). */
+  created: Map<string, number>
+}
+
+/**
+ * Applies the plan. Throws on the first refused call; `progress` then says which fields exist
+ * already. The caller reloads the form either way.
+ */
+export async function applyPlan(form: FormDto, draft: Draft, plan: SavePlan, saveApi: SaveApi, progress: SaveProgress): Promise<FormDto> {
+  for (const d of plan.deletes) await saveApi.fieldsDelete({ id: d.id })
+
+  // Plain fields first, then formulas and roll-ups, which may read them.
+  const creates = [...plan.creates].sort((a, b) => Number(isComputed(a)) - Number(isComputed(b)))
+  for (const f of creates) {
+    const parentId = f.parentKey ? (draft.fields[f.parentKey]?.id ?? progress.created.get(f.parentKey) ?? null) : null
+    const created = await saveApi.fieldsCreate({ form: form.id, ...toFieldInput(f, draft), ...(parentId ? { parentFieldId: parentId } : {}) })
+    progress.created.set(f.key, created.id)
+  }
+  for (const u of plan.updates) {
+    await saveApi.fieldsUpdate({ id: u.id, ...u.patch, ...(u.typeChange ? { acceptLoss: true } : {}) })
+  }
+
+  let fresh = await saveApi.formsGet({ form: form.id })
+  const idOf = (key: string): number | null => draft.fields[key]?.id ?? progress.created.get(key) ?? null
+  // Children of sub-tables created with their parent get their ids by label.
+  for (const f of Object.values(draft.fields)) {
+    if (idOf(f.key) !== null || !f.parentKey) continue
+    const parentId = idOf(f.parentKey)
+    const match = fresh.fields.find((x) => x.parentFieldId === parentId && x.label === f.label.trim() && x.deletedAt === null)
+    if (match) progress.created.set(f.key, match.id)
+  }
+  const byId = new Map(fresh.fields.map((x) => [x.id, x]))
+  const apiKeyOf = (key: string): string | null => {
+    const id = idOf(key)
+    return id === null ? null : (byId.get(id)?.apiKey ?? null)
+  }
+  const toApi = (node: FilterNode | null) => (node ? mapConditionFields(node, apiKeyOf) : null)
+  for (const key of plan.conditions) {
+    const f = draft.fields[key]
+    const id = idOf(key)
+    if (!f || id === null) continue
+    await saveApi.fieldsUpdate({ id, visibleWhen: toApi(f.visibleWhen), requiredWhen: toApi(f.requiredWhen) })
+  }
+
+  // Positions follow the layout (top level) and the sub-table column order (children).
+  const wanted: Array<[number, number]> = []
+  layoutOrder(draft).forEach((key, i) => {
+    const id = idOf(key)
+    if (id !== null) wanted.push([id, i + 1])
+  })
+  for (const f of Object.values(draft.fields)) {
+    if (f.type !== 'subtable') continue
+    f.children.forEach((key, i) => {
+      const id = idOf(key)
+      if (id !== null) wanted.push([id, i + 1])
+    })
+  }
+  for (const [id, position] of wanted) {
+    const current = byId.get(id)
+    if (current && current.position !== position) await saveApi.fieldsUpdate({ id, position })
+  }
+
+  fresh = await saveApi.formsUpdate({
+    form: form.id,
+    label: draft.label.trim(),
+    description: draft.description.trim() || null,
+    layout: toLayout(draft, idOf)
+  })
+  return fresh
+}
