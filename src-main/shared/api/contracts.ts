@@ -84,7 +84,11 @@ export const fieldDto = z.object({
   position: z.number(),
   deletedAt: z.number().nullable(),
   /** For formula fields: the inferred result type. */
-  resultType: z.string().nullable()
+  resultType: z.string().nullable(),
+  /** Shown on the record page only when the record matches this filter (e.g. 销售阶段 = 输单). */
+  visibleWhen: z.lazy(() => filterNode).nullable(),
+  /** Required only when the record matches this filter; enforced by the write pipeline. */
+  requiredWhen: z.lazy(() => filterNode).nullable()
 })
 export type FieldDto = z.infer<typeof fieldDto>
 
@@ -95,8 +99,28 @@ export const formValidationRule = z.object({
   field: z.string().optional()
 })
 
+/**
+ * How the record page arranges a form's fields: tabs holding sections of 1–3 columns. Fields are
+ * referenced by id; live fields missing from the layout are shown after it, in field order.
+ */
+export const formLayout = z.object({
+  tabs: z.array(z.object({
+    id: z.string().min(1).max(40),
+    label: z.string().trim().max(100),
+    sections: z.array(z.object({
+      id: z.string().min(1).max(40),
+      label: z.string().trim().max(100).nullable(),
+      columns: z.number().int().min(1).max(3).default(2),
+      fieldIds: z.array(id)
+    })).max(50)
+  })).min(1).max(20)
+})
+export type FormLayout = z.infer<typeof formLayout>
+
 export const formDto = z.object({
   id,
+  /** Null until someone arranges the form in the designer: one section, two columns. */
+  layout: formLayout.nullable(),
   appId: id,
   label: z.string(),
   apiKey: z.string(),
@@ -179,7 +203,9 @@ const fieldInput = z.object({
   /** For sub-table child fields: the sub-table field they belong to. */
   parentFieldId: id.optional(),
   /** Child fields created together with a sub-table field. */
-  children: z.array(z.lazy((): z.ZodType => fieldInput)).optional()
+  children: z.array(z.lazy((): z.ZodType => fieldInput)).optional(),
+  visibleWhen: z.lazy(() => filterNode).nullable().optional(),
+  requiredWhen: z.lazy(() => filterNode).nullable().optional()
 })
 export type FieldInput = z.input<typeof fieldInput>
 
@@ -190,6 +216,39 @@ const schemaChangeReport = z.object({
   converted: z.number(),
   failures: z.array(z.object({ recordId: id, value: z.unknown(), message: z.string() }))
 })
+
+export const VIEW_TYPES = ['table', 'kanban', 'calendar'] as const
+/** A saved view's settings. Fields are referenced by API key (kept current when a key is renamed). */
+export const viewConfig = z.object({
+  filter: z.lazy(() => filterNode).nullable().default(null),
+  sort: z.array(sortSpec).max(5).default([]),
+  /** Column order, widths, hidden and frozen columns (table); missing fields follow, visible. */
+  columns: z.array(z.object({ field: z.string().min(1), width: z.number().int().min(40).max(2000).optional(), hidden: z.boolean().optional() })).max(500).default([]),
+  /** How many leading visible columns stay put while scrolling sideways. */
+  frozen: z.number().int().min(0).max(10).default(1),
+  groupBy: z.string().nullable().default(null),
+  rowHeight: z.enum(['short', 'medium', 'tall']).default('short'),
+  /** Kanban: the single-select field whose options are the columns, the fields on a card, the number field totalled per column. */
+  kanbanField: z.string().nullable().default(null),
+  cardFields: z.array(z.string()).max(10).default([]),
+  sumField: z.string().nullable().default(null),
+  /** Calendar: the date or datetime field records are placed by, and month or week. */
+  calendarField: z.string().nullable().default(null),
+  calendarMode: z.enum(['month', 'week']).default('month')
+})
+export type ViewConfig = z.infer<typeof viewConfig>
+export const viewDto = z.object({
+  id,
+  formId: id,
+  name: z.string(),
+  type: z.enum(VIEW_TYPES),
+  /** Shared views are seen by everyone who may view the form; personal ones only by their owner. */
+  shared: z.boolean(),
+  ownerId: id.nullable(),
+  position: z.number(),
+  config: viewConfig
+})
+export type ViewDto = z.infer<typeof viewDto>
 
 const backupDto = z.object({ file: z.string(), reason: z.string(), createdAt: z.string(), size: z.number() })
 const ok = z.object({ ok: z.literal(true) })
@@ -255,7 +314,7 @@ export const contracts = {
   }),
   'forms.update': method({
     access: 'user', summary: 'Rename a form, set its title field and form-level validation rules',
-    input: z.object({ form: formRef, label: label.optional(), apiKey: apiKey.optional(), description: z.string().max(1000).nullable().optional(), titleFieldId: id.nullable().optional(), validations: z.array(formValidationRule).optional() }),
+    input: z.object({ form: formRef, label: label.optional(), apiKey: apiKey.optional(), description: z.string().max(1000).nullable().optional(), titleFieldId: id.nullable().optional(), validations: z.array(formValidationRule).optional(), layout: formLayout.nullable().optional() }),
     output: formDto
   }),
   'fields.create': method({ access: 'user', summary: 'Add a field to a form', input: fieldInput.extend({ form: formRef }), output: fieldDto }),
@@ -264,11 +323,17 @@ export const contracts = {
     input: z.object({
       id, label: label.optional(), apiKey: apiKey.optional(), type: z.enum(FIELD_TYPES).optional(), config: z.record(z.string(), z.unknown()).optional(),
       required: z.boolean().optional(), unique: z.boolean().optional(), description: z.string().max(1000).nullable().optional(), defaultValue: z.unknown().optional(),
-      position: z.number().optional(), dryRun: z.boolean().default(false),
+      position: z.number().optional(), visibleWhen: z.lazy(() => filterNode).nullable().optional(), requiredWhen: z.lazy(() => filterNode).nullable().optional(),
+      dryRun: z.boolean().default(false),
       /** A type change with values that do not convert is refused unless this is true (those values are then kept in the old, hidden column). */
       acceptLoss: z.boolean().default(false)
     }),
     output: schemaChangeReport
+  }),
+  'fields.mergeOptions': method({
+    access: 'user', summary: 'Merge options of a select or multi-select field into one: records holding them are changed (logged), then the merged options are removed',
+    input: z.object({ id, from: z.array(z.string().min(1)).min(1).max(100), into: z.string().min(1) }),
+    output: z.object({ field: fieldDto, updated: z.number() })
   }),
   'fields.delete': method({ access: 'user', summary: 'Delete a field (recoverable: its data is kept until purged)', input: z.object({ id }), output: fieldDto }),
   'fields.restore': method({ access: 'user', summary: 'Restore a deleted field with its data', input: z.object({ id }), output: fieldDto }),
@@ -280,7 +345,15 @@ export const contracts = {
   }),
 
   'records.list': method({ access: 'user', summary: 'Query records: filter, sort, search, keyset paging, totals', input: recordQuery, output: recordPage }),
-  'records.count': method({ access: 'user', summary: 'Count records matching a filter, optionally grouped by a field', input: z.object({ form: formRef, filter: filterNode.optional(), search: z.string().max(200).optional(), groupBy: z.string().optional() }), output: z.object({ total: z.number(), groups: z.array(z.object({ value: z.unknown(), count: z.number() })).optional() }) }),
+  'records.count': method({
+    access: 'user', summary: 'Count records matching a filter, optionally grouped by a field, with sums of number fields (overall and per group)',
+    input: z.object({ form: formRef, filter: filterNode.optional(), search: z.string().max(200).optional(), groupBy: z.string().optional(), sums: z.array(z.string()).max(20).optional() }),
+    output: z.object({
+      total: z.number(),
+      sums: z.record(z.string(), z.number().nullable()).optional(),
+      groups: z.array(z.object({ value: z.unknown(), count: z.number(), sums: z.record(z.string(), z.number().nullable()).optional() })).optional()
+    })
+  }),
   'records.get': method({ access: 'user', summary: 'One record', input: z.object({ form: formRef, id }), output: recordDto }),
   'records.create': method({ access: 'user', summary: 'Create a record; fields by API key', input: z.object({ form: formRef, fields: z.record(z.string(), z.unknown()) }), output: recordDto }),
   'records.update': method({ access: 'user', summary: 'Change some fields of a record', input: z.object({ form: formRef, id, fields: z.record(z.string(), z.unknown()), version: z.number().int().optional() }), output: recordDto }),
@@ -310,6 +383,27 @@ export const contracts = {
     input: z.object({ name: z.string().trim().min(1).max(255), mime: z.string().max(100).default('application/octet-stream'), data: z.string().max(70_000_000) }),
     output: z.object({ hash: z.string(), name: z.string(), size: z.number(), mime: z.string() })
   }),
+  'sheets.inspect': method({
+    access: 'user', summary: 'Read an Excel (.xlsx) or CSV file: per sheet its header row, row count, first rows and a guessed field type per column',
+    input: z.object({ name: z.string().trim().min(1).max(255), data: z.string().max(70_000_000) }),
+    output: z.array(z.object({
+      name: z.string(),
+      rows: z.number(),
+      columns: z.array(z.object({ header: z.string(), type: z.enum(FIELD_TYPES), config: z.record(z.string(), z.unknown()), samples: z.array(z.string()) }))
+    }))
+  }),
+  'views.list': method({ access: 'user', summary: "A form's saved views: the shared ones and my own", input: z.object({ form: formRef }), output: z.array(viewDto) }),
+  'views.create': method({
+    access: 'user', summary: 'Save a view (shared views need the design permission on the form)',
+    input: z.object({ form: formRef, name: z.string().trim().min(1).max(50), type: z.enum(VIEW_TYPES), shared: z.boolean().default(false), config: viewConfig.default(viewConfig.parse({})) }),
+    output: viewDto
+  }),
+  'views.update': method({
+    access: 'user', summary: 'Rename, reorder, share or change the settings of a view',
+    input: z.object({ id, name: z.string().trim().min(1).max(50).optional(), shared: z.boolean().optional(), position: z.number().optional(), config: viewConfig.optional() }),
+    output: viewDto
+  }),
+  'views.delete': method({ access: 'user', summary: 'Delete a saved view', input: z.object({ id }), output: ok }),
   'backups.list': method({ access: 'admin', summary: 'Backups in the data directory', input: z.object({}).default({}), output: z.array(backupDto) }),
   'backups.create': method({ access: 'admin', summary: 'Make a backup now', input: z.object({}).default({}), output: backupDto }),
   'backups.restore': method({ access: 'admin', summary: 'Restore a backup (verified with integrity_check; the current database is backed up first)', input: z.object({ file: z.string().min(1).max(200) }), output: ok })
@@ -320,7 +414,8 @@ export type Contracts = typeof contracts
 /** Methods a read-only API token may call. */
 export const READ_ONLY_METHODS: ReadonlySet<string> = new Set([
   'system.status', 'auth.me', 'users.list', 'apps.list', 'forms.list', 'forms.get', 'formulas.check', 'records.list', 'records.count',
-  'records.get', 'records.trash', 'records.history', 'records.collaborators', 'search.global', 'departments.list', 'roles.list', 'tokens.list', 'auth.sessions'
+  'records.get', 'records.trash', 'records.history', 'records.collaborators', 'search.global', 'departments.list', 'roles.list', 'tokens.list', 'auth.sessions',
+  'views.list'
 ])
 export type MethodName = keyof Contracts
 export type MethodInput<M extends MethodName> = z.input<Contracts[M]['input']>
