@@ -6,6 +6,8 @@ import { record as zhRecord } from './zh-CN/record'
 import { record as enRecord } from './en/record'
 import { designer as zhDesigner } from './zh-CN/designer'
 import { designer as enDesigner } from './en/designer'
+import { views as zhViews } from './zh-CN/views'
+import { views as enViews } from './en/views'
 
 export const LOCALES = ['zh-CN', 'en'] as const
 export type Locale = (typeof LOCALES)[number]
@@ -13,8 +15,8 @@ export const DEFAULT_LOCALE: Locale = 'zh-CN'
 
 /** All messages per locale; i18next in the renderer loads the same objects. */
 export const messages: Record<Locale, Record<string, string>> = {
-  'zh-CN': { ...zhErrors, ...zhUi, ...zhRecord, ...zhDesigner },
-  en: { ...enErrors, ...enUi, ...enRecord, ...enDesigner }
+  'zh-CN': { ...zhErrors, ...zhUi, ...zhRecord, ...zhDesigner, ...zhViews },
+  en: { ...enErrors, ...enUi, ...enRecord, ...enDesigner, ...enViews }
 }
 
 export function pickLocale(acceptLanguage: string | undefined | null): Locale {

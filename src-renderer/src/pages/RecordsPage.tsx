@@ -1,126 +1,111 @@
-import { useEffect, useMemo, useState } from 'react'
-import { Badge, Button, Center, Collapse, EmptyState, Group, Loader, LoadingOverlay, Paper, Stack, Text, TextInput, Title } from '@mantine/core'
+import { useCallback, useEffect, useMemo, useState } from 'react'
+import { Badge, Button, Collapse, Group, Stack, Text, TextInput, Title } from '@mantine/core'
 import { useDebouncedValue } from '@mantine/hooks'
-import { IconArrowLeft, IconArrowsExchange, IconChevronLeft, IconChevronRight, IconFilter, IconPlus, IconSearch, IconTable, IconTrash, IconX } from '@tabler/icons-react'
+import { IconArrowLeft, IconFilter, IconPlus, IconSearch, IconTable, IconTrash, IconX } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
-import type { FilterNode, FormDto, MethodOutput, RecordDto } from '@shared/api/contracts'
-import { api, errorMessage } from '../api/client'
-import { ConfirmDialog } from '../components/ConfirmDialog'
+import type { FormDto, RecordDto, ViewConfig } from '@shared/api/contracts'
+import { api } from '../api/client'
 import { FilterPanel } from '../components/records/FilterPanel'
-import { EMPTY_FILTER, isComplete, toFilterNode, type FilterState } from '../components/records/filter'
+import { countConditions, fromFilterNode, toFilterNode, type FilterState } from '../components/records/filter'
 import { RecordDrawer } from '../components/records/RecordDrawer'
-import { RecordsTable, type SortState } from '../components/records/RecordsTable'
-import { TransferModal } from '../components/records/TransferModal'
 import { TrashTable } from '../components/records/TrashTable'
 import { notifyDeletedWithUndo } from '../components/records/undo'
-import { rendererOf } from '../fields/registry'
+import { CalendarSettings, CalendarView } from '../components/views/CalendarView'
+import { KanbanSettings, KanbanView } from '../components/views/KanbanView'
+import { TableView } from '../components/views/TableView'
+import { useViews } from '../components/views/useViews'
+import { ViewBar } from '../components/views/ViewBar'
+import { ViewEmpty } from '../components/views/ViewEmpty'
+import { FieldsControl, GroupControl, RowHeightControl, SortControl } from '../components/views/ViewToolbar'
 import { systemFields } from '../fields/system'
 import { notifyError } from '../lib/notify'
+import { onNewRecordRequest, onRecordsChanged } from '../lib/record-events'
 import { navigate } from '../lib/route'
 
-const PAGE_SIZE = 50
-
-type Page = MethodOutput<'records.list'>
-
-/** Keyset paging: the cursor of every page we went through, so 上一页 can go back. */
-interface Pager {
-  queryKey: string
-  cursors: (string | null)[]
-}
-
+/** The form page: its saved views (table, kanban, calendar), the recycle bin, and the record drawer. */
 export function RecordsPage({ form, recordId }: { form: FormDto; recordId: number | null }) {
   const { t } = useTranslation()
   const allFields = useMemo(() => form.fields.filter((f) => f.deletedAt === null), [form.fields])
   const fields = useMemo(() => allFields.filter((f) => f.parentFieldId === null).sort((a, b) => a.position - b.position), [allFields])
-  const totalsKeys = useMemo(() => fields.filter((f) => rendererOf(f.type).summable).map((f) => f.apiKey), [fields])
+  const sysFields = useMemo(() => systemFields(form.id, t), [form.id, t])
+  const filterFields = useMemo(() => [...fields, ...sysFields.filter((f) => f.apiKey !== 'id')], [fields, sysFields])
+  const sortFields = useMemo(() => [...fields, ...sysFields], [fields, sysFields])
+
+  const views = useViews(form)
+  const { current, config } = views
+  const change = views.change
 
   const [searchText, setSearchText] = useState('')
   const [search] = useDebouncedValue(searchText.trim(), 300)
-  const [filter, setFilter] = useState<FilterState>(EMPTY_FILTER)
   const [filterOpen, setFilterOpen] = useState(false)
-  const [sort, setSort] = useState<SortState | null>(null)
-  const [trash, setTrash] = useState(false)
-  const [creating, setCreating] = useState(false)
-  const [selected, setSelected] = useState<Set<number>>(new Set())
-  /** Records waiting for the bulk-delete confirmation (kept, so the dialog's text does not change while it closes). */
-  const [pendingDelete, setPendingDelete] = useState<number[] | null>(null)
-  const [deleting, setDeleting] = useState(false)
-  /** Records waiting for the 转交 dialog. */
-  const [pendingTransfer, setPendingTransfer] = useState<number[] | null>(null)
-  const [reloadTick, setReloadTick] = useState(0)
-  const [page, setPage] = useState<Page | null>(null)
-  const [loading, setLoading] = useState(true)
-  const [failure, setFailure] = useState<string | null>(null)
-
-  const filterFields = useMemo(() => [...fields, ...systemFields(form.id, t).filter((f) => f.apiKey !== 'id')], [fields, form.id, t])
-  const filterNode = toFilterNode(filter, filterFields)
-  const queryKey = JSON.stringify({ search, filterNode, sort })
-  const query = useMemo(() => JSON.parse(queryKey) as { search: string; filterNode?: FilterNode; sort: SortState | null }, [queryKey])
-  const [pager, setPager] = useState<Pager>({ queryKey, cursors: [null] })
-  // A new search, filter or sort starts again from the first page.
-  const cursors = pager.queryKey === queryKey ? pager.cursors : [null]
-  const cursor = cursors[cursors.length - 1]
-  const reload = () => setReloadTick((n) => n + 1)
-
-  useEffect(() => {
-    let live = true
-    setLoading(true)
-    api.records
-      .list({
-        form: form.id,
-        search: query.search || undefined,
-        filter: query.filterNode,
-        sort: query.sort ? [query.sort] : undefined,
-        limit: PAGE_SIZE,
-        cursor: cursor ?? undefined,
-        withTotal: true,
-        totals: totalsKeys.length ? totalsKeys : undefined
-      })
-      .then(
-        (result) => {
-          if (!live) return
-          setPage(result)
-          setFailure(null)
-          setSelected(new Set())
-        },
-        (error: unknown) => live && setFailure(errorMessage(error))
-      )
-      .finally(() => live && setLoading(false))
-    return () => {
-      live = false
-    }
-  }, [form.id, query, cursor, reloadTick, totalsKeys])
-
-  const openRecord = (record: RecordDto) => navigate({ formId: form.id, recordId: record.id })
-  const closeDrawer = () => {
-    setCreating(false)
-    if (recordId !== null) navigate({ formId: form.id, recordId: null })
+  // The builder keeps conditions that are still being filled in; the view stores the complete ones.
+  const [filterState, setFilterState] = useState<FilterState>(() => fromFilterNode(config.filter))
+  const [filterViewId, setFilterViewId] = useState(current.id)
+  if (filterViewId !== current.id) {
+    setFilterViewId(current.id)
+    setFilterState(fromFilterNode(config.filter))
+  }
+  const filterNode = config.filter ?? undefined
+  const onFilter = (next: FilterState) => {
+    setFilterState(next)
+    const node = toFilterNode(next, filterFields) ?? null
+    if (JSON.stringify(node) !== JSON.stringify(config.filter)) change({ filter: node })
   }
 
-  const deleteRecords = async (ids: number[]) => {
+  const [trash, setTrash] = useState(false)
+  const [creating, setCreating] = useState(false)
+  const [preset, setPreset] = useState<Record<string, unknown> | undefined>(undefined)
+  const [reloadTick, setReloadTick] = useState(0)
+  const [total, setTotal] = useState<number | null>(null)
+  const reload = useCallback(() => setReloadTick((n) => n + 1), [])
+
+  useEffect(() => onRecordsChanged((id) => id === form.id && reload()), [form.id, reload])
+  useEffect(
+    () =>
+      onNewRecordRequest((request) => {
+        if (request.formId !== form.id) return false
+        setPreset(request.preset)
+        setCreating(true)
+        return true
+      }),
+    [form.id]
+  )
+  useEffect(() => setTotal(null), [current.id])
+
+  const openRecord = useCallback((record: RecordDto) => navigate({ formId: form.id, recordId: record.id }), [form.id])
+  const closeDrawer = () => {
+    setCreating(false)
+    setPreset(undefined)
+    if (recordId !== null) navigate({ formId: form.id, recordId: null })
+  }
+  const newRecord = () => {
+    setPreset(undefined)
+    setCreating(true)
+  }
+
+  const deleteRecord = async (record: RecordDto) => {
     try {
-      const { deleted } = await api.records.delete({ form: form.id, ids })
-      setSelected(new Set())
+      const { deleted } = await api.records.delete({ form: form.id, ids: [record.id] })
       reload()
-      if (deleted > 0) notifyDeletedWithUndo(form.id, ids, reload)
+      if (deleted > 0) notifyDeletedWithUndo(form.id, [record.id], reload)
     } catch (error) {
       notifyError(error)
       throw error
     }
   }
 
-  const activeConditions = filter.conditions.filter(isComplete).length
+  const activeConditions = countConditions(filterState)
   const querying = Boolean(search) || activeConditions > 0
-  const pageIndex = cursors.length - 1
+  const onConfig = (patch: Partial<ViewConfig>) => change(patch)
 
   const header = (
     <Group justify="space-between" align="flex-end" wrap="wrap" gap="sm">
       <Stack gap={2}>
         <Group gap="sm" align="center">
           <Title order={3}>{form.label}</Title>
-          {!trash && page?.total !== undefined && (
+          {!trash && total !== null && (
             <Badge variant="light" color="gray" radius="sm" tt="none" fw={500} data-testid="records-total">
-              {t('records.total', { count: page.total })}
+              {t('records.total', { count: total })}
             </Badge>
           )}
         </Group>
@@ -141,7 +126,7 @@ export function RecordsPage({ form, recordId }: { form: FormDto; recordId: numbe
           {trash ? t('records.backToList') : t('records.trash')}
         </Button>
         {!trash && (
-          <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)} disabled={fields.length === 0}>
+          <Button leftSection={<IconPlus size={16} />} onClick={newRecord} disabled={fields.length === 0}>
             {t('records.new')}
           </Button>
         )}
@@ -149,200 +134,128 @@ export function RecordsPage({ form, recordId }: { form: FormDto; recordId: numbe
     </Group>
   )
 
+  const drawer = (
+    <RecordDrawer
+      form={form}
+      fields={fields}
+      allFields={allFields}
+      recordId={creating ? null : recordId}
+      opened={creating || recordId !== null}
+      onClose={closeDrawer}
+      onSaved={() => {
+        closeDrawer()
+        reload()
+      }}
+      onDelete={async (record) => {
+        await deleteRecord(record)
+        closeDrawer()
+      }}
+      onChanged={reload}
+      preset={creating ? preset : undefined}
+    />
+  )
+
   if (fields.length === 0) {
     return (
       <Stack gap="md">
         {header}
-        <Paper withBorder radius="md" py={60}>
-          <EmptyState icon={<IconTable size={32} />} variant="light" title={t('records.noFields')} />
-        </Paper>
+        <ViewEmpty icon={<IconTable size={32} />} title={t('records.noFields')} body={t('views.empty.noFieldsBody')} />
       </Stack>
     )
   }
 
+  if (trash) {
+    return (
+      <Stack gap="md">
+        {header}
+        <Text fw={600} c="dimmed" size="sm">
+          {t('records.trashTitle')}
+        </Text>
+        <TrashTable form={form} fields={fields} onRestored={reload} />
+        {drawer}
+      </Stack>
+    )
+  }
+
+  const empty = querying ? (
+    <ViewEmpty icon={<IconSearch size={30} />} color="gray" title={t('records.noMatchTitle')} body={t('records.noMatchBody')} />
+  ) : (
+    <ViewEmpty
+      icon={<IconTable size={30} />}
+      title={t('records.emptyTitle')}
+      body={t('views.empty.tableBody')}
+      action={
+        <Button leftSection={<IconPlus size={16} />} onClick={newRecord}>
+          {t('records.new')}
+        </Button>
+      }
+    />
+  )
+
   return (
-    <Stack gap="md">
+    <Stack gap="sm" h="calc(100dvh - var(--app-shell-header-height, 60px) - 2 * var(--mantine-spacing-md))" style={{ minHeight: 420 }}>
       {header}
+      <ViewBar state={views} />
 
-      {trash ? (
-        <>
-          <Text fw={600} c="dimmed" size="sm">
-            {t('records.trashTitle')}
-          </Text>
-          <TrashTable form={form} fields={fields} onRestored={reload} />
-        </>
+      <Group gap="xs" wrap="wrap">
+        <TextInput
+          placeholder={t('records.search')}
+          aria-label={t('records.search')}
+          data-testid="records-search"
+          leftSection={<IconSearch size={16} />}
+          rightSection={searchText ? <IconX size={14} style={{ cursor: 'pointer' }} onClick={() => setSearchText('')} aria-label={t('filter.clear')} /> : null}
+          value={searchText}
+          onChange={(e) => setSearchText(e.currentTarget.value)}
+          w={240}
+        />
+        <Button
+          variant={filterOpen || activeConditions ? 'light' : 'default'}
+          color={activeConditions ? 'indigo' : 'gray'}
+          leftSection={<IconFilter size={16} />}
+          onClick={() => setFilterOpen((v) => !v)}
+          data-testid="filter-toggle"
+        >
+          {activeConditions ? t('filter.count', { count: activeConditions }) : t('filter.button')}
+        </Button>
+        <SortControl sortFields={sortFields} config={config} onConfig={onConfig} />
+        {current.type === 'table' && (
+          <>
+            <GroupControl fields={fields} config={config} onConfig={onConfig} />
+            <FieldsControl fields={fields} config={config} onConfig={onConfig} />
+            <RowHeightControl config={config} onConfig={onConfig} />
+          </>
+        )}
+        {current.type === 'kanban' && <KanbanSettings fields={fields} config={config} onConfig={onConfig} />}
+        {current.type === 'calendar' && <CalendarSettings fields={fields} config={config} onConfig={onConfig} />}
+      </Group>
+
+      <Collapse expanded={filterOpen}>
+        <FilterPanel fields={filterFields} value={filterState} onChange={onFilter} allowGroups />
+      </Collapse>
+
+      {views.views === null ? null : current.type === 'kanban' ? (
+        <KanbanView key={current.id} form={form} fields={fields} config={config} filter={filterNode} search={search} reloadTick={reloadTick} onOpen={openRecord} onTotal={setTotal} />
+      ) : current.type === 'calendar' ? (
+        <CalendarView key={current.id} form={form} fields={fields} config={config} onConfig={onConfig} filter={filterNode} search={search} reloadTick={reloadTick} onOpen={openRecord} onTotal={setTotal} />
       ) : (
-        <>
-          <Group gap="sm" wrap="wrap">
-            <TextInput
-              placeholder={t('records.search')}
-              aria-label={t('records.search')}
-              data-testid="records-search"
-              leftSection={<IconSearch size={16} />}
-              rightSection={
-                searchText ? (
-                  <IconX size={14} style={{ cursor: 'pointer' }} onClick={() => setSearchText('')} aria-label={t('filter.clear')} />
-                ) : null
-              }
-              value={searchText}
-              onChange={(e) => setSearchText(e.currentTarget.value)}
-              w={280}
-            />
-            <Button
-              variant={filterOpen || activeConditions ? 'light' : 'default'}
-              color={activeConditions ? 'indigo' : 'gray'}
-              leftSection={<IconFilter size={16} />}
-              onClick={() => setFilterOpen((v) => !v)}
-              data-testid="filter-toggle"
-            >
-              {activeConditions ? t('filter.count', { count: activeConditions }) : t('filter.button')}
-            </Button>
-            {selected.size > 0 && (
-              <Group gap="sm" ml="auto">
-                <Text size="sm" c="dimmed">
-                  {t('records.selected', { count: selected.size })}
-                </Text>
-                <Button variant="default" leftSection={<IconArrowsExchange size={16} />} onClick={() => setPendingTransfer([...selected])} data-testid="bulk-transfer">
-                  {t('transfer.button')}
-                </Button>
-                <Button color="red" variant="light" leftSection={<IconTrash size={16} />} onClick={() => setPendingDelete([...selected])} data-testid="bulk-delete">
-                  {t('records.deleteSelected')}
-                </Button>
-              </Group>
-            )}
-          </Group>
-
-          <Collapse expanded={filterOpen}>
-            <FilterPanel fields={filterFields} value={filter} onChange={setFilter} />
-          </Collapse>
-
-          {page === null && !failure ? (
-            <Center py="xl">
-              <Loader />
-            </Center>
-          ) : failure ? (
-            <Paper withBorder radius="md" p="lg">
-              <Text c="red" fw={600}>
-                {t('records.loadFailed')}
-              </Text>
-              <Text size="sm" c="dimmed">
-                {failure}
-              </Text>
-            </Paper>
-          ) : page && page.records.length === 0 ? (
-            <Paper withBorder radius="md" py={56}>
-              {querying ? (
-                <EmptyState icon={<IconSearch size={30} />} variant="light" color="gray" title={t('records.noMatchTitle')} description={t('records.noMatchBody')} />
-              ) : (
-                <EmptyState icon={<IconTable size={30} />} variant="light" title={t('records.emptyTitle')} description={t('records.emptyBody')}>
-                  <EmptyState.Actions>
-                    <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
-                      {t('records.new')}
-                    </Button>
-                  </EmptyState.Actions>
-                </EmptyState>
-              )}
-            </Paper>
-          ) : (
-            page && (
-              <Paper withBorder radius="md" style={{ overflow: 'hidden' }} pos="relative">
-                <LoadingOverlay visible={loading} overlayProps={{ blur: 1, backgroundOpacity: 0.4 }} loaderProps={{ size: 'sm' }} />
-                <RecordsTable
-                  fields={fields}
-                  records={page.records}
-                  sort={sort}
-                  onSort={setSort}
-                  selected={selected}
-                  onSelect={setSelected}
-                  totals={page.totals}
-                  onOpen={openRecord}
-                />
-                {(pageIndex > 0 || page.nextCursor) && (
-                  <Group justify="space-between" px="md" py="xs" style={{ borderTop: '1px solid var(--mantine-color-gray-3)' }} bg="var(--mantine-color-gray-0)">
-                    <Text size="sm" c="dimmed">
-                      {page.total !== undefined ? t('records.total', { count: page.total }) : null}
-                    </Text>
-                    <Group gap="xs">
-                      <Button
-                        variant="default"
-                        size="xs"
-                        leftSection={<IconChevronLeft size={14} />}
-                        disabled={pageIndex === 0 || loading}
-                        onClick={() => setPager({ queryKey, cursors: cursors.slice(0, -1) })}
-                      >
-                        {t('records.prev')}
-                      </Button>
-                      <Text size="sm" c="dimmed" px={4}>
-                        {t('records.page', { page: pageIndex + 1 })}
-                      </Text>
-                      <Button
-                        variant="default"
-                        size="xs"
-                        rightSection={<IconChevronRight size={14} />}
-                        disabled={!page.nextCursor || loading}
-                        onClick={() => page.nextCursor && setPager({ queryKey, cursors: [...cursors, page.nextCursor] })}
-                      >
-                        {t('records.next')}
-                      </Button>
-                    </Group>
-                  </Group>
-                )}
-              </Paper>
-            )
-          )}
-        </>
+        <TableView
+          key={current.id}
+          form={form}
+          fields={fields}
+          allFields={allFields}
+          config={config}
+          onConfig={onConfig}
+          filter={filterNode}
+          search={search}
+          reloadTick={reloadTick}
+          reload={reload}
+          onOpen={openRecord}
+          empty={empty}
+          onTotal={setTotal}
+        />
       )}
 
-      <RecordDrawer
-        form={form}
-        fields={fields}
-        allFields={allFields}
-        recordId={creating ? null : recordId}
-        opened={creating || recordId !== null}
-        onClose={closeDrawer}
-        onSaved={() => {
-          closeDrawer()
-          reload()
-        }}
-        onDelete={async (record) => {
-          await deleteRecords([record.id])
-          closeDrawer()
-        }}
-        onChanged={reload}
-      />
-
-      <TransferModal
-        form={form}
-        ids={pendingTransfer}
-        onClose={() => setPendingTransfer(null)}
-        onDone={() => {
-          setPendingTransfer(null)
-          setSelected(new Set())
-          reload()
-        }}
-      />
-
-      <ConfirmDialog
-        opened={pendingDelete !== null}
-        title={t('records.deleteConfirmTitle')}
-        message={t('records.deleteConfirmBody', { count: pendingDelete?.length ?? 0 })}
-        confirmLabel={t('common.delete')}
-        danger
-        busy={deleting}
-        onCancel={() => setPendingDelete(null)}
-        onConfirm={async () => {
-          if (!pendingDelete) return
-          setDeleting(true)
-          try {
-            await deleteRecords(pendingDelete)
-          } catch {
-            // Already reported by deleteRecords.
-          } finally {
-            setDeleting(false)
-            setPendingDelete(null)
-          }
-        }}
-      />
+      {drawer}
     </Stack>
   )
 }

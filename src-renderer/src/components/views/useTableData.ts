@@ -1,0 +1,163 @@
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react'
+import type { FieldDto, FilterNode, RecordDto, ViewConfig } from '@shared/api/contracts'
+import { api, errorMessage } from '../../api/client'
+import { optionsOf } from '../../fields/select'
+import { andFilter, groupCondition, groupKey } from './config'
+
+// Rows of the table view, fetched as they scroll into sight: keyset pages from records.list per
+// segment. Without grouping there is one segment; grouped, records.count gives each group's
+// count and sums first, and a group's records are listed only when it comes into view.
+
+export const PAGE_SIZE = 100
+
+export interface Segment {
+  key: string
+  /** The group's value (null for the 未分类 group); undefined when not grouped. */
+  value?: unknown
+  filter: FilterNode | undefined
+  count: number | null
+  sums?: Record<string, number | null>
+  records: RecordDto[]
+  cursor: string | null
+  done: boolean
+  failure?: string
+}
+
+export interface TableData {
+  queryKey: string
+  ready: boolean
+  failure: string | null
+  total: number | null
+  sums: Record<string, number | null> | undefined
+  segments: Segment[]
+}
+
+export interface TableQuery {
+  formId: number
+  filter: FilterNode | undefined
+  search: string
+  sort: ViewConfig['sort']
+  groupField: FieldDto | null
+  sumKeys: string[]
+  reloadTick: number
+}
+
+/** Groups in a sensible order: select options as designed, then by value; the empty group last. */
+function orderGroups(field: FieldDto, groups: Array<{ value: unknown; count: number; sums?: Record<string, number | null> }>) {
+  const options = field.type === 'select' ? optionsOf(field).map((o) => o.label) : []
+  const rank = (v: unknown) => {
+    if (v === null || v === undefined || v === '') return Number.MAX_SAFE_INTEGER
+    const i = options.indexOf(v as string)
+    return i >= 0 ? i : options.length
+  }
+  return [...groups].sort((a, b) => {
+    const d = rank(a.value) - rank(b.value)
+    if (d !== 0) return d
+    if (field.type === 'date' || field.type === 'number' || field.type === 'text') return String(a.value).localeCompare(String(b.value), 'zh-CN', { numeric: true })
+    return b.count - a.count
+  })
+}
+
+export function useTableData(query: TableQuery) {
+  const queryKey = JSON.stringify({ ...query, groupField: query.groupField?.apiKey ?? null })
+  const [data, setData] = useState<TableData>({ queryKey, ready: false, failure: null, total: null, sums: undefined, segments: [] })
+  const inFlight = useRef(new Set<string>())
+  const latest = useRef(queryKey)
+  const queryRef = useRef(query)
+  const dataRef = useRef(data)
+  // Callbacks read the latest query and rows; updated before any effect of this render runs.
+  useLayoutEffect(() => {
+    latest.current = queryKey
+    queryRef.current = query
+    dataRef.current = data
+  })
+
+  useEffect(() => {
+    inFlight.current = new Set()
+    const q = queryRef.current
+    let live = true
+    setData((d) => ({ queryKey, ready: false, failure: null, total: d.queryKey === queryKey ? d.total : null, sums: undefined, segments: [] }))
+    if (!q.groupField) {
+      setData({ queryKey, ready: true, failure: null, total: null, sums: undefined, segments: [{ key: 'all', filter: q.filter, count: null, records: [], cursor: null, done: false }] })
+      return
+    }
+    const field = q.groupField
+    api.records
+      .count({ form: q.formId, filter: q.filter, search: q.search || undefined, groupBy: field.apiKey, sums: q.sumKeys.length ? q.sumKeys : undefined })
+      .then(
+        (result) => {
+          if (!live) return
+          const segments: Segment[] = orderGroups(field, result.groups ?? []).map((g) => ({
+            key: groupKey(g.value),
+            value: g.value ?? null,
+            filter: andFilter(q.filter, groupCondition(field, g.value)),
+            count: g.count,
+            sums: g.sums,
+            records: [],
+            cursor: null,
+            done: g.count === 0
+          }))
+          setData({ queryKey, ready: true, failure: null, total: result.total, sums: result.sums, segments })
+        },
+        (error: unknown) => live && setData({ queryKey, ready: true, failure: errorMessage(error), total: null, sums: undefined, segments: [] })
+      )
+    return () => {
+      live = false
+    }
+  }, [queryKey])
+
+  const loadMore = useCallback((segKey: string) => {
+    const key = latest.current
+    const current = dataRef.current
+    const seg = current.queryKey === key ? current.segments.find((s) => s.key === segKey) : undefined
+    if (!seg || seg.done || seg.failure) return
+    const q = queryRef.current
+    const first = seg.records.length === 0 && !q.groupField
+    // One request per page: keyed by the cursor it starts from, never asked twice.
+    const pageKey = `${segKey}|${seg.cursor ?? ''}`
+    if (inFlight.current.has(pageKey)) return
+    inFlight.current.add(pageKey)
+    const flight = inFlight.current
+    api.records
+      .list({
+        form: q.formId,
+        filter: seg.filter,
+        search: q.search || undefined,
+        sort: q.sort.length ? q.sort : undefined,
+        limit: PAGE_SIZE,
+        cursor: seg.cursor ?? undefined,
+        withTotal: first,
+        totals: first && q.sumKeys.length ? q.sumKeys : undefined
+      })
+      .then(
+        (page) => {
+          if (latest.current !== key) return
+          setData((d) => {
+            if (d.queryKey !== key) return d
+            return {
+              ...d,
+              total: first && page.total !== undefined ? page.total : d.total,
+              sums: first && page.totals ? page.totals : d.sums,
+              segments: d.segments.map((s) =>
+                s.key === segKey
+                  ? { ...s, records: [...s.records, ...page.records], cursor: page.nextCursor, done: page.nextCursor === null, count: first && page.total !== undefined ? page.total : s.count }
+                  : s
+              )
+            }
+          })
+        },
+        (error: unknown) => {
+          if (latest.current !== key) return
+          flight.delete(pageKey)
+          setData((d) => (d.queryKey !== key ? d : { ...d, segments: d.segments.map((s) => (s.key === segKey ? { ...s, failure: errorMessage(error) } : s)) }))
+        }
+      )
+  }, [])
+
+  /** Put a record changed in place (inline edit) back into whichever segment holds it. */
+  const replaceRecord = useCallback((record: RecordDto) => {
+    setData((d) => ({ ...d, segments: d.segments.map((s) => (s.records.some((r) => r.id === record.id) ? { ...s, records: s.records.map((r) => (r.id === record.id ? record : r)) } : s)) }))
+  }, [])
+
+  return { data: data.queryKey === queryKey ? data : { ...data, ready: false, segments: [] }, loadMore, replaceRecord }
+}
