@@ -1,16 +1,21 @@
 import '@mantine/core/styles.css'
 import '@mantine/dates/styles.css'
 import '@mantine/notifications/styles.css'
+import '@mantine/dropzone/styles.css'
+import '@mantine/spotlight/styles.css'
 import './app/global.css'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { I18nextProvider } from 'react-i18next'
-import { MantineProvider } from '@mantine/core'
+import { localStorageColorSchemeManager, MantineProvider } from '@mantine/core'
 import { Notifications } from '@mantine/notifications'
 import { i18n } from './i18n'
 import { theme } from './theme'
 import { App } from './app/App'
 import { LocaleDates } from './app/LocaleDates'
+
+// Light, dark or the system's choice (the default), remembered on this computer.
+const colorSchemeManager = localStorageColorSchemeManager({ key: 'jimu.colorScheme' })
 
 const root = document.getElementById('root')
 if (!root) throw new Error('#root is missing from index.html')
@@ -18,7 +23,7 @@ if (!root) throw new Error('#root is missing from index.html')
 createRoot(root).render(
   <StrictMode>
     <I18nextProvider i18n={i18n}>
-      <MantineProvider theme={theme} defaultColorScheme="light">
+      <MantineProvider theme={theme} defaultColorScheme="auto" colorSchemeManager={colorSchemeManager}>
         <LocaleDates>
           <Notifications position="top-center" limit={4} />
           <App />

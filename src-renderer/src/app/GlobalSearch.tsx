@@ -1,23 +1,106 @@
-import { useEffect, useState } from 'react'
-import { Badge, Combobox, Group, Loader, Text, TextInput, useCombobox } from '@mantine/core'
-import { useDebouncedValue } from '@mantine/hooks'
-import { IconSearch } from '@tabler/icons-react'
+import { useEffect, useMemo, useState, type ReactNode } from 'react'
+import { Badge, Center, Group, Kbd, Loader, Text, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core'
+import { useDebouncedValue, useHotkeys } from '@mantine/hooks'
+import { Spotlight, spotlight } from '@mantine/spotlight'
+import {
+  IconFileSearch,
+  IconFileText,
+  IconLanguage,
+  IconLogout,
+  IconMoon,
+  IconPlus,
+  IconSearch,
+  IconShieldCheck,
+  IconSitemap,
+  IconSun,
+  IconTable,
+  IconUserCog
+} from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
-import type { MethodOutput } from '@shared/api/contracts'
+import type { FormDto, MethodOutput } from '@shared/api/contracts'
 import { api } from '../api/client'
+import { currentLocale, setLocale } from '../i18n'
 import { notifyError } from '../lib/notify'
-import { navigate } from '../lib/route'
+import { requestNewRecord } from '../lib/record-events'
+import { navigate, useRoute, type Section } from '../lib/route'
+import { guardedNavigate, whenSafe } from '../lib/unsaved'
 
 type Hit = MethodOutput<'search.global'>[number]
 
-/** Header search over every form; choosing a hit opens that record. */
+/** The header's search box: opens the command palette (also Ctrl+K anywhere). */
 export function GlobalSearch() {
   const { t } = useTranslation()
-  const combobox = useCombobox({ onDropdownClose: () => combobox.resetSelectedOption() })
+  return (
+    <UnstyledButton
+      data-testid="global-search"
+      aria-label={t('palette.open')}
+      onClick={() => spotlight.open()}
+      w="100%"
+      maw={460}
+      h={36}
+      px="md"
+      style={{ border: '1px solid var(--jimu-border)', borderRadius: 999, background: 'var(--mantine-color-body)' }}
+    >
+      <Group gap="xs" wrap="nowrap" justify="space-between">
+        <Group gap="xs" wrap="nowrap" style={{ minWidth: 0 }}>
+          <IconSearch size={16} color="var(--mantine-color-dimmed)" />
+          <Text size="sm" c="dimmed" truncate>
+            {t('search.global.placeholder')}
+          </Text>
+        </Group>
+        <Group gap={2} wrap="nowrap" visibleFrom="sm">
+          <Kbd size="xs">Ctrl</Kbd>
+          <Kbd size="xs">K</Kbd>
+        </Group>
+      </Group>
+    </UnstyledButton>
+  )
+}
+
+interface Command {
+  id: string
+  label: string
+  description?: string
+  icon: ReactNode
+  /** Extra words the command is found by (both languages, so either works). */
+  keywords: string
+  run(): void
+}
+
+const PAGES: { section: Section; icon: typeof IconSitemap; admin: boolean }[] = [
+  { section: 'organization', icon: IconSitemap, admin: true },
+  { section: 'roles', icon: IconShieldCheck, admin: true },
+  { section: 'audit', icon: IconFileSearch, admin: true },
+  { section: 'settings', icon: IconUserCog, admin: false }
+]
+
+/** Opens the form, then a new record in it (the form page mounts on the next render). */
+function newRecord(formId: number): void {
+  whenSafe(() => {
+    navigate({ formId, recordId: null })
+    setTimeout(() => requestNewRecord({ formId }), 0)
+  })
+}
+
+const matches = (query: string, ...texts: string[]) => {
+  const q = query.trim().toLowerCase()
+  return !q || texts.some((text) => text.toLowerCase().includes(q))
+}
+
+/**
+ * Ctrl+K: records across every form, grouped by form, and commands (open a form, 新建记录,
+ * go to a page, switch language or colour scheme, sign out). Also owns Ctrl+N (new record in
+ * the form on screen).
+ */
+export function CommandPalette({ forms, isAdmin, onLogout }: { forms: FormDto[]; isAdmin: boolean; onLogout(): void }) {
+  const { t } = useTranslation()
+  const [route] = useRoute()
   const [query, setQuery] = useState('')
-  const [debounced] = useDebouncedValue(query.trim(), 250)
+  const [debounced] = useDebouncedValue(query.trim(), 200)
   const [hits, setHits] = useState<Hit[] | null>(null)
   const [loading, setLoading] = useState(false)
+  const { setColorScheme } = useMantineColorScheme()
+  const scheme = useComputedColorScheme('light')
 
   useEffect(() => {
     if (!debounced) {
@@ -27,7 +110,7 @@ export function GlobalSearch() {
     let live = true
     setLoading(true)
     api.search
-      .global({ q: debounced, limit: 20 })
+      .global({ q: debounced, limit: 30 })
       .then(
         (found) => live && setHits(found),
         (error: unknown) => live && notifyError(error)
@@ -38,67 +121,136 @@ export function GlobalSearch() {
     }
   }, [debounced])
 
-  const open = (index: string) => {
-    const hit = hits?.[Number(index)]
-    if (!hit) return
-    navigate({ formId: hit.formId, recordId: hit.recordId })
-    setQuery('')
-    setHits(null)
-    combobox.closeDropdown()
-  }
+  useHotkeys([
+    [
+      'mod+N',
+      () => {
+        if (route.formId !== null && !route.section) requestNewRecord({ formId: route.formId })
+      }
+    ]
+  ], [])
 
-  const pending = query.trim() !== debounced || loading
+  const currentForm = forms.find((f) => f.id === route.formId && !route.section) ?? null
+
+  const commands = useMemo((): Command[] => {
+    const list: Command[] = []
+    if (currentForm) {
+      list.push({ id: `new-current`, label: t('palette.newRecord', { form: currentForm.label }), icon: <IconPlus size={18} />, keywords: 'new create 新建 记录 ctrl+n', run: () => newRecord(currentForm.id) })
+    }
+    for (const page of PAGES) {
+      if (page.admin && !isAdmin) continue
+      const Icon = page.icon
+      list.push({ id: `page-${page.section}`, label: t('palette.goTo', { page: t(`nav.${page.section}`) }), icon: <Icon size={18} />, keywords: `${page.section} go`, run: () => guardedNavigate({ formId: null, recordId: null, section: page.section }) })
+    }
+    list.push({
+      id: 'language',
+      label: t('palette.switchLanguage'),
+      icon: <IconLanguage size={18} />,
+      keywords: 'language english 中文 语言 切换',
+      run: () => void setLocale(currentLocale() === 'en' ? 'zh-CN' : 'en')
+    })
+    list.push({
+      id: 'scheme',
+      label: scheme === 'dark' ? t('palette.toggleLight') : t('palette.toggleDark'),
+      icon: scheme === 'dark' ? <IconSun size={18} /> : <IconMoon size={18} />,
+      keywords: 'dark light theme 深色 浅色 夜间 主题 外观',
+      run: () => setColorScheme(scheme === 'dark' ? 'light' : 'dark')
+    })
+    list.push({ id: 'logout', label: t('palette.signOut'), icon: <IconLogout size={18} />, keywords: 'logout sign out 退出 登出', run: () => whenSafe(onLogout) })
+    return list
+  }, [currentForm, isAdmin, scheme, t, onLogout, setColorScheme])
+
+  const q = query.trim()
+  const shownCommands = commands.filter((c) => matches(q, c.label, c.keywords))
+  const shownForms = q ? forms.filter((f) => matches(q, f.label, f.apiKey)) : []
+  const newInForms = q ? forms.filter((f) => f.id !== currentForm?.id && matches(q, f.label, f.apiKey)) : []
+
+  const groups = useMemo(() => {
+    const byForm = new Map<number, { label: string; hits: Hit[] }>()
+    for (const hit of hits ?? []) {
+      const group = byForm.get(hit.formId) ?? { label: hit.formLabel, hits: [] }
+      group.hits.push(hit)
+      byForm.set(hit.formId, group)
+    }
+    return [...byForm.entries()]
+  }, [hits])
+
+  const searching = Boolean(q) && (q !== debounced || loading)
+  const nothing = !searching && groups.length === 0 && shownCommands.length === 0 && shownForms.length === 0
 
   return (
-    <Combobox store={combobox} onOptionSubmit={open} withinPortal position="bottom-start" width="target">
-      <Combobox.Target>
-        <TextInput
-          data-testid="global-search"
-          aria-label={t('search.global.placeholder')}
-          placeholder={t('search.global.placeholder')}
-          leftSection={<IconSearch size={16} />}
-          rightSection={loading ? <Loader size={14} /> : null}
-          value={query}
-          onChange={(e) => {
-            setQuery(e.currentTarget.value)
-            combobox.openDropdown()
-            combobox.updateSelectedOptionIndex()
-          }}
-          onFocus={() => query.trim() && combobox.openDropdown()}
-          onBlur={() => combobox.closeDropdown()}
-          onKeyDown={(e) => {
-            if (e.key === 'Escape') {
-              setQuery('')
-              combobox.closeDropdown()
-            }
-          }}
-          w="100%"
-          maw={460}
-          radius="xl"
-        />
-      </Combobox.Target>
-      <Combobox.Dropdown hidden={!query.trim()}>
-        <Combobox.Options mah={360} style={{ overflowY: 'auto' }}>
-          {hits === null || pending ? (
-            <Combobox.Empty>{t('search.global.searching')}</Combobox.Empty>
-          ) : hits.length === 0 ? (
-            <Combobox.Empty>{t('search.global.nothing')}</Combobox.Empty>
-          ) : (
-            hits.map((hit, index) => (
-              <Combobox.Option value={String(index)} key={`${hit.formId}-${hit.recordId}`}>
-                <Group gap="sm" wrap="nowrap">
-                  <Badge variant="light" radius="sm" tt="none" fw={500} style={{ flexShrink: 0 }}>
+    <Spotlight.Root
+      query={query}
+      onQueryChange={setQuery}
+      shortcut={['mod + K']}
+      tagsToIgnore={[]}
+      scrollable
+      maxHeight={460}
+      size={640}
+      radius="md"
+      data-testid="command-palette"
+    >
+      <Spotlight.Search
+        placeholder={t('palette.placeholder')}
+        aria-label={t('palette.placeholder')}
+        leftSection={<IconSearch size={18} stroke={1.6} />}
+        rightSection={searching ? <Loader size={14} /> : null}
+      />
+      <Spotlight.ActionsList>
+        {groups.map(([formId, group]) => (
+          <Spotlight.ActionsGroup key={formId} label={t('palette.records', { form: group.label })} role="group" aria-label={t('palette.records', { form: group.label })}>
+            {group.hits.map((hit) => (
+              <Spotlight.Action
+                key={`${hit.formId}-${hit.recordId}`}
+                onClick={() => guardedNavigate({ formId: hit.formId, recordId: hit.recordId })}
+                leftSection={<IconFileText size={18} stroke={1.6} />}
+                label={hit.title}
+                rightSection={
+                  <Badge variant="light" color="gray" radius="sm" tt="none" fw={500}>
                     {hit.formLabel}
                   </Badge>
-                  <Text size="sm" lineClamp={1}>
-                    {hit.title}
-                  </Text>
-                </Group>
-              </Combobox.Option>
-            ))
-          )}
-        </Combobox.Options>
-      </Combobox.Dropdown>
-    </Combobox>
+                }
+                data-testid="palette-record"
+              />
+            ))}
+          </Spotlight.ActionsGroup>
+        ))}
+        {shownForms.length > 0 && (
+          <Spotlight.ActionsGroup label={t('palette.forms')} role="group" aria-label={t('palette.forms')}>
+            {shownForms.map((f) => (
+              <Spotlight.Action
+                key={`form-${f.id}`}
+                onClick={() => guardedNavigate({ formId: f.id, recordId: null })}
+                leftSection={<IconTable size={18} stroke={1.6} />}
+                label={t('palette.goToForm', { form: f.label })}
+              />
+            ))}
+          </Spotlight.ActionsGroup>
+        )}
+        {(shownCommands.length > 0 || newInForms.length > 0) && (
+          <Spotlight.ActionsGroup label={t('palette.commands')} role="group" aria-label={t('palette.commands')}>
+            {shownCommands.map((c) => (
+              <Spotlight.Action key={c.id} onClick={c.run} leftSection={c.icon} label={c.label} data-testid={`palette-command-${c.id}`} />
+            ))}
+            {newInForms.map((f) => (
+              <Spotlight.Action key={`new-${f.id}`} onClick={() => newRecord(f.id)} leftSection={<IconPlus size={18} />} label={t('palette.newRecord', { form: f.label })} />
+            ))}
+          </Spotlight.ActionsGroup>
+        )}
+        {searching && groups.length === 0 && (
+          <Center py="md">
+            <Text size="sm" c="dimmed">
+              {t('palette.searching')}
+            </Text>
+          </Center>
+        )}
+        {nothing && <Spotlight.Empty>{t('palette.nothing')}</Spotlight.Empty>}
+      </Spotlight.ActionsList>
+      <Spotlight.Footer>
+        <Text size="xs" c="dimmed">
+          {t('palette.footer')}
+        </Text>
+      </Spotlight.Footer>
+    </Spotlight.Root>
   )
 }

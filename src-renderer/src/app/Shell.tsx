@@ -16,7 +16,9 @@ import { SettingsPage } from '../pages/SettingsPage'
 import { AuditPage } from '../pages/admin/AuditPage'
 import { OrganizationPage } from '../pages/admin/OrganizationPage'
 import { RolesPage } from '../pages/admin/RolesPage'
-import { GlobalSearch } from './GlobalSearch'
+import { NewRecordHost } from '../components/record/NewRecordHost'
+import { installUnsavedLinkGuard } from '../lib/unsaved'
+import { CommandPalette, GlobalSearch } from './GlobalSearch'
 import { UserMenu } from './UserMenu'
 import type { User } from './App'
 
@@ -57,6 +59,9 @@ export function Shell({ user, onLogout, onSignedOutEverywhere }: { user: User; o
   useEffect(() => {
     void loadCatalog()
   }, [loadCatalog])
+
+  // Leaving a record with unsaved edits (a navigation link, closing the window) asks first.
+  useEffect(() => installUnsavedLinkGuard(), [])
 
   const form = useMemo(() => catalog?.forms.find((f) => f.id === route.formId) ?? null, [catalog, route.formId])
 
@@ -232,6 +237,8 @@ export function Shell({ user, onLogout, onSignedOutEverywhere }: { user: User; o
       </AppShell.Navbar>
 
       <AppShell.Main>{main()}</AppShell.Main>
+      <CommandPalette forms={catalog?.forms ?? []} isAdmin={user.isAdmin} onLogout={onLogout} />
+      <NewRecordHost forms={catalog?.forms ?? []} />
     </AppShell>
   )
 }

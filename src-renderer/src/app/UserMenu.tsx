@@ -1,14 +1,21 @@
-import { Box, Group, Menu, Text, UnstyledButton } from '@mantine/core'
+import { Box, Group, Menu, SegmentedControl, Text, UnstyledButton, useMantineColorScheme, type MantineColorScheme } from '@mantine/core'
 import { UserAvatar } from '../components/UserAvatar'
-import { IconChevronDown, IconLogout, IconUserCog } from '@tabler/icons-react'
+import { IconChevronDown, IconDeviceDesktop, IconLogout, IconMoon, IconSun, IconUserCog } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import { goToSection } from '../lib/route'
 import type { User } from './App'
 
+const SCHEMES: { value: MantineColorScheme; icon: typeof IconSun }[] = [
+  { value: 'light', icon: IconSun },
+  { value: 'dark', icon: IconMoon },
+  { value: 'auto', icon: IconDeviceDesktop }
+]
+
 export function UserMenu({ user, onLogout }: { user: User; onLogout(): void }) {
   const { t } = useTranslation()
+  const { colorScheme, setColorScheme } = useMantineColorScheme()
   return (
-    <Menu position="bottom-end" width={200} shadow="md">
+    <Menu position="bottom-end" width={240} shadow="md" closeOnItemClick>
       <Menu.Target>
         <UnstyledButton data-testid="user-menu" aria-label={user.name}>
           <Group gap={8} wrap="nowrap">
@@ -30,6 +37,27 @@ export function UserMenu({ user, onLogout }: { user: User; onLogout(): void }) {
         <Menu.Item leftSection={<IconUserCog size={16} />} onClick={() => goToSection('settings')} data-testid="menu-settings">
           {t('settings.title')}
         </Menu.Item>
+        <Menu.Divider />
+        <Menu.Label>{t('theme.label')}</Menu.Label>
+        <Box px={8} pb={6}>
+          <SegmentedControl
+            fullWidth
+            size="xs"
+            value={colorScheme}
+            onChange={(v) => setColorScheme(v as MantineColorScheme)}
+            aria-label={t('theme.label')}
+            data-testid="color-scheme"
+            data={SCHEMES.map(({ value, icon: Icon }) => ({
+              value,
+              label: (
+                <Group gap={4} wrap="nowrap" justify="center">
+                  <Icon size={14} />
+                  <span>{t(`theme.${value}`)}</span>
+                </Group>
+              )
+            }))}
+          />
+        </Box>
         <Menu.Divider />
         <Menu.Item color="red" leftSection={<IconLogout size={16} />} onClick={onLogout}>
           {t('shell.logout')}

@@ -1,12 +1,13 @@
 import { useEffect, useState } from 'react'
-import { Anchor, Group, MultiSelect, Select, type OptionsFilter } from '@mantine/core'
+import { Anchor, Group, MultiSelect, Select, Stack, type OptionsFilter } from '@mantine/core'
+import { IconExternalLink } from '@tabler/icons-react'
 import { useDebouncedValue } from '@mantine/hooks'
 import { useTranslation } from 'react-i18next'
 import type { FieldDto, FormDto, RecordDto } from '@shared/api/contracts'
 import { api } from '../api/client'
 import { i18n } from '../i18n'
 import { loadForm } from '../lib/cache'
-import { navigate } from '../lib/route'
+import { guardedNavigate } from '../lib/unsaved'
 import type { FieldCellProps, FieldInputProps, FieldRenderer, FilterValueProps } from './types'
 import { inputChrome } from './shared'
 
@@ -37,7 +38,7 @@ export function relationRefs(value: unknown): RelationRef[] {
 const TEXT_LIKE = new Set(['text', 'autonumber', 'phone', 'email', 'url', 'select'])
 
 /** The text a record is known by: its form's title field, else the first text-like field. */
-function titleOf(record: RecordDto, form: FormDto): string {
+export function recordTitle(record: Pick<RecordDto, 'id' | 'fields'>, form: FormDto): string {
   const live = form.fields.filter((f) => f.deletedAt === null && f.parentFieldId === null)
   const titleField = live.find((f) => f.id === form.titleFieldId) ?? [...live].sort((a, b) => a.position - b.position).find((f) => TEXT_LIKE.has(f.type))
   const value = titleField ? record.fields[titleField.apiKey] : null
@@ -53,7 +54,7 @@ function useTargetOptions(field: FieldDto, search: string): RelationRef[] {
   useEffect(() => {
     let live = true
     Promise.all([loadForm(targetFormId), api.records.list({ form: targetFormId, search: debounced.trim() || undefined, limit: 20 })]).then(
-      ([form, page]) => live && setOptions(page.records.map((r) => ({ id: r.id, title: titleOf(r, form) }))),
+      ([form, page]) => live && setOptions(page.records.map((r) => ({ id: r.id, title: recordTitle(r, form) }))),
       () => live && setOptions([])
     )
     return () => {
@@ -98,16 +99,38 @@ function RelationInput({ field, value, onChange, error, compact }: FieldInputPro
     placeholder: selected.length ? undefined : t('field.relation.placeholder'),
     comboboxProps: { withinPortal: true }
   }
-  if (multiple) {
-    return (
-      <MultiSelect
-        {...common}
-        value={selected.map((r) => String(r.id))}
-        onChange={(ids) => onChange(ids.map(byId).filter((r): r is RelationRef => r !== undefined))}
-      />
-    )
-  }
-  return <Select {...common} value={selected[0] ? String(selected[0].id) : null} onChange={(id) => onChange(id ? (byId(id) ?? null) : null)} />
+  const { targetFormId } = configOf(field)
+  const picker = multiple ? (
+    <MultiSelect
+      {...common}
+      value={selected.map((r) => String(r.id))}
+      onChange={(ids) => onChange(ids.map(byId).filter((r): r is RelationRef => r !== undefined))}
+    />
+  ) : (
+    <Select {...common} value={selected[0] ? String(selected[0].id) : null} onChange={(id) => onChange(id ? (byId(id) ?? null) : null)} />
+  )
+  // Under the picker, each linked record is a link that opens it (not in a sub-table cell: no room).
+  if (compact || selected.length === 0) return picker
+  return (
+    <Stack gap={4}>
+      {picker}
+      <Group gap={6} data-testid={`relation-links-${field.apiKey}`}>
+        {selected.map((ref) => (
+          <Anchor
+            key={ref.id}
+            size="xs"
+            onClick={() => guardedNavigate({ formId: targetFormId, recordId: ref.id })}
+            aria-label={t('field.relation.open', { title: ref.title })}
+          >
+            <Group gap={2} wrap="nowrap" component="span">
+              <IconExternalLink size={12} />
+              {ref.title}
+            </Group>
+          </Anchor>
+        ))}
+      </Group>
+    </Stack>
+  )
 }
 
 function RelationCell({ value, field }: FieldCellProps) {
@@ -122,7 +145,7 @@ function RelationCell({ value, field }: FieldCellProps) {
           size="sm"
           onClick={(e) => {
             e.stopPropagation()
-            navigate({ formId: targetFormId, recordId: ref.id })
+            guardedNavigate({ formId: targetFormId, recordId: ref.id })
           }}
         >
           {ref.title}

@@ -20,6 +20,8 @@ export function systemFields(formId: number, t: (key: string) => string): FieldD
     defaultValue: null,
     position: 100_000 + index,
     deletedAt: null,
-    resultType: null
+    resultType: null,
+    visibleWhen: null,
+    requiredWhen: null
   }))
 }

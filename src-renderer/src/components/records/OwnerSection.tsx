@@ -71,7 +71,7 @@ export function OwnerSection({ form, record, onRecordChange, onChanged }: { form
   }
 
   return (
-    <Paper withBorder radius="md" p="sm" bg="var(--mantine-color-gray-0)" data-testid="owner-section">
+    <Paper withBorder radius="md" p="sm" bg="var(--jimu-surface-muted)" data-testid="owner-section">
       <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
         <UserSelect
           label={

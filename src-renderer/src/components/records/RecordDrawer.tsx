@@ -1,15 +1,22 @@
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react'
-import { Alert, Box, Button, Center, Drawer, Group, Loader, SimpleGrid, Stack, Tabs, Text } from '@mantine/core'
-import { IconAlertCircle, IconHistory, IconListDetails, IconTrash } from '@tabler/icons-react'
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react'
+import { Alert, Badge, Box, Button, Center, Drawer, Group, Kbd, Loader, Modal, Stack, Tabs, Text, Title } from '@mantine/core'
+import { useHotkeys } from '@mantine/hooks'
+import { IconAlertCircle, IconHistory, IconLink, IconListDetails, IconTrash } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import type { FieldDto, FormDto, RecordDto } from '@shared/api/contracts'
 import { api, ApiError, errorMessage } from '../../api/client'
 import { FormFieldsContext } from '../../fields/context'
 import { formatInstant } from '../../fields/datetime'
+import { recordTitle } from '../../fields/relation'
 import { rendererOf } from '../../fields/registry'
 import type { WriteContext } from '../../fields/types'
 import { notifyError, notifySuccess } from '../../lib/notify'
+import { addUnsavedGuard } from '../../lib/unsaved'
 import { ConfirmDialog } from '../ConfirmDialog'
+import { useFieldStates } from '../record/conditions'
+import { resolveLayout, tabOfField } from '../record/layout'
+import { RecordSections } from '../record/RecordSections'
+import { RelatedLists } from '../record/RelatedLists'
 import { OwnerSection } from './OwnerSection'
 import { RecordHistory } from './RecordHistory'
 
@@ -29,12 +36,23 @@ interface Props {
   onDelete(record: RecordDto): Promise<void>
   /** Something was saved without closing the drawer (owner, collaborators): the list reloads. */
   onChanged?(): void
+  /** A new record starts with these values (API read shape, by field API key), e.g. the parent it is linked to. */
+  preset?: Values
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null)
 
-/** The record form, generated from the field definitions: create, edit, delete, history. */
-export function RecordDrawer({ form, fields, allFields, recordId, opened, onClose, onSaved, onDelete, onChanged }: Props) {
+const HISTORY = '__history'
+const RELATED = '__related'
+
+/** Open record drawers, newest last: keyboard shortcuts go to the topmost one only. */
+const openDrawers: symbol[] = []
+
+/**
+ * The record page: the form rendered from its definition (tabs, sections, columns, conditional
+ * fields), its related records, its history, and the owner. Create, edit, delete.
+ */
+export function RecordDrawer({ form, fields, allFields, recordId, opened, onClose, onSaved, onDelete, onChanged, preset }: Props) {
   const { t } = useTranslation()
   const [record, setRecord] = useState<RecordDto | null>(null)
   const [initial, setInitial] = useState<Values>({})
@@ -43,23 +61,33 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
   const [loading, setLoading] = useState(false)
   const [loadError, setLoadError] = useState<string | null>(null)
   const [saving, setSaving] = useState(false)
-  const [tab, setTab] = useState<string | null>('details')
-  const [confirm, setConfirm] = useState<'delete' | 'discard' | null>(null)
+  const [tab, setTab] = useState<string | null>(null)
+  const [confirmDelete, setConfirmDelete] = useState(false)
+  /** What to do once the user agreed to drop their edits (close, or leave for another page). */
+  const [leaving, setLeaving] = useState<{ proceed(): void } | null>(null)
   const [deleting, setDeleting] = useState(false)
+  const [relatedCount, setRelatedCount] = useState<number | null>(null)
+  const [identity] = useState(() => Symbol('record-drawer'))
   const bodyRef = useRef<HTMLDivElement>(null)
   const ctx: WriteContext = useMemo(() => ({ fields: allFields }), [allFields])
+  const tabs = useMemo(() => resolveLayout(form.layout, fields), [form.layout, fields])
+  const states = useFieldStates(fields, allFields, values, record)
+  const presetKey = JSON.stringify(preset ?? null)
 
   useEffect(() => {
     if (!opened) return
     setErrors({})
     setLoadError(null)
-    setTab('details')
+    setTab(tabs[0]?.id ?? null)
+    setRelatedCount(null)
     if (recordId === null) {
       const empty: Values = {}
       for (const f of fields) empty[f.apiKey] = rendererOf(f.type).empty(f)
+      const start = { ...empty, ...(JSON.parse(presetKey) as Values | null) }
       setRecord(null)
-      setInitial(empty)
-      setValues(empty)
+      // The preset is where the record starts, not an edit: closing right away asks nothing.
+      setInitial(start)
+      setValues(start)
       return
     }
     let live = true
@@ -79,49 +107,72 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
     return () => {
       live = false
     }
-  }, [opened, recordId, form.id, fields])
+  }, [opened, recordId, form.id, fields, presetKey, tabs])
 
   /** Only changed fields are sent: untouched fields keep their server-side defaults and values. */
-  const changes = (): Values => {
+  const changes = useCallback((): Values => {
     const out: Values = {}
     for (const f of fields) {
       const renderer = rendererOf(f.type)
       const next = renderer.toWrite(values[f.apiKey] ?? null, f, ctx)
       if (next === undefined) continue
-      if (!same(next, renderer.toWrite(initial[f.apiKey] ?? null, f, ctx))) out[f.apiKey] = next
+      if (recordId === null || !same(next, renderer.toWrite(initial[f.apiKey] ?? null, f, ctx))) {
+        // A new record sends what differs from a blank form (presets included).
+        if (recordId === null && same(next, renderer.toWrite(renderer.empty(f), f, ctx))) continue
+        out[f.apiKey] = next
+      }
     }
     return out
-  }
-  const dirty = opened && !loading && Object.keys(changes()).length > 0
+  }, [fields, values, initial, ctx, recordId])
+
+  const edited = useMemo(() => {
+    for (const f of fields) {
+      const renderer = rendererOf(f.type)
+      const a = renderer.toWrite(values[f.apiKey] ?? null, f, ctx)
+      if (a === undefined) continue
+      if (!same(a, renderer.toWrite(initial[f.apiKey] ?? null, f, ctx))) return true
+    }
+    return false
+  }, [fields, values, initial, ctx])
+  const dirty = opened && !loading && edited
 
   const missingRequired = (): Record<string, string> => {
     const found: Record<string, string> = {}
     for (const f of fields) {
       const renderer = rendererOf(f.type)
-      if (!f.required || renderer.computed || (recordId === null && f.defaultValue !== null && f.defaultValue !== undefined)) continue
+      const state = states.get(f.apiKey)
+      // A hidden field cannot be filled in, so it is never asked for.
+      if (state?.visible === false) continue
+      const required = state?.required ?? f.required
+      if (!required || renderer.computed || (recordId === null && f.required && f.defaultValue !== null && f.defaultValue !== undefined)) continue
       if (renderer.toWrite(values[f.apiKey] ?? null, f, ctx) === undefined) continue
       if (renderer.isEmpty(values[f.apiKey])) found[f.apiKey] = t('value.required', { field: f.label })
     }
     return found
   }
 
-  const focusFirstError = () => {
-    requestAnimationFrame(() => bodyRef.current?.querySelector<HTMLElement>('[aria-invalid="true"], [data-error="true"]')?.scrollIntoView({ block: 'center', behavior: 'smooth' }))
+  const showFirstError = (keys: string[]) => {
+    const target = keys.map((k) => tabOfField(tabs, k)).find((id) => id !== null)
+    if (target) setTab(target)
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() => bodyRef.current?.querySelector<HTMLElement>('[aria-invalid="true"], [data-error="true"]')?.scrollIntoView({ block: 'center', behavior: 'smooth' }))
+    )
   }
 
-  const save = async (event?: FormEvent) => {
+  /** Resolves true when the record was saved (or nothing needed saving). */
+  const save = async (event?: FormEvent): Promise<boolean> => {
     event?.preventDefault()
+    if (saving) return false
     const missing = missingRequired()
     setErrors(missing)
     if (Object.keys(missing).length) {
-      setTab('details')
-      focusFirstError()
-      return
+      showFirstError(Object.keys(missing))
+      return false
     }
     const payload = changes()
     if (recordId !== null && Object.keys(payload).length === 0) {
       onClose()
-      return
+      return true
     }
     setSaving(true)
     try {
@@ -130,63 +181,122 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
           ? await api.records.create({ form: form.id, fields: payload })
           : await api.records.update({ form: form.id, id: recordId, fields: payload, version: record?.version })
       notifySuccess(recordId === null ? t('record.created') : t('common.saved'))
+      // The edits are saved: nothing to guard any more.
+      setInitial(values)
       onSaved(saved, recordId === null)
+      return true
     } catch (error) {
       // A message about a field goes under that field; anything else is a notification.
       if (error instanceof ApiError && error.field && fields.some((f) => f.apiKey === error.field)) {
         setErrors({ [error.field]: error.message })
-        setTab('details')
-        focusFirstError()
+        showFirstError([error.field])
       } else {
         notifyError(error)
       }
+      return false
     } finally {
       setSaving(false)
     }
   }
 
-  const requestClose = () => (dirty ? setConfirm('discard') : onClose())
+  // While edits are unsaved, leaving for another page asks first.
+  useEffect(() => {
+    if (!dirty) return
+    return addUnsavedGuard((proceed) => setLeaving({ proceed }))
+  }, [dirty])
 
-  const title =
-    recordId === null ? t('record.newTitle', { form: form.label }) : t('record.editTitle', { form: form.label, id: recordId })
+  useEffect(() => {
+    if (!opened) return
+    openDrawers.push(identity)
+    return () => {
+      const index = openDrawers.indexOf(identity)
+      if (index >= 0) openDrawers.splice(index, 1)
+    }
+  }, [opened, identity])
+
+  // Ctrl+S saves while typing too; only the topmost drawer answers.
+  useHotkeys(
+    [
+      [
+        'mod+S',
+        () => {
+          if (opened && openDrawers[openDrawers.length - 1] === identity && !loading && !loadError && !leaving && !confirmDelete) void save()
+        }
+      ]
+    ],
+    []
+  )
+
+  // Asked on the next tick: the Escape that closes the drawer must not also reach the question
+  // (its window listener is added while that same key event is still bubbling).
+  const requestClose = () => (dirty ? setTimeout(() => setLeaving({ proceed: onClose }), 0) : onClose())
+  const requestCloseRef = useRef(requestClose)
+  useEffect(() => {
+    requestCloseRef.current = requestClose
+  })
+
+  // Esc closes (through the guard) only the topmost record drawer, and only when no dialog is
+  // open over it: Mantine closes every open modal on Esc, so the drawer handles the key itself,
+  // after the dialogs (they listen in the capture phase) have taken theirs.
+  useEffect(() => {
+    if (!opened) return
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.isComposing) return
+      if (openDrawers[openDrawers.length - 1] !== identity) return
+      if ((event.target as HTMLElement | null)?.getAttribute?.('data-mantine-stop-propagation') === 'true') return
+      if (document.querySelector('.mantine-Modal-content')) return
+      requestCloseRef.current()
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [opened, identity])
+
+  const title = recordId === null ? t('record.newTitle', { form: form.label }) : t('record.editTitle', { form: form.label, id: recordId })
+  const heading = record ? recordTitle(record, form) : null
+
+  const errorCount = (tabId: string) => {
+    const tabDef = tabs.find((x) => x.id === tabId)
+    return tabDef ? tabDef.sections.reduce((n, s) => n + s.fields.filter((f) => errors[f.apiKey]).length, 0) : 0
+  }
+
+  const onFieldChange = (field: FieldDto, v: unknown) => {
+    setValues((prev) => ({ ...prev, [field.apiKey]: v }))
+    if (errors[field.apiKey]) setErrors(({ [field.apiKey]: _gone, ...rest }) => rest)
+  }
+
+  const showTabList = tabs.length > 1 || recordId !== null
+  const currentTab = tab ?? tabs[0]?.id ?? null
 
   const formBody = (
-    <form onSubmit={save} noValidate data-testid="record-form">
+    <form onSubmit={(e) => void save(e)} noValidate data-testid="record-form">
       <FormFieldsContext.Provider value={allFields}>
-        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md" verticalSpacing="md">
-          {fields.map((field) => {
-            const renderer = rendererOf(field.type)
-            const Input = renderer.Input
-            return (
-              <Box key={field.id} style={renderer.wide ? { gridColumn: '1 / -1' } : undefined} data-field={field.apiKey} data-error={errors[field.apiKey] ? 'true' : undefined}>
-                <Input
-                  field={field}
-                  value={values[field.apiKey] ?? null}
-                  error={errors[field.apiKey]}
-                  onChange={(v) => {
-                    setValues((prev) => ({ ...prev, [field.apiKey]: v }))
-                    if (errors[field.apiKey]) setErrors(({ [field.apiKey]: _gone, ...rest }) => rest)
-                  }}
-                />
-              </Box>
-            )
-          })}
-        </SimpleGrid>
+        {showTabList ? (
+          tabs.map((tabDef) => (
+            <Box key={tabDef.id} hidden={currentTab !== tabDef.id} data-testid={`record-tab-panel-${tabDef.id}`}>
+              <RecordSections tab={tabDef} values={values} errors={errors} states={states} onChange={onFieldChange} />
+            </Box>
+          ))
+        ) : (
+          <RecordSections tab={tabs[0]} values={values} errors={errors} states={states} onChange={onFieldChange} />
+        )}
       </FormFieldsContext.Provider>
       {/* Enter in a text input submits the form. */}
       <button type="submit" hidden aria-hidden tabIndex={-1} />
     </form>
   )
 
+  const onFormTab = currentTab !== HISTORY && currentTab !== RELATED
+
   return (
     <>
       <Drawer
         opened={opened}
         onClose={requestClose}
+        closeOnEscape={false}
         position="right"
-        size="xl"
+        size={960}
         title={
-          <Text fw={600} size="lg">
+          <Text fw={600} size="md" c="dimmed">
             {title}
           </Text>
         }
@@ -205,35 +315,63 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
         ) : (
           <Stack gap="md" style={{ flex: 1 }} ref={bodyRef}>
             {record && (
-              <Text size="xs" c="dimmed">
-                {t('record.meta', {
-                  creator: record.createdBy?.name ?? t('history.system'),
-                  createdAt: formatInstant(record.createdAt),
-                  updatedAt: formatInstant(record.updatedAt)
-                })}
-              </Text>
+              <Stack gap={4}>
+                <Title order={3} lineClamp={2} data-testid="record-heading">
+                  {heading}
+                </Title>
+                <Text size="xs" c="dimmed">
+                  {t('record.meta', {
+                    creator: record.createdBy?.name ?? t('history.system'),
+                    createdAt: formatInstant(record.createdAt),
+                    updatedAt: formatInstant(record.updatedAt)
+                  })}
+                </Text>
+              </Stack>
             )}
-            {recordId === null ? (
-              formBody
-            ) : (
-              <Tabs value={tab} onChange={setTab} keepMounted={false}>
+            {record && <OwnerSection form={form} record={record} onRecordChange={setRecord} onChanged={onChanged} />}
+            {showTabList ? (
+              <Tabs value={currentTab} onChange={setTab} keepMounted={false}>
                 <Tabs.List mb="md">
-                  <Tabs.Tab value="details" leftSection={<IconListDetails size={16} />}>
-                    {t('record.tabDetails')}
-                  </Tabs.Tab>
-                  <Tabs.Tab value="history" leftSection={<IconHistory size={16} />}>
-                    {t('record.tabHistory')}
-                  </Tabs.Tab>
+                  {tabs.map((tabDef) => {
+                    const count = errorCount(tabDef.id)
+                    return (
+                      <Tabs.Tab
+                        key={tabDef.id}
+                        value={tabDef.id}
+                        leftSection={tabs.length === 1 ? <IconListDetails size={16} /> : undefined}
+                        rightSection={count ? <Badge size="xs" color="red" circle>{count}</Badge> : undefined}
+                      >
+                        {tabDef.label || t('record.tabDetails')}
+                      </Tabs.Tab>
+                    )
+                  })}
+                  {record && (
+                    <>
+                      <Tabs.Tab
+                        value={RELATED}
+                        ml={tabs.length > 1 ? 'auto' : undefined}
+                        leftSection={<IconLink size={16} />}
+                        rightSection={relatedCount ? <Badge size="xs" variant="light" color="gray" circle={relatedCount < 10}>{relatedCount}</Badge> : undefined}
+                        data-testid="tab-related"
+                      >
+                        {t('record.tabRelated')}
+                      </Tabs.Tab>
+                      <Tabs.Tab value={HISTORY} leftSection={<IconHistory size={16} />}>
+                        {t('record.tabHistory')}
+                      </Tabs.Tab>
+                    </>
+                  )}
                 </Tabs.List>
-                <Tabs.Panel value="details">
-                  <Stack gap="md">
-                    {record && <OwnerSection form={form} record={record} onRecordChange={setRecord} onChanged={onChanged} />}
-                    {formBody}
-                  </Stack>
-                </Tabs.Panel>
-                <Tabs.Panel value="history">{tab === 'history' && <RecordHistory form={form} recordId={recordId} fields={allFields} />}</Tabs.Panel>
               </Tabs>
+            ) : null}
+            {/* Every part stays mounted under the other tabs: nothing typed is lost when switching, and the related count shows at once. */}
+            <Box hidden={!onFormTab}>{formBody}</Box>
+            {record && (
+              <Box hidden={currentTab !== RELATED} data-testid="record-related">
+                <RelatedLists form={form} record={record} title={heading ?? ''} onCount={setRelatedCount} />
+              </Box>
             )}
+            {record && currentTab === HISTORY && <RecordHistory form={form} recordId={record.id} fields={allFields} />}
             <Box style={{ flex: 1 }} />
             <Group
               justify="space-between"
@@ -241,16 +379,19 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
               pos="sticky"
               bottom={0}
               bg="var(--mantine-color-body)"
-              style={{ borderTop: '1px solid var(--mantine-color-gray-3)', zIndex: 2 }}
+              style={{ borderTop: '1px solid var(--jimu-border)', zIndex: 2 }}
             >
               <div>
                 {record && (
-                  <Button variant="subtle" color="red" leftSection={<IconTrash size={16} />} onClick={() => setConfirm('delete')}>
+                  <Button variant="subtle" color="red" leftSection={<IconTrash size={16} />} onClick={() => setConfirmDelete(true)}>
                     {t('common.delete')}
                   </Button>
                 )}
               </div>
               <Group gap="sm">
+                <Text size="xs" c="dimmed" visibleFrom="sm">
+                  <Kbd size="xs">Ctrl</Kbd> + <Kbd size="xs">S</Kbd> {t('record.saveHint')}
+                </Text>
                 <Button variant="default" onClick={requestClose}>
                   {t('common.cancel')}
                 </Button>
@@ -263,36 +404,52 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
         )}
       </Drawer>
       <ConfirmDialog
-        opened={confirm === 'delete'}
+        opened={confirmDelete}
         title={t('record.deleteConfirmTitle')}
         message={t('record.deleteConfirmBody')}
         confirmLabel={t('common.delete')}
         danger
         busy={deleting}
-        onCancel={() => setConfirm(null)}
+        onCancel={() => setConfirmDelete(false)}
         onConfirm={async () => {
           if (!record) return
           setDeleting(true)
           try {
             await onDelete(record)
-            setConfirm(null)
+            setConfirmDelete(false)
           } finally {
             setDeleting(false)
           }
         }}
       />
-      <ConfirmDialog
-        opened={confirm === 'discard'}
-        title={t('record.unsavedTitle')}
-        message={t('record.unsavedBody')}
-        confirmLabel={t('record.discard')}
-        danger
-        onCancel={() => setConfirm(null)}
-        onConfirm={() => {
-          setConfirm(null)
-          onClose()
-        }}
-      />
+      <Modal
+        opened={leaving !== null}
+        onClose={() => setLeaving(null)}
+        title={<Text fw={600}>{t('record.unsavedTitle')}</Text>}
+        centered
+        size="sm"
+        zIndex={400}
+      >
+        <Text size="sm">{t('record.unsavedLeaveBody')}</Text>
+        <Group justify="flex-end" mt="lg" gap="sm">
+          <Button variant="default" onClick={() => setLeaving(null)} data-autofocus>
+            {t('record.keepEditing')}
+          </Button>
+          <Button
+            color="red"
+            variant="light"
+            onClick={() => {
+              const next = leaving
+              setLeaving(null)
+              // Dropped: the form goes back to what was loaded, so no guard asks again.
+              setValues(initial)
+              next?.proceed()
+            }}
+          >
+            {t('record.discard')}
+          </Button>
+        </Group>
+      </Modal>
     </>
   )
 }

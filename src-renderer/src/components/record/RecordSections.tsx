@@ -1,0 +1,60 @@
+import { Box, Divider, SimpleGrid, Stack, Text } from '@mantine/core'
+import type { FieldDto } from '@shared/api/contracts'
+import { rendererOf } from '../../fields/registry'
+import type { FieldState } from './conditions'
+import type { ResolvedTab } from './layout'
+
+type Values = Record<string, unknown>
+
+interface Props {
+  tab: ResolvedTab
+  values: Values
+  errors: Record<string, string>
+  states: Map<string, FieldState>
+  onChange(field: FieldDto, value: unknown): void
+}
+
+/** One tab of the record form: its sections, each a grid of 1–3 columns of field inputs. */
+export function RecordSections({ tab, values, errors, states, onChange }: Props) {
+  const sections = tab.sections
+    .map((section) => ({ ...section, fields: section.fields.filter((f) => states.get(f.apiKey)?.visible !== false) }))
+    .filter((section) => section.fields.length > 0)
+  return (
+    <Stack gap="lg">
+      {sections.map((section) => (
+        <Box key={section.id} data-testid={`section-${section.id}`}>
+          {section.label && (
+            <Divider
+              mb="sm"
+              labelPosition="left"
+              label={
+                <Text size="sm" fw={600} c="var(--mantine-color-text)">
+                  {section.label}
+                </Text>
+              }
+            />
+          )}
+          <SimpleGrid cols={{ base: 1, sm: section.columns }} spacing="md" verticalSpacing="md">
+            {section.fields.map((field) => {
+              const renderer = rendererOf(field.type)
+              const Input = renderer.Input
+              const required = states.get(field.apiKey)?.required ?? field.required
+              // A conditionally required field shows the asterisk like an always required one.
+              const shown = required === field.required ? field : { ...field, required }
+              return (
+                <Box
+                  key={field.id}
+                  style={renderer.wide ? { gridColumn: '1 / -1' } : undefined}
+                  data-field={field.apiKey}
+                  data-error={errors[field.apiKey] ? 'true' : undefined}
+                >
+                  <Input field={shown} value={values[field.apiKey] ?? null} error={errors[field.apiKey]} onChange={(v) => onChange(field, v)} />
+                </Box>
+              )
+            })}
+          </SimpleGrid>
+        </Box>
+      ))}
+    </Stack>
+  )
+}
