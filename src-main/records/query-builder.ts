@@ -36,6 +36,8 @@ export function resolveField(form: FormModel, key: string, hidden: ReadonlySet<n
 }
 const NONE: ReadonlySet<number> = new Set()
 
+export type { Sql }
+
 export interface SortKey {
   expr: string
   dir: 'asc' | 'desc'
@@ -79,10 +81,8 @@ export class QueryBuilder {
    * a hit must never reveal a hidden value.
    */
   search(form: FormModel, q: string, hidden: ReadonlySet<number> = NONE): Sql {
-    const hidesSearchable = form.fields.some((f) => hidden.has(f.id) && fieldType(f).searchable)
-    if ([...q].length >= 3 && !hidesSearchable) {
-      return { sql: `t.id IN (SELECT rowid FROM ${ident(form.ftsTable)} WHERE ${ident(form.ftsTable)} MATCH ?)`, params: [`"${q.replace(/"/g, '""')}"`] }
-    }
+    const match = this.ftsQuery(form, q, hidden)
+    if (match) return { sql: `t.id IN (SELECT rowid FROM ${ident(form.ftsTable)} WHERE ${ident(form.ftsTable)} MATCH ?)`, params: [match] }
     const parts: string[] = []
     const params: unknown[] = []
     const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
@@ -101,6 +101,12 @@ export class QueryBuilder {
       }
     }
     return parts.length ? { sql: parts.join(' OR '), params } : { sql: '0', params: [] }
+  }
+
+  /** The FTS5 MATCH expression for a search, or null when the search must use LIKE (short query, hidden searchable fields). */
+  ftsQuery(form: FormModel, q: string, hidden: ReadonlySet<number> = NONE): string | null {
+    if ([...q].length < 3 || form.fields.some((f) => hidden.has(f.id) && fieldType(f).searchable)) return null
+    return `"${q.replace(/"/g, '""')}"`
   }
 
   /** ORDER BY keys; the record id is always the last key so the order is total (keyset paging). */

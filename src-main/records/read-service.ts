@@ -2,11 +2,11 @@ import { ident, type Sqlite } from '../db/connection'
 import type { AccessLayer } from '../access/access-layer'
 import type { Actor } from '../access/actor'
 import { fieldType } from '../forms/field-types/registry'
-import type { FieldModel } from '../forms/model'
+import type { FieldModel, FormModel } from '../forms/model'
 import type { SchemaService } from '../forms/schema-service'
 import type { FilterNode, RecordDto } from '../shared/api/contracts'
 import { NotFoundError, ValidationError } from '../shared/errors'
-import { decodeCursor, encodeCursor, resolveField, type QueryBuilder } from './query-builder'
+import { decodeCursor, encodeCursor, resolveField, type QueryBuilder, type Sql, type SortKey } from './query-builder'
 import type { Serializer } from './serialize'
 import type { RecordRow } from './stored'
 
@@ -21,8 +21,19 @@ export interface ListInput {
   totals?: string[]
 }
 
+type PageRow = RecordRow & Record<string, unknown>
+const TRUE: Sql = { sql: '1 = 1', params: [] }
+/**
+ * How far a sorted walk reads before giving up on filling a page: at least `walkMin` rows, or
+ * `walkPerRow` per row wanted (a filter matching 1 row in 100 still fills a page by walking).
+ * Tests shrink the window to exercise the cut-off; nothing else changes it.
+ */
+export const LIST_PLAN = { walkMin: 2000, walkPerRow: 100 }
+
 /** Read-side operations; every one goes through the query builder and the access layer. */
 export class ReadService {
+  /** Leading columns of each form table's indexes, per schema version. */
+  private readonly indexed = new Map<string, Set<string>>()
   constructor(
     private readonly db: Sqlite,
     private readonly schema: SchemaService,
@@ -37,10 +48,7 @@ export class ReadService {
     const where = this.qb.where(actor, form, input.filter, input.search)
     const hidden = this.access.hiddenFieldIds(actor, form)
     const keys = this.qb.sortKeys(form, input.sort, hidden)
-    const page = input.cursor ? this.qb.after(keys, decodeCursor(input.cursor, keys.length)) : { sql: '1 = 1', params: [] }
-    const sortCols = keys.map((k, i) => `${k.expr} AS __s${i}`).join(', ')
-    const rows = this.db.prepare(`SELECT t.*, ${sortCols} FROM ${ident(form.table)} t WHERE ${where.sql} AND ${page.sql} ORDER BY ${this.qb.orderBy(keys)} LIMIT ?`)
-      .all(...where.params, ...page.params, input.limit + 1) as Array<RecordRow & Record<string, unknown>>
+    const rows = this.pageRows(actor, form, input, where, keys, hidden)
     const more = rows.length > input.limit
     const pageRows = more ? rows.slice(0, input.limit) : rows
     const last = pageRows[pageRows.length - 1]
@@ -50,6 +58,60 @@ export class ReadService {
     if (input.withTotal) result.total = this.qb.count(where, form)
     if (input.totals?.length) result.totals = this.totals(form, where, input.totals, hidden)
     return result
+  }
+
+  /**
+   * One page of rows (limit + 1, to know whether there is more), by the cheapest of three plans.
+   * SQLite's planner picks the most selective-looking filter index and then sorts every match:
+   * at 1M records a broad filter (a stage, a rep's own records) means sorting 100k+ rows for 50.
+   * - Search with the default order: the FTS index drives, newest first, and stops at the page.
+   * - Sorted walk: read the first WALK rows in sort order (an index walk) and filter those. When
+   *   they hold a full page it is exactly the page a full query returns (the first matches in
+   *   order); when the filter is too selective for that, fall back to
+   * - the plain query, where SQLite filters by index and sorts the matches.
+   */
+  private pageRows(actor: Actor, form: FormModel, input: ListInput, where: Sql, keys: SortKey[], hidden: ReadonlySet<number>): PageRow[] {
+    const want = input.limit + 1
+    const cursor = input.cursor ? decodeCursor(input.cursor, keys.length) : null
+    const fts = input.search?.trim() ? this.qb.ftsQuery(form, input.search.trim(), hidden) : null
+    if (fts && keys.length === 1 && keys[0]!.expr === 't.id') {
+      const rest = this.qb.where(actor, form, input.filter, undefined)
+      const byRowid: SortKey[] = [{ expr: 's.rowid', dir: keys[0]!.dir }]
+      const page = cursor ? this.qb.after(byRowid, cursor) : TRUE
+      return this.db.prepare(`SELECT t.*, s.rowid AS __s0 FROM ${ident(form.ftsTable)} s JOIN ${ident(form.table)} t ON t.id = s.rowid
+        WHERE s.${ident(form.ftsTable)} MATCH ? AND ${rest.sql} AND ${page.sql} ORDER BY ${this.qb.orderBy(byRowid)} LIMIT ?`)
+        .all(fts, ...rest.params, ...page.params, want) as PageRow[]
+    }
+    const page = cursor ? this.qb.after(keys, cursor) : TRUE
+    const sortCols = keys.map((k, i) => `${k.expr} AS __s${i}`).join(', ')
+    const orderBy = this.qb.orderBy(keys)
+    if (!fts && this.walkable(form, keys[0]!.expr)) {
+      const walk = Math.max(LIST_PLAN.walkMin, want * LIST_PLAN.walkPerRow)
+      const rows = this.db.prepare(`SELECT t.*, ${sortCols} FROM (SELECT * FROM ${ident(form.table)} t WHERE ${page.sql} ORDER BY ${orderBy} LIMIT ?) t
+        WHERE ${where.sql} ORDER BY ${orderBy} LIMIT ?`).all(...page.params, walk, ...where.params, want) as PageRow[]
+      if (rows.length === want) return rows
+    }
+    return this.db.prepare(`SELECT t.*, ${sortCols} FROM ${ident(form.table)} t WHERE ${where.sql} AND ${page.sql} ORDER BY ${orderBy} LIMIT ?`)
+      .all(...where.params, ...page.params, want) as PageRow[]
+  }
+
+  /** Whether the leading sort key is a bare column an index starts with (or the rowid), so a walk in that order needs no sort. */
+  private walkable(form: FormModel, expr: string): boolean {
+    if (expr === 't.id') return true
+    const key = `${form.table}:${form.schemaVersion}`
+    let leading = this.indexed.get(key)
+    if (!leading) {
+      leading = new Set<string>()
+      const indexes = this.db.prepare(`PRAGMA index_list(${ident(form.table)})`).all() as Array<{ name: string; partial: number }>
+      for (const ix of indexes) {
+        if (ix.partial) continue
+        const first = this.db.prepare(`PRAGMA index_info(${ident(ix.name)})`).all() as Array<{ seqno: number; name: string | null }>
+        const col = first.find((c) => c.seqno === 0)?.name
+        if (col) leading.add(`t.${ident(col)}`)
+      }
+      this.indexed.set(key, leading)
+    }
+    return leading.has(expr)
   }
 
   /**

@@ -38,12 +38,15 @@ type Changes = Record<string, [unknown, unknown]>
 interface Pending {
   events: RecordEvent[]
   depth: number
+  /** Owner look-ups made in this transaction (input → user id). */
+  owners: Map<string, number>
 }
 
 const OWNER_FIELD = { id: -1, label: '负责人', apiKey: 'owner', type: 'member', config: {} } as unknown as FieldModel
 
 export class WritePipeline {
   private statements = new Map<string, Statement>()
+  private readonly inserts = new Map<number, { statement: Statement; cols: FieldModel[]; version: number; form: FormModel }>()
   private pending: Pending | null = null
 
   constructor(
@@ -277,7 +280,7 @@ export class WritePipeline {
         this.pending.depth--
       }
     }
-    const pending: Pending = { events: [], depth: 0 }
+    const pending: Pending = { events: [], depth: 0, owners: new Map() }
     this.pending = pending
     let result: T
     try {
@@ -450,12 +453,10 @@ export class WritePipeline {
   }
 
   private writeInsert(actor: Actor, form: FormModel, values: StoredValues, owner: number | null, now: number): number {
-    const cols = form.fields.filter((f) => f.column)
-    const sql = `INSERT INTO ${ident(form.table)} (created_at, updated_at, created_by, updated_by, owner_id${cols.map((f) => `, ${ident(f.column!)}`).join('')})
-      VALUES (?, ?, ?, ?, ?${cols.map(() => ', ?').join('')})`
+    const { statement, cols } = this.insertStatement(form)
     const params: unknown[] = [now, now, actor.id || null, actor.id || null, owner]
     for (const f of cols) params.push(values.get(f.id) ?? null)
-    const id = Number(this.stmt(sql, form).run(...params).lastInsertRowid)
+    const id = Number(statement.run(...params).lastInsertRowid)
     this.writeOutOfRow(form, id, null, values)
     this.writeSearch(form, id, values, false)
     // Roll-ups of a new record start from what already links to it (nothing, or rows restored).
@@ -578,7 +579,14 @@ export class WritePipeline {
 
   private coerceOwner(input: unknown): number | null {
     if (isBlank(input)) return null
-    return member.coerce(input, OWNER_FIELD, { db: this.db, clock: this.clock }) as number
+    // An import names the same few owners on every row: look each up once per transaction.
+    const key = typeof input === 'object' ? null : `${typeof input}:${String(input)}`
+    const cache = this.pending?.owners
+    const known = key !== null ? cache?.get(key) : undefined
+    if (known !== undefined) return known
+    const id = member.coerce(input, OWNER_FIELD, { db: this.db, clock: this.clock }) as number
+    if (key !== null) cache?.set(key, id)
+    return id
   }
 
   private loadRow(form: FormModel, id: number, includeDeleted = false): RecordRow {
@@ -608,6 +616,18 @@ export class WritePipeline {
   }
 
   /** Prepared statements are cached; per-form ones are keyed by the schema version. */
+  /** The INSERT of a form's row, built once per schema version (imports insert many rows). */
+  private insertStatement(form: FormModel): { statement: Statement; cols: FieldModel[] } {
+    const cached = this.inserts.get(form.id)
+    if (cached && cached.version === form.schemaVersion && cached.form === form) return cached
+    const cols = form.fields.filter((f) => f.column)
+    const statement = this.db.prepare(`INSERT INTO ${ident(form.table)} (created_at, updated_at, created_by, updated_by, owner_id${cols.map((f) => `, ${ident(f.column!)}`).join('')})
+      VALUES (?, ?, ?, ?, ?${cols.map(() => ', ?').join('')})`)
+    const entry = { statement, cols, version: form.schemaVersion, form }
+    this.inserts.set(form.id, entry)
+    return entry
+  }
+
   private stmt(sql: string, form?: FormModel): Statement {
     const key = form ? `${form.id}:${form.schemaVersion}:${sql}` : sql
     let s = this.statements.get(key)

@@ -32,8 +32,10 @@ export function normalizeWidth(s: string): string {
 
 /** null, undefined, and strings that are empty or only (any width of) whitespace. */
 export function isBlank(input: unknown): boolean {
-  return input === null || input === undefined || (typeof input === 'string' && normalizeWidth(input) === '')
+  return input === null || input === undefined || (typeof input === 'string' && BLANK.test(input))
 }
+/** Empty or only whitespace, the ideographic space included (what normalizeWidth would trim to ''). */
+const BLANK = /^[\s\u3000\u00A0]*$/
 
 // ---------------------------------------------------------------------------------------------
 // Numbers

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Core } from '../../../src-main/core'
 import type { Actor } from '../../../src-main/access/actor'
 import { ManualClock } from '../../../src-main/clock'
+import { LIST_PLAN } from '../../../src-main/records/read-service'
 import type { FilterNode } from '../../../src-main/shared/api/contracts'
 
 // The query builder against a naive in-memory model: for random records (with nulls) over the
@@ -282,6 +283,19 @@ describe('query builder against an in-memory model', () => {
       fc.property(fc.array(recordArb, { maxLength: 30 }), fc.array(queryArb(sortArb(SORTABLE)), { minLength: 1, maxLength: 8 }), check),
       { numRuns: 100 }
     )
+  }, 60_000)
+
+  it('gives the same answers when the sorted walk reads only a page worth of rows and must fall back', () => {
+    const saved = { ...LIST_PLAN }
+    Object.assign(LIST_PLAN, { walkMin: 1, walkPerRow: 1 })
+    try {
+      fc.assert(
+        fc.property(fc.array(recordArb, { maxLength: 30 }), fc.array(queryArb(sortArb(SORTABLE)), { minLength: 1, maxLength: 8 }), check),
+        { numRuns: 60 }
+      )
+    } finally {
+      Object.assign(LIST_PLAN, saved)
+    }
   }, 60_000)
 
   // Regression cases fast-check found: an explicit `id` sort key orders where it stands, with its

@@ -45,6 +45,28 @@ describe('search', () => {
     expect(names('华强半导体')).toEqual(['深圳华强半导体'])
   })
 
+  it('pages through many hits newest first, in both directions, with filters and without deleted records', () => {
+    const form = t.form('线索', [{ label: '公司', type: 'text' }, { label: '销售阶段', type: 'select', config: { options: STAGES } }]).id
+    const ids = t.core.writes.bulkCreate(t.actor, form, Array.from({ length: 40 }, (_, i) => ({ 公司: i % 4 === 3 ? `其他${i}号` : `华东星河${i}号`, 销售阶段: i % 2 ? '谈判' : '赢单' })))
+    t.core.writes.delete(t.actor, form, [ids[4]!])
+    const expected = ids.filter((id, i) => i % 4 !== 3 && i !== 4)
+    for (const [dir, filter, want] of [
+      ['desc', undefined, [...expected].reverse()],
+      ['asc', undefined, expected],
+      ['desc', { field: 'xiaoShouJieDuan', op: 'eq', value: '谈判' } as const, expected.filter((id) => ids.indexOf(id) % 2).reverse()]
+    ] as const) {
+      const walked: number[] = []
+      let cursor: string | undefined
+      for (let page = 0; page < 20; page++) {
+        const res = t.core.reads.list(t.actor, { form, search: '东星河', sort: dir === 'asc' ? [{ field: 'id', dir }] : undefined, filter, limit: 7, cursor })
+        walked.push(...res.records.map((r) => r.id))
+        if (!res.nextCursor) break
+        cursor = res.nextCursor
+      }
+      expect(walked).toEqual(want)
+    }
+  })
+
   it('searches across forms', () => {
     const hits = t.core.reads.searchAll(t.actor, '云栖', 10)
     expect(hits.map((h) => [h.formLabel, h.title]).sort()).toEqual([['联系人', '王云栖'], ['商机', '杭州云栖科技有限公司']].sort())
