@@ -1,7 +1,7 @@
 import { DateInput } from '@mantine/dates'
 import { formatDate } from '@shared/values'
 import type { FieldDto } from '@shared/api/contracts'
-import { currentLocale } from '../i18n'
+import { currentLocale, i18n } from '../i18n'
 import type { FieldCellProps, FieldInputProps, FieldRenderer } from './types'
 import { DateFilterValue, inputChrome } from './shared'
 
@@ -22,7 +22,7 @@ function DateFieldInput({ field, value, onChange, error, compact }: FieldInputPr
       value={isoDate(value)}
       onChange={onChange}
       valueFormat="YYYY-MM-DD"
-      placeholder="YYYY-MM-DD"
+      placeholder={i18n.t('field.date.placeholder')}
       minDate={cfg.min}
       maxDate={cfg.max}
       clearable

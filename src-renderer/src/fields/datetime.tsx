@@ -1,7 +1,7 @@
 import dayjs from 'dayjs'
 import { DateTimePicker } from '@mantine/dates'
 import { formatDateTime } from '@shared/values'
-import { currentLocale } from '../i18n'
+import { currentLocale, i18n } from '../i18n'
 import type { FieldCellProps, FieldInputProps, FieldRenderer } from './types'
 import { DateFilterValue, inputChrome } from './shared'
 
@@ -21,7 +21,7 @@ function DateTimeInput({ field, value, onChange, error, compact }: FieldInputPro
       value={ms === null ? null : dayjs(ms).format('YYYY-MM-DD HH:mm:ss')}
       onChange={(local) => onChange(local ? dayjs(local).toISOString() : null)}
       valueFormat="YYYY-MM-DD HH:mm"
-      placeholder="YYYY-MM-DD HH:mm"
+      placeholder={i18n.t('field.datetime.placeholder')}
       clearable
     />
   )

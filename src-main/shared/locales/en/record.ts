@@ -22,6 +22,8 @@ export const record: Record<string, string> = {
   'record.history.rowChanged': 'Row {{index}}: ',
   'record.history.rowAdded': 'Added row {{index}}: ',
   'record.history.rowRemoved': 'Removed a row: ',
+  'field.date.placeholder': 'YYYY-MM-DD',
+  'field.datetime.placeholder': 'YYYY-MM-DD HH:mm',
   'field.relation.open': 'Open “{{title}}”',
   'field.subtable.moveRow': 'Drag to move row {{index}}',
   'field.subtable.total': 'Total',

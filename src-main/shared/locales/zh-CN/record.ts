@@ -22,6 +22,8 @@ export const record: Record<string, string> = {
   'record.history.rowChanged': '第 {{index}} 行：',
   'record.history.rowAdded': '新增第 {{index}} 行：',
   'record.history.rowRemoved': '删除一行：',
+  'field.date.placeholder': '年-月-日',
+  'field.datetime.placeholder': '年-月-日 时:分',
   'field.relation.open': '打开“{{title}}”',
   'field.subtable.moveRow': '拖动以调整第 {{index}} 行的顺序',
   'field.subtable.total': '合计',
