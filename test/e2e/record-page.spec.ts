@@ -149,6 +149,7 @@ test('the record page: layout, conditions, sub-table, attachments, related lists
   await expect(page.getByRole('dialog', { name: /名片\.png（1\/1）/ })).toBeHidden()
   await expect(drawer).toBeVisible()
 
+  await page.screenshot({ path: 'test-results/record-page-subtable.png' })
   await drawer.getByRole('tab', { name: '基本信息' }).click()
   await page.screenshot({ path: 'resources/screenshots/record-page.png' })
 
@@ -183,6 +184,10 @@ test('the record page: layout, conditions, sub-table, attachments, related lists
   await expect(related).toContainText('李娜')
   await expect(related.getByRole('row')).toHaveCount(3)
   await expect(drawer.getByTestId('tab-related')).toContainText('2')
+  await page.screenshot({ path: 'test-results/record-page-related.png' })
+  await drawer.getByRole('tab', { name: '历史' }).click()
+  await expect(history).toContainText('王经理 修改了记录')
+  await page.screenshot({ path: 'test-results/record-page-history.png' })
 
   // Esc with unsaved edits asks first; 继续编辑 keeps them, 放弃修改 closes.
   await drawer.getByRole('tab', { name: '基本信息' }).click()
@@ -219,6 +224,7 @@ test('the record page: layout, conditions, sub-table, attachments, related lists
   await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', 'dark')
   await page.goto(`/#/forms/${customer.id}/records/${recordId}`)
   await expect(drawer.getByTestId('record-heading')).toBeVisible()
+  await expect(drawer.getByTestId('tab-related')).toContainText('2')
   await page.screenshot({ path: 'resources/screenshots/record-page-dark.png' })
 
   // Ctrl+N on the form page opens a new record.

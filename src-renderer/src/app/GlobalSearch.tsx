@@ -162,7 +162,7 @@ export function CommandPalette({ forms, isAdmin, onLogout }: { forms: FormDto[];
 
   const q = query.trim()
   const shownCommands = commands.filter((c) => matches(q, c.label, c.keywords))
-  const shownForms = q ? forms.filter((f) => matches(q, f.label, f.apiKey)) : []
+  const shownForms = q ? forms.filter((f) => matches(q, f.label, f.apiKey)) : forms.filter((f) => f.id !== currentForm?.id).slice(0, 6)
   const newInForms = q ? forms.filter((f) => f.id !== currentForm?.id && matches(q, f.label, f.apiKey)) : []
 
   const groups = useMemo(() => {

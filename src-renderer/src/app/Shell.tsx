@@ -216,7 +216,7 @@ export function Shell({ user, onLogout, onSignedOutEverywhere }: { user: User; o
           })}
         </AppShell.Section>
         {user.isAdmin && (
-          <AppShell.Section pt="xs" style={{ borderTop: '1px solid var(--mantine-color-gray-3)' }} data-testid="nav-admin">
+          <AppShell.Section pt="xs" style={{ borderTop: '1px solid var(--jimu-border)' }} data-testid="nav-admin">
             <Text size="xs" fw={600} c="dimmed" tt="uppercase" px="sm" py={6}>
               {t('nav.admin')}
             </Text>

@@ -10,7 +10,7 @@ export function Logo({ size = 'md' }: { size?: 'md' | 'lg' }) {
       <ThemeIcon size={large ? 44 : 30} radius="md" variant="gradient" gradient={{ from: 'indigo', to: 'cyan', deg: 135 }}>
         <IconCube size={large ? 26 : 18} />
       </ThemeIcon>
-      <Text fw={700} fz={large ? 26 : 18} c="dark.7" style={{ whiteSpace: 'nowrap' }}>
+      <Text fw={700} fz={large ? 26 : 18} c="var(--mantine-color-text)" style={{ whiteSpace: 'nowrap' }}>
         {t('app.name')}
       </Text>
     </Group>

@@ -174,7 +174,7 @@ export function HandOverModal({
                 onChange={(e) => setTransfer(e.currentTarget.checked)}
               />
               <Collapse expanded={transfer}>
-                <Paper withBorder p="sm" radius="md" bg="var(--mantine-color-gray-0)">
+                <Paper withBorder p="sm" radius="md" bg="var(--jimu-surface-muted)">
                   {targetFields}
                 </Paper>
               </Collapse>

@@ -221,7 +221,7 @@ export function PermissionMatrix({ role, apps, forms, onDirtyChange }: { role: R
       </Group>
       {groups.map(({ app, forms: appForms }) => (
         <Paper key={app.id} withBorder radius="md" style={{ overflow: 'hidden' }}>
-          <Group gap={8} px="md" py={10} bg="var(--mantine-color-gray-0)" style={{ borderBottom: '1px solid var(--mantine-color-gray-3)' }}>
+          <Group gap={8} px="md" py={10} bg="var(--jimu-surface-muted)" style={{ borderBottom: '1px solid var(--jimu-border)' }}>
             <IconApps size={16} stroke={1.6} color="var(--mantine-color-indigo-6)" />
             <Text fw={600} size="sm">
               {app.label}
@@ -315,7 +315,7 @@ export function PermissionMatrix({ role, apps, forms, onDirtyChange }: { role: R
                       </Table.Tr>
                       {open && (
                         <Table.Tr>
-                          <Table.Td colSpan={RECORD_ACTIONS.length + 4} bg="var(--mantine-color-gray-0)" p="md">
+                          <Table.Td colSpan={RECORD_ACTIONS.length + 4} bg="var(--jimu-surface-muted)" p="md">
                             <FormDetails
                               form={form}
                               fields={fields}
@@ -406,7 +406,7 @@ function FormDetails({
         ) : (
           <SimpleGrid cols={{ base: 1, md: 2, xl: 3 }} spacing="xs" verticalSpacing={6}>
             {fields.map((f) => (
-              <Group key={f.id} justify="space-between" wrap="nowrap" gap="xs" px="sm" py={4} bg="white" style={{ border: '1px solid var(--mantine-color-gray-3)', borderRadius: 'var(--mantine-radius-sm)' }}>
+              <Group key={f.id} justify="space-between" wrap="nowrap" gap="xs" px="sm" py={4} bg="var(--mantine-color-body)" style={{ border: '1px solid var(--jimu-border)', borderRadius: 'var(--mantine-radius-sm)' }}>
                 <Text size="sm" truncate>
                   {f.label}
                 </Text>

@@ -23,7 +23,8 @@ export function RecordSections({ tab, values, errors, states, onChange }: Props)
     <Stack gap="lg">
       {sections.map((section) => (
         <Box key={section.id} data-testid={`section-${section.id}`}>
-          {section.label && (
+          {/* A section holding one field of the same name (产品明细) needs no second heading. */}
+          {section.label && !(section.fields.length === 1 && section.fields[0].label === section.label) && (
             <Divider
               mb="sm"
               labelPosition="left"

@@ -89,7 +89,7 @@ export function ApiTokens() {
         ) : (
           <Table.ScrollContainer minWidth={760} type="native">
             <Table verticalSpacing="sm" horizontalSpacing="md" data-testid="tokens-table">
-              <Table.Thead bg="var(--mantine-color-gray-0)">
+              <Table.Thead bg="var(--jimu-surface-muted)">
                 <Table.Tr>
                   <Table.Th>{t('tokens.name')}</Table.Th>
                   <Table.Th>{t('tokens.scope')}</Table.Th>
@@ -223,7 +223,7 @@ function CreateTokenModal({ opened, onClose, onCreated }: { opened: boolean; onC
           <Alert color="orange" variant="light" icon={<IconAlertTriangle size={18} />} title={t('tokens.onceTitle')}>
             {t('tokens.onceBody')}
           </Alert>
-          <Group gap="xs" wrap="nowrap" p="sm" bg="var(--mantine-color-gray-0)" style={{ border: '1px solid var(--mantine-color-gray-3)', borderRadius: 'var(--mantine-radius-md)' }}>
+          <Group gap="xs" wrap="nowrap" p="sm" bg="var(--jimu-surface-muted)" style={{ border: '1px solid var(--jimu-border)', borderRadius: 'var(--mantine-radius-md)' }}>
             <Code data-testid="token-value" style={{ flex: 1, wordBreak: 'break-all', background: 'transparent', fontSize: 13 }}>
               {created}
             </Code>

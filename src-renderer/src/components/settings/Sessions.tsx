@@ -84,7 +84,7 @@ export function Sessions({ onSignedOutEverywhere }: { onSignedOutEverywhere(): v
       </Group>
       <Paper withBorder radius="md" style={{ overflow: 'hidden' }}>
         <Table verticalSpacing="sm" horizontalSpacing="md" data-testid="sessions-table">
-          <Table.Thead bg="var(--mantine-color-gray-0)">
+          <Table.Thead bg="var(--jimu-surface-muted)">
             <Table.Tr>
               <Table.Th>{t('settings.device')}</Table.Th>
               <Table.Th>{t('settings.signedInAt')}</Table.Th>

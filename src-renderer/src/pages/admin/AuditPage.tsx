@@ -277,7 +277,7 @@ export function AuditPage({ forms }: { forms: FormDto[] }) {
         <Paper withBorder radius="md" style={{ overflow: 'hidden', opacity: loading ? 0.6 : 1 }}>
           <Table.ScrollContainer minWidth={980} type="native">
             <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover data-testid="audit-table">
-              <Table.Thead bg="var(--mantine-color-gray-0)">
+              <Table.Thead bg="var(--jimu-surface-muted)">
                 <Table.Tr>
                   <Table.Th w={36} />
                   <Table.Th w={170}>{t('audit.at')}</Table.Th>
@@ -338,7 +338,7 @@ export function AuditPage({ forms }: { forms: FormDto[] }) {
                       {open && (
                         <Table.Tr>
                           <Table.Td />
-                          <Table.Td colSpan={5} bg="var(--mantine-color-gray-0)">
+                          <Table.Td colSpan={5} bg="var(--jimu-surface-muted)">
                             <Detail entry={entry} fields={fields} />
                           </Table.Td>
                         </Table.Tr>
@@ -349,7 +349,7 @@ export function AuditPage({ forms }: { forms: FormDto[] }) {
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
-          <Group justify="space-between" px="md" py="xs" style={{ borderTop: '1px solid var(--mantine-color-gray-3)' }} bg="var(--mantine-color-gray-0)">
+          <Group justify="space-between" px="md" py="xs" style={{ borderTop: '1px solid var(--jimu-border)' }} bg="var(--jimu-surface-muted)">
             <Text size="sm" c="dimmed">
               {t('audit.shown', { count: entries.length })}
             </Text>

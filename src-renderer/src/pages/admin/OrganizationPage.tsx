@@ -254,7 +254,7 @@ export function OrganizationPage({ forms, me }: { forms: FormDto[]; me: number }
           ) : (
             <Table.ScrollContainer minWidth={900} type="native">
               <Table className="jimu-table" verticalSpacing="sm" horizontalSpacing="md" highlightOnHover data-testid="users-table">
-                <Table.Thead bg="var(--mantine-color-gray-0)">
+                <Table.Thead bg="var(--jimu-surface-muted)">
                   <Table.Tr>
                     <Table.Th>{t('org.name')}</Table.Th>
                     <Table.Th>{t('org.login')}</Table.Th>
