@@ -269,10 +269,10 @@ function Card({ record, title, fields, onOpen, lifted }: { record: RecordDto; ti
           const Cell = rendererOf(f.type).Cell
           return (
             <Group key={f.apiKey} gap={6} wrap="nowrap" align="flex-start">
-              <Text size="xs" c="dimmed" w={64} style={{ flexShrink: 0 }} truncate>
+              <Text size="xs" c="dimmed" w={84} pt={2} style={{ flexShrink: 0 }} truncate>
                 {f.label}
               </Text>
-              <Box fz="xs" style={{ minWidth: 0, overflow: 'hidden' }}>
+              <Box fz="sm" style={{ minWidth: 0, overflow: 'hidden' }}>
                 <Cell field={f} value={value} />
               </Box>
             </Group>

@@ -242,7 +242,7 @@ export function TableView({ form, fields, allFields, config, onConfig, filter, s
   return (
     <Paper withBorder radius="md" className="jimu-grid-frame" style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column', overflow: 'hidden' }}>
       <div ref={scrollRef} className="jimu-grid" data-testid="records-table" role="grid" aria-rowcount={data.total ?? undefined} data-row-height={config.rowHeight} style={{ flex: 1, minHeight: 0, overflow: 'auto', position: 'relative' }}>
-        <div style={{ width: totalWidth, minWidth: '100%', position: 'relative' }}>
+        <div style={{ width: totalWidth, minWidth: '100%', minHeight: '100%', position: 'relative', display: 'flex', flexDirection: 'column' }}>
           {/* Header */}
           <DndContext sensors={sensors} collisionDetection={closestCenter} onDragEnd={onDragEnd}>
             <div className="jimu-grid-header" role="row" style={{ height: HEADER_HEIGHT }}>
@@ -288,7 +288,7 @@ export function TableView({ form, fields, allFields, config, onConfig, filter, s
               <Loader size="sm" />
             </Group>
           ) : (
-            <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }} role="rowgroup">
+            <div style={{ height: virtualizer.getTotalSize(), position: 'relative', flexShrink: 0 }} role="rowgroup">
               {virtualItems.map((v) => {
                 const item = items[v.index]!
                 const top: CSSProperties = { position: 'absolute', top: 0, left: 0, transform: `translateY(${v.start}px)`, height: v.size, width: '100%' }
@@ -365,6 +365,8 @@ export function TableView({ form, fields, allFields, config, onConfig, filter, s
               })}
             </div>
           )}
+
+          <div style={{ flex: 1 }} />
 
           {/* Footer: sum or average of number columns over every matching record */}
           {showFooter && data.ready && (

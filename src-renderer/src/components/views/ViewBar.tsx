@@ -22,8 +22,7 @@ export function ViewBar({ state }: { state: ViewsState }) {
   const [editing, setEditing] = useState<Editing | null>(null)
   const [busy, setBusy] = useState(false)
   const [deleting, setDeleting] = useState<ViewDto | null>(null)
-  const { views, current } = state
-  const list = views && views.length > 0 ? views : [current]
+  const { list, current } = state
   const saved = current.id !== 0
 
   const startCreate = (type: ViewDto['type']) => setEditing({ mode: 'create', name: t(`views.type.${type}`), type, shared: false })

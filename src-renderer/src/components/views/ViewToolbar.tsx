@@ -50,7 +50,7 @@ export function SortControl({ sortFields, config, onConfig }: Omit<Props, 'field
                 aria-label={t('filter.field')}
                 allowDeselect={false}
                 onChange={(field) => field && set(config.sort.map((x, j) => (j === i ? { ...x, field } : x)))}
-                comboboxProps={{ withinPortal: true }}
+                comboboxProps={{ withinPortal: false }}
               />
               <SegmentedControl
                 size="xs"

@@ -7,7 +7,7 @@ import { builtinView, DEFAULT_CONFIG } from './config'
 
 // The saved views of a form and the one being looked at. Changes to a personal view are saved
 // as they happen; a shared view keeps them as a draft until 保存 (others see it too), and the
-// built-in 全部记录 view keeps them until they are saved as a new view.
+// built-in 全部记录 view (always there, first) keeps them until they are saved as a new view.
 
 const AUTOSAVE_MS = 500
 const storageKey = (formId: number) => `jimu.view.${formId}`
@@ -15,8 +15,10 @@ const storageKey = (formId: number) => `jimu.view.${formId}`
 export type NewView = Pick<ViewDto, 'name' | 'type' | 'shared'> & { config?: ViewConfig }
 
 export interface ViewsState {
-  /** Null while loading. */
+  /** Saved views; null while loading. */
   views: ViewDto[] | null
+  /** The tabs: 全部记录, then the saved views. */
+  list: ViewDto[]
   current: ViewDto
   config: ViewConfig
   /** The shared or built-in view has changes not saved yet. */
@@ -58,10 +60,9 @@ export function useViews(form: FormDto): ViewsState {
   }, [form.id])
 
   const builtin = useMemo(() => builtinView(form.id, t('views.builtin')), [form.id, t])
-  const current = useMemo(() => {
-    if (!views || views.length === 0) return builtin
-    return views.find((v) => v.id === currentId) ?? views[0]!
-  }, [views, currentId, builtin])
+  // 全部记录 always comes first, so every user keeps a plain table of everything they may see.
+  const list = useMemo(() => [builtin, ...(views ?? [])], [builtin, views])
+  const current = useMemo(() => list.find((v) => v.id === currentId) ?? builtin, [list, currentId, builtin])
   const config = drafts[current.id] ?? current.config
   const autosave = current.id !== 0 && !current.shared
   const dirty = !autosave && drafts[current.id] !== undefined
@@ -177,5 +178,5 @@ export function useViews(form: FormDto): ViewsState {
     []
   )
 
-  return { views, current, config, dirty, saving, failure, select, change, save, discard, create, update, remove }
+  return { views, list, current, config, dirty, saving, failure, select, change, save, discard, create, update, remove }
 }
