@@ -93,7 +93,7 @@ const PAGE = 50
 // Data
 
 /** mulberry32: small, fast, and the same sequence on every machine for a seed. */
-function prng(seed: number) {
+export function prng(seed: number) {
   let a = seed >>> 0
   const next = () => {
     a = (a + 0x6d2b79f5) >>> 0
@@ -107,7 +107,7 @@ function prng(seed: number) {
   const normal = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next())
   return { next, int, pick, normal }
 }
-type Rng = ReturnType<typeof prng>
+export type Rng = ReturnType<typeof prng>
 
 const CITIES = ['北京', '上海', '广州', '深圳', '杭州', '南京', '苏州', '成都', '重庆', '武汉', '西安', '天津', '长沙', '郑州', '青岛', '厦门', '宁波', '合肥', '济南', '福州', '昆明', '沈阳', '大连', '无锡', '佛山', '东莞', '珠海', '温州', '绍兴', '嘉兴']
 const NAME_PARTS = ['云栖', '华信', '博远', '瑞丰', '天成', '鼎盛', '智联', '恒通', '新锐', '汇通', '金桥', '宏图', '东方', '万达', '中科', '星河', '海纳', '睿智', '卓越', '远航', '长青', '润泽', '同创', '明德', '安泰', '盛世', '启明', '晨光', '联创', '弘毅', '嘉禾', '锦程', '凯旋', '和信', '立达', '永信', '正泰', '天宇', '蓝海', '华泰']
@@ -138,7 +138,7 @@ const FIRST_DAY = Date.UTC(2022, 0, 1)
 const DAYS = 3 * 365 + 1
 
 /** One opportunity as generated: the values a user would type (the pipeline's input). */
-interface Opportunity {
+export interface Opportunity {
   company: string
   contact: string
   stage: number
@@ -149,7 +149,7 @@ interface Opportunity {
   owner: number
 }
 
-function opportunity(r: Rng, owners: number[]): Opportunity {
+export function opportunity(r: Rng, owners: number[]): Opportunity {
   const city = r.pick(CITIES)
   const name = r.next() < 0.3 ? r.pick(NAME_PARTS) + r.pick(NAME_PARTS) : r.pick(NAME_PARTS)
   const company = `${r.next() < 0.9 ? city : ''}${name}${r.pick(INDUSTRIES)}${r.pick(SUFFIXES)}`
@@ -171,7 +171,7 @@ function opportunity(r: Rng, owners: number[]): Opportunity {
   }
 }
 
-const FORM_FIELDS = [
+export const FORM_FIELDS = [
   { label: '客户名称', type: 'text' as const, required: true },
   { label: '联系人', type: 'text' as const },
   { label: '销售阶段', type: 'select' as const, config: { options: STAGES.map(({ id, label, color }) => ({ id, label, color })) } },
@@ -182,7 +182,7 @@ const FORM_FIELDS = [
 ]
 
 /** Maps an opportunity to the pipeline's input (labels) and to the stored row (option ids). */
-function codec(form: FormModel) {
+export function codec(form: FormModel) {
   const key = (label: string) => form.fields.find((f) => f.label === label)!
   const fields = FORM_FIELDS.map((f) => key(f.label))
   const stored = (o: Opportunity): Array<string | number | null> => [o.company, o.contact, STAGES[o.stage]!.id, o.amount, o.date, o.city, o.notes]
@@ -204,7 +204,7 @@ function codec(form: FormModel) {
 // ---------------------------------------------------------------------------------------------
 // Measuring
 
-function quantile(samples: number[], q: number): number {
+export function quantile(samples: number[], q: number): number {
   if (!samples.length) return 0
   const sorted = [...samples].sort((a, b) => a - b)
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!

@@ -187,7 +187,8 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
       return true
     } catch (error) {
       // A message about a field goes under that field; anything else is a notification.
-      if (error instanceof ApiError && error.field && fields.some((f) => f.apiKey === error.field)) {
+      // (A field hidden by its condition cannot show a message: that one is a notification too.)
+      if (error instanceof ApiError && error.field && fields.some((f) => f.apiKey === error.field) && states.get(error.field)?.visible !== false) {
         setErrors({ [error.field]: error.message })
         showFirstError([error.field])
       } else {
