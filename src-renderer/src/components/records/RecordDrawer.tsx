@@ -245,7 +245,8 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
       if (event.key !== 'Escape' || event.isComposing) return
       if (openDrawers[openDrawers.length - 1] !== identity) return
       if ((event.target as HTMLElement | null)?.getAttribute?.('data-mantine-stop-propagation') === 'true') return
-      if (document.querySelector('.mantine-Modal-content')) return
+      // Any other dialog (a confirmation, the image preview, the command palette, a date popover) takes Esc itself.
+      if (document.querySelector('[role="dialog"]:not(.mantine-Drawer-content)')) return
       requestCloseRef.current()
     }
     window.addEventListener('keydown', onKey)
