@@ -210,7 +210,8 @@ test('the record page: layout, conditions, sub-table, attachments, related lists
   await expect(page.getByTestId('palette-record').filter({ hasText: '杭州云栖科技有限公司' })).toBeVisible()
   await expect(page.getByRole('group', { name: '记录 · 客户' })).toBeVisible()
   await page.screenshot({ path: 'resources/screenshots/search.png' })
-  await page.getByTestId('palette-record').filter({ hasText: '杭州云栖科技有限公司' }).click()
+  // Enter opens the first result.
+  await palette.press('Enter')
   await expect(drawer).toBeVisible()
   await drawer.getByRole('button', { name: '取消' }).click()
   await expect(drawer).toBeHidden()

@@ -195,6 +195,12 @@ export function CommandPalette({ forms, isAdmin, onLogout }: { forms: FormDto[];
         aria-label={t('palette.placeholder')}
         leftSection={<IconSearch size={18} stroke={1.6} />}
         rightSection={searching ? <Loader size={14} /> : null}
+        onKeyDown={(event) => {
+          // Enter before choosing with the arrows opens the first result, as users expect.
+          if (event.key !== 'Enter' || event.nativeEvent.isComposing) return
+          const content = event.currentTarget.closest('.mantine-Spotlight-content')
+          if (content && !content.querySelector('[data-selected]')) content.querySelector<HTMLElement>('.mantine-Spotlight-action')?.click()
+        }}
       />
       <Spotlight.ActionsList>
         {groups.map(([formId, group]) => (
