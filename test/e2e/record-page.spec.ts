@@ -188,6 +188,11 @@ test('the record page: layout, conditions, sub-table, attachments, related lists
   await drawer.getByRole('tab', { name: '历史' }).click()
   await expect(history).toContainText('王经理 修改了记录')
   await page.screenshot({ path: 'test-results/record-page-history.png' })
+  // The record can take the whole window, and go back.
+  await drawer.getByTestId('record-widen').click()
+  await expect(drawer.getByRole('button', { name: '退出全屏' })).toBeVisible()
+  await page.screenshot({ path: 'test-results/record-page-wide.png' })
+  await drawer.getByRole('button', { name: '退出全屏' }).click()
 
   // Esc with unsaved edits asks first; 继续编辑 keeps them, 放弃修改 closes.
   await drawer.getByRole('tab', { name: '基本信息' }).click()

@@ -3,6 +3,8 @@
 export const record: Record<string, string> = {
   'record.tabRelated': 'Related',
   'record.saveHint': 'to save',
+  'record.widen': 'Open full width',
+  'record.narrow': 'Back to side panel',
   'record.keepEditing': 'Keep editing',
   'record.unsavedLeaveBody': 'Your changes to this record are not saved yet. Discard them?',
   'record.related.noneTitle': 'No forms link here',

@@ -3,6 +3,8 @@
 export const record: Record<string, string> = {
   'record.tabRelated': '相关记录',
   'record.saveHint': '保存',
+  'record.widen': '全屏查看',
+  'record.narrow': '退出全屏',
   'record.keepEditing': '继续编辑',
   'record.unsavedLeaveBody': '这条记录的修改还没有保存。要放弃这些修改吗？',
   'record.related.noneTitle': '没有关联到这里的表单',

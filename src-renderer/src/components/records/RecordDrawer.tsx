@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react'
-import { Alert, Badge, Box, Button, Center, Drawer, Group, Kbd, Loader, Modal, Stack, Tabs, Text, Title } from '@mantine/core'
+import { ActionIcon, Alert, Badge, Box, Button, Center, Drawer, Group, Kbd, Loader, Modal, Stack, Tabs, Text, Title, Tooltip } from '@mantine/core'
 import { useHotkeys } from '@mantine/hooks'
-import { IconAlertCircle, IconHistory, IconLink, IconListDetails, IconTrash } from '@tabler/icons-react'
+import { IconAlertCircle, IconArrowsMaximize, IconArrowsMinimize, IconHistory, IconLink, IconListDetails, IconTrash } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import type { FieldDto, FormDto, RecordDto } from '@shared/api/contracts'
 import { api, ApiError, errorMessage } from '../../api/client'
@@ -45,6 +45,23 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stri
 const HISTORY = '__history'
 const RELATED = '__related'
 
+const WIDE_KEY = 'jimu.recordDrawerWide'
+/** Whether the record opens across the whole window; remembered on this computer. */
+function readWide(): boolean {
+  try {
+    return localStorage.getItem(WIDE_KEY) === '1'
+  } catch {
+    return false
+  }
+}
+function writeWide(wide: boolean): void {
+  try {
+    localStorage.setItem(WIDE_KEY, wide ? '1' : '0')
+  } catch {
+    // Storage disabled: the choice lasts until the page reloads.
+  }
+}
+
 /** Open record drawers, newest last: keyboard shortcuts go to the topmost one only. */
 const openDrawers: symbol[] = []
 
@@ -68,6 +85,12 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
   const [deleting, setDeleting] = useState(false)
   const [relatedCount, setRelatedCount] = useState<number | null>(null)
   const [identity] = useState(() => Symbol('record-drawer'))
+  const [wide, setWide] = useState(() => readWide())
+  const toggleWide = () =>
+    setWide((was) => {
+      writeWide(!was)
+      return !was
+    })
   const bodyRef = useRef<HTMLDivElement>(null)
   const ctx: WriteContext = useMemo(() => ({ fields: allFields }), [allFields])
   const tabs = useMemo(() => resolveLayout(form.layout, fields), [form.layout, fields])
@@ -296,7 +319,7 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
         onClose={requestClose}
         closeOnEscape={false}
         position="right"
-        size={960}
+        size={wide ? '100%' : 960}
         title={
           <Text fw={600} size="md" c="dimmed">
             {title}
@@ -315,20 +338,27 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
             {loadError}
           </Alert>
         ) : (
-          <Stack gap="md" style={{ flex: 1 }} ref={bodyRef}>
+          <Stack gap="md" style={{ flex: 1 }} ref={bodyRef} w="100%" maw={wide ? 1280 : undefined} mx="auto">
             {record && (
-              <Stack gap={4}>
-                <Title order={3} lineClamp={2} data-testid="record-heading">
-                  {heading}
-                </Title>
-                <Text size="xs" c="dimmed">
-                  {t('record.meta', {
-                    creator: record.createdBy?.name ?? t('history.system'),
-                    createdAt: formatInstant(record.createdAt),
-                    updatedAt: formatInstant(record.updatedAt)
-                  })}
-                </Text>
-              </Stack>
+              <Group justify="space-between" align="flex-start" wrap="nowrap" gap="sm">
+                <Stack gap={4} style={{ minWidth: 0 }}>
+                  <Title order={3} lineClamp={2} data-testid="record-heading">
+                    {heading}
+                  </Title>
+                  <Text size="xs" c="dimmed">
+                    {t('record.meta', {
+                      creator: record.createdBy?.name ?? t('history.system'),
+                      createdAt: formatInstant(record.createdAt),
+                      updatedAt: formatInstant(record.updatedAt)
+                    })}
+                  </Text>
+                </Stack>
+                <Tooltip label={wide ? t('record.narrow') : t('record.widen')}>
+                  <ActionIcon variant="subtle" color="gray" visibleFrom="sm" onClick={toggleWide} aria-label={wide ? t('record.narrow') : t('record.widen')} data-testid="record-widen">
+                    {wide ? <IconArrowsMinimize size={18} /> : <IconArrowsMaximize size={18} />}
+                  </ActionIcon>
+                </Tooltip>
+              </Group>
             )}
             {record && <OwnerSection form={form} record={record} onRecordChange={setRecord} onChanged={onChanged} />}
             {showTabList ? (
