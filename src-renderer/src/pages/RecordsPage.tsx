@@ -233,7 +233,7 @@ export function RecordsPage({ form, recordId }: { form: FormDto; recordId: numbe
         <FilterPanel fields={filterFields} value={filterState} onChange={onFilter} allowGroups />
       </Collapse>
 
-      {views.views === null ? null : current.type === 'kanban' ? (
+      {!views.ready ? null : current.type === 'kanban' ? (
         <KanbanView key={current.id} form={form} fields={fields} config={config} filter={filterNode} search={search} reloadTick={reloadTick} onOpen={openRecord} onTotal={setTotal} />
       ) : current.type === 'calendar' ? (
         <CalendarView key={current.id} form={form} fields={fields} config={config} onConfig={onConfig} filter={filterNode} search={search} reloadTick={reloadTick} onOpen={openRecord} onTotal={setTotal} />

@@ -1,5 +1,5 @@
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type ReactNode } from 'react'
-import { ActionIcon, Affix, Badge, Button, Checkbox, Group, Loader, Menu, Paper, Skeleton, Text, Transition, UnstyledButton } from '@mantine/core'
+import { ActionIcon, Affix, Badge, Button, Checkbox, Group, Loader, Menu, Paper, Text, Transition, UnstyledButton } from '@mantine/core'
 import {
   IconArrowDown,
   IconArrowUp,
@@ -127,27 +127,6 @@ export function TableView({ form, fields, allFields, config, onConfig, filter, s
   }, [data.segments, groupField, collapsed])
 
   const scrollRef = useRef<HTMLDivElement>(null)
-  // oxlint-disable-next-line react/incompatible-library -- the virtualizer is read on every render on purpose (scroll position)
-  const virtualizer = useVirtualizer({
-    count: items.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: (i) => (items[i]?.kind === 'group' ? GROUP_HEIGHT : rowHeight),
-    overscan: 12
-  })
-  useEffect(() => virtualizer.measure(), [rowHeight, groupField, virtualizer])
-  const virtualItems = virtualizer.getVirtualItems()
-
-  // Fetch the pages of whatever placeholder rows are in (or near) sight.
-  const lastIndex = virtualItems.length ? virtualItems[virtualItems.length - 1]!.index : -1
-  const firstIndex = virtualItems.length ? virtualItems[0]!.index : 0
-  useEffect(() => {
-    const wanted = new Set<string>()
-    for (let i = firstIndex; i <= Math.min(items.length - 1, lastIndex + PREFETCH_ROWS); i++) {
-      const it = items[i]
-      if (it?.kind === 'loader') wanted.add(it.seg.key)
-    }
-    for (const key of wanted) loadMore(key)
-  }, [firstIndex, lastIndex, items, loadMore])
 
   const anyRows = data.segments.some((s) => s.records.length > 0)
   useLayoutEffect(() => {
@@ -166,6 +145,24 @@ export function TableView({ form, fields, allFields, config, onConfig, filter, s
       return next
     })
   }, [])
+
+  const toggleGroup = useCallback((key: string) => {
+    setCollapsed((prev) => {
+      const next = new Set(prev)
+      if (next.has(key)) next.delete(key)
+      else next.add(key)
+      return next
+    })
+  }, [])
+  const closeEditor = useCallback(() => setEditing(null), [])
+  const renderEditor = useCallback(
+    (record: RecordDto, field: FieldDto, content: ReactNode) => (
+      <CellEditor formId={form.id} field={field} allFields={allFields} record={record} onSaved={replaceRecord} onClose={closeEditor}>
+        {content}
+      </CellEditor>
+    ),
+    [form.id, allFields, replaceRecord, closeEditor]
+  )
 
   const saveColumns = (next: Column[]) => {
     setColumns(next)
@@ -288,82 +285,27 @@ export function TableView({ form, fields, allFields, config, onConfig, filter, s
               <Loader size="sm" />
             </Group>
           ) : (
-            <div style={{ height: virtualizer.getTotalSize(), position: 'relative', flexShrink: 0 }} role="rowgroup">
-              {virtualItems.map((v) => {
-                const item = items[v.index]!
-                const top: CSSProperties = { position: 'absolute', top: 0, left: 0, transform: `translateY(${v.start}px)`, height: v.size, width: '100%' }
-                if (item.kind === 'group') {
-                  return (
-                    <GroupHeader
-                      key={`g-${item.seg.key}`}
-                      style={top}
-                      seg={item.seg}
-                      field={groupField!}
-                      visible={visible}
-                      cellStyle={cellStyle}
-                      collapsed={collapsed.has(item.seg.key)}
-                      onToggle={() =>
-                        setCollapsed((prev) => {
-                          const next = new Set(prev)
-                          if (next.has(item.seg.key)) next.delete(item.seg.key)
-                          else next.add(item.seg.key)
-                          return next
-                        })
-                      }
-                    />
-                  )
-                }
-                if (item.kind === 'loader') {
-                  return (
-                    <div key={`l-${item.seg.key}-${v.index}`} className="jimu-grid-row" style={top} role="row">
-                      <div className="jimu-grid-cell jimu-grid-check" style={{ width: CHECK_WIDTH, minWidth: CHECK_WIDTH, position: 'sticky', left: 0, zIndex: 1 }} />
-                      {item.seg.failure && item.first ? (
-                        <Text size="sm" c="red" px="sm" style={{ alignSelf: 'center' }}>
-                          {item.seg.failure}
-                        </Text>
-                      ) : (
-                        visible.map((col, index) => (
-                          <div key={col.field.apiKey} className="jimu-grid-cell" style={cellStyle(index)}>
-                            <Skeleton height={10} width={`${40 + ((v.index * 7 + index * 13) % 45)}%`} radius="xl" animate={false} />
-                          </div>
-                        ))
-                      )}
-                    </div>
-                  )
-                }
-                const record = item.record
-                return (
-                  <Row
-                    key={record.id}
-                    style={top}
-                    record={record}
-                    visible={visible}
-                    cellStyle={cellStyle}
-                    frozenEdge={frozenEdge}
-                    selected={selected.has(record.id)}
-                    active={active?.id === record.id ? active.field : null}
-                    editing={editing?.id === record.id ? editing.field : null}
-                    tall={config.rowHeight !== 'short'}
-                    onToggle={toggle}
-                    onOpen={onOpen}
-                    onActivate={(field) => setActive({ id: record.id, field })}
-                    onEdit={(field) => setEditing({ id: record.id, field })}
-                    renderEditor={(field, content) => (
-                      <CellEditor
-                        formId={form.id}
-                        field={field}
-                        allFields={allFields}
-                        record={record}
-                        onSaved={replaceRecord}
-                        onClose={() => setEditing(null)}
-                      >
-                        {content}
-                      </CellEditor>
-                    )}
-                  />
-                )
-              })}
-            </div>
+            <GridBody
+              scrollRef={scrollRef}
+              items={items}
+              rowHeight={rowHeight}
+              loadMore={loadMore}
+              visible={visible}
+              cellStyle={cellStyle}
+              frozenEdge={frozenEdge}
+              groupField={groupField}
+              collapsed={collapsed}
+              onToggleGroup={toggleGroup}
+              selected={selected}
+              active={active}
+              editing={editing}
+              tall={config.rowHeight !== 'short'}
+              onToggle={toggle}
+              onOpen={onOpen}
+              onActivate={setActive}
+              onEdit={setEditing}
+              renderEditor={renderEditor}
+            />
           )}
 
           <div style={{ flex: 1 }} />
@@ -473,6 +415,124 @@ export function TableView({ form, fields, allFields, config, onConfig, filter, s
     </Paper>
   )
 }
+
+interface GridBodyProps {
+  scrollRef: React.RefObject<HTMLDivElement | null>
+  items: Item[]
+  rowHeight: number
+  loadMore(segKey: string): void
+  visible: Column[]
+  cellStyle(index: number, extra?: CSSProperties): CSSProperties
+  frozenEdge: number
+  groupField: FieldDto | null
+  collapsed: ReadonlySet<string>
+  onToggleGroup(key: string): void
+  selected: ReadonlySet<number>
+  active: Editing | null
+  editing: Editing | null
+  tall: boolean
+  onToggle(id: number): void
+  onOpen(record: RecordDto): void
+  onActivate(cell: Editing): void
+  onEdit(cell: Editing): void
+  renderEditor(record: RecordDto, field: FieldDto, content: ReactNode): ReactNode
+}
+
+/**
+ * The rows in sight, and only they: this component alone re-renders while scrolling (the
+ * header, footer and dialogs around it do not), and fetches the pages of placeholder rows
+ * that come near the viewport.
+ */
+const GridBody = memo(function GridBody(props: GridBodyProps) {
+  const { scrollRef, items, rowHeight, loadMore, visible, cellStyle, frozenEdge, groupField, collapsed, onToggleGroup, selected, active, editing, tall, onToggle, onOpen, onActivate, onEdit, renderEditor } = props
+  const { t } = useTranslation()
+  // oxlint-disable-next-line react/incompatible-library -- the virtualizer is read on every render on purpose (scroll position)
+  const virtualizer = useVirtualizer({
+    count: items.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (i) => (items[i]?.kind === 'group' ? GROUP_HEIGHT : rowHeight),
+    overscan: 8,
+    // The rows start below the sticky header.
+    scrollMargin: HEADER_HEIGHT
+  })
+  useEffect(() => virtualizer.measure(), [rowHeight, groupField, virtualizer])
+  const virtualItems = virtualizer.getVirtualItems()
+
+  const lastIndex = virtualItems.length ? virtualItems[virtualItems.length - 1]!.index : -1
+  const firstIndex = virtualItems.length ? virtualItems[0]!.index : 0
+  useEffect(() => {
+    const wanted = new Set<string>()
+    for (let i = firstIndex; i <= Math.min(items.length - 1, lastIndex + PREFETCH_ROWS); i++) {
+      const it = items[i]
+      if (it?.kind === 'loader') wanted.add(it.seg.key)
+    }
+    for (const key of wanted) loadMore(key)
+  }, [firstIndex, lastIndex, items, loadMore])
+
+  const labels = useMemo(() => ({ select: t('records.selectRow'), open: t('records.open', { id: '{{id}}' }) }), [t])
+
+  return (
+    <div style={{ height: virtualizer.getTotalSize(), position: 'relative', flexShrink: 0 }} role="rowgroup">
+      {virtualItems.map((v) => {
+        const item = items[v.index]!
+        const top: CSSProperties = { position: 'absolute', top: 0, left: 0, transform: `translateY(${v.start - HEADER_HEIGHT}px)`, height: v.size, width: '100%' }
+        if (item.kind === 'group') {
+          return (
+            <GroupHeader
+              key={`g-${item.seg.key}`}
+              style={top}
+              seg={item.seg}
+              field={groupField!}
+              visible={visible}
+              cellStyle={cellStyle}
+              collapsed={collapsed.has(item.seg.key)}
+              onToggle={() => onToggleGroup(item.seg.key)}
+            />
+          )
+        }
+        if (item.kind === 'loader') {
+          return (
+            <div key={`l-${item.seg.key}-${v.index}`} className="jimu-grid-row" style={top} role="row">
+              <div className="jimu-grid-cell jimu-grid-check" style={{ width: CHECK_WIDTH, minWidth: CHECK_WIDTH, position: 'sticky', left: 0, zIndex: 1 }} />
+              {item.seg.failure && item.first ? (
+                <Text size="sm" c="red" px="sm" style={{ alignSelf: 'center' }}>
+                  {item.seg.failure}
+                </Text>
+              ) : (
+                visible.map((col, index) => (
+                  <div key={col.field.apiKey} className="jimu-grid-cell" style={cellStyle(index)}>
+                    <div className="jimu-skeleton" style={{ width: `${40 + ((v.index * 7 + index * 13) % 45)}%` }} />
+                  </div>
+                ))
+              )}
+            </div>
+          )
+        }
+        const record = item.record
+        return (
+          <Row
+            key={record.id}
+            style={top}
+            record={record}
+            visible={visible}
+            cellStyle={cellStyle}
+            frozenEdge={frozenEdge}
+            selected={selected.has(record.id)}
+            active={active?.id === record.id ? active.field : null}
+            editing={editing?.id === record.id ? editing.field : null}
+            tall={tall}
+            labels={labels}
+            onToggle={onToggle}
+            onOpen={onOpen}
+            onActivate={onActivate}
+            onEdit={onEdit}
+            renderEditor={renderEditor}
+          />
+        )
+      })}
+    </div>
+  )
+})
 
 interface HeaderProps {
   column: Column
@@ -593,22 +653,24 @@ interface RowProps {
   active: string | null
   editing: string | null
   tall: boolean
+  labels: { select: string; open: string }
   onToggle(id: number): void
   onOpen(record: RecordDto): void
-  onActivate(field: string): void
-  onEdit(field: string): void
-  renderEditor(field: FieldDto, content: ReactNode): ReactNode
+  onActivate(cell: Editing): void
+  onEdit(cell: Editing): void
+  renderEditor(record: RecordDto, field: FieldDto, content: ReactNode): ReactNode
 }
 
-const Row = memo(function Row({ style, record, visible, cellStyle, frozenEdge, selected, active, editing, tall, onToggle, onOpen, onActivate, onEdit, renderEditor }: RowProps) {
-  const { t } = useTranslation()
+// Rows are plain elements (a native checkbox, a bare button): dozens mount on every scroll frame.
+const Row = memo(function Row({ style, record, visible, cellStyle, frozenEdge, selected, active, editing, tall, labels, onToggle, onOpen, onActivate, onEdit, renderEditor }: RowProps) {
+  const openLabel = labels.open.replace('{{id}}', String(record.id))
   return (
     <div className={`jimu-grid-row${selected ? ' jimu-selected' : ''}`} style={style} role="row" data-testid={`record-row-${record.id}`} aria-selected={selected}>
       <div className="jimu-grid-cell jimu-grid-check" style={{ width: CHECK_WIDTH, minWidth: CHECK_WIDTH, position: 'sticky', left: 0, zIndex: 1 }}>
-        <Checkbox size="xs" aria-label={t('records.selectRow')} checked={selected} onChange={() => onToggle(record.id)} />
-        <ActionIcon size="sm" variant="subtle" color="gray" className="jimu-expand" aria-label={t('records.open', { id: record.id })} onClick={() => onOpen(record)}>
+        <input type="checkbox" className="jimu-check" aria-label={labels.select} checked={selected} onChange={() => onToggle(record.id)} />
+        <button type="button" className="jimu-expand" aria-label={openLabel} title={openLabel} onClick={() => onOpen(record)}>
           <IconArrowsDiagonal size={14} />
-        </ActionIcon>
+        </button>
       </div>
       {visible.map((col, index) => {
         const field = col.field
@@ -635,13 +697,13 @@ const Row = memo(function Row({ style, record, visible, cellStyle, frozenEdge, s
             style={cellStyle(index, renderer.numeric ? { fontVariantNumeric: 'tabular-nums' } : undefined)}
             data-field={field.apiKey}
             tabIndex={-1}
-            onClick={() => onActivate(field.apiKey)}
-            onDoubleClick={() => editable && onEdit(field.apiKey)}
+            onClick={() => onActivate({ id: record.id, field: field.apiKey })}
+            onDoubleClick={() => editable && onEdit({ id: record.id, field: field.apiKey })}
             onKeyDown={(e) => {
-              if (e.key === 'Enter' && editable && !isEditing) onEdit(field.apiKey)
+              if (e.key === 'Enter' && editable && !isEditing) onEdit({ id: record.id, field: field.apiKey })
             }}
           >
-            {isEditing ? renderEditor(field, content) : content}
+            {isEditing ? renderEditor(record, field, content) : content}
           </div>
         )
       })}
@@ -659,6 +721,7 @@ function sameRow(a: RowProps, b: RowProps): boolean {
     a.active === b.active &&
     a.editing === b.editing &&
     a.tall === b.tall &&
+    a.labels === b.labels &&
     a.frozenEdge === b.frozenEdge &&
     a.style.transform === b.style.transform &&
     a.style.height === b.style.height

@@ -79,7 +79,14 @@ export function useTableData(query: TableQuery) {
     setData((d) => ({ queryKey, ready: false, failure: null, total: d.queryKey === queryKey ? d.total : null, sums: undefined, segments: [] }))
     if (!q.groupField) {
       setData({ queryKey, ready: true, failure: null, total: null, sums: undefined, segments: [{ key: 'all', filter: q.filter, count: null, records: [], cursor: null, done: false }] })
-      return
+      // The total and the footer sums come separately, so the first rows do not wait for a count over every record.
+      api.records.count({ form: q.formId, filter: q.filter, search: q.search || undefined, sums: q.sumKeys.length ? q.sumKeys : undefined }).then(
+        (result) => live && setData((d) => (d.queryKey !== queryKey ? d : { ...d, total: result.total, sums: result.sums, segments: d.segments.map((s) => ({ ...s, count: result.total })) })),
+        (error: unknown) => live && setData((d) => (d.queryKey !== queryKey ? d : { ...d, failure: errorMessage(error) }))
+      )
+      return () => {
+        live = false
+      }
     }
     const field = q.groupField
     api.records
@@ -112,7 +119,6 @@ export function useTableData(query: TableQuery) {
     const seg = current.queryKey === key ? current.segments.find((s) => s.key === segKey) : undefined
     if (!seg || seg.done || seg.failure) return
     const q = queryRef.current
-    const first = seg.records.length === 0 && !q.groupField
     // One request per page: keyed by the cursor it starts from, never asked twice.
     const pageKey = `${segKey}|${seg.cursor ?? ''}`
     if (inFlight.current.has(pageKey)) return
@@ -125,9 +131,7 @@ export function useTableData(query: TableQuery) {
         search: q.search || undefined,
         sort: q.sort.length ? q.sort : undefined,
         limit: PAGE_SIZE,
-        cursor: seg.cursor ?? undefined,
-        withTotal: first,
-        totals: first && q.sumKeys.length ? q.sumKeys : undefined
+        cursor: seg.cursor ?? undefined
       })
       .then(
         (page) => {
@@ -136,13 +140,7 @@ export function useTableData(query: TableQuery) {
             if (d.queryKey !== key) return d
             return {
               ...d,
-              total: first && page.total !== undefined ? page.total : d.total,
-              sums: first && page.totals ? page.totals : d.sums,
-              segments: d.segments.map((s) =>
-                s.key === segKey
-                  ? { ...s, records: [...s.records, ...page.records], cursor: page.nextCursor, done: page.nextCursor === null, count: first && page.total !== undefined ? page.total : s.count }
-                  : s
-              )
+              segments: d.segments.map((s) => (s.key === segKey ? { ...s, records: [...s.records, ...page.records], cursor: page.nextCursor, done: page.nextCursor === null } : s))
             }
           })
         },

@@ -19,6 +19,8 @@ export interface ViewsState {
   views: ViewDto[] | null
   /** The tabs: 全部记录, then the saved views. */
   list: ViewDto[]
+  /** The current view is known: the saved views arrived, or 全部记录 was the last one open (no need to wait). */
+  ready: boolean
   current: ViewDto
   config: ViewConfig
   /** The shared or built-in view has changes not saved yet. */
@@ -178,5 +180,5 @@ export function useViews(form: FormDto): ViewsState {
     []
   )
 
-  return { views, list, current, config, dirty, saving, failure, select, change, save, discard, create, update, remove }
+  return { views, list, ready: views !== null || currentId === 0, current, config, dirty, saving, failure, select, change, save, discard, create, update, remove }
 }
