@@ -1,6 +1,5 @@
 import { viewConfig, type FieldDto, type FilterNode, type ViewConfig, type ViewDto } from '@shared/api/contracts'
 import type { FieldType } from '@shared/field-types'
-import { rendererOf } from '../../fields/registry'
 
 // Pure helpers over a view's settings: the columns a table shows, which fields can drive a
 // kanban or a calendar, and the filter a group or kanban column adds to the view's own.
@@ -40,8 +39,6 @@ export function columnsToConfig(columns: Column[]): ViewConfig['columns'] {
   return columns.map((c) => ({ field: c.field.apiKey, ...(c.width !== DEFAULT_WIDTH ? { width: Math.round(c.width) } : {}), ...(c.hidden ? { hidden: true } : {}) }))
 }
 
-export const isSummable = (field: FieldDto) => rendererOf(field.type).summable === true
-export const isEditable = (field: FieldDto) => field.id > 0 && !rendererOf(field.type).computed
 export const kanbanFields = (fields: FieldDto[]) => fields.filter((f) => f.type === 'select')
 export const calendarFields = (fields: FieldDto[]) => fields.filter((f) => f.type === 'date' || f.type === 'datetime')
 
