@@ -69,8 +69,8 @@ export function Shell({ user, onLogout, onSignedOutEverywhere }: { user: User; o
 
   // Without a form or page in the URL, open the first form: the app's home is its data.
   useEffect(() => {
-    if (catalog && section === null && route.formId === null && catalog.forms.length > 0) go({ formId: catalog.forms[0].id, recordId: null })
-  }, [catalog, section, route.formId, go])
+    if (catalog && section === null && route.formId === null && !route.newFormAppId && catalog.forms.length > 0) go({ formId: catalog.forms[0].id, recordId: null })
+  }, [catalog, section, route.formId, route.newFormAppId, go])
 
   useEffect(() => {
     const page = section ? t(`nav.${section}`) : form?.label

@@ -90,7 +90,17 @@ function SectionBox({ section, tab, ...props }: CanvasProps & { section: DraftSe
       data-selected={selected || undefined}
       data-testid={`designer-section-${tab.sections.indexOf(section)}`}
     >
-      <Group justify="space-between" mb={6} gap="xs" onClick={() => props.onSelect({ kind: 'section', id: section.id })} style={{ cursor: 'pointer' }}>
+      <Group
+        justify="space-between"
+        mb={6}
+        gap="xs"
+        onClick={(e) => {
+          e.stopPropagation()
+          props.onSelect({ kind: 'section', id: section.id })
+        }}
+        style={{ cursor: 'pointer' }}
+        data-testid={`designer-section-header-${tab.sections.indexOf(section)}`}
+      >
         <Text fw={600} size="sm" c={section.label ? undefined : 'dimmed'}>
           {section.label || t('designer.untitledSection')}
         </Text>
