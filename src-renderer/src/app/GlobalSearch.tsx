@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react'
-import { Badge, Center, Group, Kbd, Loader, Text, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core'
+import { Center, Group, Kbd, Loader, Text, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core'
 import { useDebouncedValue, useHotkeys } from '@mantine/hooks'
 import { Spotlight, spotlight } from '@mantine/spotlight'
 import {
@@ -212,9 +212,9 @@ export function CommandPalette({ forms, isAdmin, onLogout }: { forms: FormDto[];
                 leftSection={<IconFileText size={18} stroke={1.6} />}
                 label={hit.title}
                 rightSection={
-                  <Badge variant="light" color="gray" radius="sm" tt="none" fw={500}>
-                    {hit.formLabel}
-                  </Badge>
+                  <Text size="xs" c="dimmed">
+                    {`#${hit.recordId}`}
+                  </Text>
                 }
                 data-testid="palette-record"
               />
