@@ -90,6 +90,7 @@ async function createView(page: Page, type: '表格' | '看板' | '日历', name
   await dialog.getByLabel('视图名称').fill(name)
   await dialog.getByRole('button', { name: '创建' }).click()
   await expect(dialog).toBeHidden()
+  await expect(page.locator('.mantine-Modal-overlay')).toHaveCount(0)
   await expect(page.getByTestId('view-tab').filter({ hasText: name })).toHaveAttribute('data-active', 'true')
 }
 
@@ -151,6 +152,7 @@ test('table view: sort, filter with an OR group, group by, inline and bulk edit,
   await editor.getByLabel('金额').press('Enter')
   await expect(editor).toContainText('“金额”不能小于 ¥0.00')
   await expect(editor.getByLabel('金额')).toHaveAttribute('aria-invalid', 'true')
+  await page.screenshot({ path: 'test-results/e2e-views-cell-error.png' })
   await editor.getByLabel('金额').fill('15000')
   await editor.getByLabel('金额').press('Enter')
   await expect(editor).toBeHidden()
@@ -164,6 +166,7 @@ test('table view: sort, filter with an OR group, group by, inline and bulk edit,
   const bulk = page.getByRole('dialog', { name: '批量修改 2 条记录' })
   await choose(page, bulk.getByRole('combobox', { name: '要修改的字段' }), '销售阶段')
   await choose(page, bulk.getByRole('combobox', { name: '销售阶段' }), '赢单')
+  await page.screenshot({ path: 'test-results/e2e-views-bulk-edit.png' })
   await bulk.getByRole('button', { name: '修改 2 条' }).click()
   await expect(bulk).toBeHidden()
   await expect(shanghai.nth(0)).toContainText('赢单')
@@ -262,5 +265,49 @@ test('calendar view: records on their close dates; drag one to another day to re
   await page.screenshot({ path: 'resources/screenshots/calendar.png' })
   await calendar.getByTestId(/^calendar-event-/).filter({ hasText: '杭州云栖科技有限公司' }).click()
   await expect(page.getByRole('dialog', { name: /^商机 · #\d+$/ })).toBeVisible()
+  await expect(page.getByRole('alert')).toHaveCount(0)
+})
+
+test('table view: columns resized and reordered by dragging; a shared view keeps changes as a draft until 保存', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 })
+  await setUp(page)
+
+  // A shared view: changes wait for an explicit save.
+  await page.getByTestId('view-new').click()
+  await page.getByRole('menuitem', { name: /^表格/ }).click()
+  const dialog = page.getByRole('dialog', { name: '新建视图' })
+  await dialog.getByLabel('视图名称').fill('全员客户表')
+  await dialog.getByRole('switch', { name: '共享视图' }).check({ force: true })
+  await dialog.getByRole('button', { name: '创建' }).click()
+  await expect(dialog).toBeHidden()
+  await expect(page.locator('.mantine-Modal-overlay')).toHaveCount(0)
+
+  // Resize 客户名称 by dragging the right edge of its header.
+  const customer = page.getByTestId('column-customer')
+  const before = (await customer.boundingBox())!
+  const handle = (await customer.locator('.jimu-resize-handle').boundingBox())!
+  await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2)
+  await page.mouse.down()
+  await page.mouse.move(handle.x + handle.width / 2 + 60, handle.y + handle.height / 2, { steps: 5 })
+  await page.mouse.move(handle.x + handle.width / 2 + 100, handle.y + handle.height / 2, { steps: 5 })
+  await page.mouse.up()
+  await expect.poll(async () => Math.round((await customer.boundingBox())!.width)).toBe(Math.round(before.width) + 100)
+
+  // Drag the 城市 header in front of 金额.
+  await drag(page, page.getByTestId('column-city'), page.getByTestId('column-amount'))
+  const order = async () => page.locator('[data-testid^="column-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')))
+  await expect.poll(order).toEqual(['column-customer', 'column-stage', 'column-city', 'column-amount', 'column-closeDate', 'column-notes'])
+  await expect(page.getByTestId('view-unsaved')).toBeVisible()
+
+  // Row height; then 保存 and reload: all of it is kept.
+  await page.getByTestId('row-height').click()
+  await page.getByRole('menuitem', { name: '行高：高' }).click()
+  await page.getByTestId('view-save').click()
+  await expect(page.getByTestId('view-unsaved')).toBeHidden()
+  await page.reload()
+  await expect(page.getByTestId('view-tab').filter({ hasText: '全员客户表' })).toHaveAttribute('data-active', 'true')
+  await expect(page.getByTestId('row-height')).toHaveText('行高：高')
+  await expect.poll(order).toEqual(['column-customer', 'column-stage', 'column-city', 'column-amount', 'column-closeDate', 'column-notes'])
+  await expect.poll(async () => Math.round((await customer.boundingBox())!.width)).toBe(Math.round(before.width) + 100)
   await expect(page.getByRole('alert')).toHaveCount(0)
 })
