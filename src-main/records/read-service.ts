@@ -25,10 +25,10 @@ type PageRow = RecordRow & Record<string, unknown>
 const TRUE: Sql = { sql: '1 = 1', params: [] }
 /**
  * How far a sorted walk reads before giving up on filling a page: at least `walkMin` rows, or
- * `walkPerRow` per row wanted (a filter matching 1 row in 100 still fills a page by walking).
+ * `walkPerRow` per row wanted (a filter matching 1 row in 200 still fills a page by walking).
  * Tests shrink the window to exercise the cut-off; nothing else changes it.
  */
-export const LIST_PLAN = { walkMin: 2000, walkPerRow: 100 }
+export const LIST_PLAN = { walkMin: 2000, walkPerRow: 200 }
 
 /** Read-side operations; every one goes through the query builder and the access layer. */
 export class ReadService {
