@@ -206,6 +206,12 @@ test('the record page: layout, conditions, sub-table, attachments, related lists
   await ask.getByRole('button', { name: '继续编辑' }).click()
   await expect(ask).toBeHidden()
   await expect(drawer.getByLabel('客户名称')).toHaveValue('杭州云栖科技股份有限公司')
+  // The browser's back button asks too, and 继续编辑 keeps the record and its edits on screen.
+  await page.goBack()
+  await expect(ask).toBeVisible()
+  await ask.getByRole('button', { name: '继续编辑' }).click()
+  await expect(ask).toBeHidden()
+  await expect(drawer.getByLabel('客户名称')).toHaveValue('杭州云栖科技股份有限公司')
   await page.keyboard.press('Escape')
   await ask.getByRole('button', { name: '放弃修改' }).click()
   await expect(drawer).toBeHidden()

@@ -9,6 +9,8 @@ import { navigate, type Route } from './route'
 export type UnsavedGuard = (proceed: () => void) => void
 
 const guards: UnsavedGuard[] = []
+/** Navigation the guards already agreed to passes the address-bar check below. */
+let agreedUntil = 0
 
 /** Registers a guard while a form has unsaved edits; the returned function removes it. */
 export function addUnsavedGuard(guard: UnsavedGuard): () => void {
@@ -29,7 +31,11 @@ export function whenSafe(action: () => void): void {
   const next = (): void => {
     const guard = pending.pop()
     if (guard) guard(next)
-    else action()
+    else {
+      // The forms drop their guards on their next render; the address change comes before that.
+      if (pending.length === 0 && guards.length > 0) agreedUntil = Date.now() + 1000
+      action()
+    }
   }
   next()
 }
@@ -39,10 +45,26 @@ export function guardedNavigate(route: Route): void {
 }
 
 /**
- * Catches clicks on in-app links (`href="#/…"`, the navigation) while edits are unsaved, and the
- * window closing. Installed once by the shell; returns the uninstaller.
+ * Catches clicks on in-app links (`href="#/…"`, the navigation), the back and forward buttons and
+ * the window closing while edits are unsaved. Installed once by the shell; returns the uninstaller.
  */
 export function installUnsavedLinkGuard(): () => void {
+  let shown = window.location.hash
+  // Back / forward cannot be cancelled: the address is put back before the app renders the new
+  // place, and the user is asked. popstate comes in the same task as the address change (the
+  // later hashchange may follow a render that already read the new address).
+  const onHashChange = () => {
+    const target = window.location.hash
+    if (!hasUnsavedEdits() || Date.now() < agreedUntil || target === shown) {
+      shown = target
+      return
+    }
+    history.replaceState(history.state, '', `${window.location.pathname}${window.location.search}${shown}`)
+    whenSafe(() => {
+      shown = target
+      window.location.hash = target
+    })
+  }
   const onClick = (event: MouseEvent) => {
     if (!hasUnsavedEdits() || event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return
     const link = (event.target as Element | null)?.closest?.('a[href^="#/"]')
@@ -61,8 +83,12 @@ export function installUnsavedLinkGuard(): () => void {
   }
   document.addEventListener('click', onClick, true)
   window.addEventListener('beforeunload', onBeforeUnload)
+  window.addEventListener('popstate', onHashChange)
+  window.addEventListener('hashchange', onHashChange)
   return () => {
+    window.removeEventListener('popstate', onHashChange)
     document.removeEventListener('click', onClick, true)
     window.removeEventListener('beforeunload', onBeforeUnload)
+    window.removeEventListener('hashchange', onHashChange)
   }
 }

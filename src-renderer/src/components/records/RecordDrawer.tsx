@@ -206,6 +206,7 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
       notifySuccess(recordId === null ? t('record.created') : t('common.saved'))
       // The edits are saved: nothing to guard any more.
       setInitial(values)
+      release()
       onSaved(saved, recordId === null)
       return true
     } catch (error) {
@@ -224,10 +225,18 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
   }
 
   // While edits are unsaved, leaving for another page asks first.
+  const releaseGuard = useRef<(() => void) | null>(null)
   useEffect(() => {
     if (!dirty) return
-    return addUnsavedGuard((proceed) => setLeaving({ proceed }))
+    const remove = addUnsavedGuard((proceed) => setLeaving({ proceed }))
+    releaseGuard.current = remove
+    return () => {
+      remove()
+      releaseGuard.current = null
+    }
   }, [dirty])
+  /** Leaving on purpose (saved, discarded): the guard goes now, not on the next render. */
+  const release = () => releaseGuard.current?.()
 
   useEffect(() => {
     if (!opened) return
@@ -475,6 +484,7 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
               setLeaving(null)
               // Dropped: the form goes back to what was loaded, so no guard asks again.
               setValues(initial)
+              release()
               next?.proceed()
             }}
           >
