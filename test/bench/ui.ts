@@ -153,10 +153,25 @@ async function run(options: Options) {
 
     // Open the form several times; the first load also warms the server's statement cache.
     const firstRows: number[] = []
+    const scriptLoaded: number[] = []
+    const listArrived: number[] = []
+    const listServer: number[] = []
     for (let i = 0; i < OPEN_RUNS; i++) {
       await page.goto(`${server.url}/#/forms/${formId}`, { waitUntil: 'commit' })
       const ms = await page.waitForFunction(`performance.getEntriesByName('jimu:rows-painted')[0]?.startTime ?? null`, undefined, { timeout: 60_000, polling: 16 })
       firstRows.push((await ms.jsonValue()) as number)
+      // Where the time went: the app's script loaded, and the first page of records arrived.
+      const marks = (await page.evaluate(`(() => {
+        const res = performance.getEntriesByType('resource')
+        const script = res.find((r) => r.initiatorType === 'script')
+        const list = res.find((r) => r.name.includes('/rpc/records.list'))
+        const calls = res.filter((r) => r.name.includes('/rpc/')).map((r) => r.name.split('/rpc/')[1] + ' ' + Math.round(r.startTime) + '→' + Math.round(r.responseEnd))
+        return { script: script ? script.responseEnd : null, list: list ? list.responseEnd : null, listTook: list ? list.responseEnd - list.requestStart : null, calls }
+      })()`)) as { script: number | null; list: number | null; listTook: number | null; calls: string[] }
+      if (i === OPEN_RUNS - 1) log(`requests (ms after navigation): ${marks.calls.join(', ')}`)
+      if (marks.script !== null) scriptLoaded.push(marks.script)
+      if (marks.list !== null) listArrived.push(marks.list)
+      if (marks.listTook !== null) listServer.push(marks.listTook)
       await page.goto('about:blank')
     }
     log(`first rows painted: ${firstRows.map(round).join(', ')} ms`)
@@ -172,6 +187,9 @@ async function run(options: Options) {
       records: options.records,
       first_rows_p50_ms: round(quantile(firstRows, 0.5)),
       first_rows_p95_ms: round(quantile(firstRows, 0.95)),
+      script_loaded_p50_ms: round(quantile(scriptLoaded, 0.5)),
+      first_page_arrived_p50_ms: round(quantile(listArrived, 0.5)),
+      first_page_request_p50_ms: round(quantile(listServer, 0.5)),
       scroll_frames: scroll.frames.length,
       scroll_frame_p50_ms: round(quantile(scroll.frames, 0.5)),
       scroll_frame_p95_ms: round(quantile(scroll.frames, 0.95)),

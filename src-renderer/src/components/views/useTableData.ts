@@ -8,7 +8,7 @@ import { andFilter, groupCondition, groupKey } from './config'
 // segment. Without grouping there is one segment; grouped, records.count gives each group's
 // count and sums first, and a group's records are listed only when it comes into view.
 
-export const PAGE_SIZE = 100
+export const PAGE_SIZE = 200
 
 export interface Segment {
   key: string
@@ -65,6 +65,7 @@ export function useTableData(query: TableQuery) {
   const latest = useRef(queryKey)
   const queryRef = useRef(query)
   const dataRef = useRef(data)
+  const afterFirstPage = useRef<(() => void) | null>(null)
   // Callbacks read the latest query and rows; updated before any effect of this render runs.
   useLayoutEffect(() => {
     latest.current = queryKey
@@ -74,16 +75,24 @@ export function useTableData(query: TableQuery) {
 
   useEffect(() => {
     inFlight.current = new Set()
+    afterFirstPage.current = null
     const q = queryRef.current
     let live = true
     setData((d) => ({ queryKey, ready: false, failure: null, total: d.queryKey === queryKey ? d.total : null, sums: undefined, segments: [] }))
     if (!q.groupField) {
-      setData({ queryKey, ready: true, failure: null, total: null, sums: undefined, segments: [{ key: 'all', filter: q.filter, count: null, records: [], cursor: null, done: false }] })
-      // The total and the footer sums come separately, so the first rows do not wait for a count over every record.
-      api.records.count({ form: q.formId, filter: q.filter, search: q.search || undefined, sums: q.sumKeys.length ? q.sumKeys : undefined }).then(
-        (result) => live && setData((d) => (d.queryKey !== queryKey ? d : { ...d, total: result.total, sums: result.sums, segments: d.segments.map((s) => ({ ...s, count: result.total })) })),
-        (error: unknown) => live && setData((d) => (d.queryKey !== queryKey ? d : { ...d, failure: errorMessage(error) }))
-      )
+      const first: TableData = { queryKey, ready: true, failure: null, total: null, sums: undefined, segments: [{ key: 'all', filter: q.filter, count: null, records: [], cursor: null, done: false }] }
+      setData(first)
+      // Ask for the first page now rather than after the placeholder row has rendered.
+      dataRef.current = first
+      latest.current = queryKey
+      loadMoreRef.current('all')
+      // The total and the footer sums are asked for once the first page is in: the server answers
+      // in order, and a count over every record must not hold up the first rows.
+      afterFirstPage.current = () =>
+        api.records.count({ form: q.formId, filter: q.filter, search: q.search || undefined, sums: q.sumKeys.length ? q.sumKeys : undefined }).then(
+          (result) => live && setData((d) => (d.queryKey !== queryKey ? d : { ...d, total: result.total, sums: result.sums, segments: d.segments.map((s) => ({ ...s, count: result.total })) })),
+          (error: unknown) => live && setData((d) => (d.queryKey !== queryKey ? d : { ...d, failure: errorMessage(error) }))
+        )
       return () => {
         live = false
       }
@@ -136,6 +145,9 @@ export function useTableData(query: TableQuery) {
       .then(
         (page) => {
           if (latest.current !== key) return
+          const then = afterFirstPage.current
+          afterFirstPage.current = null
+          then?.()
           setData((d) => {
             if (d.queryKey !== key) return d
             return {
@@ -151,6 +163,11 @@ export function useTableData(query: TableQuery) {
         }
       )
   }, [])
+
+  const loadMoreRef = useRef(loadMore)
+  useLayoutEffect(() => {
+    loadMoreRef.current = loadMore
+  })
 
   /** Put a record changed in place (inline edit) back into whichever segment holds it. */
   const replaceRecord = useCallback((record: RecordDto) => {
