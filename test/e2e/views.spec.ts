@@ -158,6 +158,14 @@ test('table view: sort, filter with an OR group, group by, inline and bulk edit,
   await expect(editor).toBeHidden()
   await expect(yunqi).toContainText('¥15,000.00')
 
+  // Keyboard, as in a spreadsheet: an arrow moves to the next row, Enter edits, Esc leaves it unchanged.
+  await yunqi.locator('[data-field="city"]').click()
+  await page.keyboard.press('ArrowDown')
+  await page.keyboard.press('Enter')
+  await expect(editor.getByLabel('城市')).toHaveValue('上海')
+  await page.keyboard.press('Escape')
+  await expect(editor).toBeHidden()
+
   // Bulk edit: the two 上海 records move to 赢单.
   const shanghai = table.getByRole('row').filter({ hasText: '上海' })
   await shanghai.nth(0).getByRole('checkbox').check()

@@ -472,6 +472,49 @@ const GridBody = memo(function GridBody(props: GridBodyProps) {
 
   const labels = useMemo(() => ({ select: t('records.selectRow'), open: t('records.open', { id: '{{id}}' }) }), [t])
 
+  // Keyboard, as in a spreadsheet: arrows move the active cell, Enter edits it.
+  const keys = useRef({ items, visible, active, editing, onActivate, onEdit })
+  useLayoutEffect(() => {
+    keys.current = { items, visible, active, editing, onActivate, onEdit }
+  })
+  useEffect(() => {
+    const el = scrollRef.current
+    if (!el) return
+    const onKey = (e: KeyboardEvent) => {
+      const { items, visible, active, editing, onActivate, onEdit } = keys.current
+      if (!active || editing || e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement) return
+      const row = items.findIndex((it) => it.kind === 'row' && it.record.id === active.id)
+      const col = visible.findIndex((c) => c.field.apiKey === active.field)
+      if (row < 0 || col < 0) return
+      if (e.key === 'Enter') {
+        if (isEditable(visible[col]!.field)) onEdit(active)
+        e.preventDefault()
+        return
+      }
+      const step: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] }
+      const move = step[e.key]
+      if (!move) return
+      e.preventDefault()
+      const nextCol = Math.max(0, Math.min(visible.length - 1, col + move[1]))
+      let nextRow = row
+      if (move[0] !== 0) {
+        for (let i = row + move[0]; i >= 0 && i < items.length; i += move[0]) {
+          if (items[i]!.kind === 'row') {
+            nextRow = i
+            break
+          }
+        }
+      }
+      const target = items[nextRow]
+      if (target?.kind !== 'row') return
+      onActivate({ id: target.record.id, field: visible[nextCol]!.field.apiKey })
+      virtualizer.scrollToIndex(nextRow, { align: 'auto' })
+      requestAnimationFrame(() => el.querySelector<HTMLElement>(`[data-testid="record-row-${target.record.id}"] [data-field="${visible[nextCol]!.field.apiKey}"]`)?.focus({ preventScroll: true }))
+    }
+    el.addEventListener('keydown', onKey)
+    return () => el.removeEventListener('keydown', onKey)
+  }, [scrollRef, virtualizer])
+
   return (
     <div style={{ height: virtualizer.getTotalSize(), position: 'relative', flexShrink: 0 }} role="rowgroup">
       {virtualItems.map((v) => {
@@ -700,9 +743,6 @@ const Row = memo(function Row({ style, record, visible, cellStyle, frozenEdge, s
             tabIndex={-1}
             onClick={() => onActivate({ id: record.id, field: field.apiKey })}
             onDoubleClick={() => editable && onEdit({ id: record.id, field: field.apiKey })}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter' && editable && !isEditing) onEdit({ id: record.id, field: field.apiKey })
-            }}
           >
             {isEditing ? renderEditor(record, field, content) : content}
           </div>

@@ -73,55 +73,6 @@ export function useTableData(query: TableQuery) {
     dataRef.current = data
   })
 
-  useEffect(() => {
-    inFlight.current = new Set()
-    afterFirstPage.current = null
-    const q = queryRef.current
-    let live = true
-    setData((d) => ({ queryKey, ready: false, failure: null, total: d.queryKey === queryKey ? d.total : null, sums: undefined, segments: [] }))
-    if (!q.groupField) {
-      const first: TableData = { queryKey, ready: true, failure: null, total: null, sums: undefined, segments: [{ key: 'all', filter: q.filter, count: null, records: [], cursor: null, done: false }] }
-      setData(first)
-      // Ask for the first page now rather than after the placeholder row has rendered.
-      dataRef.current = first
-      latest.current = queryKey
-      loadMoreRef.current('all')
-      // The total and the footer sums are asked for once the first page is in: the server answers
-      // in order, and a count over every record must not hold up the first rows.
-      afterFirstPage.current = () =>
-        api.records.count({ form: q.formId, filter: q.filter, search: q.search || undefined, sums: q.sumKeys.length ? q.sumKeys : undefined }).then(
-          (result) => live && setData((d) => (d.queryKey !== queryKey ? d : { ...d, total: result.total, sums: result.sums, segments: d.segments.map((s) => ({ ...s, count: result.total })) })),
-          (error: unknown) => live && setData((d) => (d.queryKey !== queryKey ? d : { ...d, failure: errorMessage(error) }))
-        )
-      return () => {
-        live = false
-      }
-    }
-    const field = q.groupField
-    api.records
-      .count({ form: q.formId, filter: q.filter, search: q.search || undefined, groupBy: field.apiKey, sums: q.sumKeys.length ? q.sumKeys : undefined })
-      .then(
-        (result) => {
-          if (!live) return
-          const segments: Segment[] = orderGroups(field, result.groups ?? []).map((g) => ({
-            key: groupKey(g.value),
-            value: g.value ?? null,
-            filter: andFilter(q.filter, groupCondition(field, g.value)),
-            count: g.count,
-            sums: g.sums,
-            records: [],
-            cursor: null,
-            done: g.count === 0
-          }))
-          setData({ queryKey, ready: true, failure: null, total: result.total, sums: result.sums, segments })
-        },
-        (error: unknown) => live && setData({ queryKey, ready: true, failure: errorMessage(error), total: null, sums: undefined, segments: [] })
-      )
-    return () => {
-      live = false
-    }
-  }, [queryKey])
-
   const loadMore = useCallback((segKey: string) => {
     const key = latest.current
     const current = dataRef.current
@@ -164,10 +115,54 @@ export function useTableData(query: TableQuery) {
       )
   }, [])
 
-  const loadMoreRef = useRef(loadMore)
-  useLayoutEffect(() => {
-    loadMoreRef.current = loadMore
-  })
+  useEffect(() => {
+    inFlight.current = new Set()
+    afterFirstPage.current = null
+    const q = queryRef.current
+    let live = true
+    setData((d) => ({ queryKey, ready: false, failure: null, total: d.queryKey === queryKey ? d.total : null, sums: undefined, segments: [] }))
+    if (!q.groupField) {
+      const first: TableData = { queryKey, ready: true, failure: null, total: null, sums: undefined, segments: [{ key: 'all', filter: q.filter, count: null, records: [], cursor: null, done: false }] }
+      setData(first)
+      // Ask for the first page now rather than after the placeholder row has rendered.
+      dataRef.current = first
+      latest.current = queryKey
+      loadMore('all')
+      // The total and the footer sums are asked for once the first page is in: the server answers
+      // in order, and a count over every record must not hold up the first rows.
+      afterFirstPage.current = () =>
+        api.records.count({ form: q.formId, filter: q.filter, search: q.search || undefined, sums: q.sumKeys.length ? q.sumKeys : undefined }).then(
+          (result) => live && setData((d) => (d.queryKey !== queryKey ? d : { ...d, total: result.total, sums: result.sums, segments: d.segments.map((s) => ({ ...s, count: result.total })) })),
+          (error: unknown) => live && setData((d) => (d.queryKey !== queryKey ? d : { ...d, failure: errorMessage(error) }))
+        )
+      return () => {
+        live = false
+      }
+    }
+    const field = q.groupField
+    api.records
+      .count({ form: q.formId, filter: q.filter, search: q.search || undefined, groupBy: field.apiKey, sums: q.sumKeys.length ? q.sumKeys : undefined })
+      .then(
+        (result) => {
+          if (!live) return
+          const segments: Segment[] = orderGroups(field, result.groups ?? []).map((g) => ({
+            key: groupKey(g.value),
+            value: g.value ?? null,
+            filter: andFilter(q.filter, groupCondition(field, g.value)),
+            count: g.count,
+            sums: g.sums,
+            records: [],
+            cursor: null,
+            done: g.count === 0
+          }))
+          setData({ queryKey, ready: true, failure: null, total: result.total, sums: result.sums, segments })
+        },
+        (error: unknown) => live && setData({ queryKey, ready: true, failure: errorMessage(error), total: null, sums: undefined, segments: [] })
+      )
+    return () => {
+      live = false
+    }
+  }, [queryKey, loadMore])
 
   /** Put a record changed in place (inline edit) back into whichever segment holds it. */
   const replaceRecord = useCallback((record: RecordDto) => {
