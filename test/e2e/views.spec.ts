@@ -220,6 +220,8 @@ test('table view: sort, filter with an OR group, group by, inline and bulk edit,
 test('kanban view: drag a card to the next stage; column counts and sums follow', async ({ page }) => {
   await page.setViewportSize({ width: 1440, height: 900 })
   const formId = await setUp(page)
+  await rpc(page, 'fields.create', { form: formId, label: '赢单原因', apiKey: 'winReason', type: 'text', requiredWhen: { field: 'stage', op: 'eq', value: '赢单' } })
+  await page.reload()
   await createView(page, '看板', '销售看板')
   const kanban = page.getByTestId('kanban')
   const lane = (stage: string) => page.getByTestId('kanban-lane').filter({ has: page.getByTestId(`kanban-column-${stage}`) })
@@ -234,8 +236,18 @@ test('kanban view: drag a card to the next stage; column counts and sums follow'
   await expect(lane('初步接洽').getByTestId('kanban-sum')).toHaveText('¥150,000.00')
   await expect(lane('方案报价').getByTestId('kanban-sum')).toHaveText('¥180,000.00')
 
-  // Drag 杭州云栖 (¥10,000) from 初步接洽 to 方案报价.
+  // A move the form refuses (赢单 needs 赢单原因) snaps back, and says why.
   const card = kanban.getByTestId(/^kanban-card-/).filter({ hasText: '杭州云栖科技有限公司' })
+  await drag(page, card, page.getByTestId('kanban-column-赢单'))
+  const refused = page.getByRole('alert').filter({ hasText: '“杭州云栖科技有限公司”没有移动' })
+  await expect(refused).toContainText('赢单原因')
+  await expect(lane('初步接洽')).toContainText('杭州云栖科技有限公司')
+  await expect(lane('赢单')).not.toContainText('杭州云栖科技有限公司')
+  await expect(lane('初步接洽').getByTestId('kanban-count')).toHaveText('3')
+  await expect(lane('赢单').getByTestId('kanban-count')).toHaveText('3')
+  await refused.getByRole('button').click()
+
+  // Drag 杭州云栖 (¥10,000) from 初步接洽 to 方案报价.
   await drag(page, card, page.getByTestId('kanban-column-方案报价'))
   await expect(lane('方案报价')).toContainText('杭州云栖科技有限公司')
   await expect(lane('初步接洽').getByTestId('kanban-count')).toHaveText('2')
