@@ -111,8 +111,9 @@ export function KanbanView({ form, fields, config, filter, search, reloadTick, o
   useEffect(() => {
     if (!field) return
     setColumns(Object.fromEntries(lanes.map((lane) => [lane, { records: [], cursor: null, done: false, loading: true, count: 0, sum: null }])))
-    void refreshCounts()
+    // Cards first: the server answers in order, and counting every record takes longer.
     for (const lane of lanes) void loadLane(lane, null)
+    void refreshCounts()
     // eslint-disable-next-line react-hooks/exhaustive-deps -- queryKey covers every input
   }, [queryKey])
 
