@@ -106,6 +106,7 @@ export const views: Record<string, string> = {
   'views.kanban.noSum': 'No total',
   'views.kanban.unset': 'Uncategorized',
   'views.kanban.dropHere': 'Drop cards here',
+  'views.kanban.loadMore': 'Load more',
   'views.kanban.more': 'Load more ({{count}} left)',
   'views.kanban.moveFailed': '“{{title}}” was not moved',
   'views.kanban.noFieldTitle': 'A kanban needs a single-select field',

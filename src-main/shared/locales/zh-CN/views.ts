@@ -106,6 +106,7 @@ export const views: Record<string, string> = {
   'views.kanban.noSum': '不合计',
   'views.kanban.unset': '未分类',
   'views.kanban.dropHere': '把卡片拖到这里',
+  'views.kanban.loadMore': '加载更多',
   'views.kanban.more': '加载更多（还有 {{count}} 条）',
   'views.kanban.moveFailed': '“{{title}}”没有移动',
   'views.kanban.noFieldTitle': '看板需要一个单选字段',

@@ -205,7 +205,7 @@ export function KanbanView({ form, fields, config, filter, search, reloadTick, o
                     )}
                     {col && !col.done && !col.loading && (
                       <Button variant="subtle" size="compact-xs" color="gray" onClick={() => void loadLane(lane, col.cursor)}>
-                        {t('views.kanban.more', { count: col.count - col.records.length })}
+                        {col.count > col.records.length ? t('views.kanban.more', { count: col.count - col.records.length }) : t('views.kanban.loadMore')}
                       </Button>
                     )}
                   </Stack>
