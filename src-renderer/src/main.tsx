@@ -17,6 +17,15 @@ import { LocaleDates } from './app/LocaleDates'
 // Light, dark or the system's choice (the default), remembered on this computer.
 const colorSchemeManager = localStorageColorSchemeManager({ key: 'jimu.colorScheme' })
 
+// Applied before the first render, so a dark desktop does not flash white while the app starts.
+try {
+  const saved = localStorage.getItem('jimu.colorScheme')
+  const dark = saved === 'dark' || (saved !== 'light' && window.matchMedia('(prefers-color-scheme: dark)').matches)
+  document.documentElement.setAttribute('data-mantine-color-scheme', dark ? 'dark' : 'light')
+} catch {
+  // Storage disabled: Mantine applies the system's choice on mount.
+}
+
 const root = document.getElementById('root')
 if (!root) throw new Error('#root is missing from index.html')
 
