@@ -140,6 +140,17 @@ test('the record page: layout, conditions, sub-table, attachments, related lists
   await grid.getByLabel('产品').nth(1).fill('对象存储')
   await grid.getByLabel('金额').nth(1).fill('12000')
   await expect(drawer.getByTestId('subtable-items-totals')).toContainText('¥42,000.00')
+  // Rows reorder by dragging their handle.
+  const handle = await grid.getByRole('button', { name: '拖动以调整第 2 行的顺序' }).boundingBox()
+  const firstRow = await grid.getByRole('button', { name: '拖动以调整第 1 行的顺序' }).boundingBox()
+  if (!handle || !firstRow) throw new Error('sub-table handles not visible')
+  await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2)
+  await page.mouse.down()
+  await page.mouse.move(handle.x + handle.width / 2, handle.y - 10, { steps: 5 })
+  await page.mouse.move(firstRow.x + firstRow.width / 2, firstRow.y - 4, { steps: 10 })
+  await page.mouse.up()
+  await expect(grid.getByLabel('产品').first()).toHaveValue('对象存储')
+  await expect(grid.getByLabel('产品').nth(1)).toHaveValue('云服务器')
 
   // An image dropped on the attachment field is uploaded and shown as a thumbnail.
   const png = await page.screenshot({ clip: { x: 0, y: 0, width: 160, height: 100 } })
@@ -170,8 +181,8 @@ test('the record page: layout, conditions, sub-table, attachments, related lists
   await expect(history.getByTestId('history-change').filter({ hasText: '客户状态' }).first()).toHaveText('客户状态：合作中已流失')
   await expect(history).toContainText('预算削减，改用自建机房')
   await expect(history).toContainText('名片.png')
-  await expect(history).toContainText('第 1 行：数量 2 → 3')
-  await expect(history).toContainText('新增第 2 行：产品 对象存储 · 金额 ¥12,000.00')
+  await expect(history).toContainText('新增第 1 行：产品 对象存储 · 金额 ¥12,000.00')
+  await expect(history).toContainText('第 2 行：数量 2 → 3')
 
   // Related list: the contact is there; quick-create another one already linked to this customer.
   await drawer.getByRole('tab', { name: /相关记录/ }).click()
