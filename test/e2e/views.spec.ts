@@ -257,6 +257,7 @@ test('kanban view: drag a card to the next stage; column counts and sums follow'
   const list = await rpc<{ records: Array<{ fields: Record<string, unknown> }> }>(page, 'records.list', { form: formId, filter: { field: 'customer', op: 'eq', value: '杭州云栖科技有限公司' } })
   expect(list.records[0]!.fields.stage).toBe('方案报价')
   await page.mouse.move(10, 10)
+  await kanban.locator('.mantine-ScrollArea-viewport').first().evaluate((el) => el.scrollTo({ left: 0 }))
   await page.screenshot({ path: 'resources/screenshots/kanban.png' })
   await expect(page.getByRole('alert')).toHaveCount(0)
 })
