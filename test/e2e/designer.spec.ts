@@ -9,9 +9,16 @@ import { expect, rpc, test } from './fixtures'
 
 const ADMIN = { name: '王经理', login: 'admin', password: 'jimu-secret-1' }
 
+interface FormInfo {
+  id: number
+  label: string
+  fields: Array<{ id: number; label: string; apiKey: string; type: string; parentFieldId: number | null; deletedAt: number | null }>
+}
+
 async function setUp(page: Page): Promise<{ appId: number }> {
   await page.setViewportSize({ width: 1600, height: 1000 })
   await page.goto('/')
+  await expect(page.getByRole('heading', { name: '欢迎使用积木 CRM' })).toBeVisible({ timeout: 20_000 })
   await page.getByLabel('姓名').fill(ADMIN.name)
   await page.getByLabel('登录名').fill(ADMIN.login)
   await page.getByLabel('密码', { exact: true }).fill(ADMIN.password)
@@ -136,4 +143,127 @@ test('design a form with every field type, conditions, type change, delete and r
   await expect(page.getByText('表单设计已保存')).toBeVisible()
   await expect(page.getByTestId('designer-dirty')).toHaveCount(0)
   await page.screenshot({ path: 'resources/screenshots/designer-saved.png' })
+
+  // A roll-up needs a form that links here: 客户 gets a relation to 商机跟踪, then 商机跟踪 counts them.
+  const forms = await rpc<FormInfo[]>(page, 'forms.list')
+  const customer = forms.find((f) => f.label === '客户')!
+  const deal = forms.find((f) => f.label === '商机跟踪')!
+  await page.goto(`/#/forms/${customer.id}/design`)
+  await expect(page.getByTestId('designer-title')).toHaveText('客户')
+  await dropField('relation', '跟进商机')
+  await pick(page, props.getByTestId('prop-target-form'), '商机跟踪')
+  await props.getByText('关联多条').click()
+  await page.getByTestId('designer-save').click()
+  await expect(page.getByTestId('designer-dirty')).toHaveCount(0)
+  await page.goto(`/#/forms/${deal.id}/design`)
+  await expect(page.getByTestId('designer-title')).toHaveText('商机跟踪')
+  await dropField('rollup', '关联客户数')
+  await expect(props.getByTestId('prop-rollup-relation')).toHaveValue('客户 · 跟进商机')
+  await expect(props.getByTestId('prop-rollup-aggregate')).toHaveValue('计数')
+  await page.getByTestId('designer-save').click()
+  await expect(page.getByTestId('designer-dirty')).toHaveCount(0)
+  const designed = await rpc<FormInfo>(page, 'forms.get', { form: deal.id })
+  const live = designed.fields.filter((f) => f.deletedAt === null)
+  expect(new Set(live.map((f) => f.type))).toEqual(new Set(['text', 'textarea', 'number', 'amount', 'percent', 'phone', 'email', 'url', 'select', 'multiselect', 'checkbox', 'member', 'date', 'datetime', 'relation', 'subtable', 'formula', 'autonumber', 'attachment', 'rollup']))
+
+  // The preview: 输单原因 appears only once 销售阶段 is 输单.
+  await page.getByTestId('designer-preview-open').click()
+  const preview = page.getByTestId('designer-preview')
+  await expect(preview.getByTestId('preview-field-客户名称')).toBeVisible()
+  await expect(preview.getByTestId('preview-field-输单原因')).toHaveCount(0)
+  await pick(page, preview.getByLabel('销售阶段', { exact: true }), '输单')
+  await expect(preview.getByTestId('preview-field-输单原因')).toBeVisible()
+  await preview.getByLabel('输单原因').fill('预算不足，选择了竞品')
+  await expect(page.getByText('表单设计已保存')).toHaveCount(0, { timeout: 10_000 })
+  await preview.getByTestId('preview-field-客户名称').scrollIntoViewIfNeeded()
+  await page.screenshot({ path: 'resources/screenshots/designer-preview.png' })
+  await page.keyboard.press('Escape')
+  await expect(preview).toBeHidden()
+
+  // Records (through the API).
+  const key = (name: string) => live.find((f) => f.label === name && f.parentFieldId === null)!.apiKey
+  const won = await rpc<{ id: number }>(page, 'records.create', {
+    form: deal.id,
+    fields: { [key('客户名称')]: '杭州云栖科技', [key('预计台数')]: '12', [key('网址')]: 'https://yunqi.example.com', [key('销售阶段')]: '赢单' }
+  })
+  const lost = await rpc<{ id: number }>(page, 'records.create', {
+    form: deal.id,
+    fields: { [key('客户名称')]: '上海明远制造', [key('预计台数')]: '二十台', [key('网址')]: 'https://mingyuan.example.com', [key('销售阶段')]: '输单', [key('输单原因')]: '价格偏高' }
+  })
+
+  // A type change with data present: the report says what converts and what does not, before saving.
+  await page.getByTestId('designer-field-预计台数').click()
+  await pick(page, props.getByTestId('prop-type'), '数字')
+  await expect(props.getByTestId('type-change-warning')).toBeVisible()
+  await page.getByTestId('designer-save').click()
+  const review = page.getByTestId('save-review')
+  await expect(review.getByTestId('type-change-report')).toContainText('1 个值可以转换，1 个值无法转换')
+  await expect(review.getByTestId('conversion-failures')).toContainText(`#${lost.id}`)
+  await expect(review.getByTestId('conversion-failures')).toContainText('“预计台数”的值“二十台”不是有效数字')
+  await expect(page.getByText('表单设计已保存')).toHaveCount(0, { timeout: 10_000 })
+  await page.waitForTimeout(300)
+  await page.screenshot({ path: 'resources/screenshots/designer-type-change.png' })
+  await review.getByTestId('save-review-confirm').click()
+  await expect(review).toBeHidden()
+  await expect(page.getByTestId('designer-dirty')).toHaveCount(0)
+  const converted = await rpc<{ fields: Record<string, unknown> }>(page, 'records.get', { form: deal.id, id: won.id })
+  expect(converted.fields[key('预计台数')]).toBe(12)
+
+  // Delete a field with data: the review says the data is kept; then recover it with its data.
+  await page.getByTestId('designer-field-网址').click()
+  await props.getByTestId('prop-delete').click()
+  await expect(page.getByTestId('designer-field-网址')).toHaveCount(0)
+  await page.getByTestId('designer-save').click()
+  await expect(review).toContainText('删除字段“网址”')
+  await expect(review).toContainText('数据仍保留')
+  await review.getByTestId('save-review-confirm').click()
+  await expect(review).toBeHidden()
+  await expect(page.getByTestId('designer-dirty')).toHaveCount(0)
+  await page.getByTestId('designer-deleted').click()
+  const deleted = page.getByTestId('deleted-field-网址')
+  await expect(deleted).toBeVisible()
+  await page.screenshot({ path: 'resources/screenshots/designer-deleted.png' })
+  await deleted.getByRole('button', { name: '恢复' }).click()
+  await expect(page.getByTestId('designer-field-网址')).toBeVisible()
+  const restored = await rpc<{ fields: Record<string, unknown> }>(page, 'records.get', { form: deal.id, id: lost.id })
+  expect(restored.fields[key('网址')]).toBe('https://mingyuan.example.com')
+
+  // Leaving the designer with unsaved changes asks first.
+  await page.getByTestId('designer-field-网址').click()
+  await label.fill('公司网址')
+  await page.getByRole('button', { name: '返回数据' }).click()
+  await expect(page.getByRole('dialog', { name: '离开表单设计？' })).toBeVisible()
+  await page.getByRole('button', { name: '取消' }).click()
+  await expect(page.getByTestId('designer-title')).toBeVisible()
+  await page.getByTestId('designer-save').click()
+  await expect(page.getByTestId('designer-dirty')).toHaveCount(0)
+  await page.getByRole('button', { name: '返回数据' }).click()
+  await expect(page.getByRole('heading', { name: '商机跟踪' })).toBeVisible()
+  await page.getByTestId('design-form').click()
+  await expect(page.getByTestId('designer-title')).toHaveText('商机跟踪')
+  await expect(page.getByTestId('designer-field-公司网址')).toBeVisible()
+})
+
+test('create a form from the header row of a CSV file', async ({ page }) => {
+  test.setTimeout(120_000)
+  const { appId } = await setUp(page)
+  await page.getByTestId(`nav-new-form-${appId}`).click()
+  await page.getByTestId('mode-sheet').click()
+  const csv = '客户名称,签约日期,合同金额,联系电话,行业\n杭州云栖科技,2026-03-01,120000,13800138000,互联网\n上海明远制造,2026-04-15,86000.5,13900139000,制造业\n'
+  await page.locator('input[type=file]').setInputFiles({ name: '合同台账.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') })
+  const columns = page.getByTestId('sheet-columns')
+  await expect(columns).toBeVisible()
+  await expect(page.getByTestId('sheet-form-label')).toHaveValue('合同台账')
+  await expect(page.getByTestId('sheet-column-0').getByLabel('字段名称')).toHaveValue('客户名称')
+  await expect(page.getByTestId('sheet-column-1').getByLabel('字段类型')).toHaveValue('日期')
+  // The user changes a guessed type: 行业 becomes a single select of the values found.
+  await pick(page, page.getByTestId('sheet-column-4').getByLabel('字段类型'), '单选')
+  await page.screenshot({ path: 'resources/screenshots/designer-from-csv.png' })
+  await page.getByTestId('sheet-create').click()
+  await expect(page.getByTestId('designer-title')).toHaveText('合同台账')
+  for (const name of ['客户名称', '签约日期', '合同金额', '联系电话', '行业']) await expect(page.getByTestId(`designer-field-${name}`)).toBeVisible()
+  const forms = await rpc<FormInfo[]>(page, 'forms.list')
+  const created = forms.find((f) => f.label === '合同台账')!
+  expect(created.fields.find((f) => f.label === '行业')?.type).toBe('select')
+  await page.screenshot({ path: 'resources/screenshots/designer-csv-form.png' })
 })

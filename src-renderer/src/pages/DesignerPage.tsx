@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react'
+import { useCallback, useEffect, useMemo, useReducer, useState } from 'react'
 import { ActionIcon, Badge, Box, Button, Center, Group, Loader, Text, Tooltip } from '@mantine/core'
 import {
   DndContext,
@@ -12,7 +12,7 @@ import {
   type DragEndEvent,
   type DragStartEvent
 } from '@dnd-kit/core'
-import { useHotkeys, useWindowEvent } from '@mantine/hooks'
+import { useHotkeys } from '@mantine/hooks'
 import { IconArrowBackUp, IconArrowForwardUp, IconArrowLeft, IconDeviceFloppy, IconEye, IconTrashX } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import type { FieldDto, FormDto } from '@shared/api/contracts'
@@ -32,7 +32,7 @@ import { SaveReview } from '../components/designer/SaveReview'
 import classes from '../components/designer/designer.module.css'
 import { clearCache } from '../lib/cache'
 import { notifyError, notifySuccess } from '../lib/notify'
-import { navigate, routeHash } from '../lib/route'
+import { addUnsavedGuard, guardedNavigate } from '../lib/unsaved'
 import { notifications } from '@mantine/notifications'
 
 // The form designer: palette, canvas and property panel over an unsaved draft with undo/redo.
@@ -121,7 +121,6 @@ function Designer({ initial, forms, labels, reload, onFormsChanged }: DesignerPr
   const [review, setReview] = useState<{ plan: SavePlan; reports: Map<string, DryRunReport> } | null>(null)
   const [deletedOpen, setDeletedOpen] = useState(false)
   const [previewOpen, setPreviewOpen] = useState(false)
-  const [leaveTo, setLeaveTo] = useState<string | null>(null)
 
   const dirty = useMemo(() => JSON.stringify(draft) !== JSON.stringify(baseline), [draft, baseline])
   const allDtos = useMemo(() => previewFields(draft), [draft])
@@ -130,31 +129,12 @@ function Designer({ initial, forms, labels, reload, onFormsChanged }: DesignerPr
   const deletedCount = form.fields.filter((f) => f.deletedAt !== null).length
 
   // ---------- leaving with unsaved changes ----------
-  const dirtyRef = useRef(dirty)
+  // Links, the back button and closing the window ask through the shell's guard while the draft differs.
+  const [leaveProceed, setLeaveProceed] = useState<(() => void) | null>(null)
   useEffect(() => {
-    dirtyRef.current = dirty
+    if (!dirty) return
+    return addUnsavedGuard((proceed) => setLeaveProceed(() => proceed))
   }, [dirty])
-  const myHash = routeHash({ formId: form.id, recordId: null, design: true })
-  useEffect(() => {
-    // Capture listeners at the window run before the router's own, so the page stays until the user decides.
-    const onHashChange = (event: HashChangeEvent) => {
-      if (!dirtyRef.current || window.location.hash === myHash) return
-      event.stopImmediatePropagation()
-      const target = window.location.hash
-      replaceHash(myHash)
-      setLeaveTo(target)
-    }
-    window.addEventListener('hashchange', onHashChange, true)
-    return () => window.removeEventListener('hashchange', onHashChange, true)
-  }, [myHash])
-  useWindowEvent('beforeunload', (event) => {
-    if (!dirtyRef.current) return
-    event.preventDefault()
-  })
-  const leave = (target: string) => {
-    dirtyRef.current = false
-    window.location.hash = target
-  }
 
   // ---------- undo / redo ----------
   const undo = () => dispatch({ type: 'undo' })
@@ -399,7 +379,7 @@ function Designer({ initial, forms, labels, reload, onFormsChanged }: DesignerPr
       <Group className={classes.toolbar} justify="space-between" wrap="nowrap">
         <Group gap="sm" wrap="nowrap" style={{ minWidth: 0 }}>
           <Tooltip label={t('designer.back')}>
-            <ActionIcon variant="subtle" color="gray" size="lg" onClick={() => navigate({ formId: form.id, recordId: null })} aria-label={t('designer.back')}>
+            <ActionIcon variant="subtle" color="gray" size="lg" onClick={() => guardedNavigate({ formId: form.id, recordId: null })} aria-label={t('designer.back')}>
               <IconArrowLeft size={18} />
             </ActionIcon>
           </Tooltip>
@@ -505,23 +485,18 @@ function Designer({ initial, forms, labels, reload, onFormsChanged }: DesignerPr
       />
       <PreviewDrawer opened={previewOpen} onClose={() => setPreviewOpen(false)} draft={draft} dtos={dtos} allDtos={allDtos} />
       <ConfirmDialog
-        opened={leaveTo !== null}
+        opened={leaveProceed !== null}
         title={t('designer.leaveTitle')}
         message={t('designer.leaveBody')}
         confirmLabel={t('designer.leave')}
         danger
-        onCancel={() => setLeaveTo(null)}
+        onCancel={() => setLeaveProceed(null)}
         onConfirm={() => {
-          const target = leaveTo
-          setLeaveTo(null)
-          if (target) leave(target)
+          const proceed = leaveProceed
+          setLeaveProceed(null)
+          proceed?.()
         }}
       />
     </Box>
   )
-}
-
-/** Puts the designer's address back without a new history entry or another hashchange. */
-function replaceHash(hash: string) {
-  window.history.replaceState(window.history.state, '', hash)
 }

@@ -5,6 +5,7 @@ import { IconArrowLeft, IconFilter, IconPlus, IconSearch, IconTable, IconTrash, 
 import { useTranslation } from 'react-i18next'
 import type { FormDto, RecordDto, ViewConfig } from '@shared/api/contracts'
 import { api } from '../api/client'
+import { DesignButton } from '../components/designer/DesignButton'
 import { FilterPanel } from '../components/records/FilterPanel'
 import { countConditions, fromFilterNode, toFilterNode, type FilterState } from '../components/records/filter'
 import { RecordDrawer } from '../components/records/RecordDrawer'
@@ -116,6 +117,7 @@ export function RecordsPage({ form, recordId }: { form: FormDto; recordId: numbe
         )}
       </Stack>
       <Group gap="sm">
+        <DesignButton formId={form.id} />
         <Button
           variant={trash ? 'light' : 'default'}
           color={trash ? 'indigo' : 'gray'}

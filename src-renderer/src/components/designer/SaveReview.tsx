@@ -1,6 +1,7 @@
 import { Alert, Badge, Button, Group, Modal, ScrollArea, Stack, Table, Text } from '@mantine/core'
 import { IconAlertTriangle, IconArrowRight, IconCircleCheck, IconTrash } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
+import { i18n } from '../../i18n'
 import type { DryRunReport, SavePlan } from './save'
 
 // Before a save that deletes fields or changes a field's type, the designer says exactly what
@@ -16,6 +17,11 @@ interface Props {
 }
 
 const shown = (value: unknown) => (value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value))
+
+/** A failure's reason may come as a message key (value.notANumber); it is translated with the field and value. */
+function reason(message: string, field: string, value: unknown): string {
+  return i18n.exists(message) ? i18n.t(message, { field, value: shown(value) }) : message
+}
 
 export function SaveReview({ plan, reports, busy, onCancel, onConfirm }: Props) {
   const { t } = useTranslation()
@@ -77,7 +83,7 @@ export function SaveReview({ plan, reports, busy, onCancel, onConfirm }: Props) 
                               <Table.Tr key={f.recordId}>
                                 <Table.Td>#{f.recordId}</Table.Td>
                                 <Table.Td>{shown(f.value)}</Table.Td>
-                                <Table.Td>{f.message}</Table.Td>
+                                <Table.Td>{reason(f.message, u.label, f.value)}</Table.Td>
                               </Table.Tr>
                             ))}
                           </Table.Tbody>
