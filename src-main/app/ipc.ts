@@ -5,7 +5,12 @@ import { pickLocale } from '../shared/locales'
 // The IPC transport: one channel. Only the main frame of our own window may call it; the session
 // token lives here, per window, and never has to be kept by the renderer.
 
-export function registerIpc(dispatcher: Dispatcher, isTrusted: (contents: WebContents, frameUrl: string) => boolean): void {
+/** The sessions the IPC transport holds, per window: whoever asks for a file must be signed in. */
+export interface IpcSessions {
+  tokens(): string[]
+}
+
+export function registerIpc(dispatcher: Dispatcher, isTrusted: (contents: WebContents, frameUrl: string) => boolean): IpcSessions {
   const tokens = new Map<number, string>()
   ipcMain.handle('jimu:rpc', async (event, method: unknown, input: unknown, requestedLocale: unknown) => {
     const frame = event.senderFrame
@@ -20,4 +25,5 @@ export function registerIpc(dispatcher: Dispatcher, isTrusted: (contents: WebCon
     if (method === 'auth.logout') tokens.delete(id)
     return result
   })
+  return { tokens: () => [...tokens.values()] }
 }

@@ -1,13 +1,17 @@
-import { app, BrowserWindow, shell } from 'electron'
+import { app, BrowserWindow, protocol, shell } from 'electron'
 import { join } from 'node:path'
 import { CoreHost } from '../api/host'
 import { Dispatcher } from '../api/dispatcher'
 import { registerIpc } from './ipc'
+import { FILE_SCHEME, serveAttachment } from './files'
 
 // The Electron shell: single instance, one window, the IPC transport. The core runs here in the
 // main process with its data in the OS's per-user app data directory.
 
 let mainWindow: BrowserWindow | null = null
+
+// Attachments are served to the window as jimu-file://files/<hash> (over HTTP: /files/<hash>).
+protocol.registerSchemesAsPrivileged([{ scheme: FILE_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }])
 
 function rendererUrl(): string | null {
   return !app.isPackaged && process.env.ELECTRON_RENDERER_URL ? process.env.ELECTRON_RENDERER_URL : null
@@ -50,10 +54,11 @@ if (!app.requestSingleInstanceLock()) {
   app.whenReady().then(async () => {
     const host = await CoreHost.open({ dataDir: process.env.JIMU_DATA_DIR ?? app.getPath('userData') })
     const dispatcher = new Dispatcher(host)
-    registerIpc(dispatcher, (_contents, url) => {
+    const sessions = registerIpc(dispatcher, (_contents, url) => {
       const dev = rendererUrl()
       return url.startsWith('file://') || (dev !== null && url.startsWith(dev))
     })
+    protocol.handle(FILE_SCHEME, (request) => serveAttachment(host, request.url, sessions.tokens()))
     createWindow()
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createWindow()

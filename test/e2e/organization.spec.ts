@@ -108,8 +108,8 @@ test('the owner builds the organization; each role signs in and sees the right r
   // Each rep sees only their own customer, in the list and in the count.
   await signIn(page, REP_A)
   expect(await visibleCustomers(page)).toEqual(['张三的客户'])
-  await expect(page.getByRole('cell', { name: '张三的客户' })).toBeVisible()
-  await expect(page.getByRole('cell', { name: '赵四的客户' })).toHaveCount(0)
+  await expect(page.getByRole('gridcell', { name: '张三的客户' })).toBeVisible()
+  await expect(page.getByRole('gridcell', { name: '赵四的客户' })).toHaveCount(0)
   await page.screenshot({ path: 'resources/screenshots/rep-view.png' })
   await signOut(page)
 
@@ -122,7 +122,7 @@ test('the owner builds the organization; each role signs in and sees the right r
   // The manager sees the department's records (both reps), not the owner's.
   await signIn(page, MANAGER)
   expect(await visibleCustomers(page)).toEqual(['张三的客户', '赵四的客户'])
-  await expect(page.getByRole('cell', { name: '赵四的客户' })).toBeVisible()
+  await expect(page.getByRole('gridcell', { name: '赵四的客户' })).toBeVisible()
   await signOut(page)
 
   // The owner sees everything, and the audit trail recorded the set-up.

@@ -48,10 +48,22 @@ function toBase64(file: File): Promise<string> {
   })
 }
 
-/** Over HTTP the server serves files at /files/<hash>; inside Electron there is no such URL yet. */
-const downloadable = typeof window !== 'undefined' && !window.jimu
+/** Over HTTP the server serves files at /files/<hash>; inside Electron the main process answers jimu-file://files/<hash>. */
+const inDesktop = typeof window !== 'undefined' && Boolean(window.jimu)
 
-const fileUrl = (file: AttachmentMeta) => `/files/${file.hash}`
+const fileUrl = (file: AttachmentMeta) => (inDesktop ? `jimu-file://files/${file.hash}` : `/files/${file.hash}`)
+/** A file that is not an image: a browser tab shows it; the desktop app saves it (its window never opens others). */
+function openFile(file: AttachmentMeta): void {
+  if (!inDesktop) {
+    window.open(fileUrl(file), '_blank', 'noopener')
+    return
+  }
+  const link = document.createElement('a')
+  link.href = fileUrl(file)
+  link.download = file.name
+  link.click()
+}
+
 const isImage = (file: AttachmentMeta) => /^image\/(png|jpe?g|gif|webp|bmp|svg\+xml)$/i.test(file.mime)
 
 function FileIcon({ file }: { file: AttachmentMeta }) {
@@ -107,7 +119,7 @@ function AttachmentInput({ field, value, onChange, error, compact }: FieldInputP
   const [uploading, setUploading] = useState(false)
   const [preview, setPreview] = useState<number | null>(null)
   const files = filesOf(value)
-  const images = downloadable ? files.filter(isImage) : []
+  const images = files.filter(isImage)
   const max = (field.config as { maxFiles?: number }).maxFiles
   const full = max !== undefined && files.length >= max
 
@@ -161,7 +173,7 @@ function AttachmentInput({ field, value, onChange, error, compact }: FieldInputP
                 <Paper key={file.hash} withBorder radius="md" p={6} className="jimu-attachment" data-testid="attachment-file">
                   <UnstyledButton
                     w="100%"
-                    onClick={() => (imageIndex >= 0 ? setPreview(imageIndex) : downloadable ? window.open(fileUrl(file), '_blank', 'noopener') : undefined)}
+                    onClick={() => (imageIndex >= 0 ? setPreview(imageIndex) : openFile(file))}
                     aria-label={imageIndex >= 0 ? t('field.attachment.preview', { name: file.name }) : t('field.attachment.download', { name: file.name })}
                   >
                     {imageIndex >= 0 ? (
@@ -182,11 +194,9 @@ function AttachmentInput({ field, value, onChange, error, compact }: FieldInputP
                       </Text>
                     </Box>
                     <Group gap={0} wrap="nowrap">
-                      {downloadable && (
-                        <ActionIcon component="a" href={fileUrl(file)} download={file.name} size="sm" variant="subtle" color="gray" aria-label={t('field.attachment.download', { name: file.name })}>
-                          <IconDownload size={14} />
-                        </ActionIcon>
-                      )}
+                      <ActionIcon component="a" href={fileUrl(file)} download={file.name} size="sm" variant="subtle" color="gray" aria-label={t('field.attachment.download', { name: file.name })}>
+                        <IconDownload size={14} />
+                      </ActionIcon>
                       <ActionIcon size="sm" variant="subtle" color="gray" aria-label={t('field.attachment.remove', { name: file.name })} onClick={() => onChange(files.filter((f) => f.hash !== file.hash))}>
                         <IconX size={14} />
                       </ActionIcon>
