@@ -175,7 +175,7 @@ test('design a form with every field type, conditions, type change, delete and r
   await expect(preview.getByTestId('preview-field-输单原因')).toBeVisible()
   await preview.getByLabel('输单原因').fill('预算不足，选择了竞品')
   await expect(page.getByText('表单设计已保存')).toHaveCount(0, { timeout: 10_000 })
-  await preview.getByTestId('preview-field-客户名称').scrollIntoViewIfNeeded()
+  await preview.getByText('这是成员填写记录时看到的样子', { exact: false }).scrollIntoViewIfNeeded()
   await page.screenshot({ path: 'resources/screenshots/designer-preview.png' })
   await page.keyboard.press('Escape')
   await expect(preview).toBeHidden()
@@ -190,6 +190,14 @@ test('design a form with every field type, conditions, type change, delete and r
     form: deal.id,
     fields: { [key('客户名称')]: '上海明远制造', [key('预计台数')]: '二十台', [key('网址')]: 'https://mingyuan.example.com', [key('销售阶段')]: '输单', [key('输单原因')]: '价格偏高' }
   })
+
+  // Removing an option records use warns first, with their number.
+  await page.getByTestId('designer-field-销售阶段').click()
+  await props.getByTestId('option-row').filter({ has: page.locator('input[value="输单"]') }).getByRole('button', { name: '删除选项' }).click()
+  const inUse = page.getByRole('dialog', { name: '删除正在使用的选项？' })
+  await expect(inUse.getByTestId('option-in-use')).toHaveText('有 1 条记录的值是“输单”。')
+  await inUse.getByRole('button', { name: '取消' }).click()
+  await expect(props.getByTestId('option-row')).toHaveCount(3)
 
   // A type change with data present: the report says what converts and what does not, before saving.
   await page.getByTestId('designer-field-预计台数').click()
@@ -222,6 +230,8 @@ test('design a form with every field type, conditions, type change, delete and r
   await page.getByTestId('designer-deleted').click()
   const deleted = page.getByTestId('deleted-field-网址')
   await expect(deleted).toBeVisible()
+  await expect(page.getByText('表单设计已保存')).toHaveCount(0, { timeout: 10_000 })
+  await page.waitForTimeout(400)
   await page.screenshot({ path: 'resources/screenshots/designer-deleted.png' })
   await deleted.getByRole('button', { name: '恢复' }).click()
   await expect(page.getByTestId('designer-field-网址')).toBeVisible()

@@ -147,6 +147,8 @@ export const designer = {
   'designer.prop.multiple': 'Several records',
   'designer.prop.expression': 'Formula',
   'designer.prop.defaultValue': 'Default value',
+  'designer.prop.placement': 'Placed in',
+  'designer.sectionN': 'Section {{n}}',
   'designer.prop.visibleWhen': 'Show when',
   'designer.prop.visibleWhenHint': 'Shown only when the conditions hold; always shown when empty',
   'designer.prop.requiredWhen': 'Required when',

@@ -147,6 +147,8 @@ export const designer = {
   'designer.prop.multiple': '关联多条',
   'designer.prop.expression': '计算公式',
   'designer.prop.defaultValue': '默认值',
+  'designer.prop.placement': '所在位置',
+  'designer.sectionN': '分组 {{n}}',
   'designer.prop.visibleWhen': '显示条件',
   'designer.prop.visibleWhenHint': '满足条件时才显示此字段；不设置则始终显示',
   'designer.prop.requiredWhen': '条件必填',

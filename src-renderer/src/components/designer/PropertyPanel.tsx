@@ -223,6 +223,8 @@ function FieldProperties(props: Props & { field: DraftField }) {
         )}
       </Group2>
 
+      {field.parentKey === null && <Placement {...props} field={field} />}
+
       <TypeSettings {...props} setConfig={setConfig} set={set} />
 
       {!computed && field.type !== 'subtable' && field.type !== 'attachment' && <DefaultValue {...props} set={set} setConfig={setConfig} />}
@@ -261,6 +263,31 @@ function FieldProperties(props: Props & { field: DraftField }) {
         </Text>
       )}
     </Stack>
+  )
+}
+
+/** Where the field sits: any section of any tab (dragging moves it within the tab shown). */
+function Placement({ field, draft, dispatch }: Props & { field: DraftField }) {
+  const { t } = useTranslation()
+  const sections = draft.tabs.flatMap((tab) => tab.sections.map((s, i) => ({ tab, section: s, index: i })))
+  const current = sections.find((x) => x.section.fields.includes(field.key))
+  if (sections.length < 2) return null
+  return (
+    <Select
+      label={t('designer.prop.placement')}
+      data={sections.map((x) => ({
+        value: x.section.id,
+        label: `${x.tab.label || t('designer.untitledTab')} · ${x.section.label || t('designer.sectionN', { n: x.index + 1 })}`
+      }))}
+      value={current?.section.id ?? null}
+      onChange={(id) => {
+        const target = sections.find((x) => x.section.id === id)
+        if (target) dispatch({ type: 'moveField', key: field.key, sectionId: target.section.id, index: target.section.fields.filter((k) => k !== field.key).length })
+      }}
+      allowDeselect={false}
+      comboboxProps={{ withinPortal: true }}
+      data-testid="prop-placement"
+    />
   )
 }
 
