@@ -276,4 +276,13 @@ test('create a form from the header row of a CSV file', async ({ page }) => {
   const created = forms.find((f) => f.label === '合同台账')!
   expect(created.fields.find((f) => f.label === '行业')?.type).toBe('select')
   await page.screenshot({ path: 'resources/screenshots/designer-csv-form.png' })
+
+  // The same designer in English, with a field selected.
+  await page.getByText('English', { exact: true }).click()
+  await expect(page.getByTestId('designer-title')).toBeVisible()
+  await expect(page.getByText('Form designer')).toBeVisible()
+  await page.getByTestId('designer-field-行业').click()
+  await expect(page.getByTestId('options-editor')).toBeVisible()
+  await expect(page.getByText('已创建表单', { exact: false })).toHaveCount(0, { timeout: 10_000 })
+  await page.screenshot({ path: 'resources/screenshots/designer-en.png' })
 })

@@ -25,7 +25,7 @@ function PaletteItem({ type, onAdd }: { type: FieldType; onAdd(type: FieldType):
         <ThemeIcon variant="light" size={24} radius="sm" color="indigo">
           <Icon size={15} stroke={1.7} />
         </ThemeIcon>
-        <Text size="sm" truncate>
+        <Text size="sm" lh={1.2} lineClamp={2}>
           {t(`designer.type.${type}`)}
         </Text>
       </Group>

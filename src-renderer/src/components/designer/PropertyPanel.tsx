@@ -97,6 +97,9 @@ function Group2({ title, children }: { title: string; children: ReactNode }) {
   )
 }
 
+/** Types whose value reads as a record's name. */
+const TITLE_TYPES: ReadonlySet<FieldType> = new Set(['text', 'autonumber', 'phone', 'email', 'url', 'select', 'formula'])
+
 function FormProperties({ draft, dispatch }: Props) {
   const { t } = useTranslation()
   return (
@@ -104,6 +107,19 @@ function FormProperties({ draft, dispatch }: Props) {
       <Heading icon={<IconForms size={18} />} title={t('designer.formProps')} sub={t('designer.formPropsHint')} />
       <TextInput label={t('designer.formLabel')} value={draft.label} onChange={(e) => dispatch({ type: 'setForm', patch: { label: e.currentTarget.value }, coalesce: 'form:label' })} data-testid="prop-form-label" />
       <Textarea label={t('designer.formDescription')} value={draft.description} autosize minRows={2} onChange={(e) => dispatch({ type: 'setForm', patch: { description: e.currentTarget.value }, coalesce: 'form:description' })} />
+      <Select
+        label={t('designer.titleField')}
+        description={t('designer.titleFieldHint')}
+        placeholder={t('designer.titleFieldAuto')}
+        data={Object.values(draft.fields)
+          .filter((f) => f.parentKey === null && TITLE_TYPES.has(f.type))
+          .map((f) => ({ value: f.key, label: f.label || t(`designer.type.${f.type}`) }))}
+        value={draft.titleKey}
+        onChange={(key) => dispatch({ type: 'setForm', patch: { titleKey: key } })}
+        clearable
+        comboboxProps={{ withinPortal: true }}
+        data-testid="prop-title-field"
+      />
       <Text size="xs" c="dimmed">
         {t('designer.fieldCount', { count: Object.values(draft.fields).filter((f) => f.parentKey === null).length })}
       </Text>

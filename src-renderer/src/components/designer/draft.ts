@@ -45,6 +45,8 @@ export interface DraftTab {
 export interface Draft {
   label: string
   description: string
+  /** The field a record is known by (relation pickers, search results); null: the first text field. */
+  titleKey: string | null
   fields: Record<string, DraftField>
   tabs: DraftTab[]
 }
@@ -120,7 +122,7 @@ export function fieldFromDto(dto: FieldDto, all: FieldDto[], byApiKey: Map<strin
 }
 
 export function emptyDraft(label: string, labels: DraftLabels): Draft {
-  return { label, description: '', fields: {}, tabs: [{ id: newKey('t'), label: labels.tab, sections: [{ id: newKey('s'), label: labels.section, columns: 2, fields: [] }] }] }
+  return { label, description: '', titleKey: null, fields: {}, tabs: [{ id: newKey('t'), label: labels.tab, sections: [{ id: newKey('s'), label: labels.section, columns: 2, fields: [] }] }] }
 }
 
 /** The draft of a saved form; live fields missing from its layout follow it, in field order. */
@@ -150,7 +152,8 @@ export function fromForm(form: FormDto, labels: DraftLabels): Draft {
   if (firstTab.sections.length === 0) firstTab.sections.push({ id: newKey('s'), label: labels.section, columns: 2, fields: [] })
   const rest = topLevel.map((f) => fieldKeyOf(f.id)).filter((k) => !placed.has(k))
   firstTab.sections[firstTab.sections.length - 1].fields.push(...rest)
-  return { label: form.label, description: form.description ?? '', fields, tabs }
+  const titleKey = form.titleFieldId !== null && fields[fieldKeyOf(form.titleFieldId)] ? fieldKeyOf(form.titleFieldId) : null
+  return { label: form.label, description: form.description ?? '', titleKey, fields, tabs }
 }
 
 const clampColumns = (n: number): 1 | 2 | 3 => (n <= 1 ? 1 : n >= 3 ? 3 : 2)
@@ -226,7 +229,7 @@ export function configForType(from: DraftField, type: FieldType): Record<string,
 
 export type Action =
   | { type: 'reset'; draft: Draft }
-  | { type: 'setForm'; patch: Partial<Pick<Draft, 'label' | 'description'>>; coalesce?: string }
+  | { type: 'setForm'; patch: Partial<Pick<Draft, 'label' | 'description' | 'titleKey'>>; coalesce?: string }
   | { type: 'addField'; field: DraftField; sectionId: string; index: number; children?: DraftField[] }
   | { type: 'addChild'; parentKey: string; field: DraftField; index?: number }
   | { type: 'updateField'; key: string; patch: Partial<Omit<DraftField, 'key' | 'id' | 'parentKey' | 'children'>>; coalesce?: string }
@@ -372,7 +375,8 @@ export function applyAction(draft: Draft, action: Action): Draft {
         const parent = fields[field.parentKey]
         fields[parent.key] = { ...parent, children: parent.children.filter((k) => k !== field.key) }
       }
-      return { ...draft, fields: dropConditionsOn(fields, removed), tabs: withoutField(draft.tabs, field.key) }
+      const titleKey = draft.titleKey && removed.has(draft.titleKey) ? null : draft.titleKey
+      return { ...draft, titleKey, fields: dropConditionsOn(fields, removed), tabs: withoutField(draft.tabs, field.key) }
     }
     case 'moveField': {
       if (!draft.fields[action.key] || !findSection(draft, action.sectionId)) return draft

@@ -266,6 +266,7 @@ export async function applyPlan(form: FormDto, draft: Draft, plan: SavePlan, sav
     form: form.id,
     label: draft.label.trim(),
     description: draft.description.trim() || null,
+    titleFieldId: draft.titleKey ? idOf(draft.titleKey) : null,
     layout: toLayout(draft, idOf)
   })
   return fresh
