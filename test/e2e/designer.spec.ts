@@ -12,6 +12,7 @@ const ADMIN = { name: '王经理', login: 'admin', password: 'jimu-secret-1' }
 interface FormInfo {
   id: number
   label: string
+  layout?: { tabs: Array<{ label: string; sections: Array<{ columns: number; fieldIds: number[] }> }> } | null
   fields: Array<{ id: number; label: string; apiKey: string; type: string; parentFieldId: number | null; deletedAt: number | null }>
 }
 
@@ -144,6 +145,29 @@ test('design a form with every field type, conditions, type change, delete and r
   await expect(page.getByTestId('designer-dirty')).toHaveCount(0)
   await page.screenshot({ path: 'resources/screenshots/designer-saved.png' })
 
+  // Saved formulas are checked by the server as they are typed.
+  await page.getByTestId('designer-field-加权预算').click()
+  await expect(props.getByTestId('formula-ok')).toHaveText('公式正确，结果为数字')
+  await formulaEditor.getByRole('textbox').fill('{预算}*')
+  await expect(props.getByTestId('formula-error')).toBeVisible()
+  await formulaEditor.getByRole('textbox').fill('ROUND({预算}*{赢率}, 2)')
+  await expect(props.getByTestId('formula-ok')).toBeVisible()
+
+  // A second tab with a three-column section; 预算 moves there.
+  await page.getByTestId('designer-add-tab').click()
+  await props.getByTestId('prop-tab-label').fill('财务信息')
+  await page.getByTestId('designer-section-header-0').click()
+  await props.getByText('3 列').click()
+  await page.getByRole('tab', { name: '基本信息' }).click()
+  await page.getByTestId('designer-field-预算').click()
+  await pick(page, props.getByTestId('prop-placement'), '财务信息 · 分组 1')
+  await expect(page.getByTestId('designer-field-预算')).toHaveCount(0)
+  await page.getByRole('tab', { name: '财务信息' }).click()
+  await expect(page.getByTestId('designer-field-预算')).toBeVisible()
+  await page.getByTestId('designer-save').click()
+  await expect(page.getByTestId('designer-dirty')).toHaveCount(0)
+  await page.getByRole('tab', { name: '基本信息' }).click()
+
   // A roll-up needs a form that links here: 客户 gets a relation to 商机跟踪, then 商机跟踪 counts them.
   const forms = await rpc<FormInfo[]>(page, 'forms.list')
   const customer = forms.find((f) => f.label === '客户')!
@@ -164,6 +188,9 @@ test('design a form with every field type, conditions, type change, delete and r
   await expect(page.getByTestId('designer-dirty')).toHaveCount(0)
   const designed = await rpc<FormInfo>(page, 'forms.get', { form: deal.id })
   const live = designed.fields.filter((f) => f.deletedAt === null)
+  const budgetId = live.find((f) => f.label === '预算')!.id
+  expect(designed.layout?.tabs.map((t) => t.label)).toEqual(['基本信息', '财务信息'])
+  expect(designed.layout?.tabs[1].sections[0]).toMatchObject({ columns: 3, fieldIds: [budgetId] })
   expect(new Set(live.map((f) => f.type))).toEqual(new Set(['text', 'textarea', 'number', 'amount', 'percent', 'phone', 'email', 'url', 'select', 'multiselect', 'checkbox', 'member', 'date', 'datetime', 'relation', 'subtable', 'formula', 'autonumber', 'attachment', 'rollup']))
 
   // The preview: 输单原因 appears only once 销售阶段 is 输单.

@@ -40,7 +40,8 @@ export function Canvas(props: CanvasProps) {
   return (
     <ScrollArea h="100%" type="auto">
       <Box p="lg">
-        <Box className={classes.sheet} data-testid="designer-canvas">
+        {/* Clicks inside the sheet select what they hit; only the grey margin around it clears the selection. */}
+        <Box className={classes.sheet} data-testid="designer-canvas" onClick={(e) => e.stopPropagation()}>
           <Group justify="space-between" px="md" pt="sm" wrap="nowrap" style={{ borderBottom: '1px solid var(--mantine-color-default-border)' }}>
             <Tabs value={tab.id} onChange={(v) => v && props.onTab(v)} variant="default" style={{ flex: 1, minWidth: 0 }}>
               <Tabs.List style={{ borderBottom: 0, flexWrap: 'nowrap', overflowX: 'auto' }}>
