@@ -143,7 +143,8 @@ function Designer({ initial, forms, labels, reload, onFormsChanged }: DesignerPr
     ['mod+z', undo],
     ['mod+shift+z', redo],
     ['mod+y', redo],
-    ['mod+s', () => void save()]
+    ['mod+s', () => void save()],
+    ['Delete', () => selection?.kind === 'field' && removeField(selection.key)]
   ])
 
   // ---------- adding fields ----------

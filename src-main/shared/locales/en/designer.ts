@@ -307,5 +307,7 @@ export const designer = {
   'designer.newForm.include': 'Create field "{{column}}"',
   'designer.newForm.noColumns': 'Tick at least one column',
   'designer.newForm.duplicateColumns': 'Duplicate field names: {{fields}}',
+  'designer.newForm.leaveTitle': 'Discard these columns?',
+  'designer.newForm.leaveBody': 'The columns read from the file have not been made into a form yet; you would need to upload the file again.',
   'designer.newForm.createFromSheet': 'Create form ({{count}} fields)'
 } satisfies Record<string, string>

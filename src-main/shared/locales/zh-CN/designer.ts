@@ -307,5 +307,7 @@ export const designer = {
   'designer.newForm.include': '创建字段“{{column}}”',
   'designer.newForm.noColumns': '请至少勾选一列',
   'designer.newForm.duplicateColumns': '字段名称重复：{{fields}}',
+  'designer.newForm.leaveTitle': '放弃这些字段？',
+  'designer.newForm.leaveBody': '从文件读取的字段还没有创建成表单，离开后需要重新上传。',
   'designer.newForm.createFromSheet': '创建表单（{{count}} 个字段）'
 } satisfies Record<string, string>
