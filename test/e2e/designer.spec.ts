@@ -304,6 +304,20 @@ test('create a form from the header row of a CSV file', async ({ page }) => {
   expect(created.fields.find((f) => f.label === '行业')?.type).toBe('select')
   await page.screenshot({ path: 'resources/screenshots/designer-csv-form.png' })
 
+  // Mid-drag: the dragged type follows the pointer and a line shows where it lands; Escape cancels.
+  await expect(page.getByText('已创建表单', { exact: false })).toHaveCount(0, { timeout: 10_000 })
+  const from = (await page.getByTestId('palette-email').boundingBox())!
+  const over = (await page.getByTestId('designer-field-合同金额').boundingBox())!
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2)
+  await page.mouse.down()
+  await page.mouse.move(from.x + 40, from.y + 20, { steps: 4 })
+  await page.mouse.move(over.x + over.width / 2, over.y + over.height / 2, { steps: 12 })
+  await expect(page.getByTestId('designer-field-合同金额')).toHaveAttribute('data-drop-target', 'true')
+  await page.screenshot({ path: 'resources/screenshots/designer-drag.png' })
+  await page.keyboard.press('Escape')
+  await page.mouse.up()
+  await expect(page.getByTestId('designer-field-邮箱')).toHaveCount(0)
+
   // The same designer in English, with a field selected.
   await page.getByText('English', { exact: true }).click()
   await expect(page.getByTestId('designer-title')).toBeVisible()

@@ -147,6 +147,7 @@ function FieldCard({ field, sectionId, ...props }: CanvasProps & { field: DraftF
       className={classes.fieldCard}
       data-selected={selected || undefined}
       data-dragging={isDragging || undefined}
+      data-drop-target={props.overId === `field:${field.key}` || undefined}
       data-wide={renderer.wide || field.type === 'subtable' || undefined}
       data-testid={`designer-field-${field.label}`}
       data-field-key={field.key}
