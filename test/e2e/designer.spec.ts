@@ -225,6 +225,15 @@ test('design a form with every field type, conditions, type change, delete and r
   await expect(inUse.getByTestId('option-in-use')).toHaveText('有 1 条记录的值是“输单”。')
   await inUse.getByRole('button', { name: '取消' }).click()
   await expect(props.getByTestId('option-row')).toHaveCount(3)
+  // Merging options changes the records at once (here 赢单 absorbs 初步接洽, which no record holds).
+  await props.getByRole('button', { name: '合并选项' }).click()
+  const merge = page.getByRole('dialog', { name: '合并选项' })
+  await pick(page, merge.getByLabel('要合并的选项'), '初步接洽')
+  await pick(page, merge.getByLabel('合并到'), '赢单')
+  await merge.getByRole('button', { name: '合并', exact: true }).click()
+  await expect(page.getByText('已把“初步接洽”合并到“赢单”，修改了 0 条记录')).toBeVisible()
+  await expect(props.getByTestId('option-row')).toHaveCount(2)
+  await expect(page.getByTestId('designer-dirty')).toHaveCount(0)
 
   // A type change with data present: the report says what converts and what does not, before saving.
   await page.getByTestId('designer-field-预计台数').click()
