@@ -335,4 +335,11 @@ test('create a form from the header row of a CSV file', async ({ page }) => {
   await expect(page.getByTestId('options-editor')).toBeVisible()
   await expect(page.getByText('已创建表单', { exact: false })).toHaveCount(0, { timeout: 10_000 })
   await page.screenshot({ path: 'resources/screenshots/designer-en.png' })
+
+  // And in the dark colour scheme.
+  await page.evaluate(() => localStorage.setItem('jimu.colorScheme', 'dark'))
+  await page.reload()
+  await page.getByTestId('designer-field-行业').click()
+  await expect(page.getByTestId('options-editor')).toBeVisible()
+  await page.screenshot({ path: 'resources/screenshots/designer-dark.png' })
 })
