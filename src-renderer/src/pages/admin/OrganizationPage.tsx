@@ -4,11 +4,9 @@ import {
   Badge,
   Box,
   Button,
-  Center,
   Divider,
   EmptyState,
   Group,
-  Loader,
   Menu,
   Modal,
   Paper,
@@ -36,6 +34,7 @@ import {
   IconUsers
 } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
+import { LoadState } from '../../components/LoadState'
 import type { FormDto } from '@shared/api/contracts'
 import { api } from '../../api/client'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
@@ -96,22 +95,7 @@ export function OrganizationPage({ forms, me }: { forms: FormDto[]; me: number }
     return out
   }, [data])
 
-  if (!data) {
-    return failure ? (
-      <Paper withBorder radius="md" p="lg">
-        <Text c="red" fw={600}>
-          {t('admin.loadFailed')}
-        </Text>
-        <Text size="sm" c="dimmed">
-          {failure}
-        </Text>
-      </Paper>
-    ) : (
-      <Center h="60vh">
-        <Loader />
-      </Center>
-    )
-  }
+  if (!data) return <LoadState failure={failure} />
 
   const { users, departments, roles } = data
   const userById = new Map(users.map((u) => [u.id, u]))

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from 'react'
-import { ActionIcon, Badge, Box, Button, Center, Divider, Group, Loader, Menu, Modal, Paper, ScrollArea, Stack, Text, Title, Tooltip, UnstyledButton } from '@mantine/core'
+import { ActionIcon, Badge, Box, Button, Divider, Group, Menu, Modal, Paper, ScrollArea, Stack, Text, Title, Tooltip, UnstyledButton } from '@mantine/core'
 import { IconDots, IconEdit, IconPlus, IconShieldCheck, IconShieldLock, IconTrash } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
+import { LoadState } from '../../components/LoadState'
 import type { FormDto, MethodOutput } from '@shared/api/contracts'
 import { api, errorMessage } from '../../api/client'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
@@ -42,22 +43,7 @@ export function RolesPage({ apps, forms }: { apps: AppDto[]; forms: FormDto[] })
 
   const onDirtyChange = useCallback((count: number) => setDirty(count), [])
 
-  if (!roles) {
-    return failure ? (
-      <Paper withBorder radius="md" p="lg">
-        <Text c="red" fw={600}>
-          {t('admin.loadFailed')}
-        </Text>
-        <Text size="sm" c="dimmed">
-          {failure}
-        </Text>
-      </Paper>
-    ) : (
-      <Center h="60vh">
-        <Loader />
-      </Center>
-    )
-  }
+  if (!roles) return <LoadState failure={failure} />
 
   const selected = roles.find((r) => r.id === selectedId) ?? null
   const choose = (id: number) => {
