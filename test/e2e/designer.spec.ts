@@ -83,6 +83,7 @@ test('design a form with every field type, conditions, type change, delete and r
 
   // One field of every type, dragged from the palette.
   await dropField('text', '客户名称')
+  await expect(props.getByTestId('prop-apikey')).toHaveAttribute('placeholder', '自动生成：keHuMingCheng')
   await props.getByTestId('prop-required').check()
   await dropField('select', '销售阶段')
   for (const option of ['初步接洽', '赢单', '输单']) {

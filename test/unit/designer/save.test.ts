@@ -103,3 +103,12 @@ describe('draft validation', () => {
     expect(unsavedRefs('{单价}*{金额}', draft, draft.fields[total.key])).toEqual(['单价'])
   })
 })
+
+describe('derived API keys', () => {
+  it('match the server rule for Chinese and English labels', async () => {
+    const { pinyin } = await import('pinyin-pro')
+    const { deriveKey } = await import('../../../src-renderer/src/components/designer/derived-key')
+    const { deriveApiKey } = await import('../../../src-main/forms/api-key')
+    for (const label of ['合同总金额', 'Deal Amount', '2026 目标', '客户名称（全称）']) expect(deriveKey(pinyin, label)).toBe(deriveApiKey(label))
+  })
+})

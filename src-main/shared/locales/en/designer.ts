@@ -126,6 +126,7 @@ export const designer = {
   'designer.prop.apiKeyNew': 'Used by the API and imports; derived from the name when left empty',
   'designer.prop.apiKeySaved': 'Integrations using the old key must be updated after a change',
   'designer.prop.apiKeyAuto': 'Generated on save',
+  'designer.prop.apiKeyDerived': 'Automatic: {{key}}',
   'designer.prop.description': 'Help text',
   'designer.prop.descriptionPlaceholder': 'Shown under the input',
   'designer.prop.required': 'Required',

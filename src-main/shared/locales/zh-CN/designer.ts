@@ -126,6 +126,7 @@ export const designer = {
   'designer.prop.apiKeyNew': '用于接口和导入，不填则按名称拼音自动生成',
   'designer.prop.apiKeySaved': '修改后，使用旧标识的接口调用需要同步修改',
   'designer.prop.apiKeyAuto': '保存时自动生成',
+  'designer.prop.apiKeyDerived': '自动生成：{{key}}',
   'designer.prop.description': '填写说明',
   'designer.prop.descriptionPlaceholder': '显示在输入框下方，提示填写要求',
   'designer.prop.required': '必填',

@@ -28,6 +28,7 @@ import { FormFieldsContext } from '../../fields/context'
 import { rendererOf } from '../../fields/registry'
 import type { Action, Draft, DraftField, DraftSection, DraftTab } from './draft'
 import { ConditionBuilder } from './ConditionBuilder'
+import { useDerivedKey } from './derived-key'
 import { CHILD_TYPES, TYPE_ICON, UNIQUE_TYPES, VALUE_DEFAULT_TYPES } from './field-meta'
 import { FormulaEditor } from './FormulaEditor'
 import { OptionsEditor } from './OptionsEditor'
@@ -198,6 +199,7 @@ function FieldProperties(props: Props & { field: DraftField }) {
     [draft.fields, field.key, props.dtos]
   )
   const computed = field.type === 'formula' || field.type === 'autonumber' || field.type === 'rollup'
+  const derivedKey = useDerivedKey(field.id === null ? field.label : '')
 
   return (
     <Stack gap="md" data-testid="field-properties">
@@ -223,7 +225,7 @@ function FieldProperties(props: Props & { field: DraftField }) {
         <TextInput
           label={t('designer.prop.apiKey')}
           description={field.id === null ? t('designer.prop.apiKeyNew') : t('designer.prop.apiKeySaved')}
-          placeholder={t('designer.prop.apiKeyAuto')}
+          placeholder={derivedKey ? t('designer.prop.apiKeyDerived', { key: derivedKey }) : t('designer.prop.apiKeyAuto')}
           value={field.apiKey}
           onChange={(e) => set({ apiKey: e.currentTarget.value.trim() }, 'apiKey')}
           error={field.apiKey && !/^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(field.apiKey) ? t('designer.problem.apiKeyShort') : undefined}
