@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test'
-import { expect, rpc, test } from './fixtures'
+import { createAdmin, expect, rpc, test } from './fixtures'
 
 // The form designer as a new owner uses it, in the Chinese UI: a form made from a template, a
 // form built from scratch by dragging one field of every type onto the canvas, a conditional
@@ -18,14 +18,7 @@ interface FormInfo {
 
 async function setUp(page: Page): Promise<{ appId: number }> {
   await page.setViewportSize({ width: 1600, height: 1000 })
-  await page.goto('/')
-  await expect(page.getByRole('heading', { name: '欢迎使用积木 CRM' })).toBeVisible({ timeout: 20_000 })
-  await page.getByLabel('姓名').fill(ADMIN.name)
-  await page.getByLabel('登录名').fill(ADMIN.login)
-  await page.getByLabel('密码', { exact: true }).fill(ADMIN.password)
-  await page.getByLabel('确认密码').fill(ADMIN.password)
-  await page.getByRole('button', { name: '创建管理员并登录' }).click()
-  await expect(page.getByTestId('user-menu')).toContainText(ADMIN.name)
+  await createAdmin(page, ADMIN)
   const app = await rpc<{ id: number }>(page, 'apps.create', { label: '销售管理' })
   await page.reload()
   return { appId: app.id }

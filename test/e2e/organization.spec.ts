@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test'
-import { expect, rpc, test } from './fixtures'
+import { createAdmin, expect, rpc, test } from './fixtures'
 
 // The owner sets up the firm in the Chinese UI: a department, a manager who heads it and two
 // sales reps; gives 销售代表 "own records" and 销售经理 "own department" on 客户; then signs
@@ -51,13 +51,7 @@ async function visibleCustomers(page: Page): Promise<string[]> {
 
 test('the owner builds the organization; each role signs in and sees the right records', async ({ page }) => {
   // First run: the owner becomes the administrator.
-  await page.goto('/')
-  await page.getByLabel('姓名').fill(OWNER.name)
-  await page.getByLabel('登录名').fill(OWNER.login)
-  await page.getByLabel('密码', { exact: true }).fill(OWNER.password)
-  await page.getByLabel('确认密码').fill(OWNER.password)
-  await page.getByRole('button', { name: '创建管理员并登录' }).click()
-  await expect(page.getByTestId('user-menu')).toContainText(OWNER.name)
+  await createAdmin(page, OWNER)
 
   const app = await rpc<{ id: number }>(page, 'apps.create', { label: '销售管理' })
   const form = await rpc<{ id: number }>(page, 'forms.create', {

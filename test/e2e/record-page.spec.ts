@@ -1,4 +1,4 @@
-import { expect, rpc, test } from './fixtures'
+import { createAdmin, expect, rpc, test } from './fixtures'
 import type { Page } from '@playwright/test'
 
 // The record page as a sales office uses it, in the Chinese UI: a 客户 (customer) form laid out
@@ -11,18 +11,6 @@ const ADMIN = { name: '王经理', login: 'admin', password: 'jimu-secret-1' }
 interface FormOut {
   id: number
   fields: { id: number; apiKey: string }[]
-}
-
-async function firstRun(page: Page) {
-  await page.goto('/')
-  // The first load may be slow on a busy machine (the bundle is large).
-  await expect(page.getByRole('heading', { name: '欢迎使用积木 CRM' })).toBeVisible({ timeout: 20_000 })
-  await page.getByLabel('姓名').fill(ADMIN.name)
-  await page.getByLabel('登录名').fill(ADMIN.login)
-  await page.getByLabel('密码', { exact: true }).fill(ADMIN.password)
-  await page.getByLabel('确认密码').fill(ADMIN.password)
-  await page.getByRole('button', { name: '创建管理员并登录' }).click()
-  await expect(page.getByTestId('user-menu')).toContainText(ADMIN.name)
 }
 
 async function setUp(page: Page) {
@@ -110,7 +98,7 @@ async function setUp(page: Page) {
 
 test('the record page: layout, conditions, sub-table, attachments, related lists, history, keyboard, search, dark mode', async ({ page }) => {
   await page.setViewportSize({ width: 1440, height: 900 })
-  await firstRun(page)
+  await createAdmin(page, ADMIN)
   const { customer, recordId } = await setUp(page)
   await page.goto(`/#/forms/${customer.id}/records/${recordId}`)
   // The navigation was loaded before the forms existed.
