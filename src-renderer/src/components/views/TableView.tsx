@@ -39,8 +39,6 @@ const HEADER_HEIGHT = 38
 const GROUP_HEIGHT = 40
 const FOOTER_HEIGHT = 36
 const PREFETCH_ROWS = 60
-/** Quiet time after the last scroll before the total and footer sums are asked for. */
-const SETTLE_MS = 300
 
 function without<T>(map: Record<string, T>, key: string): Record<string, T> {
   const next = { ...map }
@@ -87,23 +85,7 @@ export function TableView({ form, fields, allFields, config, onConfig, filter, s
   const sumKeysKey = sumKeys.join(',')
   const stableSumKeys = useMemo(() => (sumKeysKey ? sumKeysKey.split(',') : []), [sumKeysKey])
 
-  const scrollRef = useRef<HTMLDivElement>(null)
-  // The total and sums wait until the first scroll has settled (see useTableData).
-  const settle = useCallback((run: () => void) => {
-    const el = scrollRef.current
-    if (!el) return run()
-    let timer = window.setTimeout(done, SETTLE_MS)
-    const onScroll = () => {
-      window.clearTimeout(timer)
-      timer = window.setTimeout(done, SETTLE_MS)
-    }
-    function done() {
-      el?.removeEventListener('scroll', onScroll)
-      run()
-    }
-    el.addEventListener('scroll', onScroll, { passive: true })
-  }, [])
-  const { data, loadMore, replaceRecord } = useTableData({ formId: form.id, filter, search, sort: config.sort, groupField, sumKeys: stableSumKeys, reloadTick }, settle)
+  const { data, loadMore, replaceRecord } = useTableData({ formId: form.id, filter, search, sort: config.sort, groupField, sumKeys: stableSumKeys, reloadTick })
   const [collapsed, setCollapsed] = useState<Set<string>>(new Set())
   const [selected, setSelected] = useState<Set<number>>(new Set())
   const [active, setActive] = useState<Editing | null>(null)
@@ -145,6 +127,7 @@ export function TableView({ form, fields, allFields, config, onConfig, filter, s
     return list
   }, [data.segments, groupField, collapsed])
 
+  const scrollRef = useRef<HTMLDivElement>(null)
 
   const anyRows = data.segments.some((s) => s.records.length > 0)
   useLayoutEffect(() => {

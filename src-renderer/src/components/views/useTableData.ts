@@ -58,16 +58,7 @@ function orderGroups(field: FieldDto, groups: Array<{ value: unknown; count: num
   })
 }
 
-/** Runs a callback later: the table passes one that waits until scrolling has settled. */
-export type Settle = (run: () => void) => void
-const now: Settle = (run) => run()
-
-/**
- * `settle` schedules the total and footer sums: over a million records they are a full scan on
- * the core's side, and on a two-core office PC that scan would compete with the first scroll.
- */
-export function useTableData(query: TableQuery, settle: Settle = now) {
-  const settleRef = useRef(settle)
+export function useTableData(query: TableQuery) {
   const queryKey = JSON.stringify({ ...query, groupField: query.groupField?.apiKey ?? null })
   const [data, setData] = useState<TableData>({ queryKey, ready: false, failure: null, total: null, sums: undefined, segments: [] })
   const inFlight = useRef(new Set<string>())
@@ -80,7 +71,6 @@ export function useTableData(query: TableQuery, settle: Settle = now) {
     latest.current = queryKey
     queryRef.current = query
     dataRef.current = data
-    settleRef.current = settle
   })
 
   const loadMore = useCallback((segKey: string) => {
@@ -108,7 +98,7 @@ export function useTableData(query: TableQuery, settle: Settle = now) {
           if (latest.current !== key) return
           const then = afterFirstPage.current
           afterFirstPage.current = null
-          if (then) settleRef.current(then)
+          then?.()
           setData((d) => {
             if (d.queryKey !== key) return d
             return {
