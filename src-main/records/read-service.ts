@@ -87,8 +87,14 @@ export class ReadService {
     const orderBy = this.qb.orderBy(keys)
     if (!fts && this.walkable(form, keys[0]!.expr)) {
       const walk = Math.max(LIST_PLAN.walkMin, want * LIST_PLAN.walkPerRow)
-      const rows = this.db.prepare(`SELECT t.*, ${sortCols} FROM (SELECT * FROM ${ident(form.table)} t WHERE ${page.sql} ORDER BY ${orderBy} LIMIT ?) t
-        WHERE ${where.sql} ORDER BY ${orderBy} LIMIT ?`).all(...page.params, walk, ...where.params, want) as PageRow[]
+      // Descending, empty values come last; the keyset condition admits them (`OR … IS NULL`),
+      // which keeps SQLite from seeking in the index. The walk leaves them out: when the values
+      // before them hold a full page, that page is right; when not, the plain query runs below.
+      const first = keys[0]!
+      const v0 = cursor?.[0]
+      const seek: Sql = first.dir === 'desc' && v0 !== null && v0 !== undefined ? { sql: `${first.expr} <= ? AND `, params: [v0] } : { sql: '', params: [] }
+      const rows = this.db.prepare(`SELECT t.*, ${sortCols} FROM (SELECT * FROM ${ident(form.table)} t WHERE ${seek.sql}${page.sql} ORDER BY ${orderBy} LIMIT ?) t
+        WHERE ${where.sql} ORDER BY ${orderBy} LIMIT ?`).all(...seek.params, ...page.params, walk, ...where.params, want) as PageRow[]
       if (rows.length === want) return rows
     }
     return this.db.prepare(`SELECT t.*, ${sortCols} FROM ${ident(form.table)} t WHERE ${where.sql} AND ${page.sql} ORDER BY ${orderBy} LIMIT ?`)
