@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createHash } from 'node:crypto'
+import { entryHash } from '../../../src-main/access/audit'
 import { testCore } from '../../support/core'
 
 // The audit chain: every stored entry is linked to the previous one by hash, so altering,
@@ -21,6 +23,12 @@ beforeEach(async () => {
 afterEach(() => t.close())
 
 describe('audit chain', () => {
+  it('hashes an entry as SHA-256 over the previous hash, a newline and its content (the stored format never changes)', () => {
+    const e = { op: 'create', form_id: 3, record_id: 7, changes: '{"12":[null,"杭州云栖"]}', actor_id: 1, at: 1700000000000, clock: 42, detail: null }
+    const content = JSON.stringify([e.op, e.form_id, e.record_id, e.changes, e.actor_id, e.at, e.clock, e.detail])
+    expect(entryHash('ab12', e)).toBe(createHash('sha256').update('ab12').update('\n').update(content).digest('hex'))
+  })
+
   it('verifies an untouched log', () => {
     expect(t.core.audit.verify()).toEqual({ ok: true, checked: ids.length, brokenAt: null })
     // auth.setup, create, update, two bulk creates, delete: the rolled-back import left nothing.
