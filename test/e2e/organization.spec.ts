@@ -69,6 +69,17 @@ test('the owner builds the organization; each role signs in and sees the right r
   await deptModal.getByRole('button', { name: '保存' }).click()
   await expect(page.getByText('已创建部门“华东销售部”')).toBeVisible()
 
+  // A department made by mistake is removed again (it has no members yet).
+  await page.getByRole('button', { name: '新建部门' }).first().click()
+  await deptModal.getByLabel('部门名称').fill('临时小组')
+  await deptModal.getByRole('button', { name: '保存' }).click()
+  await expect(page.getByRole('heading', { name: '临时小组' })).toBeVisible()
+  await page.getByRole('button', { name: '删除部门' }).click()
+  await page.getByRole('dialog', { name: '删除部门“临时小组”？' }).getByRole('button', { name: '删除' }).click()
+  await expect(page.getByText('已删除部门“临时小组”')).toBeVisible()
+  await expect(page.getByRole('button', { name: /^临时小组/ })).toHaveCount(0)
+  await page.getByRole('button', { name: /^华东销售部/ }).click()
+
   await addMember(page, MANAGER, '销售经理')
   await addMember(page, REP_A, '销售代表', MANAGER.name)
   await addMember(page, REP_B, '销售代表', MANAGER.name)
@@ -130,4 +141,14 @@ test('the owner builds the organization; each role signs in and sees the right r
   const verify = await rpc<{ ok: boolean }>(page, 'audit.verify')
   expect(verify.ok).toBe(true)
   await page.screenshot({ path: 'resources/screenshots/audit.png' })
+
+  // 个人设置 → 登录设备: signing out everywhere ends this session too, back to the login screen.
+  await page.goto('/#/settings')
+  await page.getByRole('tab', { name: '登录设备' }).click()
+  await page.getByRole('button', { name: '退出所有设备' }).click()
+  await page.getByRole('dialog', { name: '退出所有设备？' }).getByRole('button', { name: '退出所有设备' }).click()
+  await expect(page.getByText('已在所有设备上退出登录')).toBeVisible()
+  await expect(page.getByRole('button', { name: '登录', exact: true })).toBeVisible()
+  const me = (await (await page.request.post('/rpc/auth.me', { data: {} })).json()) as { ok: boolean; error?: { code: string } }
+  expect(me).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } })
 })

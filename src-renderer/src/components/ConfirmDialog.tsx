@@ -1,6 +1,13 @@
+import { useState } from 'react'
 import { Button, Group, Modal, Text } from '@mantine/core'
 import { useTranslation } from 'react-i18next'
+import { notifyError } from '../lib/notify'
 
+/**
+ * Asks before something that cannot simply be taken back. When `onConfirm` returns a promise,
+ * the button shows it is working until it settles, and a failure is shown as a notification
+ * (the dialog stays open so the user can try again or cancel).
+ */
 export function ConfirmDialog(props: {
   opened: boolean
   title: string
@@ -8,10 +15,17 @@ export function ConfirmDialog(props: {
   confirmLabel?: string
   danger?: boolean
   busy?: boolean
-  onConfirm(): void
+  onConfirm(): void | Promise<void>
   onCancel(): void
 }) {
   const { t } = useTranslation()
+  const [pending, setPending] = useState(false)
+  const confirm = () => {
+    const result = props.onConfirm()
+    if (!(result instanceof Promise)) return
+    setPending(true)
+    result.catch(notifyError).finally(() => setPending(false))
+  }
   return (
     <Modal opened={props.opened} onClose={props.onCancel} title={<Text fw={600}>{props.title}</Text>} centered size="sm" zIndex={400}>
       <Text size="sm">{props.message}</Text>
@@ -19,7 +33,7 @@ export function ConfirmDialog(props: {
         <Button variant="default" onClick={props.onCancel}>
           {t('common.cancel')}
         </Button>
-        <Button color={props.danger ? 'red' : undefined} loading={props.busy} onClick={props.onConfirm} data-autofocus>
+        <Button color={props.danger ? 'red' : undefined} loading={props.busy || pending} onClick={confirm} data-autofocus>
           {props.confirmLabel ?? t('common.confirm')}
         </Button>
       </Group>

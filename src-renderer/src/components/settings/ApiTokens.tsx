@@ -43,7 +43,6 @@ export function ApiTokens() {
   const [failure, setFailure] = useState<string | null>(null)
   const [creating, setCreating] = useState(false)
   const [revoke, setRevoke] = useState<Token | null>(null)
-  const [busy, setBusy] = useState(false)
 
   const load = useCallback(async () => {
     try {
@@ -146,21 +145,13 @@ export function ApiTokens() {
         message={t('tokens.revokeBody')}
         confirmLabel={t('tokens.revoke')}
         danger
-        busy={busy}
         onCancel={() => setRevoke(null)}
         onConfirm={async () => {
           if (!revoke) return
-          setBusy(true)
-          try {
-            await api.tokens.revoke({ id: revoke.id })
-            notifySuccess(t('tokens.revoked', { name: revoke.name }))
-            setRevoke(null)
-            await load()
-          } catch (error) {
-            notifyError(error)
-          } finally {
-            setBusy(false)
-          }
+          await api.tokens.revoke({ id: revoke.id })
+          notifySuccess(t('tokens.revoked', { name: revoke.name }))
+          setRevoke(null)
+          await load()
         }}
       />
     </Stack>

@@ -28,7 +28,6 @@ export function Sessions({ onSignedOutEverywhere }: { onSignedOutEverywhere(): v
   const [failure, setFailure] = useState<string | null>(null)
   const [revoking, setRevoking] = useState<string | null>(null)
   const [confirmAll, setConfirmAll] = useState(false)
-  const [busy, setBusy] = useState(false)
 
   const load = useCallback(async () => {
     try {
@@ -130,19 +129,11 @@ export function Sessions({ onSignedOutEverywhere }: { onSignedOutEverywhere(): v
         message={t('settings.logoutEverywhereBody')}
         confirmLabel={t('settings.logoutEverywhere')}
         danger
-        busy={busy}
         onCancel={() => setConfirmAll(false)}
         onConfirm={async () => {
-          setBusy(true)
-          try {
-            await api.auth.logoutEverywhere()
-            setConfirmAll(false)
-            onSignedOutEverywhere()
-          } catch (error) {
-            notifyError(error)
-          } finally {
-            setBusy(false)
-          }
+          await api.auth.logoutEverywhere()
+          setConfirmAll(false)
+          onSignedOutEverywhere()
         }}
       />
     </Stack>

@@ -411,7 +411,9 @@ export function TableView({ form, fields, allFields, config, onConfig, filter, s
         danger
         busy={deleting}
         onCancel={() => setPendingDelete(null)}
-        onConfirm={() => pendingDelete && void deleteRecords(pendingDelete)}
+        onConfirm={() => {
+          if (pendingDelete) void deleteRecords(pendingDelete)
+        }}
       />
     </Paper>
   )

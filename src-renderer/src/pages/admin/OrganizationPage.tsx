@@ -83,7 +83,6 @@ export function OrganizationPage({ forms, me }: { forms: FormDto[]; me: number }
   const [search, setSearch] = useState('')
   const [deptEdit, setDeptEdit] = useState<DepartmentEdit | null>(null)
   const [deptDelete, setDeptDelete] = useState<Department | null>(null)
-  const [deleting, setDeleting] = useState(false)
   const [userEdit, setUserEdit] = useState<UserEdit | null>(null)
   const [resetFor, setResetFor] = useState<UserInfo | null>(null)
   const [handOver, setHandOver] = useState<{ mode: HandOverMode; user: UserInfo } | null>(null)
@@ -399,22 +398,14 @@ export function OrganizationPage({ forms, me }: { forms: FormDto[]; me: number }
         message={t('org.deleteDeptBody')}
         confirmLabel={t('common.delete')}
         danger
-        busy={deleting}
         onCancel={() => setDeptDelete(null)}
         onConfirm={async () => {
           if (!deptDelete) return
-          setDeleting(true)
-          try {
-            await api.departments.delete({ id: deptDelete.id })
-            notifySuccess(t('org.deptDeleted', { name: deptDelete.name }))
-            if (filter === deptDelete.id) setFilter(deptDelete.parentId ?? 'all')
-            setDeptDelete(null)
-            await reload()
-          } catch (error) {
-            notifyError(error)
-          } finally {
-            setDeleting(false)
-          }
+          await api.departments.delete({ id: deptDelete.id })
+          notifySuccess(t('org.deptDeleted', { name: deptDelete.name }))
+          if (filter === deptDelete.id) setFilter(deptDelete.parentId ?? 'all')
+          setDeptDelete(null)
+          await reload()
         }}
       />
 

@@ -9,7 +9,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { PageHeader } from '../../components/PageHeader'
 import { PermissionMatrix } from '../../components/admin/PermissionMatrix'
 import { RoleModal } from '../../components/admin/RoleModal'
-import { notifyError, notifySuccess } from '../../lib/notify'
+import { notifySuccess } from '../../lib/notify'
 import type { Role } from '../../lib/org'
 
 type AppDto = MethodOutput<'apps.list'>[number]
@@ -22,7 +22,6 @@ export function RolesPage({ apps, forms }: { apps: AppDto[]; forms: FormDto[] })
   const [selectedId, setSelectedId] = useState<number | null>(null)
   const [editing, setEditing] = useState<{ role: Role | null } | null>(null)
   const [deleting, setDeleting] = useState<Role | null>(null)
-  const [busy, setBusy] = useState(false)
   const [dirty, setDirty] = useState(0)
   const [pendingSwitch, setPendingSwitch] = useState<number | null>(null)
 
@@ -176,22 +175,14 @@ export function RolesPage({ apps, forms }: { apps: AppDto[]; forms: FormDto[] })
         message={t('roles.deleteBody')}
         confirmLabel={t('common.delete')}
         danger
-        busy={busy}
         onCancel={() => setDeleting(null)}
         onConfirm={async () => {
           if (!deleting) return
-          setBusy(true)
-          try {
-            await api.roles.delete({ id: deleting.id })
-            notifySuccess(t('roles.deleted', { name: deleting.name }))
-            if (selectedId === deleting.id) setSelectedId(null)
-            setDeleting(null)
-            await load()
-          } catch (error) {
-            notifyError(error)
-          } finally {
-            setBusy(false)
-          }
+          await api.roles.delete({ id: deleting.id })
+          notifySuccess(t('roles.deleted', { name: deleting.name }))
+          if (selectedId === deleting.id) setSelectedId(null)
+          setDeleting(null)
+          await load()
         }}
       />
       <ConfirmDialog
