@@ -142,8 +142,22 @@ test('the owner builds the organization; each role signs in and sees the right r
   expect(verify.ok).toBe(true)
   await page.screenshot({ path: 'resources/screenshots/audit.png' })
 
-  // 个人设置 → 登录设备: signing out everywhere ends this session too, back to the login screen.
+  // 个人设置 → API 令牌: a token is listed once created, and revoked through its confirmation.
   await page.goto('/#/settings')
+  await page.getByRole('tab', { name: 'API 令牌' }).click()
+  await page.getByRole('button', { name: '新建令牌' }).click()
+  const tokenDialog = page.getByRole('dialog', { name: '新建 API 令牌' })
+  await tokenDialog.getByLabel('名称').fill('财务报表同步')
+  await tokenDialog.getByRole('button', { name: '创建' }).click()
+  await expect(page.getByText('令牌已创建')).toBeVisible()
+  await page.keyboard.press('Escape')
+  await expect(page.getByTestId('tokens-table')).toContainText('财务报表同步')
+  await page.getByTestId('tokens-table').getByRole('button', { name: '吊销' }).click()
+  await page.getByRole('dialog', { name: '吊销令牌“财务报表同步”？' }).getByRole('button', { name: '吊销' }).click()
+  await expect(page.getByText('已吊销“财务报表同步”')).toBeVisible()
+  await expect(page.getByTestId('tokens-table')).toContainText('已吊销')
+
+  // 个人设置 → 登录设备: signing out everywhere ends this session too, back to the login screen.
   await page.getByRole('tab', { name: '登录设备' }).click()
   await page.getByRole('button', { name: '退出所有设备' }).click()
   await page.getByRole('dialog', { name: '退出所有设备？' }).getByRole('button', { name: '退出所有设备' }).click()

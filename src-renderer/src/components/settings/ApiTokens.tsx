@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react'
+import { useEffect, useState, type FormEvent } from 'react'
 import {
   Alert,
   Badge,
@@ -20,8 +20,9 @@ import {
 } from '@mantine/core'
 import { IconAlertTriangle, IconCheck, IconCopy, IconKey, IconPlus } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
+import { useLoaded } from '../../lib/use-loaded'
 import type { MethodOutput } from '@shared/api/contracts'
-import { api, ApiError, errorMessage } from '../../api/client'
+import { api, ApiError } from '../../api/client'
 import { formatInstant } from '../../fields/datetime'
 import { notifyError, notifySuccess } from '../../lib/notify'
 import { ConfirmDialog } from '../ConfirmDialog'
@@ -39,24 +40,10 @@ const STATUS_COLOR = { active: 'teal', revoked: 'gray', expired: 'orange' } as c
 /** API 令牌: for connecting other programs (scripts, 企业微信 robots, spreadsheets) to my data. */
 export function ApiTokens() {
   const { t } = useTranslation()
-  const [tokens, setTokens] = useState<Token[] | null>(null)
-  const [failure, setFailure] = useState<string | null>(null)
+  const { data: tokens, failure, reload: load } = useLoaded(async () =>
+    (await api.tokens.list()).sort((a, b) => Number(a.revoked) - Number(b.revoked) || b.createdAt.localeCompare(a.createdAt)))
   const [creating, setCreating] = useState(false)
   const [revoke, setRevoke] = useState<Token | null>(null)
-
-  const load = useCallback(async () => {
-    try {
-      const list = await api.tokens.list()
-      setTokens([...list].sort((a, b) => Number(a.revoked) - Number(b.revoked) || b.createdAt.localeCompare(a.createdAt)))
-      setFailure(null)
-    } catch (error) {
-      setFailure(errorMessage(error))
-    }
-  }, [])
-
-  useEffect(() => {
-    void load()
-  }, [load])
 
   if (failure) return <Text c="red" size="sm">{failure}</Text>
   if (!tokens) {

@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useState } from 'react'
+import { useState } from 'react'
 import { Badge, Button, Center, Group, Loader, Paper, Stack, Table, Text, ThemeIcon, Tooltip } from '@mantine/core'
 import { IconDeviceDesktop, IconDeviceMobile, IconLogout, IconTerminal2, IconWorld } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
+import { useLoaded } from '../../lib/use-loaded'
 import type { MethodOutput } from '@shared/api/contracts'
-import { api, errorMessage } from '../../api/client'
+import { api } from '../../api/client'
 import { formatInstant } from '../../fields/datetime'
 import { notifyError, notifySuccess } from '../../lib/notify'
 import { describeClient } from '../../lib/user-agent'
@@ -24,24 +25,10 @@ function DeviceIcon({ client }: { client: string | null }) {
 /** 登录设备: where I am signed in; sign one out, or all of them (this one too). */
 export function Sessions({ onSignedOutEverywhere }: { onSignedOutEverywhere(): void }) {
   const { t } = useTranslation()
-  const [sessions, setSessions] = useState<Session[] | null>(null)
-  const [failure, setFailure] = useState<string | null>(null)
+  const { data: sessions, failure, reload: load } = useLoaded(async () =>
+    (await api.auth.sessions()).sort((a, b) => Number(b.current) - Number(a.current) || b.lastSeenAt.localeCompare(a.lastSeenAt)))
   const [revoking, setRevoking] = useState<string | null>(null)
   const [confirmAll, setConfirmAll] = useState(false)
-
-  const load = useCallback(async () => {
-    try {
-      const list = await api.auth.sessions()
-      setSessions([...list].sort((a, b) => Number(b.current) - Number(a.current) || b.lastSeenAt.localeCompare(a.lastSeenAt)))
-      setFailure(null)
-    } catch (error) {
-      setFailure(errorMessage(error))
-    }
-  }, [])
-
-  useEffect(() => {
-    void load()
-  }, [load])
 
   const name = (s: Session) => {
     const { app, os } = describeClient(s.client)
