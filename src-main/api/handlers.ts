@@ -1,41 +1,26 @@
-import type { Actor } from '../access/actor'
 import { fieldDto } from '../forms/schema-service'
-import type { MethodName, MethodOutput, MethodParsedInput } from '../shared/api/contracts'
-import { AuthError, ValidationError } from '../shared/errors'
-import { translate, type Locale } from '../shared/locales'
-import type { CoreHost } from './host'
+import { coreContracts, type MethodName } from '../shared/api/contracts'
+import { ValidationError } from '../shared/errors'
+import { translate } from '../shared/locales'
 import { auditCsv, listAudit } from './audit-view'
 import { inspectSheets } from '../sheets/inspect'
+import { actorOf, designer, ok, type CallContext, type Handler, type HandlersOf } from './handler-kit'
+import { crmHandlers } from './handlers/crm'
+import { flowHandlers } from './handlers/flows'
+import { ruleHandlers } from './handlers/rules'
+import { reportHandlers } from './handlers/reports'
+import { transferHandlers } from './handlers/transfer'
 
-// API handlers: one per contract method, each a thin call into the core. They never know which
-// transport called them. The `Handlers` type makes a missing or mistyped handler a compile error.
-
-export interface CallContext {
-  host: CoreHost
-  actor: Actor | null
-  token: string | null
-  locale: Locale
-  client?: string
-}
-
-type Handler<M extends MethodName> = (input: MethodParsedInput<M>, ctx: CallContext) => MethodOutput<M> | Promise<MethodOutput<M>>
+// API handlers: the core's table here, each engine's in ./handlers/<engine>.ts, merged into one
+// table. The `Handlers` type makes a missing or mistyped handler a compile error.
+export type { CallContext } from './handler-kit'
 export type Handlers = { [M in MethodName]: Handler<M> }
-
-const actorOf = (ctx: CallContext): Actor => {
-  if (!ctx.actor) throw new AuthError()
-  return ctx.actor
-}
-const ok = { ok: true as const }
 
 export const VERSION = '0.2.0'
 
-/** Field and form design: administrators, or roles with the design action on that form. */
-function designer(ctx: CallContext, formRef: number | string): void {
-  ctx.host.core.access.authorizeDesign(actorOf(ctx), ctx.host.core.schema.form(formRef))
-}
 const fieldFormId = (ctx: CallContext, fieldId: number) => ctx.host.core.schema.fieldById(fieldId).formId
 
-export const handlers: Handlers = {
+const coreHandlers: HandlersOf<typeof coreContracts> = {
   'system.status': (_i, { host, actor }) => {
     const core = host.core
     const user = actor ? core.auth.user(actor.id) : undefined
@@ -224,6 +209,8 @@ export const handlers: Handlers = {
     return ok
   }
 }
+
+export const handlers: Handlers = { ...coreHandlers, ...crmHandlers, ...flowHandlers, ...ruleHandlers, ...reportHandlers, ...transferHandlers }
 
 function toBackupDto(b: { file: string; reason: string; createdAt: number; size: number }) {
   return { file: b.file, reason: b.reason, createdAt: new Date(b.createdAt).toISOString(), size: b.size }

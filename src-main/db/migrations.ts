@@ -6,7 +6,8 @@ export interface Migration {
   sql: string
 }
 
-export const MIGRATIONS: Migration[] = [
+// Engines add their entries at the end of the list in any order; they are applied by version.
+const ALL: Migration[] = [
   {
     version: 1,
     name: 'init',
@@ -106,5 +107,7 @@ export const MIGRATIONS: Migration[] = [
     `
   }
 ]
+
+export const MIGRATIONS: Migration[] = [...ALL].sort((a, b) => a.version - b.version)
 
 export const latestVersion = (): number => MIGRATIONS[MIGRATIONS.length - 1]!.version

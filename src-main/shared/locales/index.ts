@@ -8,6 +8,16 @@ import { designer as zhDesigner } from './zh-CN/designer'
 import { designer as enDesigner } from './en/designer'
 import { views as zhViews } from './zh-CN/views'
 import { views as enViews } from './en/views'
+import { crm as zhCrm } from './zh-CN/crm'
+import { crm as enCrm } from './en/crm'
+import { flows as zhFlows } from './zh-CN/flows'
+import { flows as enFlows } from './en/flows'
+import { rules as zhRules } from './zh-CN/rules'
+import { rules as enRules } from './en/rules'
+import { reports as zhReports } from './zh-CN/reports'
+import { reports as enReports } from './en/reports'
+import { transfer as zhTransfer } from './zh-CN/transfer'
+import { transfer as enTransfer } from './en/transfer'
 
 export const LOCALES = ['zh-CN', 'en'] as const
 export type Locale = (typeof LOCALES)[number]
@@ -15,8 +25,8 @@ export const DEFAULT_LOCALE: Locale = 'zh-CN'
 
 /** All messages per locale; i18next in the renderer loads the same objects. */
 export const messages: Record<Locale, Record<string, string>> = {
-  'zh-CN': { ...zhErrors, ...zhUi, ...zhRecord, ...zhDesigner, ...zhViews },
-  en: { ...enErrors, ...enUi, ...enRecord, ...enDesigner, ...enViews }
+  'zh-CN': { ...zhErrors, ...zhUi, ...zhRecord, ...zhDesigner, ...zhViews, ...zhCrm, ...zhFlows, ...zhRules, ...zhReports, ...zhTransfer },
+  en: { ...enErrors, ...enUi, ...enRecord, ...enDesigner, ...enViews, ...enCrm, ...enFlows, ...enRules, ...enReports, ...enTransfer }
 }
 
 export function pickLocale(acceptLanguage: string | undefined | null): Locale {

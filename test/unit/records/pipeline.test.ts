@@ -99,7 +99,9 @@ describe('write pipeline', () => {
   it('delivers events only after commit, never for a rolled-back write', () => {
     const form = t.form('商机', oppFields())
     const seen: RecordEvent[] = []
-    t.core.events.on((e) => seen.push(e))
+    t.core.events.on((e) => {
+      if (e.type !== 'flow.finished') seen.push(e)
+    })
     const id = t.core.writes.create(t.actor, form.id, { 客户名称: '甲' })
     t.core.writes.update(t.actor, form.id, id, { 金额: 5 })
     expect(() => t.core.writes.bulkCreate(t.actor, form.id, [{ 客户名称: '乙' }, {}])).toThrow()

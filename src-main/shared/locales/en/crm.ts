@@ -1,0 +1,2 @@
+// English messages of the crm area; keys are namespaced `crm.`.
+export const crm: Record<string, string> = {}

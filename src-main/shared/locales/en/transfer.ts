@@ -1,0 +1,2 @@
+// English messages of the transfer area; keys are namespaced `transfer.`.
+export const transfer: Record<string, string> = {}

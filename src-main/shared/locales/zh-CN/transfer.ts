@@ -1,0 +1,2 @@
+// Simplified Chinese messages of the transfer area; keys are namespaced `transfer.`.
+export const transfer: Record<string, string> = {}
