@@ -8,7 +8,8 @@ import { test as base, chromium, expect, type Browser, type Page } from '@playwr
 // End-to-end tests run the real headless server (`npm run build` first) on a fresh data
 // directory per test, and drive Debian's Chromium against it, as a user on the LAN would.
 
-const SERVE = resolve('out/main/serve.js')
+// JIMU_SERVE points at another build (a copy of out/ inside the checkout) when several builds run side by side.
+const SERVE = resolve(process.env.JIMU_SERVE ?? 'out/main/serve.js')
 const CHROMIUM = process.env.JIMU_CHROMIUM ?? '/usr/bin/chromium'
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update']
 const READY = /Jimu CRM serving at (http:\/\/\S+)/
