@@ -16,6 +16,7 @@ import { Serializer } from './records/serialize'
 import { ReadService } from './records/read-service'
 import { AttachmentStore } from './attachments'
 import { ViewService } from './views/view-service'
+import { Scheduler } from './jobs/scheduler'
 import { NotFoundError, ValidationError } from './shared/errors'
 
 // The core: one database, the engines and services over it. Runs in plain Node (serve mode,
@@ -40,6 +41,7 @@ export class Core {
   readonly attachments: AttachmentStore
   readonly audit: AuditLog
   readonly views: ViewService
+  readonly scheduler: Scheduler
 
   private constructor(readonly db: Sqlite, readonly dataDir: string, readonly clock: Clock) {
     this.schema = new SchemaService(db, clock)
@@ -55,6 +57,7 @@ export class Core {
     this.auth = new AuthService(db, clock, this.audit)
     this.attachments = new AttachmentStore(db, dataDir, clock)
     this.views = new ViewService(db, this.schema, this.access, this.queries, clock)
+    this.scheduler = new Scheduler(db, clock)
   }
 
   /**
@@ -86,6 +89,7 @@ export class Core {
   }
 
   close(): void {
+    this.scheduler.halt()
     if (this.db.open) {
       this.db.pragma('optimize')
       this.db.close()

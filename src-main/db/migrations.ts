@@ -105,6 +105,44 @@ const ALL: Migration[] = [
         position REAL NOT NULL DEFAULT 0, config TEXT NOT NULL DEFAULT '{}', created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
       CREATE INDEX views_form ON views(form_id, position);
     `
+  },
+  {
+    version: 6,
+    name: 'rules-jobs-notifications',
+    sql: `
+      -- The durable scheduler's queue (src-main/jobs): a key is used once, ever (idempotency).
+      CREATE TABLE jobs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, payload TEXT NOT NULL DEFAULT 'null',
+        run_at INTEGER NOT NULL, key TEXT UNIQUE, attempts INTEGER NOT NULL DEFAULT 0, max_attempts INTEGER NOT NULL DEFAULT 5,
+        last_error TEXT, status TEXT NOT NULL DEFAULT 'pending', created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+        finished_at INTEGER);
+      CREATE INDEX jobs_due ON jobs(status, run_at);
+      CREATE TABLE job_sweeps (name TEXT PRIMARY KEY, last_run_at INTEGER, last_error TEXT);
+      -- Rules (src-main/rules): when / if / then as JSON, one form each.
+      CREATE TABLE rules (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, form_id INTEGER NOT NULL REFERENCES forms(id),
+        enabled INTEGER NOT NULL DEFAULT 0, trigger TEXT NOT NULL, condition TEXT, actions TEXT NOT NULL DEFAULT '[]',
+        rate_limit INTEGER, description TEXT, source TEXT, created_by INTEGER, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+      CREATE INDEX rules_form ON rules(form_id, enabled);
+      -- Each (rule, record, period) fires once.
+      CREATE TABLE rule_fired (
+        rule_id INTEGER NOT NULL REFERENCES rules(id) ON DELETE CASCADE, record_id INTEGER NOT NULL, period TEXT NOT NULL,
+        at INTEGER NOT NULL, PRIMARY KEY (rule_id, record_id, period)) WITHOUT ROWID;
+      CREATE TABLE rule_runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, rule_id INTEGER NOT NULL REFERENCES rules(id) ON DELETE CASCADE,
+        trigger TEXT NOT NULL, started_at INTEGER NOT NULL, duration_ms REAL NOT NULL DEFAULT 0, matched INTEGER NOT NULL DEFAULT 0,
+        actions INTEGER NOT NULL DEFAULT 0, errors TEXT, records TEXT);
+      CREATE INDEX rule_runs_rule ON rule_runs(rule_id, id);
+      CREATE TABLE rule_state (rule_id INTEGER NOT NULL REFERENCES rules(id) ON DELETE CASCADE, key TEXT NOT NULL, value TEXT NOT NULL,
+        PRIMARY KEY (rule_id, key)) WITHOUT ROWID;
+      -- In-app notifications (src-main/notify).
+      CREATE TABLE notifications (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, user_id INTEGER NOT NULL REFERENCES users(id), title TEXT NOT NULL, body TEXT NOT NULL DEFAULT '',
+        form_id INTEGER, record_id INTEGER, rule_id INTEGER, created_at INTEGER NOT NULL, read_at INTEGER, desktop INTEGER NOT NULL DEFAULT 0,
+        shown_at INTEGER);
+      CREATE INDEX notifications_user ON notifications(user_id, read_at, id);
+      CREATE TABLE notify_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `
   }
 ]
 
