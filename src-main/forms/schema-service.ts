@@ -192,7 +192,9 @@ export class SchemaService {
           if (report.failures.length && !input.acceptLoss) applied = false
         }
         const unique = input.unique ?? before.unique
-        const resultType = newType === 'formula' ? this.checkExpression(form, String(config.expression), before.id) : null
+        const resultType = newType !== 'formula' ? null
+          : before.parentFieldId === null ? this.checkExpression(form, String(config.expression), before.id)
+          : this.checkRowExpression(form, before.parentFieldId, String(config.expression), before.id)
         const probe: FieldModel = { ...before, type: newType, config, label: input.label ?? before.label }
         const visibleWhen = input.visibleWhen === undefined ? before.visibleWhen : this.checkCondition(form, probe, input.visibleWhen, 'visibleWhen')
         const requiredWhen = input.requiredWhen === undefined ? before.requiredWhen : this.checkCondition(form, probe, input.requiredWhen, 'requiredWhen')
@@ -295,6 +297,24 @@ export class SchemaService {
       }
     }
     return type
+  }
+
+  /**
+   * A sub-table column formula (a quote line's 小计 = {数量}*{单价}) reads the other columns of its
+   * row, by label or API key; row formulas do not read each other, so there is no cycle to find.
+   */
+  checkRowExpression(form: FormModel, parentFieldId: number, expression: string, selfId: number): FormulaType {
+    const siblings = (form.children.get(parentFieldId) ?? []).filter((c) => c.id !== selfId && c.type !== 'formula')
+    const resolve = (ref: FieldRef) => {
+      const child = ref.sub ? undefined : siblings.find((c) => c.label === ref.name) ?? siblings.find((c) => c.apiKey === ref.name)
+      return child ? { type: fieldType(child).formulaType(child) } : undefined
+    }
+    try {
+      return checkFormula(expression, resolve).type
+    } catch (e) {
+      if (e instanceof FormulaSyntaxError) throw new ValidationError(e.code, { ...e.params, position: e.position + 1 }, 'expression')
+      throw e
+    }
   }
 
   /** Live roll-up fields that aggregate through a relation field. */
@@ -410,7 +430,7 @@ export class SchemaService {
     if (input.type === 'subtable') for (const child of input.children ?? []) this.insertField(formId, child as FieldInput, id)
     this.touch(formId)
     if (input.type === 'formula') {
-      const resultType = this.checkExpression(this.form(formId), String(config.expression), id)
+      const resultType = parentFieldId === null ? this.checkExpression(this.form(formId), String(config.expression), id) : this.checkRowExpression(this.form(formId), parentFieldId, String(config.expression), id)
       this.db.prepare('UPDATE fields SET result_type = ? WHERE id = ?').run(resultType, id)
     }
     return id

@@ -70,3 +70,14 @@ export function evalContext(form: FormModel, values: StoredValues, now: () => nu
     }
   }
 }
+
+/** A sub-table row formula reads the row's sibling columns, by label or API key. */
+export function rowEvalContext(children: FieldModel[], row: StoredSubRow, now: () => number): EvalContext {
+  return {
+    now,
+    get(ref: FieldRef): FormulaValue {
+      const child = ref.sub ? undefined : children.find((c) => c.label === ref.name) ?? children.find((c) => c.apiKey === ref.name)
+      return child ? fieldType(child).toFormula(row.values.get(child.id) ?? null, child) : null
+    }
+  }
+}

@@ -22,7 +22,7 @@ import { COMPUTED_TYPES } from '../shared/field-types'
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../shared/errors'
 import { evaluate } from '../shared/formula'
 import { isBlank } from '../shared/values'
-import { evalContext, loadOutOfRowValues, valuesFromRow, type RecordRow, type StoredValues } from './stored'
+import { evalContext, rowEvalContext, loadOutOfRowValues, valuesFromRow, type RecordRow, type StoredValues } from './stored'
 
 /**
  * The one write pipeline. Every create, update, delete and restore — from the UI, the REST API,
@@ -400,6 +400,13 @@ export class WritePipeline {
 
   /** Step 3: formulas and roll-ups in dependency order. */
   private compute(form: FormModel, values: StoredValues, recordId?: number): void {
+    // Sub-table row formulas first (a quote line's 小计): top-level formulas may sum them.
+    for (const [parentId, children] of form.children) {
+      const formulas = children.filter((c) => c.type === 'formula' && c.formula)
+      const rows = values.get(parentId)
+      if (!formulas.length || !Array.isArray(rows)) continue
+      for (const row of rows as StoredSubRow[]) for (const c of formulas) row.values.set(c.id, roundTo(storeFormulaValue(evaluate(c.formula!, rowEvalContext(children, row, () => this.clock.now())).value), c))
+    }
     for (const f of form.computeOrder) {
       if (f.type === 'rollup') {
         if (recordId !== undefined) values.set(f.id, this.rollup(f, recordId))
@@ -407,10 +414,7 @@ export class WritePipeline {
       }
       if (!f.formula) continue
       const result = evaluate(f.formula, evalContext(form, values, () => this.clock.now()))
-      let v = storeFormulaValue(result.value)
-      const precision = (f.config as { precision?: number }).precision
-      if (typeof v === 'number' && precision !== undefined) v = Math.round(v * 10 ** precision) / 10 ** precision
-      values.set(f.id, v)
+      values.set(f.id, roundTo(storeFormulaValue(result.value), f))
     }
   }
 
@@ -687,6 +691,11 @@ function same(a: unknown, b: unknown): boolean {
 function logValue(v: unknown): unknown {
   if (Array.isArray(v)) return v.map((x) => (typeof x === 'object' && x !== null && 'values' in x ? { id: (x as StoredSubRow).id, ...Object.fromEntries((x as StoredSubRow).values) } : x))
   return v ?? null
+}
+
+function roundTo(v: number | string | null, f: FieldModel): number | string | null {
+  const precision = (f.config as { precision?: number }).precision
+  return typeof v === 'number' && precision !== undefined ? Math.round(v * 10 ** precision) / 10 ** precision : v
 }
 
 /** `HT-{YYYYMMDD}-{0000}` with counter 7 on 2024-03-05 → `HT-20240305-0007`. */
