@@ -112,7 +112,9 @@ export class AccessLayer {
   }
 
   private scopeSql(actor: Actor, form: FormModel, p: Policy, g: Grant): Sql {
-    const own = { sql: `(t.owner_id = ? OR EXISTS (SELECT 1 FROM collaborators c WHERE c.form_id = ? AND c.record_id = t.id AND c.user_id = ?))`, params: [actor.id, form.id, actor.id] }
+    // The record's collaborations are read once per query (an uncorrelated IN list), not once
+    // per row: a rep's list then tests ownership from a view index without reading rows.
+    const own = { sql: `(t.owner_id = ? OR t.id IN (SELECT c.record_id FROM collaborators c WHERE c.form_id = ? AND c.user_id = ?))`, params: [actor.id, form.id, actor.id] }
     switch (g.scope) {
       case 'all':
         return { sql: '1 = 1', params: [] }

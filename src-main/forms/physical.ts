@@ -82,6 +82,15 @@ export function dropUniqueIndex(db: Sqlite, column: string): void {
   db.exec(`DROP INDEX IF EXISTS ${ident(`ux_${column}`)}`)
 }
 
+/** Drop every index that covers a column (its own, its unique one, views' composite ones): SQLite refuses to drop an indexed column. */
+function dropIndexesOn(db: Sqlite, table: string, column: string): void {
+  const indexes = db.prepare(`SELECT name FROM pragma_index_list(?) WHERE origin = 'c'`).pluck().all(table) as string[]
+  for (const name of indexes) {
+    const covers = (db.prepare('SELECT COUNT(*) FROM pragma_index_info(?) WHERE name = ?').pluck().get(name, column) as number) > 0
+    if (covers) db.exec(`DROP INDEX IF EXISTS ${ident(name)}`)
+  }
+}
+
 /** Permanently remove a (deleted) field's storage. */
 export function dropFieldStorage(db: Sqlite, field: FieldModel, columns: string[]): void {
   if (field.type === 'subtable') {
@@ -93,8 +102,7 @@ export function dropFieldStorage(db: Sqlite, field: FieldModel, columns: string[
     return
   }
   for (const column of columns) {
-    db.exec(`DROP INDEX IF EXISTS ${ident(`ix_${column}`)}`)
-    db.exec(`DROP INDEX IF EXISTS ${ident(`ux_${column}`)}`)
+    dropIndexesOn(db, ownerTable(field), column)
     const exists = (db.prepare(`SELECT COUNT(*) FROM pragma_table_info(?) WHERE name = ?`).pluck().get(ownerTable(field), column) as number) > 0
     if (exists) db.exec(`ALTER TABLE ${ident(ownerTable(field))} DROP COLUMN ${ident(column)}`)
   }

@@ -34,6 +34,8 @@ export const LIST_PLAN = { walkMin: 2000, walkPerRow: 200 }
 export class ReadService {
   /** Leading columns of each form table's indexes, per schema version. */
   private readonly indexed = new Map<string, Set<string>>()
+  /** Whether a view index narrows a WHERE shape (its SQL text), per form schema version. */
+  private readonly coveredBy = new Map<string, boolean>()
   constructor(
     private readonly db: Sqlite,
     private readonly schema: SchemaService,
@@ -85,8 +87,8 @@ export class ReadService {
     const page = cursor ? this.qb.after(keys, cursor) : TRUE
     const sortCols = keys.map((k, i) => `${k.expr} AS __s${i}`).join(', ')
     const orderBy = this.qb.orderBy(keys)
-    if (!fts && this.walkable(form, keys[0]!.expr)) {
-      const walk = Math.max(LIST_PLAN.walkMin, want * LIST_PLAN.walkPerRow)
+    const walk = Math.max(LIST_PLAN.walkMin, want * LIST_PLAN.walkPerRow)
+    if (!fts && this.walkable(form, keys[0]!.expr) && !this.fewMatches(form, where, walk)) {
       // Descending, empty values come last; the keyset condition admits them (`OR … IS NULL`),
       // which keeps SQLite from seeking in the index. The walk leaves them out: when the values
       // before them hold a full page, that page is right; when not, the plain query runs below.
@@ -99,6 +101,26 @@ export class ReadService {
     }
     return this.db.prepare(`SELECT t.*, ${sortCols} FROM ${ident(form.table)} t WHERE ${where.sql} AND ${page.sql} ORDER BY ${orderBy} LIMIT ?`)
       .all(...where.params, ...page.params, want) as PageRow[]
+  }
+
+  /**
+   * Whether fewer than `limit` records match, told cheaply: only when SQLite narrows the WHERE
+   * with a view's composite index (see views/view-indexes.ts: equality and range columns, the
+   * owner, live records only), which makes counting up to `limit` a short index scan. Then
+   * filtering and sorting the matches beats walking the sort order, which for a narrow match (a rep's own records in one stage
+   * and quarter) would read its whole window in vain before the plain query runs anyway.
+   */
+  private fewMatches(form: FormModel, where: Sql, limit: number): boolean {
+    const sql = `SELECT COUNT(*) FROM (SELECT 1 FROM ${ident(form.table)} t WHERE ${where.sql} LIMIT ?)`
+    const key = `${form.table}:${form.schemaVersion}:${sql}`
+    let covered = this.coveredBy.get(key)
+    if (covered === undefined) {
+      const plan = (this.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...where.params, limit) as Array<{ detail: string }>).map((r) => r.detail)
+      covered = plan.some((d) => /^SEARCH t USING (COVERING )?INDEX vx_/.test(d)) && !plan.some((d) => /^SCAN t\b/.test(d))
+      if (this.coveredBy.size > 500) this.coveredBy.clear()
+      this.coveredBy.set(key, covered)
+    }
+    return covered && (this.db.prepare(sql).pluck().get(...where.params, limit) as number) < limit
   }
 
   /** Whether the leading sort key is a bare column an index starts with (or the rowid), so a walk in that order needs no sort. */

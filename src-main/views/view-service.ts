@@ -9,6 +9,7 @@ import { viewConfig, type FilterNode, type ViewConfig, type ViewDto } from '../s
 import { NotFoundError, ValidationError } from '../shared/errors'
 import { SYSTEM_FIELDS } from '../shared/field-types'
 import { canonicalFilter } from '../shared/filter-match'
+import { ensureViewIndex } from './view-indexes'
 
 // Saved views of a form: table, kanban and calendar, each with its filter, sorts, columns and
 // type-specific settings. Shared views are seen by everyone who may view the form and changed
@@ -50,6 +51,7 @@ export class ViewService {
     const config = this.checkConfig(actor, form, input.config)
     const now = this.clock.now()
     const position = this.db.prepare('SELECT COALESCE(MAX(position), 0) + 1 FROM views WHERE form_id = ?').pluck().get(form.id) as number
+    if (input.shared) ensureViewIndex(this.db, form, config)
     const id = Number(this.db.prepare('INSERT INTO views (form_id, name, type, shared, owner_user_id, position, config, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
       .run(form.id, input.name, input.type, input.shared ? 1 : 0, actor.id || null, position, JSON.stringify(config), now, now).lastInsertRowid)
     return this.toDto(this.row(id), form, actor)
@@ -60,7 +62,9 @@ export class ViewService {
     const form = this.schema.form(row.form_id)
     // Sharing or un-sharing a view changes what others see: a designer's decision.
     if (input.shared !== undefined && input.shared !== !!row.shared) this.access.authorizeDesign(actor, form)
-    const config = input.config ? JSON.stringify(this.checkConfig(actor, form, input.config)) : row.config
+    const checked = input.config ? this.checkConfig(actor, form, input.config) : null
+    const config = checked ? JSON.stringify(checked) : row.config
+    if (input.shared ?? !!row.shared) ensureViewIndex(this.db, form, checked ?? (JSON.parse(row.config) as ViewConfig))
     // A shared view made personal becomes the personal view of whoever un-shared it.
     const owner = input.shared === false && row.shared ? actor.id || null : row.owner_user_id
     this.db.prepare('UPDATE views SET name = ?, shared = ?, owner_user_id = ?, position = ?, config = ?, updated_at = ? WHERE id = ?').run(
