@@ -17,6 +17,8 @@ import { ReadService } from './records/read-service'
 import { AttachmentStore } from './attachments'
 import { ViewService } from './views/view-service'
 import { Scheduler } from './jobs/scheduler'
+import { RuleEngine } from './rules/engine'
+import { Notifications } from './notify/notifications'
 import { NotFoundError, ValidationError } from './shared/errors'
 
 // The core: one database, the engines and services over it. Runs in plain Node (serve mode,
@@ -42,6 +44,8 @@ export class Core {
   readonly audit: AuditLog
   readonly views: ViewService
   readonly scheduler: Scheduler
+  readonly notifications: Notifications
+  readonly rules: RuleEngine
 
   private constructor(readonly db: Sqlite, readonly dataDir: string, readonly clock: Clock) {
     this.schema = new SchemaService(db, clock)
@@ -58,6 +62,8 @@ export class Core {
     this.attachments = new AttachmentStore(db, dataDir, clock)
     this.views = new ViewService(db, this.schema, this.access, this.queries, clock)
     this.scheduler = new Scheduler(db, clock)
+    this.notifications = new Notifications(db, clock)
+    this.rules = new RuleEngine(this)
   }
 
   /**
@@ -90,6 +96,7 @@ export class Core {
 
   close(): void {
     this.scheduler.halt()
+    void this.rules.close()
     if (this.db.open) {
       this.db.pragma('optimize')
       this.db.close()
