@@ -16,6 +16,7 @@ import { Serializer } from './records/serialize'
 import { ReadService } from './records/read-service'
 import { AttachmentStore } from './attachments'
 import { ViewService } from './views/view-service'
+import { ReportService } from './reports/service'
 import { Scheduler } from './jobs/scheduler'
 import { RuleEngine } from './rules/engine'
 import { Notifications } from './notify/notifications'
@@ -43,6 +44,7 @@ export class Core {
   readonly attachments: AttachmentStore
   readonly audit: AuditLog
   readonly views: ViewService
+  readonly reports: ReportService
   readonly scheduler: Scheduler
   readonly notifications: Notifications
   readonly rules: RuleEngine
@@ -61,6 +63,7 @@ export class Core {
     this.auth = new AuthService(db, clock, this.audit)
     this.attachments = new AttachmentStore(db, dataDir, clock)
     this.views = new ViewService(db, this.schema, this.access, this.queries, clock)
+    this.reports = new ReportService(db, { schema: this.schema, access: this.access, queries: this.queries, clock, org: this.org }, clock, this.events)
     this.scheduler = new Scheduler(db, clock)
     this.notifications = new Notifications(db, clock)
     this.rules = new RuleEngine(this)

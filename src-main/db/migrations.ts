@@ -143,6 +143,28 @@ const ALL: Migration[] = [
       CREATE INDEX notifications_user ON notifications(user_id, read_at, id);
       CREATE TABLE notify_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `
+  },
+  {
+    version: 7,
+    name: 'reports',
+    sql: `
+      -- Dashboards (src-main/reports): owner_user_id NULL with app_key set = shipped with an app.
+      CREATE TABLE dashboards (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, description TEXT, app_key TEXT,
+        owner_user_id INTEGER REFERENCES users(id), refresh_seconds INTEGER NOT NULL DEFAULT 0,
+        position REAL NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+      CREATE INDEX dashboards_owner ON dashboards(owner_user_id);
+      -- Sharing: users holding one of these roles see the dashboard.
+      CREATE TABLE dashboard_roles (
+        dashboard_id INTEGER NOT NULL REFERENCES dashboards(id) ON DELETE CASCADE, role_id INTEGER NOT NULL REFERENCES roles(id),
+        PRIMARY KEY (dashboard_id, role_id)) WITHOUT ROWID;
+      -- Widgets: chart type, query description and grid position, as JSON.
+      CREATE TABLE dashboard_widgets (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, dashboard_id INTEGER NOT NULL REFERENCES dashboards(id) ON DELETE CASCADE,
+        key TEXT NOT NULL, title TEXT NOT NULL, type TEXT NOT NULL, query TEXT NOT NULL, layout TEXT NOT NULL,
+        options TEXT NOT NULL DEFAULT '{}', position INTEGER NOT NULL DEFAULT 0);
+      CREATE UNIQUE INDEX dashboard_widgets_key ON dashboard_widgets(dashboard_id, key);
+    `
   }
 ]
 

@@ -1,0 +1,429 @@
+import dayjs from 'dayjs'
+import type { Sqlite } from '../db/connection'
+import type { Actor } from '../access/actor'
+import type { Organization } from '../access/organization'
+import type { EventBus } from '../events'
+import { createIndex } from '../forms/physical'
+import type { FieldModel } from '../forms/model'
+import type { Sql } from '../records/query-builder'
+import {
+  widgetQuery,
+  type ChartType,
+  type DashboardFilters,
+  type MeasureSpec,
+  type Period,
+  type WidgetQuery,
+  type WidgetQueryParsed,
+  type WidgetResult
+} from '../shared/api/reports'
+import type { FilterNode } from '../shared/api/contracts'
+import { translate, type Locale } from '../shared/locales'
+import { ValidationError } from '../shared/errors'
+import { chartType } from './charts/registry'
+import { bucketExpr, compileAggregate, dayExpr, type Compiled, type Dim, type Measure } from './compile'
+import { FieldScope, valueKind, type ReportDeps, type Resolved } from './fields'
+import { bucketRange, Labeler } from './labels'
+
+// The report engine: runs widget queries (one SQL aggregate each, inside the caller's row scope
+// and field masks), caches results per (query, caller, data version) and turns a clicked point
+// back into the record list filter behind it.
+
+export interface RunInput {
+  type: ChartType
+  query: WidgetQuery | WidgetQueryParsed
+  filters?: DashboardFilters
+}
+
+interface CacheEntry {
+  result: WidgetResult
+  versions: string
+  forms: number[]
+}
+
+const CACHE_SIZE = 500
+type Key = string | number | null
+
+export class ReportEngine {
+  private readonly cache = new Map<string, CacheEntry>()
+  /** Per form: bumped by every committed write (record events), so cached results go stale. */
+  private readonly versions = new Map<number, number>()
+
+  constructor(private readonly db: Sqlite, private readonly deps: ReportDeps & { org: Organization }, events: EventBus) {
+    events.on((e) => {
+      if (e.type.startsWith('record.')) this.versions.set(e.formId, (this.versions.get(e.formId) ?? 0) + 1)
+    })
+  }
+
+  /** The data version of a form: its writes and its schema. */
+  dataVersion(formId: number): string {
+    return `${formId}:${this.deps.schema.form(formId).schemaVersion}:${this.versions.get(formId) ?? 0}`
+  }
+
+  run(actor: Actor, input: RunInput, locale: Locale = 'zh-CN'): WidgetResult {
+    const started = performance.now()
+    const query = widgetQuery.parse(input.query)
+    const key = JSON.stringify([input.type, query, input.filters ?? {}, locale, actor.id, this.deps.org.version, dayjs(this.deps.clock.now()).format('YYYY-MM-DD')])
+    const hit = this.cache.get(key)
+    if (hit && hit.versions === hit.forms.map((f) => this.dataVersion(f)).join(',')) {
+      this.cache.delete(key)
+      this.cache.set(key, hit)
+      return { ...hit.result, cached: true, ms: performance.now() - started }
+    }
+    const { result, forms } = this.compute(actor, input.type, query, input.filters ?? {}, locale)
+    const ids = [...forms]
+    this.cache.set(key, { result, forms: ids, versions: ids.map((f) => this.dataVersion(f)).join(',') })
+    if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!)
+    return { ...result, cached: false, ms: performance.now() - started }
+  }
+
+  /** The SQL a widget runs (benchmarks and EXPLAIN). */
+  explain(actor: Actor, input: RunInput): Sql {
+    const query = widgetQuery.parse(input.query)
+    const scope = FieldScope.open(this.deps, actor, query.form, query.source)
+    const c = this.compileFor(scope, chartType(input.type).plan, query, input.filters ?? {}, actor)
+    return { sql: c.sql, params: c.params }
+  }
+
+  /**
+   * Indexes a widget's grouping and filtering columns need that the form engine did not create
+   * (text fields, sub-table columns). They use the form engine's index names, so its field purge
+   * drops them with the column.
+   */
+  ensureIndexes(query: WidgetQueryParsed, actor: Actor): void {
+    const scope = FieldScope.open(this.deps, actor, query.form, query.source)
+    const fields: FieldModel[] = []
+    const add = (path: string | undefined) => {
+      if (!path) return
+      const r = scope.resolve(path)
+      if (!r.department && r.field.id > 0 && r.field.column && (r.base || r.child)) fields.push(r.field)
+    }
+    for (const d of query.dimensions) add(d.field)
+    add(query.dateField)
+    for (const f of fields) createIndex(this.db, f, f.column!)
+  }
+
+  private compute(actor: Actor, type: ChartType, query: WidgetQueryParsed, filters: DashboardFilters, locale: Locale): { result: WidgetResult; forms: Set<number> } {
+    const chart = chartType(type)
+    const dims = query.dimensions.length
+    const measures = query.measures.length || (chart.plan === 'detail' ? 0 : 1)
+    if (chart.plan !== 'detail' && (dims < chart.dimensions[0] || dims > chart.dimensions[1] || measures < chart.measures[0] || measures > chart.measures[1])) {
+      throw new ValidationError('reports.error.shape', { type, dims: chart.dimensions.join('–'), measures: chart.measures.join('–') }, 'query')
+    }
+    const scope = FieldScope.open(this.deps, actor, query.form, query.source)
+    const labels = new Labeler(this.db, this.deps, actor, locale)
+    if (chart.plan === 'detail') return { result: this.detail(scope, query, filters, labels, locale), forms: scope.forms }
+    if (query.target) return this.targets(scope, query, filters, labels, locale, actor)
+    const compiled = this.compileFor(scope, chart.plan, query, filters, actor)
+    const rows = this.db.prepare(compiled.sql).all(...compiled.params) as Array<Record<string, unknown>>
+    const nMeasures = compiled.measures.length
+    const result = this.shape(compiled, rows, labels, locale, scope.form.id)
+    if (chart.plan === 'kpi') {
+      const p = this.periodOf(query, filters)
+      const row = rows[0] ?? {}
+      result.rows = [{ keys: [], labels: [], values: compiled.measures.map((_, i) => num(row[`v${i}`])) }]
+      result.previous = compiled.measures.map((_, i) => num(row[`v${i + nMeasures}`]))
+      result.period = { from: p.from, to: dayjs(p.to).subtract(1, 'day').format('YYYY-MM-DD'), previousFrom: p.prevFrom, previousTo: dayjs(p.prevTo).subtract(1, 'day').format('YYYY-MM-DD') }
+    }
+    return { result, forms: scope.forms }
+  }
+
+  private compileFor(scope: FieldScope, plan: string, query: WidgetQueryParsed, filters: DashboardFilters, actor: Actor): Compiled {
+    const base = this.deps.queries.where(actor, scope.form, undefined, undefined)
+    const kpi = plan === 'kpi'
+    const where = this.dashboardWhere(scope, query, filters, kpi)
+    let periods
+    if (kpi) {
+      const p = this.periodOf(query, filters)
+      const date = scope.resolve(query.dateField ?? 'createdAt')
+      periods = { current: dateRange(date, p.from, p.to), previous: dateRange(date, p.prevFrom, p.prevTo), both: dateRange(date, p.prevFrom, p.to) }
+    }
+    return compileAggregate(scope, query, base, { where, periods, subtotals: plan === 'pivot' })
+  }
+
+  /** Dashboard-wide filters as WHERE conditions: date range, owners, departments, cross-filter. */
+  private dashboardWhere(scope: FieldScope, query: WidgetQueryParsed, filters: DashboardFilters, kpi: boolean): Sql[] {
+    const out: Sql[] = []
+    if (!kpi && (filters.dateFrom || filters.dateTo)) {
+      const date = scope.resolve(query.dateField ?? 'createdAt')
+      out.push(dateRange(date, filters.dateFrom ?? '0000-01-01', filters.dateTo ? nextDay(filters.dateTo) : '9999-12-31'))
+    }
+    const owners = this.ownerIds(filters)
+    if (owners) out.push(owners.length ? { sql: `t.owner_id IN (${owners.map(() => '?').join(',')})`, params: owners } : { sql: '0', params: [] })
+    if (filters.cross && this.deps.schema.form(filters.cross.form).id === scope.form.id) out.push(scope.filter(filters.cross.filter))
+    return out
+  }
+
+  /** Owners the dashboard filter keeps (the owners picked, within the departments picked), or null for all. */
+  private ownerIds(filters: DashboardFilters): number[] | null {
+    let ids: number[] | null = filters.ownerIds?.length ? [...filters.ownerIds] : null
+    if (filters.departmentIds?.length) {
+      const depts = [...new Set(filters.departmentIds.flatMap((d) => this.deps.org.subtree(d)))]
+      const users = this.db.prepare(`SELECT id FROM users WHERE department_id IN (${depts.map(() => '?').join(',')})`).pluck().all(...depts) as number[]
+      ids = ids ? ids.filter((i) => users.includes(i)) : users
+    }
+    return ids
+  }
+
+  /** The KPI period ([from, to) ISO days) and the one before it. */
+  periodOf(query: WidgetQueryParsed, filters: DashboardFilters): { from: string; to: string; prevFrom: string; prevTo: string } {
+    const fmt = (d: dayjs.Dayjs) => d.format('YYYY-MM-DD')
+    if (filters.dateFrom && filters.dateTo) {
+      const from = dayjs(filters.dateFrom)
+      const to = dayjs(nextDay(filters.dateTo))
+      const days = to.diff(from, 'day')
+      return { from: fmt(from), to: fmt(to), prevFrom: fmt(from.subtract(days, 'day')), prevTo: fmt(from) }
+    }
+    const now = dayjs(this.deps.clock.now())
+    const calendar = (unit: 'day' | 'week' | 'month' | 'year', n = 1) => {
+      const start = unit === 'week' ? now.startOf('day').subtract((now.day() + 6) % 7, 'day') : now.startOf(unit)
+      return { from: fmt(start), to: fmt(start.add(n, unit)), prevFrom: fmt(start.subtract(n, unit)), prevTo: fmt(start) }
+    }
+    const rolling = (days: number) => {
+      const to = now.startOf('day').add(1, 'day')
+      return { from: fmt(to.subtract(days, 'day')), to: fmt(to), prevFrom: fmt(to.subtract(days * 2, 'day')), prevTo: fmt(to.subtract(days, 'day')) }
+    }
+    const period: Period = query.period ?? 'thisMonth'
+    switch (period) {
+      case 'today':
+        return calendar('day')
+      case 'thisWeek':
+        return calendar('week')
+      case 'thisMonth':
+        return calendar('month')
+      case 'thisQuarter': {
+        const start = now.startOf('month').subtract(now.month() % 3, 'month')
+        return { from: fmt(start), to: fmt(start.add(3, 'month')), prevFrom: fmt(start.subtract(3, 'month')), prevTo: fmt(start) }
+      }
+      case 'thisYear':
+        return calendar('year')
+      case 'last7Days':
+        return rolling(7)
+      case 'last30Days':
+        return rolling(30)
+      case 'last90Days':
+        return rolling(90)
+      case 'last12Months': {
+        const start = now.startOf('month').subtract(11, 'month')
+        return { from: fmt(start), to: fmt(start.add(12, 'month')), prevFrom: fmt(start.subtract(12, 'month')), prevTo: fmt(start) }
+      }
+    }
+  }
+
+  private shape(c: Compiled, rows: Array<Record<string, unknown>>, labels: Labeler, locale: Locale, formId: number): WidgetResult {
+    const dimLabels = c.dims.map((d, i) => labels.dimension(d, rows.map((r) => r[`k${i}`] as Key)))
+    const total = translate(locale, 'reports.total')
+    return {
+      columns: [...c.dims.map((d, i) => dimColumn(d, i, locale)), ...c.measures.map((m, i) => measureColumn(m, i, locale))],
+      rows: rows.map((r) => {
+        const rollup = c.rollups ? c.dims.map((_, i) => r[`g${i}`] === 1) : undefined
+        return {
+          keys: c.dims.map((_, i) => (r[`k${i}`] ?? null) as Key),
+          labels: c.dims.map((_, i) => (rollup?.[i] ? total : dimLabels[i]!.get((r[`k${i}`] ?? null) as Key) ?? '')),
+          values: c.measures.map((_, i) => num(r[`v${i}`])),
+          ...(rollup ? { rollup } : {})
+        }
+      }),
+      formId,
+      cached: false,
+      ms: 0
+    }
+  }
+
+  /** Detail table: a sorted, limited page of the matching records' fields. */
+  private detail(scope: FieldScope, query: WidgetQueryParsed, filters: DashboardFilters, labels: Labeler, locale: Locale): WidgetResult {
+    const paths = query.columns?.length ? query.columns : this.deps.access.readableFields(scope.actor, scope.form).filter((f) => f.column).slice(0, 6).map((f) => f.apiKey)
+    const cols = paths.map((p) => scope.resolve(p))
+    const filter = query.filter ? scope.filter(query.filter) : null
+    const base = this.deps.queries.where(scope.actor, scope.form, undefined, undefined)
+    const where = [base, ...(filter ? [filter] : []), ...this.dashboardWhere(scope, query, filters, false)]
+    const from = scope.from()
+    const sortCol = query.sort?.by.startsWith('d') ? Number(query.sort.by.slice(1)) : -1
+    const order = sortCol >= 0 && sortCol < cols.length ? `c${sortCol} ${query.sort!.dir.toUpperCase()}, ${scope.rowId()} DESC` : `${scope.rowId()} DESC`
+    const sql = `SELECT t.id AS id, ${cols.map((c, i) => `${c.expr} AS c${i}`).join(', ')} FROM ${from.sql} WHERE ${where.map((w) => `(${w.sql})`).join(' AND ')} ORDER BY ${order} LIMIT ${query.limit ?? 100}`
+    const rows = this.db.prepare(sql).all(...from.params, ...where.flatMap((w) => w.params)) as Array<Record<string, unknown>>
+    const colLabels = cols.map((c, i) => {
+      const keys = [...new Set(rows.map((r) => r[`c${i}`]).filter((v) => v !== null && v !== undefined))] as Array<string | number>
+      return c.department ? labels.dimension({ r: c, kind: 'plain', expr: c.expr, spec: { field: c.path } }, keys) : labels.values(c.field, keys)
+    })
+    return {
+      columns: cols.map((c, i) => ({ key: `c${i}`, label: fieldLabel(c, locale), kind: 'dimension' as const, format: 'text' as const })),
+      rows: rows.map((r) => ({
+        keys: cols.map((_, i) => (r[`c${i}`] ?? null) as Key),
+        labels: cols.map((_, i) => (r[`c${i}`] === null || r[`c${i}`] === undefined ? '' : colLabels[i]!.get(r[`c${i}`] as string | number) ?? '')),
+        values: []
+      })),
+      recordIds: rows.map((r) => r.id as number),
+      formId: scope.form.id,
+      cached: false,
+      ms: 0
+    }
+  }
+
+  /**
+   * Targets vs actual: the widget's measure (e.g. won opportunity amount) next to the targets
+   * form's amounts, matched on the widget's dimensions — a person (member field: the target's
+   * user), a department (`x.department`: the target's department by name) and/or a date bucket
+   * (the target's month) — with achievement = actual / target. One statement: both sides are
+   * aggregated in CTEs and full-joined on the keys.
+   */
+  private targets(scope: FieldScope, query: WidgetQueryParsed, filters: DashboardFilters, labels: Labeler, locale: Locale, actor: Actor): { result: WidgetResult; forms: Set<number> } {
+    const spec = query.target!
+    const actual = this.compileFor(scope, 'aggregate', { ...query, sort: undefined, limit: undefined }, filters, actor)
+    const tscope = FieldScope.open(this.deps, actor, spec.form)
+    const month = tscope.resolve(spec.monthField)
+    const amount = tscope.resolve(spec.amountField)
+    let targetType: 'person' | 'department' = 'person'
+    const keyExprs = actual.dims.map((d) => {
+      if (d.kind === 'bucket') return bucketExpr(dayExpr(month), d.bucket!)
+      if (d.r.department) {
+        targetType = 'department'
+        return `(SELECT id FROM departments WHERE name = ${tscope.resolve(spec.departmentField).expr})`
+      }
+      if (d.r.field.type === 'member') return tscope.resolve(spec.userField).expr
+      throw new ValidationError('reports.error.targetDimension', { field: d.r.field.label }, d.spec.field)
+    })
+    const tWhere: Sql[] = [this.deps.queries.where(actor, tscope.form, undefined, undefined)]
+    if (spec.typeField) {
+      const type = tscope.resolve(spec.typeField)
+      tWhere.push({ sql: `${type.expr} = ?`, params: [targetType] })
+    }
+    if (filters.dateFrom) tWhere.push({ sql: `${dayExpr(month)} >= ?`, params: [dayjs(filters.dateFrom).startOf('month').format('YYYY-MM-DD')] })
+    if (filters.dateTo) tWhere.push({ sql: `${dayExpr(month)} <= ?`, params: [filters.dateTo] })
+    const owners = this.ownerIds(filters)
+    if (owners && targetType === 'person') tWhere.push(owners.length ? { sql: `${tscope.resolve(spec.userField).expr} IN (${owners.map(() => '?').join(',')})`, params: owners } : { sql: '0', params: [] })
+    const tFrom = tscope.from()
+    const keys = actual.dims.map((_, i) => `k${i}`)
+    const targetSql = `SELECT ${keyExprs.map((e, i) => `${e} AS k${i}`).join(', ')}${keys.length ? ', ' : ''}COALESCE(SUM(${amount.expr}), 0) AS tv FROM ${tFrom.sql} WHERE ${tWhere.map((w) => `(${w.sql})`).join(' AND ')}${keys.length ? ` GROUP BY ${keys.join(', ')}` : ''}`
+    const n = actual.measures.length
+    const on = keys.length ? keys.map((k) => `a.${k} IS g.${k}`).join(' AND ') : '1 = 1'
+    const order = actual.dims.some((d) => d.kind === 'bucket') ? keys.map((k) => `${k} ASC`).join(', ') : `v${n + 1} DESC NULLS LAST, v0 DESC`
+    const sql = `WITH a AS (${actual.sql}), g AS (${targetSql})
+      SELECT ${keys.map((k) => `COALESCE(a.${k}, g.${k}) AS ${k}, `).join('')}${actual.measures.map((_, i) => `COALESCE(a.v${i}, 0) AS v${i}, `).join('')}
+        COALESCE(g.tv, 0) AS v${n}, CAST(COALESCE(a.v0, 0) AS REAL) / NULLIF(g.tv, 0) AS v${n + 1}
+      FROM a FULL JOIN g ON ${on} ORDER BY ${order}${query.limit ? ` LIMIT ${query.limit}` : ''}`
+    const rows = this.db.prepare(sql).all(...actual.params, ...tFrom.params, ...tWhere.flatMap((w) => w.params)) as Array<Record<string, unknown>>
+    const measures: Measure[] = [
+      ...actual.measures,
+      { spec: { agg: 'sum', field: spec.amountField, label: translate(locale, 'reports.target') }, r: amount },
+      { spec: { agg: 'ratio', numerator: { agg: 'count' }, denominator: { agg: 'count' }, label: translate(locale, 'reports.achievement') }, r: null }
+    ]
+    const result = this.shape({ ...actual, measures }, rows, labels, locale, scope.form.id)
+    const forms = new Set([...scope.forms, ...tscope.forms])
+    return { result, forms }
+  }
+
+  /**
+   * The record list filter behind one point of a widget: the widget's filter, the point's
+   * dimension values and the dashboard filters, over the widget's form. Conditions through a
+   * relation become the related records' ids (the list filters a form's own fields).
+   */
+  drill(actor: Actor, input: RunInput & { keys: Key[] }): { formId: number; filter: FilterNode } {
+    const query = widgetQuery.parse(input.query)
+    const scope = FieldScope.open(this.deps, actor, query.form, query.source)
+    const filters = input.filters ?? {}
+    const parts: FilterNode[] = []
+    if (query.filter) parts.push(query.filter)
+    const simple = query.measures.filter((m): m is Extract<MeasureSpec, { filter?: FilterNode }> => m.agg !== 'ratio')
+    if (query.measures.length === 1 && simple[0]?.filter) parts.push(simple[0].filter)
+    query.dimensions.forEach((spec, i) => {
+      if (i >= input.keys.length) return
+      const d = compileDim(scope, spec)
+      parts.push(keyFilter(d, input.keys[i]!, this.db))
+    })
+    if (filters.dateFrom || filters.dateTo) {
+      const date = scope.resolve(query.dateField ?? 'createdAt')
+      parts.push(dateFilter(date, filters.dateFrom ?? '0000-01-01', filters.dateTo ? nextDay(filters.dateTo) : '9999-12-31'))
+    }
+    const owners = this.ownerIds(filters)
+    if (owners) parts.push(owners.length ? { field: 'owner', op: 'in', value: owners } : { field: 'id', op: 'eq', value: 0 })
+    if (filters.cross && this.deps.schema.form(filters.cross.form).id === scope.form.id) parts.push(filters.cross.filter)
+    const filter = this.listFilter(scope, { and: parts })
+    return { formId: scope.form.id, filter }
+  }
+
+  /** Rewrite conditions the list cannot evaluate (relation paths, sub-table fields) as record ids. */
+  private listFilter(scope: FieldScope, node: FilterNode): FilterNode {
+    if ('and' in node) return { and: node.and.map((n) => this.listFilter(scope, n)) }
+    if ('or' in node) return { or: node.or.map((n) => this.listFilter(scope, n)) }
+    const r = scope.resolve(node.field)
+    if (r.base) return node
+    const cond = scope.filter(node)
+    const from = scope.from()
+    const base = this.deps.queries.where(scope.actor, scope.form, undefined, undefined)
+    const ids = this.db.prepare(`SELECT DISTINCT t.id FROM ${from.sql} WHERE (${base.sql}) AND (${cond.sql}) LIMIT 2001`).pluck().all(...from.params, ...base.params, ...cond.params) as number[]
+    if (!ids.length) return { field: 'id', op: 'eq', value: 0 }
+    if (ids.length > 2000) throw new ValidationError('reports.error.drillTooMany', { count: 2000 }, 'keys')
+    return { or: ids.map((id) => ({ field: 'id', op: 'eq' as const, value: id })) }
+  }
+}
+
+function compileDim(scope: FieldScope, spec: WidgetQueryParsed['dimensions'][number]): Dim {
+  const r = scope.resolve(spec.field)
+  const kind = valueKind(r)
+  if (kind === 'date' || kind === 'datetime') return { spec, r, expr: r.expr, kind: 'bucket', bucket: spec.bucket ?? 'month' }
+  if (spec.ranges) return { spec, r, expr: r.expr, kind: 'range', ranges: [...spec.ranges].sort((a, b) => a - b) }
+  return { spec, r, expr: r.expr, kind: 'plain' }
+}
+
+/** The condition one dimension value stands for, on the widget's field path. */
+function keyFilter(d: Dim, key: Key, db: Sqlite): FilterNode {
+  const field = d.spec.field
+  if (key === null) return { field, op: 'empty' }
+  if (d.kind === 'bucket') return dateFilter(d.r, ...bucketRange(String(key), d.bucket))
+  if (d.kind === 'range') {
+    const i = Number(key)
+    const ranges = d.ranges!
+    const parts: FilterNode[] = []
+    if (i > 0) parts.push({ field, op: 'gte', value: ranges[i - 1] })
+    if (i < ranges.length) parts.push({ field, op: 'lt', value: ranges[i] })
+    return { and: parts }
+  }
+  if (d.r.department) {
+    // A member's department: the members of that department.
+    const member = field.slice(0, -'.department'.length)
+    const users = db.prepare('SELECT id FROM users WHERE department_id = ?').pluck().all(key) as number[]
+    return users.length ? { field: member, op: 'in', value: users } : { field: 'id', op: 'eq', value: 0 }
+  }
+  if (d.r.field.type === 'checkbox') return { field, op: 'eq', value: Boolean(Number(key)) }
+  return { field, op: 'eq', value: key }
+}
+
+/** [from, to) on a date or date-time field path, as list filter conditions. */
+function dateFilter(r: Resolved, from: string, to: string): FilterNode {
+  if (valueKind(r) === 'datetime') return { and: [{ field: r.path, op: 'gte', value: dayjs(from).valueOf() }, { field: r.path, op: 'lt', value: dayjs(to).valueOf() }] }
+  return { and: [{ field: r.path, op: 'gte', value: from }, { field: r.path, op: 'lt', value: to }] }
+}
+
+/** [from, to) on a date or date-time value, as SQL (dates compare as ISO text, date-times as local-midnight epoch ms). */
+function dateRange(r: Resolved, from: string, to: string): Sql {
+  const kind = valueKind(r)
+  if (kind === 'datetime') return { sql: `${r.expr} >= ? AND ${r.expr} < ?`, params: [dayjs(from).valueOf(), dayjs(to).valueOf()] }
+  if (kind !== 'date') throw new ValidationError('reports.error.notDate', { field: r.field.label }, 'dateField')
+  return { sql: `${r.expr} >= ? AND ${r.expr} < ?`, params: [from, to] }
+}
+
+const nextDay = (iso: string) => dayjs(iso).add(1, 'day').format('YYYY-MM-DD')
+const num = (v: unknown): number | null => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : null)
+
+function fieldLabel(r: Resolved, locale: Locale): string {
+  if (r.department) return translate(locale, 'reports.department')
+  if (r.field.id < 0) return translate(locale, `system.${r.field.apiKey}`)
+  return r.field.label
+}
+
+function dimColumn(d: Dim, i: number, locale: Locale) {
+  return { key: `d${i}`, label: d.spec.label ?? fieldLabel(d.r, locale), kind: 'dimension' as const, format: d.kind === 'bucket' ? ('date' as const) : ('text' as const) }
+}
+
+function measureColumn(m: Measure, i: number, locale: Locale) {
+  const spec = m.spec
+  let format: 'number' | 'amount' | 'percent' | 'date' = 'number'
+  if (spec.agg === 'ratio') format = 'percent'
+  else if (m.r && spec.agg !== 'count' && spec.agg !== 'distinct') {
+    const t = m.r.field.type
+    format = t === 'amount' ? 'amount' : t === 'percent' ? 'percent' : t === 'datetime' ? 'date' : 'number'
+  }
+  const label = spec.label ?? (spec.agg === 'count' && !m.r ? translate(locale, 'reports.agg.count') : translate(locale, `reports.agg.${spec.agg}`, { field: m.r ? fieldLabel(m.r, locale) : '' }))
+  return { key: `m${i}`, label, kind: 'measure' as const, format }
+}
+

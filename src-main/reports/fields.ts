@@ -1,0 +1,201 @@
+import { ident } from '../db/connection'
+import type { Actor } from '../access/actor'
+import type { AccessLayer } from '../access/access-layer'
+import { fieldType } from '../forms/field-types/registry'
+import { relationConfig } from '../forms/field-types/relation'
+import type { FieldModel, FormModel } from '../forms/model'
+import type { SchemaService } from '../forms/schema-service'
+import type { QueryBuilder, Sql } from '../records/query-builder'
+import { resolveField } from '../records/query-builder'
+import type { Clock } from '../clock'
+import { FIELD_OPERATORS, type FieldType } from '../shared/field-types'
+import type { FilterNode } from '../shared/api/contracts'
+import { PermissionError, ValidationError } from '../shared/errors'
+
+// Field paths of a report query resolved to SQL expressions. The base form's table is aliased
+// `t` (the query builder's and access layer's convention); a sub-table source is `s`; each
+// relation hop is one LEFT JOIN `r<n>`, restricted to the related records the caller may view
+// (a row outside that scope reads as empty, so a dimension never discloses a hidden record).
+
+export interface ReportDeps {
+  schema: SchemaService
+  access: AccessLayer
+  queries: QueryBuilder
+  clock: Clock
+}
+
+/** A resolved field path: the field at its end and the SQL expression of its value. */
+export interface Resolved {
+  /** The field the path ends at; for `x.department` the member field x. */
+  field: FieldModel
+  /** The form that field belongs to. */
+  form: FormModel
+  expr: string
+  /** The value is a department id (a member field's department). */
+  department: boolean
+  /** The path stays on the base form (no relation hop, not a sub-table child). */
+  base: boolean
+  /** Sub-table child field. */
+  child: boolean
+  path: string
+  /** Forms whose writes change this value (for cache invalidation). */
+  forms: number[]
+}
+
+const SYSTEM_TYPES: ReadonlySet<string> = new Set(['owner', 'createdBy', 'updatedBy', 'createdAt', 'updatedAt', 'id'])
+
+export class FieldScope {
+  private joins: Array<{ key: string; alias: string; sql: Sql }> = []
+  readonly forms = new Set<number>()
+
+  constructor(
+    readonly deps: ReportDeps,
+    readonly actor: Actor,
+    readonly form: FormModel,
+    /** Sub-table field whose rows are aggregated, or null for the form's records. */
+    readonly source: FieldModel | null
+  ) {
+    deps.access.authorize(actor, 'view', form)
+    this.forms.add(form.id)
+  }
+
+  static open(deps: ReportDeps, actor: Actor, formRef: number | string, sourceKey?: string): FieldScope {
+    const form = deps.schema.form(formRef)
+    let source: FieldModel | null = null
+    if (sourceKey) {
+      source = resolveField(form, sourceKey, deps.access.hiddenFieldIds(actor, form))
+      if (source.type !== 'subtable') throw new ValidationError('reports.error.notSubtable', { field: source.label }, 'source')
+    }
+    return new FieldScope(deps, actor, form, source)
+  }
+
+  /** FROM clause with the joins the resolved paths needed (call after resolving every path). */
+  from(): Sql {
+    const base = this.source
+      ? `${ident(`s_${this.source.id}`)} s JOIN ${ident(this.form.table)} t ON t.id = s.parent_id`
+      : `${ident(this.form.table)} t`
+    return { sql: [base, ...this.joins.map((j) => j.sql.sql)].join(' '), params: this.joins.flatMap((j) => j.sql.params) }
+  }
+
+  /** The rows counted: sub-table rows or records. */
+  rowId(): string {
+    return this.source ? 's.id' : 't.id'
+  }
+
+  resolve(path: string): Resolved {
+    const parts = path.split('.')
+    const hiddenBase = this.deps.access.hiddenFieldIds(this.actor, this.form)
+    let form = this.form
+    let alias = 't'
+    let child = false
+    let field: FieldModel | undefined
+    const forms = [this.form.id]
+    // A sub-table source: its child fields come first.
+    if (this.source) {
+      const children = this.form.children.get(this.source.id) ?? []
+      const found = children.find((c) => c.apiKey === parts[0] || c.label === parts[0])
+      if (found) {
+        if (hiddenBase.has(found.id)) throw new ValidationError('value.unknownField', { field: parts[0]! }, parts[0])
+        field = found
+        alias = 's'
+        child = true
+      }
+    }
+    field ??= this.readable(form, resolveField(form, parts[0]!, hiddenBase), parts[0]!)
+    let expr = this.column(alias, field)
+    for (let i = 1; i < parts.length; i++) {
+      const seg = parts[i]!
+      if (seg === 'department' && (field.type === 'member' || SYSTEM_TYPES.has(field.apiKey)) && i === parts.length - 1) {
+        return { field, form, expr: `(SELECT department_id FROM users WHERE id = ${expr})`, department: true, base: false, child, path, forms }
+      }
+      if (field.type !== 'relation' || relationConfig(field).multiple) throw new ValidationError('reports.error.badPath', { path }, path)
+      const target = this.deps.schema.form(relationConfig(field).targetFormId)
+      if (!this.deps.access.can(this.actor, 'view', target)) throw new PermissionError('error.formPermission', { form: target.label, action: 'view' })
+      const key = parts.slice(0, i).join('.')
+      alias = this.join(key, target, expr)
+      form = target
+      forms.push(target.id)
+      this.forms.add(target.id)
+      field = this.readable(target, resolveField(target, seg, this.deps.access.hiddenFieldIds(this.actor, target)), seg)
+      expr = this.column(alias, field)
+    }
+    this.watch(field)
+    return { field, form, expr, department: false, base: parts.length === 1 && !child, child, path, forms }
+  }
+
+  /**
+   * A filter over paths. Conditions on the base form's own fields are compiled by the query
+   * builder; others by the field type at the end of the path, over its joined column.
+   */
+  filter(node: FilterNode): Sql {
+    if ('and' in node || 'or' in node) {
+      const list = 'and' in node ? node.and : node.or
+      if (!list.length) return { sql: '1 = 1', params: [] }
+      const parts = list.map((n) => this.filter(n))
+      return { sql: parts.map((p) => `(${p.sql})`).join('and' in node ? ' AND ' : ' OR '), params: parts.flatMap((p) => p.params) }
+    }
+    const r = this.resolve(node.field)
+    if (r.base) return this.deps.queries.filter(this.actor, this.form, node, this.deps.access.hiddenFieldIds(this.actor, this.form))
+    if (r.department) {
+      const ids = (Array.isArray(node.value) ? node.value : [node.value]).map(Number).filter((n) => Number.isInteger(n))
+      if (node.op === 'empty') return { sql: `${r.expr} IS NULL`, params: [] }
+      if (node.op === 'notEmpty') return { sql: `${r.expr} IS NOT NULL`, params: [] }
+      if ((node.op !== 'eq' && node.op !== 'in') || !ids.length) throw new ValidationError('query.badOperator', { field: node.field, op: node.op }, node.field)
+      return { sql: `${r.expr} IN (${ids.map(() => '?').join(',')})`, params: ids }
+    }
+    if (!FIELD_OPERATORS[r.field.type].includes(node.op)) throw new ValidationError('query.badOperator', { field: r.field.label, op: node.op }, node.field)
+    const rowId = r.child ? 's.id' : r.expr.replace(/\.[^.]+$/, '.id')
+    return fieldType(r.field).filter(node.op, node.value, r.field, { clock: this.deps.clock, actorId: this.actor.id, column: r.expr, rowId })
+  }
+
+  private readable(form: FormModel, field: FieldModel, key: string): FieldModel {
+    // Roll-ups are readable only to those who see all the records they add up (access layer rule).
+    if (field.id > 0 && field.type === 'rollup' && !this.deps.access.readableFields(this.actor, form).some((f) => f.id === field.id)) {
+      throw new ValidationError('value.unknownField', { field: key }, key)
+    }
+    return field
+  }
+
+  private column(alias: string, field: FieldModel): string {
+    if (!field.column) {
+      if (field.type === 'relation') throw new ValidationError('reports.error.multiRelation', { field: field.label }, field.apiKey)
+      throw new ValidationError('reports.error.notAggregatable', { field: field.label }, field.apiKey)
+    }
+    return `${alias}.${ident(field.column)}`
+  }
+
+  /** Roll-ups change when the records they add up change: their form is watched too. */
+  private watch(field: FieldModel): void {
+    if (field.type !== 'rollup') return
+    const relationId = (field.config as { relationFieldId: number }).relationFieldId
+    this.forms.add(this.deps.schema.fieldById(relationId).formId)
+  }
+
+  private join(key: string, target: FormModel, on: string): string {
+    const existing = this.joins.find((j) => j.key === key)
+    if (existing) return existing.alias
+    const alias = `r${this.joins.length + 1}`
+    const table = ident(target.table)
+    let sql: Sql
+    if (this.deps.access.seesAll(this.actor, target)) {
+      sql = { sql: `LEFT JOIN ${table} ${alias} ON ${alias}.id = ${on} AND ${alias}.deleted_at IS NULL`, params: [] }
+    } else {
+      // The row scope is written over alias `t`: it is applied inside the joined subquery.
+      const scope = this.deps.access.rowScope(this.actor, target)
+      sql = { sql: `LEFT JOIN (SELECT t.* FROM ${table} t WHERE t.deleted_at IS NULL AND (${scope.sql})) ${alias} ON ${alias}.id = ${on}`, params: scope.params }
+    }
+    this.joins.push({ key, alias, sql })
+    return alias
+  }
+}
+
+/** Value types a dimension or measure can be. */
+export function valueKind(r: Resolved): 'date' | 'datetime' | 'number' | 'other' {
+  const type: FieldType = r.field.type
+  if (r.department) return 'other'
+  if (type === 'date') return 'date'
+  if (type === 'datetime') return 'datetime'
+  if (['number', 'amount', 'percent', 'rollup', 'autonumber'].includes(type)) return type === 'autonumber' ? 'other' : 'number'
+  if (type === 'formula' && r.field.resultType === 'number') return 'number'
+  return 'other'
+}
