@@ -16,6 +16,7 @@ import { Serializer } from './records/serialize'
 import { ReadService } from './records/read-service'
 import { AttachmentStore } from './attachments'
 import { ViewService } from './views/view-service'
+import { CrmService } from './crm/crm-service'
 import { ReportService } from './reports/service'
 import { Scheduler } from './jobs/scheduler'
 import { RuleEngine } from './rules/engine'
@@ -44,6 +45,8 @@ export class Core {
   readonly attachments: AttachmentStore
   readonly audit: AuditLog
   readonly views: ViewService
+  /** The sales app (公海, conversions, duplicates): src-main/crm. */
+  readonly crm: CrmService
   readonly reports: ReportService
   readonly scheduler: Scheduler
   readonly notifications: Notifications
@@ -63,6 +66,7 @@ export class Core {
     this.auth = new AuthService(db, clock, this.audit)
     this.attachments = new AttachmentStore(db, dataDir, clock)
     this.views = new ViewService(db, this.schema, this.access, this.queries, clock)
+    this.crm = new CrmService(this)
     this.reports = new ReportService(db, { schema: this.schema, access: this.access, queries: this.queries, clock, org: this.org }, clock, this.events)
     this.scheduler = new Scheduler(db, clock)
     this.notifications = new Notifications(db, clock)

@@ -35,6 +35,13 @@ export class AccessLayer {
   private policies = new Map<string, Policy>()
   /** Compiles a custom-scope filter; set by the core (the query builder depends on this layer). */
   compileFilter: ((actor: Actor, form: FormModel, node: FilterNode) => Sql) | null = null
+  /**
+   * The public pool (公海) seam. On forms listed here (API keys, registered by the CRM engine for
+   * leads and customers) everyone who may view the form also sees its ownerless records, whatever
+   * their data scope; and inside `claiming` a user may edit one such record to become its owner.
+   */
+  readonly poolForms = new Set<string>()
+  private claim: { actorId: number; formId: number; recordId: number } | null = null
 
   constructor(private readonly db: Sqlite, private readonly org: Organization) {}
 
@@ -48,10 +55,27 @@ export class AccessLayer {
   authorizeRecord(actor: Actor, action: RecordAction, form: FormModel, recordId: number): void {
     this.authorize(actor, action, form)
     if (this.policy(actor, form).admin) return
+    const c = this.claim
+    if (action === 'edit' && c && c.actorId === actor.id && c.formId === form.id && c.recordId === recordId) return
     const scope = this.rowScope(actor, form, action)
     const found = this.db.prepare(`SELECT 1 FROM ${ident(form.table)} t WHERE t.id = ? AND (${scope.sql})`).get(recordId, ...scope.params)
     // Outside the scope reads as "not found": the record's existence is not disclosed.
     if (!found) throw new NotFoundError('error.recordNotFound', { id: recordId })
+  }
+
+  /**
+   * Run a claim of one pool record (the caller has checked it is ownerless): inside `fn` the actor
+   * may edit that record, so the owner change goes through the write pipeline as the actor.
+   */
+  claiming<T>(actor: Actor, form: FormModel, recordId: number, fn: () => T): T {
+    if (!this.poolForms.has(form.apiKey)) throw new PermissionError('error.formPermission', { form: form.label, action: 'edit' })
+    const outer = this.claim
+    this.claim = { actorId: actor.id, formId: form.id, recordId }
+    try {
+      return fn()
+    } finally {
+      this.claim = outer
+    }
   }
 
   /** Form design (fields, rules) on one form: administrators, or roles with the design action. */
@@ -72,6 +96,7 @@ export class AccessLayer {
     if (p.admin) return { sql: '1 = 1', params: [] }
     const parts: Sql[] = p.grants.filter((g) => g.actions.has(action)).map((g) => this.scopeSql(actor, form, p, g))
     if (!parts.length) return { sql: '0', params: [] }
+    if (action === 'view' && this.poolForms.has(form.apiKey)) parts.push({ sql: 't.owner_id IS NULL', params: [] })
     if (parts.some((s) => s.sql === '1 = 1')) return { sql: '1 = 1', params: [] }
     return { sql: parts.map((s) => `(${s.sql})`).join(' OR '), params: parts.flatMap((s) => s.params) }
   }

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { FIELD_TYPES, OPTION_COLORS } from '../shared/field-types'
-import { apiKey, filterNode, VIEW_TYPES } from '../shared/api/contracts'
+import { apiKey, DATA_SCOPES, filterNode, RECORD_ACTIONS, VIEW_TYPES } from '../shared/api/contracts'
 import type { Locale } from '../shared/locales'
 
 // An app definition: an app with its forms, fields, record-page layouts and views, written with
@@ -89,12 +89,21 @@ export const formDef = z.object({
 })
 export type FormDef = z.infer<typeof formDef>
 
+/** What a role (by its key, e.g. sales_rep) may do on a form; set at install only where the role has no rule for it yet. */
+export const permissionDef = z.object({
+  role: z.string().min(1).max(40),
+  form: apiKey,
+  actions: z.array(z.enum(RECORD_ACTIONS)),
+  scope: z.enum(DATA_SCOPES)
+})
+
 export const appDef = z.object({
   apiKey,
   label: text2,
   icon: z.string().max(40).optional(),
   description: text2.optional(),
-  forms: z.array(formDef).min(1).max(200)
+  forms: z.array(formDef).min(1).max(200),
+  permissions: z.array(permissionDef).max(2000).default([])
 })
 export type AppDef = z.infer<typeof appDef>
 

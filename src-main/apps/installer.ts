@@ -208,6 +208,14 @@ export function installApp(core: Core, actor: Actor, pkg: AppPackage, options: I
         core.views.create(actor, { form: form.id, name: pick(v.name, locale), type: v.type, shared: true, config: viewConfig.parse(v.config) })
       }
     }
+    // Role permissions, only where the role has no rule for the form yet (an admin's choice stands).
+    for (const perm of pkg.app.permissions) {
+      const role = core.org.roles().find((r) => r.key === perm.role)
+      if (!role || role.isAdmin) continue
+      const form = core.schema.form(perm.form)
+      if (core.org.permissions(role.id).some((x) => x.formId === form.id)) continue
+      core.org.setPermission(actor.id, role.id, { formId: form.id, actions: perm.actions, scope: perm.scope, fieldRules: {} })
+    }
     // Engine sections.
     const ctx: SectionContext = {
       app, locale,

@@ -107,6 +107,20 @@ const ALL: Migration[] = [
     `
   },
   {
+    version: 4,
+    name: 'crm-pool-settings',
+    sql: `
+      -- Sales app settings (pool claim limits, company name and logo for printed quotes), key → JSON.
+      CREATE TABLE crm_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      -- Every claim from and release to the public pool (公海), with the reason given on release.
+      CREATE TABLE crm_pool_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, form_id INTEGER NOT NULL, record_id INTEGER NOT NULL, user_id INTEGER,
+        action TEXT NOT NULL, reason TEXT, at INTEGER NOT NULL);
+      CREATE INDEX crm_pool_log_record ON crm_pool_log(form_id, record_id, id);
+      CREATE INDEX crm_pool_log_user ON crm_pool_log(user_id, action, at);
+    `
+  },
+  {
     version: 6,
     name: 'rules-jobs-notifications',
     sql: `

@@ -58,6 +58,14 @@ export class WritePipeline {
     private readonly audit: AuditLog
   ) {}
 
+  /**
+   * Several writes as one change (a lead conversion, a merge): one transaction, all or nothing,
+   * events delivered only after it commits.
+   */
+  transaction<T>(fn: () => T): T {
+    return this.run(fn)
+  }
+
   create(actor: Actor, formRef: number | string, input: Record<string, unknown>): number {
     return this.run(() => {
       const form = this.schema.form(formRef)
