@@ -18,6 +18,7 @@ import { NotifySettings } from '../notify/settings'
 import { actionModule } from './actions'
 import { isTimed, triggerModule } from './triggers'
 import { ScanWorker } from './scan-worker'
+import './app-section'
 import type { DueItem, Firing, RuleModel } from './types'
 
 /**
@@ -416,11 +417,28 @@ export class RuleEngine {
         if (error) throw new ValidationError('rules.error.formula', { field: a.field, message: error.message }, 'actions')
         out[a.field] = storeFormulaValue(value)
       } else {
-        out[a.field] = typeof a.value === 'string' ? this.render(a.value, firing) : (a.value ?? null)
+        out[a.field] = typeof a.value === 'string' ? (this.rawPlaceholder(a.value, firing) ?? this.render(a.value, firing)) : (a.value ?? null)
       }
     }
     void target
     return out
+  }
+
+  /**
+   * A value that is one placeholder naming the owner, a member or a relation (`{{owner}}`,
+   * `{{customer}}`) stands for that user or record itself, not its name: a to-do's 负责人 or
+   * 客户 is set to the same user or record.
+   */
+  private rawPlaceholder(value: string, firing: Firing): number | null {
+    const m = /^\{\{\s*([^{}]+?)\s*\}\}$/.exec(value)
+    if (!m) return null
+    const name = m[1]!
+    if (name === 'owner' || name === '负责人') return firing.ownerId
+    const field = firing.form.byKey.get(name) ?? firing.form.fields.find((f) => f.label === name)
+    if (!field || (field.type !== 'member' && field.type !== 'relation')) return null
+    const v = firing.values[field.apiKey]
+    const one = Array.isArray(v) ? v[0] : v
+    return typeof one === 'object' && one !== null && typeof (one as { id?: unknown }).id === 'number' ? (one as { id: number }).id : null
   }
 
   checkAssignments(form: FormModel, set: Assignment[]): void {
@@ -480,6 +498,13 @@ export class RuleEngine {
     }
     if (to.roles.length) {
       const rows = this.core.db.prepare(`SELECT ur.user_id FROM user_roles ur JOIN users u ON u.id = ur.user_id WHERE u.active = 1 AND ur.role_id IN (${to.roles.map(() => '?').join(',')})`).pluck().all(...to.roles) as number[]
+      rows.forEach((u) => ids.add(u))
+    }
+    if (to.roleKeys.length) {
+      const rows = this.core.db
+        .prepare(`SELECT ur.user_id FROM user_roles ur JOIN users u ON u.id = ur.user_id JOIN roles r ON r.id = ur.role_id WHERE u.active = 1 AND r.key IN (${to.roleKeys.map(() => '?').join(',')})`)
+        .pluck()
+        .all(...to.roleKeys) as number[]
       rows.forEach((u) => ids.add(u))
     }
     for (const key of to.fields) {

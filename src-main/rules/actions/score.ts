@@ -1,16 +1,38 @@
+import { SYSTEM_ACTOR } from '../../access/actor'
+import { relationConfig } from '../../forms/field-types/relation'
 import { ValidationError } from '../../shared/errors'
 import type { ActionModule } from '../types'
 
-/** 线索评分: add (or subtract) points to a number field. */
+/**
+ * 线索评分: add (or subtract) points to a number field — of the record itself, or of the record a
+ * relation field points to (`via`: a new follow-up scores its lead).
+ */
 export const score: ActionModule<'score'> = {
   type: 'score',
   external: false,
   run(action, firing, engine) {
-    const current = Number(firing.values[action.field] ?? 0) || 0
-    engine.write(firing.rule, (actor) => engine.core.writes.update(actor, firing.form.id, firing.recordId, { [action.field]: current + action.delta }))
+    let form = firing.form
+    let recordId = firing.recordId
+    let current: unknown = firing.values[action.field]
+    if (action.via) {
+      const link = firing.form.byKey.get(action.via)!
+      const target = firing.values[action.via] as { id?: number } | null
+      if (!target?.id) return
+      form = engine.core.schema.form(relationConfig(link).targetFormId)
+      recordId = target.id
+      current = engine.core.reads.get(SYSTEM_ACTOR, form.id, recordId).fields[action.field]
+    }
+    const next = (Number(current ?? 0) || 0) + action.delta
+    engine.write(firing.rule, (actor) => engine.core.writes.update(actor, form.id, recordId, { [action.field]: next }))
   },
-  validate(action, form) {
-    const f = form.byKey.get(action.field)
+  validate(action, form, engine) {
+    let target = form
+    if (action.via) {
+      const link = form.byKey.get(action.via)
+      if (!link || link.type !== 'relation' || relationConfig(link).multiple) throw new ValidationError('rules.error.badLink', { field: action.via }, 'actions')
+      target = engine.core.schema.form(relationConfig(link).targetFormId)
+    }
+    const f = target.byKey.get(action.field)
     if (!f || f.type !== 'number') throw new ValidationError('rules.error.scoreField', { field: action.field }, 'actions')
   }
 }

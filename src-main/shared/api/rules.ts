@@ -61,6 +61,8 @@ export const recipients = z.object({
   users: z.array(id).max(100).default([]),
   /** Every user in these roles (finance…). */
   roles: z.array(id).max(20).default([]),
+  /** Roles by key (finance, sales_manager): what shipped rules use, as role ids differ per install. */
+  roleKeys: z.array(z.string().min(1).max(64)).max(20).default([]),
   /** Member fields of the record (assignee…). */
   fields: z.array(fieldKey).max(10).default([]),
   /** Literal addresses (email only). */
@@ -113,7 +115,13 @@ export const ruleAction = z.discriminatedUnion('type', [
     /** Message text for the robot formats. */
     text: z.string().max(4000).default('')
   }),
-  z.object({ type: z.literal('score'), field: fieldKey.default('score'), delta: z.number().min(-10000).max(10000) })
+  z.object({
+    type: z.literal('score'),
+    field: fieldKey.default('score'),
+    delta: z.number().min(-10000).max(10000),
+    /** Score the record this relation field points to (a follow-up scores its lead) instead of the record itself. */
+    via: fieldKey.optional()
+  })
 ])
 export type RuleAction = z.infer<typeof ruleAction>
 

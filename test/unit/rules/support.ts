@@ -26,20 +26,21 @@ export async function rulesCore() {
     { label: '回款计划', apiKey: 'plan', type: 'subtable', children: [{ label: '应回款日期', apiKey: 'dueDate', type: 'date' }, { label: '金额', apiKey: 'amount', type: 'amount' }] }
   ])
   t.core.schema.updateForm({ form: opp.id, titleFieldId: t.core.schema.form(opp.id).byKey.get('name')!.id })
-  const followUp = mk('跟进记录', 'followUp', [
-    { label: '主题', apiKey: 'subject', type: 'text' },
-    { label: '商机', apiKey: 'opportunity', type: 'relation', config: { targetFormId: opp.id } }
-  ])
-  const task = mk('任务', 'task', [
-    { label: '标题', apiKey: 'title', type: 'text' },
-    { label: '截止日期', apiKey: 'dueDate', type: 'date' },
-    { label: '商机', apiKey: 'opportunity', type: 'relation', config: { targetFormId: opp.id } }
-  ])
   const lead = mk('线索', 'lead', [
     { label: '姓名', apiKey: 'name', type: 'text' },
     { label: '城市', apiKey: 'city', type: 'text' },
     { label: '来源', apiKey: 'source', type: 'select', config: { options: [{ id: 'expo', label: '展会', color: 'blue' }, { id: 'website', label: '官网', color: 'green' }] } },
     { label: '评分', apiKey: 'score', type: 'number' }
+  ])
+  const followUp = mk('跟进记录', 'followUp', [
+    { label: '主题', apiKey: 'subject', type: 'text' },
+    { label: '商机', apiKey: 'opportunity', type: 'relation', config: { targetFormId: opp.id } },
+    { label: '线索', apiKey: 'lead', type: 'relation', config: { targetFormId: lead.id } }
+  ])
+  const task = mk('任务', 'task', [
+    { label: '标题', apiKey: 'title', type: 'text' },
+    { label: '截止日期', apiKey: 'dueDate', type: 'date' },
+    { label: '商机', apiKey: 'opportunity', type: 'relation', config: { targetFormId: opp.id } }
   ])
   const user = (name: string, extra: { managerId?: number; email?: string } = {}) => {
     const id = t.core.org.createUser(t.actor.id, { name, login: `u${Math.random().toString(36).slice(2, 8)}`, password: 'secret123' })
