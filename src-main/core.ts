@@ -19,6 +19,7 @@ import { ViewService } from './views/view-service'
 import { CrmService } from './crm/crm-service'
 import { ReportService } from './reports/service'
 import { Scheduler } from './jobs/scheduler'
+import { FlowEngine } from './flows/engine'
 import { RuleEngine } from './rules/engine'
 import { Notifications } from './notify/notifications'
 import { NotFoundError, ValidationError } from './shared/errors'
@@ -49,6 +50,7 @@ export class Core {
   readonly crm: CrmService
   readonly reports: ReportService
   readonly scheduler: Scheduler
+  readonly flows: FlowEngine
   readonly notifications: Notifications
   readonly rules: RuleEngine
 
@@ -69,6 +71,10 @@ export class Core {
     this.crm = new CrmService(this)
     this.reports = new ReportService(db, { schema: this.schema, access: this.access, queries: this.queries, clock, org: this.org }, clock, this.events)
     this.scheduler = new Scheduler(db, clock)
+    this.flows = new FlowEngine(db, this.schema, this.writes, this.reads, this.queries, this.access, this.org, clock, this.events)
+    this.scheduler.registerSweep('flows.deadlines', (now) => {
+      this.flows.processDue(now)
+    })
     this.notifications = new Notifications(db, clock)
     this.rules = new RuleEngine(this)
   }

@@ -179,6 +179,45 @@ const ALL: Migration[] = [
         options TEXT NOT NULL DEFAULT '{}', position INTEGER NOT NULL DEFAULT 0);
       CREATE UNIQUE INDEX dashboard_widgets_key ON dashboard_widgets(dashboard_id, key);
     `
+  },
+  {
+    version: 5,
+    name: 'flows',
+    sql: `
+      -- Approval flows: an editable draft graph per flow; publishing freezes it as a version that
+      -- instances keep running on. Instances, tasks and history are the runtime; each step is one
+      -- transaction, so a restart resumes exactly where the database says.
+      CREATE TABLE flows (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, form_id INTEGER NOT NULL REFERENCES forms(id),
+        description TEXT, draft TEXT NOT NULL, status_mapping TEXT NOT NULL DEFAULT '{}', enabled INTEGER NOT NULL DEFAULT 1,
+        published_version_id INTEGER, source_key TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+      CREATE INDEX flows_form ON flows(form_id);
+      CREATE UNIQUE INDEX flows_source_key ON flows(source_key) WHERE source_key IS NOT NULL;
+      CREATE TABLE flow_versions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, flow_id INTEGER NOT NULL REFERENCES flows(id), version INTEGER NOT NULL,
+        graph TEXT NOT NULL, status_mapping TEXT NOT NULL, published_by INTEGER, published_at INTEGER NOT NULL);
+      CREATE UNIQUE INDEX flow_versions_flow ON flow_versions(flow_id, version);
+      CREATE TABLE flow_instances (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, flow_id INTEGER NOT NULL REFERENCES flows(id), version_id INTEGER NOT NULL REFERENCES flow_versions(id),
+        form_id INTEGER NOT NULL, record_id INTEGER NOT NULL, title TEXT NOT NULL DEFAULT '', status TEXT NOT NULL,
+        submitter_id INTEGER NOT NULL, state TEXT NOT NULL, acted INTEGER NOT NULL DEFAULT 0,
+        started_at INTEGER NOT NULL, finished_at INTEGER);
+      CREATE INDEX flow_instances_record ON flow_instances(form_id, record_id);
+      CREATE INDEX flow_instances_submitter ON flow_instances(submitter_id, started_at);
+      CREATE TABLE flow_tasks (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, instance_id INTEGER NOT NULL REFERENCES flow_instances(id), node_id TEXT NOT NULL,
+        kind TEXT NOT NULL, assignee_id INTEGER NOT NULL, status TEXT NOT NULL, seq INTEGER NOT NULL DEFAULT 0,
+        extra INTEGER NOT NULL DEFAULT 0, blocked_by INTEGER, round INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL, acted_at INTEGER, due_at INTEGER, due_done INTEGER NOT NULL DEFAULT 0, urged_at INTEGER);
+      CREATE INDEX flow_tasks_assignee ON flow_tasks(assignee_id, status, created_at);
+      CREATE INDEX flow_tasks_instance ON flow_tasks(instance_id, node_id);
+      CREATE INDEX flow_tasks_due ON flow_tasks(due_at) WHERE status = 'pending' AND due_done = 0 AND due_at IS NOT NULL;
+      CREATE TABLE flow_history (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, instance_id INTEGER NOT NULL REFERENCES flow_instances(id), node_id TEXT,
+        task_id INTEGER, action TEXT NOT NULL, actor_id INTEGER, comment TEXT, attachments TEXT NOT NULL DEFAULT '[]',
+        detail TEXT, at INTEGER NOT NULL);
+      CREATE INDEX flow_history_instance ON flow_history(instance_id, id);
+    `
   }
 ]
 

@@ -48,6 +48,12 @@ export class WritePipeline {
   private statements = new Map<string, Statement>()
   private readonly inserts = new Map<number, { statement: Statement; cols: FieldModel[]; version: number; form: FormModel }>()
   private pending: Pending | null = null
+  /**
+   * Engines that govern a record for a while check each update (input keys) and delete (null) of
+   * it here, after the access checks and inside the write transaction: the flow engine applies the
+   * current node's field permissions while a record is in a flow. A guard throws to refuse.
+   */
+  readonly guards: Array<(actor: Actor, form: FormModel, recordId: number, input: Record<string, unknown> | null) => void> = []
 
   constructor(
     private readonly db: Sqlite,
@@ -96,6 +102,7 @@ export class WritePipeline {
     this.run(() => {
       const form = this.schema.form(formRef)
       this.access.authorizeRecord(actor, 'edit', form, id)
+      for (const guard of this.guards) guard(actor, form, id, input)
       const row = this.loadRow(form, id)
       if (expectedVersion !== undefined && row.version !== expectedVersion) throw new ConflictError('error.versionConflict')
       const before = this.loadValues(form, row)
@@ -134,7 +141,10 @@ export class WritePipeline {
       let n = 0
       const now = this.clock.now()
       for (const id of ids) {
-        if (deleted) this.access.authorizeRecord(actor, 'delete', form, id)
+        if (deleted) {
+          this.access.authorizeRecord(actor, 'delete', form, id)
+          for (const guard of this.guards) guard(actor, form, id, null)
+        }
         const row = this.loadRow(form, id, !deleted)
         if ((row.deleted_at !== null) === deleted) continue
         const values = this.loadValues(form, row)
