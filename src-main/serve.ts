@@ -6,11 +6,14 @@ import { CoreHost } from './api/host'
 import { Dispatcher } from './api/dispatcher'
 import { createHttpServer } from './api/http'
 import { loadOrCreateCertificate } from './api/tls'
+import { OffsetClock } from './jobs/offset-clock'
 
 // Headless entry: the same core and API as the desktop app, over HTTP on loopback, serving the
 // built renderer. Used for browser/LAN access and for end-to-end tests.
 //   node out/main/serve.js --data <dir> [--port 5170] [--admin <login> --password <pw>]
 //   node out/main/serve.js --data <dir> --host 0.0.0.0   (LAN: HTTPS with a self-signed certificate)
+//   node out/main/serve.js --data <dir> --now 2024-03-05T09:00:00+08:00   (demos/tests: start the clock
+//     there; an administrator may then move it forward with clock.advance)
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1'])
 
@@ -22,7 +25,8 @@ async function main(): Promise<void> {
       host: { type: 'string', default: '127.0.0.1' },
       admin: { type: 'string' },
       password: { type: 'string' },
-      renderer: { type: 'string' }
+      renderer: { type: 'string' },
+      now: { type: 'string' }
     }
   })
   if (!values.data) {
@@ -31,7 +35,12 @@ async function main(): Promise<void> {
   }
   const lan = !LOOPBACK.has(values.host!)
   const dataDir = resolve(values.data)
-  const host = await CoreHost.open({ dataDir })
+  const start = values.now === undefined ? null : Date.parse(values.now)
+  if (start !== null && Number.isNaN(start)) {
+    console.error(`--now needs an ISO time, e.g. 2024-03-05T09:00:00+08:00 (got ${values.now})`)
+    process.exit(2)
+  }
+  const host = await CoreHost.open({ dataDir, clock: start === null ? undefined : new OffsetClock(start) })
   if (values.admin) {
     if (!values.password || values.password.length < 8) {
       console.error('--admin needs --password of at least 8 characters')
@@ -61,6 +70,8 @@ async function main(): Promise<void> {
     console.log(`Jimu CRM serving at ${urls.join(', ') || `https://${values.host}:${port}`}`)
     console.log(`Certificate fingerprint (SHA-256), confirm it in the browser: ${tls.fingerprint}`)
   })
+  // The background scheduler (rules, flow deadlines, email, webhooks) runs in serve mode too.
+  void host.core.scheduler.start()
   const stop = () => {
     server.close()
     host.close()

@@ -12,11 +12,13 @@ export class CoreHost {
   }
 
   async restore(file: string): Promise<void> {
+    const scheduling = this.core.scheduler.started
     this.core.close()
     try {
       await restoreBackup(this.options.dataDir, file, this.options.clock)
     } finally {
       this.core = await Core.open(this.options)
+      if (scheduling) void this.core.scheduler.start()
     }
   }
 

@@ -1,4 +1,4 @@
-import { app, BrowserWindow, protocol, shell } from 'electron'
+import { app, BrowserWindow, Notification, protocol, shell } from 'electron'
 import { join } from 'node:path'
 import { CoreHost } from '../api/host'
 import { Dispatcher } from '../api/dispatcher'
@@ -63,7 +63,26 @@ if (!app.requestSingleInstanceLock()) {
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createWindow()
     })
-    app.on('will-quit', () => host.close())
+    // The rule engine's scheduler runs in the main process; desktop notifications from rules
+    // are handed over here and shown natively, a click opens the record.
+    void host.core.scheduler.start()
+    const desktop = setInterval(() => {
+      if (!Notification.isSupported()) return
+      for (const n of host.core.notifications.takeDesktop()) {
+        const shown = new Notification({ title: n.title, body: n.body })
+        shown.on('click', () => {
+          if (!mainWindow) return
+          if (mainWindow.isMinimized()) mainWindow.restore()
+          mainWindow.focus()
+          if (n.formId !== null && n.recordId !== null) void mainWindow.webContents.executeJavaScript(`location.hash = ${JSON.stringify(`#/forms/${n.formId}/records/${n.recordId}`)}`)
+        })
+        shown.show()
+      }
+    }, 5000)
+    app.on('will-quit', () => {
+      clearInterval(desktop)
+      host.close()
+    })
   }).catch((e: unknown) => {
     console.error(e)
     app.exit(1)
