@@ -12,7 +12,9 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src-main/app/main.ts'),
           serve: resolve(__dirname, 'src-main/serve.ts'),
-          cli: resolve(__dirname, 'src-main/cli.ts')
+          cli: resolve(__dirname, 'src-main/cli.ts'),
+          // The import worker thread (src-main/transfer/worker-client.ts loads it by this name).
+          'transfer-worker': resolve(__dirname, 'src-main/transfer/worker.ts')
         }
       }
     }

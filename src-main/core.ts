@@ -17,6 +17,7 @@ import { ReadService } from './records/read-service'
 import { AttachmentStore } from './attachments'
 import { ViewService } from './views/view-service'
 import { CrmService } from './crm/crm-service'
+import { TransferEngine } from './transfer'
 import { ReportService } from './reports/service'
 import { Scheduler } from './jobs/scheduler'
 import { FlowEngine } from './flows/engine'
@@ -48,6 +49,7 @@ export class Core {
   readonly views: ViewService
   /** The sales app (公海, conversions, duplicates): src-main/crm. */
   readonly crm: CrmService
+  readonly transfer: TransferEngine
   readonly reports: ReportService
   readonly scheduler: Scheduler
   readonly flows: FlowEngine
@@ -69,6 +71,7 @@ export class Core {
     this.attachments = new AttachmentStore(db, dataDir, clock)
     this.views = new ViewService(db, this.schema, this.access, this.queries, clock)
     this.crm = new CrmService(this)
+    this.transfer = new TransferEngine(this)
     this.reports = new ReportService(db, { schema: this.schema, access: this.access, queries: this.queries, clock, org: this.org }, clock, this.events)
     this.scheduler = new Scheduler(db, clock)
     this.flows = new FlowEngine(db, this.schema, this.writes, this.reads, this.queries, this.access, this.org, clock, this.events)
@@ -109,6 +112,7 @@ export class Core {
 
   close(): void {
     this.scheduler.halt()
+    void this.transfer.close()
     void this.rules.close()
     if (this.db.open) {
       this.db.pragma('optimize')

@@ -218,6 +218,23 @@ const ALL: Migration[] = [
         detail TEXT, at INTEGER NOT NULL);
       CREATE INDEX flow_history_instance ON flow_history(instance_id, id);
     `
+  },
+  {
+    version: 8,
+    name: 'import batches',
+    sql: `
+      -- One row per Excel/CSV import run (src-main/transfer): what it wrote, so it can be undone as one unit.
+      CREATE TABLE import_batches (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, form_id INTEGER NOT NULL REFERENCES forms(id), actor_id INTEGER,
+        file_name TEXT NOT NULL, mode TEXT NOT NULL, status TEXT NOT NULL, created INTEGER NOT NULL DEFAULT 0,
+        updated INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0, started_at INTEGER NOT NULL,
+        finished_at INTEGER, undone_at INTEGER, undone_by INTEGER);
+      CREATE INDEX import_batches_form ON import_batches(form_id, id);
+      -- Per record written: created, or updated with the values it had before (API shape, JSON).
+      CREATE TABLE import_batch_rows (
+        batch_id INTEGER NOT NULL REFERENCES import_batches(id) ON DELETE CASCADE, record_id INTEGER NOT NULL,
+        op TEXT NOT NULL, before TEXT, PRIMARY KEY (batch_id, record_id)) WITHOUT ROWID;
+    `
   }
 ]
 

@@ -40,6 +40,24 @@ interface Pending {
   depth: number
   /** Owner look-ups made in this transaction (input → user id). */
   owners: Map<string, number>
+  /** Set by bulkWrite: stored with every change-log entry (an import's batch id). */
+  detail?: Record<string, unknown>
+  /** Set by bulkWrite with `events: false`: the writes trigger no rules or flows. */
+  quiet?: boolean
+}
+
+/** One row of a bulk write: created, or with `id` an update of that record. */
+export interface BulkRow { id?: number; values: Record<string, unknown> }
+export type BulkOutcome = { ok: true; op: 'create' | 'update'; id: number } | { ok: false; error: DomainError }
+export interface BulkOptions {
+  /** The permission checked on the form (imports need `import`). */
+  action?: RecordAction
+  /** Skip rows that fail (each row in its own savepoint) instead of rolling back the whole batch. */
+  skipBad?: boolean
+  /** False: no record events, so rules and flows do not run on these writes. */
+  events?: boolean
+  /** Stored with each change-log entry of the batch (e.g. `{ importId }`). */
+  detail?: Record<string, unknown>
 }
 
 const OWNER_FIELD = { id: -1, label: '负责人', apiKey: 'owner', type: 'member', config: {} } as unknown as FieldModel
@@ -98,28 +116,80 @@ export class WritePipeline {
     })
   }
 
+  /**
+   * The bulk path for imports with update and upsert: creates and updates in one transaction, each
+   * row through the same steps as create/update. With `skipBad` a failing row is rolled back to
+   * its savepoint and reported, the others are kept; without it the first failure rolls back all.
+   */
+  bulkWrite(actor: Actor, formRef: number | string, rows: BulkRow[], options: BulkOptions = {}): BulkOutcome[] {
+    return this.run(() => {
+      const form = this.schema.form(formRef)
+      this.access.authorize(actor, options.action ?? 'import', form)
+      const pending = this.pending!
+      const outer = { detail: pending.detail, quiet: pending.quiet }
+      if (options.detail) pending.detail = options.detail
+      if (options.events === false) pending.quiet = true
+      try {
+        return rows.map((row, i): BulkOutcome => {
+          const step = (): BulkOutcome => {
+            if (row.id === undefined) return { ok: true, op: 'create', id: this.insertOne(actor, form, row.values) }
+            this.access.authorizeRecord(actor, 'edit', form, row.id)
+            this.updateOne(actor, form, row.id, row.values)
+            return { ok: true, op: 'update', id: row.id }
+          }
+          if (!options.skipBad) {
+            try {
+              return step()
+            } catch (e) {
+              if (e instanceof DomainError) e.row = i + 1
+              throw e
+            }
+          }
+          const queued = pending.events.length
+          try {
+            return this.db.transaction(step)()
+          } catch (e) {
+            if (!(e instanceof DomainError)) throw e
+            // The savepoint rolled back this row's log entries and events: forget them too.
+            this.audit.reset()
+            pending.events.length = queued
+            e.row = i + 1
+            return { ok: false, error: e }
+          }
+        })
+      } finally {
+        pending.detail = outer.detail
+        pending.quiet = outer.quiet
+      }
+    })
+  }
+
   update(actor: Actor, formRef: number | string, id: number, input: Record<string, unknown>, expectedVersion?: number): void {
     this.run(() => {
       const form = this.schema.form(formRef)
       this.access.authorizeRecord(actor, 'edit', form, id)
-      for (const guard of this.guards) guard(actor, form, id, input)
-      const row = this.loadRow(form, id)
-      if (expectedVersion !== undefined && row.version !== expectedVersion) throw new ConflictError('error.versionConflict')
-      const before = this.loadValues(form, row)
-      const after = new Map(before)
-      const touched = this.applyInput(actor, form, input, after)
-      if ('owner' in input) touched.add(-1)
-      const owner = 'owner' in input ? this.coerceOwner(input.owner) : row.owner_id
-      this.compute(form, after)
-      this.check(form, after, id, actor)
-      const changes = this.diff(form, before, after)
-      if (owner !== row.owner_id) changes['owner'] = [row.owner_id, owner]
-      if (!Object.keys(changes).length) return
-      this.writeUpdate(actor, form, row, before, after, owner)
-      this.log(actor, form, id, 'update', changes)
-      this.queue('record.updated', form, id, actor, this.changedKeys(form, changes))
-      this.propagate(actor, form, before, after, changes)
+      this.updateOne(actor, form, id, input, expectedVersion)
     })
+  }
+
+  private updateOne(actor: Actor, form: FormModel, id: number, input: Record<string, unknown>, expectedVersion?: number): void {
+    for (const guard of this.guards) guard(actor, form, id, input)
+    const row = this.loadRow(form, id)
+    if (expectedVersion !== undefined && row.version !== expectedVersion) throw new ConflictError('error.versionConflict')
+    const before = this.loadValues(form, row)
+    const after = new Map(before)
+    const touched = this.applyInput(actor, form, input, after)
+    if ('owner' in input) touched.add(-1)
+    const owner = 'owner' in input ? this.coerceOwner(input.owner) : row.owner_id
+    this.compute(form, after)
+    this.check(form, after, id, actor)
+    const changes = this.diff(form, before, after)
+    if (owner !== row.owner_id) changes['owner'] = [row.owner_id, owner]
+    if (!Object.keys(changes).length) return
+    this.writeUpdate(actor, form, row, before, after, owner)
+    this.log(actor, form, id, 'update', changes)
+    this.queue('record.updated', form, id, actor, this.changedKeys(form, changes))
+    this.propagate(actor, form, before, after, changes)
   }
 
   delete(actor: Actor, formRef: number | string, ids: number[]): number {
@@ -532,10 +602,11 @@ export class WritePipeline {
 
   /** Step 5. Runs in the write transaction, or the audit trail could miss a change. */
   private log(actor: Actor, form: FormModel, recordId: number, op: 'create' | 'update' | 'delete' | 'restore', changes: Changes): void {
-    this.audit.append({ formId: form.id, recordId, op, changes, actorId: actor.id || null })
+    this.audit.append({ formId: form.id, recordId, op, changes, actorId: actor.id || null, detail: this.pending?.detail ?? null })
   }
 
   private queue(type: RecordEvent['type'], form: FormModel, recordId: number, actor: Actor, fields: string[]): void {
+    if (this.pending?.quiet) return
     this.pending?.events.push({ type, formId: form.id, recordId, fields, actorId: actor.id || null, at: this.clock.now() })
   }
 

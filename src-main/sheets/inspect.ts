@@ -72,7 +72,7 @@ const BOOLEAN_WORDS = new Set(['是', '否', '√', '×', 'true', 'false', 'y', 
 const CURRENCY = /[¥￥$]|RMB|CNY|元/i
 const TIME = /\d{1,2}[:：]\d{2}|[时点]\d|上午|下午/
 
-function guessType(header: string, values: string[]): { type: FieldType; config: Record<string, unknown> } {
+export function guessType(header: string, values: string[]): { type: FieldType; config: Record<string, unknown> } {
   if (!values.length) return { type: 'text', config: {} }
   const all = (test: (v: string) => boolean) => values.every(test)
   const norm = values.map((v) => normalizeWidth(v))

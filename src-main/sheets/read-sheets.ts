@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs'
 import Papa from 'papaparse'
-import { ValidationError } from '../shared/errors'
+import { DomainError, ValidationError } from '../shared/errors'
+import { readWorkbook } from './read-workbook'
 
 // Spreadsheet files → rows of strings, one list per sheet. Shared by sheets.inspect (form from a
 // header row) and the Excel import: both read a cell as the text a person sees in Excel, so the
@@ -17,9 +18,9 @@ export async function readSheets(fileName: string, data: Buffer): Promise<SheetR
   const lower = fileName.toLowerCase()
   try {
     if (lower.endsWith('.csv') || lower.endsWith('.txt')) return [{ name: fileName.replace(/\.(csv|txt)$/i, ''), rows: trim(parseCsv(decodeText(data))) }]
-    if (lower.endsWith('.xlsx') || lower.endsWith('.xlsm')) return await readXlsx(data)
+    if (lower.endsWith('.xlsx') || lower.endsWith('.xlsm')) return (await readWorkbook(fileName, data)).map((s) => ({ name: s.name, rows: s.rows }))
   } catch (e) {
-    if (e instanceof ValidationError) throw e
+    if (e instanceof DomainError) throw e
     throw new ValidationError('sheet.unreadable', { name: fileName }, 'data')
   }
   throw new ValidationError('sheet.unsupported', { name: fileName }, 'name')
@@ -46,27 +47,10 @@ export function parseCsv(text: string): string[][] {
   return result.data.map((row) => row.map((cell) => (cell ?? '').trim()))
 }
 
-async function readXlsx(data: Buffer): Promise<SheetRows[]> {
-  const workbook = new ExcelJS.Workbook()
-  await workbook.xlsx.load(data as unknown as ArrayBuffer)
-  const sheets: SheetRows[] = []
-  workbook.eachSheet((sheet) => {
-    const rows: string[][] = []
-    for (let r = 1; r <= sheet.rowCount; r++) {
-      const row = sheet.getRow(r)
-      const cells: string[] = []
-      for (let c = 1; c <= sheet.columnCount; c++) cells.push(cellText(row.getCell(c)))
-      rows.push(cells)
-    }
-    sheets.push({ name: sheet.name, rows: trim(rows) })
-  })
-  return sheets
-}
-
 const pad = (n: number) => String(n).padStart(2, '0')
 
 /** A cell as Excel shows it, close enough for the field types' parsers. */
-function cellText(cell: ExcelJS.Cell): string {
+export function cellText(cell: ExcelJS.Cell): string {
   let value: unknown = cell.value
   if (value && typeof value === 'object' && 'result' in value) value = (value as { result: unknown }).result
   if (value === null || value === undefined) return ''

@@ -43,7 +43,7 @@ describe('reading sheets', () => {
     const wrongType = await readSheets('合同.pdf', Buffer.from('x')).catch((e: unknown) => e as Record<string, unknown>)
     expect(wrongType).toMatchObject({ messageKey: 'sheet.unsupported', params: { name: '合同.pdf' } })
     const broken = await readSheets('客户.xlsx', Buffer.from('not a zip')).catch((e: unknown) => e as Record<string, unknown>)
-    expect(broken).toMatchObject({ messageKey: 'sheet.unreadable', params: { name: '客户.xlsx' } })
+    expect(broken).toMatchObject({ messageKey: 'transfer.error.badZip', params: { name: '客户.xlsx' } })
     const empty = await inspectSheets('空.csv', Buffer.from('\n\n').toString('base64')).catch((e: unknown) => e as Record<string, unknown>)
     expect(empty).toMatchObject({ messageKey: 'sheet.empty' })
     expect(caught(() => { throw new Error('x') }).message).toBe('x')

@@ -1,0 +1,361 @@
+import { randomUUID } from 'node:crypto'
+import type { Core } from '../core'
+import { DB_FILE } from '../core'
+import { join } from 'node:path'
+import type { Actor } from '../access/actor'
+import { OPTION_COLORS, type SelectOption } from '../shared/field-types'
+import { optionsOf } from '../forms/field-types/select'
+import type { FormModel } from '../forms/model'
+import { DomainError, NotFoundError, PermissionError, ValidationError } from '../shared/errors'
+import { translate, type Locale } from '../shared/locales'
+import type { ImportSettings, ImportStatus, PreviewDto } from '../shared/api/transfer'
+import type { BulkRow } from '../records/write-pipeline'
+import { NEW_OPTION, type Scopes } from './convert'
+import { newFieldColumns, type PreparedRow } from './import-job'
+import { ImportWorker } from './worker-client'
+
+// Import sessions. The worker thread reads and checks the file; this side creates the fields and
+// options the user asked for, then writes the prepared rows through the write pipeline's bulk
+// path in batches (validation, formulas, change log; rules and flows only when asked), yielding
+// between batches so the app stays responsive and the status can be polled. Every record written
+// is noted with the import batch, so the whole import can be undone as one unit; an
+// all-or-nothing import that fails part-way, or a cancelled one, takes back what it wrote.
+
+/** Rows per write transaction. */
+export const IMPORT_BATCH = 500
+/** Sessions left alone this long are closed (their worker and file freed). */
+const IDLE_MS = 60 * 60 * 1000
+
+interface Session {
+  id: string
+  actorId: number
+  formId: number
+  fileName: string
+  worker: ImportWorker
+  status: ImportStatus
+  cancel: boolean
+  /** Line → why it was not imported, from the write (the worker knows the preview's). */
+  writeErrors: Array<[number, string]>
+  previewed: { settings: ImportSettings; preview: PreviewDto; prepared: number; rejected: number } | null
+  touched: number
+  running: Promise<void> | null
+}
+
+export class ImportService {
+  private readonly sessions = new Map<string, Session>()
+
+  constructor(private readonly core: Core) {}
+
+  async open(actor: Actor, formRef: number | string, fileName: string, data: Buffer) {
+    const form = this.core.schema.form(formRef)
+    this.core.access.authorize(actor, 'import', form)
+    this.sweep()
+    const worker = new ImportWorker(join(this.core.dataDir, DB_FILE))
+    const id = randomUUID()
+    const session: Session = {
+      id, actorId: actor.id, formId: form.id, fileName, worker, cancel: false, writeErrors: [], previewed: null, touched: this.core.clock.now(), running: null,
+      status: { session: id, phase: 'reading', done: 0, total: 0, created: 0, updated: 0, failed: 0, skipped: 0, batchId: null, message: null, hasReport: false }
+    }
+    try {
+      const sheets = await worker.call('open', fileName, data)
+      this.sessions.set(id, session)
+      session.status.phase = 'ready'
+      return { session: id, sheets }
+    } catch (e) {
+      void worker.terminate()
+      throw e
+    }
+  }
+
+  async columns(actor: Actor, sessionId: string, sheet: number, headerRow: number) {
+    const s = this.session(actor, sessionId)
+    return s.worker.call('columns', s.formId, sheet, headerRow)
+  }
+
+  async preview(actor: Actor, sessionId: string, settings: ImportSettings, locale: Locale): Promise<PreviewDto> {
+    const s = this.session(actor, sessionId)
+    if (s.running) throw new ValidationError('transfer.error.running', {}, 'session')
+    const form = this.core.schema.form(s.formId)
+    this.checkSettings(actor, form, settings)
+    const result = await s.worker.call('preview', form.id, settings, this.scopes(actor, form), locale)
+    s.previewed = { settings, ...result }
+    s.status = { ...s.status, phase: 'ready', total: result.preview.total, done: 0, message: null }
+    return result.preview
+  }
+
+  /** Start writing; resolves once started. Poll status() for progress. */
+  async run(actor: Actor, sessionId: string, settings: ImportSettings, locale: Locale): Promise<ImportStatus> {
+    const s = this.session(actor, sessionId)
+    if (s.running) throw new ValidationError('transfer.error.running', {}, 'session')
+    // The rows written are the ones the user previewed with exactly these settings.
+    if (!s.previewed || JSON.stringify(s.previewed.settings) !== JSON.stringify(settings)) await this.preview(actor, sessionId, settings, locale)
+    const { preview, prepared, rejected } = s.previewed!
+    if (settings.onError === 'abort' && preview.invalid > 0) {
+      throw new ValidationError('transfer.error.rowsInvalid', { count: preview.invalid }, 'onError')
+    }
+    if (preview.missingRequired.length && settings.onError === 'abort') {
+      throw new ValidationError('transfer.error.missingRequired', { fields: preview.missingRequired.join('、') }, 'columns')
+    }
+    s.cancel = false
+    s.writeErrors = []
+    s.status = { session: s.id, phase: 'writing', done: 0, total: prepared, created: 0, updated: 0, failed: 0, skipped: rejected, batchId: null, message: null, hasReport: rejected > 0 }
+    s.running = this.write(actor, s, settings, prepared, locale).finally(() => { s.running = null })
+    return { ...s.status }
+  }
+
+  status(actor: Actor, sessionId: string): ImportStatus {
+    const s = this.session(actor, sessionId)
+    return { ...s.status }
+  }
+
+  /** Wait for a running import (tests, benchmarks). */
+  async settle(actor: Actor, sessionId: string): Promise<ImportStatus> {
+    const s = this.session(actor, sessionId)
+    await s.running
+    return { ...s.status }
+  }
+
+  async cancel(actor: Actor, sessionId: string): Promise<ImportStatus> {
+    const s = this.session(actor, sessionId)
+    s.cancel = true
+    await s.running
+    return { ...s.status }
+  }
+
+  async close(actor: Actor, sessionId: string): Promise<void> {
+    const s = this.session(actor, sessionId)
+    s.cancel = true
+    await s.running
+    this.sessions.delete(s.id)
+    await s.worker.terminate()
+  }
+
+  async errorReport(actor: Actor, sessionId: string, locale: Locale): Promise<{ name: string; data: Buffer }> {
+    const s = this.session(actor, sessionId)
+    if (!s.previewed) throw new ValidationError('transfer.error.noReport', {}, 'session')
+    const data = await s.worker.call('report', s.writeErrors, locale)
+    const base = s.fileName.replace(/\.(xlsx|xlsm|csv|txt|tsv)$/i, '')
+    return { name: `${base}-${translate(locale, 'transfer.report.suffix')}.xlsx`, data: Buffer.from(data) }
+  }
+
+  // ---------- writing ----------
+
+  private async write(actor: Actor, s: Session, settings: ImportSettings, total: number, locale: Locale): Promise<void> {
+    const { core } = this
+    let batchId: number | null = null
+    try {
+      const renames = this.prepareSchema(actor, s.formId, settings)
+      const form = core.schema.form(s.formId)
+      batchId = Number(core.db.prepare('INSERT INTO import_batches (form_id, actor_id, file_name, mode, status, started_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(form.id, actor.id || null, s.fileName, settings.mode, 'running', core.clock.now()).lastInsertRowid)
+      s.status.batchId = batchId
+      const note = core.db.prepare('INSERT OR IGNORE INTO import_batch_rows (batch_id, record_id, op, before) VALUES (?, ?, ?, ?)')
+      const mappedKeys = [...new Set(settings.columns.flatMap((c) => (c.target.action === 'field' ? [c.target.field] : [])))]
+      for (let from = 0; from < total; from += IMPORT_BATCH) {
+        if (s.cancel) break
+        const rows: PreparedRow[] = await s.worker.call('take', from, IMPORT_BATCH, renames)
+        const failed = core.db.transaction(() => {
+          const befores = new Map<number, string>()
+          for (const r of rows) if (r.id !== undefined) befores.set(r.id, JSON.stringify(this.before(actor, form, r.id, mappedKeys)))
+          const bulk: BulkRow[] = rows.map((r) => (r.id !== undefined ? { id: r.id, values: r.values } : { values: r.values }))
+          const outcomes = core.writes.bulkWrite(actor, form.id, bulk, { action: 'import', skipBad: settings.onError === 'skip', events: settings.rules, detail: { importId: batchId } })
+          let bad = 0
+          outcomes.forEach((o, i) => {
+            if (o.ok) {
+              note.run(batchId, o.id, o.op, o.op === 'update' ? (befores.get(o.id) ?? null) : null)
+              if (o.op === 'create') s.status.created++
+              else s.status.updated++
+            } else {
+              bad++
+              s.writeErrors.push([rows[i]!.line, translate(locale, o.error.messageKey, o.error.params)])
+            }
+          })
+          return bad
+        })()
+        s.status.failed += failed
+        s.status.done = Math.min(total, from + rows.length)
+        if (failed) s.status.hasReport = true
+        await new Promise<void>((resolve) => setImmediate(resolve))
+      }
+      if (s.cancel) {
+        s.status.phase = 'undoing'
+        await this.undoBatch(actor, batchId, 'cancelled')
+        s.status = { ...s.status, phase: 'cancelled', created: 0, updated: 0 }
+        return
+      }
+      this.finish(batchId, 'done', s.status)
+      core.audit.appendCommitted({ op: 'import', formId: form.id, actorId: actor.id || null, detail: { importId: batchId, file: s.fileName, mode: settings.mode, created: s.status.created, updated: s.status.updated, failed: s.status.failed, skipped: s.status.skipped } })
+      s.status.phase = 'done'
+    } catch (e) {
+      const error = e instanceof DomainError ? e : null
+      const line = error?.row !== undefined ? await this.lineOf(s, error.row) : null
+      const message = error ? translate(locale, error.messageKey, error.params) : String(e)
+      if (line !== null) {
+        s.writeErrors.push([line, message])
+        s.status.hasReport = true
+      }
+      // All or nothing: what the earlier batches wrote is taken back.
+      if (batchId !== null) await this.undoBatch(actor, batchId, 'failed').catch(() => undefined)
+      s.status = { ...s.status, phase: 'failed', created: 0, updated: 0, message: line !== null ? translate(locale, 'transfer.report.line', { line }) + message : message }
+      if (!error) console.error('import failed', e)
+    }
+  }
+
+  /** The file line of the n-th (1-based) row of the batch being written when it failed. */
+  private async lineOf(s: Session, rowInBatch: number): Promise<number | null> {
+    const from = Math.floor(Math.max(0, s.status.done) / IMPORT_BATCH) * IMPORT_BATCH
+    const rows = await s.worker.call('take', from + rowInBatch - 1, 1, {}).catch(() => [])
+    return rows[0]?.line ?? null
+  }
+
+  private finish(batchId: number, status: string, st: ImportStatus): void {
+    this.core.db.prepare('UPDATE import_batches SET status = ?, created = ?, updated = ?, failed = ?, finished_at = ? WHERE id = ?')
+      .run(status, st.created, st.updated, st.failed + st.skipped, this.core.clock.now(), batchId)
+  }
+
+  /** The values an update will overwrite, in API shape, to put back on undo. */
+  private before(actor: Actor, form: FormModel, id: number, keys: string[]): Record<string, unknown> {
+    const record = this.core.reads.get(actor, form.id, id)
+    const out: Record<string, unknown> = {}
+    for (const k of keys) {
+      if (k === 'owner') out.owner = record.owner?.id ?? null
+      else if (k in record.fields) out[k] = record.fields[k] ?? null
+    }
+    return out
+  }
+
+  /** New fields from columns and new select options, created before any row is written. */
+  private prepareSchema(actor: Actor, formId: number, settings: ImportSettings): Record<string, string> {
+    const renames: Record<string, string> = {}
+    const form = this.core.schema.form(formId)
+    for (const { key, mapping } of newFieldColumns(settings.columns)) {
+      if (mapping.target.action !== 'new') continue
+      const field = this.core.schema.addField(form.id, { label: mapping.target.label, type: mapping.target.type, config: mapping.target.config })
+      renames[key] = field.apiKey
+    }
+    for (const [apiKey, choices] of Object.entries(settings.options)) {
+      const added = Object.entries(choices).filter(([, v]) => v === NEW_OPTION).map(([label]) => label)
+      if (!added.length) continue
+      const field = this.core.schema.form(formId).byKey.get(apiKey)
+      if (!field) continue
+      const options = optionsOf(field)
+      const colors = OPTION_COLORS.filter((c) => c !== 'gray')
+      const next: SelectOption[] = [...options]
+      let n = options.length
+      for (const label of added) {
+        if (next.some((o) => o.label === label)) continue
+        let id = `o${++n}`
+        while (next.some((o) => o.id === id)) id = `o${++n}`
+        next.push({ id, label, color: colors[next.length % colors.length]! })
+      }
+      this.core.schema.updateField({ id: field.id, config: { ...field.config, options: next } })
+    }
+    return renames
+  }
+
+  /** Creating fields or options from an import is a design change. */
+  private checkSettings(actor: Actor, form: FormModel, settings: ImportSettings): void {
+    this.core.access.authorize(actor, 'import', form)
+    const designs = settings.columns.some((c) => c.target.action === 'new') || Object.values(settings.options).some((m) => Object.values(m).includes(NEW_OPTION))
+    if (designs) this.core.access.authorizeDesign(actor, form)
+    for (const c of settings.columns) {
+      if (c.target.action !== 'field' || c.target.field === 'owner') continue
+      if (!form.byKey.has(c.target.field)) throw new ValidationError('value.unknownField', { field: c.target.field }, 'columns')
+    }
+    const fields = settings.columns.flatMap((c) => (c.target.action === 'field' ? [c.target.field] : []))
+    const twice = fields.find((f, i) => fields.indexOf(f) !== i)
+    if (twice) throw new ValidationError('transfer.error.mappedTwice', { field: form.byKey.get(twice)?.label ?? twice }, 'columns')
+  }
+
+  /** The actor's row scope on this form and every form its relations point to. */
+  private scopes(actor: Actor, form: FormModel): Scopes {
+    const scopes: Scopes = { [form.id]: this.core.access.rowScope(actor, form) }
+    for (const f of form.fields) {
+      if (f.type !== 'relation') continue
+      const target = this.core.schema.form((f.config as { targetFormId: number }).targetFormId)
+      scopes[target.id] = this.core.access.rowScope(actor, target)
+    }
+    return scopes
+  }
+
+  // ---------- undo ----------
+
+  batches(actor: Actor, formRef: number | string) {
+    const form = this.core.schema.form(formRef)
+    this.core.access.authorize(actor, 'import', form)
+    const rows = this.core.db.prepare(`SELECT b.*, u.name AS actor_name FROM import_batches b LEFT JOIN users u ON u.id = b.actor_id
+      WHERE b.form_id = ? ORDER BY b.id DESC LIMIT 50`).all(form.id) as Array<Record<string, unknown>>
+    const iso = (v: unknown) => (typeof v === 'number' ? new Date(v).toISOString() : null)
+    return rows.map((r) => ({
+      id: r.id as number, formId: r.form_id as number, fileName: r.file_name as string, mode: r.mode as string, status: r.status as string,
+      created: r.created as number, updated: r.updated as number, failed: r.failed as number,
+      actor: r.actor_id ? { id: r.actor_id as number, name: (r.actor_name as string) ?? '' } : null,
+      startedAt: iso(r.started_at)!, finishedAt: iso(r.finished_at), undoneAt: iso(r.undone_at)
+    }))
+  }
+
+  /** Undo a finished import as one unit: created records deleted (recoverable), updated ones restored. */
+  async undo(actor: Actor, batchId: number): Promise<{ deleted: number; restored: number }> {
+    const batch = this.core.db.prepare('SELECT * FROM import_batches WHERE id = ?').get(batchId) as { form_id: number; actor_id: number | null; status: string; undone_at: number | null } | undefined
+    if (!batch) throw new NotFoundError('transfer.error.batchNotFound', { id: batchId })
+    if (batch.undone_at !== null) throw new ValidationError('transfer.error.alreadyUndone', { id: batchId }, 'batchId')
+    if (batch.status === 'running') throw new ValidationError('transfer.error.running', {}, 'batchId')
+    if (!actor.isAdmin && batch.actor_id !== actor.id) throw new PermissionError()
+    return this.undoBatch(actor, batchId, 'undone')
+  }
+
+  private async undoBatch(actor: Actor, batchId: number, status: string): Promise<{ deleted: number; restored: number }> {
+    const { core } = this
+    const batch = core.db.prepare('SELECT form_id FROM import_batches WHERE id = ?').get(batchId) as { form_id: number }
+    const rows = core.db.prepare('SELECT record_id, op, before FROM import_batch_rows WHERE batch_id = ? ORDER BY record_id').all(batchId) as Array<{ record_id: number; op: string; before: string | null }>
+    const created = rows.filter((r) => r.op === 'create').map((r) => r.record_id)
+    const updated = rows.filter((r) => r.op === 'update')
+    let deleted = 0
+    let restored = 0
+    for (let i = 0; i < created.length; i += IMPORT_BATCH) {
+      deleted += core.writes.delete(actor, batch.form_id, created.slice(i, i + IMPORT_BATCH))
+      await new Promise<void>((resolve) => setImmediate(resolve))
+    }
+    for (let i = 0; i < updated.length; i += IMPORT_BATCH) {
+      core.db.transaction(() => {
+        for (const r of updated.slice(i, i + IMPORT_BATCH)) {
+          core.writes.update(actor, batch.form_id, r.record_id, JSON.parse(r.before ?? '{}') as Record<string, unknown>)
+          restored++
+        }
+      })()
+      await new Promise<void>((resolve) => setImmediate(resolve))
+    }
+    core.db.prepare('UPDATE import_batches SET status = ?, undone_at = ?, undone_by = ?, finished_at = COALESCE(finished_at, ?) WHERE id = ?')
+      .run(status, core.clock.now(), actor.id || null, core.clock.now(), batchId)
+    core.audit.appendCommitted({ op: 'import.undo', formId: batch.form_id, actorId: actor.id || null, detail: { importId: batchId, deleted, restored, reason: status } })
+    return { deleted, restored }
+  }
+
+  // ---------- sessions ----------
+
+  private session(actor: Actor, id: string): Session {
+    const s = this.sessions.get(id)
+    if (!s || s.actorId !== actor.id) throw new NotFoundError('transfer.error.sessionNotFound')
+    s.touched = this.core.clock.now()
+    return s
+  }
+
+  private sweep(): void {
+    const now = this.core.clock.now()
+    for (const s of this.sessions.values()) {
+      if (!s.running && now - s.touched > IDLE_MS) {
+        this.sessions.delete(s.id)
+        void s.worker.terminate()
+      }
+    }
+  }
+
+  async closeAll(): Promise<void> {
+    for (const s of [...this.sessions.values()]) {
+      s.cancel = true
+      await s.running
+      await s.worker.terminate()
+    }
+    this.sessions.clear()
+  }
+}
