@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react'
-import { Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core'
+import { Modal, Text, TextInput } from '@mantine/core'
 import { useTranslation } from 'react-i18next'
+import { ModalForm } from '../ModalForm'
 import { api, ApiError } from '../../api/client'
 import { notifyError, notifySuccess } from '../../lib/notify'
 import { subtreeIds, type Department, type UserInfo } from '../../lib/org'
@@ -83,8 +84,7 @@ export function DepartmentModal({
         </Text>
       }
     >
-      <form onSubmit={submit} noValidate>
-        <Stack gap="md">
+      <ModalForm onSubmit={submit} onCancel={onClose} busy={busy}>
           <TextInput
             label={t('org.deptName')}
             placeholder={t('org.deptNamePlaceholder')}
@@ -107,16 +107,7 @@ export function DepartmentModal({
             onChange={setParentId}
           />
           <UserSelect label={t('org.head')} placeholder={t('org.noHead')} clearable users={users} value={headUserId} onChange={setHeadUserId} />
-          <Group justify="flex-end" gap="sm" mt="xs">
-            <Button variant="default" onClick={onClose}>
-              {t('common.cancel')}
-            </Button>
-            <Button type="submit" loading={busy}>
-              {t('common.save')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
+      </ModalForm>
     </Modal>
   )
 }

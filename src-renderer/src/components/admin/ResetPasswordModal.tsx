@@ -1,7 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react'
-import { ActionIcon, Button, CopyButton, Group, Modal, PasswordInput, Stack, Text, Tooltip } from '@mantine/core'
+import { ActionIcon, Button, CopyButton, Group, Modal, PasswordInput, Text, Tooltip } from '@mantine/core'
 import { IconCheck, IconCopy, IconDice5 } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
+import { ModalForm } from '../ModalForm'
 import { api } from '../../api/client'
 import { notifyError, notifySuccess } from '../../lib/notify'
 import type { UserInfo } from '../../lib/org'
@@ -52,8 +53,7 @@ export function ResetPasswordModal({ user, onClose, onDone }: { user: UserInfo |
 
   return (
     <Modal opened={user !== null} onClose={onClose} centered title={<Text fw={600}>{t('org.resetPasswordTitle', { name: user?.name ?? '' })}</Text>}>
-      <form onSubmit={submit} noValidate>
-        <Stack gap="md">
+      <ModalForm onSubmit={submit} onCancel={onClose} busy={busy} submitLabel={t('org.resetPassword')}>
           <Text size="sm" c="dimmed">
             {t('org.resetPasswordBody', { name: user?.name ?? '' })}
           </Text>
@@ -93,16 +93,7 @@ export function ResetPasswordModal({ user, onClose, onDone }: { user: UserInfo |
               </CopyButton>
             )}
           </Group>
-          <Group justify="flex-end" gap="sm">
-            <Button variant="default" onClick={onClose}>
-              {t('common.cancel')}
-            </Button>
-            <Button type="submit" loading={busy}>
-              {t('org.resetPassword')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
+      </ModalForm>
     </Modal>
   )
 }

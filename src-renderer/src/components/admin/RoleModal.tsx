@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react'
-import { Button, Group, Modal, Stack, Text, TextInput, Textarea } from '@mantine/core'
+import { Modal, Text, TextInput, Textarea } from '@mantine/core'
 import { useTranslation } from 'react-i18next'
+import { ModalForm } from '../ModalForm'
 import { api, ApiError } from '../../api/client'
 import { notifyError, notifySuccess } from '../../lib/notify'
 import type { Role } from '../../lib/org'
@@ -42,8 +43,7 @@ export function RoleModal({ opened, role, onClose, onSaved }: { opened: boolean;
 
   return (
     <Modal opened={opened} onClose={onClose} centered title={<Text fw={600}>{role ? t('roles.editTitle', { name: role.name }) : t('roles.addTitle')}</Text>}>
-      <form onSubmit={submit} noValidate>
-        <Stack gap="md">
+      <ModalForm onSubmit={submit} onCancel={onClose} busy={busy}>
           <TextInput
             label={t('roles.name')}
             placeholder={t('roles.namePlaceholder')}
@@ -57,16 +57,7 @@ export function RoleModal({ opened, role, onClose, onSaved }: { opened: boolean;
             data-autofocus
           />
           <Textarea label={t('roles.description')} placeholder={t('roles.descriptionPlaceholder')} value={description} onChange={(e) => setDescription(e.currentTarget.value)} autosize minRows={2} maxLength={200} />
-          <Group justify="flex-end" gap="sm">
-            <Button variant="default" onClick={onClose}>
-              {t('common.cancel')}
-            </Button>
-            <Button type="submit" loading={busy}>
-              {t('common.save')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
+      </ModalForm>
     </Modal>
   )
 }

@@ -20,6 +20,7 @@ import {
 } from '@mantine/core'
 import { IconAlertTriangle, IconCheck, IconCopy, IconKey, IconPlus } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
+import { ModalForm } from '../ModalForm'
 import { useLoaded } from '../../lib/use-loaded'
 import type { MethodOutput } from '@shared/api/contracts'
 import { api, ApiError } from '../../api/client'
@@ -221,8 +222,7 @@ function CreateTokenModal({ opened, onClose, onCreated }: { opened: boolean; onC
           </Group>
         </Stack>
       ) : (
-        <form onSubmit={submit} noValidate>
-          <Stack gap="md">
+        <ModalForm onSubmit={submit} onCancel={onClose} busy={busy} submitLabel={t('tokens.createSubmit')}>
             <TextInput
               label={t('tokens.name')}
               placeholder={t('tokens.namePlaceholder')}
@@ -253,16 +253,7 @@ function CreateTokenModal({ opened, onClose, onCreated }: { opened: boolean; onC
               <NumberInput label={t('tokens.expiresInDays')} min={1} max={3650} allowDecimal={false} value={days} onChange={setDays} disabled={never} error={errors.days} w={160} suffix={` ${t('tokens.days')}`} />
               <Checkbox label={t('tokens.never')} checked={never} onChange={(e) => setNever(e.currentTarget.checked)} mb={8} />
             </Group>
-            <Group justify="flex-end" gap="sm">
-              <Button variant="default" onClick={onClose}>
-                {t('common.cancel')}
-              </Button>
-              <Button type="submit" loading={busy}>
-                {t('tokens.createSubmit')}
-              </Button>
-            </Group>
-          </Stack>
-        </form>
+        </ModalForm>
       )}
     </Modal>
   )
