@@ -1,5 +1,38 @@
 import type { crmContracts } from '../../shared/api/crm'
-import type { HandlersOf } from '../handler-kit'
+import { actorOf, type HandlersOf } from '../handler-kit'
+import { bundledApp } from '../../apps/bundled'
+import { CRM_APP_KEY } from '../../crm/crm-service'
+import { seedDemo } from '../../crm/seed'
 
 // Handlers of the methods declared in src-main/shared/api/crm.ts.
-export const crmHandlers: HandlersOf<typeof crmContracts> = {}
+export const crmHandlers: HandlersOf<typeof crmContracts> = {
+  'crm.status': (_i, ctx) => {
+    const core = ctx.host.core
+    const app = core.crm.app()
+    const hasData = !!app && core.reads.count(actorOf(ctx), { form: 'customer' }).total > 0
+    return { installed: !!app, appId: app?.id ?? null, hasData }
+  },
+  'crm.preview': (input, ctx) => {
+    const { pkg, ignored } = bundledApp(CRM_APP_KEY)
+    return { ...ctx.host.core.crm.preview(pkg, input.locale), ignored }
+  },
+  'crm.install': (input, ctx) => {
+    const core = ctx.host.core
+    const actor = actorOf(ctx)
+    const { pkg } = bundledApp(CRM_APP_KEY)
+    const report = core.crm.install(actor, pkg, input.locale)
+    const sample = input.sampleData ? seedDemo(core, actor, { seed: input.seed }).counts : null
+    return { appId: report.appId, added: report.changes.filter((c) => c.kind === 'add').length, sample }
+  },
+  'crm.settings': (_i, ctx) => ctx.host.core.crm.settings.get(),
+  'crm.updateSettings': (input, ctx) => ctx.host.core.crm.settings.set(input),
+  'crm.pool.claim': (input, ctx) => ctx.host.core.crm.pool.claim(actorOf(ctx), input.form, input.ids),
+  'crm.pool.release': (input, ctx) => ctx.host.core.crm.pool.release(actorOf(ctx), input.form, input.ids, input.reason),
+  'crm.pool.status': (input, ctx) => ({ owned: ctx.host.core.crm.pool.owned(input.form, actorOf(ctx).id), limit: ctx.host.core.crm.settings.get().poolLimits[input.form] }),
+  'crm.pool.history': (input, ctx) => ctx.host.core.crm.pool.history(actorOf(ctx), input.form, input.id),
+  'crm.convertLead': (input, ctx) => ctx.host.core.crm.conversions.convertLead(actorOf(ctx), input),
+  'crm.duplicates.check': (input, ctx) => ctx.host.core.crm.duplicates.check(actorOf(ctx), input),
+  'crm.duplicates.groups': (_i, ctx) => ctx.host.core.crm.duplicates.groups(actorOf(ctx)),
+  'crm.merge': (input, ctx) => ctx.host.core.crm.duplicates.merge(actorOf(ctx), input.keepId, input.mergeIds),
+  'crm.quoteToContract': (input, ctx) => ctx.host.core.crm.conversions.quoteToContract(actorOf(ctx), input.quoteId)
+}

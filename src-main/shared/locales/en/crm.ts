@@ -12,5 +12,6 @@ export const crm: Record<string, string> = {
   'crm.lead.noCompany': "Enter the customer name",
   'crm.quote.notAccepted': "Quote {{code}} has not been accepted by the customer, so it cannot become a contract",
   'crm.quote.hasContract': "Quote {{code}} already has a contract",
-  'crm.merge.nothing': "Choose the duplicates to merge into this customer"
+  'crm.merge.nothing': "Choose the duplicates to merge into this customer",
+  'crm.seed.notEmpty': "There are customers already; sample data can only be loaded into an empty sales app"
 }

@@ -12,5 +12,6 @@ export const crm: Record<string, string> = {
   'crm.lead.noCompany': "请填写客户名称",
   'crm.quote.notAccepted': "报价单 {{code}} 尚未被客户接受，不能转为合同",
   'crm.quote.hasContract': "报价单 {{code}} 已生成合同",
-  'crm.merge.nothing': "请选择要合并到此客户的重复客户"
+  'crm.merge.nothing': "请选择要合并到此客户的重复客户",
+  'crm.seed.notEmpty': "已有客户数据，不能再加载示例数据"
 }
