@@ -19,7 +19,6 @@ import type { FieldDto, FormDto } from '@shared/api/contracts'
 import type { FieldType, SelectOption } from '@shared/field-types'
 import { api, errorMessage } from '../api/client'
 import { Canvas, type Selection } from '../components/designer/Canvas'
-import { ConfirmDialog } from '../components/ConfirmDialog'
 import { DeletedFields } from '../components/designer/DeletedFields'
 import { fieldFromDto, fieldKeyOf, fromForm, historyReducer, initHistory, makeField, newKey, type Draft, type DraftField } from '../components/designer/draft'
 import { CHILD_TYPES, TYPE_ICON } from '../components/designer/field-meta'
@@ -32,7 +31,8 @@ import { SaveReview } from '../components/designer/SaveReview'
 import classes from '../components/designer/designer.module.css'
 import { clearCache } from '../lib/cache'
 import { notifyError, notifySuccess } from '../lib/notify'
-import { addUnsavedGuard, guardedNavigate } from '../lib/unsaved'
+import { guardedNavigate } from '../lib/unsaved'
+import { useLeaveGuard } from '../components/LeaveGuard'
 import { notifications } from '@mantine/notifications'
 
 // The form designer: palette, canvas and property panel over an unsaved draft with undo/redo.
@@ -130,11 +130,7 @@ function Designer({ initial, forms, labels, reload, onFormsChanged }: DesignerPr
 
   // ---------- leaving with unsaved changes ----------
   // Links, the back button and closing the window ask through the shell's guard while the draft differs.
-  const [leaveProceed, setLeaveProceed] = useState<(() => void) | null>(null)
-  useEffect(() => {
-    if (!dirty) return
-    return addUnsavedGuard((proceed) => setLeaveProceed(() => proceed))
-  }, [dirty])
+  const leaveGuard = useLeaveGuard(dirty, { title: t('designer.leaveTitle'), message: t('designer.leaveBody') })
 
   // ---------- undo / redo ----------
   const undo = () => dispatch({ type: 'undo' })
@@ -485,19 +481,7 @@ function Designer({ initial, forms, labels, reload, onFormsChanged }: DesignerPr
         onPurged={() => void reload().then(setForm, notifyError)}
       />
       <PreviewDrawer opened={previewOpen} onClose={() => setPreviewOpen(false)} draft={draft} dtos={dtos} allDtos={allDtos} />
-      <ConfirmDialog
-        opened={leaveProceed !== null}
-        title={t('designer.leaveTitle')}
-        message={t('designer.leaveBody')}
-        confirmLabel={t('designer.leave')}
-        danger
-        onCancel={() => setLeaveProceed(null)}
-        onConfirm={() => {
-          const proceed = leaveProceed
-          setLeaveProceed(null)
-          proceed?.()
-        }}
-      />
+      {leaveGuard.dialog}
     </Box>
   )
 }

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import {
   Alert,
   Badge,
@@ -45,8 +45,7 @@ import { TYPE_ICON } from '../components/designer/field-meta'
 import { currentLocale } from '../i18n'
 import { notifyError, notifySuccess } from '../lib/notify'
 import { navigate } from '../lib/route'
-import { addUnsavedGuard } from '../lib/unsaved'
-import { ConfirmDialog } from '../components/ConfirmDialog'
+import { useLeaveGuard } from '../components/LeaveGuard'
 
 // 新建表单: from scratch, from a template, or from the header row of an Excel / CSV file (its
 // columns become fields, with types guessed by sheets.inspect and changeable before creation).
@@ -298,17 +297,7 @@ function FromSheet({ appId, onCreated }: { appId: number; onCreated(form: FormDt
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   // Columns read from a file (and renamed or retyped here) are not dropped by a stray click elsewhere.
-  const [leaveProceed, setLeaveProceed] = useState<(() => void) | null>(null)
-  const releaseGuard = useRef<(() => void) | null>(null)
-  useEffect(() => {
-    if (!sheets) return
-    const release = addUnsavedGuard((proceed) => setLeaveProceed(() => proceed))
-    releaseGuard.current = release
-    return () => {
-      release()
-      releaseGuard.current = null
-    }
-  }, [sheets])
+  const leaveGuard = useLeaveGuard(sheets !== null, { title: t('designer.newForm.leaveTitle'), message: t('designer.newForm.leaveBody') })
 
   const pickSheet = (list: Sheet[], index: number) => {
     setSheetIndex(index)
@@ -363,7 +352,7 @@ function FromSheet({ appId, onCreated }: { appId: number; onCreated(form: FormDt
     setBusy(true)
     try {
       const form = await api.forms.create({ appId, label: label.trim(), fields })
-      releaseGuard.current?.()
+      leaveGuard.release()
       onCreated(form)
     } catch (e) {
       setError(errorMessage(e))
@@ -474,19 +463,7 @@ function FromSheet({ appId, onCreated }: { appId: number; onCreated(form: FormDt
           </Stack>
         </Paper>
       )}
-      <ConfirmDialog
-        opened={leaveProceed !== null}
-        title={t('designer.newForm.leaveTitle')}
-        message={t('designer.newForm.leaveBody')}
-        confirmLabel={t('designer.leave')}
-        danger
-        onCancel={() => setLeaveProceed(null)}
-        onConfirm={() => {
-          const proceed = leaveProceed
-          setLeaveProceed(null)
-          proceed?.()
-        }}
-      />
+      {leaveGuard.dialog}
     </Stack>
   )
 }
