@@ -80,10 +80,9 @@ export class ExportService {
       out.on('data', (c: Buffer) => chunks.push(c))
       const done = new Promise<void>((resolve, reject) => { out.on('end', resolve); out.on('error', reject) })
       const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false })
-      const ws = wb.addWorksheet(sheetName(view?.name ?? form.label))
+      const ws = wb.addWorksheet(sheetName(view?.name ?? form.label), { views: [{ state: 'frozen', ySplit: 1 }] })
       ws.columns = flat.map((c) => ({ header: c.label, key: c.key, width: Math.min(40, Math.max(10, [...c.label].length * 2 + 4)), style: styleOf(c.field) }))
       ws.getRow(1).font = { bold: true }
-      ws.views = [{ state: 'frozen', ySplit: 1 }]
       const subSheets = subtables.map((c) => {
         const sheet = wb.addWorksheet(sheetName(c.label))
         const children = form.children.get(c.field!.id) ?? []

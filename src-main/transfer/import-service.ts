@@ -90,6 +90,7 @@ export class ImportService {
     // The rows written are the ones the user previewed with exactly these settings.
     if (!s.previewed || JSON.stringify(s.previewed.settings) !== JSON.stringify(settings)) await this.preview(actor, sessionId, settings, locale)
     const { preview, prepared, rejected } = s.previewed!
+    if (preview.total === 0) throw new ValidationError('transfer.error.noRows', { name: s.fileName }, 'sheet')
     if (settings.onError === 'abort' && preview.invalid > 0) {
       throw new ValidationError('transfer.error.rowsInvalid', { count: preview.invalid }, 'onError')
     }

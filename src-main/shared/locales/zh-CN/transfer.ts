@@ -23,6 +23,7 @@ export const transfer: Record<string, string> = {
   'transfer.error.viewNotFound': '找不到视图 #{{id}}',
   'transfer.error.noColumns': '没有可导出的列',
   'transfer.error.appFile': '这不是积木 CRM 的应用定义文件（.jimu-app.json）',
+  'transfer.error.noRows': '文件“{{name}}”的表头下面没有数据行',
   'transfer.duplicate.inFile': '与第 {{line}} 行重复',
   'transfer.duplicate.existing': '与已有记录 #{{id}} 重复',
   'transfer.report.errorColumn': '错误原因',
