@@ -20,7 +20,7 @@ import type { FilterNode } from '../shared/api/contracts'
 import { translate, type Locale } from '../shared/locales'
 import { ValidationError } from '../shared/errors'
 import { chartType } from './charts/registry'
-import { bucketExpr, compileAggregate, dayExpr, type Compiled, type Dim, type Measure } from './compile'
+import { bucketExpr, compileAggregate, dayExpr, measureSql, type Compiled, type Dim, type Measure } from './compile'
 import { FieldScope, valueKind, type ReportDeps, type Resolved } from './fields'
 import { bucketRange, Labeler } from './labels'
 
@@ -113,6 +113,7 @@ export class ReportEngine {
     const labels = new Labeler(this.db, this.deps, actor, locale)
     if (chart.plan === 'detail') return { result: this.detail(scope, query, filters, labels, locale), forms: scope.forms }
     if (query.target) return this.targets(scope, query, filters, labels, locale, actor)
+    if (query.series?.length) return this.withSeries(scope, query, filters, labels, locale, actor)
     const compiled = this.compileFor(scope, chart.plan, query, filters, actor)
     const rows = this.db.prepare(compiled.sql).all(...compiled.params) as Array<Record<string, unknown>>
     const nMeasures = compiled.measures.length
@@ -268,6 +269,11 @@ export class ReportEngine {
    */
   private targets(scope: FieldScope, query: WidgetQueryParsed, filters: DashboardFilters, labels: Labeler, locale: Locale, actor: Actor): { result: WidgetResult; forms: Set<number> } {
     const spec = query.target!
+    // Without a dashboard date range, the widget's period (e.g. this year) bounds both sides.
+    if (!filters.dateFrom && !filters.dateTo && query.period) {
+      const p = this.periodOf(query, {})
+      filters = { ...filters, dateFrom: p.from, dateTo: dayjs(p.to).subtract(1, 'day').format('YYYY-MM-DD') }
+    }
     const actual = this.compileFor(scope, 'aggregate', { ...query, sort: undefined, limit: undefined }, filters, actor)
     const tscope = FieldScope.open(this.deps, actor, spec.form)
     const month = tscope.resolve(spec.monthField)
@@ -310,6 +316,37 @@ export class ReportEngine {
     const result = this.shape({ ...actual, measures }, rows, labels, locale, scope.form.id)
     const forms = new Set([...scope.forms, ...tscope.forms])
     return { result, forms }
+  }
+
+  /**
+   * Extra series from other forms over the same date buckets: each aggregated in its own scope
+   * by its own date field, then all outer-joined on the bucket key in one statement.
+   */
+  private withSeries(scope: FieldScope, query: WidgetQueryParsed, filters: DashboardFilters, labels: Labeler, locale: Locale, actor: Actor): { result: WidgetResult; forms: Set<number> } {
+    const main = this.compileFor(scope, 'aggregate', { ...query, sort: undefined, limit: undefined }, filters, actor)
+    const dim = main.dims[0]
+    if (main.dims.length !== 1 || dim?.kind !== 'bucket') throw new ValidationError('reports.error.seriesNeedDate', {}, 'series')
+    const forms = new Set(scope.forms)
+    const parts: Sql[] = []
+    const measures: Measure[] = [...main.measures]
+    for (const s of query.series!) {
+      const sscope = FieldScope.open(this.deps, actor, s.form, s.source)
+      const date = sscope.resolve(s.dateField)
+      const key = bucketExpr(dayExpr(date), dim.bucket!)
+      const m = measureSql(sscope, s.measure, null)
+      const where: Sql[] = [this.deps.queries.where(actor, sscope.form, undefined, undefined), ...(s.filter ? [sscope.filter(s.filter)] : []), ...this.dashboardWhere(sscope, { ...query, dateField: s.dateField }, filters, false)]
+      const from = sscope.from()
+      parts.push({ sql: `SELECT ${key} AS k0, ${m.sql.sql} AS v FROM ${from.sql} WHERE ${where.map((w) => `(${w.sql})`).join(' AND ')} GROUP BY 1`, params: [...m.sql.params, ...from.params, ...where.flatMap((w) => w.params)] })
+      measures.push({ spec: { ...s.measure, label: s.label }, r: m.measure.r })
+      for (const f of sscope.forms) forms.add(f)
+    }
+    const n = main.measures.length
+    const ctes = [`a AS (${main.sql})`, ...parts.map((p, i) => `b${i} AS (${p.sql})`)]
+    const keys = ['SELECT k0 FROM a', ...parts.map((_, i) => `SELECT k0 FROM b${i}`)].join(' UNION ')
+    const sql = `WITH ${ctes.join(', ')} SELECT u.k0 AS k0, ${main.measures.map((_, i) => `a.v${i} AS v${i}`).join(', ')}, ${parts.map((_, i) => `b${i}.v AS v${n + i}`).join(', ')}
+      FROM (${keys}) u LEFT JOIN a ON a.k0 IS u.k0 ${parts.map((_, i) => `LEFT JOIN b${i} ON b${i}.k0 IS u.k0`).join(' ')} ORDER BY u.k0 IS NULL, u.k0`
+    const rows = this.db.prepare(sql).all(...main.params, ...parts.flatMap((p) => p.params)) as Array<Record<string, unknown>>
+    return { result: this.shape({ ...main, measures }, rows, labels, locale, scope.form.id), forms }
   }
 
   /**

@@ -8,6 +8,8 @@ import { DomainError, ValidationError } from '../shared/errors'
 import { translate } from '../shared/locales'
 import { DashboardStore, type DashboardInput } from './dashboards'
 import { ReportEngine } from './engine'
+// Registers the dashboards section of app packages (resources/apps/<app>/dashboards.json).
+import './app-section'
 import type { ReportDeps } from './fields'
 
 // The report engine as the core sees it: dashboards (storage and sharing) and the query engine.

@@ -60,6 +60,16 @@ export const targetSpec = z.object({
 })
 export type TargetSpec = z.infer<typeof targetSpec>
 
+export const seriesSpec = z.object({
+  form: formRef,
+  source: z.string().max(64).optional(),
+  dateField: fieldPath,
+  measure: simpleMeasure,
+  filter: filterNode.optional(),
+  label: z.string().min(1).max(100)
+})
+export type SeriesSpec = z.infer<typeof seriesSpec>
+
 export const widgetQuery = z.object({
   form: formRef,
   /** A sub-table field: aggregate its rows instead of the form's records. */
@@ -77,7 +87,13 @@ export const widgetQuery = z.object({
   limit: z.number().int().min(1).max(1000).optional(),
   /** Detail table: the fields listed. */
   columns: z.array(fieldPath).max(30).optional(),
-  target: targetSpec.optional()
+  target: targetSpec.optional(),
+  /**
+   * More series over the same date buckets from other forms (e.g. 回款情况: planned instalments
+   * from contract plan rows next to payments received), each by its own date field. Needs exactly
+   * one dimension, a date bucket.
+   */
+  series: z.array(seriesSpec).max(4).optional()
 })
 export type WidgetQuery = z.input<typeof widgetQuery>
 export type WidgetQueryParsed = z.output<typeof widgetQuery>

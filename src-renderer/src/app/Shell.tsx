@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { AppShell, Box, Burger, Center, EmptyState, Group, Loader, NavLink, ScrollArea, Stack, Text } from '@mantine/core'
 import { useDisclosure, useMediaQuery } from '@mantine/hooks'
-import { IconApps, IconFileSearch, IconLayoutGrid, IconLock, IconMoodEmpty, IconPlus, IconShieldCheck, IconSitemap, IconTable } from '@tabler/icons-react'
+import { IconApps, IconChartPie, IconFileSearch, IconLayoutGrid, IconLock, IconMoodEmpty, IconPlus, IconShieldCheck, IconSitemap, IconTable } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import type { FormDto, MethodOutput } from '@shared/api/contracts'
 import { api } from '../api/client'
@@ -16,6 +16,7 @@ import { SettingsPage } from '../pages/SettingsPage'
 import { AuditPage } from '../pages/admin/AuditPage'
 import { OrganizationPage } from '../pages/admin/OrganizationPage'
 import { RolesPage } from '../pages/admin/RolesPage'
+import { DashboardsPage } from '../pages/reports/DashboardsPage'
 import { NewRecordHost } from '../components/record/NewRecordHost'
 import { installUnsavedLinkGuard } from '../lib/unsaved'
 import { CommandPalette, GlobalSearch } from './GlobalSearch'
@@ -73,7 +74,7 @@ export function Shell({ user, onLogout, onSignedOutEverywhere }: { user: User; o
   }, [catalog, section, route.formId, route.newFormAppId, go])
 
   useEffect(() => {
-    const page = section ? t(`nav.${section}`) : form?.label
+    const page = section === 'dashboards' ? t('reports.nav') : section ? t(`nav.${section}`) : form?.label
     document.title = page ? `${page} - ${t('app.name')}` : t('app.name')
   }, [form, section, t])
 
@@ -93,6 +94,7 @@ export function Shell({ user, onLogout, onSignedOutEverywhere }: { user: User; o
         </Center>
       )
     }
+    if (current === 'dashboards') return <DashboardsPage dashboardId={route.dashboardId ?? null} forms={catalog.forms} user={user} />
     if (current === 'organization') return <OrganizationPage forms={catalog.forms} me={user.id} />
     if (current === 'roles') return <RolesPage apps={catalog.apps} forms={catalog.forms} />
     return <AuditPage forms={catalog.forms} />
@@ -131,7 +133,7 @@ export function Shell({ user, onLogout, onSignedOutEverywhere }: { user: User; o
     }
     if (!form) return null
     if (route.design) return <DesignerPage key={form.id} formId={form.id} onFormsChanged={() => void loadCatalog()} />
-    return <RecordsPage key={form.id} form={form} recordId={route.recordId} />
+    return <RecordsPage key={`${form.id}:${route.drill ?? ''}`} form={form} recordId={route.recordId} drill={route.drill ?? null} />
   }
 
   return (
@@ -163,6 +165,16 @@ export function Shell({ user, onLogout, onSignedOutEverywhere }: { user: User; o
             </Stack>
           </AppShell.Section>
         )}
+        <NavLink
+          href={routeHash({ formId: null, recordId: null, section: 'dashboards' })}
+          label={t('reports.nav')}
+          leftSection={<IconChartPie size={18} stroke={1.6} />}
+          active={section === 'dashboards'}
+          variant="light"
+          fw={500}
+          onClick={closeNav}
+          data-testid="nav-dashboards"
+        />
         {catalog && catalog.apps.length > 0 && (
           <Text size="xs" fw={600} c="dimmed" tt="uppercase" px="sm" py={6}>
             {t('shell.apps')}

@@ -4,7 +4,7 @@ import { useCallback, useSyncExternalStore } from 'react'
 // from search all land on the same place: a form and record (#/forms/12, #/forms/12/records/5),
 // an administration page (#/admin/organization) or the personal settings (#/settings).
 
-export const SECTIONS = ['organization', 'roles', 'audit', 'settings'] as const
+export const SECTIONS = ['organization', 'roles', 'audit', 'settings', 'dashboards'] as const
 export type Section = (typeof SECTIONS)[number]
 
 /** Pages only administrators see; the API refuses their methods to everyone else anyway. */
@@ -19,6 +19,10 @@ export interface Route {
   design?: boolean
   /** Creating a new form in this app (#/apps/3/new-form); formId and recordId are null. */
   newFormAppId?: number | null
+  /** The dashboard shown (#/dashboards/4); with section 'dashboards'. */
+  dashboardId?: number | null
+  /** A drill-down from a dashboard: the list opens filtered (#/forms/12?filter=<URI-encoded JSON filter>). */
+  drill?: string | null
 }
 
 const FORM_ROUTE = /^#\/forms\/(\d+)(?:\/records\/(\d+))?\/?$/
@@ -28,22 +32,30 @@ const SECTION_HASH: Record<Section, string> = {
   organization: '#/admin/organization',
   roles: '#/admin/roles',
   audit: '#/admin/audit',
-  settings: '#/settings'
+  settings: '#/settings',
+  dashboards: '#/dashboards'
 }
+const DASHBOARD_ROUTE = /^#\/dashboards\/(\d+)\/?$/
 
-export function parseRoute(hash: string): Route {
+export function parseRoute(full: string): Route {
+  const [hash = '', query = ''] = full.split('?')
+  const drill = new URLSearchParams(query).get('filter')
   const clean = hash.replace(/\/$/, '')
+  const dashboard = DASHBOARD_ROUTE.exec(hash)
+  if (dashboard) return { formId: null, recordId: null, section: 'dashboards', dashboardId: Number(dashboard[1]) }
   for (const section of SECTIONS) if (SECTION_HASH[section] === clean) return { formId: null, recordId: null, section }
   const design = DESIGN_ROUTE.exec(hash)
   if (design) return { formId: Number(design[1]), recordId: null, section: null, design: true }
   const newForm = NEW_FORM_ROUTE.exec(hash)
   if (newForm) return { formId: null, recordId: null, section: null, newFormAppId: Number(newForm[1]) }
   const m = FORM_ROUTE.exec(hash)
-  return m ? { formId: Number(m[1]), recordId: m[2] ? Number(m[2]) : null, section: null } : { formId: null, recordId: null, section: null }
+  return m ? { formId: Number(m[1]), recordId: m[2] ? Number(m[2]) : null, section: null, drill } : { formId: null, recordId: null, section: null }
 }
 
 export function routeHash(route: Route): string {
+  if (route.section === 'dashboards' && route.dashboardId) return `#/dashboards/${route.dashboardId}`
   if (route.section) return SECTION_HASH[route.section]
+  if (route.drill && route.formId !== null) return `#/forms/${route.formId}?filter=${encodeURIComponent(route.drill)}`
   if (route.newFormAppId) return `#/apps/${route.newFormAppId}/new-form`
   if (route.design && route.formId !== null) return `#/forms/${route.formId}/design`
   if (route.formId === null) return '#/'

@@ -24,7 +24,7 @@ import { onNewRecordRequest, onRecordsChanged } from '../lib/record-events'
 import { navigate } from '../lib/route'
 
 /** The form page: its saved views (table, kanban, calendar), the recycle bin, and the record drawer. */
-export function RecordsPage({ form, recordId }: { form: FormDto; recordId: number | null }) {
+export function RecordsPage({ form, recordId, drill = null }: { form: FormDto; recordId: number | null; drill?: string | null }) {
   const { t } = useTranslation()
   const allFields = useMemo(() => form.fields.filter((f) => f.deletedAt === null), [form.fields])
   const fields = useMemo(() => allFields.filter((f) => f.parentFieldId === null).sort((a, b) => a.position - b.position), [allFields])
@@ -52,6 +52,28 @@ export function RecordsPage({ form, recordId }: { form: FormDto; recordId: numbe
     const node = toFilterNode(next, filterFields) ?? null
     if (JSON.stringify(node) !== JSON.stringify(config.filter)) change({ filter: node })
   }
+
+  // A drill-down from a dashboard opens the built-in 全部记录 view with the clicked point's filter
+  // as an unsaved change (nothing is saved to a view).
+  const drillFilter = useMemo(() => {
+    try {
+      return drill ? (JSON.parse(drill) as NonNullable<ViewConfig['filter']>) : null
+    } catch {
+      return null
+    }
+  }, [drill])
+  const [drillApplied, setDrillApplied] = useState(false)
+  useEffect(() => {
+    if (!drillFilter || drillApplied || !views.ready) return
+    if (current.id !== 0) {
+      views.select(0)
+      return
+    }
+    setDrillApplied(true)
+    setFilterState(fromFilterNode(drillFilter))
+    setFilterOpen(true)
+    change({ filter: drillFilter })
+  }, [drillFilter, drillApplied, views, current.id, change])
 
   const [trash, setTrash] = useState(false)
   const [creating, setCreating] = useState(false)

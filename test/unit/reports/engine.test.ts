@@ -260,6 +260,19 @@ describe('targets vs actual', () => {
     }
   })
 
+  it('the widget period bounds actual and targets when the dashboard sets no date range', () => {
+    const rep = d.reps[0]!
+    const r = run('gauge', {
+      dimensions: [{ field: 'owner' }],
+      measures: [{ agg: 'sum', field: 'amount', filter: { field: 'stage', op: 'eq', value: 'won' } }],
+      dateField: 'closeDate',
+      period: 'thisQuarter',
+      target: { form: d.forms.target.id }
+    })
+    const actual = sql<{ s: number | null }>(`SELECT SUM(${c('amount')}) AS s FROM ${opp} WHERE deleted_at IS NULL AND owner_id = ? AND ${c('stage')} = 'won' AND ${c('closeDate')} BETWEEN '2024-01-01' AND '2024-03-31'`, rep.id)[0]!.s ?? 0
+    expect(byKey(r)[String(rep.id)]).toEqual([close(actual), 1500000, close(actual / 1500000)])
+  })
+
   it('per department: actual by the owners’ department against department targets', () => {
     const r = run('ranking', {
       dimensions: [{ field: 'owner.department' }],
@@ -274,6 +287,23 @@ describe('targets vs actual', () => {
     expect(east).toEqual([close(actual.find((x) => x.k === d.departments.east)!.s), 3600000, close(actual.find((x) => x.k === d.departments.east)!.s / 3600000)])
     expect(r.rows.find((x) => x.keys[0] === d.departments.north)!.labels).toEqual(['华北销售部'])
     expect(byKey(r)[String(d.departments.north)]![1]).toBe(1800000)
+  })
+})
+
+describe('series from other forms or date fields', () => {
+  it('outer-joins each series on the same buckets (e.g. planned vs received by month)', () => {
+    const r = run('column', {
+      dimensions: [{ field: 'closeDate', bucket: 'month' }],
+      measures: [{ agg: 'sum', field: 'amount', label: '预计' }],
+      dateField: 'closeDate',
+      series: [{ form: d.forms.opportunity.id, dateField: 'lastFollowUpAt', measure: { agg: 'count' }, label: '跟进' }]
+    }, { dateFrom: '2024-01-01', dateTo: '2024-06-30' })
+    expect(r.columns.map((x) => x.label)).toEqual(['预计成交日期', '预计', '跟进'])
+    const a = sql<{ k: string; s: number }>(`SELECT strftime('%Y-%m', ${c('closeDate')}) AS k, SUM(${c('amount')}) AS s FROM ${opp} WHERE deleted_at IS NULL AND ${c('closeDate')} BETWEEN '2024-01-01' AND '2024-06-30' GROUP BY 1`)
+    const b = sql<{ k: string; n: number }>(`SELECT strftime('%Y-%m', ${c('lastFollowUpAt')} / 1000, 'unixepoch', 'localtime') AS k, COUNT(*) AS n FROM ${opp} WHERE deleted_at IS NULL AND ${c('lastFollowUpAt')} >= ? AND ${c('lastFollowUpAt')} < ? GROUP BY 1`, new Date(2024, 0, 1).getTime(), new Date(2024, 6, 1).getTime())
+    const keys = [...new Set([...a.map((x) => x.k), ...b.map((x) => x.k)])].sort()
+    expect(r.rows.map((x) => x.keys[0])).toEqual(keys)
+    for (const k of keys) expect(byKey(r)[k]).toEqual([a.find((x) => x.k === k) ? close(a.find((x) => x.k === k)!.s) : null, b.find((x) => x.k === k)?.n ?? null])
   })
 })
 
