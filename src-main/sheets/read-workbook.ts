@@ -1,16 +1,15 @@
-import { Readable } from 'node:stream'
-import ExcelJS from 'exceljs'
 import Papa from 'papaparse'
 import { DomainError, ValidationError } from '../shared/errors'
-import { cellText, decodeText, type SheetRows } from './read-sheets'
+import { decodeText, type SheetRows } from './read-sheets'
+import { parseXlsx } from './xlsx-parse'
 import { cellAddress, inspectZip } from './zip-guard'
 
 // The guarded reader behind imports (and sheets.inspect): a spreadsheet file → its non-empty rows
 // as strings, each with its line number in the file, plus the merged ranges of each sheet.
 // Malformed input is refused with a clear, translated error before anything else happens: an
 // old .xls, a damaged or truncated zip, a zip bomb, a cell longer than Excel allows, more rows
-// than an import takes, a text file in an encoding we cannot read. xlsx is read with exceljs's
-// streaming reader (a 100,000-row sheet without building the whole workbook model).
+// than an import takes, a text file in an encoding we cannot read. xlsx parts are parsed by
+// xlsx-parse.ts from the entries the zip guard inflated.
 
 export const READ_LIMITS = {
   /** Data rows per sheet an import takes. */
@@ -86,40 +85,24 @@ function readCsv(fileName: string, data: Buffer): WorkbookSheet {
 
 async function readXlsx(fileName: string, data: Buffer, options: ReadOptions): Promise<WorkbookSheet[]> {
   const zip = inspectZip(data, fileName)
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([data]), {
-    sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore'
-  })
-  const sheets: WorkbookSheet[] = []
-  let read = 0
-  for await (const worksheet of reader) {
-    const ws = worksheet as unknown as { id: number; name: string } & AsyncIterable<ExcelJS.Row>
-    const rows: string[][] = []
-    const lines: number[] = []
-    for await (const row of ws) {
-      if (row.number > READ_LIMITS.maxLine) throw tooMany(fileName)
-      const cells: string[] = []
-      let any = false
-      row.eachCell({ includeEmpty: false }, (cell, col) => {
-        const text = cellText(cell)
-        if (text.length > READ_LIMITS.maxCell) throw hugeCell(fileName, `${ws.name}!${columnName(col)}${row.number}`)
-        if (text !== '') any = true
-        cells[col - 1] = text
-      })
-      if (++read % 5000 === 0) options.onRows?.(read)
-      if (!any) continue
-      for (let i = 0; i < cells.length; i++) cells[i] ??= ''
-      rows.push(cells)
-      lines.push(row.number)
-      if (rows.length > READ_LIMITS.maxRows + 1) throw tooMany(fileName)
+  let lastReport = 0
+  const parsed = parseXlsx(zip.entries, {
+    maxCell: READ_LIMITS.maxCell,
+    onHugeCell: (sheet, ref) => { throw hugeCell(fileName, `${sheet}!${ref}`) },
+    onRow: (line) => {
+      if (line > READ_LIMITS.maxLine) throw tooMany(fileName)
+      if (line - lastReport >= 5000) { lastReport = line; options.onRows?.(line) }
     }
-    const merges = (zip.merges.get(ws.id) ?? []).map((ref): Merge => {
+  })
+  zip.entries.clear()
+  return parsed.map((sheet) => {
+    if (sheet.rows.length > READ_LIMITS.maxRows + 1) throw tooMany(fileName)
+    const merges = sheet.merges.map((ref): Merge => {
       const [a, b] = ref.split(':').map(cellAddress)
       return { top: a!.row, left: a!.col, bottom: b!.row, right: b!.col }
     })
-    sheets.push({ name: ws.name, rows: padRows(rows), lines, merges })
-  }
-  options.onRows?.(read)
-  return sheets
+    return { name: sheet.name, rows: padRows(sheet.rows.map((r) => r.cells)), lines: sheet.rows.map((r) => r.line), merges }
+  })
 }
 
 const hugeCell = (name: string, cell: string) => new ValidationError('transfer.error.hugeCell', { name, cell, max: READ_LIMITS.maxCell }, 'data')

@@ -5,8 +5,7 @@ import { ValidationError } from '../shared/errors'
 // inflate each entry ourselves with a hard cap on its output, so a zip bomb (a few KB that
 // inflate to gigabytes, or a directory that lies about its sizes) is refused with a clear error
 // instead of exhausting memory. Truncated or damaged files fail here too, with their own message.
-// The worksheets' <mergeCells> (which exceljs's streaming reader skips) are collected on the way:
-// merged header cells need them.
+// The inflated entries are handed back: the import's xlsx reader parses them (xlsx-parse.ts).
 
 export const ZIP_LIMITS = {
   /** Everything inflated together. A 100,000-row sheet of ten columns is about 40 MB. */
@@ -19,8 +18,8 @@ export const ZIP_LIMITS = {
 }
 
 export interface ZipSummary {
-  /** Per worksheet file number (xl/worksheets/sheet<N>.xml): its merged ranges, e.g. "A1:C1". */
-  merges: Map<number, string[]>
+  /** Every file entry by its path in the zip, inflated. */
+  entries: Map<string, Buffer>
   uncompressed: number
 }
 
@@ -42,7 +41,7 @@ export function inspectZip(data: Buffer, fileName: string): ZipSummary {
   if (count === 0xffff || dirOffset === 0xffffffff) throw bad() // zip64: never written by Excel for sheets this size
   if (count > ZIP_LIMITS.entries) throw bomb()
   if (dirOffset + dirSize > eocd) throw bad()
-  const merges = new Map<number, string[]>()
+  const entries = new Map<string, Buffer>()
   let total = 0
   let p = dirOffset
   for (let n = 0; n < count; n++) {
@@ -76,18 +75,9 @@ export function inspectZip(data: Buffer, fileName: string): ZipSummary {
       }
     } else throw bad()
     if (content.length !== declared) throw content.length > declared ? bomb() : bad()
-    const sheet = /^xl\/worksheets\/sheet(\d+)\.xml$/.exec(name)
-    if (sheet) merges.set(Number(sheet[1]), mergedRanges(content))
+    entries.set(name, content)
   }
-  return { merges, uncompressed: total }
-}
-
-/** The merged ranges at the end of a worksheet's XML (after sheetData, so only the tail is searched). */
-function mergedRanges(xml: Buffer): string[] {
-  const at = xml.lastIndexOf('<mergeCells')
-  if (at < 0) return []
-  const tail = xml.toString('utf8', at, Math.min(xml.length, at + 2_000_000))
-  return [...tail.matchAll(/<mergeCell\s+ref="([A-Z]+\d+:[A-Z]+\d+)"/g)].map((m) => m[1]!)
+  return { entries, uncompressed: total }
 }
 
 /** "B2" → { row: 2, col: 2 } (both 1-based). */

@@ -16,6 +16,9 @@ import { SettingsPage } from '../pages/SettingsPage'
 import { AuditPage } from '../pages/admin/AuditPage'
 import { OrganizationPage } from '../pages/admin/OrganizationPage'
 import { RolesPage } from '../pages/admin/RolesPage'
+import { FlowsPage } from '../pages/flows/FlowsPage'
+import { TodoPage } from '../pages/flows/TodoPage'
+import { FlowsNavLink, TodoNavLink } from '../components/flows/TodoNavLink'
 import { DashboardsPage } from '../pages/reports/DashboardsPage'
 import { NewRecordHost } from '../components/record/NewRecordHost'
 import { installUnsavedLinkGuard } from '../lib/unsaved'
@@ -74,7 +77,7 @@ export function Shell({ user, onLogout, onSignedOutEverywhere }: { user: User; o
   }, [catalog, section, route.formId, route.newFormAppId, go])
 
   useEffect(() => {
-    const page = section === 'dashboards' ? t('reports.nav') : section ? t(`nav.${section}`) : form?.label
+    const page = section === 'dashboards' ? t('reports.nav') : section === 'todo' || section === 'flows' ? t(`flows.nav.${section}`) : section ? t(`nav.${section}`) : form?.label
     document.title = page ? `${page} - ${t('app.name')}` : t('app.name')
   }, [form, section, t])
 
@@ -95,6 +98,8 @@ export function Shell({ user, onLogout, onSignedOutEverywhere }: { user: User; o
       )
     }
     if (current === 'dashboards') return <DashboardsPage dashboardId={route.dashboardId ?? null} forms={catalog.forms} user={user} />
+    if (current === 'todo') return <TodoPage instanceId={route.instanceId ?? null} forms={catalog.forms} />
+    if (current === 'flows') return user.isAdmin ? <FlowsPage flowId={route.flowId ?? null} forms={catalog.forms} /> : null
     if (current === 'organization') return <OrganizationPage forms={catalog.forms} me={user.id} />
     if (current === 'roles') return <RolesPage apps={catalog.apps} forms={catalog.forms} />
     return <AuditPage forms={catalog.forms} />
@@ -175,6 +180,7 @@ export function Shell({ user, onLogout, onSignedOutEverywhere }: { user: User; o
           onClick={closeNav}
           data-testid="nav-dashboards"
         />
+        <TodoNavLink active={section === 'todo'} onClick={closeNav} />
         {catalog && catalog.apps.length > 0 && (
           <Text size="xs" fw={600} c="dimmed" tt="uppercase" px="sm" py={6}>
             {t('shell.apps')}
@@ -244,6 +250,7 @@ export function Shell({ user, onLogout, onSignedOutEverywhere }: { user: User; o
                 data-testid={`nav-${s}`}
               />
             ))}
+            <FlowsNavLink active={section === 'flows'} onClick={closeNav} />
           </AppShell.Section>
         )}
       </AppShell.Navbar>

@@ -4,7 +4,7 @@ import { useCallback, useSyncExternalStore } from 'react'
 // from search all land on the same place: a form and record (#/forms/12, #/forms/12/records/5),
 // an administration page (#/admin/organization) or the personal settings (#/settings).
 
-export const SECTIONS = ['organization', 'roles', 'audit', 'settings', 'dashboards'] as const
+export const SECTIONS = ['organization', 'roles', 'audit', 'settings', 'dashboards', 'todo', 'flows'] as const
 export type Section = (typeof SECTIONS)[number]
 
 /** Pages only administrators see; the API refuses their methods to everyone else anyway. */
@@ -19,6 +19,10 @@ export interface Route {
   design?: boolean
   /** Creating a new form in this app (#/apps/3/new-form); formId and recordId are null. */
   newFormAppId?: number | null
+  /** The flow designer of this flow (#/flows/7); with section 'flows'. */
+  flowId?: number | null
+  /** One approval opened from the to-do center (#/todo/instances/9); with section 'todo'. */
+  instanceId?: number | null
   /** The dashboard shown (#/dashboards/4); with section 'dashboards'. */
   dashboardId?: number | null
   /** A drill-down from a dashboard: the list opens filtered (#/forms/12?filter=<URI-encoded JSON filter>). */
@@ -29,6 +33,8 @@ const FORM_ROUTE = /^#\/forms\/(\d+)(?:\/records\/(\d+))?\/?$/
 const DESIGN_ROUTE = /^#\/forms\/(\d+)\/design\/?$/
 const NEW_FORM_ROUTE = /^#\/apps\/(\d+)\/new-form\/?$/
 const SECTION_HASH: Record<Section, string> = {
+  todo: '#/todo',
+  flows: '#/flows',
   organization: '#/admin/organization',
   roles: '#/admin/roles',
   audit: '#/admin/audit',
@@ -41,6 +47,10 @@ export function parseRoute(full: string): Route {
   const [hash = '', query = ''] = full.split('?')
   const drill = new URLSearchParams(query).get('filter')
   const clean = hash.replace(/\/$/, '')
+  const flow = /^#\/flows\/(\d+)\/?$/.exec(hash)
+  if (flow) return { formId: null, recordId: null, section: 'flows', flowId: Number(flow[1]) }
+  const instance = /^#\/todo\/instances\/(\d+)\/?$/.exec(hash)
+  if (instance) return { formId: null, recordId: null, section: 'todo', instanceId: Number(instance[1]) }
   const dashboard = DASHBOARD_ROUTE.exec(hash)
   if (dashboard) return { formId: null, recordId: null, section: 'dashboards', dashboardId: Number(dashboard[1]) }
   for (const section of SECTIONS) if (SECTION_HASH[section] === clean) return { formId: null, recordId: null, section }
@@ -53,6 +63,8 @@ export function parseRoute(full: string): Route {
 }
 
 export function routeHash(route: Route): string {
+  if (route.section === 'flows' && route.flowId) return `#/flows/${route.flowId}`
+  if (route.section === 'todo' && route.instanceId) return `#/todo/instances/${route.instanceId}`
   if (route.section === 'dashboards' && route.dashboardId) return `#/dashboards/${route.dashboardId}`
   if (route.section) return SECTION_HASH[route.section]
   if (route.drill && route.formId !== null) return `#/forms/${route.formId}?filter=${encodeURIComponent(route.drill)}`

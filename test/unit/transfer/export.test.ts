@@ -92,7 +92,7 @@ describe('export', () => {
     expect(settings.columns.map((c) => (c.target.action === 'field' ? c.target.field : '-'))).toEqual(['name', 'stage', 'amount', 'closeDate', 'important', 'follower', 'owner'])
     await imports.run(t.actor, opened.session, settings, 'zh-CN')
     expect(await imports.settle(t.actor, opened.session)).toMatchObject({ phase: 'done', created: 4 })
-    const strip = (r: { fields: Record<string, unknown>; owner: { id: number } | null }) => ({ ...r.fields, owner: r.owner?.id })
+    const strip = (r: { fields: Record<string, unknown>; owner: { id: number } | null }): Record<string, unknown> => ({ ...r.fields, owner: r.owner?.id })
     const a = t.core.reads.list(t.actor, { form, limit: 10, sort: [{ field: 'id', dir: 'asc' }] }).records.map((r) => { const { floor: _f, lines: _l, ...rest } = strip(r); return rest })
     const b = t.core.reads.list(t.actor, { form: copy, limit: 10, sort: [{ field: 'id', dir: 'asc' }] }).records.map(strip)
     const byName = (x: Record<string, unknown>, y: Record<string, unknown>) => String(x.name).localeCompare(String(y.name))

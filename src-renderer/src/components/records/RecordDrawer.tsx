@@ -17,6 +17,7 @@ import { useFieldStates } from '../record/conditions'
 import { resolveLayout, tabOfField } from '../record/layout'
 import { RecordSections } from '../record/RecordSections'
 import { RelatedLists } from '../record/RelatedLists'
+import { RecordFlowPanel } from '../flows/RecordFlowPanel'
 import { OwnerSection } from './OwnerSection'
 import { RecordHistory } from './RecordHistory'
 
@@ -370,6 +371,7 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
               </Group>
             )}
             {record && <OwnerSection form={form} record={record} onRecordChange={setRecord} onChanged={onChanged} />}
+            {record && <RecordFlowPanel form={form} recordId={record.id} onChanged={() => void api.records.get({ form: form.id, id: record.id }).then(setRecord)} />}
             {showTabList ? (
               <Tabs value={currentTab} onChange={setTab} keepMounted={false}>
                 <Tabs.List mb="md">

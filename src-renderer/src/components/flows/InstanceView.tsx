@@ -1,0 +1,289 @@
+import { useMemo, useState } from 'react'
+import {
+  Badge, Button, Group, Modal, Paper, Radio, SegmentedControl, SimpleGrid, Stack, Text, Textarea, Timeline, Title
+} from '@mantine/core'
+import { IconArrowBackUp, IconBell, IconCheck, IconMessage, IconPaperclip, IconUserPlus, IconUserShare, IconX } from '@tabler/icons-react'
+import { useTranslation } from 'react-i18next'
+import type { TFunction } from 'i18next'
+import type { FormDto } from '@shared/api/contracts'
+import type { InstanceDto } from '@shared/api/flows'
+import { api } from '../../api/client'
+import { notifyError, notifySuccess } from '../../lib/notify'
+import { useLoaded } from '../../lib/use-loaded'
+import { LoadState } from '../LoadState'
+import { UserMultiSelect, UserSelect } from '../UserPicker'
+import { FlowCanvas, type NodeState } from './FlowCanvas'
+import type { Names } from './node-kinds'
+import { emitFlowsChanged } from './events'
+
+// One approval: the graph with the path taken and the current node, the record, the full
+// history with comments and times, and what the caller may do now.
+
+export const STATUS_COLOR: Record<InstanceDto['status'], string> = { running: 'blue', returned: 'yellow', approved: 'teal', rejected: 'red', withdrawn: 'gray' }
+
+type Dialog = null | 'approve' | 'reject' | 'return' | 'transfer' | 'sign' | 'comment'
+
+export function InstanceView({ instanceId, forms, onDone }: { instanceId: number; forms: FormDto[]; onDone?(): void }) {
+  const { t } = useTranslation()
+  const loaded = useLoaded(async () => {
+    const [instance, users] = await Promise.all([api.flows.instance({ id: instanceId }), api.users.list()])
+    return { instance, users }
+  })
+  const [dialog, setDialog] = useState<Dialog>(null)
+  if (!loaded.data) return <LoadState failure={loaded.failure} />
+  const { instance: inst, users } = loaded.data
+  const form = forms.find((f) => f.id === inst.formId)
+  const reload = async () => {
+    await loaded.reload()
+    emitFlowsChanged()
+  }
+  return (
+    <Stack gap="md" data-testid="instance-view">
+      <Group justify="space-between" align="flex-start">
+        <Stack gap={4}>
+          <Group gap="xs">
+            <Title order={3} data-testid="instance-title">{inst.title}</Title>
+            <Badge color={STATUS_COLOR[inst.status]} variant="light" size="lg" data-testid="instance-status">{t(`flows.istatus.${inst.status}`)}</Badge>
+          </Group>
+          <Text size="sm" c="dimmed">
+            {t('flows.view.meta', { flow: inst.flowName, form: inst.formLabel, submitter: inst.submitter.name, at: fmt(inst.startedAt) })}
+          </Text>
+          {inst.status === 'running' && inst.currentNodes.length > 0 && (
+            <Text size="sm">{t('flows.view.waitingAt', { nodes: inst.currentNodes.join('、') })}</Text>
+          )}
+        </Stack>
+        <Group gap="xs">
+          {inst.can.act && (
+            <>
+              <Button color="teal" leftSection={<IconCheck size={16} />} onClick={() => setDialog('approve')} data-testid="act-approve">
+                {t(inst.tasks.find((x) => x.id === inst.myTaskId)?.kind === 'fillin' ? 'flows.act.submit' : 'flows.act.approve')}
+              </Button>
+              {inst.tasks.find((x) => x.id === inst.myTaskId)?.kind === 'approval' && (
+                <Button color="red" variant="light" leftSection={<IconX size={16} />} onClick={() => setDialog('reject')} data-testid="act-reject">{t('flows.act.reject')}</Button>
+              )}
+              <Button variant="default" leftSection={<IconArrowBackUp size={16} />} onClick={() => setDialog('return')} data-testid="act-return">{t('flows.act.return')}</Button>
+              <Button variant="default" leftSection={<IconUserShare size={16} />} onClick={() => setDialog('transfer')}>{t('flows.act.transfer')}</Button>
+              {inst.tasks.find((x) => x.id === inst.myTaskId)?.kind === 'approval' && (
+                <Button variant="default" leftSection={<IconUserPlus size={16} />} onClick={() => setDialog('sign')}>{t('flows.act.addSigner')}</Button>
+              )}
+            </>
+          )}
+          {inst.can.resubmit && <SimpleAction label={t('flows.act.resubmit')} run={() => api.flows.resubmit({ instanceId: inst.id })} done={reload} testId="act-resubmit" />}
+          {inst.can.withdraw && <SimpleAction label={t('flows.act.withdraw')} run={() => api.flows.withdraw({ instanceId: inst.id })} done={reload} color="red" testId="act-withdraw" />}
+          {inst.can.urge && <SimpleAction label={t('flows.act.urge')} icon={<IconBell size={16} />} run={async () => notifySuccess(t('flows.act.urged', { count: (await api.flows.urge({ instanceId: inst.id })).urged }))} done={reload} testId="act-urge" />}
+          <Button variant="subtle" leftSection={<IconMessage size={16} />} onClick={() => setDialog('comment')} data-testid="act-comment">{t('flows.act.comment')}</Button>
+        </Group>
+      </Group>
+      <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
+        <Paper withBorder radius="md" style={{ overflow: 'hidden' }}>
+          <PathGraph inst={inst} form={form} users={users} />
+        </Paper>
+        <Paper withBorder radius="md" p="md">
+          <Text fw={600} mb="sm">{t('flows.view.history')}</Text>
+          <History inst={inst} />
+        </Paper>
+      </SimpleGrid>
+      {inst.record && form && (
+        <Paper withBorder radius="md" p="md">
+          <Group justify="space-between" mb="sm">
+            <Text fw={600}>{t('flows.view.record')}</Text>
+            <Button variant="subtle" size="xs" component="a" href={`#/forms/${form.id}/records/${inst.recordId}`}>{t('flows.view.openRecord')}</Button>
+          </Group>
+          <SimpleGrid cols={{ base: 1, sm: 2, md: 3 }} spacing="xs">
+            {form.fields.filter((f) => f.deletedAt === null && f.apiKey in inst.record!.fields && f.type !== 'subtable').map((f) => (
+              <Stack key={f.id} gap={0}>
+                <Text size="xs" c="dimmed">{f.label}{inst.fieldPerms[f.apiKey] === 'required' ? ' *' : ''}</Text>
+                <Text size="sm">{display(inst.record!.fields[f.apiKey])}</Text>
+              </Stack>
+            ))}
+          </SimpleGrid>
+        </Paper>
+      )}
+      <ActionDialog dialog={dialog} inst={inst} form={form} users={users} onClose={() => setDialog(null)} onDone={async () => { setDialog(null); await reload(); onDone?.() }} />
+    </Stack>
+  )
+}
+
+function SimpleAction({ label, run, done, color, icon, testId }: { label: string; run(): Promise<unknown>; done(): Promise<void>; color?: string; icon?: React.ReactNode; testId: string }) {
+  const [busy, setBusy] = useState(false)
+  return (
+    <Button
+      variant="light"
+      color={color}
+      leftSection={icon}
+      loading={busy}
+      data-testid={testId}
+      onClick={async () => {
+        setBusy(true)
+        try {
+          await run()
+          await done()
+        } catch (e) {
+          notifyError(e)
+        } finally {
+          setBusy(false)
+        }
+      }}
+    >
+      {label}
+    </Button>
+  )
+}
+
+function PathGraph({ inst, form, users }: { inst: InstanceDto; form: FormDto | undefined; users: Array<{ id: number; name: string }> }) {
+  const names = useMemo<Names>(() => ({ users: new Map(users.map((u) => [u.id, u.name])), roles: new Map(), fields: new Map((form?.fields ?? []).map((f) => [f.apiKey, f.label])) }), [users, form])
+  const states = useMemo(() => {
+    const s: Record<string, NodeState> = {}
+    for (const n of inst.graph.nodes) s[n.id] = 'skipped'
+    for (const id of inst.visitedNodes) s[id] = 'visited'
+    for (const id of inst.activeNodes) s[id] = 'active'
+    return s
+  }, [inst])
+  return <FlowCanvas graph={inst.graph} names={names} states={states} takenEdges={new Set(inst.takenEdges)} height={460} />
+}
+
+function History({ inst }: { inst: InstanceDto }) {
+  const { t } = useTranslation()
+  const pending = inst.tasks.filter((x) => x.status === 'pending' && x.kind !== 'cc')
+  return (
+    <Timeline bulletSize={22} lineWidth={2} active={inst.history.length - 1} data-testid="instance-history">
+      {inst.history.map((h) => (
+        <Timeline.Item
+          key={h.id}
+          color={h.action === 'reject' || (h.action === 'finish' && h.detail?.outcome === 'rejected') ? 'red' : h.action === 'return' || h.action === 'autoReturn' ? 'yellow' : 'teal'}
+          title={
+            <Group gap={6} wrap="nowrap">
+              <Text size="sm" fw={600}>{h.actor?.name ?? t('flows.history.system')}</Text>
+              <Text size="sm">{historyText(h, t)}</Text>
+              {h.nodeLabel && h.action !== 'submit' && <Badge size="xs" variant="light" color="gray">{h.nodeLabel}</Badge>}
+            </Group>
+          }
+        >
+          {h.comment && <Text size="sm" mt={2} style={{ whiteSpace: 'pre-wrap' }}>“{h.comment}”</Text>}
+          {h.attachments.map((a) => (
+            <Group key={a.hash} gap={4} mt={2}>
+              <IconPaperclip size={14} />
+              <Text size="xs" component="a" href={`/files/${a.hash}`} target="_blank">{a.name}</Text>
+            </Group>
+          ))}
+          <Text size="xs" c="dimmed" mt={2}>{fmt(h.at)}</Text>
+        </Timeline.Item>
+      ))}
+      {pending.length > 0 && (
+        <Timeline.Item color="orange" title={<Text size="sm" fw={600}>{t('flows.history.waiting', { names: pending.map((x) => x.assignee.name).join('、') })}</Text>}>
+          <Text size="xs" c="dimmed">{pending[0]!.nodeLabel}{pending.some((x) => x.dueAt) ? ` · ${t('flows.history.due', { at: fmt(pending.find((x) => x.dueAt)!.dueAt!) })}` : ''}</Text>
+        </Timeline.Item>
+      )}
+    </Timeline>
+  )
+}
+
+export function historyText(h: InstanceDto['history'][number], t: TFunction): string {
+  const d = h.detail ?? {}
+  switch (h.action) {
+    case 'transfer':
+      return t('flows.history.transfer', { name: String(d.toName ?? '') })
+    case 'addSigner':
+      return t(d.position === 'before' ? 'flows.history.signBefore' : 'flows.history.signAfter', { names: ((d.names as string[]) ?? []).join('、') })
+    case 'finish':
+      return t(`flows.history.finish_${String(d.outcome)}`)
+    case 'escalate':
+      return t('flows.history.escalate', { from: String(d.fromName ?? ''), to: String(d.toName ?? '') })
+    case 'overdueRemind':
+    case 'autoApprove':
+    case 'autoReturn':
+      return t(`flows.history.${h.action}`, { name: String(d.name ?? '') })
+    case 'return':
+      return d.toNode ? t('flows.history.returnNode') : t('flows.history.return')
+    default:
+      return t(`flows.history.${h.action}`)
+  }
+}
+
+function ActionDialog({ dialog, inst, form, users, onClose, onDone }: { dialog: Dialog; inst: InstanceDto; form: FormDto | undefined; users: Array<{ id: number; name: string; login?: string; active?: boolean }>; onClose(): void; onDone(): Promise<void> }) {
+  const { t } = useTranslation()
+  const [comment, setComment] = useState('')
+  const [toNode, setToNode] = useState<string>('')
+  const [user, setUser] = useState<number | null>(null)
+  const [signers, setSigners] = useState<number[]>([])
+  const [position, setPosition] = useState<'before' | 'after'>('before')
+  const [fields, setFields] = useState<Record<string, string>>({})
+  const [busy, setBusy] = useState(false)
+  const taskId = inst.myTaskId ?? 0
+  const editable = Object.entries(inst.fieldPerms).filter(([, p]) => p === 'editable' || p === 'required').map(([k, p]) => ({ key: k, required: p === 'required', field: form?.fields.find((f) => f.apiKey === k) }))
+  const submit = async () => {
+    setBusy(true)
+    try {
+      const base = { taskId, comment: comment || undefined }
+      if (dialog === 'approve') {
+        const given = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== ''))
+        await api.flows.approve({ ...base, fields: Object.keys(given).length ? given : undefined })
+      } else if (dialog === 'reject') await api.flows.reject(base)
+      else if (dialog === 'return') await api.flows.return({ ...base, toNode: toNode || null })
+      else if (dialog === 'transfer' && user) await api.flows.transfer({ ...base, toUserId: user })
+      else if (dialog === 'sign') await api.flows.addSigner({ ...base, userIds: signers, position })
+      else if (dialog === 'comment') await api.flows.comment({ instanceId: inst.id, comment })
+      setComment('')
+      await onDone()
+    } catch (e) {
+      notifyError(e)
+    } finally {
+      setBusy(false)
+    }
+  }
+  const titles: Record<Exclude<Dialog, null>, string> = {
+    approve: t('flows.act.approve'), reject: t('flows.act.reject'), return: t('flows.act.return'), transfer: t('flows.act.transfer'), sign: t('flows.act.addSigner'), comment: t('flows.act.comment')
+  }
+  return (
+    <Modal opened={dialog !== null} onClose={onClose} title={dialog ? titles[dialog] : ''} size="md">
+      <Stack>
+        {dialog === 'approve' && editable.map(({ key, required, field }) => (
+          <Textarea key={key} autosize minRows={1} label={field?.label ?? key} withAsterisk={required} value={fields[key] ?? display(inst.record?.fields[key] ?? '')} onChange={(e) => setFields({ ...fields, [key]: e.currentTarget.value })} data-testid={`fill-${key}`} />
+        ))}
+        {dialog === 'return' && (
+          <Radio.Group value={toNode} onChange={setToNode} label={t('flows.act.returnTo')}>
+            <Stack gap={6} mt={6}>
+              <Radio value="" label={t('flows.act.returnSubmitter', { name: inst.submitter.name })} />
+              {inst.returnTargets.map((n) => <Radio key={n.id} value={n.id} label={n.label} />)}
+            </Stack>
+          </Radio.Group>
+        )}
+        {dialog === 'transfer' && <UserSelect label={t('flows.act.transferTo')} users={users} value={user} onChange={setUser} exclude={[inst.submitter.id]} />}
+        {dialog === 'sign' && (
+          <>
+            <SegmentedControl value={position} onChange={(v) => setPosition(v as 'before' | 'after')} data={[{ value: 'before', label: t('flows.act.signBefore') }, { value: 'after', label: t('flows.act.signAfter') }]} />
+            <UserMultiSelect label={t('flows.act.signers')} users={users} value={signers} onChange={setSigners} />
+          </>
+        )}
+        <Textarea label={t('flows.act.commentLabel')} autosize minRows={2} value={comment} onChange={(e) => setComment(e.currentTarget.value)} data-testid="act-comment-text" data-autofocus />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
+          <Button
+            onClick={() => void submit()}
+            loading={busy}
+            color={dialog === 'reject' ? 'red' : dialog === 'approve' ? 'teal' : undefined}
+            disabled={(dialog === 'transfer' && !user) || (dialog === 'sign' && !signers.length) || (dialog === 'comment' && !comment.trim())}
+            data-testid="act-confirm"
+          >
+            {t('flows.act.confirm')}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  )
+}
+
+export function fmt(iso: string): string {
+  const d = new Date(iso)
+  const p = (n: number) => String(n).padStart(2, '0')
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`
+}
+
+function display(v: unknown): string {
+  if (v === null || v === undefined || v === '') return '—'
+  if (typeof v === 'number') return v.toLocaleString('zh-CN')
+  if (typeof v === 'boolean') return v ? '✓' : '✗'
+  if (Array.isArray(v)) return v.map(display).join('、')
+  if (typeof v === 'object') return String((v as { name?: string; title?: string; label?: string }).name ?? (v as { title?: string }).title ?? (v as { label?: string }).label ?? JSON.stringify(v))
+  return String(v)
+}

@@ -1,0 +1,99 @@
+import { useState } from 'react'
+import { Badge, Button, Group, Menu, Modal, Paper, Stack, Text } from '@mantine/core'
+import { IconChevronRight, IconSend } from '@tabler/icons-react'
+import { useTranslation } from 'react-i18next'
+import type { FormDto } from '@shared/api/contracts'
+import { api } from '../../api/client'
+import { notifyError, notifySuccess } from '../../lib/notify'
+import { useLoaded } from '../../lib/use-loaded'
+import { UserMultiSelect } from '../UserPicker'
+import { emitFlowsChanged } from './events'
+import { STATUS_COLOR } from './InstanceView'
+
+/**
+ * On the record page: the record's approval (status, where it waits, a link to it) and 提交审批
+ * when the form has a published flow and the record is not in one.
+ */
+export function RecordFlowPanel({ form, recordId, onChanged }: { form: FormDto; recordId: number; onChanged?(): void }) {
+  const { t } = useTranslation()
+  const loaded = useLoaded(async () => {
+    const [status, flows] = await Promise.all([api.flows.recordStatus({ form: form.id, recordId }), api.flows.available({ form: form.id })])
+    return { status, flows }
+  })
+  const [choose, setChoose] = useState<{ flowId: number; nodes: Array<{ id: string; label: string }> } | null>(null)
+  const [chosen, setChosen] = useState<Record<string, number[]>>({})
+  const users = useLoaded(() => api.users.list())
+  const [busy, setBusy] = useState(false)
+  if (!loaded.data) return null
+  const { status, flows } = loaded.data
+  if (!status && !flows.length) return null
+  const open = status && (status.status === 'running' || status.status === 'returned')
+
+  const start = async (flowId: number, picked?: Record<string, number[]>) => {
+    setBusy(true)
+    try {
+      await api.flows.start({ flowId, recordId, chosen: picked })
+      notifySuccess(t('flows.record.submitted'))
+      setChoose(null)
+      await loaded.reload()
+      emitFlowsChanged()
+      onChanged?.()
+    } catch (e) {
+      notifyError(e)
+    } finally {
+      setBusy(false)
+    }
+  }
+  const pick = (f: (typeof flows)[number]) => (f.chooseNodes.length ? setChoose({ flowId: f.id, nodes: f.chooseNodes }) : void start(f.id))
+
+  return (
+    <Paper withBorder radius="md" px="md" py="xs" data-testid="record-flow">
+      <Group justify="space-between" wrap="nowrap">
+        <Group gap="xs" wrap="nowrap" style={{ minWidth: 0 }}>
+          <Text size="sm" fw={600}>{t('flows.record.approval')}</Text>
+          {status ? (
+            <>
+              <Badge color={STATUS_COLOR[status.status]} variant="light" data-testid="record-flow-status">{t(`flows.istatus.${status.status}`)}</Badge>
+              <Text size="sm" c="dimmed" truncate>
+                {status.status === 'running' ? t('flows.view.waitingAt', { nodes: status.currentNodes.join('、') }) : status.flowName}
+              </Text>
+            </>
+          ) : (
+            <Text size="sm" c="dimmed">{t('flows.record.none')}</Text>
+          )}
+        </Group>
+        <Group gap="xs" wrap="nowrap">
+          {status && (
+            <Button size="xs" variant="subtle" rightSection={<IconChevronRight size={14} />} component="a" href={`#/todo/instances/${status.id}`} data-testid="record-flow-open">
+              {t('flows.record.view')}
+            </Button>
+          )}
+          {!open && flows.length === 1 && (
+            <Button size="xs" leftSection={<IconSend size={14} />} loading={busy} onClick={() => pick(flows[0]!)} data-testid="record-submit">{t('flows.record.submit')}</Button>
+          )}
+          {!open && flows.length > 1 && (
+            <Menu position="bottom-end">
+              <Menu.Target>
+                <Button size="xs" leftSection={<IconSend size={14} />} loading={busy} data-testid="record-submit">{t('flows.record.submit')}</Button>
+              </Menu.Target>
+              <Menu.Dropdown>
+                {flows.map((f) => <Menu.Item key={f.id} onClick={() => pick(f)}>{f.name}</Menu.Item>)}
+              </Menu.Dropdown>
+            </Menu>
+          )}
+        </Group>
+      </Group>
+      <Modal opened={!!choose} onClose={() => setChoose(null)} title={t('flows.record.chooseTitle')}>
+        <Stack>
+          {choose?.nodes.map((n) => (
+            <UserMultiSelect key={n.id} label={n.label} users={users.data ?? []} value={chosen[n.id] ?? []} onChange={(ids) => setChosen({ ...chosen, [n.id]: ids })} />
+          ))}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setChoose(null)}>{t('common.cancel')}</Button>
+            <Button loading={busy} onClick={() => choose && void start(choose.flowId, chosen)} disabled={!choose?.nodes.every((n) => (chosen[n.id] ?? []).length)}>{t('flows.record.submit')}</Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </Paper>
+  )
+}

@@ -1,0 +1,121 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { PassThrough } from 'node:stream'
+import { performance } from 'node:perf_hooks'
+import ExcelJS from 'exceljs'
+import { Core } from '../../src-main/core'
+import type { Actor } from '../../src-main/access/actor'
+import { importSettings } from '../../src-main/shared/api/transfer'
+
+// Import/export benchmark: a realistic 10-column Chinese opportunities sheet of N rows (default
+// 100,000) imported from .xlsx end to end — worker reads and checks every row, the main thread
+// writes through the write pipeline's bulk path — then N records exported to .xlsx and .csv
+// through the read path. Peak RSS covers the worker (same process).
+// `npx tsx test/bench/transfer.ts [--size N] [--json]`
+
+export const TARGETS = { import_s: { max: 15 }, export_xlsx_s: { max: 8 }, export_csv_s: { max: 8 } } as const
+
+function parseArgs(argv: string[]) {
+  const size = Number(argv[argv.indexOf('--size') + 1])
+  return { size: argv.includes('--size') && size > 0 ? size : 100_000, json: argv.includes('--json') }
+}
+
+const STAGES = ['初步接洽', '需求分析', '方案报价', '商务谈判', '赢单', '输单']
+const CITIES = ['北京', '上海', '广州', '深圳', '杭州', '成都', '武汉', '南京']
+
+async function sheet(rows: number): Promise<Buffer> {
+  const out = new PassThrough()
+  const chunks: Buffer[] = []
+  out.on('data', (c: Buffer) => chunks.push(c))
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: true })
+  const ws = wb.addWorksheet('商机')
+  ws.addRow(['商机名称', '客户名称', '销售阶段', '预计金额', '预计成交日期', '联系电话', '城市', '赢率', '是否重点', '下一步']).commit()
+  const dates = ['2024年3月5日', '2024/3/5', '2024.03.05', '2024-03-05']
+  for (let i = 0; i < rows; i++) {
+    ws.addRow([`商机${i}`, `客户${i % 5000}有限公司`, STAGES[i % 6], i % 3 ? `${(i % 90) + 1}.5万` : `¥${(i * 37) % 100000}`, dates[i % 4], `13${String(800000000 + i).padStart(9, '0')}`,
+      CITIES[i % 8], `${(i % 10) * 10}%`, i % 2 ? '是' : '否', `第${i % 7}步：电话回访`]).commit()
+  }
+  ws.commit()
+  await wb.commit()
+  return Buffer.concat(chunks)
+}
+
+export async function runTransferBench(options: { size: number; json?: boolean }) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'jimu-bench-transfer-'))
+  const core = await Core.open({ dataDir })
+  let peak = process.memoryUsage().rss
+  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss) }, 25)
+  try {
+    const { user } = core.auth.setup({ name: '管理员', login: 'admin', password: 'secret123' })
+    const actor: Actor = { id: user.id, name: user.name, isAdmin: true, locale: 'zh-CN' }
+    const app = core.schema.createApp({ label: '销售管理' })
+    const form = core.schema.createForm({ appId: app.id, label: '商机', fields: [
+      { label: '商机名称', apiKey: 'name', type: 'text' },
+      { label: '客户名称', apiKey: 'company', type: 'text' },
+      { label: '销售阶段', apiKey: 'stage', type: 'select', config: { options: STAGES.map((label, i) => ({ id: `s${i}`, label, color: 'blue' })) } },
+      { label: '预计金额', apiKey: 'amount', type: 'amount' },
+      { label: '预计成交日期', apiKey: 'closeDate', type: 'date' },
+      { label: '联系电话', apiKey: 'phone', type: 'phone' },
+      { label: '城市', apiKey: 'city', type: 'text' },
+      { label: '赢率', apiKey: 'probability', type: 'percent' },
+      { label: '是否重点', apiKey: 'important', type: 'checkbox' },
+      { label: '下一步', apiKey: 'nextStep', type: 'textarea' }
+    ] })
+    process.stderr.write(`writing a ${options.size}-row .xlsx…\n`)
+    const file = await sheet(options.size)
+    const imports = core.transfer.imports
+    const t0 = performance.now()
+    const opened = await imports.open(actor, form.id, '商机.xlsx', file)
+    const t1 = performance.now()
+    const { columns } = await imports.columns(actor, opened.session, 0, 0)
+    const settings = importSettings.parse({ sheet: 0, headerRow: 0, columns: columns.map((c) => ({ column: c.column, target: c.target })) })
+    const preview = await imports.preview(actor, opened.session, settings, 'zh-CN')
+    if (preview.invalid) throw new Error(`bench sheet has ${preview.invalid} invalid rows: ${JSON.stringify(preview.errors[0])}`)
+    const t2 = performance.now()
+    await imports.run(actor, opened.session, settings, 'zh-CN')
+    const status = await imports.settle(actor, opened.session)
+    const t3 = performance.now()
+    if (status.phase !== 'done' || status.created !== options.size) throw new Error(`import ended ${status.phase}: ${status.message}`)
+    await imports.close(actor, opened.session)
+    const e0 = performance.now()
+    const xlsx = await core.transfer.exports.export(actor, { form: form.id, format: 'xlsx' }, 'zh-CN')
+    const e1 = performance.now()
+    const csv = await core.transfer.exports.export(actor, { form: form.id, format: 'csv' }, 'zh-CN')
+    const e2 = performance.now()
+    if (xlsx.rows !== options.size || csv.rows !== options.size) throw new Error('export row count')
+    const s = (ms: number) => Math.round(ms / 10) / 100
+    const figures = {
+      rows: options.size,
+      file_mb: Math.round(file.length / 1e5) / 10,
+      import_read_s: s(t1 - t0),
+      import_check_s: s(t2 - t1),
+      import_write_s: s(t3 - t2),
+      import_s: s(t3 - t0),
+      import_rows_per_s: Math.round(options.size / ((t3 - t0) / 1000)),
+      export_xlsx_s: s(e1 - e0),
+      export_xlsx_mb: Math.round(xlsx.data.length / 1e5) / 10,
+      export_csv_s: s(e2 - e1),
+      peak_rss_mb: Math.round(peak / 1048576)
+    }
+    if (options.json) console.log(JSON.stringify(figures))
+    else {
+      for (const [k, v] of Object.entries(figures)) {
+        const target = (TARGETS as Record<string, { max: number }>)[k]
+        console.log(`${k.padEnd(20)} ${String(v).padStart(10)}${target ? `   target < ${target.max} ${v < target.max ? 'ok' : 'MISSED'}` : ''}`)
+      }
+    }
+    return figures
+  } finally {
+    clearInterval(sampler)
+    core.close()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+if (/test[\\/]bench[\\/]transfer\.ts$/.test(process.argv[1] ?? '')) {
+  runTransferBench(parseArgs(process.argv.slice(2))).catch((e: unknown) => {
+    console.error(e)
+    process.exit(1)
+  })
+}
