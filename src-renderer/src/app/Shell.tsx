@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { AppShell, Box, Burger, Center, EmptyState, Group, Loader, NavLink, ScrollArea, Stack, Text } from '@mantine/core'
 import { useDisclosure, useMediaQuery } from '@mantine/hooks'
-import { IconApps, IconChartPie, IconFileSearch, IconLayoutGrid, IconLock, IconMoodEmpty, IconPlus, IconShieldCheck, IconSitemap, IconTable } from '@tabler/icons-react'
+import { IconApps, IconChartPie, IconFileSearch, IconLayoutGrid, IconLock, IconMoodEmpty, IconPlus, IconRobot, IconShieldCheck, IconSitemap, IconTable } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import type { FormDto, MethodOutput } from '@shared/api/contracts'
 import { api } from '../api/client'
@@ -19,6 +19,8 @@ import { RolesPage } from '../pages/admin/RolesPage'
 import { FlowsPage } from '../pages/flows/FlowsPage'
 import { TodoPage } from '../pages/flows/TodoPage'
 import { FlowsNavLink, TodoNavLink } from '../components/flows/TodoNavLink'
+import { RulesPage } from '../pages/rules/RulesPage'
+import { NotificationBell } from '../components/notifications/NotificationBell'
 import { DashboardsPage } from '../pages/reports/DashboardsPage'
 import { NewRecordHost } from '../components/record/NewRecordHost'
 import { installUnsavedLinkGuard } from '../lib/unsaved'
@@ -36,7 +38,8 @@ interface Catalog {
 const ADMIN_NAV: { section: Section; icon: typeof IconSitemap }[] = [
   { section: 'organization', icon: IconSitemap },
   { section: 'roles', icon: IconShieldCheck },
-  { section: 'audit', icon: IconFileSearch }
+  { section: 'audit', icon: IconFileSearch },
+  { section: 'rules', icon: IconRobot }
 ]
 
 export function Shell({ user, onLogout, onSignedOutEverywhere }: { user: User; onLogout(): void; onSignedOutEverywhere(): void }) {
@@ -77,7 +80,7 @@ export function Shell({ user, onLogout, onSignedOutEverywhere }: { user: User; o
   }, [catalog, section, route.formId, route.newFormAppId, go])
 
   useEffect(() => {
-    const page = section === 'dashboards' ? t('reports.nav') : section === 'todo' || section === 'flows' ? t(`flows.nav.${section}`) : section ? t(`nav.${section}`) : form?.label
+    const page = section === 'dashboards' ? t('reports.nav') : section === 'rules' ? t('rules.nav') : section === 'todo' || section === 'flows' ? t(`flows.nav.${section}`) : section ? t(`nav.${section}`) : form?.label
     document.title = page ? `${page} - ${t('app.name')}` : t('app.name')
   }, [form, section, t])
 
@@ -98,6 +101,7 @@ export function Shell({ user, onLogout, onSignedOutEverywhere }: { user: User; o
       )
     }
     if (current === 'dashboards') return <DashboardsPage dashboardId={route.dashboardId ?? null} forms={catalog.forms} user={user} />
+    if (current === 'rules') return <RulesPage forms={catalog.forms} />
     if (current === 'todo') return <TodoPage instanceId={route.instanceId ?? null} forms={catalog.forms} />
     if (current === 'flows') return user.isAdmin ? <FlowsPage flowId={route.flowId ?? null} forms={catalog.forms} /> : null
     if (current === 'organization') return <OrganizationPage forms={catalog.forms} me={user.id} />
@@ -156,6 +160,7 @@ export function Shell({ user, onLogout, onSignedOutEverywhere }: { user: User; o
           )}
           <Group gap="md" wrap="nowrap" style={{ flexShrink: 0 }}>
             {!narrow && <LanguageSwitch />}
+            <NotificationBell />
             <UserMenu user={user} onLogout={onLogout} />
           </Group>
         </Group>
@@ -242,7 +247,7 @@ export function Shell({ user, onLogout, onSignedOutEverywhere }: { user: User; o
               <NavLink
                 key={s}
                 href={routeHash({ formId: null, recordId: null, section: s })}
-                label={t(`nav.${s}`)}
+                label={s === 'rules' ? t('rules.nav') : t(`nav.${s}`)}
                 leftSection={<Icon size={18} stroke={1.6} />}
                 active={section === s}
                 variant="light"
