@@ -23,6 +23,7 @@ import { nodeConfig, nodeModule } from './nodes/registry'
 import { emptyState, InstanceRun, type InstanceRow, type StatusMap } from './runtime'
 import type { TaskRow } from './types'
 import { validateGraph, type RawIssue } from './validate'
+import './app-section'
 
 // The flow engine: definitions (draft graph, immutable published versions), the runtime
 // (instances, tasks, history; each step one transaction through the write pipeline, events after
@@ -159,10 +160,11 @@ export class FlowEngine {
   }
 
   /** Publish the draft as the next immutable version. Refused (naming the first issue's node) when the graph is invalid. */
-  publish(actor: Actor, id: number): { flow: FlowDto; version: number } {
+  publish(actor: Actor, id: number, options: { allowUnresolved?: boolean } = {}): { flow: FlowDto; version: number } {
     const row = this.row(id)
     const graph = flowGraph.parse(JSON.parse(row.draft))
-    const issues = this.rawIssues(graph, this.schema.form(row.form_id))
+    // Shipped flows are installed before anyone holds their roles: only their structure must be sound.
+    const issues = this.rawIssues(graph, this.schema.form(row.form_id)).filter((i) => !(options.allowUnresolved && i.code === 'resolvesToNobody'))
     if (issues.length) {
       const first = issues[0]!
       throw new ValidationError('flows.error.invalidGraph', { count: issues.length, node: String(first.params.node ?? first.nodeId ?? '') }, first.nodeId ?? undefined)

@@ -110,6 +110,7 @@ export const flows: Record<string, string> = {
   'flows.error.taskNotFound': 'Task {{id}} not found',
   'flows.error.transferToSelf': 'You cannot transfer to yourself',
   'flows.error.unknownAttachment': 'Attachment "{{name}}" was not uploaded',
+  'flows.error.unknownRole': 'The flow refers to a missing role "{{role}}"',
   'flows.history.approve': 'approved',
   'flows.history.autoApprove': '{{name}} was overdue; approved automatically',
   'flows.history.autoReturn': '{{name}} was overdue; returned to the submitter',

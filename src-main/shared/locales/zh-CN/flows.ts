@@ -110,6 +110,7 @@ export const flows: Record<string, string> = {
   'flows.error.taskNotFound': '找不到待办（{{id}}）',
   'flows.error.transferToSelf': '不能转交给自己',
   'flows.error.unknownAttachment': '附件“{{name}}”未上传',
+  'flows.error.unknownRole': '流程引用的角色“{{role}}”不存在',
   'flows.history.approve': '同意',
   'flows.history.autoApprove': '{{name}} 超时，自动同意',
   'flows.history.autoReturn': '{{name}} 超时，自动退回提交人',
