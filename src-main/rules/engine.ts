@@ -196,6 +196,8 @@ export class RuleEngine {
     if (!rules.length) return
     let form: FormModel | null = null
     this.lastChangeCache = null
+    // The record is read once for all the rules an event fires, until an action changes it.
+    const cache: FiringCache = { firing: undefined }
     for (const rule of rules) {
       const mod = triggerModule(rule.trigger.type)
       if (!mod.onEvent) continue
@@ -209,7 +211,7 @@ export class RuleEngine {
       }
       if (period === null) continue
       const run = this.newRun(rule, event.type)
-      this.fire(rule, form, { recordId: event.recordId, period }, run)
+      this.fire(rule, form, { recordId: event.recordId, period }, run, cache)
       this.logRun(run, true)
     }
   }
@@ -267,9 +269,15 @@ export class RuleEngine {
    * then the actions. Internal actions run synchronously, so the chain of rules whose writes led
    * here is exact; external ones are queued as jobs.
    */
-  private fire(rule: RuleModel, form: FormModel, item: DueItem, run: Run): void {
+  private fire(rule: RuleModel, form: FormModel, item: DueItem, run: Run, cache?: FiringCache): void {
     try {
-      const firing = this.firing(rule, form, item.recordId, item.period, item.extra ?? {})
+      let firing: Firing | null
+      if (cache) {
+        if (cache.firing === undefined) cache.firing = this.firing(rule, form, item.recordId, item.period, item.extra ?? {})
+        firing = cache.firing && { ...cache.firing, rule, period: item.period }
+      } else {
+        firing = this.firing(rule, form, item.recordId, item.period, item.extra ?? {})
+      }
       if (!firing) return
       if (!this.conditionHolds(rule, form, firing)) return
       if (this.chain.includes(rule.id) || this.chain.length >= MAX_DEPTH) {
@@ -289,6 +297,7 @@ export class RuleEngine {
       if (!marked.changes) return
       run.matched++
       if (run.records.length < 200) run.records.push(item.recordId)
+      if (cache) cache.firing = undefined
       rule.actions.forEach((action, index) => {
         const mod = actionModule(action.type)
         if (mod.external) {
@@ -571,6 +580,11 @@ export class RuleEngine {
       .run(run.ruleId, run.trigger, run.startedAt, Math.round((performance.now() - run.t0) * 1000) / 1000, run.matched, run.actions, run.errors.length ? JSON.stringify(run.errors.slice(0, 50)) : null, JSON.stringify(run.records))
     for (const e of run.errors) this.core.scheduler.onError(`rule ${run.ruleId}`, e)
   }
+}
+
+interface FiringCache {
+  /** undefined: not read yet; null: the record is gone. */
+  firing: Firing | null | undefined
 }
 
 interface ExternalPayload {
