@@ -23,6 +23,7 @@ import { RulesPage } from '../pages/rules/RulesPage'
 import { NotificationBell } from '../components/notifications/NotificationBell'
 import { DashboardsPage } from '../pages/reports/DashboardsPage'
 import { NewRecordHost } from '../components/record/NewRecordHost'
+import { CrmNavLinks, CrmRoute } from '../components/crm/CrmNav'
 import { installUnsavedLinkGuard } from '../lib/unsaved'
 import { CommandPalette, GlobalSearch } from './GlobalSearch'
 import { UserMenu } from './UserMenu'
@@ -76,8 +77,8 @@ export function Shell({ user, onLogout, onSignedOutEverywhere }: { user: User; o
 
   // Without a form or page in the URL, open the first form: the app's home is its data.
   useEffect(() => {
-    if (catalog && section === null && route.formId === null && !route.newFormAppId && catalog.forms.length > 0) go({ formId: catalog.forms[0].id, recordId: null })
-  }, [catalog, section, route.formId, route.newFormAppId, go])
+    if (catalog && section === null && route.formId === null && !route.newFormAppId && !route.crm && catalog.forms.length > 0) go({ formId: catalog.forms[0].id, recordId: null })
+  }, [catalog, section, route.formId, route.newFormAppId, route.crm?.page, go])
 
   useEffect(() => {
     const page = section === 'dashboards' ? t('reports.nav') : section === 'rules' ? t('rules.nav') : section === 'todo' || section === 'flows' ? t(`flows.nav.${section}`) : section ? t(`nav.${section}`) : form?.label
@@ -118,6 +119,7 @@ export function Shell({ user, onLogout, onSignedOutEverywhere }: { user: User; o
         </Center>
       )
     }
+    if (route.crm) return <CrmRoute route={route.crm} forms={catalog.forms} isAdmin={user.isAdmin} />
     if (route.newFormAppId) return <NewFormPage key={route.newFormAppId} appId={route.newFormAppId} onCreated={() => void loadCatalog()} />
     if (catalog.apps.length === 0 || catalog.forms.length === 0) {
       return (
@@ -185,6 +187,7 @@ export function Shell({ user, onLogout, onSignedOutEverywhere }: { user: User; o
           onClick={closeNav}
           data-testid="nav-dashboards"
         />
+        <CrmNavLinks forms={catalog?.forms ?? []} isAdmin={user.isAdmin} route={route} onInstalled={() => void loadCatalog()} onNavigate={closeNav} />
         <TodoNavLink active={section === 'todo'} onClick={closeNav} />
         {catalog && catalog.apps.length > 0 && (
           <Text size="xs" fw={600} c="dimmed" tt="uppercase" px="sm" py={6}>

@@ -27,7 +27,13 @@ export interface Route {
   dashboardId?: number | null
   /** A drill-down from a dashboard: the list opens filtered (#/forms/12?filter=<URI-encoded JSON filter>). */
   drill?: string | null
+  /** A page of the sales app: the public pool (#/crm/pool), duplicates (#/crm/duplicates), a customer's 360° page (#/crm/customers/5), a quote's print view (#/crm/quotes/7). */
+  crm?: { page: CrmPage; id: number | null } | null
 }
+
+export const CRM_PAGES = ['pool', 'duplicates', 'customers', 'quotes'] as const
+export type CrmPage = (typeof CRM_PAGES)[number]
+const CRM_ROUTE = /^#\/crm\/(pool|duplicates|customers|quotes)(?:\/(\d+))?\/?$/
 
 const FORM_ROUTE = /^#\/forms\/(\d+)(?:\/records\/(\d+))?\/?$/
 const DESIGN_ROUTE = /^#\/forms\/(\d+)\/design\/?$/
@@ -52,6 +58,8 @@ export function parseRoute(full: string): Route {
   if (flow) return { formId: null, recordId: null, section: 'flows', flowId: Number(flow[1]) }
   const instance = /^#\/todo\/instances\/(\d+)\/?$/.exec(hash)
   if (instance) return { formId: null, recordId: null, section: 'todo', instanceId: Number(instance[1]) }
+  const crm = CRM_ROUTE.exec(hash)
+  if (crm) return { formId: null, recordId: null, section: null, crm: { page: crm[1] as CrmPage, id: crm[2] ? Number(crm[2]) : null } }
   const dashboard = DASHBOARD_ROUTE.exec(hash)
   if (dashboard) return { formId: null, recordId: null, section: 'dashboards', dashboardId: Number(dashboard[1]) }
   for (const section of SECTIONS) if (SECTION_HASH[section] === clean) return { formId: null, recordId: null, section }
@@ -66,6 +74,7 @@ export function parseRoute(full: string): Route {
 export function routeHash(route: Route): string {
   if (route.section === 'flows' && route.flowId) return `#/flows/${route.flowId}`
   if (route.section === 'todo' && route.instanceId) return `#/todo/instances/${route.instanceId}`
+  if (route.crm) return `#/crm/${route.crm.page}${route.crm.id ? `/${route.crm.id}` : ''}`
   if (route.section === 'dashboards' && route.dashboardId) return `#/dashboards/${route.dashboardId}`
   if (route.section) return SECTION_HASH[route.section]
   if (route.drill && route.formId !== null) return `#/forms/${route.formId}?filter=${encodeURIComponent(route.drill)}`

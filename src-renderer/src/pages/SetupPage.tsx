@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react'
-import { Button, PasswordInput, Stack, TextInput } from '@mantine/core'
+import { Button, Checkbox, Paper, PasswordInput, Stack, Text, TextInput } from '@mantine/core'
 import { useTranslation } from 'react-i18next'
 import type { MethodOutput } from '@shared/api/contracts'
 import { api, ApiError } from '../api/client'
@@ -14,13 +14,17 @@ type Errors = Partial<Record<'name' | 'login' | 'password' | 'confirm', string>>
  * Every field is required, so no field carries a required mark.
  */
 export function SetupPage({ version, onDone }: { version?: string; onDone(user: User): void }) {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const [name, setName] = useState('')
   const [login, setLogin] = useState('')
   const [password, setPassword] = useState('')
   const [confirm, setConfirm] = useState('')
   const [errors, setErrors] = useState<Errors>({})
   const [busy, setBusy] = useState(false)
+  // The ready sales app is what most firms start with; sample data is for looking around first.
+  const [installCrm, setInstallCrm] = useState(true)
+  const [sampleData, setSampleData] = useState(false)
+  const [installing, setInstalling] = useState(false)
   const toggleProps = { 'aria-label': t('common.togglePassword') }
 
   const validate = (): Errors => {
@@ -41,6 +45,16 @@ export function SetupPage({ version, onDone }: { version?: string; onDone(user: 
     try {
       const { user } = await api.auth.setup({ name: name.trim(), login: login.trim(), password })
       notifySuccess(t('setup.done'))
+      if (installCrm) {
+        setInstalling(true)
+        try {
+          await api.crm.install({ locale: i18n.language === 'en' ? 'en' : 'zh-CN', sampleData })
+          notifySuccess(t(sampleData ? 'crm.setup.installedWithData' : 'crm.setup.installed'))
+        } catch (error) {
+          // The administrator exists; the app can be installed later from the administration menu.
+          notifyError(error, t('crm.setup.installFailed'))
+        }
+      }
       onDone(user)
     } catch (error) {
       if (error instanceof ApiError && error.field && ['name', 'login', 'password'].includes(error.field)) setErrors({ [error.field]: error.message })
@@ -58,9 +72,36 @@ export function SetupPage({ version, onDone }: { version?: string; onDone(user: 
           <TextInput label={t('setup.login')} placeholder={t('setup.loginPlaceholder')} value={login} onChange={(e) => setLogin(e.currentTarget.value)} error={errors.login} autoComplete="username" />
           <PasswordInput label={t('setup.password')} description={t('setup.passwordHint')} value={password} onChange={(e) => setPassword(e.currentTarget.value)} error={errors.password} autoComplete="new-password" visibilityToggleButtonProps={toggleProps} />
           <PasswordInput label={t('setup.confirm')} value={confirm} onChange={(e) => setConfirm(e.currentTarget.value)} error={errors.confirm} autoComplete="new-password" visibilityToggleButtonProps={toggleProps} />
+          <Paper withBorder radius="md" p="sm" bg="var(--mantine-color-default-hover)">
+            <Stack gap="xs">
+              <Checkbox
+                checked={installCrm}
+                onChange={(e) => {
+                  setInstallCrm(e.currentTarget.checked)
+                  if (!e.currentTarget.checked) setSampleData(false)
+                }}
+                label={t('crm.setup.installLabel')}
+                description={t('crm.setup.installHint')}
+                data-testid="setup-install-crm"
+              />
+              <Checkbox
+                checked={sampleData}
+                disabled={!installCrm}
+                onChange={(e) => setSampleData(e.currentTarget.checked)}
+                label={t('crm.setup.sampleLabel')}
+                description={t('crm.setup.sampleHint')}
+                data-testid="setup-sample-data"
+              />
+            </Stack>
+          </Paper>
           <Button type="submit" loading={busy} fullWidth size="md" mt="xs">
             {t('setup.submit')}
           </Button>
+          {installing && (
+            <Text size="sm" c="dimmed" ta="center">
+              {t(sampleData ? 'crm.setup.installingWithData' : 'crm.setup.installing')}
+            </Text>
+          )}
         </Stack>
       </form>
     </AuthLayout>

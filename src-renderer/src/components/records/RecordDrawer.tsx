@@ -18,6 +18,7 @@ import { resolveLayout, tabOfField } from '../record/layout'
 import { RecordSections } from '../record/RecordSections'
 import { RelatedLists } from '../record/RelatedLists'
 import { RecordFlowPanel } from '../flows/RecordFlowPanel'
+import { recordExtensions, type RecordExtensionProps } from '../record/extensions'
 import { OwnerSection } from './OwnerSection'
 import { RecordHistory } from './RecordHistory'
 
@@ -302,6 +303,17 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
   const showTabList = tabs.length > 1 || recordId !== null
   const currentTab = tab ?? tabs[0]?.id ?? null
 
+  const extensions = recordExtensions(form)
+  const extensionProps: RecordExtensionProps = {
+    form, record, values, onChanged, close: onClose,
+    onRecordChange: (next) => {
+      setRecord(next)
+      setInitial(next.fields)
+      setValues(next.fields)
+      onChanged?.()
+    }
+  }
+
   const formBody = (
     <form onSubmit={(e) => void save(e)} noValidate data-testid="record-form">
       <FormFieldsContext.Provider value={allFields}>
@@ -363,11 +375,14 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
                     })}
                   </Text>
                 </Stack>
+                <Group gap="xs" wrap="nowrap">
+                  {extensions.map((x) => x.Actions && <x.Actions key={x.key} {...extensionProps} />)}
                 <Tooltip label={wide ? t('record.narrow') : t('record.widen')}>
                   <ActionIcon variant="subtle" color="gray" visibleFrom="sm" onClick={toggleWide} aria-label={wide ? t('record.narrow') : t('record.widen')} data-testid="record-widen">
                     {wide ? <IconArrowsMinimize size={18} /> : <IconArrowsMaximize size={18} />}
                   </ActionIcon>
                 </Tooltip>
+                </Group>
               </Group>
             )}
             {record && <OwnerSection form={form} record={record} onRecordChange={setRecord} onChanged={onChanged} />}
@@ -408,6 +423,7 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
               </Tabs>
             ) : null}
             {/* Every part stays mounted under the other tabs: nothing typed is lost when switching, and the related count shows at once. */}
+            {onFormTab && extensions.map((x) => x.Notice && <x.Notice key={x.key} {...extensionProps} />)}
             <Box hidden={!onFormTab}>{formBody}</Box>
             {record && (
               <Box hidden={currentTab !== RELATED} data-testid="record-related">

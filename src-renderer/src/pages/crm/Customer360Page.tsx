@@ -1,0 +1,275 @@
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react'
+import { Anchor, Badge, Button, Card, Grid, Group, Paper, Progress, SimpleGrid, Stack, Text, ThemeIcon, Timeline, Title } from '@mantine/core'
+import { IconArrowLeft, IconBuilding, IconCash, IconEdit, IconMessageCircle, IconPhone, IconReceipt, IconTarget, IconUser } from '@tabler/icons-react'
+import dayjs from 'dayjs'
+import { useTranslation } from 'react-i18next'
+import type { FormDto, RecordDto } from '@shared/api/contracts'
+import { formatAmount } from '@shared/values/format'
+import { api } from '../../api/client'
+import { LoadState } from '../../components/LoadState'
+import { RecordDrawer } from '../../components/records/RecordDrawer'
+import { RelatedLists } from '../../components/record/RelatedLists'
+import { rendererOf } from '../../fields/registry'
+import { onRecordsChanged } from '../../lib/record-events'
+import { routeHash } from '../../lib/route'
+import { notifyError } from '../../lib/notify'
+
+// A customer on one page (客户 360°): the profile, what the firm has earned and is still owed
+// from them, the follow-up timeline, receivables per contract (planned vs received), and every
+// record that links to the customer — contacts, opportunities, quotes, contracts, payments,
+// tickets — through the record page's generic related lists (reverse relations), so everything
+// stays editable and a field or form the user adds shows up here too.
+
+const PROFILE_KEYS = ['code', 'level', 'industry', 'scale', 'source', 'phone', 'province', 'city', 'address', 'tags', 'lastFollowUpAt']
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0)
+const str = (v: unknown) => (typeof v === 'string' ? v : '')
+
+interface Data {
+  customer: RecordDto
+  followUps: RecordDto[]
+  contracts: RecordDto[]
+  opportunities: RecordDto[]
+}
+
+export function Customer360Page({ forms, customerId }: { forms: FormDto[]; customerId: number }) {
+  const { t } = useTranslation()
+  const byKey = useMemo(() => new Map(forms.map((f) => [f.apiKey, f])), [forms])
+  const customerForm = byKey.get('customer')
+  const [data, setData] = useState<Data | null>(null)
+  const [failure, setFailure] = useState<string | null>(null)
+  const [editing, setEditing] = useState(false)
+  const [tick, setTick] = useState(0)
+
+  const load = useCallback(async () => {
+    try {
+      const link = { field: 'customer', op: 'eq' as const, value: customerId }
+      const [customer, followUps, contracts, opportunities] = await Promise.all([
+        api.records.get({ form: 'customer', id: customerId }),
+        byKey.has('followUp') ? api.records.list({ form: 'followUp', filter: link, sort: [{ field: 'time', dir: 'desc' }], limit: 30 }) : null,
+        byKey.has('contract') ? api.records.list({ form: 'contract', filter: link, sort: [{ field: 'signedOn', dir: 'desc' }], limit: 100 }) : null,
+        byKey.has('opportunity') ? api.records.list({ form: 'opportunity', filter: link, limit: 200 }) : null
+      ])
+      setData({ customer, followUps: followUps?.records ?? [], contracts: contracts?.records ?? [], opportunities: opportunities?.records ?? [] })
+      setFailure(null)
+    } catch (e) {
+      setFailure(e instanceof Error ? e.message : String(e))
+    }
+  }, [customerId, byKey])
+
+  useEffect(() => {
+    void load()
+  }, [load, tick])
+  useEffect(() => onRecordsChanged(() => setTick((n) => n + 1)), [])
+
+  if (!customerForm) return <LoadState failure={t('crm.customer360.noForm')} />
+  if (!data) return <LoadState failure={failure} />
+  const { customer } = data
+  const c = customer.fields
+  const allFields = customerForm.fields.filter((f) => f.deletedAt === null)
+  const fields = allFields.filter((f) => f.parentFieldId === null).sort((a, b) => a.position - b.position)
+  const profile = PROFILE_KEYS.map((k) => fields.find((f) => f.apiKey === k)).filter((f): f is NonNullable<typeof f> => !!f)
+  const contractTotal = data.contracts.reduce((s, r) => s + num(r.fields.amount), 0)
+  const received = data.contracts.reduce((s, r) => s + num(r.fields.received), 0)
+  const planned = data.contracts.reduce((s, r) => s + num(r.fields.plannedTotal), 0)
+  const stageField = byKey.get('opportunity')?.fields.find((f) => f.apiKey === 'stage')
+  const stageLabel = (id: string) => (stageField?.config as { options?: Array<{ id: string; label: string }> } | undefined)?.options?.find((o) => o.id === id)?.label
+  const closed = new Set([stageLabel('won'), stageLabel('lost')])
+  const open = data.opportunities.filter((o) => !closed.has(str(o.fields.stage)))
+  const won = data.opportunities.filter((o) => str(o.fields.stage) === stageLabel('won'))
+  const Cell = (key: string) => {
+    const f = fields.find((x) => x.apiKey === key)
+    if (!f) return null
+    const R = rendererOf(f.type).Cell
+    return <R field={f} value={c[key]} />
+  }
+
+  return (
+    <Stack gap="md" data-testid="customer-360">
+      <Group justify="space-between" align="flex-start" wrap="nowrap">
+        <Stack gap={6} style={{ minWidth: 0 }}>
+          <Anchor href={routeHash({ formId: customerForm.id, recordId: null })} size="sm" c="dimmed">
+            <Group gap={4}>
+              <IconArrowLeft size={14} />
+              {customerForm.label}
+            </Group>
+          </Anchor>
+          <Group gap="sm" wrap="nowrap">
+            <ThemeIcon size={42} radius="md" variant="light">
+              <IconBuilding size={24} />
+            </ThemeIcon>
+            <Stack gap={2} style={{ minWidth: 0 }}>
+              <Title order={2} lineClamp={1} data-testid="customer-360-name">
+                {str(c.name)}
+              </Title>
+              <Group gap="xs">
+                {c.level ? Cell('level') : null}
+                {Cell('tags')}
+                <Text size="sm" c="dimmed">
+                  {customer.owner ? t('crm.customer360.owner', { name: customer.owner.name }) : t('crm.pool.inPool')}
+                </Text>
+              </Group>
+            </Stack>
+          </Group>
+        </Stack>
+        <Button variant="default" leftSection={<IconEdit size={16} />} onClick={() => setEditing(true)} data-testid="customer-360-edit">
+          {t('crm.customer360.edit')}
+        </Button>
+      </Group>
+
+      <SimpleGrid cols={{ base: 2, md: 4 }} spacing="md">
+        <Stat icon={<IconReceipt size={18} />} color="blue" label={t('crm.customer360.contractTotal')} value={formatAmount(contractTotal)} hint={t('crm.customer360.contracts', { count: data.contracts.length })} />
+        <Stat icon={<IconCash size={18} />} color="green" label={t('crm.customer360.received')} value={formatAmount(received)} testId="stat-received" />
+        <Stat icon={<IconCash size={18} />} color="orange" label={t('crm.customer360.outstanding')} value={formatAmount(contractTotal - received)} testId="stat-outstanding" />
+        <Stat icon={<IconTarget size={18} />} color="grape" label={t('crm.customer360.openDeals')} value={formatAmount(open.reduce((s, o) => s + num(o.fields.amount), 0))} hint={t('crm.customer360.dealsHint', { open: open.length, won: won.length })} />
+      </SimpleGrid>
+
+      <Grid gap="md" align="flex-start">
+        <Grid.Col span={{ base: 12, md: 4 }}>
+          <Stack gap="md">
+            <Card withBorder radius="md" padding="md">
+              <Text fw={600} mb="sm">
+                {t('crm.customer360.profile')}
+              </Text>
+              <Stack gap={8}>
+                {profile.map((f) => {
+                  const R = rendererOf(f.type).Cell
+                  return (
+                    <Group key={f.id} gap="sm" wrap="nowrap" align="flex-start">
+                      <Text size="sm" c="dimmed" w={96} style={{ flexShrink: 0 }}>
+                        {f.label}
+                      </Text>
+                      <div style={{ minWidth: 0, fontSize: 'var(--mantine-font-size-sm)' }}>{c[f.apiKey] === null || c[f.apiKey] === '' ? <Text size="sm" c="dimmed">—</Text> : <R field={f} value={c[f.apiKey]} />}</div>
+                    </Group>
+                  )
+                })}
+              </Stack>
+            </Card>
+            <Card withBorder radius="md" padding="md" data-testid="customer-360-receivables">
+              <Text fw={600} mb={4}>
+                {t('crm.customer360.receivables')}
+              </Text>
+              <Text size="xs" c="dimmed" mb="sm">
+                {t('crm.customer360.receivablesHint', { planned: formatAmount(planned), received: formatAmount(received) })}
+              </Text>
+              {data.contracts.length === 0 ? (
+                <Text size="sm" c="dimmed">
+                  {t('crm.customer360.noContracts')}
+                </Text>
+              ) : (
+                <Stack gap="sm">
+                  {data.contracts.map((k) => {
+                    const amount = num(k.fields.amount)
+                    const got = num(k.fields.received)
+                    const plan = num(k.fields.plannedTotal)
+                    return (
+                      <Stack key={k.id} gap={4}>
+                        <Group justify="space-between" wrap="nowrap" gap="xs">
+                          <Text size="sm" fw={500} lineClamp={1}>
+                            {str(k.fields.name) || str(k.fields.code)}
+                          </Text>
+                          <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
+                            {formatAmount(got)} / {formatAmount(amount)}
+                          </Text>
+                        </Group>
+                        <Progress.Root size="md">
+                          <Progress.Section value={amount ? Math.min(100, (got / amount) * 100) : 0} color="green" />
+                          <Progress.Section value={amount ? Math.max(0, Math.min(100, ((plan - got) / amount) * 100)) : 0} color="blue.2" />
+                        </Progress.Root>
+                        <Text size="xs" c="dimmed">
+                          {t('crm.customer360.contractLine', { planned: formatAmount(plan), outstanding: formatAmount(amount - got) })}
+                        </Text>
+                      </Stack>
+                    )
+                  })}
+                </Stack>
+              )}
+            </Card>
+          </Stack>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 8 }}>
+          <Stack gap="md">
+            <Card withBorder radius="md" padding="md" data-testid="customer-360-timeline">
+              <Group justify="space-between" mb="sm">
+                <Text fw={600}>{t('crm.customer360.timeline')}</Text>
+                <Badge variant="light" color="gray">
+                  {data.followUps.length}
+                </Badge>
+              </Group>
+              {data.followUps.length === 0 ? (
+                <Text size="sm" c="dimmed">
+                  {t('crm.customer360.noFollowUps')}
+                </Text>
+              ) : (
+                <Timeline bulletSize={24} lineWidth={2}>
+                  {data.followUps.slice(0, 8).map((f) => (
+                    <Timeline.Item key={f.id} bullet={str(f.fields.method).includes('电话') || str(f.fields.method) === 'Phone call' ? <IconPhone size={12} /> : <IconMessageCircle size={12} />} title={<Text size="sm" fw={500}>{str(f.fields.subject)}</Text>}>
+                      <Text size="xs" c="dimmed">
+                        {[f.fields.time ? dayjs(str(f.fields.time)).format('YYYY-MM-DD HH:mm') : '', str(f.fields.method), f.owner?.name].filter(Boolean).join(' · ')}
+                      </Text>
+                      {str(f.fields.content) && (
+                        <Text size="sm" mt={2} lineClamp={2}>
+                          {str(f.fields.content)}
+                        </Text>
+                      )}
+                    </Timeline.Item>
+                  ))}
+                </Timeline>
+              )}
+            </Card>
+            <Paper withBorder radius="md" p="md">
+              <Group gap="xs" mb="sm">
+                <IconUser size={16} />
+                <Text fw={600}>{t('crm.customer360.related')}</Text>
+              </Group>
+              <RelatedLists key={tick} form={customerForm} record={customer} title={str(c.name)} />
+            </Paper>
+          </Stack>
+        </Grid.Col>
+      </Grid>
+
+      <RecordDrawer
+        form={customerForm}
+        fields={fields}
+        allFields={allFields}
+        recordId={customerId}
+        opened={editing}
+        onClose={() => setEditing(false)}
+        onSaved={() => {
+          setEditing(false)
+          setTick((n) => n + 1)
+        }}
+        onDelete={async (record) => {
+          await api.records.delete({ form: customerForm.id, ids: [record.id] }).catch(notifyError)
+          setEditing(false)
+          window.location.hash = routeHash({ formId: customerForm.id, recordId: null })
+        }}
+        onChanged={() => setTick((n) => n + 1)}
+      />
+    </Stack>
+  )
+}
+
+function Stat({ icon, color, label, value, hint, testId }: { icon: ReactNode; color: string; label: string; value: string; hint?: string; testId?: string }) {
+  return (
+    <Paper withBorder radius="md" p="md" data-testid={testId}>
+      <Group gap="sm" wrap="nowrap">
+        <ThemeIcon variant="light" color={color} size={36} radius="md">
+          {icon}
+        </ThemeIcon>
+        <Stack gap={0} style={{ minWidth: 0 }}>
+          <Text size="xs" c="dimmed">
+            {label}
+          </Text>
+          <Text fw={700} size="lg" lineClamp={1}>
+            {value}
+          </Text>
+          {hint && (
+            <Text size="xs" c="dimmed">
+              {hint}
+            </Text>
+          )}
+        </Stack>
+      </Group>
+    </Paper>
+  )
+}
