@@ -71,6 +71,7 @@ export class FlowEngine {
   readonly resolver: ApproverResolver
   private readonly versions = new Map<number, { graph: FlowGraph; status: StatusMap; version: number }>()
   private readonly st: Record<'openInstance' | 'task' | 'instance', Statement>
+  private readonly statements = new Map<string, Statement>()
 
   constructor(
     private readonly db: Sqlite,
@@ -100,8 +101,8 @@ export class FlowEngine {
   list(formRef?: number | string): FlowDto[] {
     const formId = formRef === undefined ? null : this.schema.form(formRef).id
     const rows = (formId === null
-      ? this.db.prepare('SELECT * FROM flows ORDER BY id').all()
-      : this.db.prepare('SELECT * FROM flows WHERE form_id = ? ORDER BY id').all(formId)) as FlowRow[]
+      ? this.sql('SELECT * FROM flows ORDER BY id').all()
+      : this.sql('SELECT * FROM flows WHERE form_id = ? ORDER BY id').all(formId)) as FlowRow[]
     const live = new Set(this.schema.formIds())
     return rows.filter((r) => live.has(r.form_id)).map((r) => this.toDto(r))
   }
@@ -114,7 +115,7 @@ export class FlowEngine {
     const form = this.schema.form(input.form)
     const now = this.clock.now()
     const status = statusMapping.parse(input.status ?? { field: form.byKey.has('approvalStatus') ? 'approvalStatus' : null })
-    const id = Number(this.db.prepare('INSERT INTO flows (name, form_id, description, draft, status_mapping, enabled, source_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)')
+    const id = Number(this.sql('INSERT INTO flows (name, form_id, description, draft, status_mapping, enabled, source_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)')
       .run(input.name, form.id, input.description ?? null, JSON.stringify(flowGraph.parse(input.draft ?? starterGraph())), JSON.stringify(status), input.sourceKey ?? null, now, now).lastInsertRowid)
     void actor
     return this.get(id)
@@ -122,7 +123,7 @@ export class FlowEngine {
 
   save(input: { id: number; name?: string; description?: string | null; draft?: FlowGraph; status?: StatusMap; enabled?: boolean }): FlowDto {
     const row = this.row(input.id)
-    this.db.prepare('UPDATE flows SET name = ?, description = ?, draft = ?, status_mapping = ?, enabled = ?, updated_at = ? WHERE id = ?').run(
+    this.sql('UPDATE flows SET name = ?, description = ?, draft = ?, status_mapping = ?, enabled = ?, updated_at = ? WHERE id = ?').run(
       input.name ?? row.name, input.description === undefined ? row.description : input.description,
       input.draft ? JSON.stringify(flowGraph.parse(input.draft)) : row.draft, input.status ? JSON.stringify(statusMapping.parse(input.status)) : row.status_mapping,
       input.enabled === undefined ? row.enabled : input.enabled ? 1 : 0, this.clock.now(), input.id)
@@ -133,12 +134,12 @@ export class FlowEngine {
   remove(id: number): 'deleted' | 'disabled' {
     this.row(id)
     return this.db.transaction(() => {
-      if (this.db.prepare('SELECT 1 FROM flow_instances WHERE flow_id = ? LIMIT 1').get(id)) {
-        this.db.prepare('UPDATE flows SET enabled = 0, updated_at = ? WHERE id = ?').run(this.clock.now(), id)
+      if (this.sql('SELECT 1 FROM flow_instances WHERE flow_id = ? LIMIT 1').get(id)) {
+        this.sql('UPDATE flows SET enabled = 0, updated_at = ? WHERE id = ?').run(this.clock.now(), id)
         return 'disabled' as const
       }
-      this.db.prepare('DELETE FROM flow_versions WHERE flow_id = ?').run(id)
-      this.db.prepare('DELETE FROM flows WHERE id = ?').run(id)
+      this.sql('DELETE FROM flow_versions WHERE flow_id = ?').run(id)
+      this.sql('DELETE FROM flows WHERE id = ?').run(id)
       return 'deleted' as const
     })()
   }
@@ -170,10 +171,10 @@ export class FlowEngine {
       throw new ValidationError('flows.error.invalidGraph', { count: issues.length, node: String(first.params.node ?? first.nodeId ?? '') }, first.nodeId ?? undefined)
     }
     const version = this.db.transaction(() => {
-      const next = (this.db.prepare('SELECT COALESCE(MAX(version), 0) + 1 FROM flow_versions WHERE flow_id = ?').pluck().get(id) as number)
-      const vid = Number(this.db.prepare('INSERT INTO flow_versions (flow_id, version, graph, status_mapping, published_by, published_at) VALUES (?, ?, ?, ?, ?, ?)')
+      const next = (this.sql('SELECT COALESCE(MAX(version), 0) + 1 FROM flow_versions WHERE flow_id = ?').pluck().get(id) as number)
+      const vid = Number(this.sql('INSERT INTO flow_versions (flow_id, version, graph, status_mapping, published_by, published_at) VALUES (?, ?, ?, ?, ?, ?)')
         .run(id, next, JSON.stringify(graph), row.status_mapping, actor.id || null, this.clock.now()).lastInsertRowid)
-      this.db.prepare('UPDATE flows SET published_version_id = ?, updated_at = ? WHERE id = ?').run(vid, this.clock.now(), id)
+      this.sql('UPDATE flows SET published_version_id = ?, updated_at = ? WHERE id = ?').run(vid, this.clock.now(), id)
       return next
     })()
     return { flow: this.get(id), version }
@@ -185,7 +186,7 @@ export class FlowEngine {
   available(actor: Actor, formRef: number | string): Array<{ id: number; name: string; chooseNodes: Array<{ id: string; label: string }> }> {
     const form = this.schema.form(formRef)
     this.access.authorize(actor, 'view', form)
-    const rows = this.db.prepare('SELECT * FROM flows WHERE form_id = ? AND enabled = 1 AND published_version_id IS NOT NULL ORDER BY id').all(form.id) as FlowRow[]
+    const rows = this.sql('SELECT * FROM flows WHERE form_id = ? AND enabled = 1 AND published_version_id IS NOT NULL ORDER BY id').all(form.id) as FlowRow[]
     return rows.map((r) => {
       const { graph } = this.version(r.published_version_id!)
       const chooseNodes = graph.nodes.filter((n) => ((n.config as { approvers?: Array<{ type: string }> }).approvers ?? []).some((s) => s.type === 'chosen')).map((n) => ({ id: n.id, label: n.label || n.id }))
@@ -203,7 +204,7 @@ export class FlowEngine {
     if (input.flowId !== undefined) flow = this.row(input.flowId)
     else if (formRef !== undefined) {
       const form = this.schema.form(formRef)
-      flow = this.db.prepare('SELECT * FROM flows WHERE form_id = ? AND enabled = 1 AND published_version_id IS NOT NULL ORDER BY id LIMIT 1').get(form.id) as FlowRow | undefined
+      flow = this.sql('SELECT * FROM flows WHERE form_id = ? AND enabled = 1 AND published_version_id IS NOT NULL ORDER BY id LIMIT 1').get(form.id) as FlowRow | undefined
       if (!flow) throw new NotFoundError('flows.error.noFlowForForm', { form: form.label })
     } else throw new ValidationError('flows.error.flowRequired', {}, 'flowId')
     if (!flow.enabled || flow.published_version_id === null) throw new ConflictError('flows.error.notPublished', { flow: flow.name })
@@ -218,7 +219,7 @@ export class FlowEngine {
       if (this.st.openInstance.get(form.id, input.recordId)) throw new ConflictError('flows.error.alreadyInFlow', { record: this.titleOf(form, record) })
       const state = { ...emptyState(), chosen: input.chosen ?? {} }
       const now = this.clock.now()
-      const instanceId = Number(this.db.prepare(`INSERT INTO flow_instances (flow_id, version_id, form_id, record_id, title, status, submitter_id, state, started_at)
+      const instanceId = Number(this.sql(`INSERT INTO flow_instances (flow_id, version_id, form_id, record_id, title, status, submitter_id, state, started_at)
         VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?)`).run(flow.id, versionId, form.id, input.recordId, this.titleOf(form, record), submitterId, JSON.stringify(state), now).lastInsertRowid)
       const run = this.run(instanceId, events, submitterId)
       run.history('submit', null, this.startNode(graph).id, { actorId: submitterId, comment: input.comment ?? null })
@@ -295,12 +296,12 @@ export class FlowEngine {
         if (u === actor.id) throw new ValidationError('flows.error.signerIsSelf', {}, 'userIds')
         this.requireActiveUser(u, 'userIds')
       }
-      const insert = this.db.prepare(`INSERT INTO flow_tasks (instance_id, node_id, kind, assignee_id, status, seq, extra, round, created_at, due_at)
+      const insert = this.sql(`INSERT INTO flow_tasks (instance_id, node_id, kind, assignee_id, status, seq, extra, round, created_at, due_at)
         VALUES (?, ?, 'approval', ?, 'pending', ?, 1, ?, ?, ?)`)
       for (const u of users) insert.run(task.instance_id, task.node_id, u, input.position === 'before' ? task.id : -1, task.round, run.now, task.due_at)
       run.history('addSigner', { position: input.position, users, names: users.map((u) => this.userName(u)) }, task.node_id, this.extra(actor, input, task))
       if (input.position === 'before') {
-        this.db.prepare("UPDATE flow_tasks SET status = 'waiting', blocked_by = ? WHERE id = ?").run(task.id, task.id)
+        this.sql("UPDATE flow_tasks SET status = 'waiting', blocked_by = ? WHERE id = ?").run(task.id, task.id)
       } else {
         run.setTaskStatus(task.id, 'approved')
         run.history('approve', null, task.node_id, this.extra(actor, { taskId: task.id }, task))
@@ -331,7 +332,7 @@ export class FlowEngine {
       if (inst.submitter_id !== actor.id) throw new PermissionError('flows.error.notSubmitter')
       if (inst.status !== 'returned') throw new ConflictError('flows.error.notReturned')
       const run = this.run(inst.id, events, actor.id)
-      this.db.prepare("UPDATE flow_tasks SET status = 'done', acted_at = ? WHERE instance_id = ? AND kind = 'resubmit' AND status = 'pending'").run(run.now, inst.id)
+      this.sql("UPDATE flow_tasks SET status = 'done', acted_at = ? WHERE instance_id = ? AND kind = 'resubmit' AND status = 'pending'").run(run.now, inst.id)
       run.inst.status = 'running'
       run.history('resubmit', null, this.startNode(run.graph).id, { actorId: actor.id, comment: input.comment ?? null })
       run.writeStatus('pending')
@@ -349,7 +350,7 @@ export class FlowEngine {
       if (inst.submitter_id !== actor.id && !actor.isAdmin) throw new PermissionError('flows.error.notSubmitter')
       if (inst.status !== 'running') throw new ConflictError('flows.error.instanceClosed')
       const now = this.clock.now()
-      const n = this.db.prepare("UPDATE flow_tasks SET urged_at = ? WHERE instance_id = ? AND status = 'pending' AND kind IN ('approval', 'fillin')").run(now, inst.id).changes
+      const n = this.sql("UPDATE flow_tasks SET urged_at = ? WHERE instance_id = ? AND status = 'pending' AND kind IN ('approval', 'fillin')").run(now, inst.id).changes
       this.history(inst.id, 'urge', { count: n }, null, actor.id, input.comment ?? null, [], now)
       return n
     })
@@ -360,7 +361,7 @@ export class FlowEngine {
     this.requireParticipant(actor, inst)
     const attachments = input.attachments ?? []
     for (const a of attachments) {
-      if (!this.db.prepare('SELECT 1 FROM attachments WHERE hash = ?').get(a.hash)) throw new ValidationError('flows.error.unknownAttachment', { name: a.name }, 'attachments')
+      if (!this.sql('SELECT 1 FROM attachments WHERE hash = ?').get(a.hash)) throw new ValidationError('flows.error.unknownAttachment', { name: a.name }, 'attachments')
     }
     this.history(inst.id, 'comment', null, null, actor.id, input.comment, attachments, this.clock.now())
   }
@@ -368,7 +369,7 @@ export class FlowEngine {
   markRead(actor: Actor, taskId: number): void {
     const task = this.taskRow(taskId)
     if (task.assignee_id !== actor.id) throw new PermissionError('flows.error.notYourTask')
-    if (task.kind === 'cc' && task.status === 'unread') this.db.prepare("UPDATE flow_tasks SET status = 'read', acted_at = ? WHERE id = ?").run(this.clock.now(), taskId)
+    if (task.kind === 'cc' && task.status === 'unread') this.sql("UPDATE flow_tasks SET status = 'read', acted_at = ? WHERE id = ?").run(this.clock.now(), taskId)
   }
 
   /** Batch approve: each task is its own step; every result says whether it went through and why not. */
@@ -391,13 +392,13 @@ export class FlowEngine {
    * late after the PC was off, handles each task exactly once. Returns how many were handled.
    */
   processDue(now: number): number {
-    const due = this.db.prepare("SELECT id FROM flow_tasks WHERE status = 'pending' AND due_done = 0 AND due_at IS NOT NULL AND due_at <= ? ORDER BY due_at, id LIMIT 1000").pluck().all(now) as number[]
+    const due = this.sql("SELECT id FROM flow_tasks WHERE status = 'pending' AND due_done = 0 AND due_at IS NOT NULL AND due_at <= ? ORDER BY due_at, id LIMIT 1000").pluck().all(now) as number[]
     let handled = 0
     for (const taskId of due) {
       const done = this.step((events) => {
         const task = this.st.task.get(taskId) as TaskRow | undefined
         if (!task || task.status !== 'pending' || task.due_done) return false
-        this.db.prepare('UPDATE flow_tasks SET due_done = 1 WHERE id = ?').run(task.id)
+        this.sql('UPDATE flow_tasks SET due_done = 1 WHERE id = ?').run(task.id)
         const inst = this.instanceRow(task.instance_id)
         if (inst.status !== 'running') return true
         const run = this.run(inst.id, events, null)
@@ -405,7 +406,7 @@ export class FlowEngine {
         const action = (nodeConfig<{ deadline: { action: string } | null }>(node.type, node.config).deadline?.action ?? 'remind') as 'remind' | 'approve' | 'return' | 'escalate'
         const meta = { actorId: null, taskId: task.id }
         if (action === 'remind') {
-          this.db.prepare('UPDATE flow_tasks SET urged_at = ? WHERE id = ?').run(run.now, task.id)
+          this.sql('UPDATE flow_tasks SET urged_at = ? WHERE id = ?').run(run.now, task.id)
           run.history('overdueRemind', { assignee: task.assignee_id, name: this.userName(task.assignee_id) }, task.node_id, meta)
         } else if (action === 'approve') {
           run.setTaskStatus(task.id, 'approved')
@@ -422,7 +423,7 @@ export class FlowEngine {
           if (manager !== undefined) {
             run.setTaskStatus(task.id, 'transferred')
             const copy = this.copyTask(task, manager, run.now)
-            this.db.prepare('UPDATE flow_tasks SET due_done = 1 WHERE id = ?').run(copy)
+            this.sql('UPDATE flow_tasks SET due_done = 1 WHERE id = ?').run(copy)
             run.history('escalate', { from: task.assignee_id, to: manager, fromName: this.userName(task.assignee_id), toName: this.userName(manager) }, task.node_id, meta)
           } else run.history('overdueRemind', { assignee: task.assignee_id, name: this.userName(task.assignee_id) }, task.node_id, meta)
         }
@@ -439,7 +440,7 @@ export class FlowEngine {
   recordStatus(actor: Actor, formRef: number | string, recordId: number): InstanceSummaryDto | null {
     const form = this.schema.form(formRef)
     if (actor.id !== 0) this.access.authorizeRecord(actor, 'view', form, recordId)
-    const id = this.db.prepare('SELECT id FROM flow_instances WHERE form_id = ? AND record_id = ? ORDER BY id DESC LIMIT 1').pluck().get(form.id, recordId) as number | undefined
+    const id = this.sql('SELECT id FROM flow_instances WHERE form_id = ? AND record_id = ? ORDER BY id DESC LIMIT 1').pluck().get(form.id, recordId) as number | undefined
     return id === undefined ? null : this.summary(id)
   }
 
@@ -448,7 +449,7 @@ export class FlowEngine {
     this.requireParticipant(actor, inst)
     const { graph, version } = this.version(inst.version_id)
     const state = { ...emptyState(), ...(JSON.parse(inst.state) as object) } as ReturnType<typeof emptyState>
-    const tasks = (this.db.prepare('SELECT * FROM flow_tasks WHERE instance_id = ? ORDER BY id').all(id) as TaskRow[])
+    const tasks = (this.sql('SELECT * FROM flow_tasks WHERE instance_id = ? ORDER BY id').all(id) as TaskRow[])
     const mine = tasks.find((t) => t.assignee_id === actor.id && t.status === 'pending' && t.kind !== 'cc') ?? null
     const perms = mine && mine.kind !== 'resubmit' ? this.nodePerms(graph, mine.node_id) : {}
     const form = this.schema.form(inst.form_id)
@@ -460,7 +461,7 @@ export class FlowEngine {
       if (!(e instanceof NotFoundError)) throw e
     }
     const names = this.names(tasks.map((t) => t.assignee_id))
-    const history = this.db.prepare('SELECT * FROM flow_history WHERE instance_id = ? ORDER BY id').all(id) as Array<{ id: number; node_id: string | null; action: string; actor_id: number | null; comment: string | null; attachments: string; detail: string | null; at: number }>
+    const history = this.sql('SELECT * FROM flow_history WHERE instance_id = ? ORDER BY id').all(id) as Array<{ id: number; node_id: string | null; action: string; actor_id: number | null; comment: string | null; attachments: string; detail: string | null; at: number }>
     const actorNames = this.names(history.map((h) => h.actor_id).filter((x): x is number => x !== null))
     const summary = this.summary(id)
     const open = inst.status === 'running'
@@ -502,22 +503,22 @@ export class FlowEngine {
     const like = search ? ' AND i.title LIKE ?' : ''
     const sp = search ? [search] : []
     if (input.tab === 'mine') {
-      const total = this.db.prepare(`SELECT COUNT(*) FROM flow_instances i WHERE i.submitter_id = ?${like}`).pluck().get(actor.id, ...sp) as number
-      const ids = this.db.prepare(`SELECT i.id FROM flow_instances i WHERE i.submitter_id = ?${like} ORDER BY i.started_at DESC, i.id DESC LIMIT ? OFFSET ?`).pluck().all(actor.id, ...sp, input.limit, input.offset) as number[]
+      const total = this.sql(`SELECT COUNT(*) FROM flow_instances i WHERE i.submitter_id = ?${like}`).pluck().get(actor.id, ...sp) as number
+      const ids = this.sql(`SELECT i.id FROM flow_instances i WHERE i.submitter_id = ?${like} ORDER BY i.started_at DESC, i.id DESC LIMIT ? OFFSET ?`).pluck().all(actor.id, ...sp, input.limit, input.offset) as number[]
       return { tasks: [], instances: ids.map((id) => this.summary(id)), total }
     }
     const where = input.tab === 'todo' ? `t.status = 'pending' AND t.kind IN ${ACTIONABLE_KINDS}`
       : input.tab === 'cc' ? "t.status IN ('unread', 'read') AND t.kind = 'cc'"
       : "t.status IN ('approved', 'rejected', 'returned', 'transferred', 'done') AND t.kind IN ('approval', 'fillin')"
     const order = input.tab === 'todo' ? 't.created_at DESC, t.id DESC' : input.tab === 'cc' ? 't.id DESC' : 't.acted_at DESC, t.id DESC'
-    const total = this.db.prepare(`SELECT COUNT(*) FROM flow_tasks t${search ? ' JOIN flow_instances i ON i.id = t.instance_id' : ''} WHERE t.assignee_id = ? AND ${where}${like}`).pluck().get(actor.id, ...sp) as number
-    const rows = this.db.prepare(`SELECT t.* FROM flow_tasks t${search ? ' JOIN flow_instances i ON i.id = t.instance_id' : ''} WHERE t.assignee_id = ? AND ${where}${like} ORDER BY ${order} LIMIT ? OFFSET ?`)
+    const total = this.sql(`SELECT COUNT(*) FROM flow_tasks t${search ? ' JOIN flow_instances i ON i.id = t.instance_id' : ''} WHERE t.assignee_id = ? AND ${where}${like}`).pluck().get(actor.id, ...sp) as number
+    const rows = this.sql(`SELECT t.* FROM flow_tasks t${search ? ' JOIN flow_instances i ON i.id = t.instance_id' : ''} WHERE t.assignee_id = ? AND ${where}${like} ORDER BY ${order} LIMIT ? OFFSET ?`)
       .all(actor.id, ...sp, input.limit, input.offset) as TaskRow[]
     return { tasks: this.taskDtos(rows), instances: [], total }
   }
 
   counts(actor: Actor): { todo: number; done: number; mine: number; cc: number } {
-    const count = (sql: string) => this.db.prepare(sql).pluck().get(actor.id) as number
+    const count = (sql: string) => this.sql(sql).pluck().get(actor.id) as number
     return {
       todo: count(`SELECT COUNT(*) FROM flow_tasks WHERE assignee_id = ? AND status = 'pending' AND kind IN ${ACTIONABLE_KINDS}`),
       done: count("SELECT COUNT(*) FROM flow_tasks WHERE assignee_id = ? AND status IN ('approved', 'rejected', 'returned', 'transferred', 'done') AND kind IN ('approval', 'fillin')"),
@@ -527,6 +528,17 @@ export class FlowEngine {
   }
 
   // ---------- internals ----------
+
+  /** Prepared statements, compiled once each (the to-do list and approve run them many times). */
+  private sql(text: string): Statement {
+    let st = this.statements.get(text)
+    if (!st) {
+      if (this.statements.size > 500) this.statements.clear()
+      st = this.db.prepare(text)
+      this.statements.set(text, st)
+    }
+    return st
+  }
 
   private step<T>(fn: (events: FlowEvent[]) => T): T {
     const events: FlowEvent[] = []
@@ -564,18 +576,18 @@ export class FlowEngine {
   }
 
   private copyTask(task: TaskRow, assignee: number, now: number): number {
-    return Number(this.db.prepare(`INSERT INTO flow_tasks (instance_id, node_id, kind, assignee_id, status, seq, extra, blocked_by, round, created_at, due_at, due_done)
+    return Number(this.sql(`INSERT INTO flow_tasks (instance_id, node_id, kind, assignee_id, status, seq, extra, blocked_by, round, created_at, due_at, due_done)
       VALUES (?, ?, ?, ?, 'pending', ?, ?, NULL, ?, ?, ?, ?)`).run(task.instance_id, task.node_id, task.kind, assignee, task.seq, task.extra, task.round, now, task.due_at, task.due_done).lastInsertRowid)
   }
 
   private run(instanceId: number, events: FlowEvent[], actorId: number | null): InstanceRun {
     const inst = this.instanceRow(instanceId)
     const { graph, status } = this.version(inst.version_id)
-    return new InstanceRun({ db: this.db, schema: this.schema, writes: this.writes, queries: this.queries, resolver: this.resolver }, inst, graph, status, this.clock.now(), events, actorId)
+    return new InstanceRun({ db: this.db, sql: (text) => this.sql(text), schema: this.schema, writes: this.writes, queries: this.queries, resolver: this.resolver }, inst, graph, status, this.clock.now(), events, actorId)
   }
 
   private history(instanceId: number, action: string, detail: Record<string, unknown> | null, nodeId: string | null, actorId: number | null, comment: string | null, attachments: Attachment[], at: number): void {
-    this.db.prepare('INSERT INTO flow_history (instance_id, node_id, action, actor_id, comment, attachments, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+    this.sql('INSERT INTO flow_history (instance_id, node_id, action, actor_id, comment, attachments, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(instanceId, nodeId, action, actorId, comment, JSON.stringify(attachments), detail ? JSON.stringify(detail) : null, at)
   }
 
@@ -595,7 +607,7 @@ export class FlowEngine {
     if (input === null) throw new ConflictError('flows.error.recordInFlow', { record: inst.title })
     if (inst.status === 'returned' && inst.submitter_id === actor.id) return
     const { graph } = this.version(inst.version_id)
-    const nodes = this.db.prepare("SELECT node_id FROM flow_tasks WHERE instance_id = ? AND assignee_id = ? AND status = 'pending' AND kind IN ('approval', 'fillin')").pluck().all(inst.id, actor.id) as string[]
+    const nodes = this.sql("SELECT node_id FROM flow_tasks WHERE instance_id = ? AND assignee_id = ? AND status = 'pending' AND kind IN ('approval', 'fillin')").pluck().all(inst.id, actor.id) as string[]
     if (!nodes.length) throw new ValidationError('flows.error.recordInFlow', { record: inst.title })
     const perms = Object.assign({}, ...nodes.map((n) => this.nodePerms(graph, n))) as Record<string, string>
     for (const key of Object.keys(input)) {
@@ -604,7 +616,7 @@ export class FlowEngine {
   }
 
   private onCreated(formId: number, recordId: number, actorId: number | null): void {
-    const flows = this.db.prepare('SELECT id, published_version_id FROM flows WHERE form_id = ? AND enabled = 1 AND published_version_id IS NOT NULL ORDER BY id').all(formId) as Array<{ id: number; published_version_id: number }>
+    const flows = this.sql('SELECT id, published_version_id FROM flows WHERE form_id = ? AND enabled = 1 AND published_version_id IS NOT NULL ORDER BY id').all(formId) as Array<{ id: number; published_version_id: number }>
     for (const f of flows) {
       const start = this.startNode(this.version(f.published_version_id).graph)
       if ((start.config as { trigger?: string }).trigger !== 'submit') continue
@@ -620,7 +632,7 @@ export class FlowEngine {
   }
 
   private actorOf(userId: number): Actor {
-    const u = this.db.prepare('SELECT id, name, is_admin, locale FROM users WHERE id = ?').get(userId) as { id: number; name: string; is_admin: number; locale: string } | undefined
+    const u = this.sql('SELECT id, name, is_admin, locale FROM users WHERE id = ?').get(userId) as { id: number; name: string; is_admin: number; locale: string } | undefined
     if (!u) throw new NotFoundError('error.userNotFound', { id: userId })
     return { id: u.id, name: u.name, isAdmin: !!u.is_admin, locale: u.locale === 'en' ? 'en' : 'zh-CN' }
   }
@@ -657,7 +669,7 @@ export class FlowEngine {
 
   private requireParticipant(actor: Actor, inst: InstanceRow): void {
     if (actor.isAdmin || inst.submitter_id === actor.id) return
-    if (this.db.prepare('SELECT 1 FROM flow_tasks WHERE instance_id = ? AND assignee_id = ? LIMIT 1').get(inst.id, actor.id)) return
+    if (this.sql('SELECT 1 FROM flow_tasks WHERE instance_id = ? AND assignee_id = ? LIMIT 1').get(inst.id, actor.id)) return
     if (this.canViewRecord(actor, this.schema.form(inst.form_id), inst.record_id)) return
     throw new NotFoundError('flows.error.instanceNotFound', { id: inst.id })
   }
@@ -673,11 +685,11 @@ export class FlowEngine {
   }
 
   private requireActiveUser(id: number, field: string): void {
-    if (!this.db.prepare('SELECT 1 FROM users WHERE id = ? AND active = 1').get(id)) throw new ValidationError('error.userNotFound', { id }, field)
+    if (!this.sql('SELECT 1 FROM users WHERE id = ? AND active = 1').get(id)) throw new ValidationError('error.userNotFound', { id }, field)
   }
 
   private possibleSubmitters(form: FormModel): Array<{ id: number; name: string }> {
-    return this.db.prepare(`SELECT DISTINCT u.id, u.name FROM users u JOIN user_roles ur ON ur.user_id = u.id JOIN permissions p ON p.role_id = ur.role_id
+    return this.sql(`SELECT DISTINCT u.id, u.name FROM users u JOIN user_roles ur ON ur.user_id = u.id JOIN permissions p ON p.role_id = ur.role_id
       WHERE u.active = 1 AND u.is_admin = 0 AND p.form_id = ? AND p.actions LIKE '%"create"%' ORDER BY u.id`).all(form.id) as Array<{ id: number; name: string }>
   }
 
@@ -693,7 +705,7 @@ export class FlowEngine {
   }
 
   private row(id: number): FlowRow {
-    const r = this.db.prepare('SELECT * FROM flows WHERE id = ?').get(id) as FlowRow | undefined
+    const r = this.sql('SELECT * FROM flows WHERE id = ?').get(id) as FlowRow | undefined
     if (!r) throw new NotFoundError('flows.error.flowNotFound', { id })
     return r
   }
@@ -713,7 +725,7 @@ export class FlowEngine {
   version(versionId: number): { graph: FlowGraph; status: StatusMap; version: number } {
     const cached = this.versions.get(versionId)
     if (cached) return cached
-    const v = this.db.prepare('SELECT * FROM flow_versions WHERE id = ?').get(versionId) as VersionRow | undefined
+    const v = this.sql('SELECT * FROM flow_versions WHERE id = ?').get(versionId) as VersionRow | undefined
     if (!v) throw new NotFoundError('flows.error.flowNotFound', { id: versionId })
     const entry = { graph: flowGraph.parse(JSON.parse(v.graph)), status: statusMapping.parse(JSON.parse(v.status_mapping)), version: v.version }
     this.versions.set(versionId, entry)
@@ -726,7 +738,7 @@ export class FlowEngine {
     let publishedVersion: number | null = null
     let dirty = true
     if (r.published_version_id !== null) {
-      const v = this.db.prepare('SELECT version, graph, status_mapping FROM flow_versions WHERE id = ?').get(r.published_version_id) as VersionRow
+      const v = this.sql('SELECT version, graph, status_mapping FROM flow_versions WHERE id = ?').get(r.published_version_id) as VersionRow
       publishedVersion = v.version
       dirty = JSON.stringify(flowGraph.parse(JSON.parse(v.graph))) !== JSON.stringify(draft) || v.status_mapping !== r.status_mapping
     }
@@ -739,7 +751,7 @@ export class FlowEngine {
   summary(id: number): InstanceSummaryDto {
     const inst = this.instanceRow(id)
     const { graph } = this.version(inst.version_id)
-    const flowName = this.db.prepare('SELECT name FROM flows WHERE id = ?').pluck().get(inst.flow_id) as string
+    const flowName = this.sql('SELECT name FROM flows WHERE id = ?').pluck().get(inst.flow_id) as string
     const state = JSON.parse(inst.state) as { active?: string[] }
     const names = this.names([inst.submitter_id])
     return {
@@ -763,7 +775,7 @@ export class FlowEngine {
 
   private taskDto(t: TaskRow, inst: InstanceRow, graph: FlowGraph, names: Map<number, string>, summary: InstanceSummaryDto | null): TaskDto {
     const iso = (v: number | null) => (v === null ? null : new Date(v).toISOString())
-    const flowName = summary?.flowName ?? (this.db.prepare('SELECT name FROM flows WHERE id = ?').pluck().get(inst.flow_id) as string)
+    const flowName = summary?.flowName ?? (this.sql('SELECT name FROM flows WHERE id = ?').pluck().get(inst.flow_id) as string)
     return {
       id: t.id, instanceId: t.instance_id, nodeId: t.node_id, nodeLabel: graph.nodes.find((n) => n.id === t.node_id)?.label || t.node_id, kind: t.kind,
       assignee: { id: t.assignee_id, name: names.get(t.assignee_id) ?? this.userName(t.assignee_id) }, status: t.status,
@@ -794,11 +806,11 @@ export class FlowEngine {
   private names(ids: number[]): Map<number, string> {
     const unique = [...new Set(ids)]
     if (!unique.length) return new Map()
-    const rows = this.db.prepare(`SELECT id, name FROM users WHERE id IN (${unique.map(() => '?').join(',')})`).all(...unique) as Array<{ id: number; name: string }>
+    const rows = this.sql(`SELECT id, name FROM users WHERE id IN (${unique.map(() => '?').join(',')})`).all(...unique) as Array<{ id: number; name: string }>
     return new Map(rows.map((r) => [r.id, r.name]))
   }
 
   private userName(id: number): string {
-    return (this.db.prepare('SELECT name FROM users WHERE id = ?').pluck().get(id) as string | undefined) ?? `#${id}`
+    return (this.sql('SELECT name FROM users WHERE id = ?').pluck().get(id) as string | undefined) ?? `#${id}`
   }
 }

@@ -1,4 +1,5 @@
 import dayjs from 'dayjs'
+import type { Statement } from 'better-sqlite3'
 import { ident, type Sqlite } from '../db/connection'
 import { SYSTEM_ACTOR } from '../access/actor'
 import type { FormModel } from '../forms/model'
@@ -42,6 +43,8 @@ export interface StatusMap {
 
 export interface RunDeps {
   db: Sqlite
+  /** A cached prepared statement. */
+  sql(text: string): Statement
   schema: SchemaService
   writes: WritePipeline
   queries: QueryBuilder
@@ -158,7 +161,7 @@ export class InstanceRun implements StepApi {
   }
 
   cancelOpenTasks(): void {
-    this.deps.db.prepare("UPDATE flow_tasks SET status = 'cancelled', acted_at = ? WHERE instance_id = ? AND status IN ('pending', 'waiting')").run(this.now, this.inst.id)
+    this.deps.sql("UPDATE flow_tasks SET status = 'cancelled', acted_at = ? WHERE instance_id = ? AND status IN ('pending', 'waiting')").run(this.now, this.inst.id)
   }
 
   finish(outcome: 'approved' | 'rejected' | 'withdrawn', nodeId: string | null): void {
@@ -176,14 +179,14 @@ export class InstanceRun implements StepApi {
   writeStatus(key: 'pending' | 'approved' | 'rejected' | 'withdrawn'): void {
     const field = this.status.field
     if (!field || !this.form.byKey.has(field)) return
-    const exists = this.deps.db.prepare(`SELECT 1 FROM ${ident(this.form.table)} WHERE id = ? AND deleted_at IS NULL`).get(this.inst.record_id)
+    const exists = this.deps.sql(`SELECT 1 FROM ${ident(this.form.table)} WHERE id = ? AND deleted_at IS NULL`).get(this.inst.record_id)
     if (!exists) return
     this.deps.writes.update(SYSTEM_ACTOR, this.form.id, this.inst.record_id, { [field]: this.status[key] })
     this.values = null
   }
 
   save(): void {
-    this.deps.db.prepare('UPDATE flow_instances SET status = ?, state = ?, acted = ?, finished_at = ? WHERE id = ?')
+    this.deps.sql('UPDATE flow_instances SET status = ?, state = ?, acted = ?, finished_at = ? WHERE id = ?')
       .run(this.inst.status, JSON.stringify(this.state), this.inst.acted, this.inst.finished_at, this.inst.id)
   }
 
@@ -216,24 +219,24 @@ export class InstanceRun implements StepApi {
 
   createTask(node: FlowNode, task: NewTask): number {
     const due = task.status === 'pending' || task.status === 'waiting' || task.status === undefined ? this.dueAt(task.deadline ?? null) : null
-    return Number(this.deps.db.prepare(`INSERT INTO flow_tasks (instance_id, node_id, kind, assignee_id, status, seq, extra, blocked_by, round, created_at, due_at)
+    return Number(this.deps.sql(`INSERT INTO flow_tasks (instance_id, node_id, kind, assignee_id, status, seq, extra, blocked_by, round, created_at, due_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(this.inst.id, node.id, task.kind, task.assignee, task.status ?? 'pending', task.seq ?? 0, task.extra ? 1 : 0, null,
       this.state.rounds[node.id] ?? 1, this.now, due).lastInsertRowid)
   }
 
   tasks(nodeId: string): TaskRow[] {
-    return this.deps.db.prepare("SELECT * FROM flow_tasks WHERE instance_id = ? AND node_id = ? AND round = ? AND status NOT IN ('transferred') ORDER BY id")
+    return this.deps.sql("SELECT * FROM flow_tasks WHERE instance_id = ? AND node_id = ? AND round = ? AND status NOT IN ('transferred') ORDER BY id")
       .all(this.inst.id, nodeId, this.state.rounds[nodeId] ?? 1) as TaskRow[]
   }
 
   setTaskStatus(taskId: number, status: TaskStatus): void {
     const closed = status !== 'pending' && status !== 'waiting'
-    this.deps.db.prepare('UPDATE flow_tasks SET status = ?, acted_at = ? WHERE id = ?').run(status, closed ? this.now : null, taskId)
+    this.deps.sql('UPDATE flow_tasks SET status = ?, acted_at = ? WHERE id = ?').run(status, closed ? this.now : null, taskId)
   }
 
   matchesFilter(filter: NonNullable<FlowEdge['filter']>): boolean {
     const where = this.deps.queries.filter(SYSTEM_ACTOR, this.form, filter)
-    return this.deps.db.prepare(`SELECT 1 FROM ${ident(this.form.table)} t WHERE t.id = ? AND (${where.sql})`).get(this.inst.record_id, ...where.params) !== undefined
+    return this.deps.sql(`SELECT 1 FROM ${ident(this.form.table)} t WHERE t.id = ? AND (${where.sql})`).get(this.inst.record_id, ...where.params) !== undefined
   }
 
   matchesFormula(formula: string): boolean {
@@ -259,7 +262,7 @@ export class InstanceRun implements StepApi {
   }
 
   history(action: string, detail: Record<string, unknown> | null = null, nodeId: string | null = null, extra: { actorId?: number | null; comment?: string | null; attachments?: unknown[]; taskId?: number | null } = {}): void {
-    this.deps.db.prepare('INSERT INTO flow_history (instance_id, node_id, task_id, action, actor_id, comment, attachments, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    this.deps.sql('INSERT INTO flow_history (instance_id, node_id, task_id, action, actor_id, comment, attachments, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
       .run(this.inst.id, nodeId, extra.taskId ?? null, action, extra.actorId === undefined ? null : extra.actorId, extra.comment ?? null, JSON.stringify(extra.attachments ?? []),
         detail ? JSON.stringify(detail) : null, this.now)
   }
@@ -270,7 +273,7 @@ export class InstanceRun implements StepApi {
 
   private stored(): StoredValues {
     if (this.values) return this.values
-    const row = this.deps.db.prepare(`SELECT * FROM ${ident(this.form.table)} WHERE id = ?`).get(this.inst.record_id) as RecordRow | undefined
+    const row = this.deps.sql(`SELECT * FROM ${ident(this.form.table)} WHERE id = ?`).get(this.inst.record_id) as RecordRow | undefined
     const values = row ? valuesFromRow(this.form, row) : new Map<number, unknown>()
     if (row) loadOutOfRowValues(this.deps.db, this.form, [row.id], new Map([[row.id, values]]))
     this.values = values
