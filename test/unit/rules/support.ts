@@ -23,6 +23,7 @@ export async function rulesCore() {
     { label: '预计成交日期', apiKey: 'closeDate', type: 'date' },
     { label: '重要', apiKey: 'important', type: 'checkbox' },
     { label: '下一步', apiKey: 'nextStep', type: 'text' },
+    { label: '下次拜访', apiKey: 'visitAt', type: 'datetime' },
     { label: '回款计划', apiKey: 'plan', type: 'subtable', children: [{ label: '应回款日期', apiKey: 'dueDate', type: 'date' }, { label: '金额', apiKey: 'amount', type: 'amount' }] }
   ])
   t.core.schema.updateForm({ form: opp.id, titleFieldId: t.core.schema.form(opp.id).byKey.get('name')!.id })

@@ -109,6 +109,26 @@ describe('rule triggers', () => {
     expect(titles(env, env.actor.id)).toEqual(['回款 2024-03-20 ¥200.00', 'D 2024-03-10 成交', '回款 2024-03-08 ¥100.00'])
   })
 
+  it('date-relative in hours before a date-time, and days after a date', async () => {
+    env = await rulesCore()
+    env.clock.set(new Date(2024, 2, 5, 8, 0).getTime())
+    env.rule({ name: '拜访前两小时', trigger: { type: 'dateRelative', field: 'visitAt', amount: 2, unit: 'hour', direction: 'before' }, actions: [notifyOwner('两小时后拜访 {{商机名称}}')] })
+    env.rule({ name: '成交后一天', trigger: { type: 'dateRelative', field: 'closeDate', amount: 1, unit: 'day', direction: 'after', time: '10:00' }, actions: [notifyOwner('回访 {{商机名称}}')] })
+    env.core.writes.create(env.actor, 'opportunity', { name: 'H', visitAt: new Date(2024, 2, 5, 14, 0).getTime(), closeDate: '2024-03-05' })
+    env.clock.set(new Date(2024, 2, 5, 11, 59).getTime())
+    await env.core.scheduler.tick()
+    expect(titles(env, env.actor.id)).toEqual([])
+    env.clock.set(new Date(2024, 2, 5, 12, 0).getTime())
+    await env.core.scheduler.tick()
+    expect(titles(env, env.actor.id)).toEqual(['两小时后拜访 H'])
+    env.clock.set(new Date(2024, 2, 6, 9, 59).getTime())
+    await env.core.scheduler.tick()
+    expect(titles(env, env.actor.id)).toHaveLength(1)
+    env.clock.set(new Date(2024, 2, 6, 10, 0).getTime())
+    await env.core.scheduler.tick()
+    expect(titles(env, env.actor.id)).toEqual(['回访 H', '两小时后拜访 H'])
+  })
+
   it('inactivity: no follow-up for 7 days alerts the owner and their manager, once per idle stretch', async () => {
     env = await rulesCore()
     const manager = env.user('王经理')

@@ -1,0 +1,93 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import { CoreHost } from '../../../src-main/api/host'
+import { Dispatcher } from '../../../src-main/api/dispatcher'
+import { createHttpServer } from '../../../src-main/api/http'
+import { OffsetClock } from '../../../src-main/jobs/offset-clock'
+import { latestOccurrence } from '../../../src-main/rules/triggers/schedule'
+
+const DAY = 24 * 3600_000
+
+async function serve(options: { clock?: OffsetClock } = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'jimu-rules-api-'))
+  const host = await CoreHost.open({ dataDir, clock: options.clock })
+  const server: Server = createHttpServer({ dispatcher: new Dispatcher(host, () => {}), host, rendererDir: null })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  let cookie = ''
+  const rpc = async (method: string, input: unknown = {}) => {
+    const res = await fetch(`${base}/rpc/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(input) })
+    cookie = res.headers.get('set-cookie')?.split(';')[0] ?? cookie
+    return (await res.json()) as { ok: boolean; data?: any; error?: any }
+  }
+  return {
+    host, rpc,
+    close: async () => {
+      await new Promise<void>((r) => server.close(() => r()))
+      host.close()
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  }
+}
+
+describe('rules over the API', () => {
+  let env: Awaited<ReturnType<typeof serve>> | null = null
+  afterEach(async () => {
+    await env?.close()
+    env = null
+  })
+
+  it('admins create, dry-run and list rules; bad input is refused with a translated message naming the field', async () => {
+    env = await serve()
+    await env.rpc('auth.setup', { name: '管理员', login: 'admin', password: 'secret123' })
+    await env.rpc('crm.install', {})
+    const bad = await env.rpc('rules.create', { name: '坏规则', form: 'opportunity', trigger: { type: 'dateRelative', field: 'name', amount: 3, unit: 'day', direction: 'before' }, actions: [{ type: 'score', delta: 1 }] })
+    expect(bad.ok).toBe(false)
+    expect(bad.error.message).toBe('「name」不是日期字段')
+    const created = await env.rpc('rules.create', { name: '新商机通知', form: 'opportunity', trigger: { type: 'created' }, actions: [{ type: 'notify', to: { owner: true }, title: '新商机 {{name}}' }] })
+    expect(created.ok).toBe(true)
+    expect(created.data).toMatchObject({ enabled: false, formKey: 'opportunity' })
+    const dry = await env.rpc('rules.dryRun', { id: created.data.id, days: 7 })
+    expect(dry.data).toMatchObject({ nowTotal: 0, historyTotal: 0, actions: ['notify'] })
+    const enabled = await env.rpc('rules.setEnabled', { id: created.data.id, enabled: true })
+    expect(enabled.data.enabled).toBe(true)
+    await env.rpc('records.create', { form: 'opportunity', fields: { name: '接口商机', stage: 'initial' } })
+    const list = await env.rpc('notifications.list', {})
+    expect(list.data.unread).toBe(1)
+    expect(list.data.items[0].title).toBe('新商机 接口商机')
+    expect((await env.rpc('rules.runs', { id: created.data.id })).data[0]).toMatchObject({ matched: 1, actions: 1 })
+    // The clock is fixed unless serve was started with --now.
+    const refused = await env.rpc('clock.advance', { ms: DAY })
+    expect(refused.error.message).toBe('只有以 --now 启动的演示服务器才能调整时间')
+  })
+
+  it('serve --now: the clock starts there and an administrator moves it forward; due work runs at once', async () => {
+    const start = Date.parse('2024-03-04T09:00:00+08:00')
+    env = await serve({ clock: new OffsetClock(start) })
+    await env.rpc('auth.setup', { name: '管理员', login: 'admin', password: 'secret123' })
+    await env.rpc('crm.install', {})
+    const now = (await env.rpc('clock.get')).data
+    expect(now.adjustable).toBe(true)
+    expect(Math.abs(now.now - start)).toBeLessThan(5000)
+    await env.rpc('records.create', { form: 'opportunity', fields: { name: '闲置商机', stage: 'initial' } })
+    const moved = (await env.rpc('clock.advance', { ms: 8 * DAY })).data
+    expect(moved.now - start).toBeGreaterThanOrEqual(8 * DAY)
+    // The shipped 7-day rule ran during the advance.
+    expect((await env.rpc('notifications.list', {})).data.items.map((n: { title: string }) => n.title)).toContain('商机「闲置商机」已 7 天未跟进')
+  })
+})
+
+describe('schedule occurrences', () => {
+  const at = (s: string) => new Date(s).getTime()
+  it('daily, weekly (Monday = 1) and monthly (past the month end = its last day), local time', () => {
+    expect(latestOccurrence({ type: 'schedule', every: 'day', time: '09:00' }, at('2024-03-05T08:59:00'))).toBe(at('2024-03-04T09:00:00'))
+    expect(latestOccurrence({ type: 'schedule', every: 'day', time: '09:00' }, at('2024-03-05T09:00:00'))).toBe(at('2024-03-05T09:00:00'))
+    expect(latestOccurrence({ type: 'schedule', every: 'week', weekday: 1, time: '08:30' }, at('2024-03-06T10:00:00'))).toBe(at('2024-03-04T08:30:00'))
+    expect(latestOccurrence({ type: 'schedule', every: 'week', weekday: 3, time: '08:30' }, at('2024-03-06T08:00:00'))).toBe(at('2024-02-28T08:30:00'))
+    expect(latestOccurrence({ type: 'schedule', every: 'month', monthday: 31, time: '18:00' }, at('2024-03-01T10:00:00'))).toBe(at('2024-02-29T18:00:00'))
+  })
+})
