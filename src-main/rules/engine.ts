@@ -410,9 +410,28 @@ export class RuleEngine {
 
   // ---------- helpers for actions ----------
 
-  /** Write as the rule: the system's rights, the rule named as the actor; the cascade chain is kept by fire(). */
+  /** Run something as the rule: the system's rights, the rule named as the actor; the cascade chain is kept by fire(). */
   write<T>(rule: RuleModel, fn: (actor: Actor) => T): T {
-    return fn({ ...SYSTEM_ACTOR, name: `规则：${rule.name}` })
+    return fn(this.actorFor(rule))
+  }
+
+  /**
+   * Change a record through the write pipeline as the rule: the change-log entry names the rule as
+   * its origin (`detail.rule`), so the record's history says which rule changed it.
+   */
+  updateRecord(rule: RuleModel, form: number | string, recordId: number, values: Record<string, unknown>): void {
+    this.core.writes.bulkWrite(this.actorFor(rule), form, [{ id: recordId, values }], { action: 'edit', detail: origin(rule) })
+  }
+
+  /** Create a record through the write pipeline as the rule (origin in the change log). */
+  createRecord(rule: RuleModel, form: number | string, values: Record<string, unknown>): number {
+    const [outcome] = this.core.writes.bulkWrite(this.actorFor(rule), form, [{ values }], { action: 'create', detail: origin(rule) })
+    if (!outcome?.ok) throw outcome?.error ?? new Error('create failed')
+    return outcome.id
+  }
+
+  private actorFor(rule: RuleModel): Actor {
+    return { ...SYSTEM_ACTOR, name: `规则：${rule.name}` }
   }
 
   /** Evaluate assignments (values or formulas over the triggering record) into write input. */
@@ -596,6 +615,9 @@ interface ExternalPayload {
 }
 
 const TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone
+
+/** What the change log keeps about a rule's write. */
+const origin = (rule: RuleModel) => ({ origin: 'rule', rule: { id: rule.id, name: rule.name } })
 
 function toModel(r: RuleRow): RuleModel {
   return {

@@ -14,7 +14,7 @@ export const assign: ActionModule<'assign'> = {
   run(action, firing, engine) {
     const owner = pickOwner(action, firing, engine)
     if (owner === null) return
-    engine.write(firing.rule, (actor) => engine.core.writes.update(actor, firing.form.id, firing.recordId, { owner }))
+    engine.updateRecord(firing.rule, firing.form.id, firing.recordId, { owner })
   },
   validate(action, form) {
     if (action.mode === 'user' && !action.userId) throw new ValidationError('rules.error.assignUser', {}, 'actions')

@@ -14,7 +14,7 @@ export const create: ActionModule<'create'> = {
     const input = engine.assignments(firing.form, action.set, firing, target)
     if (action.link) input[action.link] = firing.recordId
     input['owner'] = action.owner === 'recordOwner' ? firing.ownerId : null
-    engine.write(firing.rule, (actor) => engine.core.writes.create(actor, target.id, input))
+    engine.createRecord(firing.rule, target.id, input)
   },
   validate(action, form, engine) {
     const target = engine.formOrFail(action.form)

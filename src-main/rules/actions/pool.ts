@@ -8,11 +8,11 @@ export const pool: ActionModule<'pool'> = {
   run(action, firing, engine) {
     if (action.op === 'return') {
       if (firing.ownerId === null) return
-      engine.write(firing.rule, (actor) => engine.core.writes.update(actor, firing.form.id, firing.recordId, { owner: null }))
+      engine.updateRecord(firing.rule, firing.form.id, firing.recordId, { owner: null })
       return
     }
     if (firing.ownerId !== null) return
-    engine.write(firing.rule, (actor) => engine.core.writes.update(actor, firing.form.id, firing.recordId, { owner: action.userId! }))
+    engine.updateRecord(firing.rule, firing.form.id, firing.recordId, { owner: action.userId! })
   },
   validate(action) {
     if (action.op === 'claim' && !action.userId) throw new ValidationError('rules.error.assignUser', {}, 'actions')

@@ -23,7 +23,7 @@ export const score: ActionModule<'score'> = {
       current = engine.core.reads.get(SYSTEM_ACTOR, form.id, recordId).fields[action.field]
     }
     const next = (Number(current ?? 0) || 0) + action.delta
-    engine.write(firing.rule, (actor) => engine.core.writes.update(actor, form.id, recordId, { [action.field]: next }))
+    engine.updateRecord(firing.rule, form.id, recordId, { [action.field]: next })
   },
   validate(action, form, engine) {
     let target = form

@@ -6,7 +6,7 @@ export const update: ActionModule<'update'> = {
   external: false,
   run(action, firing, engine) {
     const input = engine.assignments(firing.form, action.set, firing)
-    engine.write(firing.rule, (actor) => engine.core.writes.update(actor, firing.form.id, firing.recordId, input))
+    engine.updateRecord(firing.rule, firing.form.id, firing.recordId, input)
   },
   validate(action, form, engine) {
     engine.checkAssignments(form, action.set)

@@ -18,8 +18,9 @@ describe('rule actions', () => {
     const id = env.core.writes.create(env.actor, 'opportunity', { name: '美的', stage: '初步接洽' })
     env.core.writes.update(env.actor, 'opportunity', id, { stage: '赢单' })
     expect(get('opportunity', id).fields).toMatchObject({ nextStep: '签合同：美的', closeDate: '2024-03-05', important: true })
-    const history = env.core.db.prepare("SELECT actor_id FROM change_log WHERE form_id = ? AND record_id = ? AND op = 'update' ORDER BY id").pluck().all(env.opp.id, id)
-    expect(history).toEqual([env.actor.id, null])
+    const history = env.core.db.prepare("SELECT actor_id, detail FROM change_log WHERE form_id = ? AND record_id = ? AND op = 'update' ORDER BY id").all(env.opp.id, id) as Array<{ actor_id: number | null; detail: string | null }>
+    expect(history.map((h) => h.actor_id)).toEqual([env.actor.id, null])
+    expect(JSON.parse(history[1]!.detail!)).toEqual({ origin: 'rule', rule: { id: 1, name: '赢单收尾' } })
     const runs = env.core.rules.runs(1)
     expect(runs[0]).toMatchObject({ trigger: 'record.updated', matched: 1, actions: 1, errors: [], records: [id] })
   })
