@@ -46,6 +46,7 @@ export const reports: Record<string, string> = {
   'reports.edit': 'Edit dashboard',
   'reports.done': 'Done',
   'reports.chart.conversion': '{{value}}% converted',
+  'reports.chart.funnelTip': '{{stage}}: {{count}} ({{reached}} reached this stage)',
   'reports.chart.noGoal': 'no goal',
   'reports.chart.noPrevious': 'No previous data',
   'reports.chart.vsPrevious': 'previous {{value}}',

@@ -46,6 +46,7 @@ export const reports: Record<string, string> = {
   'reports.edit': '编辑仪表盘',
   'reports.done': '完成',
   'reports.chart.conversion': '转化 {{value}}%',
+  'reports.chart.funnelTip': '{{stage}}：{{count}}（到达此阶段 {{reached}}）',
   'reports.chart.noGoal': '未设目标',
   'reports.chart.noPrevious': '上期无数据',
   'reports.chart.vsPrevious': '上期 {{value}}',

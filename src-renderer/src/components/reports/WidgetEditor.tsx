@@ -88,13 +88,15 @@ const AGGS = ['count', 'distinct', 'sum', 'avg', 'min', 'max', 'ratio'] as const
 
 interface Props {
   opened: boolean
+  /** A widget not on the dashboard yet. */
+  isNew: boolean
   widget: WidgetDto | null
   forms: FormDto[]
   onClose(): void
   onSave(widget: WidgetInput): void
 }
 
-export function WidgetEditor({ opened, widget, forms, onClose, onSave }: Props) {
+export function WidgetEditor({ opened, isNew, widget, forms, onClose, onSave }: Props) {
   const { t } = useTranslation()
   const [draft, setDraft] = useState<WidgetDto | null>(widget)
   const [preview, setPreview] = useState<WidgetDto | null>(widget)
@@ -169,6 +171,7 @@ export function WidgetEditor({ opened, widget, forms, onClose, onSave }: Props) 
                 searchable
                 data={m.agg === 'distinct' ? anyOptions : numberOptions}
                 value={'field' in m ? m.field ?? null : null}
+                allowDeselect={false}
                 onChange={(v) => update({ ...m, field: v ?? undefined } as MeasureSpec)}
                 data-testid={`measure-field-${i}`}
               />
@@ -200,7 +203,7 @@ export function WidgetEditor({ opened, widget, forms, onClose, onSave }: Props) 
   }
 
   return (
-    <Drawer opened={opened} onClose={onClose} position="right" size={720} title={<Text fw={600}>{widget?.title ? t('reports.editor.editTitle') : t('reports.editor.newTitle')}</Text>} scrollAreaComponent={ScrollArea.Autosize} data-testid="widget-editor">
+    <Drawer opened={opened} onClose={onClose} position="right" size={720} title={<Text fw={600}>{isNew ? t('reports.editor.newTitle') : t('reports.editor.editTitle')}</Text>} scrollAreaComponent={ScrollArea.Autosize} data-testid="widget-editor">
       <Stack gap="md">
         <Box h={260}>
           {preview && preview.query.form ? (

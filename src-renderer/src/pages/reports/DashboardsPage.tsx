@@ -204,7 +204,7 @@ export function DashboardsPage({ dashboardId, forms, user }: { dashboardId: numb
             {t('reports.newDashboard')}
           </Button>
         </EmptyState>
-        <NewDashboardModal opened={creating} onClose={() => setCreating(false)} onCreated={(d) => { setCreating(false); void loadList(); navigate({ formId: null, recordId: null, section: 'dashboards', dashboardId: d.id }); setEditing(true) }} />
+        <NewDashboardModal opened={creating} onClose={() => setCreating(false)} onCreated={(d) => void loadList().then(() => { setCreating(false); navigate({ formId: null, recordId: null, section: 'dashboards', dashboardId: d.id }) })} />
       </Center>
     )
   }
@@ -226,7 +226,7 @@ export function DashboardsPage({ dashboardId, forms, user }: { dashboardId: numb
         data-testid="filter-date"
         presets={presets(t)}
       />
-      <UserMultiSelect users={users} value={filters.ownerIds ?? []} onChange={(ownerIds: number[]) => setFilters((f) => ({ ...f, ownerIds }))} placeholder={filters.ownerIds?.length ? undefined : t('reports.filters.owners')} w={220} clearable data-testid="filter-owners" />
+      <UserMultiSelect users={users} value={filters.ownerIds ?? []} onChange={(ownerIds: number[]) => setFilters((f) => ({ ...f, ownerIds }))} placeholder={filters.ownerIds?.length ? undefined : t('reports.filters.owners')} w={300} clearable data-testid="filter-owners" />
       <MultiSelect
         data={departments.map((d) => ({ value: String(d.id), label: d.name }))}
         value={(filters.departmentIds ?? []).map(String)}
@@ -248,12 +248,12 @@ export function DashboardsPage({ dashboardId, forms, user }: { dashboardId: numb
   )
 
   const grid = dashboard ? (
-    <Box ref={containerRef} mx={-10}>
+    <Box ref={containerRef}>
       {mounted && width > 0 && (
         dashboard.widgets.length === 0 ? (
           <Center h={320}>
             <EmptyState icon={<IconLayoutDashboard size={30} />} variant="light" title={t('reports.noWidgets.title')} description={canEdit ? t('reports.noWidgets.body') : t('reports.noWidgets.bodyViewer')}>
-              {canEdit && (
+              {canEdit && forms.length > 0 && (
                 <Button leftSection={<IconPlus size={16} />} onClick={() => { setEditing(true); setEditorWidget(newWidget()) }}>
                   {t('reports.addWidget')}
                 </Button>
@@ -264,7 +264,7 @@ export function DashboardsPage({ dashboardId, forms, user }: { dashboardId: numb
           <ReactGridLayout
             width={width}
             layout={layout}
-            gridConfig={{ cols: 12, rowHeight: tv ? 64 : 56, margin: [12, 12] }}
+            gridConfig={{ cols: 12, rowHeight: tv ? 64 : 56, margin: [12, 12], containerPadding: [0, 0] }}
             dragConfig={{ enabled: editing, handle: '.widget-drag', cancel: '.widget-no-drag' }}
             resizeConfig={{ enabled: editing, handles: ['se'] }}
             onLayoutChange={onLayoutChange}
@@ -321,7 +321,7 @@ export function DashboardsPage({ dashboardId, forms, user }: { dashboardId: numb
       <Group gap="xs">
         {editing ? (
           <>
-            <Button variant="light" leftSection={<IconPlus size={16} />} onClick={() => setEditorWidget(newWidget())} data-testid="widget-add">
+            <Button variant="light" leftSection={<IconPlus size={16} />} onClick={() => setEditorWidget(newWidget())} disabled={forms.length === 0} data-testid="widget-add">
               {t('reports.addWidget')}
             </Button>
             <Button variant="default" leftSection={<IconShare size={16} />} onClick={() => setSharing(true)} data-testid="dashboard-share">
@@ -337,7 +337,7 @@ export function DashboardsPage({ dashboardId, forms, user }: { dashboardId: numb
         ) : (
           <>
             <Select
-              w={130}
+              w={160}
               leftSection={<IconRefresh size={14} />}
               data={REFRESH.map((s) => ({ value: String(s), label: t(`reports.refresh.${s}`) }))}
               value={String(dashboard?.refreshSeconds ?? 0)}
@@ -367,8 +367,8 @@ export function DashboardsPage({ dashboardId, forms, user }: { dashboardId: numb
 
   const modals = (
     <>
-      <WidgetEditor opened={editorWidget !== null} widget={editorWidget} forms={forms} onClose={() => setEditorWidget(null)} onSave={saveWidget} />
-      <NewDashboardModal opened={creating} onClose={() => setCreating(false)} onCreated={(d) => { setCreating(false); void loadList(); navigate({ formId: null, recordId: null, section: 'dashboards', dashboardId: d.id }) }} />
+      <WidgetEditor opened={editorWidget !== null} isNew={!dashboard?.widgets.some((w) => w.key === editorWidget?.key)} widget={editorWidget} forms={forms} onClose={() => setEditorWidget(null)} onSave={saveWidget} />
+      <NewDashboardModal opened={creating} onClose={() => setCreating(false)} onCreated={(d) => void loadList().then(() => { setCreating(false); navigate({ formId: null, recordId: null, section: 'dashboards', dashboardId: d.id }) })} />
       {dashboard && (
         <ShareModal opened={sharing} dashboard={dashboard} roles={roles} onClose={() => setSharing(false)} onSave={(name, roleIds) => void save({ name, roleIds }).then(() => setSharing(false))} />
       )}

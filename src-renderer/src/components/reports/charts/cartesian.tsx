@@ -38,7 +38,7 @@ export function CartesianChart({ widget, result, onPoint, shape }: ChartProps & 
                 activeDot={{ r: 5, cursor: 'pointer', onClick: (_e: unknown, p: unknown) => click((p as { payload: Datum }).payload, s.dimKey) }} isAnimationActive={false} />
             ) : (
               <Area key={s.key} type="monotone" dataKey={s.key} name={s.label} stroke={PALETTE[i % PALETTE.length]} fill={PALETTE[i % PALETTE.length]} fillOpacity={0.18}
-                stackId={stacked ? 'a' : undefined} activeDot={{ r: 5, cursor: 'pointer', onClick: (_e: unknown, p: unknown) => click((p as { payload: Datum }).payload, s.dimKey) }} isAnimationActive={false} />
+                stackId={stacked ? 'a' : undefined} dot={{ r: 2 }} activeDot={{ r: 5, cursor: 'pointer', onClick: (_e: unknown, p: unknown) => click((p as { payload: Datum }).payload, s.dimKey) }} isAnimationActive={false} />
             )
           )}
         </Chart>

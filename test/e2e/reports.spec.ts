@@ -1,0 +1,116 @@
+import { mkdirSync } from 'node:fs'
+import type { Page } from '@playwright/test'
+import { createAdmin, expect, rpc, test } from './fixtures'
+
+// Dashboards as a sales manager uses them, in Chinese: the shipped 销售驾驶舱 on the sample data,
+// building a funnel and a leaderboard in the designer, drilling down from a funnel stage to its
+// records, and a dashboard-wide filter. Screenshots of the sales dashboard go to
+// resources/screenshots (the README shows them).
+
+const admin = { name: '王经理', login: 'wang', password: 'secret123' }
+const SHOTS = 'resources/screenshots'
+const REP = '张伟'
+
+/** Every widget on the page has drawn its data (or its error). */
+async function widgetsLoaded(page: Page) {
+  await expect(page.locator('[data-testid^="widget-"][data-loaded="false"]')).toHaveCount(0, { timeout: 30_000 })
+}
+
+test.beforeEach(async ({ page }) => {
+  mkdirSync(SHOTS, { recursive: true })
+  await page.setViewportSize({ width: 1440, height: 1000 })
+  await createAdmin(page, admin)
+  await rpc(page, 'crm.install', { sampleData: true, seed: 11 })
+  // The navigation lists the sales app's forms once the page loads again.
+  await page.reload()
+  await expect(page.getByTestId('user-menu')).toContainText(admin.name)
+})
+
+test('the shipped sales dashboard shows every widget on the sample data', async ({ page }) => {
+  await page.getByTestId('nav-dashboards').click()
+  await expect(page.getByTestId('dashboard-switch')).toContainText('销售驾驶舱')
+  await widgetsLoaded(page)
+  for (const title of ['销售漏斗', '业绩排行榜', '目标达成', '回款情况', '新增客户趋势', '客户来源分布', '行业分布', '输单原因']) {
+    await expect(page.getByText(title, { exact: true })).toBeVisible()
+  }
+  await expect(page.getByTestId('ranking').locator('tbody tr').first()).toBeVisible()
+  await page.waitForTimeout(300)
+  await page.screenshot({ path: `${SHOTS}/dashboard-sales.png`, fullPage: true })
+
+  await page.getByTestId('dashboard-tv').click()
+  await expect(page.getByTestId('tv-mode')).toBeVisible()
+  await widgetsLoaded(page)
+  await page.screenshot({ path: `${SHOTS}/dashboard-tv.png` })
+  await page.keyboard.press('Escape')
+  await expect(page.getByTestId('tv-mode')).toHaveCount(0)
+})
+
+test('build a funnel and a ranking, drill down from a stage, apply a dashboard filter', async ({ page }) => {
+  await page.getByTestId('nav-dashboards').click()
+  await widgetsLoaded(page)
+  await page.getByTestId('dashboard-switch').click()
+  await page.getByTestId('dashboard-create').click()
+  await page.getByTestId('dashboard-name').fill('我的销售看板')
+  await page.getByTestId('dashboard-name-save').click()
+  await expect(page.getByTestId('dashboard-switch')).toContainText('我的销售看板')
+
+  // A funnel of opportunities by stage.
+  await page.getByTestId('dashboard-edit').click()
+  await page.getByTestId('widget-add').click()
+  const editor = page.getByTestId('widget-editor')
+  await editor.getByTestId('widget-title').fill('商机漏斗')
+  await editor.getByTestId('widget-form').click()
+  await page.getByRole('option', { name: '商机', exact: true }).click()
+  await editor.getByTestId('chart-type-funnel').click()
+  await editor.getByTestId('dimension-0').click()
+  await page.getByRole('option', { name: '销售阶段', exact: true }).click()
+  await expect(editor.getByTestId('funnel')).toBeVisible()
+  await editor.getByTestId('widget-save').click()
+  await expect(page.getByTestId('widget-w1')).toBeVisible()
+
+  // A leaderboard: won amount per owner, top 5.
+  await page.getByTestId('widget-add').click()
+  await editor.getByTestId('widget-title').fill('赢单金额排行')
+  await editor.getByTestId('widget-form').click()
+  await page.getByRole('option', { name: '商机', exact: true }).click()
+  await editor.getByTestId('chart-type-ranking').click()
+  await editor.getByTestId('dimension-0').click()
+  await page.getByRole('option', { name: '负责人', exact: true }).first().click()
+  await editor.getByTestId('measure-agg-0').click()
+  await page.getByRole('option', { name: '求和' }).click()
+  await editor.getByTestId('measure-field-0').click()
+  await page.getByRole('option', { name: '预计成交金额', exact: true }).click()
+  await editor.getByTestId('widget-sort').click()
+  await page.getByRole('option', { name: /从大到小/ }).first().click()
+  await editor.getByTestId('widget-limit').fill('5')
+  await expect(editor.getByTestId('ranking').locator('tbody tr')).toHaveCount(5)
+  await editor.getByTestId('widget-save').click()
+  await expect(page.getByTestId('widget-w2').getByTestId('ranking').locator('tbody tr')).toHaveCount(5)
+  await page.getByTestId('dashboard-done').click()
+  await widgetsLoaded(page)
+  await page.screenshot({ path: `${SHOTS}/dashboard-built.png`, fullPage: true })
+
+  // Drill down: the 方案报价 stage opens the opportunity list with exactly its records.
+  const stage = page.getByTestId('widget-w1').getByTestId('funnel-stage-proposal')
+  const count = Number((await stage.innerText()).replace(/[^\d]/g, ''))
+  expect(count).toBeGreaterThan(0)
+  await stage.click()
+  await expect(page).toHaveURL(/#\/forms\/\d+\?filter=/)
+  await expect(page.getByTestId('records-total')).toContainText(String(count))
+  await expect(page.getByTestId('filter-toggle')).toContainText('1')
+  await page.screenshot({ path: `${SHOTS}/dashboard-drilldown.png` })
+  await page.goBack()
+
+  // A dashboard filter: one owner; the funnel shrinks to that owner's opportunities.
+  await widgetsLoaded(page)
+  const before = Number((await page.getByTestId('widget-w1').getByTestId('funnel-stage-initial').innerText()).replace(/[^\d]/g, ''))
+  await page.getByTestId('filter-owners').click()
+  await page.getByRole('option', { name: REP }).click()
+  await page.keyboard.press('Escape')
+  await widgetsLoaded(page)
+  await expect(page.getByTestId('widget-w2').getByTestId('ranking').locator('tbody tr')).toHaveCount(1)
+  await expect(page.getByTestId('widget-w2').getByTestId('ranking')).toContainText(REP)
+  const after = Number((await page.getByTestId('widget-w1').getByTestId('funnel-stage-initial').innerText()).replace(/[^\d]/g, ''))
+  expect(after).toBeLessThan(before)
+  await page.screenshot({ path: `${SHOTS}/dashboard-filtered.png`, fullPage: true })
+})
