@@ -154,4 +154,12 @@ test('builds the 7-day no-follow-up rule in Chinese, dry-runs it, enables it, an
   await page.getByTestId('tab-run-log').click()
   await expect(page.getByTestId('run-log')).toContainText('未跟进扫描')
   await page.screenshot({ path: 'test-results/rules-run-log.png', fullPage: true })
+
+  // Background jobs and the email / webhook settings.
+  await page.getByRole('button', { name: '返回规则列表' }).click()
+  await page.getByTestId('tab-jobs').click()
+  await expect(page.getByTestId('jobs-panel')).toContainText('没有失败的任务')
+  await page.getByTestId('tab-notify-settings').click()
+  await expect(page.getByText('发信邮箱（SMTP）')).toBeVisible()
+  await page.screenshot({ path: 'test-results/rules-settings.png' })
 })

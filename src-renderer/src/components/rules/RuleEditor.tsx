@@ -28,7 +28,7 @@ interface Props {
  */
 export function RuleEditor({ rule, forms, org, onClose, onSaved }: Props) {
   const { t } = useTranslation()
-  const [draft, setDraft] = useState<Draft>(() => (rule ? toDraft(rule) : newDraft(forms[0]!, t)))
+  const [draft, setDraft] = useState<Draft>(() => (rule ? toDraft(rule, forms.find((f) => f.id === rule.formId)) : newDraft(forms[0]!, t)))
   const [saved, setSaved] = useState<RuleDto | null>(rule)
   const form = forms.find((f) => f.id === draft.form)
   const filterFields = useMemo(() => topFields(form), [form])

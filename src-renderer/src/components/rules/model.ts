@@ -80,8 +80,30 @@ export function dateFields(form: FormDto | undefined): Array<{ key: string; labe
 
 export const topFields = (form: FormDto | undefined) => (form?.fields ?? []).filter((f) => f.parentFieldId === null && f.deletedAt === null)
 
-export function toDraft(rule: RuleDto): Draft {
-  return { name: rule.name, form: rule.formId, enabled: rule.enabled, trigger: rule.trigger, condition: rule.condition, actions: rule.actions, rateLimit: rule.rateLimit, description: rule.description }
+/**
+ * The rule as the editor shows it. Placeholders written with API keys (shipped rules use
+ * `{{name}}`) are shown with the field labels (`{{商机名称}}`); the server fills both the same way.
+ */
+export function toDraft(rule: RuleDto, form?: FormDto): Draft {
+  const text = (v: string) => readableTemplate(v, form)
+  const value = (v: unknown) => (typeof v === 'string' ? text(v) : v)
+  const actions = rule.actions.map((a): RuleAction => {
+    switch (a.type) {
+      case 'notify':
+      case 'desktop':
+        return { ...a, title: text(a.title), body: text(a.body) }
+      case 'email':
+        return { ...a, subject: text(a.subject), body: text(a.body) }
+      case 'webhook':
+        return { ...a, text: text(a.text) }
+      case 'update':
+      case 'create':
+        return { ...a, set: a.set.map((x) => (x.formula === undefined ? { ...x, value: value(x.value) } : x)) }
+      default:
+        return a
+    }
+  })
+  return { name: rule.name, form: rule.formId, enabled: rule.enabled, trigger: rule.trigger, condition: rule.condition, actions, rateLimit: rule.rateLimit, description: rule.description }
 }
 
 export function newDraft(form: FormDto, t: TFunction): Draft {
