@@ -55,6 +55,8 @@ export const ruleHandlers: HandlersOf<typeof ruleContracts> = {
     const clock = host.core.clock
     if (!(clock instanceof OffsetClock)) throw new ValidationError('rules.error.clockFixed')
     clock.advance(input.ms)
+    // A tick already under way started before the clock moved: wait for it, then run one at the new time.
+    await host.core.scheduler.tick()
     await host.core.scheduler.tick()
     return { now: clock.now() }
   }
