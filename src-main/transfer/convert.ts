@@ -101,6 +101,29 @@ export class RowConverter {
     return { values, errors, key }
   }
 
+  /**
+   * How each converted cell will be stored, as text for the preview (12,000.00 for 1.2万,
+   * 2024-03-05 for 2024年3月5日); relations and members show the text that found them.
+   */
+  display(row: readonly string[], values: Record<string, unknown>): Map<number, string> {
+    const out = new Map<number, string>()
+    for (const plan of this.plans) {
+      const v = values[plan.field.apiKey]
+      if (v === undefined || v === null) continue
+      const raw = unescapeFormula(row[plan.column] ?? '').trim()
+      const f = plan.field
+      let text: string
+      if (f.type === 'relation' || f.type === 'member') text = raw
+      else if (f.type === 'checkbox') text = translate(this.locale, v ? 'transfer.value.yes' : 'transfer.value.no')
+      else if (f.type === 'multiselect') text = (v as string[]).map((id) => optionsOf(f).find((o) => o.id === id)?.label ?? id).join('、')
+      else if ((f.type === 'select') && !optionsOf(f).some((o) => o.id === v)) text = String(v)
+      else if (f.type === 'datetime') text = fieldType(f).format(v, f, this.locale)
+      else text = fieldType(f).format(v, f, this.locale) || String(v)
+      out.set(plan.column, text)
+    }
+    return out
+  }
+
   /** Existing records by normalised key (title or update key): for duplicates and update by key. */
   existingKeys(): Map<string, number> {
     const map = new Map<string, number>()

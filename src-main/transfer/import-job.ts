@@ -147,7 +147,10 @@ export class ImportJob {
         errors.push({ column: this.keyColumn(settings, form), field: key, message: translate(locale, 'transfer.error.noMatch', { value: row[this.keyColumn(settings, form)] ?? '' }) })
       }
       if (match !== null) result.matched++
-      if (result.rows.length < PREVIEW_ROWS) result.rows.push({ line, cells: headers.map((_, c) => row[c] ?? ''), errors, duplicate, match })
+      if (result.rows.length < PREVIEW_ROWS) {
+        const shown = converter.display(row, converted.values)
+        result.rows.push({ line, cells: headers.map((_, c) => row[c] ?? ''), values: headers.map((_, c) => shown.get(c) ?? ''), errors, duplicate, match })
+      }
       if (errors.length) {
         result.invalid++
         if (result.errors.length < ERROR_LIST) result.errors.push({ line, errors })

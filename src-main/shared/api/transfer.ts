@@ -63,7 +63,7 @@ export const previewDto = z.object({
   /** Rows with at least one error. */
   invalid: z.number(),
   /** The first rows, converted for display (text per column) with their errors. */
-  rows: z.array(z.object({ line: z.number(), cells: z.array(z.string()), errors: z.array(cellError), duplicate: z.string().nullable(), match: z.number().nullable() })),
+  rows: z.array(z.object({ line: z.number(), cells: z.array(z.string()), /** The converted value of each mapped column, as it will be stored. */ values: z.array(z.string()), errors: z.array(cellError), duplicate: z.string().nullable(), match: z.number().nullable() })),
   /** Rows with errors (the first few hundred), for the preview's error list. */
   errors: z.array(z.object({ line: z.number(), errors: z.array(cellError) })),
   unknownOptions: z.array(z.object({ field: z.string(), label: z.string(), value: z.string(), count: z.number() })),

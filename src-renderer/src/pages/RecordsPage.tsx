@@ -17,6 +17,7 @@ import { TableView } from '../components/views/TableView'
 import { useViews } from '../components/views/useViews'
 import { ViewBar } from '../components/views/ViewBar'
 import { ViewEmpty } from '../components/views/ViewEmpty'
+import { TransferMenu } from '../components/transfer/TransferMenu'
 import { FieldsControl, GroupControl, RowHeightControl, SortControl } from '../components/views/ViewToolbar'
 import { systemFields } from '../fields/system'
 import { notifyError } from '../lib/notify'
@@ -149,6 +150,9 @@ export function RecordsPage({ form, recordId, drill = null }: { form: FormDto; r
         >
           {trash ? t('records.backToList') : t('records.trash')}
         </Button>
+        {!trash && fields.length > 0 && (
+          <TransferMenu form={form} fields={fields} viewId={current.id} config={config} filter={filterNode} search={search} onChanged={reload} />
+        )}
         {!trash && (
           <Button leftSection={<IconPlus size={16} />} onClick={newRecord} disabled={fields.length === 0}>
             {t('records.new')}
