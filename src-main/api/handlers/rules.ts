@@ -5,6 +5,7 @@ import { postWebhook } from '../../notify/webhook'
 import { dryRun } from '../../rules/dry-run'
 import type { Job } from '../../jobs/scheduler'
 import { ValidationError } from '../../shared/errors'
+import { translate } from '../../shared/locales'
 import { actorOf, ok, type HandlersOf } from '../handler-kit'
 
 // Handlers of the methods declared in src-main/shared/api/rules.ts.
@@ -40,12 +41,13 @@ export const ruleHandlers: HandlersOf<typeof ruleContracts> = {
     host.core.rules.settings.setSmtp(input)
     return ok
   },
-  'notify.smtpTest': async (input, { host }) => {
-    await sendEmail(host.core.rules.settings.smtp(), { to: [input.to], subject: '积木 CRM 测试邮件', text: '这是一封测试邮件：邮件设置可以正常使用。' })
+  'notify.smtpTest': async (input, { host, locale }) => {
+    await sendEmail(host.core.rules.settings.smtp(), { to: [input.to], subject: translate(locale, 'rules.mail.testSubject'), text: translate(locale, 'rules.mail.testBody') })
     return ok
   },
-  'notify.webhookTest': async (input, { host }) => {
-    const status = await postWebhook({ url: input.url, format: input.format, secret: input.secret, text: '积木 CRM：Webhook 测试消息', payload: { test: true }, now: host.core.clock.now() })
+  'notify.webhookTest': async (input, { host, locale }) => {
+    const text = translate(locale, 'rules.mail.webhookTest')
+    const status = await postWebhook({ url: input.url, format: input.format, secret: input.secret, text, payload: { test: true, text }, now: host.core.clock.now() })
     return { status }
   },
   'notifications.list': (input, ctx) => ctx.host.core.notifications.list(actorOf(ctx).id, input),

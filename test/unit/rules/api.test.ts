@@ -91,3 +91,20 @@ describe('schedule occurrences', () => {
     expect(latestOccurrence({ type: 'schedule', every: 'month', monthday: 31, time: '18:00' }, at('2024-03-01T10:00:00'))).toBe(at('2024-02-29T18:00:00'))
   })
 })
+
+describe('scan worker', () => {
+  it('reads on its own read-only connection, off the main thread', async () => {
+    const { testCore } = await import('../../support/core')
+    const { ScanWorker } = await import('../../../src-main/rules/scan-worker')
+    const t = await testCore()
+    const worker = new ScanWorker(t.core.db.name)
+    try {
+      expect(await worker.query<{ n: number }>('SELECT COUNT(*) AS n FROM users', [])).toEqual([{ n: 1 }])
+      await expect(worker.query('DELETE FROM users RETURNING id', [])).rejects.toThrow(/readonly/)
+      expect(t.core.db.prepare('SELECT COUNT(*) FROM users').pluck().get()).toBe(1)
+    } finally {
+      await worker.close()
+      t.close()
+    }
+  })
+})

@@ -258,5 +258,8 @@ export const rules: Record<string, string> = {
   'rules.settings.testSent': "Test email sent",
   'rules.settings.webhook': "Webhook test",
   'rules.settings.webhookHint': "Put the address in a rule's Webhook action; send a test message here first to check the robot receives it.",
-  'rules.settings.webhookSent': "Test message sent"
+  'rules.settings.webhookSent': "Test message sent",
+  'rules.mail.testSubject': "Jimu CRM test email",
+  'rules.mail.testBody': "This is a test email: the mail settings work.",
+  'rules.mail.webhookTest': "Jimu CRM: webhook test message"
 }

@@ -258,5 +258,8 @@ export const rules: Record<string, string> = {
   'rules.settings.testSent': "测试邮件已发送",
   'rules.settings.webhook': "Webhook 测试",
   'rules.settings.webhookHint': "在规则的「推送 Webhook」动作中填写地址；这里可以先发一条测试消息，确认机器人能收到。",
-  'rules.settings.webhookSent': "测试消息已发送"
+  'rules.settings.webhookSent': "测试消息已发送",
+  'rules.mail.testSubject': "积木 CRM 测试邮件",
+  'rules.mail.testBody': "这是一封测试邮件：邮件设置可以正常使用。",
+  'rules.mail.webhookTest': "积木 CRM：Webhook 测试消息"
 }
