@@ -253,7 +253,13 @@ export class RuleEngine {
       this.logRun(run)
       return
     }
-    for (const item of items) this.fire(rule, form, item, run)
+    // Firing is main-thread work (reads, writes): yield between small batches so requests
+    // from the UI are served while a large backlog (a week offline) is worked off.
+    for (let i = 0; i < items.length; i++) {
+      if (i > 0 && i % 50 === 0) await new Promise((resolve) => setImmediate(resolve))
+      if (!this.core.db.open) return
+      this.fire(rule, form, items[i]!, run)
+    }
     this.logRun(run, true)
   }
 
