@@ -8,6 +8,13 @@ import type { RuleModel, TriggerModule, TriggerOf } from '../types'
 const DAY = 24 * 3600_000
 
 /**
+ * How far back before a rule was enabled an idle stretch may have reached N days and still fire:
+ * enabling a rule (or installing the CRM app on years of imported data) alerts about what went
+ * idle recently, not about every record that went quiet long ago.
+ */
+export const INACTIVITY_GRACE = 30 * DAY
+
+/**
  * 超过 N 天没有跟进: no activity record (follow-up) linked to the record for N days, counted from
  * the latest linked follow-up, or from the record's creation when there is none. Fires once per
  * idle stretch: the period is the time the stretch began, so a new follow-up starts a new one.
@@ -16,7 +23,9 @@ export const inactivity: TriggerModule<'inactivity'> = {
   type: 'inactivity',
   async due(trigger, rule, form, now, engine) {
     const sql = inactivitySql(trigger, rule, form, engine)
-    const rows = await engine.scan<{ id: number; since: number }>(sql.sql, [...sql.params, now - trigger.days * DAY, now - trigger.days * DAY, engine.scanLimit])
+    const cutoff = now - trigger.days * DAY
+    const oldest = engine.enabledAt(rule) - INACTIVITY_GRACE - trigger.days * DAY
+    const rows = await engine.scan<{ id: number; since: number }>(sql.sql, [...sql.params, cutoff, cutoff, oldest, engine.scanLimit])
     return rows.map((r) => ({ recordId: r.id, period: `i:${r.since}`, extra: { idleSince: r.since } }))
   },
   validate(trigger, form, engine) {
@@ -24,7 +33,7 @@ export const inactivity: TriggerModule<'inactivity'> = {
   }
 }
 
-/** The scan: its last parameters are the cutoff time (twice) and the row limit. */
+/** The scan: its last parameters are the cutoff time (twice), the oldest stretch start, and the row limit. */
 export function inactivitySql(trigger: TriggerOf<'inactivity'>, rule: RuleModel, form: FormModel, engine: RuleEngine): { sql: string; params: unknown[] } {
   const { activity, link } = activityLink(trigger, form, engine)
   const where = engine.conditionSql(form, rule)
@@ -34,7 +43,7 @@ export function inactivitySql(trigger: TriggerOf<'inactivity'>, rule: RuleModel,
   return {
     sql: `SELECT id, since FROM (SELECT t.id, COALESCE(${last}, t.created_at) AS since FROM ${ident(form.table)} t
             WHERE t.deleted_at IS NULL AND (${where.sql}) AND t.created_at <= ?) x
-          WHERE since <= ? AND NOT EXISTS (SELECT 1 FROM rule_fired rf WHERE rf.rule_id = ${Number(rule.id)} AND rf.record_id = x.id AND rf.period = 'i:' || x.since)
+          WHERE since <= ? AND since >= ? AND NOT EXISTS (SELECT 1 FROM rule_fired rf WHERE rf.rule_id = ${Number(rule.id)} AND rf.record_id = x.id AND rf.period = 'i:' || x.since)
           ORDER BY since, id LIMIT ?`,
     params: where.params
   }

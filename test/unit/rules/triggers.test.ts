@@ -157,6 +157,17 @@ describe('rule triggers', () => {
     expect(titles(env, rep)).toHaveLength(2)
   })
 
+  it('inactivity: enabling a rule alerts about what went idle in the last 30 days, not about records quiet for months', async () => {
+    env = await rulesCore()
+    env.core.writes.create(env.actor, 'opportunity', { name: '半年没动', stage: '初步接洽' })
+    env.clock.advance(150 * DAY)
+    env.core.writes.create(env.actor, 'opportunity', { name: '最近闲置', stage: '初步接洽' })
+    env.clock.advance(20 * DAY)
+    env.rule({ name: '7天未跟进', trigger: { type: 'inactivity', days: 7, activityForm: 'followUp' }, actions: [notifyOwner('{{商机名称}} 未跟进')] })
+    await env.core.scheduler.tick()
+    expect(titles(env, env.actor.id)).toEqual(['最近闲置 未跟进'])
+  })
+
   it('catches up after a simulated week offline, exactly once per (rule, record, period)', async () => {
     env = await rulesCore()
     env.clock.set(new Date(2024, 2, 1, 10, 0).getTime())
