@@ -69,6 +69,8 @@ export async function runRulesBench(options: { size: number; json?: boolean }) {
       name: '7天未跟进', form: opp.id, enabled: true, trigger: { type: 'inactivity', days: 7, activityForm: 'followUp' },
       condition: { filter: { field: 'stage', op: 'eq', value: 'initial' } }, actions: [{ type: 'notify', to: { owner: true }, title: 'x', body: '' }]
     }, actor.id)
+    // Enabled since the start: every idle record qualifies, the worst case for the scan.
+    core.rules.setState(rule.id, 'enabledAt', String(start))
     const model = core.rules.rule(rule.id)
     const due = triggerModule('inactivity').due!
     await due(model.trigger as never, model, core.schema.form(opp.id), clock.now(), core.rules) // warm the worker and caches
