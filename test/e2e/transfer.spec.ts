@@ -165,3 +165,30 @@ test('import customers and opportunities, fix the error report, export the view'
   ])
   await page.screenshot({ path: 'test-results/transfer-end.png' })
 })
+
+test('export an app definition and import it with a preview of what it adds', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 })
+  await createAdmin(page, ADMIN)
+  const app = await rpc<{ id: number }>(page, 'apps.create', { label: '售后服务', apiKey: 'service' })
+  await rpc(page, 'forms.create', { appId: app.id, label: '服务工单', apiKey: 'ticket', fields: [{ label: '标题', apiKey: 'title', type: 'text' }, { label: '优先级', apiKey: 'priority', type: 'select', config: { options: [{ id: 'high', label: '高', color: 'red' }, { id: 'low', label: '低', color: 'gray' }] } }] })
+  await page.reload()
+  await page.getByTestId('nav-apps').click()
+  await expect(page.getByRole('heading', { name: '应用导入导出' })).toBeVisible()
+  const downloading = page.waitForEvent('download')
+  await page.getByTestId('app-export').click()
+  const download = await downloading
+  expect(download.suggestedFilename()).toMatch(/^售后服务-\d{8}\.jimu-app\.json$/)
+  const file = JSON.parse(readFileSync((await download.path())!, 'utf8')) as { app: { forms: Array<Record<string, unknown>> } }
+  expect(file.app.forms.map((f) => f.apiKey)).toEqual(['ticket'])
+  // The same file with one more form, as another PC's version of the app would be.
+  file.app.forms.push({ apiKey: 'visit', label: { 'zh-CN': '回访记录', en: 'Visits' }, fields: [{ apiKey: 'content', label: { 'zh-CN': '回访内容', en: 'Content' }, type: 'textarea' }], views: [] })
+  await page.locator('[data-testid="app-dropzone"] input[type="file"]').setInputFiles({ name: '售后服务.jimu-app.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) })
+  const preview = page.getByTestId('app-preview')
+  await expect(preview).toContainText('将补充已有应用「售后服务」')
+  await expect(preview).toContainText('回访记录')
+  await expect(preview).toContainText('新增 2 项')
+  await page.waitForTimeout(300)
+  await page.screenshot({ path: `${SHOTS}/app-import-preview.png` })
+  await page.getByTestId('app-install').click()
+  await expect(page.getByRole('link', { name: '回访记录' })).toBeVisible()
+})

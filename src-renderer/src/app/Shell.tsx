@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { AppShell, Box, Burger, Center, EmptyState, Group, Loader, NavLink, ScrollArea, Stack, Text } from '@mantine/core'
 import { useDisclosure, useMediaQuery } from '@mantine/hooks'
-import { IconApps, IconChartPie, IconFileSearch, IconLayoutGrid, IconLock, IconMoodEmpty, IconPlus, IconRobot, IconShieldCheck, IconSitemap, IconTable } from '@tabler/icons-react'
+import { IconApps, IconChartPie, IconFileSearch, IconPackages, IconLayoutGrid, IconLock, IconMoodEmpty, IconPlus, IconRobot, IconShieldCheck, IconSitemap, IconTable } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import type { FormDto, MethodOutput } from '@shared/api/contracts'
 import { api } from '../api/client'
@@ -20,6 +20,7 @@ import { FlowsPage } from '../pages/flows/FlowsPage'
 import { TodoPage } from '../pages/flows/TodoPage'
 import { FlowsNavLink, TodoNavLink } from '../components/flows/TodoNavLink'
 import { RulesPage } from '../pages/rules/RulesPage'
+import { AppTransferPage } from '../components/transfer/AppTransferPage'
 import { NotificationBell } from '../components/notifications/NotificationBell'
 import { DashboardsPage } from '../pages/reports/DashboardsPage'
 import { NewRecordHost } from '../components/record/NewRecordHost'
@@ -40,7 +41,8 @@ const ADMIN_NAV: { section: Section; icon: typeof IconSitemap }[] = [
   { section: 'organization', icon: IconSitemap },
   { section: 'roles', icon: IconShieldCheck },
   { section: 'audit', icon: IconFileSearch },
-  { section: 'rules', icon: IconRobot }
+  { section: 'rules', icon: IconRobot },
+  { section: 'apps', icon: IconPackages }
 ]
 
 export function Shell({ user, onLogout, onSignedOutEverywhere }: { user: User; onLogout(): void; onSignedOutEverywhere(): void }) {
@@ -81,7 +83,7 @@ export function Shell({ user, onLogout, onSignedOutEverywhere }: { user: User; o
   }, [catalog, section, route.formId, route.newFormAppId, route.crm?.page, go])
 
   useEffect(() => {
-    const page = section === 'dashboards' ? t('reports.nav') : section === 'rules' ? t('rules.nav') : section === 'todo' || section === 'flows' ? t(`flows.nav.${section}`) : section ? t(`nav.${section}`) : form?.label
+    const page = section === 'dashboards' ? t('reports.nav') : section === 'rules' ? t('rules.nav') : section === 'apps' ? t('transfer.app.nav') : section === 'todo' || section === 'flows' ? t(`flows.nav.${section}`) : section ? t(`nav.${section}`) : form?.label
     document.title = page ? `${page} - ${t('app.name')}` : t('app.name')
   }, [form, section, t])
 
@@ -107,6 +109,7 @@ export function Shell({ user, onLogout, onSignedOutEverywhere }: { user: User; o
     if (current === 'flows') return user.isAdmin ? <FlowsPage flowId={route.flowId ?? null} forms={catalog.forms} /> : null
     if (current === 'organization') return <OrganizationPage forms={catalog.forms} me={user.id} />
     if (current === 'roles') return <RolesPage apps={catalog.apps} forms={catalog.forms} />
+    if (current === 'apps') return <AppTransferPage apps={catalog.apps} onInstalled={() => void loadCatalog()} />
     return <AuditPage forms={catalog.forms} />
   }
 
@@ -250,7 +253,7 @@ export function Shell({ user, onLogout, onSignedOutEverywhere }: { user: User; o
               <NavLink
                 key={s}
                 href={routeHash({ formId: null, recordId: null, section: s })}
-                label={s === 'rules' ? t('rules.nav') : t(`nav.${s}`)}
+                label={s === 'rules' ? t('rules.nav') : s === 'apps' ? t('transfer.app.nav') : t(`nav.${s}`)}
                 leftSection={<Icon size={18} stroke={1.6} />}
                 active={section === s}
                 variant="light"

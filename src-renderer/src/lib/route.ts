@@ -4,11 +4,11 @@ import { useCallback, useSyncExternalStore } from 'react'
 // from search all land on the same place: a form and record (#/forms/12, #/forms/12/records/5),
 // an administration page (#/admin/organization) or the personal settings (#/settings).
 
-export const SECTIONS = ['organization', 'roles', 'audit', 'settings', 'dashboards', 'rules', 'todo', 'flows'] as const
+export const SECTIONS = ['organization', 'roles', 'audit', 'settings', 'dashboards', 'rules', 'todo', 'flows', 'apps'] as const
 export type Section = (typeof SECTIONS)[number]
 
 /** Pages only administrators see; the API refuses their methods to everyone else anyway. */
-export const ADMIN_SECTIONS: ReadonlySet<Section> = new Set(['organization', 'roles', 'audit', 'rules'])
+export const ADMIN_SECTIONS: ReadonlySet<Section> = new Set(['organization', 'roles', 'audit', 'rules', 'apps'])
 
 export interface Route {
   formId: number | null
@@ -45,6 +45,7 @@ const SECTION_HASH: Record<Section, string> = {
   roles: '#/admin/roles',
   audit: '#/admin/audit',
   rules: '#/admin/rules',
+  apps: '#/admin/apps',
   settings: '#/settings',
   dashboards: '#/dashboards'
 }

@@ -155,7 +155,7 @@ export function ImportWizard({ form, opened, onClose, onImported }: Props) {
   return (
     <Modal opened={opened} onClose={close} size="min(1180px, 96vw)" title={<Text fw={700} size="lg">{t('transfer.ui.title', { form: form.label })}</Text>} closeOnClickOutside={false} data-testid="import-wizard">
       <Stack gap="md">
-        <Stepper active={step} size="sm" allowNextStepsSelect={false} onStepClick={(s) => { if (!writing && s < step && step < 5) setStep(s) }}>
+        <Stepper active={step === 5 && status?.phase === 'done' ? 6 : step} size="sm" allowNextStepsSelect={false} onStepClick={(s) => { if (!writing && s < step && step < 5) setStep(s) }}>
           <Stepper.Step label={t('transfer.ui.step.file')} />
           <Stepper.Step label={t('transfer.ui.step.header')} />
           <Stepper.Step label={t('transfer.ui.step.mapping')} />
@@ -267,6 +267,7 @@ export function ImportWizard({ form, opened, onClose, onImported }: Props) {
                                 onChange={(v) => setMapping((list) => list.map((m, i) => (i === c.column && m.action === 'field' ? { ...m, key: v } : m)))} />
                             )}
                             {target.action === 'new' && <Badge variant="light" color="teal" radius="sm">{t('transfer.ui.willCreate', { type: t(`designer.type.${target.type}`) })}</Badge>}
+                            {field && field.type !== 'relation' && field.type !== 'member' && <Badge variant="default" radius="sm" fw={500} tt="none">{t(`designer.type.${field.type}`)}</Badge>}
                           </Table.Td>
                         </Table.Tr>
                       )
