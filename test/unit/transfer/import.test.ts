@@ -229,6 +229,32 @@ describe('import of a messy Chinese spreadsheet', () => {
     expect(record!.fields[field.apiKey]).toBe('2024-05-01')
   })
 
+  it('skip mode: a row the pipeline refuses is rolled back alone and reported; rules run only when asked', async () => {
+    const { t } = await setup()
+    const form = t.form('产品', [{ label: '编码', apiKey: 'code', type: 'text', unique: true }, { label: '名称', apiKey: 'name', type: 'text' }])
+    t.core.writes.create(t.actor, form.id, { code: 'P-2', name: '已有' })
+    const events: string[] = []
+    t.core.events.on((e) => { if (e.type === 'record.created') events.push(e.type) })
+    const data = await xlsx((wb) => { const ws = wb.addWorksheet('s'); ws.addRow(['编码', '名称']); for (let i = 0; i < 5; i++) ws.addRow([`P-${i}`, `产品${i}`]) })
+    const imports = t.core.transfer.imports
+    const settings = (rules: boolean) => importSettings.parse({ sheet: 0, headerRow: 0, onError: 'skip', rules, keyField: 'name', columns: [{ column: 0, target: { action: 'field', field: 'code' } }, { column: 1, target: { action: 'field', field: 'name' } }] })
+    const opened = await imports.open(t.actor, form.id, 'p.xlsx', data)
+    await imports.run(t.actor, opened.session, settings(false), 'zh-CN')
+    expect(await imports.settle(t.actor, opened.session)).toMatchObject({ phase: 'done', created: 4, failed: 1, hasReport: true })
+    expect(events).toHaveLength(0)
+    const wb = await readXlsx((await imports.errorReport(t.actor, opened.session, 'zh-CN')).data)
+    const rows = sheetRows(wb.worksheets[0]!)
+    expect(rows).toHaveLength(2)
+    expect(rows[1]!.slice(0, 2)).toEqual(['P-2', '产品2'])
+    expect(rows[1]![2]).toContain('已存在')
+    // The change log is intact after the rolled-back row (the chain still verifies).
+    expect(t.core.audit.verify().ok).toBe(true)
+    const again = await imports.open(t.actor, form.id, 'p.xlsx', await xlsx((wb2) => { const ws = wb2.addWorksheet('s'); ws.addRow(['编码', '名称']); ws.addRow(['Q-1', '新品']) }))
+    await imports.run(t.actor, again.session, settings(true), 'zh-CN')
+    await imports.settle(t.actor, again.session)
+    expect(events).toHaveLength(1)
+  })
+
   it('cancel takes back what was written', async () => {
     const { t } = await setup()
     const form = t.form('线索', [{ label: '姓名', apiKey: 'name', type: 'text' }])
