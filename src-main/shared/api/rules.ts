@@ -128,18 +128,27 @@ export type RuleAction = z.infer<typeof ruleAction>
 export const ruleCondition = z.object({ filter: filterNode.optional(), formula: z.string().max(2000).optional() })
 export type RuleCondition = z.infer<typeof ruleCondition>
 
-export const ruleInput = z.object({
+/** A rule's settings without defaults: a partial update changes only what it names. */
+const ruleFields = z.object({
   name: z.string().trim().min(1).max(100),
   form: formRef,
-  enabled: z.boolean().default(false),
+  enabled: z.boolean(),
   trigger: ruleTrigger,
-  condition: ruleCondition.default({}),
+  condition: ruleCondition,
   actions: z.array(ruleAction).min(1).max(20),
-  /** At most this many firings per hour (absent = no limit). */
-  rateLimit: z.number().int().min(1).max(100000).nullable().default(null),
-  description: z.string().max(1000).nullable().default(null)
+  /** At most this many firings per hour (null = no limit). */
+  rateLimit: z.number().int().min(1).max(100000).nullable(),
+  description: z.string().max(1000).nullable()
+})
+
+export const ruleInput = ruleFields.extend({
+  enabled: ruleFields.shape.enabled.default(false),
+  condition: ruleFields.shape.condition.default({}),
+  rateLimit: ruleFields.shape.rateLimit.default(null),
+  description: ruleFields.shape.description.default(null)
 })
 export type RuleInput = z.input<typeof ruleInput>
+export const ruleUpdate = ruleFields.partial()
 
 export const ruleDto = z.object({
   id,
@@ -224,7 +233,7 @@ export const ruleContracts = {
   'rules.list': method({ access: 'admin', summary: 'Every rule, with its last run', input: z.object({ form: formRef.optional() }).default({}), output: z.array(ruleDto) }),
   'rules.get': method({ access: 'admin', summary: 'One rule', input: z.object({ id }), output: ruleDto }),
   'rules.create': method({ access: 'admin', summary: 'Create a rule (disabled unless enabled is set)', input: ruleInput, output: ruleDto }),
-  'rules.update': method({ access: 'admin', summary: 'Change a rule', input: ruleInput.partial().extend({ id }), output: ruleDto }),
+  'rules.update': method({ access: 'admin', summary: 'Change a rule: only the settings given', input: ruleUpdate.extend({ id }), output: ruleDto }),
   'rules.delete': method({ access: 'admin', summary: 'Delete a rule and its run log', input: z.object({ id }), output: ok }),
   'rules.setEnabled': method({ access: 'admin', summary: 'Enable or disable a rule', input: z.object({ id, enabled: z.boolean() }), output: ruleDto }),
   'rules.dryRun': method({

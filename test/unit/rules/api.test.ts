@@ -55,6 +55,9 @@ describe('rules over the API', () => {
     expect(dry.data).toMatchObject({ nowTotal: 0, historyTotal: 0, actions: ['notify'] })
     const enabled = await env.rpc('rules.setEnabled', { id: created.data.id, enabled: true })
     expect(enabled.data.enabled).toBe(true)
+    // A partial update changes only what it names.
+    const renamed = await env.rpc('rules.update', { id: created.data.id, name: '新商机通知负责人' })
+    expect(renamed.data).toMatchObject({ name: '新商机通知负责人', enabled: true, actions: [{ type: 'notify', title: '新商机 {{name}}' }] })
     await env.rpc('records.create', { form: 'opportunity', fields: { name: '接口商机', stage: 'initial' } })
     const list = await env.rpc('notifications.list', {})
     expect(list.data.unread).toBe(1)
