@@ -259,4 +259,4 @@ export const ruleContracts = {
 } as const satisfies Record<string, MethodContract>
 
 /** Methods of this engine a read-only API token may call. */
-export const RULE_READ_ONLY: readonly string[] = ['notifications.list', 'clock.get']
+export const RULE_READ_ONLY: readonly string[] = ['rules.list', 'rules.get', 'rules.runs', 'jobs.list', 'notifications.list', 'clock.get']
