@@ -63,3 +63,30 @@ describe('app definition files', () => {
     expect(() => a.core.transfer.apps.export(rep, a.app.id)).toThrow(expect.objectContaining({ code: 'PERMISSION' }))
   })
 })
+
+describe('the bundled sales app', () => {
+  it('exports and installs on another PC with everything (forms, roll-ups, sub-table formulas, conditions, sections)', async () => {
+    const { bundledApp } = await import('../../../src-main/apps/bundled')
+    const { installApp, findApp } = await import('../../../src-main/apps/installer')
+    const a = await testCore()
+    cores.push(a)
+    installApp(a.core, a.actor, bundledApp('crm').pkg, { locale: 'zh-CN' })
+    const crm = findApp(a.core, 'crm')!
+    const file = a.core.transfer.apps.export(a.actor, crm.id)
+    const json = JSON.parse(file.data.toString('utf8')) as { app: { forms: unknown[] }; sections: Record<string, unknown[]> }
+    expect(json.app.forms.length).toBe(a.core.schema.formIds(crm.id).length)
+
+    const b = await testCore()
+    cores.push(b)
+    const preview = b.core.transfer.apps.preview(b.actor, file.data, 'zh-CN')
+    expect(preview.app.exists).toBe(false)
+    b.core.transfer.apps.install(b.actor, file.data, 'zh-CN')
+    const formsA = a.core.schema.formIds(crm.id).map((id) => a.core.schema.form(id))
+    const formsB = b.core.schema.formIds(findApp(b.core, 'crm')!.id).map((id) => b.core.schema.form(id))
+    const shape = (forms: typeof formsA) => forms.map((f) => [f.apiKey, f.fields.map((x) => `${x.apiKey}:${x.type}`).join(','), f.titleField?.apiKey]).sort()
+    expect(shape(formsB)).toEqual(shape(formsA))
+    for (const section of Object.keys(json.sections)) {
+      expect(b.core.transfer.apps.preview(b.actor, file.data, 'zh-CN').sections.find((s) => s.section === section)?.items.every((i) => i.change === 'same') ?? true).toBe(true)
+    }
+  })
+})
