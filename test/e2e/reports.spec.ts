@@ -98,6 +98,7 @@ test('build a funnel and a ranking, drill down from a stage, apply a dashboard f
   await expect(page).toHaveURL(/#\/forms\/\d+\?filter=/)
   await expect(page.getByTestId('records-total')).toContainText(String(count))
   await expect(page.getByTestId('filter-toggle')).toContainText('1')
+  await expect(page.getByTestId('filter-condition').getByLabel('值')).toHaveValue('方案报价')
   await page.screenshot({ path: `${SHOTS}/dashboard-drilldown.png` })
   await page.goBack()
 
@@ -113,4 +114,31 @@ test('build a funnel and a ranking, drill down from a stage, apply a dashboard f
   const after = Number((await page.getByTestId('widget-w1').getByTestId('funnel-stage-initial').innerText()).replace(/[^\d]/g, ''))
   expect(after).toBeLessThan(before)
   await page.screenshot({ path: `${SHOTS}/dashboard-filtered.png`, fullPage: true })
+})
+
+test('every chart type draws on the sample data', async ({ page }) => {
+  const opp = (q: Record<string, unknown>) => ({ form: 'opportunity', ...q })
+  const won = { field: 'stage', op: 'eq', value: 'won' }
+  const widgets = [
+    { key: 'column', title: '各阶段金额（堆叠）', type: 'column', query: opp({ dimensions: [{ field: 'closeDate', bucket: 'quarter' }, { field: 'stage' }], measures: [{ agg: 'sum', field: 'amount' }], filter: { field: 'closeDate', op: 'notEmpty' } }), layout: { x: 0, y: 0, w: 6, h: 5 }, options: { stacked: true } },
+    { key: 'line', title: '月度赢单金额', type: 'line', query: opp({ dimensions: [{ field: 'closeDate', bucket: 'month' }], measures: [{ agg: 'sum', field: 'amount', filter: won, label: '赢单金额' }, { agg: 'avg', field: 'amount', label: '平均金额' }], filter: { field: 'closeDate', op: 'lastNDays', value: 365 } }), layout: { x: 6, y: 0, w: 6, h: 5 } },
+    { key: 'kpi', title: '本月赢单金额', type: 'kpi', query: opp({ measures: [{ agg: 'sum', field: 'amount', filter: won }], dateField: 'closeDate', period: 'thisMonth' }), layout: { x: 0, y: 5, w: 3, h: 3 } },
+    { key: 'kpi2', title: '本季度新增商机', type: 'kpi', query: opp({ measures: [{ agg: 'count' }], dateField: 'closeDate', period: 'thisQuarter' }), layout: { x: 3, y: 5, w: 3, h: 3 } },
+    { key: 'gauge', title: '本月团队目标', type: 'gauge', query: opp({ measures: [{ agg: 'sum', field: 'amount', filter: won }], dateField: 'closeDate', period: 'thisMonth' }), layout: { x: 6, y: 5, w: 3, h: 3 }, options: { goal: 2000000 } },
+    { key: 'radar', title: '各行业赢单与输单', type: 'radar', query: opp({ dimensions: [{ field: 'customer.industry' }], measures: [{ agg: 'count', filter: won, label: '赢单' }, { agg: 'count', filter: { field: 'stage', op: 'eq', value: 'lost' }, label: '输单' }] }), layout: { x: 9, y: 5, w: 3, h: 6 } },
+    { key: 'scatter', title: '客户商机数与金额', type: 'scatter', query: opp({ dimensions: [{ field: 'customer' }], measures: [{ agg: 'count' }, { agg: 'sum', field: 'amount' }] }), layout: { x: 0, y: 8, w: 5, h: 5 } },
+    { key: 'pivot', title: '负责人 × 阶段', type: 'pivot', query: opp({ dimensions: [{ field: 'owner' }, { field: 'stage' }], measures: [{ agg: 'count' }] }), layout: { x: 5, y: 8, w: 4, h: 5 } },
+    { key: 'table', title: '最近赢单', type: 'table', query: opp({ columns: ['name', 'customer', 'amount', 'owner'], filter: won, sort: { by: 'd2', dir: 'desc' }, limit: 20 }), layout: { x: 0, y: 13, w: 6, h: 5 } },
+    { key: 'pieAmount', title: '金额区间', type: 'pie', query: opp({ dimensions: [{ field: 'amount', ranges: [50000, 100000, 200000] }] }), layout: { x: 6, y: 13, w: 6, h: 5 } }
+  ]
+  const created = await rpc<{ id: number }>(page, 'reports.createDashboard', { name: '图表类型一览', widgets })
+  await page.goto(`/#/dashboards/${created.id}`)
+  await expect(page.getByTestId('dashboard-switch')).toContainText('图表类型一览')
+  await widgetsLoaded(page)
+  await expect(page.getByTestId('kpi')).toHaveCount(2)
+  await expect(page.getByTestId('pivot')).toContainText('合计')
+  await expect(page.getByTestId('detail-table').locator('tbody tr').first()).toBeVisible()
+  await expect(page.locator('.recharts-surface').first()).toBeVisible()
+  await page.waitForTimeout(300)
+  await page.screenshot({ path: `${SHOTS}/dashboard-chart-types.png`, fullPage: true })
 })

@@ -67,4 +67,20 @@ describe('dashboards', () => {
     const indexes = d.t.core.db.prepare(`SELECT name FROM pragma_index_list(?)`).pluck().all(d.forms.opportunity.table) as string[]
     expect(indexes).toContain(`ix_${name.column}`)
   })
+
+  it('gives a widget over the form’s own columns a covering index its aggregate reads', () => {
+    const reports = d.t.core.reports
+    const query = { form: d.forms.opportunity.id, dimensions: [{ field: 'owner' }], measures: [{ agg: 'sum' as const, field: 'amount', filter: { field: 'stage', op: 'eq' as const, value: 'won' } }], dateField: 'closeDate' }
+    reports.create(d.admin, { name: '排行', widgets: [{ ...funnel(), key: 'r', type: 'ranking', query }] })
+    const table = d.t.core.schema.form(d.forms.opportunity.id).table
+    const covering = (d.t.core.db.prepare(`SELECT name FROM pragma_index_list(?)`).pluck().all(table) as string[]).filter((n) => n.startsWith('rx_'))
+    expect(covering.length).toBeGreaterThan(0)
+    const plan = d.t.core.reports.engine.explain(d.admin, { type: 'ranking', query })
+    const detail = (d.t.core.db.prepare(`EXPLAIN QUERY PLAN ${plan.sql}`).all(...plan.params) as Array<{ detail: string }>).map((r) => r.detail).join('\n')
+    expect(detail).toMatch(/COVERING INDEX rx_/)
+    // Purging a field it covers drops it with the column.
+    const stage = d.t.core.schema.form(d.forms.opportunity.id).byKey.get('lossReason')!
+    d.t.core.schema.deleteField(stage.id)
+    d.t.core.schema.purgeField(stage.id)
+  })
 })

@@ -36,10 +36,11 @@ describe('shipped sales dashboard', () => {
     expect(t.core.reports.dashboards.list(t.actor).filter((d) => d.appKey === 'crm:sales')).toHaveLength(1)
   })
 
-  it('every widget runs on the sample data', () => {
+  it('every widget runs on the sample data, and again from the cache', () => {
     for (const w of dashboard.widgets) {
       const r = t.core.reports.engine.run(t.actor, { type: w.type, query: w.query })
       expect(r.rows.length, w.title).toBeGreaterThan(0)
+      expect(t.core.reports.engine.run(t.actor, { type: w.type, query: w.query }).cached, w.title).toBe(true)
     }
   })
 
