@@ -441,7 +441,7 @@ export class RuleEngine {
   }
 
   /** Evaluate assignments (values or formulas over the triggering record) into write input. */
-  assignments(source: FormModel, set: Assignment[], firing: Firing, target: FormModel = source): Record<string, unknown> {
+  assignments(source: FormModel, set: Assignment[], firing: Firing): Record<string, unknown> {
     const out: Record<string, unknown> = {}
     let stored: StoredValues | null = null
     for (const a of set) {
@@ -454,7 +454,6 @@ export class RuleEngine {
         out[a.field] = typeof a.value === 'string' ? (this.rawPlaceholder(a.value, firing) ?? this.render(a.value, firing)) : (a.value ?? null)
       }
     }
-    void target
     return out
   }
 

@@ -33,7 +33,7 @@ export function ActionEditor({ action, form, forms, org, onChange }: Props) {
   )
   switch (action.type) {
     case 'update':
-      return <Assignments form={form} source={form} value={action.set} onChange={(set) => onChange({ ...action, set })} />
+      return <Assignments form={form} value={action.set} onChange={(set) => onChange({ ...action, set })} />
     case 'create': {
       const target = forms.find((f) => f.apiKey === action.form)
       const links = (target?.fields ?? []).filter((f) => f.type === 'relation' && (f.config as { targetFormId?: number }).targetFormId === form?.id)
@@ -57,7 +57,7 @@ export function ActionEditor({ action, form, forms, org, onChange }: Props) {
               onChange={(l) => onChange({ ...action, link: l ?? undefined })}
             />
           </Group>
-          <Assignments form={target} source={form} value={action.set} onChange={(set) => onChange({ ...action, set })} />
+          <Assignments form={target} value={action.set} onChange={(set) => onChange({ ...action, set })} />
         </Stack>
       )
     }
@@ -181,10 +181,9 @@ export function ActionEditor({ action, form, forms, org, onChange }: Props) {
 const placeholderParams = (t: TFunction) => ({ example: `{{${t('rules.editor.fieldWord')}}}`, owner: `{{${t('rules.editor.ownerWord')}}}`, link: `{{${t('rules.editor.linkWord')}}}` })
 
 /** 字段 = 值 / 公式 rows. Values may hold {{placeholders}} of the triggering record. */
-function Assignments({ form, source, value, onChange }: { form: FormDto | undefined; source: FormDto | undefined; value: Assignment[]; onChange(next: Assignment[]): void }) {
+function Assignments({ form, value, onChange }: { form: FormDto | undefined; value: Assignment[]; onChange(next: Assignment[]): void }) {
   const { t } = useTranslation()
   const writable = topFields(form).filter(isWritable)
-  void source
   return (
     <Stack gap={6}>
       {value.map((a, i) => {
