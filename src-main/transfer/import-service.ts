@@ -21,8 +21,13 @@ import { ImportWorker } from './worker-client'
 // is noted with the import batch, so the whole import can be undone as one unit; an
 // all-or-nothing import that fails part-way, or a cancelled one, takes back what it wrote.
 
-/** Rows per write transaction. */
-export const IMPORT_BATCH = 500
+/**
+ * `batch`: rows per write transaction. `atomic`: an all-or-nothing import of at most this many
+ * rows is written in one transaction, so a failure leaves no trace at all; larger ones go in
+ * batches (the app stays responsive, progress shows) and a failure takes back the earlier
+ * batches through the undo path. Tests shrink these to exercise the batched path.
+ */
+export const IMPORT_LIMITS = { batch: 500, atomic: 5000 }
 /** Sessions left alone this long are closed (their worker and file freed). */
 const IDLE_MS = 60 * 60 * 1000
 
@@ -39,6 +44,8 @@ interface Session {
   previewed: { settings: ImportSettings; preview: PreviewDto; prepared: number; rejected: number } | null
   touched: number
   running: Promise<void> | null
+  /** Rows per write transaction of the current run. */
+  batchSize: number
 }
 
 export class ImportService {
@@ -53,7 +60,7 @@ export class ImportService {
     const worker = new ImportWorker(join(this.core.dataDir, DB_FILE))
     const id = randomUUID()
     const session: Session = {
-      id, actorId: actor.id, formId: form.id, fileName, worker, cancel: false, writeErrors: [], previewed: null, touched: this.core.clock.now(), running: null,
+      id, actorId: actor.id, formId: form.id, fileName, worker, cancel: false, writeErrors: [], previewed: null, touched: this.core.clock.now(), running: null, batchSize: IMPORT_LIMITS.batch,
       status: { session: id, phase: 'reading', done: 0, total: 0, created: 0, updated: 0, failed: 0, skipped: 0, batchId: null, message: null, hasReport: false }
     }
     try {
@@ -152,9 +159,11 @@ export class ImportService {
       s.status.batchId = batchId
       const note = core.db.prepare('INSERT OR IGNORE INTO import_batch_rows (batch_id, record_id, op, before) VALUES (?, ?, ?, ?)')
       const mappedKeys = [...new Set(settings.columns.flatMap((c) => (c.target.action === 'field' ? [c.target.field] : [])))]
-      for (let from = 0; from < total; from += IMPORT_BATCH) {
+      const batch = settings.onError === 'abort' && total <= IMPORT_LIMITS.atomic ? Math.max(1, total) : IMPORT_LIMITS.batch
+      s.batchSize = batch
+      for (let from = 0; from < total; from += batch) {
         if (s.cancel) break
-        const rows: PreparedRow[] = await s.worker.call('take', from, IMPORT_BATCH, renames)
+        const rows: PreparedRow[] = await s.worker.call('take', from, batch, renames)
         const failed = core.db.transaction(() => {
           const befores = new Map<number, string>()
           for (const r of rows) if (r.id !== undefined) befores.set(r.id, JSON.stringify(this.before(actor, form, r.id, mappedKeys)))
@@ -204,7 +213,7 @@ export class ImportService {
 
   /** The file line of the n-th (1-based) row of the batch being written when it failed. */
   private async lineOf(s: Session, rowInBatch: number): Promise<number | null> {
-    const from = Math.floor(Math.max(0, s.status.done) / IMPORT_BATCH) * IMPORT_BATCH
+    const from = Math.floor(Math.max(0, s.status.done) / s.batchSize) * s.batchSize
     const rows = await s.worker.call('take', from + rowInBatch - 1, 1, {}).catch(() => [])
     return rows[0]?.line ?? null
   }
@@ -313,13 +322,13 @@ export class ImportService {
     const updated = rows.filter((r) => r.op === 'update')
     let deleted = 0
     let restored = 0
-    for (let i = 0; i < created.length; i += IMPORT_BATCH) {
-      deleted += core.writes.delete(actor, batch.form_id, created.slice(i, i + IMPORT_BATCH))
+    for (let i = 0; i < created.length; i += IMPORT_LIMITS.batch) {
+      deleted += core.writes.delete(actor, batch.form_id, created.slice(i, i + IMPORT_LIMITS.batch))
       await new Promise<void>((resolve) => setImmediate(resolve))
     }
-    for (let i = 0; i < updated.length; i += IMPORT_BATCH) {
+    for (let i = 0; i < updated.length; i += IMPORT_LIMITS.batch) {
       core.db.transaction(() => {
-        for (const r of updated.slice(i, i + IMPORT_BATCH)) {
+        for (const r of updated.slice(i, i + IMPORT_LIMITS.batch)) {
           core.writes.update(actor, batch.form_id, r.record_id, JSON.parse(r.before ?? '{}') as Record<string, unknown>)
           restored++
         }

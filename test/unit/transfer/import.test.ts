@@ -198,6 +198,30 @@ describe('import of a messy Chinese spreadsheet', () => {
     expect(status.phase).toBe('failed')
     expect(status.message).toMatch(/第 1202 行/)
     expect(t.core.reads.count(t.actor, { form: form.id }).total).toBe(1)
+    // One transaction: nothing was written, not even to the trash.
+    expect(t.core.reads.trash(t.actor, form.id, 10)).toHaveLength(0)
+  })
+
+  it('all or nothing in batches (large files): the earlier batches are taken back', async () => {
+    const { t } = await setup()
+    const { IMPORT_LIMITS } = await import('../../../src-main/transfer/import-service')
+    const saved = { ...IMPORT_LIMITS }
+    Object.assign(IMPORT_LIMITS, { batch: 100, atomic: 50 })
+    try {
+      const form = t.form('产品', [{ label: '编码', apiKey: 'code', type: 'text', unique: true }])
+      t.core.writes.create(t.actor, form.id, { code: 'P-250' })
+      const data = await xlsx((wb) => { const ws = wb.addWorksheet('s'); ws.addRow(['编码']); for (let i = 0; i < 400; i++) ws.addRow([`P-${i}`]) })
+      const imports = t.core.transfer.imports
+      const opened = await imports.open(t.actor, form.id, 'p.xlsx', data)
+      await imports.run(t.actor, opened.session, importSettings.parse({ sheet: 0, headerRow: 0, columns: [{ column: 0, target: { action: 'field', field: 'code' } }] }), 'zh-CN')
+      const status = await imports.settle(t.actor, opened.session)
+      expect(status).toMatchObject({ phase: 'failed', created: 0 })
+      expect(status.message).toMatch(/第 252 行/)
+      expect(t.core.reads.count(t.actor, { form: form.id }).total).toBe(1)
+      expect(t.core.db.prepare('SELECT status FROM import_batches').pluck().get()).toBe('failed')
+    } finally {
+      Object.assign(IMPORT_LIMITS, saved)
+    }
   })
 
   it('creates a new field from a column with the guessed type, and links records by customer name', async () => {
