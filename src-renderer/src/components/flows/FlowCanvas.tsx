@@ -1,5 +1,5 @@
-import { memo, useMemo } from 'react'
-import { Background, Controls, Handle, MarkerType, MiniMap, Position, ReactFlow, type Edge, type EdgeChange, type Connection, type Node, type NodeChange, type NodeProps } from '@xyflow/react'
+import { memo, useCallback, useEffect, useMemo, useState } from 'react'
+import { Background, Controls, Handle, MarkerType, MiniMap, Position, ReactFlow, type Edge, type EdgeChange, type Connection, type Node, type NodeChange, type NodeProps, useReactFlow } from '@xyflow/react'
 import '@xyflow/react/dist/style.css'
 import { Badge, Group, Paper, Text, ThemeIcon, Tooltip } from '@mantine/core'
 import { useTranslation } from 'react-i18next'
@@ -75,6 +75,17 @@ const Card = memo(function Card({ data, selected }: NodeProps<CardNode>) {
 
 const nodeTypes = { card: Card }
 
+/** Fits the graph in view whenever the token changes (the first render is fitted by ReactFlow itself). */
+function FitOnChange({ token }: { token: number }) {
+  const flow = useReactFlow()
+  useEffect(() => {
+    if (token === 0) return
+    const frame = requestAnimationFrame(() => void flow.fitView({ padding: 0.15, maxZoom: 1, duration: 200 }))
+    return () => cancelAnimationFrame(frame)
+  }, [token, flow])
+  return null
+}
+
 export interface CanvasProps {
   graph: FlowGraph
   names: Names
@@ -87,6 +98,8 @@ export interface CanvasProps {
   selectedNodeId?: string | null
   editable?: boolean
   height?: number | string
+  /** Change it to fit the whole graph in view. */
+  fitToken?: number
   onNodesChange?(changes: NodeChange<CardNode>[]): void
   onEdgesChange?(changes: EdgeChange[]): void
   onConnect?(connection: Connection): void
@@ -97,13 +110,22 @@ export interface CanvasProps {
 
 export function FlowCanvas(props: CanvasProps) {
   const { t } = useTranslation()
-  const { graph, names, states = {}, issues = {}, takenEdges, issueEdges, editable = false } = props
+  const { graph, names, states = {}, issues = {}, takenEdges, issueEdges, editable = false, onNodesChange } = props
+  // The nodes are rebuilt from the graph on every change, so their measured sizes (which React
+  // Flow needs before it shows a node) are kept here.
+  const [sizes, setSizes] = useState<Record<string, { width: number; height: number }>>({})
+  const handleNodesChange = useCallback((changes: NodeChange<CardNode>[]) => {
+    const measured = changes.flatMap((c) => (c.type === 'dimensions' && c.dimensions ? [[c.id, c.dimensions] as const] : []))
+    if (measured.length) setSizes((prev) => ({ ...prev, ...Object.fromEntries(measured) }))
+    onNodesChange?.(changes)
+  }, [onNodesChange])
   const nodes = useMemo<CardNode[]>(() => graph.nodes.map((n) => ({
     id: n.id,
     type: 'card',
     position: n.position,
     selected: props.selectedNodeId === n.id,
     deletable: editable && n.type !== 'start',
+    measured: sizes[n.id],
     data: { node: n, summary: nodeSummary(n, t, names), state: issues[n.id] ? 'issue' : (states[n.id] ?? 'idle'), issue: issues[n.id] }
   })), [graph.nodes, names, states, issues, props.selectedNodeId, editable, t])
   const edges = useMemo<Edge[]>(() => graph.edges.map((e) => {
@@ -140,10 +162,14 @@ export function FlowCanvas(props: CanvasProps) {
         nodesConnectable={editable}
         elementsSelectable
         deleteKeyCode={editable ? ['Backspace', 'Delete'] : null}
-        onNodesChange={props.onNodesChange}
+        onNodesChange={handleNodesChange}
         onEdgesChange={props.onEdgesChange}
         onConnect={props.onConnect}
-        onNodeClick={(_e, n) => props.onNodeClick?.(n.id)}
+        onNodeClick={(e, n) => {
+          // A click on a handle starts or ends a connection; it does not open the node's settings.
+          if ((e.target as HTMLElement).closest('.react-flow__handle')) return
+          props.onNodeClick?.(n.id)
+        }}
         onEdgeClick={(_e, edge) => props.onEdgeClick?.(edge.id)}
         onPaneClick={() => props.onPaneClick?.()}
         proOptions={{ hideAttribution: true }}
@@ -151,6 +177,7 @@ export function FlowCanvas(props: CanvasProps) {
         <Background gap={20} size={1} />
         <Controls showInteractive={false} />
         {editable && <MiniMap pannable zoomable style={{ height: 90, width: 140 }} />}
+        <FitOnChange token={props.fitToken ?? 0} />
       </ReactFlow>
     </div>
   )

@@ -52,9 +52,11 @@ export function NodeConfigDrawer({ graph, node, form, forms, users, roles, onCha
       }
       withOverlay={false}
       lockScroll={false}
-      data-testid="node-config"
+      closeButtonProps={{ 'aria-label': t('common.close') }}
+      // Below the app header and the designer's toolbar, so 检查 / 保存 / 发布 stay reachable.
+      styles={{ inner: { top: 112, height: 'calc(100% - 112px)' }, content: { borderTopLeftRadius: 'var(--mantine-radius-md)', boxShadow: 'var(--mantine-shadow-lg)' } }}
     >
-      <Stack gap="md">
+      <Stack gap="md" data-testid="node-config">
         <TextInput label={t('flows.config.label')} value={node.label} onChange={(e) => setNode({ label: e.currentTarget.value })} data-testid="node-label" />
         {node.type === 'start' && (
           <Select

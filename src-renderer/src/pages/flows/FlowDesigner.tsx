@@ -3,7 +3,7 @@ import { applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, t
 import {
   ActionIcon, Alert, Anchor, Badge, Box, Button, Group, Paper, Popover, ScrollArea, Select, Stack, Switch, Text, TextInput, ThemeIcon, Tooltip, UnstyledButton
 } from '@mantine/core'
-import { IconAlertTriangle, IconArrowLeft, IconCheck, IconCloudUpload, IconDeviceFloppy, IconSettings } from '@tabler/icons-react'
+import { IconAlertTriangle, IconArrowLeft, IconCheck, IconCloudUpload, IconDeviceFloppy, IconLayoutDistributeHorizontal, IconSettings } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import type { FormDto } from '@shared/api/contracts'
 import type { FlowDto, FlowGraph, NodeType, ValidationIssue } from '@shared/api/flows'
@@ -11,6 +11,7 @@ import { api } from '../../api/client'
 import { FlowCanvas, type NodeState } from '../../components/flows/FlowCanvas'
 import { NodeConfigDrawer } from '../../components/flows/NodeConfigDrawer'
 import { NODE_KINDS, PALETTE, type Names } from '../../components/flows/node-kinds'
+import { autoLayout } from '../../components/flows/layout'
 import { LoadState } from '../../components/LoadState'
 import { notifyError, notifySuccess } from '../../lib/notify'
 import { useLoaded } from '../../lib/use-loaded'
@@ -43,6 +44,8 @@ function Designer({ initial, users, roles, form, forms }: { initial: FlowDto; us
   const [selected, setSelected] = useState<string | null>(null)
   const [issues, setIssues] = useState<ValidationIssue[] | null>(null)
   const [busy, setBusy] = useState<'save' | 'publish' | null>(null)
+  /** Bumped to fit the whole graph in view (after adding a node, after 自动排列). */
+  const [fitToken, setFitToken] = useState(0)
   const dirty = JSON.stringify(graph) !== JSON.stringify(flow.draft) || name !== flow.name || JSON.stringify(status) !== JSON.stringify(flow.status) || enabled !== flow.enabled
 
   const names = useMemo<Names>(() => ({
@@ -88,12 +91,16 @@ function Designer({ initial, users, roles, form, forms }: { initial: FlowDto; us
     })
   }, [])
 
+  /** A new node goes under the selected one (or the lowest), moved right until it overlaps nothing. */
   const addNode = (type: NodeType) => {
-    const anchor = graph.nodes.find((n) => n.id === selected) ?? graph.nodes.reduce((a, b) => (b.position.y > a.position.y && b.type !== 'end' ? b : a), graph.nodes[0]!)
+    const anchor = graph.nodes.find((n) => n.id === selected) ?? graph.nodes.reduce((a, b) => (b.position.y > a.position.y ? b : a), graph.nodes[0]!)
     const id = newId(type)
-    const node = { id, type, label: t(`flows.node.${type}`), position: { x: anchor.position.x + 40, y: anchor.position.y + 120 }, config: structuredClone(NODE_KINDS[type].defaults) }
+    const position = { x: anchor.position.x, y: anchor.position.y + 120 }
+    while (graph.nodes.some((n) => Math.abs(n.position.x - position.x) < 240 && Math.abs(n.position.y - position.y) < 80)) position.x += 270
+    const node = { id, type, label: t(`flows.node.${type}`), position, config: structuredClone(NODE_KINDS[type].defaults) }
     setGraph((g) => ({ ...g, nodes: [...g.nodes, node] }))
     setSelected(id)
+    setFitToken((v) => v + 1)
   }
 
   const deleteNode = (id: string) => {
@@ -198,6 +205,7 @@ function Designer({ initial, users, roles, form, forms }: { initial: FlowDto; us
               </Stack>
             </Popover.Dropdown>
           </Popover>
+          <Button variant="default" leftSection={<IconLayoutDistributeHorizontal size={16} />} onClick={() => { setGraph((g) => autoLayout(g)); setFitToken((v) => v + 1) }} data-testid="flow-layout">{t('flows.designer.layout')}</Button>
           <Button variant="default" leftSection={<IconCheck size={16} />} onClick={() => void validate()} data-testid="flow-validate">{t('flows.designer.validate')}</Button>
           <Button variant="default" leftSection={<IconDeviceFloppy size={16} />} onClick={() => void save().then((s) => s && notifySuccess(t('common.saved')))} loading={busy === 'save'} disabled={!dirty} data-testid="flow-save">
             {t('common.save')}
@@ -251,6 +259,7 @@ function Designer({ initial, users, roles, form, forms }: { initial: FlowDto; us
               selectedNodeId={selected}
               editable
               height="100%"
+              fitToken={fitToken}
               onNodesChange={onNodesChange}
               onEdgesChange={onEdgesChange}
               onConnect={onConnect}
