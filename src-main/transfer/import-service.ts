@@ -11,8 +11,10 @@ import { translate, type Locale } from '../shared/locales'
 import type { ImportSettings, ImportStatus, PreviewDto } from '../shared/api/transfer'
 import type { BulkRow } from '../records/write-pipeline'
 import { NEW_OPTION, type Scopes } from './convert'
-import { newFieldColumns, type PreparedRow } from './import-job'
+import { newFieldColumns, type ImportJob, type PreparedRow } from './import-job'
 import { ImportWorker } from './worker-client'
+
+type SheetSummary = Awaited<ReturnType<ImportJob['open']>>[number]
 
 // Import sessions. The worker thread reads and checks the file; this side creates the fields and
 // options the user asked for, then writes the prepared rows through the write pipeline's bulk
@@ -46,6 +48,8 @@ interface Session {
   running: Promise<void> | null
   /** Rows per write transaction of the current run. */
   batchSize: number
+  /** The file being read (worker), then its sheets. */
+  reading: Promise<SheetSummary[]> | null
 }
 
 export class ImportService {
@@ -53,7 +57,18 @@ export class ImportService {
 
   constructor(private readonly core: Core) {}
 
+  /** Open a file and wait for its sheets (start + sheets). */
   async open(actor: Actor, formRef: number | string, fileName: string, data: Buffer) {
+    const session = this.start(actor, formRef, fileName, data)
+    return { session, sheets: await this.sheets(actor, session) }
+  }
+
+  /**
+   * Start reading a file in a new session's worker; returns the session at once. status() shows
+   * the rows read so far; sheets() waits for the result. A file that cannot be read ends the
+   * session with its error (sheets() throws it).
+   */
+  start(actor: Actor, formRef: number | string, fileName: string, data: Buffer): string {
     const form = this.core.schema.form(formRef)
     this.core.access.authorize(actor, 'import', form)
     this.sweep()
@@ -61,15 +76,32 @@ export class ImportService {
     const id = randomUUID()
     const session: Session = {
       id, actorId: actor.id, formId: form.id, fileName, worker, cancel: false, writeErrors: [], previewed: null, touched: this.core.clock.now(), running: null, batchSize: IMPORT_LIMITS.batch,
-      status: { session: id, phase: 'reading', done: 0, total: 0, created: 0, updated: 0, failed: 0, skipped: 0, batchId: null, message: null, hasReport: false }
+      status: { session: id, phase: 'reading', done: 0, total: 0, created: 0, updated: 0, failed: 0, skipped: 0, batchId: null, message: null, hasReport: false },
+      reading: null
     }
+    session.reading = worker.call('open', fileName, data).then(
+      (sheets) => {
+        session.status.phase = 'ready'
+        return sheets
+      },
+      (e: unknown) => {
+        // Nothing to keep: the file was refused. The session stays only to report why.
+        void worker.terminate()
+        session.status.phase = 'failed'
+        throw e
+      }
+    )
+    session.reading.catch(() => undefined)
+    this.sessions.set(id, session)
+    return id
+  }
+
+  async sheets(actor: Actor, sessionId: string) {
+    const s = this.session(actor, sessionId)
     try {
-      const sheets = await worker.call('open', fileName, data)
-      this.sessions.set(id, session)
-      session.status.phase = 'ready'
-      return { session: id, sheets }
+      return await s.reading!
     } catch (e) {
-      void worker.terminate()
+      this.sessions.delete(s.id)
       throw e
     }
   }
@@ -113,6 +145,7 @@ export class ImportService {
 
   status(actor: Actor, sessionId: string): ImportStatus {
     const s = this.session(actor, sessionId)
+    if (s.status.phase === 'reading') return { ...s.status, done: s.worker.rowsRead }
     return { ...s.status }
   }
 

@@ -7,7 +7,8 @@ import { actorOf, ok, type HandlersOf } from '../handler-kit'
 const file = (f: { name: string; data: Buffer }) => ({ name: f.name, data: f.data.toString('base64') })
 
 export const transferHandlers: HandlersOf<typeof transferContracts> = {
-  'transfer.import.open': (input, ctx) => ctx.host.core.transfer.imports.open(actorOf(ctx), input.form, input.name, Buffer.from(input.data, 'base64')),
+  'transfer.import.open': (input, ctx) => ({ session: ctx.host.core.transfer.imports.start(actorOf(ctx), input.form, input.name, Buffer.from(input.data, 'base64')) }),
+  'transfer.import.sheets': (input, ctx) => ctx.host.core.transfer.imports.sheets(actorOf(ctx), input.session),
   'transfer.import.columns': (input, ctx) => ctx.host.core.transfer.imports.columns(actorOf(ctx), input.session, input.sheet, input.headerRow),
   'transfer.import.preview': (input, ctx) => ctx.host.core.transfer.imports.preview(actorOf(ctx), input.session, input.settings, ctx.locale),
   'transfer.import.run': (input, ctx) => ctx.host.core.transfer.imports.run(actorOf(ctx), input.session, input.settings, ctx.locale),

@@ -107,9 +107,14 @@ export const appPreviewDto = z.object({
 
 export const transferContracts = {
   'transfer.import.open': method({
-    access: 'user', summary: 'Start an import into a form: upload an .xlsx or .csv file; returns its sheets with the guessed header row',
+    access: 'user', summary: 'Start an import into a form: upload an .xlsx or .csv file; a worker reads it (rows read so far in transfer.import.status)',
     input: z.object({ form: formRef, name: z.string().trim().min(1).max(255), data: fileData }),
-    output: z.object({ session: z.string(), sheets: z.array(sheetSummary) })
+    output: z.object({ session: z.string() })
+  }),
+  'transfer.import.sheets': method({
+    access: 'user', summary: "The file's sheets with the guessed header row, once read (a file that cannot be read answers with its error)",
+    input: z.object({ session: z.string() }),
+    output: z.array(sheetSummary)
   }),
   'transfer.import.columns': method({
     access: 'user', summary: "The header's columns with sample values and a guessed target per column, and the fields a column can fill",

@@ -279,6 +279,19 @@ describe('import of a messy Chinese spreadsheet', () => {
     expect(events).toHaveLength(1)
   })
 
+  it('reads in the background: status shows the reading phase, sheets waits for it; a refused file ends the session', async () => {
+    const { t, customer } = await setup()
+    const imports = t.core.transfer.imports
+    const id = imports.start(t.actor, customer.id, '客户名单.xlsx', await messyCustomers())
+    expect(imports.status(t.actor, id).phase).toBe('reading')
+    const sheets = await imports.sheets(t.actor, id)
+    expect(sheets[0]!.rows).toBe(6)
+    expect(imports.status(t.actor, id).phase).toBe('ready')
+    const bad = imports.start(t.actor, customer.id, '坏.xlsx', Buffer.from('PK\u0003\u0004broken'))
+    await expect(imports.sheets(t.actor, bad)).rejects.toMatchObject({ messageKey: 'transfer.error.badZip' })
+    expect(() => imports.status(t.actor, bad)).toThrow(expect.objectContaining({ messageKey: 'transfer.error.sessionNotFound' }))
+  })
+
   it('cancel takes back what was written', async () => {
     const { t } = await setup()
     const form = t.form('线索', [{ label: '姓名', apiKey: 'name', type: 'text' }])

@@ -177,5 +177,6 @@ export const transfer: Record<string, string> = {
   'transfer.app.change.add': 'Add',
   'transfer.app.change.change': 'Change',
   'transfer.app.change.same': 'Same',
-  'transfer.app.change.conflict': 'Conflict'
+  'transfer.app.change.conflict': 'Conflict',
+  'transfer.ui.reading': 'Reading "{{file}}"… {{count}} rows read'
 }

@@ -177,5 +177,6 @@ export const transfer: Record<string, string> = {
   'transfer.app.change.add': '新增',
   'transfer.app.change.change': '修改',
   'transfer.app.change.same': '不变',
-  'transfer.app.change.conflict': '冲突'
+  'transfer.app.change.conflict': '冲突',
+  'transfer.ui.reading': '正在读取“{{file}}”… 已读 {{count}} 行'
 }

@@ -16,7 +16,7 @@ import { MAX_IMPORT_FILE, SHEET_ACCEPT, fileToBase64, saveBase64 } from './files
 // → result with the error report and undo. Each step asks the server (a worker thread there does
 // the reading and checking); nothing is written before the run step.
 
-type Opened = Awaited<ReturnType<(typeof api.transfer)['import.open']>>
+type Opened = { session: string; sheets: Awaited<ReturnType<(typeof api.transfer)['import.sheets']>> }
 type Columns = Awaited<ReturnType<(typeof api.transfer)['import.columns']>>
 type Target = ColumnMapping['target']
 type Task = { (): Promise<void> }
@@ -53,6 +53,7 @@ export function ImportWizard({ form, opened, onClose, onImported }: Props) {
   const [preview, setPreview] = useState<PreviewDto | null>(null)
   const [status, setStatus] = useState<ImportStatus | null>(null)
   const [undone, setUndone] = useState(false)
+  const [readRows, setReadRows] = useState<number | null>(null)
   const poll = useRef<number | null>(null)
 
   const reset = () => {
@@ -87,7 +88,19 @@ export function ImportWizard({ form, opened, onClose, onImported }: Props) {
     if (!file) return
     if (session) await api.transfer['import.close']({ session: session.session }).catch(() => undefined)
     setFileName(file.name)
-    const opened = await api.transfer['import.open']({ form: form.id, name: file.name, data: await fileToBase64(file) })
+    setReadRows(0)
+    const { session: id } = await api.transfer['import.open']({ form: form.id, name: file.name, data: await fileToBase64(file) })
+    // A big file takes a few seconds to read: show the rows read so far.
+    const timer = window.setInterval(() => {
+      void api.transfer['import.status']({ session: id }).then((st) => setReadRows(st.done)).catch(() => undefined)
+    }, 400)
+    let opened: Opened
+    try {
+      opened = { session: id, sheets: await api.transfer['import.sheets']({ session: id }) }
+    } finally {
+      window.clearInterval(timer)
+      setReadRows(null)
+    }
     setSession(opened)
     const first = Math.max(0, opened.sheets.findIndex((s) => s.rows > 0))
     setSheet(first)
@@ -168,12 +181,12 @@ export function ImportWizard({ form, opened, onClose, onImported }: Props) {
 
         {step === 0 && (
           <Stack gap="sm">
-            <Dropzone onDrop={(files) => void onDrop(files)} onReject={() => setError(t('transfer.ui.fileRejected'))} maxSize={MAX_IMPORT_FILE} multiple={false} loading={busy} accept={SHEET_ACCEPT} data-testid="import-dropzone">
+            <Dropzone onDrop={(files) => void onDrop(files)} onReject={() => setError(t('transfer.ui.fileRejected'))} maxSize={MAX_IMPORT_FILE} multiple={false} loading={busy && readRows === null} disabled={readRows !== null} accept={SHEET_ACCEPT} data-testid="import-dropzone">
               <Group justify="center" gap="lg" mih={160} style={{ pointerEvents: 'none' }}>
                 <ThemeIcon size={56} radius="md" variant="light" color="teal"><IconUpload size={30} /></ThemeIcon>
                 <Box>
                   <Text fw={600} size="lg">{t('transfer.ui.dropTitle')}</Text>
-                  <Text size="sm" c="dimmed">{t('transfer.ui.dropBody')}</Text>
+                  <Text size="sm" c="dimmed">{readRows !== null ? t('transfer.ui.reading', { file: fileName, count: readRows }) : t('transfer.ui.dropBody')}</Text>
                 </Box>
               </Group>
             </Dropzone>
