@@ -86,7 +86,9 @@ export class ReportEngine {
   explain(actor: Actor, input: RunInput): Sql {
     const query = widgetQuery.parse(input.query)
     const scope = FieldScope.open(this.deps, actor, query.form, query.source)
-    const c = this.compileFor(scope, chartType(input.type).plan, query, input.filters ?? {}, actor)
+    const plan = chartType(input.type).plan
+    if (plan === 'detail') return this.detailSql(scope, query, input.filters ?? {}).sql
+    const c = this.compileFor(scope, plan, query, input.filters ?? {}, actor)
     return { sql: c.sql, params: c.params }
   }
 
@@ -187,6 +189,10 @@ export class ReportEngine {
     if (!kpi && (filters.dateFrom || filters.dateTo)) {
       const date = scope.resolve(query.dateField ?? 'createdAt')
       out.push(dateRange(date, filters.dateFrom ?? '0000-01-01', filters.dateTo ? nextDay(filters.dateTo) : '9999-12-31'))
+    } else if (!kpi && query.period) {
+      // The widget's own period (e.g. 本月 on a target gauge) when the dashboard sets no range.
+      const p = this.periodOf(query, {})
+      out.push(dateRange(scope.resolve(query.dateField ?? 'createdAt'), p.from, p.to))
     }
     const owners = this.ownerIds(filters)
     if (owners) out.push(owners.length ? { sql: `t.owner_id IN (${owners.map(() => '?').join(',')})`, params: owners } : { sql: '0', params: [] })
@@ -271,7 +277,8 @@ export class ReportEngine {
   }
 
   /** Detail table: a sorted, limited page of the matching records' fields. */
-  private detail(scope: FieldScope, query: WidgetQueryParsed, filters: DashboardFilters, labels: Labeler, locale: Locale): WidgetResult {
+  /** The detail table's statement: the columns' values of the matching records, sorted, limited. */
+  private detailSql(scope: FieldScope, query: WidgetQueryParsed, filters: DashboardFilters): { sql: Sql; cols: Resolved[] } {
     const paths = query.columns?.length ? query.columns : this.deps.access.readableFields(scope.actor, scope.form).filter((f) => f.column).slice(0, 6).map((f) => f.apiKey)
     const cols = paths.map((p) => scope.resolve(p))
     const filter = query.filter ? scope.filter(query.filter) : null
@@ -279,9 +286,15 @@ export class ReportEngine {
     const where = [base, ...(filter ? [filter] : []), ...this.dashboardWhere(scope, query, filters, false)]
     const from = scope.from()
     const sortCol = query.sort?.by.startsWith('d') ? Number(query.sort.by.slice(1)) : -1
-    const order = sortCol >= 0 && sortCol < cols.length ? `c${sortCol} ${query.sort!.dir.toUpperCase()}, ${scope.rowId()} DESC` : `${scope.rowId()} DESC`
+    if (query.sort && (sortCol < 0 || sortCol >= cols.length)) throw new ValidationError('reports.error.badSort', {}, 'sort')
+    const order = sortCol >= 0 ? `c${sortCol} ${query.sort!.dir.toUpperCase()}, ${scope.rowId()} DESC` : `${scope.rowId()} DESC`
     const sql = `SELECT t.id AS id, ${cols.map((c, i) => `${c.expr} AS c${i}`).join(', ')} FROM ${from.sql} WHERE ${where.map((w) => `(${w.sql})`).join(' AND ')} ORDER BY ${order} LIMIT ${query.limit ?? 100}`
-    const rows = this.db.prepare(sql).all(...from.params, ...where.flatMap((w) => w.params)) as Array<Record<string, unknown>>
+    return { sql: { sql, params: [...from.params, ...where.flatMap((w) => w.params)] }, cols }
+  }
+
+  private detail(scope: FieldScope, query: WidgetQueryParsed, filters: DashboardFilters, labels: Labeler, locale: Locale): WidgetResult {
+    const { sql, cols } = this.detailSql(scope, query, filters)
+    const rows = this.db.prepare(sql.sql).all(...sql.params) as Array<Record<string, unknown>>
     const colLabels = cols.map((c, i) => {
       const keys = [...new Set(rows.map((r) => r[`c${i}`]).filter((v) => v !== null && v !== undefined))] as Array<string | number>
       return c.department ? labels.dimension({ r: c, kind: 'plain', expr: c.expr, spec: { field: c.path } }, keys) : labels.values(c.field, keys)

@@ -122,14 +122,14 @@ test('every chart type draws on the sample data', async ({ page }) => {
   const widgets = [
     { key: 'column', title: '各阶段金额（堆叠）', type: 'column', query: opp({ dimensions: [{ field: 'closeDate', bucket: 'quarter' }, { field: 'stage' }], measures: [{ agg: 'sum', field: 'amount' }], filter: { field: 'closeDate', op: 'notEmpty' } }), layout: { x: 0, y: 0, w: 6, h: 5 }, options: { stacked: true } },
     { key: 'line', title: '月度赢单金额', type: 'line', query: opp({ dimensions: [{ field: 'closeDate', bucket: 'month' }], measures: [{ agg: 'sum', field: 'amount', filter: won, label: '赢单金额' }, { agg: 'avg', field: 'amount', label: '平均金额' }], filter: { field: 'closeDate', op: 'lastNDays', value: 365 } }), layout: { x: 6, y: 0, w: 6, h: 5 } },
-    { key: 'kpi', title: '本月赢单金额', type: 'kpi', query: opp({ measures: [{ agg: 'sum', field: 'amount', filter: won }], dateField: 'closeDate', period: 'thisMonth' }), layout: { x: 0, y: 5, w: 3, h: 3 } },
-    { key: 'kpi2', title: '本季度新增商机', type: 'kpi', query: opp({ measures: [{ agg: 'count' }], dateField: 'closeDate', period: 'thisQuarter' }), layout: { x: 3, y: 5, w: 3, h: 3 } },
-    { key: 'gauge', title: '本月团队目标', type: 'gauge', query: opp({ measures: [{ agg: 'sum', field: 'amount', filter: won }], dateField: 'closeDate', period: 'thisMonth' }), layout: { x: 6, y: 5, w: 3, h: 3 }, options: { goal: 2000000 } },
-    { key: 'radar', title: '各行业赢单与输单', type: 'radar', query: opp({ dimensions: [{ field: 'customer.industry' }], measures: [{ agg: 'count', filter: won, label: '赢单' }, { agg: 'count', filter: { field: 'stage', op: 'eq', value: 'lost' }, label: '输单' }] }), layout: { x: 9, y: 5, w: 3, h: 6 } },
-    { key: 'scatter', title: '客户商机数与金额', type: 'scatter', query: opp({ dimensions: [{ field: 'customer' }], measures: [{ agg: 'count' }, { agg: 'sum', field: 'amount' }] }), layout: { x: 0, y: 8, w: 5, h: 5 } },
-    { key: 'pivot', title: '负责人 × 阶段', type: 'pivot', query: opp({ dimensions: [{ field: 'owner' }, { field: 'stage' }], measures: [{ agg: 'count' }] }), layout: { x: 5, y: 8, w: 4, h: 5 } },
-    { key: 'table', title: '最近赢单', type: 'table', query: opp({ columns: ['name', 'customer', 'amount', 'owner'], filter: won, sort: { by: 'd2', dir: 'desc' }, limit: 20 }), layout: { x: 0, y: 13, w: 6, h: 5 } },
-    { key: 'pieAmount', title: '金额区间', type: 'pie', query: opp({ dimensions: [{ field: 'amount', ranges: [50000, 100000, 200000] }] }), layout: { x: 6, y: 13, w: 6, h: 5 } }
+    { key: 'kpi', title: '本月赢单金额', type: 'kpi', query: opp({ measures: [{ agg: 'sum', field: 'amount', filter: won }], dateField: 'closeDate', period: 'thisMonth' }), layout: { x: 0, y: 5, w: 3, h: 4 } },
+    { key: 'kpi2', title: '本季度新增商机', type: 'kpi', query: opp({ measures: [{ agg: 'count' }], dateField: 'closeDate', period: 'thisQuarter' }), layout: { x: 3, y: 5, w: 3, h: 4 } },
+    { key: 'gauge', title: '本月团队目标', type: 'gauge', query: opp({ measures: [{ agg: 'sum', field: 'amount', filter: won }], dateField: 'closeDate', period: 'thisMonth' }), layout: { x: 6, y: 5, w: 3, h: 4 }, options: { goal: 2000000 } },
+    { key: 'radar', title: '各行业赢单与输单', type: 'radar', query: opp({ dimensions: [{ field: 'customer.industry' }], measures: [{ agg: 'count', filter: won, label: '赢单' }, { agg: 'count', filter: { field: 'stage', op: 'eq', value: 'lost' }, label: '输单' }] }), layout: { x: 9, y: 5, w: 3, h: 9 } },
+    { key: 'scatter', title: '客户商机数与金额', type: 'scatter', query: opp({ dimensions: [{ field: 'customer' }], measures: [{ agg: 'count' }, { agg: 'sum', field: 'amount' }] }), layout: { x: 0, y: 9, w: 5, h: 5 } },
+    { key: 'pivot', title: '负责人 × 阶段', type: 'pivot', query: opp({ dimensions: [{ field: 'owner' }, { field: 'stage' }], measures: [{ agg: 'count' }] }), layout: { x: 5, y: 9, w: 4, h: 5 } },
+    { key: 'table', title: '最近赢单', type: 'table', query: opp({ columns: ['name', 'customer', 'amount', 'owner'], filter: won, sort: { by: 'd2', dir: 'desc' }, limit: 20 }), layout: { x: 0, y: 14, w: 6, h: 5 } },
+    { key: 'pieAmount', title: '金额区间', type: 'pie', query: opp({ dimensions: [{ field: 'amount', ranges: [50000, 100000, 200000] }] }), layout: { x: 6, y: 14, w: 6, h: 5 } }
   ]
   const created = await rpc<{ id: number }>(page, 'reports.createDashboard', { name: '图表类型一览', widgets })
   await page.goto(`/#/dashboards/${created.id}`)

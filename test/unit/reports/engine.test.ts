@@ -228,6 +228,13 @@ describe('filters', () => {
     expect(other.rows.reduce((s, x) => s + x.values[0]!, 0)).toBe(40)
   })
 
+  it('a widget period (e.g. 本季度 on a gauge) bounds the data when the dashboard sets no range; a dashboard range wins', () => {
+    const sum = (from: string, to: string) => sql<{ s: number | null }>(`SELECT SUM(${c('amount')}) AS s FROM ${opp} WHERE deleted_at IS NULL AND ${c('closeDate')} >= ? AND ${c('closeDate')} < ?`, from, to)[0]!.s ?? 0
+    const q = { measures: [{ agg: 'sum' as const, field: 'amount' }], dateField: 'closeDate', period: 'thisQuarter' as const }
+    expect(run('gauge', q).rows[0]!.values[0]).toEqual(close(sum('2024-01-01', '2024-04-01')))
+    expect(run('gauge', q, { dateFrom: '2024-04-01', dateTo: '2024-06-30' }).rows[0]!.values[0]).toEqual(close(sum('2024-04-01', '2024-07-01')))
+  })
+
   it('KPI: this month against last month (the injected clock), and a custom range against the one before', () => {
     const r = run('kpi', { measures: [{ agg: 'sum', field: 'amount' }], dateField: 'closeDate', period: 'thisMonth' })
     const sum = (from: string, to: string) => sql<{ s: number | null }>(`SELECT SUM(${c('amount')}) AS s FROM ${opp} WHERE deleted_at IS NULL AND ${c('closeDate')} >= ? AND ${c('closeDate')} < ?`, from, to)[0]!.s ?? 0

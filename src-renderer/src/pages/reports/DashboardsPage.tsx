@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react'
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react'
 import 'react-grid-layout/css/styles.css'
 import 'react-resizable/css/styles.css'
 import ReactGridLayout, { useContainerWidth, type Layout } from 'react-grid-layout'
@@ -79,7 +79,6 @@ export function DashboardsPage({ dashboardId, forms, user }: { dashboardId: numb
   const [sharing, setSharing] = useState(false)
   const [removing, setRemoving] = useState<WidgetDto | null>(null)
   const [deleting, setDeleting] = useState(false)
-  const { width, containerRef, mounted } = useContainerWidth()
 
   const loadList = useCallback(async () => {
     try {
@@ -248,8 +247,8 @@ export function DashboardsPage({ dashboardId, forms, user }: { dashboardId: numb
   )
 
   const grid = dashboard ? (
-    <Box ref={containerRef}>
-      {mounted && width > 0 && (
+    <Box>
+      {(
         dashboard.widgets.length === 0 ? (
           <Center h={320}>
             <EmptyState icon={<IconLayoutDashboard size={30} />} variant="light" title={t('reports.noWidgets.title')} description={canEdit ? t('reports.noWidgets.body') : t('reports.noWidgets.bodyViewer')}>
@@ -261,12 +260,10 @@ export function DashboardsPage({ dashboardId, forms, user }: { dashboardId: numb
             </EmptyState>
           </Center>
         ) : (
-          <ReactGridLayout
-            width={width}
+          <Grid
             layout={layout}
-            gridConfig={{ cols: 12, rowHeight: tv ? 64 : 56, margin: [12, 12], containerPadding: [0, 0] }}
-            dragConfig={{ enabled: editing, handle: '.widget-drag', cancel: '.widget-no-drag' }}
-            resizeConfig={{ enabled: editing, handles: ['se'] }}
+            rowHeight={tv ? 64 : 56}
+            editing={editing}
             onLayoutChange={onLayoutChange}
           >
             {dashboard.widgets.map((w) => (
@@ -285,7 +282,7 @@ export function DashboardsPage({ dashboardId, forms, user }: { dashboardId: numb
                 />
               </div>
             ))}
-          </ReactGridLayout>
+          </Grid>
         )
       )}
     </Box>
@@ -432,6 +429,30 @@ export function DashboardsPage({ dashboardId, forms, user }: { dashboardId: numb
       {grid}
       {modals}
     </Stack>
+  )
+}
+
+/**
+ * The widget grid: 12 columns as wide as the page. Its own component, so the width is measured
+ * on the element it is drawn in (mounted together with it).
+ */
+function Grid({ layout, rowHeight, editing, onLayoutChange, children }: { layout: Layout; rowHeight: number; editing: boolean; onLayoutChange(next: Layout): void; children: ReactNode }) {
+  const { width, containerRef, mounted } = useContainerWidth({ measureBeforeMount: true })
+  return (
+    <div ref={containerRef}>
+      {mounted && width > 0 && (
+        <ReactGridLayout
+          width={width}
+          layout={layout}
+          gridConfig={{ cols: 12, rowHeight, margin: [12, 12], containerPadding: [0, 0] }}
+          dragConfig={{ enabled: editing, handle: '.widget-drag', cancel: '.widget-no-drag' }}
+          resizeConfig={{ enabled: editing, handles: ['se'] }}
+          onLayoutChange={onLayoutChange}
+        >
+          {children}
+        </ReactGridLayout>
+      )}
+    </div>
   )
 }
 

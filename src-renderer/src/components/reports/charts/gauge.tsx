@@ -22,8 +22,8 @@ export function GaugeChart({ widget, result, onPoint }: ChartProps) {
     const it = items[0] ?? { keys: [], label: '', actual: 0, goal: widget.options.goal ?? 0, ratio: null }
     return (
       <Center h="100%">
-        <Stack gap={4} align="center" style={{ cursor: 'pointer' }} onClick={() => onPoint(it.keys)}>
-          <RingProgress size={160} thickness={14} roundCaps sections={[{ value: Math.min(100, (it.ratio ?? 0) * 100), color: colorOf(it.ratio) }]}
+        <Stack gap={2} align="center" style={{ cursor: 'pointer' }} onClick={() => onPoint(it.keys)}>
+          <RingProgress size={128} thickness={12} roundCaps sections={[{ value: Math.min(100, (it.ratio ?? 0) * 100), color: colorOf(it.ratio) }]}
             label={<Text ta="center" fw={700} fz="xl">{it.ratio === null ? '—' : `${(it.ratio * 100).toFixed(0)}%`}</Text>} />
           {it.label && <Text size="sm" fw={500}>{it.label}</Text>}
           <Text size="xs" c="dimmed">
