@@ -114,6 +114,24 @@ test('build a funnel and a ranking, drill down from a stage, apply a dashboard f
   const after = Number((await page.getByTestId('widget-w1').getByTestId('funnel-stage-initial').innerText()).replace(/[^\d]/g, ''))
   expect(after).toBeLessThan(before)
   await page.screenshot({ path: `${SHOTS}/dashboard-filtered.png`, fullPage: true })
+
+  // Cross-filter: with 联动筛选 on, a click on the funnel's 赢单 stage filters the leaderboard.
+  await page.getByTestId('cross-mode').click()
+  await page.getByTestId('widget-w1').getByTestId('funnel-stage-won').click()
+  await expect(page.getByTestId('cross-badge')).toContainText('商机漏斗：赢单')
+  await widgetsLoaded(page)
+  await expect(page).toHaveURL(/#\/dashboards\/\d+$/)
+  await page.getByTestId('cross-badge').locator('svg').click()
+  await expect(page.getByTestId('cross-badge')).toHaveCount(0)
+
+  // Export: the leaderboard's data to Excel, the funnel to PNG.
+  await page.getByTestId('widget-menu-w2').click()
+  const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: '导出 Excel' }).click()])
+  expect(xlsx.suggestedFilename()).toBe('赢单金额排行.xlsx')
+  await expect(page.getByRole('menu')).toHaveCount(0)
+  await page.getByTestId('widget-menu-w1').click()
+  const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: '导出图片' }).click()])
+  expect(png.suggestedFilename()).toBe('商机漏斗.png')
 })
 
 test('every chart type draws on the sample data', async ({ page }) => {
