@@ -420,9 +420,13 @@ export class ReportEngine {
       const d = compileDim(scope, spec)
       parts.push(keyFilter(d, input.keys[i]!, this.db))
     })
-    if (filters.dateFrom || filters.dateTo) {
-      const date = scope.resolve(query.dateField ?? 'createdAt')
-      parts.push(dateFilter(date, filters.dateFrom ?? '0000-01-01', filters.dateTo ? nextDay(filters.dateTo) : '9999-12-31'))
+    const date = () => scope.resolve(query.dateField ?? 'createdAt')
+    if (chartType(input.type).plan === 'kpi' || (!filters.dateFrom && !filters.dateTo && query.period)) {
+      // A KPI card's number is its current period; a widget period bounds the others.
+      const p = this.periodOf(query, filters)
+      parts.push(dateFilter(date(), p.from, p.to))
+    } else if (filters.dateFrom || filters.dateTo) {
+      parts.push(dateFilter(date(), filters.dateFrom ?? '0000-01-01', filters.dateTo ? nextDay(filters.dateTo) : '9999-12-31'))
     }
     const owners = this.ownerIds(filters)
     if (owners) parts.push(owners.length ? { field: 'owner', op: 'in', value: owners } : { field: 'id', op: 'eq', value: 0 })

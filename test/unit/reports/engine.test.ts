@@ -405,6 +405,13 @@ describe('drill-down', () => {
     }
   })
 
+  it('a KPI card drills to the records of its period', () => {
+    const query: WidgetQuery = { form: d.forms.opportunity.id, measures: [{ agg: 'count', filter: { field: 'stage', op: 'eq', value: 'won' } }], dateField: 'closeDate', period: 'thisQuarter' }
+    const r = d.t.core.reports.engine.run(d.admin, { type: 'kpi', query })
+    const drill = d.t.core.reports.engine.drill(d.admin, { type: 'kpi', query, keys: [] })
+    expect(total(drill.formId, drill.filter)).toBe(r.rows[0]!.values[0])
+  })
+
   it('drills within the rep’s scope', () => {
     const rep = d.reps[2]!
     const query: WidgetQuery = { form: d.forms.opportunity.id, dimensions: [{ field: 'stage' }] }
