@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs'
 import Papa from 'papaparse'
 import { DomainError, ValidationError } from '../shared/errors'
 import { readWorkbook } from './read-workbook'
@@ -45,36 +44,6 @@ export function decodeText(data: Uint8Array): string {
 export function parseCsv(text: string): string[][] {
   const result = Papa.parse<string[]>(text, { skipEmptyLines: 'greedy' })
   return result.data.map((row) => row.map((cell) => (cell ?? '').trim()))
-}
-
-const pad = (n: number) => String(n).padStart(2, '0')
-
-/** A cell as Excel shows it, close enough for the field types' parsers. */
-export function cellText(cell: ExcelJS.Cell): string {
-  let value: unknown = cell.value
-  if (value && typeof value === 'object' && 'result' in value) value = (value as { result: unknown }).result
-  if (value === null || value === undefined) return ''
-  if (value instanceof Date) {
-    // Excel dates carry no zone; exceljs hands them over as UTC wall-clock times.
-    const date = `${value.getUTCFullYear()}-${pad(value.getUTCMonth() + 1)}-${pad(value.getUTCDate())}`
-    const h = value.getUTCHours(), m = value.getUTCMinutes(), s = value.getUTCSeconds()
-    return h || m || s ? `${date} ${pad(h)}:${pad(m)}${s ? `:${pad(s)}` : ''}` : date
-  }
-  if (typeof value === 'number') {
-    const format = cell.numFmt ?? ''
-    if (format.includes('%')) return `${Number((value * 100).toPrecision(12))}%`
-    if (/[¥￥]/.test(format)) return `¥${value}`
-    return String(value)
-  }
-  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE'
-  if (typeof value === 'object') {
-    const v = value as { richText?: Array<{ text: string }>; text?: unknown; hyperlink?: string; error?: string }
-    if (v.richText) return v.richText.map((t) => t.text).join('').trim()
-    if (typeof v.text === 'string') return v.text.trim()
-    if (v.hyperlink) return v.hyperlink
-    return ''
-  }
-  return String(value).trim()
 }
 
 /** Drop empty rows at the end and empty columns at the right; pad rows to the same width. */

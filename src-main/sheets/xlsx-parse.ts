@@ -6,7 +6,8 @@ import { excelSerialToIsoDate } from '../shared/values'
 // numbers), each sheet's cells and merged ranges. Each XML part is decoded as a whole before
 // parsing — exceljs's streaming reader decodes chunk by chunk and garbles a Chinese character
 // that straddles two chunks (¥ or 客 turning into ��), which a 100,000-row sheet always hits.
-// Cells come out as the text a person sees in Excel, like read-sheets.ts's cellText.
+// Cells come out as the text a person sees in Excel: dates as 2024-03-05, percentages as 15%,
+// ¥-formatted amounts with their ¥, so the field types' own parsers do the rest.
 
 export interface ParsedSheet {
   name: string

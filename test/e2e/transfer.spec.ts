@@ -72,6 +72,8 @@ test('import customers and opportunities, fix the error report, export the view'
   })
   await upload(page, '客户名单.xlsx', customers)
   await expect(page.getByTestId('header-preview')).toContainText('客户名称')
+  await page.waitForTimeout(300)
+  await page.screenshot({ path: `${SHOTS}/import-header.png` })
   await nextStep(page)
   const mapping = page.getByTestId('mapping-table')
   await expect(mapping).toBeVisible()
@@ -87,6 +89,8 @@ test('import customers and opportunities, fix the error report, export the view'
   await expect(page.getByTestId('unknown-options')).toContainText('战略')
   await page.getByRole('combobox', { name: '“战略”的处理方式' }).click()
   await page.getByRole('option', { name: '新增为选项' }).click()
+  await page.waitForTimeout(300)
+  await page.screenshot({ path: `${SHOTS}/import-values.png` })
   await nextStep(page)
 
   // 3. Preview: the bad phone is shown on its cell; nothing can be imported all-or-nothing.

@@ -208,7 +208,7 @@ export function ImportWizard({ form, opened, onClose, onImported }: Props) {
               <Text size="sm" c="dimmed">{t('transfer.ui.headerHint', { file: fileName })}</Text>
             </Group>
             <Paper withBorder radius="md">
-              <ScrollArea h={360} type="auto">
+              <ScrollArea.Autosize mah={380} type="auto">
                 <Table striped={false} highlightOnHover withColumnBorders fz="sm" data-testid="header-preview">
                   <Table.Tbody>
                     {session.sheets[sheet]?.preview.map((row, i) => (
@@ -223,7 +223,7 @@ export function ImportWizard({ form, opened, onClose, onImported }: Props) {
                     ))}
                   </Table.Tbody>
                 </Table>
-              </ScrollArea>
+              </ScrollArea.Autosize>
             </Paper>
             <Group justify="space-between">
               <Text size="sm">{t('transfer.ui.headerChosen', { line: session.sheets[sheet]?.lines[headerRow] ?? 1, count: Math.max(0, (session.sheets[sheet]?.rows ?? 0) + (session.sheets[sheet]?.headerRow ?? 0) - headerRow) })}</Text>
