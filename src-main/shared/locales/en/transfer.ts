@@ -178,5 +178,7 @@ export const transfer: Record<string, string> = {
   'transfer.app.change.change': 'Change',
   'transfer.app.change.same': 'Same',
   'transfer.app.change.conflict': 'Conflict',
-  'transfer.ui.reading': 'Reading "{{file}}"… {{count}} rows read'
+  'transfer.ui.reading': 'Reading "{{file}}"… {{count}} rows read',
+  // The audit trail names this engine's entries by their op (audit.op.<op>); `import` and `export` are core's.
+  'audit.op.import.undo': 'Undo import'
 }

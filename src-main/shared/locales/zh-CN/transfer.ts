@@ -178,5 +178,7 @@ export const transfer: Record<string, string> = {
   'transfer.app.change.change': '修改',
   'transfer.app.change.same': '不变',
   'transfer.app.change.conflict': '冲突',
-  'transfer.ui.reading': '正在读取“{{file}}”… 已读 {{count}} 行'
+  'transfer.ui.reading': '正在读取“{{file}}”… 已读 {{count}} 行',
+  // The audit trail names this engine's entries by their op (audit.op.<op>); `import` and `export` are core's.
+  'audit.op.import.undo': '撤销导入'
 }
