@@ -21,6 +21,7 @@ import {
 import type { FilterNode } from '../shared/api/contracts'
 import { translate, type Locale } from '../shared/locales'
 import { ValidationError } from '../shared/errors'
+import { ScanWorker } from '../rules/scan-worker'
 import { chartType } from './charts/registry'
 import { bucketExpr, compileAggregate, dayExpr, measureSql, type Compiled, type Dim, type Measure } from './compile'
 import { FieldScope, valueKind, type ReportDeps, type Resolved } from './fields'
@@ -47,11 +48,20 @@ const CACHE_SIZE = 500
 const MAX_COVERING = 6
 const SYSTEM_COLUMNS: Record<string, string> = { createdAt: 'created_at', updatedAt: 'updated_at', createdBy: 'created_by', updatedBy: 'updated_by', owner: 'owner_id' }
 type Key = string | number | null
+type Rows = Array<Record<string, unknown>>
+
+/** One widget query ready to execute: its one statement, the forms it reads, and how its rows become the result. */
+interface Planned {
+  sql: Sql
+  forms: Set<number>
+  finish(rows: Rows): WidgetResult
+}
 
 export class ReportEngine {
   private readonly cache = new Map<string, CacheEntry>()
   /** Per form: bumped by every committed write (record events), so cached results go stale. */
   private readonly versions = new Map<number, number>()
+  private worker: ScanWorker | null = null
 
   constructor(private readonly db: Sqlite, private readonly deps: ReportDeps & { org: Organization }, events: EventBus) {
     events.on((e) => {
@@ -64,22 +74,57 @@ export class ReportEngine {
     return `${formId}:${this.deps.schema.form(formId).schemaVersion}:${this.versions.get(formId) ?? 0}`
   }
 
-  /** Run a widget query; `fresh` skips the cache lookup (benchmarks measure the query itself). */
+  /**
+   * Run a widget query on this thread (tests, benchmarks, small data); `fresh` skips the cache
+   * lookup (benchmarks measure the query itself). The API uses `runAsync`.
+   */
   run(actor: Actor, input: RunInput, locale: Locale = 'zh-CN', options: { fresh?: boolean } = {}): WidgetResult {
     const started = performance.now()
+    const prepared = this.prepare(actor, input, locale, options)
+    if ('hit' in prepared) return { ...prepared.hit, cached: true, ms: performance.now() - started }
+    const rows = this.db.prepare(prepared.planned.sql.sql).all(...prepared.planned.sql.params) as Rows
+    return { ...this.store(prepared, rows), cached: false, ms: performance.now() - started }
+  }
+
+  /**
+   * Run a widget query with its statement executed by the worker thread (its own read-only
+   * connection), so a long aggregate never blocks the main thread: the compilation, access
+   * checks and labels stay here.
+   */
+  async runAsync(actor: Actor, input: RunInput, locale: Locale = 'zh-CN'): Promise<WidgetResult> {
+    const started = performance.now()
+    const prepared = this.prepare(actor, input, locale, {})
+    if ('hit' in prepared) return { ...prepared.hit, cached: true, ms: performance.now() - started }
+    this.worker ??= new ScanWorker(this.db.name)
+    const rows = await this.worker.query<Record<string, unknown>>(prepared.planned.sql.sql, prepared.planned.sql.params)
+    return { ...this.store(prepared, rows), cached: false, ms: performance.now() - started }
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.close()
+    this.worker = null
+  }
+
+  private prepare(actor: Actor, input: RunInput, locale: Locale, options: { fresh?: boolean }): { hit: WidgetResult } | { key: string; planned: Planned; versions: string } {
     const query = widgetQuery.parse(input.query)
     const key = JSON.stringify([input.type, query, input.filters ?? {}, locale, actor.id, this.deps.org.version, dayjs(this.deps.clock.now()).format('YYYY-MM-DD')])
     const hit = options.fresh ? undefined : this.cache.get(key)
     if (hit && hit.versions === hit.forms.map((f) => this.dataVersion(f)).join(',')) {
       this.cache.delete(key)
       this.cache.set(key, hit)
-      return { ...hit.result, cached: true, ms: performance.now() - started }
+      return { hit: hit.result }
     }
-    const { result, forms } = this.compute(actor, input.type, query, input.filters ?? {}, locale)
-    const ids = [...forms]
-    this.cache.set(key, { result, forms: ids, versions: ids.map((f) => this.dataVersion(f)).join(',') })
+    const planned = this.plan(actor, input.type, query, input.filters ?? {}, locale)
+    // The versions are taken before the statement runs: a write committed meanwhile makes this
+    // result stale at once rather than be hidden behind a newer version.
+    return { key, planned, versions: [...planned.forms].map((f) => this.dataVersion(f)).join(',') }
+  }
+
+  private store(prepared: { key: string; planned: Planned; versions: string }, rows: Rows): WidgetResult {
+    const result = prepared.planned.finish(rows)
+    this.cache.set(prepared.key, { result, forms: [...prepared.planned.forms], versions: prepared.versions })
     if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!)
-    return { ...result, cached: false, ms: performance.now() - started }
+    return result
   }
 
   /** The SQL a widget runs (benchmarks and EXPLAIN). */
@@ -144,7 +189,8 @@ export class ReportEngine {
     this.db.exec(`CREATE INDEX IF NOT EXISTS ${ident(name)} ON ${ident(form.table)}(${covering.map(ident).join(', ')}) WHERE deleted_at IS NULL`)
   }
 
-  private compute(actor: Actor, type: ChartType, query: WidgetQueryParsed, filters: DashboardFilters, locale: Locale): { result: WidgetResult; forms: Set<number> } {
+  /** Everything up to the one statement: access checks, resolution, SQL; `finish` shapes its rows. */
+  private plan(actor: Actor, type: ChartType, query: WidgetQueryParsed, filters: DashboardFilters, locale: Locale): Planned {
     const chart = chartType(type)
     const dims = query.dimensions.length
     const measures = query.measures.length || (chart.plan === 'detail' ? 0 : 1)
@@ -153,21 +199,23 @@ export class ReportEngine {
     }
     const scope = FieldScope.open(this.deps, actor, query.form, query.source)
     const labels = new Labeler(this.db, this.deps, actor, locale)
-    if (chart.plan === 'detail') return { result: this.detail(scope, query, filters, labels, locale), forms: scope.forms }
+    if (chart.plan === 'detail') return this.detail(scope, query, filters, labels, locale)
     if (query.target) return this.targets(scope, query, filters, labels, locale, actor)
     if (query.series?.length) return this.withSeries(scope, query, filters, labels, locale, actor)
     const compiled = this.compileFor(scope, chart.plan, query, filters, actor)
-    const rows = this.db.prepare(compiled.sql).all(...compiled.params) as Array<Record<string, unknown>>
-    const nMeasures = compiled.measures.length
-    const result = this.shape(compiled, rows, labels, locale, scope.form.id)
-    if (chart.plan === 'kpi') {
-      const p = this.periodOf(query, filters)
-      const row = rows[0] ?? {}
-      result.rows = [{ keys: [], labels: [], values: compiled.measures.map((_, i) => num(row[`v${i}`])) }]
-      result.previous = compiled.measures.map((_, i) => num(row[`v${i + nMeasures}`]))
-      result.period = { from: p.from, to: dayjs(p.to).subtract(1, 'day').format('YYYY-MM-DD'), previousFrom: p.prevFrom, previousTo: dayjs(p.prevTo).subtract(1, 'day').format('YYYY-MM-DD') }
+    const finish = (rows: Rows): WidgetResult => {
+      const nMeasures = compiled.measures.length
+      const result = this.shape(compiled, rows, labels, locale, scope.form.id)
+      if (chart.plan === 'kpi') {
+        const p = this.periodOf(query, filters)
+        const row = rows[0] ?? {}
+        result.rows = [{ keys: [], labels: [], values: compiled.measures.map((_, i) => num(row[`v${i}`])) }]
+        result.previous = compiled.measures.map((_, i) => num(row[`v${i + nMeasures}`]))
+        result.period = { from: p.from, to: dayjs(p.to).subtract(1, 'day').format('YYYY-MM-DD'), previousFrom: p.prevFrom, previousTo: dayjs(p.prevTo).subtract(1, 'day').format('YYYY-MM-DD') }
+      }
+      return result
     }
-    return { result, forms: scope.forms }
+    return { sql: { sql: compiled.sql, params: compiled.params }, forms: scope.forms, finish }
   }
 
   private compileFor(scope: FieldScope, plan: string, query: WidgetQueryParsed, filters: DashboardFilters, actor: Actor): Compiled {
@@ -292,9 +340,12 @@ export class ReportEngine {
     return { sql: { sql, params: [...from.params, ...where.flatMap((w) => w.params)] }, cols }
   }
 
-  private detail(scope: FieldScope, query: WidgetQueryParsed, filters: DashboardFilters, labels: Labeler, locale: Locale): WidgetResult {
+  private detail(scope: FieldScope, query: WidgetQueryParsed, filters: DashboardFilters, labels: Labeler, locale: Locale): Planned {
     const { sql, cols } = this.detailSql(scope, query, filters)
-    const rows = this.db.prepare(sql.sql).all(...sql.params) as Array<Record<string, unknown>>
+    return { sql, forms: scope.forms, finish: (rows) => this.detailResult(scope, cols, rows, labels, locale) }
+  }
+
+  private detailResult(scope: FieldScope, cols: Resolved[], rows: Rows, labels: Labeler, locale: Locale): WidgetResult {
     const colLabels = cols.map((c, i) => {
       const keys = [...new Set(rows.map((r) => r[`c${i}`]).filter((v) => v !== null && v !== undefined))] as Array<string | number>
       return c.department ? labels.dimension({ r: c, kind: 'plain', expr: c.expr, spec: { field: c.path } }, keys) : labels.values(c.field, keys)
@@ -320,7 +371,7 @@ export class ReportEngine {
    * (the target's month) — with achievement = actual / target. One statement: both sides are
    * aggregated in CTEs and full-joined on the keys.
    */
-  private targets(scope: FieldScope, query: WidgetQueryParsed, filters: DashboardFilters, labels: Labeler, locale: Locale, actor: Actor): { result: WidgetResult; forms: Set<number> } {
+  private targets(scope: FieldScope, query: WidgetQueryParsed, filters: DashboardFilters, labels: Labeler, locale: Locale, actor: Actor): Planned {
     const spec = query.target!
     // Without a dashboard date range, the widget's period (e.g. this year) bounds both sides.
     if (!filters.dateFrom && !filters.dateTo && query.period) {
@@ -360,22 +411,23 @@ export class ReportEngine {
       SELECT ${keys.map((k) => `COALESCE(a.${k}, g.${k}) AS ${k}, `).join('')}${actual.measures.map((_, i) => `COALESCE(a.v${i}, 0) AS v${i}, `).join('')}
         COALESCE(g.tv, 0) AS v${n}, CAST(COALESCE(a.v0, 0) AS REAL) / NULLIF(g.tv, 0) AS v${n + 1}
       FROM a FULL JOIN g ON ${on} ORDER BY ${order}${query.limit ? ` LIMIT ${query.limit}` : ''}`
-    const rows = this.db.prepare(sql).all(...actual.params, ...tFrom.params, ...tWhere.flatMap((w) => w.params)) as Array<Record<string, unknown>>
     const measures: Measure[] = [
       ...actual.measures,
       { spec: { agg: 'sum', field: spec.amountField, label: translate(locale, 'reports.target') }, r: amount },
       { spec: { agg: 'ratio', numerator: { agg: 'count' }, denominator: { agg: 'count' }, label: translate(locale, 'reports.achievement') }, r: null }
     ]
-    const result = this.shape({ ...actual, measures }, rows, labels, locale, scope.form.id)
-    const forms = new Set([...scope.forms, ...tscope.forms])
-    return { result, forms }
+    return {
+      sql: { sql, params: [...actual.params, ...tFrom.params, ...tWhere.flatMap((w) => w.params)] },
+      forms: new Set([...scope.forms, ...tscope.forms]),
+      finish: (rows) => this.shape({ ...actual, measures }, rows, labels, locale, scope.form.id)
+    }
   }
 
   /**
    * Extra series from other forms over the same date buckets: each aggregated in its own scope
    * by its own date field, then all outer-joined on the bucket key in one statement.
    */
-  private withSeries(scope: FieldScope, query: WidgetQueryParsed, filters: DashboardFilters, labels: Labeler, locale: Locale, actor: Actor): { result: WidgetResult; forms: Set<number> } {
+  private withSeries(scope: FieldScope, query: WidgetQueryParsed, filters: DashboardFilters, labels: Labeler, locale: Locale, actor: Actor): Planned {
     const main = this.compileFor(scope, 'aggregate', { ...query, sort: undefined, limit: undefined }, filters, actor)
     const dim = main.dims[0]
     if (main.dims.length !== 1 || dim?.kind !== 'bucket') throw new ValidationError('reports.error.seriesNeedDate', {}, 'series')
@@ -398,8 +450,7 @@ export class ReportEngine {
     const keys = ['SELECT k0 FROM a', ...parts.map((_, i) => `SELECT k0 FROM b${i}`)].join(' UNION ')
     const sql = `WITH ${ctes.join(', ')} SELECT u.k0 AS k0, ${main.measures.map((_, i) => `a.v${i} AS v${i}`).join(', ')}, ${parts.map((_, i) => `b${i}.v AS v${n + i}`).join(', ')}
       FROM (${keys}) u LEFT JOIN a ON a.k0 IS u.k0 ${parts.map((_, i) => `LEFT JOIN b${i} ON b${i}.k0 IS u.k0`).join(' ')} ORDER BY u.k0 IS NULL, u.k0`
-    const rows = this.db.prepare(sql).all(...main.params, ...parts.flatMap((p) => p.params)) as Array<Record<string, unknown>>
-    return { result: this.shape({ ...main, measures }, rows, labels, locale, scope.form.id), forms }
+    return { sql: { sql, params: [...main.params, ...parts.flatMap((p) => p.params)] }, forms, finish: (rows) => this.shape({ ...main, measures }, rows, labels, locale, scope.form.id) }
   }
 
   /**

@@ -15,10 +15,10 @@ export const reportHandlers: HandlersOf<typeof reportContracts> = {
     ctx.host.core.reports.dashboards.delete(actorOf(ctx), input.id)
     return ok
   },
-  'reports.run': (input, ctx) => ctx.host.core.reports.engine.run(actorOf(ctx), input, ctx.locale),
+  'reports.run': (input, ctx) => ctx.host.core.reports.engine.runAsync(actorOf(ctx), input, ctx.locale),
   'reports.drill': (input, ctx) => ctx.host.core.reports.engine.drill(actorOf(ctx), input),
   'reports.export': async (input, ctx) => {
-    const result = ctx.host.core.reports.engine.run(actorOf(ctx), { ...input, query: { ...input.query, limit: input.type === 'table' ? 1000 : input.query.limit } }, ctx.locale)
+    const result = await ctx.host.core.reports.engine.runAsync(actorOf(ctx), { ...input, query: { ...input.query, limit: input.type === 'table' ? 1000 : input.query.limit } }, ctx.locale)
     const buffer = await widgetWorkbook(input.title, result)
     return { fileName: `${input.title}.xlsx`, base64: buffer.toString('base64') }
   }

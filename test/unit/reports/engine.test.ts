@@ -382,6 +382,19 @@ describe('cache', () => {
   })
 })
 
+describe('worker thread', () => {
+  it('runs the statement on the worker’s own connection with the same result, then serves the cache', async () => {
+    const query: WidgetQuery = { form: d.forms.opportunity.id, dimensions: [{ field: 'customer.industry' }, { field: 'stage' }], measures: [{ agg: 'sum', field: 'amount' }, { agg: 'count' }] }
+    const here = d.t.core.reports.engine.run(d.reps[1]!, { type: 'pivot', query }, 'zh-CN', { fresh: true })
+    d.t.core.writes.create(d.admin, d.forms.customer.id, { name: '新客户' })
+    const there = await d.t.core.reports.engine.runAsync(d.reps[1]!, { type: 'pivot', query })
+    expect(there.cached).toBe(false)
+    expect(there.rows).toEqual(here.rows)
+    expect((await d.t.core.reports.engine.runAsync(d.reps[1]!, { type: 'pivot', query })).cached).toBe(true)
+    await d.t.core.reports.engine.close()
+  })
+})
+
 describe('drill-down', () => {
   const total = (formId: number, filter: unknown, actor?: Actor) => d.t.core.reads.list(actor ?? d.admin, { form: formId, filter: filter as never, limit: 1, withTotal: true }).total
 
