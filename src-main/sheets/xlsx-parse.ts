@@ -48,8 +48,11 @@ export function parseXlsx(entries: Map<string, Buffer>, limits: ParseLimits): Pa
   const rels = xmlOf(entries, 'xl/_rels/workbook.xml.rels')
   if (rels) parse(rels, { open: (t) => { if (local(t.name) === 'Relationship') targets.set(String(t.attributes.Id), String(t.attributes.Target)) } })
   const sheets: Array<{ name: string; path: string }> = []
+  let date1904 = false
   parse(workbook, {
     open: (t) => {
+      // Workbooks from Excel for Mac may count days from 1904: 1,462 days later than 1900.
+      if (local(t.name) === 'workbookPr') date1904 = ['1', 'true'].includes(String(t.attributes.date1904 ?? ''))
       if (local(t.name) !== 'sheet') return
       const rid = Object.entries(t.attributes).find(([k]) => k === 'r:id' || k.endsWith(':id'))?.[1] ?? t.attributes[`{${REL_NS}}id`]
       const target = targets.get(String(rid)) ?? ''
@@ -59,7 +62,7 @@ export function parseXlsx(entries: Map<string, Buffer>, limits: ParseLimits): Pa
   })
   const shared = sharedStrings(xmlOf(entries, 'xl/sharedStrings.xml'))
   const formats = cellFormats(xmlOf(entries, 'xl/styles.xml'))
-  return sheets.map((s) => parseSheet(s.name, xmlOf(entries, s.path) ?? '', shared, formats, limits))
+  return sheets.map((s) => parseSheet(s.name, xmlOf(entries, s.path) ?? '', shared, formats, limits, date1904 ? 1462 : 0))
 }
 
 function sharedStrings(xml: string | null): string[] {
@@ -121,8 +124,8 @@ function kindOf(code: string): Kind {
 
 const pad = (n: number) => String(n).padStart(2, '0')
 
-function numberText(raw: string, kind: Kind): string {
-  const n = Number(raw)
+function numberText(raw: string, kind: Kind, dayShift: number): string {
+  const n = Number(raw) + (kind === 'date' && Number(raw) >= 1 ? dayShift : 0)
   if (!Number.isFinite(n)) return raw
   if (kind === 'percent') return `${Number((n * 100).toPrecision(12))}%`
   if (kind === 'yuan') return `¥${n}`
@@ -152,7 +155,7 @@ function columnOf(ref: string): number {
   return col - 1
 }
 
-function parseSheet(name: string, xml: string, shared: string[], formats: Kind[], limits: ParseLimits): ParsedSheet {
+function parseSheet(name: string, xml: string, shared: string[], formats: Kind[], limits: ParseLimits, dayShift: number): ParsedSheet {
   const rows: ParsedSheet['rows'] = []
   const merges: string[] = []
   let line = 0
@@ -198,7 +201,7 @@ function parseSheet(name: string, xml: string, shared: string[], formats: Kind[]
           else if (type === 'b') text = raw === '1' ? 'TRUE' : raw === '0' ? 'FALSE' : raw
           else if (type === 'e') text = ''
           else if (type === 'str' || type === 'inlineStr') text = raw
-          else text = raw === '' ? '' : numberText(raw, formats[style] ?? 'plain')
+          else text = raw === '' ? '' : numberText(raw, formats[style] ?? 'plain', dayShift)
           text = text.trim()
           if (text.length > limits.maxCell) limits.onHugeCell?.(name, `${refOf(col)}${line}`)
           if (text !== '') {

@@ -34,4 +34,14 @@ describe('readWorkbook', () => {
     expect(sheet!.rows[2]).toEqual(['2024-03-05', '15%', '¥3000', 'TRUE', '6000'])
     expect(sheet!.rows[3]![0]).toBe('2024-03-05 14:30')
   })
+
+  it('reads dates of a workbook that counts from 1904 (Excel for Mac)', async () => {
+    const wb = new ExcelJS.Workbook()
+    wb.properties.date1904 = true
+    const ws = wb.addWorksheet('表')
+    ws.addRow(['签约日期'])
+    ws.addRow([new Date(Date.UTC(2024, 2, 5))])
+    const [sheet] = await readWorkbook('mac.xlsx', Buffer.from(await wb.xlsx.writeBuffer()))
+    expect(sheet!.rows[1]).toEqual(['2024-03-05'])
+  })
 })
