@@ -167,10 +167,13 @@ test('draw the contract flow, submit two contracts, approve in separate sessions
   const rep = await signIn(browser, baseURL!, PEOPLE.rep)
   const small = await rpc<{ id: number }>(rep, 'records.create', { form: 'contract', fields: { name: '杭州云栖小额合同', amount: 30000 } })
   const big = await rpc<{ id: number }>(rep, 'records.create', { form: 'contract', fields: { name: '上海浦江大额合同', amount: 80000 } })
+  await rep.goto(`/#/forms/${form.id}`)
   for (const id of [small.id, big.id]) {
-    await rep.goto(`/#/forms/${form.id}/records/${id}`)
+    await rep.getByTestId(`record-row-${id}`).locator('.jimu-expand').click()
     await rep.getByTestId('record-submit').click()
     await expect(rep.getByTestId('record-flow-status')).toHaveText('审批中')
+    await rep.getByRole('dialog').getByRole('button', { name: '关闭' }).first().click()
+    await expect(rep.getByTestId('record-flow')).toBeHidden()
   }
 
   // The director approves both from 待办.

@@ -88,7 +88,9 @@ export const flowEdge = z.object({
   filter: filterNode.nullable().optional(),
   formula: z.string().max(2000).nullable().optional(),
   isDefault: z.boolean().optional(),
-  order: z.number().optional()
+  order: z.number().optional(),
+  /** Drawing only: an edge that skips rows runs down this x (set by 自动排列) instead of through the nodes between. */
+  lane: z.number().nullable().optional()
 })
 export type FlowEdge = z.infer<typeof flowEdge>
 

@@ -1,5 +1,5 @@
 import { memo, useCallback, useEffect, useMemo, useState } from 'react'
-import { Background, Controls, Handle, MarkerType, MiniMap, Position, ReactFlow, type Edge, type EdgeChange, type Connection, type Node, type NodeChange, type NodeProps, useReactFlow } from '@xyflow/react'
+import { Background, BaseEdge, Controls, Handle, MarkerType, type EdgeProps, MiniMap, Position, ReactFlow, type Edge, type EdgeChange, type Connection, type Node, type NodeChange, type NodeProps, useReactFlow } from '@xyflow/react'
 import '@xyflow/react/dist/style.css'
 import { Badge, Group, Paper, Text, ThemeIcon, Tooltip } from '@mantine/core'
 import { useTranslation } from 'react-i18next'
@@ -75,6 +75,22 @@ const Card = memo(function Card({ data, selected }: NodeProps<CardNode>) {
 
 const nodeTypes = { card: Card }
 
+type LaneData = { lane: number }
+
+/** An edge that skips rows: down a little, across to its lane, down the lane, across and into the target. */
+function LaneEdge({ sourceX, sourceY, targetX, targetY, data, markerEnd, style, label, labelStyle, labelBgStyle, labelBgPadding, labelBgBorderRadius }: EdgeProps<Edge<LaneData, 'lane'>>) {
+  const lane = data?.lane ?? sourceX
+  const y1 = sourceY + 20
+  const y2 = targetY - 20
+  const path = `M ${sourceX},${sourceY} L ${sourceX},${y1} L ${lane},${y1} L ${lane},${y2} L ${targetX},${y2} L ${targetX},${targetY}`
+  return (
+    <BaseEdge path={path} markerEnd={markerEnd} style={style} label={label} labelX={lane} labelY={(y1 + y2) / 2} labelStyle={labelStyle}
+      labelShowBg labelBgStyle={labelBgStyle} labelBgPadding={labelBgPadding} labelBgBorderRadius={labelBgBorderRadius} />
+  )
+}
+
+const edgeTypes = { lane: LaneEdge }
+
 /** Fits the graph in view whenever the token changes (the first render is fitted by ReactFlow itself). */
 function FitOnChange({ token }: { token: number }) {
   const flow = useReactFlow()
@@ -138,7 +154,8 @@ export function FlowCanvas(props: CanvasProps) {
       source: e.source,
       target: e.target,
       label,
-      type: 'smoothstep',
+      type: typeof e.lane === 'number' ? 'lane' : 'smoothstep',
+      data: typeof e.lane === 'number' ? { lane: e.lane } : undefined,
       animated: !!taken && !editable && states[e.target] === 'active',
       markerEnd: { type: MarkerType.ArrowClosed, color },
       style: { stroke: color, strokeWidth: taken || bad ? 2.5 : 1.5 },
@@ -155,6 +172,7 @@ export function FlowCanvas(props: CanvasProps) {
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
         fitView
         fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
         minZoom={0.3}

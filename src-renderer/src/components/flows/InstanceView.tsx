@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react'
 import {
-  Badge, Button, Group, Modal, Paper, Radio, SegmentedControl, SimpleGrid, Stack, Text, Textarea, Timeline, Title
+  Badge, Button, Grid, Group, Modal, Paper, Radio, SegmentedControl, SimpleGrid, Stack, Text, Textarea, Timeline, Title
 } from '@mantine/core'
 import { IconArrowBackUp, IconBell, IconCheck, IconMessage, IconPaperclip, IconUserPlus, IconUserShare, IconX } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
@@ -74,15 +74,19 @@ export function InstanceView({ instanceId, forms, onDone }: { instanceId: number
           <Button variant="subtle" leftSection={<IconMessage size={16} />} onClick={() => setDialog('comment')} data-testid="act-comment">{t('flows.act.comment')}</Button>
         </Group>
       </Group>
-      <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
-        <Paper withBorder radius="md" style={{ overflow: 'hidden' }}>
-          <PathGraph inst={inst} form={form} users={users} />
-        </Paper>
-        <Paper withBorder radius="md" p="md">
-          <Text fw={600} mb="sm">{t('flows.view.history')}</Text>
-          <History inst={inst} />
-        </Paper>
-      </SimpleGrid>
+      <Grid gap="md">
+        <Grid.Col span={{ base: 12, lg: 7 }}>
+          <Paper withBorder radius="md" style={{ overflow: 'hidden' }}>
+            <PathGraph inst={inst} form={form} users={users} />
+          </Paper>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, lg: 5 }}>
+          <Paper withBorder radius="md" p="md" h="100%">
+            <Text fw={600} mb="sm">{t('flows.view.history')}</Text>
+            <History inst={inst} />
+          </Paper>
+        </Grid.Col>
+      </Grid>
       {inst.record && form && (
         <Paper withBorder radius="md" p="md">
           <Group justify="space-between" mb="sm">
@@ -139,7 +143,7 @@ function PathGraph({ inst, form, users }: { inst: InstanceDto; form: FormDto | u
     for (const id of inst.activeNodes) s[id] = 'active'
     return s
   }, [inst])
-  return <FlowCanvas graph={inst.graph} names={names} states={states} takenEdges={new Set(inst.takenEdges)} height={460} />
+  return <FlowCanvas graph={inst.graph} names={names} states={states} takenEdges={new Set(inst.takenEdges)} height={560} />
 }
 
 function History({ inst }: { inst: InstanceDto }) {

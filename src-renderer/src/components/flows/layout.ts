@@ -41,9 +41,23 @@ export function autoLayout(graph: FlowGraph): FlowGraph {
     ids.sort((a, b) => parentsX(a) - parentsX(b))
     ids.forEach((id, i) => x.set(id, (i - (ids.length - 1) / 2) * COL + (ids.length === 1 ? parentsX(id) : 0)))
   }
+  // Edges that skip rows get a lane right of every node they pass, so they are not drawn through them.
+  const WIDTH = 220
+  const lanes = new Map<string, number>()
+  const used: Array<{ x: number; from: number; to: number }> = []
+  for (const e of graph.edges) {
+    const a = depth.get(e.source)
+    const b = depth.get(e.target)
+    if (a === undefined || b === undefined || b - a < 2 || back.has(`${e.source}>${e.target}`)) continue
+    let lane = Math.max(...[...rows.entries()].filter(([d]) => d > a && d < b).flatMap(([, ids]) => ids.map((id) => x.get(id)! + WIDTH))) + 70
+    while (used.some((u) => Math.abs(u.x - lane) < 30 && u.from < b && a < u.to)) lane += 40
+    used.push({ x: lane, from: a, to: b })
+    lanes.set(e.id, lane)
+  }
   let spare = 0
   return {
     ...graph,
+    edges: graph.edges.map((e) => ({ ...e, lane: lanes.get(e.id) ?? null })),
     nodes: graph.nodes.map((n) => {
       // Nodes not reachable from the start are lined up underneath, to be connected or removed.
       if (!depth.has(n.id)) return { ...n, position: { x: (spare++) * COL, y: (rows.size + 1) * ROW } }
