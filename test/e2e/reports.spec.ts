@@ -86,6 +86,27 @@ test('build a funnel and a ranking, drill down from a stage, apply a dashboard f
   await expect(editor.getByTestId('ranking').locator('tbody tr')).toHaveCount(5)
   await editor.getByTestId('widget-save').click()
   await expect(page.getByTestId('widget-w2').getByTestId('ranking').locator('tbody tr')).toHaveCount(5)
+  // Drag the leaderboard beside the funnel and make the funnel taller; the layout is saved.
+  const dashboardId = Number(/#\/dashboards\/(\d+)/.exec(page.url())![1])
+  const w1 = (await page.getByTestId('widget-w1').boundingBox())!
+  const handle = (await page.getByTestId('widget-w2').locator('.widget-drag').boundingBox())!
+  await page.mouse.move(handle.x + 40, handle.y + handle.height / 2)
+  await page.mouse.down()
+  await page.mouse.move(w1.x + w1.width + 60, w1.y + 20, { steps: 12 })
+  await page.mouse.move(w1.x + w1.width + 70, w1.y + 14, { steps: 4 })
+  await page.mouse.up()
+  const resize = (await page.getByTestId('widget-w1').locator('xpath=..').locator('.react-resizable-handle').boundingBox())!
+  await page.mouse.move(resize.x + resize.width / 2, resize.y + resize.height / 2)
+  await page.mouse.down()
+  await page.mouse.move(resize.x + 4, resize.y + 140, { steps: 10 })
+  await page.mouse.up()
+  await expect
+    .poll(async () => {
+      const d = await rpc<{ widgets: Array<{ key: string; layout: { x: number; y: number; h: number } }> }>(page, 'reports.dashboard', { id: dashboardId })
+      const [funnel, board] = [d.widgets.find((w) => w.key === 'w1')!, d.widgets.find((w) => w.key === 'w2')!]
+      return { boardBeside: board.layout.x >= 6 && board.layout.y === 0, funnelTaller: funnel.layout.h > 5 }
+    })
+    .toEqual({ boardBeside: true, funnelTaller: true })
   await page.getByTestId('dashboard-done').click()
   await widgetsLoaded(page)
   await page.screenshot({ path: `${SHOTS}/dashboard-built.png`, fullPage: true })

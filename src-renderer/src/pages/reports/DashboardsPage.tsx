@@ -262,7 +262,7 @@ export function DashboardsPage({ dashboardId, forms, user }: { dashboardId: numb
         ) : (
           <Grid
             layout={layout}
-            rowHeight={tv ? 64 : 56}
+            rowHeight={tv ? tvRowHeight(dashboard.widgets) : 56}
             editing={editing}
             onLayoutChange={onLayoutChange}
           >
@@ -454,6 +454,12 @@ function Grid({ layout, rowHeight, editing, onLayoutChange, children }: { layout
       )}
     </div>
   )
+}
+
+/** In TV mode the whole dashboard fits the screen: the row height that makes every row visible. */
+function tvRowHeight(widgets: WidgetDto[]): number {
+  const rows = Math.max(1, ...widgets.map((w) => w.layout.y + w.layout.h))
+  return Math.max(36, Math.floor((window.innerHeight - 96 - 12 * (rows - 1)) / rows))
 }
 
 function presets(t: (key: string) => string) {
