@@ -117,6 +117,9 @@ test('draw the contract flow, submit two contracts, approve in separate sessions
   await addNode(page, 'parallel', '法务与总经理会审')
   await addNode(page, 'approval', '法务审批')
   await pickPeople(page, PEOPLE.legal.name)
+  await page.getByTestId('node-config').getByTestId('approval-mode').click()
+  await page.getByRole('option', { name: '会签（需全部同意）' }).click()
+  await page.screenshot({ path: 'resources/screenshots/flow-node-config.png' })
   await closeDrawer(page)
   await select(page, '法务与总经理会审')
   await addNode(page, 'approval', '总经理审批')
@@ -179,6 +182,9 @@ test('draw the contract flow, submit two contracts, approve in separate sessions
   // The director approves both from 待办.
   const director = await signIn(browser, baseURL!, PEOPLE.director)
   await expect(director.getByTestId('todo-badge')).toHaveText('2')
+  await director.getByTestId('nav-todo').click()
+  await expect(director.getByTestId('todo-table').getByText('上海浦江大额合同')).toBeVisible()
+  await director.screenshot({ path: 'resources/screenshots/flow-todo.png' })
   for (const title of ['上海浦江大额合同', '杭州云栖小额合同']) {
     await director.getByTestId('nav-todo').click()
     await director.getByTestId('todo-table').getByText(title).click()
@@ -198,6 +204,12 @@ test('draw the contract flow, submit two contracts, approve in separate sessions
     await p.getByTestId('todo-table').getByText('上海浦江大额合同').click()
     await expect(p.getByTestId('instance-status')).toHaveText('审批中')
     await p.getByTestId('act-approve').click()
+    if (who === PEOPLE.legal) {
+      // 法务 approves with an opinion and a file.
+      await p.getByTestId('act-comment-text').fill('条款已审，可以签署')
+      await p.locator('input[type=file]').setInputFiles({ name: '法务审核意见.txt', mimeType: 'text/plain', buffer: Buffer.from('条款已审') })
+      await expect(p.getByRole('dialog').getByText('法务审核意见.txt')).toBeVisible()
+    }
     await p.getByTestId('act-confirm').click()
     await expect(p.getByTestId('instance-history')).toContainText(who.name)
     await p.context().close()
@@ -210,7 +222,7 @@ test('draw the contract flow, submit two contracts, approve in separate sessions
   await rep.getByTestId('todo-table').getByText('上海浦江大额合同').click()
   await expect(rep.getByTestId('instance-status')).toHaveText('已通过')
   const history = rep.getByTestId('instance-history')
-  for (const text of ['提交了审批', PEOPLE.director.name, PEOPLE.legal.name, PEOPLE.gm.name, '审批通过']) await expect(history).toContainText(text)
+  for (const text of ['提交了审批', PEOPLE.director.name, PEOPLE.legal.name, '条款已审，可以签署', '法务审核意见.txt', PEOPLE.gm.name, '审批通过']) await expect(history).toContainText(text)
   await expect(rep.locator('.react-flow__node[data-id]').filter({ hasText: '法务审批' }).locator('[data-state="visited"]')).toHaveCount(1)
   await rep.waitForTimeout(400)
   await rep.screenshot({ path: 'resources/screenshots/flow-instance.png', fullPage: true })

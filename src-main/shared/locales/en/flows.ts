@@ -2,10 +2,12 @@
 export const flows: Record<string, string> = {
   'flows.act.addSigner': 'Add signer',
   'flows.act.approve': 'Approve',
+  'flows.act.attach': 'Attach files',
   'flows.act.comment': 'Comment',
   'flows.act.commentLabel': 'Comment',
   'flows.act.confirm': 'Confirm',
   'flows.act.reject': 'Reject',
+  'flows.act.removeFile': 'Remove {{name}}',
   'flows.act.resubmit': 'Resubmit',
   'flows.act.return': 'Return',
   'flows.act.returnSubmitter': 'Back to the submitter ({{name}})',

@@ -2,10 +2,12 @@
 export const flows: Record<string, string> = {
   'flows.act.addSigner': '加签',
   'flows.act.approve': '同意',
+  'flows.act.attach': '添加附件',
   'flows.act.comment': '评论',
   'flows.act.commentLabel': '审批意见',
   'flows.act.confirm': '确定',
   'flows.act.reject': '驳回',
+  'flows.act.removeFile': '移除附件 {{name}}',
   'flows.act.resubmit': '重新提交',
   'flows.act.return': '退回',
   'flows.act.returnSubmitter': '退回给提交人（{{name}}）',

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react'
 import {
-  Badge, Button, Grid, Group, Modal, Paper, Radio, SegmentedControl, SimpleGrid, Stack, Text, Textarea, Timeline, Title
+  Badge, Button, CloseButton, FileButton, Grid, Group, Modal, Paper, Radio, SegmentedControl, SimpleGrid, Stack, Text, Textarea, Timeline, Title
 } from '@mantine/core'
 import { IconArrowBackUp, IconBell, IconCheck, IconMessage, IconPaperclip, IconUserPlus, IconUserShare, IconX } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
@@ -15,6 +15,7 @@ import { UserMultiSelect, UserSelect } from '../UserPicker'
 import { FlowCanvas, type NodeState } from './FlowCanvas'
 import type { Names } from './node-kinds'
 import { emitFlowsChanged } from './events'
+import { fileUrl, uploadFiles, type FileRef } from './files'
 
 // One approval: the graph with the path taken and the current node, the record, the full
 // history with comments and times, and what the caller may do now.
@@ -167,7 +168,7 @@ function History({ inst }: { inst: InstanceDto }) {
           {h.attachments.map((a) => (
             <Group key={a.hash} gap={4} mt={2}>
               <IconPaperclip size={14} />
-              <Text size="xs" component="a" href={`/files/${a.hash}`} target="_blank">{a.name}</Text>
+              <Text size="xs" component="a" href={fileUrl(a.hash)} target="_blank" rel="noopener">{a.name}</Text>
             </Group>
           ))}
           <Text size="xs" c="dimmed" mt={2}>{fmt(h.at)}</Text>
@@ -212,13 +213,27 @@ function ActionDialog({ dialog, inst, form, users, onClose, onDone }: { dialog: 
   const [signers, setSigners] = useState<number[]>([])
   const [position, setPosition] = useState<'before' | 'after'>('before')
   const [fields, setFields] = useState<Record<string, string>>({})
+  const [files, setFiles] = useState<FileRef[]>([])
+  const [uploading, setUploading] = useState(false)
   const [busy, setBusy] = useState(false)
+  const addFiles = async (picked: File[]) => {
+    if (!picked.length) return
+    setUploading(true)
+    try {
+      const added = await uploadFiles(picked)
+      setFiles((prev) => [...prev, ...added])
+    } catch (e) {
+      notifyError(e)
+    } finally {
+      setUploading(false)
+    }
+  }
   const taskId = inst.myTaskId ?? 0
   const editable = Object.entries(inst.fieldPerms).filter(([, p]) => p === 'editable' || p === 'required').map(([k, p]) => ({ key: k, required: p === 'required', field: form?.fields.find((f) => f.apiKey === k) }))
   const submit = async () => {
     setBusy(true)
     try {
-      const base = { taskId, comment: comment || undefined }
+      const base = { taskId, comment: comment || undefined, attachments: files }
       if (dialog === 'approve') {
         const given = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== ''))
         await api.flows.approve({ ...base, fields: Object.keys(given).length ? given : undefined })
@@ -226,8 +241,9 @@ function ActionDialog({ dialog, inst, form, users, onClose, onDone }: { dialog: 
       else if (dialog === 'return') await api.flows.return({ ...base, toNode: toNode || null })
       else if (dialog === 'transfer' && user) await api.flows.transfer({ ...base, toUserId: user })
       else if (dialog === 'sign') await api.flows.addSigner({ ...base, userIds: signers, position })
-      else if (dialog === 'comment') await api.flows.comment({ instanceId: inst.id, comment })
+      else if (dialog === 'comment') await api.flows.comment({ instanceId: inst.id, comment, attachments: files })
       setComment('')
+      setFiles([])
       await onDone()
     } catch (e) {
       notifyError(e)
@@ -260,6 +276,18 @@ function ActionDialog({ dialog, inst, form, users, onClose, onDone }: { dialog: 
           </>
         )}
         <Textarea label={t('flows.act.commentLabel')} autosize minRows={2} value={comment} onChange={(e) => setComment(e.currentTarget.value)} data-testid="act-comment-text" data-autofocus />
+        {dialog !== 'transfer' && dialog !== 'sign' && (
+          <Group gap="xs">
+            <FileButton onChange={(picked) => void addFiles(picked)} multiple>
+              {(props) => <Button {...props} variant="subtle" size="xs" leftSection={<IconPaperclip size={14} />} loading={uploading} data-testid="act-attach">{t('flows.act.attach')}</Button>}
+            </FileButton>
+            {files.map((f) => (
+              <Badge key={f.hash} variant="light" color="gray" rightSection={<CloseButton size="xs" aria-label={t('flows.act.removeFile', { name: f.name })} onClick={() => setFiles(files.filter((x) => x.hash !== f.hash))} />}>
+                {f.name}
+              </Badge>
+            ))}
+          </Group>
+        )}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
           <Button
