@@ -55,7 +55,11 @@ interface Session {
 export class ImportService {
   private readonly sessions = new Map<string, Session>()
 
-  constructor(private readonly core: Core) {}
+  constructor(private readonly core: Core) {
+    // An import still marked running was cut short (the app closed mid-way): what it wrote stays
+    // noted, so it can be undone from the import history.
+    core.db.prepare("UPDATE import_batches SET status = 'interrupted' WHERE status = 'running'").run()
+  }
 
   /** Open a file and wait for its sheets (start + sheets). */
   async open(actor: Actor, formRef: number | string, fileName: string, data: Buffer) {
@@ -191,6 +195,7 @@ export class ImportService {
         .run(form.id, actor.id || null, s.fileName, settings.mode, 'running', core.clock.now()).lastInsertRowid)
       s.status.batchId = batchId
       const note = core.db.prepare('INSERT OR IGNORE INTO import_batch_rows (batch_id, record_id, op, before) VALUES (?, ?, ?, ?)')
+      const progress = core.db.prepare('UPDATE import_batches SET created = ?, updated = ? WHERE id = ?')
       const mappedKeys = [...new Set(settings.columns.flatMap((c) => (c.target.action === 'field' ? [c.target.field] : [])))]
       const batch = settings.onError === 'abort' && total <= IMPORT_LIMITS.atomic ? Math.max(1, total) : IMPORT_LIMITS.batch
       s.batchSize = batch
@@ -213,6 +218,8 @@ export class ImportService {
               s.writeErrors.push([rows[i]!.line, translate(locale, o.error.messageKey, o.error.params)])
             }
           })
+          // Counts kept current with the rows, so an import cut short can still be undone.
+          progress.run(s.status.created, s.status.updated, batchId)
           return bad
         })()
         s.status.failed += failed

@@ -305,6 +305,17 @@ describe('import of a messy Chinese spreadsheet', () => {
     expect(t.core.reads.count(t.actor, { form: form.id }).total).toBe(0)
   })
 
+  it('an import cut short by closing the app is marked interrupted and can be undone', async () => {
+    const { t, customer } = await setup()
+    const id = t.core.writes.create(t.actor, customer.id, { name: '半途' })
+    const batch = Number(t.core.db.prepare("INSERT INTO import_batches (form_id, actor_id, file_name, mode, status, created, started_at) VALUES (?, ?, 'a.xlsx', 'create', 'running', 1, 0)").run(customer.id, t.actor.id).lastInsertRowid)
+    t.core.db.prepare("INSERT INTO import_batch_rows (batch_id, record_id, op) VALUES (?, ?, 'create')").run(batch, id)
+    const { ImportService } = await import('../../../src-main/transfer/import-service')
+    const restarted = new ImportService(t.core)
+    expect(restarted.batches(t.actor, customer.id)[0]).toMatchObject({ id: batch, status: 'interrupted', created: 1 })
+    expect(await restarted.undo(t.actor, batch)).toEqual({ deleted: 1, restored: 0 })
+  })
+
   it('needs the import permission', async () => {
     const { t, customer } = await setup()
     const userId = t.core.org.createUser(t.actor.id, { name: '小王', login: 'wang', password: 'secret123' })

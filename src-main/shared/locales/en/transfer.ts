@@ -143,6 +143,7 @@ export const transfer: Record<string, string> = {
   'transfer.ui.batch.failed': 'Failed',
   'transfer.ui.batch.cancelled': 'Cancelled',
   'transfer.ui.batch.undone': 'Undone',
+  'transfer.ui.batch.interrupted': 'Interrupted',
   'transfer.ui.batch.running': 'Running',
   'transfer.ui.undoTitle': 'Undo this import?',
   'transfer.ui.undoBody': 'The {{created}} records \'{{file}}\' added will be deleted (recoverable from the trash) and the {{updated}} records it updated get their earlier values back.',

@@ -143,6 +143,7 @@ export const transfer: Record<string, string> = {
   'transfer.ui.batch.failed': '失败',
   'transfer.ui.batch.cancelled': '已取消',
   'transfer.ui.batch.undone': '已撤销',
+  'transfer.ui.batch.interrupted': '已中断',
   'transfer.ui.batch.running': '进行中',
   'transfer.ui.undoTitle': '撤销这次导入？',
   'transfer.ui.undoBody': '将删除“{{file}}”新增的 {{created}} 条记录（可在回收站恢复），并把更新过的 {{updated}} 条记录改回原值。',

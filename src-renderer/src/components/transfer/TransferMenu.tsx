@@ -123,7 +123,7 @@ export function TransferMenu({ form, fields, viewId, config, filter, search, onC
                     </Group>
                   </Table.Td>
                   <Table.Td>
-                    {b.status === 'done' && !b.undoneAt && b.created + b.updated > 0 && (
+                    {(b.status === 'done' || b.status === 'interrupted') && !b.undoneAt && b.created + b.updated > 0 && (
                       <Button size="compact-xs" variant="subtle" color="red" leftSection={<IconArrowBackUp size={14} />} onClick={() => setUndoing(b)}>{t('transfer.ui.undo')}</Button>
                     )}
                   </Table.Td>
