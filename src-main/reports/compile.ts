@@ -105,7 +105,7 @@ function dimOrder(d: Dim, i: number, firstMeasure: boolean): Sql | null {
   return firstMeasure ? null : { sql: `${k} IS NULL, ${k} ASC`, params: [] }
 }
 
-function aggregateSql(scope: FieldScope, m: SimpleMeasure, extra: Sql | null): { sql: Sql; r: Resolved | null } {
+export function aggregateSql(scope: FieldScope, m: SimpleMeasure, extra: Sql | null): { sql: Sql; r: Resolved | null } {
   const r = m.field ? scope.resolve(m.field) : null
   if (m.agg !== 'count' && !r) throw new ValidationError('reports.error.measureNeedsField', { agg: m.agg }, 'measures')
   if (r && ['sum', 'avg'].includes(m.agg) && valueKind(r) !== 'number') throw new ValidationError('reports.error.measureNeedsNumber', { field: r.field.label }, m.field)
@@ -203,10 +203,68 @@ export function compileAggregate(scope: FieldScope, query: WidgetQueryParsed, ba
     const order = join([{ sql: dims.map((_, i) => `g${i}`).join(', '), params: [] }, ...orderParts], ', ')
     body = { sql: `SELECT * FROM (${union.sql}) ORDER BY ${order.sql}`, params: [...union.params, ...order.params] }
   } else {
-    const p = part(dims.map(() => false))
+    const p = preAggregated(scope, query, dims, measureSpecs, from, fullWhere, whereParts, options) ?? part(dims.map(() => false))
     const order = orderParts.length ? join(orderParts, ', ') : null
     const limit = query.limit && dims.length === 1 ? ` LIMIT ${query.limit}` : dims.length === 0 ? '' : ' LIMIT 5000'
     body = { sql: `${p.sql}${order ? ` ORDER BY ${order.sql}` : ''}${limit}`, params: [...p.params, ...(order?.params ?? [])] }
   }
   return { sql: body.sql, params: body.params, dims, measures, rollups: Boolean(options.subtotals && dims.length) }
+}
+
+const JOINED = /\br\d+\./
+
+/**
+ * Grouping by a related record's field (opportunity → customer → industry) joins one related
+ * row per record: at 1M opportunities, 1M look-ups. When only dimensions read the related form
+ * and every measure adds up (count, sum, min, max, ratios of those), the records are first
+ * aggregated by the relation's own column, and only those groups (one per customer) are joined:
+ * SELECT … FROM (SELECT t.c_customer, …, COUNT(*) AS p0 … GROUP BY t.c_customer, …) t JOIN …
+ * The inner query is aliased `t` and keeps the relation columns' names, so the joins read
+ * exactly as in the one-step form. Returns null when the query does not qualify.
+ */
+function preAggregated(scope: FieldScope, query: WidgetQueryParsed, dims: Dim[], specs: MeasureSpec[], from: Sql, where: Sql, whereParts: Sql[], options: CompileOptions): Sql | null {
+  if (scope.source || options.periods || options.subtotals || (query.limit && dims.length === 2)) return null
+  const outer = dims.map((d) => JOINED.test(d.expr))
+  if (!outer.some(Boolean) || whereParts.some((w) => JOINED.test(w.sql))) return null
+  const parts: Sql[] = []
+  const combine: string[] = []
+  const partial = (m: SimpleMeasure): string | null => {
+    if (!['count', 'sum', 'min', 'max'].includes(m.agg)) return null
+    const a = aggregateSql(scope, m, null)
+    if (JOINED.test(a.sql.sql)) return null
+    parts.push(a.sql)
+    const p = `t.p${parts.length - 1}`
+    return m.agg === 'count' ? `SUM(${p})` : m.agg === 'sum' ? `COALESCE(SUM(${p}), 0)` : `${m.agg.toUpperCase()}(${p})`
+  }
+  for (const spec of specs) {
+    if (spec.agg === 'ratio') {
+      const num = partial(spec.numerator)
+      const den = partial(spec.denominator)
+      if (!num || !den) return null
+      combine.push(`(CAST(${num} AS REAL) / NULLIF(${den}, 0))`)
+    } else {
+      const c = partial(spec)
+      if (!c) return null
+      combine.push(c)
+    }
+  }
+  const keys = scope.joinedFromBase()
+  const innerDims = dims.map((d, i) => (outer[i] ? null : { i, sql: dimSql(d) })).filter((x) => x !== null)
+  const innerCols = join([
+    ...keys.map((k) => ({ sql: `${k} AS ${k.slice(2)}`, params: [] })),
+    ...innerDims.map((d) => ({ sql: `${d.sql.sql} AS k${d.i}`, params: d.sql.params })),
+    ...parts.map((p, i) => ({ sql: `${p.sql} AS p${i}`, params: p.params }))
+  ], ', ')
+  const baseTable = from.sql.slice(0, from.sql.indexOf(' t') + 2)
+  const groups = [...keys, ...innerDims.map((d) => `k${d.i}`)]
+  const inner = `SELECT ${innerCols.sql} FROM ${baseTable} WHERE ${where.sql} GROUP BY ${groups.join(', ')}`
+  const joins = scope.joins()
+  const outerCols = join([
+    ...dims.map((d, i) => (outer[i] ? { sql: `${dimSql(d).sql} AS k${i}`, params: dimSql(d).params } : { sql: `t.k${i} AS k${i}`, params: [] })),
+    ...combine.map((c, i) => ({ sql: `${c} AS v${i}`, params: [] }))
+  ], ', ')
+  return {
+    sql: `SELECT ${outerCols.sql} FROM (${inner}) t ${joins.sql} GROUP BY ${dims.map((_, i) => `k${i}`).join(', ')}`,
+    params: [...outerCols.params, ...innerCols.params, ...where.params, ...joins.params]
+  }
 }

@@ -45,7 +45,7 @@ export interface Resolved {
 const SYSTEM_TYPES: ReadonlySet<string> = new Set(['owner', 'createdBy', 'updatedBy', 'createdAt', 'updatedAt', 'id'])
 
 export class FieldScope {
-  private joins: Array<{ key: string; alias: string; sql: Sql }> = []
+  private joins_: Array<{ key: string; alias: string; sql: Sql; on: string }> = []
   readonly forms = new Set<number>()
 
   constructor(
@@ -74,7 +74,17 @@ export class FieldScope {
     const base = this.source
       ? `${ident(`s_${this.source.id}`)} s JOIN ${ident(this.form.table)} t ON t.id = s.parent_id`
       : `${ident(this.form.table)} t`
-    return { sql: [base, ...this.joins.map((j) => j.sql.sql)].join(' '), params: this.joins.flatMap((j) => j.sql.params) }
+    return { sql: [base, ...this.joins_.map((j) => j.sql.sql)].join(' '), params: this.joins_.flatMap((j) => j.sql.params) }
+  }
+
+  /** The relation joins alone (after the base table). */
+  joins(): Sql {
+    return { sql: this.joins_.map((j) => j.sql.sql).join(' '), params: this.joins_.flatMap((j) => j.sql.params) }
+  }
+
+  /** Columns of the base table (`t.<column>`) the joins start from. */
+  joinedFromBase(): string[] {
+    return [...new Set(this.joins_.map((j) => j.on).filter((on) => on.startsWith('t.')))]
   }
 
   /** The rows counted: sub-table rows or records. */
@@ -172,9 +182,9 @@ export class FieldScope {
   }
 
   private join(key: string, target: FormModel, on: string): string {
-    const existing = this.joins.find((j) => j.key === key)
+    const existing = this.joins_.find((j) => j.key === key)
     if (existing) return existing.alias
-    const alias = `r${this.joins.length + 1}`
+    const alias = `r${this.joins_.length + 1}`
     const table = ident(target.table)
     let sql: Sql
     if (this.deps.access.seesAll(this.actor, target)) {
@@ -184,7 +194,7 @@ export class FieldScope {
       const scope = this.deps.access.rowScope(this.actor, target)
       sql = { sql: `LEFT JOIN (SELECT t.* FROM ${table} t WHERE t.deleted_at IS NULL AND (${scope.sql})) ${alias} ON ${alias}.id = ${on}`, params: scope.params }
     }
-    this.joins.push({ key, alias, sql })
+    this.joins_.push({ key, alias, sql, on })
     return alias
   }
 }

@@ -114,6 +114,29 @@ describe('aggregates', () => {
     for (const row of e) expect(byKey(r)[String(row.k)]![0]).toEqual(close(row.s ?? 0))
     expect(r.rows.find((x) => x.keys[0] === 'mfg')!.labels).toEqual(['制造业'])
     expect(r.columns[0]!.label).toBe('行业')
+    // Records are first added up per customer, and only those groups are joined.
+    const plan = d.t.core.reports.engine.explain(d.admin, { type: 'pie', query: { form: d.forms.opportunity.id, dimensions: [{ field: 'customer.industry' }], measures: [{ agg: 'sum', field: 'amount' }] } })
+    expect(plan.sql).toMatch(/FROM \(SELECT t\."c_\d+" AS "c_\d+", COALESCE\(SUM/)
+  })
+
+  it('pre-aggregates per related record with a second base dimension, ratios and a rep’s scope on both forms', () => {
+    const rep = d.reps[1]!
+    const r = run('column', {
+      dimensions: [{ field: 'customer.source' }, { field: 'stage' }],
+      measures: [{ agg: 'count' }, { agg: 'max', field: 'amount' }, { agg: 'ratio', numerator: { agg: 'sum', field: 'amount', filter: { field: 'stage', op: 'eq', value: 'won' } }, denominator: { agg: 'sum', field: 'amount' } }]
+    }, undefined, rep)
+    const e = sql<{ k0: string | null; k1: string | null; n: number; mx: number | null; won: number | null; total: number | null }>(
+      `SELECT c.${d.col(d.forms.customer, 'source')} AS k0, o.${c('stage')} AS k1, COUNT(*) AS n, MAX(o.${c('amount')}) AS mx,
+        SUM(CASE WHEN o.${c('stage')} = 'won' THEN o.${c('amount')} END) AS won, SUM(o.${c('amount')}) AS total
+       FROM ${opp} o LEFT JOIN ${cust} c ON c.id = o.${c('customer')} AND c.deleted_at IS NULL AND c.owner_id = ?
+       WHERE o.deleted_at IS NULL AND o.owner_id = ? GROUP BY 1, 2`, rep.id, rep.id)
+    expect(r.rows).toHaveLength(e.length)
+    for (const row of e) {
+      const v = byKey(r)[`${row.k0}|${row.k1}`]!
+      expect(v[0]).toBe(row.n)
+      expect(v[1]).toBe(row.mx)
+      if (row.total) expect(v[2]).toEqual(close((row.won ?? 0) / row.total))
+    }
   })
 
   it('a calculated measure: win rate = count(won) / count(won or lost), per owner', () => {
