@@ -113,4 +113,20 @@ describe('export', () => {
     expect(sheetRows(options).map((r) => r[0])).toEqual(STAGES.map((s) => s.label))
     expect(Object.entries(model).find(([range]) => range.startsWith('F2'))![1].type).toBe('list')
   })
+
+  it('a filled-in template imports with every column mapped', async () => {
+    const tpl = await t.core.transfer.exports.template(t.actor, form, 'zh-CN')
+    const wb = await readXlsx(tpl.data)
+    wb.worksheets[0]!.addRow(['模板商机', '谈判', '1.5万', '', '2024/9/1', '是', '张三', '张三'])
+    const filled = Buffer.from(await wb.xlsx.writeBuffer())
+    const imports = t.core.transfer.imports
+    const opened = await imports.open(t.actor, form, tpl.name, filled)
+    const { columns } = await imports.columns(t.actor, opened.session, 0, 0)
+    expect(columns.map((c) => (c.target.action === 'field' ? c.target.field : '-'))).toEqual(['name', 'stage', 'amount', 'floor', 'closeDate', 'important', 'follower', 'owner'])
+    const settings = importSettings.parse({ sheet: 0, headerRow: 0, columns: columns.map((c) => ({ column: c.column, target: c.target })) })
+    await imports.run(t.actor, opened.session, settings, 'zh-CN')
+    expect(await imports.settle(t.actor, opened.session)).toMatchObject({ phase: 'done', created: 1 })
+    const [record] = t.core.reads.list(t.actor, { form, limit: 1, search: '模板商机' }).records
+    expect(record).toMatchObject({ fields: { stage: '谈判', amount: 15000, closeDate: '2024-09-01', important: true, follower: { id: rep.id } }, owner: { id: rep.id } })
+  })
 })
