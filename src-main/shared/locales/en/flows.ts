@@ -78,6 +78,8 @@ export const flows: Record<string, string> = {
   'flows.designer.enabled': 'Enabled',
   'flows.designer.issues': '{{count}} problem(s) to fix',
   'flows.designer.layout': 'Arrange',
+  'flows.designer.leaveBody': 'The flow has unsaved changes; they will be lost if you leave.',
+  'flows.designer.leaveTitle': 'Leave the flow designer?',
   'flows.designer.palette': 'Add a node',
   'flows.designer.paletteHelp': 'Click to add a node; drag from the dot under a node to connect it. Select and press Delete to remove.',
   'flows.designer.publish': 'Publish',

@@ -78,6 +78,8 @@ export const flows: Record<string, string> = {
   'flows.designer.enabled': '启用此流程',
   'flows.designer.issues': '发现 {{count}} 处问题，请先修改',
   'flows.designer.layout': '自动排列',
+  'flows.designer.leaveBody': '流程有未保存的修改，离开后这些修改会丢失。',
+  'flows.designer.leaveTitle': '离开流程设计？',
   'flows.designer.palette': '添加节点',
   'flows.designer.paletteHelp': '点击添加节点，从节点底部的圆点拖出连线到下一个节点。选中后按 Delete 删除。',
   'flows.designer.publish': '发布',

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react'
+import { useCallback, useMemo, useState } from 'react'
 import { applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, type NodeChange } from '@xyflow/react'
 import {
   ActionIcon, Alert, Anchor, Badge, Box, Button, Group, Paper, Popover, ScrollArea, Select, Stack, Switch, Text, TextInput, ThemeIcon, Tooltip, UnstyledButton
@@ -13,6 +13,7 @@ import { NodeConfigDrawer } from '../../components/flows/NodeConfigDrawer'
 import { NODE_KINDS, PALETTE, type Names } from '../../components/flows/node-kinds'
 import { autoLayout } from '../../components/flows/layout'
 import { LoadState } from '../../components/LoadState'
+import { useLeaveGuard } from '../../components/LeaveGuard'
 import { notifyError, notifySuccess } from '../../lib/notify'
 import { useLoaded } from '../../lib/use-loaded'
 
@@ -54,13 +55,8 @@ function Designer({ initial, users, roles, form, forms }: { initial: FlowDto; us
     fields: new Map(form.fields.map((f) => [f.apiKey, f.label]))
   }), [users, roles, form])
 
-  // Unsaved changes are not lost on leaving by accident.
-  useEffect(() => {
-    if (!dirty) return
-    const warn = (e: BeforeUnloadEvent) => e.preventDefault()
-    window.addEventListener('beforeunload', warn)
-    return () => window.removeEventListener('beforeunload', warn)
-  }, [dirty])
+  // Unsaved changes are not lost by leaving (a navigation link, closing the window) by accident.
+  const leaveGuard = useLeaveGuard(dirty, { title: t('flows.designer.leaveTitle'), message: t('flows.designer.leaveBody') })
 
   const onNodesChange = useCallback((changes: NodeChange[]) => {
     setGraph((g) => {
@@ -274,6 +270,7 @@ function Designer({ initial, users, roles, form, forms }: { initial: FlowDto; us
           </Paper>
         </Box>
       </Group>
+      {leaveGuard.dialog}
       <NodeConfigDrawer graph={graph} node={selectedNode} form={form} forms={forms} users={users} roles={roles} onChange={setGraph} onDelete={deleteNode} onClose={() => setSelected(null)} />
     </Stack>
   )
