@@ -13,6 +13,7 @@ import { translate } from '../shared/locales'
 import { isBlank, normalizeWidth } from '../shared/values'
 import type { ColumnMapping, ImportSettings } from '../shared/api/transfer'
 import { normalizeCompanyName, normalizeKey } from './normalize'
+import { unescapeFormula } from './formula-escape'
 
 // Cell text → the values the write pipeline takes, column by column, with a translated message
 // for every cell that does not convert. Runs in the import worker on its own read connection:
@@ -227,12 +228,4 @@ const isTextual = (f: FieldModel) => ['text', 'textarea', 'phone', 'email', 'url
 const digits = (s: string) => {
   const d = normalizeWidth(s).replace(/\D/g, '')
   return d.length >= 5 ? d.replace(/^86(?=1\d{10}$)/, '') : `\u0000${s}`
-}
-
-/**
- * Our exports put an apostrophe before text that starts like a formula (=, +, -, @) so Excel
- * keeps it as text; importing that file again takes the apostrophe away.
- */
-export function unescapeFormula(text: string): string {
-  return text.length > 1 && text[0] === "'" && /[=+\-@]/.test(text[1]!) ? text.slice(1) : text
 }

@@ -9,6 +9,7 @@ import type { FilterNode, RecordDto } from '../shared/api/contracts'
 import { ValidationError } from '../shared/errors'
 import { translate, type Locale } from '../shared/locales'
 import { mappableFields } from './mapping'
+import { escapeFormula } from './formula-escape'
 
 // Export of a form or a saved view (its filter, columns, order) to .xlsx or .csv, read page by
 // page through the read path (row scope and field masks apply), so an export never shows more
@@ -32,11 +33,6 @@ export interface ExportInput {
 }
 
 type Column = { key: string; label: string; field: FieldModel | null }
-
-/** Prefix text a spreadsheet would evaluate as a formula with an apostrophe (CSV injection). */
-export function escapeFormula(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text
-}
 
 export class ExportService {
   constructor(private readonly core: Core) {}
