@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import ExcelJS from 'exceljs'
+import fc from 'fast-check'
 import { readWorkbook } from '../../../src-main/sheets/read-workbook'
 
 // The guarded reader behind imports: cells as Excel shows them, merged ranges, line numbers, and
@@ -43,5 +44,19 @@ describe('readWorkbook', () => {
     ws.addRow([new Date(Date.UTC(2024, 2, 5))])
     const [sheet] = await readWorkbook('mac.xlsx', Buffer.from(await wb.xlsx.writeBuffer()))
     expect(sheet!.rows[1]).toEqual(['2024-03-05'])
+  })
+
+  it('any text written by Excel reads back as it was (XML entities, Chinese, emoji, shared and inline strings)', async () => {
+    const cell = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 30 }), fc.constantFrom('<a href="x">&amp;</a>', '客户 & 合作伙伴', '“引号”‘单引号’', '😀👍 北京', '1,2万', 'A&B<C>D"E\'F'))
+    await fc.assert(fc.asyncProperty(fc.array(fc.array(cell, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 8 }), fc.boolean(), async (rows, shared) => {
+      const clean = rows.map((r) => r.map((c) => c.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '').replace(/[\ud800-\udfff]/g, '')))
+      const wb = new ExcelJS.Workbook()
+      const ws = wb.addWorksheet('s')
+      for (const r of clean) ws.addRow(r.map((c) => (shared ? c : { richText: [{ text: c }] })))
+      const [sheet] = await readWorkbook('p.xlsx', Buffer.from(await wb.xlsx.writeBuffer())).catch(() => [{ rows: [] as string[][] }])
+      const expected = clean.map((r) => r.map((c) => c.trim())).filter((r) => r.some((c) => c !== ''))
+      const got = (sheet?.rows ?? []).map((r) => r.slice(0, 4))
+      expect(got.map((r) => r.join('\u0001').replace(/\u0001+$/, ''))).toEqual(expected.map((r) => r.join('\u0001').replace(/\u0001+$/, '')))
+    }), { numRuns: 60 })
   })
 })
