@@ -153,6 +153,9 @@ test('import customers and opportunities, fix the error report, export the view'
 
   // 6. Export the view and read it back.
   await page.getByTestId('transfer-menu').click()
+  await expect(page.getByTestId('transfer-export-xlsx')).toBeVisible()
+  await page.waitForTimeout(300)
+  await page.screenshot({ path: `${SHOTS}/transfer-menu.png` })
   const exporting = page.waitForEvent('download')
   await page.getByTestId('transfer-export-xlsx').click()
   const exported = await exporting
