@@ -181,4 +181,4 @@ export const transferContracts = {
 } as const satisfies Record<string, MethodContract>
 
 /** Methods of this engine a read-only API token may call. */
-export const TRANSFER_READ_ONLY: readonly string[] = ['transfer.template', 'transfer.import.batches']
+export const TRANSFER_READ_ONLY: readonly string[] = ['transfer.template', 'transfer.import.batches', 'transfer.export']
