@@ -156,6 +156,7 @@ test('draw the contract flow, submit two contracts, approve in separate sessions
   const toEnd = page.getByTestId('node-config').locator('[data-testid*="branch-e-"]').filter({ hasText: '审批结束' })
   await toEnd.getByTestId('branch-label').fill('金额 < 5 万')
   await toEnd.getByLabel('默认').check()
+  await page.screenshot({ path: 'test-results/flows-branches.png' })
   await closeDrawer(page)
   await page.getByTestId('flow-layout').click()
   await page.getByTestId('flow-validate').click()

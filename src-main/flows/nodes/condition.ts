@@ -30,14 +30,16 @@ export const conditionNode: NodeModule<Config> = {
     if (out.length < 2) issue('conditionNeedsBranches')
     const defaults = out.filter((e) => e.isDefault)
     if (defaults.length !== 1) issue('conditionNoDefault')
+    // A branch is named by its label, or by where it leads.
+    const name = (e: (typeof out)[number]) => e.label || `→ ${ctx.graph.nodes.find((n) => n.id === e.target)?.label || e.target}`
     for (const e of out) {
       if (e.isDefault) continue
-      if (!e.filter && !e.formula) issue('branchWithoutCondition', { branch: e.label ?? e.id }, e.id)
+      if (!e.filter && !e.formula) issue('branchWithoutCondition', { branch: name(e) }, e.id)
       if (e.formula) {
         try {
           parseFormula(e.formula)
         } catch {
-          issue('badFormula', { branch: e.label ?? e.id }, e.id)
+          issue('badFormula', { branch: name(e) }, e.id)
         }
       }
     }

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react'
+import { useCallback, useEffect, useMemo, useState } from 'react'
 import { applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, type NodeChange } from '@xyflow/react'
 import {
   ActionIcon, Alert, Anchor, Badge, Box, Button, Group, Paper, Popover, ScrollArea, Select, Stack, Switch, Text, TextInput, ThemeIcon, Tooltip, UnstyledButton
@@ -146,6 +146,17 @@ function Designer({ initial, users, roles, form, forms }: { initial: FlowDto; us
       setBusy(null)
     }
   }
+
+  // Once checked, the problems follow the edits: they are checked again shortly after each change.
+  const checked = issues !== null
+  useEffect(() => {
+    if (!checked) return
+    const timer = setTimeout(() => {
+      // A failed background re-check keeps the last list; the 检查 button reports the failure.
+      api.flows.validate({ id: initial.id, draft: graph }).then(setIssues).catch(() => undefined)
+    }, 400)
+    return () => clearTimeout(timer)
+  }, [graph, checked, initial.id])
 
   const issueByNode = useMemo(() => {
     const map: Record<string, string> = {}
