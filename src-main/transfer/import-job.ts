@@ -31,7 +31,6 @@ const DUPLICATE_LIST = 500
 
 export class ImportJob {
   private sheets: WorkbookSheet[] = []
-  private fileName = ''
   private schema: SchemaService
   /** After preview: the rows to write, and why the others are left out (line → messages). */
   private prepared: PreparedRow[] = []
@@ -44,7 +43,6 @@ export class ImportJob {
   }
 
   async open(fileName: string, data: Buffer, onRows?: (n: number) => void) {
-    this.fileName = fileName
     this.sheets = await readWorkbook(fileName, data, { onRows })
     return this.sheets.map((s) => {
       const headerRow = detectHeaderRow(s.rows, s.lines, s.merges)
@@ -231,10 +229,6 @@ export class ImportJob {
     ws.commit()
     await wb.commit()
     return Buffer.concat(chunks)
-  }
-
-  get name(): string {
-    return this.fileName
   }
 }
 

@@ -76,7 +76,7 @@ export const previewDto = z.object({
 })
 export type PreviewDto = z.infer<typeof previewDto>
 
-export const IMPORT_PHASES = ['reading', 'ready', 'checking', 'writing', 'undoing', 'done', 'failed', 'cancelled'] as const
+export const IMPORT_PHASES = ['reading', 'ready', 'writing', 'undoing', 'done', 'failed', 'cancelled'] as const
 export const importStatus = z.object({
   session: z.string(),
   phase: z.enum(IMPORT_PHASES),

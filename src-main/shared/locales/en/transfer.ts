@@ -119,7 +119,6 @@ export const transfer: Record<string, string> = {
   'transfer.ui.phase.cancelled': 'Cancelled; nothing was written',
   'transfer.ui.phase.ready': 'Ready',
   'transfer.ui.phase.reading': 'Reading the file',
-  'transfer.ui.phase.checking': 'Checking',
   'transfer.ui.phase.writing': 'Importing',
   'transfer.ui.phase.undoing': 'Taking back',
   'transfer.ui.summary': '{{created}} added, {{updated}} updated, {{failed}} not imported',

@@ -119,7 +119,6 @@ export const transfer: Record<string, string> = {
   'transfer.ui.phase.cancelled': '已取消，未写入任何数据',
   'transfer.ui.phase.ready': '准备就绪',
   'transfer.ui.phase.reading': '正在读取文件',
-  'transfer.ui.phase.checking': '正在检查',
   'transfer.ui.phase.writing': '正在导入',
   'transfer.ui.phase.undoing': '正在撤回',
   'transfer.ui.summary': '新增 {{created}} 条，更新 {{updated}} 条，未导入 {{failed}} 条',
