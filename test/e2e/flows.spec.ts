@@ -163,7 +163,7 @@ test('draw the contract flow, submit two contracts, approve in separate sessions
   await expect(page.getByTestId('flow-valid')).toBeVisible()
   await page.getByTestId('flow-publish').click()
   await expect(page.getByText('已发布第 1 版')).toBeVisible()
-  await page.waitForTimeout(400)
+  await expect(page.getByText('已发布第 1 版')).toBeHidden({ timeout: 10_000 })
   await page.screenshot({ path: 'resources/screenshots/flow-designer.png' })
   await page.screenshot({ path: 'test-results/flows-designer.png' })
 
