@@ -43,7 +43,7 @@ export function CrmNavLinks({ forms, isAdmin, route, onInstalled, onNavigate }: 
   return (
     <>
       {link('pool', t('crm.pool.nav'), <IconUsersGroup size={18} stroke={1.6} />)}
-      {link('duplicates', t('crm.duplicates.nav'), <IconCopy size={18} stroke={1.6} />)}
+      {isAdmin && link('duplicates', t('crm.duplicates.nav'), <IconCopy size={18} stroke={1.6} />)}
     </>
   )
 }
