@@ -43,6 +43,14 @@ test('the shipped sales dashboard shows every widget on the sample data', async 
   await page.screenshot({ path: `${SHOTS}/dashboard-tv.png` })
   await page.keyboard.press('Escape')
   await expect(page.getByTestId('tv-mode')).toHaveCount(0)
+
+  // English: the page and the engine's labels (buckets, totals) follow the language.
+  await page.getByText('English', { exact: true }).click()
+  await expect(page.getByTestId('dashboard-tv')).toContainText('Full screen')
+  await page.getByTestId('dashboard-tv').click()
+  await page.keyboard.press('Escape')
+  await widgetsLoaded(page)
+  await page.screenshot({ path: 'test-results/dashboard-sales-en.png', fullPage: true })
 })
 
 test('build a funnel and a ranking, drill down from a stage, apply a dashboard filter', async ({ page }) => {

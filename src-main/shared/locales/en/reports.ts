@@ -45,7 +45,7 @@ export const reports: Record<string, string> = {
   'reports.delete': 'Delete',
   'reports.edit': 'Edit dashboard',
   'reports.done': 'Done',
-  'reports.chart.conversion': '{{value}}% converted',
+  'reports.chart.conversion': '→ {{value}}%',
   'reports.chart.funnelTip': '{{stage}}: {{count}} ({{reached}} reached this stage)',
   'reports.chart.noGoal': 'no goal',
   'reports.chart.noPrevious': 'No previous data',
