@@ -174,8 +174,12 @@ export class FieldScope {
     return `${alias}.${ident(field.column)}`
   }
 
-  /** Roll-ups change when the records they add up change: their form is watched too. */
+  /**
+   * Roll-ups change when the records they add up change, and a relation is shown by the related
+   * record's title: those forms are watched too.
+   */
   private watch(field: FieldModel): void {
+    if (field.type === 'relation' && !relationConfig(field).multiple) this.forms.add(relationConfig(field).targetFormId)
     if (field.type !== 'rollup') return
     const relationId = (field.config as { relationFieldId: number }).relationFieldId
     this.forms.add(this.deps.schema.fieldById(relationId).formId)

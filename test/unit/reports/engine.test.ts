@@ -403,6 +403,16 @@ describe('cache', () => {
     d.t.core.writes.delete(d.admin, d.forms.opportunity.id, [id])
     expect(sumAll(run('bar', q))).toEqual(close(sumAll(first)))
   })
+
+  it('renaming a related record refreshes the labels of a widget grouped by that relation', () => {
+    const q = { dimensions: [{ field: 'customer' }] }
+    const before = run('bar', q)
+    const row = before.rows.find((x) => x.keys[0] !== null)!
+    d.t.core.writes.update(d.admin, d.forms.customer.id, row.keys[0] as number, { name: '改名后的客户' })
+    const after = run('bar', q)
+    expect(after.cached).toBe(false)
+    expect(after.rows.find((x) => x.keys[0] === row.keys[0])!.labels).toEqual(['改名后的客户'])
+  })
 })
 
 describe('worker thread', () => {
