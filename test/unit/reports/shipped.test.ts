@@ -44,6 +44,18 @@ describe('shipped sales dashboard', () => {
     }
   })
 
+  it('a sales rep and a manager it is shared with see it, each widget with their own data', () => {
+    for (const login of ['zhangwei', 'wuhaiyan']) {
+      const user = t.core.db.prepare('SELECT id, name FROM users WHERE login = ?').get(login) as { id: number; name: string }
+      const actor = { id: user.id, name: user.name, isAdmin: false, locale: 'zh-CN' as const }
+      expect(t.core.reports.dashboards.list(actor).map((d) => d.id)).toContain(dashboard.id)
+      for (const w of dashboard.widgets) {
+        const r = t.core.reports.engine.run(actor, { type: w.type, query: w.query })
+        expect(r.rows.length, `${login} ${w.title}`).toBeGreaterThan(0)
+      }
+    }
+  })
+
   it('the funnel counts opportunities per open stage, the leaderboard adds up won amounts', () => {
     const opp = t.core.schema.form('opportunity')
     const col = (k: string) => `"${opp.byKey.get(k)!.column}"`
