@@ -80,6 +80,20 @@ test('sales app: lead → pool → claim → convert → stages → quote → co
   await expect(page.getByTestId('customer-360')).toContainText('王强')
   await expect(page.getByTestId('customer-360')).toContainText('数控车间门禁改造')
 
+  // Entering the same company again, written differently, warns before saving.
+  const customerForm = await formId(page, 'customer')
+  await page.goto(`/#/forms/${customerForm}`)
+  await page.getByRole('button', { name: '新建记录' }).first().click()
+  const newCustomer = page.getByRole('dialog', { name: '新建记录 · 客户' })
+  await newCustomer.getByRole('textbox', { name: '客户名称' }).fill('苏州 恒达机械（有限公司）')
+  await expect(newCustomer.getByTestId('duplicate-warning')).toContainText('苏州恒达机械有限公司')
+  await expect(newCustomer.getByTestId('duplicate-warning')).toContainText('名称相同')
+  await page.screenshot({ path: 'test-results/crm-duplicate-warning.png' })
+  await newCustomer.getByRole('button', { name: '取消' }).click()
+  const discard = page.getByRole('button', { name: '放弃修改' })
+  if (await discard.isVisible().catch(() => false)) await discard.click()
+  await expect(newCustomer).toBeHidden()
+
   // The opportunity moves through the stages; the probability follows.
   const oppForm = await formId(page, 'opportunity')
   const opps = await rpc<{ records: Array<{ id: number }> }>(page, 'records.list', { form: 'opportunity' })

@@ -72,6 +72,17 @@ describe('lead conversion', () => {
     expect(caught(() => core.crm.conversions.convertLead(zhang, { leadId: lead })).messageKey).toBe('crm.lead.alreadyConverted')
   })
 
+  it('links to an existing customer instead of creating a duplicate, when asked', async () => {
+    const { core, zhang } = await salesCore()
+    const existing = core.writes.create(zhang, 'customer', { name: '宁波海曙贸易有限公司' })
+    const lead = core.writes.create(zhang, 'lead', { name: '周敏', company: '宁波海曙贸易' })
+    expect(core.crm.duplicates.check(zhang, { name: '宁波海曙贸易' }).map((m) => m.id)).toEqual([existing])
+    const r = core.crm.conversions.convertLead(zhang, { leadId: lead, customerId: existing, opportunity: null })
+    expect(r).toMatchObject({ customerId: existing, opportunityId: null })
+    expect(core.reads.count(zhang, { form: 'customer' }).total).toBe(1)
+    expect(core.reads.get(zhang, 'contact', r.contactId!).fields.customer).toMatchObject({ id: existing })
+  })
+
   it('rolls everything back when one part fails', async () => {
     const { core, zhang, actor } = await salesCore()
     core.writes.create(actor, 'customer', { name: '已存在有限公司' })
