@@ -210,7 +210,9 @@ export function seedDemo(core: Core, actor: Actor, options: SeedOptions = {}): S
         lossReason: stage === 'lost' ? r.pick(LOSS) : null, lastFollowUpAt: fuTimes.length ? iso(Math.max(...fuTimes)) : null, approvalStatus: 'none', owner: owner ?? rep
       }, { customer, contact: contacts[0]! })
       for (const t of fuTimes) {
-        add('followUp', t, { subject: r.pick(SUBJECTS), method: r.pick(METHODS), content: r.pick(CONTENTS), time: iso(t), nextDate: r.chance(0.5) ? day(t + r.int(3, 14) * 86_400_000) : null, owner: owner ?? rep }, { customer, opportunity: opp })
+        const subject = r.pick(SUBJECTS)
+        const method = subject.includes('拜访') ? 'visit' : subject.includes('电话') ? 'call' : subject.includes('微信') ? 'wechat' : r.pick(METHODS)
+        add('followUp', t, { subject, method, content: r.pick(CONTENTS), time: iso(t), nextDate: r.chance(0.5) ? day(t + r.int(3, 14) * 86_400_000) : null, owner: owner ?? rep }, { customer, opportunity: opp })
       }
       if (['proposal', 'negotiation', 'won'].includes(stage)) {
         const quoteAt = oppAt + Math.floor((closeAt - oppAt) / 2)
