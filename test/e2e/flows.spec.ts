@@ -61,7 +61,7 @@ async function pickPeople(page: Page, name: string) {
 async function connect(page: Page, from: string, to: string) {
   if (await page.getByTestId('node-config').isVisible()) await closeDrawer(page)
   await page.getByTestId('flow-layout').click()
-  await page.waitForTimeout(300)
+  await page.waitForTimeout(600)
   await node(page, from).locator('.react-flow__handle.source').click()
   await node(page, to).locator('.react-flow__handle.target').click()
 }
@@ -171,8 +171,12 @@ test('draw the contract flow, submit two contracts, approve in separate sessions
   const rep = await signIn(browser, baseURL!, PEOPLE.rep)
   const small = await rpc<{ id: number }>(rep, 'records.create', { form: 'contract', fields: { name: '杭州云栖小额合同', amount: 30000 } })
   const big = await rpc<{ id: number }>(rep, 'records.create', { form: 'contract', fields: { name: '上海浦江大额合同', amount: 80000 } })
+  // The list was open while the contracts were created: load it again.
   await rep.goto(`/#/forms/${form.id}`)
+  await rep.reload()
   for (const id of [small.id, big.id]) {
+    // The row's open button shows on hover, as for a user moving the mouse over the row.
+    await rep.getByTestId(`record-row-${id}`).hover()
     await rep.getByTestId(`record-row-${id}`).locator('.jimu-expand').click()
     await rep.getByTestId('record-submit').click()
     await expect(rep.getByTestId('record-flow-status')).toHaveText('审批中')

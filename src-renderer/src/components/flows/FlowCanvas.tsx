@@ -194,7 +194,7 @@ export function FlowCanvas(props: CanvasProps) {
       >
         <Background gap={20} size={1} />
         <Controls showInteractive={false} />
-        {editable && <MiniMap pannable zoomable style={{ height: 90, width: 140 }} />}
+        {editable && <MiniMap pannable zoomable position="top-right" style={{ height: 90, width: 140 }} />}
         <FitOnChange token={props.fitToken ?? 0} />
       </ReactFlow>
     </div>
