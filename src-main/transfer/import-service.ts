@@ -199,9 +199,17 @@ export class ImportService {
       const mappedKeys = [...new Set(settings.columns.flatMap((c) => (c.target.action === 'field' ? [c.target.field] : [])))]
       const batch = settings.onError === 'abort' && total <= IMPORT_LIMITS.atomic ? Math.max(1, total) : IMPORT_LIMITS.batch
       s.batchSize = batch
+      // The worker hands over the next batch while this thread writes the current one.
+      const take = (from: number) => {
+        const p = s.worker.call('take', from, batch, renames)
+        p.catch(() => undefined) // awaited below; a batch never awaited (cancel) must not go unhandled
+        return p
+      }
+      let next: Promise<PreparedRow[]> | null = total > 0 ? take(0) : null
       for (let from = 0; from < total; from += batch) {
         if (s.cancel) break
-        const rows: PreparedRow[] = await s.worker.call('take', from, batch, renames)
+        const rows: PreparedRow[] = await next!
+        next = from + batch < total ? take(from + batch) : null
         const failed = core.db.transaction(() => {
           const befores = new Map<number, string>()
           for (const r of rows) if (r.id !== undefined) befores.set(r.id, JSON.stringify(this.before(actor, form, r.id, mappedKeys)))
