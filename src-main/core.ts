@@ -79,6 +79,7 @@ export class Core {
       this.flows.processDue(now)
     })
     this.notifications = new Notifications(db, clock)
+    this.flows.notifier = (n) => void this.notifications.add(n)
     this.rules = new RuleEngine(this)
   }
 

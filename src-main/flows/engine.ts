@@ -20,7 +20,7 @@ import { translate, type Locale } from '../shared/locales'
 import { isBlank } from '../shared/values'
 import { ApproverResolver } from './approvers'
 import { nodeConfig, nodeModule } from './nodes/registry'
-import { emptyState, InstanceRun, type InstanceRow, type StatusMap } from './runtime'
+import { emptyState, InstanceRun, type InstanceRow, type NoticeKind, type StatusMap } from './runtime'
 import type { TaskRow } from './types'
 import { validateGraph, type RawIssue } from './validate'
 import './app-section'
@@ -69,6 +69,11 @@ export function starterGraph(): FlowGraph {
 
 export class FlowEngine {
   readonly resolver: ApproverResolver
+  /**
+   * Where people are told about their tasks, urges and outcomes: set by the core to the
+   * notification center (built after this engine). Written in the step's transaction.
+   */
+  notifier: ((n: { userId: number; title: string; body: string; formId: number; recordId: number; desktop: boolean }) => void) | null = null
   private readonly versions = new Map<number, { graph: FlowGraph; status: StatusMap; version: number }>()
   private readonly st: Record<'openInstance' | 'task' | 'instance', Statement>
   private readonly statements = new Map<string, Statement>()
@@ -298,7 +303,10 @@ export class FlowEngine {
       }
       const insert = this.sql(`INSERT INTO flow_tasks (instance_id, node_id, kind, assignee_id, status, seq, extra, round, created_at, due_at)
         VALUES (?, ?, 'approval', ?, 'pending', ?, 1, ?, ?, ?)`)
-      for (const u of users) insert.run(task.instance_id, task.node_id, u, input.position === 'before' ? task.id : -1, task.round, run.now, task.due_at)
+      for (const u of users) {
+        insert.run(task.instance_id, task.node_id, u, input.position === 'before' ? task.id : -1, task.round, run.now, task.due_at)
+        this.notify(u, 'approval', run.inst)
+      }
       run.history('addSigner', { position: input.position, users, names: users.map((u) => this.userName(u)) }, task.node_id, this.extra(actor, input, task))
       if (input.position === 'before') {
         this.sql("UPDATE flow_tasks SET status = 'waiting', blocked_by = ? WHERE id = ?").run(task.id, task.id)
@@ -351,6 +359,8 @@ export class FlowEngine {
       if (inst.status !== 'running') throw new ConflictError('flows.error.instanceClosed')
       const now = this.clock.now()
       const n = this.sql("UPDATE flow_tasks SET urged_at = ? WHERE instance_id = ? AND status = 'pending' AND kind IN ('approval', 'fillin')").run(now, inst.id).changes
+      const people = this.sql("SELECT DISTINCT assignee_id FROM flow_tasks WHERE instance_id = ? AND status = 'pending' AND kind IN ('approval', 'fillin')").pluck().all(inst.id) as number[]
+      for (const u of people) this.notify(u, 'urge', inst)
       this.history(inst.id, 'urge', { count: n }, null, actor.id, input.comment ?? null, [], now)
       return n
     })
@@ -407,6 +417,7 @@ export class FlowEngine {
         const meta = { actorId: null, taskId: task.id }
         if (action === 'remind') {
           this.sql('UPDATE flow_tasks SET urged_at = ? WHERE id = ?').run(run.now, task.id)
+          this.notify(task.assignee_id, 'overdue', inst)
           run.history('overdueRemind', { assignee: task.assignee_id, name: this.userName(task.assignee_id) }, task.node_id, meta)
         } else if (action === 'approve') {
           run.setTaskStatus(task.id, 'approved')
@@ -576,6 +587,7 @@ export class FlowEngine {
   }
 
   private copyTask(task: TaskRow, assignee: number, now: number): number {
+    this.notify(assignee, task.kind, this.instanceRow(task.instance_id))
     return Number(this.sql(`INSERT INTO flow_tasks (instance_id, node_id, kind, assignee_id, status, seq, extra, blocked_by, round, created_at, due_at, due_done)
       VALUES (?, ?, ?, ?, 'pending', ?, ?, NULL, ?, ?, ?, ?)`).run(task.instance_id, task.node_id, task.kind, assignee, task.seq, task.extra, task.round, now, task.due_at, task.due_done).lastInsertRowid)
   }
@@ -583,7 +595,19 @@ export class FlowEngine {
   private run(instanceId: number, events: FlowEvent[], actorId: number | null): InstanceRun {
     const inst = this.instanceRow(instanceId)
     const { graph, status } = this.version(inst.version_id)
-    return new InstanceRun({ db: this.db, sql: (text) => this.sql(text), schema: this.schema, writes: this.writes, queries: this.queries, resolver: this.resolver }, inst, graph, status, this.clock.now(), events, actorId)
+    return new InstanceRun({ db: this.db, sql: (text) => this.sql(text), schema: this.schema, writes: this.writes, queries: this.queries, resolver: this.resolver, notify: (u, k, i) => this.notify(u, k, i) }, inst, graph, status, this.clock.now(), events, actorId)
+  }
+
+  /** A notification in the recipient's language, linking to the record. */
+  private notify(userId: number, what: NoticeKind, inst: InstanceRow): void {
+    if (!this.notifier || userId === 0) return
+    const locale: Locale = (this.sql('SELECT locale FROM users WHERE id = ?').pluck().get(userId) as string | undefined) === 'en' ? 'en' : 'zh-CN'
+    const flow = this.sql('SELECT name FROM flows WHERE id = ?').pluck().get(inst.flow_id) as string
+    const params = { title: inst.title, flow, submitter: this.userName(inst.submitter_id) }
+    this.notifier({
+      userId, title: translate(locale, `flows.notice.${what}`, params), body: translate(locale, 'flows.notice.body', params),
+      formId: inst.form_id, recordId: inst.record_id, desktop: what !== 'cc'
+    })
   }
 
   private history(instanceId: number, action: string, detail: Record<string, unknown> | null, nodeId: string | null, actorId: number | null, comment: string | null, attachments: Attachment[], at: number): void {

@@ -49,7 +49,11 @@ export interface RunDeps {
   writes: WritePipeline
   queries: QueryBuilder
   resolver: ApproverResolver
+  /** Tell a person about this instance (the notification center), in the same transaction. */
+  notify(userId: number, what: NoticeKind, inst: InstanceRow): void
 }
+
+export type NoticeKind = 'approval' | 'fillin' | 'resubmit' | 'cc' | 'urge' | 'overdue' | 'approved' | 'rejected'
 
 export const emptyState = (): InstanceState => ({ active: [], visited: [], edges: [], joins: {}, rounds: {}, chosen: {} })
 
@@ -172,6 +176,8 @@ export class InstanceRun implements StepApi {
     this.inst.finished_at = this.now
     this.history('finish', { outcome }, nodeId)
     this.writeStatus(outcome)
+    // The submitter hears the outcome unless they ended it themselves (撤回).
+    if (outcome !== 'withdrawn') this.deps.notify(this.inst.submitter_id, outcome, this.inst)
     this.events.push({ type: 'flow.finished', formId: this.inst.form_id, recordId: this.inst.record_id, flowId: this.inst.flow_id, instanceId: this.inst.id, outcome, actorId: this.actorId, at: this.now })
   }
 
@@ -219,9 +225,12 @@ export class InstanceRun implements StepApi {
 
   createTask(node: FlowNode, task: NewTask): number {
     const due = task.status === 'pending' || task.status === 'waiting' || task.status === undefined ? this.dueAt(task.deadline ?? null) : null
-    return Number(this.deps.sql(`INSERT INTO flow_tasks (instance_id, node_id, kind, assignee_id, status, seq, extra, blocked_by, round, created_at, due_at)
+    const id = Number(this.deps.sql(`INSERT INTO flow_tasks (instance_id, node_id, kind, assignee_id, status, seq, extra, blocked_by, round, created_at, due_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(this.inst.id, node.id, task.kind, task.assignee, task.status ?? 'pending', task.seq ?? 0, task.extra ? 1 : 0, null,
       this.state.rounds[node.id] ?? 1, this.now, due).lastInsertRowid)
+    // People waiting their turn (依次, 加签 before) are told when their task opens.
+    if (task.status !== 'waiting') this.deps.notify(task.assignee, task.kind, this.inst)
+    return id
   }
 
   tasks(nodeId: string): TaskRow[] {
@@ -231,7 +240,9 @@ export class InstanceRun implements StepApi {
 
   setTaskStatus(taskId: number, status: TaskStatus): void {
     const closed = status !== 'pending' && status !== 'waiting'
+    const before = status === 'pending' ? (this.deps.sql('SELECT status, assignee_id, kind FROM flow_tasks WHERE id = ?').get(taskId) as { status: string; assignee_id: number; kind: TaskRow['kind'] } | undefined) : undefined
     this.deps.sql('UPDATE flow_tasks SET status = ?, acted_at = ? WHERE id = ?').run(status, closed ? this.now : null, taskId)
+    if (before && before.status === 'waiting') this.deps.notify(before.assignee_id, before.kind, this.inst)
   }
 
   matchesFilter(filter: NonNullable<FlowEdge['filter']>): boolean {

@@ -72,3 +72,25 @@ describe('node types', () => {
     expect(core.flows.counts(as(users.legal))).toMatchObject({ todo: 0, cc: 1 })
   })
 })
+
+describe('notifications', () => {
+  it('assignees hear of their tasks and urges, the submitter of the outcome, in the notification center', async () => {
+    env = await flowEnv()
+    const { core, users, as } = env
+    const flowId = env.publish({
+      nodes: [node('start', 'start'), node('a', 'approval', { approvers: [{ type: 'users', ids: [users.director, users.legal] }], mode: 'sequential' }, '审批'), node('end', 'end')],
+      edges: [edge('start', 'a'), edge('a', 'end')]
+    })
+    const inst = core.flows.start(as(users.rep), { flowId, recordId: env.contract(users.rep, { name: '云栖合同' }) })
+    const titles = (u: number) => core.notifications.list(u).items.map((n) => n.title)
+    expect(titles(users.director)).toEqual(['待审批：云栖合同'])
+    // Sequential: legal is told when their turn comes, not before.
+    expect(titles(users.legal)).toEqual([])
+    core.flows.urge(as(users.rep), { instanceId: inst.id })
+    expect(titles(users.director)).toEqual(['催办：云栖合同', '待审批：云栖合同'])
+    core.flows.approve(as(users.director), { taskId: env.pending(users.director)[0]!.id })
+    expect(titles(users.legal)).toEqual(['待审批：云栖合同'])
+    core.flows.approve(as(users.legal), { taskId: env.pending(users.legal)[0]!.id })
+    expect(titles(users.rep)).toEqual(['审批已通过：云栖合同'])
+  })
+})
