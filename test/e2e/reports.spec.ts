@@ -92,6 +92,8 @@ test('build a funnel and a ranking, drill down from a stage, apply a dashboard f
   await page.getByRole('option', { name: /从大到小/ }).first().click()
   await editor.getByTestId('widget-limit').fill('5')
   await expect(editor.getByTestId('ranking').locator('tbody tr')).toHaveCount(5)
+  await editor.getByTestId('widget-title').scrollIntoViewIfNeeded()
+  await page.screenshot({ path: `${SHOTS}/dashboard-widget-editor.png` })
   await editor.getByTestId('widget-save').click()
   await expect(page.getByTestId('widget-w2').getByTestId('ranking').locator('tbody tr')).toHaveCount(5)
   // Drag the leaderboard beside the funnel and make the funnel taller; the layout is saved.
@@ -103,8 +105,12 @@ test('build a funnel and a ranking, drill down from a stage, apply a dashboard f
   await page.mouse.move(w1.x + w1.width + 60, w1.y + 20, { steps: 12 })
   await page.mouse.move(w1.x + w1.width + 70, w1.y + 14, { steps: 4 })
   await page.mouse.up()
-  const resize = (await page.getByTestId('widget-w1').locator('xpath=..').locator('.react-resizable-handle').boundingBox())!
-  await page.mouse.move(resize.x + resize.width / 2, resize.y + resize.height / 2)
+  // Wait for the drop's animation to settle before taking the resize handle's position.
+  await expect.poll(async () => (await page.getByTestId('widget-w2').boundingBox())!.y).toBeLessThan(w1.y + 20)
+  await page.waitForTimeout(400)
+  const handleEl = page.getByTestId('widget-w1').locator('xpath=..').locator('.react-resizable-handle')
+  await handleEl.hover()
+  const resize = (await handleEl.boundingBox())!
   await page.mouse.down()
   await page.mouse.move(resize.x + 4, resize.y + 140, { steps: 10 })
   await page.mouse.up()

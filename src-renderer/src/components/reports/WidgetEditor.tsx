@@ -296,10 +296,14 @@ export function WidgetEditor({ opened, isNew, widget, forms, onClose, onSave }: 
               label={t('reports.editor.sort')}
               data={[
                 { value: '', label: t('reports.editor.sortDefault') },
-                ...q.measures.flatMap((m, i) => [
-                  { value: `m${i}:desc`, label: t('reports.editor.sortMeasureDesc', { name: m.label ?? t(`reports.editor.agg.${m.agg}`) + (i ? ` ${i + 1}` : '') }) },
-                  { value: `m${i}:asc`, label: t('reports.editor.sortMeasureAsc', { name: m.label ?? t(`reports.editor.agg.${m.agg}`) + (i ? ` ${i + 1}` : '') }) }
-                ]),
+                ...q.measures.flatMap((m, i) => {
+                  const field = 'field' in m && m.field ? pathOf(m.field)?.label : undefined
+                  const name = m.label ?? (field ? `${field}（${t(`reports.editor.agg.${m.agg}`)}）` : t(`reports.editor.agg.${m.agg}`) + (i ? ` ${i + 1}` : ''))
+                  return [
+                    { value: `m${i}:desc`, label: t('reports.editor.sortMeasureDesc', { name }) },
+                    { value: `m${i}:asc`, label: t('reports.editor.sortMeasureAsc', { name }) }
+                  ]
+                }),
                 ...(draft.type === 'table' ? (q.columns ?? []) : q.dimensions.map((d) => d.field)).flatMap((f, i) => [
                   { value: `d${i}:asc`, label: t('reports.editor.sortDimAsc', { name: pathOf(f)?.label ?? f }) },
                   { value: `d${i}:desc`, label: t('reports.editor.sortDimDesc', { name: pathOf(f)?.label ?? f }) }

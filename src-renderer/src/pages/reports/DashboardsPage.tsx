@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import 'react-grid-layout/css/styles.css'
 import 'react-resizable/css/styles.css'
 import ReactGridLayout, { useContainerWidth, type Layout } from 'react-grid-layout'
@@ -129,11 +129,15 @@ export function DashboardsPage({ dashboardId, forms, user }: { dashboardId: numb
     return () => window.removeEventListener('keydown', onKey)
   }, [tv])
 
+  // Saves go out in order and only the answer to the latest one is shown: an earlier answer
+  // arriving late must not put back a layout the user has moved on from.
+  const saveSeq = useRef(0)
   const save = async (patch: Partial<Omit<DashboardDto, 'widgets'>> & { widgets?: WidgetInput[] }) => {
     if (!dashboard) return
+    const seq = ++saveSeq.current
     try {
       const next = await api.reports.updateDashboard({ id: dashboard.id, ...patch, description: patch.description ?? undefined })
-      setDashboard(next)
+      if (seq === saveSeq.current) setDashboard(next)
       if (patch.name || patch.refreshSeconds !== undefined) void loadList()
     } catch (error) {
       notifyError(error)
@@ -165,7 +169,10 @@ export function DashboardsPage({ dashboardId, forms, user }: { dashboardId: numb
       const item = next.find((l) => l.i === w.key)
       return item ? { ...w, layout: { x: item.x, y: item.y, w: item.w, h: item.h } } : w
     })
-    if (JSON.stringify(widgets.map((w) => w.layout)) !== JSON.stringify(dashboard.widgets.map((w) => w.layout))) void save({ widgets })
+    if (JSON.stringify(widgets.map((w) => w.layout)) === JSON.stringify(dashboard.widgets.map((w) => w.layout))) return
+    // Shown at once (the grid keeps what the user did), saved in the background.
+    setDashboard({ ...dashboard, widgets: widgets as WidgetDto[] })
+    void save({ widgets })
   }
 
   const newWidget = (): WidgetDto => {
