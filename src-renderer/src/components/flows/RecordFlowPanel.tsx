@@ -83,6 +83,7 @@ export function RecordFlowPanel({ form, recordId, onChanged }: { form: FormDto; 
           )}
         </Group>
       </Group>
+      {open && <Text size="xs" c="dimmed" mt={4} data-testid="record-flow-locked">{t(status.status === 'returned' ? 'flows.record.returnedHint' : 'flows.record.lockedHint')}</Text>}
       <Modal opened={!!choose} onClose={() => setChoose(null)} title={t('flows.record.chooseTitle')}>
         <Stack>
           {choose?.nodes.map((n) => (
