@@ -6,6 +6,7 @@ import type { Organization } from '../access/organization'
 import type { EventBus } from '../events'
 import { createIndex } from '../forms/physical'
 import { optionsOf } from '../forms/field-types/select'
+import { relationConfig } from '../forms/field-types/relation'
 import type { FieldModel } from '../forms/model'
 import type { Sql } from '../records/query-builder'
 import {
@@ -497,6 +498,19 @@ export class ReportEngine {
       const labels = new Map(optionsOf(r.field).map((o) => [o.id, o.label]))
       const label = (v: unknown) => (typeof v === 'string' ? labels.get(v) ?? v : v)
       return { ...node, value: Array.isArray(node.value) ? node.value.map(label) : label(node.value) }
+    }
+    const first = scope.form.byKey.get(node.field.split('.')[0]!)
+    if (!r.child && !r.department && first?.type === 'relation' && node.op !== 'empty' && node.op !== 'notEmpty') {
+      // Through a relation: the related records that match, as one "关联客户 is any of …" condition.
+      const target = FieldScope.open(this.deps, scope.actor, relationConfig(first).targetFormId)
+      const rest = { ...node, field: node.field.slice(first.apiKey.length + 1) }
+      const cond = target.filter(rest)
+      const from = target.from()
+      const base = this.deps.queries.where(scope.actor, target.form, undefined, undefined)
+      const ids = this.db.prepare(`SELECT t.id FROM ${from.sql} WHERE (${base.sql}) AND (${cond.sql}) LIMIT 2001`).pluck().all(...from.params, ...base.params, ...cond.params) as number[]
+      if (!ids.length) return { field: 'id', op: 'eq', value: 0 }
+      if (ids.length > 2000) throw new ValidationError('reports.error.drillTooMany', { count: 2000 }, 'keys')
+      return { field: first.apiKey, op: 'in', value: ids }
     }
     const cond = scope.filter(node)
     const from = scope.from()
