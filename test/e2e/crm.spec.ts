@@ -258,5 +258,13 @@ test('first run with sample data: pipeline kanban with stage totals, a customer 
   await expect(page.getByRole('heading', { name: '客户查重' })).toBeVisible()
   await page.getByTestId('nav-crm-pool').click()
   await expect(page.getByTestId('pool-total')).not.toHaveText('0')
+  const before = Number(await page.getByTestId('pool-total').textContent())
+  // Claim two at once from the selection bar.
+  await page.getByRole('checkbox').nth(1).check()
+  await page.getByRole('checkbox').nth(2).check()
   await page.screenshot({ path: 'test-results/crm-pool.png' })
+  await page.getByTestId('pool-claim-selected').click()
+  await expect(page.getByText('已领取 2 条')).toBeVisible()
+  await expect(page.getByTestId('pool-total')).toHaveText(String(before - 2))
+  await expect(page.getByTestId('pool-quota')).toContainText('我已拥有 2 条')
 })

@@ -137,5 +137,6 @@ export const crm: Record<string, string> = {
   'crm.company.removeLogo': "Remove logo",
   'crm.company.saved': "Company details saved",
   'crm.company.unnamed': "(Set your company name)",
-  'crm.customer360.edit': "Edit"
+  'crm.customer360.edit': "Edit",
+  'crm.pool.claimSelected': "Claim"
 }

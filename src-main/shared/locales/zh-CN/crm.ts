@@ -137,5 +137,6 @@ export const crm: Record<string, string> = {
   'crm.company.removeLogo': "移除 Logo",
   'crm.company.saved': "公司信息已保存",
   'crm.company.unnamed': "（请设置公司名称）",
-  'crm.customer360.edit': "编辑资料"
+  'crm.customer360.edit': "编辑资料",
+  'crm.pool.claimSelected': "领取"
 }

@@ -66,6 +66,8 @@ interface Props {
   empty: ReactNode
   /** Reports the number of matching records (the header badge). */
   onTotal(total: number | null): void
+  /** Extra actions on the selected records, shown first in the selection bar (公海: 领取). */
+  selectionActions?(ids: number[], clear: () => void): ReactNode
 }
 
 interface Editing {
@@ -73,7 +75,7 @@ interface Editing {
   field: string
 }
 
-export function TableView({ form, fields, allFields, config, onConfig, filter, search, reloadTick, reload, onOpen, empty, onTotal }: Props) {
+export function TableView({ form, fields, allFields, config, onConfig, filter, search, reloadTick, reload, onOpen, empty, onTotal, selectionActions }: Props) {
   const { t } = useTranslation()
   const [columns, setColumns] = useState<Column[]>(() => resolveColumns(fields, config))
   // The view's columns are the source; a drag in progress (resize) is shown from local state first.
@@ -363,6 +365,7 @@ export function TableView({ form, fields, allFields, config, onConfig, filter, s
                 <Badge variant="filled" color="indigo" radius="sm" tt="none">
                   {t('records.selected', { count: selected.size })}
                 </Badge>
+                {selectionActions?.([...selected], () => setSelected(new Set()))}
                 <Button size="compact-sm" variant="subtle" leftSection={<IconEdit size={15} />} onClick={() => setBulkEdit([...selected])} data-testid="bulk-edit">
                   {t('views.bulk.edit')}
                 </Button>

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { Badge, Button, Group, NumberInput, Paper, Popover, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core'
 import { useDebouncedValue } from '@mantine/hooks'
-import { IconAdjustments, IconSearch, IconUsersGroup } from '@tabler/icons-react'
+import { IconAdjustments, IconHandGrab, IconSearch, IconUsersGroup } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import { viewConfig, type FilterNode, type FormDto, type ViewConfig } from '@shared/api/contracts'
 import { api } from '../../api/client'
@@ -45,6 +45,17 @@ export function PoolPage({ forms, isAdmin }: { forms: FormDto[]; isAdmin: boolea
     setWhich(next)
     setOpen(null)
     setTotal(null)
+  }
+
+  const claim = async (ids: number[], clear: () => void) => {
+    try {
+      const result = await api.crm['pool.claim']({ form: which, ids })
+      notifySuccess(t('crm.pool.claimed', { count: result.claimed }))
+      clear()
+      reload()
+    } catch (e) {
+      notifyError(e)
+    }
   }
 
   if (!form) return <LoadState failure={t('crm.pool.noForms')} />
@@ -100,6 +111,11 @@ export function PoolPage({ forms, isAdmin }: { forms: FormDto[]; isAdmin: boolea
         onOpen={(record) => setOpen(record.id)}
         empty={<ViewEmpty icon={<IconUsersGroup size={32} />} title={t(search ? 'crm.pool.noMatch' : 'crm.pool.empty')} body={search ? undefined : t('crm.pool.emptyBody')} color="gray" />}
         onTotal={setTotal}
+        selectionActions={(ids, clear) => (
+          <Button size="compact-sm" variant="light" leftSection={<IconHandGrab size={15} />} onClick={() => void claim(ids, clear)} data-testid="pool-claim-selected">
+            {t('crm.pool.claimSelected')}
+          </Button>
+        )}
       />
       <RecordDrawer
         form={form}
