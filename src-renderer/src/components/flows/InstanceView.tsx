@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react'
 import {
-  Badge, Button, CloseButton, FileButton, Grid, Group, Modal, Paper, Radio, SegmentedControl, SimpleGrid, Stack, Text, Textarea, Timeline, Title
+  Badge, Box, Button, CloseButton, FileButton, Grid, Group, Modal, Paper, Radio, SegmentedControl, SimpleGrid, Stack, Text, Textarea, Timeline, Title
 } from '@mantine/core'
 import { IconArrowBackUp, IconBell, IconCheck, IconMessage, IconPaperclip, IconUserPlus, IconUserShare, IconX } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
@@ -16,6 +16,7 @@ import { FlowCanvas, type NodeState } from './FlowCanvas'
 import type { Names } from './node-kinds'
 import { emitFlowsChanged } from './events'
 import { fileUrl, uploadFiles, type FileRef } from './files'
+import { rendererOf } from '../../fields/registry'
 
 // One approval: the graph with the path taken and the current node, the record, the full
 // history with comments and times, and what the caller may do now.
@@ -95,12 +96,15 @@ export function InstanceView({ instanceId, forms, onDone }: { instanceId: number
             <Button variant="subtle" size="xs" component="a" href={`#/forms/${form.id}/records/${inst.recordId}`}>{t('flows.view.openRecord')}</Button>
           </Group>
           <SimpleGrid cols={{ base: 1, sm: 2, md: 3 }} spacing="xs">
-            {form.fields.filter((f) => f.deletedAt === null && f.apiKey in inst.record!.fields && f.type !== 'subtable').map((f) => (
-              <Stack key={f.id} gap={0}>
-                <Text size="xs" c="dimmed">{f.label}{inst.fieldPerms[f.apiKey] === 'required' ? ' *' : ''}</Text>
-                <Text size="sm">{display(inst.record!.fields[f.apiKey])}</Text>
-              </Stack>
-            ))}
+            {form.fields.filter((f) => f.deletedAt === null && f.apiKey in inst.record!.fields && f.type !== 'subtable').map((f) => {
+              const Cell = rendererOf(f.type).Cell
+              return (
+                <Stack key={f.id} gap={2}>
+                  <Text size="xs" c="dimmed">{f.label}{inst.fieldPerms[f.apiKey] === 'required' ? ' *' : ''}</Text>
+                  <Box fz="sm" mih={22}><Cell field={f} value={inst.record!.fields[f.apiKey]} /></Box>
+                </Stack>
+              )
+            })}
           </SimpleGrid>
         </Paper>
       )}
@@ -212,7 +216,7 @@ function ActionDialog({ dialog, inst, form, users, onClose, onDone }: { dialog: 
   const [user, setUser] = useState<number | null>(null)
   const [signers, setSigners] = useState<number[]>([])
   const [position, setPosition] = useState<'before' | 'after'>('before')
-  const [fields, setFields] = useState<Record<string, string>>({})
+  const [fields, setFields] = useState<Record<string, unknown>>({})
   const [files, setFiles] = useState<FileRef[]>([])
   const [uploading, setUploading] = useState(false)
   const [busy, setBusy] = useState(false)
@@ -235,7 +239,13 @@ function ActionDialog({ dialog, inst, form, users, onClose, onDone }: { dialog: 
     try {
       const base = { taskId, comment: comment || undefined, attachments: files }
       if (dialog === 'approve') {
-        const given = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== ''))
+        const given: Record<string, unknown> = {}
+        for (const [key, value] of Object.entries(fields)) {
+          const field = form?.fields.find((f) => f.apiKey === key)
+          if (!field) continue
+          const write = rendererOf(field.type).toWrite(value, field, { fields: form!.fields })
+          if (write !== undefined) given[key] = write
+        }
         await api.flows.approve({ ...base, fields: Object.keys(given).length ? given : undefined })
       } else if (dialog === 'reject') await api.flows.reject(base)
       else if (dialog === 'return') await api.flows.return({ ...base, toNode: toNode || null })
@@ -257,9 +267,16 @@ function ActionDialog({ dialog, inst, form, users, onClose, onDone }: { dialog: 
   return (
     <Modal opened={dialog !== null} onClose={onClose} title={dialog ? titles[dialog] : ''} size="md">
       <Stack>
-        {dialog === 'approve' && editable.map(({ key, required, field }) => (
-          <Textarea key={key} autosize minRows={1} label={field?.label ?? key} withAsterisk={required} value={fields[key] ?? display(inst.record?.fields[key] ?? '')} onChange={(e) => setFields({ ...fields, [key]: e.currentTarget.value })} data-testid={`fill-${key}`} />
-        ))}
+        {dialog === 'approve' && editable.map(({ key, required, field }) => {
+          if (!field) return null
+          const Input = rendererOf(field.type).Input
+          return (
+            <Box key={key} data-testid={`fill-${key}`}>
+              <Text size="sm" fw={500} mb={4}>{field.label}{required && <Text span c="red"> *</Text>}</Text>
+              <Input field={field} value={key in fields ? fields[key] : (inst.record?.fields[key] ?? rendererOf(field.type).empty(field))} onChange={(v) => setFields({ ...fields, [key]: v })} compact />
+            </Box>
+          )
+        })}
         {dialog === 'return' && (
           <Radio.Group value={toNode} onChange={setToNode} label={t('flows.act.returnTo')}>
             <Stack gap={6} mt={6}>
@@ -309,13 +326,4 @@ export function fmt(iso: string): string {
   const d = new Date(iso)
   const p = (n: number) => String(n).padStart(2, '0')
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`
-}
-
-function display(v: unknown): string {
-  if (v === null || v === undefined || v === '') return '—'
-  if (typeof v === 'number') return v.toLocaleString('zh-CN')
-  if (typeof v === 'boolean') return v ? '✓' : '✗'
-  if (Array.isArray(v)) return v.map(display).join('、')
-  if (typeof v === 'object') return String((v as { name?: string; title?: string; label?: string }).name ?? (v as { title?: string }).title ?? (v as { label?: string }).label ?? JSON.stringify(v))
-  return String(v)
 }
