@@ -65,6 +65,11 @@ test('sales app: lead → pool → claim → convert → stages → quote → co
   await pooled.getByTestId('record-claim').click()
   await expect(page.getByText('已领取 1 条')).toBeVisible()
   await expect(pooled.getByTestId('record-release')).toBeVisible()
+  // Both moves are logged, with the reason.
+  await pooled.getByTestId('pool-history').click()
+  await expect(page.getByText('王经理 退回公海：客户暂无需求')).toBeVisible()
+  await expect(page.getByText('王经理 从公海领取')).toBeVisible()
+  await page.keyboard.press('Escape')
   await page.keyboard.press('Escape')
   await expect(page.getByTestId('pool-total')).toHaveText('0')
 
@@ -90,8 +95,8 @@ test('sales app: lead → pool → claim → convert → stages → quote → co
   await expect(newCustomer.getByTestId('duplicate-warning')).toContainText('名称相同')
   await page.screenshot({ path: 'test-results/crm-duplicate-warning.png' })
   await newCustomer.getByRole('button', { name: '取消' }).click()
-  const discard = page.getByRole('button', { name: '放弃修改' })
-  if (await discard.isVisible().catch(() => false)) await discard.click()
+  // What was typed is not dropped silently: the record page asks first.
+  await page.getByRole('button', { name: '放弃修改' }).click()
   await expect(newCustomer).toBeHidden()
 
   // The opportunity moves through the stages; the probability follows.

@@ -138,5 +138,10 @@ export const crm: Record<string, string> = {
   'crm.company.saved': "Company details saved",
   'crm.company.unnamed': "(Set your company name)",
   'crm.customer360.edit': "Edit",
-  'crm.pool.claimSelected': "Claim"
+  'crm.pool.claimSelected': "Claim",
+  'crm.pool.history': "Pool history",
+  'crm.pool.historyEmpty': "Never claimed or released",
+  'crm.pool.historyEntry.claim': "{{name}} claimed it",
+  'crm.pool.historyEntry.release': "{{name}} released it",
+  'crm.pool.historyReason': ": {{reason}}"
 }

@@ -138,5 +138,10 @@ export const crm: Record<string, string> = {
   'crm.company.saved': "公司信息已保存",
   'crm.company.unnamed': "（请设置公司名称）",
   'crm.customer360.edit': "编辑资料",
-  'crm.pool.claimSelected': "领取"
+  'crm.pool.claimSelected': "领取",
+  'crm.pool.history': "公海记录",
+  'crm.pool.historyEmpty': "还没有领取或退回记录",
+  'crm.pool.historyEntry.claim': "{{name}} 从公海领取",
+  'crm.pool.historyEntry.release': "{{name}} 退回公海",
+  'crm.pool.historyReason': "：{{reason}}"
 }

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react'
-import { Alert, Button, Tooltip } from '@mantine/core'
+import { ActionIcon, Alert, Button, Popover, Stack, Text, Tooltip } from '@mantine/core'
 import { useDebouncedValue } from '@mantine/hooks'
-import { IconAlertTriangle, IconArrowBackUp, IconFileInvoice, IconHandGrab, IconPrinter, IconTransform, IconUserCircle } from '@tabler/icons-react'
+import { IconAlertTriangle, IconArrowBackUp, IconFileInvoice, IconHandGrab, IconHistory, IconPrinter, IconTransform, IconUserCircle } from '@tabler/icons-react'
+import dayjs from 'dayjs'
 import { useTranslation } from 'react-i18next'
 import type { FormDto } from '@shared/api/contracts'
 import type { DuplicateMatchDto } from '@shared/api/crm'
@@ -59,6 +60,7 @@ function PoolActions({ form, record, onRecordChange, close }: RecordExtensionPro
           {t('crm.pool.claim')}
         </Button>
       )}
+      <PoolHistory form={poolForm} recordId={record.id} />
       <ReleaseDialog
         form={poolForm}
         ids={[record.id]}
@@ -72,6 +74,48 @@ function PoolActions({ form, record, onRecordChange, close }: RecordExtensionPro
         }}
       />
     </>
+  )
+}
+
+/** Claims from and releases to the pool of one record, with the reasons given. */
+function PoolHistory({ form, recordId }: { form: 'lead' | 'customer'; recordId: number }) {
+  const { t } = useTranslation()
+  const [entries, setEntries] = useState<Array<{ id: number; action: 'claim' | 'release'; reason: string | null; at: string; user: { name: string } | null }> | null>(null)
+  const load = () => void api.crm['pool.history']({ form, id: recordId }).then(setEntries, notifyError)
+  return (
+    <Popover width={320} position="bottom-end" shadow="md" withArrow onOpen={load}>
+      <Popover.Target>
+        <Tooltip label={t('crm.pool.history')}>
+          <ActionIcon variant="subtle" color="gray" aria-label={t('crm.pool.history')} data-testid="pool-history">
+            <IconHistory size={18} />
+          </ActionIcon>
+        </Tooltip>
+      </Popover.Target>
+      <Popover.Dropdown>
+        <Text size="sm" fw={600} mb="xs">
+          {t('crm.pool.history')}
+        </Text>
+        {entries === null ? null : entries.length === 0 ? (
+          <Text size="sm" c="dimmed">
+            {t('crm.pool.historyEmpty')}
+          </Text>
+        ) : (
+          <Stack gap={6}>
+            {entries.map((e) => (
+              <div key={e.id}>
+                <Text size="sm">
+                  {t(`crm.pool.historyEntry.${e.action}`, { name: e.user?.name ?? t('history.system') })}
+                  {e.reason ? t('crm.pool.historyReason', { reason: e.reason }) : ''}
+                </Text>
+                <Text size="xs" c="dimmed">
+                  {dayjs(e.at).format('YYYY-MM-DD HH:mm')}
+                </Text>
+              </div>
+            ))}
+          </Stack>
+        )}
+      </Popover.Dropdown>
+    </Popover>
   )
 }
 
