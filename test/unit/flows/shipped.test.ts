@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { Actor } from '../../../src-main/access/actor'
 import { bundledApp } from '../../../src-main/apps/bundled'
 import { installApp } from '../../../src-main/apps/installer'
+import { appSection } from '../../../src-main/apps/sections'
 import { testCore } from '../../support/core'
 
 // The flows shipped with the CRM app (resources/apps/crm/flows.json), installed through the app
@@ -62,5 +63,19 @@ describe('flows shipped with the CRM app', () => {
     expect(tasks[0]!.fields['opportunity']).toMatchObject({ id: opp })
     const smallOpp = core.writes.create(rep, 'opportunity', { name: '小商机', customer, amount: 20000, stage: 'initial' })
     expect(core.flows.start(rep, { form: 'opportunity', recordId: smallOpp }).status).toBe('approved')
+  })
+
+  it('export gives back the flows in the file format: roles by key, the graph as drawn', async () => {
+    env = await testCore()
+    const { core, actor: admin } = env
+    const { pkg } = bundledApp('crm')
+    installApp(core, admin, pkg, { locale: 'zh-CN' })
+    const appId = core.db.prepare("SELECT id FROM apps WHERE api_key = 'crm'").pluck().get() as number
+    const section = appSection('flows')!
+    const items = section.exportItems(core, appId) as Array<{ key: string; form: string; graph: { nodes: Array<{ id: string; config: { approvers?: unknown[] } }> } }>
+    expect(items.map((i) => [i.key, i.form])).toEqual([['contractApproval', 'contract'], ['quoteDiscountApproval', 'quote'], ['largeOpportunityReview', 'opportunity']])
+    const legal = items[0]!.graph.nodes.find((n) => n.id === 'legal')!
+    expect(legal.config.approvers).toEqual([{ type: 'roles', roleKeys: [core.org.roles().find((r) => r.name === '法务')!.key] }])
+    for (const item of items) expect(section.schema.safeParse(item).success).toBe(true)
   })
 })
