@@ -202,7 +202,9 @@ export function seedDemo(core: Core, actor: Actor, options: SeedOptions = {}): S
       const probability = { initial: 0.1, needs: 0.25, proposal: 0.5, negotiation: 0.75, won: 1, lost: 0 }[stage]!
       const oppName = `${name.replace(/(股份有限公司|有限责任公司|有限公司)$/, '')}${r.pick(['门禁改造', '考勤系统', '一卡通项目', '访客系统', '新厂区安防', '办公楼门禁'])}`
       const steps = r.int(1, 5)
-      const fuTimes = Array.from({ length: steps }, (_, j) => Math.min(today.valueOf(), oppAt + Math.floor(((closeAt - oppAt) * (j + 1)) / (steps + 1))))
+      // Follow-ups happen in office hours, spread between the opportunity's start and its close.
+      const officeHours = (ms: number) => dayjs(ms).startOf('day').add(r.int(9, 17), 'hour').add(r.int(0, 11) * 5, 'minute').valueOf()
+      const fuTimes = Array.from({ length: steps }, (_, j) => Math.min(today.valueOf() + 9 * 3600_000, officeHours(oppAt + Math.floor(((closeAt - oppAt) * (j + 1)) / (steps + 1)))))
       followTimes.push(...fuTimes)
       const opp = add('opportunity', oppAt, {
         name: oppName, amount, closeDate: day(closeAt), stage, probability, important: amount > 80_000,
