@@ -13,8 +13,11 @@ const REP = '张伟'
 
 /** Every widget on the page has drawn its data (or its error). */
 async function widgetsLoaded(page: Page) {
-  await expect(page.locator('[data-testid^="widget-"][data-loaded="false"]')).toHaveCount(0, { timeout: 30_000 })
+  await expect(page.locator('[data-testid^="widget-"][data-loaded="false"]')).toHaveCount(0, { timeout: 45_000 })
 }
+
+// Installing the sales app with two years of sample data takes a while on a busy machine.
+test.describe.configure({ timeout: 120_000 })
 
 test.beforeEach(async ({ page }) => {
   mkdirSync(SHOTS, { recursive: true })
