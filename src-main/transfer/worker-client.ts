@@ -17,6 +17,9 @@ type Ops = {
 
 /** The built worker (out/main/transfer-worker.js), or the TypeScript source run through tsx in tests. */
 function workerEntry(): { code: string; eval: boolean } {
+  // Benchmarks run from source but measure the built worker, as users get it.
+  const built = process.env.JIMU_TRANSFER_WORKER
+  if (built && existsSync(built)) return { code: built, eval: false }
   for (const dir of [__dirname, join(__dirname, '..')]) {
     const file = join(dir, 'transfer-worker.js')
     if (existsSync(file)) return { code: file, eval: false }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
@@ -42,6 +42,10 @@ async function sheet(rows: number): Promise<Buffer> {
 }
 
 export async function runTransferBench(options: { size: number; json?: boolean }) {
+  // The built worker (npm run build), as the app runs it; from source it would compile on start.
+  const built = join(__dirname, '../../out/main/transfer-worker.js')
+  if (!process.env.JIMU_TRANSFER_WORKER && existsSync(built)) process.env.JIMU_TRANSFER_WORKER = built
+  process.stderr.write(`import worker: ${process.env.JIMU_TRANSFER_WORKER ?? 'src-main/transfer/worker.ts through tsx (run npm run build to measure the built one)'}\n`)
   const dataDir = mkdtempSync(join(tmpdir(), 'jimu-bench-transfer-'))
   const core = await Core.open({ dataDir })
   let peak = process.memoryUsage().rss

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import ExcelJS from 'exceljs'
 import fc from 'fast-check'
 import { readWorkbook } from '../../../src-main/sheets/read-workbook'
+import { xlsxParts } from '../transfer/fixtures'
 
 // The guarded reader behind imports: cells as Excel shows them, merged ranges, line numbers, and
 // Chinese text intact however long the sheet (a decoder working chunk by chunk splits characters).
@@ -61,5 +62,21 @@ describe('readWorkbook', () => {
       const strip = (r: string[]) => { const a = [...r]; while (a.length && a[a.length - 1] === '') a.pop(); return a }
       expect(got.map(strip)).toEqual(expected.map(strip))
     }), { numRuns: 60 })
+  })
+
+  it('reads sheet XML with a namespace prefix, entities, _xHHHH_ escapes, formulas, phonetic runs and CDATA', async () => {
+    const ns = 'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    const prefixed = `<?xml version="1.0"?><x:worksheet ${ns}><x:sheetData>` +
+      '<x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>A&amp;B &lt;公司&gt; &#x1F600;</x:t></x:is></x:c><x:c r="C1" t="inlineStr"><x:is><x:t>一行_x000D_两行</x:t></x:is></x:c></x:row>' +
+      '<x:row r="3"><x:c r="B3"><x:f>1+1</x:f><x:v>2</x:v></x:c><x:c r="C3" t="str"><x:f>A1</x:f><x:v>算出</x:v></x:c>' +
+      '<x:c r="D3" t="inlineStr"><x:is><x:r><x:t>张</x:t></x:r><x:r><x:t>三</x:t></x:r><x:rPh sb="0" eb="1"><x:t>ZHANG</x:t></x:rPh></x:is></x:c></x:row>' +
+      '</x:sheetData><x:mergeCells count="1"><x:mergeCell ref="A1:B1"/></x:mergeCells></x:worksheet>'
+    const [sheet] = await readWorkbook('ns.xlsx', xlsxParts(prefixed))
+    expect(sheet!.rows).toEqual([['A&B <公司> 😀', '', '一行\r两行', ''], ['', '2', '算出', '张三']])
+    expect(sheet!.lines).toEqual([1, 3])
+    expect(sheet!.merges).toEqual([{ top: 1, left: 1, bottom: 1, right: 2 }])
+    const cdata = '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t><![CDATA[<原样>]]></t></is></c></row></sheetData></worksheet>'
+    const [viaSaxes] = await readWorkbook('cdata.xlsx', xlsxParts(cdata))
+    expect(viaSaxes!.rows).toEqual([['<原样>']])
   })
 })
