@@ -89,6 +89,9 @@ function weighted<T>(r: ReturnType<typeof rng>, items: readonly T[], weights: re
 /** A simple blue square-mark logo for the demo firm (SVG, so no binary asset ships). */
 const DEMO_LOGO = `data:image/svg+xml;base64,${Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" viewBox="0 0 64 64"><rect width="64" height="64" rx="14" fill="#228be6"/><rect x="14" y="14" width="16" height="16" rx="3" fill="#fff"/><rect x="34" y="14" width="16" height="16" rx="3" fill="#a5d8ff"/><rect x="14" y="34" width="16" height="16" rx="3" fill="#a5d8ff"/><rect x="34" y="34" width="16" height="16" rx="3" fill="#fff"/></svg>').toString('base64')}`
 
+/** Midnight in China (UTC+8) of the day `ms` falls on: the sample firm works office hours there, wherever the server runs. */
+const chinaDayStart = (ms: number) => Math.floor((ms + 8 * 3600_000) / 86_400_000) * 86_400_000 - 8 * 3600_000
+
 const day = (ms: number) => dayjs(ms).format('YYYY-MM-DD')
 const iso = (ms: number) => new Date(ms).toISOString()
 
@@ -203,7 +206,7 @@ export function seedDemo(core: Core, actor: Actor, options: SeedOptions = {}): S
       const oppName = `${name.replace(/(股份有限公司|有限责任公司|有限公司)$/, '')}${r.pick(['门禁改造', '考勤系统', '一卡通项目', '访客系统', '新厂区安防', '办公楼门禁'])}`
       const steps = r.int(1, 5)
       // Follow-ups happen in office hours, spread between the opportunity's start and its close.
-      const officeHours = (ms: number) => dayjs(ms).startOf('day').add(r.int(9, 17), 'hour').add(r.int(0, 11) * 5, 'minute').valueOf()
+      const officeHours = (ms: number) => chinaDayStart(ms) + r.int(9, 17) * 3600_000 + r.int(0, 11) * 300_000
       const fuTimes = Array.from({ length: steps }, (_, j) => Math.min(today.valueOf() + 9 * 3600_000, officeHours(oppAt + Math.floor(((closeAt - oppAt) * (j + 1)) / (steps + 1)))))
       followTimes.push(...fuTimes)
       const opp = add('opportunity', oppAt, {
