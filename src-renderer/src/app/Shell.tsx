@@ -78,9 +78,10 @@ export function Shell({ user, onLogout, onSignedOutEverywhere }: { user: User; o
   const section = route.section ?? null
 
   // Without a form or page in the URL, open the first form: the app's home is its data.
+  const onCrmPage = route.crm !== undefined && route.crm !== null
   useEffect(() => {
-    if (catalog && section === null && route.formId === null && !route.newFormAppId && !route.crm && catalog.forms.length > 0) go({ formId: catalog.forms[0].id, recordId: null })
-  }, [catalog, section, route.formId, route.newFormAppId, route.crm?.page, go])
+    if (catalog && section === null && route.formId === null && !route.newFormAppId && !onCrmPage && catalog.forms.length > 0) go({ formId: catalog.forms[0].id, recordId: null })
+  }, [catalog, section, route.formId, route.newFormAppId, onCrmPage, go])
 
   useEffect(() => {
     const page = section === 'dashboards' ? t('reports.nav') : section === 'rules' ? t('rules.nav') : section === 'apps' ? t('transfer.app.nav') : section === 'todo' || section === 'flows' ? t(`flows.nav.${section}`) : section ? t(`nav.${section}`) : form?.label

@@ -143,7 +143,7 @@ export function FlowCanvas(props: CanvasProps) {
     deletable: editable && n.type !== 'start',
     measured: sizes[n.id],
     data: { node: n, summary: nodeSummary(n, t, names), state: issues[n.id] ? 'issue' : (states[n.id] ?? 'idle'), issue: issues[n.id] }
-  })), [graph.nodes, names, states, issues, props.selectedNodeId, editable, t])
+  })), [graph.nodes, names, states, issues, props.selectedNodeId, editable, t, sizes])
   const edges = useMemo<Edge[]>(() => graph.edges.map((e) => {
     const taken = takenEdges?.has(e.id)
     const bad = issueEdges?.has(e.id)
