@@ -19,3 +19,29 @@ export class ManualClock implements Clock {
     this.ms += ms
   }
 }
+
+/**
+ * The core's clock: the given one, except while simulated history is written — sample data
+ * created over the past two years — when time stands where the writer sets it. The core runs
+ * such a write synchronously, so nothing else reads the clock in between.
+ */
+export class CoreClock implements Clock {
+  private pinned: number | null = null
+  constructor(readonly base: Clock) {}
+
+  now(): number {
+    return this.pinned ?? this.base.now()
+  }
+
+  /** Run `write` with a `setTime` that stops the clock at a moment; time flows again afterwards. */
+  simulate<T>(write: (setTime: (ms: number) => void) => T): T {
+    const outer = this.pinned
+    try {
+      return write((ms) => {
+        this.pinned = ms
+      })
+    } finally {
+      this.pinned = outer
+    }
+  }
+}

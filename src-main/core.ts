@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { openSqlite, type Sqlite } from './db/connection'
 import { applyMigrations, pendingMigrations, schemaVersion } from './db/migrate'
 import { createBackup, hasBackupOnDay, listBackups, backupDir, verifyDatabaseFile } from './db/backup'
-import { systemClock, type Clock } from './clock'
+import { CoreClock, systemClock, type Clock } from './clock'
 import { AccessLayer } from './access/access-layer'
 import { AuthService } from './access/auth'
 import { AuditLog } from './access/audit'
@@ -56,7 +56,7 @@ export class Core {
   readonly notifications: Notifications
   readonly rules: RuleEngine
 
-  private constructor(readonly db: Sqlite, readonly dataDir: string, readonly clock: Clock) {
+  private constructor(readonly db: Sqlite, readonly dataDir: string, readonly clock: CoreClock) {
     this.schema = new SchemaService(db, clock)
     this.audit = new AuditLog(db, clock)
     this.org = new Organization(db, clock, this.audit)
@@ -100,7 +100,7 @@ export class Core {
       db.close()
       throw e
     }
-    return new Core(db, options.dataDir, clock)
+    return new Core(db, options.dataDir, new CoreClock(clock))
   }
 
   backup(reason = 'manual') {

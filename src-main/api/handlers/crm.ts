@@ -21,7 +21,8 @@ export const crmHandlers: HandlersOf<typeof crmContracts> = {
     const actor = actorOf(ctx)
     const { pkg } = bundledApp(CRM_APP_KEY)
     const report = core.crm.install(actor, pkg, input.locale)
-    const sample = input.sampleData ? seedDemo(core, actor, { seed: input.seed }).counts : null
+    // Sample records are created at their simulated time, so 创建时间 spans the two years too.
+    const sample = input.sampleData ? core.clock.simulate((setTime) => seedDemo(core, actor, { seed: input.seed, setTime })).counts : null
     return { appId: report.appId, added: report.changes.filter((c) => c.kind === 'add').length, sample }
   },
   'crm.settings': (_i, ctx) => ctx.host.core.crm.settings.get(),

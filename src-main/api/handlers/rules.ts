@@ -52,9 +52,9 @@ export const ruleHandlers: HandlersOf<typeof ruleContracts> = {
   },
   'notifications.list': (input, ctx) => ctx.host.core.notifications.list(actorOf(ctx).id, input),
   'notifications.markRead': (input, ctx) => ({ unread: ctx.host.core.notifications.markRead(actorOf(ctx).id, input.ids) }),
-  'clock.get': (_i, { host }) => ({ now: host.core.clock.now(), adjustable: host.core.clock instanceof OffsetClock }),
+  'clock.get': (_i, { host }) => ({ now: host.core.clock.now(), adjustable: host.core.clock.base instanceof OffsetClock }),
   'clock.advance': async (input, { host }) => {
-    const clock = host.core.clock
+    const clock = host.core.clock.base
     if (!(clock instanceof OffsetClock)) throw new ValidationError('rules.error.clockFixed')
     clock.advance(input.ms)
     // A tick already under way started before the clock moved: wait for it, then run one at the new time.

@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { testCore, caught } from '../../support/core'
 import { bundledApp } from '../../../src-main/apps/bundled'
 import { seedDemo } from '../../../src-main/crm/seed'
+import { handlers } from '../../../src-main/api/handlers'
+import type { CoreHost } from '../../../src-main/api/host'
 
 const cores: Array<Awaited<ReturnType<typeof testCore>>> = []
 afterEach(() => {
@@ -41,6 +43,17 @@ describe('sample data', () => {
     expect(reps.userCount).toBe(6)
     // Contracts: received follows the payments, outstanding the rest.
     for (const k of snapshot(a, 'contract')) expect(((k.received as number | null) ?? 0) + (k.outstanding as number)).toBeCloseTo(k.amount as number, 2)
+  })
+
+  it('from the first-run choice (crm.install with sample data) also spreads 创建时间 over two years, and time flows again after', async () => {
+    const ctx = await testCore({ now: new Date(2025, 5, 15, 9, 0, 0).getTime() })
+    cores.push(ctx)
+    const host = { core: ctx.core } as unknown as CoreHost
+    const out = await handlers['crm.install']({ locale: 'zh-CN', sampleData: true, seed: 3 }, { host, actor: ctx.actor, token: null, locale: 'zh-CN' })
+    expect(out.sample?.customer).toBeGreaterThan(0)
+    const created = snapshot({ ...ctx, report: { users: 0, departments: 0, counts: {} } }, 'customer').map((r) => Date.parse(r.createdAt as string))
+    expect(Math.max(...created) - Math.min(...created)).toBeGreaterThan(365 * 86_400_000)
+    expect(ctx.core.clock.now()).toBe(ctx.clock.now())
   })
 
   it('refuses to load twice', async () => {
