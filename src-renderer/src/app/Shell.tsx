@@ -8,7 +8,7 @@ import { api } from '../api/client'
 import { Logo } from '../components/Logo'
 import { LanguageSwitch } from '../components/LanguageSwitch'
 import { notifyError } from '../lib/notify'
-import { ADMIN_SECTIONS, routeHash, useRoute, type Section } from '../lib/route'
+import { ADMIN_SECTIONS, parseRoute, routeHash, useRoute, type Section } from '../lib/route'
 import { RecordsPage } from '../pages/RecordsPage'
 import { DesignerPage } from '../pages/DesignerPage'
 import { NewFormPage } from '../pages/NewFormPage'
@@ -78,9 +78,14 @@ export function Shell({ user, onLogout, onSignedOutEverywhere }: { user: User; o
   const section = route.section ?? null
 
   // Without a form or page in the URL, open the first form: the app's home is its data.
+  // The address is read again when the effect runs: it may have changed since the render (a link
+  // followed while the forms were loading), and that place must win.
   const onCrmPage = route.crm !== undefined && route.crm !== null
   useEffect(() => {
-    if (catalog && section === null && route.formId === null && !route.newFormAppId && !onCrmPage && catalog.forms.length > 0) go({ formId: catalog.forms[0].id, recordId: null })
+    if (!catalog || catalog.forms.length === 0 || section !== null || route.formId !== null || route.newFormAppId || onCrmPage) return
+    const current = parseRoute(window.location.hash)
+    if (current.section || current.formId !== null || current.newFormAppId || current.crm) return
+    go({ formId: catalog.forms[0].id, recordId: null })
   }, [catalog, section, route.formId, route.newFormAppId, onCrmPage, go])
 
   useEffect(() => {
