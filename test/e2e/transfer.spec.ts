@@ -22,7 +22,8 @@ async function upload(page: Page, name: string, data: Buffer) {
   await page.getByTestId('transfer-import').click()
   await expect(page.getByTestId('import-dropzone')).toBeVisible()
   await page.locator('[data-testid="import-dropzone"] input[type="file"]').setInputFiles({ name, mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: data })
-  await expect(page.getByTestId('header-preview')).toBeVisible()
+  // The file is read in the background (a worker thread): allow a busy machine its time.
+  await expect(page.getByTestId('header-preview')).toBeVisible({ timeout: 20_000 })
 }
 
 async function nextStep(page: Page) {
