@@ -16,6 +16,7 @@ import {
 } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import { api } from '../api/client'
+import { readBase64 } from '../lib/download'
 import { i18n } from '../i18n'
 import { notifyError } from '../lib/notify'
 import type { FieldCellProps, FieldInputProps, FieldRenderer, FilterValueProps } from './types'
@@ -37,15 +38,6 @@ function formatSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`
-}
-
-function toBase64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader()
-    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''))
-    reader.onerror = () => reject(reader.error ?? new Error(file.name))
-    reader.readAsDataURL(file)
-  })
 }
 
 /** Over HTTP the server serves files at /files/<hash>; inside Electron the main process answers jimu-file://files/<hash>. */
@@ -131,7 +123,7 @@ function AttachmentInput({ field, value, onChange, error, compact }: FieldInputP
     const added: AttachmentMeta[] = []
     try {
       for (const file of picked.slice(0, room)) {
-        added.push(await api.attachments.upload({ name: file.name, mime: file.type || 'application/octet-stream', data: await toBase64(file) }))
+        added.push(await api.attachments.upload({ name: file.name, mime: file.type || 'application/octet-stream', data: await readBase64(file) }))
       }
     } catch (err) {
       notifyError(err)

@@ -40,6 +40,7 @@ import type { FieldInput, FormDto, MethodOutput } from '@shared/api/contracts'
 import { FIELD_TYPES, type FieldType, type SelectOption } from '@shared/field-types'
 import { FORM_TEMPLATES, instantiateTemplate, type FormTemplate } from '@shared/templates'
 import { api, errorMessage } from '../api/client'
+import { readBase64 } from '../lib/download'
 import { defaultConfig } from '../components/designer/draft'
 import { TYPE_ICON } from '../components/designer/field-meta'
 import { currentLocale } from '../i18n'
@@ -270,15 +271,6 @@ interface ColumnChoice {
   guessed: FieldType
   guessedConfig: Record<string, unknown>
   samples: string[]
-}
-
-function readBase64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader()
-    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''))
-    reader.onerror = () => reject(reader.error ?? new Error(file.name))
-    reader.readAsDataURL(file)
-  })
 }
 
 /** Options of a column made a select by hand: its distinct sample values. */

@@ -8,7 +8,7 @@ import { api, errorMessage } from '../../api/client'
 import { notifyError } from '../../lib/notify'
 import { CHART_RENDERERS } from './charts/registry'
 import type { PointKey } from './charts/types'
-import { downloadBase64, downloadDataUrl } from './download'
+import { downloadBase64, downloadUrl } from '../../lib/download'
 
 // One widget on a dashboard: runs its query (the engine aggregates, within the viewer's data),
 // draws it with its chart type's renderer, and offers drill-down, Excel and PNG export.
@@ -76,7 +76,7 @@ export function WidgetCard({ widget, filters, refreshTick, editing, canEdit, sel
     if (!body.current) return
     try {
       const background = getComputedStyle(document.body).backgroundColor
-      downloadDataUrl(`${widget.title}.png`, await toPng(body.current, { backgroundColor: background, pixelRatio: 2 }))
+      downloadUrl(`${widget.title}.png`, await toPng(body.current, { backgroundColor: background, pixelRatio: 2 }))
     } catch (error) {
       notifyError(error)
     }

@@ -7,7 +7,7 @@ import type { appPreviewDto } from '@shared/api/transfer'
 import type { z } from 'zod'
 import { api, errorMessage } from '../../api/client'
 import { notifySuccess } from '../../lib/notify'
-import { fileToBase64, saveBase64 } from './files'
+import { downloadBase64, readBase64 } from '../../lib/download'
 
 // 应用导入/导出 (administration): an app's definition — forms, views and the engines' sections
 // (flows, rules, dashboards) — saved as one file, and such a file installed on this PC after a
@@ -39,13 +39,13 @@ export function AppTransferPage({ apps, onInstalled }: { apps: Array<{ id: numbe
 
   const exportApp = () => run(async () => {
     const out = await api.transfer['app.export']({ app: Number(appId) })
-    saveBase64(out.name, out.data)
+    downloadBase64(out.name, out.data)
   })
 
   const pick = (files: File[]) => run(async () => {
     const f = files[0]
     if (!f) return
-    const data = await fileToBase64(f)
+    const data = await readBase64(f)
     setPreview(null)
     setFile({ name: f.name, data })
     setPreview(await api.transfer['app.preview']({ name: f.name, data }))

@@ -9,7 +9,8 @@ import type { FormDto } from '@shared/api/contracts'
 import type { ColumnMapping, ImportSettingsInput, ImportStatus, PreviewDto } from '@shared/api/transfer'
 import type { FieldType } from '@shared/field-types'
 import { api, errorMessage } from '../../api/client'
-import { MAX_IMPORT_FILE, SHEET_ACCEPT, fileToBase64, saveBase64 } from './files'
+import { MAX_IMPORT_FILE, SHEET_ACCEPT } from './files'
+import { downloadBase64, readBase64 } from '../../lib/download'
 
 // The import wizard: file → sheet and header row → column mapping → values (unknown options,
 // relation keys, duplicates, mode) → preview with per-cell errors → run with progress and cancel
@@ -89,7 +90,7 @@ export function ImportWizard({ form, opened, onClose, onImported }: Props) {
     if (session) await api.transfer['import.close']({ session: session.session }).catch(() => undefined)
     setFileName(file.name)
     setReadRows(0)
-    const { session: id } = await api.transfer['import.open']({ form: form.id, name: file.name, data: await fileToBase64(file) })
+    const { session: id } = await api.transfer['import.open']({ form: form.id, name: file.name, data: await readBase64(file) })
     // A big file takes a few seconds to read: show the rows read so far.
     const timer = window.setInterval(() => {
       void api.transfer['import.status']({ session: id }).then((st) => setReadRows(st.done)).catch(() => undefined)
@@ -148,7 +149,7 @@ export function ImportWizard({ form, opened, onClose, onImported }: Props) {
   const cancel = () => attempt(async () => { setStatus(await api.transfer['import.cancel']({ session: session!.session })) })
   const report = () => attempt(async () => {
     const file = await api.transfer['import.errorReport']({ session: session!.session })
-    saveBase64(file.name, file.data)
+    downloadBase64(file.name, file.data)
   })
   const undo = () => attempt(async () => {
     await api.transfer['import.undo']({ batchId: status!.batchId! })
@@ -157,7 +158,7 @@ export function ImportWizard({ form, opened, onClose, onImported }: Props) {
   })
   const template = () => attempt(async () => {
     const file = await api.transfer.template({ form: form.id })
-    saveBase64(file.name, file.data)
+    downloadBase64(file.name, file.data)
   })
 
   const fieldsByKey = useMemo(() => new Map((columns?.fields ?? []).map((f) => [f.apiKey, f])), [columns])

@@ -7,7 +7,7 @@ import { api } from '../../api/client'
 import { ConfirmDialog } from '../ConfirmDialog'
 import { notifyError, notifySuccess } from '../../lib/notify'
 import { ImportWizard } from './ImportWizard'
-import { saveBase64 } from './files'
+import { downloadBase64 } from '../../lib/download'
 
 // 导入/导出 on the records page: the import wizard, the import template, export of what the list
 // shows (the view's filter, columns and order, the search) to Excel or CSV, and the form's recent
@@ -51,7 +51,7 @@ export function TransferMenu({ form, fields, viewId, config, filter, search, onC
         sort: config.sort.length ? config.sort : undefined,
         columns: visibleColumns(fields, config)
       })
-      saveBase64(file.name, file.data)
+      downloadBase64(file.name, file.data)
       notifySuccess(t('transfer.ui.exported', { count: file.rows }))
     } catch (e) {
       notifyError(e)
@@ -63,7 +63,7 @@ export function TransferMenu({ form, fields, viewId, config, filter, search, onC
   const template = async () => {
     try {
       const file = await api.transfer.template({ form: form.id })
-      saveBase64(file.name, file.data)
+      downloadBase64(file.name, file.data)
     } catch (e) {
       notifyError(e)
     }
