@@ -4,6 +4,8 @@ import type { Actor } from '../../src-main/access/actor'
 import { loadAppDir } from '../../src-main/apps/load-dir'
 import type { DashboardDto, DashboardFilters } from '../../src-main/shared/api/reports'
 import { testCore } from '../support/core'
+import type { Core } from '../../src-main/core'
+import type { ManualClock } from '../../src-main/clock'
 
 // Report engine benchmark: every widget of the shipped 销售驾驶舱 over N opportunities.
 //   npx tsx test/bench/reports.ts [--size N] [--json]      (default 100k; the target is stated at 1M:
@@ -42,6 +44,56 @@ const pct = (xs: number[], p: number) => {
 }
 const round = (n: number) => Math.round(n * 10) / 10
 
+/**
+ * The data the report benchmarks run on: the CRM app from resources/apps/crm, `size` opportunities
+ * over the two years before `now` owned by six reps in two departments, size/10 customers, size/20
+ * contracts with two instalments each, size/20 payments and monthly targets, all through the write
+ * pipeline (bulkCreate) with the clock moved so records are created over those years.
+ */
+export function seedSalesData(core: Core, admin: Actor, clock: ManualClock, size: number, now: number): { reps: Actor[] } {
+  const start = now - 730 * DAY
+  clock.set(start)
+  core.crm.install(admin, loadAppDir('resources/apps/crm').pkg, 'zh-CN')
+  const org = core.org
+  const role = (key: string) => org.roles().find((r) => r.key === key)!.id
+  const east = org.createDepartment(admin.id, { name: '华东销售组' }).id
+  const south = org.createDepartment(admin.id, { name: '华南销售组' }).id
+  const reps: Actor[] = ['张伟', '王芳', '李强', '刘洋', '陈静', '杨帆'].map((name, i) =>
+    toActor(core.auth.user(org.createUser(admin.id, { name, login: `rep${i}`, password: 'secret123', departmentId: i < 3 ? east : south, roleIds: [role('sales_rep')] }))!)
+  )
+  const rand = prng(20251215)
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!
+  const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10)
+  const stages = ['initial', 'needs', 'proposal', 'negotiation', 'won', 'won', 'lost']
+  const industries = ['it', 'mfg', 'trade', 'build', 'edu', 'health', 'finance', 'service']
+  const sources = ['expo', 'website', 'referral', 'ads', 'phone', 'other']
+  const reasons = ['price', 'competitor', 'budget', 'timing', 'other']
+  const batch = 10_000
+  const chunks = (total: number, make: (i: number) => Record<string, unknown>, form: string) => {
+    const ids: number[] = []
+    for (let done = 0; done < total; done += batch) {
+      clock.set(start + Math.floor((done / total) * 720 * DAY))
+      ids.push(...core.writes.bulkCreate(admin, form, Array.from({ length: Math.min(batch, total - done) }, (_, k) => make(done + k))))
+    }
+    return ids
+  }
+  process.stderr.write(`creating ${size} opportunities and related records…\n`)
+  const customers = chunks(Math.max(100, Math.floor(size / 10)), (i) => ({ name: `客户${i}`, industry: pick(industries), source: pick(sources), level: pick(['a', 'b', 'c', 'd']), owner: pick(reps).id }), 'customer')
+  const opportunities = chunks(size, (i) => {
+    const stage = pick(stages)
+    return { name: `商机${i}`, customer: pick(customers), amount: Math.round(rand() * 5000) * 100, closeDate: iso(start + rand() * 750 * DAY), stage, lossReason: stage === 'lost' ? pick(reasons) : null, owner: pick(reps).id }
+  }, 'opportunity')
+  const contracts = chunks(Math.max(50, Math.floor(size / 20)), (i) => {
+    const signed = start + rand() * 700 * DAY
+    return { name: `合同${i}`, customer: pick(customers), opportunity: pick(opportunities), amount: 200_000, signedOn: iso(signed), status: 'running', owner: pick(reps).id, plan: [{ dueDate: iso(signed + 30 * DAY), amount: 100_000 }, { dueDate: iso(signed + 120 * DAY), amount: 100_000 }] }
+  }, 'contract')
+  chunks(Math.max(50, Math.floor(size / 20)), () => ({ contract: pick(contracts), amount: Math.round(rand() * 1000) * 100, paidOn: iso(start + rand() * 730 * DAY), method: 'transfer', owner: pick(reps).id }), 'payment')
+  const months = Array.from({ length: 24 }, (_, m) => new Date(new Date(start).getFullYear(), new Date(start).getMonth() + m, 1))
+  core.writes.bulkCreate(admin, 'salesTarget', months.flatMap((d) => reps.map((r) => ({ name: `${d.getMonth() + 1}月 ${r.name}`, targetType: 'person', user: r.id, month: iso(d.getTime() + 12 * 3600_000), amount: 300_000, owner: r.id }))))
+  clock.set(now)
+  return { reps }
+}
+
 export async function runReportsBench(options: { size: number; runs: number; json?: boolean }) {
   const now = new Date(2025, 11, 15, 10, 0).getTime()
   const start = now - 730 * DAY
@@ -49,44 +101,7 @@ export async function runReportsBench(options: { size: number; runs: number; jso
   const { core, actor: admin, clock } = env
   try {
     const t0 = performance.now()
-    core.crm.install(admin, loadAppDir('resources/apps/crm').pkg, 'zh-CN')
-    const org = core.org
-    const role = (key: string) => org.roles().find((r) => r.key === key)!.id
-    const east = org.createDepartment(admin.id, { name: '华东销售组' }).id
-    const south = org.createDepartment(admin.id, { name: '华南销售组' }).id
-    const reps: Actor[] = ['张伟', '王芳', '李强', '刘洋', '陈静', '杨帆'].map((name, i) =>
-      toActor(core.auth.user(org.createUser(admin.id, { name, login: `rep${i}`, password: 'secret123', departmentId: i < 3 ? east : south, roleIds: [role('sales_rep')] }))!)
-    )
-    const rand = prng(20251215)
-    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!
-    const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10)
-    const stages = ['initial', 'needs', 'proposal', 'negotiation', 'won', 'won', 'lost']
-    const industries = ['it', 'mfg', 'trade', 'build', 'edu', 'health', 'finance', 'service']
-    const sources = ['expo', 'website', 'referral', 'ads', 'phone', 'other']
-    const reasons = ['price', 'competitor', 'budget', 'timing', 'other']
-    const batch = 10_000
-    const chunks = (total: number, make: (i: number) => Record<string, unknown>, form: string) => {
-      const ids: number[] = []
-      for (let done = 0; done < total; done += batch) {
-        clock.set(start + Math.floor((done / total) * 720 * DAY))
-        ids.push(...core.writes.bulkCreate(admin, form, Array.from({ length: Math.min(batch, total - done) }, (_, k) => make(done + k))))
-      }
-      return ids
-    }
-    process.stderr.write(`creating ${options.size} opportunities and related records…\n`)
-    const customers = chunks(Math.max(100, Math.floor(options.size / 10)), (i) => ({ name: `客户${i}`, industry: pick(industries), source: pick(sources), level: pick(['a', 'b', 'c', 'd']), owner: pick(reps).id }), 'customer')
-    const opportunities = chunks(options.size, (i) => {
-      const stage = pick(stages)
-      return { name: `商机${i}`, customer: pick(customers), amount: Math.round(rand() * 5000) * 100, closeDate: iso(start + rand() * 750 * DAY), stage, lossReason: stage === 'lost' ? pick(reasons) : null, owner: pick(reps).id }
-    }, 'opportunity')
-    const contracts = chunks(Math.max(50, Math.floor(options.size / 20)), (i) => {
-      const signed = start + rand() * 700 * DAY
-      return { name: `合同${i}`, customer: pick(customers), opportunity: pick(opportunities), amount: 200_000, signedOn: iso(signed), status: 'running', owner: pick(reps).id, plan: [{ dueDate: iso(signed + 30 * DAY), amount: 100_000 }, { dueDate: iso(signed + 120 * DAY), amount: 100_000 }] }
-    }, 'contract')
-    chunks(Math.max(50, Math.floor(options.size / 20)), () => ({ contract: pick(contracts), amount: Math.round(rand() * 1000) * 100, paidOn: iso(start + rand() * 730 * DAY), method: 'transfer', owner: pick(reps).id }), 'payment')
-    const months = Array.from({ length: 24 }, (_, m) => new Date(new Date(start).getFullYear(), new Date(start).getMonth() + m, 1))
-    core.writes.bulkCreate(admin, 'salesTarget', months.flatMap((d) => reps.map((r) => ({ name: `${d.getMonth() + 1}月 ${r.name}`, targetType: 'person', user: r.id, month: iso(d.getTime() + 12 * 3600_000), amount: 300_000, owner: r.id }))))
-    clock.set(now)
+    const { reps } = seedSalesData(core, admin, clock, options.size, now)
     const seedS = round((performance.now() - t0) / 1000)
     process.stderr.write(`seeded in ${seedS} s\n`)
 

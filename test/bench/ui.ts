@@ -15,7 +15,7 @@ import { codec, FORM_FIELDS, opportunity, prng, quantile } from './run'
 // the frame times while the table scrolls for ~3 s, and prints p50/p95 as JSON.
 // `npm run build` first, then `npm run bench:ui -- --records 100000`.
 
-const SERVE = resolve('out/main/serve.js')
+export const SERVE = resolve('out/main/serve.js')
 const CHROMIUM = process.env.JIMU_CHROMIUM ?? '/usr/bin/chromium'
 const READY = /Jimu CRM serving at (http:\/\/\S+)/
 const BATCH = 10_000
@@ -100,7 +100,7 @@ async function buildData(dataDir: string, n: number, seed: number): Promise<numb
   }
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((done, reject) => {
     const probe = createServer()
     probe.once('error', reject)
@@ -112,7 +112,7 @@ function freePort(): Promise<number> {
   })
 }
 
-function startServer(dataDir: string, port: number): Promise<{ url: string; child: ChildProcess }> {
+export function startServer(dataDir: string, port: number): Promise<{ url: string; child: ChildProcess }> {
   return new Promise((done, reject) => {
     const child = spawn(process.execPath, [SERVE, '--data', dataDir, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] })
     let output = ''
@@ -220,7 +220,9 @@ async function run(options: Options) {
   }
 }
 
-run(parseArgs(process.argv.slice(2))).catch((e: unknown) => {
-  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`)
-  process.exitCode = 1
-})
+if (process.argv[1]?.endsWith('ui.ts')) {
+  run(parseArgs(process.argv.slice(2))).catch((e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`)
+    process.exitCode = 1
+  })
+}
