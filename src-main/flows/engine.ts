@@ -67,6 +67,9 @@ export function starterGraph(): FlowGraph {
   }
 }
 
+/** Statements that change the flows table (and so which flows start on a new record). */
+const CHANGES_FLOWS = /^\s*(INSERT INTO|UPDATE|DELETE FROM) flows\b/
+
 export class FlowEngine {
   readonly resolver: ApproverResolver
   /**
@@ -77,6 +80,11 @@ export class FlowEngine {
   private readonly versions = new Map<number, { graph: FlowGraph; status: StatusMap; version: number }>()
   private readonly st: Record<'openInstance' | 'task' | 'instance', Statement>
   private readonly statements = new Map<string, Statement>()
+  /**
+   * Per form, the published flows that a new record may start: read on every record created (an
+   * import creates thousands), so kept until any statement changes the flows table.
+   */
+  private readonly startedOnCreate = new Map<number, Array<{ id: number; published_version_id: number }>>()
 
   constructor(
     private readonly db: Sqlite,
@@ -542,6 +550,7 @@ export class FlowEngine {
 
   /** Prepared statements, compiled once each (the to-do list and approve run them many times). */
   private sql(text: string): Statement {
+    if (CHANGES_FLOWS.test(text)) this.startedOnCreate.clear()
     let st = this.statements.get(text)
     if (!st) {
       if (this.statements.size > 500) this.statements.clear()
@@ -640,7 +649,11 @@ export class FlowEngine {
   }
 
   private onCreated(formId: number, recordId: number, actorId: number | null): void {
-    const flows = this.sql('SELECT id, published_version_id FROM flows WHERE form_id = ? AND enabled = 1 AND published_version_id IS NOT NULL ORDER BY id').all(formId) as Array<{ id: number; published_version_id: number }>
+    let flows = this.startedOnCreate.get(formId)
+    if (!flows) {
+      flows = this.sql('SELECT id, published_version_id FROM flows WHERE form_id = ? AND enabled = 1 AND published_version_id IS NOT NULL ORDER BY id').all(formId) as Array<{ id: number; published_version_id: number }>
+      this.startedOnCreate.set(formId, flows)
+    }
     for (const f of flows) {
       const start = this.startNode(this.version(f.published_version_id).graph)
       if ((start.config as { trigger?: string }).trigger !== 'submit') continue

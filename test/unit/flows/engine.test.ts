@@ -304,6 +304,21 @@ describe('flow runtime', () => {
     expect(env.status(id)).toBe('pending')
   })
 
+  it('which flows start on a new record follows publishing and disabling, though it is remembered between records', async () => {
+    env = await flowEnv()
+    const { core, users } = env
+    const before = env.contract(users.rep, {})
+    expect(core.flows.recordStatus(env.admin, env.formId, before)).toBeNull()
+    const g = single({ approvers: [{ type: 'users', ids: [users.director] }] })
+    g.nodes[0]!.config = { trigger: 'submit' }
+    const flowId = env.publish(g)
+    const during = env.contract(users.rep, {})
+    expect(core.flows.recordStatus(env.admin, env.formId, during)?.status).toBe('running')
+    core.flows.save({ id: flowId, enabled: false })
+    const after = env.contract(users.rep, {})
+    expect(core.flows.recordStatus(env.admin, env.formId, after)).toBeNull()
+  })
+
   it('resumes exactly after the core is closed and reopened mid-flow', async () => {
     env = await flowEnv()
     const { users, as, dataDir, clock } = env
