@@ -1,21 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CoreHost } from '../../../src-main/api/host'
-import { Dispatcher } from '../../../src-main/api/dispatcher'
-import { createHttpServer } from '../../../src-main/api/http'
+import { servedCore } from '../../support/http'
 import { contracts } from '../../../src-main/shared/api/contracts'
 import { STAGES } from '../../support/core'
 
 // The HTTP transport end to end: first run, login, REST CRUD by form API key, translated errors,
 // the OpenAPI document, and the guards (authentication, admin-only, cross-origin).
 
-let dataDir: string
-let host: CoreHost
-let server: Server
+let served: Awaited<ReturnType<typeof servedCore>>
 let base: string
 let token: string
 
@@ -31,17 +22,10 @@ async function rest(method: string, path: string, body?: unknown, headers: Recor
 }
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'jimu-http-'))
-  host = await CoreHost.open({ dataDir })
-  server = createHttpServer({ dispatcher: new Dispatcher(host, () => {}), host, rendererDir: null })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  served = await servedCore()
+  base = served.base
 })
-afterAll(() => {
-  server.close()
-  host.close()
-  rmSync(dataDir, { recursive: true, force: true })
-})
+afterAll(() => served.close())
 
 describe('HTTP API', () => {
   it('first run creates the administrator once and sets a session cookie', async () => {
@@ -111,9 +95,9 @@ describe('HTTP API', () => {
     expect((await rest('GET', '/api/v1/forms', undefined, { authorization: 'Bearer nonsense' })).status).toBe(401)
     const cross = await rpc('system.status', {}, { origin: 'http://evil.example' })
     expect(cross.status).toBe(403)
-    const created = host.core.auth.login('wang', 'secret123')
-    host.core.db.prepare("INSERT INTO users (name, login, password_hash, is_admin, created_at) VALUES ('小李', 'li', ?, 0, 0)").run(host.core.db.prepare('SELECT password_hash FROM users WHERE id = ?').pluck().get(created.user.id))
-    const li = host.core.auth.login('li', 'secret123').token
+    const created = served.host.core.auth.login('wang', 'secret123')
+    served.host.core.db.prepare("INSERT INTO users (name, login, password_hash, is_admin, created_at) VALUES ('小李', 'li', ?, 0, 0)").run(served.host.core.db.prepare('SELECT password_hash FROM users WHERE id = ?').pluck().get(created.user.id))
+    const li = served.host.core.auth.login('li', 'secret123').token
     const denied = await rpc('forms.create', { appId: 1, label: 'x' }, { authorization: `Bearer ${li}` })
     expect(denied.body.error).toMatchObject({ code: 'PERMISSION', message: '只有管理员可以执行此操作' })
   })

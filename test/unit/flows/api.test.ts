@@ -1,19 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CoreHost } from '../../../src-main/api/host'
-import { Dispatcher } from '../../../src-main/api/dispatcher'
-import { createHttpServer } from '../../../src-main/api/http'
+import { servedCore } from '../../support/http'
 
 // The flow methods over the real HTTP transport: admin-only design methods, translated
 // validation naming the node, the to-do center, and batch approve reporting each task.
 
-let dataDir: string
-let host: CoreHost
-let server: Server
+let served: Awaited<ReturnType<typeof servedCore>>
 let base: string
 
 type Reply = { ok: boolean; data?: any; error?: { code: string; message: string; field?: string } }
@@ -27,17 +18,10 @@ async function login(login: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'jimu-flows-api-'))
-  host = await CoreHost.open({ dataDir })
-  server = createHttpServer({ dispatcher: new Dispatcher(host, () => {}), host, rendererDir: null })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  served = await servedCore({ prefix: 'jimu-flows-api-' })
+  base = served.base
 })
-afterAll(() => {
-  server.close()
-  host.close()
-  rmSync(dataDir, { recursive: true, force: true })
-})
+afterAll(() => served.close())
 
 describe('flows API', () => {
   it('designs, validates, publishes, starts and approves through the API', async () => {

@@ -1,37 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { CoreHost } from '../../../src-main/api/host'
-import { Dispatcher } from '../../../src-main/api/dispatcher'
-import { createHttpServer } from '../../../src-main/api/http'
+import { servedCore } from '../../support/http'
 import { OffsetClock } from '../../../src-main/jobs/offset-clock'
 import { latestOccurrence } from '../../../src-main/rules/triggers/schedule'
 
 const DAY = 24 * 3600_000
 
 async function serve(options: { clock?: OffsetClock } = {}) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'jimu-rules-api-'))
-  const host = await CoreHost.open({ dataDir, clock: options.clock })
-  const server: Server = createHttpServer({ dispatcher: new Dispatcher(host, () => {}), host, rendererDir: null })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const served = await servedCore({ clock: options.clock, prefix: 'jimu-rules-api-' })
   let cookie = ''
   const rpc = async (method: string, input: unknown = {}) => {
-    const res = await fetch(`${base}/rpc/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(input) })
+    const res = await fetch(`${served.base}/rpc/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(input) })
     cookie = res.headers.get('set-cookie')?.split(';')[0] ?? cookie
     return (await res.json()) as { ok: boolean; data?: any; error?: any }
   }
-  return {
-    host, rpc,
-    close: async () => {
-      await new Promise<void>((r) => server.close(() => r()))
-      host.close()
-      rmSync(dataDir, { recursive: true, force: true })
-    }
-  }
+  return { host: served.host, rpc, close: served.close }
 }
 
 describe('rules over the API', () => {
