@@ -5,7 +5,8 @@ import { IconAlertTriangle, IconPackageExport, IconPackageImport, IconUpload } f
 import { useTranslation } from 'react-i18next'
 import type { appPreviewDto } from '@shared/api/transfer'
 import type { z } from 'zod'
-import { api, errorMessage } from '../../api/client'
+import { api } from '../../api/client'
+import { useAttempt } from '../../lib/use-attempt'
 import { notifySuccess } from '../../lib/notify'
 import { downloadBase64, readBase64 } from '../../lib/download'
 
@@ -20,22 +21,10 @@ export function AppTransferPage({ apps, onInstalled }: { apps: Array<{ id: numbe
   const { t } = useTranslation()
   const [chosen, setAppId] = useState<string | null>(null)
   const appId = chosen && apps.some((a) => String(a.id) === chosen) ? chosen : apps[0] ? String(apps[0].id) : null
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
+  const { busy, error, attempt: run } = useAttempt()
   const [file, setFile] = useState<{ name: string; data: string } | null>(null)
   const [preview, setPreview] = useState<Preview | null>(null)
 
-  const run = async (fn: { (): Promise<void> }) => {
-    setBusy(true)
-    setError(null)
-    try {
-      await fn()
-    } catch (e) {
-      setError(errorMessage(e))
-    } finally {
-      setBusy(false)
-    }
-  }
 
   const exportApp = () => run(async () => {
     const out = await api.transfer['app.export']({ app: Number(appId) })

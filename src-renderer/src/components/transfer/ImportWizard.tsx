@@ -9,6 +9,7 @@ import type { FormDto } from '@shared/api/contracts'
 import type { ColumnMapping, ImportSettingsInput, ImportStatus, PreviewDto } from '@shared/api/transfer'
 import type { FieldType } from '@shared/field-types'
 import { api, errorMessage } from '../../api/client'
+import { useAttempt } from '../../lib/use-attempt'
 import { MAX_IMPORT_FILE, SHEET_ACCEPT } from './files'
 import { downloadBase64, readBase64 } from '../../lib/download'
 
@@ -20,7 +21,6 @@ import { downloadBase64, readBase64 } from '../../lib/download'
 type Opened = { session: string; sheets: Awaited<ReturnType<(typeof api.transfer)['import.sheets']>> }
 type Columns = Awaited<ReturnType<(typeof api.transfer)['import.columns']>>
 type Target = ColumnMapping['target']
-type Task = { (): Promise<void> }
 
 const NEW_OPTION = '__new__'
 const SKIP = '__skip__'
@@ -37,8 +37,7 @@ interface Props {
 export function ImportWizard({ form, opened, onClose, onImported }: Props) {
   const { t } = useTranslation()
   const [step, setStep] = useState(0)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
+  const { busy, error, setError, attempt } = useAttempt()
   const [fileName, setFileName] = useState('')
   const [session, setSession] = useState<Opened | null>(null)
   const [sheet, setSheet] = useState(0)
@@ -71,17 +70,6 @@ export function ImportWizard({ form, opened, onClose, onImported }: Props) {
     onClose()
   }
 
-  const attempt = async (fn: Task) => {
-    setBusy(true)
-    setError(null)
-    try {
-      await fn()
-    } catch (e) {
-      setError(errorMessage(e))
-    } finally {
-      setBusy(false)
-    }
-  }
 
   // ---------- step 1: file ----------
   const onDrop = (files: File[]) => attempt(async () => {
