@@ -43,7 +43,8 @@ async function addMember(page: Page, who: { name: string; login: string; passwor
 }
 
 async function visibleCustomers(page: Page): Promise<string[]> {
-  await page.getByRole('link', { name: '客户' }).click()
+  // The navigation entry, not a record link whose title contains the word (赵四的客户).
+  await page.getByRole('link', { name: '客户', exact: true }).click()
   await expect(page.getByRole('heading', { name: '客户' })).toBeVisible()
   const result = await rpc<{ records: Array<{ fields: { name: string } }> }>(page, 'records.list', { form: 'customer', limit: 100 })
   return result.records.map((r) => r.fields.name).sort()
