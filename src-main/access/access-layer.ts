@@ -31,6 +31,13 @@ interface Policy {
  * role allows it, on the union of those roles' data scopes; a field is hidden only if every role
  * that can see the form hides it. Administrators are not restricted.
  */
+/** Which fields an actor may write on a form: everything as an administrator, else neither hidden nor read-only. */
+export interface WriteRules { readonly admin: boolean; readonly hidden: ReadonlySet<number>; readonly readonly: ReadonlySet<number> }
+
+export function writable(rules: WriteRules, field: FieldModel): boolean {
+  return rules.admin || (!rules.hidden.has(field.id) && !rules.readonly.has(field.id))
+}
+
 export class AccessLayer {
   private policies = new Map<string, Policy>()
   /** Compiles a custom-scope filter; set by the core (the query builder depends on this layer). */
@@ -127,8 +134,12 @@ export class AccessLayer {
   }
 
   canWriteField(actor: Actor, field: FieldModel, form: FormModel): boolean {
-    const p = this.policy(actor, form)
-    return p.admin || (!p.hidden.has(field.id) && !p.readonly.has(field.id))
+    return writable(this.writeRules(actor, form), field)
+  }
+
+  /** The actor's field rules on a form, looked up once for a record of many fields (see `writable`). */
+  writeRules(actor: Actor, form: FormModel): WriteRules {
+    return this.policy(actor, form)
   }
 
   private seesAllOf(actor: Actor, formId: number): boolean {

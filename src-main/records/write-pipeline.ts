@@ -2,7 +2,7 @@ import type { Statement } from 'better-sqlite3'
 import dayjs from 'dayjs'
 import { ident, type Sqlite } from '../db/connection'
 import type { Clock } from '../clock'
-import type { AccessLayer, RecordAction } from '../access/access-layer'
+import { writable, type AccessLayer, type RecordAction } from '../access/access-layer'
 import type { Actor } from '../access/actor'
 import type { EventBus, RecordEvent } from '../events'
 import type { AuditLog } from '../access/audit'
@@ -44,6 +44,8 @@ interface Pending {
   detail?: Record<string, unknown>
   /** Set by bulkWrite with `events: false`: the writes trigger no rules or flows. */
   quiet?: boolean
+  /** Coercion contexts of this transaction, per actor id (an import coerces thousands of rows). */
+  contexts: Map<number, CoerceContext>
 }
 
 /** One row of a bulk write: created, or with `id` an update of that record. */
@@ -368,7 +370,7 @@ export class WritePipeline {
         this.pending.depth--
       }
     }
-    const pending: Pending = { events: [], depth: 0, owners: new Map() }
+    const pending: Pending = { events: [], depth: 0, owners: new Map(), contexts: new Map() }
     this.pending = pending
     let result: T
     try {
@@ -411,7 +413,9 @@ export class WritePipeline {
   private applyInput(actor: Actor, form: FormModel, input: Record<string, unknown>, values: StoredValues): Set<number> {
     const given = new Set<number>()
     const ctx = this.coerceContext(actor)
-    for (const [key, raw] of Object.entries(input)) {
+    const rules = this.access.writeRules(actor, form)
+    for (const key of Object.keys(input)) {
+      const raw = input[key]
       if (key === 'owner' || key === 'id') continue
       const field = form.byKey.get(key) ?? form.fields.find((f) => f.label === key)
       if (!field) throw new ValidationError('value.unknownField', { field: key }, key)
@@ -419,9 +423,9 @@ export class WritePipeline {
         if (isBlank(raw)) continue
         throw new ValidationError('value.readOnly', { field: field.label }, field.apiKey)
       }
-      if (!this.access.canWriteField(actor, field, form)) {
+      if (!writable(rules, field)) {
         // A hidden field does not exist for the caller; a read-only one says so.
-        if (this.access.hiddenFieldIds(actor, form).has(field.id)) throw new ValidationError('value.unknownField', { field: key }, key)
+        if (rules.hidden.has(field.id)) throw new ValidationError('value.unknownField', { field: key }, key)
         throw new ValidationError('value.readOnly', { field: field.label }, field.apiKey)
       }
       given.add(field.id)
@@ -516,15 +520,13 @@ export class WritePipeline {
    * `requiredWhen`. Values of hidden fields are kept as they are, never erased.
    */
   private check(form: FormModel, values: StoredValues, id: number | null, actor: Actor | null = null): void {
-    let matchValues: Record<string, unknown> | null = null
-    const matches = (node: FilterNode) => {
-      matchValues ??= apiValues(form, values)
-      return matchFilter(node, matchValues, { fields: form.fields, userId: actor?.id ?? null, now: new Date(this.clock.now()), timeZone: LOCAL_TIME_ZONE })
-    }
+    // The record as filters see it, built only when a blank field's condition needs it.
+    let matches: ((node: FilterNode) => boolean) | null = null
     for (const f of form.fields) {
       const v = values.get(f.id)
       const blank = v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0)
       if (blank && !COMPUTED_TYPES.has(f.type) && (f.required || f.requiredWhen)) {
+        matches ??= this.matcher(form, values, actor)
         const visible = !f.visibleWhen || matches(f.visibleWhen)
         const required = visible && (f.required || (f.requiredWhen !== null && matches(f.requiredWhen)))
         if (required) throw new ValidationError('value.required', { field: f.label }, f.apiKey)
@@ -542,6 +544,12 @@ export class WritePipeline {
         throw new ValidationError('value.formRule', { message: rule.message, field: field?.label ?? '' }, field?.apiKey)
       }
     }
+  }
+
+  private matcher(form: FormModel, values: StoredValues, actor: Actor | null): (node: FilterNode) => boolean {
+    const record = apiValues(form, values)
+    const context = { fields: form.fields, userId: actor?.id ?? null, now: new Date(this.clock.now()), timeZone: LOCAL_TIME_ZONE }
+    return (node) => matchFilter(node, record, context)
   }
 
   private writeInsert(actor: Actor, form: FormModel, values: StoredValues, owner: number | null, now: number): number {
@@ -667,7 +675,11 @@ export class WritePipeline {
   }
 
   private coerceContext(actor: Actor): CoerceContext {
-    return { db: this.db, clock: this.clock, scopeOf: (formId) => this.access.rowScope(actor, this.schema.form(formId)) }
+    const known = this.pending?.contexts.get(actor.id)
+    if (known) return known
+    const ctx: CoerceContext = { db: this.db, clock: this.clock, scopeOf: (formId) => this.access.rowScope(actor, this.schema.form(formId)) }
+    this.pending?.contexts.set(actor.id, ctx)
+    return ctx
   }
 
   private coerceOwner(input: unknown): number | null {

@@ -29,10 +29,10 @@ function numericModule(type: FieldType, parse: (input: unknown) => Parsed<number
     coerce: coerceValue,
     validate(stored, field) {
       if (typeof stored !== 'number') return
-      const { min, max } = field.config as NumberConfig
-      const shown = (n: number) => format(n, field.config as NumberConfig)
-      if (min !== undefined && stored < min) throw new ValidationError('value.tooSmall', { field: field.label, min: shown(min) }, field.apiKey)
-      if (max !== undefined && stored > max) throw new ValidationError('value.tooLarge', { field: field.label, max: shown(max) }, field.apiKey)
+      const config = field.config as NumberConfig
+      const { min, max } = config
+      if (min !== undefined && stored < min) throw new ValidationError('value.tooSmall', { field: field.label, min: format(min, config) }, field.apiKey)
+      if (max !== undefined && stored > max) throw new ValidationError('value.tooLarge', { field: field.label, max: format(max, config) }, field.apiKey)
     },
     toApi: (stored) => (typeof stored === 'number' ? stored : null),
     toFormula: (stored) => (typeof stored === 'number' ? stored : null),

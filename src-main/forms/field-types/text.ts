@@ -25,13 +25,27 @@ function textModule(type: FieldType, parse?: (input: unknown) => Parsed<string>)
   }
 }
 
+// Patterns compiled once each (an import checks the same pattern on every row).
+const patterns = new Map<string, RegExp>()
+function compiled(pattern: string): RegExp {
+  let re = patterns.get(pattern)
+  if (!re) {
+    if (patterns.size > 200) patterns.clear()
+    re = new RegExp(pattern, 'u')
+    patterns.set(pattern, re)
+  }
+  return re
+}
+
 function lengthRules(stored: unknown, field: FieldModel): void {
   if (typeof stored !== 'string') return
   const { minLength, maxLength, pattern } = field.config as { minLength?: number; maxLength?: number; pattern?: string }
-  const length = [...stored].length
-  if (minLength !== undefined && length < minLength) throw new ValidationError('value.tooShort', { field: field.label, min: minLength }, field.apiKey)
-  if (maxLength !== undefined && length > maxLength) throw new ValidationError('value.tooLong', { field: field.label, max: maxLength }, field.apiKey)
-  if (pattern && !new RegExp(pattern, 'u').test(stored)) {
+  if (minLength !== undefined || maxLength !== undefined) {
+    const length = [...stored].length
+    if (minLength !== undefined && length < minLength) throw new ValidationError('value.tooShort', { field: field.label, min: minLength }, field.apiKey)
+    if (maxLength !== undefined && length > maxLength) throw new ValidationError('value.tooLong', { field: field.label, max: maxLength }, field.apiKey)
+  }
+  if (pattern && !compiled(pattern).test(stored)) {
     const message = (field.config as { patternMessage?: string }).patternMessage
     throw new ValidationError(message ? 'value.formRule' : 'value.pattern', { field: field.label, message: message ?? '' }, field.apiKey)
   }
