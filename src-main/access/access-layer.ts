@@ -108,6 +108,29 @@ export class AccessLayer {
     return { sql: parts.map((s) => `(${s.sql})`).join(' OR '), params: parts.flatMap((s) => s.params) }
   }
 
+  /**
+   * The row scope split for data kept per owner rather than per record (report summaries):
+   * `owner`, a condition on `t.owner_id` alone, and whether records shared with the actor as a
+   * collaborator add to it (they do for every scope but "all"). Together they select exactly what
+   * `rowScope` selects. Null when the scope reads other columns (a custom scope filter).
+   */
+  ownerScope(actor: Actor, form: FormModel, action: RecordAction = 'view'): { owner: Sql; collaborators: boolean } | null {
+    const p = this.policy(actor, form)
+    if (p.admin) return { owner: { sql: '1 = 1', params: [] }, collaborators: false }
+    const grants = p.grants.filter((g) => g.actions.has(action))
+    if (!grants.length) return { owner: { sql: '0', params: [] }, collaborators: false }
+    if (grants.some((g) => g.scope === 'all')) return { owner: { sql: '1 = 1', params: [] }, collaborators: false }
+    if (grants.some((g) => g.scope === 'custom' && g.filter && this.compileFilter)) return null
+    const parts: Sql[] = grants.map((g) => {
+      const own = { sql: 't.owner_id = ?', params: [actor.id] }
+      if ((g.scope !== 'department' && g.scope !== 'departmentTree') || p.departmentId === null) return own
+      const depts = g.scope === 'department' ? [p.departmentId] : this.org.subtree(p.departmentId)
+      return { sql: `t.owner_id IN (SELECT id FROM users WHERE department_id IN (${depts.map(() => '?').join(',')})) OR ${own.sql}`, params: [...depts, ...own.params] }
+    })
+    if (action === 'view' && this.poolForms.has(form.apiKey)) parts.push({ sql: 't.owner_id IS NULL', params: [] })
+    return { owner: { sql: parts.map((s) => `(${s.sql})`).join(' OR '), params: parts.flatMap((s) => s.params) }, collaborators: true }
+  }
+
   /** Whether the actor sees every record of the form (no row restriction). */
   seesAll(actor: Actor, form: FormModel): boolean {
     return this.rowScope(actor, form).sql === '1 = 1'

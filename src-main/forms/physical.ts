@@ -91,6 +91,25 @@ function dropIndexesOn(db: Sqlite, table: string, column: string): void {
   }
 }
 
+/**
+ * Report summaries (reports/summaries.ts) are tables `sx_<table>_<hash>` kept by triggers named
+ * `sx_<table>_<hash>_<what>`, on their form's table and on related forms' tables. A column goes
+ * with every summary one of those triggers reads it in (as a key, a sum or a related field).
+ */
+export function summaryTables(db: Sqlite, table: string): string[] {
+  return db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ? ESCAPE '\\' ORDER BY name`).pluck().all(`sx\\_${table.replace(/_/g, '\\_')}\\_%`) as string[]
+}
+
+function dropSummariesOn(db: Sqlite, table: string, column: string): void {
+  const triggers = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? AND name LIKE 'sx\\_%' ESCAPE '\\'`).all(table) as Array<{ name: string; sql: string }>
+  const summaries = new Set(triggers.filter((t) => t.sql.includes(ident(column))).map((t) => /^(sx_.*?_[0-9a-f]{10})_/.exec(t.name)?.[1]).filter((n) => n !== undefined))
+  for (const name of summaries) {
+    const all = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND substr(name, 1, ?) = ?`).pluck().all(name.length + 1, `${name}_`) as string[]
+    for (const trigger of all) db.exec(`DROP TRIGGER IF EXISTS ${ident(trigger)}`)
+    db.exec(`DROP TABLE IF EXISTS ${ident(name)}`)
+  }
+}
+
 /** Permanently remove a (deleted) field's storage. */
 export function dropFieldStorage(db: Sqlite, field: FieldModel, columns: string[]): void {
   if (field.type === 'subtable') {
@@ -103,6 +122,7 @@ export function dropFieldStorage(db: Sqlite, field: FieldModel, columns: string[
   }
   for (const column of columns) {
     dropIndexesOn(db, ownerTable(field), column)
+    dropSummariesOn(db, ownerTable(field), column)
     const exists = (db.prepare(`SELECT COUNT(*) FROM pragma_table_info(?) WHERE name = ?`).pluck().get(ownerTable(field), column) as number) > 0
     if (exists) db.exec(`ALTER TABLE ${ident(ownerTable(field))} DROP COLUMN ${ident(column)}`)
   }

@@ -3,6 +3,7 @@ import type { Sql } from '../records/query-builder'
 import type { DateBucket, DimensionSpec, MeasureSpec, SimpleMeasure, WidgetQueryParsed } from '../shared/api/reports'
 import { ValidationError } from '../shared/errors'
 import { valueKind, type FieldScope, type Resolved } from './fields'
+import { summaryValue } from './summaries'
 
 // A widget query compiled to ONE SQL aggregate over the physical tables: GROUP BY the dimension
 // expressions (date buckets and number ranges computed in SQL), aggregate the measures (filtered
@@ -40,6 +41,11 @@ export interface CompileOptions {
   periods?: { current: Sql; previous: Sql; both: Sql }
   /** Pivot: add the subtotal rows of every dimension subset. */
   subtotals?: boolean
+  /**
+   * Aggregate a report summary's rows (see summaries.ts) instead of the records: the FROM item
+   * (aliased `t`, row scope applied inside); counts and sums add up its n__/s__/c__ columns.
+   */
+  summary?: Sql
 }
 
 const join = (parts: Sql[], sep: string): Sql => ({ sql: parts.map((p) => p.sql).join(sep), params: parts.flatMap((p) => p.params) })
@@ -105,7 +111,7 @@ function dimOrder(d: Dim, i: number, firstMeasure: boolean): Sql | null {
   return firstMeasure ? null : { sql: `${k} IS NULL, ${k} ASC`, params: [] }
 }
 
-export function aggregateSql(scope: FieldScope, m: SimpleMeasure, extra: Sql | null): { sql: Sql; r: Resolved | null } {
+export function aggregateSql(scope: FieldScope, m: SimpleMeasure, extra: Sql | null, summarized = false): { sql: Sql; r: Resolved | null } {
   const r = m.field ? scope.resolve(m.field) : null
   if (m.agg !== 'count' && !r) throw new ValidationError('reports.error.measureNeedsField', { agg: m.agg }, 'measures')
   if (r && ['sum', 'avg'].includes(m.agg) && valueKind(r) !== 'number') throw new ValidationError('reports.error.measureNeedsNumber', { field: r.field.label }, m.field)
@@ -113,8 +119,9 @@ export function aggregateSql(scope: FieldScope, m: SimpleMeasure, extra: Sql | n
   const conds: Sql[] = []
   if (m.filter) conds.push(scope.filter(m.filter))
   if (extra) conds.push(extra)
-  const value = r ? r.expr : '1'
   const cond = conds.length ? join(conds.map((c) => ({ sql: `(${c.sql})`, params: c.params })), ' AND ') : null
+  if (summarized) return { sql: summarizedAggregate(m, r, cond), r: m.agg === 'count' ? null : r }
+  const value = r ? r.expr : '1'
   const arg = cond ? `CASE WHEN ${cond.sql} THEN ${value} END` : value
   const params = cond ? cond.params : []
   switch (m.agg) {
@@ -129,13 +136,32 @@ export function aggregateSql(scope: FieldScope, m: SimpleMeasure, extra: Sql | n
   }
 }
 
-export function measureSql(scope: FieldScope, spec: MeasureSpec, extra: Sql | null): { sql: Sql; measure: Measure } {
+/**
+ * A measure over summary rows: a count adds up record counts (n__) or value counts (c__), a sum
+ * adds up sums (s__), an average divides the two. Only these are summarized (summaryShape).
+ */
+function summarizedAggregate(m: SimpleMeasure, r: Resolved | null, cond: Sql | null): Sql {
+  const column = r?.field.column ?? null
+  const pick = (agg: SimpleMeasure['agg']): Sql => {
+    const value = summaryValue({ ...m, agg }, column)
+    return cond ? { sql: `SUM(CASE WHEN ${cond.sql} THEN ${value} END)`, params: cond.params } : { sql: `SUM(${value})`, params: [] }
+  }
+  if (m.agg === 'avg') {
+    const sum = pick('sum')
+    const count = pick('count')
+    return { sql: `(${sum.sql} / NULLIF(${count.sql}, 0))`, params: [...sum.params, ...count.params] }
+  }
+  const total = pick(m.agg)
+  return { sql: `COALESCE(${total.sql}, 0)`, params: total.params }
+}
+
+export function measureSql(scope: FieldScope, spec: MeasureSpec, extra: Sql | null, summarized = false): { sql: Sql; measure: Measure } {
   if (spec.agg === 'ratio') {
-    const num = aggregateSql(scope, spec.numerator, extra)
-    const den = aggregateSql(scope, spec.denominator, extra)
+    const num = aggregateSql(scope, spec.numerator, extra, summarized)
+    const den = aggregateSql(scope, spec.denominator, extra, summarized)
     return { sql: { sql: `(CAST(${num.sql.sql} AS REAL) / NULLIF(${den.sql.sql}, 0))`, params: [...num.sql.params, ...den.sql.params] }, measure: { spec, r: null } }
   }
-  const a = aggregateSql(scope, spec, extra)
+  const a = aggregateSql(scope, spec, extra, summarized)
   return { sql: a.sql, measure: { spec, r: a.r } }
 }
 
@@ -145,15 +171,16 @@ export function compileAggregate(scope: FieldScope, query: WidgetQueryParsed, ba
   const periods = options.periods
   const selected: Sql[] = []
   const measures: Measure[] = []
+  const summarized = Boolean(options.summary)
   for (const spec of measureSpecs) {
-    const m = measureSql(scope, spec, periods?.current ?? null)
+    const m = measureSql(scope, spec, periods?.current ?? null, summarized)
     selected.push(m.sql)
     measures.push(m.measure)
   }
-  if (periods) for (const spec of measureSpecs) selected.push(measureSql(scope, spec, periods.previous).sql)
+  if (periods) for (const spec of measureSpecs) selected.push(measureSql(scope, spec, periods.previous, summarized).sql)
   const filter = query.filter ? scope.filter(query.filter) : null
   // Resolve everything before FROM: resolving adds the joins.
-  const from = scope.from()
+  const from = options.summary ?? scope.from()
   const whereParts: Sql[] = [baseWhere, ...(filter ? [filter] : []), ...options.where, ...(periods ? [periods.both] : [])]
   const where = join(whereParts.map((w) => ({ sql: `(${w.sql})`, params: w.params })), ' AND ')
 
@@ -203,7 +230,7 @@ export function compileAggregate(scope: FieldScope, query: WidgetQueryParsed, ba
     const order = join([{ sql: dims.map((_, i) => `g${i}`).join(', '), params: [] }, ...orderParts], ', ')
     body = { sql: `SELECT * FROM (${union.sql}) ORDER BY ${order.sql}`, params: [...union.params, ...order.params] }
   } else {
-    const p = preAggregated(scope, query, dims, measureSpecs, from, fullWhere, whereParts, options) ?? part(dims.map(() => false))
+    const p = (summarized ? null : preAggregated(scope, query, dims, measureSpecs, from, fullWhere, whereParts, options)) ?? part(dims.map(() => false))
     const order = orderParts.length ? join(orderParts, ', ') : null
     const limit = query.limit && dims.length === 1 ? ` LIMIT ${query.limit}` : dims.length === 0 ? '' : ' LIMIT 5000'
     body = { sql: `${p.sql}${order ? ` ORDER BY ${order.sql}` : ''}${limit}`, params: [...p.params, ...(order?.params ?? [])] }

@@ -24,7 +24,8 @@ import { translate, type Locale } from '../shared/locales'
 import { ValidationError } from '../shared/errors'
 import { ScanWorker } from '../rules/scan-worker'
 import { chartType } from './charts/registry'
-import { bucketExpr, compileAggregate, dayExpr, measureSql, type Compiled, type Dim, type Measure } from './compile'
+import { bucketExpr, compileAggregate, dayExpr, measureSql, type CompileOptions, type Compiled, type Dim, type Measure } from './compile'
+import { covers as coversShape, dayAligned, overSummary, ReportSummaries, summaryShape } from './summaries'
 import { FieldScope, valueKind, type ReportDeps, type Resolved } from './fields'
 import { bucketRange, Labeler } from './labels'
 
@@ -63,8 +64,10 @@ export class ReportEngine {
   /** Per form: bumped by every committed write (record events), so cached results go stale. */
   private readonly versions = new Map<number, number>()
   private worker: ScanWorker | null = null
+  private readonly summaries: ReportSummaries
 
   constructor(private readonly db: Sqlite, private readonly deps: ReportDeps & { org: Organization }, events: EventBus) {
+    this.summaries = new ReportSummaries(db, deps.schema, deps.access)
     events.on((e) => {
       if (e.type.startsWith('record.')) this.versions.set(e.formId, (this.versions.get(e.formId) ?? 0) + 1)
     })
@@ -179,6 +182,11 @@ export class ReportEngine {
     }
     add(query.dateField ?? 'createdAt', false)
     for (const f of single) createIndex(this.db, f, f.column!)
+    // With and without the date field: filtered by dates and not.
+    for (const dated of [true, false]) {
+      const shape = summaryShape(scope, query, dated)
+      if (shape) this.summaries.ensure(scope.form, shape)
+    }
     if (!covering.includes('owner_id')) covering.push('owner_id')
     // Read by every query (live records); with it the index covers the whole statement.
     covering.push('deleted_at')
@@ -229,7 +237,31 @@ export class ReportEngine {
       const date = scope.resolve(query.dateField ?? 'createdAt')
       periods = { current: dateRange(date, p.from, p.to), previous: dateRange(date, p.prevFrom, p.prevTo), both: dateRange(date, p.prevFrom, p.to) }
     }
-    return compileAggregate(scope, query, base, { where, periods, subtotals: plan === 'pivot' })
+    const options = { where, periods, subtotals: plan === 'pivot' }
+    return this.fromSummary(scope, query, filters, actor, options) ?? compileAggregate(scope, query, base, options)
+  }
+
+  /**
+   * The widget compiled over one of the form's summaries (summaries.ts) when one answers it
+   * exactly: it has the query's keys and sums, the dashboard's cross-filter compares date-times
+   * by whole days, the actor's scope is decided by owners, and the statement reads nothing else.
+   */
+  private fromSummary(scope: FieldScope, query: WidgetQueryParsed, filters: DashboardFilters, actor: Actor, options: CompileOptions): Compiled | null {
+    const cross = filters.cross && this.deps.schema.form(filters.cross.form).id === scope.form.id ? filters.cross.filter : null
+    if (cross && !dayAligned(scope, cross)) return null
+    const dated = options.periods !== undefined || Boolean(filters.dateFrom || filters.dateTo || query.period)
+    const shape = summaryShape(scope, query, dated)
+    if (!shape) return null
+    // The one with fewest keys first: the fewer combinations, the fewer rows.
+    for (const summary of this.summaries.list(scope.form).filter((s) => coversShape(s, shape)).sort((a, b) => a.keys.length - b.keys.length)) {
+      const related = scope.related()
+      const rows = this.summaries.rows(actor, scope.form, summary, related)
+      if (!rows) return null
+      const compiled = compileAggregate(scope, query, { sql: '1 = 1', params: [] }, { ...options, summary: rows })
+      const sql = overSummary(summary, compiled.sql, rows, related)
+      if (sql) return { ...compiled, sql }
+    }
+    return null
   }
 
   /** Dashboard-wide filters as WHERE conditions: date range, owners, departments, cross-filter. */

@@ -45,7 +45,7 @@ export interface Resolved {
 const SYSTEM_TYPES: ReadonlySet<string> = new Set(['owner', 'createdBy', 'updatedBy', 'createdAt', 'updatedAt', 'id'])
 
 export class FieldScope {
-  private joins_: Array<{ key: string; alias: string; sql: Sql; on: string }> = []
+  private joins_: Array<{ key: string; alias: string; sql: Sql; on: string; target: FormModel }> = []
   readonly forms = new Set<number>()
 
   constructor(
@@ -80,6 +80,11 @@ export class FieldScope {
   /** The relation joins alone (after the base table). */
   joins(): Sql {
     return { sql: this.joins_.map((j) => j.sql.sql).join(' '), params: this.joins_.flatMap((j) => j.sql.params) }
+  }
+
+  /** The relation joins made so far: alias, the expression joined on, the related form. */
+  related(): Array<{ alias: string; on: string; target: FormModel }> {
+    return this.joins_.map(({ alias, on, target }) => ({ alias, on, target }))
   }
 
   /** Columns of the base table (`t.<column>`) the joins start from. */
@@ -198,7 +203,7 @@ export class FieldScope {
       const scope = this.deps.access.rowScope(this.actor, target)
       sql = { sql: `LEFT JOIN (SELECT t.* FROM ${table} t WHERE t.deleted_at IS NULL AND (${scope.sql})) ${alias} ON ${alias}.id = ${on}`, params: scope.params }
     }
-    this.joins_.push({ key, alias, sql, on })
+    this.joins_.push({ key, alias, sql, on, target })
     return alias
   }
 }
