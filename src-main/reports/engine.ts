@@ -48,6 +48,8 @@ interface CacheEntry {
 const CACHE_SIZE = 500
 /** Covering indexes the report engine keeps per form table (each costs every write a little). */
 const MAX_COVERING = 6
+/** A dated summary that could pass this many rows gets an undated twin for widgets without a date range. */
+const SUMMARY_ROWS = 100_000
 const SYSTEM_COLUMNS: Record<string, string> = { createdAt: 'created_at', updatedAt: 'updated_at', createdBy: 'created_by', updatedBy: 'updated_by', owner: 'owner_id' }
 type Key = string | number | null
 type Rows = Array<Record<string, unknown>>
@@ -182,10 +184,13 @@ export class ReportEngine {
     }
     add(query.dateField ?? 'createdAt', false)
     for (const f of single) createIndex(this.db, f, f.column!)
-    // With and without the date field: filtered by dates and not.
-    for (const dated of [true, false]) {
-      const shape = summaryShape(scope, query, dated)
-      if (shape) this.summaries.ensure(scope.form, shape)
+    // With the date field (dashboard date ranges); and without it too when days would multiply
+    // the rows past what a widget reads quickly (a related field and two owners by day).
+    const dated = summaryShape(scope, query, true)
+    if (dated) {
+      this.summaries.ensure(scope.form, dated)
+      const undated = summaryShape(scope, query, false)
+      if (undated && undated.keys.length < dated.keys.length && this.summaries.estimate(scope.form, dated) > SUMMARY_ROWS) this.summaries.ensure(scope.form, undated)
     }
     if (!covering.includes('owner_id')) covering.push('owner_id')
     // Read by every query (live records); with it the index covers the whole statement.

@@ -5,6 +5,7 @@ import type { Actor } from '../access/actor'
 import { RELATIVE_DATE_OPS } from '../forms/field-types/common'
 import { summaryTables } from '../forms/physical'
 import { relationConfig } from '../forms/field-types/relation'
+import { optionsOf } from '../forms/field-types/select'
 import type { FormModel } from '../forms/model'
 import type { SchemaService } from '../forms/schema-service'
 import type { Sql } from '../records/query-builder'
@@ -184,8 +185,10 @@ export class ReportSummaries {
     const upsert = `ON CONFLICT (k__) DO UPDATE SET n__ = n__ + excluded.n__${sumCols.map((c) => `, ${c} = ${c} + excluded.${c}`).join('')}`
     const measures = (row: string, sign: '' | '-') => ['1', ...shape.sums.flatMap((c) => [`ifnull(${row}.${ident(c)}, 0)`, `(${row}.${ident(c)} IS NOT NULL)`])].map((v) => `${sign}${v}`)
     const add = (row: string) => {
-      const keys = keyOf(row)
-      return `INSERT INTO ${summary} (${cols}) SELECT json_array(${keys.join(', ')}), ${keys.join(', ')}, ${measures(row, '').join(', ')} WHERE ${row}.deleted_at IS NULL ${upsert};`
+      // Each key computed once (a related field is a look-up), then used for the row key and its column.
+      const names = shape.keys.map((_, i) => `k${i}`)
+      return `INSERT INTO ${summary} (${cols}) SELECT json_array(${names.join(', ')}), ${names.join(', ')}, ${measures(row, '').join(', ')}
+        FROM (SELECT ${keyOf(row).map((k, i) => `${k} AS k${i}`).join(', ')}) WHERE ${row}.deleted_at IS NULL ${upsert};`
     }
     const remove = (row: string) => {
       const key = `json_array(${keyOf(row).join(', ')})`
@@ -205,7 +208,9 @@ export class ReportSummaries {
       return `UPDATE ${summary} SET ${sets} FROM (${grouped(relation, before, match)}) AS g WHERE ${summary}.k__ = g.k;
         INSERT INTO ${summary} (${cols}) SELECT * FROM (${grouped(relation, after, match)}) WHERE true ${upsert};`
     }
-    const watched = [...new Set([...shape.keys.map((k) => relations.find((r) => k.startsWith(relatedPrefix(r.relation)))?.relation ?? k), ...shape.sums, 'deleted_at'])].map(ident).join(', ')
+    const watched = [...new Set([...shape.keys.map((k) => relations.find((r) => k.startsWith(relatedPrefix(r.relation)))?.relation ?? k), ...shape.sums, 'deleted_at'])].map(ident)
+    // An update names columns it does not change (the pipeline always sets the owner): only a changed one moves counts.
+    const changed = (columns: string[]) => `WHEN ${columns.map((c) => `OLD.${c} IS NOT NEW.${c}`).join(' OR ')}`
     this.db.transaction(() => {
       this.db.exec(`CREATE TABLE ${summary} (k__ TEXT PRIMARY KEY, ${shape.keys.map(ident).join(', ')}, n__ INTEGER NOT NULL${sumCols.map((c) => `, ${c} REAL NOT NULL DEFAULT 0`).join('')}) WITHOUT ROWID`)
       const keys = keyOf('t')
@@ -215,16 +220,35 @@ export class ReportSummaries {
       // A rep's widgets read their own rows.
       this.db.exec(`CREATE INDEX ${ident(`${name}_owner`)} ON ${summary}(owner_id)`)
       this.db.exec(`CREATE TRIGGER ${ident(`${name}_ins`)} AFTER INSERT ON ${table} BEGIN ${add('NEW')} END`)
-      this.db.exec(`CREATE TRIGGER ${ident(`${name}_upd`)} AFTER UPDATE OF ${watched} ON ${table} BEGIN ${remove('OLD')} ${add('NEW')} END`)
+      this.db.exec(`CREATE TRIGGER ${ident(`${name}_upd`)} AFTER UPDATE OF ${watched.join(', ')} ON ${table} ${changed(watched)} BEGIN ${remove('OLD')} ${add('NEW')} END`)
       this.db.exec(`CREATE TRIGGER ${ident(`${name}_del`)} AFTER DELETE ON ${table} BEGIN ${remove('OLD')} END`)
       for (const rel of relations) {
-        const used = [...new Set([...rel.columns, 'owner_id', 'deleted_at'])].map(ident).join(', ')
+        const used = [...new Set([...rel.columns, 'owner_id', 'deleted_at'])].map(ident)
         const live = (row: string) => (c: string) => `CASE WHEN ${row}.deleted_at IS NULL THEN ${row}.${ident(c)} END`
-        this.db.exec(`CREATE TRIGGER ${ident(`${name}_${rel.relation}_upd`)} AFTER UPDATE OF ${used} ON ${ident(rel.table)} BEGIN ${move(rel.relation, live('OLD'), live('NEW'), 'NEW.id')} END`)
+        this.db.exec(`CREATE TRIGGER ${ident(`${name}_${rel.relation}_upd`)} AFTER UPDATE OF ${used.join(', ')} ON ${ident(rel.table)} ${changed(used)} BEGIN ${move(rel.relation, live('OLD'), live('NEW'), 'NEW.id')} END`)
         this.db.exec(`CREATE TRIGGER ${ident(`${name}_${rel.relation}_del`)} AFTER DELETE ON ${ident(rel.table)} BEGIN ${move(rel.relation, live('OLD'), () => 'NULL', 'OLD.id')} END`)
       }
     })()
     this.known.clear()
+  }
+
+  /**
+   * How many rows a summary of this shape could reach: the product of its keys' distinct values
+   * (options of a select, people for a member, two years of days for a date).
+   */
+  estimate(form: FormModel, shape: SummaryShape): number {
+    const people = (this.db.prepare('SELECT COUNT(*) FROM users').pluck().get() as number) + 1
+    const fieldOf = (owner: FormModel, column: string) => owner.fields.find((f) => f.column === column)
+    let rows = 1
+    for (const key of shape.keys) {
+      const rel = this.relations(form, { keys: [key], sums: [] })[0]
+      const owner = rel ? this.schema.form(relationConfig(form.fields.find((f) => f.column === rel.relation)!).targetFormId) : form
+      const column = rel ? rel.columns[0]! : key
+      const field = fieldOf(owner, column)
+      const type = field?.type ?? (column === 'created_at' || column === 'updated_at' ? 'datetime' : 'member')
+      rows *= type === 'select' ? optionsOf(field!).length + 1 : type === 'checkbox' ? 3 : type === 'member' ? people : 730
+    }
+    return rows
   }
 
   /** The relations a shape's related keys go through: relation column, related table, its columns. */
