@@ -49,7 +49,7 @@ const CACHE_SIZE = 500
 /** Covering indexes the report engine keeps per form table (each costs every write a little). */
 const MAX_COVERING = 6
 /** A dated summary that could pass this many rows gets an undated twin for widgets without a date range. */
-const SUMMARY_ROWS = 100_000
+const SUMMARY_ROWS = 200_000
 const SYSTEM_COLUMNS: Record<string, string> = { createdAt: 'created_at', updatedAt: 'updated_at', createdBy: 'created_by', updatedBy: 'updated_by', owner: 'owner_id' }
 type Key = string | number | null
 type Rows = Array<Record<string, unknown>>

@@ -237,7 +237,9 @@ export class ReportSummaries {
    * (options of a select, people for a member, two years of days for a date).
    */
   estimate(form: FormModel, shape: SummaryShape): number {
-    const people = (this.db.prepare('SELECT COUNT(*) FROM users').pluck().get() as number) + 1
+    // Owners: the users so far, but at least a small firm's sales team (a dashboard is often
+    // installed before the team is added).
+    const people = Math.max((this.db.prepare('SELECT COUNT(*) FROM users').pluck().get() as number) + 1, 20)
     const fieldOf = (owner: FormModel, column: string) => owner.fields.find((f) => f.column === column)
     let rows = 1
     for (const key of shape.keys) {

@@ -89,6 +89,18 @@ describe('report summaries', () => {
     }
   })
 
+  it('read a summary without days when no date range applies, if days would multiply its rows', () => {
+    const industry = widgets().find((w) => w.key === 'industry')!
+    const closeDate = d.t.core.schema.form(d.forms.opportunity.id).byKey.get('closeDate')!.column!
+    const columnsRead = (filters: DashboardFilters) => {
+      const sql = d.t.core.reports.engine.explain(d.admin, { type: industry.type, query: industry.query, filters }).sql
+      const name = /"(sx_[^"]+)"/.exec(sql)![1]!
+      return d.t.core.db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(name) as string[]
+    }
+    expect(columnsRead({})).not.toContain(closeDate)
+    expect(columnsRead({ dateFrom: '2024-01-01', dateTo: '2024-03-31' })).toContain(closeDate)
+  })
+
   it('give what the records give, for the administrator, a manager and reps, with dashboard filters', () => {
     const callers = [d.admin, d.manager, ...d.reps]
     expect(results(d.t.core.reports.engine, callers)).toEqual(overRecords(callers))
