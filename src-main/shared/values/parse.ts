@@ -327,7 +327,12 @@ function isFailure(value: object): value is Failure {
  * and epoch milliseconds. Unreadable text fails with 'value.notADate'; a day that does not
  * exist (2023-02-29, month 13, Excel's serial 60) with 'value.invalidDate'.
  */
+const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/
+
 export function parseDate(input: unknown): Parsed<string> {
+  // The stored form itself (API, import, copies): a real calendar day is returned as it is.
+  const iso = typeof input === 'string' ? ISO_DAY.exec(input) : null
+  if (iso && isValidDate({ y: Number(iso[1]), m: Number(iso[2]), d: Number(iso[3]) })) return ok(input as string)
   if (input instanceof Date) {
     return Number.isNaN(input.getTime()) ? fail('value.invalidDate', input) : ok(isoOf(localDateParts(input)))
   }
