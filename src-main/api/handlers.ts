@@ -1,5 +1,5 @@
 import { fieldDto } from '../forms/schema-service'
-import { coreContracts, type MethodName } from '../shared/api/contracts'
+import { coreContracts, RECORD_ACTIONS, type MethodName } from '../shared/api/contracts'
 import { ValidationError } from '../shared/errors'
 import { translate } from '../shared/locales'
 import { auditCsv, listAudit } from './audit-view'
@@ -105,6 +105,12 @@ const coreHandlers: HandlersOf<typeof coreContracts> = {
     const actor = actorOf(ctx)
     // A user sees the forms they may view, each with the fields they may read.
     return schema.formIds(input.appId).map((id) => schema.form(id)).filter((f) => access.can(actor, 'view', f)).map((f) => schema.toDto(f, access.hiddenFieldIds(actor, f)))
+  },
+  'forms.access': (input, ctx) => {
+    const { schema, access } = ctx.host.core
+    const actor = actorOf(ctx)
+    const form = schema.form(input.form)
+    return { actions: RECORD_ACTIONS.filter((action) => access.can(actor, action, form)) }
   },
   'forms.get': (input, ctx) => {
     const { schema, access } = ctx.host.core

@@ -307,6 +307,10 @@ export const coreContracts = {
 
   'forms.list': method({ access: 'user', summary: 'Forms with their fields', input: z.object({ appId: id.optional() }).default({}), output: z.array(formDto) }),
   'forms.get': method({ access: 'user', summary: 'One form with its fields', input: z.object({ form: formRef }), output: formDto }),
+  'forms.access': method({
+    access: 'user', summary: 'What the caller may do with a form’s records (view, create, edit, delete, import, export, design)',
+    input: z.object({ form: formRef }), output: z.object({ actions: z.array(z.enum(RECORD_ACTIONS)) })
+  }),
   'forms.create': method({
     access: 'admin', summary: 'Create a form, optionally with fields',
     input: z.object({ appId: id, label, apiKey: apiKey.optional(), description: z.string().max(1000).optional(), fields: z.array(fieldInput).default([]) }),
@@ -411,7 +415,7 @@ export const coreContracts = {
 
 /** Core methods a read-only API token may call. */
 export const CORE_READ_ONLY: readonly string[] = [
-  'system.status', 'auth.me', 'users.list', 'apps.list', 'forms.list', 'forms.get', 'formulas.check', 'records.list', 'records.count',
+  'system.status', 'auth.me', 'users.list', 'apps.list', 'forms.list', 'forms.get', 'forms.access', 'formulas.check', 'records.list', 'records.count',
   'records.get', 'records.trash', 'records.history', 'records.collaborators', 'search.global', 'departments.list', 'roles.list', 'tokens.list', 'auth.sessions',
   'views.list'
 ]

@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { Badge, Button, Group, Menu, Modal, Stack, Table, Text } from '@mantine/core'
 import { IconArrowBackUp, IconChevronDown, IconFileSpreadsheet, IconFileTypeCsv, IconHistory, IconTableExport, IconTableImport, IconTemplate } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
@@ -41,6 +41,17 @@ export function TransferMenu({ form, fields, viewId, config, filter, search, onC
   const [exporting, setExporting] = useState(false)
   const [history, setHistory] = useState<Batch[] | null>(null)
   const [undoing, setUndoing] = useState<Batch | null>(null)
+  // What the caller's roles allow here: the import part needs 导入, the export part 导出.
+  const [actions, setActions] = useState<string[] | null>(null)
+  useEffect(() => {
+    let live = true
+    api.forms.access({ form: form.id }).then((a) => live && setActions(a.actions), () => live && setActions([]))
+    return () => {
+      live = false
+    }
+  }, [form.id])
+  const canImport = actions?.includes('import') ?? false
+  const canExport = actions?.includes('export') ?? false
 
   const exportAs = async (format: 'xlsx' | 'csv') => {
     setExporting(true)
@@ -77,6 +88,7 @@ export function TransferMenu({ form, fields, viewId, config, filter, search, onC
     }
   }
 
+  if (!canImport && !canExport) return null
   return (
     <>
       <Menu position="bottom-end" shadow="md" width={220}>
@@ -86,14 +98,22 @@ export function TransferMenu({ form, fields, viewId, config, filter, search, onC
           </Button>
         </Menu.Target>
         <Menu.Dropdown>
-          <Menu.Label>{t('transfer.ui.importGroup')}</Menu.Label>
-          <Menu.Item leftSection={<IconTableImport size={16} />} onClick={() => setWizard(true)} data-testid="transfer-import">{t('transfer.ui.import')}</Menu.Item>
-          <Menu.Item leftSection={<IconTemplate size={16} />} onClick={() => void template()}>{t('transfer.ui.templateDownload')}</Menu.Item>
-          <Menu.Item leftSection={<IconHistory size={16} />} onClick={() => void openHistory()} data-testid="transfer-history">{t('transfer.ui.history')}</Menu.Item>
-          <Menu.Divider />
-          <Menu.Label>{t('transfer.ui.exportGroup')}</Menu.Label>
-          <Menu.Item leftSection={<IconFileSpreadsheet size={16} />} onClick={() => void exportAs('xlsx')} data-testid="transfer-export-xlsx">{t('transfer.ui.exportXlsx')}</Menu.Item>
-          <Menu.Item leftSection={<IconFileTypeCsv size={16} />} onClick={() => void exportAs('csv')} data-testid="transfer-export-csv">{t('transfer.ui.exportCsv')}</Menu.Item>
+          {canImport && (
+            <>
+              <Menu.Label>{t('transfer.ui.importGroup')}</Menu.Label>
+              <Menu.Item leftSection={<IconTableImport size={16} />} onClick={() => setWizard(true)} data-testid="transfer-import">{t('transfer.ui.import')}</Menu.Item>
+              <Menu.Item leftSection={<IconTemplate size={16} />} onClick={() => void template()}>{t('transfer.ui.templateDownload')}</Menu.Item>
+              <Menu.Item leftSection={<IconHistory size={16} />} onClick={() => void openHistory()} data-testid="transfer-history">{t('transfer.ui.history')}</Menu.Item>
+            </>
+          )}
+          {canImport && canExport && <Menu.Divider />}
+          {canExport && (
+            <>
+              <Menu.Label>{t('transfer.ui.exportGroup')}</Menu.Label>
+              <Menu.Item leftSection={<IconFileSpreadsheet size={16} />} onClick={() => void exportAs('xlsx')} data-testid="transfer-export-xlsx">{t('transfer.ui.exportXlsx')}</Menu.Item>
+              <Menu.Item leftSection={<IconFileTypeCsv size={16} />} onClick={() => void exportAs('csv')} data-testid="transfer-export-csv">{t('transfer.ui.exportCsv')}</Menu.Item>
+            </>
+          )}
         </Menu.Dropdown>
       </Menu>
 
