@@ -253,7 +253,8 @@ export class FlowEngine {
         for (const key of Object.keys(input.fields)) {
           if (perms[key] !== 'editable' && perms[key] !== 'required') throw new ValidationError('flows.error.fieldLocked', { field: run.form.byKey.get(key)?.label ?? key }, key)
         }
-        run.updateRecord(input.fields)
+        // Checked against the node's field permissions above; recorded as the approver's change.
+        run.updateRecord(input.fields, actor)
       }
       for (const [key, p] of Object.entries(perms)) {
         if (p === 'required' && isBlank(run.value(key))) {

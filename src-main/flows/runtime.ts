@@ -1,7 +1,7 @@
 import dayjs from 'dayjs'
 import type { Statement } from 'better-sqlite3'
 import { ident, type Sqlite } from '../db/connection'
-import { SYSTEM_ACTOR } from '../access/actor'
+import { SYSTEM_ACTOR, type Actor } from '../access/actor'
 import type { FormModel } from '../forms/model'
 import type { SchemaService } from '../forms/schema-service'
 import type { WritePipeline } from '../records/write-pipeline'
@@ -262,8 +262,11 @@ export class InstanceRun implements StepApi {
     return this.stored().get(f.id) ?? null
   }
 
-  updateRecord(values: Record<string, unknown>): void {
-    this.deps.writes.update(SYSTEM_ACTOR, this.form.id, this.inst.record_id, values)
+  /** Write fields of the record with the flow's authority; `by` is the person it is recorded as (an approver's edits). */
+  updateRecord(values: Record<string, unknown>, by?: Actor): void {
+    const write = () => this.deps.writes.update(SYSTEM_ACTOR, this.form.id, this.inst.record_id, values)
+    if (by) this.deps.writes.onBehalfOf(by, write)
+    else write()
     this.values = null
   }
 

@@ -46,6 +46,8 @@ interface Pending {
   quiet?: boolean
   /** Coercion contexts of this transaction, per actor id (an import coerces thousands of rows). */
   contexts: Map<number, CoerceContext>
+  /** Set by onBehalfOf: the person updates are recorded as made by (log, 修改人, events). */
+  onBehalf?: Actor
 }
 
 /** One row of a bulk write: created, or with `id` an update of that record. */
@@ -90,6 +92,25 @@ export class WritePipeline {
    */
   transaction<T>(fn: () => T): T {
     return this.run(fn)
+  }
+
+  /**
+   * Updates an engine makes with its own authority on a person's behalf — an approver's edits of
+   * the fields their flow node makes editable, which their roles might not — are authorized as
+   * the engine (the actor passed to update) and recorded as that person's: the change log, 修改人
+   * and the events name them.
+   */
+  onBehalfOf<T>(person: Actor, fn: () => T): T {
+    return this.run(() => {
+      const pending = this.pending!
+      const outer = pending.onBehalf
+      pending.onBehalf = person
+      try {
+        return fn()
+      } finally {
+        pending.onBehalf = outer
+      }
+    })
   }
 
   create(actor: Actor, formRef: number | string, input: Record<string, unknown>): number {
@@ -188,9 +209,10 @@ export class WritePipeline {
     const changes = this.diff(form, before, after)
     if (owner !== row.owner_id) changes['owner'] = [row.owner_id, owner]
     if (!Object.keys(changes).length) return
-    this.writeUpdate(actor, form, row, before, after, owner)
-    this.log(actor, form, id, 'update', changes)
-    this.queue('record.updated', form, id, actor, this.changedKeys(form, changes))
+    const by = this.pending?.onBehalf ?? actor
+    this.writeUpdate(by, form, row, before, after, owner)
+    this.log(by, form, id, 'update', changes)
+    this.queue('record.updated', form, id, by, this.changedKeys(form, changes))
     this.propagate(actor, form, before, after, changes)
   }
 

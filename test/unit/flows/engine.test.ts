@@ -252,6 +252,11 @@ describe('flow runtime', () => {
     const rec = core.reads.get(admin, env.formId, id).fields
     expect(rec['legalNote']).toBe('条款无误')
     expect(rec['note']).toBe('已审：云服务合同')
+    // The approver's edit is logged as theirs (修改人 too); the automatic action's as the system's.
+    const noteField = core.schema.form(env.formId).byKey.get('legalNote')!.id
+    const log = core.db.prepare("SELECT actor_id, changes FROM change_log WHERE form_id = ? AND record_id = ? AND op = 'update' ORDER BY id").all(env.formId, id) as Array<{ actor_id: number | null; changes: string }>
+    expect(log.find((e) => String(noteField) in JSON.parse(e.changes))?.actor_id).toBe(users.legal)
+    expect(log.find((e) => e.changes.includes('已审：'))?.actor_id).toBeNull()
     const created = core.reads.list(admin, { form: tasks, limit: 10 }).records
     expect(created.map((r) => r.fields['title'])).toEqual(['法务审核：云服务合同'])
     const cc = core.flows.todo(as(users.gm), { tab: 'cc', limit: 10, offset: 0 })
