@@ -1,3 +1,4 @@
+import { writable } from '../access/access-layer'
 import { fieldDto } from '../forms/schema-service'
 import { coreContracts, RECORD_ACTIONS, type MethodName } from '../shared/api/contracts'
 import { ValidationError } from '../shared/errors'
@@ -110,7 +111,9 @@ const coreHandlers: HandlersOf<typeof coreContracts> = {
     const { schema, access } = ctx.host.core
     const actor = actorOf(ctx)
     const form = schema.form(input.form)
-    return { actions: RECORD_ACTIONS.filter((action) => access.can(actor, action, form)) }
+    const rules = access.writeRules(actor, form)
+    const readonly = form.fields.filter((f) => !writable(rules, f) && !rules.hidden.has(f.id)).map((f) => f.apiKey)
+    return { actions: RECORD_ACTIONS.filter((action) => access.can(actor, action, form)), readonly }
   },
   'forms.get': (input, ctx) => {
     const { schema, access } = ctx.host.core

@@ -70,6 +70,9 @@ export function starterGraph(): FlowGraph {
 /** Statements that change the flows table (and so which flows start on a new record). */
 const CHANGES_FLOWS = /^\s*(INSERT INTO|UPDATE|DELETE FROM) flows\b/
 
+/** Node field permissions that let the task's assignee change the field. */
+const EDITABLE: ReadonlySet<string> = new Set(['editable', 'required'])
+
 export class FlowEngine {
   readonly resolver: ApproverResolver
   /**
@@ -457,11 +460,17 @@ export class FlowEngine {
 
   // ---------- reading ----------
 
-  recordStatus(actor: Actor, formRef: number | string, recordId: number): InstanceSummaryDto | null {
+  /**
+   * The record's latest flow instance, and which fields the caller may change while it is in
+   * one (`editable`: null when the flow does not restrict them; see `inFlow`).
+   */
+  recordStatus(actor: Actor, formRef: number | string, recordId: number): (InstanceSummaryDto & { editable: string[] | null }) | null {
     const form = this.schema.form(formRef)
     if (actor.id !== 0) this.access.authorizeRecord(actor, 'view', form, recordId)
     const id = this.sql('SELECT id FROM flow_instances WHERE form_id = ? AND record_id = ? ORDER BY id DESC LIMIT 1').pluck().get(form.id, recordId) as number | undefined
-    return id === undefined ? null : this.summary(id)
+    if (id === undefined) return null
+    const restricted = this.inFlow(actor, form, recordId)
+    return { ...this.summary(id), editable: restricted && (restricted.perms ? Object.keys(restricted.perms).filter((k) => EDITABLE.has(restricted.perms![k]!)) : []) }
   }
 
   instance(actor: Actor, id: number): InstanceDto {
@@ -635,18 +644,34 @@ export class FlowEngine {
    * nobody deletes it. A record returned to its submitter is theirs to edit before resubmitting.
    */
   private guard(actor: Actor, form: FormModel, recordId: number, input: Record<string, unknown> | null): void {
-    if (actor.id === 0 || actor.isAdmin) return
+    if (input === null) {
+      // Nobody but the system and administrators deletes a record in a flow (a returned one included).
+      const open = actor.id === 0 || actor.isAdmin ? undefined : (this.st.openInstance.get(form.id, recordId) as InstanceRow | undefined)
+      if (open) throw new ConflictError('flows.error.recordInFlow', { record: open.title })
+      return
+    }
+    const restricted = this.inFlow(actor, form, recordId)
+    if (!restricted) return
+    const { inst, perms } = restricted
+    if (!perms) throw new ValidationError('flows.error.recordInFlow', { record: inst.title })
+    for (const key of Object.keys(input)) {
+      if (!EDITABLE.has(perms[key] ?? '')) throw new ValidationError('flows.error.fieldLocked', { field: form.byKey.get(key)?.label ?? key }, key)
+    }
+  }
+
+  /**
+   * How a flow restricts `actor` on a record: null when it does not (no open instance, the
+   * system, administrators, the submitter of a returned record, who edits before resubmitting);
+   * else the open instance and the field permissions of the nodes where the actor has a pending
+   * approval or fill-in task (null: no such task — nothing may be changed).
+   */
+  private inFlow(actor: Actor, form: FormModel, recordId: number): { inst: InstanceRow; perms: Record<string, string> | null } | null {
+    if (actor.id === 0 || actor.isAdmin) return null
     const inst = this.st.openInstance.get(form.id, recordId) as InstanceRow | undefined
-    if (!inst) return
-    if (input === null) throw new ConflictError('flows.error.recordInFlow', { record: inst.title })
-    if (inst.status === 'returned' && inst.submitter_id === actor.id) return
+    if (!inst || (inst.status === 'returned' && inst.submitter_id === actor.id)) return null
     const { graph } = this.version(inst.version_id)
     const nodes = this.sql("SELECT node_id FROM flow_tasks WHERE instance_id = ? AND assignee_id = ? AND status = 'pending' AND kind IN ('approval', 'fillin')").pluck().all(inst.id, actor.id) as string[]
-    if (!nodes.length) throw new ValidationError('flows.error.recordInFlow', { record: inst.title })
-    const perms = Object.assign({}, ...nodes.map((n) => this.nodePerms(graph, n))) as Record<string, string>
-    for (const key of Object.keys(input)) {
-      if (perms[key] !== 'editable' && perms[key] !== 'required') throw new ValidationError('flows.error.fieldLocked', { field: form.byKey.get(key)?.label ?? key }, key)
-    }
+    return { inst, perms: nodes.length ? (Object.assign({}, ...nodes.map((n) => this.nodePerms(graph, n))) as Record<string, string>) : null }
   }
 
   private onCreated(formId: number, recordId: number, actorId: number | null): void {

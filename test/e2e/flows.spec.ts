@@ -180,6 +180,11 @@ test('draw the contract flow, submit two contracts, approve in separate sessions
     await rep.getByTestId(`record-row-${id}`).locator('.jimu-expand').click()
     await rep.getByTestId('record-submit').click()
     await expect(rep.getByTestId('record-flow-status')).toHaveText('审批中')
+    // In approval, the submitter's record page greys out the fields: nothing to change until it is decided.
+    const amount = rep.getByTestId('record-form').locator('[data-field="amount"]')
+    await expect(amount.locator('fieldset[data-locked="true"]')).toHaveCount(1)
+    await expect(amount.locator('input').first()).toBeDisabled()
+    if (id === big.id) await rep.screenshot({ path: 'test-results/flows-record-locked.png' })
     await rep.getByRole('dialog').getByRole('button', { name: '关闭' }).first().click()
     await expect(rep.getByTestId('record-flow')).toBeHidden()
   }

@@ -308,8 +308,8 @@ export const coreContracts = {
   'forms.list': method({ access: 'user', summary: 'Forms with their fields', input: z.object({ appId: id.optional() }).default({}), output: z.array(formDto) }),
   'forms.get': method({ access: 'user', summary: 'One form with its fields', input: z.object({ form: formRef }), output: formDto }),
   'forms.access': method({
-    access: 'user', summary: 'What the caller may do with a form’s records (view, create, edit, delete, import, export, design)',
-    input: z.object({ form: formRef }), output: z.object({ actions: z.array(z.enum(RECORD_ACTIONS)) })
+    access: 'user', summary: 'What the caller may do with a form’s records (view, create, edit, delete, import, export, design), and the fields their roles make read-only',
+    input: z.object({ form: formRef }), output: z.object({ actions: z.array(z.enum(RECORD_ACTIONS)), readonly: z.array(z.string()) })
   }),
   'forms.create': method({
     access: 'admin', summary: 'Create a form, optionally with fields',

@@ -238,7 +238,10 @@ export const flowContracts = {
     input: z.object({ flowId: id.optional(), form: formRef.optional(), recordId: id, chosen: z.record(z.string(), z.array(id).max(50)).optional(), comment }),
     output: instanceSummaryDto
   }),
-  'flows.recordStatus': method({ access: 'user', summary: 'The latest flow instance of a record, if any', input: z.object({ form: formRef, recordId: id }), output: instanceSummaryDto.nullable() }),
+  'flows.recordStatus': method({
+    access: 'user', summary: 'The latest flow instance of a record, if any, and the fields the caller may change while it is in the flow (null: not restricted)',
+    input: z.object({ form: formRef, recordId: id }), output: instanceSummaryDto.extend({ editable: z.array(z.string()).nullable() }).nullable()
+  }),
   'flows.instance': method({ access: 'user', summary: 'An instance: graph, path taken, current nodes, tasks, history and the record', input: z.object({ id }), output: instanceDto }),
   'flows.todo': method({
     access: 'user', summary: 'To-do center lists: 待办 (todo), 已办 (done), 我发起的 (mine), 抄送我 (cc)',

@@ -242,6 +242,9 @@ describe('flow runtime', () => {
     const inst = core.flows.start(as(users.rep), { flowId, recordId: id })
     const task = env.pending(users.legal)[0]!
     expect(task.kind).toBe('fillin')
+    // What the record page may offer meanwhile: the submitter waits (nothing), the administrator is not restricted.
+    expect(core.flows.recordStatus(as(users.rep), env.formId, id)?.editable).toEqual([])
+    expect(core.flows.recordStatus(admin, env.formId, id)?.editable).toBeNull()
     const view = core.flows.instance(as(users.legal), inst.id)
     expect(view.record?.fields).not.toHaveProperty('cost')
     expect(view.fieldPerms).toEqual({ legalNote: 'required', cost: 'hidden' })
@@ -277,6 +280,8 @@ describe('flow runtime', () => {
     core.flows.approve(as(users.director), { taskId: env.pending(users.director)[0]!.id })
     // Legal's node: legalNote editable, the rest locked.
     core.org.setPermission(env.admin.id, env.roles.legal, { formId: env.formId, actions: ['view', 'edit'], scope: 'all', fieldRules: {} })
+    // The record page offers legal exactly that field.
+    expect(core.flows.recordStatus(as(users.legal), env.formId, id)?.editable).toEqual(['legalNote'])
     core.writes.update(as(users.legal), env.formId, id, { legalNote: '同意' })
     expect(caught(() => core.writes.update(as(users.legal), env.formId, id, { amount: 2 })).messageKey).toBe('flows.error.fieldLocked')
     core.flows.approve(as(users.legal), { taskId: env.pending(users.legal)[0]!.id })

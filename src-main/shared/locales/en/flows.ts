@@ -191,6 +191,7 @@ export const flows: Record<string, string> = {
   'flows.perm.required': 'Required',
   'flows.record.approval': 'Approval',
   'flows.record.chooseTitle': 'Choose approvers',
+  'flows.record.editableHint': 'In approval: at your step you may change {{fields}}; the other fields are locked.',
   'flows.record.lockedHint': 'While in approval, only the current approvers may change the fields their step allows; nobody else can change or delete the record.',
   'flows.record.none': 'Not submitted',
   'flows.record.returnedHint': 'Returned to the submitter: make the changes, then resubmit from the approval page.',

@@ -191,6 +191,7 @@ export const flows: Record<string, string> = {
   'flows.perm.required': '必填',
   'flows.record.approval': '审批',
   'flows.record.chooseTitle': '选择审批人',
+  'flows.record.editableHint': '审批中：你在当前节点可以修改 {{fields}}，其他字段已锁定。',
   'flows.record.lockedHint': '审批中的记录只有当前审批人可以按节点设置修改部分字段，其他人暂时不能修改或删除。',
   'flows.record.none': '未提交审批',
   'flows.record.returnedHint': '审批已退回给提交人：修改后在审批页点“重新提交”。',

@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { Badge, Button, Group, Menu, Modal, Paper, Stack, Text } from '@mantine/core'
 import { IconChevronRight, IconSend } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
@@ -12,9 +12,11 @@ import { STATUS_COLOR } from './InstanceView'
 
 /**
  * On the record page: the record's approval (status, where it waits, a link to it) and 提交审批
- * when the form has a published flow and the record is not in one.
+ * when the form has a published flow and the record is not in one. `onEditable` hears which
+ * fields the viewer may change while the record is in the flow (null: not restricted), so the
+ * page greys out the rest.
  */
-export function RecordFlowPanel({ form, recordId, onChanged }: { form: FormDto; recordId: number; onChanged?(): void }) {
+export function RecordFlowPanel({ form, recordId, onChanged, onEditable }: { form: FormDto; recordId: number; onChanged?(): void; onEditable?(keys: string[] | null): void }) {
   const { t } = useTranslation()
   const loaded = useLoaded(async () => {
     const [status, flows] = await Promise.all([api.flows.recordStatus({ form: form.id, recordId }), api.flows.available({ form: form.id })])
@@ -24,6 +26,12 @@ export function RecordFlowPanel({ form, recordId, onChanged }: { form: FormDto; 
   const [chosen, setChosen] = useState<Record<string, number[]>>({})
   const users = useLoaded(() => api.users.list())
   const [busy, setBusy] = useState(false)
+  const editable = loaded.data?.status?.editable ?? null
+  const editableKey = JSON.stringify(editable)
+  useEffect(() => {
+    onEditable?.(editable)
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the key covers the list's content (a reload makes a new array)
+  }, [editableKey])
   if (!loaded.data) return null
   const { status, flows } = loaded.data
   if (!status && !flows.length) return null
@@ -83,7 +91,13 @@ export function RecordFlowPanel({ form, recordId, onChanged }: { form: FormDto; 
           )}
         </Group>
       </Group>
-      {open && <Text size="xs" c="dimmed" mt={4} data-testid="record-flow-locked">{t(status.status === 'returned' ? 'flows.record.returnedHint' : 'flows.record.lockedHint')}</Text>}
+      {open && (
+        <Text size="xs" c="dimmed" mt={4} data-testid="record-flow-locked">
+          {editable?.length
+            ? t('flows.record.editableHint', { fields: editable.map((k) => form.fields.find((f) => f.apiKey === k)?.label ?? k).join('、') })
+            : t(status.status === 'returned' && editable === null ? 'flows.record.returnedHint' : 'flows.record.lockedHint')}
+        </Text>
+      )}
       <Modal opened={!!choose} onClose={() => setChoose(null)} title={t('flows.record.chooseTitle')}>
         <Stack>
           {choose?.nodes.map((n) => (

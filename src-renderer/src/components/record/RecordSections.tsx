@@ -11,11 +11,16 @@ interface Props {
   values: Values
   errors: Record<string, string>
   states: Map<string, FieldState>
+  /** Fields shown but not changeable here (read-only for the viewer's roles, locked by an approval). */
+  locked?: ReadonlySet<string>
   onChange(field: FieldDto, value: unknown): void
 }
 
+// A disabled fieldset disables every control of a field's input, whatever the input is made of.
+const LOCKED_STYLE = { border: 0, padding: 0, margin: 0, minWidth: 0, opacity: 0.65 }
+
 /** One tab of the record form: its sections, each a grid of 1–3 columns of field inputs. */
-export function RecordSections({ tab, values, errors, states, onChange }: Props) {
+export function RecordSections({ tab, values, errors, states, locked, onChange }: Props) {
   const sections = tab.sections
     .map((section) => ({ ...section, fields: section.fields.filter((f) => states.get(f.apiKey)?.visible !== false) }))
     .filter((section) => section.fields.length > 0)
@@ -49,7 +54,13 @@ export function RecordSections({ tab, values, errors, states, onChange }: Props)
                   data-field={field.apiKey}
                   data-error={errors[field.apiKey] ? 'true' : undefined}
                 >
-                  <Input field={shown} value={values[field.apiKey] ?? null} error={errors[field.apiKey]} onChange={(v) => onChange(field, v)} />
+                  {locked?.has(field.apiKey) ? (
+                    <fieldset disabled style={LOCKED_STYLE} data-locked="true">
+                      <Input field={shown} value={values[field.apiKey] ?? null} error={errors[field.apiKey]} onChange={() => {}} />
+                    </fieldset>
+                  ) : (
+                    <Input field={shown} value={values[field.apiKey] ?? null} error={errors[field.apiKey]} onChange={(v) => onChange(field, v)} />
+                  )}
                 </Box>
               )
             })}

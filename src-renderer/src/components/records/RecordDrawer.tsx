@@ -98,6 +98,23 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
   const tabs = useMemo(() => resolveLayout(form.layout, fields), [form.layout, fields])
   const states = useFieldStates(fields, allFields, values, record)
   const presetKey = JSON.stringify(preset ?? null)
+  // Greyed out: fields the viewer's roles make read-only, and while the record is in an approval,
+  // those the viewer's step does not let them change (the server refuses both anyway).
+  const [readonlyByRole, setReadonlyByRole] = useState<string[]>([])
+  const [flowEditable, setFlowEditable] = useState<string[] | null>(null)
+  useEffect(() => {
+    let live = true
+    api.forms.access({ form: form.id }).then((a) => live && setReadonlyByRole(a.readonly), () => live && setReadonlyByRole([]))
+    return () => {
+      live = false
+    }
+  }, [form.id])
+  useEffect(() => setFlowEditable(null), [recordId])
+  const locked = useMemo(() => {
+    const out = new Set(readonlyByRole)
+    if (flowEditable && recordId !== null) for (const f of fields) if (!flowEditable.includes(f.apiKey)) out.add(f.apiKey)
+    return out
+  }, [readonlyByRole, flowEditable, fields, recordId])
 
   useEffect(() => {
     if (!opened) return
@@ -166,8 +183,8 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
     for (const f of fields) {
       const renderer = rendererOf(f.type)
       const state = states.get(f.apiKey)
-      // A hidden field cannot be filled in, so it is never asked for.
-      if (state?.visible === false) continue
+      // A hidden or locked field cannot be filled in here, so it is never asked for.
+      if (state?.visible === false || locked.has(f.apiKey)) continue
       const required = state?.required ?? f.required
       if (!required || renderer.computed || (recordId === null && f.required && f.defaultValue !== null && f.defaultValue !== undefined)) continue
       if (renderer.toWrite(values[f.apiKey] ?? null, f, ctx) === undefined) continue
@@ -320,11 +337,11 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
         {showTabList ? (
           tabs.map((tabDef) => (
             <Box key={tabDef.id} hidden={currentTab !== tabDef.id} data-testid={`record-tab-panel-${tabDef.id}`}>
-              <RecordSections tab={tabDef} values={values} errors={errors} states={states} onChange={onFieldChange} />
+              <RecordSections tab={tabDef} values={values} errors={errors} states={states} locked={locked} onChange={onFieldChange} />
             </Box>
           ))
         ) : (
-          <RecordSections tab={tabs[0]} values={values} errors={errors} states={states} onChange={onFieldChange} />
+          <RecordSections tab={tabs[0]} values={values} errors={errors} states={states} locked={locked} onChange={onFieldChange} />
         )}
       </FormFieldsContext.Provider>
       {/* Enter in a text input submits the form. */}
@@ -386,7 +403,7 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
               </Group>
             )}
             {record && <OwnerSection form={form} record={record} onRecordChange={setRecord} onChanged={onChanged} />}
-            {record && <RecordFlowPanel form={form} recordId={record.id} onChanged={() => void api.records.get({ form: form.id, id: record.id }).then(setRecord)} />}
+            {record && <RecordFlowPanel form={form} recordId={record.id} onEditable={setFlowEditable} onChanged={() => void api.records.get({ form: form.id, id: record.id }).then(setRecord)} />}
             {showTabList ? (
               <Tabs value={currentTab} onChange={setTab} keepMounted={false}>
                 <Tabs.List mb="md">
