@@ -235,6 +235,16 @@ const ALL: Migration[] = [
         batch_id INTEGER NOT NULL REFERENCES import_batches(id) ON DELETE CASCADE, record_id INTEGER NOT NULL,
         op TEXT NOT NULL, before TEXT, PRIMARY KEY (batch_id, record_id)) WITHOUT ROWID;
     `
+  },
+  {
+    version: 9,
+    name: 'rule outbox',
+    sql: `
+      -- Events that event-triggered rules must see (src-main/rules), written in the transaction of
+      -- the change they describe and removed once handled: a crash between the commit and the
+      -- rule leaves them here, and they are handled at the next start.
+      CREATE TABLE rule_outbox (id INTEGER PRIMARY KEY, event TEXT NOT NULL, at INTEGER NOT NULL);
+    `
   }
 ]
 

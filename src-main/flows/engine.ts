@@ -570,11 +570,14 @@ export class FlowEngine {
     return st
   }
 
+  /** One flow step: one write transaction; its flow events are delivered with the records' after it commits. */
   private step<T>(fn: (events: FlowEvent[]) => T): T {
-    const events: FlowEvent[] = []
-    const result = this.writes.transaction(() => fn(events))
-    if (events.length) this.bus.emit(events)
-    return result
+    return this.writes.transaction(() => {
+      const events: FlowEvent[] = []
+      const result = fn(events)
+      for (const event of events) this.writes.queueEvent(event)
+      return result
+    })
   }
 
   private act(actor: Actor, taskId: number, kinds: string[], fn: (run: InstanceRun, task: TaskRow) => void): InstanceSummaryDto {

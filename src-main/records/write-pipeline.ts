@@ -4,7 +4,7 @@ import { ident, type Sqlite } from '../db/connection'
 import type { Clock } from '../clock'
 import { writable, type AccessLayer, type RecordAction } from '../access/access-layer'
 import type { Actor } from '../access/actor'
-import type { EventBus, RecordEvent } from '../events'
+import type { DomainEvent, EventBus, RecordEvent } from '../events'
 import type { AuditLog } from '../access/audit'
 import type { SchemaService } from '../forms/schema-service'
 import { fieldType } from '../forms/field-types/registry'
@@ -36,7 +36,7 @@ import { evalContext, rowEvalContext, loadOutOfRowValues, valuesFromRow, type Re
 type Changes = Record<string, [unknown, unknown]>
 
 interface Pending {
-  events: RecordEvent[]
+  events: DomainEvent[]
   depth: number
   /** Owner look-ups made in this transaction (input → user id). */
   owners: Map<string, number>
@@ -76,6 +76,11 @@ export class WritePipeline {
    * current node's field permissions while a record is in a flow. A guard throws to refuse.
    */
   readonly guards: Array<(actor: Actor, form: FormModel, recordId: number, input: Record<string, unknown> | null) => void> = []
+  /**
+   * Called with a transaction's events as its last step before it commits: an engine that must
+   * not miss an event (event-triggered rules) records it durably in the same transaction.
+   */
+  readonly beforeCommit: Array<(events: readonly DomainEvent[]) => void> = []
 
   constructor(
     private readonly db: Sqlite,
@@ -92,6 +97,12 @@ export class WritePipeline {
    */
   transaction<T>(fn: () => T): T {
     return this.run(fn)
+  }
+
+  /** An engine's own event about a change it made in this transaction (flow.finished): delivered with the records' after commit. */
+  queueEvent(event: DomainEvent): void {
+    if (!this.pending) throw new Error('queueEvent outside a write transaction')
+    this.pending.events.push(event)
   }
 
   /**
@@ -396,7 +407,11 @@ export class WritePipeline {
     this.pending = pending
     let result: T
     try {
-      result = this.db.transaction(fn)()
+      result = this.db.transaction(() => {
+        const value = fn()
+        if (pending.events.length) for (const hook of this.beforeCommit) hook(pending.events)
+        return value
+      })()
     } catch (e) {
       this.audit.reset()
       throw e

@@ -64,10 +64,14 @@ export class RuleEngine {
   private readonly chain: number[] = []
   private scanner: ScanWorker | null = null
   private lastChangeCache: { key: string; value: { id: number; changes: Record<string, [unknown, unknown]> } | null } | null = null
+  /** Outbox rows of the events delivered in this process (see `keep`), and those handled but not yet removed. */
+  private readonly outboxIds = new WeakMap<DomainEvent, number>()
+  private handled: number[] = []
 
   constructor(readonly core: Core) {
     this.settings = new NotifySettings(core.db)
-    core.events.on((event) => this.onEvent(event))
+    core.events.on((event) => this.handle(event))
+    core.writes.beforeCommit.push((events) => this.keep(events))
     core.scheduler.registerKind('rules.action', (payload) => this.runExternal(payload as ExternalPayload), { maxAttempts: 5, backoffMs: 60_000 })
     core.scheduler.registerSweep('rules', (now) => this.sweep(now))
   }
@@ -191,6 +195,63 @@ export class RuleEngine {
 
   // ---------- event rules ----------
 
+  /**
+   * Event rules must not miss an event to a crash between a change's commit and their run: the
+   * events of forms with event rules go into the outbox in the change's own transaction, leave it
+   * once handled, and what is left at the next start is handled then (`recover`). Firing is
+   * once per (rule, record, period), so an event handled twice fires nothing twice.
+   */
+  private keep(events: readonly DomainEvent[]): void {
+    const insert = this.core.db.prepare('INSERT INTO rule_outbox (event, at) VALUES (?, ?)')
+    for (const event of events) {
+      if (!this.enabledRules(event.formId).some((r) => triggerModule(r.trigger.type).onEvent)) continue
+      this.outboxIds.set(event, Number(insert.run(JSON.stringify(event), event.at).lastInsertRowid))
+    }
+  }
+
+  private handle(event: DomainEvent): void {
+    try {
+      this.onEvent(event)
+    } finally {
+      const id = this.outboxIds.get(event)
+      if (id !== undefined) this.done(id)
+    }
+  }
+
+  /** Handled: removed from the outbox soon after, in one statement for a whole import's events. */
+  private done(id: number): void {
+    this.handled.push(id)
+    if (this.handled.length > 1) return
+    setImmediate(() => this.flushHandled())
+  }
+
+  private flushHandled(): void {
+    const ids = this.handled
+    this.handled = []
+    if (!this.core.db.open) return
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500)
+      this.core.db.prepare(`DELETE FROM rule_outbox WHERE id IN (${chunk.map(() => '?').join(',')})`).run(...chunk)
+    }
+  }
+
+  /** Events committed but not handled before the process stopped: handled now, oldest first. */
+  recover(): number {
+    const pending = new Set(this.handled)
+    const rows = this.core.db.prepare('SELECT id, event FROM rule_outbox ORDER BY id').all() as Array<{ id: number; event: string }>
+    let n = 0
+    for (const row of rows) {
+      if (pending.has(row.id)) continue
+      try {
+        this.onEvent(JSON.parse(row.event) as DomainEvent)
+      } finally {
+        this.core.db.prepare('DELETE FROM rule_outbox WHERE id = ?').run(row.id)
+      }
+      n++
+    }
+    return n
+  }
+
   private onEvent(event: DomainEvent): void {
     const rules = this.enabledRules(event.formId)
     if (!rules.length) return
@@ -230,6 +291,7 @@ export class RuleEngine {
 
   /** The scheduler's sweep: every time-based rule's due scan, at most once a minute per rule. */
   async sweep(now: number): Promise<void> {
+    this.recover()
     for (const rule of this.allEnabled()) {
       if (!isTimed(rule.trigger.type)) continue
       const scannedAt = this.stateNumber(rule.id, 'scannedAt')

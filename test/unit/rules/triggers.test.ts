@@ -192,4 +192,38 @@ describe('rule triggers', () => {
     // testCore's close removes the directory; the first core is closed already.
     env = { ...env, close: () => undefined } as Env
   })
+
+  it('does not lose an event to a crash between the commit and the rule: the next start handles it, once', async () => {
+    env = await rulesCore()
+    env.rule({ name: '新商机提醒', trigger: { type: 'created' }, actions: [notifyOwner('新商机 {{商机名称}}')] })
+    const outbox = (core: Core) => core.db.prepare('SELECT COUNT(*) FROM rule_outbox').pluck().get() as number
+    // Delivered as usual: handled, and the outbox is emptied right after.
+    env.core.writes.create(env.actor, 'opportunity', { name: '甲' })
+    expect(titles(env, env.actor.id)).toEqual(['新商机 甲'])
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(outbox(env.core)).toBe(0)
+    // A rolled-back write leaves no event behind.
+    expect(() => env.core.writes.bulkCreate(env.actor, 'opportunity', [{ name: '丙' }, { nope: 1 }])).toThrow()
+    expect(outbox(env.core)).toBe(0)
+    // The process dies after the commit, before the events are delivered.
+    env.core.events.emit = () => undefined
+    const yi = env.core.writes.create(env.actor, 'opportunity', { name: '乙' })
+    expect(outbox(env.core)).toBe(1)
+    const { dataDir, clock } = env
+    env.core.close()
+    const core = await Core.open({ dataDir, clock })
+    try {
+      await core.scheduler.start()
+      await core.scheduler.stop()
+      expect(core.notifications.list(env.actor.id).items.map((n) => n.title).sort()).toEqual(['新商机 乙', '新商机 甲'])
+      expect(outbox(core)).toBe(0)
+      // Handled twice (a crash after the rule, before the outbox row went): it still fires once.
+      core.db.prepare('INSERT INTO rule_outbox (event, at) VALUES (?, ?)').run(JSON.stringify({ type: 'record.created', formId: env.opp.id, recordId: yi, fields: [], actorId: env.actor.id, at: clock.now() }), clock.now())
+      expect(core.rules.recover()).toBe(1)
+      expect(core.notifications.unread(env.actor.id)).toBe(2)
+    } finally {
+      core.close()
+    }
+    env = { ...env, close: () => undefined } as Env
+  })
 })
