@@ -2,9 +2,19 @@
 // directly in engine code.
 export interface Clock {
   now(): number
+  /**
+   * The machine's real time where it differs from `now` (a demo clock moved to another day): for
+   * what another system checks against its own time, like a DingTalk robot's signature.
+   */
+  wall?(): number
 }
 
 export const systemClock: Clock = { now: () => Date.now() }
+
+/** The real time for outside systems: the clock's wall time if it keeps one, else its time. */
+export function wallTime(clock: Clock): number {
+  return clock.wall?.() ?? clock.now()
+}
 
 /** A clock tests can set and advance. */
 export class ManualClock implements Clock {
@@ -31,6 +41,10 @@ export class CoreClock implements Clock {
 
   now(): number {
     return this.pinned ?? this.base.now()
+  }
+
+  wall(): number {
+    return wallTime(this.base)
   }
 
   /** Run `write` with a `setTime` that stops the clock at a moment; time flows again afterwards. */

@@ -16,6 +16,10 @@ export class OffsetClock implements Clock {
     return this.base() + this.offset
   }
 
+  wall(): number {
+    return this.base()
+  }
+
   advance(ms: number): void {
     this.offset += ms
   }

@@ -1,3 +1,4 @@
+import { wallTime } from '../../clock'
 import { postWebhook } from '../../notify/webhook'
 import type { ActionModule } from '../types'
 
@@ -14,6 +15,6 @@ export const webhook: ActionModule<'webhook'> = {
       period: firing.period,
       at: new Date(engine.core.clock.now()).toISOString()
     }
-    await postWebhook({ url: action.url, format: action.format, secret: action.secret, text, payload, now: engine.core.clock.now() })
+    await postWebhook({ url: action.url, format: action.format, secret: action.secret, text, payload, now: wallTime(engine.core.clock) })
   }
 }
