@@ -23,6 +23,19 @@ describe('rule triggers', () => {
     expect(env.core.notifications.markRead(env.actor.id)).toBe(0)
   })
 
+  it('updated from → to on the owner and on a checkbox, as the rule editor offers them (user ids, 1 / 0)', async () => {
+    env = await rulesCore()
+    const li = env.user('李四')
+    const wang = env.user('王五')
+    env.rule({ name: '交给李四', trigger: { type: 'updated', fields: ['owner'], from: String(env.actor.id), to: String(li) }, actions: [{ type: 'notify', to: { users: [li] }, title: '转给你了', body: '' }] })
+    env.rule({ name: '标为重要', trigger: { type: 'updated', fields: ['important'], from: '0', to: '1' }, actions: [notifyOwner('重要了')] })
+    const id = env.core.writes.create(env.actor, 'opportunity', { name: 'A', important: false })
+    env.core.writes.update(env.actor, 'opportunity', id, { owner: wang })
+    env.core.writes.update(env.actor, 'opportunity', id, { owner: env.actor.id })
+    env.core.writes.update(env.actor, 'opportunity', id, { important: true, owner: li })
+    expect(titles(env, li)).toEqual(['重要了', '转给你了'])
+  })
+
   it('updated: any change, a chosen field, and changed from → to', async () => {
     env = await rulesCore()
     env.rule({ name: '任意修改', trigger: { type: 'updated' }, actions: [notifyOwner('改了')] })

@@ -136,6 +136,8 @@ export const rules: Record<string, string> = {
   'rules.editor.days': "Days",
   'rules.editor.daysWithout': "days without a linked",
   'rules.editor.activityForm': "Follow-up form",
+  'rules.editor.checked': 'Checked',
+  'rules.editor.unchecked': 'Unchecked',
   'rules.editor.anyValue': "Any value",
   'rules.editor.from': "from",
   'rules.editor.to': "to",

@@ -136,6 +136,8 @@ export const rules: Record<string, string> = {
   'rules.editor.days': "天数",
   'rules.editor.daysWithout': "天没有关联的",
   'rules.editor.activityForm': "跟进表单",
+  'rules.editor.checked': '勾选',
+  'rules.editor.unchecked': '未勾选',
   'rules.editor.anyValue': "任意值",
   'rules.editor.from': "从",
   'rules.editor.to': "变为",

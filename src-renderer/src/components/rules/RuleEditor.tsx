@@ -126,7 +126,7 @@ export function RuleEditor({ rule, forms, org, onClose, onSaved }: Props) {
                 <Text span fw={500} c="dimmed">
                   {t('rules.sentence.record')}
                 </Text>
-                <TriggerEditor form={form} forms={forms} value={draft.trigger} onChange={(trigger) => setDraft({ ...draft, trigger })} />
+                <TriggerEditor form={form} forms={forms} users={org.users} value={draft.trigger} onChange={(trigger) => setDraft({ ...draft, trigger })} />
               </Group>
             </SentenceCard>
 

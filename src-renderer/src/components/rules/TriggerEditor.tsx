@@ -3,17 +3,20 @@ import { TimeInput } from '@mantine/dates'
 import { useTranslation } from 'react-i18next'
 import type { FormDto } from '@shared/api/contracts'
 import { TRIGGER_TYPES, type RuleTrigger } from '@shared/api/rules'
+import type { UserInfo } from '../../lib/org'
 import { dateFields, defaultTrigger, topFields } from './model'
 
 interface Props {
   form: FormDto | undefined
   forms: FormDto[]
+  /** People to pick for a member field's or the owner's from → to. */
+  users: UserInfo[]
   value: RuleTrigger
   onChange(next: RuleTrigger): void
 }
 
 /** 当 [表单] 的记录 [被创建 / 被修改 / … / 超过 N 天没有跟进] 时, as inline controls in one sentence. */
-export function TriggerEditor({ form, forms, value, onChange }: Props) {
+export function TriggerEditor({ form, forms, users, value, onChange }: Props) {
   const { t } = useTranslation()
   const fields = topFields(form).filter((f) => f.type !== 'subtable')
   const typeSelect = (
@@ -51,7 +54,7 @@ export function TriggerEditor({ form, forms, value, onChange }: Props) {
             comboboxProps={{ withinPortal: true }}
             searchable
           />
-          {(value.fields?.length ?? 0) > 0 && <ChangeTo form={form} trigger={value} onChange={onChange} />}
+          {(value.fields?.length ?? 0) > 0 && <ChangeTo form={form} users={users} trigger={value} onChange={onChange} />}
         </>
       )}
       {value.type === 'flowFinished' && (
@@ -149,14 +152,23 @@ export function TriggerEditor({ form, forms, value, onChange }: Props) {
   )
 }
 
-/** 从 [值] 变为 [值] on the first chosen field (select options as a list, others typed). */
-function ChangeTo({ form, trigger, onChange }: { form: FormDto | undefined; trigger: Extract<RuleTrigger, { type: 'updated' }>; onChange(next: RuleTrigger): void }) {
+/**
+ * 从 [值] 变为 [值] on the first chosen field, as the values it stores: a select's options, a
+ * member's or the owner's people (user ids), a checkbox's two states (1 / 0).
+ */
+function ChangeTo({ form, users, trigger, onChange }: { form: FormDto | undefined; users: UserInfo[]; trigger: Extract<RuleTrigger, { type: 'updated' }>; onChange(next: RuleTrigger): void }) {
   const { t } = useTranslation()
   const key = trigger.fields![0]!
   const field = form?.fields.find((f) => f.apiKey === key && f.parentFieldId === null)
   const options = (field?.config as { options?: Array<{ id: string; label: string }> } | undefined)?.options
-  if (!options) return null
-  const data = [{ value: '', label: t('rules.editor.anyValue') }, ...options.map((o) => ({ value: o.id, label: o.label }))]
+  const choices =
+    key === 'owner' || field?.type === 'member'
+      ? users.map((u) => ({ value: String(u.id), label: u.name }))
+      : field?.type === 'checkbox'
+        ? [{ value: '1', label: t('rules.editor.checked') }, { value: '0', label: t('rules.editor.unchecked') }]
+        : options?.map((o) => ({ value: o.id, label: o.label }))
+  if (!choices) return null
+  const data = [{ value: '', label: t('rules.editor.anyValue') }, ...choices]
   const set = (which: 'from' | 'to', v: string | null) => {
     const next = { ...trigger }
     if (!v) delete next[which]
