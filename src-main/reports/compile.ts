@@ -32,6 +32,8 @@ export interface Compiled {
   measures: Measure[]
   /** Rows come with rollup markers g0.. (pivot subtotals). */
   rollups: boolean
+  /** Aggregates a report summary's rows (a few thousand), not the records. */
+  summarized?: boolean
 }
 
 export interface CompileOptions {

@@ -59,6 +59,8 @@ interface Planned {
   sql: Sql
   forms: Set<number>
   finish(rows: Rows): WidgetResult
+  /** Reads summary rows only: quick enough for the calling thread, no queue behind long scans. */
+  light?: boolean
 }
 
 export class ReportEngine {
@@ -101,9 +103,19 @@ export class ReportEngine {
     const started = performance.now()
     const prepared = this.prepare(actor, input, locale, {})
     if ('hit' in prepared) return { ...prepared.hit, cached: true, ms: performance.now() - started }
-    this.worker ??= new ScanWorker(this.db.name)
-    const rows = await this.worker.query<Record<string, unknown>>(prepared.planned.sql.sql, prepared.planned.sql.params)
+    const { sql, light } = prepared.planned
+    const rows = light ? (this.db.prepare(sql.sql).all(...sql.params) as Rows) : await this.scanner().query<Record<string, unknown>>(sql.sql, sql.params)
     return { ...this.store(prepared, rows), cached: false, ms: performance.now() - started }
+  }
+
+  /** Start the worker thread before the widgets need it (a dashboard is being opened). */
+  warm(): void {
+    this.scanner().warm()
+  }
+
+  private scanner(): ScanWorker {
+    this.worker ??= new ScanWorker(this.db.name)
+    return this.worker
   }
 
   async close(): Promise<void> {
@@ -229,7 +241,7 @@ export class ReportEngine {
       }
       return result
     }
-    return { sql: { sql: compiled.sql, params: compiled.params }, forms: scope.forms, finish }
+    return { sql: { sql: compiled.sql, params: compiled.params }, forms: scope.forms, finish, light: compiled.summarized }
   }
 
   private compileFor(scope: FieldScope, plan: string, query: WidgetQueryParsed, filters: DashboardFilters, actor: Actor): Compiled {
@@ -264,7 +276,7 @@ export class ReportEngine {
       if (!rows) return null
       const compiled = compileAggregate(scope, query, { sql: '1 = 1', params: [] }, { ...options, summary: rows })
       const sql = overSummary(summary, compiled.sql, rows, related)
-      if (sql) return { ...compiled, sql }
+      if (sql) return { ...compiled, sql, summarized: true }
     }
     return null
   }
@@ -457,7 +469,9 @@ export class ReportEngine {
     return {
       sql: { sql, params: [...actual.params, ...tFrom.params, ...tWhere.flatMap((w) => w.params)] },
       forms: new Set([...scope.forms, ...tscope.forms]),
-      finish: (rows) => this.shape({ ...actual, measures }, rows, labels, locale, scope.form.id)
+      finish: (rows) => this.shape({ ...actual, measures }, rows, labels, locale, scope.form.id),
+      // The targets form has a row per person and month: the actual side decides.
+      light: actual.summarized
     }
   }
 

@@ -44,6 +44,11 @@ export class ScanWorker {
     })
   }
 
+  /** Start the thread now (it takes a moment), so the first query does not wait for it. */
+  warm(): void {
+    this.start()
+  }
+
   private start(): Worker {
     if (this.worker) return this.worker
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file: this.file, driver: driverPath() } })

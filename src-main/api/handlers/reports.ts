@@ -5,7 +5,12 @@ import { actorOf, ok, type HandlersOf } from '../handler-kit'
 // Handlers of the methods declared in src-main/shared/api/reports.ts.
 export const reportHandlers: HandlersOf<typeof reportContracts> = {
   'reports.dashboards': (_i, ctx) => ctx.host.core.reports.dashboards.list(actorOf(ctx)),
-  'reports.dashboard': (input, ctx) => ctx.host.core.reports.dashboards.get(actorOf(ctx), input.id),
+  'reports.dashboard': (input, ctx) => {
+    const dashboard = ctx.host.core.reports.dashboards.get(actorOf(ctx), input.id)
+    // Its widgets are asked for next: the scan thread starts meanwhile.
+    ctx.host.core.reports.engine.warm()
+    return dashboard
+  },
   'reports.createDashboard': (input, ctx) => ctx.host.core.reports.create(actorOf(ctx), input),
   'reports.updateDashboard': (input, ctx) => {
     const { id, ...patch } = input
