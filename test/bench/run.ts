@@ -251,8 +251,10 @@ function searchTerm(r: Rng, sample: Opportunity[]): string {
   }
 }
 
+/** A progress line on stderr, with the resident memory now and at its peak so far (which phase costs it). */
 function log(enabled: boolean, message: string): void {
-  if (enabled) process.stderr.write(`[bench] ${message}\n`)
+  const mb = (bytes: number) => Math.round(bytes / 1048576)
+  if (enabled) process.stderr.write(`[bench] ${message} (rss ${mb(process.memoryUsage().rss)} MB, peak ${mb(process.resourceUsage().maxRSS * 1024)} MB)\n`)
 }
 
 export async function runBench(options: BenchOptions): Promise<BenchFigures> {
