@@ -78,6 +78,12 @@ export class Core {
     this.scheduler.registerSweep('flows.deadlines', (now) => {
       this.flows.processDue(now)
     })
+    let summariesChecked = false
+    this.scheduler.registerSweep('reports.summaries', async () => {
+      if (summariesChecked) return
+      summariesChecked = true
+      await this.reports.ensureAll()
+    })
     this.notifications = new Notifications(db, clock)
     this.flows.notifier = (n) => void this.notifications.add(n)
     this.rules = new RuleEngine(this)

@@ -101,6 +101,17 @@ describe('report summaries', () => {
     expect(columnsRead({ dateFrom: '2024-01-01', dateTo: '2024-03-31' })).toContain(closeDate)
   })
 
+  it('are made after an upgrade for dashboards saved without them (the scheduler checks once per start)', async () => {
+    const db = d.t.core.db
+    const before = summaryNames().sort()
+    for (const name of db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'sx\\_%' ESCAPE '\\'").pluck().all() as string[]) db.exec(`DROP TRIGGER "${name}"`)
+    for (const name of before) db.exec(`DROP TABLE "${name}"`)
+    d.t.core.schema.updateForm({ form: d.forms.opportunity.id, description: '升级' })
+    expect(summaryNames()).toEqual([])
+    expect(await d.t.core.reports.ensureAll()).toBe(widgets().length)
+    expect(summaryNames().sort()).toEqual(before)
+  })
+
   it('give what the records give, for the administrator, a manager and reps, with dashboard filters', () => {
     const callers = [d.admin, d.manager, ...d.reps]
     expect(results(d.t.core.reports.engine, callers)).toEqual(overRecords(callers))
