@@ -7,7 +7,7 @@ import type { EventBus } from '../events'
 import { createIndex } from '../forms/physical'
 import { optionsOf } from '../forms/field-types/select'
 import { relationConfig } from '../forms/field-types/relation'
-import type { FieldModel } from '../forms/model'
+import { subTable, type FieldModel } from '../forms/model'
 import type { Sql } from '../records/query-builder'
 import {
   widgetQuery,
@@ -166,11 +166,14 @@ export class ReportEngine {
     const scope = FieldScope.open(this.deps, actor, query.form, query.source)
     const single: FieldModel[] = []
     const covering: string[] = []
+    // Sub-table rows (回款计划): the child columns the widget reads, for an index on the rows.
+    const childColumns: string[] = []
     let coverable = !query.source
     const add = (path: string | undefined, group: boolean) => {
       if (!path) return
       const r = scope.resolve(path)
       if (group && !r.department && r.field.id > 0 && r.field.column && (r.base || r.child)) single.push(r.field)
+      if (r.child && r.field.column && !childColumns.includes(r.field.column)) childColumns.push(r.field.column)
       // A path through a relation or a member's department reads its first field's column here.
       const first = path.split('.')[0]!
       const column = r.child ? null : r.base ? r.field.column : (scope.form.byKey.get(first)?.column ?? SYSTEM_COLUMNS[first] ?? null)
@@ -196,6 +199,7 @@ export class ReportEngine {
     }
     add(query.dateField ?? 'createdAt', false)
     for (const f of single) createIndex(this.db, f, f.column!)
+    if (scope.source && childColumns.length) this.ensureRowsIndex(scope.source, childColumns)
     // With the date field (dashboard date ranges); and without it too when days would multiply
     // the rows past what a widget reads quickly (a related field and two owners by day).
     const dated = summaryShape(scope, query, true)
@@ -213,6 +217,20 @@ export class ReportEngine {
     const existing = (this.db.prepare('SELECT name FROM pragma_index_list(?)').pluck().all(form.table) as string[]).filter((n) => n.startsWith(`rx_${form.id}_`))
     if (existing.includes(name) || existing.length >= MAX_COVERING) return
     this.db.exec(`CREATE INDEX IF NOT EXISTS ${ident(name)} ON ${ident(form.table)}(${covering.map(ident).join(', ')}) WHERE deleted_at IS NULL`)
+  }
+
+  /**
+   * A covering index on a sub-table for a widget over its rows: the child columns it filters,
+   * groups and adds up, then the parent id its join reads, so the rows' table is not visited.
+   * At most MAX_COVERING per sub-table; purging a child column drops those that cover it.
+   */
+  private ensureRowsIndex(source: FieldModel, columns: string[]): void {
+    const table = subTable(source.id)
+    const covering = [...columns, 'parent_id']
+    const name = `rx_s${source.id}_${createHash('sha1').update(covering.join(',')).digest('hex').slice(0, 10)}`
+    const existing = (this.db.prepare('SELECT name FROM pragma_index_list(?)').pluck().all(table) as string[]).filter((n) => n.startsWith(`rx_s${source.id}_`))
+    if (existing.includes(name) || existing.length >= MAX_COVERING) return
+    this.db.exec(`CREATE INDEX IF NOT EXISTS ${ident(name)} ON ${ident(table)}(${covering.map(ident).join(', ')})`)
   }
 
   /** Everything up to the one statement: access checks, resolution, SQL; `finish` shapes its rows. */

@@ -60,6 +60,18 @@ describe('dashboards', () => {
     expect(reports.dashboards.list(d.admin)).toHaveLength(before)
   })
 
+  it('gives a widget over sub-table rows a covering index on the rows its aggregate reads', () => {
+    const reports = d.t.core.reports
+    const query = { form: d.forms.quote.id, source: 'lines', dimensions: [{ field: 'product' }], measures: [{ agg: 'sum' as const, field: 'quantity' }], filter: { field: 'product', op: 'eq' as const, value: 'A型' } }
+    reports.create(d.admin, { name: '产品销量', widgets: [{ ...funnel(), key: 'lines', type: 'bar', query }] })
+    const lines = [...d.t.core.schema.form(d.forms.quote.id).children.keys()][0]!
+    const indexes = (d.t.core.db.prepare('SELECT name FROM pragma_index_list(?)').pluck().all(`s_${lines}`) as string[]).filter((n) => n.startsWith('rx_s'))
+    expect(indexes).toHaveLength(1)
+    const plan = reports.engine.explain(d.admin, { type: 'bar', query })
+    const detail = (d.t.core.db.prepare(`EXPLAIN QUERY PLAN ${plan.sql}`).all(...plan.params) as Array<{ detail: string }>).map((r) => r.detail).join('\n')
+    expect(detail).toMatch(/COVERING INDEX rx_s/)
+  })
+
   it('creates the index a widget groups on when the form engine did not', () => {
     const reports = d.t.core.reports
     const name = d.t.core.schema.form(d.forms.opportunity.id).byKey.get('name')!
