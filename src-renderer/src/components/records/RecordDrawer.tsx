@@ -17,6 +17,7 @@ import { useFieldStates } from '../record/conditions'
 import { resolveLayout, tabOfField } from '../record/layout'
 import { RecordSections } from '../record/RecordSections'
 import { RelatedLists } from '../record/RelatedLists'
+import { useFormAccess } from '../../lib/form-access'
 import { RecordFlowPanel } from '../flows/RecordFlowPanel'
 import { recordExtensions, type RecordExtensionProps } from '../record/extensions'
 import { OwnerSection } from './OwnerSection'
@@ -100,21 +101,14 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
   const presetKey = JSON.stringify(preset ?? null)
   // Greyed out: fields the viewer's roles make read-only, and while the record is in an approval,
   // those the viewer's step does not let them change (the server refuses both anyway).
-  const [readonlyByRole, setReadonlyByRole] = useState<string[]>([])
+  const access = useFormAccess(form.id)
   const [flowEditable, setFlowEditable] = useState<string[] | null>(null)
-  useEffect(() => {
-    let live = true
-    api.forms.access({ form: form.id }).then((a) => live && setReadonlyByRole(a.readonly), () => live && setReadonlyByRole([]))
-    return () => {
-      live = false
-    }
-  }, [form.id])
   useEffect(() => setFlowEditable(null), [recordId])
   const locked = useMemo(() => {
-    const out = new Set(readonlyByRole)
+    const out = new Set(access?.readonly)
     if (flowEditable && recordId !== null) for (const f of fields) if (!flowEditable.includes(f.apiKey)) out.add(f.apiKey)
     return out
-  }, [readonlyByRole, flowEditable, fields, recordId])
+  }, [access, flowEditable, fields, recordId])
 
   useEffect(() => {
     if (!opened) return

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { useState } from 'react'
 import { Badge, Button, Group, Menu, Modal, Stack, Table, Text } from '@mantine/core'
 import { IconArrowBackUp, IconChevronDown, IconFileSpreadsheet, IconFileTypeCsv, IconHistory, IconTableExport, IconTableImport, IconTemplate } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
@@ -8,6 +8,7 @@ import { ConfirmDialog } from '../ConfirmDialog'
 import { notifyError, notifySuccess } from '../../lib/notify'
 import { ImportWizard } from './ImportWizard'
 import { downloadBase64 } from '../../lib/download'
+import { useFormAccess } from '../../lib/form-access'
 
 // 导入/导出 on the records page: the import wizard, the import template, export of what the list
 // shows (the view's filter, columns and order, the search) to Excel or CSV, and the form's recent
@@ -42,16 +43,9 @@ export function TransferMenu({ form, fields, viewId, config, filter, search, onC
   const [history, setHistory] = useState<Batch[] | null>(null)
   const [undoing, setUndoing] = useState<Batch | null>(null)
   // What the caller's roles allow here: the import part needs 导入, the export part 导出.
-  const [actions, setActions] = useState<string[] | null>(null)
-  useEffect(() => {
-    let live = true
-    api.forms.access({ form: form.id }).then((a) => live && setActions(a.actions), () => live && setActions([]))
-    return () => {
-      live = false
-    }
-  }, [form.id])
-  const canImport = actions?.includes('import') ?? false
-  const canExport = actions?.includes('export') ?? false
+  const access = useFormAccess(form.id)
+  const canImport = access?.actions.includes('import') ?? false
+  const canExport = access?.actions.includes('export') ?? false
 
   const exportAs = async (format: 'xlsx' | 'csv') => {
     setExporting(true)

@@ -1,0 +1,28 @@
+import { useEffect, useState } from 'react'
+import { api } from '../api/client'
+
+export interface FormAccess {
+  /** view, create, edit, delete, import, export, design: what the user's roles allow on the form. */
+  actions: string[]
+  /** Fields the user's roles make read-only (API keys). */
+  readonly: string[]
+}
+
+const NOTHING: FormAccess = { actions: [], readonly: [] }
+
+/** What the signed-in user may do with a form's records (forms.access); null while it loads. */
+export function useFormAccess(formId: number): FormAccess | null {
+  const [access, setAccess] = useState<FormAccess | null>(null)
+  useEffect(() => {
+    let live = true
+    setAccess(null)
+    api.forms.access({ form: formId }).then(
+      (a) => live && setAccess(a),
+      () => live && setAccess(NOTHING)
+    )
+    return () => {
+      live = false
+    }
+  }, [formId])
+  return access
+}
