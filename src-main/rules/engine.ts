@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks'
+import type { Statement } from 'better-sqlite3'
 import type { Core } from '../core'
 import { ident } from '../db/connection'
 import { SYSTEM_ACTOR, type Actor } from '../access/actor'
@@ -67,6 +68,7 @@ export class RuleEngine {
   /** Outbox rows of the events delivered in this process (see `keep`), and those handled but not yet removed. */
   private readonly outboxIds = new WeakMap<DomainEvent, number>()
   private handled: number[] = []
+  private outboxInsert: Statement | null = null
 
   constructor(readonly core: Core) {
     this.settings = new NotifySettings(core.db)
@@ -202,10 +204,11 @@ export class RuleEngine {
    * once per (rule, record, period), so an event handled twice fires nothing twice.
    */
   private keep(events: readonly DomainEvent[]): void {
-    const insert = this.core.db.prepare('INSERT INTO rule_outbox (event, at) VALUES (?, ?)')
+    // Called before every write commits: nothing is prepared or written for forms without event rules.
     for (const event of events) {
       if (!this.enabledRules(event.formId).some((r) => triggerModule(r.trigger.type).onEvent)) continue
-      this.outboxIds.set(event, Number(insert.run(JSON.stringify(event), event.at).lastInsertRowid))
+      this.outboxInsert ??= this.core.db.prepare('INSERT INTO rule_outbox (event, at) VALUES (?, ?)')
+      this.outboxIds.set(event, Number(this.outboxInsert.run(JSON.stringify(event), event.at).lastInsertRowid))
     }
   }
 
