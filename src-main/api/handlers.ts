@@ -154,9 +154,13 @@ const coreHandlers: HandlersOf<typeof coreContracts> = {
     ctx.host.core.schema.purgeField(input.id)
     return ok
   },
-  'formulas.check': (input, { host, locale }) => {
+  'formulas.check': (input, ctx) => {
+    const { host, locale } = ctx
     const schema = host.core.schema
     const form = schema.form(input.form)
+    // Only the form designer checks formulas, and the answer describes every field of the form
+    // (hidden ones included: a reference to one checks, with its type): the design permission.
+    designer(ctx, form.id)
     try {
       return { ok: true, type: schema.checkExpression(form, input.expression, input.fieldId ?? -1), error: null }
     } catch (e) {

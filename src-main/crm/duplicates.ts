@@ -8,7 +8,9 @@ import { normalizeCompanyName, normalizePhone } from '../shared/crm-normalize'
 
 // Duplicate customers: the same company written differently (有限公司 or not, full-width
 // brackets, spaces) or the same phone. Found through the query builder, so a user is warned only
-// about customers they may see; merging moves every related record to the kept customer.
+// about customers they may see, and matched only on fields they may read: a phone hidden from
+// them is neither compared nor returned (a match on it would tell them the number). Merging moves
+// every related record to the kept customer.
 
 export interface DuplicateMatch { id: number; name: string; phone: string | null; owner: string | null; by: 'name' | 'phone' }
 
@@ -19,8 +21,9 @@ export class Duplicates {
 
   private rows(actor: Actor): Row[] {
     const form = this.core.schema.form('customer')
-    const name = form.byKey.get('name')?.column
-    const phone = form.byKey.get('phone')?.column
+    const readable = new Set(this.core.access.readableFields(actor, form).map((f) => f.apiKey))
+    const name = readable.has('name') ? form.byKey.get('name')?.column : undefined
+    const phone = readable.has('phone') ? form.byKey.get('phone')?.column : undefined
     if (!name) return []
     const where = this.core.queries.where(actor, form, undefined, undefined)
     return this.core.db.prepare(`SELECT t.id, t.${ident(name)} AS name, ${phone ? `t.${ident(phone)}` : 'NULL'} AS phone, u.name AS owner

@@ -1,6 +1,7 @@
 import { ident } from '../db/connection'
 import type { Core } from '../core'
 import type { Actor } from '../access/actor'
+import type { FormModel } from '../forms/model'
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors'
 import type { SettingsStore, PoolForm } from './settings'
 
@@ -34,7 +35,7 @@ export class PublicPool {
       for (const id of ids) {
         const owner = ownerOf.get(id) as number | null | undefined
         if (owner === undefined) throw new NotFoundError('error.recordNotFound', { id })
-        if (owner !== null) throw new ConflictError('crm.pool.alreadyClaimed', { title: this.title(actor, form, id) }, 'ids')
+        if (owner !== null) throw this.claimed(actor, model, id)
         this.core.access.claiming(actor, model, id, () => this.core.writes.update(actor, model.id, id, { owner: actor.id }))
         this.log(model.id, id, actor.id, 'claim', null)
       }
@@ -65,6 +66,17 @@ export class PublicPool {
     const rows = this.core.db.prepare(`SELECT l.id, l.action, l.reason, l.at, u.id AS userId, u.name AS userName FROM crm_pool_log l
       LEFT JOIN users u ON u.id = l.user_id WHERE l.form_id = ? AND l.record_id = ? ORDER BY l.id DESC`).all(model.id, id) as Array<{ id: number; action: 'claim' | 'release'; reason: string | null; at: number; userId: number | null; userName: string | null }>
     return rows.map((r) => ({ id: r.id, action: r.action, reason: r.reason, at: new Date(r.at).toISOString(), user: r.userId ? { id: r.userId, name: r.userName ?? '' } : null }))
+  }
+
+  /**
+   * The refusal of a claim on a record someone owns. A user who may see the record is told which
+   * one; anyone else learns only that it is taken — not its name, not its owner — and whom to ask.
+   */
+  private claimed(actor: Actor, model: FormModel, id: number): ConflictError {
+    const scope = this.core.access.rowScope(actor, model)
+    const visible = this.core.db.prepare(`SELECT 1 FROM ${ident(model.table)} t WHERE t.id = ? AND (${scope.sql})`).get(id, ...scope.params) !== undefined
+    if (!visible) return new ConflictError('crm.pool.claimedByOther', { form: model.label }, 'ids')
+    return new ConflictError('crm.pool.alreadyClaimed', { title: this.title(actor, model.apiKey as PoolForm, id) }, 'ids')
   }
 
   private title(actor: Actor, form: PoolForm, id: number): string {

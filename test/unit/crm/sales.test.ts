@@ -3,6 +3,7 @@ import { testCore, caught } from '../../support/core'
 import { bundledApp } from '../../../src-main/apps/bundled'
 import { normalizeCompanyName, normalizePhone } from '../../../src-main/shared/crm-normalize'
 import type { Actor } from '../../../src-main/access/actor'
+import { translate } from '../../../src-main/shared/locales'
 
 let ctx: Awaited<ReturnType<typeof testCore>> | null = null
 afterEach(() => {
@@ -41,8 +42,13 @@ describe('public pool', () => {
     const over = caught(() => core.crm.pool.claim(zhang, 'lead', [ids[1]!, ids[2]!]))
     expect(over.messageKey).toBe('crm.pool.limitReached')
     expect(core.reads.get(actor, 'lead', ids[1]!).owner).toBeNull()
-    // Someone else's record is not in the pool.
-    expect(caught(() => core.crm.pool.claim(li, 'lead', [ids[0]!])).messageKey).toBe('crm.pool.alreadyClaimed')
+    // Someone else's record is not in the pool. A rep who may not see it learns only that a
+    // colleague has it and whom to ask — neither its name nor its owner; one who may see it is told which.
+    const taken = caught(() => core.crm.pool.claim(li, 'lead', [ids[0]!]))
+    expect(taken.messageKey).toBe('crm.pool.claimedByOther')
+    expect(JSON.stringify(taken.params)).not.toMatch(/甲|张伟|#/)
+    expect(translate('zh-CN', String(taken.messageKey), taken.params as Record<string, string | number>)).toBe('该线索已由其他同事负责，不在公海中；如需跟进，请联系您的经理')
+    expect(caught(() => core.crm.pool.claim(actor, 'lead', [ids[0]!])).params).toMatchObject({ title: '甲先生' })
 
     expect(caught(() => core.crm.pool.release(zhang, 'lead', [ids[0]!], '  ')).messageKey).toBe('crm.pool.reasonRequired')
     core.crm.pool.release(zhang, 'lead', [ids[0]!], '客户暂无需求')

@@ -6,6 +6,7 @@ export const crm: Record<string, string> = {
   'crm.app.sectionConflict': 'Cannot install "{{key}}" of {{section}}: {{detail}}',
   'crm.pool.limitReached': "You may own at most {{limit}} {{form}} at a time and already own {{owned}}; follow up or release some first",
   'crm.pool.alreadyClaimed': "\"{{title}}\" has already been claimed by someone else",
+  'crm.pool.claimedByOther': "This {{form}} belongs to a colleague and is no longer in the public pool; ask your manager if you need to follow it up",
   'crm.pool.alreadyInPool': "\"{{title}}\" is already in the public pool",
   'crm.pool.reasonRequired': "Give a reason for releasing to the public pool",
   'crm.lead.alreadyConverted': "Lead \"{{name}}\" has already been converted",

@@ -6,6 +6,7 @@ export const crm: Record<string, string> = {
   'crm.app.sectionConflict': '无法安装{{section}}中的“{{key}}”：{{detail}}',
   'crm.pool.limitReached': "{{form}}最多可同时拥有 {{limit}} 条，您已有 {{owned}} 条，请先跟进或退回部分记录",
   'crm.pool.alreadyClaimed': "“{{title}}”已被其他人领取",
+  'crm.pool.claimedByOther': "该{{form}}已由其他同事负责，不在公海中；如需跟进，请联系您的经理",
   'crm.pool.alreadyInPool': "“{{title}}”已在公海中",
   'crm.pool.reasonRequired': "请填写退回公海的原因",
   'crm.lead.alreadyConverted': "线索“{{name}}”已转化，不能重复转化",

@@ -24,6 +24,7 @@ export const transfer: Record<string, string> = {
   'transfer.error.noColumns': '没有可导出的列',
   'transfer.error.appFile': '这不是积木 CRM 的应用定义文件（.jimu-app.json）',
   'transfer.error.noRows': '文件“{{name}}”的表头下面没有数据行',
+  'transfer.report.duplicateElsewhere': '“{{field}}”为“{{value}}”的记录已存在，由其他同事负责；如需跟进，请联系您的经理',
   'transfer.duplicate.inFile': '与第 {{line}} 行重复',
   'transfer.duplicate.existing': '与已有记录 #{{id}} 重复',
   'transfer.report.errorColumn': '错误原因',
