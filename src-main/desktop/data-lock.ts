@@ -2,6 +2,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } f
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { ConflictError } from '../shared/errors'
+import { pickLocale, translate } from '../shared/locales'
 
 // One data folder, one process. The desktop app and serve mode run the same core with its own
 // scheduler (rules, flow deadlines, e-mail): two of them on one folder would run every job twice
@@ -123,18 +124,34 @@ export function lockDataDir(dir: string, options: LockOptions): DataDirLock {
 
 function ownLock(file: string, pid: number): DataDirLock {
   let released = false
-  return {
-    file,
-    release() {
-      if (released) return
-      released = true
-      // Remove only our own lock: never one a later process wrote after ours was taken over.
-      if (readHolder(file)?.pid !== pid) return
-      try {
-        unlinkSync(file)
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e
-      }
+  const release = () => {
+    if (released) return
+    released = true
+    process.removeListener('exit', release)
+    // Remove only our own lock: never one a later process wrote after ours was taken over.
+    if (readHolder(file)?.pid !== pid) return
+    try {
+      unlinkSync(file)
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e
     }
+  }
+  // However the process ends normally (exit, a signal handler calling process.exit), the lock goes
+  // with it; after a crash the next start finds the pid gone and takes the lock over.
+  process.once('exit', release)
+  return { file, release }
+}
+
+/**
+ * For command-line entries (serve mode): take the lock, or print the translated reason (LANG
+ * picks Chinese or English) and exit with status 1, without a stack trace.
+ */
+export function lockDataDirOrExit(dir: string, app: LockApp): DataDirLock {
+  try {
+    return lockDataDir(dir, { app })
+  } catch (e) {
+    if (!(e instanceof DataDirLockedError)) throw e
+    console.error(translate(pickLocale(process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG), e.messageKey, e.params))
+    process.exit(1)
   }
 }
