@@ -1,5 +1,5 @@
 import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs'
-import { hostname } from 'node:os'
+import { hostname, uptime } from 'node:os'
 import { join } from 'node:path'
 import { ConflictError } from '../shared/errors'
 import { pickLocale, translate } from '../shared/locales'
@@ -28,6 +28,8 @@ export interface LockOptions {
   now?: () => number
   /** Whether a process with this pid runs on this machine (injectable for tests). */
   isAlive?: (pid: number) => boolean
+  /** When this machine started (ms); a lock written before it is stale whatever its pid. */
+  bootTime?: number
 }
 
 /** The folder lock held by this process: `release()` removes the file if it is still ours. */
@@ -84,6 +86,7 @@ export function lockDataDir(dir: string, options: LockOptions): DataDirLock {
   const host = options.host ?? hostname()
   const isAlive = options.isAlive ?? processAlive
   const now = options.now ?? Date.now
+  const bootTime = options.bootTime ?? Date.now() - uptime() * 1000
   const file = join(dir, LOCK_FILE)
   mkdirSync(dir, { recursive: true })
   const me: LockHolder = { pid, host, app: options.app, since: now() }
@@ -97,8 +100,10 @@ export function lockDataDir(dir: string, options: LockOptions): DataDirLock {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
       const holder = readHolder(file)
-      // A lock from another machine (a shared folder) cannot be probed: it is respected.
-      const stale = holder === null || (holder.host === host && holder.pid !== pid && !isAlive(holder.pid))
+      // A lock from another machine (a shared folder) cannot be probed: it is respected. On this
+      // machine, a lock older than the last boot is stale even if its pid now belongs to some
+      // other process (after a power cut the pid is soon reused).
+      const stale = holder === null || (holder.host === host && holder.pid !== pid && (holder.since < bootTime || !isAlive(holder.pid)))
       if (holder !== null && holder.host === host && holder.pid === pid) {
         // This very process locked it already (a second open in the same process).
         return ownLock(file, pid)

@@ -87,6 +87,14 @@ describe('the data folder lock', () => {
     expect(() => lockDataDir(dir, { app: 'serve', isAlive: () => false })).toThrow(DataDirLockedError)
   })
 
+  it('takes over a lock written before the machine last started, even when its pid was reused', () => {
+    dir = mkdtempSync(join(tmpdir(), 'jimu-lock-'))
+    const host = 'office-pc'
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: 4242, host, app: 'desktop', since: Date.UTC(2026, 0, 1) }))
+    expect(() => lockDataDir(dir, { app: 'serve', host, isAlive: () => true, bootTime: Date.UTC(2025, 11, 31) })).toThrow(DataDirLockedError)
+    lockDataDir(dir, { app: 'serve', host, isAlive: () => true, bootTime: Date.UTC(2026, 0, 2) }).release()
+  })
+
   it('serve mode prints the reason in the language of LANG and exits 1, without a stack trace', async () => {
     dir = join(mkdtempSync(join(tmpdir(), 'jimu-lock-')), 'data')
     const other = await holder(dir, 'desktop')
