@@ -1,11 +1,17 @@
+import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
+
+// One version number: package.json's, written into the main build (desktop app and serve mode
+// report it through auth.status and the OpenAPI document; src-main/version.ts).
+const { version } = JSON.parse(readFileSync(resolve(__dirname, 'package.json'), 'utf8')) as { version: string }
 
 // Three builds: the main process (Electron shell + the headless serve entry, which share the
 // core), the preload bridge, and the renderer. `out/main/serve.js` runs in plain Node.
 export default defineConfig({
   main: {
+    define: { __JIMU_VERSION__: JSON.stringify(version) },
     build: {
       externalizeDeps: true,
       rollupOptions: {

@@ -7,6 +7,7 @@ import { Dispatcher } from './api/dispatcher'
 import { createHttpServer } from './api/http'
 import { loadOrCreateCertificate } from './api/tls'
 import { OffsetClock } from './jobs/offset-clock'
+import { lockDataDirOrExit } from './desktop/data-lock'
 
 // Headless entry: the same core and API as the desktop app, over HTTP on loopback, serving the
 // built renderer. Used for browser/LAN access and for end-to-end tests.
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
   }
   const lan = !LOOPBACK.has(values.host!)
   const dataDir = resolve(values.data)
+  lockDataDirOrExit(dataDir, 'serve')
   const start = values.now === undefined ? null : Date.parse(values.now)
   if (start !== null && Number.isNaN(start)) {
     console.error(`--now needs an ISO time, e.g. 2024-03-05T09:00:00+08:00 (got ${values.now})`)

@@ -11,13 +11,15 @@ import { flowHandlers } from './handlers/flows'
 import { ruleHandlers } from './handlers/rules'
 import { reportHandlers } from './handlers/reports'
 import { transferHandlers } from './handlers/transfer'
+import { VERSION as APP_VERSION } from '../version'
 
 // API handlers: the core's table here, each engine's in ./handlers/<engine>.ts, merged into one
 // table. The `Handlers` type makes a missing or mistyped handler a compile error.
 export type { CallContext } from './handler-kit'
 export type Handlers = { [M in MethodName]: Handler<M> }
 
-export const VERSION = '0.2.0'
+/** From package.json (src-main/version.ts); re-exported for the OpenAPI document. */
+export const VERSION = APP_VERSION
 
 const fieldFormId = (ctx: CallContext, fieldId: number) => ctx.host.core.schema.fieldById(fieldId).formId
 

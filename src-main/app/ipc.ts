@@ -1,20 +1,22 @@
-import { ipcMain, type WebContents } from 'electron'
+import { ipcMain } from 'electron'
 import type { Dispatcher } from '../api/dispatcher'
 import { pickLocale } from '../shared/locales'
+import { isTrustedSender, type OriginContext } from '../desktop/origin'
 
-// The IPC transport: one channel. Only the main frame of our own window may call it; the session
-// token lives here, per window, and never has to be kept by the renderer.
+// The IPC transport: one channel. Only the main frame of a window showing the app's own origin
+// (app://jimu, or the dev server while not packaged) may call it — src-main/desktop/origin.ts; the
+// session token lives here, per window, and never has to be kept by the renderer.
 
 /** The sessions the IPC transport holds, per window: whoever asks for a file must be signed in. */
 export interface IpcSessions {
   tokens(): string[]
 }
 
-export function registerIpc(dispatcher: Dispatcher, isTrusted: (contents: WebContents, frameUrl: string) => boolean): IpcSessions {
+export function registerIpc(dispatcher: Dispatcher, origins: OriginContext): IpcSessions {
   const tokens = new Map<number, string>()
   ipcMain.handle('jimu:rpc', async (event, method: unknown, input: unknown, requestedLocale: unknown) => {
     const frame = event.senderFrame
-    if (!frame || frame !== event.sender.mainFrame || !isTrusted(event.sender, frame.url)) {
+    if (!frame || !isTrustedSender({ frameUrl: frame.url, isMainFrame: frame === event.sender.mainFrame }, origins)) {
       return { ok: false, error: { code: 'PERMISSION', message: 'Untrusted sender' } }
     }
     if (typeof method !== 'string') return { ok: false, error: { code: 'BAD_REQUEST', message: 'method' } }

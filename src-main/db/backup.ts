@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
-import type { Sqlite } from './connection'
+import { openDatabase, type Sqlite } from './connection'
 
 export const BACKUPS_KEPT = 14
 const NAME = /^jimu-(\d{8})-(\d{6})-([a-z0-9-]+)\.db$/
@@ -62,7 +61,7 @@ export function hasBackupOnDay(dataDir: string, now: number): boolean {
 export function verifyDatabaseFile(file: string): boolean {
   let db: Sqlite | undefined
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true })
+    db = openDatabase(file, { readonly: true, fileMustExist: true })
     const rows = db.pragma('integrity_check') as Array<{ integrity_check: string }>
     return rows.length === 1 && rows[0]!.integrity_check === 'ok'
   } catch {

@@ -69,10 +69,15 @@ export class Notifications {
     return this.unread(userId)
   }
 
-  /** Desktop notifications not shown yet (any user: the desktop app is one person's PC), marked shown. */
-  takeDesktop(limit = 20): Array<{ id: number; userId: number; title: string; body: string; formId: number | null; recordId: number | null }> {
+  /**
+   * Desktop notifications not shown yet, marked shown. With `userIds`, only those users' (the desktop
+   * shell passes the users signed in on its PC, so nobody else's are taken); without, any user's.
+   */
+  takeDesktop(limit = 20, userIds?: readonly number[]): Array<{ id: number; userId: number; title: string; body: string; formId: number | null; recordId: number | null }> {
     return this.db.transaction(() => {
-      const rows = this.db.prepare('SELECT * FROM notifications WHERE desktop = 1 AND shown_at IS NULL ORDER BY id LIMIT ?').all(limit) as Row[]
+      const only = userIds === undefined ? '' : `AND user_id IN (SELECT value FROM json_each(?))`
+      const params: unknown[] = userIds === undefined ? [limit] : [JSON.stringify(userIds), limit]
+      const rows = this.db.prepare(`SELECT * FROM notifications WHERE desktop = 1 AND shown_at IS NULL ${only} ORDER BY id LIMIT ?`).all(...params) as Row[]
       const mark = this.db.prepare('UPDATE notifications SET shown_at = ? WHERE id = ?')
       for (const r of rows) mark.run(this.clock.now(), r.id)
       return rows.map((r) => ({ id: r.id, userId: r.user_id, title: r.title, body: r.body, formId: r.form_id, recordId: r.record_id }))

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
+import { connectSource } from '../db/connection'
 
 // Long scans (inactivity, date-relative, schedule) run off the main thread: a worker with its own
 // read-only SQLite connection executes the SQL the engine compiled (the engine builds it with the
@@ -10,8 +11,7 @@ import { Worker } from 'node:worker_threads'
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
-const Database = require(workerData.driver)
-const db = new Database(workerData.file, { readonly: true, fileMustExist: true })
+const db = (${connectSource})(require(workerData.driver), workerData.file, { readonly: true, fileMustExist: true })
 db.pragma('busy_timeout = 5000')
 parentPort.on('message', (msg) => {
   try {

@@ -18,6 +18,8 @@ import { reports as zhReports } from './zh-CN/reports'
 import { reports as enReports } from './en/reports'
 import { transfer as zhTransfer } from './zh-CN/transfer'
 import { transfer as enTransfer } from './en/transfer'
+import { desktop as zhDesktop } from './zh-CN/desktop'
+import { desktop as enDesktop } from './en/desktop'
 
 export const LOCALES = ['zh-CN', 'en'] as const
 export type Locale = (typeof LOCALES)[number]
@@ -25,8 +27,8 @@ export const DEFAULT_LOCALE: Locale = 'zh-CN'
 
 /** All messages per locale; i18next in the renderer loads the same objects. */
 export const messages: Record<Locale, Record<string, string>> = {
-  'zh-CN': { ...zhErrors, ...zhUi, ...zhRecord, ...zhDesigner, ...zhViews, ...zhCrm, ...zhFlows, ...zhRules, ...zhReports, ...zhTransfer },
-  en: { ...enErrors, ...enUi, ...enRecord, ...enDesigner, ...enViews, ...enCrm, ...enFlows, ...enRules, ...enReports, ...enTransfer }
+  'zh-CN': { ...zhErrors, ...zhUi, ...zhRecord, ...zhDesigner, ...zhViews, ...zhCrm, ...zhFlows, ...zhRules, ...zhReports, ...zhTransfer, ...zhDesktop },
+  en: { ...enErrors, ...enUi, ...enRecord, ...enDesigner, ...enViews, ...enCrm, ...enFlows, ...enRules, ...enReports, ...enTransfer, ...enDesktop }
 }
 
 export function pickLocale(acceptLanguage: string | undefined | null): Locale {
