@@ -217,9 +217,22 @@ export async function salesMatrix(options: { customers?: number } = {}) {
       WHERE i.submitter_id = ? OR k.assignee_id = ?`).all(users[who], users[who]) as Array<{ id: number; formId: number; recordId: number }>
     return rowsOf
   }
+  /**
+   * The records a flow participant is shown: the record under approval, and — by the titles of its
+   * relation fields, the content the approver decides on — the records it links to (contract → customer).
+   */
+  const participantShown = (who: Who): string[] =>
+    participant(who).flatMap((p) => {
+      const form = core.schema.form(p.formId)
+      const row = core.db.prepare(`SELECT * FROM ${ident(form.table)} WHERE id = ?`).get(p.recordId) as Record<string, unknown> | undefined
+      const linked = form.fields
+        .filter((f) => f.type === 'relation' && !(f.config as { multiple?: boolean }).multiple && row?.[f.column ?? ''] != null)
+        .map((f) => `${core.schema.form((f.config as { targetFormId: number }).targetFormId).apiKey}:${Number(row![f.column!])}`)
+      return [`${form.apiKey}:${p.recordId}`, ...linked]
+    })
 
   const call = (who: Who | null, method: string, input: unknown): Promise<RpcResult> => dispatcher.call(method, input, { token: who ? tokens[who] : null })
 
-  return { ...t, admin, dispatcher, tokens, users, call, rows, live, visible, hidden, actions, participant, instances, formId, southCustomer, southOpportunity, dup, close: t.close }
+  return { ...t, admin, dispatcher, tokens, users, call, rows, live, visible, hidden, actions, participant, participantShown, instances, formId, southCustomer, southOpportunity, dup, close: t.close }
 }
 export type SalesMatrix = Awaited<ReturnType<typeof salesMatrix>>

@@ -24,16 +24,13 @@ import { SALES_FORMS, WHO, hiddenMarker, phoneMarker, salesMatrix, type SalesFor
  */
 const HIDDEN_DERIVED = 'hidden helper (computed fields): 加权金额 = {金额}*{赢单率} discloses 金额 to a role that hides 金额 — it must be hidden with it, in records, totals, sums and reports'
 const USERS_LIST = 'auth helper (users.list): a colleague’s phone, e-mail and lock state go to every signed-in user; only their name (and department) are needed to pick members'
-const FLOW_RECORD = 'flows engine (no helper this round): an approver outside the record’s scope gets it read as the system, so the titles of its linked customer/opportunity (outside their scope) come with it — decide whether approvers see linked titles, or read it as the approver plus the record itself'
 const FIXED_ELSEWHERE = new Map<string, string>([
   ['forms.get custom derived:opportunity.weightedAmount', HIDDEN_DERIVED],
   ['records.list custom derived:opportunity.weightedAmount', HIDDEN_DERIVED],
   ['records.list custom derived-total:opportunity.weightedAmount', HIDDEN_DERIVED],
   ['records.count custom derived-total:opportunity.weightedAmount', HIDDEN_DERIVED],
   ['reports.run custom answers:derived:opportunity.weightedAmount', HIDDEN_DERIVED],
-  ...(['rep', 'manager', 'finance', 'service', 'custom'] as const).map((who) => [`users.list ${who} personal-data`, USERS_LIST] as [string, string]),
-  ['flows.instance manager record:customer', FLOW_RECORD],
-  ['flows.instance manager record:opportunity', FLOW_RECORD]
+  ...(['rep', 'manager', 'finance', 'service', 'custom'] as const).map((who) => [`users.list ${who} personal-data`, USERS_LIST] as [string, string])
 ])
 
 type Problem = { key: string; detail: string }
@@ -68,8 +65,11 @@ const hidden = (who: Who, form: SalesForm) => memo(`h:${who}:${form}`, () => m.h
 const canView = (who: Who, form: SalesForm) => memo(`a:${who}:${form}`, () => m.actions(who, form)).has('view')
 const can = (who: Who, form: SalesForm, action: string) => memo(`a:${who}:${form}`, () => m.actions(who, form)).has(action as never)
 const liveVisible = (who: Who, form: SalesForm) => memo(`lv:${who}:${form}`, () => new Set([...visible(who, form)].filter((id) => m.live(form).has(id))))
-/** Records shown to the user as a flow participant (submitter or approver), by form. */
-const participantRecords = (who: Who) => memo(`p:${who}`, () => m.participant(who).map((p) => `${m.core.schema.form(p.formId).apiKey}:${p.recordId}`))
+/**
+ * Records shown to the user as a flow participant (submitter or approver), by form: the record under
+ * approval, and the titles of the records it links to — what the approver decides on (合同 → its 客户).
+ */
+const participantRecords = (who: Who) => memo(`p:${who}`, () => m.participantShown(who))
 
 // ---------- looking for markers in answers ----------
 
