@@ -358,6 +358,8 @@ export class AuthService {
   }
 
   private remember(key: string, attempts: Attempts): void {
+    // Re-inserted so the map stays in order of last attempt: the oldest are forgotten first.
+    this.attempts.delete(key)
     this.attempts.set(key, attempts)
     if (this.attempts.size <= 10_000) return
     const now = this.clock.now()
