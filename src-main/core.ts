@@ -5,7 +5,7 @@ import { applyMigrations, pendingMigrations, schemaVersion } from './db/migrate'
 import { createBackup, hasBackupOnDay, listBackups, backupDir, verifyDatabaseFile } from './db/backup'
 import { CoreClock, systemClock, type Clock } from './clock'
 import { AccessLayer } from './access/access-layer'
-import { AuthService } from './access/auth'
+import { AuthService, PasswordHasher, type ScryptCost } from './access/auth'
 import { AuditLog } from './access/audit'
 import { Organization } from './access/organization'
 import { EventBus } from './events'
@@ -31,6 +31,11 @@ import { NotFoundError, ValidationError } from './shared/errors'
 export interface CoreOptions {
   dataDir: string
   clock?: Clock
+  /**
+   * Tests only: a cheaper scrypt cost so hashing does not dominate the suite. Production entry
+   * points never set it (and no environment variable does), so installs use PASSWORD_COST.
+   */
+  passwordCost?: ScryptCost
 }
 
 export const DB_FILE = 'jimu.db'
@@ -56,10 +61,11 @@ export class Core {
   readonly notifications: Notifications
   readonly rules: RuleEngine
 
-  private constructor(readonly db: Sqlite, readonly dataDir: string, readonly clock: CoreClock) {
+  private constructor(readonly db: Sqlite, readonly dataDir: string, readonly clock: CoreClock, passwordCost?: ScryptCost) {
+    const passwords = new PasswordHasher(passwordCost)
     this.schema = new SchemaService(db, clock)
     this.audit = new AuditLog(db, clock)
-    this.org = new Organization(db, clock, this.audit)
+    this.org = new Organization(db, clock, this.audit, passwords)
     this.org.ensureDefaults()
     this.access = new AccessLayer(db, this.org)
     this.writes = new WritePipeline(db, this.schema, this.access, clock, this.events, this.audit)
@@ -67,7 +73,7 @@ export class Core {
     this.queries = new QueryBuilder(db, this.access, clock)
     this.access.compileFilter = (actor, form, node) => this.queries.filter(actor, form, node)
     this.reads = new ReadService(db, this.schema, this.access, this.queries, new Serializer(db, this.schema, this.access))
-    this.auth = new AuthService(db, clock, this.audit)
+    this.auth = new AuthService(db, clock, this.audit, passwords)
     this.attachments = new AttachmentStore(db, dataDir, clock)
     this.views = new ViewService(db, this.schema, this.access, this.queries, clock)
     this.crm = new CrmService(this)
@@ -106,7 +112,7 @@ export class Core {
       db.close()
       throw e
     }
-    return new Core(db, options.dataDir, new CoreClock(clock))
+    return new Core(db, options.dataDir, new CoreClock(clock), options.passwordCost)
   }
 
   backup(reason = 'manual') {

@@ -48,7 +48,7 @@ async function main(): Promise<void> {
       console.error('--admin needs --password of at least 8 characters')
       process.exit(2)
     }
-    if (host.core.auth.needsSetup()) host.core.auth.setup({ name: values.admin, login: values.admin, password: values.password })
+    if (host.core.auth.needsSetup()) await host.core.auth.setup({ name: values.admin, login: values.admin, password: values.password })
     else console.error('--admin ignored: this data directory already has users')
   }
   if (lan && host.core.auth.needsSetup()) {

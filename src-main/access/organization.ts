@@ -2,7 +2,7 @@ import type { Sqlite } from '../db/connection'
 import type { Clock } from '../clock'
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors'
 import type { FilterNode, PermissionDto } from '../shared/api/contracts'
-import { hashPassword } from './auth'
+import type { PasswordHasher } from './auth'
 import type { AuditLog } from './audit'
 
 // The organization: departments (a tree with a head each), users with a direct manager, roles
@@ -29,7 +29,7 @@ export interface UserInput {
 export class Organization {
   version = 0
 
-  constructor(private readonly db: Sqlite, private readonly clock: Clock, private readonly audit: AuditLog) {}
+  constructor(private readonly db: Sqlite, private readonly clock: Clock, private readonly audit: AuditLog, private readonly passwords: PasswordHasher) {}
 
   /** Seed the default roles once (a new or migrated database). */
   ensureDefaults(): void {
@@ -103,12 +103,20 @@ export class Organization {
 
   // ---------- users ----------
 
-  createUser(actorId: number, input: UserInput & { name: string; login: string; password: string }): number {
+  /** Add a user; the password is hashed off the main thread first. */
+  async createUser(actorId: number, input: UserInput & { name: string; login: string; password: string }): Promise<number> {
+    const { password, ...rest } = input
+    this.checkLoginFree(input.login)
+    return this.createUserWithHash(actorId, { ...rest, passwordHash: await this.passwords.hash(password) })
+  }
+
+  /** Add a user whose password hash is already made (sample data: many users, one known password). */
+  createUserWithHash(actorId: number, input: UserInput & { name: string; login: string; passwordHash: string }): number {
     return this.tx(() => {
-      if (this.db.prepare('SELECT 1 FROM users WHERE login = ?').get(input.login)) throw new ValidationError('auth.loginTaken', { login: input.login }, 'login')
+      this.checkLoginFree(input.login)
       this.checkRefs(input)
       const id = Number(this.db.prepare(`INSERT INTO users (name, login, password_hash, is_admin, active, phone, email, department_id, manager_id, created_at)
-        VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?)`).run(input.name, input.login, hashPassword(input.password), input.active === false ? 0 : 1,
+        VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?)`).run(input.name, input.login, input.passwordHash, input.active === false ? 0 : 1,
         input.phone ?? null, input.email ?? null, input.departmentId ?? null, input.managerId ?? null, this.clock.now()).lastInsertRowid)
       this.setRoles(id, input.roleIds ?? [])
       this.audit.append({ op: 'user.create', actorId, detail: { after: this.snapshot(id) } })
@@ -129,21 +137,12 @@ export class Organization {
         input.name ?? before.name, input.login ?? before.login, pick(input.phone, before.phone), pick(input.email, before.email),
         pick(input.departmentId, before.departmentId), pick(input.managerId, before.managerId), (input.active ?? before.active) ? 1 : 0, id)
       if (input.roleIds) this.setRoles(id, input.roleIds)
-      // A disabled account is signed out everywhere at once.
+      // A disabled account is signed out everywhere at once, its API tokens included.
       if (input.active === false) {
         this.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(id)
         this.db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL').run(this.clock.now(), id)
       }
       this.audit.append({ op: 'user.update', actorId, detail: { before, after: this.snapshot(id) } })
-    })
-  }
-
-  resetPassword(actorId: number, id: number, password: string): void {
-    this.tx(() => {
-      this.requireUser(id)
-      this.db.prepare('UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?').run(hashPassword(password), id)
-      this.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(id)
-      this.audit.append({ op: 'user.resetPassword', actorId, detail: { userId: id } })
     })
   }
 
@@ -261,6 +260,10 @@ export class Organization {
     for (const r of new Set(roleIds)) insert.run(userId, r)
     const admin = roleIds.some((r) => this.role(r).isAdmin)
     this.db.prepare('UPDATE users SET is_admin = ? WHERE id = ?').run(admin ? 1 : 0, userId)
+  }
+
+  private checkLoginFree(login: string): void {
+    if (this.db.prepare('SELECT 1 FROM users WHERE login = ?').get(login)) throw new ValidationError('auth.loginTaken', { login }, 'login')
   }
 
   private requireUser(id: number): void {

@@ -16,6 +16,11 @@ export interface CallOptions {
   token?: string | null
   locale?: Locale
   client?: string
+  /**
+   * Where the call comes from: the peer's IP address over HTTP, DESKTOP_ADDRESS from the desktop
+   * app. Failed sign-ins are counted per login and address.
+   */
+  address?: string
 }
 
 export class Dispatcher {
@@ -41,7 +46,7 @@ export class Dispatcher {
         const field = path[0] === 'fields' && path[1] ? path[1] : path.join('.') || undefined
         return fail(locale, inputError(locale, issue, path, field))
       }
-      const ctx: CallContext = { host: this.host, actor, token: options.token ?? null, locale, client: options.client }
+      const ctx: CallContext = { host: this.host, actor, token: options.token ?? null, locale, client: options.client, address: options.address }
       const handler = handlers[name] as (input: unknown, ctx: CallContext) => unknown
       const data = await handler(parsed.data, ctx)
       return { ok: true, data }

@@ -14,6 +14,8 @@ export interface CallContext {
   token: string | null
   locale: Locale
   client?: string
+  /** The caller's network address (or DESKTOP_ADDRESS); see CallOptions. */
+  address?: string
 }
 
 export type Handler<M extends MethodName> = (input: MethodParsedInput<M>, ctx: CallContext) => MethodOutput<M> | Promise<MethodOutput<M>>

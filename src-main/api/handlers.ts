@@ -29,12 +29,12 @@ const coreHandlers: HandlersOf<typeof coreContracts> = {
     const user = actor ? core.auth.user(actor.id) : undefined
     return { needsSetup: core.auth.needsSetup(), version: VERSION, user: user ? core.auth.toDto(user) : null }
   },
-  'auth.setup': (input, { host }) => {
-    const { user, token } = host.core.auth.setup(input)
+  'auth.setup': async (input, { host }) => {
+    const { user, token } = await host.core.auth.setup(input)
     return { user: host.core.auth.toDto(user), token }
   },
-  'auth.login': (input, { host, client }) => {
-    const { user, token } = host.core.auth.login(input.login, input.password, client)
+  'auth.login': async (input, { host, client, address }) => {
+    const { user, token } = await host.core.auth.login(input.login, input.password, { client, address })
     return { user: host.core.auth.toDto(user), token }
   },
   'auth.logout': (_i, { host, token }) => {
@@ -42,8 +42,8 @@ const coreHandlers: HandlersOf<typeof coreContracts> = {
     return ok
   },
   'auth.me': (_i, ctx) => ctx.host.core.auth.toDto(ctx.host.core.auth.user(actorOf(ctx).id)!),
-  'auth.changePassword': (input, ctx) => {
-    ctx.host.core.auth.changePassword(actorOf(ctx).id, input.oldPassword, input.newPassword, ctx.token)
+  'auth.changePassword': async (input, ctx) => {
+    await ctx.host.core.auth.changePassword(actorOf(ctx).id, input.oldPassword, input.newPassword, ctx.token)
     return ok
   },
   'auth.sessions': (_i, ctx) => ctx.host.core.auth.sessions(actorOf(ctx).id, ctx.token),
@@ -62,17 +62,19 @@ const coreHandlers: HandlersOf<typeof coreContracts> = {
     return ok
   },
 
-  'users.list': (_i, { host }) => host.core.auth.users().map((u) => host.core.auth.toDto(u)),
-  'users.create': (input, ctx) => {
-    const id = ctx.host.core.org.createUser(actorOf(ctx).id, input)
+  // Colleagues see each other's names; contact data, logins, roles and lock status are for administrators.
+  'users.list': (_i, { host }) => host.core.auth.users().map((u) => host.core.auth.toColleagueDto(u)),
+  'users.listFull': (_i, { host }) => host.core.auth.users().map((u) => host.core.auth.toDto(u)),
+  'users.create': async (input, ctx) => {
+    const id = await ctx.host.core.org.createUser(actorOf(ctx).id, input)
     return ctx.host.core.auth.toDto(ctx.host.core.auth.user(id)!)
   },
   'users.update': ({ id, ...input }, ctx) => {
     ctx.host.core.org.updateUser(actorOf(ctx).id, id, input)
     return ctx.host.core.auth.toDto(ctx.host.core.auth.user(id)!)
   },
-  'users.resetPassword': (input, ctx) => {
-    ctx.host.core.org.resetPassword(actorOf(ctx).id, input.id, input.password)
+  'users.resetPassword': async (input, ctx) => {
+    await ctx.host.core.auth.resetPassword(actorOf(ctx).id, input.id, input.password)
     return ok
   },
   'departments.list': (_i, { host }) => host.core.org.departments(),

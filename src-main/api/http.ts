@@ -105,7 +105,7 @@ export function createHttpServer(options: HttpOptions): Server {
       }
       const name = decodeURIComponent(url.pathname.slice(5))
       if (limited(name, req, res, locale)) return
-      const result = await dispatcher.call(name, await readJson(req), { token, locale, client: req.headers['user-agent'] })
+      const result = await dispatcher.call(name, await readJson(req), { token, locale, client: req.headers['user-agent'], address: req.socket.remoteAddress })
       return send(res, 200, result, sessionCookie(name, result, !!options.tls))
     }
 
@@ -117,7 +117,7 @@ export function createHttpServer(options: HttpOptions): Server {
       if (limited(match.route.rpc, req, res, locale)) return
       const body = method === 'POST' || method === 'PATCH' ? await readJson(req) : undefined
       const input = match.route.input(match.params, url.searchParams, body)
-      const result = await dispatcher.call(match.route.rpc, input, { token, locale, client: req.headers['user-agent'] })
+      const result = await dispatcher.call(match.route.rpc, input, { token, locale, client: req.headers['user-agent'], address: req.socket.remoteAddress })
       if (!result.ok) return send(res, STATUS[result.error.code] ?? 400, result.error)
       return send(res, match.route.status ?? 200, match.route.output ? match.route.output(result.data) : result.data)
     }

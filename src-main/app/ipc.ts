@@ -1,4 +1,5 @@
 import { ipcMain } from 'electron'
+import { DESKTOP_ADDRESS } from '../access/auth'
 import type { Dispatcher } from '../api/dispatcher'
 import { pickLocale } from '../shared/locales'
 import { isTrustedSender, type OriginContext } from '../desktop/origin'
@@ -22,7 +23,7 @@ export function registerIpc(dispatcher: Dispatcher, origins: OriginContext): Ipc
     if (typeof method !== 'string') return { ok: false, error: { code: 'BAD_REQUEST', message: 'method' } }
     const id = event.sender.id
     const locale = pickLocale(typeof requestedLocale === 'string' ? requestedLocale : undefined)
-    const result = await dispatcher.call(method, input, { token: tokens.get(id) ?? null, locale })
+    const result = await dispatcher.call(method, input, { token: tokens.get(id) ?? null, locale, address: DESKTOP_ADDRESS })
     if (result.ok && (method === 'auth.login' || method === 'auth.setup')) tokens.set(id, (result.data as { token: string }).token)
     if (method === 'auth.logout') tokens.delete(id)
     return result

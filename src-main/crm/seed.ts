@@ -18,8 +18,18 @@ export interface SeedOptions {
   customers?: number
   /** Move the injected clock (ManualClock.set) so records are created at their simulated time. */
   setTime?: (ms: number) => void
-  /** Password of the demo users (they sign in with their pinyin login). */
-  password?: string
+  /**
+   * The hash of the demo users' password (they sign in with their pinyin login): made once,
+   * asynchronously, by demoPasswordHash before the synchronous load.
+   */
+  passwordHash: string
+}
+
+/** The demo users' documented password. */
+export const DEMO_PASSWORD = 'demo12345'
+
+export function demoPasswordHash(core: Core, password = DEMO_PASSWORD): Promise<string> {
+  return core.auth.passwords.hash(password)
 }
 
 export interface SeedReport { users: number; departments: number; counts: Record<string, number> }
@@ -99,7 +109,7 @@ interface Pending { form: string; at: number; values: Record<string, unknown>; r
 class Ref { id: number | null = null }
 
 /** Load the sample data. Refused when the sales app is missing or already holds customers. */
-export function seedDemo(core: Core, actor: Actor, options: SeedOptions = {}): SeedReport {
+export function seedDemo(core: Core, actor: Actor, options: SeedOptions): SeedReport {
   const r = rng(options.seed ?? 20240601)
   try {
     core.schema.form('customer')
@@ -114,7 +124,7 @@ export function seedDemo(core: Core, actor: Actor, options: SeedOptions = {}): S
   const at = (from: number, maxDays: number) => Math.min(today.valueOf() + 9 * 3600_000, from + r.int(0, maxDays) * 86_400_000 + r.int(9, 18) * 3600_000 + r.int(0, 59) * 60_000)
 
   // ---- organization ----
-  const password = options.password ?? 'demo12345'
+  const passwordHash = options.passwordHash
   const dept = (name: string, parentId: number | null = null) => core.org.departments().find((d) => d.name === name)?.id ?? core.org.createDepartment(actor.id, { name, parentId }).id
   const sales = dept('销售部')
   const east = dept('华东销售组', sales)
@@ -127,7 +137,7 @@ export function seedDemo(core: Core, actor: Actor, options: SeedOptions = {}): S
     const existing = core.db.prepare('SELECT id FROM users WHERE login = ?').pluck().get(login) as number | undefined
     if (existing) return existing
     const roleId = role(roleKey)
-    return users.createUser(actor.id, { name, login, password, departmentId, managerId, roleIds: roleId ? [roleId] : [] })
+    return users.createUserWithHash(actor.id, { name, login, passwordHash, departmentId, managerId, roleIds: roleId ? [roleId] : [] })
   }
   const head = person('周建国', 'zhoujianguo', sales, 'sales_manager')
   const mgrEast = person('吴海燕', 'wuhaiyan', east, 'sales_manager', head)

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import { testCore } from '../support/core'
 import { loadAppDir } from '../../src-main/apps/load-dir'
-import { seedDemo } from '../../src-main/crm/seed'
+import { demoPasswordHash, seedDemo } from '../../src-main/crm/seed'
 import type { Actor } from '../../src-main/access/actor'
 
 // Sales app benchmark.
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
 
     const start = clock.now()
     t = performance.now()
-    const report = seedDemo(core, actor, { seed: 1, customers: size, setTime: (ms) => clock.set(ms) })
+    const report = seedDemo(core, actor, { seed: 1, customers: size, setTime: (ms) => clock.set(ms), passwordHash: await demoPasswordHash(core) })
     const seedMs = performance.now() - t
     clock.set(start)
     const records = Object.values(report.counts).reduce((a, b) => a + b, 0)
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     }
 
     const repRole = core.org.roles().find((r) => r.key === 'sales_rep')!.id
-    const repId = core.org.createUser(actor.id, { name: '基准', login: 'bench-rep', password: 'secret123', roleIds: [repRole] })
+    const repId = await core.org.createUser(actor.id, { name: '基准', login: 'bench-rep', password: 'secret123', roleIds: [repRole] })
     const rep: Actor = { id: repId, name: '基准', isAdmin: false, locale: 'zh-CN' }
     const pool = core.reads.list(rep, { form: 'customer', filter: { field: 'owner', op: 'empty' }, limit: 50 }).records.map((r) => r.id)
     const claim: number[] = []

@@ -54,9 +54,9 @@ async function run(size: number, keep?: string) {
         admin = toActor(core.auth.users().find((u) => u.login === LOGIN.login)!)
         log(`reusing the data in ${dataDir}`)
       } else {
-        admin = toActor(core.auth.setup({ name: '管理员', login: LOGIN.login, password: LOGIN.password }).user)
+        admin = toActor((await core.auth.setup({ name: '管理员', login: LOGIN.login, password: LOGIN.password })).user)
         const t0 = performance.now()
-        seedSalesData(core, admin, clock, size, now)
+        await seedSalesData(core, admin, clock, size, now)
         log(`seeded ${size} opportunities in ${round((performance.now() - t0) / 1000)} s`)
         core.db.pragma('optimize')
       }

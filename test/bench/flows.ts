@@ -28,7 +28,7 @@ export async function runFlowsBench(size: number) {
   const dataDir = mkdtempSync(join(tmpdir(), 'jimu-bench-flows-'))
   const core = await Core.open({ dataDir })
   try {
-    const { user } = core.auth.setup({ name: '管理员', login: 'admin', password: 'secret123' })
+    const { user } = await core.auth.setup({ name: '管理员', login: 'admin', password: 'secret123' })
     const admin: Actor = { id: user.id, name: user.name, isAdmin: true, locale: 'zh-CN' }
     const app = core.schema.createApp({ label: '销售管理' })
     const form = core.schema.createForm({ appId: app.id, label: '合同', fields: [
@@ -36,8 +36,10 @@ export async function runFlowsBench(size: number) {
       { label: '合同金额', apiKey: 'amount', type: 'amount' },
       { label: '审批状态', apiKey: 'approvalStatus', type: 'select', config: { options: ['none', 'pending', 'approved', 'rejected'].map((id) => ({ id, label: id, color: 'gray' })) } }
     ] })
-    const directors = [1, 2, 3].map((i) => core.org.createUser(admin.id, { name: `总监${i}`, login: `director${i}`, password: 'secret123' }))
-    const reps = Array.from({ length: 20 }, (_, i) => core.org.createUser(admin.id, { name: `销售${i}`, login: `rep${i}`, password: 'secret123' }))
+    const directors: number[] = []
+    for (const i of [1, 2, 3]) directors.push(await core.org.createUser(admin.id, { name: `总监${i}`, login: `director${i}`, password: 'secret123' }))
+    const reps: number[] = []
+    for (let i = 0; i < 20; i++) reps.push(await core.org.createUser(admin.id, { name: `销售${i}`, login: `rep${i}`, password: 'secret123' }))
     const flows = directors.map((d, i) => {
       const graph: FlowGraph = {
         nodes: [

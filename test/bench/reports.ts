@@ -50,7 +50,7 @@ const round = (n: number) => Math.round(n * 10) / 10
  * contracts with two instalments each, size/20 payments and monthly targets, all through the write
  * pipeline (bulkCreate) with the clock moved so records are created over those years.
  */
-export function seedSalesData(core: Core, admin: Actor, clock: ManualClock, size: number, now: number): { reps: Actor[] } {
+export async function seedSalesData(core: Core, admin: Actor, clock: ManualClock, size: number, now: number): Promise<{ reps: Actor[] }> {
   const start = now - 730 * DAY
   clock.set(start)
   core.crm.install(admin, loadAppDir('resources/apps/crm').pkg, 'zh-CN')
@@ -58,9 +58,10 @@ export function seedSalesData(core: Core, admin: Actor, clock: ManualClock, size
   const role = (key: string) => org.roles().find((r) => r.key === key)!.id
   const east = org.createDepartment(admin.id, { name: '华东销售组' }).id
   const south = org.createDepartment(admin.id, { name: '华南销售组' }).id
-  const reps: Actor[] = ['张伟', '王芳', '李强', '刘洋', '陈静', '杨帆'].map((name, i) =>
-    toActor(core.auth.user(org.createUser(admin.id, { name, login: `rep${i}`, password: 'secret123', departmentId: i < 3 ? east : south, roleIds: [role('sales_rep')] }))!)
-  )
+  const reps: Actor[] = []
+  for (const [i, name] of ['张伟', '王芳', '李强', '刘洋', '陈静', '杨帆'].entries()) {
+    reps.push(toActor(core.auth.user(await org.createUser(admin.id, { name, login: `rep${i}`, password: 'secret123', departmentId: i < 3 ? east : south, roleIds: [role('sales_rep')] }))!))
+  }
   const rand = prng(20251215)
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!
   const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10)
@@ -101,7 +102,7 @@ export async function runReportsBench(options: { size: number; runs: number; jso
   const { core, actor: admin, clock } = env
   try {
     const t0 = performance.now()
-    const { reps } = seedSalesData(core, admin, clock, options.size, now)
+    const { reps } = await seedSalesData(core, admin, clock, options.size, now)
     const seedS = round((performance.now() - t0) / 1000)
     process.stderr.write(`seeded in ${seedS} s\n`)
 

@@ -267,7 +267,7 @@ export async function runBench(options: BenchOptions): Promise<BenchFigures> {
   const core = await Core.open({ dataDir })
   let raw: Sqlite | null = null
   try {
-    const { user } = core.auth.setup({ name: '管理员', login: 'admin', password: 'secret123' })
+    const { user } = await core.auth.setup({ name: '管理员', login: 'admin', password: 'secret123' })
     const actor: Actor = { id: user.id, name: user.name, isAdmin: true, locale: 'zh-CN' }
     // Sales reps as owners: two departments of four reps, each with the default 销售代表 role,
     // whose data scope on the form is "own records" (owner or collaborator).
@@ -275,7 +275,7 @@ export async function runBench(options: BenchOptions): Promise<BenchFigures> {
     const depts = [core.org.createDepartment(user.id, { name: '华东销售部' }), core.org.createDepartment(user.id, { name: '华南销售部' })]
     const owners = [user.id]
     for (let i = 0; i < 8; i++) {
-      owners.push(core.org.createUser(user.id, {
+      owners.push(await core.org.createUser(user.id, {
         name: `${SURNAMES[i]}${GIVEN[i]}`, login: `rep${i + 1}`, password: 'bench-password', departmentId: depts[i % 2]!.id, roleIds: [repRole.id]
       }))
     }

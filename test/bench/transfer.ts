@@ -51,7 +51,7 @@ export async function runTransferBench(options: { size: number; json?: boolean }
   let peak = process.memoryUsage().rss
   const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss) }, 25)
   try {
-    const { user } = core.auth.setup({ name: '管理员', login: 'admin', password: 'secret123' })
+    const { user } = await core.auth.setup({ name: '管理员', login: 'admin', password: 'secret123' })
     const actor: Actor = { id: user.id, name: user.name, isAdmin: true, locale: 'zh-CN' }
     const app = core.schema.createApp({ label: '销售管理' })
     const form = core.schema.createForm({ appId: app.id, label: '商机', fields: [

@@ -77,10 +77,10 @@ const round = (n: number) => Math.round(n * 10) / 10
 async function buildData(dataDir: string, n: number, seed: number): Promise<number> {
   const core = await Core.open({ dataDir })
   try {
-    const { user } = core.auth.setup({ name: '管理员', login: LOGIN.login, password: LOGIN.password })
+    const { user } = await core.auth.setup({ name: '管理员', login: LOGIN.login, password: LOGIN.password })
     const actor: Actor = { id: user.id, name: user.name, isAdmin: true, locale: 'zh-CN' }
     const owners = [user.id]
-    for (let i = 0; i < 4; i++) owners.push(core.org.createUser(user.id, { name: `销售${i + 1}`, login: `rep${i + 1}`, password: 'bench-password' }))
+    for (let i = 0; i < 4; i++) owners.push(await core.org.createUser(user.id, { name: `销售${i + 1}`, login: `rep${i + 1}`, password: 'bench-password' }))
     const app = core.schema.createApp({ label: '销售' })
     const form = core.schema.createForm({ appId: app.id, label: '商机', fields: FORM_FIELDS })
     const c = codec(form)

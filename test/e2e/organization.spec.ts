@@ -104,7 +104,7 @@ test('the owner builds the organization; each role signs in and sees the right r
   await page.screenshot({ path: 'resources/screenshots/roles.png', fullPage: true })
 
   // Records: one owned by each rep, one by the owner (outside the department).
-  const users = await rpc<Array<{ id: number; login: string }>>(page, 'users.list')
+  const users = await rpc<Array<{ id: number; login: string }>>(page, 'users.listFull')
   const idOf = (login: string) => users.find((u) => u.login === login)!.id
   for (const [name, owner] of [['张三的客户', REP_A.login], ['赵四的客户', REP_B.login], ['老板的客户', OWNER.login]] as const) {
     await rpc(page, 'records.create', { form: 'customer', fields: { name, region: '华东', owner: idOf(owner) } })

@@ -1,5 +1,6 @@
 import { Core } from '../../src-main/core'
 import type { Actor } from '../../src-main/access/actor'
+import { TEST_PASSWORD_COST } from './core'
 
 // Child process for the crash-safety test: opens a core on the data directory given as the only
 // argument and writes records through the pipeline in small transactions, forever, until it is
@@ -14,8 +15,8 @@ async function main(): Promise<void> {
   const dataDir = process.argv[2]
   if (!dataDir) throw new Error('usage: crash-writer.ts <dataDir> [batchSize]')
   const batchSize = Number(process.argv[3] ?? 100)
-  const core = await Core.open({ dataDir })
-  if (core.auth.needsSetup()) core.auth.setup({ name: '管理员', login: 'admin', password: 'secret123' })
+  const core = await Core.open({ dataDir, passwordCost: TEST_PASSWORD_COST })
+  if (core.auth.needsSetup()) await core.auth.setup({ name: '管理员', login: 'admin', password: 'secret123' })
   const user = core.auth.users()[0]!
   const actor: Actor = { id: user.id, name: user.name, isAdmin: true, locale: 'zh-CN' }
   let formId = core.schema.formIds().find((id) => core.schema.form(id).apiKey === CRASH_FORM_KEY)

@@ -2,7 +2,7 @@ import { ident } from '../../src-main/db/connection'
 import { Dispatcher, type RpcResult } from '../../src-main/api/dispatcher'
 import type { CoreHost } from '../../src-main/api/host'
 import { bundledApp } from '../../src-main/apps/bundled'
-import { seedDemo } from '../../src-main/crm/seed'
+import { demoPasswordHash, seedDemo } from '../../src-main/crm/seed'
 import type { Actor } from '../../src-main/access/actor'
 import type { FilterNode, PermissionDto } from '../../src-main/shared/api/contracts'
 import { testCore } from './core'
@@ -61,7 +61,8 @@ export async function salesMatrix(options: { customers?: number } = {}) {
   const { core, actor: admin, clock } = t
   core.crm.install(admin, bundledApp('crm').pkg, 'zh-CN')
   const start = clock.now()
-  seedDemo(core, admin, { seed: 11, customers: options.customers ?? 16, setTime: (ms) => clock.set(ms) })
+  const passwordHash = await demoPasswordHash(core)
+  seedDemo(core, admin, { passwordHash, seed: 11, customers: options.customers ?? 16, setTime: (ms) => clock.set(ms) })
   clock.set(start)
 
   const org = core.org

@@ -2,7 +2,7 @@ import type { crmContracts } from '../../shared/api/crm'
 import { actorOf, type HandlersOf } from '../handler-kit'
 import { bundledApp } from '../../apps/bundled'
 import { CRM_APP_KEY } from '../../crm/crm-service'
-import { seedDemo } from '../../crm/seed'
+import { demoPasswordHash, seedDemo } from '../../crm/seed'
 
 // Handlers of the methods declared in src-main/shared/api/crm.ts.
 export const crmHandlers: HandlersOf<typeof crmContracts> = {
@@ -16,13 +16,15 @@ export const crmHandlers: HandlersOf<typeof crmContracts> = {
     const { pkg, ignored } = bundledApp(CRM_APP_KEY)
     return { ...ctx.host.core.crm.preview(pkg, input.locale), ignored }
   },
-  'crm.install': (input, ctx) => {
+  'crm.install': async (input, ctx) => {
     const core = ctx.host.core
     const actor = actorOf(ctx)
     const { pkg } = bundledApp(CRM_APP_KEY)
+    // The demo users' password is hashed first (off the main thread); the load itself is synchronous.
+    const passwordHash = input.sampleData ? await demoPasswordHash(core) : null
     const report = core.crm.install(actor, pkg, input.locale)
     // Sample records are created at their simulated time, so 创建时间 spans the two years too.
-    const sample = input.sampleData ? core.clock.simulate((setTime) => seedDemo(core, actor, { seed: input.seed, setTime })).counts : null
+    const sample = passwordHash !== null ? core.clock.simulate((setTime) => seedDemo(core, actor, { seed: input.seed, setTime, passwordHash })).counts : null
     return { appId: report.appId, added: report.changes.filter((c) => c.kind === 'add').length, sample }
   },
   'crm.settings': (_i, ctx) => ctx.host.core.crm.settings.get(),

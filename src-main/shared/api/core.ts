@@ -38,6 +38,9 @@ export const userDto = z.object({
   lockedUntil: z.string().nullable()
 })
 export type UserDto = z.infer<typeof userDto>
+/** A colleague as every signed-in user sees them (member pickers, names): no contact data, login or roles. */
+export const colleagueDto = z.object({ id, name: z.string(), departmentId: id.nullable(), active: z.boolean() })
+export type ColleagueDto = z.infer<typeof colleagueDto>
 
 export const departmentDto = z.object({ id, name: z.string(), parentId: id.nullable(), headUserId: id.nullable(), position: z.number() })
 export const roleDto = z.object({ id, key: z.string(), name: z.string(), description: z.string().nullable(), isAdmin: z.boolean(), userCount: z.number() })
@@ -271,18 +274,19 @@ export const coreContracts = {
   }),
   'auth.logout': method({ access: 'user', summary: 'End the current session', input: z.object({}).default({}), output: ok }),
   'auth.me': method({ access: 'user', summary: 'The signed-in user', input: z.object({}).default({}), output: userDto }),
-  'auth.changePassword': method({ access: 'user', summary: 'Change my password (other sessions are signed out)', input: z.object({ oldPassword: z.string().min(1).max(200), newPassword: z.string().min(8).max(200) }), output: ok }),
+  'auth.changePassword': method({ access: 'user', summary: 'Change my password (other sessions are signed out and all my API tokens revoked)', input: z.object({ oldPassword: z.string().min(1).max(200), newPassword: z.string().min(8).max(200) }), output: ok }),
   'auth.sessions': method({ access: 'user', summary: 'My signed-in sessions', input: z.object({}).default({}), output: z.array(z.object({ id: z.string(), createdAt: z.string(), lastSeenAt: z.string(), client: z.string().nullable(), current: z.boolean() })) }),
   'auth.revokeSession': method({ access: 'user', summary: 'Sign out one of my sessions', input: z.object({ id: z.string().min(8).max(64) }), output: ok }),
-  'auth.logoutEverywhere': method({ access: 'user', summary: 'Sign out all my sessions, this one included', input: z.object({}).default({}), output: ok }),
+  'auth.logoutEverywhere': method({ access: 'user', summary: 'Sign out all my sessions, this one included, and revoke all my API tokens', input: z.object({}).default({}), output: ok }),
   'tokens.list': method({ access: 'user', summary: 'My API tokens', input: z.object({}).default({}), output: z.array(z.object({ id, name: z.string(), scope: z.enum(['read', 'write']), createdAt: z.string(), expiresAt: z.string().nullable(), lastUsedAt: z.string().nullable(), revoked: z.boolean() })) }),
   'tokens.create': method({ access: 'user', summary: 'Create an API token (shown once) with a scope and an expiry', input: z.object({ name: z.string().trim().min(1).max(50), scope: z.enum(['read', 'write']).default('read'), expiresInDays: z.number().int().min(1).max(3650).nullable().default(90) }), output: z.object({ id, token: z.string() }) }),
   'tokens.revoke': method({ access: 'user', summary: 'Revoke one of my API tokens', input: z.object({ id }), output: ok }),
 
-  'users.list': method({ access: 'user', summary: 'Users', input: z.object({}).default({}), output: z.array(userDto) }),
+  'users.list': method({ access: 'user', summary: 'Colleagues: id, name, department and whether active (to pick people)', input: z.object({}).default({}), output: z.array(colleagueDto) }),
+  'users.listFull': method({ access: 'admin', summary: 'Users with login, contact data, roles and lock status (administrators)', input: z.object({}).default({}), output: z.array(userDto) }),
   'users.create': method({ access: 'admin', summary: 'Add a user', input: z.object({ name: z.string().trim().min(1).max(50), login: z.string().trim().min(2).max(50), password: z.string().min(8).max(200), phone: z.string().trim().max(30).nullable().optional(), email: z.string().trim().max(100).nullable().optional(), departmentId: id.nullable().optional(), managerId: id.nullable().optional(), roleIds: z.array(id).optional(), active: z.boolean().optional() }), output: userDto }),
   'users.update': method({ access: 'admin', summary: 'Change a user (disabling signs them out everywhere)', input: z.object({ id, name: z.string().trim().min(1).max(50).optional(), login: z.string().trim().min(2).max(50).optional(), phone: z.string().trim().max(30).nullable().optional(), email: z.string().trim().max(100).nullable().optional(), departmentId: id.nullable().optional(), managerId: id.nullable().optional(), roleIds: z.array(id).optional(), active: z.boolean().optional() }), output: userDto }),
-  'users.resetPassword': method({ access: 'admin', summary: 'Set a new password for a user and unlock the account', input: z.object({ id, password: z.string().min(8).max(200) }), output: ok }),
+  'users.resetPassword': method({ access: 'admin', summary: 'Set a new password for a user and unlock the account (their sessions end and their API tokens are revoked)', input: z.object({ id, password: z.string().min(8).max(200) }), output: ok }),
   'departments.list': method({ access: 'user', summary: 'The department tree (flat, with parent ids)', input: z.object({}).default({}), output: z.array(departmentDto) }),
   'departments.create': method({ access: 'admin', summary: 'Add a department', input: z.object({ name: z.string().trim().min(1).max(50), parentId: id.nullable().optional(), headUserId: id.nullable().optional() }), output: departmentDto }),
   'departments.update': method({ access: 'admin', summary: 'Rename, move or set the head of a department', input: z.object({ id, name: z.string().trim().min(1).max(50).optional(), parentId: id.nullable().optional(), headUserId: id.nullable().optional() }), output: departmentDto }),
@@ -415,7 +419,7 @@ export const coreContracts = {
 
 /** Core methods a read-only API token may call. */
 export const CORE_READ_ONLY: readonly string[] = [
-  'system.status', 'auth.me', 'users.list', 'apps.list', 'forms.list', 'forms.get', 'forms.access', 'formulas.check', 'records.list', 'records.count',
+  'system.status', 'auth.me', 'users.list', 'users.listFull', 'apps.list', 'forms.list', 'forms.get', 'forms.access', 'formulas.check', 'records.list', 'records.count',
   'records.get', 'records.trash', 'records.history', 'records.collaborators', 'search.global', 'departments.list', 'roles.list', 'tokens.list', 'auth.sessions',
   'views.list'
 ]

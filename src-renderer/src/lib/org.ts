@@ -3,9 +3,13 @@ import type { MethodOutput } from '@shared/api/contracts'
 import { api, errorMessage } from '../api/client'
 
 // The organization as the renderer sees it: users, the department tree (flat from the API, with
-// parent ids) and roles, loaded together because every admin screen needs all three.
+// parent ids) and roles, loaded together because every admin screen needs all three. Only
+// administrators get the full user list; everyone else gets colleagues (users.list).
 
-export type UserInfo = MethodOutput<'users.list'>[number]
+/** A user as administrators see them (organization page): login, contact data, roles, lock status. */
+export type UserInfo = MethodOutput<'users.listFull'>[number]
+/** A colleague as everyone sees them (pickers): id, name, department, active. */
+export type Colleague = MethodOutput<'users.list'>[number]
 export type Department = MethodOutput<'departments.list'>[number]
 export type Role = MethodOutput<'roles.list'>[number]
 
@@ -92,7 +96,7 @@ export function useOrgData(): { data: OrgData | null; failure: string | null; re
   const [failure, setFailure] = useState<string | null>(null)
   const reload = useCallback(async () => {
     try {
-      const [users, departments, roles] = await Promise.all([api.users.list(), api.departments.list(), api.roles.list()])
+      const [users, departments, roles] = await Promise.all([api.users.listFull(), api.departments.list(), api.roles.list()])
       setData({ users, departments, roles })
       setFailure(null)
     } catch (error) {

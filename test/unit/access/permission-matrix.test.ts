@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Actor } from '../../../src-main/access/actor'
 import { toActor } from '../../../src-main/access/auth'
-import { caught, testCore } from '../../support/core'
+import { caught, rejected, testCore } from '../../support/core'
 
 // The permission matrix: for each role and each read path, a sales rep can never see or infer
 // another rep's records or a hidden field, and cannot write a read-only field.
@@ -21,17 +21,17 @@ beforeAll(async () => {
   const east = org.createDepartment(boss.id, { name: '华东销售部' })
   const hz = org.createDepartment(boss.id, { name: '杭州组', parentId: east.id })
   const north = org.createDepartment(boss.id, { name: '华北销售部' })
-  const user = (name: string, login: string, departmentId: number | null, roleKeys: string[]) => {
-    const id = org.createUser(boss.id, { name, login, password: 'secret123', departmentId, roleIds: roleKeys.map(role) })
+  const user = async (name: string, login: string, departmentId: number | null, roleKeys: string[]) => {
+    const id = await org.createUser(boss.id, { name, login, password: 'secret123', departmentId, roleIds: roleKeys.map(role) })
     who[login] = toActor(core.auth.user(id)!)
   }
-  user('张三', 'zhang', hz.id, ['sales_rep'])
-  user('李四', 'li', east.id, ['sales_rep'])
-  user('赵六', 'zhao', north.id, ['sales_rep'])
-  user('王经理', 'wang', east.id, ['sales_manager'])
-  user('钱会计', 'qian', null, ['finance'])
+  await user('张三', 'zhang', hz.id, ['sales_rep'])
+  await user('李四', 'li', east.id, ['sales_rep'])
+  await user('赵六', 'zhao', north.id, ['sales_rep'])
+  await user('王经理', 'wang', east.id, ['sales_manager'])
+  await user('钱会计', 'qian', null, ['finance'])
   const eastOnly = org.createRole(boss.id, { name: '华东专员' })
-  user('孙专员', 'sun', null, [])
+  await user('孙专员', 'sun', null, [])
   org.updateUser(boss.id, who.sun!.id, { roleIds: [eastOnly.id] })
 
   customers = t.form('客户', [
@@ -180,23 +180,23 @@ describe('other roles and scopes', () => {
 })
 
 describe('accounts', () => {
-  it('locks an account after five failed logins, and an administrator reset unlocks it', () => {
-    for (let i = 0; i < 5; i++) expect(caught(() => t.core.auth.login('zhao', 'wrong')).messageKey).toBe('auth.badCredentials')
-    expect(caught(() => t.core.auth.login('zhao', 'secret123')).messageKey).toBe('auth.locked')
+  it('locks an account after five failed logins, and an administrator reset unlocks it', async () => {
+    for (let i = 0; i < 5; i++) expect((await rejected(t.core.auth.login('zhao', 'wrong'))).messageKey).toBe('auth.badCredentials')
+    expect((await rejected(t.core.auth.login('zhao', 'secret123'))).messageKey).toBe('auth.locked')
     t.clock.advance(16 * 60_000)
-    expect(t.core.auth.login('zhao', 'secret123').user.login).toBe('zhao')
-    for (let i = 0; i < 5; i++) caught(() => t.core.auth.login('zhao', 'wrong'))
-    t.core.org.resetPassword(t.actor.id, who.zhao!.id, 'newsecret1')
-    expect(t.core.auth.login('zhao', 'newsecret1').user.login).toBe('zhao')
+    expect((await t.core.auth.login('zhao', 'secret123')).user.login).toBe('zhao')
+    for (let i = 0; i < 5; i++) await rejected(t.core.auth.login('zhao', 'wrong'))
+    await t.core.auth.resetPassword(t.actor.id, who.zhao!.id, 'newsecret1')
+    expect((await t.core.auth.login('zhao', 'newsecret1')).user.login).toBe('zhao')
     expect(t.core.db.prepare("SELECT COUNT(*) FROM change_log WHERE op = 'auth.loginFailed'").pluck().get()).toBe(11)
   })
 
-  it('API tokens carry a scope and an expiry; disabling a user revokes everything', () => {
+  it('API tokens carry a scope and an expiry; disabling a user revokes everything', async () => {
     const { token } = t.core.auth.createToken(who.li!.id, { name: 'ERP', scope: 'read', expiresInDays: 1 })
     expect(t.core.auth.resolve(token)).toMatchObject({ via: 'token', scope: 'read' })
     t.clock.advance(2 * 86_400_000)
     expect(t.core.auth.resolve(token)).toBeNull()
-    const { token: session } = t.core.auth.login('li', 'secret123')
+    const { token: session } = await t.core.auth.login('li', 'secret123')
     const { token: write } = t.core.auth.createToken(who.li!.id, { name: 'ERP', scope: 'write', expiresInDays: null })
     t.core.org.updateUser(t.actor.id, who.li!.id, { active: false })
     expect(t.core.auth.resolve(session)).toBeNull()

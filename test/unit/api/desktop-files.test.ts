@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CoreHost } from '../../../src-main/api/host'
 import { serveAttachment } from '../../../src-main/app/files'
+import { TEST_PASSWORD_COST } from '../../support/core'
 
 // The desktop window gets attachments from the main process (jimu-file://files/<hash>), as a
 // browser gets them from /files/<hash>: only while someone is signed in, and only files we hold.
@@ -16,8 +17,8 @@ const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex')
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'jimu-files-'))
-  host = await CoreHost.open({ dataDir })
-  token = host.core.auth.setup({ name: '管理员', login: 'admin', password: 'secret123' }).token
+  host = await CoreHost.open({ dataDir, passwordCost: TEST_PASSWORD_COST })
+  token = (await host.core.auth.setup({ name: '管理员', login: 'admin', password: 'secret123' })).token
   hash = host.core.attachments.put('名片.png', 'image/png', PNG.toString('base64')).hash
 })
 afterAll(() => {

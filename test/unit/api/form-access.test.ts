@@ -24,7 +24,7 @@ describe('forms.access', () => {
     expect(await access(t.actor, form.id)).toEqual({ actions: ['view', 'create', 'edit', 'delete', 'import', 'export', 'design'], readonly: [] })
     const ids = Object.fromEntries(form.fields.map((f) => [f.apiKey, f.id]))
     const role = t.core.org.roles().find((r) => r.key === 'sales_rep')!.id
-    const rep = toActor(t.core.auth.user(t.core.org.createUser(t.actor.id, { name: '张三', login: 'zhang', password: 'secret123', roleIds: [role] }))!)
+    const rep = toActor(t.core.auth.user(await t.core.org.createUser(t.actor.id, { name: '张三', login: 'zhang', password: 'secret123', roleIds: [role] }))!)
     t.core.org.setPermission(t.actor.id, role, { formId: form.id, actions: ['view', 'create', 'export'], scope: 'own', fieldRules: { [ids.credit!]: 'readonly', [ids.memo!]: 'hidden' } })
     // Read-only fields are listed (the record page greys them out); hidden ones do not exist for the rep.
     expect(await access(rep, form.id)).toEqual({ actions: ['view', 'create', 'export'], readonly: ['credit'] })

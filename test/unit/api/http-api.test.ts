@@ -95,9 +95,9 @@ describe('HTTP API', () => {
     expect((await rest('GET', '/api/v1/forms', undefined, { authorization: 'Bearer nonsense' })).status).toBe(401)
     const cross = await rpc('system.status', {}, { origin: 'http://evil.example' })
     expect(cross.status).toBe(403)
-    const created = served.host.core.auth.login('wang', 'secret123')
+    const created = await served.host.core.auth.login('wang', 'secret123')
     served.host.core.db.prepare("INSERT INTO users (name, login, password_hash, is_admin, created_at) VALUES ('小李', 'li', ?, 0, 0)").run(served.host.core.db.prepare('SELECT password_hash FROM users WHERE id = ?').pluck().get(created.user.id))
-    const li = served.host.core.auth.login('li', 'secret123').token
+    const li = (await served.host.core.auth.login('li', 'secret123')).token
     const denied = await rpc('forms.create', { appId: 1, label: 'x' }, { authorization: `Bearer ${li}` })
     expect(denied.body.error).toMatchObject({ code: 'PERMISSION', message: '只有管理员可以执行此操作' })
   })

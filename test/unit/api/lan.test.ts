@@ -6,6 +6,7 @@ import { X509Certificate } from 'node:crypto'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { TEST_PASSWORD_COST } from '../../support/core'
 import { CoreHost } from '../../../src-main/api/host'
 import { Dispatcher } from '../../../src-main/api/dispatcher'
 import { createHttpServer } from '../../../src-main/api/http'
@@ -34,8 +35,8 @@ function post(path: string, body: unknown, headers: Record<string, string> = {})
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'jimu-lan-'))
-  host = await CoreHost.open({ dataDir })
-  host.core.auth.setup({ name: '王总', login: 'wang', password: 'secret123' })
+  host = await CoreHost.open({ dataDir, passwordCost: TEST_PASSWORD_COST })
+  await host.core.auth.setup({ name: '王总', login: 'wang', password: 'secret123' })
   tls = await loadOrCreateCertificate(dataDir)
   server = createHttpServer({ dispatcher: new Dispatcher(host, () => {}), host, rendererDir: null, tls, loginsPerMinute: 5 })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))

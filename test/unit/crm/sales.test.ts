@@ -16,11 +16,11 @@ async function salesCore() {
   const { core, actor } = ctx
   core.crm.install(actor, bundledApp('crm').pkg, 'zh-CN')
   const repRole = core.org.roles().find((r) => r.key === 'sales_rep')!.id
-  const rep = (name: string, login: string): Actor => {
-    const id = core.org.createUser(actor.id, { name, login, password: 'secret123', roleIds: [repRole] })
+  const rep = async (name: string, login: string): Promise<Actor> => {
+    const id = await core.org.createUser(actor.id, { name, login, password: 'secret123', roleIds: [repRole] })
     return { id, name, isAdmin: false, locale: 'zh-CN' }
   }
-  return { core, actor, clock: ctx.clock, zhang: rep('张伟', 'zhangwei'), li: rep('李娜', 'lina') }
+  return { core, actor, clock: ctx.clock, zhang: await rep('张伟', 'zhangwei'), li: await rep('李娜', 'lina') }
 }
 
 describe('public pool', () => {

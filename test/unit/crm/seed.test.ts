@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { testCore, caught } from '../../support/core'
 import { bundledApp } from '../../../src-main/apps/bundled'
-import { seedDemo } from '../../../src-main/crm/seed'
+import { demoPasswordHash, seedDemo } from '../../../src-main/crm/seed'
 import { handlers } from '../../../src-main/api/handlers'
 import type { CoreHost } from '../../../src-main/api/host'
 
@@ -15,7 +15,7 @@ async function seeded(seed: number) {
   cores.push(ctx)
   ctx.core.crm.install(ctx.actor, bundledApp('crm').pkg, 'zh-CN')
   const start = ctx.clock.now()
-  const report = seedDemo(ctx.core, ctx.actor, { seed, customers: 60, setTime: (ms) => ctx.clock.set(ms) })
+  const report = seedDemo(ctx.core, ctx.actor, { seed, customers: 60, setTime: (ms) => ctx.clock.set(ms), passwordHash: await demoPasswordHash(ctx.core) })
   ctx.clock.set(start)
   return { ...ctx, report }
 }
@@ -58,6 +58,7 @@ describe('sample data', () => {
 
   it('refuses to load twice', async () => {
     const a = await seeded(1)
-    expect(caught(() => seedDemo(a.core, a.actor, { seed: 1 })).messageKey).toBe('crm.seed.notEmpty')
+    const passwordHash = await demoPasswordHash(a.core)
+    expect(caught(() => seedDemo(a.core, a.actor, { seed: 1, passwordHash })).messageKey).toBe('crm.seed.notEmpty')
   })
 })

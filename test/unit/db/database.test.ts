@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { TEST_PASSWORD_COST } from '../../support/core'
 import { getTableConfig } from 'drizzle-orm/sqlite-core'
 import { Core, restoreBackup } from '../../../src-main/core'
 import { ManualClock } from '../../../src-main/clock'
@@ -61,12 +62,12 @@ describe('database', () => {
 
   it('backs up before applying a migration, then migrates', async () => {
     const dataDir = tempDir()
-    const first = await Core.open({ dataDir })
-    first.auth.setup({ name: '管理员', login: 'admin', password: 'secret123' })
+    const first = await Core.open({ dataDir, passwordCost: TEST_PASSWORD_COST })
+    await first.auth.setup({ name: '管理员', login: 'admin', password: 'secret123' })
     first.close()
     MIGRATIONS.push({ version: latestVersion() + 1, name: 'test', sql: 'CREATE TABLE test_migration (x TEXT)' })
     try {
-      const core = await Core.open({ dataDir })
+      const core = await Core.open({ dataDir, passwordCost: TEST_PASSWORD_COST })
       expect(core.db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'test_migration'").pluck().get()).toBe(1)
       core.close()
       const pre = listBackups(dataDir).find((b) => b.reason === 'pre-migration')
@@ -83,8 +84,8 @@ describe('database', () => {
 
   it('restores a chosen backup after checking its integrity, backing up the current database first', async () => {
     const dataDir = tempDir()
-    const core = await Core.open({ dataDir })
-    core.auth.setup({ name: '管理员', login: 'admin', password: 'secret123' })
+    const core = await Core.open({ dataDir, passwordCost: TEST_PASSWORD_COST })
+    await core.auth.setup({ name: '管理员', login: 'admin', password: 'secret123' })
     const app = core.schema.createApp({ label: '销售' })
     const form = core.schema.createForm({ appId: app.id, label: '客户', fields: [{ label: '名称', type: 'text' }] })
     const actor = { id: 1, name: '管理员', isAdmin: true, locale: 'zh-CN' as const }
@@ -94,7 +95,7 @@ describe('database', () => {
     core.close()
 
     await restoreBackup(dataDir, backup.file)
-    const restored = await Core.open({ dataDir })
+    const restored = await Core.open({ dataDir, passwordCost: TEST_PASSWORD_COST })
     expect(restored.reads.list(actor, { form: form.id, limit: 10 }).records.map((r) => r.fields.mingCheng)).toEqual(['备份前'])
     expect(restored.backups().some((b) => b.reason === 'pre-restore')).toBe(true)
     restored.close()
@@ -102,13 +103,13 @@ describe('database', () => {
 
   it('refuses a corrupt backup and leaves the database as it was', async () => {
     const dataDir = tempDir()
-    const core = await Core.open({ dataDir })
-    core.auth.setup({ name: '管理员', login: 'admin', password: 'secret123' })
+    const core = await Core.open({ dataDir, passwordCost: TEST_PASSWORD_COST })
+    await core.auth.setup({ name: '管理员', login: 'admin', password: 'secret123' })
     core.close()
     writeFileSync(join(backupDir(dataDir), 'jimu-20240101-000000-manual.db'), 'this is not a database')
     await expect(restoreBackup(dataDir, 'jimu-20240101-000000-manual.db')).rejects.toMatchObject({ messageKey: 'error.backupCorrupt' })
     await expect(restoreBackup(dataDir, '../jimu.db')).rejects.toMatchObject({ messageKey: 'error.backupNotFound' })
-    const again = await Core.open({ dataDir })
+    const again = await Core.open({ dataDir, passwordCost: TEST_PASSWORD_COST })
     expect(again.auth.needsSetup()).toBe(false)
     again.close()
     expect(existsSync(join(dataDir, 'jimu.db'))).toBe(true)

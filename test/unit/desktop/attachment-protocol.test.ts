@@ -17,7 +17,7 @@ describe('the jimu-file: protocol', () => {
       const meta = host.core.attachments.put('报价.html', 'text/html', Buffer.from('<script>alert(1)</script>').toString('base64'))
       const url = `jimu-file://files/${meta.hash}`
       expect(serveAttachment(host, url, []).status).toBe(401)
-      const { token } = host.core.auth.login('admin', 'secret123')
+      const { token } = await host.core.auth.login('admin', 'secret123')
       const res = serveAttachment(host, url, [token])
       expect(res.status).toBe(200)
       expect(res.headers.get('content-security-policy')).toBe(ATTACHMENT_CSP)

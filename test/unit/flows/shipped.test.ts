@@ -22,12 +22,12 @@ describe('flows shipped with the CRM app', () => {
     const flows = core.flows.list()
     expect(flows.map((f) => [f.name, f.publishedVersion])).toEqual([['合同审批', 1], ['报价折扣审批', 1], ['大额商机评审', 1]])
     const role = (name: string) => core.org.roles().find((r) => r.name === name)!.id
-    const user = (name: string, login: string, roles: number[]): Actor => ({ id: core.org.createUser(admin.id, { name, login, password: 'secret123', roleIds: roles }), name, isAdmin: false, locale: 'zh-CN' })
-    const director = user('李总监', 'director', [role('销售经理')])
-    const legal = user('赵法务', 'legal', [role('法务')])
-    const gm = user('王总', 'gm', [role('总经理')])
-    const finance = user('钱财务', 'finance', [role('财务')])
-    const rep = user('张三', 'rep', [role('销售代表')])
+    const user = async (name: string, login: string, roles: number[]): Promise<Actor> => ({ id: await core.org.createUser(admin.id, { name, login, password: 'secret123', roleIds: roles }), name, isAdmin: false, locale: 'zh-CN' })
+    const director = await user('李总监', 'director', [role('销售经理')])
+    const legal = await user('赵法务', 'legal', [role('法务')])
+    const gm = await user('王总', 'gm', [role('总经理')])
+    const finance = await user('钱财务', 'finance', [role('财务')])
+    const rep = await user('张三', 'rep', [role('销售代表')])
     const todo = (a: Actor) => core.flows.todo(a, { tab: 'todo', limit: 20, offset: 0 }).tasks
     const approveAll = (a: Actor) => { for (const t of todo(a)) core.flows.approve(a, { taskId: t.id }) }
 

@@ -43,7 +43,7 @@ const ctx = (): MatchContext => ({ fields, userId: t.actor.id, now: NOW, timeZon
 
 beforeAll(async () => {
   t = await testCore({ now: NOW.getTime() })
-  other = t.core.org.createUser(t.actor.id, { name: '李四', login: 'lisi', password: 'secret123' })
+  other = await t.core.org.createUser(t.actor.id, { name: '李四', login: 'lisi', password: 'secret123' })
   const cust = t.form('客户', [{ label: '名称', type: 'text' }])
   customers = t.core.writes.bulkCreate(t.actor, cust.id, [{ 名称: '甲' }, { 名称: '乙' }, { 名称: '丙' }])
   const form = t.form('商机', [

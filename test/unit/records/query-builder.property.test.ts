@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { TEST_PASSWORD_COST } from '../../support/core'
 import { Core } from '../../../src-main/core'
 import type { Actor } from '../../../src-main/access/actor'
 import { ManualClock } from '../../../src-main/clock'
@@ -222,8 +223,8 @@ describe('query builder against an in-memory model', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'jimu-qb-'))
-    core = await Core.open({ dataDir, clock: new ManualClock(new Date(2024, 2, 5, 10).getTime()) })
-    const { user } = core.auth.setup({ name: '管理员', login: 'admin', password: 'secret123' })
+    core = await Core.open({ dataDir, passwordCost: TEST_PASSWORD_COST, clock: new ManualClock(new Date(2024, 2, 5, 10).getTime()) })
+    const { user } = await core.auth.setup({ name: '管理员', login: 'admin', password: 'secret123' })
     actor = { id: user.id, name: user.name, isAdmin: true, locale: 'zh-CN' }
     appId = core.schema.createApp({ label: '销售' }).id
   })

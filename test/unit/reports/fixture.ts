@@ -47,10 +47,10 @@ export async function salesData(options: { opportunities?: number; now?: number 
   const role = (key: string) => org.roles().find((r) => r.key === key)!.id
   const east = org.createDepartment(admin.id, { name: '华东销售部' }).id
   const north = org.createDepartment(admin.id, { name: '华北销售部' }).id
-  const user = (name: string, login: string, departmentId: number, roleKey: string) =>
-    toActor(core.auth.user(org.createUser(admin.id, { name, login, password: 'secret123', departmentId, roleIds: [role(roleKey)] }))!)
-  const reps = [user('张三', 'zhang', east, 'sales_rep'), user('李四', 'li', east, 'sales_rep'), user('赵六', 'zhao', north, 'sales_rep')]
-  const manager = user('王经理', 'wang', east, 'sales_manager')
+  const user = async (name: string, login: string, departmentId: number, roleKey: string) =>
+    toActor(core.auth.user(await org.createUser(admin.id, { name, login, password: 'secret123', departmentId, roleIds: [role(roleKey)] }))!)
+  const reps = [await user('张三', 'zhang', east, 'sales_rep'), await user('李四', 'li', east, 'sales_rep'), await user('赵六', 'zhao', north, 'sales_rep')]
+  const manager = await user('王经理', 'wang', east, 'sales_manager')
 
   const customer = t.form('客户', [
     { label: '客户名称', apiKey: 'name', type: 'text' },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bundledApp } from '../../../src-main/apps/bundled'
-import { seedDemo } from '../../../src-main/crm/seed'
+import { demoPasswordHash, seedDemo } from '../../../src-main/crm/seed'
 import type { DashboardDto } from '../../../src-main/shared/api/reports'
 import { testCore } from '../../support/core'
 
@@ -16,7 +16,7 @@ beforeAll(async () => {
   const { pkg } = bundledApp('crm')
   expect(Object.keys(pkg.sections)).toContain('dashboards')
   t.core.crm.install(t.actor, pkg, 'zh-CN')
-  seedDemo(t.core, t.actor, { seed: 7 })
+  seedDemo(t.core, t.actor, { seed: 7, passwordHash: await demoPasswordHash(t.core) })
   const summary = t.core.reports.dashboards.list(t.actor).find((d) => d.appKey === 'crm:sales')!
   dashboard = t.core.reports.dashboards.get(t.actor, summary.id)
 }, 120_000)

@@ -27,7 +27,7 @@ describe('rule actions', () => {
 
   it('create a linked to-do owned by the record owner', async () => {
     env = await rulesCore()
-    const rep = env.user('小张')
+    const rep = await env.user('小张')
     env.rule({
       name: '重要商机待办', trigger: { type: 'created' }, condition: { filter: { field: 'important', op: 'eq', value: true } },
       actions: [{ type: 'create', form: 'task', link: 'opportunity', set: [{ field: 'title', value: '跟进 {{商机名称}}' }, { field: 'dueDate', formula: 'TODAY() + 3' }] }]
@@ -41,7 +41,7 @@ describe('rule actions', () => {
 
   it('assign owner: fixed, round-robin, least-loaded, city mapping with fallback', async () => {
     env = await rulesCore()
-    const [a, b, c] = [env.user('甲'), env.user('乙'), env.user('丙')]
+    const [a, b, c] = [await env.user('甲'), await env.user('乙'), await env.user('丙')]
     env.rule({ name: '固定', form: 'lead', trigger: { type: 'created' }, condition: { filter: { field: 'name', op: 'eq', value: 'fixed' } }, actions: [{ type: 'assign', mode: 'user', userId: c }] })
     env.rule({ name: '轮流', form: 'lead', trigger: { type: 'created' }, condition: { filter: { field: 'name', op: 'eq', value: 'rr' } }, actions: [{ type: 'assign', mode: 'roundRobin', userIds: [a, b] }] })
     env.rule({
@@ -62,7 +62,7 @@ describe('rule actions', () => {
 
   it('return to and claim from the public pool; lead score change', async () => {
     env = await rulesCore()
-    const rep = env.user('小王')
+    const rep = await env.user('小王')
     env.rule({ name: '30天退回公海', form: 'lead', trigger: { type: 'inactivity', days: 30, activityForm: 'followUp', activityField: undefined }, actions: [{ type: 'pool', op: 'return' }] })
     env.rule({ name: '官网加分', form: 'lead', trigger: { type: 'created' }, condition: { filter: { field: 'source', op: 'eq', value: 'website' } }, actions: [{ type: 'score', field: 'score', delta: 10 }, { type: 'score', field: 'score', delta: 5 }] })
     env.rule({ name: '展会领取', form: 'lead', trigger: { type: 'updated', fields: ['source'], to: 'expo' }, actions: [{ type: 'pool', op: 'claim', userId: rep }] })

@@ -63,8 +63,8 @@ describe('external actions (real sockets on loopback)', () => {
     closers.push(smtp.close)
     env.core.rules.settings.setSmtp({ host: '127.0.0.1', port: smtp.port, secure: false, user: 'crm@example.com', password: 'pw', from: '积木CRM <crm@example.com>' })
     const finance = env.core.org.createRole(env.actor.id, { name: '财务' })
-    const rep = env.user('小李', { email: 'li@example.com' })
-    const accountant = env.user('会计', { email: 'cw@example.com' })
+    const rep = await env.user('小李', { email: 'li@example.com' })
+    const accountant = await env.user('会计', { email: 'cw@example.com' })
     env.core.org.updateUser(env.actor.id, accountant, { roleIds: [finance.id] })
     env.clock.set(new Date(2024, 2, 1, 10, 0).getTime())
     env.rule({

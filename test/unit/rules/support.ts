@@ -43,8 +43,8 @@ export async function rulesCore() {
     { label: '截止日期', apiKey: 'dueDate', type: 'date' },
     { label: '商机', apiKey: 'opportunity', type: 'relation', config: { targetFormId: opp.id } }
   ])
-  const user = (name: string, extra: { managerId?: number; email?: string } = {}) => {
-    const id = t.core.org.createUser(t.actor.id, { name, login: `u${Math.random().toString(36).slice(2, 8)}`, password: 'secret123' })
+  const user = async (name: string, extra: { managerId?: number; email?: string } = {}) => {
+    const id = await t.core.org.createUser(t.actor.id, { name, login: `u${Math.random().toString(36).slice(2, 8)}`, password: 'secret123' })
     if (extra.managerId !== undefined || extra.email !== undefined) {
       t.core.org.updateUser(t.actor.id, id, { ...(extra.managerId !== undefined ? { managerId: extra.managerId } : {}), ...(extra.email !== undefined ? { email: extra.email } : {}) })
     }

@@ -25,8 +25,8 @@ describe('rule triggers', () => {
 
   it('updated from → to on the owner and on a checkbox, as the rule editor offers them (user ids, 1 / 0)', async () => {
     env = await rulesCore()
-    const li = env.user('李四')
-    const wang = env.user('王五')
+    const li = await env.user('李四')
+    const wang = await env.user('王五')
     env.rule({ name: '交给李四', trigger: { type: 'updated', fields: ['owner'], from: String(env.actor.id), to: String(li) }, actions: [{ type: 'notify', to: { users: [li] }, title: '转给你了', body: '' }] })
     env.rule({ name: '标为重要', trigger: { type: 'updated', fields: ['important'], from: '0', to: '1' }, actions: [notifyOwner('重要了')] })
     const id = env.core.writes.create(env.actor, 'opportunity', { name: 'A', important: false })
@@ -144,8 +144,8 @@ describe('rule triggers', () => {
 
   it('inactivity: no follow-up for 7 days alerts the owner and their manager, once per idle stretch', async () => {
     env = await rulesCore()
-    const manager = env.user('王经理')
-    const rep = env.user('小李', { managerId: manager })
+    const manager = await env.user('王经理')
+    const rep = await env.user('小李', { managerId: manager })
     env.rule({
       name: '7天未跟进', trigger: { type: 'inactivity', days: 7, activityForm: 'followUp' },
       condition: { filter: { field: 'stage', op: 'eq', value: 'initial' } },

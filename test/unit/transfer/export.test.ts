@@ -18,10 +18,10 @@ beforeAll(async () => {
   t = await testCore()
   const { core, actor: boss } = t
   const role = (key: string) => core.org.roles().find((r) => r.key === key)!.id
-  const user = (name: string, login: string, roles: number[]) => toActor(core.auth.user(core.org.createUser(boss.id, { name, login, password: 'secret123', roleIds: roles }))!)
+  const user = async (name: string, login: string, roles: number[]) => toActor(core.auth.user(await core.org.createUser(boss.id, { name, login, password: 'secret123', roleIds: roles }))!)
   const viewers = core.org.createRole(boss.id, { name: '只看' })
-  rep = user('张三', 'zhang', [role('sales_rep')])
-  viewer = user('赵六', 'zhao', [viewers.id])
+  rep = await user('张三', 'zhang', [role('sales_rep')])
+  viewer = await user('赵六', 'zhao', [viewers.id])
   form = t.form('商机', [
     { label: '商机名称', apiKey: 'name', type: 'text' },
     { label: '销售阶段', apiKey: 'stage', type: 'select', config: { options: STAGES } },

@@ -318,7 +318,7 @@ describe('import of a messy Chinese spreadsheet', () => {
 
   it('needs the import permission', async () => {
     const { t, customer } = await setup()
-    const userId = t.core.org.createUser(t.actor.id, { name: '小王', login: 'wang', password: 'secret123' })
+    const userId = await t.core.org.createUser(t.actor.id, { name: '小王', login: 'wang', password: 'secret123' })
     const rep = { id: userId, name: '小王', isAdmin: false, locale: 'zh-CN' as const }
     await expect(t.core.transfer.imports.open(rep, customer.id, 'a.csv', Buffer.from('名称\n甲\n'))).rejects.toMatchObject({ code: 'PERMISSION' })
   })

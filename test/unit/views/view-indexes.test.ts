@@ -29,7 +29,7 @@ beforeAll(async () => {
   const { core, actor } = t
   const repRole = core.org.roles().find((r) => r.key === 'sales_rep')!.id
   for (const [name, login] of [['张三', 'zhang'], ['李四', 'li'], ['王五', 'wang']]) {
-    reps.push(core.org.createUser(actor.id, { name: name!, login: login!, password: 'secret123', roleIds: [repRole] }))
+    reps.push(await core.org.createUser(actor.id, { name: name!, login: login!, password: 'secret123', roleIds: [repRole] }))
   }
   rep = toActor(core.auth.user(reps[0]!)!)
   form = t.form('商机', [

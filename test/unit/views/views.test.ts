@@ -22,11 +22,11 @@ beforeAll(async () => {
   t = await testCore()
   const { core, actor: boss } = t
   const role = (key: string) => core.org.roles().find((r) => r.key === key)!.id
-  const user = (name: string, login: string, roles: number[]) => toActor(core.auth.user(core.org.createUser(boss.id, { name, login, password: 'secret123', roleIds: roles }))!)
+  const user = async (name: string, login: string, roles: number[]) => toActor(core.auth.user(await core.org.createUser(boss.id, { name, login, password: 'secret123', roleIds: roles }))!)
   const designers = core.org.createRole(boss.id, { name: '表单设计' })
-  rep = user('张三', 'zhang', [role('sales_rep')])
-  other = user('李四', 'li', [role('sales_rep')])
-  designer = user('王设计', 'wang', [designers.id])
+  rep = await user('张三', 'zhang', [role('sales_rep')])
+  other = await user('李四', 'li', [role('sales_rep')])
+  designer = await user('王设计', 'wang', [designers.id])
   form = t.form('商机', [
     { label: '商机名称', apiKey: 'name', type: 'text' },
     { label: '销售阶段', apiKey: 'stage', type: 'select', config: { options: STAGES } },

@@ -5,11 +5,11 @@ import type { TFunction } from 'i18next'
 import type { FormDto } from '@shared/api/contracts'
 import type { Assignment, Recipients, RuleAction } from '@shared/api/rules'
 import { UserMultiSelect, UserSelect } from '../UserPicker'
-import type { Department, Role, UserInfo } from '../../lib/org'
+import type { Department, Role, Colleague } from '../../lib/org'
 import { isWritable, topFields } from './model'
 
 export interface Org {
-  users: UserInfo[]
+  users: Colleague[]
   roles: Role[]
   departments: Department[]
   flows: Array<{ id: number; name: string; formId: number }>

@@ -3,14 +3,14 @@ import { TimeInput } from '@mantine/dates'
 import { useTranslation } from 'react-i18next'
 import type { FormDto } from '@shared/api/contracts'
 import { TRIGGER_TYPES, type RuleTrigger } from '@shared/api/rules'
-import type { UserInfo } from '../../lib/org'
+import type { Colleague } from '../../lib/org'
 import { dateFields, defaultTrigger, topFields } from './model'
 
 interface Props {
   form: FormDto | undefined
   forms: FormDto[]
   /** People to pick for a member field's or the owner's from → to. */
-  users: UserInfo[]
+  users: Colleague[]
   value: RuleTrigger
   onChange(next: RuleTrigger): void
 }
@@ -156,7 +156,7 @@ export function TriggerEditor({ form, forms, users, value, onChange }: Props) {
  * 从 [值] 变为 [值] on the first chosen field, as the values it stores: a select's options, a
  * member's or the owner's people (user ids), a checkbox's two states (1 / 0).
  */
-function ChangeTo({ form, users, trigger, onChange }: { form: FormDto | undefined; users: UserInfo[]; trigger: Extract<RuleTrigger, { type: 'updated' }>; onChange(next: RuleTrigger): void }) {
+function ChangeTo({ form, users, trigger, onChange }: { form: FormDto | undefined; users: Colleague[]; trigger: Extract<RuleTrigger, { type: 'updated' }>; onChange(next: RuleTrigger): void }) {
   const { t } = useTranslation()
   const key = trigger.fields![0]!
   const field = form?.fields.find((f) => f.apiKey === key && f.parentFieldId === null)

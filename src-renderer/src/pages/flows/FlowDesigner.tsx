@@ -35,7 +35,7 @@ export function FlowDesigner({ flowId, forms }: { flowId: number; forms: FormDto
 let seq = 0
 const newId = (type: string) => `${type}${Date.now().toString(36)}${(seq++).toString(36)}`
 
-function Designer({ initial, users, roles, form, forms }: { initial: FlowDto; users: Array<{ id: number; name: string; login: string; active: boolean }>; roles: Array<{ id: number; name: string }>; form: FormDto; forms: FormDto[] }) {
+function Designer({ initial, users, roles, form, forms }: { initial: FlowDto; users: Array<{ id: number; name: string; active: boolean }>; roles: Array<{ id: number; name: string }>; form: FormDto; forms: FormDto[] }) {
   const { t } = useTranslation()
   const [flow, setFlow] = useState(initial)
   const [graph, setGraph] = useState<FlowGraph>(initial.draft)
