@@ -72,6 +72,7 @@ export class Core {
     this.schema.hooks = { recomputeAll: (form) => this.writes.recomputeAll(form) }
     this.queries = new QueryBuilder(db, this.access, clock)
     this.access.compileFilter = (actor, form, node) => this.queries.filter(actor, form, node)
+    this.access.formOf = (formId) => this.schema.form(formId)
     this.reads = new ReadService(db, this.schema, this.access, this.queries, new Serializer(db, this.schema, this.access))
     this.auth = new AuthService(db, clock, this.audit, passwords)
     this.attachments = new AttachmentStore(db, dataDir, clock)

@@ -6,6 +6,7 @@ import type { FieldModel, FormModel } from '../forms/model'
 import type { Sql } from '../forms/field-types/types'
 import type { Actor } from './actor'
 import type { Organization } from './organization'
+import { derivedHidden, type HiddenReason } from '../shared/computed-access'
 
 export type RecordAction = 'view' | 'create' | 'edit' | 'delete' | 'import' | 'export' | 'design'
 
@@ -16,12 +17,26 @@ interface Grant {
   rules: Record<string, 'hidden' | 'readonly'>
 }
 
-interface Policy {
+/** The actor's roles on one form: grants, and the fields their field rules hide or make read-only. */
+interface Base {
   admin: boolean
   departmentId: number | null
   grants: Grant[]
   hidden: Set<number>
   readonly: Set<number>
+}
+
+/**
+ * Fields hidden from an actor on a form: those their roles hide, and the computed fields the
+ * computed-field rule hides (`derived`, with the reasons; see shared/computed-access.ts).
+ */
+export type HiddenFields = ReadonlySet<number> & { readonly derived?: ReadonlyMap<number, readonly HiddenReason[]> }
+
+interface Policy extends Omit<Base, 'hidden'> {
+  hidden: HiddenFields
+  derived: Map<number, HiddenReason[]>
+  /** The compiled forms the derivation read (other than the form itself): a new model of any of them recomputes it. */
+  deps: Array<[number, FormModel]>
 }
 
 /**
@@ -39,9 +54,15 @@ export function writable(rules: WriteRules, field: FieldModel): boolean {
 }
 
 export class AccessLayer {
+  private bases = new Map<string, Base>()
   private policies = new Map<string, Policy>()
   /** Compiles a custom-scope filter; set by the core (the query builder depends on this layer). */
   compileFilter: ((actor: Actor, form: FormModel, node: FilterNode) => Sql) | null = null
+  /**
+   * Compiled forms by id, for roll-ups over other forms; set by the core (the schema service).
+   * Without it every roll-up is hidden from non-administrators: its source cannot be checked.
+   */
+  formOf: ((formId: number) => FormModel) | null = null
   /**
    * The public pool (公海) seam. On forms listed here (API keys, registered by the CRM engine for
    * leads and customers) everyone who may view the form also sees its ownerless records, whatever
@@ -53,7 +74,7 @@ export class AccessLayer {
   constructor(private readonly db: Sqlite, private readonly org: Organization) {}
 
   authorize(actor: Actor, action: RecordAction, form: FormModel): void {
-    const p = this.policy(actor, form)
+    const p = this.base(actor, form)
     if (p.admin) return
     if (!p.grants.some((g) => g.actions.has(action))) throw new PermissionError('error.formPermission', { form: form.label, action })
   }
@@ -61,7 +82,7 @@ export class AccessLayer {
   /** Authorize an action on one record: the action on the form, and the record inside its scope. */
   authorizeRecord(actor: Actor, action: RecordAction, form: FormModel, recordId: number): void {
     this.authorize(actor, action, form)
-    if (this.policy(actor, form).admin) return
+    if (this.base(actor, form).admin) return
     const c = this.claim
     if (action === 'edit' && c && c.actorId === actor.id && c.formId === form.id && c.recordId === recordId) return
     const scope = this.rowScope(actor, form, action)
@@ -88,18 +109,18 @@ export class AccessLayer {
   /** Form design (fields, rules) on one form: administrators, or roles with the design action. */
   authorizeDesign(actor: Actor, form?: FormModel): void {
     if (actor.isAdmin) return
-    if (form && this.policy(actor, form).grants.some((g) => g.actions.has('design'))) return
+    if (form && this.base(actor, form).grants.some((g) => g.actions.has('design'))) return
     throw new PermissionError('error.adminOnly')
   }
 
   can(actor: Actor, action: RecordAction, form: FormModel): boolean {
-    const p = this.policy(actor, form)
+    const p = this.base(actor, form)
     return p.admin || p.grants.some((g) => g.actions.has(action))
   }
 
   /** SQL condition limiting which rows of `form` (aliased `t`) the actor may act on. */
   rowScope(actor: Actor, form: FormModel, action: RecordAction = 'view'): Sql {
-    const p = this.policy(actor, form)
+    const p = this.base(actor, form)
     if (p.admin) return { sql: '1 = 1', params: [] }
     const parts: Sql[] = p.grants.filter((g) => g.actions.has(action)).map((g) => this.scopeSql(actor, form, p, g))
     if (!parts.length) return { sql: '0', params: [] }
@@ -115,7 +136,7 @@ export class AccessLayer {
    * `rowScope` selects. Null when the scope reads other columns (a custom scope filter).
    */
   ownerScope(actor: Actor, form: FormModel, action: RecordAction = 'view'): { owner: Sql; collaborators: boolean } | null {
-    const p = this.policy(actor, form)
+    const p = this.base(actor, form)
     if (p.admin) return { owner: { sql: '1 = 1', params: [] }, collaborators: false }
     const grants = p.grants.filter((g) => g.actions.has(action))
     if (!grants.length) return { owner: { sql: '0', params: [] }, collaborators: false }
@@ -136,24 +157,21 @@ export class AccessLayer {
     return this.rowScope(actor, form).sql === '1 = 1'
   }
 
-  hiddenFieldIds(actor: Actor, form: FormModel): Set<number> {
+  /** Fields the actor may not read on the form: hidden by their roles, or computed from what they may not read. */
+  hiddenFieldIds(actor: Actor, form: FormModel): HiddenFields {
     return this.policy(actor, form).hidden
   }
 
-  /**
-   * Fields the actor may read. Roll-ups aggregate records of another form; they are shown only to
-   * those who see all of that form's records, or the total would disclose records they cannot see.
-   */
+  /** The computed fields hidden from the actor by the computed-field rule, with the reasons. */
+  hiddenReasons(actor: Actor, form: FormModel): ReadonlyMap<number, readonly HiddenReason[]> {
+    return this.policy(actor, form).derived
+  }
+
+  /** Fields the actor may read: neither hidden by a role nor computed from something hidden (see the class comment). */
   readableFields(actor: Actor, form: FormModel): FieldModel[] {
     const p = this.policy(actor, form)
     if (p.admin) return form.fields
-    return form.fields.filter((f) => {
-      if (p.hidden.has(f.id)) return false
-      if (f.type !== 'rollup') return true
-      const relationId = (f.config as { relationFieldId: number }).relationFieldId
-      const sourceFormId = this.db.prepare('SELECT form_id FROM fields WHERE id = ?').pluck().get(relationId) as number | undefined
-      return sourceFormId !== undefined && this.seesAllOf(actor, sourceFormId)
-    })
+    return form.fields.filter((f) => !p.hidden.has(f.id))
   }
 
   canWriteField(actor: Actor, field: FieldModel, form: FormModel): boolean {
@@ -165,12 +183,7 @@ export class AccessLayer {
     return this.policy(actor, form)
   }
 
-  private seesAllOf(actor: Actor, formId: number): boolean {
-    const rows = this.db.prepare(`SELECT p.scope, p.actions FROM permissions p JOIN user_roles ur ON ur.role_id = p.role_id WHERE ur.user_id = ? AND p.form_id = ?`).all(actor.id, formId) as Array<{ scope: string; actions: string }>
-    return rows.some((r) => r.scope === 'all' && (JSON.parse(r.actions) as string[]).includes('view'))
-  }
-
-  private scopeSql(actor: Actor, form: FormModel, p: Policy, g: Grant): Sql {
+  private scopeSql(actor: Actor, form: FormModel, p: Base, g: Grant): Sql {
     // The record's collaborations are read once per query (an uncorrelated IN list), not once
     // per row: a rep's list then tests ownership from a view index without reading rows.
     const own = { sql: `(t.owner_id = ? OR t.id IN (SELECT c.record_id FROM collaborators c WHERE c.form_id = ? AND c.user_id = ?))`, params: [actor.id, form.id, actor.id] }
@@ -193,11 +206,68 @@ export class AccessLayer {
     }
   }
 
+  /**
+   * The actor's policy on a form: the roles' grants and field rules, plus the computed fields the
+   * computed-field rule hides. Cached per actor, form schema version and organization version;
+   * the derivation also reads other forms (roll-up sources), so a cached policy is used only while
+   * those forms' compiled models are the ones it was computed from.
+   */
   private policy(actor: Actor, form: FormModel): Policy {
     const key = `${actor.id}:${form.id}:${form.schemaVersion}:${this.org.version}`
     const cached = this.policies.get(key)
-    if (cached) return cached
+    if (cached && cached.deps.every(([id, model]) => this.current(id) === model)) return cached
     if (this.policies.size > 5000) this.policies.clear()
+    const base = this.base(actor, form)
+    const deps = new Map<number, FormModel>()
+    const formById = (id: number): FormModel | undefined => {
+      if (id === form.id) return form
+      const model = this.current(id)
+      if (model) deps.set(id, model)
+      return model
+    }
+    const derived = base.admin
+      ? new Map<number, HiddenReason[]>()
+      : derivedHidden(form.id, {
+          fields: (id) => {
+            const f = formById(id)
+            return f ? [...f.fields, ...[...f.children.values()].flat()] : undefined
+          },
+          hidden: (id) => {
+            const f = formById(id)
+            return f ? this.base(actor, f).hidden : new Set()
+          },
+          seesAll: (id) => {
+            const f = formById(id)
+            return !!f && this.seesAll(actor, f)
+          },
+          formOfField: (fieldId) => {
+            const own = form.byId.get(fieldId) ?? [...form.children.values()].flat().find((c) => c.id === fieldId)
+            if (own) return own.formId
+            return this.db.prepare('SELECT form_id FROM fields WHERE id = ? AND deleted_at IS NULL').pluck().get(fieldId) as number | undefined
+          }
+        })
+    const hidden: HiddenFields = Object.assign(new Set([...base.hidden, ...derived.keys()]), { derived })
+    const policy: Policy = { ...base, hidden, derived, deps: [...deps] }
+    this.policies.set(key, policy)
+    return policy
+  }
+
+  /** The compiled model of a form, or undefined when it is gone (or no schema is wired in). */
+  private current(formId: number): FormModel | undefined {
+    if (!this.formOf) return undefined
+    try {
+      return this.formOf(formId)
+    } catch {
+      return undefined
+    }
+  }
+
+  /** The actor's roles on a form (grants and field rules), cached per actor, form schema version and organization version. */
+  private base(actor: Actor, form: FormModel): Base {
+    const key = `${actor.id}:${form.id}:${form.schemaVersion}:${this.org.version}`
+    const cached = this.bases.get(key)
+    if (cached) return cached
+    if (this.bases.size > 5000) this.bases.clear()
     const user = this.db.prepare('SELECT is_admin, department_id, active FROM users WHERE id = ?').get(actor.id) as { is_admin: number; department_id: number | null; active: number } | undefined
     const admin = actor.id === 0 || (!!user && !!user.active && (!!user.is_admin || actor.isAdmin))
     const rows = this.db.prepare(`SELECT p.actions, p.scope, p.scope_filter, p.field_rules FROM permissions p JOIN user_roles ur ON ur.role_id = p.role_id
@@ -213,8 +283,8 @@ export class AccessLayer {
     const allFields = [...form.fields, ...[...form.children.values()].flat()]
     const hidden = new Set(allFields.filter((f) => viewers.length > 0 && viewers.every((g) => g.rules[f.id] === 'hidden')).map((f) => f.id))
     const readonly = new Set(allFields.filter((f) => !writers.some((g) => !g.rules[f.id])).map((f) => f.id))
-    const policy: Policy = { admin, departmentId: user?.department_id ?? null, grants, hidden, readonly }
-    this.policies.set(key, policy)
-    return policy
+    const base: Base = { admin, departmentId: user?.department_id ?? null, grants, hidden, readonly }
+    this.bases.set(key, base)
+    return base
   }
 }

@@ -1,6 +1,6 @@
 import { ident, type Sqlite } from '../db/connection'
 import type { Clock } from '../clock'
-import type { AccessLayer } from '../access/access-layer'
+import type { AccessLayer, HiddenFields } from '../access/access-layer'
 import type { Actor } from '../access/actor'
 import { fieldType } from '../forms/field-types/registry'
 import { optionsOf } from '../forms/field-types/select'
@@ -28,13 +28,18 @@ function systemField(form: FormModel, key: string): FieldModel | undefined {
   }
 }
 
-/** A field by API key, label or system key. Fields hidden from the caller do not exist for them. */
-export function resolveField(form: FormModel, key: string, hidden: ReadonlySet<number> = NONE): FieldModel {
+/**
+ * A field by API key, label or system key. Fields the caller's roles hide do not exist for them;
+ * a computed field hidden by the computed-field rule (its value is computed from what the caller
+ * may not read) is refused by name, so a filter, sort, group or total over it says why.
+ */
+export function resolveField(form: FormModel, key: string, hidden: HiddenFields = NONE): FieldModel {
   const field = form.byKey.get(key) ?? form.fields.find((f) => f.label === key) ?? systemField(form, key)
+  if (field && hidden.derived?.has(field.id)) throw new ValidationError('query.fieldNotReadable', { field: field.label }, key)
   if (!field || hidden.has(field.id)) throw new ValidationError('value.unknownField', { field: key }, key)
   return field
 }
-const NONE: ReadonlySet<number> = new Set()
+const NONE: HiddenFields = new Set()
 
 export type { Sql }
 
@@ -61,7 +66,7 @@ export class QueryBuilder {
     return { sql: parts.map((p) => `(${p})`).join(' AND '), params }
   }
 
-  filter(actor: Actor, form: FormModel, node: FilterNode, hidden: ReadonlySet<number> = NONE): Sql {
+  filter(actor: Actor, form: FormModel, node: FilterNode, hidden: HiddenFields = NONE): Sql {
     if ('and' in node || 'or' in node) {
       const list = 'and' in node ? node.and : node.or
       if (!list.length) return { sql: '1 = 1', params: [] }
@@ -110,7 +115,7 @@ export class QueryBuilder {
   }
 
   /** ORDER BY keys; the record id is always the last key so the order is total (keyset paging). */
-  sortKeys(form: FormModel, sort: Array<{ field: string; dir?: 'asc' | 'desc' }> | undefined, hidden: ReadonlySet<number> = NONE): SortKey[] {
+  sortKeys(form: FormModel, sort: Array<{ field: string; dir?: 'asc' | 'desc' }> | undefined, hidden: HiddenFields = NONE): SortKey[] {
     const keys: SortKey[] = []
     for (const s of sort ?? []) {
       const field = resolveField(form, s.field, hidden)

@@ -1,5 +1,5 @@
 import { ident, type Sqlite } from '../db/connection'
-import type { AccessLayer } from '../access/access-layer'
+import type { AccessLayer, HiddenFields } from '../access/access-layer'
 import type { Actor } from '../access/actor'
 import { fieldType } from '../forms/field-types/registry'
 import type { FieldModel, FormModel } from '../forms/model'
@@ -154,7 +154,7 @@ export class ReadService {
     this.access.authorize(actor, 'view', form)
     const hidden = this.access.hiddenFieldIds(actor, form)
     const where = this.qb.where(actor, form, input.filter, input.search)
-    const sumFields = (input.sums ?? []).map((k) => this.summable(actor, form, k, hidden))
+    const sumFields = (input.sums ?? []).map((k) => this.summable(form, k, hidden))
     const sumCols = sumFields.map((f, i) => `, TOTAL(t.${ident(f.column!)}) AS s${i}, COUNT(t.${ident(f.column!)}) AS c${i}`).join('')
     const sumsOf = (row: Record<string, unknown>) => Object.fromEntries(sumFields.map((f, i) => [f.apiKey, (row[`c${i}`] as number) > 0 ? (row[`s${i}`] as number) : null]))
     const overall = this.db.prepare(`SELECT COUNT(*) AS n${sumCols} FROM ${ident(form.table)} t WHERE ${where.sql}`).get(...where.params) as Record<string, unknown>
@@ -176,10 +176,9 @@ export class ReadService {
   }
 
   /** A field that can be summed: number, amount, percent, roll-up, or a formula with a number result. */
-  private summable(actor: Actor, form: ReturnType<SchemaService['form']>, key: string, hidden: ReadonlySet<number>): FieldModel {
+  private summable(form: ReturnType<SchemaService['form']>, key: string, hidden: HiddenFields): FieldModel {
+    // A field the caller may not read (hidden, or computed from what they may not read) is refused here.
     const field = resolveField(form, key, hidden)
-    // A roll-up the caller may not read (it totals records they cannot see) does not exist for them.
-    if (field.type === 'rollup' && !this.access.readableFields(actor, form).some((f) => f.id === field.id)) throw new ValidationError('value.unknownField', { field: key }, key)
     const numeric = ['number', 'amount', 'percent', 'rollup'].includes(field.type) || (field.type === 'formula' && field.resultType === 'number')
     if (!numeric || !field.column || field.id === -1) throw new ValidationError('query.notNumeric', { field: field.label }, field.apiKey)
     return field
@@ -255,7 +254,7 @@ export class ReadService {
     return out
   }
 
-  private totals(form: ReturnType<SchemaService['form']>, where: { sql: string; params: unknown[] }, keys: string[], hidden: ReadonlySet<number>) {
+  private totals(form: ReturnType<SchemaService['form']>, where: { sql: string; params: unknown[] }, keys: string[], hidden: HiddenFields) {
     const fields = keys.map((k) => resolveField(form, k, hidden)).filter((f) => f.column && ['number', 'amount', 'percent', 'rollup', 'formula'].includes(f.type))
     if (!fields.length) return {}
     const row = this.db.prepare(`SELECT ${fields.map((f, i) => `TOTAL(t.${ident(f.column!)}) AS s${i}`).join(', ')} FROM ${ident(form.table)} t WHERE ${where.sql}`)

@@ -7,7 +7,7 @@ import type { EventBus } from '../events'
 import { createIndex } from '../forms/physical'
 import { optionsOf } from '../forms/field-types/select'
 import { relationConfig } from '../forms/field-types/relation'
-import { subTable, type FieldModel } from '../forms/model'
+import { subTable, type FieldModel, type FormModel } from '../forms/model'
 import type { Sql } from '../records/query-builder'
 import {
   widgetQuery,
@@ -451,16 +451,27 @@ export class ReportEngine {
     const month = tscope.resolve(spec.monthField)
     const amount = tscope.resolve(spec.amountField)
     let targetType: 'person' | 'department' = 'person'
-    const keyExprs = actual.dims.map((d) => {
+    // A viewer who does not see every record of the measured form sees only the targets of the
+    // people (departments) in their scope: a colleague's target next to an actual of 0 (their
+    // records are out of scope) would be wrong, not hidden.
+    const partial = !this.deps.access.seesAll(actor, scope.form)
+    const inScope: Sql[] = []
+    const keyExprs = actual.dims.map((d, i) => {
       if (d.kind === 'bucket') return bucketExpr(dayExpr(month), d.bucket!)
       if (d.r.department) {
         targetType = 'department'
-        return `(SELECT id FROM departments WHERE name = ${tscope.resolve(spec.departmentField).expr})`
+        const expr = `(SELECT id FROM departments WHERE name = ${tscope.resolve(spec.departmentField).expr})`
+        if (partial) inScope.push(this.targetScope(actor, scope.form, expr, i, 'department'))
+        return expr
       }
-      if (d.r.field.type === 'member') return tscope.resolve(spec.userField).expr
+      if (d.r.field.type === 'member') {
+        const expr = tscope.resolve(spec.userField).expr
+        if (partial) inScope.push(this.targetScope(actor, scope.form, expr, i, 'person'))
+        return expr
+      }
       throw new ValidationError('reports.error.targetDimension', { field: d.r.field.label }, d.spec.field)
     })
-    const tWhere: Sql[] = [this.deps.queries.where(actor, tscope.form, undefined, undefined)]
+    const tWhere: Sql[] = [this.deps.queries.where(actor, tscope.form, undefined, undefined), ...inScope]
     if (spec.typeField) {
       const type = tscope.resolve(spec.typeField)
       tWhere.push({ sql: `${type.expr} = ?`, params: [targetType] })
@@ -491,6 +502,23 @@ export class ReportEngine {
       // The targets form has a row per person and month: the actual side decides.
       light: actual.summarized
     }
+  }
+
+  /**
+   * The target rows a viewer with a partial scope on the measured form sees, over the key
+   * expression `expr` (a user id or a department id): the people whose records their scope
+   * holds (every user the owner part of the scope selects), or the viewer's own department;
+   * and in any case the keys the actual side (CTE `a`, in scope) has values for.
+   */
+  private targetScope(actor: Actor, form: FormModel, expr: string, key: number, type: 'person' | 'department'): Sql {
+    const seen = `${expr} IN (SELECT k${key} FROM a)`
+    const owners = this.deps.access.ownerScope(actor, form)
+    if (type === 'person') {
+      if (!owners) return { sql: `${expr} = ? OR ${seen}`, params: [actor.id] }
+      // The owner condition is written over `t.owner_id`: applied to every user as a would-be owner.
+      return { sql: `${expr} IN (SELECT t.owner_id FROM (SELECT id AS owner_id FROM users) t WHERE ${owners.owner.sql}) OR ${seen}`, params: owners.owner.params }
+    }
+    return { sql: `${expr} = (SELECT department_id FROM users WHERE id = ?) OR ${seen}`, params: [actor.id] }
   }
 
   /**

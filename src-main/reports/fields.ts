@@ -110,13 +110,16 @@ export class FieldScope {
       const children = this.form.children.get(this.source.id) ?? []
       const found = children.find((c) => c.apiKey === parts[0] || c.label === parts[0])
       if (found) {
+        if (hiddenBase.derived?.has(found.id)) throw new ValidationError('query.fieldNotReadable', { field: found.label }, parts[0])
         if (hiddenBase.has(found.id)) throw new ValidationError('value.unknownField', { field: parts[0]! }, parts[0])
         field = found
         alias = 's'
         child = true
       }
     }
-    field ??= this.readable(form, resolveField(form, parts[0]!, hiddenBase), parts[0]!)
+    // Fields the caller may not read (hidden by a role, or computed from what they may not read:
+    // a roll-up over records they cannot all see, a formula over a hidden field) are refused here.
+    field ??= resolveField(form, parts[0]!, hiddenBase)
     let expr = this.column(alias, field)
     for (let i = 1; i < parts.length; i++) {
       const seg = parts[i]!
@@ -131,7 +134,7 @@ export class FieldScope {
       form = target
       forms.push(target.id)
       this.forms.add(target.id)
-      field = this.readable(target, resolveField(target, seg, this.deps.access.hiddenFieldIds(this.actor, target)), seg)
+      field = resolveField(target, seg, this.deps.access.hiddenFieldIds(this.actor, target))
       expr = this.column(alias, field)
     }
     this.watch(field)
@@ -161,14 +164,6 @@ export class FieldScope {
     if (!FIELD_OPERATORS[r.field.type].includes(node.op)) throw new ValidationError('query.badOperator', { field: r.field.label, op: node.op }, node.field)
     const rowId = r.child ? 's.id' : r.expr.replace(/\.[^.]+$/, '.id')
     return fieldType(r.field).filter(node.op, node.value, r.field, { clock: this.deps.clock, actorId: this.actor.id, column: r.expr, rowId })
-  }
-
-  private readable(form: FormModel, field: FieldModel, key: string): FieldModel {
-    // Roll-ups are readable only to those who see all the records they add up (access layer rule).
-    if (field.id > 0 && field.type === 'rollup' && !this.deps.access.readableFields(this.actor, form).some((f) => f.id === field.id)) {
-      throw new ValidationError('value.unknownField', { field: key }, key)
-    }
-    return field
   }
 
   private column(alias: string, field: FieldModel): string {

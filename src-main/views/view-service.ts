@@ -107,7 +107,9 @@ export class ViewService {
     const field = (key: string): FieldModel => {
       try {
         return resolveField(form, key, hidden)
-      } catch {
+      } catch (e) {
+        // A computed field the actor may not read is named as such; anything else does not exist for them.
+        if (e instanceof ValidationError && e.messageKey === 'query.fieldNotReadable') throw new ValidationError(e.messageKey, e.params, 'config')
         throw new ValidationError('view.unknownField', { field: key }, 'config')
       }
     }
@@ -150,7 +152,8 @@ export class ViewService {
   }
 
   /**
-   * A view as the actor sees it. A shared view may name fields the actor may not read, and any
+   * A view as the actor sees it. A shared view may name fields the actor may not read (hidden by a
+   * role, or computed from what they may not read: see the access layer), and any
    * view may name a field deleted since: those columns, card fields, sorts, settings and filter
    * conditions are left out, so a hidden field's key or threshold is never disclosed and the view
    * still runs as a query.

@@ -4,6 +4,7 @@ import { useDebouncedValue } from '@mantine/hooks'
 import { IconArrowLeft, IconFilter, IconPlus, IconSearch, IconTable, IconTrash, IconX } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import type { FormDto, RecordDto, ViewConfig } from '@shared/api/contracts'
+import { SYSTEM_FIELDS } from '@shared/field-types'
 import { api } from '../api/client'
 import { DesignButton } from '../components/designer/DesignButton'
 import { FilterPanel } from '../components/records/FilterPanel'
@@ -15,6 +16,7 @@ import { CalendarSettings, CalendarView } from '../components/views/CalendarView
 import { KanbanSettings, KanbanView } from '../components/views/KanbanView'
 import { TableView } from '../components/views/TableView'
 import { useViews } from '../components/views/useViews'
+import { readableConfig } from '../components/views/config'
 import { ViewBar } from '../components/views/ViewBar'
 import { ViewEmpty } from '../components/views/ViewEmpty'
 import { TransferMenu } from '../components/transfer/TransferMenu'
@@ -34,7 +36,11 @@ export function RecordsPage({ form, recordId, drill = null }: { form: FormDto; r
   const sortFields = useMemo(() => [...fields, ...sysFields], [fields, sysFields])
 
   const views = useViews(form)
-  const { current, config } = views
+  const { current } = views
+  // Only what forms.get gave this user is asked for: a shared view naming a field they cannot read
+  // (hidden, or computed from what they cannot see) opens without that column, sort, group, total or condition.
+  const readable = useMemo(() => new Set([...fields.map((f) => f.apiKey), ...SYSTEM_FIELDS.map((f) => f.key)]), [fields])
+  const config = useMemo(() => readableConfig(views.config, readable), [views.config, readable])
   const change = views.change
 
   const [searchText, setSearchText] = useState('')

@@ -45,6 +45,9 @@ beforeAll(async () => {
   const relId = core.schema.form(contracts).byKey.get('keHu')!.id
   const amountId = core.schema.form(contracts).byKey.get('jinE')!.id
   core.schema.addField(customers, { label: '合同总额', type: 'rollup', config: { relationFieldId: relId, targetFieldId: amountId, aggregate: 'sum' } })
+  // Formulas over a hidden field and over the roll-up: hidden wherever their inputs are.
+  core.schema.addField(customers, { label: '报价下限', type: 'formula', config: { expression: '{底价}+40' } })
+  core.schema.addField(customers, { label: '合同万元', type: 'formula', config: { expression: '{合同总额}/10000' } })
   const f = core.schema.form(customers)
   const fid = (key: string) => String(f.byKey.get(key)!.id)
   const repRules = { [fid('diJia')]: 'hidden' as const, [fid('neiBuPingJia')]: 'hidden' as const, [fid('beiZhu')]: 'readonly' as const }
@@ -110,6 +113,21 @@ describe('a sales rep (scope: own; 底价 and 内部评价 hidden; 备注 read-o
     expect(entries.flatMap((e) => Object.keys(e.changes))).not.toContain('neiBuPingJia')
     expect(Object.keys(t.core.reads.get(rep(), customers, ids['张三的杭州云栖科技']!).fields)).not.toContain('heTongZongE')
     expect(Object.keys(t.core.reads.get(who.qian!, customers, ids['张三的杭州云栖科技']!).fields)).toContain('heTongZongE')
+  })
+
+  it('does not see, filter, sort or total a formula over a hidden field or over a roll-up they may not read', () => {
+    const form = t.core.schema.form(customers)
+    const listed = t.core.schema.toDto(form, t.core.access.hiddenFieldIds(rep(), form)).fields.map((f) => f.apiKey)
+    for (const k of ['heTongZongE', 'baoJiaXiaXian', 'heTongWanYuan']) expect(listed).not.toContain(k)
+    for (const q of [{ filter: { field: 'heTongZongE', op: 'gt', value: 0 } }, { sort: [{ field: 'heTongWanYuan', dir: 'desc' }] }, { totals: ['baoJiaXiaXian'] }]) {
+      expect(caught(() => t.core.reads.list(rep(), { form: customers, limit: 10, ...(q as object) })).messageKey).toBe('query.fieldNotReadable')
+    }
+    expect(caught(() => t.core.reads.count(rep(), { form: customers, sums: ['heTongZongE'] })).messageKey).toBe('query.fieldNotReadable')
+    // The manager sees a department, not every contract: no roll-up either; finance sees them all.
+    expect(t.core.access.readableFields(who.wang!, form).map((f) => f.apiKey)).not.toContain('heTongWanYuan')
+    const finance = t.core.reads.get(who.qian!, customers, ids['赵六的北京华科']!).fields
+    expect(finance).toMatchObject({ heTongZongE: 5010, heTongWanYuan: 0.501, baoJiaXiaXian: 440 })
+    expect(t.core.reads.count(who.qian!, { form: customers, sums: ['heTongZongE'] }).sums).toEqual({ heTongZongE: 5010 })
   })
 
   it('sees related records they cannot view only as #id', () => {

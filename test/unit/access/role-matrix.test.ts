@@ -17,38 +17,18 @@ import { SALES_FORMS, WHO, hiddenMarker, phoneMarker, salesMatrix, type SalesFor
 // called and checked here; a write is covered by the write-authority test; admin-only methods
 // are refused to every role here; public ones say why they are public.
 
-/**
- * Expectations that fail on this branch because the fix belongs to another area; each is fixed in
- * that area's branch. The integrator removes an entry after merging its fix: an entry that no
- * longer fails makes the last test fail, so none outlives its fix.
- */
-const HIDDEN_DERIVED = 'hidden helper (computed fields): 加权金额 = {金额}*{赢单率} discloses 金额 to a role that hides 金额 — it must be hidden with it, in records, totals, sums and reports'
-const FIXED_ELSEWHERE = new Map<string, string>([
-  ['forms.get custom derived:opportunity.weightedAmount', HIDDEN_DERIVED],
-  ['records.list custom derived:opportunity.weightedAmount', HIDDEN_DERIVED],
-  ['records.list custom derived-total:opportunity.weightedAmount', HIDDEN_DERIVED],
-  ['records.count custom derived-total:opportunity.weightedAmount', HIDDEN_DERIVED],
-  ['reports.run custom answers:derived:opportunity.weightedAmount', HIDDEN_DERIVED]
-])
-
 type Problem = { key: string; detail: string }
 const problems: Problem[] = []
-const hitKnown = new Set<string>()
 let m: SalesMatrix
 
 function problem(key: string, detail: string): void {
   problems.push({ key, detail })
 }
 
-/** Fail the current method's test with its unexpected problems; known-open ones are noted. */
+/** Fail the current method's test with its problems. */
 function settle(method: string): void {
-  const mine = problems.filter((p) => p.key.startsWith(`${method} `))
-  const unexpected: string[] = []
-  for (const p of mine) {
-    if (FIXED_ELSEWHERE.has(p.key)) hitKnown.add(p.key)
-    else unexpected.push(`${p.key} — ${p.detail}`)
-  }
-  expect([...new Set(unexpected)]).toEqual([])
+  const mine = problems.filter((p) => p.key.startsWith(`${method} `)).map((p) => `${p.key} — ${p.detail}`)
+  expect([...new Set(mine)]).toEqual([])
 }
 
 // ---------- expected visibility, cached per user and form ----------
@@ -779,10 +759,6 @@ describe('role matrix over the sales app with sample data', () => {
       })
     }
   }
-
-  it('every known-open case still fails (remove an entry from FIXED_ELSEWHERE once its fix is merged)', () => {
-    expect([...FIXED_ELSEWHERE.keys()].filter((k) => !hitKnown.has(k))).toEqual([])
-  })
 })
 
 

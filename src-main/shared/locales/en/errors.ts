@@ -120,6 +120,7 @@ export const errors: Record<keyof typeof zh, string> = {
   'schema.unknownOption': 'Field "{{field}}" has no option "{{option}}"',
   'schema.mergeIntoSelf': 'Option "{{option}}" cannot be merged into itself',
   'query.notNumeric': 'Field "{{field}}" is not a number field and cannot be summed',
+  'query.fieldNotReadable': 'Field "{{field}}" is computed from data you may not see: it cannot be read, filtered, sorted, grouped or totalled',
   'view.notFound': 'View #{{id}} not found',
   'view.unknownField': 'Field "{{field}}" in the view settings does not exist',
   'view.kanbanField': 'The kanban field "{{field}}" must be a single select field',

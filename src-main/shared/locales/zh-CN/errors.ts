@@ -118,6 +118,7 @@ export const errors = {
   'schema.unknownOption': '字段“{{field}}”没有选项“{{option}}”',
   'schema.mergeIntoSelf': '不能把选项“{{option}}”合并到它自己',
   'query.notNumeric': '字段“{{field}}”不是数字字段，不能求和',
+  'query.fieldNotReadable': '字段“{{field}}”由你无权查看的数据计算而来，不能读取，也不能用于筛选、排序、分组或汇总',
   'view.notFound': '找不到视图 #{{id}}',
   'view.unknownField': '视图设置中的字段“{{field}}”不存在',
   'view.kanbanField': '看板分组字段“{{field}}”必须是单选字段',

@@ -21,6 +21,7 @@ import {
 import { IconAlertCircle, IconApps, IconChevronDown, IconChevronRight, IconDeviceFloppy } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import { DATA_SCOPES, RECORD_ACTIONS, type FieldDto, type FormDto, type MethodOutput, type PermissionDto } from '@shared/api/contracts'
+import { derivedHidden, type HiddenReason } from '@shared/computed-access'
 import { api, errorMessage } from '../../api/client'
 import { systemFields } from '../../fields/system'
 import { notifyError, notifySuccess } from '../../lib/notify'
@@ -46,6 +47,25 @@ interface Draft {
 const NEEDS_VIEW: ReadonlySet<RecordAction> = new Set(['edit', 'delete', 'export', 'design'])
 
 const NO_ACCESS: Omit<PermissionDto, 'formId'> = { actions: [], scope: 'own', scopeFilter: null, fieldRules: {} }
+
+/**
+ * The computed fields this role's drafts hide by the computed-field rule (the access layer's: a
+ * formula or roll-up is shown only when everything it is computed from is), per form, with why.
+ */
+function roleDerived(forms: FormDto[], drafts: Map<number, Draft>): Map<number, Map<number, HiddenReason[]>> {
+  const byId = new Map(forms.map((f) => [f.id, f]))
+  const fieldForm = new Map(forms.flatMap((f) => f.fields.map((x) => [x.id, f.id] as const)))
+  const input = {
+    fields: (id: number) => byId.get(id)?.fields.filter((f) => f.deletedAt === null),
+    hidden: (id: number) => new Set(Object.entries(drafts.get(id)?.fieldRules ?? {}).filter(([, r]) => r === 'hidden').map(([k]) => Number(k))),
+    seesAll: (id: number) => {
+      const d = drafts.get(id)
+      return !!d && d.actions.includes('view') && d.scope === 'all'
+    },
+    formOfField: (fieldId: number) => fieldForm.get(fieldId)
+  }
+  return new Map(forms.map((f) => [f.id, derivedHidden(f.id, input)]))
+}
 
 const topFields = (form: FormDto): FieldDto[] => form.fields.filter((f) => f.deletedAt === null && f.parentFieldId === null).sort((a, b) => a.position - b.position)
 
@@ -82,6 +102,8 @@ export function PermissionMatrix({ role, apps, forms, onDirtyChange }: { role: R
     [forms, t]
   )
   const filterFieldsOf = (form: FormDto): FieldDto[] => filterFields.get(form.id) ?? []
+  const derived = useMemo(() => roleDerived(forms, drafts), [forms, drafts])
+  const formLabel = useCallback((id: number) => forms.find((f) => f.id === id)?.label ?? `#${id}`, [forms])
 
   const load = useCallback(async () => {
     try {
@@ -321,6 +343,8 @@ export function PermissionMatrix({ role, apps, forms, onDirtyChange }: { role: R
                               fields={fields}
                               filterFields={filterFieldsOf(form)}
                               draft={draft}
+                              derived={derived.get(form.id)}
+                              formLabel={formLabel}
                               filterError={filterErrors.get(form.id)}
                               onChange={(change) => update(form.id, change)}
                             />
@@ -344,6 +368,8 @@ function FormDetails({
   fields,
   filterFields,
   draft,
+  derived,
+  formLabel,
   filterError,
   onChange
 }: {
@@ -351,11 +377,22 @@ function FormDetails({
   fields: FieldDto[]
   filterFields: FieldDto[]
   draft: Draft
+  /** Computed fields hidden because of what they are computed from (not editable to visible here). */
+  derived?: ReadonlyMap<number, HiddenReason[]>
+  formLabel(id: number): string
   filterError?: string
   onChange(change: (d: Draft) => Draft): void
 }) {
   const { t } = useTranslation()
-  const ruleOf = (f: FieldDto): FieldRule => draft.fieldRules[String(f.id)] ?? 'editable'
+  const ruleOf = (f: FieldDto): FieldRule => (derived?.has(f.id) ? 'hidden' : (draft.fieldRules[String(f.id)] ?? 'editable'))
+  const why = (reasons: HiddenReason[]) => {
+    const labels = reasons.flatMap((r) => (r.kind === 'field' ? [r.label] : []))
+    const records = reasons.flatMap((r) => (r.kind === 'records' ? [formLabel(r.formId)] : []))
+    return [
+      ...(labels.length ? [t('perm.derived.fields', { fields: labels.join('、') })] : []),
+      ...records.map((form) => t('perm.derived.records', { form }))
+    ].join('；')
+  }
   const setRule = (f: FieldDto, rule: FieldRule) =>
     onChange((d) => {
       const { [String(f.id)]: _old, ...rest } = d.fieldRules
@@ -395,7 +432,7 @@ function FormDetails({
           <Text size="sm" fw={600}>
             {t('perm.fieldRules')}
           </Text>
-          <Tooltip label={t('perm.fieldRulesHint')} multiline w={300} withArrow>
+          <Tooltip label={`${t('perm.fieldRulesHint')} ${t('perm.derived.hint')}`} multiline w={300} withArrow>
             <IconAlertCircle size={14} color="var(--mantine-color-gray-6)" />
           </Tooltip>
         </Group>
@@ -405,21 +442,32 @@ function FormDetails({
           </Text>
         ) : (
           <SimpleGrid cols={{ base: 1, md: 2, xl: 3 }} spacing="xs" verticalSpacing={6}>
-            {fields.map((f) => (
-              <Group key={f.id} justify="space-between" wrap="nowrap" gap="xs" px="sm" py={4} bg="var(--mantine-color-body)" style={{ border: '1px solid var(--jimu-border)', borderRadius: 'var(--mantine-radius-sm)' }}>
-                <Text size="sm" truncate>
-                  {f.label}
-                </Text>
-                <SegmentedControl
-                  size="xs"
-                  data={ruleData}
-                  value={ruleOf(f)}
-                  onChange={(v) => setRule(f, v as FieldRule)}
-                  aria-label={t('perm.ruleOf', { field: f.label })}
-                  color={ruleOf(f) === 'hidden' ? 'red' : ruleOf(f) === 'readonly' ? 'orange' : undefined}
-                />
-              </Group>
-            ))}
+            {fields.map((f) => {
+              const reasons = derived?.get(f.id)
+              return (
+                <Group key={f.id} justify="space-between" wrap="nowrap" gap="xs" px="sm" py={4} bg="var(--mantine-color-body)" style={{ border: '1px solid var(--jimu-border)', borderRadius: 'var(--mantine-radius-sm)' }}>
+                  <Stack gap={0} style={{ minWidth: 0 }}>
+                    <Text size="sm" truncate>
+                      {f.label}
+                    </Text>
+                    {reasons && (
+                      <Text size="xs" c="dimmed" data-testid={`perm-derived-${f.id}`}>
+                        {why(reasons)}
+                      </Text>
+                    )}
+                  </Stack>
+                  <SegmentedControl
+                    size="xs"
+                    data={ruleData}
+                    value={ruleOf(f)}
+                    disabled={!!reasons}
+                    onChange={(v) => setRule(f, v as FieldRule)}
+                    aria-label={t('perm.ruleOf', { field: f.label })}
+                    color={ruleOf(f) === 'hidden' ? 'red' : ruleOf(f) === 'readonly' ? 'orange' : undefined}
+                  />
+                </Group>
+              )
+            })}
           </SimpleGrid>
         )}
       </Box>

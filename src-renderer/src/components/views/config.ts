@@ -62,3 +62,36 @@ export function groupKey(value: unknown): string {
   if (typeof value === 'object' && 'id' in value) return `#${String((value as { id: unknown }).id)}`
   return JSON.stringify(value)
 }
+
+/**
+ * The view's settings as this user may run them: columns, sorts, group, kanban, calendar and total
+ * fields and filter conditions naming a field the user cannot read (`readable`: the keys of the
+ * fields forms.get returned to them, and the system fields) are left out. A shared view saved by
+ * someone who sees more still opens; the server refuses such a field if it is asked for anyway.
+ */
+export function readableConfig(config: ViewConfig, readable: ReadonlySet<string>): ViewConfig {
+  const ok = (k: string | null) => (k !== null && readable.has(k) ? k : null)
+  const columns = config.columns.filter((c) => readable.has(c.field))
+  const cardFields = config.cardFields.filter((k) => readable.has(k))
+  const sort = config.sort.filter((s) => readable.has(s.field))
+  const filter = config.filter ? readableFilter(config.filter, readable) : null
+  const same =
+    columns.length === config.columns.length && cardFields.length === config.cardFields.length && sort.length === config.sort.length &&
+    filter === config.filter && ok(config.groupBy) === config.groupBy && ok(config.kanbanField) === config.kanbanField &&
+    ok(config.sumField) === config.sumField && ok(config.calendarField) === config.calendarField
+  if (same) return config
+  return { ...config, columns, cardFields, sort, filter, groupBy: ok(config.groupBy), kanbanField: ok(config.kanbanField), sumField: ok(config.sumField), calendarField: ok(config.calendarField) }
+}
+
+/** The filter without conditions on fields the user cannot read (a group emptied by that goes too); the same object when nothing is left out. */
+export function readableFilter(node: FilterNode, readable: ReadonlySet<string>): FilterNode | null {
+  if ('and' in node || 'or' in node) {
+    const list = 'and' in node ? node.and : node.or
+    const kept = list.map((n) => readableFilter(n, readable))
+    if (kept.every((n, i) => n === list[i])) return node
+    const rest = kept.filter((n): n is FilterNode => n !== null)
+    if (!rest.length) return null
+    return 'and' in node ? { and: rest } : { or: rest }
+  }
+  return readable.has(node.field) ? node : null
+}

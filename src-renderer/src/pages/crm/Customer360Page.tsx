@@ -68,9 +68,14 @@ export function Customer360Page({ forms, customerId }: { forms: FormDto[]; custo
   const allFields = customerForm.fields.filter((f) => f.deletedAt === null)
   const fields = allFields.filter((f) => f.parentFieldId === null).sort((a, b) => a.position - b.position)
   const profile = PROFILE_KEYS.map((k) => fields.find((f) => f.apiKey === k)).filter((f): f is NonNullable<typeof f> => !!f)
-  const contractTotal = data.contracts.reduce((s, r) => s + num(r.fields.amount), 0)
-  const received = data.contracts.reduce((s, r) => s + num(r.fields.received), 0)
-  const planned = data.contracts.reduce((s, r) => s + num(r.fields.plannedTotal), 0)
+  // Sums over the contracts this user sees, of the contract fields forms.get gave them: a field
+  // they cannot read (已回款金额 adds up payments they may not all see) shows as —, never as 0.
+  const contractKeys = new Set(byKey.get('contract')?.fields.map((f) => f.apiKey) ?? [])
+  const sumOf = (key: string) => (contractKeys.has(key) ? data.contracts.reduce((s, r) => s + num(r.fields[key]), 0) : null)
+  const contractTotal = sumOf('amount')
+  const received = sumOf('received')
+  const planned = sumOf('plannedTotal')
+  const money = (v: number | null) => (v === null ? '—' : formatAmount(v))
   const stageField = byKey.get('opportunity')?.fields.find((f) => f.apiKey === 'stage')
   const stageLabel = (id: string) => (stageField?.config as { options?: Array<{ id: string; label: string }> } | undefined)?.options?.find((o) => o.id === id)?.label
   const closed = new Set([stageLabel('won'), stageLabel('lost')])
@@ -117,9 +122,9 @@ export function Customer360Page({ forms, customerId }: { forms: FormDto[]; custo
       </Group>
 
       <SimpleGrid cols={{ base: 2, md: 4 }} spacing="md">
-        <Stat icon={<IconReceipt size={18} />} color="blue" label={t('crm.customer360.contractTotal')} value={formatAmount(contractTotal)} hint={t('crm.customer360.contracts', { count: data.contracts.length })} />
-        <Stat icon={<IconCash size={18} />} color="green" label={t('crm.customer360.received')} value={formatAmount(received)} testId="stat-received" />
-        <Stat icon={<IconCash size={18} />} color="orange" label={t('crm.customer360.outstanding')} value={formatAmount(contractTotal - received)} testId="stat-outstanding" />
+        <Stat icon={<IconReceipt size={18} />} color="blue" label={t('crm.customer360.contractTotal')} value={money(contractTotal)} hint={t('crm.customer360.contracts', { count: data.contracts.length })} />
+        <Stat icon={<IconCash size={18} />} color="green" label={t('crm.customer360.received')} value={money(received)} testId="stat-received" />
+        <Stat icon={<IconCash size={18} />} color="orange" label={t('crm.customer360.outstanding')} value={money(contractTotal !== null && received !== null ? contractTotal - received : null)} testId="stat-outstanding" />
         <Stat icon={<IconTarget size={18} />} color="grape" label={t('crm.customer360.openDeals')} value={formatAmount(open.reduce((s, o) => s + num(o.fields.amount), 0))} hint={t('crm.customer360.dealsHint', { open: open.length, won: won.length })} />
       </SimpleGrid>
 
@@ -149,7 +154,7 @@ export function Customer360Page({ forms, customerId }: { forms: FormDto[]; custo
                 {t('crm.customer360.receivables')}
               </Text>
               <Text size="xs" c="dimmed" mb="sm">
-                {t('crm.customer360.receivablesHint', { planned: formatAmount(planned), received: formatAmount(received) })}
+                {t('crm.customer360.receivablesHint', { planned: money(planned), received: money(received) })}
               </Text>
               {data.contracts.length === 0 ? (
                 <Text size="sm" c="dimmed">
@@ -159,7 +164,7 @@ export function Customer360Page({ forms, customerId }: { forms: FormDto[]; custo
                 <Stack gap="sm">
                   {data.contracts.map((k) => {
                     const amount = num(k.fields.amount)
-                    const got = num(k.fields.received)
+                    const got = received === null ? null : num(k.fields.received)
                     const plan = num(k.fields.plannedTotal)
                     return (
                       <Stack key={k.id} gap={4}>
@@ -168,15 +173,15 @@ export function Customer360Page({ forms, customerId }: { forms: FormDto[]; custo
                             {str(k.fields.name) || str(k.fields.code)}
                           </Text>
                           <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
-                            {formatAmount(got)} / {formatAmount(amount)}
+                            {money(got)} / {money(contractTotal === null ? null : amount)}
                           </Text>
                         </Group>
                         <Progress.Root size="md">
-                          <Progress.Section value={amount ? Math.min(100, (got / amount) * 100) : 0} color="green" />
-                          <Progress.Section value={amount ? Math.max(0, Math.min(100, ((plan - got) / amount) * 100)) : 0} color="blue.2" />
+                          <Progress.Section value={amount && got !== null ? Math.min(100, (got / amount) * 100) : 0} color="green" />
+                          <Progress.Section value={amount ? Math.max(0, Math.min(100, ((plan - (got ?? 0)) / amount) * 100)) : 0} color="blue.2" />
                         </Progress.Root>
                         <Text size="xs" c="dimmed">
-                          {t('crm.customer360.contractLine', { planned: formatAmount(plan), outstanding: formatAmount(amount - got) })}
+                          {t('crm.customer360.contractLine', { planned: money(planned === null ? null : plan), outstanding: money(got === null || contractTotal === null ? null : amount - got) })}
                         </Text>
                       </Stack>
                     )
