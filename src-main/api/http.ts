@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from 'node:https'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { isIP } from 'node:net'
-import { networkInterfaces } from 'node:os'
+import { hostname, networkInterfaces } from 'node:os'
 import { extname, join, normalize, resolve } from 'node:path'
 import { answerFileRequest } from '../attachments'
 import { toActor } from '../access/auth'
@@ -105,9 +105,9 @@ function ownAddresses(): Set<string> {
 const bare = (address: string) => address.toLowerCase().replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '').replace(/%.*$/, '')
 
 /**
- * Whether the Host header names this server: a loopback name, one of this machine's addresses
- * (an IP literal cannot be a DNS-rebinding name), or a configured public name — always with the
- * port the request arrived on.
+ * Whether the Host header names this server: a loopback name, this PC's host name, one of its
+ * addresses (an IP literal cannot be a DNS-rebinding name), or a configured public name — always
+ * with the port the request arrived on.
  */
 function hostAllowed(req: IncomingMessage, scheme: 'http' | 'https', publicHosts: ReadonlySet<string>): boolean {
   const raw = req.headers.host
@@ -122,6 +122,9 @@ function hostAllowed(req: IncomingMessage, scheme: 'http' | 'https', publicHosts
   if (port !== req.socket.localPort) return false
   const name = url.hostname
   if (LOOPBACK_NAMES.has(name) || publicHosts.has(name)) return true
+  // This PC's own name (as Windows networking and mDNS announce it): not a name a page can rebind.
+  const own = hostname().toLowerCase()
+  if (name === own || name === `${own}.local`) return true
   const ip = name.replace(/^\[|\]$/g, '')
   if (!isIP(ip)) return false
   return bare(ip) === bare(req.socket.localAddress ?? '') || ownAddresses().has(bare(ip))

@@ -14,7 +14,7 @@ export const FileScopeContext = createContext<FileScope>(null)
 export type FilePlace = { form: number; record: number; field: number } | { flow: number } | null
 
 export function fileUrl(hash: string, place: FilePlace = null): string {
-  const base = typeof window !== 'undefined' && window.jimu ? `jimu-file://files/${hash}` : `/files/${hash}`
+  const base = typeof window !== 'undefined' && 'jimu' in window && Boolean(window.jimu) ? `jimu-file://files/${hash}` : `/files/${hash}`
   if (!place) return base
   const query = 'flow' in place ? `flow=${place.flow}` : `form=${place.form}&record=${place.record}&field=${place.field}`
   return `${base}?${query}`

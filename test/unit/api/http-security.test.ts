@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { toActor } from '../../../src-main/access/auth'
@@ -57,7 +57,7 @@ describe('Host header (DNS rebinding)', () => {
   })
 
   it('accepts loopback names and addresses, and the configured public name, with the port', async () => {
-    for (const name of ['127.0.0.1', 'localhost', 'LOCALHOST', '[::1]', 'crm.office.lan']) {
+    for (const name of ['127.0.0.1', 'localhost', 'LOCALHOST', '[::1]', 'crm.office.lan', hostname(), `${hostname()}.local`]) {
       const res = await request('/', { headers: { host: `${name}:${port}` } })
       expect(res.status, name).toBe(200)
     }
