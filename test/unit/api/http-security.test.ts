@@ -189,7 +189,7 @@ describe('client mistakes get a clear 4xx, never a 500 or a stack', () => {
     const huge = await request('/rpc/apps.list', { body: '{}', headers: { cookie: adminCookie, 'content-length': String(200 * 1024 * 1024) } })
     expect(huge.status).toBe(413)
     expect(huge.json().message).toBe('请求内容过大（上限 100 MB）')
-    for (const path of ['/rpc/%E0%A4%A', '/%E0', '/files/%E0']) {
+    for (const path of ['/rpc/%E0%A4%A', '/%E0', '/files/%E0', '/api/v1/forms/%E0/records']) {
       const res = await request(path, path.startsWith('/rpc') ? { body: {} } : {})
       expect(res.status, path).toBe(400)
       expect(res.text).not.toMatch(/at .*\.ts|node_modules|\/work\//)
