@@ -13,6 +13,8 @@ import { lockDataDirOrExit } from './desktop/data-lock'
 // built renderer. Used for browser/LAN access and for end-to-end tests.
 //   node out/main/serve.js --data <dir> [--port 5170] [--admin <login> --password <pw>]
 //   node out/main/serve.js --data <dir> --host 0.0.0.0   (LAN: HTTPS with a self-signed certificate)
+//   node out/main/serve.js --data <dir> --public-host crm.office.lan   (also answer to that name; repeatable
+//     or comma-separated. Requests naming any other host are refused: see api/http.ts)
 //   node out/main/serve.js --data <dir> --now 2024-03-05T09:00:00+08:00   (demos/tests: start the clock
 //     there; an administrator may then move it forward with clock.advance)
 
@@ -27,11 +29,12 @@ async function main(): Promise<void> {
       admin: { type: 'string' },
       password: { type: 'string' },
       renderer: { type: 'string' },
-      now: { type: 'string' }
+      now: { type: 'string' },
+      'public-host': { type: 'string', multiple: true }
     }
   })
   if (!values.data) {
-    console.error('Usage: serve --data <dir> [--port <n>] [--admin <login> --password <pw>]')
+    console.error('Usage: serve --data <dir> [--port <n>] [--host <address>] [--public-host <name>] [--admin <login> --password <pw>]')
     process.exit(2)
   }
   const lan = !LOOPBACK.has(values.host!)
@@ -56,10 +59,16 @@ async function main(): Promise<void> {
     console.error(`Refusing --host ${values.host}: create the administrator first (--admin <login> --password <pw>, or run once on 127.0.0.1).`)
     process.exit(2)
   }
-  const tls = lan ? await loadOrCreateCertificate(dataDir) : undefined
   const rendererDir = values.renderer ?? [resolve(dirname(process.argv[1] ?? '.'), '../renderer'), resolve('out/renderer')].find((d) => existsSync(resolve(d, 'index.html'))) ?? null
   const dispatcher = new Dispatcher(host)
-  const server = createHttpServer({ dispatcher, host, rendererDir, tls })
+  const publicHosts = (values['public-host'] ?? []).flatMap((h) => h.split(',')).map((h) => h.trim().toLowerCase()).filter(Boolean)
+  const badHost = publicHosts.find((h) => !/^[a-z0-9.-]+$|^\[[0-9a-f:.]+\]$/.test(h))
+  if (badHost) {
+    console.error(`--public-host takes a host name without scheme or port, e.g. crm.office.lan (got ${badHost})`)
+    process.exit(2)
+  }
+  const tls = lan ? await loadOrCreateCertificate(dataDir, publicHosts) : undefined
+  const server = createHttpServer({ dispatcher, host, rendererDir, tls, publicHosts })
   server.listen(Number(values.port), values.host === 'localhost' ? '127.0.0.1' : values.host, () => {
     const address = server.address()
     const port = typeof address === 'object' && address ? address.port : values.port
@@ -69,6 +78,7 @@ async function main(): Promise<void> {
     }
     // On the LAN: HTTPS only, login required for every API call, login attempts rate-limited.
     const urls = Object.values(networkInterfaces()).flat().filter((a) => a && a.family === 'IPv4' && !a.internal).map((a) => `https://${a!.address}:${port}`)
+    urls.push(...publicHosts.map((h) => `https://${h}:${port}`))
     console.log(`Jimu CRM serving at ${urls.join(', ') || `https://${values.host}:${port}`}`)
     console.log(`Certificate fingerprint (SHA-256), confirm it in the browser: ${tls.fingerprint}`)
   })

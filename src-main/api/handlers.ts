@@ -206,7 +206,7 @@ const coreHandlers: HandlersOf<typeof coreContracts> = {
   },
   'records.history': (input, ctx) => ctx.host.core.reads.history(actorOf(ctx), input.form, input.id),
   'search.global': (input, ctx) => ctx.host.core.reads.searchAll(actorOf(ctx), input.q, input.limit),
-  'attachments.upload': (input, { host }) => host.core.attachments.put(input.name, input.mime, input.data),
+  'attachments.upload': (input, ctx) => ctx.host.core.attachments.put(input.name, input.mime, input.data, actorOf(ctx).id),
   'sheets.inspect': (input, ctx) => {
     actorOf(ctx)
     return inspectSheets(input.name, input.data)

@@ -1,7 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import { existsSync, readFileSync, statSync } from 'node:fs'
+import { isIP } from 'node:net'
+import { hostname, networkInterfaces } from 'node:os'
 import { extname, join, normalize, resolve } from 'node:path'
+import { answerFileRequest } from '../attachments'
+import { toActor } from '../access/auth'
 import { DomainError } from '../shared/errors'
 import { pickLocale, type Locale } from '../shared/locales'
 import { errorBody, type Dispatcher, type RpcResult } from './dispatcher'
@@ -11,15 +15,37 @@ import { matchRoute } from './rest'
 import { RateLimiter } from './rate-limit'
 
 // The HTTP transport: POST /rpc/<method> for the app (session cookie), REST /api/v1/... and
-// /api/openapi.json for integrations (Bearer token), attachment downloads, and the built renderer.
-// It only translates HTTP to dispatcher calls; no handler knows it exists.
+// /api/openapi.json for integrations (Bearer token only), attachment downloads, and the built
+// renderer. It only translates HTTP to dispatcher calls; no handler knows it exists.
+//
+// Trust boundaries, checked on every request before anything else:
+// - Host: only the names this server is reached by (loopback, this machine's addresses, the
+//   configured public names). A DNS-rebinding page reaches us under its own name and is refused,
+//   even on a fresh server where auth.setup would make it the administrator.
+// - Origin: the app's calls (rpc, session cookie) must come from the app's own origin (scheme,
+//   host and port); REST ignores the cookie altogether, so no page can ride a signed-in browser.
+// - Files are served so that they can never run as the app (src-main/attachments/downloads.ts).
 
-const COOKIE = 'jimu_session'
+/** Over TLS the cookie carries the __Host- prefix (Secure, Path=/, no Domain: no other host or
+ * plain-http page can set or shadow it). Over plain http — loopback only — browsers drop Secure
+ * cookies on http://127.0.0.1, so the name stays unprefixed there. */
+const COOKIE_TLS = '__Host-jimu_session'
+const COOKIE_PLAIN = 'jimu_session'
 const MAX_BODY = 100 * 1024 * 1024
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
   '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.woff2': 'font/woff2', '.woff': 'font/woff'
 }
+
+/**
+ * The app's pages: scripts only from this origin, no inline script; Mantine injects <style> tags
+ * and components set style attributes, so styles allow 'unsafe-inline'; image previews and the
+ * PNG export of dashboards (html-to-image) draw from data: and blob: URLs. Never framed.
+ */
+export const PAGE_CSP = [
+  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:", "font-src 'self' data:",
+  "connect-src 'self' data: blob:", "media-src 'self' blob:", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'"
+].join('; ')
 
 export interface HttpOptions {
   dispatcher: Dispatcher
@@ -29,55 +55,155 @@ export interface HttpOptions {
   tls?: { key: string; cert: string }
   /** Login attempts allowed per client address per minute. */
   loginsPerMinute?: number
+  /** Host names (without port) this server is also reached by, besides loopback and its own addresses: `--public-host`. */
+  publicHosts?: string[]
+}
+
+/** A client mistake at the HTTP layer, with its status (the body is the usual translated error). */
+class HttpError extends DomainError {
+  constructor(readonly status: number, messageKey: string, params: Record<string, string | number> = {}) {
+    super(status === 403 ? 'PERMISSION' : 'BAD_REQUEST', messageKey, params)
+  }
 }
 
 const LOGIN_METHODS = new Set(['auth.login', 'auth.setup'])
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]'])
 
-function tokenOf(req: IncomingMessage): string | null {
+function bearerOf(req: IncomingMessage): string | null {
   const auth = req.headers.authorization
-  if (auth?.startsWith('Bearer ')) return auth.slice(7).trim()
-  const cookie = req.headers.cookie ?? ''
-  for (const part of cookie.split(';')) {
+  return auth?.startsWith('Bearer ') ? auth.slice(7).trim() || null : null
+}
+
+function cookieOf(req: IncomingMessage, name: string): string | null {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
     const [k, ...v] = part.trim().split('=')
-    if (k === COOKIE) return decodeURIComponent(v.join('='))
+    if (k !== name) continue
+    try {
+      return decodeURIComponent(v.join('='))
+    } catch {
+      return null
+    }
   }
   return null
 }
 
+const decode = (text: string): string => {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    throw new HttpError(400, 'http.badUrl')
+  }
+}
+
+/** This machine's interface addresses now (an IP changed by DHCP is picked up at the next request). */
+function ownAddresses(): Set<string> {
+  const out = new Set<string>()
+  for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) out.add(a.address.toLowerCase().replace(/%.*$/, ''))
+  return out
+}
+
+const bare = (address: string) => address.toLowerCase().replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '').replace(/%.*$/, '')
+
+/**
+ * Whether the Host header names this server: a loopback name, this PC's host name, one of its
+ * addresses (an IP literal cannot be a DNS-rebinding name), or a configured public name — always
+ * with the port the request arrived on.
+ */
+function hostAllowed(req: IncomingMessage, scheme: 'http' | 'https', publicHosts: ReadonlySet<string>): boolean {
+  const raw = req.headers.host
+  if (!raw || /[\s/\\?#@]/.test(raw)) return false
+  let url: URL
+  try {
+    url = new URL(`${scheme}://${raw}`)
+  } catch {
+    return false
+  }
+  const port = url.port ? Number(url.port) : scheme === 'https' ? 443 : 80
+  if (port !== req.socket.localPort) return false
+  const name = url.hostname
+  if (LOOPBACK_NAMES.has(name) || publicHosts.has(name)) return true
+  // This PC's own name (as Windows networking and mDNS announce it): not a name a page can rebind.
+  const own = hostname().toLowerCase()
+  if (name === own || name === `${own}.local`) return true
+  const ip = name.replace(/^\[|\]$/g, '')
+  if (!isIP(ip)) return false
+  return bare(ip) === bare(req.socket.localAddress ?? '') || ownAddresses().has(bare(ip))
+}
+
+/** Refuse a cookie-authenticated call that does not come from the app's own origin. */
+function checkSameOrigin(req: IncomingMessage, scheme: 'http' | 'https'): void {
+  const site = req.headers['sec-fetch-site']
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') throw new HttpError(403, 'http.originRefused')
+  const origin = req.headers.origin
+  if (origin === undefined) return
+  let from: string
+  try {
+    from = new URL(origin).origin
+  } catch {
+    throw new HttpError(403, 'http.originRefused')
+  }
+  // The Host header was checked first, so this is one of our own names.
+  if (from === 'null' || from !== new URL(`${scheme}://${req.headers.host}`).origin) throw new HttpError(403, 'http.originRefused')
+}
+
+function requireJson(req: IncomingMessage): void {
+  const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
+  if (type !== 'application/json') throw new HttpError(415, 'http.unsupportedType')
+}
+
 async function readJson(req: IncomingMessage): Promise<unknown> {
+  const declared = Number(req.headers['content-length'] ?? 0)
+  if (declared > MAX_BODY) throw new HttpError(413, 'http.bodyTooLarge', { max: MAX_BODY / 1024 / 1024 })
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of req) {
     size += (chunk as Buffer).length
-    if (size > MAX_BODY) throw new DomainError('BAD_REQUEST', 'error.badRequest', { detail: 'body too large' })
+    if (size > MAX_BODY) throw new HttpError(413, 'http.bodyTooLarge', { max: MAX_BODY / 1024 / 1024 })
     chunks.push(chunk as Buffer)
   }
   if (!size) return {}
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8'))
   } catch {
-    throw new DomainError('BAD_REQUEST', 'error.badRequest', { detail: 'invalid JSON' })
+    throw new HttpError(400, 'http.invalidJson')
   }
-}
-
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
-  const text = JSON.stringify(body)
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers })
-  res.end(text)
 }
 
 const STATUS: Record<string, number> = { VALIDATION: 422, PERMISSION: 403, NOT_FOUND: 404, CONFLICT: 409, UNAUTHENTICATED: 401, BAD_REQUEST: 400, INTERNAL: 500 }
 
 export function createHttpServer(options: HttpOptions): Server {
   const { dispatcher, host } = options
+  const scheme = options.tls ? 'https' : 'http'
+  const cookieName = options.tls ? COOKIE_TLS : COOKIE_PLAIN
+  const publicHosts = new Set((options.publicHosts ?? []).map((h) => h.trim().toLowerCase()).filter(Boolean))
   const logins = new RateLimiter(options.loginsPerMinute ?? 10, 60_000)
+  /** On every response: no sniffing, never framed, no referrer, own browsing-context group; HSTS only over TLS. */
+  const baseHeaders: Record<string, string> = {
+    'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer',
+    'cross-origin-opener-policy': 'same-origin', 'cross-origin-resource-policy': 'same-origin',
+    ...(options.tls ? { 'strict-transport-security': 'max-age=31536000' } : {})
+  }
+
+  function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
+    const text = JSON.stringify(body)
+    res.writeHead(status, { ...baseHeaders, 'content-security-policy': "default-src 'none'; frame-ancestors 'none'", 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers })
+    res.end(text)
+  }
+
   const listener = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((e: unknown) => {
       const locale = pickLocale(req.headers['accept-language'])
-      if (e instanceof DomainError) send(res, STATUS[e.code] ?? 400, errorBody(locale, e))
+      if (res.headersSent) {
+        res.destroy()
+        return
+      }
+      // A refused body is not read to its end: close the connection rather than drain it.
+      if (e instanceof HttpError) send(res, e.status, errorBody(locale, e), e.status === 413 ? { connection: 'close' } : {})
+      else if (e instanceof DomainError) send(res, STATUS[e.code] ?? 400, errorBody(locale, e))
+      else if (e instanceof URIError) send(res, 400, errorBody(locale, new HttpError(400, 'http.badUrl')))
       else {
         console.error('HTTP request failed', e)
-        send(res, 500, { code: 'INTERNAL', message: 'Internal error' })
+        send(res, 500, errorBody(locale, new DomainError('INTERNAL', 'error.internal')))
       }
     })
   }
@@ -90,47 +216,54 @@ export function createHttpServer(options: HttpOptions): Server {
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!hostAllowed(req, scheme, publicHosts)) throw new HttpError(421, 'http.hostRefused')
     const url = new URL(req.url ?? '/', 'http://localhost')
     const locale: Locale = pickLocale(req.headers['accept-language'])
-    const token = tokenOf(req)
     const method = req.method ?? 'GET'
+    const client = req.headers['user-agent']
 
     if (url.pathname.startsWith('/rpc/')) {
-      if (method !== 'POST') return send(res, 405, { code: 'BAD_REQUEST', message: 'POST only' })
-      // Cookie-authenticated calls must come from our own pages: a JSON content type cannot be
-      // sent cross-site without a preflight, and a foreign Origin is refused outright.
-      const origin = req.headers.origin
-      if (!String(req.headers['content-type'] ?? '').includes('application/json') || (origin && new URL(origin).host !== req.headers.host)) {
-        return send(res, 403, { code: 'PERMISSION', message: 'Cross-origin request refused' })
-      }
-      const name = decodeURIComponent(url.pathname.slice(5))
+      if (method !== 'POST') throw new HttpError(405, 'http.postOnly')
+      // The app's calls ride the session cookie: only from our own origin, and only as JSON
+      // (which a foreign page cannot send without a preflight).
+      checkSameOrigin(req, scheme)
+      requireJson(req)
+      const name = decode(url.pathname.slice(5))
       if (limited(name, req, res, locale)) return
-      const result = await dispatcher.call(name, await readJson(req), { token, locale, client: req.headers['user-agent'], address: req.socket.remoteAddress })
-      return send(res, 200, result, sessionCookie(name, result, !!options.tls))
+      const token = bearerOf(req) ?? cookieOf(req, cookieName)
+      const result = await dispatcher.call(name, await readJson(req), { token, locale, client, address: req.socket.remoteAddress })
+      return send(res, 200, result, sessionCookie(name, result, cookieName, !!options.tls))
     }
 
     if (url.pathname === '/api/openapi.json') return send(res, 200, openApiDocument())
 
     if (url.pathname.startsWith('/api/')) {
       const match = matchRoute(method, url.pathname)
-      if (!match) return send(res, 404, { code: 'NOT_FOUND', message: 'No such endpoint' })
+      if (!match) throw new HttpError(404, 'http.noEndpoint')
       if (limited(match.route.rpc, req, res, locale)) return
-      const body = method === 'POST' || method === 'PATCH' ? await readJson(req) : undefined
+      let body: unknown
+      if (method === 'POST' || method === 'PATCH') {
+        requireJson(req)
+        body = await readJson(req)
+      }
       const input = match.route.input(match.params, url.searchParams, body)
-      const result = await dispatcher.call(match.route.rpc, input, { token, locale, client: req.headers['user-agent'], address: req.socket.remoteAddress })
+      // Integrations authenticate with a Bearer token; the browser's session cookie is ignored,
+      // so a form posted from another page cannot act as the signed-in user.
+      const result = await dispatcher.call(match.route.rpc, input, { token: bearerOf(req), locale, client, address: req.socket.remoteAddress })
       if (!result.ok) return send(res, STATUS[result.error.code] ?? 400, result.error)
       return send(res, match.route.status ?? 200, match.route.output ? match.route.output(result.data) : result.data)
     }
 
-    if (url.pathname.startsWith('/files/') && method === 'GET') {
+    if (url.pathname.startsWith('/files/')) {
+      if (method !== 'GET') return send(res, 405, errorBody(locale, new HttpError(405, 'http.noEndpoint')), { allow: 'GET' })
+      // An <img> or link from another site (or another port of this host) gets nothing.
+      const site = req.headers['sec-fetch-site']
+      if (site !== undefined && site !== 'same-origin' && site !== 'none') throw new HttpError(403, 'http.originRefused')
+      const token = bearerOf(req) ?? cookieOf(req, cookieName)
       const principal = token ? host.core.auth.resolve(token) : null
-      if (!principal) return send(res, 401, { code: 'UNAUTHENTICATED', message: 'Please log in first' })
-      const { meta, data } = host.core.attachments.get(url.pathname.slice(7))
-      res.writeHead(200, {
-        'content-type': meta.mime, 'content-length': String(data.length),
-        'content-disposition': `inline; filename*=UTF-8''${encodeURIComponent(meta.name)}`, 'cache-control': 'private, max-age=31536000, immutable'
-      })
-      res.end(data)
+      const answer = answerFileRequest(host.core, principal ? toActor(principal.user) : null, decode(url.pathname.slice(7)), url.searchParams, req.headers['if-none-match'])
+      res.writeHead(answer.status, { ...baseHeaders, ...answer.headers })
+      res.end(answer.body)
       return
     }
 
@@ -142,31 +275,32 @@ export function createHttpServer(options: HttpOptions): Server {
   function serveStatic(pathname: string, res: ServerResponse): void {
     const root = options.rendererDir
     if (!root || !existsSync(join(root, 'index.html'))) {
-      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' })
+      res.writeHead(503, { ...baseHeaders, 'content-type': 'text/plain; charset=utf-8' })
       res.end('The renderer is not built. Run `npm run build` first.')
       return
     }
-    const file = resolve(root, normalize(`.${decodeURIComponent(pathname)}`))
+    const file = resolve(root, normalize(`.${decode(pathname)}`))
     const inside = file.startsWith(resolve(root))
     const target = inside && existsSync(file) && statSync(file).isFile() ? file : join(root, 'index.html')
     const isIndex = target.endsWith('index.html')
     res.writeHead(200, {
+      ...baseHeaders,
+      'content-security-policy': PAGE_CSP,
       'content-type': TYPES[extname(target)] ?? 'application/octet-stream',
-      'cache-control': isIndex ? 'no-cache' : 'public, max-age=31536000, immutable',
-      'x-content-type-options': 'nosniff'
+      'cache-control': isIndex ? 'no-cache' : 'public, max-age=31536000, immutable'
     })
     res.end(readFileSync(target))
   }
 }
 
 /** Sign-in and first-run set the session cookie; sign-out clears it. */
-function sessionCookie(method: string, result: RpcResult, secure: boolean): Record<string, string> {
+function sessionCookie(method: string, result: RpcResult, name: string, secure: boolean): Record<string, string> {
   if (!result.ok) return {}
   const flags = `HttpOnly; SameSite=Strict; Path=/${secure ? '; Secure' : ''}`
   if (method === 'auth.login' || method === 'auth.setup') {
     const token = (result.data as { token: string }).token
-    return { 'set-cookie': `${COOKIE}=${encodeURIComponent(token)}; ${flags}; Max-Age=${30 * 86400}` }
+    return { 'set-cookie': `${name}=${encodeURIComponent(token)}; ${flags}; Max-Age=${30 * 86400}` }
   }
-  if (method === 'auth.logout' || method === 'auth.logoutEverywhere') return { 'set-cookie': `${COOKIE}=; ${flags}; Max-Age=0` }
+  if (method === 'auth.logout' || method === 'auth.logoutEverywhere') return { 'set-cookie': `${name}=; ${flags}; Max-Age=0` }
   return {}
 }

@@ -245,6 +245,21 @@ const ALL: Migration[] = [
       -- rule leaves them here, and they are handled at the next start.
       CREATE TABLE rule_outbox (id INTEGER PRIMARY KEY, event TEXT NOT NULL, at INTEGER NOT NULL);
     `
+  },
+  {
+    version: 10,
+    name: 'attachment uploads',
+    sql: `
+      -- One row per upload (src-main/attachments): the name and type the uploader gave, and who
+      -- uploaded. The blob row in attachments is per content hash; what one uploader called a file
+      -- must not become what a later uploader of the same bytes is told. Files uploaded before
+      -- this table existed keep their first name, with no known uploader.
+      CREATE TABLE attachment_uploads (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, hash TEXT NOT NULL, name TEXT NOT NULL, declared_mime TEXT NOT NULL,
+        uploader_id INTEGER, created_at INTEGER NOT NULL);
+      CREATE INDEX attachment_uploads_hash ON attachment_uploads(hash, uploader_id);
+      INSERT INTO attachment_uploads (hash, name, declared_mime, uploader_id, created_at) SELECT hash, name, mime, NULL, created_at FROM attachments;
+    `
   }
 ]
 

@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useContext, useState } from 'react'
 import { ActionIcon, Badge, Box, Button, Center, FileButton, Group, Image, Input, Modal, Paper, SimpleGrid, Stack, Text, UnstyledButton } from '@mantine/core'
 import { Dropzone } from '@mantine/dropzone'
 import {
@@ -17,6 +17,7 @@ import {
 import { useTranslation } from 'react-i18next'
 import { api } from '../api/client'
 import { readBase64 } from '../lib/download'
+import { FileScopeContext, fileUrl as placedUrl, type FilePlace } from '../lib/files'
 import { i18n } from '../i18n'
 import { notifyError } from '../lib/notify'
 import type { FieldCellProps, FieldInputProps, FieldRenderer, FilterValueProps } from './types'
@@ -40,18 +41,13 @@ function formatSize(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`
 }
 
-/** Over HTTP the server serves files at /files/<hash>; inside Electron the main process answers jimu-file://files/<hash>. */
-const inDesktop = typeof window !== 'undefined' && Boolean(window.jimu)
-
-const fileUrl = (file: AttachmentMeta) => (inDesktop ? `jimu-file://files/${file.hash}` : `/files/${file.hash}`)
-/** A file that is not an image: a browser tab shows it; the desktop app saves it (its window never opens others). */
-function openFile(file: AttachmentMeta): void {
-  if (!inDesktop) {
-    window.open(fileUrl(file), '_blank', 'noopener')
-    return
-  }
+/**
+ * A file that is not an image is served as a download (it could hold script): save it, in the
+ * browser and in the desktop app alike (whose window never opens others).
+ */
+function openFile(url: string, file: AttachmentMeta): void {
   const link = document.createElement('a')
-  link.href = fileUrl(file)
+  link.href = url
   link.download = file.name
   link.click()
 }
@@ -64,7 +60,7 @@ function FileIcon({ file }: { file: AttachmentMeta }) {
 }
 
 /** Full-size view of the images of a field, with previous / next and download. */
-function Lightbox({ images, index, onIndex, onClose }: { images: AttachmentMeta[]; index: number | null; onIndex(i: number): void; onClose(): void }) {
+function Lightbox({ images, index, onIndex, onClose, fileUrl }: { images: AttachmentMeta[]; index: number | null; onIndex(i: number): void; onClose(): void; fileUrl(file: AttachmentMeta): string }) {
   const { t } = useTranslation()
   const current = index === null ? null : images[index]
   const step = (delta: number) => index !== null && images.length > 1 && onIndex((index + delta + images.length) % images.length)
@@ -110,6 +106,10 @@ function AttachmentInput({ field, value, onChange, error, compact }: FieldInputP
   const { t } = useTranslation()
   const [uploading, setUploading] = useState(false)
   const [preview, setPreview] = useState<number | null>(null)
+  const scope = useContext(FileScopeContext)
+  // Files of a saved record are fetched through it (its field); new uploads as the uploader's own.
+  const place: FilePlace = scope ? { ...scope, field: field.id } : null
+  const fileUrl = (file: AttachmentMeta) => placedUrl(file.hash, place)
   const files = filesOf(value)
   const images = files.filter(isImage)
   const max = (field.config as { maxFiles?: number }).maxFiles
@@ -165,7 +165,7 @@ function AttachmentInput({ field, value, onChange, error, compact }: FieldInputP
                 <Paper key={file.hash} withBorder radius="md" p={6} className="jimu-attachment" data-testid="attachment-file">
                   <UnstyledButton
                     w="100%"
-                    onClick={() => (imageIndex >= 0 ? setPreview(imageIndex) : openFile(file))}
+                    onClick={() => (imageIndex >= 0 ? setPreview(imageIndex) : openFile(fileUrl(file), file))}
                     aria-label={imageIndex >= 0 ? t('field.attachment.preview', { name: file.name }) : t('field.attachment.download', { name: file.name })}
                   >
                     {imageIndex >= 0 ? (
@@ -224,7 +224,7 @@ function AttachmentInput({ field, value, onChange, error, compact }: FieldInputP
           </Dropzone>
         )}
       </Stack>
-      <Lightbox images={images} index={preview} onIndex={setPreview} onClose={() => setPreview(null)} />
+      <Lightbox images={images} index={preview} onIndex={setPreview} onClose={() => setPreview(null)} fileUrl={fileUrl} />
     </Input.Wrapper>
   )
 }

@@ -15,7 +15,8 @@ import { UserMultiSelect, UserSelect } from '../UserPicker'
 import { FlowCanvas, type NodeState } from './FlowCanvas'
 import type { Names } from './node-kinds'
 import { emitFlowsChanged } from './events'
-import { fileUrl, uploadFiles, type FileRef } from './files'
+import { uploadFiles, type FileRef } from './files'
+import { fileUrl } from '../../lib/files'
 import { rendererOf } from '../../fields/registry'
 
 // One approval: the graph with the path taken and the current node, the record, the full
@@ -172,7 +173,7 @@ function History({ inst }: { inst: InstanceDto }) {
           {h.attachments.map((a) => (
             <Group key={a.hash} gap={4} mt={2}>
               <IconPaperclip size={14} />
-              <Text size="xs" component="a" href={fileUrl(a.hash)} target="_blank" rel="noopener">{a.name}</Text>
+              <Text size="xs" component="a" href={fileUrl(a.hash, { flow: inst.id })} target="_blank" rel="noopener">{a.name}</Text>
             </Group>
           ))}
           <Text size="xs" c="dimmed" mt={2}>{fmt(h.at)}</Text>

@@ -2,7 +2,7 @@ import { api } from '../../api/client'
 import { readBase64 } from '../../lib/download'
 
 // Attachments of approval comments: uploaded first (stored once per content hash), then named in
-// the action. Over HTTP the server serves /files/<hash>; the desktop app answers jimu-file://.
+// the action. They are fetched through the instance (fileUrl(hash, { flow: id }), lib/files.ts).
 
 export interface FileRef {
   hash: string
@@ -17,5 +17,3 @@ export async function uploadFiles(files: File[]): Promise<FileRef[]> {
   }
   return out
 }
-
-export const fileUrl = (hash: string): string => (typeof window !== 'undefined' && window.jimu ? `jimu-file://files/${hash}` : `/files/${hash}`)

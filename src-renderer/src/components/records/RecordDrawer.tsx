@@ -16,6 +16,7 @@ import { ConfirmDialog } from '../ConfirmDialog'
 import { useFieldStates } from '../record/conditions'
 import { resolveLayout, tabOfField } from '../record/layout'
 import { RecordSections } from '../record/RecordSections'
+import { FileScopeContext } from '../../lib/files'
 import { RelatedLists } from '../record/RelatedLists'
 import { useFormAccess } from '../../lib/form-access'
 import { RecordFlowPanel } from '../flows/RecordFlowPanel'
@@ -328,6 +329,7 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
   const formBody = (
     <form onSubmit={(e) => void save(e)} noValidate data-testid="record-form">
       <FormFieldsContext.Provider value={allFields}>
+        <FileScopeContext.Provider value={recordId === null ? null : { form: form.id, record: recordId }}>
         {showTabList ? (
           tabs.map((tabDef) => (
             <Box key={tabDef.id} hidden={currentTab !== tabDef.id} data-testid={`record-tab-panel-${tabDef.id}`}>
@@ -337,6 +339,7 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
         ) : (
           <RecordSections tab={tabs[0]} values={values} errors={errors} states={states} locked={locked} onChange={onFieldChange} />
         )}
+        </FileScopeContext.Provider>
       </FormFieldsContext.Provider>
       {/* Enter in a text input submits the form. */}
       <button type="submit" hidden aria-hidden tabIndex={-1} />
