@@ -245,6 +245,19 @@ const ALL: Migration[] = [
       -- rule leaves them here, and they are handled at the next start.
       CREATE TABLE rule_outbox (id INTEGER PRIMARY KEY, event TEXT NOT NULL, at INTEGER NOT NULL);
     `
+  },
+  {
+    version: 10,
+    name: 'transfer permission',
+    sql: `
+      -- Choosing a record's owner became its own action (转移/分配负责人). Before, any role with
+      -- edit could hand records over; the roles that edit beyond their own records (managers,
+      -- finance, service) keep that, roles limited to their own records (reps) do not get it.
+      UPDATE permissions SET actions = json_insert(actions, '$[#]', 'transfer')
+        WHERE scope <> 'own'
+          AND EXISTS (SELECT 1 FROM json_each(permissions.actions) WHERE value = 'edit')
+          AND NOT EXISTS (SELECT 1 FROM json_each(permissions.actions) WHERE value = 'transfer');
+    `
   }
 ]
 

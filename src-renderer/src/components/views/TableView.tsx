@@ -160,11 +160,11 @@ export function TableView({ form, fields, allFields, config, onConfig, filter, s
   const closeEditor = useCallback(() => setEditing(null), [])
   const renderEditor = useCallback(
     (record: RecordDto, field: FieldDto, content: ReactNode) => (
-      <CellEditor formId={form.id} field={field} allFields={allFields} record={record} onSaved={replaceRecord} onClose={closeEditor}>
+      <CellEditor formId={form.id} field={field} allFields={allFields} record={record} onSaved={replaceRecord} onGone={reload} onClose={closeEditor}>
         {content}
       </CellEditor>
     ),
-    [form.id, allFields, replaceRecord, closeEditor]
+    [form.id, allFields, replaceRecord, reload, closeEditor]
   )
 
   const saveColumns = (next: Column[]) => {
