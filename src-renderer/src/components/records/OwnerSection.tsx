@@ -15,8 +15,11 @@ type Collaborator = { id: number; name: string }
  * Who is responsible for the record (负责人) and who works on it with them (协作人). Both decide
  * who sees it under the 本人 data scope, so each change is saved at once, not with the form.
  */
-/** `onGone`: the new owner is outside the user's scope, so the record left their sight (the drawer closes). */
-export function OwnerSection({ form, record, onRecordChange, onChanged, onGone }: { form: FormDto; record: RecordDto; onRecordChange(record: RecordDto): void; onChanged?(): void; onGone(): void }) {
+/**
+ * `canAssign`: the user may choose the owner (the transfer right; the core refuses others).
+ * `onGone`: the new owner is outside the user's scope, so the record left their sight (the drawer closes).
+ */
+export function OwnerSection({ form, record, canAssign, onRecordChange, onChanged, onGone }: { form: FormDto; record: RecordDto; canAssign: boolean; onRecordChange(record: RecordDto): void; onChanged?(): void; onGone(): void }) {
   const { t } = useTranslation()
   const users = useUsers()
   const [collaborators, setCollaborators] = useState<Collaborator[] | null>(null)
@@ -95,8 +98,9 @@ export function OwnerSection({ form, record, onRecordChange, onChanged, onGone }
           value={record.owner?.id ?? null}
           onChange={(id) => void changeOwner(id)}
           allowDeselect={false}
-          disabled={savingOwner}
+          disabled={savingOwner || !canAssign}
           size="sm"
+          data-testid="owner-select"
         />
         <UserMultiSelect
           label={

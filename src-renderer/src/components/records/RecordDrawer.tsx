@@ -404,6 +404,7 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
               <OwnerSection
                 form={form}
                 record={record}
+                canAssign={access?.actions.includes('transfer') ?? false}
                 onRecordChange={setRecord}
                 onChanged={onChanged}
                 onGone={() => {

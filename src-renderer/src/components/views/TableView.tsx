@@ -28,6 +28,7 @@ import { ConfirmDialog } from '../ConfirmDialog'
 import { notifyDeletedWithUndo } from '../records/undo'
 import { TransferModal } from '../records/TransferModal'
 import { BulkEditModal } from './BulkEditModal'
+import { useFormAccess } from '../../lib/form-access'
 import { CellEditor } from './CellEditor'
 import { columnsToConfig, groupableFields, MIN_WIDTH, resolveColumns, ROW_HEIGHTS, type Column } from './config'
 import { isEditable, isSummable } from './field-kinds'
@@ -96,6 +97,8 @@ export function TableView({ form, fields, allFields, config, onConfig, filter, s
   const [deleting, setDeleting] = useState(false)
   const [bulkEdit, setBulkEdit] = useState<number[] | null>(null)
   const [transfer, setTransfer] = useState<number[] | null>(null)
+  // 转移 only for those with the transfer right (the core refuses others).
+  const access = useFormAccess(form.id)
   const [avgOf, setAvgOf] = useState<Record<string, number | null | 'loading'>>({})
 
   useEffect(() => setSelected(new Set()), [data.queryKey])
@@ -369,9 +372,11 @@ export function TableView({ form, fields, allFields, config, onConfig, filter, s
                 <Button size="compact-sm" variant="subtle" leftSection={<IconEdit size={15} />} onClick={() => setBulkEdit([...selected])} data-testid="bulk-edit">
                   {t('views.bulk.edit')}
                 </Button>
-                <Button size="compact-sm" variant="subtle" leftSection={<IconArrowsExchange size={15} />} onClick={() => setTransfer([...selected])} data-testid="bulk-transfer">
-                  {t('transfer.button')}
-                </Button>
+                {access?.actions.includes('transfer') && (
+                  <Button size="compact-sm" variant="subtle" leftSection={<IconArrowsExchange size={15} />} onClick={() => setTransfer([...selected])} data-testid="bulk-transfer">
+                    {t('transfer.button')}
+                  </Button>
+                )}
                 <Button size="compact-sm" variant="subtle" color="red" leftSection={<IconTrash size={15} />} onClick={() => setPendingDelete([...selected])} data-testid="bulk-delete">
                   {t('records.deleteSelected')}
                 </Button>
