@@ -161,6 +161,12 @@ export function TableView({ form, fields, allFields, config, onConfig, filter, s
     })
   }, [])
   const closeEditor = useCallback(() => setEditing(null), [])
+  // Fields the user may not change (read-only for their roles, 系统维护) open no editor.
+  const readonly = access?.readonly
+  const editCell = useCallback((cell: Editing | null) => {
+    if (cell && readonly?.includes(cell.field)) return
+    setEditing(cell)
+  }, [readonly])
   const renderEditor = useCallback(
     (record: RecordDto, field: FieldDto, content: ReactNode) => (
       <CellEditor formId={form.id} field={field} allFields={allFields} record={record} onSaved={replaceRecord} onGone={reload} onClose={closeEditor}>
@@ -309,7 +315,7 @@ export function TableView({ form, fields, allFields, config, onConfig, filter, s
               onToggle={toggle}
               onOpen={onOpen}
               onActivate={setActive}
-              onEdit={setEditing}
+              onEdit={editCell}
               renderEditor={renderEditor}
             />
           )}
@@ -391,7 +397,7 @@ export function TableView({ form, fields, allFields, config, onConfig, filter, s
 
       <BulkEditModal
         form={form}
-        fields={visible.map((c) => c.field).filter(isEditable)}
+        fields={visible.map((c) => c.field).filter((f) => isEditable(f) && !access?.readonly.includes(f.apiKey))}
         allFields={allFields}
         ids={bulkEdit}
         onClose={() => setBulkEdit(null)}
