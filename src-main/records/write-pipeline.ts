@@ -518,7 +518,7 @@ export class WritePipeline {
       const stored = this.coerceValue(actor, form, field, raw, values, ctx)
       if (owned?.has(field.id)) {
         // Sending back the value the record has (or, new, would get) changes nothing: allowed.
-        if (same(stored, creating ? this.defaultOf(form, field) : values.get(field.id) ?? null)) continue
+        if (same(stored, creating ? this.defaultOf(field) : values.get(field.id) ?? null)) continue
         throw new ValidationError('value.systemOwned', { field: field.label }, field.apiKey)
       }
       given.add(field.id)
@@ -538,9 +538,10 @@ export class WritePipeline {
     return stored
   }
 
-  /** The default a new record gets for a plain (non-formula) default value; null otherwise. */
-  private defaultOf(form: FormModel, field: FieldModel): unknown {
-    if (field.defaultFormula || field.defaultValue === null || field.defaultValue === undefined || field.type === 'subtable') return null
+  /** The value a new record starts with: its plain (non-formula) default, else empty. */
+  private defaultOf(field: FieldModel): unknown {
+    if (field.type === 'subtable' || (field.type === 'relation' && relationConfig(field).multiple)) return []
+    if (field.defaultFormula || field.defaultValue === null || field.defaultValue === undefined) return null
     return fieldType(field).coerce(field.defaultValue, field, { db: this.db, clock: this.clock })
   }
 
