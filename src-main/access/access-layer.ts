@@ -8,7 +8,7 @@ import type { Actor } from './actor'
 import type { Organization } from './organization'
 import { derivedHidden, type HiddenReason } from '../shared/computed-access'
 
-export type RecordAction = 'view' | 'create' | 'edit' | 'delete' | 'import' | 'export' | 'design'
+export type RecordAction = 'view' | 'create' | 'edit' | 'delete' | 'import' | 'export' | 'design' | 'transfer'
 
 interface Grant {
   actions: Set<RecordAction>
@@ -104,6 +104,19 @@ export class AccessLayer {
     } finally {
       this.claim = outer
     }
+  }
+
+  /**
+   * Who may decide a record's owner (a record created for someone else, an owner changed): the
+   * system, administrators, roles holding `transfer` on the form, and a user claiming this pool
+   * record (inside `claiming`). Everyone else's records are their own.
+   */
+  mayAssignOwner(actor: Actor, form: FormModel, recordId: number | null): boolean {
+    if (actor.id === 0) return true
+    const c = this.claim
+    if (recordId !== null && c && c.actorId === actor.id && c.formId === form.id && c.recordId === recordId) return true
+    const p = this.policy(actor, form)
+    return p.admin || p.grants.some((g) => g.actions.has('transfer'))
   }
 
   /** Form design (fields, rules) on one form: administrators, or roles with the design action. */

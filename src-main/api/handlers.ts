@@ -1,7 +1,8 @@
 import { writable } from '../access/access-layer'
 import { fieldDto } from '../forms/schema-service'
-import { coreContracts, RECORD_ACTIONS, type MethodName } from '../shared/api/contracts'
-import { ValidationError } from '../shared/errors'
+import { coreContracts, RECORD_ACTIONS, type MethodName, type RecordWriteResult } from '../shared/api/contracts'
+import { NotFoundError, ValidationError } from '../shared/errors'
+import { SYSTEM_ACTOR } from '../access/actor'
 import { translate } from '../shared/locales'
 import { auditCsv, listAudit } from './audit-view'
 import { inspectSheets } from '../sheets/inspect'
@@ -116,7 +117,9 @@ const coreHandlers: HandlersOf<typeof coreContracts> = {
     const actor = actorOf(ctx)
     const form = schema.form(input.form)
     const rules = access.writeRules(actor, form)
-    const readonly = form.fields.filter((f) => !writable(rules, f) && !rules.hidden.has(f.id)).map((f) => f.apiKey)
+    // Fields only a flow or the system writes (审批状态) are read-only to everyone, administrators too.
+    const owned = ctx.host.core.writes.systemOwnedFields(form)
+    const readonly = form.fields.filter((f) => (!writable(rules, f) || owned.has(f.id)) && !rules.hidden.has(f.id)).map((f) => f.apiKey)
     return { actions: RECORD_ACTIONS.filter((action) => access.can(actor, action, form)), readonly }
   },
   'forms.get': (input, ctx) => {
@@ -181,11 +184,11 @@ const coreHandlers: HandlersOf<typeof coreContracts> = {
   'records.get': (input, ctx) => ctx.host.core.reads.get(actorOf(ctx), input.form, input.id),
   'records.create': (input, ctx) => {
     const id = ctx.host.core.writes.create(actorOf(ctx), input.form, input.fields)
-    return ctx.host.core.reads.get(actorOf(ctx), input.form, id)
+    return savedRecord(ctx, input.form, id)
   },
   'records.update': (input, ctx) => {
     ctx.host.core.writes.update(actorOf(ctx), input.form, input.id, input.fields, input.version)
-    return ctx.host.core.reads.get(actorOf(ctx), input.form, input.id)
+    return savedRecord(ctx, input.form, input.id)
   },
   'records.delete': (input, ctx) => ({ deleted: ctx.host.core.writes.delete(actorOf(ctx), input.form, input.ids) }),
   'records.restore': (input, ctx) => ({ restored: ctx.host.core.writes.restore(actorOf(ctx), input.form, input.ids) }),
@@ -228,6 +231,29 @@ const coreHandlers: HandlersOf<typeof coreContracts> = {
 }
 
 export const handlers: Handlers = { ...coreHandlers, ...crmHandlers, ...flowHandlers, ...ruleHandlers, ...reportHandlers, ...transferHandlers }
+
+/**
+ * The answer to a write that committed: the record as the caller now sees it, or — when the write
+ * (or a rule it triggered) moved it out of their scope — that it is saved, with its owner now. Never
+ * an error after the commit: the caller must not be invited to save it again.
+ */
+function savedRecord(ctx: CallContext, form: number | string, id: number): RecordWriteResult {
+  const core = ctx.host.core
+  try {
+    return core.reads.get(actorOf(ctx), form, id)
+  } catch (e) {
+    if (!(e instanceof NotFoundError)) throw e
+  }
+  let owner: { id: number; name: string } | null = null
+  try {
+    owner = core.reads.get(SYSTEM_ACTOR, form, id).owner
+  } catch (e) {
+    // Deleted by a rule right after the write: saved all the same, with no owner to name.
+    if (!(e instanceof NotFoundError)) throw e
+  }
+  const message = owner ? translate(ctx.locale, 'record.savedAssigned', { owner: owner.name }) : translate(ctx.locale, 'record.savedOutOfScope')
+  return { id, outOfScope: true, owner, message }
+}
 
 function toBackupDto(b: { file: string; reason: string; createdAt: number; size: number }) {
   return { file: b.file, reason: b.reason, createdAt: new Date(b.createdAt).toISOString(), size: b.size }

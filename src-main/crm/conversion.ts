@@ -34,7 +34,8 @@ export class Conversions {
 
   convertLead(actor: Actor, input: ConvertLeadInput): ConvertLeadResult {
     const { core } = this
-    return core.writes.transaction(() => {
+    // The new records' owner is the conversion's decision (the lead's owner), not the actor's.
+    return core.writes.asEngine(() => {
       const lead = core.reads.get(actor, 'lead', input.leadId)
       const f = lead.fields as Fields
       if (optionId(core, 'lead', 'status', f.status) === 'converted') throw new ConflictError('crm.lead.alreadyConverted', { name: String(f.name ?? '') })
@@ -70,7 +71,8 @@ export class Conversions {
   /** An accepted quote becomes a draft contract for its total, linked both ways. */
   quoteToContract(actor: Actor, quoteId: number): { contractId: number } {
     const { core } = this
-    return core.writes.transaction(() => {
+    // The contract's owner is the quote's: the conversion decides it.
+    return core.writes.asEngine(() => {
       const quote = core.reads.get(actor, 'quote', quoteId)
       const f = quote.fields as Fields
       if (optionId(core, 'quote', 'status', f.status) !== 'accepted') throw new ValidationError('crm.quote.notAccepted', { code: String(f.code ?? '') }, 'status')

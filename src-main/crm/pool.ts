@@ -52,7 +52,8 @@ export class PublicPool {
         this.core.access.authorizeRecord(actor, 'edit', model, id)
         const owner = this.core.db.prepare(`SELECT owner_id FROM ${ident(model.table)} WHERE id = ?`).pluck().get(id) as number | null
         if (owner === null) throw new ConflictError('crm.pool.alreadyInPool', { title: this.title(actor, form, id) }, 'ids')
-        this.core.writes.update(actor, model.id, id, { owner: null })
+        // Releasing empties the owner: the pool decides that (with the reason), not a transfer right.
+        this.core.writes.asEngine(() => this.core.writes.update(actor, model.id, id, { owner: null }))
         this.log(model.id, id, actor.id, 'release', why)
       }
       return { released: ids.length }

@@ -260,6 +260,19 @@ const ALL: Migration[] = [
       CREATE INDEX attachment_uploads_hash ON attachment_uploads(hash, uploader_id);
       INSERT INTO attachment_uploads (hash, name, declared_mime, uploader_id, created_at) SELECT hash, name, mime, NULL, created_at FROM attachments;
     `
+  },
+  {
+    version: 11,
+    name: 'transfer permission',
+    sql: `
+      -- Choosing a record's owner became its own action (转移/分配负责人). Before, any role with
+      -- edit could hand records over; the roles that edit beyond their own records (managers,
+      -- finance, service) keep that, roles limited to their own records (reps) do not get it.
+      UPDATE permissions SET actions = json_insert(actions, '$[#]', 'transfer')
+        WHERE scope <> 'own'
+          AND EXISTS (SELECT 1 FROM json_each(permissions.actions) WHERE value = 'edit')
+          AND NOT EXISTS (SELECT 1 FROM json_each(permissions.actions) WHERE value = 'transfer');
+    `
   }
 ]
 

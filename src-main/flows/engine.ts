@@ -107,9 +107,16 @@ export class FlowEngine {
       instance: db.prepare('SELECT * FROM flow_instances WHERE id = ?')
     }
     writes.guards.push((actor, form, recordId, input) => this.guard(actor, form, recordId, input))
+    writes.systemFieldSources.push((form) => this.statusFields(form.id))
     bus.on((event) => {
       if (event.type === 'record.created') this.onCreated(event.formId, event.recordId, event.actorId)
     })
+  }
+
+  /** The approval status fields the published flows of a form write back: only the flow sets them. */
+  private statusFields(formId: number): string[] {
+    const mappings = this.sql('SELECT v.status_mapping FROM flows f JOIN flow_versions v ON v.id = f.published_version_id WHERE f.form_id = ?').pluck().all(formId) as string[]
+    return mappings.map((m) => (JSON.parse(m) as { field?: string | null }).field).filter((f): f is string => typeof f === 'string' && f.length > 0)
   }
 
   // ---------- definitions ----------

@@ -48,6 +48,10 @@ interface Pending {
   contexts: Map<number, CoerceContext>
   /** Set by onBehalfOf: the person updates are recorded as made by (log, 修改人, events). */
   onBehalf?: Actor
+  /** Set by asEngine: the calling engine decided the owner and the system-owned values it writes. */
+  engine?: boolean
+  /** System-owned field ids per form, looked up once per transaction (an import writes many rows). */
+  owned: Map<number, ReadonlySet<number>>
 }
 
 /** One row of a bulk write: created, or with `id` an update of that record. */
@@ -81,6 +85,12 @@ export class WritePipeline {
    * not miss an event (event-triggered rules) records it durably in the same transaction.
    */
   readonly beforeCommit: Array<(events: readonly DomainEvent[]) => void> = []
+  /**
+   * Engines that write fields themselves name them here (the flow engine: the approval status its
+   * published flows write back). Such fields, and those the form marks `config.systemOwned`, are
+   * written only by the system actor (flows, rules, derived values) or inside `asEngine`.
+   */
+  readonly systemFieldSources: Array<(form: FormModel) => Iterable<string>> = []
 
   constructor(
     private readonly db: Sqlite,
@@ -122,6 +132,43 @@ export class WritePipeline {
         pending.onBehalf = outer
       }
     })
+  }
+
+  /**
+   * Writes whose owner and system-owned values an engine decided itself, after its own checks — a
+   * lead conversion gives the new customer the lead's owner, a pool release empties the owner, the
+   * sample data writes approval states. Inside `fn` those two checks are the engine's; every other
+   * check (form action, record scope, field permissions) still applies to the actor.
+   */
+  asEngine<T>(fn: () => T): T {
+    return this.run(() => {
+      const pending = this.pending!
+      const outer = pending.engine
+      pending.engine = true
+      try {
+        return fn()
+      } finally {
+        pending.engine = outer
+      }
+    })
+  }
+
+  /**
+   * Fields of the form no person writes: those marked `config.systemOwned` in the form (审批状态)
+   * and those an engine declares it writes (see systemFieldSources).
+   */
+  systemOwnedFields(form: FormModel): ReadonlySet<number> {
+    const known = this.pending?.owned.get(form.id)
+    if (known) return known
+    const ids = new Set(form.fields.filter((f) => (f.config as { systemOwned?: unknown }).systemOwned === true).map((f) => f.id))
+    for (const source of this.systemFieldSources) {
+      for (const key of source(form)) {
+        const f = form.byKey.get(key)
+        if (f) ids.add(f.id)
+      }
+    }
+    this.pending?.owned.set(form.id, ids)
+    return ids
   }
 
   create(actor: Actor, formRef: number | string, input: Record<string, unknown>): number {
@@ -212,9 +259,10 @@ export class WritePipeline {
     if (expectedVersion !== undefined && row.version !== expectedVersion) throw new ConflictError('error.versionConflict')
     const before = this.loadValues(form, row)
     const after = new Map(before)
-    const touched = this.applyInput(actor, form, input, after)
+    const touched = this.applyInput(actor, form, input, after, false)
     if ('owner' in input) touched.add(-1)
     const owner = 'owner' in input ? this.coerceOwner(input.owner) : row.owner_id
+    if (owner !== row.owner_id) this.authorizeOwner(actor, form, id)
     this.compute(form, after)
     this.check(form, after, id, actor)
     const changes = this.diff(form, before, after)
@@ -272,7 +320,7 @@ export class WritePipeline {
   transfer(actor: Actor, formRef: number | string, input: { ids?: number[]; fromUserId?: number; toUserId: number }): number {
     return this.run(() => {
       const form = this.schema.form(formRef)
-      this.access.authorize(actor, 'edit', form)
+      this.access.authorize(actor, 'transfer', form)
       const to = this.coerceOwner(input.toUserId)
       let ids = input.ids ?? []
       if (!input.ids) {
@@ -403,7 +451,7 @@ export class WritePipeline {
         this.pending.depth--
       }
     }
-    const pending: Pending = { events: [], depth: 0, owners: new Map(), contexts: new Map() }
+    const pending: Pending = { events: [], depth: 0, owners: new Map(), contexts: new Map(), owned: new Map() }
     this.pending = pending
     let result: T
     try {
@@ -426,9 +474,10 @@ export class WritePipeline {
   private insertOne(actor: Actor, form: FormModel, input: Record<string, unknown>): number {
     const values: StoredValues = new Map()
     for (const f of form.fields) values.set(f.id, f.type === 'subtable' || (f.type === 'relation' && relationConfig(f).multiple) ? [] : null)
-    const given = this.applyInput(actor, form, input, values)
+    const given = this.applyInput(actor, form, input, values, true)
     this.applyDefaults(form, values, given)
     const owner = 'owner' in input && !isBlank(input.owner) ? this.coerceOwner(input.owner) : actor.id || null
+    if (owner !== (actor.id || null)) this.authorizeOwner(actor, form, null)
     const now = this.clock.now()
     for (const f of form.fields) if (f.type === 'autonumber') values.set(f.id, this.nextNumber(f, now))
     this.compute(form, values)
@@ -447,10 +496,11 @@ export class WritePipeline {
   }
 
   /** Step 2: map input keys to fields and coerce each value with its type. Returns the ids given. */
-  private applyInput(actor: Actor, form: FormModel, input: Record<string, unknown>, values: StoredValues): Set<number> {
+  private applyInput(actor: Actor, form: FormModel, input: Record<string, unknown>, values: StoredValues, creating: boolean): Set<number> {
     const given = new Set<number>()
     const ctx = this.coerceContext(actor)
     const rules = this.access.writeRules(actor, form)
+    const owned = actor.id === 0 || this.pending?.engine ? null : this.systemOwnedFields(form)
     for (const key of Object.keys(input)) {
       const raw = input[key]
       if (key === 'owner' || key === 'id') continue
@@ -465,22 +515,40 @@ export class WritePipeline {
         if (rules.hidden.has(field.id)) throw new ValidationError('value.unknownField', { field: key }, key)
         throw new ValidationError('value.readOnly', { field: field.label }, field.apiKey)
       }
+      const stored = this.coerceValue(actor, form, field, raw, values, ctx)
+      if (owned?.has(field.id)) {
+        // Sending back the value the record has (or, new, would get) changes nothing: allowed.
+        if (same(stored, creating ? this.defaultOf(field) : values.get(field.id) ?? null)) continue
+        throw new ValidationError('value.systemOwned', { field: field.label }, field.apiKey)
+      }
       given.add(field.id)
-      if (field.type === 'subtable') {
-        values.set(field.id, isBlank(raw) ? [] : this.coerceRows(actor, form, field, raw, values.get(field.id) as StoredSubRow[] | undefined))
-        continue
-      }
-      const multiple = field.type === 'relation' && relationConfig(field).multiple
-      if (isBlank(raw) || (Array.isArray(raw) && raw.length === 0)) {
-        values.set(field.id, multiple ? [] : null)
-        continue
-      }
-      const mod = fieldType(field)
-      const stored = mod.coerce(raw, field, ctx)
-      mod.validate?.(stored, field)
       values.set(field.id, stored)
     }
     return given
+  }
+
+  /** One input value as stored: sub-table rows, ids of a multiple relation, or the type's coerced and validated value. */
+  private coerceValue(actor: Actor, form: FormModel, field: FieldModel, raw: unknown, values: StoredValues, ctx: CoerceContext): unknown {
+    if (field.type === 'subtable') return isBlank(raw) ? [] : this.coerceRows(actor, form, field, raw, values.get(field.id) as StoredSubRow[] | undefined)
+    const multiple = field.type === 'relation' && relationConfig(field).multiple
+    if (isBlank(raw) || (Array.isArray(raw) && raw.length === 0)) return multiple ? [] : null
+    const mod = fieldType(field)
+    const stored = mod.coerce(raw, field, ctx)
+    mod.validate?.(stored, field)
+    return stored
+  }
+
+  /** The value a new record starts with: its plain (non-formula) default, else empty. */
+  private defaultOf(field: FieldModel): unknown {
+    if (field.type === 'subtable' || (field.type === 'relation' && relationConfig(field).multiple)) return []
+    if (field.defaultFormula || field.defaultValue === null || field.defaultValue === undefined) return null
+    return fieldType(field).coerce(field.defaultValue, field, { db: this.db, clock: this.clock })
+  }
+
+  /** The owner of a record is someone else's choice only for those who may assign it (see AccessLayer.mayAssignOwner). */
+  private authorizeOwner(actor: Actor, form: FormModel, recordId: number | null): void {
+    if (this.pending?.engine || this.access.mayAssignOwner(actor, form, recordId)) return
+    throw new ValidationError('value.ownerAssign', {}, 'owner')
   }
 
   private coerceRows(actor: Actor, form: FormModel, field: FieldModel, raw: unknown, existing: StoredSubRow[] | undefined): StoredSubRow[] {

@@ -15,6 +15,11 @@ import type { z } from 'zod'
 // Dashboards and their widgets (system tables of migration 7). A dashboard is seen by its owner,
 // by users holding one of the roles it is shared with, and by administrators; only its owner and
 // administrators change it. Dashboards shipped with an app have no owner: administrators edit them.
+//
+// Sharing with roles is publishing: a role spans the firm (总经理, 管理员 included) and the
+// dashboard then sits on every holder's list. Only administrators publish; anyone else keeps their
+// dashboards personal and may only take back a share an administrator made. (Widgets run under
+// each viewer's own access, so this is about who decides what others see, not about data.)
 
 interface DashboardRow {
   id: number
@@ -58,6 +63,7 @@ export class DashboardStore {
   /** Create a dashboard; `appKey` marks one shipped with an app (no owner). */
   create(actor: Actor, input: DashboardInput, appKey: string | null = null): number {
     const parsed = dashboardInput.parse(input)
+    this.authorizeShare(actor, [], parsed.roleIds)
     const now = this.clock.now()
     return this.db.transaction(() => {
       const position = (this.db.prepare('SELECT COALESCE(MAX(position), 0) + 1 FROM dashboards').pluck().get() as number) ?? 1
@@ -75,6 +81,7 @@ export class DashboardStore {
   update(actor: Actor, id: number, patch: Partial<DashboardInput>): void {
     const row = this.row(id)
     this.authorizeEdit(actor, row)
+    if (patch.roleIds !== undefined) this.authorizeShare(actor, this.roleIds(id), patch.roleIds)
     this.db.transaction(() => {
       if (patch.name !== undefined) this.db.prepare('UPDATE dashboards SET name = ? WHERE id = ?').run(patch.name, id)
       if (patch.description !== undefined) this.db.prepare('UPDATE dashboards SET description = ? WHERE id = ?').run(patch.description, id)
@@ -142,6 +149,12 @@ export class DashboardStore {
 
   private canEdit(actor: Actor, row: DashboardRow): boolean {
     return this.isAdmin(actor) || (row.owner_user_id !== null && row.owner_user_id === actor.id)
+  }
+
+  /** Adding roles to share with is an administrator's act; removing them is anyone's who may edit. */
+  private authorizeShare(actor: Actor, before: number[], after: number[]): void {
+    if (this.isAdmin(actor)) return
+    if (after.some((roleId) => !before.includes(roleId))) throw new PermissionError('reports.error.shareAdminOnly')
   }
 
   private authorizeEdit(actor: Actor, row: DashboardRow): void {

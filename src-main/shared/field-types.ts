@@ -40,29 +40,48 @@ export type SelectOption = z.infer<typeof selectOption>
 
 const precision = z.number().int().min(0).max(8)
 
+/**
+ * Written only by flows, rules and the system (审批状态 that an approval flow writes back): read-only
+ * to every person and API caller, enforced by the write pipeline.
+ */
+const owned = { systemOwned: z.boolean().optional() }
+
+/**
+ * Longest value of each text type, in characters: `default` where the field sets no maxLength,
+ * `ceiling` the most a field may allow (a record must stay a record: a 10-million-character name
+ * made a database 40 times larger). Phone, e-mail and URL have fixed limits (their standards').
+ */
+export const TEXT_LIMITS = {
+  text: { default: 500, ceiling: 10_000 },
+  textarea: { default: 20_000, ceiling: 200_000 },
+  phone: { default: 40, ceiling: 40 },
+  email: { default: 254, ceiling: 254 },
+  url: { default: 2048, ceiling: 2048 }
+} as const
+
 export const FIELD_CONFIG = {
-  text: z.object({ minLength: z.number().int().min(0).optional(), maxLength: z.number().int().min(1).max(10000).optional(), pattern: z.string().max(500).optional(), patternMessage: z.string().max(200).optional() }),
-  textarea: z.object({ maxLength: z.number().int().min(1).max(1_000_000).optional() }),
-  number: z.object({ precision: precision.default(0), min: z.number().optional(), max: z.number().optional(), unit: z.string().max(20).optional(), thousands: z.boolean().default(true) }),
-  amount: z.object({ precision: precision.default(2), currency: z.enum(['CNY', 'USD', 'EUR', 'HKD']).default('CNY'), min: z.number().optional(), max: z.number().optional() }),
-  percent: z.object({ precision: precision.default(0), min: z.number().optional(), max: z.number().optional() }),
-  date: z.object({ min: z.string().optional(), max: z.string().optional() }),
-  datetime: z.object({}),
-  select: z.object({ options: z.array(selectOption).max(500).default([]) }),
-  multiselect: z.object({ options: z.array(selectOption).max(500).default([]), maxSelected: z.number().int().min(1).optional() }),
-  checkbox: z.object({}),
-  phone: z.object({}),
-  email: z.object({}),
-  url: z.object({}),
-  member: z.object({}),
-  relation: z.object({ targetFormId: z.number().int().positive(), multiple: z.boolean().default(false) }),
-  subtable: z.object({}),
+  text: z.object({ ...owned, minLength: z.number().int().min(0).optional(), maxLength: z.number().int().min(1).max(TEXT_LIMITS.text.ceiling).optional(), pattern: z.string().max(500).optional(), patternMessage: z.string().max(200).optional() }),
+  textarea: z.object({ ...owned, maxLength: z.number().int().min(1).max(TEXT_LIMITS.textarea.ceiling).optional() }),
+  number: z.object({ ...owned, precision: precision.default(0), min: z.number().optional(), max: z.number().optional(), unit: z.string().max(20).optional(), thousands: z.boolean().default(true) }),
+  amount: z.object({ ...owned, precision: precision.default(2), currency: z.enum(['CNY', 'USD', 'EUR', 'HKD']).default('CNY'), min: z.number().optional(), max: z.number().optional() }),
+  percent: z.object({ ...owned, precision: precision.default(0), min: z.number().optional(), max: z.number().optional() }),
+  date: z.object({ ...owned, min: z.string().optional(), max: z.string().optional() }),
+  datetime: z.object({ ...owned }),
+  select: z.object({ ...owned, options: z.array(selectOption).max(500).default([]) }),
+  multiselect: z.object({ ...owned, options: z.array(selectOption).max(500).default([]), maxSelected: z.number().int().min(1).optional() }),
+  checkbox: z.object({ ...owned }),
+  phone: z.object({ ...owned }),
+  email: z.object({ ...owned }),
+  url: z.object({ ...owned }),
+  member: z.object({ ...owned }),
+  relation: z.object({ ...owned, targetFormId: z.number().int().positive(), multiple: z.boolean().default(false) }),
+  subtable: z.object({ ...owned }),
   formula: z.object({ expression: z.string().min(1).max(5000), precision: precision.optional() }),
   autonumber: z.object({
     pattern: z.string().min(1).max(100).default('{0000}'),
     reset: z.enum(['never', 'daily', 'monthly', 'yearly']).default('never')
   }),
-  attachment: z.object({ maxFiles: z.number().int().min(1).max(100).optional() }),
+  attachment: z.object({ ...owned, maxFiles: z.number().int().min(1).max(100).optional() }),
   rollup: z.object({
     /** A relation field on another form that points at this form. */
     relationFieldId: z.number().int().positive(),

@@ -1,12 +1,35 @@
 import { ValidationError } from '../../shared/errors'
 import { normalizeWidth, parseEmail, parsePhone, parseUrl, type Parsed } from '../../shared/values'
-import type { FieldType } from '../../shared/field-types'
+import { TEXT_LIMITS, type FieldType } from '../../shared/field-types'
 import type { FieldModel } from '../model'
 import { asText, textFilter, unwrap } from './common'
 import type { FieldTypeModule } from './types'
 
 // Single-line text and the text types that normalize their input (phone, email, URL), plus
 // multi-line text. Stored as TEXT; searchable; text operators.
+
+type TextType = keyof typeof TEXT_LIMITS
+
+/** The most characters a value of the field may have: its maxLength, else the type's default, never past the ceiling. */
+export function maxLengthOf(field: FieldModel): number {
+  const limits = TEXT_LIMITS[field.type as TextType] ?? TEXT_LIMITS.text
+  const configured = (field.config as { maxLength?: number }).maxLength
+  return Math.min(configured ?? limits.default, limits.ceiling)
+}
+
+function tooLong(field: FieldModel, max: number): never {
+  throw new ValidationError('value.tooLong', { field: field.label, max }, field.apiKey)
+}
+
+/**
+ * Refuses input far past the field's limit before anything parses or copies it (a UTF-16 string
+ * has at least half as many characters as code units); `lengthRules` then counts exactly.
+ */
+function guardSize(input: unknown, field: FieldModel): void {
+  if (typeof input !== 'string') return
+  const max = maxLengthOf(field)
+  if (input.length > 2 * max) tooLong(field, max)
+}
 
 function textModule(type: FieldType, parse?: (input: unknown) => Parsed<string>): FieldTypeModule {
   return {
@@ -15,6 +38,7 @@ function textModule(type: FieldType, parse?: (input: unknown) => Parsed<string>)
     searchable: true,
     formulaType: () => 'text',
     coerce(input, field) {
+      guardSize(input, field)
       if (parse) return unwrap(parse(typeof input === 'string' ? normalizeWidth(input) : input), field, input)
       return asText(input, field).trim()
     },
@@ -37,14 +61,18 @@ function compiled(pattern: string): RegExp {
   return re
 }
 
+/** Characters (code points), counted only when the UTF-16 length does not already settle it. */
+function characters(s: string, max: number): number {
+  return s.length <= max ? s.length : [...s].length
+}
+
 function lengthRules(stored: unknown, field: FieldModel): void {
   if (typeof stored !== 'string') return
-  const { minLength, maxLength, pattern } = field.config as { minLength?: number; maxLength?: number; pattern?: string }
-  if (minLength !== undefined || maxLength !== undefined) {
-    const length = [...stored].length
-    if (minLength !== undefined && length < minLength) throw new ValidationError('value.tooShort', { field: field.label, min: minLength }, field.apiKey)
-    if (maxLength !== undefined && length > maxLength) throw new ValidationError('value.tooLong', { field: field.label, max: maxLength }, field.apiKey)
-  }
+  const { minLength, pattern } = field.config as { minLength?: number; pattern?: string }
+  const max = maxLengthOf(field)
+  const length = characters(stored, max)
+  if (length > max) tooLong(field, max)
+  if (minLength !== undefined && [...stored].length < minLength) throw new ValidationError('value.tooShort', { field: field.label, min: minLength }, field.apiKey)
   if (pattern && !compiled(pattern).test(stored)) {
     const message = (field.config as { patternMessage?: string }).patternMessage
     throw new ValidationError(message ? 'value.formRule' : 'value.pattern', { field: field.label, message: message ?? '' }, field.apiKey)
@@ -54,9 +82,12 @@ function lengthRules(stored: unknown, field: FieldModel): void {
 export const text: FieldTypeModule = { ...textModule('text'), validate: lengthRules }
 export const textarea: FieldTypeModule = {
   ...textModule('textarea'),
-  coerce: (input, field) => asText(input, field),
+  coerce: (input, field) => {
+    guardSize(input, field)
+    return asText(input, field)
+  },
   validate: lengthRules
 }
-export const phone = textModule('phone', parsePhone)
-export const email = textModule('email', parseEmail)
-export const url = textModule('url', parseUrl)
+export const phone: FieldTypeModule = { ...textModule('phone', parsePhone), validate: lengthRules }
+export const email: FieldTypeModule = { ...textModule('email', parseEmail), validate: lengthRules }
+export const url: FieldTypeModule = { ...textModule('url', parseUrl), validate: lengthRules }

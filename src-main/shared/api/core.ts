@@ -45,7 +45,7 @@ export type ColleagueDto = z.infer<typeof colleagueDto>
 export const departmentDto = z.object({ id, name: z.string(), parentId: id.nullable(), headUserId: id.nullable(), position: z.number() })
 export const roleDto = z.object({ id, key: z.string(), name: z.string(), description: z.string().nullable(), isAdmin: z.boolean(), userCount: z.number() })
 
-export const RECORD_ACTIONS = ['view', 'create', 'edit', 'delete', 'import', 'export', 'design'] as const
+export const RECORD_ACTIONS = ['view', 'create', 'edit', 'delete', 'import', 'export', 'design', 'transfer'] as const
 export const DATA_SCOPES = ['own', 'department', 'departmentTree', 'all', 'custom'] as const
 export const permissionDto = z.object({
   formId: id,
@@ -178,6 +178,23 @@ export const recordDto = z.object({
   deletedAt: z.string().nullable().optional()
 })
 export type RecordDto = z.infer<typeof recordDto>
+
+/**
+ * A create or update that committed but left the record outside the caller's scope (a rule
+ * assigned the lead to another rep; a record created for someone else): saved, not an error, and
+ * not shown. `owner` is the record's owner now (user names are known to every user).
+ */
+export const savedOutOfScope = z.object({
+  id,
+  outOfScope: z.literal(true),
+  owner: userRef,
+  /** What was done, in the caller's language (已保存；现已分配给 徐明，您将无法再打开此记录). */
+  message: z.string()
+})
+export type SavedOutOfScope = z.infer<typeof savedOutOfScope>
+/** What a record write answers: the record as the caller now sees it, or that it is saved out of their sight. */
+export const recordWriteResult = z.union([recordDto, savedOutOfScope])
+export type RecordWriteResult = z.infer<typeof recordWriteResult>
 
 export const recordPage = z.object({
   records: z.array(recordDto),
@@ -363,8 +380,8 @@ export const coreContracts = {
     })
   }),
   'records.get': method({ access: 'user', summary: 'One record', input: z.object({ form: formRef, id }), output: recordDto }),
-  'records.create': method({ access: 'user', summary: 'Create a record; fields by API key', input: z.object({ form: formRef, fields: z.record(z.string(), z.unknown()) }), output: recordDto }),
-  'records.update': method({ access: 'user', summary: 'Change some fields of a record', input: z.object({ form: formRef, id, fields: z.record(z.string(), z.unknown()), version: z.number().int().optional() }), output: recordDto }),
+  'records.create': method({ access: 'user', summary: 'Create a record; fields by API key', input: z.object({ form: formRef, fields: z.record(z.string(), z.unknown()) }), output: recordWriteResult }),
+  'records.update': method({ access: 'user', summary: 'Change some fields of a record', input: z.object({ form: formRef, id, fields: z.record(z.string(), z.unknown()), version: z.number().int().optional() }), output: recordWriteResult }),
   'records.delete': method({ access: 'user', summary: 'Delete records (recoverable from the recycle bin)', input: z.object({ form: formRef, ids: z.array(id).min(1).max(10000) }), output: z.object({ deleted: z.number() }) }),
   'records.restore': method({ access: 'user', summary: 'Restore deleted records', input: z.object({ form: formRef, ids: z.array(id).min(1).max(10000) }), output: z.object({ restored: z.number() }) }),
   'records.trash': method({ access: 'user', summary: 'Deleted records of a form', input: z.object({ form: formRef, limit: z.number().int().min(1).max(500).default(100) }), output: z.array(recordDto) }),

@@ -21,7 +21,7 @@ const access = (actor: Actor, form: number) =>
 describe('forms.access', () => {
   it('lists every action for an administrator, and a role’s actions for others', async () => {
     const form = t.form('客户', [{ label: '名称', apiKey: 'name', type: 'text' }, { label: '信用额度', apiKey: 'credit', type: 'amount' }, { label: '内部备注', apiKey: 'memo', type: 'text' }])
-    expect(await access(t.actor, form.id)).toEqual({ actions: ['view', 'create', 'edit', 'delete', 'import', 'export', 'design'], readonly: [] })
+    expect(await access(t.actor, form.id)).toEqual({ actions: ['view', 'create', 'edit', 'delete', 'import', 'export', 'design', 'transfer'], readonly: [] })
     const ids = Object.fromEntries(form.fields.map((f) => [f.apiKey, f.id]))
     const role = t.core.org.roles().find((r) => r.key === 'sales_rep')!.id
     const rep = toActor(t.core.auth.user(await t.core.org.createUser(t.actor.id, { name: '张三', login: 'zhang', password: 'secret123', roleIds: [role] }))!)

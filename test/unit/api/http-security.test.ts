@@ -87,16 +87,16 @@ describe('signed-in setup', () => {
     expect(cookie).not.toMatch(/Secure/)
     adminCookie = cookie.split(';')[0]!
     const core = served.host.core
-    admin = toActor(core.auth.user(core.auth.login('wang', 'secret123').user.id)!)
+    admin = toActor(core.auth.user((await core.auth.login('wang', 'secret123')).user.id)!)
     // A cookie under the TLS name is not read over plain http.
     expect((await rpc('apps.list', {}, { cookie: `__Host-${adminCookie}` })).json().error.code).toBe('UNAUTHENTICATED')
     expect((await rpc('apps.list', {}, { cookie: adminCookie })).json().ok).toBe(true)
 
     // Two sales reps on one form: attachments, a hidden attachment field, a sub-table of scans.
     const repRole = core.org.roles().find((r) => r.key === 'sales_rep')!.id
-    const user = (name: string, login: string) => toActor(core.auth.user(core.org.createUser(admin.id, { name, login, password: 'secret123', roleIds: [repRole] }))!)
-    repA = user('张三', 'zhang')
-    repB = user('李四', 'li')
+    const user = async (name: string, login: string) => toActor(core.auth.user(await core.org.createUser(admin.id, { name, login, password: 'secret123', roleIds: [repRole] }))!)
+    repA = await user('张三', 'zhang')
+    repB = await user('李四', 'li')
     const app = core.schema.createApp({ label: '销售管理' })
     const form = core.schema.createForm({
       appId: app.id, label: '合同', fields: [
@@ -119,8 +119,8 @@ describe('signed-in setup', () => {
     recordA = core.writes.create(repA, formId, { name: '甲', files: [hashes.a], lines: [{ item: '服务器', scan: [hashes.scan] }] })
     core.writes.update(admin, formId, recordA, { secret: [hashes.secret] })
     recordB = core.writes.create(repB, formId, { name: '乙', files: [hashes.b] })
-    cookieA = `jimu_session=${core.auth.login('zhang', 'secret123').token}`
-    cookieB = `jimu_session=${core.auth.login('li', 'secret123').token}`
+    cookieA = `jimu_session=${(await core.auth.login('zhang', 'secret123')).token}`
+    cookieB = `jimu_session=${(await core.auth.login('li', 'secret123')).token}`
   })
 })
 
@@ -148,7 +148,7 @@ describe('REST: Bearer tokens only', () => {
     const form = await request(`/api/v1/forms/${formId}/records`, { method: 'POST', body: 'name=伪造', headers: { cookie: cookieA, 'content-type': 'application/x-www-form-urlencoded' } })
     expect(form.status).toBe(415)
     expect((await request(`/api/v1/forms/${formId}/records`, { headers: { cookie: cookieA } })).status).toBe(401)
-    const token = served.host.core.auth.login('zhang', 'secret123').token
+    const token = (await served.host.core.auth.login('zhang', 'secret123')).token
     const listed = await request(`/api/v1/forms/${formId}/records`, { headers: { authorization: `Bearer ${token}` } })
     expect(listed.status).toBe(200)
     expect(listed.json().records.map((r: { fields: { name: string } }) => r.fields.name)).toEqual(['甲'])

@@ -36,7 +36,9 @@ describe('dashboards', () => {
     const mine = reports.create(zhang!, { name: '我的看板', widgets: [funnel()] })
     expect(reports.dashboards.list(li!).map((x) => x.id)).not.toContain(mine.id)
     expect(caught(() => reports.dashboards.get(li!, mine.id)).messageKey).toBe('reports.error.dashboardNotFound')
-    reports.update(zhang!, mine.id, { roleIds: [repRole] })
+    // Sharing with a role is publishing: an administrator's act, not the owner's.
+    expect(caught(() => reports.update(zhang!, mine.id, { roleIds: [repRole] })).messageKey).toBe('reports.error.shareAdminOnly')
+    reports.update(d.admin, mine.id, { roleIds: [repRole] })
     const seen = reports.dashboards.list(li!).find((x) => x.id === mine.id)!
     expect(seen.canEdit).toBe(false)
     expect(caught(() => reports.update(li!, mine.id, { name: '改名' })).messageKey).toBe('reports.error.cannotEdit')

@@ -64,6 +64,8 @@ export const errors: Record<keyof typeof zh, string> = {
   'value.pattern': '"{{field}}" has the wrong format',
   'value.duplicate': '"{{field}}": "{{value}}" already exists and must be unique',
   'value.readOnly': '"{{field}}" is computed and cannot be changed',
+  'value.systemOwned': '"{{field}}" is maintained by a flow or the system and cannot be set by hand',
+  'value.ownerAssign': 'Only people with the "Assign owner" permission may make someone else the owner or change the owner (you may make yourself the owner)',
   'value.unknownField': 'The form has no field "{{field}}"',
   'value.rowError': 'Row {{row}}: {{message}}',
   'value.formRule': '{{message}}',

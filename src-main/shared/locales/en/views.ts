@@ -94,6 +94,7 @@ export const views: Record<string, string> = {
   'views.bulk.field': 'Field to change',
   'views.bulk.apply': 'Change {{count}}',
   'views.bulk.done': '“{{field}}” changed on {{count}} records',
+  'views.bulk.outOfScope': '{{count}} of them are saved and now outside what you may see (assigned to someone else): you can no longer open them',
   'views.bulk.failedTitle': '{{count}} records were not changed',
   'views.bulk.more': '{{count}} more…',
 

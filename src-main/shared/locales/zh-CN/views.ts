@@ -94,6 +94,7 @@ export const views: Record<string, string> = {
   'views.bulk.field': '要修改的字段',
   'views.bulk.apply': '修改 {{count}} 条',
   'views.bulk.done': '已把 {{count}} 条记录的“{{field}}”修改完成',
+  'views.bulk.outOfScope': '其中 {{count}} 条记录保存后已不在您的查看范围内（已分配给他人），您将无法再打开它们',
   'views.bulk.failedTitle': '{{count}} 条记录没有修改',
   'views.bulk.more': '还有 {{count}} 条…',
 

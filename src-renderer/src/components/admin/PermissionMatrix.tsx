@@ -44,7 +44,7 @@ interface Draft {
 }
 
 /** Actions that only make sense on records one can see: ticking one ticks 查看, unticking 查看 unticks them. */
-const NEEDS_VIEW: ReadonlySet<RecordAction> = new Set(['edit', 'delete', 'export', 'design'])
+const NEEDS_VIEW: ReadonlySet<RecordAction> = new Set(['edit', 'delete', 'export', 'design', 'transfer'])
 
 const NO_ACCESS: Omit<PermissionDto, 'formId'> = { actions: [], scope: 'own', scopeFilter: null, fieldRules: {} }
 

@@ -177,6 +177,13 @@ function FieldCard({ field, sectionId, ...props }: CanvasProps & { field: DraftF
             {t('designer.new')}
           </Badge>
         )}
+        {field.config.systemOwned === true && (
+          <Tooltip label={t('designer.prop.systemOwnedHint')}>
+            <Badge size="xs" variant="light" color="gray" tt="none" data-testid="badge-system-owned">
+              {t('designer.prop.systemOwned')}
+            </Badge>
+          </Tooltip>
+        )}
       </Group>
       <Group className={classes.fieldTools} gap={2}>
         <ActionIcon variant="subtle" color="gray" size="sm" className={classes.handle} {...listeners} aria-label={t('designer.drag')}>

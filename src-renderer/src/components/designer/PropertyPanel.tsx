@@ -23,7 +23,7 @@ import { IconAlertTriangle, IconArrowDown, IconArrowUp, IconForms, IconTrash } f
 import { useTranslation } from 'react-i18next'
 import dayjs from 'dayjs'
 import type { FieldDto, FormDto } from '@shared/api/contracts'
-import { FIELD_TYPES, type FieldType, type SelectOption } from '@shared/field-types'
+import { FIELD_TYPES, TEXT_LIMITS, type FieldType, type SelectOption } from '@shared/field-types'
 import { FormFieldsContext } from '../../fields/context'
 import { rendererOf } from '../../fields/registry'
 import type { Action, Draft, DraftField, DraftSection, DraftTab } from './draft'
@@ -239,6 +239,15 @@ function FieldProperties(props: Props & { field: DraftField }) {
         {UNIQUE_TYPES.has(field.type) && field.parentKey === null && (
           <Switch label={t('designer.prop.unique')} description={t('designer.prop.uniqueHint')} checked={field.unique} onChange={(e) => set({ unique: e.currentTarget.checked })} />
         )}
+        {!computed && field.parentKey === null && (
+          <Switch
+            label={t('designer.prop.systemOwned')}
+            description={t('designer.prop.systemOwnedHint')}
+            checked={field.config.systemOwned === true}
+            onChange={(e) => setConfig({ systemOwned: e.currentTarget.checked || undefined })}
+            data-testid="prop-system-owned"
+          />
+        )}
       </Group2>
 
       {field.parentKey === null && <Placement {...props} field={field} />}
@@ -319,11 +328,24 @@ function TypeSettings(props: Props & { field: DraftField } & Setters) {
   const c = field.config
   switch (field.type) {
     case 'text':
+    case 'textarea': {
+      const limits = TEXT_LIMITS[field.type]
       return (
         <Group2 title={t('designer.section.type')}>
-          <NumberInput label={t('designer.prop.maxLength')} min={1} max={10000} allowDecimal={false} value={num(c.maxLength) ?? ''} onChange={(v) => setConfig({ maxLength: typeof v === 'number' ? v : undefined })} />
+          <NumberInput
+            label={t('designer.prop.maxLength')}
+            description={t('designer.prop.maxLengthHint', { default: limits.default, ceiling: limits.ceiling })}
+            placeholder={String(limits.default)}
+            min={1}
+            max={limits.ceiling}
+            allowDecimal={false}
+            value={num(c.maxLength) ?? ''}
+            onChange={(v) => setConfig({ maxLength: typeof v === 'number' ? v : undefined })}
+            data-testid="prop-max-length"
+          />
         </Group2>
       )
+    }
     case 'number':
     case 'amount':
     case 'percent':

@@ -5,6 +5,7 @@ import { notifyError } from '../../lib/notify'
 import { notifyRecordsChanged, setNewRecordFallback, type NewRecordRequest } from '../../lib/record-events'
 import { navigate } from '../../lib/route'
 import { RecordDrawer } from '../records/RecordDrawer'
+import { savedOutOfScope } from '../records/saved'
 
 /**
  * Opens a new-record drawer for requests no form page claimed (Ctrl+N or 新建记录 from the
@@ -38,7 +39,8 @@ export function NewRecordHost({ forms }: { forms: FormDto[] }) {
       onSaved={(saved) => {
         setRequest(null)
         notifyRecordsChanged(form.id)
-        navigate({ formId: form.id, recordId: saved.id })
+        // A record saved out of the user's sight cannot be opened: the drawer has said so.
+        if (!savedOutOfScope(saved)) navigate({ formId: form.id, recordId: saved.id })
       }}
       onDelete={async (record) => {
         try {

@@ -7,6 +7,7 @@ import { api } from '../../api/client'
 import { useUsers } from '../../lib/cache'
 import { notifyError, notifySuccess } from '../../lib/notify'
 import { UserMultiSelect, UserSelect, type PickableUser } from '../UserPicker'
+import { savedOutOfScope } from './saved'
 
 type Collaborator = { id: number; name: string }
 
@@ -14,7 +15,11 @@ type Collaborator = { id: number; name: string }
  * Who is responsible for the record (负责人) and who works on it with them (协作人). Both decide
  * who sees it under the 本人 data scope, so each change is saved at once, not with the form.
  */
-export function OwnerSection({ form, record, onRecordChange, onChanged }: { form: FormDto; record: RecordDto; onRecordChange(record: RecordDto): void; onChanged?(): void }) {
+/**
+ * `canAssign`: the user may choose the owner (the transfer right; the core refuses others).
+ * `onGone`: the new owner is outside the user's scope, so the record left their sight (the drawer closes).
+ */
+export function OwnerSection({ form, record, canAssign, onRecordChange, onChanged, onGone }: { form: FormDto; record: RecordDto; canAssign: boolean; onRecordChange(record: RecordDto): void; onChanged?(): void; onGone(): void }) {
   const { t } = useTranslation()
   const users = useUsers()
   const [collaborators, setCollaborators] = useState<Collaborator[] | null>(null)
@@ -45,6 +50,11 @@ export function OwnerSection({ form, record, onRecordChange, onChanged }: { form
     setSavingOwner(true)
     try {
       const saved = await api.records.update({ form: form.id, id: record.id, fields: { owner: id }, version: record.version })
+      if (savedOutOfScope(saved)) {
+        notifySuccess(saved.message)
+        onGone()
+        return
+      }
       onRecordChange(saved)
       notifySuccess(t('owner.changed', { name: saved.owner?.name ?? known.find((u) => u.id === id)?.name ?? '' }))
       onChanged?.()
@@ -88,8 +98,9 @@ export function OwnerSection({ form, record, onRecordChange, onChanged }: { form
           value={record.owner?.id ?? null}
           onChange={(id) => void changeOwner(id)}
           allowDeselect={false}
-          disabled={savingOwner}
+          disabled={savingOwner || !canAssign}
           size="sm"
+          data-testid="owner-select"
         />
         <UserMultiSelect
           label={

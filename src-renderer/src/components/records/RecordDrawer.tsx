@@ -3,7 +3,7 @@ import { ActionIcon, Alert, Badge, Box, Button, Center, Drawer, Group, Kbd, Load
 import { useHotkeys } from '@mantine/hooks'
 import { IconAlertCircle, IconArrowsMaximize, IconArrowsMinimize, IconHistory, IconLink, IconListDetails, IconTrash } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
-import type { FieldDto, FormDto, RecordDto } from '@shared/api/contracts'
+import type { FieldDto, FormDto, RecordDto, RecordWriteResult } from '@shared/api/contracts'
 import { api, ApiError, errorMessage } from '../../api/client'
 import { FormFieldsContext } from '../../fields/context'
 import { formatInstant } from '../../fields/datetime'
@@ -23,6 +23,7 @@ import { RecordFlowPanel } from '../flows/RecordFlowPanel'
 import { recordExtensions, type RecordExtensionProps } from '../record/extensions'
 import { OwnerSection } from './OwnerSection'
 import { RecordHistory } from './RecordHistory'
+import { savedOutOfScope } from './saved'
 
 type Values = Record<string, unknown>
 
@@ -36,7 +37,8 @@ interface Props {
   recordId: number | null
   opened: boolean
   onClose(): void
-  onSaved(record: RecordDto, created: boolean): void
+  /** Saved: the record as the user sees it now, or saved out of their sight (the drawer then closes itself). */
+  onSaved(record: RecordWriteResult, created: boolean): void
   onDelete(record: RecordDto): Promise<void>
   /** Something was saved without closing the drawer (owner, collaborators): the list reloads. */
   onChanged?(): void
@@ -217,11 +219,13 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
         recordId === null
           ? await api.records.create({ form: form.id, fields: payload })
           : await api.records.update({ form: form.id, id: recordId, fields: payload, version: record?.version })
-      notifySuccess(recordId === null ? t('record.created') : t('common.saved'))
+      // Saved out of the user's sight (a rule assigned it away): say so; the edits are saved all the same.
+      notifySuccess(savedOutOfScope(saved) ? saved.message : recordId === null ? t('record.created') : t('common.saved'))
       // The edits are saved: nothing to guard any more.
       setInitial(values)
       release()
       onSaved(saved, recordId === null)
+      if (savedOutOfScope(saved)) onClose()
       return true
     } catch (error) {
       // A message about a field goes under that field; anything else is a notification.
@@ -399,7 +403,20 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
                 </Group>
               </Group>
             )}
-            {record && <OwnerSection form={form} record={record} onRecordChange={setRecord} onChanged={onChanged} />}
+            {record && (
+              <OwnerSection
+                form={form}
+                record={record}
+                canAssign={access?.actions.includes('transfer') ?? false}
+                onRecordChange={setRecord}
+                onChanged={onChanged}
+                onGone={() => {
+                  release()
+                  onChanged?.()
+                  onClose()
+                }}
+              />
+            )}
             {record && <RecordFlowPanel form={form} recordId={record.id} onEditable={setFlowEditable} onChanged={() => void api.records.get({ form: form.id, id: record.id }).then(setRecord)} />}
             {showTabList ? (
               <Tabs value={currentTab} onChange={setTab} keepMounted={false}>

@@ -5,6 +5,7 @@ import type { FieldDto, FormDto } from '@shared/api/contracts'
 import { api, errorMessage } from '../../api/client'
 import { rendererOf } from '../../fields/registry'
 import { notifySuccess } from '../../lib/notify'
+import { savedOutOfScope } from '../records/saved'
 
 interface Props {
   form: FormDto
@@ -50,9 +51,11 @@ export function BulkEditModal({ form, fields, allFields, ids, onClose, onDone }:
     setRunning(true)
     setDone(0)
     const failed: Failure[] = []
+    let gone = 0
     for (const id of ids) {
       try {
-        await api.records.update({ form: form.id, id, fields: { [field.apiKey]: write } })
+        const saved = await api.records.update({ form: form.id, id, fields: { [field.apiKey]: write } })
+        if (savedOutOfScope(saved)) gone++
       } catch (error) {
         failed.push({ id, message: errorMessage(error) })
       }
@@ -62,6 +65,8 @@ export function BulkEditModal({ form, fields, allFields, ids, onClose, onDone }:
     setFailures(failed)
     const changed = ids.length - failed.length
     if (changed > 0) notifySuccess(t('views.bulk.done', { count: changed, field: field.label }))
+    // Saved all the same; some went out of the user's sight (a rule assigned them away).
+    if (gone > 0) notifySuccess(t('views.bulk.outOfScope', { count: gone }))
     if (failed.length === 0) onDone()
   }
 

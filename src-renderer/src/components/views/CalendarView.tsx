@@ -8,7 +8,8 @@ import type { FieldDto, FilterNode, FormDto, RecordDto, ViewConfig } from '@shar
 import { api, errorMessage } from '../../api/client'
 import { rendererOf } from '../../fields/registry'
 import { optionColor } from '../../fields/select'
-import { notifyError } from '../../lib/notify'
+import { notifyError, notifySuccess } from '../../lib/notify'
+import { savedOutOfScope } from '../records/saved'
 import { andFilter, calendarFields, kanbanFields } from './config'
 import { ViewEmpty } from './ViewEmpty'
 import './views.css'
@@ -134,7 +135,13 @@ export function CalendarView({ form, fields, config, onConfig, filter, search, r
     setRecords((list) => list?.map((r) => (r.id === record.id ? { ...r, fields: { ...r.fields, [field.apiKey]: value } } : r)) ?? list)
     try {
       const saved = await api.records.update({ form: form.id, id: record.id, fields: { [field.apiKey]: value } })
-      setRecords((list) => list?.map((r) => (r.id === saved.id ? saved : r)) ?? list)
+      if (savedOutOfScope(saved)) {
+        // Moved, and out of the user's sight now (a rule assigned it away): it leaves the calendar.
+        notifySuccess(saved.message)
+        setRecords((list) => list?.filter((r) => r.id !== saved.id) ?? list)
+      } else {
+        setRecords((list) => list?.map((r) => (r.id === saved.id ? saved : r)) ?? list)
+      }
     } catch (error) {
       setRecords(before)
       notifyError(error, t('views.calendar.moveFailed', { title: titleOf(record) }))

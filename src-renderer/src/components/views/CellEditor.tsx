@@ -4,6 +4,8 @@ import { useTranslation } from 'react-i18next'
 import type { FieldDto, RecordDto } from '@shared/api/contracts'
 import { api, errorMessage } from '../../api/client'
 import { rendererOf } from '../../fields/registry'
+import { notifySuccess } from '../../lib/notify'
+import { savedOutOfScope } from '../records/saved'
 
 interface Props {
   formId: number
@@ -13,6 +15,8 @@ interface Props {
   /** The cell's content, which the editor is anchored to. */
   children: ReactNode
   onSaved(record: RecordDto): void
+  /** Saved, and the record is out of the user's sight now: the list lets it go. */
+  onGone(id: number): void
   onClose(): void
 }
 
@@ -24,7 +28,7 @@ const inDropdown = (target: EventTarget | null) => target instanceof Element && 
  * A value the core refuses stays in the editor with the translated message under it, so nothing
  * typed is lost.
  */
-export function CellEditor({ formId, field, allFields, record, children, onSaved, onClose }: Props) {
+export function CellEditor({ formId, field, allFields, record, children, onSaved, onGone, onClose }: Props) {
   const { t } = useTranslation()
   const renderer = rendererOf(field.type)
   const Input = renderer.Input
@@ -46,7 +50,11 @@ export function CellEditor({ formId, field, allFields, record, children, onSaved
     setSaving(true)
     try {
       const saved = await api.records.update({ form: formId, id: record.id, fields: { [field.apiKey]: renderer.toWrite(next, field, { fields: allFields }) ?? null } })
-      onSaved(saved)
+      if (savedOutOfScope(saved)) {
+        // Saved, and out of the user's sight now (a rule assigned it away): the row leaves the list.
+        notifySuccess(saved.message)
+        onGone(record.id)
+      } else onSaved(saved)
       onClose()
     } catch (e) {
       setError(errorMessage(e))

@@ -7,7 +7,8 @@ import type { FieldDto, FilterNode, FormDto, RecordDto, ViewConfig } from '@shar
 import { api, errorMessage } from '../../api/client'
 import { rendererOf } from '../../fields/registry'
 import { optionColor, optionsOf } from '../../fields/select'
-import { notifyError } from '../../lib/notify'
+import { notifyError, notifySuccess } from '../../lib/notify'
+import { savedOutOfScope } from '../records/saved'
 import { andFilter, groupCondition, kanbanFields } from './config'
 import { isSummable } from './field-kinds'
 import { ViewEmpty } from './ViewEmpty'
@@ -132,7 +133,13 @@ export function KanbanView({ form, fields, config, filter, search, reloadTick, o
     }))
     try {
       const saved = await api.records.update({ form: form.id, id: record.id, fields: { [field.apiKey]: to === UNSET ? null : to } })
-      setColumns((prev) => ({ ...prev, [to]: { ...prev[to]!, records: prev[to]!.records.map((r) => (r.id === saved.id ? saved : r)) } }))
+      if (savedOutOfScope(saved)) {
+        // Moved, and out of the user's sight now (a rule assigned it away): the card leaves the board.
+        notifySuccess(saved.message)
+        setColumns((prev) => ({ ...prev, [to]: { ...shift(prev[to]!, -1), records: prev[to]!.records.filter((r) => r.id !== saved.id) } }))
+      } else {
+        setColumns((prev) => ({ ...prev, [to]: { ...prev[to]!, records: prev[to]!.records.map((r) => (r.id === saved.id ? saved : r)) } }))
+      }
       void refreshCounts()
     } catch (error) {
       setColumns(before)

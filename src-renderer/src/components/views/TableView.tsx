@@ -28,6 +28,7 @@ import { ConfirmDialog } from '../ConfirmDialog'
 import { notifyDeletedWithUndo } from '../records/undo'
 import { TransferModal } from '../records/TransferModal'
 import { BulkEditModal } from './BulkEditModal'
+import { useFormAccess } from '../../lib/form-access'
 import { CellEditor } from './CellEditor'
 import { columnsToConfig, groupableFields, MIN_WIDTH, resolveColumns, ROW_HEIGHTS, type Column } from './config'
 import { isEditable, isSummable } from './field-kinds'
@@ -96,6 +97,8 @@ export function TableView({ form, fields, allFields, config, onConfig, filter, s
   const [deleting, setDeleting] = useState(false)
   const [bulkEdit, setBulkEdit] = useState<number[] | null>(null)
   const [transfer, setTransfer] = useState<number[] | null>(null)
+  // 转移 only for those with the transfer right (the core refuses others).
+  const access = useFormAccess(form.id)
   const [avgOf, setAvgOf] = useState<Record<string, number | null | 'loading'>>({})
 
   useEffect(() => setSelected(new Set()), [data.queryKey])
@@ -158,13 +161,19 @@ export function TableView({ form, fields, allFields, config, onConfig, filter, s
     })
   }, [])
   const closeEditor = useCallback(() => setEditing(null), [])
+  // Fields the user may not change (read-only for their roles, 系统维护) open no editor.
+  const readonly = access?.readonly
+  const editCell = useCallback((cell: Editing | null) => {
+    if (cell && readonly?.includes(cell.field)) return
+    setEditing(cell)
+  }, [readonly])
   const renderEditor = useCallback(
     (record: RecordDto, field: FieldDto, content: ReactNode) => (
-      <CellEditor formId={form.id} field={field} allFields={allFields} record={record} onSaved={replaceRecord} onClose={closeEditor}>
+      <CellEditor formId={form.id} field={field} allFields={allFields} record={record} onSaved={replaceRecord} onGone={reload} onClose={closeEditor}>
         {content}
       </CellEditor>
     ),
-    [form.id, allFields, replaceRecord, closeEditor]
+    [form.id, allFields, replaceRecord, reload, closeEditor]
   )
 
   const saveColumns = (next: Column[]) => {
@@ -306,7 +315,7 @@ export function TableView({ form, fields, allFields, config, onConfig, filter, s
               onToggle={toggle}
               onOpen={onOpen}
               onActivate={setActive}
-              onEdit={setEditing}
+              onEdit={editCell}
               renderEditor={renderEditor}
             />
           )}
@@ -369,9 +378,11 @@ export function TableView({ form, fields, allFields, config, onConfig, filter, s
                 <Button size="compact-sm" variant="subtle" leftSection={<IconEdit size={15} />} onClick={() => setBulkEdit([...selected])} data-testid="bulk-edit">
                   {t('views.bulk.edit')}
                 </Button>
-                <Button size="compact-sm" variant="subtle" leftSection={<IconArrowsExchange size={15} />} onClick={() => setTransfer([...selected])} data-testid="bulk-transfer">
-                  {t('transfer.button')}
-                </Button>
+                {access?.actions.includes('transfer') && (
+                  <Button size="compact-sm" variant="subtle" leftSection={<IconArrowsExchange size={15} />} onClick={() => setTransfer([...selected])} data-testid="bulk-transfer">
+                    {t('transfer.button')}
+                  </Button>
+                )}
                 <Button size="compact-sm" variant="subtle" color="red" leftSection={<IconTrash size={15} />} onClick={() => setPendingDelete([...selected])} data-testid="bulk-delete">
                   {t('records.deleteSelected')}
                 </Button>
@@ -386,7 +397,7 @@ export function TableView({ form, fields, allFields, config, onConfig, filter, s
 
       <BulkEditModal
         form={form}
-        fields={visible.map((c) => c.field).filter(isEditable)}
+        fields={visible.map((c) => c.field).filter((f) => isEditable(f) && !access?.readonly.includes(f.apiKey))}
         allFields={allFields}
         ids={bulkEdit}
         onClose={() => setBulkEdit(null)}

@@ -374,7 +374,7 @@ export function DashboardsPage({ dashboardId, forms, user }: { dashboardId: numb
       <WidgetEditor opened={editorWidget !== null} isNew={!dashboard?.widgets.some((w) => w.key === editorWidget?.key)} widget={editorWidget} forms={forms} onClose={() => setEditorWidget(null)} onSave={saveWidget} />
       <NewDashboardModal opened={creating} onClose={() => setCreating(false)} onCreated={(d) => void loadList().then(() => { setCreating(false); navigate({ formId: null, recordId: null, section: 'dashboards', dashboardId: d.id }) })} />
       {dashboard && (
-        <ShareModal opened={sharing} dashboard={dashboard} roles={roles} onClose={() => setSharing(false)} onSave={(name, roleIds) => void save({ name, roleIds }).then(() => setSharing(false))} />
+        <ShareModal opened={sharing} dashboard={dashboard} roles={roles} canShare={user.isAdmin} onClose={() => setSharing(false)} onSave={(name, roleIds) => void save({ name, roleIds }).then(() => setSharing(false))} />
       )}
       <ConfirmDialog
         opened={removing !== null}
@@ -527,7 +527,8 @@ function NewDashboardModal({ opened, onClose, onCreated }: { opened: boolean; on
   )
 }
 
-function ShareModal({ opened, dashboard, roles, onClose, onSave }: { opened: boolean; dashboard: DashboardDto; roles: Role[]; onClose(): void; onSave(name: string, roleIds: number[]): void }) {
+/** Only administrators share with roles (the core refuses anyone else); others may only take a share back. */
+function ShareModal({ opened, dashboard, roles, canShare, onClose, onSave }: { opened: boolean; dashboard: DashboardDto; roles: Role[]; canShare: boolean; onClose(): void; onSave(name: string, roleIds: number[]): void }) {
   const { t } = useTranslation()
   const [name, setName] = useState(dashboard.name)
   const [roleIds, setRoleIds] = useState(dashboard.roleIds.map(String))
@@ -539,7 +540,15 @@ function ShareModal({ opened, dashboard, roles, onClose, onSave }: { opened: boo
     <Modal opened={opened} onClose={onClose} title={t('reports.share')} centered>
       <Stack>
         <TextInput label={t('reports.dashboardName')} value={name} onChange={(e) => setName(e.currentTarget.value)} />
-        <MultiSelect label={t('reports.shareRoles')} description={t('reports.shareHint')} data={roles.filter((r) => !r.isAdmin).map((r) => ({ value: String(r.id), label: r.name }))} value={roleIds} onChange={setRoleIds} data-testid="share-roles" />
+        <MultiSelect
+          label={t('reports.shareRoles')}
+          description={canShare ? t('reports.shareHint') : t('reports.shareAdminOnly')}
+          data={roles.filter((r) => !r.isAdmin && (canShare || dashboard.roleIds.includes(r.id))).map((r) => ({ value: String(r.id), label: r.name }))}
+          value={roleIds}
+          onChange={setRoleIds}
+          disabled={!canShare && roleIds.length === 0}
+          data-testid="share-roles"
+        />
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>{t('reports.cancel')}</Button>
           <Button onClick={() => onSave(name.trim() || dashboard.name, roleIds.map(Number))} data-testid="share-save">{t('reports.save')}</Button>
