@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { openSqlite, type Sqlite } from './db/connection'
 import { applyMigrations, pendingMigrations, schemaVersion } from './db/migrate'
-import { createBackup, hasBackupOnDay, listBackups, backupDir, verifyDatabaseFile } from './db/backup'
+import { createBackup, hasBackupOnDay, listBackups, validateBackup } from './db/backup'
 import { CoreClock, systemClock, type Clock } from './clock'
 import { AccessLayer } from './access/access-layer'
 import { AuthService } from './access/auth'
@@ -23,7 +23,6 @@ import { Scheduler } from './jobs/scheduler'
 import { FlowEngine } from './flows/engine'
 import { RuleEngine } from './rules/engine'
 import { Notifications } from './notify/notifications'
-import { NotFoundError, ValidationError } from './shared/errors'
 
 // The core: one database, the engines and services over it. Runs in plain Node (serve mode,
 // tests, benchmarks) and inside Electron's main process alike; nothing here imports electron.
@@ -117,10 +116,23 @@ export class Core {
     return listBackups(this.dataDir)
   }
 
+  /**
+   * Stop everything that may still use the connection, then close it: the scheduler (a tick in
+   * progress finishes its current sweep or job first), import sessions and the rule and report
+   * scan workers. A restore needs this; close() alone leaves a running tick to hit a closed database.
+   */
+  async shutdown(): Promise<void> {
+    this.scheduler.halt()
+    await this.scheduler.stop()
+    await Promise.all([this.transfer.close(), this.rules.close(), this.reports.engine.close()])
+    this.close()
+  }
+
   close(): void {
     this.scheduler.halt()
     void this.transfer.close()
     void this.rules.close()
+    void this.reports.engine.close()
     if (this.db.open) {
       this.db.pragma('optimize')
       this.db.close()
@@ -133,10 +145,7 @@ export class Core {
  * current database is itself backed up, so a restore can be undone. The core must be closed.
  */
 export async function restoreBackup(dataDir: string, file: string, clock: Clock = systemClock): Promise<void> {
-  if (!/^[\w.-]+$/.test(file)) throw new ValidationError('error.backupNotFound', { file }, 'file')
-  const source = join(backupDir(dataDir), file)
-  if (!existsSync(source)) throw new NotFoundError('error.backupNotFound', { file })
-  if (!verifyDatabaseFile(source)) throw new ValidationError('error.backupCorrupt', { file }, 'file')
+  const source = validateBackup(dataDir, file)
   const target = join(dataDir, DB_FILE)
   if (existsSync(target)) {
     const current = openSqlite(target)

@@ -2,6 +2,7 @@ import type { Core } from '../core'
 import type { Actor } from '../access/actor'
 import type { Locale } from '../shared/locales'
 import { translate } from '../shared/locales'
+import { escapeFormula } from '../transfer/formula-escape'
 
 // The audit trail as people read it: newest first, filtered by who, form, record, action and
 // time, with field ids turned into labels; and the same as CSV for Excel.
@@ -65,8 +66,10 @@ export function listAudit(core: Core, _actor: Actor, f: AuditFilter) {
   return { entries: present(core, page), nextBefore: rows.length > limit ? page[page.length - 1]!.id : null }
 }
 
+// Every cell is escaped against formula injection the way view exports are: an audit entry carries
+// text typed by users (record values, logins, file names), and Excel runs a cell starting with = + - @.
 const cell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v)
+  const s = escapeFormula(v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v))
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
 

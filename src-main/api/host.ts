@@ -1,4 +1,5 @@
 import { Core, restoreBackup, type CoreOptions } from '../core'
+import { validateBackup } from '../db/backup'
 
 /**
  * Holds the live core. A backup restore closes the database, swaps the file and opens a fresh
@@ -11,9 +12,15 @@ export class CoreHost {
     return new CoreHost(await Core.open(options), options)
   }
 
+  /**
+   * Replace the database with a backup. The file is checked (name, presence, integrity) before
+   * anything stops, so a bad request answers its error and the app runs on; then the scheduler and
+   * the worker threads are stopped before the connection closes, and started again on the new core.
+   */
   async restore(file: string): Promise<void> {
+    validateBackup(this.options.dataDir, file)
     const scheduling = this.core.scheduler.started
-    this.core.close()
+    await this.core.shutdown()
     try {
       await restoreBackup(this.options.dataDir, file, this.options.clock)
     } finally {

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, statSync, unlinkSync } from 'node:f
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Sqlite } from './connection'
+import { NotFoundError, ValidationError } from '../shared/errors'
 
 export const BACKUPS_KEPT = 14
 const NAME = /^jimu-(\d{8})-(\d{6})-([a-z0-9-]+)\.db$/
@@ -70,4 +71,17 @@ export function verifyDatabaseFile(file: string): boolean {
   } finally {
     db?.close()
   }
+}
+
+/**
+ * The path of a backup that may be restored: a plain file name inside the backups folder, present,
+ * and passing integrity_check. Throws the translated error naming the file otherwise. Called
+ * before anything is stopped or closed, so a bad request leaves the running app untouched.
+ */
+export function validateBackup(dataDir: string, file: string): string {
+  if (!/^[\w.-]+$/.test(file) || file.startsWith('.')) throw new ValidationError('error.backupNotFound', { file }, 'file')
+  const source = join(backupDir(dataDir), file)
+  if (!existsSync(source) || !statSync(source).isFile()) throw new NotFoundError('error.backupNotFound', { file })
+  if (!verifyDatabaseFile(source)) throw new ValidationError('error.backupCorrupt', { file }, 'file')
+  return source
 }
