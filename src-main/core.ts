@@ -7,6 +7,7 @@ import { CoreClock, systemClock, type Clock } from './clock'
 import { AccessLayer } from './access/access-layer'
 import { AuthService } from './access/auth'
 import { AuditLog } from './access/audit'
+import { AuditAnchor } from './access/audit-anchor'
 import { Organization } from './access/organization'
 import { EventBus } from './events'
 import { SchemaService } from './forms/schema-service'
@@ -30,6 +31,12 @@ import { Notifications } from './notify/notifications'
 export interface CoreOptions {
   dataDir: string
   clock?: Clock
+  /**
+   * Set when a restore just put a backup in place: a backup from before the audit key has a chain
+   * of plain links, which is then verified and anchored with the key (as an upgrade does). Never
+   * set otherwise: an unkeyed chain appearing in a keyed installation is a forgery to report.
+   */
+  adoptUnkeyedAudit?: boolean
 }
 
 export const DB_FILE = 'jimu.db'
@@ -55,9 +62,9 @@ export class Core {
   readonly notifications: Notifications
   readonly rules: RuleEngine
 
-  private constructor(readonly db: Sqlite, readonly dataDir: string, readonly clock: CoreClock) {
+  private constructor(readonly db: Sqlite, readonly dataDir: string, readonly clock: CoreClock, private readonly auditAnchor: AuditAnchor) {
     this.schema = new SchemaService(db, clock)
-    this.audit = new AuditLog(db, clock)
+    this.audit = new AuditLog(db, clock, auditAnchor)
     this.org = new Organization(db, clock, this.audit)
     this.org.ensureDefaults()
     this.access = new AccessLayer(db, this.org)
@@ -95,21 +102,28 @@ export class Core {
   static async open(options: CoreOptions): Promise<Core> {
     const clock = options.clock ?? systemClock
     mkdirSync(options.dataDir, { recursive: true })
+    const anchor = AuditAnchor.open(options.dataDir)
+    const seal = (file: string, now: number) => anchor.sealBackup(file, now)
     const db = openSqlite(join(options.dataDir, DB_FILE))
+    let core: Core
     try {
       const existing = schemaVersion(db) > 0
-      if (existing && pendingMigrations(db) > 0) await createBackup(db, options.dataDir, 'pre-migration', clock.now())
+      if (existing && pendingMigrations(db) > 0) await createBackup(db, options.dataDir, 'pre-migration', clock.now(), seal)
       applyMigrations(db)
-      if (existing && !hasBackupOnDay(options.dataDir, clock.now())) await createBackup(db, options.dataDir, 'daily', clock.now())
+      if (existing && !hasBackupOnDay(options.dataDir, clock.now())) await createBackup(db, options.dataDir, 'daily', clock.now(), seal)
+      core = new Core(db, options.dataDir, new CoreClock(clock), anchor)
+      // A key made just now (the first start after the upgrade) or a restored backup from before
+      // the key: anchor the plain chain the database already holds.
+      if (anchor.created || options.adoptUnkeyedAudit) core.audit.adoptUnkeyed()
     } catch (e) {
       db.close()
       throw e
     }
-    return new Core(db, options.dataDir, new CoreClock(clock))
+    return core
   }
 
   backup(reason = 'manual') {
-    return createBackup(this.db, this.dataDir, reason, this.clock.now())
+    return createBackup(this.db, this.dataDir, reason, this.clock.now(), (file, now) => this.auditAnchor.sealBackup(file, now))
   }
 
   backups() {
@@ -134,6 +148,8 @@ export class Core {
     void this.rules.close()
     void this.reports.engine.close()
     if (this.db.open) {
+      // The head at close, signed outside the database: entries cut off while the app is closed show up.
+      this.audit.checkpoint('close')
       this.db.pragma('optimize')
       this.db.close()
     }
@@ -147,10 +163,11 @@ export class Core {
 export async function restoreBackup(dataDir: string, file: string, clock: Clock = systemClock): Promise<void> {
   const source = validateBackup(dataDir, file)
   const target = join(dataDir, DB_FILE)
+  const anchor = AuditAnchor.open(dataDir)
   if (existsSync(target)) {
     const current = openSqlite(target)
     try {
-      await createBackup(current, dataDir, 'pre-restore', clock.now())
+      await createBackup(current, dataDir, 'pre-restore', clock.now(), (f, now) => anchor.sealBackup(f, now))
       current.pragma('wal_checkpoint(TRUNCATE)')
     } finally {
       current.close()
@@ -161,4 +178,7 @@ export async function restoreBackup(dataDir: string, file: string, clock: Clock 
   rmSync(target, { force: true })
   copyFileSync(`${target}.restoring`, target)
   rmSync(`${target}.restoring`, { force: true })
+  // The checkpoints on file belong to the timeline just left; the restored database is checked
+  // against the ones its backup carried (AuditAnchor.restart says why and keeps the old file).
+  anchor.restart(anchor.carriedBy(source), new Date(clock.now()).toISOString().replace(/[:.]/g, '-'))
 }

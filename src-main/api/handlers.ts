@@ -212,9 +212,16 @@ const coreHandlers: HandlersOf<typeof coreContracts> = {
   },
 
   'backups.list': (_i, { host }) => host.core.backups().map(toBackupDto),
-  'backups.create': async (_i, { host }) => toBackupDto(await host.core.backup('manual')),
-  'backups.restore': async (input, { host }) => {
-    await host.restore(input.file)
+  'backups.create': async (_i, ctx) => {
+    const backup = await ctx.host.core.backup('manual')
+    ctx.host.core.audit.appendCommitted({ op: 'backup.create', actorId: actorOf(ctx).id, detail: { file: backup.file } })
+    return toBackupDto(backup)
+  },
+  'backups.restore': async (input, ctx) => {
+    const actorId = actorOf(ctx).id
+    await ctx.host.restore(input.file)
+    // Recorded in the restored database's trail, the one that lives on.
+    ctx.host.core.audit.appendCommitted({ op: 'backup.restore', actorId, detail: { file: input.file } })
     return ok
   }
 }

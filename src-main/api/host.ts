@@ -21,10 +21,12 @@ export class CoreHost {
     validateBackup(this.options.dataDir, file)
     const scheduling = this.core.scheduler.started
     await this.core.shutdown()
+    let restored = false
     try {
       await restoreBackup(this.options.dataDir, file, this.options.clock)
+      restored = true
     } finally {
-      this.core = await Core.open(this.options)
+      this.core = await Core.open({ ...this.options, adoptUnkeyedAudit: restored })
       if (scheduling) void this.core.scheduler.start()
     }
   }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, unlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Sqlite } from './connection'
@@ -37,12 +37,16 @@ export function listBackups(dataDir: string): BackupInfo[] {
     .sort((a, b) => b.file.localeCompare(a.file))
 }
 
+/** Signs a fresh backup's audit head and writes its sidecar (the audit anchor's sealBackup). */
+export type BackupSeal = (backupFile: string, now: number) => unknown
+
 /** SQLite online backup: consistent even while the app keeps writing. Keeps the newest 14. */
-export async function createBackup(db: Sqlite, dataDir: string, reason: string, now: number): Promise<BackupInfo> {
+export async function createBackup(db: Sqlite, dataDir: string, reason: string, now: number, seal?: BackupSeal): Promise<BackupInfo> {
   const dir = backupDir(dataDir)
   let file = `jimu-${stamp(now)}-${reason}.db`
   for (let i = 2; existsSync(join(dir, file)); i++) file = `jimu-${stamp(now)}-${reason}-${i}.db`
   await db.backup(join(dir, file))
+  seal?.(join(dir, file), now)
   pruneBackups(dataDir)
   const st = statSync(join(dir, file))
   return { file, reason, createdAt: st.mtimeMs, size: st.size }
@@ -50,7 +54,10 @@ export async function createBackup(db: Sqlite, dataDir: string, reason: string, 
 
 export function pruneBackups(dataDir: string, keep = BACKUPS_KEPT): void {
   const dir = backupDir(dataDir)
-  for (const old of listBackups(dataDir).slice(keep)) unlinkSync(join(dir, old.file))
+  for (const old of listBackups(dataDir).slice(keep)) {
+    unlinkSync(join(dir, old.file))
+    rmSync(join(dir, `${old.file}.audit.json`), { force: true })
+  }
 }
 
 /** The start-up backup is taken at most once a calendar day. */
