@@ -3,7 +3,7 @@ import { fieldDto } from '../forms/schema-service'
 import { coreContracts, RECORD_ACTIONS, type MethodName } from '../shared/api/contracts'
 import { ValidationError } from '../shared/errors'
 import { translate } from '../shared/locales'
-import { auditCsv, listAudit } from './audit-view'
+import { auditCsv, listAudit, verifyMessage } from './audit-view'
 import { inspectSheets } from '../sheets/inspect'
 import { actorOf, designer, ok, type CallContext, type Handler, type HandlersOf } from './handler-kit'
 import { crmHandlers } from './handlers/crm'
@@ -89,8 +89,11 @@ const coreHandlers: HandlersOf<typeof coreContracts> = {
   },
   'permissions.get': (input, { host }) => host.core.org.permissions(input.roleId),
   'permissions.set': ({ roleId, ...p }, ctx) => ctx.host.core.org.setPermission(actorOf(ctx).id, roleId, p),
-  'audit.list': (input, { host, actor }) => listAudit(host.core, actor!, input),
-  'audit.verify': (_i, { host }) => host.core.audit.verify(),
+  'audit.list': (input, ctx) => listAudit(ctx.host.core, actorOf(ctx), input, ctx.locale),
+  'audit.verify': (_i, { host, locale }) => {
+    const result = host.core.audit.verify()
+    return { ...result, message: verifyMessage(result, locale) }
+  },
   'audit.export': (input, ctx) => {
     const result = auditCsv(ctx.host.core, actorOf(ctx), input, ctx.locale)
     ctx.host.core.audit.appendCommitted({ op: 'export', actorId: actorOf(ctx).id, detail: { what: 'audit', rows: result.rows } })
