@@ -197,4 +197,21 @@ describe('audit chain anchored outside the database', () => {
     t.core = await Core.open({ dataDir: t.dataDir, clock: t.clock })
     expect(t.core.audit.verify()).toMatchObject({ ok: false, missingAfter: ids[4], checkpoint: { id: ids[5] } })
   })
+
+  it('a restored backup from before the key is anchored by the restore, never by a plain open', async () => {
+    const backup = await t.core.backup('manual')
+    const file = join(t.dataDir, 'backups', backup.file)
+    rewritePlain(file, ids[0]!)
+    rmSync(`${file}.audit.json`)
+    t.core.close()
+    await restoreBackup(t.dataDir, backup.file, t.clock)
+    // Opened as any start is: an unkeyed chain in a keyed installation is reported, not adopted.
+    t.core = await Core.open({ dataDir: t.dataDir, clock: t.clock })
+    expect(t.core.audit.verify()).toMatchObject({ ok: false, brokenAt: ids[0] })
+    t.core.close()
+    await restoreBackup(t.dataDir, backup.file, t.clock)
+    // Opened by the restore (CoreHost.restore): verified once and anchored.
+    t.core = await Core.open({ dataDir: t.dataDir, clock: t.clock, adoptUnkeyedAudit: true })
+    expect(t.core.audit.verify()).toMatchObject({ ok: true, checked: 7, legacyThrough: ids[5] })
+  })
 })

@@ -88,6 +88,11 @@ describe('backups.restore', () => {
     const list = await rpc('records.list', { form: form.body.data.id, limit: 10 })
     expect(list.status).toBe(200)
     expect(list.body.data.records.map((r: any) => r.fields.mingCheng)).toEqual(['备份前'])
+    // The restored trail verifies against the checkpoints its backup carried, and records the restore.
+    const verify = await rpc('audit.verify', {})
+    expect(verify.body.data).toMatchObject({ ok: true, brokenAt: null, missingAfter: null })
+    const entries = (await rpc('audit.list', { op: 'backup.restore' })).body.data.entries
+    expect(entries[0]).toMatchObject({ opLabel: '恢复备份', actor: { name: '王总' } })
     await new Promise((r) => setTimeout(r, 100))
     expect(rejections).toEqual([])
   })
