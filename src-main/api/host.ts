@@ -1,11 +1,15 @@
 import { Core, restoreBackup, type CoreOptions } from '../core'
 import { validateBackup } from '../db/backup'
+import { ConflictError } from '../shared/errors'
 
 /**
  * Holds the live core. A backup restore closes the database, swaps the file and opens a fresh
  * core; transports always reach the core through the host, so they pick up the new one.
  */
 export class CoreHost {
+  /** The backup being restored: a second restore meanwhile would swap files under the first. */
+  private restoring: string | null = null
+
   private constructor(public core: Core, private readonly options: CoreOptions) {}
 
   static async open(options: CoreOptions): Promise<CoreHost> {
@@ -18,16 +22,22 @@ export class CoreHost {
    * the worker threads are stopped before the connection closes, and started again on the new core.
    */
   async restore(file: string): Promise<void> {
+    if (this.restoring !== null) throw new ConflictError('error.restoreInProgress', { file: this.restoring })
     validateBackup(this.options.dataDir, file)
-    const scheduling = this.core.scheduler.started
-    await this.core.shutdown()
-    let restored = false
+    this.restoring = file
     try {
-      await restoreBackup(this.options.dataDir, file, this.options.clock)
-      restored = true
+      const scheduling = this.core.scheduler.started
+      await this.core.shutdown()
+      let restored = false
+      try {
+        await restoreBackup(this.options.dataDir, file, this.options.clock)
+        restored = true
+      } finally {
+        this.core = await Core.open({ ...this.options, adoptUnkeyedAudit: restored })
+        if (scheduling) void this.core.scheduler.start()
+      }
     } finally {
-      this.core = await Core.open({ ...this.options, adoptUnkeyedAudit: restored })
-      if (scheduling) void this.core.scheduler.start()
+      this.restoring = null
     }
   }
 

@@ -76,8 +76,10 @@ describe('backups.restore', () => {
     before.reports.engine.warm()
     await running
 
-    const restored = await rpc('backups.restore', { file: backup.body.data.file })
+    const [restored, second] = await Promise.all([rpc('backups.restore', { file: backup.body.data.file }), rpc('backups.restore', { file: backup.body.data.file })])
     expect(restored.body).toEqual({ ok: true, data: { ok: true } })
+    // A second restore while one runs is refused, not run against the files being swapped.
+    expect(second.body.error).toMatchObject({ code: 'CONFLICT', message: `正在恢复备份“${backup.body.data.file}”，请稍后再试` })
     expect(touched.length).toBeGreaterThan(0)
     expect(touched.every(Boolean)).toBe(true)
     expect(before.db.open).toBe(false)

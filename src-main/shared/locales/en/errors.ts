@@ -16,6 +16,7 @@ export const errors: Record<keyof typeof zh, string> = {
   'error.appNotFound': 'App #{{id}} not found',
   'error.backupNotFound': 'Backup "{{file}}" not found',
   'error.backupCorrupt': 'Backup "{{file}}" is corrupt (integrity check failed); nothing was restored',
+  'error.restoreInProgress': 'Backup "{{file}}" is being restored; try again in a moment',
   'error.versionConflict': 'Someone else changed this record. Reload and try again',
   'auth.setupDone': 'Setup is already done; the administrator cannot be created again',
   'auth.badCredentials': 'Wrong login name or password',

@@ -14,6 +14,7 @@ export const errors = {
   'error.appNotFound': '找不到应用 #{{id}}',
   'error.backupNotFound': '找不到备份文件“{{file}}”',
   'error.backupCorrupt': '备份文件“{{file}}”已损坏（完整性检查失败），未恢复',
+  'error.restoreInProgress': '正在恢复备份“{{file}}”，请稍后再试',
   'error.versionConflict': '记录已被他人修改，请刷新后重试',
   'auth.setupDone': '系统已初始化，不能再次创建管理员',
   'auth.badCredentials': '用户名或密码错误',
