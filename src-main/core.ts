@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { openSqlite, type Sqlite } from './db/connection'
 import { applyMigrations, pendingMigrations, schemaVersion } from './db/migrate'
-import { createBackup, hasBackupOnDay, listBackups, validateBackup } from './db/backup'
+import { backupDir, createBackup, hasBackupOnDay, listBackups, validateBackup } from './db/backup'
 import { CoreClock, systemClock, type Clock } from './clock'
 import { AccessLayer } from './access/access-layer'
 import { AuthService } from './access/auth'
@@ -33,8 +33,9 @@ export interface CoreOptions {
   clock?: Clock
   /**
    * Set when a restore just put a backup in place: a backup from before the audit key has a chain
-   * of plain links, which is then verified and anchored with the key (as an upgrade does). Never
-   * set otherwise: an unkeyed chain appearing in a keyed installation is a forgery to report.
+   * of plain links, which is then verified and anchored with the key (as an upgrade does) if its
+   * head is the one signed at the upgrade. Never set otherwise: an unkeyed chain appearing in a
+   * keyed installation is a forgery to report.
    */
   adoptUnkeyedAudit?: boolean
 }
@@ -112,9 +113,13 @@ export class Core {
       applyMigrations(db)
       if (existing && !hasBackupOnDay(options.dataDir, clock.now())) await createBackup(db, options.dataDir, 'daily', clock.now(), seal)
       core = new Core(db, options.dataDir, new CoreClock(clock), anchor)
-      // A key made just now (the first start after the upgrade) or a restored backup from before
-      // the key: anchor the plain chain the database already holds.
-      if (anchor.created || options.adoptUnkeyedAudit) core.audit.adoptUnkeyed()
+      // A key made just now (the first start after the upgrade): anchor the plain chain the
+      // database holds, and sign the heads of the backups made before. A restored backup from
+      // before the key is anchored only if its head is the one signed then.
+      if (anchor.created) {
+        core.audit.adoptUnkeyed()
+        anchor.sealLegacyBackups(backupDir(options.dataDir), listBackups(options.dataDir).map((b) => b.file), clock.now())
+      } else if (options.adoptUnkeyedAudit) core.audit.adoptUnkeyed({ vouched: true })
     } catch (e) {
       db.close()
       throw e

@@ -126,7 +126,7 @@ export class AuditAnchor {
    * passed through it) and write the sidecar `<backup>.audit.json` with the checkpoints up to that
    * head, which a restore of this backup starts from.
    */
-  sealBackup(backupFile: string, now: number): Checkpoint | null {
+  sealBackup(backupFile: string, now: number, options: { record?: boolean } = {}): Checkpoint | null {
     let head: { id: number; clock: number; hash: string } | undefined
     const db = new Database(backupFile, { readonly: true, fileMustExist: true })
     try {
@@ -137,10 +137,21 @@ export class AuditAnchor {
       db.close()
     }
     const c = head ? this.sign({ id: head.id, clock: head.clock, mac: head.hash, at: now, reason: 'backup' }) : null
-    if (c) this.record(c)
-    const carried = c ? this.checkpoints.filter((x) => x.id <= c.id).slice(-100) : []
+    if (c && options.record !== false) this.record(c)
+    // A backup sealed apart from the live chain carries only its own head.
+    const carried = !c ? [] : options.record === false ? [c] : [...this.checkpoints.filter((x) => x.id < c.id).slice(-99), c]
     writeFileSync(sidecarOf(backupFile), carried.map((x) => JSON.stringify(x) + '\n').join(''), { mode: 0o600 })
     return c
+  }
+
+  /**
+   * When the key is made (the upgrade), the backups already on disk are chained without it. Each
+   * gets a sidecar with its head signed now, so a later restore can tell that backup, as it was,
+   * from one rewritten afterwards. Their heads are not recorded in the live file: a backup may come
+   * from a timeline the live database left.
+   */
+  sealLegacyBackups(dir: string, files: string[], now: number): void {
+    for (const file of files) if (!existsSync(sidecarOf(join(dir, file)))) this.sealBackup(join(dir, file), now, { record: false })
   }
 
   /** The checkpoints a backup's sidecar carries that check out under this key (none for a backup from before the key). */

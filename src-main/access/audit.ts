@@ -156,12 +156,15 @@ export class AuditLog {
 
   /**
    * Anchor a chain begun without a key: verify it once, then append the `audit.keyed` entry, whose
-   * keyed link covers the last plain one. Runs when the key was just made (an upgrade) or when a
-   * restore put in place a backup from before the key; does nothing when the head is already keyed.
+   * keyed link covers the last plain one. Runs when the key was just made (an upgrade), or when a
+   * restore put in place a backup from before the key: then only if the head is the one signed
+   * when the key was made (the sidecar the upgrade gave that backup), so a backup rewritten with
+   * plain links since is reported rather than adopted. Does nothing when the head is already keyed.
    */
-  adoptUnkeyed(): { legacyThrough: number; legacyOk: boolean } | null {
+  adoptUnkeyed(options: { vouched?: boolean } = {}): { legacyThrough: number; legacyOk: boolean } | null {
     const head = this.db.prepare('SELECT * FROM change_log ORDER BY id DESC LIMIT 1').get() as StoredEntry | undefined
     if (!head || this.entryMac(head.prev_hash, head) === head.hash) return null
+    if (options.vouched && !this.anchor.list().some((c) => c.id === head.id && c.mac === head.hash)) return null
     let prev = ''
     let legacyOk = true
     let checked = 0

@@ -198,12 +198,20 @@ describe('audit chain anchored outside the database', () => {
     expect(t.core.audit.verify()).toMatchObject({ ok: false, missingAfter: ids[4], checkpoint: { id: ids[5] } })
   })
 
-  it('a restored backup from before the key is anchored by the restore, never by a plain open', async () => {
+  it('a backup from before the key is anchored when a restore opens it as it was at the upgrade, never by a plain open or after a rewrite', async () => {
+    // The installation as the previous version left it: a plain chain, a backup of it, no key.
     const backup = await t.core.backup('manual')
     const file = join(t.dataDir, 'backups', backup.file)
+    t.core.close()
+    rewritePlain(join(t.dataDir, DB_FILE), ids[0]!)
     rewritePlain(file, ids[0]!)
     rmSync(`${file}.audit.json`)
+    rmSync(join(t.dataDir, 'keys'), { recursive: true })
+    // The upgrade: the live chain is anchored, the old backup's head signed in its sidecar.
+    t.core = await Core.open({ dataDir: t.dataDir, clock: t.clock })
+    expect(existsSync(`${file}.audit.json`)).toBe(true)
     t.core.close()
+
     await restoreBackup(t.dataDir, backup.file, t.clock)
     // Opened as any start is: an unkeyed chain in a keyed installation is reported, not adopted.
     t.core = await Core.open({ dataDir: t.dataDir, clock: t.clock })
@@ -213,5 +221,13 @@ describe('audit chain anchored outside the database', () => {
     // Opened by the restore (CoreHost.restore): verified once and anchored.
     t.core = await Core.open({ dataDir: t.dataDir, clock: t.clock, adoptUnkeyedAudit: true })
     expect(t.core.audit.verify()).toMatchObject({ ok: true, checked: 7, legacyThrough: ids[5] })
+
+    // The same backup rewritten after the upgrade is not adopted by a restore.
+    t.core.close()
+    rewritePlain(file, ids[3]!, (row) => (row.changes = '{}'))
+    await restoreBackup(t.dataDir, backup.file, t.clock)
+    t.core = await Core.open({ dataDir: t.dataDir, clock: t.clock, adoptUnkeyedAudit: true })
+    expect(t.core.db.prepare('SELECT COUNT(*) FROM change_log WHERE op = ?').pluck().get(KEYED_OP)).toBe(0)
+    expect(t.core.audit.verify()).toMatchObject({ ok: false, brokenAt: ids[0] })
   })
 })
