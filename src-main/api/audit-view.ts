@@ -172,6 +172,7 @@ class Presenter {
     if (key === 'formId' && typeof v === 'number') return this.formLabel(v)!
     if (key === 'view' && typeof v === 'number') return this.view(v)
     if (key === 'importId' && typeof v === 'number') return this.t('audit.value.import', { id: v })
+    if (key === 'app' && typeof v === 'string') return this.core.schema.listApps().find((a) => a.apiKey === v)?.label ?? v
     if (key === 'rule' && typeof v === 'object') return String((v as { name?: unknown }).name ?? this.empty)
     if (key === 'actions' && Array.isArray(v)) return this.list(v.map((a) => this.translated(`perm.action.${String(a)}`, String(a))))
     if (key === 'fieldRules' && typeof v === 'object') {
