@@ -4,6 +4,7 @@ import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync 
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { CHECKPOINT_EVERY, KEYED_OP, entryHash } from '../../../src-main/access/audit'
+import { AuditAnchor } from '../../../src-main/access/audit-anchor'
 import { Core, DB_FILE, restoreBackup } from '../../../src-main/core'
 import { testCore } from '../../support/core'
 
@@ -229,5 +230,17 @@ describe('audit chain anchored outside the database', () => {
     t.core = await Core.open({ dataDir: t.dataDir, clock: t.clock, adoptUnkeyedAudit: true })
     expect(t.core.db.prepare('SELECT COUNT(*) FROM change_log WHERE op = ?').pluck().get(KEYED_OP)).toBe(0)
     expect(t.core.audit.verify()).toMatchObject({ ok: false, brokenAt: ids[0] })
+  })
+
+  it('keeps the checkpoint file short: rotated to its newest 500 lines, still signed and in order', () => {
+    const anchor = AuditAnchor.open(t.dataDir)
+    for (let i = 1; i <= 1200; i++) anchor.record(anchor.sign({ id: i, clock: i, mac: 'ab', at: i, reason: 'periodic' }))
+    const file = join(t.dataDir, 'keys', 'audit.checkpoints')
+    expect(statSync(file).mode & 0o777).toBe(0o600)
+    const reread = AuditAnchor.open(t.dataDir)
+    expect(reread.badCheckpoints).toBe(0)
+    expect(reread.list().length).toBeLessThanOrEqual(1000)
+    expect(reread.list().at(-1)!.id).toBe(1200)
+    expect(reread.list().map((c) => c.id)).toEqual([...reread.list().map((c) => c.id)].sort((a, b) => a - b))
   })
 })
