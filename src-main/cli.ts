@@ -21,6 +21,8 @@ async function main(): Promise<void> {
       process.exit(2)
     }
     await restoreBackup(dataDir, values.file)
+    // Opened once as the restore's own open: a backup from before the audit key gets its chain anchored.
+    ;(await Core.open({ dataDir, adoptUnkeyedAudit: true })).close()
     console.log(`Restored ${values.file}. The previous database was backed up first.`)
     return
   }

@@ -2,11 +2,12 @@ import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { openSqlite, type Sqlite } from './db/connection'
 import { applyMigrations, pendingMigrations, schemaVersion } from './db/migrate'
-import { createBackup, hasBackupOnDay, listBackups, backupDir, verifyDatabaseFile } from './db/backup'
+import { backupDir, createBackup, hasBackupOnDay, listBackups, validateBackup } from './db/backup'
 import { CoreClock, systemClock, type Clock } from './clock'
 import { AccessLayer } from './access/access-layer'
 import { AuthService, PasswordHasher, type ScryptCost } from './access/auth'
 import { AuditLog } from './access/audit'
+import { AuditAnchor } from './access/audit-anchor'
 import { Organization } from './access/organization'
 import { EventBus } from './events'
 import { SchemaService } from './forms/schema-service'
@@ -23,7 +24,6 @@ import { Scheduler } from './jobs/scheduler'
 import { FlowEngine } from './flows/engine'
 import { RuleEngine } from './rules/engine'
 import { Notifications } from './notify/notifications'
-import { NotFoundError, ValidationError } from './shared/errors'
 
 // The core: one database, the engines and services over it. Runs in plain Node (serve mode,
 // tests, benchmarks) and inside Electron's main process alike; nothing here imports electron.
@@ -36,6 +36,13 @@ export interface CoreOptions {
    * points never set it (and no environment variable does), so installs use PASSWORD_COST.
    */
   passwordCost?: ScryptCost
+  /**
+   * Set when a restore just put a backup in place: a backup from before the audit key has a chain
+   * of plain links, which is then verified and anchored with the key (as an upgrade does) if its
+   * head is the one signed at the upgrade. Never set otherwise: an unkeyed chain appearing in a
+   * keyed installation is a forgery to report.
+   */
+  adoptUnkeyedAudit?: boolean
 }
 
 export const DB_FILE = 'jimu.db'
@@ -61,10 +68,10 @@ export class Core {
   readonly notifications: Notifications
   readonly rules: RuleEngine
 
-  private constructor(readonly db: Sqlite, readonly dataDir: string, readonly clock: CoreClock, passwordCost?: ScryptCost) {
+  private constructor(readonly db: Sqlite, readonly dataDir: string, readonly clock: CoreClock, private readonly auditAnchor: AuditAnchor, passwordCost?: ScryptCost) {
     const passwords = new PasswordHasher(passwordCost)
     this.schema = new SchemaService(db, clock)
-    this.audit = new AuditLog(db, clock)
+    this.audit = new AuditLog(db, clock, auditAnchor)
     this.org = new Organization(db, clock, this.audit, passwords)
     this.org.ensureDefaults()
     this.access = new AccessLayer(db, this.org)
@@ -103,32 +110,58 @@ export class Core {
   static async open(options: CoreOptions): Promise<Core> {
     const clock = options.clock ?? systemClock
     mkdirSync(options.dataDir, { recursive: true })
+    const anchor = AuditAnchor.open(options.dataDir)
+    const seal = (file: string, now: number) => anchor.sealBackup(file, now)
     const db = openSqlite(join(options.dataDir, DB_FILE))
+    let core: Core
     try {
       const existing = schemaVersion(db) > 0
-      if (existing && pendingMigrations(db) > 0) await createBackup(db, options.dataDir, 'pre-migration', clock.now())
+      if (existing && pendingMigrations(db) > 0) await createBackup(db, options.dataDir, 'pre-migration', clock.now(), seal)
       applyMigrations(db)
-      if (existing && !hasBackupOnDay(options.dataDir, clock.now())) await createBackup(db, options.dataDir, 'daily', clock.now())
+      if (existing && !hasBackupOnDay(options.dataDir, clock.now())) await createBackup(db, options.dataDir, 'daily', clock.now(), seal)
+      core = new Core(db, options.dataDir, new CoreClock(clock), anchor, options.passwordCost)
+      // A key made just now (the first start after the upgrade): anchor the plain chain the
+      // database holds, and sign the heads of the backups made before. A restored backup from
+      // before the key is anchored only if its head is the one signed then.
+      if (anchor.created) {
+        core.audit.adoptUnkeyed()
+        anchor.sealLegacyBackups(backupDir(options.dataDir), listBackups(options.dataDir).map((b) => b.file), clock.now())
+      } else if (options.adoptUnkeyedAudit) core.audit.adoptUnkeyed({ vouched: true })
     } catch (e) {
       db.close()
       throw e
     }
-    return new Core(db, options.dataDir, new CoreClock(clock), options.passwordCost)
+    return core
   }
 
   backup(reason = 'manual') {
-    return createBackup(this.db, this.dataDir, reason, this.clock.now())
+    return createBackup(this.db, this.dataDir, reason, this.clock.now(), (file, now) => this.auditAnchor.sealBackup(file, now))
   }
 
   backups() {
     return listBackups(this.dataDir)
   }
 
+  /**
+   * Stop everything that may still use the connection, then close it: the scheduler (a tick in
+   * progress finishes its current sweep or job first), import sessions and the rule and report
+   * scan workers. A restore needs this; close() alone leaves a running tick to hit a closed database.
+   */
+  async shutdown(): Promise<void> {
+    this.scheduler.halt()
+    await this.scheduler.stop()
+    await Promise.all([this.transfer.close(), this.rules.close(), this.reports.engine.close()])
+    this.close()
+  }
+
   close(): void {
     this.scheduler.halt()
     void this.transfer.close()
     void this.rules.close()
+    void this.reports.engine.close()
     if (this.db.open) {
+      // The head at close, signed outside the database: entries cut off while the app is closed show up.
+      this.audit.checkpoint('close')
       this.db.pragma('optimize')
       this.db.close()
     }
@@ -140,15 +173,13 @@ export class Core {
  * current database is itself backed up, so a restore can be undone. The core must be closed.
  */
 export async function restoreBackup(dataDir: string, file: string, clock: Clock = systemClock): Promise<void> {
-  if (!/^[\w.-]+$/.test(file)) throw new ValidationError('error.backupNotFound', { file }, 'file')
-  const source = join(backupDir(dataDir), file)
-  if (!existsSync(source)) throw new NotFoundError('error.backupNotFound', { file })
-  if (!verifyDatabaseFile(source)) throw new ValidationError('error.backupCorrupt', { file }, 'file')
+  const source = validateBackup(dataDir, file)
   const target = join(dataDir, DB_FILE)
+  const anchor = AuditAnchor.open(dataDir)
   if (existsSync(target)) {
     const current = openSqlite(target)
     try {
-      await createBackup(current, dataDir, 'pre-restore', clock.now())
+      await createBackup(current, dataDir, 'pre-restore', clock.now(), (f, now) => anchor.sealBackup(f, now))
       current.pragma('wal_checkpoint(TRUNCATE)')
     } finally {
       current.close()
@@ -159,4 +190,7 @@ export async function restoreBackup(dataDir: string, file: string, clock: Clock 
   rmSync(target, { force: true })
   copyFileSync(`${target}.restoring`, target)
   rmSync(`${target}.restoring`, { force: true })
+  // The checkpoints on file belong to the timeline just left; the restored database is checked
+  // against the ones its backup carried (AuditAnchor.restart says why and keeps the old file).
+  anchor.restart(anchor.carriedBy(source), new Date(clock.now()).toISOString().replace(/[:.]/g, '-'))
 }

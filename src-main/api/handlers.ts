@@ -4,7 +4,7 @@ import { coreContracts, RECORD_ACTIONS, type MethodName, type RecordWriteResult 
 import { NotFoundError, ValidationError } from '../shared/errors'
 import { SYSTEM_ACTOR } from '../access/actor'
 import { translate } from '../shared/locales'
-import { auditCsv, listAudit } from './audit-view'
+import { auditCsv, listAudit, verifyMessage } from './audit-view'
 import { inspectSheets } from '../sheets/inspect'
 import { actorOf, designer, ok, type CallContext, type Handler, type HandlersOf } from './handler-kit'
 import { crmHandlers } from './handlers/crm'
@@ -94,8 +94,11 @@ const coreHandlers: HandlersOf<typeof coreContracts> = {
   },
   'permissions.get': (input, { host }) => host.core.org.permissions(input.roleId),
   'permissions.set': ({ roleId, ...p }, ctx) => ctx.host.core.org.setPermission(actorOf(ctx).id, roleId, p),
-  'audit.list': (input, { host, actor }) => listAudit(host.core, actor!, input),
-  'audit.verify': (_i, { host }) => host.core.audit.verify(),
+  'audit.list': (input, ctx) => listAudit(ctx.host.core, actorOf(ctx), input, ctx.locale),
+  'audit.verify': (_i, { host, locale }) => {
+    const result = host.core.audit.verify()
+    return { ...result, message: verifyMessage(result, locale) }
+  },
   'audit.export': (input, ctx) => {
     const result = auditCsv(ctx.host.core, actorOf(ctx), input, ctx.locale)
     ctx.host.core.audit.appendCommitted({ op: 'export', actorId: actorOf(ctx).id, detail: { what: 'audit', rows: result.rows } })
@@ -223,9 +226,16 @@ const coreHandlers: HandlersOf<typeof coreContracts> = {
   },
 
   'backups.list': (_i, { host }) => host.core.backups().map(toBackupDto),
-  'backups.create': async (_i, { host }) => toBackupDto(await host.core.backup('manual')),
-  'backups.restore': async (input, { host }) => {
-    await host.restore(input.file)
+  'backups.create': async (_i, ctx) => {
+    const backup = await ctx.host.core.backup('manual')
+    ctx.host.core.audit.appendCommitted({ op: 'backup.create', actorId: actorOf(ctx).id, detail: { file: backup.file } })
+    return toBackupDto(backup)
+  },
+  'backups.restore': async (input, ctx) => {
+    const actorId = actorOf(ctx).id
+    await ctx.host.restore(input.file)
+    // Recorded in the restored database's trail, the one that lives on.
+    ctx.host.core.audit.appendCommitted({ op: 'backup.restore', actorId, detail: { file: input.file } })
     return ok
   }
 }

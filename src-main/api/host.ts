@@ -1,24 +1,43 @@
 import { Core, restoreBackup, type CoreOptions } from '../core'
+import { validateBackup } from '../db/backup'
+import { ConflictError } from '../shared/errors'
 
 /**
  * Holds the live core. A backup restore closes the database, swaps the file and opens a fresh
  * core; transports always reach the core through the host, so they pick up the new one.
  */
 export class CoreHost {
+  /** The backup being restored: a second restore meanwhile would swap files under the first. */
+  private restoring: string | null = null
+
   private constructor(public core: Core, private readonly options: CoreOptions) {}
 
   static async open(options: CoreOptions): Promise<CoreHost> {
     return new CoreHost(await Core.open(options), options)
   }
 
+  /**
+   * Replace the database with a backup. The file is checked (name, presence, integrity) before
+   * anything stops, so a bad request answers its error and the app runs on; then the scheduler and
+   * the worker threads are stopped before the connection closes, and started again on the new core.
+   */
   async restore(file: string): Promise<void> {
-    const scheduling = this.core.scheduler.started
-    this.core.close()
+    if (this.restoring !== null) throw new ConflictError('error.restoreInProgress', { file: this.restoring })
+    validateBackup(this.options.dataDir, file)
+    this.restoring = file
     try {
-      await restoreBackup(this.options.dataDir, file, this.options.clock)
+      const scheduling = this.core.scheduler.started
+      await this.core.shutdown()
+      let restored = false
+      try {
+        await restoreBackup(this.options.dataDir, file, this.options.clock)
+        restored = true
+      } finally {
+        this.core = await Core.open({ ...this.options, adoptUnkeyedAudit: restored })
+        if (scheduling) void this.core.scheduler.start()
+      }
     } finally {
-      this.core = await Core.open(this.options)
-      if (scheduling) void this.core.scheduler.start()
+      this.restoring = null
     }
   }
 

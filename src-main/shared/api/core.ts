@@ -67,7 +67,26 @@ export const auditEntryDto = z.object({
   actor: z.object({ id, name: z.string() }).nullable(),
   at: z.string(),
   changes: z.record(z.string(), z.object({ old: z.unknown(), new: z.unknown() })),
-  detail: z.record(z.string(), z.unknown()).nullable()
+  detail: z.record(z.string(), z.unknown()).nullable(),
+  /** The action, what it was about (record title with its form, or the person or file) and each change or detail, in the reader's language. */
+  opLabel: z.string(),
+  target: z.string().nullable(),
+  lines: z.array(z.object({ key: z.string(), label: z.string(), old: z.string().nullable(), new: z.string() }))
+})
+
+export const auditVerifyDto = z.object({
+  ok: z.boolean(),
+  checked: z.number(),
+  /** The first entry whose link, content or checkpoint does not check out. */
+  brokenAt: id.nullable(),
+  /** Entries after this id are missing: the checkpoint recorded a later one. */
+  missingAfter: z.number().nullable(),
+  checkpoint: z.object({ id: z.number(), at: z.string() }).nullable(),
+  /** Entries up to this id were chained without a key (before the upgrade) and anchored since. */
+  legacyThrough: z.number().nullable(),
+  badCheckpoints: z.number(),
+  /** The verdict in the caller's language. */
+  message: z.string()
 })
 
 export const appDto = z.object({ id, label: z.string(), apiKey: z.string(), icon: z.string().nullable(), position: z.number() })
@@ -319,7 +338,7 @@ export const coreContracts = {
     input: z.object({ actorId: id.optional(), formId: id.optional(), recordId: id.optional(), op: z.string().max(40).optional(), from: z.string().optional(), to: z.string().optional(), limit: z.number().int().min(1).max(500).default(100), before: id.optional() }),
     output: z.object({ entries: z.array(auditEntryDto), nextBefore: id.nullable() })
   }),
-  'audit.verify': method({ access: 'admin', summary: 'Check the hash chain of the audit trail', input: z.object({}).default({}), output: z.object({ ok: z.boolean(), checked: z.number(), brokenAt: id.nullable() }) }),
+  'audit.verify': method({ access: 'admin', summary: 'Check the keyed chain of the audit trail and the signed checkpoints kept outside the database', input: z.object({}).default({}), output: auditVerifyDto }),
   'audit.export': method({ access: 'admin', summary: 'The filtered audit trail as CSV (UTF-8 with BOM, opens in Excel)', input: z.object({ actorId: id.optional(), formId: id.optional(), op: z.string().max(40).optional(), from: z.string().optional(), to: z.string().optional() }), output: z.object({ filename: z.string(), csv: z.string() }) }),
 
   'apps.list': method({ access: 'user', summary: 'Apps', input: z.object({}).default({}), output: z.array(appDto) }),

@@ -16,6 +16,7 @@ export const errors: Record<keyof typeof zh, string> = {
   'error.appNotFound': 'App #{{id}} not found',
   'error.backupNotFound': 'Backup "{{file}}" not found',
   'error.backupCorrupt': 'Backup "{{file}}" is corrupt (integrity check failed); nothing was restored',
+  'error.restoreInProgress': 'Backup "{{file}}" is being restored; try again in a moment',
   'error.versionConflict': 'Someone else changed this record. Reload and try again',
   'attachment.badMime': 'The file type is not a valid content type',
   'attachment.badName': 'A file name cannot contain line breaks or control characters',

@@ -14,6 +14,7 @@ export const errors = {
   'error.appNotFound': '找不到应用 #{{id}}',
   'error.backupNotFound': '找不到备份文件“{{file}}”',
   'error.backupCorrupt': '备份文件“{{file}}”已损坏（完整性检查失败），未恢复',
+  'error.restoreInProgress': '正在恢复备份“{{file}}”，请稍后再试',
   'error.versionConflict': '记录已被他人修改，请刷新后重试',
   'attachment.badMime': '文件类型格式不正确',
   'attachment.badName': '文件名不能包含换行或控制字符',

@@ -1,4 +1,4 @@
-import { Fragment, useCallback, useEffect, useMemo, useState } from 'react'
+import { Fragment, useEffect, useMemo, useState } from 'react'
 import { ActionIcon, Alert, Anchor, Badge, Box, Button, Center, Code, Group, Loader, Paper, Select, SimpleGrid, Stack, Table, Text } from '@mantine/core'
 import { DatePickerInput } from '@mantine/dates'
 import {
@@ -13,14 +13,12 @@ import {
 } from '@tabler/icons-react'
 import dayjs from 'dayjs'
 import { useTranslation } from 'react-i18next'
-import type { FieldDto, FormDto, MethodInput, MethodOutput } from '@shared/api/contracts'
+import type { FormDto, MethodInput, MethodOutput } from '@shared/api/contracts'
 import { api, errorMessage } from '../../api/client'
 import { PageHeader } from '../../components/PageHeader'
 import { UserAvatar } from '../../components/UserAvatar'
 import { UserSelect } from '../../components/UserPicker'
 import { formatInstant } from '../../fields/datetime'
-import { rendererOf } from '../../fields/registry'
-import { systemFields } from '../../fields/system'
 import { i18n } from '../../i18n'
 import { downloadText } from '../../lib/download'
 import { notifyError, notifySuccess } from '../../lib/notify'
@@ -32,12 +30,15 @@ type Filters = Omit<MethodInput<'audit.list'>, 'limit' | 'before'>
 
 const PAGE = 100
 
-/** The operations one can filter by, grouped as an owner thinks of them. Unknown ops still display (raw). */
+/**
+ * The operations one can filter by, grouped as an owner thinks of them. Entries carry their own
+ * translated label (the server names every action); an op met only in the list shows under 其他.
+ */
 const OP_GROUPS: { group: string; ops: string[] }[] = [
-  { group: 'records', ops: ['create', 'update', 'delete', 'restore', 'records.transfer', 'records.collaborators', 'export', 'import'] },
-  { group: 'auth', ops: ['auth.login', 'auth.loginFailed', 'auth.logout', 'auth.logoutEverywhere', 'auth.passwordChanged', 'token.create', 'token.revoke'] },
-  { group: 'org', ops: ['user.create', 'user.update', 'user.passwordReset', 'department.create', 'department.update', 'department.delete', 'role.create', 'role.update', 'role.delete', 'permission.change'] },
-  { group: 'system', ops: ['audit.export', 'backup.create', 'backup.restore'] }
+  { group: 'records', ops: ['create', 'update', 'delete', 'restore', 'records.transfer', 'records.collaborators', 'crm.pool.claim', 'crm.pool.release', 'crm.merge', 'export', 'import', 'import.undo'] },
+  { group: 'auth', ops: ['auth.setup', 'auth.login', 'auth.loginFailed', 'auth.logout', 'auth.logoutEverywhere', 'auth.sessionRevoked', 'auth.passwordChanged', 'token.create', 'token.revoke'] },
+  { group: 'org', ops: ['user.create', 'user.update', 'user.resetPassword', 'department.create', 'department.update', 'department.delete', 'role.create', 'role.update', 'role.delete', 'permission.change'] },
+  { group: 'system', ops: ['apps.install', 'backup.create', 'backup.restore', 'audit.keyed'] }
 ]
 
 function opColor(op: string): string {
@@ -50,9 +51,9 @@ function opColor(op: string): string {
   return 'violet'
 }
 
-export function opLabel(op: string): string {
+function opLabel(op: string): string {
   const key = `audit.op.${op}`
-  return i18n.exists(key) ? i18n.t(key) : op
+  return i18n.exists(key) ? i18n.t(key) : i18n.t('audit.op.other', { op })
 }
 
 /** 审计日志: who did what and when, filterable, exportable, and checked for tampering. */
@@ -152,26 +153,11 @@ export function AuditPage({ forms }: { forms: FormDto[] }) {
     setRange([null, null])
   }
 
-  const formById = useMemo(() => new Map(forms.map((f) => [f.id, f])), [forms])
-  const fieldsOf = useCallback(
-    (id: number | null): Map<string, FieldDto> => {
-      const out = new Map<string, FieldDto>()
-      const form = id === null ? undefined : formById.get(id)
-      if (!form) return out
-      for (const f of [...systemFields(form.id, t), ...form.fields]) {
-        out.set(f.apiKey, f)
-        out.set(String(f.id), f)
-      }
-      return out
-    },
-    [formById, t]
-  )
-
   const known = new Set(OP_GROUPS.flatMap((g) => g.ops))
-  const extraOps = [...new Set((entries ?? []).map((e) => e.op).filter((o) => !known.has(o)))]
+  const extra = new Map((entries ?? []).filter((e) => !known.has(e.op)).map((e) => [e.op, e.opLabel]))
   const opData = [
     ...OP_GROUPS.map((g) => ({ group: t(`audit.group.${g.group}`), items: g.ops.map((o) => ({ value: o, label: opLabel(o) })) })),
-    ...(extraOps.length ? [{ group: t('audit.group.other'), items: extraOps.map((o) => ({ value: o, label: opLabel(o) })) }] : [])
+    ...(extra.size ? [{ group: t('audit.group.other'), items: [...extra].map(([value, label]) => ({ value, label })) }] : [])
   ]
 
   return (
@@ -197,10 +183,10 @@ export function AuditPage({ forms }: { forms: FormDto[] }) {
           data-testid="audit-verify-result"
         >
           {verify.ok ? (
-            t('audit.verifyOk', { count: verify.checked })
+            verify.message
           ) : (
             <Text size="sm" c="red.8" fw={600}>
-              {t('audit.verifyBroken', { id: verify.brokenAt ?? '?', count: verify.checked })}
+              {verify.message}
             </Text>
           )}
         </Alert>
@@ -290,7 +276,6 @@ export function AuditPage({ forms }: { forms: FormDto[] }) {
               <Table.Tbody>
                 {entries.map((entry) => {
                   const open = expanded.has(entry.id)
-                  const fields = fieldsOf(entry.formId)
                   const toggle = () =>
                     setExpanded((prev) => {
                       const next = new Set(prev)
@@ -325,21 +310,21 @@ export function AuditPage({ forms }: { forms: FormDto[] }) {
                         </Table.Td>
                         <Table.Td>
                           <Badge color={opColor(entry.op)} variant="light" radius="sm" fw={500} tt="none">
-                            {opLabel(entry.op)}
+                            {entry.opLabel}
                           </Badge>
                         </Table.Td>
                         <Table.Td>
                           <Target entry={entry} />
                         </Table.Td>
                         <Table.Td style={{ whiteSpace: 'normal' }}>
-                          <Summary entry={entry} fields={fields} limit={2} />
+                          <Summary entry={entry} limit={2} />
                         </Table.Td>
                       </Table.Tr>
                       {open && (
                         <Table.Tr>
                           <Table.Td />
                           <Table.Td colSpan={5} bg="var(--jimu-surface-muted)">
-                            <Detail entry={entry} fields={fields} />
+                            <Detail entry={entry} />
                           </Table.Td>
                         </Table.Tr>
                       )}
@@ -370,64 +355,16 @@ export function AuditPage({ forms }: { forms: FormDto[] }) {
 }
 
 function Target({ entry }: { entry: Entry }) {
-  const { t } = useTranslation()
-  if (entry.formId === null) {
-    const name = typeof entry.detail?.name === 'string' ? entry.detail.name : typeof entry.detail?.login === 'string' ? entry.detail.login : null
-    return name ? <Text size="sm">{name}</Text> : <Text c="dimmed">—</Text>
-  }
-  const label = entry.formLabel ?? `#${entry.formId}`
-  if (entry.recordId === null) return <Text size="sm">{label}</Text>
+  if (entry.target === null) return <Text c="dimmed">—</Text>
+  if (entry.formId === null || entry.recordId === null) return <Text size="sm">{entry.target}</Text>
   return (
     <Anchor size="sm" href={`#/forms/${entry.formId}/records/${entry.recordId}`} onClick={(e) => e.stopPropagation()}>
-      {t('audit.record', { form: label, id: entry.recordId })}
+      {entry.target}
     </Anchor>
   )
 }
 
-function showValue(value: unknown, field: FieldDto | undefined): string {
-  const { t } = i18n
-  if (value === null || value === undefined || value === '') return t('common.empty')
-  if (field) return rendererOf(field.type).text(value, field) || t('common.empty')
-  if (typeof value === 'boolean') return value ? t('field.checkbox.checked') : t('field.checkbox.unchecked')
-  if (Array.isArray(value)) return value.map((v) => showValue(v, undefined)).join(t('common.listSeparator'))
-  if (typeof value === 'object') {
-    const named = value as { name?: unknown; label?: unknown }
-    if (typeof named.name === 'string') return named.name
-    if (typeof named.label === 'string') return named.label
-    return JSON.stringify(value)
-  }
-  return String(value)
-}
-
-function keyLabel(key: string, fields: Map<string, FieldDto>): string {
-  const field = fields.get(key)
-  if (field) return field.label
-  const k = `audit.key.${key}`
-  return i18n.exists(k) ? i18n.t(k) : key
-}
-
-interface Line {
-  key: string
-  label: string
-  old?: string
-  next: string
-}
-
-function lines(entry: Entry, fields: Map<string, FieldDto>): Line[] {
-  const out: Line[] = []
-  for (const [key, change] of Object.entries(entry.changes)) {
-    const field = fields.get(key)
-    const label = keyLabel(key, fields)
-    // A created or restored record shows its values, a deleted one what it had; any other change shows old → new.
-    if (entry.op === 'create' || entry.op === 'restore') out.push({ key, label, next: showValue(change.new, field) })
-    else if (entry.op === 'delete') out.push({ key, label, next: showValue(change.old, field) })
-    else out.push({ key, label, old: showValue(change.old, field), next: showValue(change.new, field) })
-  }
-  for (const [key, value] of Object.entries(entry.detail ?? {})) {
-    out.push({ key: `detail.${key}`, label: keyLabel(key, fields), next: showValue(value, undefined) })
-  }
-  return out
-}
+type Line = Entry['lines'][number]
 
 function LineView({ line }: { line: Line }) {
   const { t } = useTranslation()
@@ -436,7 +373,7 @@ function LineView({ line }: { line: Line }) {
       <Text size="sm" c="dimmed" style={{ flexShrink: 0 }}>
         {t('history.fieldLabel', { field: line.label })}
       </Text>
-      {line.old !== undefined && (
+      {line.old !== null && (
         <>
           <Text size="sm" td="line-through" c="dimmed" lineClamp={1}>
             {line.old}
@@ -445,15 +382,15 @@ function LineView({ line }: { line: Line }) {
         </>
       )}
       <Text size="sm" lineClamp={1}>
-        {line.next}
+        {line.new}
       </Text>
     </Group>
   )
 }
 
-function Summary({ entry, fields, limit }: { entry: Entry; fields: Map<string, FieldDto>; limit: number }) {
+function Summary({ entry, limit }: { entry: Entry; limit: number }) {
   const { t } = useTranslation()
-  const all = lines(entry, fields)
+  const all = entry.lines
   if (all.length === 0) return <Text c="dimmed">—</Text>
   return (
     <Stack gap={0}>
@@ -469,9 +406,9 @@ function Summary({ entry, fields, limit }: { entry: Entry; fields: Map<string, F
   )
 }
 
-function Detail({ entry, fields }: { entry: Entry; fields: Map<string, FieldDto> }) {
+function Detail({ entry }: { entry: Entry }) {
   const { t } = useTranslation()
-  const all = lines(entry, fields)
+  const all = entry.lines
   return (
     <Stack gap={6} py={4} data-testid={`audit-detail-${entry.id}`}>
       {all.length === 0 ? (
