@@ -32,6 +32,10 @@ export class Dispatcher {
       if (!Object.hasOwn(contracts, method)) return fail(locale, new DomainError('BAD_REQUEST', 'error.unknownMethod', { method }))
       const name = method as MethodName
       const contract = contracts[name]
+      // During a restore the old connection is closed and the new one not yet open: every call
+      // is answered "try again shortly" instead of reaching a closed database.
+      const restoring = this.host.restoringFile
+      if (restoring !== null) return fail(locale, new DomainError('CONFLICT', 'error.restoreInProgress', { file: restoring }))
       const principal = options.token ? this.host.core.auth.resolve(options.token) : null
       const actor = principal ? toActor(principal.user) : null
       if (!options.locale && actor) locale = actor.locale

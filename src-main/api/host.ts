@@ -12,6 +12,11 @@ export class CoreHost {
 
   private constructor(public core: Core, private readonly options: CoreOptions) {}
 
+  /** The backup file being restored now, or null: while set, the core's connection may be closed. */
+  get restoringFile(): string | null {
+    return this.restoring
+  }
+
   static async open(options: CoreOptions): Promise<CoreHost> {
     return new CoreHost(await Core.open(options), options)
   }

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { servedCore } from '../../support/http'
 import { backupDir } from '../../../src-main/db/backup'
+import { Dispatcher } from '../../../src-main/api/dispatcher'
 
 // Restoring a backup from the running server: a bad request is refused before anything stops, and
 // a real restore stops the scheduler and the worker threads before it closes the database, so
@@ -97,5 +98,16 @@ describe('backups.restore', () => {
     expect(entries[0]).toMatchObject({ opLabel: '恢复备份', actor: { name: '王总' } })
     await new Promise((r) => setTimeout(r, 100))
     expect(rejections).toEqual([])
+  })
+
+  it('answers every call made while the database is being swapped with a translated "try again", never an internal error', async () => {
+    const backup = await rpc('backups.create', {})
+    const dispatcher = new Dispatcher(served.host, () => {})
+    const token = decodeURIComponent(cookie.split('=')[1]!)
+    const restoring = served.host.restore(backup.body.data.file)
+    const during = await dispatcher.call('apps.list', {}, { token, locale: 'zh-CN' })
+    expect(during).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: `正在恢复备份“${backup.body.data.file}”，请稍后再试` } })
+    await restoring
+    expect(await dispatcher.call('apps.list', {}, { token, locale: 'zh-CN' })).toMatchObject({ ok: true })
   })
 })
