@@ -24,6 +24,8 @@ import { FlowEngine } from './flows/engine'
 import { RuleEngine } from './rules/engine'
 import { Notifications } from './notify/notifications'
 import { NotFoundError, ValidationError } from './shared/errors'
+import { SystemSettings } from './settings/system-settings'
+import { BackupService } from './backups/service'
 
 // The core: one database, the engines and services over it. Runs in plain Node (serve mode,
 // tests, benchmarks) and inside Electron's main process alike; nothing here imports electron.
@@ -55,6 +57,10 @@ export class Core {
   readonly flows: FlowEngine
   readonly notifications: Notifications
   readonly rules: RuleEngine
+  /** System settings (company, backups): src-main/settings. */
+  readonly settings: SystemSettings
+  /** Scheduled backups, retention and the second place: src-main/backups. */
+  readonly backupService: BackupService
 
   private constructor(readonly db: Sqlite, readonly dataDir: string, readonly clock: CoreClock) {
     this.schema = new SchemaService(db, clock)
@@ -87,6 +93,10 @@ export class Core {
     this.notifications = new Notifications(db, clock)
     this.flows.notifier = (n) => void this.notifications.add(n)
     this.rules = new RuleEngine(this)
+    this.settings = new SystemSettings(db)
+    this.settings.adoptLegacyCompany(this.attachments)
+    this.backupService = new BackupService({ db, dataDir, clock, settings: this.settings })
+    this.scheduler.registerSweep('backups.daily', (now) => this.backupService.sweep(now))
   }
 
   /**

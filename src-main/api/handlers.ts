@@ -11,6 +11,7 @@ import { flowHandlers } from './handlers/flows'
 import { ruleHandlers } from './handlers/rules'
 import { reportHandlers } from './handlers/reports'
 import { transferHandlers } from './handlers/transfer'
+import { settingsHandlers } from './handlers/settings'
 import { VERSION as APP_VERSION } from '../version'
 
 // API handlers: the core's table here, each engine's in ./handlers/<engine>.ts, merged into one
@@ -225,7 +226,7 @@ const coreHandlers: HandlersOf<typeof coreContracts> = {
   }
 }
 
-export const handlers: Handlers = { ...coreHandlers, ...crmHandlers, ...flowHandlers, ...ruleHandlers, ...reportHandlers, ...transferHandlers }
+export const handlers: Handlers = { ...coreHandlers, ...crmHandlers, ...flowHandlers, ...ruleHandlers, ...reportHandlers, ...transferHandlers, ...settingsHandlers }
 
 function toBackupDto(b: { file: string; reason: string; createdAt: number; size: number }) {
   return { file: b.file, reason: b.reason, createdAt: new Date(b.createdAt).toISOString(), size: b.size }

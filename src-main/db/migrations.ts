@@ -245,6 +245,15 @@ const ALL: Migration[] = [
       -- rule leaves them here, and they are handled at the next start.
       CREATE TABLE rule_outbox (id INTEGER PRIMARY KEY, event TEXT NOT NULL, at INTEGER NOT NULL);
     `
+  },
+  {
+    version: 10,
+    name: 'system settings',
+    sql: `
+      -- System settings (src-main/settings): the company on quotes and documents, the backup
+      -- schedule, retention and second place. One JSON value per section, key → JSON.
+      CREATE TABLE system_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `
   }
 ]
 
