@@ -28,6 +28,8 @@ import { DashboardsPage } from '../pages/reports/DashboardsPage'
 import { NewRecordHost } from '../components/record/NewRecordHost'
 import { CrmNavLinks, CrmRoute } from '../components/crm/CrmNav'
 import { installUnsavedLinkGuard } from '../lib/unsaved'
+import { useDesktopCommand } from '../lib/desktop-commands'
+import { requestNewRecord } from '../lib/record-events'
 import { CommandPalette, GlobalSearch } from './GlobalSearch'
 import { UserMenu } from './UserMenu'
 import type { User } from './App'
@@ -73,6 +75,11 @@ export function Shell({ user, onLogout, onSignedOutEverywhere, onRestored }: { u
   useEffect(() => {
     void loadCatalog()
   }, [loadCatalog])
+
+  // 文件 → 新建记录 in the desktop app's menu: a new record of the form shown, like Ctrl+N.
+  useDesktopCommand('newRecord', () => {
+    if (route.formId !== null && !route.section) requestNewRecord({ formId: route.formId })
+  })
 
   // Leaving a record with unsaved edits (a navigation link, closing the window) asks first.
   useEffect(() => installUnsavedLinkGuard(), [])
