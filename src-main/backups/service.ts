@@ -64,6 +64,8 @@ export class BackupService {
   private running: Promise<BackupEntryDto> | null = null
   /** The sweep looks at the folder only from this time on (the next slot), not on every tick. */
   private nextCheck = 0
+  /** Whether the newest backup was checked for a copy in the second place since the core opened. */
+  private pendingChecked = false
   private readonly openedAt: number
 
   constructor(private readonly deps: BackupServiceDeps) {
@@ -108,7 +110,15 @@ export class BackupService {
 
   /** The scheduler's sweep: a backup when the day's time has passed since the last one. */
   async sweep(now: number): Promise<void> {
-    if (now < this.nextCheck || this.running) return
+    if (this.running) return
+    // The backups made while the core opens (before a migration, the first start of the day) and
+    // the one a restore makes of the data it replaces are copied to the second place here.
+    if (!this.pendingChecked) {
+      this.pendingChecked = true
+      const newest = listBackups(this.deps.dataDir)[0]
+      if (newest && this.deps.settings.backup().copyTo && !readCopyIndex(this.deps.dataDir).copies[newest.file]) await this.copy(newest.file)
+    }
+    if (now < this.nextCheck) return
     const settings = this.deps.settings.backup()
     if (!settings.scheduled) {
       this.nextCheck = Number.POSITIVE_INFINITY

@@ -189,7 +189,11 @@ describe('restore', () => {
     expect(host.core.reads.count(admin, { form: 'customer' }).total).toBe(4)
     await call('backups.restoreFrom', { path: onStick, confirm: RESTORE_CONFIRMATION })
     expect(host.core.reads.count(admin, { form: 'customer' }).total).toBe(3)
-    // The data before the restore was backed up first.
-    expect(listBackups(dataDir).map((b) => b.reason)).toContain('pre-restore')
+    // The data before the restore was backed up first, and that backup goes to the second place too.
+    const pre = listBackups(dataDir).find((b) => b.reason === 'pre-restore')!
+    expect(pre).toBeDefined()
+    await host.core.scheduler.tick()
+    expect(existsSync(join(second, pre.file))).toBe(true)
+    expect((await call<Array<{ file: string; copies: Array<{ ok: boolean }> }>>('backups.overview', {})).find((b) => b.file === pre.file)!.copies).toEqual([expect.objectContaining({ ok: true })])
   })
 })
