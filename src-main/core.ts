@@ -17,6 +17,7 @@ import { ReadService } from './records/read-service'
 import { AttachmentStore } from './attachments'
 import { ViewService } from './views/view-service'
 import { CrmService } from './crm/crm-service'
+import { findApp, installApp, previewApp } from './apps/installer'
 import { TransferEngine } from './transfer'
 import { ReportService } from './reports/service'
 import { Scheduler } from './jobs/scheduler'
@@ -76,7 +77,7 @@ export class Core {
     this.auth = new AuthService(db, clock, this.audit)
     this.attachments = new AttachmentStore(db, dataDir, clock)
     this.views = new ViewService(db, this.schema, this.access, this.queries, clock)
-    this.crm = new CrmService(this)
+    this.crm = new CrmService(this, { find: (key) => findApp(this, key), install: (actor, pkg, options) => installApp(this, actor, pkg, options), preview: (pkg, options) => previewApp(this, pkg, options) })
     this.transfer = new TransferEngine(this)
     this.reports = new ReportService(db, { schema: this.schema, access: this.access, queries: this.queries, clock, org: this.org }, clock, this.events)
     this.scheduler = new Scheduler(db, clock)
