@@ -138,6 +138,10 @@ function createWindow(): void {
       win.hide()
     }
   })
+  // Windows logging off or shutting down: the window must close, not hide, or it holds up the OS.
+  win.on('session-end', () => {
+    quitting = true
+  })
   win.on('closed', () => {
     mainWindow = null
   })
