@@ -18,12 +18,15 @@ import { ReadService } from './records/read-service'
 import { AttachmentStore } from './attachments'
 import { ViewService } from './views/view-service'
 import { CrmService } from './crm/crm-service'
+import { findApp, installApp, previewApp } from './apps/installer'
 import { TransferEngine } from './transfer'
 import { ReportService } from './reports/service'
 import { Scheduler } from './jobs/scheduler'
 import { FlowEngine } from './flows/engine'
 import { RuleEngine } from './rules/engine'
 import { Notifications } from './notify/notifications'
+import { SystemSettings } from './settings/system-settings'
+import { BackupService } from './backups/service'
 
 // The core: one database, the engines and services over it. Runs in plain Node (serve mode,
 // tests, benchmarks) and inside Electron's main process alike; nothing here imports electron.
@@ -67,6 +70,10 @@ export class Core {
   readonly flows: FlowEngine
   readonly notifications: Notifications
   readonly rules: RuleEngine
+  /** System settings (company, backups): src-main/settings. */
+  readonly settings: SystemSettings
+  /** Scheduled backups, retention and the second place: src-main/backups. */
+  readonly backupService: BackupService
 
   private constructor(readonly db: Sqlite, readonly dataDir: string, readonly clock: CoreClock, private readonly auditAnchor: AuditAnchor, passwordCost?: ScryptCost) {
     const passwords = new PasswordHasher(passwordCost)
@@ -84,7 +91,7 @@ export class Core {
     this.auth = new AuthService(db, clock, this.audit, passwords)
     this.attachments = new AttachmentStore(db, dataDir, clock)
     this.views = new ViewService(db, this.schema, this.access, this.queries, clock)
-    this.crm = new CrmService(this)
+    this.crm = new CrmService(this, { find: (key) => findApp(this, key), install: (actor, pkg, options) => installApp(this, actor, pkg, options), preview: (pkg, options) => previewApp(this, pkg, options) })
     this.transfer = new TransferEngine(this)
     this.reports = new ReportService(db, { schema: this.schema, access: this.access, queries: this.queries, clock, org: this.org }, clock, this.events)
     this.scheduler = new Scheduler(db, clock)
@@ -101,6 +108,10 @@ export class Core {
     this.notifications = new Notifications(db, clock)
     this.flows.notifier = (n) => void this.notifications.add(n)
     this.rules = new RuleEngine(this)
+    this.settings = new SystemSettings(db)
+    this.settings.adoptLegacyCompany(this.attachments)
+    this.backupService = new BackupService({ db, dataDir, clock, settings: this.settings })
+    this.scheduler.registerSweep('backups.daily', (now) => this.backupService.sweep(now))
   }
 
   /**

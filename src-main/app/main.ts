@@ -1,4 +1,4 @@
-import { app, BrowserWindow, dialog, Notification, protocol, session, shell, type WebContents } from 'electron'
+import { app, BrowserWindow, dialog, Menu, nativeImage, Notification, protocol, screen, session, shell, Tray, type MenuItemConstructorOptions, type WebContents } from 'electron'
 import { join } from 'node:path'
 import { CoreHost } from '../api/host'
 import { Dispatcher } from '../api/dispatcher'
@@ -12,15 +12,26 @@ import { notificationRoute, takeNotificationsForThisPc } from '../desktop/notifi
 import { lockDataDir, type DataDirLock } from '../desktop/data-lock'
 import { reportStartupFailure } from '../desktop/startup-failure'
 import { APP_ID } from '../desktop/identity'
+import { aboutBox, applicationMenu, contextMenu, type MenuCommand, type MenuItemModel } from '../desktop/menu'
+import { closeAction, startWithSystemSupported, trayModel, waitingFor } from '../desktop/tray'
+import { TRAY_ICON_PNG } from '../desktop/tray-icon'
+import { clampToDisplays, loadWindowState, saveWindowState, stateOf } from '../desktop/window-state'
+import { toActor } from '../access/auth'
 import { registerIpc } from './ipc'
 import { FILE_SCHEME, serveAttachment } from './files'
 
 // The Electron shell, wiring only: every decision (which origin is trusted, which link opens
 // where, which permission is granted, whose notification is shown, the data folder lock, the
-// start-up failure report) lives in src-main/desktop/*, plain Node with its tests.
+// start-up failure report, the menus and the tray, where the window goes) lives in
+// src-main/desktop/*, plain Node with its tests.
 
 let mainWindow: BrowserWindow | null = null
 let dataLock: DataDirLock | null = null
+let tray: Tray | null = null
+/** Set when the user quits (tray, menu, OS shutdown): only then does closing the window close it. */
+let quitting = false
+/** What the menu and tray items do; filled in once the core is open. */
+let commands: Partial<Record<MenuCommand, () => void>> = {}
 
 // Before `ready`: the app's pages come from app://jimu (standard + secure, so it has an origin, a
 // secure context and fetch), attachments from jimu-file://files/<hash>.
@@ -87,10 +98,14 @@ function guard(contents: WebContents): void {
   contents.on('will-attach-webview', (event) => event.preventDefault())
 }
 
+const windowStateFile = () => join(app.getPath('userData'), 'window-state.json')
+
 function createWindow(): void {
+  // Where the window was, on a display that is still there (src-main/desktop/window-state.ts).
+  const workAreas = [screen.getPrimaryDisplay(), ...screen.getAllDisplays().filter((d) => d.id !== screen.getPrimaryDisplay().id)].map((d) => d.workArea)
+  const state = clampToDisplays(loadWindowState(windowStateFile()), workAreas)
   mainWindow = new BrowserWindow({
-    width: 1360,
-    height: 860,
+    ...state.bounds,
     minWidth: 1024,
     minHeight: 640,
     title: '积木 CRM',
@@ -103,11 +118,71 @@ function createWindow(): void {
       webSecurity: true
     }
   })
-  mainWindow.once('ready-to-show', () => mainWindow?.show())
-  mainWindow.on('closed', () => {
+  const win = mainWindow
+  win.once('ready-to-show', () => {
+    if (state.maximized) win.maximize()
+    win.show()
+  })
+  const remember = () => {
+    try {
+      saveWindowState(windowStateFile(), stateOf({ normalBounds: win.getNormalBounds(), maximized: win.isMaximized() }))
+    } catch (e) {
+      console.error('window state not saved', e)
+    }
+  }
+  // Closing hides to the tray: the scheduler, rules and reminders keep running (tray.ts).
+  win.on('close', (event) => {
+    remember()
+    if (closeAction({ quitting, hasTray: tray !== null }) === 'hide') {
+      event.preventDefault()
+      win.hide()
+    }
+  })
+  // Windows logging off or shutting down: the window must close, not hide, or it holds up the OS.
+  win.on('session-end', () => {
+    quitting = true
+  })
+  win.on('closed', () => {
     mainWindow = null
   })
-  void mainWindow.loadURL(rendererEntryUrl(origins))
+  win.webContents.on('context-menu', (_event, params) => {
+    const items = contextMenu(params, locale())
+    if (items.length) Menu.buildFromTemplate(template(items)).popup({ window: win })
+  })
+  void win.loadURL(rendererEntryUrl(origins))
+}
+
+/** The plain-data menus of src-main/desktop as Electron templates; commands run what `commands` holds. */
+function template(items: MenuItemModel[]): MenuItemConstructorOptions[] {
+  return items.map((item) => {
+    if (item.type === 'separator') return { type: 'separator' }
+    const command = item.command
+    return {
+      label: item.label,
+      role: item.role,
+      accelerator: item.accelerator,
+      type: item.type,
+      checked: item.checked,
+      enabled: item.enabled,
+      submenu: item.submenu ? template(item.submenu) : undefined,
+      click: command ? () => commands[command]?.() : undefined
+    }
+  })
+}
+
+function showWindow(): void {
+  if (!mainWindow) createWindow()
+  else {
+    if (mainWindow.isMinimized()) mainWindow.restore()
+    mainWindow.show()
+    mainWindow.focus()
+  }
+}
+
+/** A command the page carries out (src-renderer/src/lib/desktop-commands.ts). */
+function toPage(command: 'newRecord' | 'import' | 'openNotifications'): void {
+  showWindow()
+  void mainWindow?.webContents.executeJavaScript(`window.dispatchEvent(new CustomEvent('jimu:command', { detail: ${JSON.stringify(command)} }))`)
 }
 
 function failStartup(error: unknown): void {
@@ -135,9 +210,75 @@ async function start(): Promise<void> {
   const dispatcher = new Dispatcher(host)
   const sessions = registerIpc(dispatcher, origins)
   protocol.handle(FILE_SCHEME, (request) => serveAttachment(host, request.url, sessions.tokens()))
+  const t = (key: string, params: Record<string, string | number> = {}) => translate(locale(), key, params)
+  const backupNow = () => {
+    host.core.backupService.run('manual').then(
+      (entry) => {
+        const failed = entry.copies.find((c) => !c.ok)
+        new Notification({ title: t('desktop.menu.backupNow'), body: failed ? t('desktop.backup.copyFailed', { path: failed.path, error: failed.error ?? '' }) : t('desktop.backup.done', { file: entry.file }) }).show()
+      },
+      (error: unknown) => dialog.showErrorBox(t('desktop.menu.backupNow'), t('desktop.backup.failed', { error: error instanceof Error ? error.message : String(error) }))
+    )
+  }
+  const loginItems = startWithSystemSupported(process.platform)
+  commands = {
+    newRecord: () => toPage('newRecord'),
+    import: () => toPage('import'),
+    backupNow,
+    openDataFolder: () => void shell.openPath(dataDir),
+    about: () => {
+      const box = aboutBox(locale(), { version: VERSION, dataDir, electron: process.versions.electron })
+      const options = { type: 'info' as const, title: box.title, message: box.message, detail: box.detail }
+      void (mainWindow ? dialog.showMessageBox(mainWindow, options) : dialog.showMessageBox(options))
+    },
+    quit: () => {
+      quitting = true
+      app.quit()
+    },
+    showWindow,
+    openTodos: () => {
+      showWindow()
+      void mainWindow?.webContents.executeJavaScript(`location.hash = '#/todo'`)
+    },
+    openNotifications: () => toPage('openNotifications'),
+    // Off by default: the OS's login item is only set when the user ticks it in the tray menu.
+    toggleStartWithSystem: () => {
+      if (loginItems) app.setLoginItemSettings({ openAtLogin: !app.getLoginItemSettings().openAtLogin })
+      refreshTray()
+    }
+  }
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template(applicationMenu({ locale: locale(), platform: process.platform, packaged: app.isPackaged }))))
+  // What waits for the users signed in on this PC, in the tray's tooltip and menu.
+  const counts = {
+    todos: (id: number) => {
+      const user = host.core.auth.user(id)
+      return user ? host.core.flows.counts(toActor(user)).todo : 0
+    },
+    unread: (id: number) => host.core.notifications.unread(id)
+  }
+  const refreshTray = () => {
+    if (!tray) return
+    const userIds = sessions.tokens().flatMap((token) => {
+      const principal = host.core.auth.resolve(token)
+      return principal ? [principal.user.id] : []
+    })
+    const model = trayModel({ locale: locale(), waiting: waitingFor(userIds, counts), startWithSystem: loginItems ? app.getLoginItemSettings().openAtLogin : null })
+    tray.setToolTip(model.tooltip)
+    tray.setContextMenu(Menu.buildFromTemplate(template(model.items)))
+  }
+  try {
+    tray = new Tray(nativeImage.createFromBuffer(TRAY_ICON_PNG))
+    tray.on('click', showWindow)
+    refreshTray()
+  } catch (e) {
+    // No notification area (some Linux desktops): closing the window then quits (tray.ts).
+    console.error('tray not available', e)
+    tray = null
+  }
   createWindow()
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createWindow()
+  app.on('activate', showWindow)
+  app.on('before-quit', () => {
+    quitting = true
   })
   // The rule engine's scheduler runs in the main process; desktop notifications from rules are
   // shown natively to the users signed in on this PC, a click opens the record.
@@ -147,6 +288,7 @@ async function start(): Promise<void> {
     takeDesktop: (limit: number, userIds: readonly number[]) => host.core.notifications.takeDesktop(limit, userIds)
   }
   const desktop = setInterval(() => {
+    refreshTray()
     if (!Notification.isSupported()) return
     for (const n of takeNotificationsForThisPc(sessions.tokens(), source)) {
       const shown = new Notification({ title: n.title, body: n.body })
@@ -162,6 +304,7 @@ async function start(): Promise<void> {
   }, 5000)
   app.on('will-quit', () => {
     clearInterval(desktop)
+    tray?.destroy()
     host.close()
     dataLock?.release()
   })
@@ -172,6 +315,7 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   app.on('second-instance', () => {
     if (mainWindow?.isMinimized()) mainWindow.restore()
+    mainWindow?.show()
     mainWindow?.focus()
   })
   app.whenReady().then(start).catch(failStartup)

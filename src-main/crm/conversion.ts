@@ -1,4 +1,4 @@
-import type { Core } from '../core'
+import type { CrmDeps } from './crm-service'
 import type { Actor } from '../access/actor'
 import { optionsOf } from '../forms/field-types/select'
 import { ConflictError, ValidationError } from '../shared/errors'
@@ -23,14 +23,14 @@ const idOf = (v: unknown): number | null => (v && typeof v === 'object' && 'id' 
 const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v : null)
 
 /** The option id of a select field for an option id or label read from a record. */
-function optionId(core: Core, form: string, field: string, value: unknown): string | null {
+function optionId(core: CrmDeps, form: string, field: string, value: unknown): string | null {
   const model = core.schema.form(form).byKey.get(field)
   if (!model || value === null || value === undefined) return null
   return optionsOf(model).find((o) => o.id === value || o.label === value)?.id ?? null
 }
 
 export class Conversions {
-  constructor(private readonly core: Core) {}
+  constructor(private readonly core: CrmDeps) {}
 
   convertLead(actor: Actor, input: ConvertLeadInput): ConvertLeadResult {
     const { core } = this

@@ -1,6 +1,15 @@
-import type { Core } from '../core'
+import type { Sqlite } from '../db/connection'
+import type { Clock } from '../clock'
+import type { EventBus } from '../events'
 import type { Actor } from '../access/actor'
-import { installApp, previewApp, findApp, type InstallReport } from '../apps/installer'
+import type { AccessLayer } from '../access/access-layer'
+import type { AuditLog } from '../access/audit'
+import type { SchemaService } from '../forms/schema-service'
+import type { WritePipeline } from '../records/write-pipeline'
+import type { ReadService } from '../records/read-service'
+import type { QueryBuilder } from '../records/query-builder'
+import type { InstallReport } from '../apps/installer'
+import type { AppChange } from '../apps/sections'
 import type { AppPackage } from '../apps/definition'
 import type { Locale } from '../shared/locales'
 import { PublicPool } from './pool'
@@ -16,33 +25,56 @@ import { watchDerivedValues } from './derived'
 
 export const CRM_APP_KEY = 'crm'
 
+/** What the sales app uses of the core, and nothing more (src-main/core.ts passes its own services). */
+export interface CrmDeps {
+  db: Sqlite
+  clock: Clock
+  events: EventBus
+  schema: SchemaService
+  access: AccessLayer
+  audit: AuditLog
+  writes: WritePipeline
+  reads: ReadService
+  queries: QueryBuilder
+}
+
+/**
+ * Installing an app package touches every engine (forms, views, flows, rules, dashboards), so the
+ * core hands the sales app its installer (src-main/apps/installer.ts) rather than itself.
+ */
+export interface AppInstaller {
+  find(apiKey: string): { id: number; label: string } | null
+  install(actor: Actor, pkg: AppPackage, options: { locale: Locale }): InstallReport
+  preview(pkg: AppPackage, options: { locale: Locale }): { appId: number | null; changes: AppChange[] }
+}
+
 export class CrmService {
   readonly settings: SettingsStore
   readonly pool: PublicPool
   readonly duplicates: Duplicates
   readonly conversions: Conversions
 
-  constructor(private readonly core: Core) {
-    this.settings = new SettingsStore(core.db)
-    this.pool = new PublicPool(core, this.settings)
-    this.duplicates = new Duplicates(core)
-    this.conversions = new Conversions(core)
-    for (const form of POOL_FORMS) core.access.poolForms.add(form)
-    watchDerivedValues(core)
+  constructor(deps: CrmDeps, private readonly apps: AppInstaller) {
+    this.settings = new SettingsStore(deps.db)
+    this.pool = new PublicPool(deps, this.settings)
+    this.duplicates = new Duplicates(deps)
+    this.conversions = new Conversions(deps)
+    for (const form of POOL_FORMS) deps.access.poolForms.add(form)
+    watchDerivedValues(deps)
   }
 
   /** The installed sales app, or null. */
   app(): { id: number; label: string } | null {
-    const app = findApp(this.core, CRM_APP_KEY)
+    const app = this.apps.find(CRM_APP_KEY)
     return app ? { id: app.id, label: app.label } : null
   }
 
   install(actor: Actor, pkg: AppPackage, locale: Locale): InstallReport {
-    return installApp(this.core, actor, pkg, { locale })
+    return this.apps.install(actor, pkg, { locale })
   }
 
   preview(pkg: AppPackage, locale: Locale) {
-    return previewApp(this.core, pkg, { locale })
+    return this.apps.preview(pkg, { locale })
   }
 
   getSettings(): CrmSettings {

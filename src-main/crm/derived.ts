@@ -1,4 +1,4 @@
-import type { Core } from '../core'
+import type { CrmDeps } from './crm-service'
 import { SYSTEM_ACTOR } from '../access/actor'
 import type { DomainEvent } from '../events'
 import { optionsOf } from '../forms/field-types/select'
@@ -13,7 +13,7 @@ import { NotFoundError } from '../shared/errors'
 /** Default probability per stage option id. */
 export const STAGE_PROBABILITY: Record<string, number> = { initial: 0.1, needs: 0.25, proposal: 0.5, negotiation: 0.75, won: 1, lost: 0 }
 
-export function watchDerivedValues(core: Core): () => void {
+export function watchDerivedValues(core: CrmDeps): () => void {
   const formKey = (formId: number): string | null => {
     try {
       return core.schema.form(formId).apiKey
@@ -30,7 +30,7 @@ export function watchDerivedValues(core: Core): () => void {
   })
 }
 
-function syncProbability(core: Core, id: number, created: boolean, changed: string[]): void {
+function syncProbability(core: CrmDeps, id: number, created: boolean, changed: string[]): void {
   const form = core.schema.form('opportunity')
   const stage = form.byKey.get('stage')
   if (!stage || !form.byKey.has('probability')) return
@@ -44,7 +44,7 @@ function syncProbability(core: Core, id: number, created: boolean, changed: stri
   if (current !== target) core.writes.update(SYSTEM_ACTOR, 'opportunity', id, { probability: target })
 }
 
-function touchLastFollowUp(core: Core, id: number): void {
+function touchLastFollowUp(core: CrmDeps, id: number): void {
   const followUp = core.reads.get(SYSTEM_ACTOR, 'followUp', id)
   const time = (followUp.fields.time as string | null) ?? followUp.createdAt
   for (const key of ['customer', 'opportunity', 'lead'] as const) {

@@ -1,5 +1,5 @@
 import { ident } from '../db/connection'
-import type { Core } from '../core'
+import type { CrmDeps } from './crm-service'
 import type { Actor } from '../access/actor'
 import { relationConfig } from '../forms/field-types/relation'
 import { linkTable } from '../forms/model'
@@ -17,7 +17,7 @@ export interface DuplicateMatch { id: number; name: string; phone: string | null
 interface Row { id: number; name: string | null; phone: string | null; owner: string | null }
 
 export class Duplicates {
-  constructor(private readonly core: Core) {}
+  constructor(private readonly core: CrmDeps) {}
 
   private rows(actor: Actor): Row[] {
     const form = this.core.schema.form('customer')

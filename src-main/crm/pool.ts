@@ -1,5 +1,5 @@
 import { ident } from '../db/connection'
-import type { Core } from '../core'
+import type { CrmDeps } from './crm-service'
 import type { Actor } from '../access/actor'
 import type { FormModel } from '../forms/model'
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors'
@@ -14,7 +14,7 @@ import type { SettingsStore, PoolForm } from './settings'
 export interface PoolLogEntry { id: number; action: 'claim' | 'release'; reason: string | null; at: string; user: { id: number; name: string } | null }
 
 export class PublicPool {
-  constructor(private readonly core: Core, private readonly settings: SettingsStore) {}
+  constructor(private readonly core: CrmDeps, private readonly settings: SettingsStore) {}
 
   /** Records of the form the user owns now (what the claim limit counts). */
   owned(form: PoolForm, userId: number): number {

@@ -97,7 +97,7 @@ function weighted<T>(r: ReturnType<typeof rng>, items: readonly T[], weights: re
 }
 
 /** A simple blue square-mark logo for the demo firm (SVG, so no binary asset ships). */
-const DEMO_LOGO = `data:image/svg+xml;base64,${Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" viewBox="0 0 64 64"><rect width="64" height="64" rx="14" fill="#228be6"/><rect x="14" y="14" width="16" height="16" rx="3" fill="#fff"/><rect x="34" y="14" width="16" height="16" rx="3" fill="#a5d8ff"/><rect x="14" y="34" width="16" height="16" rx="3" fill="#a5d8ff"/><rect x="34" y="34" width="16" height="16" rx="3" fill="#fff"/></svg>').toString('base64')}`
+const DEMO_LOGO_SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" viewBox="0 0 64 64"><rect width="64" height="64" rx="14" fill="#228be6"/><rect x="14" y="14" width="16" height="16" rx="3" fill="#fff"/><rect x="34" y="14" width="16" height="16" rx="3" fill="#a5d8ff"/><rect x="14" y="34" width="16" height="16" rx="3" fill="#a5d8ff"/><rect x="34" y="34" width="16" height="16" rx="3" fill="#fff"/></svg>')
 
 /** Midnight in China (UTC+8) of the day `ms` falls on: the sample firm works office hours there, wherever the server runs. */
 const chinaDayStart = (ms: number) => Math.floor((ms + 8 * 3600_000) / 86_400_000) * 86_400_000 - 8 * 3600_000
@@ -318,8 +318,15 @@ export function seedDemo(core: Core, actor: Actor, options: SeedOptions): SeedRe
     })
     counts[form] = (counts[form] ?? 0) + ids.length
   }
-  // The firm printed on quotes (an administrator changes it in 公司信息).
-  if (!core.crm.settings.get().company.name) core.crm.settings.set({ company: { name: '杭州积木智能科技有限公司', address: '杭州市西湖区文三路 478 号华星时代广场 12 楼', phone: '0571-86668888', logo: DEMO_LOGO } })
+  // The firm printed on quotes (an administrator changes it in 设置 → 系统).
+  if (!core.settings.company().name) {
+    const logo = core.attachments.put('logo.svg', 'image/svg+xml', DEMO_LOGO_SVG.toString('base64'))
+    core.settings.setCompany({
+      name: '杭州积木智能科技有限公司', address: '杭州市西湖区文三路 478 号华星时代广场 12 楼', phone: '0571-86668888',
+      taxId: '91330106MA2H7K3X5P', bankName: '招商银行杭州文三路支行', bankAccount: '5719 0812 3456 0001',
+      logo: { hash: logo.hash, name: logo.name, mime: 'image/svg+xml', size: logo.size }
+    })
+  }
   // Created records belong to their creator; the pool's are then handed back to nobody.
   core.writes.transaction(() => {
     for (const p of queue) if ('owner' in p.values && p.values.owner === null && p.id !== undefined) core.writes.update(actor, p.form, p.id, { owner: null })

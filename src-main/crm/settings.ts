@@ -2,21 +2,15 @@ import { z } from 'zod'
 import type { Sqlite } from '../db/connection'
 
 // The sales app's settings (table crm_settings, migration 4): per-form claim limits of the public
-// pool and the company shown on printed quotes. One JSON value per key.
+// pool. One JSON value per key. (The company printed on quotes moved to the system settings,
+// src-main/settings, with migration 10.)
 
 export const POOL_FORMS = ['lead', 'customer'] as const
 export type PoolForm = (typeof POOL_FORMS)[number]
 
 export const crmSettings = z.object({
   /** Most records of the form one rep may own at a time (claims beyond it are refused); null = no limit. */
-  poolLimits: z.object({ lead: z.number().int().min(1).max(100_000).nullable().default(null), customer: z.number().int().min(1).max(100_000).nullable().default(null) }).default({ lead: null, customer: null }),
-  company: z.object({
-    name: z.string().trim().max(100).default(''),
-    address: z.string().trim().max(200).default(''),
-    phone: z.string().trim().max(50).default(''),
-    /** Logo as a data URL (PNG/JPEG/SVG), printed on quotes. */
-    logo: z.string().max(400_000).regex(/^data:image\/(png|jpeg|svg\+xml|webp);base64,/).nullable().default(null)
-  }).default({ name: '', address: '', phone: '', logo: null })
+  poolLimits: z.object({ lead: z.number().int().min(1).max(100_000).nullable().default(null), customer: z.number().int().min(1).max(100_000).nullable().default(null) }).default({ lead: null, customer: null })
 })
 export type CrmSettings = z.infer<typeof crmSettings>
 

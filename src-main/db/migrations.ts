@@ -273,6 +273,15 @@ const ALL: Migration[] = [
           AND EXISTS (SELECT 1 FROM json_each(permissions.actions) WHERE value = 'edit')
           AND NOT EXISTS (SELECT 1 FROM json_each(permissions.actions) WHERE value = 'transfer');
     `
+  },
+  {
+    version: 12,
+    name: 'system settings',
+    sql: `
+      -- System settings (src-main/settings): the company on quotes and documents, the backup
+      -- schedule, retention and second place. One JSON value per section, key → JSON.
+      CREATE TABLE system_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `
   }
 ]
 

@@ -21,9 +21,9 @@ const HISTORY_LIMIT = 100
  */
 export async function dryRun(engine: RuleEngine, input: { id?: number; rule?: RuleInput; days: number }): Promise<DryRunDto> {
   const rule = draftModel(engine, input)
-  const form = engine.core.schema.form(rule.formId)
+  const form = engine.deps.schema.form(rule.formId)
   engine.validate(rule, form)
-  const now = engine.core.clock.now()
+  const now = engine.deps.clock.now()
   const from = now - input.days * DAY
   const title = (id: number) => engine.firing(rule, form, id, '', {})?.title ?? `#${id}`
   const actions = rule.actions.map((a) => a.type)
@@ -52,16 +52,16 @@ export async function dryRun(engine: RuleEngine, input: { id?: number; rule?: Ru
 
   // Records matching the condition now.
   const where = engine.conditionSql(form, rule)
-  const ids = engine.core.db.prepare(`SELECT t.id FROM ${ident(form.table)} t WHERE t.deleted_at IS NULL AND (${where.sql}) ORDER BY t.id DESC LIMIT 2000`).pluck().all(...where.params) as number[]
+  const ids = engine.deps.db.prepare(`SELECT t.id FROM ${ident(form.table)} t WHERE t.deleted_at IS NULL AND (${where.sql}) ORDER BY t.id DESC LIMIT 2000`).pluck().all(...where.params) as number[]
   const nowIds = rule.condition.formula ? ids.filter((id) => holds(engine, rule, form, id)) : ids
-  const nowTotal = rule.condition.formula || ids.length < 2000 ? nowIds.length : (engine.core.db.prepare(`SELECT COUNT(*) FROM ${ident(form.table)} t WHERE t.deleted_at IS NULL AND (${where.sql})`).pluck().get(...where.params) as number)
+  const nowTotal = rule.condition.formula || ids.length < 2000 ? nowIds.length : (engine.deps.db.prepare(`SELECT COUNT(*) FROM ${ident(form.table)} t WHERE t.deleted_at IS NULL AND (${where.sql})`).pluck().get(...where.params) as number)
 
   // Replay the change log.
   const ops = triggerModule(rule.trigger.type).historyOps ?? []
   const history: DryRunDto['history'] = []
   let historyTotal = 0
   if (ops.length) {
-    const rows = engine.core.db
+    const rows = engine.deps.db
       .prepare(`SELECT id, record_id, op, changes, at FROM change_log WHERE form_id = ? AND at >= ? AND op IN (${ops.map(() => '?').join(',')}) ORDER BY id DESC LIMIT 5000`)
       .all(form.id, from, ...ops) as Array<{ id: number; record_id: number; op: string; changes: string; at: number }>
     const trigger = rule.trigger

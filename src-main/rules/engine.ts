@@ -1,6 +1,16 @@
 import { performance } from 'node:perf_hooks'
 import type { Statement } from 'better-sqlite3'
-import type { Core } from '../core'
+import type { Sqlite } from '../db/connection'
+import type { Clock } from '../clock'
+import type { EventBus } from '../events'
+import type { SchemaService } from '../forms/schema-service'
+import type { WritePipeline } from '../records/write-pipeline'
+import type { ReadService } from '../records/read-service'
+import type { QueryBuilder } from '../records/query-builder'
+import type { Organization } from '../access/organization'
+import type { Scheduler } from '../jobs/scheduler'
+import type { Notifications } from '../notify/notifications'
+import type { FlowEngine } from '../flows/engine'
 import { ident } from '../db/connection'
 import { SYSTEM_ACTOR, type Actor } from '../access/actor'
 import type { DomainEvent } from '../events'
@@ -57,6 +67,25 @@ interface Run {
   records: number[]
 }
 
+/**
+ * What the rule engine uses of the core, and nothing more: its reach is read here, and tests build
+ * it with these services (src-main/core.ts passes its own).
+ */
+export interface RuleEngineDeps {
+  db: Sqlite
+  clock: Clock
+  events: EventBus
+  schema: SchemaService
+  writes: WritePipeline
+  reads: ReadService
+  queries: QueryBuilder
+  org: Organization
+  scheduler: Scheduler
+  notifications: Notifications
+  /** The 发起流程 action starts flows through the flow engine. */
+  flows: Pick<FlowEngine, 'start'>
+}
+
 export class RuleEngine {
   readonly settings: NotifySettings
   /** Rows fetched per scan at most; the rest is picked up by the next sweep. */
@@ -70,24 +99,24 @@ export class RuleEngine {
   private handled: number[] = []
   private outboxInsert: Statement | null = null
 
-  constructor(readonly core: Core) {
-    this.settings = new NotifySettings(core.db)
-    core.events.on((event) => this.handle(event))
-    core.writes.beforeCommit.push((events) => this.keep(events))
-    core.scheduler.registerKind('rules.action', (payload) => this.runExternal(payload as ExternalPayload), { maxAttempts: 5, backoffMs: 60_000 })
-    core.scheduler.registerSweep('rules', (now) => this.sweep(now))
+  constructor(readonly deps: RuleEngineDeps) {
+    this.settings = new NotifySettings(deps.db)
+    deps.events.on((event) => this.handle(event))
+    deps.writes.beforeCommit.push((events) => this.keep(events))
+    deps.scheduler.registerKind('rules.action', (payload) => this.runExternal(payload as ExternalPayload), { maxAttempts: 5, backoffMs: 60_000 })
+    deps.scheduler.registerSweep('rules', (now) => this.sweep(now))
   }
 
   // ---------- rules ----------
 
   list(form?: number | string): RuleDto[] {
-    const formId = form === undefined ? null : this.core.schema.form(form).id
-    const rows = this.core.db.prepare(`SELECT * FROM rules ${formId === null ? '' : 'WHERE form_id = ?'} ORDER BY id`).all(...(formId === null ? [] : [formId])) as RuleRow[]
+    const formId = form === undefined ? null : this.deps.schema.form(form).id
+    const rows = this.deps.db.prepare(`SELECT * FROM rules ${formId === null ? '' : 'WHERE form_id = ?'} ORDER BY id`).all(...(formId === null ? [] : [formId])) as RuleRow[]
     return rows.map((r) => this.toDto(toModel(r)))
   }
 
   rule(id: number): RuleModel {
-    const row = this.core.db.prepare('SELECT * FROM rules WHERE id = ?').get(id) as RuleRow | undefined
+    const row = this.deps.db.prepare('SELECT * FROM rules WHERE id = ?').get(id) as RuleRow | undefined
     if (!row) throw new NotFoundError('rules.error.ruleNotFound', { id })
     return toModel(row)
   }
@@ -100,9 +129,9 @@ export class RuleEngine {
     const parsed = ruleInput.parse(input)
     const form = this.formOrFail(parsed.form)
     this.validate({ ...parsed, formId: form.id } as unknown as RuleModel, form)
-    const now = this.core.clock.now()
+    const now = this.deps.clock.now()
     const id = Number(
-      this.core.db
+      this.deps.db
         .prepare('INSERT INTO rules (name, form_id, enabled, trigger, condition, actions, rate_limit, description, source, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
         .run(parsed.name, form.id, parsed.enabled ? 1 : 0, JSON.stringify(parsed.trigger), JSON.stringify(parsed.condition), JSON.stringify(parsed.actions), parsed.rateLimit, parsed.description, source, actorId, now, now).lastInsertRowid
     )
@@ -113,19 +142,19 @@ export class RuleEngine {
 
   update(id: number, input: Partial<RuleInput>): RuleDto {
     const current = this.rule(id)
-    const form = input.form === undefined ? this.core.schema.form(current.formId) : this.formOrFail(input.form)
+    const form = input.form === undefined ? this.deps.schema.form(current.formId) : this.formOrFail(input.form)
     const merged = ruleInput.parse({
       name: current.name, form: form.id, enabled: current.enabled, trigger: current.trigger, condition: current.condition,
       actions: current.actions, rateLimit: current.rateLimit, description: current.description, ...input
     })
     this.validate({ ...merged, formId: form.id } as unknown as RuleModel, form)
-    const now = this.core.clock.now()
-    this.core.db
+    const now = this.deps.clock.now()
+    this.deps.db
       .prepare('UPDATE rules SET name = ?, form_id = ?, enabled = ?, trigger = ?, condition = ?, actions = ?, rate_limit = ?, description = ?, updated_at = ? WHERE id = ?')
       .run(merged.name, form.id, merged.enabled ? 1 : 0, JSON.stringify(merged.trigger), JSON.stringify(merged.condition), JSON.stringify(merged.actions), merged.rateLimit, merged.description, now, id)
     if (merged.enabled && !current.enabled) this.setState(id, 'enabledAt', String(now))
     if (JSON.stringify(merged.trigger) !== JSON.stringify(current.trigger)) {
-      this.core.db.prepare("DELETE FROM rule_state WHERE rule_id = ? AND key IN ('scannedTo', 'occurrence', 'scannedAt')").run(id)
+      this.deps.db.prepare("DELETE FROM rule_state WHERE rule_id = ? AND key IN ('scannedTo', 'occurrence', 'scannedAt')").run(id)
     }
     this.byForm = null
     return this.get(id)
@@ -137,12 +166,12 @@ export class RuleEngine {
 
   delete(id: number): void {
     this.rule(id)
-    this.core.db.prepare('DELETE FROM rules WHERE id = ?').run(id)
+    this.deps.db.prepare('DELETE FROM rules WHERE id = ?').run(id)
     this.byForm = null
   }
 
   runs(id: number, limit = 100): RuleRunDto[] {
-    const rows = this.core.db.prepare('SELECT * FROM rule_runs WHERE rule_id = ? ORDER BY id DESC LIMIT ?').all(id, limit) as Array<{
+    const rows = this.deps.db.prepare('SELECT * FROM rule_runs WHERE rule_id = ? ORDER BY id DESC LIMIT ?').all(id, limit) as Array<{
       id: number; rule_id: number; trigger: string; started_at: number; duration_ms: number; matched: number; actions: number; errors: string | null; records: string | null
     }>
     return rows.map((r) => ({
@@ -152,15 +181,15 @@ export class RuleEngine {
   }
 
   private toDto(rule: RuleModel): RuleDto {
-    const form = this.core.schema.form(rule.formId)
-    const lastRunAt = (this.core.db.prepare('SELECT MAX(started_at) FROM rule_runs WHERE rule_id = ?').pluck().get(rule.id) as number | null) ?? null
+    const form = this.deps.schema.form(rule.formId)
+    const lastRunAt = (this.deps.db.prepare('SELECT MAX(started_at) FROM rule_runs WHERE rule_id = ?').pluck().get(rule.id) as number | null) ?? null
     return { ...rule, formKey: form.apiKey, formLabel: form.label, lastRunAt }
   }
 
   validate(rule: RuleModel, form: FormModel): void {
     const trigger = triggerModule(rule.trigger.type)
     ;(trigger.validate as ((t: unknown, f: FormModel, e: RuleEngine) => void) | undefined)?.(rule.trigger, form, this)
-    if (rule.condition.filter) this.core.queries.filter(SYSTEM_ACTOR, form, rule.condition.filter)
+    if (rule.condition.filter) this.deps.queries.filter(SYSTEM_ACTOR, form, rule.condition.filter)
     if (rule.condition.formula) this.checkFormula(form, rule.condition.formula, 'condition')
     for (const action of rule.actions) {
       const mod = actionModule(action.type)
@@ -170,7 +199,7 @@ export class RuleEngine {
 
   formOrFail(ref: number | string): FormModel {
     try {
-      return this.core.schema.form(ref)
+      return this.deps.schema.form(ref)
     } catch (e) {
       if (e instanceof NotFoundError) throw new ValidationError('rules.error.unknownForm', { form: String(ref) }, 'form')
       throw e
@@ -180,7 +209,7 @@ export class RuleEngine {
   private enabledRules(formId: number): RuleModel[] {
     if (!this.byForm) {
       this.byForm = new Map()
-      for (const row of this.core.db.prepare('SELECT * FROM rules WHERE enabled = 1 ORDER BY id').all() as RuleRow[]) {
+      for (const row of this.deps.db.prepare('SELECT * FROM rules WHERE enabled = 1 ORDER BY id').all() as RuleRow[]) {
         const rule = toModel(row)
         const list = this.byForm.get(rule.formId) ?? []
         list.push(rule)
@@ -207,7 +236,7 @@ export class RuleEngine {
     // Called before every write commits: nothing is prepared or written for forms without event rules.
     for (const event of events) {
       if (!this.enabledRules(event.formId).some((r) => triggerModule(r.trigger.type).onEvent)) continue
-      this.outboxInsert ??= this.core.db.prepare('INSERT INTO rule_outbox (event, at) VALUES (?, ?)')
+      this.outboxInsert ??= this.deps.db.prepare('INSERT INTO rule_outbox (event, at) VALUES (?, ?)')
       this.outboxIds.set(event, Number(this.outboxInsert.run(JSON.stringify(event), event.at).lastInsertRowid))
     }
   }
@@ -231,24 +260,24 @@ export class RuleEngine {
   private flushHandled(): void {
     const ids = this.handled
     this.handled = []
-    if (!this.core.db.open) return
+    if (!this.deps.db.open) return
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500)
-      this.core.db.prepare(`DELETE FROM rule_outbox WHERE id IN (${chunk.map(() => '?').join(',')})`).run(...chunk)
+      this.deps.db.prepare(`DELETE FROM rule_outbox WHERE id IN (${chunk.map(() => '?').join(',')})`).run(...chunk)
     }
   }
 
   /** Events committed but not handled before the process stopped: handled now, oldest first. */
   recover(): number {
     const pending = new Set(this.handled)
-    const rows = this.core.db.prepare('SELECT id, event FROM rule_outbox ORDER BY id').all() as Array<{ id: number; event: string }>
+    const rows = this.deps.db.prepare('SELECT id, event FROM rule_outbox ORDER BY id').all() as Array<{ id: number; event: string }>
     let n = 0
     for (const row of rows) {
       if (pending.has(row.id)) continue
       try {
         this.onEvent(JSON.parse(row.event) as DomainEvent)
       } finally {
-        this.core.db.prepare('DELETE FROM rule_outbox WHERE id = ?').run(row.id)
+        this.deps.db.prepare('DELETE FROM rule_outbox WHERE id = ?').run(row.id)
       }
       n++
     }
@@ -265,7 +294,7 @@ export class RuleEngine {
     for (const rule of rules) {
       const mod = triggerModule(rule.trigger.type)
       if (!mod.onEvent) continue
-      form ??= this.core.schema.form(event.formId)
+      form ??= this.deps.schema.form(event.formId)
       let period: string | null
       try {
         period = (mod.onEvent as (t: unknown, e: DomainEvent, f: FormModel, engine: RuleEngine) => string | null)(rule.trigger, event, form, this)
@@ -284,7 +313,7 @@ export class RuleEngine {
   lastChange(formId: number, recordId: number): { id: number; changes: Record<string, [unknown, unknown]> } | null {
     const key = `${formId}:${recordId}`
     if (this.lastChangeCache?.key === key) return this.lastChangeCache.value
-    const row = this.core.db.prepare("SELECT id, changes FROM change_log WHERE form_id = ? AND record_id = ? AND op = 'update' ORDER BY id DESC LIMIT 1").get(formId, recordId) as { id: number; changes: string } | undefined
+    const row = this.deps.db.prepare("SELECT id, changes FROM change_log WHERE form_id = ? AND record_id = ? AND op = 'update' ORDER BY id DESC LIMIT 1").get(formId, recordId) as { id: number; changes: string } | undefined
     const value = row ? { id: row.id, changes: JSON.parse(row.changes) as Record<string, [unknown, unknown]> } : null
     this.lastChangeCache = { key, value }
     return value
@@ -309,7 +338,7 @@ export class RuleEngine {
     let items: DueItem[] = []
     let form: FormModel
     try {
-      form = this.core.schema.form(rule.formId)
+      form = this.deps.schema.form(rule.formId)
       const mod = triggerModule(rule.trigger.type)
       items = await (mod.due as (t: unknown, r: RuleModel, f: FormModel, now: number, e: RuleEngine) => Promise<DueItem[]>)(rule.trigger, rule, form, now, this)
       this.setState(rule.id, 'scannedAt', String(now))
@@ -322,7 +351,7 @@ export class RuleEngine {
     // from the UI are served while a large backlog (a week offline) is worked off.
     for (let i = 0; i < items.length; i++) {
       if (i > 0 && i % 50 === 0) await new Promise((resolve) => setImmediate(resolve))
-      if (!this.core.db.open) return
+      if (!this.deps.db.open) return
       this.fire(rule, form, items[i]!, run)
     }
     this.logRun(run, true)
@@ -330,7 +359,7 @@ export class RuleEngine {
 
   /** Catch-up time runs for rules whose time has come by `now`; same as a scheduler tick. */
   tick(): Promise<unknown> {
-    return this.core.scheduler.tick()
+    return this.deps.scheduler.tick()
   }
 
   // ---------- firing ----------
@@ -358,13 +387,13 @@ export class RuleEngine {
         return
       }
       if (rule.rateLimit !== null) {
-        const recent = this.core.db.prepare('SELECT COUNT(*) FROM rule_fired WHERE rule_id = ? AND at > ?').pluck().get(rule.id, this.core.clock.now() - HOUR) as number
+        const recent = this.deps.db.prepare('SELECT COUNT(*) FROM rule_fired WHERE rule_id = ? AND at > ?').pluck().get(rule.id, this.deps.clock.now() - HOUR) as number
         if (recent >= rule.rateLimit) {
           run.errors.push(`rate limit: ${rule.rateLimit}/h reached (record ${item.recordId})`)
           return
         }
       }
-      const marked = this.core.db.prepare('INSERT OR IGNORE INTO rule_fired (rule_id, record_id, period, at) VALUES (?, ?, ?, ?)').run(rule.id, item.recordId, item.period, this.core.clock.now())
+      const marked = this.deps.db.prepare('INSERT OR IGNORE INTO rule_fired (rule_id, record_id, period, at) VALUES (?, ?, ?, ?)').run(rule.id, item.recordId, item.period, this.deps.clock.now())
       if (!marked.changes) return
       run.matched++
       if (run.records.length < 200) run.records.push(item.recordId)
@@ -372,7 +401,7 @@ export class RuleEngine {
       rule.actions.forEach((action, index) => {
         const mod = actionModule(action.type)
         if (mod.external) {
-          this.core.scheduler.enqueue('rules.action', { ruleId: rule.id, recordId: item.recordId, period: item.period, action, extra: item.extra ?? {} } satisfies ExternalPayload, {
+          this.deps.scheduler.enqueue('rules.action', { ruleId: rule.id, recordId: item.recordId, period: item.period, action, extra: item.extra ?? {} } satisfies ExternalPayload, {
             key: `rule:${rule.id}:${item.recordId}:${item.period}:${index}`
           })
           run.actions++
@@ -398,16 +427,16 @@ export class RuleEngine {
 
   private async runExternal(payload: ExternalPayload): Promise<void> {
     const rule = this.rule(payload.ruleId)
-    const form = this.core.schema.form(rule.formId)
+    const form = this.deps.schema.form(rule.formId)
     const firing = this.firing(rule, form, payload.recordId, payload.period, payload.extra)
     if (!firing) return
     const mod = actionModule(payload.action.type)
     const t0 = performance.now()
     try {
       await (mod.run as (a: unknown, f: Firing, e: RuleEngine) => Promise<void>)(payload.action, firing, this)
-      this.logRun({ ruleId: rule.id, trigger: `job:${payload.action.type}`, startedAt: this.core.clock.now(), t0, matched: 1, actions: 1, errors: [], records: [payload.recordId] })
+      this.logRun({ ruleId: rule.id, trigger: `job:${payload.action.type}`, startedAt: this.deps.clock.now(), t0, matched: 1, actions: 1, errors: [], records: [payload.recordId] })
     } catch (e) {
-      this.logRun({ ruleId: rule.id, trigger: `job:${payload.action.type}`, startedAt: this.core.clock.now(), t0, matched: 1, actions: 0, errors: [message(e)], records: [payload.recordId] })
+      this.logRun({ ruleId: rule.id, trigger: `job:${payload.action.type}`, startedAt: this.deps.clock.now(), t0, matched: 1, actions: 0, errors: [message(e)], records: [payload.recordId] })
       throw e
     }
   }
@@ -416,7 +445,7 @@ export class RuleEngine {
   firing(rule: RuleModel, form: FormModel, recordId: number, period: string, extra: Record<string, unknown>): Firing | null {
     let dto
     try {
-      dto = this.core.reads.get(SYSTEM_ACTOR, form.id, recordId, true)
+      dto = this.deps.reads.get(SYSTEM_ACTOR, form.id, recordId, true)
     } catch (e) {
       if (e instanceof NotFoundError) return null
       throw e
@@ -429,9 +458,9 @@ export class RuleEngine {
 
   conditionHolds(rule: RuleModel, form: FormModel, firing: Firing): boolean {
     const { filter, formula } = rule.condition
-    if (filter && !matchFilter(filter, firing.values, { fields: form.fields, userId: null, now: new Date(this.core.clock.now()), timeZone: TIME_ZONE })) return false
+    if (filter && !matchFilter(filter, firing.values, { fields: form.fields, userId: null, now: new Date(this.deps.clock.now()), timeZone: TIME_ZONE })) return false
     if (formula?.trim()) {
-      const { value } = evaluate(parseFormula(formula), evalContext(form, this.storedValues(form, firing.recordId), () => this.core.clock.now()))
+      const { value } = evaluate(parseFormula(formula), evalContext(form, this.storedValues(form, firing.recordId), () => this.deps.clock.now()))
       if (!(value === true || (typeof value === 'number' && value !== 0))) return false
     }
     return true
@@ -439,22 +468,22 @@ export class RuleEngine {
 
   /** SQL for the rule's filter (the query builder's meaning), for scans. */
   conditionSql(form: FormModel, rule: RuleModel): Sql {
-    return rule.condition.filter ? this.core.queries.filter(SYSTEM_ACTOR, form, rule.condition.filter) : { sql: '1 = 1', params: [] }
+    return rule.condition.filter ? this.deps.queries.filter(SYSTEM_ACTOR, form, rule.condition.filter) : { sql: '1 = 1', params: [] }
   }
 
   /** Stored values of one record, for formulas (conditions and assignments). */
   storedValues(form: FormModel, recordId: number): StoredValues {
-    const row = this.core.db.prepare(`SELECT * FROM ${ident(form.table)} WHERE id = ?`).get(recordId) as RecordRow | undefined
+    const row = this.deps.db.prepare(`SELECT * FROM ${ident(form.table)} WHERE id = ?`).get(recordId) as RecordRow | undefined
     if (!row) return new Map()
     const values = valuesFromRow(form, row)
     const all = new Map([[recordId, values]])
-    loadOutOfRowValues(this.core.db, form, [recordId], all)
+    loadOutOfRowValues(this.deps.db, form, [recordId], all)
     return values
   }
 
   /** Run a scan off the main thread (a worker with its own read-only connection). */
   scan<T>(sql: string, params: unknown[]): Promise<T[]> {
-    this.scanner ??= new ScanWorker(this.core.db.name)
+    this.scanner ??= new ScanWorker(this.deps.db.name)
     return this.scanner.query<T>(sql, params)
   }
 
@@ -465,9 +494,9 @@ export class RuleEngine {
 
   /** Values of one sub-table row by column API key, as placeholders `{{plan.dueDate}}`. */
   subRowValues(subtable: FieldModel, rowId: number): Record<string, unknown> {
-    const form = this.core.schema.form(subtable.formId)
+    const form = this.deps.schema.form(subtable.formId)
     const children = form.children.get(subtable.id) ?? []
-    const row = this.core.db.prepare(`SELECT * FROM ${ident(subTable(subtable.id))} WHERE id = ?`).get(rowId) as Record<string, unknown> | undefined
+    const row = this.deps.db.prepare(`SELECT * FROM ${ident(subTable(subtable.id))} WHERE id = ?`).get(rowId) as Record<string, unknown> | undefined
     const out: Record<string, unknown> = {}
     if (!row) return out
     for (const c of children) {
@@ -491,12 +520,12 @@ export class RuleEngine {
    * its origin (`detail.rule`), so the record's history says which rule changed it.
    */
   updateRecord(rule: RuleModel, form: number | string, recordId: number, values: Record<string, unknown>): void {
-    this.core.writes.bulkWrite(this.actorFor(rule), form, [{ id: recordId, values }], { action: 'edit', detail: origin(rule) })
+    this.deps.writes.bulkWrite(this.actorFor(rule), form, [{ id: recordId, values }], { action: 'edit', detail: origin(rule) })
   }
 
   /** Create a record through the write pipeline as the rule (origin in the change log). */
   createRecord(rule: RuleModel, form: number | string, values: Record<string, unknown>): number {
-    const [outcome] = this.core.writes.bulkWrite(this.actorFor(rule), form, [{ values }], { action: 'create', detail: origin(rule) })
+    const [outcome] = this.deps.writes.bulkWrite(this.actorFor(rule), form, [{ values }], { action: 'create', detail: origin(rule) })
     if (!outcome?.ok) throw outcome?.error ?? new Error('create failed')
     return outcome.id
   }
@@ -512,7 +541,7 @@ export class RuleEngine {
     for (const a of set) {
       if (a.formula?.trim()) {
         stored ??= this.storedValues(source, firing.recordId)
-        const { value, error } = evaluate(parseFormula(a.formula), evalContext(source, stored, () => this.core.clock.now()))
+        const { value, error } = evaluate(parseFormula(a.formula), evalContext(source, stored, () => this.deps.clock.now()))
         if (error) throw new ValidationError('rules.error.formula', { field: a.field, message: error.message }, 'actions')
         out[a.field] = storeFormulaValue(value)
       } else {
@@ -591,15 +620,15 @@ export class RuleEngine {
     const ids = new Set<number>(to.users)
     if (to.owner && firing.ownerId !== null) ids.add(firing.ownerId)
     if (to.manager && firing.ownerId !== null) {
-      const manager = this.core.org.managerChain(firing.ownerId)[0]
+      const manager = this.deps.org.managerChain(firing.ownerId)[0]
       if (manager !== undefined) ids.add(manager)
     }
     if (to.roles.length) {
-      const rows = this.core.db.prepare(`SELECT ur.user_id FROM user_roles ur JOIN users u ON u.id = ur.user_id WHERE u.active = 1 AND ur.role_id IN (${to.roles.map(() => '?').join(',')})`).pluck().all(...to.roles) as number[]
+      const rows = this.deps.db.prepare(`SELECT ur.user_id FROM user_roles ur JOIN users u ON u.id = ur.user_id WHERE u.active = 1 AND ur.role_id IN (${to.roles.map(() => '?').join(',')})`).pluck().all(...to.roles) as number[]
       rows.forEach((u) => ids.add(u))
     }
     if (to.roleKeys.length) {
-      const rows = this.core.db
+      const rows = this.deps.db
         .prepare(`SELECT ur.user_id FROM user_roles ur JOIN users u ON u.id = ur.user_id JOIN roles r ON r.id = ur.role_id WHERE u.active = 1 AND r.key IN (${to.roleKeys.map(() => '?').join(',')})`)
         .pluck()
         .all(...to.roleKeys) as number[]
@@ -620,7 +649,7 @@ export class RuleEngine {
     const users = this.recipients(to, firing)
     const out = new Set(to.emails)
     if (users.length) {
-      const rows = this.core.db.prepare(`SELECT email FROM users WHERE active = 1 AND email IS NOT NULL AND email <> '' AND id IN (${users.map(() => '?').join(',')})`).pluck().all(...users) as string[]
+      const rows = this.deps.db.prepare(`SELECT email FROM users WHERE active = 1 AND email IS NOT NULL AND email <> '' AND id IN (${users.map(() => '?').join(',')})`).pluck().all(...users) as string[]
       rows.forEach((e) => out.add(e))
     }
     return [...out]
@@ -630,12 +659,12 @@ export class RuleEngine {
   candidates(userIds: number[], departmentId: number | undefined): number[] {
     if (userIds.length) return [...userIds]
     if (!departmentId) return []
-    const depts = this.core.org.subtree(departmentId)
-    return this.core.db.prepare(`SELECT id FROM users WHERE active = 1 AND department_id IN (${depts.map(() => '?').join(',')}) ORDER BY id`).pluck().all(...depts) as number[]
+    const depts = this.deps.org.subtree(departmentId)
+    return this.deps.db.prepare(`SELECT id FROM users WHERE active = 1 AND department_id IN (${depts.map(() => '?').join(',')}) ORDER BY id`).pluck().all(...depts) as number[]
   }
 
   state(ruleId: number, key: string): string | null {
-    return (this.core.db.prepare('SELECT value FROM rule_state WHERE rule_id = ? AND key = ?').pluck().get(ruleId, key) as string | undefined) ?? null
+    return (this.deps.db.prepare('SELECT value FROM rule_state WHERE rule_id = ? AND key = ?').pluck().get(ruleId, key) as string | undefined) ?? null
   }
 
   stateNumber(ruleId: number, key: string): number | null {
@@ -644,7 +673,7 @@ export class RuleEngine {
   }
 
   setState(ruleId: number, key: string, value: string): void {
-    this.core.db.prepare('INSERT INTO rule_state (rule_id, key, value) VALUES (?, ?, ?) ON CONFLICT(rule_id, key) DO UPDATE SET value = excluded.value').run(ruleId, key, value)
+    this.deps.db.prepare('INSERT INTO rule_state (rule_id, key, value) VALUES (?, ?, ?) ON CONFLICT(rule_id, key) DO UPDATE SET value = excluded.value').run(ruleId, key, value)
   }
 
   /** When the rule was (last) enabled: time-based rules never replay what fell due before. */
@@ -653,21 +682,21 @@ export class RuleEngine {
   }
 
   private nameOf(ruleId: number): string {
-    return (this.core.db.prepare('SELECT name FROM rules WHERE id = ?').pluck().get(ruleId) as string | undefined) ?? `#${ruleId}`
+    return (this.deps.db.prepare('SELECT name FROM rules WHERE id = ?').pluck().get(ruleId) as string | undefined) ?? `#${ruleId}`
   }
 
   private newRun(rule: RuleModel, trigger: string): Run {
-    return { ruleId: rule.id, trigger, startedAt: this.core.clock.now(), t0: performance.now(), matched: 0, actions: 0, errors: [], records: [] }
+    return { ruleId: rule.id, trigger, startedAt: this.deps.clock.now(), t0: performance.now(), matched: 0, actions: 0, errors: [], records: [] }
   }
 
   /** Append to the run log; with `onlyIfSomething`, a run that matched nothing and failed nothing is not logged. */
   private logRun(run: Run, onlyIfSomething = false): void {
     if (onlyIfSomething && !run.matched && !run.errors.length) return
-    if (!this.core.db.open) return
-    this.core.db
+    if (!this.deps.db.open) return
+    this.deps.db
       .prepare('INSERT INTO rule_runs (rule_id, trigger, started_at, duration_ms, matched, actions, errors, records) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(run.ruleId, run.trigger, run.startedAt, Math.round((performance.now() - run.t0) * 1000) / 1000, run.matched, run.actions, run.errors.length ? JSON.stringify(run.errors.slice(0, 50)) : null, JSON.stringify(run.records))
-    for (const e of run.errors) this.core.scheduler.onError(`rule ${run.ruleId}`, e)
+    for (const e of run.errors) this.deps.scheduler.onError(`rule ${run.ruleId}`, e)
   }
 }
 

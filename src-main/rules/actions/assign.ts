@@ -41,7 +41,7 @@ function pickOwner(action: ActionOf<'assign'>, firing: Firing, engine: RuleEngin
     return candidates[turn % candidates.length]!
   }
   const counts = new Map(
-    (engine.core.db.prepare(`SELECT owner_id AS id, COUNT(*) AS n FROM ${ident(firing.form.table)} WHERE deleted_at IS NULL AND owner_id IN (${candidates.map(() => '?').join(',')}) GROUP BY owner_id`).all(...candidates) as Array<{ id: number; n: number }>).map((r) => [r.id, r.n])
+    (engine.deps.db.prepare(`SELECT owner_id AS id, COUNT(*) AS n FROM ${ident(firing.form.table)} WHERE deleted_at IS NULL AND owner_id IN (${candidates.map(() => '?').join(',')}) GROUP BY owner_id`).all(...candidates) as Array<{ id: number; n: number }>).map((r) => [r.id, r.n])
   )
   // The record being assigned does not count against its current owner.
   if (firing.ownerId !== null && counts.has(firing.ownerId)) counts.set(firing.ownerId, counts.get(firing.ownerId)! - 1)

@@ -10,7 +10,7 @@ export const create: ActionModule<'create'> = {
   type: 'create',
   external: false,
   run(action, firing, engine) {
-    const target = engine.core.schema.form(action.form)
+    const target = engine.deps.schema.form(action.form)
     const input = engine.assignments(firing.form, action.set, firing)
     if (action.link) input[action.link] = firing.recordId
     input['owner'] = action.owner === 'recordOwner' ? firing.ownerId : null

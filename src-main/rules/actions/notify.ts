@@ -5,7 +5,7 @@ function deliver(action: ActionOf<'notify'> | ActionOf<'desktop'>, firing: Firin
   const title = engine.render(action.title, firing)
   const body = engine.render(action.body, firing)
   for (const userId of engine.recipients(action.to, firing)) {
-    engine.core.notifications.add({ userId, title, body, formId: firing.form.id, recordId: firing.recordId, ruleId: firing.rule.id, desktop })
+    engine.deps.notifications.add({ userId, title, body, formId: firing.form.id, recordId: firing.recordId, ruleId: firing.rule.id, desktop })
   }
 }
 

@@ -18,9 +18,9 @@ export const score: ActionModule<'score'> = {
       const link = firing.form.byKey.get(action.via)!
       const target = firing.values[action.via] as { id?: number } | null
       if (!target?.id) return
-      form = engine.core.schema.form(relationConfig(link).targetFormId)
+      form = engine.deps.schema.form(relationConfig(link).targetFormId)
       recordId = target.id
-      current = engine.core.reads.get(SYSTEM_ACTOR, form.id, recordId).fields[action.field]
+      current = engine.deps.reads.get(SYSTEM_ACTOR, form.id, recordId).fields[action.field]
     }
     const next = (Number(current ?? 0) || 0) + action.delta
     engine.updateRecord(firing.rule, form.id, recordId, { [action.field]: next })
@@ -30,7 +30,7 @@ export const score: ActionModule<'score'> = {
     if (action.via) {
       const link = form.byKey.get(action.via)
       if (!link || link.type !== 'relation' || relationConfig(link).multiple) throw new ValidationError('rules.error.badLink', { field: action.via }, 'actions')
-      target = engine.core.schema.form(relationConfig(link).targetFormId)
+      target = engine.deps.schema.form(relationConfig(link).targetFormId)
     }
     const f = target.byKey.get(action.field)
     if (!f || f.type !== 'number') throw new ValidationError('rules.error.scoreField', { field: action.field }, 'actions')

@@ -2,12 +2,8 @@ import type { Actor } from '../../access/actor'
 import { ValidationError } from '../../shared/errors'
 import type { ActionModule } from '../types'
 
-interface FlowStarter {
-  start(actor: Actor, input: { flowId?: number; form?: number | string; recordId: number }): unknown
-}
-
 /**
- * 发起流程: starts an approval flow on the record through the flow engine (core.flows), submitted
+ * 发起流程: starts an approval flow on the record through the flow engine (the engine's `flows` dependency), submitted
  * in the name of the record's owner (the rule itself when the record has none). The flow is given
  * by id, or by the key it was shipped with / its name.
  */
@@ -15,9 +11,8 @@ export const startFlow: ActionModule<'startFlow'> = {
   type: 'startFlow',
   external: false,
   run(action, firing, engine) {
-    const flows = (engine.core as unknown as { flows?: FlowStarter }).flows
-    if (!flows?.start) throw new ValidationError('rules.error.flowsUnavailable', {}, 'actions')
-    const flowId = typeof action.flow === 'number' ? action.flow : (engine.core.db.prepare('SELECT id FROM flows WHERE source_key = ? OR name = ? ORDER BY id LIMIT 1').pluck().get(action.flow, action.flow) as number | undefined)
+    const flows = engine.deps.flows
+    const flowId = typeof action.flow === 'number' ? action.flow : (engine.deps.db.prepare('SELECT id FROM flows WHERE source_key = ? OR name = ? ORDER BY id LIMIT 1').pluck().get(action.flow, action.flow) as number | undefined)
     if (flowId === undefined) throw new ValidationError('rules.error.unknownFlow', { flow: String(action.flow) }, 'actions')
     const owner = firing.values['owner'] as { id: number; name: string } | null
     engine.write(firing.rule, (ruleActor) => {

@@ -13,8 +13,8 @@ export const webhook: ActionModule<'webhook'> = {
       form: firing.form.apiKey,
       record: { id: firing.recordId, title: firing.title, fields: firing.values },
       period: firing.period,
-      at: new Date(engine.core.clock.now()).toISOString()
+      at: new Date(engine.deps.clock.now()).toISOString()
     }
-    await postWebhook({ url: action.url, format: action.format, secret: action.secret, text, payload, now: wallTime(engine.core.clock) })
+    await postWebhook({ url: action.url, format: action.format, secret: action.secret, text, payload, now: wallTime(engine.deps.clock) })
   }
 }

@@ -52,7 +52,7 @@ export function inactivitySql(trigger: TriggerOf<'inactivity'>, rule: RuleModel,
 export function activityLink(trigger: TriggerOf<'inactivity'>, form: FormModel, engine: RuleEngine): { activity: FormModel; link: FieldModel } {
   let activity: FormModel
   try {
-    activity = engine.core.schema.form(trigger.activityForm)
+    activity = engine.deps.schema.form(trigger.activityForm)
   } catch (e) {
     if (e instanceof NotFoundError) throw new ValidationError('rules.error.unknownForm', { form: trigger.activityForm }, 'trigger')
     throw e

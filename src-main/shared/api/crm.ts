@@ -12,13 +12,7 @@ export const appChange = z.object({ kind: z.enum(['add', 'change', 'same', 'conf
 export type AppChangeDto = z.infer<typeof appChange>
 
 export const crmSettingsDto = z.object({
-  poolLimits: z.object({ lead: z.number().int().min(1).max(100_000).nullable(), customer: z.number().int().min(1).max(100_000).nullable() }),
-  company: z.object({
-    name: z.string().trim().max(100),
-    address: z.string().trim().max(200),
-    phone: z.string().trim().max(50),
-    logo: z.string().max(400_000).regex(/^data:image\/(png|jpeg|svg\+xml|webp);base64,/).nullable()
-  })
+  poolLimits: z.object({ lead: z.number().int().min(1).max(100_000).nullable(), customer: z.number().int().min(1).max(100_000).nullable() })
 })
 export type CrmSettingsDto = z.infer<typeof crmSettingsDto>
 
@@ -41,7 +35,7 @@ export const crmContracts = {
     input: z.object({ locale: locale.default('zh-CN'), sampleData: z.boolean().default(false), seed: z.number().int().optional() }),
     output: z.object({ appId: id, added: z.number(), sample: z.record(z.string(), z.number()).nullable() })
   }),
-  'crm.settings': method({ access: 'user', summary: 'Sales app settings: pool claim limits, company on printed quotes', input: z.object({}).default({}), output: crmSettingsDto }),
+  'crm.settings': method({ access: 'user', summary: 'Sales app settings: pool claim limits (the company is in settings.company)', input: z.object({}).default({}), output: crmSettingsDto }),
   'crm.updateSettings': method({ access: 'admin', summary: 'Change the sales app settings', input: crmSettingsDto.partial(), output: crmSettingsDto }),
   'crm.pool.claim': method({
     access: 'user', summary: 'Claim records from the public pool (公海), within the per-rep limit',

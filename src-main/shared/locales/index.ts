@@ -20,6 +20,8 @@ import { transfer as zhTransfer } from './zh-CN/transfer'
 import { transfer as enTransfer } from './en/transfer'
 import { desktop as zhDesktop } from './zh-CN/desktop'
 import { desktop as enDesktop } from './en/desktop'
+import { settings as zhSettings } from './zh-CN/settings'
+import { settings as enSettings } from './en/settings'
 
 export const LOCALES = ['zh-CN', 'en'] as const
 export type Locale = (typeof LOCALES)[number]
@@ -27,8 +29,8 @@ export const DEFAULT_LOCALE: Locale = 'zh-CN'
 
 /** All messages per locale; i18next in the renderer loads the same objects. */
 export const messages: Record<Locale, Record<string, string>> = {
-  'zh-CN': { ...zhErrors, ...zhUi, ...zhRecord, ...zhDesigner, ...zhViews, ...zhCrm, ...zhFlows, ...zhRules, ...zhReports, ...zhTransfer, ...zhDesktop },
-  en: { ...enErrors, ...enUi, ...enRecord, ...enDesigner, ...enViews, ...enCrm, ...enFlows, ...enRules, ...enReports, ...enTransfer, ...enDesktop }
+  'zh-CN': { ...zhErrors, ...zhUi, ...zhRecord, ...zhDesigner, ...zhViews, ...zhCrm, ...zhFlows, ...zhRules, ...zhReports, ...zhTransfer, ...zhDesktop, ...zhSettings },
+  en: { ...enErrors, ...enUi, ...enRecord, ...enDesigner, ...enViews, ...enCrm, ...enFlows, ...enRules, ...enReports, ...enTransfer, ...enDesktop, ...enSettings }
 }
 
 export function pickLocale(acceptLanguage: string | undefined | null): Locale {

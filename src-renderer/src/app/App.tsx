@@ -105,10 +105,10 @@ export function App() {
         </Center>
       )
     case 'setup':
-      return <SetupPage version={session.version} onDone={(user) => signedIn(user, session.version)} />
+      return <SetupPage version={session.version} onDone={(user) => signedIn(user, session.version)} onRestored={() => void load()} />
     case 'login':
       return <LoginPage version={session.version} expired={session.expired} onDone={(user) => signedIn(user, session.version)} />
     case 'ready':
-      return <Shell user={session.user} onLogout={logout} onSignedOutEverywhere={signedOutEverywhere} />
+      return <Shell user={session.user} onLogout={logout} onSignedOutEverywhere={signedOutEverywhere} onRestored={() => void load()} />
   }
 }

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { AppShell, Box, Burger, Center, EmptyState, Group, Loader, NavLink, ScrollArea, Stack, Text } from '@mantine/core'
 import { useDisclosure, useMediaQuery } from '@mantine/hooks'
-import { IconApps, IconChartPie, IconFileSearch, IconPackages, IconLayoutGrid, IconLock, IconMoodEmpty, IconPlus, IconRobot, IconShieldCheck, IconSitemap, IconTable } from '@tabler/icons-react'
+import { IconApps, IconChartPie, IconDatabase, IconFileSearch, IconPackages, IconSettings, IconLayoutGrid, IconLock, IconMoodEmpty, IconPlus, IconRobot, IconShieldCheck, IconSitemap, IconTable } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import type { FormDto, MethodOutput } from '@shared/api/contracts'
 import { api } from '../api/client'
@@ -16,6 +16,8 @@ import { SettingsPage } from '../pages/SettingsPage'
 import { AuditPage } from '../pages/admin/AuditPage'
 import { OrganizationPage } from '../pages/admin/OrganizationPage'
 import { RolesPage } from '../pages/admin/RolesPage'
+import { SystemPage } from '../pages/admin/SystemPage'
+import { BackupWarning } from '../components/settings/BackupWarning'
 import { FlowsPage } from '../pages/flows/FlowsPage'
 import { TodoPage } from '../pages/flows/TodoPage'
 import { FlowsNavLink, TodoNavLink } from '../components/flows/TodoNavLink'
@@ -26,6 +28,8 @@ import { DashboardsPage } from '../pages/reports/DashboardsPage'
 import { NewRecordHost } from '../components/record/NewRecordHost'
 import { CrmNavLinks, CrmRoute } from '../components/crm/CrmNav'
 import { installUnsavedLinkGuard } from '../lib/unsaved'
+import { useDesktopCommand } from '../lib/desktop-commands'
+import { requestNewRecord } from '../lib/record-events'
 import { CommandPalette, GlobalSearch } from './GlobalSearch'
 import { UserMenu } from './UserMenu'
 import type { User } from './App'
@@ -42,10 +46,12 @@ const ADMIN_NAV: { section: Section; icon: typeof IconSitemap }[] = [
   { section: 'roles', icon: IconShieldCheck },
   { section: 'audit', icon: IconFileSearch },
   { section: 'rules', icon: IconRobot },
-  { section: 'apps', icon: IconPackages }
+  { section: 'apps', icon: IconPackages },
+  { section: 'system', icon: IconSettings },
+  { section: 'backups', icon: IconDatabase }
 ]
 
-export function Shell({ user, onLogout, onSignedOutEverywhere }: { user: User; onLogout(): void; onSignedOutEverywhere(): void }) {
+export function Shell({ user, onLogout, onSignedOutEverywhere, onRestored }: { user: User; onLogout(): void; onSignedOutEverywhere(): void; onRestored(): void }) {
   const { t } = useTranslation()
   const [navOpened, { toggle: toggleNav, close: closeNav }] = useDisclosure(false)
   const [catalog, setCatalog] = useState<Catalog | null>(null)
@@ -69,6 +75,11 @@ export function Shell({ user, onLogout, onSignedOutEverywhere }: { user: User; o
   useEffect(() => {
     void loadCatalog()
   }, [loadCatalog])
+
+  // 文件 → 新建记录 in the desktop app's menu: a new record of the form shown, like Ctrl+N.
+  useDesktopCommand('newRecord', () => {
+    if (route.formId !== null && !route.section) requestNewRecord({ formId: route.formId })
+  })
 
   // Leaving a record with unsaved edits (a navigation link, closing the window) asks first.
   useEffect(() => installUnsavedLinkGuard(), [])
@@ -102,6 +113,7 @@ export function Shell({ user, onLogout, onSignedOutEverywhere }: { user: User; o
       )
     }
     if (current === 'settings') return <SettingsPage user={user} onSignedOutEverywhere={onSignedOutEverywhere} />
+    if (current === 'system' || current === 'backups') return <SystemPage key={current} tab={current === 'backups' ? 'backups' : 'company'} onRestored={onRestored} />
     if (!catalog) {
       return (
         <Center h="60vh">
@@ -170,6 +182,7 @@ export function Shell({ user, onLogout, onSignedOutEverywhere }: { user: User; o
             </Group>
           )}
           <Group gap="md" wrap="nowrap" style={{ flexShrink: 0 }}>
+            {user.isAdmin && <BackupWarning />}
             {!narrow && <LanguageSwitch />}
             <NotificationBell />
             <UserMenu user={user} onLogout={onLogout} />

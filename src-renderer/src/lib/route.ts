@@ -4,11 +4,11 @@ import { useCallback, useSyncExternalStore } from 'react'
 // from search all land on the same place: a form and record (#/forms/12, #/forms/12/records/5),
 // an administration page (#/admin/organization) or the personal settings (#/settings).
 
-export const SECTIONS = ['organization', 'roles', 'audit', 'settings', 'dashboards', 'rules', 'todo', 'flows', 'apps'] as const
+export const SECTIONS = ['organization', 'roles', 'audit', 'settings', 'dashboards', 'rules', 'todo', 'flows', 'apps', 'system', 'backups'] as const
 export type Section = (typeof SECTIONS)[number]
 
 /** Pages only administrators see; the API refuses their methods to everyone else anyway. */
-export const ADMIN_SECTIONS: ReadonlySet<Section> = new Set(['organization', 'roles', 'audit', 'rules', 'apps'])
+export const ADMIN_SECTIONS: ReadonlySet<Section> = new Set(['organization', 'roles', 'audit', 'rules', 'apps', 'system', 'backups'])
 
 export interface Route {
   formId: number | null
@@ -47,6 +47,8 @@ const SECTION_HASH: Record<Section, string> = {
   rules: '#/admin/rules',
   apps: '#/admin/apps',
   settings: '#/settings',
+  system: '#/admin/system',
+  backups: '#/admin/backups',
   dashboards: '#/dashboards'
 }
 const DASHBOARD_ROUTE = /^#\/dashboards\/(\d+)\/?$/

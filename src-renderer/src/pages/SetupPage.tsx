@@ -1,8 +1,10 @@
 import { useState, type FormEvent } from 'react'
-import { Button, Checkbox, Paper, PasswordInput, Stack, Text, TextInput } from '@mantine/core'
+import { Button, Checkbox, Divider, FileButton, Paper, PasswordInput, Stack, Text, TextInput } from '@mantine/core'
+import { IconRestore } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import type { MethodOutput } from '@shared/api/contracts'
 import { api, ApiError } from '../api/client'
+import { readBase64 } from '../lib/download'
 import { notifyError, notifySuccess } from '../lib/notify'
 import { AuthLayout } from './AuthLayout'
 
@@ -13,7 +15,7 @@ type Errors = Partial<Record<'name' | 'login' | 'password' | 'confirm', string>>
  * First run: the installation has no user yet; this creates the administrator and signs in.
  * Every field is required, so no field carries a required mark.
  */
-export function SetupPage({ version, onDone }: { version?: string; onDone(user: User): void }) {
+export function SetupPage({ version, onDone, onRestored }: { version?: string; onDone(user: User): void; onRestored(): void }) {
   const { t, i18n } = useTranslation()
   const [name, setName] = useState('')
   const [login, setLogin] = useState('')
@@ -26,6 +28,22 @@ export function SetupPage({ version, onDone }: { version?: string; onDone(user: 
   const [sampleData, setSampleData] = useState(false)
   const [installing, setInstalling] = useState(false)
   const toggleProps = { 'aria-label': t('common.togglePassword') }
+  const [restoring, setRestoring] = useState(false)
+
+  // 从备份恢复: a new PC starts from the archive 备份与恢复 exported (the whole data folder).
+  const restore = async (file: File | null) => {
+    if (!file) return
+    setRestoring(true)
+    try {
+      const result = await api.setup.importArchive({ data: await readBase64(file) })
+      notifySuccess(t('setup.restored', { users: result.users, forms: result.forms }))
+      onRestored()
+    } catch (error) {
+      notifyError(error)
+    } finally {
+      setRestoring(false)
+    }
+  }
 
   const validate = (): Errors => {
     const next: Errors = {}
@@ -102,6 +120,17 @@ export function SetupPage({ version, onDone }: { version?: string; onDone(user: 
               {t(sampleData ? 'crm.setup.installingWithData' : 'crm.setup.installing')}
             </Text>
           )}
+          <Divider label={t('setup.or')} labelPosition="center" />
+          <FileButton onChange={(f) => void restore(f)} accept=".zip,application/zip">
+            {(props) => (
+              <Button {...props} variant="default" fullWidth leftSection={<IconRestore size={16} />} loading={restoring} data-testid="setup-restore">
+                {t('setup.restore')}
+              </Button>
+            )}
+          </FileButton>
+          <Text size="xs" c="dimmed" ta="center">
+            {t('setup.restoreHint')}
+          </Text>
         </Stack>
       </form>
     </AuthLayout>

@@ -411,6 +411,23 @@ const MATRIX: { [M in MethodName]: Entry } = {
   'backups.list': { admin: 'backups hold every record' },
   'backups.create': { admin: 'backups hold every record' },
   'backups.restore': { admin: 'backups hold every record' },
+  'backups.overview': { admin: 'backups hold every record' },
+  'backups.status': { admin: 'backups hold every record (the header asks it only for administrators)' },
+  'backups.run': { admin: 'backups hold every record' },
+  'backups.preview': { admin: 'backups hold every record' },
+  'backups.restoreFrom': { admin: 'backups hold every record' },
+  'backups.exportArchive': { admin: 'the archive holds every record and attachment' },
+  'setup.importArchive': { public: 'first run only, like auth.setup: refused once any user exists (test/unit/backups/archive.test.ts)' },
+  'settings.company': {
+    read: async (who) => {
+      // The company on quotes and documents: every user prints quotes. It carries no record.
+      const company = await allowed<{ name: string }>(who, 'settings.company', {})
+      if (company && typeof company.name !== 'string') problem(`settings.company ${who} shape`, 'no company name')
+    }
+  },
+  'settings.get': { admin: 'system settings (data folder, backups)' },
+  'settings.updateCompany': { admin: 'system settings' },
+  'settings.updateBackup': { admin: 'system settings (the second place backups go to)' },
 
   'crm.status': { read: async (who) => void (await allowed(who, 'crm.status', {})) },
   'crm.preview': { admin: 'installing the sales app' },

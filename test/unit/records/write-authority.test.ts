@@ -4,7 +4,7 @@ import type { CallContext } from '../../../src-main/api/handler-kit'
 import type { CoreHost } from '../../../src-main/api/host'
 import { bundledApp } from '../../../src-main/apps/bundled'
 import { SYSTEM_ACTOR, type Actor } from '../../../src-main/access/actor'
-import { applyMigrations } from '../../../src-main/db/migrate'
+import { MIGRATIONS } from '../../../src-main/db/migrations'
 import { ident } from '../../../src-main/db/connection'
 import type { MethodInput, MethodName } from '../../../src-main/shared/api/contracts'
 import { translate } from '../../../src-main/shared/locales'
@@ -216,8 +216,7 @@ describe('the owner of a record', () => {
     const { core, role } = await salesCore()
     // As before the upgrade: no role holds 'transfer'.
     core.db.prepare(`UPDATE permissions SET actions = (SELECT json_group_array(value) FROM json_each(permissions.actions) WHERE value <> 'transfer')`).run()
-    core.db.pragma('user_version = 10')
-    applyMigrations(core.db)
+    core.db.exec(MIGRATIONS.find((m) => m.name === 'transfer permission')!.sql)
     const holders = core.db.prepare(`SELECT DISTINCT p.role_id FROM permissions p, json_each(p.actions) a WHERE a.value = 'transfer'`).pluck().all() as number[]
     expect(holders).toContain(role('sales_manager'))
     expect(holders).not.toContain(role('sales_rep'))

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react'
+import { useDesktopCommand } from '../../lib/desktop-commands'
 import { ActionIcon, Badge, Box, Button, Center, Divider, Group, Indicator, Popover, ScrollArea, Stack, Text, Tooltip, UnstyledButton } from '@mantine/core'
 import { IconBell, IconBellOff, IconChecks } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
@@ -19,6 +20,8 @@ export function NotificationBell() {
   const [opened, setOpened] = useState(false)
   const [items, setItems] = useState<NotificationDto[]>([])
   const [unread, setUnread] = useState(0)
+  // 通知 in the desktop app's tray menu opens the list.
+  useDesktopCommand('openNotifications', () => setOpened(true))
 
   const load = useCallback(async () => {
     try {

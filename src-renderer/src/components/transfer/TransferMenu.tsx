@@ -1,4 +1,5 @@
 import { useState } from 'react'
+import { useDesktopCommand } from '../../lib/desktop-commands'
 import { Badge, Button, Group, Menu, Modal, Stack, Table, Text } from '@mantine/core'
 import { IconArrowBackUp, IconChevronDown, IconFileSpreadsheet, IconFileTypeCsv, IconHistory, IconTableExport, IconTableImport, IconTemplate } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
@@ -46,6 +47,8 @@ export function TransferMenu({ form, fields, viewId, config, filter, search, onC
   const access = useFormAccess(form.id)
   const canImport = access?.actions.includes('import') ?? false
   const canExport = access?.actions.includes('export') ?? false
+  // 文件 → 导入 Excel… in the desktop app's menu opens this form's import.
+  useDesktopCommand('import', () => setWizard(true), canImport)
 
   const exportAs = async (format: 'xlsx' | 'csv') => {
     setExporting(true)

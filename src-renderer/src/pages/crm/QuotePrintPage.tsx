@@ -1,18 +1,19 @@
 import { useState } from 'react'
-import { Button, FileButton, Group, Image, Modal, Stack, Table, Text, TextInput, Title } from '@mantine/core'
+import { Button, Group, Image, Modal, Stack, Table, Text, Title } from '@mantine/core'
 import { IconArrowLeft, IconBuildingStore, IconPrinter } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import type { FormDto, RecordDto } from '@shared/api/contracts'
-import type { CrmSettingsDto } from '@shared/api/crm'
+import type { CompanySettings } from '@shared/api/settings'
 import { formatAmount, formatPercent } from '@shared/values/format'
 import { api } from '../../api/client'
 import { LoadState } from '../../components/LoadState'
-import { notifyError, notifySuccess } from '../../lib/notify'
+import { attachmentUrl } from '../../lib/file-url'
+import { CompanyForm } from '../../components/settings/CompanyForm'
 import { routeHash } from '../../lib/route'
 import { useLoaded } from '../../lib/use-loaded'
 import { chineseAmount } from '../../components/crm/chinese-amount'
 
-// A quote as the customer receives it: the firm's logo and name from the sales app settings, the
+// A quote as the customer receives it: the firm's logo, name, tax id and bank from the system settings, the
 // quote's lines and total (in figures and in Chinese capitals), printed with the browser's own
 // print dialog (window.print(), which also saves as PDF). Everything but the sheet is hidden when
 // printing.
@@ -30,24 +31,23 @@ const PRINT_CSS = `
 
 interface Data {
   quote: RecordDto
-  settings: CrmSettingsDto
+  company: CompanySettings
 }
 
 export function QuotePrintPage({ forms, quoteId, isAdmin }: { forms: FormDto[]; quoteId: number; isAdmin: boolean }) {
   const { t } = useTranslation()
   const quoteForm = forms.find((f) => f.apiKey === 'quote')
   const loaded = useLoaded<Data>(async () => {
-    const [quote, settings] = await Promise.all([api.records.get({ form: 'quote', id: quoteId }), api.crm.settings()])
-    return { quote, settings }
+    const [quote, company] = await Promise.all([api.records.get({ form: 'quote', id: quoteId }), api.settings.company()])
+    return { quote, company }
   })
   const [editing, setEditing] = useState(false)
   if (!quoteForm) return <LoadState failure={t('crm.quote.noForm')} />
   if (!loaded.data) return <LoadState failure={loaded.failure} />
-  const { quote, settings } = loaded.data
+  const { quote, company } = loaded.data
   const q = quote.fields
   const lines = (Array.isArray(q.lines) ? q.lines : []) as Array<Record<string, unknown>>
   const total = num(q.total)
-  const company = settings.company
   const customer = q.customer as { title?: string } | null
 
   return (
@@ -71,7 +71,7 @@ export function QuotePrintPage({ forms, quoteId, isAdmin }: { forms: FormDto[]; 
       <div className="quote-sheet" data-testid="quote-sheet" style={{ width: '100%', maxWidth: 860, background: 'white', color: '#1a1b1e', border: '1px solid var(--jimu-border)', borderRadius: 8, boxShadow: '0 4px 24px rgba(0,0,0,0.06)', padding: '40px 48px' }}>
         <Group justify="space-between" align="flex-start" mb="lg">
           <Group gap="md" wrap="nowrap">
-            {company.logo && <Image src={company.logo} h={56} w="auto" fit="contain" alt="" />}
+            {company.logo && <Image src={attachmentUrl(company.logo.hash)} h={56} w="auto" fit="contain" alt="" />}
             <Stack gap={2}>
               <Text fw={700} size="xl">
                 {company.name || t('crm.company.unnamed')}
@@ -149,70 +149,35 @@ export function QuotePrintPage({ forms, quoteId, isAdmin }: { forms: FormDto[]; 
             </Text>
           </Stack>
         )}
+        {(company.taxId || company.bankName || company.bankAccount) && (
+          <Stack gap={2} mt="md" data-testid="quote-company-bank">
+            {company.taxId && <Text size="sm">{t('crm.quote.taxId', { value: company.taxId })}</Text>}
+            {(company.bankName || company.bankAccount) && <Text size="sm">{t('crm.quote.bank', { name: company.bankName, account: company.bankAccount })}</Text>}
+          </Stack>
+        )}
         <Group justify="space-between" mt={48}>
           <Text size="sm">{t('crm.quote.salesRep', { name: quote.owner?.name ?? '' })}</Text>
           <Text size="sm">{t('crm.quote.seal')}</Text>
         </Group>
       </div>
-      {editing && <CompanyModal settings={settings} onClose={() => setEditing(false)} onSaved={() => void loaded.reload()} />}
+      {editing && <CompanyModal company={company} onClose={() => setEditing(false)} onSaved={() => void loaded.reload()} />}
     </Stack>
   )
 }
 
-/** The firm's name, address, phone and logo, printed on quotes. */
-function CompanyModal({ settings, onClose, onSaved }: { settings: CrmSettingsDto; onClose(): void; onSaved(): void }) {
+/** The firm printed on quotes: the system settings' company (设置 → 系统), edited here too. */
+function CompanyModal({ company, onClose, onSaved }: { company: CompanySettings; onClose(): void; onSaved(): void }) {
   const { t } = useTranslation()
-  const [company, setCompany] = useState(settings.company)
-  const [busy, setBusy] = useState(false)
-  const readLogo = (file: File | null) => {
-    if (!file) return
-    const reader = new FileReader()
-    reader.onload = () => setCompany((c) => ({ ...c, logo: String(reader.result) }))
-    reader.readAsDataURL(file)
-  }
-  const save = async () => {
-    setBusy(true)
-    try {
-      await api.crm.updateSettings({ company })
-      notifySuccess(t('crm.company.saved'))
-      onSaved()
-      onClose()
-    } catch (e) {
-      notifyError(e)
-    } finally {
-      setBusy(false)
-    }
-  }
   return (
-    <Modal opened onClose={onClose} centered title={<Text fw={600}>{t('crm.company.title')}</Text>}>
-      <Stack gap="sm">
-        <TextInput label={t('crm.company.name')} value={company.name} onChange={(e) => setCompany({ ...company, name: e.currentTarget.value })} data-testid="company-name" />
-        <TextInput label={t('crm.company.address')} value={company.address} onChange={(e) => setCompany({ ...company, address: e.currentTarget.value })} />
-        <TextInput label={t('crm.company.phone')} value={company.phone} onChange={(e) => setCompany({ ...company, phone: e.currentTarget.value })} />
-        <Group gap="sm">
-          {company.logo && <Image src={company.logo} h={40} w="auto" fit="contain" alt="" />}
-          <FileButton onChange={readLogo} accept="image/png,image/jpeg,image/svg+xml,image/webp">
-            {(props) => (
-              <Button variant="default" size="xs" {...props}>
-                {t('crm.company.logo')}
-              </Button>
-            )}
-          </FileButton>
-          {company.logo && (
-            <Button variant="subtle" color="red" size="xs" onClick={() => setCompany({ ...company, logo: null })}>
-              {t('crm.company.removeLogo')}
-            </Button>
-          )}
-        </Group>
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            {t('common.cancel')}
-          </Button>
-          <Button loading={busy} onClick={() => void save()} data-testid="company-save">
-            {t('common.save')}
-          </Button>
-        </Group>
-      </Stack>
+    <Modal opened onClose={onClose} centered size="lg" title={<Text fw={600}>{t('crm.company.title')}</Text>}>
+      <CompanyForm
+        initial={company}
+        onCancel={onClose}
+        onSaved={() => {
+          onSaved()
+          onClose()
+        }}
+      />
     </Modal>
   )
 }

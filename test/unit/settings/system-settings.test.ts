@@ -1,0 +1,55 @@
+import { rmSync } from 'node:fs'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { TEST_PASSWORD_COST, testCore } from '../../support/core'
+import { CoreHost } from '../../../src-main/api/host'
+import { Dispatcher } from '../../../src-main/api/dispatcher'
+
+// The system settings: the company printed on quotes and documents (read by every user, changed
+// by administrators), moved once from the sales app's settings with its logo made an attachment.
+
+let t: Awaited<ReturnType<typeof testCore>>
+beforeEach(async () => {
+  t = await testCore()
+})
+afterEach(() => t.close())
+
+describe('company', () => {
+  it('has defaults, keeps what is set and validates each field', () => {
+    expect(t.core.settings.company()).toEqual({ name: '', logo: null, address: '', phone: '', taxId: '', bankName: '', bankAccount: '' })
+    t.core.settings.setCompany({ name: ' 杭州积木 ', bankName: '招商银行', bankAccount: '5719 0001' })
+    t.core.settings.setCompany({ phone: '0571-1' })
+    expect(t.core.settings.company()).toMatchObject({ name: '杭州积木', bankName: '招商银行', bankAccount: '5719 0001', phone: '0571-1' })
+    expect(() => t.core.settings.setCompany({ taxId: 'x'.repeat(31) })).toThrow()
+  })
+
+  it('moves the company from the sales app settings once, the logo becoming an attachment', () => {
+    const png = Buffer.from('logo-bytes').toString('base64')
+    t.core.db.prepare("INSERT INTO crm_settings (key, value) VALUES ('company', ?)").run(JSON.stringify({ name: '旧公司', address: '杭州', phone: '1', logo: `data:image/png;base64,${png}` }))
+    t.core.settings.adoptLegacyCompany(t.core.attachments)
+    const company = t.core.settings.company()
+    expect(company).toMatchObject({ name: '旧公司', address: '杭州', phone: '1', logo: { mime: 'image/png', name: 'logo.png' } })
+    expect(t.core.attachments.get(company.logo!.hash).data.toString()).toBe('logo-bytes')
+    expect(t.core.db.prepare("SELECT count(*) FROM crm_settings WHERE key = 'company'").pluck().get()).toBe(0)
+  })
+
+  it('any user reads it, only administrators change it, and a logo must be an uploaded file', async () => {
+    const host = await CoreHost.open({ dataDir: t.dataDir + '-api', passwordCost: TEST_PASSWORD_COST })
+    try {
+      const rpc = new Dispatcher(host, () => {})
+      const { user, token } = await host.core.auth.setup({ name: '管理员', login: 'admin', password: 'secret123' })
+      await host.core.org.createUser(user.id, { name: '张三', login: 'zhang', password: 'secret123' })
+      const rep = (await host.core.auth.login('zhang', 'secret123')).token
+      expect((await rpc.call('settings.updateCompany', { name: '杭州积木' }, { token })).ok).toBe(true)
+      const read = await rpc.call('settings.company', {}, { token: rep })
+      expect(read.ok && (read.data as { name: string }).name).toBe('杭州积木')
+      const refused = await rpc.call('settings.updateCompany', { name: '别的' }, { token: rep })
+      expect(refused.ok ? null : refused.error.code).toBe('PERMISSION')
+      const missing = await rpc.call('settings.updateCompany', { logo: { hash: 'a'.repeat(64), name: 'x.png', mime: 'image/png', size: 1 } }, { token })
+      expect(missing.ok ? null : missing.error).toMatchObject({ code: 'VALIDATION', field: 'logo' })
+      expect(host.core.settings.company()).toMatchObject({ name: '杭州积木', logo: null })
+    } finally {
+      host.close()
+      rmSync(`${t.dataDir}-api`, { recursive: true, force: true })
+    }
+  })
+})
