@@ -7,6 +7,10 @@ export default defineConfig({
   testMatch: ['e2e/**/*.spec.ts', 'electron/**/*.spec.ts'],
   outputDir: 'test-results/playwright',
   timeout: 60_000,
+  // Waits are for states, never for time; signing in derives a scrypt key at OWASP cost (about a
+  // quarter second alone, several seconds on a machine busy with other work), so a state may take
+  // longer than Playwright's default 5 s to arrive.
+  expect: { timeout: 15_000 },
   workers: 1,
   reporter: [['list']],
   use: {
