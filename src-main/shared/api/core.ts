@@ -139,20 +139,86 @@ export interface FilterCondition {
   value?: unknown
 }
 export type FilterNode = FilterCondition | { and: FilterNode[] } | { or: FilterNode[] }
-export const filterNode: z.ZodType<FilterNode> = z.lazy(() =>
+
+/**
+ * How big a filter a request may carry. Far above what a person builds in the filter editor
+ * (a few groups of a few conditions), far below what breaks the parser's stack, SQLite's
+ * expression depth and LIKE pattern limits, or the query builder's time.
+ */
+export const FILTER_LIMITS = { depth: 20, children: 200, conditions: 500, values: 1000, valueDepth: 4, valueLength: 2000 } as const
+
+/** Why an input is refused before it is parsed: an i18n key and its parameters (see the dispatcher). */
+export interface InputLimitIssue { messageKey: string; [param: string]: string | number }
+
+/**
+ * Measures a filter without recursion, so a hostile one nested 100,000 levels deep or 50,000
+ * conditions wide is refused before the recursive schema (and later the query builder) walks it.
+ * Shape errors are left to the schema; only size is judged here.
+ */
+export function filterLimitIssue(input: unknown): InputLimitIssue | null {
+  const nodes: Array<[unknown, number]> = [[input, 1]]
+  let conditions = 0
+  let values = 0
+  while (nodes.length) {
+    const [node, depth] = nodes.pop()!
+    if (typeof node !== 'object' || node === null) continue
+    if (depth > FILTER_LIMITS.depth) return { messageKey: 'value.filterTooDeep', max: FILTER_LIMITS.depth }
+    const group = node as { and?: unknown; or?: unknown; value?: unknown }
+    const children = [group.and, group.or].filter(Array.isArray)
+    if (children.length) {
+      for (const list of children) {
+        if (list.length > FILTER_LIMITS.children) return { messageKey: 'value.filterTooWide', max: FILTER_LIMITS.children }
+        for (const child of list) nodes.push([child, depth + 1])
+      }
+      continue
+    }
+    if (++conditions > FILTER_LIMITS.conditions) return { messageKey: 'value.filterTooManyConditions', max: FILTER_LIMITS.conditions }
+    const parts: Array<[unknown, number]> = [[group.value, 1]]
+    while (parts.length) {
+      const [part, level] = parts.pop()!
+      if (typeof part === 'string' && part.length > FILTER_LIMITS.valueLength) return { messageKey: 'value.filterValueTooLong', max: FILTER_LIMITS.valueLength }
+      if (typeof part !== 'object' || part === null) continue
+      if (level > FILTER_LIMITS.valueDepth) return { messageKey: 'value.filterValueTooDeep', max: FILTER_LIMITS.valueDepth }
+      const items = Array.isArray(part) ? part : Object.values(part)
+      values += items.length
+      if (values > FILTER_LIMITS.values) return { messageKey: 'value.filterTooManyValues', max: FILTER_LIMITS.values }
+      for (const item of items) parts.push([item, level + 1])
+    }
+  }
+  return null
+}
+
+const filterTree: z.ZodType<FilterNode> = z.lazy(() =>
   z.union([
-    z.object({ and: z.array(filterNode) }),
-    z.object({ or: z.array(filterNode) }),
+    z.object({ and: z.array(filterTree) }),
+    z.object({ or: z.array(filterTree) }),
     z.object({ field: z.string().min(1), op: z.enum(FILTER_OPERATORS), value: z.unknown().optional() })
   ])
 )
+/**
+ * A filter in a request, bounded by FILTER_LIMITS. A preprocess step, not a refinement: a
+ * refinement would run after the recursive parse that a deep filter overflows. (The OpenAPI
+ * document shows the tree: a preprocessed schema documents what follows the step.)
+ */
+export const filterNode: z.ZodType<FilterNode> = z.preprocess((input, ctx) => {
+  const issue = filterLimitIssue(input)
+  if (issue) ctx.addIssue({ code: 'custom', message: issue.messageKey, params: issue, input: '(filter)' })
+  return input
+}, filterTree)
+
+/** Characters a search never needs and the full-text index refuses: C0 controls (tab, CR and LF are kept) and DEL. */
+// oxlint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/
+/** Search text as typed into a search box: bounded, no control characters. */
+export const searchText = (max: number) =>
+  z.string().max(max).refine((s) => !CONTROL_CHARACTERS.test(s), { message: 'value.controlCharacters', params: { messageKey: 'value.controlCharacters' } })
 export const sortSpec = z.object({ field: z.string().min(1), dir: z.enum(['asc', 'desc']).default('asc') })
 
 export const recordQuery = z.object({
   form: formRef,
   filter: filterNode.optional(),
   sort: z.array(sortSpec).max(5).optional(),
-  search: z.string().max(200).optional(),
+  search: searchText(200).optional(),
   limit: z.number().int().min(1).max(500).default(50),
   /** Opaque keyset cursor returned as `nextCursor` by the previous page. */
   cursor: z.string().max(2000).optional(),
@@ -351,7 +417,7 @@ export const coreContracts = {
   'records.list': method({ access: 'user', summary: 'Query records: filter, sort, search, keyset paging, totals', input: recordQuery, output: recordPage }),
   'records.count': method({
     access: 'user', summary: 'Count records matching a filter, optionally grouped by a field, with sums of number fields (overall and per group)',
-    input: z.object({ form: formRef, filter: filterNode.optional(), search: z.string().max(200).optional(), groupBy: z.string().optional(), sums: z.array(z.string()).max(20).optional() }),
+    input: z.object({ form: formRef, filter: filterNode.optional(), search: searchText(200).optional(), groupBy: z.string().optional(), sums: z.array(z.string()).max(20).optional() }),
     output: z.object({
       total: z.number(),
       sums: z.record(z.string(), z.number().nullable()).optional(),
@@ -379,7 +445,7 @@ export const coreContracts = {
   'records.history': method({ access: 'user', summary: 'Change history of a record', input: z.object({ form: formRef, id }), output: z.array(changeEntry) }),
   'search.global': method({
     access: 'user', summary: 'Search all forms',
-    input: z.object({ q: z.string().trim().min(1).max(200), limit: z.number().int().min(1).max(50).default(20) }),
+    input: z.object({ q: searchText(200).trim().min(1), limit: z.number().int().min(1).max(50).default(20) }),
     output: z.array(z.object({ formId: id, formLabel: z.string(), recordId: id, title: z.string() }))
   }),
   'attachments.upload': method({
