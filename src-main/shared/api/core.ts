@@ -111,7 +111,7 @@ export const formLayout = z.object({
       id: z.string().min(1).max(40),
       label: z.string().trim().max(100).nullable(),
       columns: z.number().int().min(1).max(3).default(2),
-      fieldIds: z.array(id)
+      fieldIds: z.array(id).max(1000)
     })).max(50)
   })).min(1).max(20)
 })
@@ -269,7 +269,7 @@ export const fieldInput = z.object({
   /** For sub-table child fields: the sub-table field they belong to. */
   parentFieldId: id.optional(),
   /** Child fields created together with a sub-table field. */
-  children: z.array(z.lazy((): z.ZodType => fieldInput)).optional(),
+  children: z.array(z.lazy((): z.ZodType => fieldInput)).max(200).optional(),
   visibleWhen: z.lazy(() => filterNode).nullable().optional(),
   requiredWhen: z.lazy(() => filterNode).nullable().optional()
 })
@@ -346,8 +346,8 @@ export const coreContracts = {
   'tokens.revoke': method({ access: 'user', summary: 'Revoke one of my API tokens', input: z.object({ id }), output: ok }),
 
   'users.list': method({ access: 'user', summary: 'Users', input: z.object({}).default({}), output: z.array(userDto) }),
-  'users.create': method({ access: 'admin', summary: 'Add a user', input: z.object({ name: z.string().trim().min(1).max(50), login: z.string().trim().min(2).max(50), password: z.string().min(8).max(200), phone: z.string().trim().max(30).nullable().optional(), email: z.string().trim().max(100).nullable().optional(), departmentId: id.nullable().optional(), managerId: id.nullable().optional(), roleIds: z.array(id).optional(), active: z.boolean().optional() }), output: userDto }),
-  'users.update': method({ access: 'admin', summary: 'Change a user (disabling signs them out everywhere)', input: z.object({ id, name: z.string().trim().min(1).max(50).optional(), login: z.string().trim().min(2).max(50).optional(), phone: z.string().trim().max(30).nullable().optional(), email: z.string().trim().max(100).nullable().optional(), departmentId: id.nullable().optional(), managerId: id.nullable().optional(), roleIds: z.array(id).optional(), active: z.boolean().optional() }), output: userDto }),
+  'users.create': method({ access: 'admin', summary: 'Add a user', input: z.object({ name: z.string().trim().min(1).max(50), login: z.string().trim().min(2).max(50), password: z.string().min(8).max(200), phone: z.string().trim().max(30).nullable().optional(), email: z.string().trim().max(100).nullable().optional(), departmentId: id.nullable().optional(), managerId: id.nullable().optional(), roleIds: z.array(id).max(100).optional(), active: z.boolean().optional() }), output: userDto }),
+  'users.update': method({ access: 'admin', summary: 'Change a user (disabling signs them out everywhere)', input: z.object({ id, name: z.string().trim().min(1).max(50).optional(), login: z.string().trim().min(2).max(50).optional(), phone: z.string().trim().max(30).nullable().optional(), email: z.string().trim().max(100).nullable().optional(), departmentId: id.nullable().optional(), managerId: id.nullable().optional(), roleIds: z.array(id).max(100).optional(), active: z.boolean().optional() }), output: userDto }),
   'users.resetPassword': method({ access: 'admin', summary: 'Set a new password for a user and unlock the account', input: z.object({ id, password: z.string().min(8).max(200) }), output: ok }),
   'departments.list': method({ access: 'user', summary: 'The department tree (flat, with parent ids)', input: z.object({}).default({}), output: z.array(departmentDto) }),
   'departments.create': method({ access: 'admin', summary: 'Add a department', input: z.object({ name: z.string().trim().min(1).max(50), parentId: id.nullable().optional(), headUserId: id.nullable().optional() }), output: departmentDto }),
@@ -379,12 +379,12 @@ export const coreContracts = {
   }),
   'forms.create': method({
     access: 'admin', summary: 'Create a form, optionally with fields',
-    input: z.object({ appId: id, label, apiKey: apiKey.optional(), description: z.string().max(1000).optional(), fields: z.array(fieldInput).default([]) }),
+    input: z.object({ appId: id, label, apiKey: apiKey.optional(), description: z.string().max(1000).optional(), fields: z.array(fieldInput).max(500).default([]) }),
     output: formDto
   }),
   'forms.update': method({
     access: 'user', summary: 'Rename a form, set its title field and form-level validation rules',
-    input: z.object({ form: formRef, label: label.optional(), apiKey: apiKey.optional(), description: z.string().max(1000).nullable().optional(), titleFieldId: id.nullable().optional(), validations: z.array(formValidationRule).optional(), layout: formLayout.nullable().optional() }),
+    input: z.object({ form: formRef, label: label.optional(), apiKey: apiKey.optional(), description: z.string().max(1000).nullable().optional(), titleFieldId: id.nullable().optional(), validations: z.array(formValidationRule).max(100).optional(), layout: formLayout.nullable().optional() }),
     output: formDto
   }),
   'fields.create': method({ access: 'user', summary: 'Add a field to a form', input: fieldInput.extend({ form: formRef }), output: fieldDto }),
@@ -402,7 +402,7 @@ export const coreContracts = {
   }),
   'fields.mergeOptions': method({
     access: 'user', summary: 'Merge options of a select or multi-select field into one: records holding them are changed (logged), then the merged options are removed',
-    input: z.object({ id, from: z.array(z.string().min(1)).min(1).max(100), into: z.string().min(1) }),
+    input: z.object({ id, from: z.array(z.string().min(1).max(200)).min(1).max(100), into: z.string().min(1).max(200) }),
     output: z.object({ field: fieldDto, updated: z.number() })
   }),
   'fields.delete': method({ access: 'user', summary: 'Delete a field (recoverable: its data is kept until purged)', input: z.object({ id }), output: fieldDto }),
@@ -417,7 +417,7 @@ export const coreContracts = {
   'records.list': method({ access: 'user', summary: 'Query records: filter, sort, search, keyset paging, totals', input: recordQuery, output: recordPage }),
   'records.count': method({
     access: 'user', summary: 'Count records matching a filter, optionally grouped by a field, with sums of number fields (overall and per group)',
-    input: z.object({ form: formRef, filter: filterNode.optional(), search: searchText(200).optional(), groupBy: z.string().optional(), sums: z.array(z.string()).max(20).optional() }),
+    input: z.object({ form: formRef, filter: filterNode.optional(), search: searchText(200).optional(), groupBy: z.string().max(200).optional(), sums: z.array(z.string().max(200)).max(20).optional() }),
     output: z.object({
       total: z.number(),
       sums: z.record(z.string(), z.number().nullable()).optional(),
