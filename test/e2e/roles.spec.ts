@@ -29,7 +29,8 @@ export const KNOWN_BROKEN: Record<string, string> = {
   'sales_rep/客户': '加载记录失败：表单没有字段“contractTotal” — the list asks for the contractTotal/received roll-ups the role cannot see (fixed on the `hidden` branch)',
   'sales_rep/合同': '加载记录失败 — the list asks for the received roll-up the role cannot see (fixed on the `hidden` branch)',
   'sales_manager/客户': '加载记录失败：表单没有字段“contractTotal” — as for 销售代表 (fixed on the `hidden` branch)',
-  'sales_manager/合同': '加载记录失败 — as for 销售代表 (fixed on the `hidden` branch)'
+  'sales_manager/合同': '加载记录失败 — as for 销售代表 (fixed on the `hidden` branch)',
+  'service/客户': '加载记录失败：表单没有字段“contractTotal” — as for 销售代表 (fixed on the `hidden` branch)'
 }
 
 /** Records what went wrong on the page being walked: console errors, uncaught errors, alerts shown (even briefly). */
