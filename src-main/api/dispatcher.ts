@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import { toActor } from '../access/auth'
-import { contracts, READ_ONLY_METHODS, type MethodName } from '../shared/api/contracts'
+import { contracts, READ_ONLY_METHODS, type InputLimitIssue, type MethodName } from '../shared/api/contracts'
 import { DomainError, type ApiErrorBody } from '../shared/errors'
 import { translate, type Locale } from '../shared/locales'
 import { handlers, type CallContext } from './handlers'
@@ -35,7 +35,7 @@ export class Dispatcher {
       // During a restore the old connection is closed and the new one not yet open: every call
       // is answered "try again shortly" instead of reaching a closed database.
       const restoring = this.host.restoringFile
-      if (restoring !== null) return fail(locale, new DomainError('CONFLICT', 'error.restoreInProgress', { file: restoring }))
+      if (restoring) return fail(locale, new DomainError('CONFLICT', 'error.restoreInProgress', { file: restoring }))
       const principal = options.token ? this.host.core.auth.resolve(options.token) : null
       const actor = principal ? toActor(principal.user) : null
       if (!options.locale && actor) locale = actor.locale
@@ -44,7 +44,7 @@ export class Dispatcher {
       if (principal?.scope === 'read' && !READ_ONLY_METHODS.has(name)) return fail(locale, new DomainError('PERMISSION', 'error.tokenReadOnly'))
       const parsed = contract.input.safeParse(rawInput ?? {})
       if (!parsed.success) {
-        const issue = parsed.error.issues[0]!
+        const issue = limitIssueIn(parsed.error.issues[0]!)
         const path = issue.path.map(String)
         // The first path segment past `fields` names the field when the error is about one.
         const field = path[0] === 'fields' && path[1] ? path[1] : path.join('.') || undefined
@@ -79,6 +79,12 @@ function inputError(locale: Locale, issue: z.core.$ZodIssue, path: string[], fie
   const key = path[path.length - 1] ?? 'input'
   const label = translate(locale, `input.${key}`) === `input.${key}` ? key : translate(locale, `input.${key}`)
   const limit = (issue as { minimum?: number | bigint; maximum?: number | bigint })
+  // A contract's own limit (filter size, control characters) carries its message key: say it with the input's name.
+  const own = issue.code === 'custom' ? (issue.params as InputLimitIssue | undefined) : undefined
+  if (own?.messageKey) {
+    const { messageKey, ...params } = own
+    return new DomainError('VALIDATION', messageKey, { ...params, field: label }, field)
+  }
   if (issue.code === 'too_small' && (issue as { origin?: string }).origin === 'string') {
     return new DomainError('VALIDATION', Number(limit.minimum) <= 1 ? 'value.required' : 'value.tooShort', { field: label, min: Number(limit.minimum) }, field)
   }
@@ -86,6 +92,22 @@ function inputError(locale: Locale, issue: z.core.$ZodIssue, path: string[], fie
   if (issue.code === 'too_small' && (issue as { origin?: string }).origin === 'number') return new DomainError('VALIDATION', 'value.tooSmall', { field: label, min: Number(limit.minimum) }, field)
   if (issue.code === 'too_big' && (issue as { origin?: string }).origin === 'number') return new DomainError('VALIDATION', 'value.tooLarge', { field: label, max: Number(limit.maximum) }, field)
   return new DomainError('VALIDATION', 'error.badRequest', { detail: `${path.join('.') || 'input'}: ${issue.message}` }, field)
+}
+
+/**
+ * A union names no option when all fail (“Invalid input”). When one option failed on a
+ * contract's own limit (a filter nested too deep inside a report measure), that is the answer
+ * worth giving: the limit's issue, with its full path.
+ */
+function limitIssueIn(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  const pending: Array<[z.core.$ZodIssue, PropertyKey[]]> = [[issue, []]]
+  while (pending.length) {
+    const [candidate, prefix] = pending.shift()!
+    const path = [...prefix, ...candidate.path]
+    if (candidate.code === 'custom' && (candidate.params as InputLimitIssue | undefined)?.messageKey) return { ...candidate, path }
+    if (candidate.code === 'invalid_union') for (const option of candidate.errors) for (const inner of option) pending.push([inner, path])
+  }
+  return issue
 }
 
 function fail(locale: Locale, e: DomainError): RpcResult {

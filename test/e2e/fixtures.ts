@@ -69,7 +69,7 @@ function stopServer(child: ChildProcess): Promise<void> {
   })
 }
 
-export const test = base.extend<{ server: JimuServer }, { browser: Browser }>({
+export const test = base.extend<{ server: JimuServer }, { browser: Browser; sharedServer: JimuServer }>({
   browser: [
     // oxlint-disable-next-line no-empty-pattern -- Playwright fixtures must destructure their first argument
     async ({}, use) => {
@@ -91,6 +91,22 @@ export const test = base.extend<{ server: JimuServer }, { browser: Browser }>({
       rmSync(dataDir, { recursive: true, force: true })
     }
   },
+  /** One server for every test of a worker (a spec whose tests walk the same data, in order). */
+  sharedServer: [
+    // oxlint-disable-next-line no-empty-pattern -- Playwright fixtures must destructure their first argument
+    async ({}, use) => {
+      if (!existsSync(SERVE)) throw new Error(`${SERVE} is missing: run \`npm run build\` before the e2e tests`)
+      const dataDir = mkdtempSync(join(tmpdir(), 'jimu-e2e-'))
+      const { url, child } = await startServer(dataDir, await freePort())
+      try {
+        await use({ url, dataDir })
+      } finally {
+        await stopServer(child)
+        rmSync(dataDir, { recursive: true, force: true })
+      }
+    },
+    { scope: 'worker' }
+  ],
   baseURL: async ({ server }, use) => {
     await use(server.url)
   }

@@ -133,7 +133,7 @@ export const formLayout = z.object({
       id: z.string().min(1).max(40),
       label: z.string().trim().max(100).nullable(),
       columns: z.number().int().min(1).max(3).default(2),
-      fieldIds: z.array(id)
+      fieldIds: z.array(id).max(1000)
     })).max(50)
   })).min(1).max(20)
 })
@@ -161,20 +161,86 @@ export interface FilterCondition {
   value?: unknown
 }
 export type FilterNode = FilterCondition | { and: FilterNode[] } | { or: FilterNode[] }
-export const filterNode: z.ZodType<FilterNode> = z.lazy(() =>
+
+/**
+ * How big a filter a request may carry. Far above what a person builds in the filter editor
+ * (a few groups of a few conditions), far below what breaks the parser's stack, SQLite's
+ * expression depth and LIKE pattern limits, or the query builder's time.
+ */
+export const FILTER_LIMITS = { depth: 20, children: 200, conditions: 500, values: 1000, valueDepth: 4, valueLength: 2000 } as const
+
+/** Why an input is refused before it is parsed: an i18n key and its parameters (see the dispatcher). */
+export interface InputLimitIssue { messageKey: string; [param: string]: string | number }
+
+/**
+ * Measures a filter without recursion, so a hostile one nested 100,000 levels deep or 50,000
+ * conditions wide is refused before the recursive schema (and later the query builder) walks it.
+ * Shape errors are left to the schema; only size is judged here.
+ */
+export function filterLimitIssue(input: unknown): InputLimitIssue | null {
+  const nodes: Array<[unknown, number]> = [[input, 1]]
+  let conditions = 0
+  let values = 0
+  while (nodes.length) {
+    const [node, depth] = nodes.pop()!
+    if (typeof node !== 'object' || node === null) continue
+    if (depth > FILTER_LIMITS.depth) return { messageKey: 'value.filterTooDeep', max: FILTER_LIMITS.depth }
+    const group = node as { and?: unknown; or?: unknown; value?: unknown }
+    const children = [group.and, group.or].filter(Array.isArray)
+    if (children.length) {
+      for (const list of children) {
+        if (list.length > FILTER_LIMITS.children) return { messageKey: 'value.filterTooWide', max: FILTER_LIMITS.children }
+        for (const child of list) nodes.push([child, depth + 1])
+      }
+      continue
+    }
+    if (++conditions > FILTER_LIMITS.conditions) return { messageKey: 'value.filterTooManyConditions', max: FILTER_LIMITS.conditions }
+    const parts: Array<[unknown, number]> = [[group.value, 1]]
+    while (parts.length) {
+      const [part, level] = parts.pop()!
+      if (typeof part === 'string' && part.length > FILTER_LIMITS.valueLength) return { messageKey: 'value.filterValueTooLong', max: FILTER_LIMITS.valueLength }
+      if (typeof part !== 'object' || part === null) continue
+      if (level > FILTER_LIMITS.valueDepth) return { messageKey: 'value.filterValueTooDeep', max: FILTER_LIMITS.valueDepth }
+      const items = Array.isArray(part) ? part : Object.values(part)
+      values += items.length
+      if (values > FILTER_LIMITS.values) return { messageKey: 'value.filterTooManyValues', max: FILTER_LIMITS.values }
+      for (const item of items) parts.push([item, level + 1])
+    }
+  }
+  return null
+}
+
+const filterTree: z.ZodType<FilterNode> = z.lazy(() =>
   z.union([
-    z.object({ and: z.array(filterNode) }),
-    z.object({ or: z.array(filterNode) }),
+    z.object({ and: z.array(filterTree) }),
+    z.object({ or: z.array(filterTree) }),
     z.object({ field: z.string().min(1), op: z.enum(FILTER_OPERATORS), value: z.unknown().optional() })
   ])
 )
+/**
+ * A filter in a request, bounded by FILTER_LIMITS. A preprocess step, not a refinement: a
+ * refinement would run after the recursive parse that a deep filter overflows. (The OpenAPI
+ * document shows the tree: a preprocessed schema documents what follows the step.)
+ */
+export const filterNode: z.ZodType<FilterNode> = z.preprocess((input, ctx) => {
+  const issue = filterLimitIssue(input)
+  if (issue) ctx.addIssue({ code: 'custom', message: issue.messageKey, params: issue, input: '(filter)' })
+  return input
+}, filterTree)
+
+/** Characters a search never needs and the full-text index refuses: C0 controls (tab, CR and LF are kept) and DEL. */
+// oxlint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/
+/** Search text as typed into a search box: bounded, no control characters. */
+export const searchText = (max: number) =>
+  z.string().max(max).refine((s) => !CONTROL_CHARACTERS.test(s), { message: 'value.controlCharacters', params: { messageKey: 'value.controlCharacters' } })
 export const sortSpec = z.object({ field: z.string().min(1), dir: z.enum(['asc', 'desc']).default('asc') })
 
 export const recordQuery = z.object({
   form: formRef,
   filter: filterNode.optional(),
   sort: z.array(sortSpec).max(5).optional(),
-  search: z.string().max(200).optional(),
+  search: searchText(200).optional(),
   limit: z.number().int().min(1).max(500).default(50),
   /** Opaque keyset cursor returned as `nextCursor` by the previous page. */
   cursor: z.string().max(2000).optional(),
@@ -242,7 +308,7 @@ export const fieldInput = z.object({
   /** For sub-table child fields: the sub-table field they belong to. */
   parentFieldId: id.optional(),
   /** Child fields created together with a sub-table field. */
-  children: z.array(z.lazy((): z.ZodType => fieldInput)).optional(),
+  children: z.array(z.lazy((): z.ZodType => fieldInput)).max(200).optional(),
   visibleWhen: z.lazy(() => filterNode).nullable().optional(),
   requiredWhen: z.lazy(() => filterNode).nullable().optional()
 })
@@ -320,8 +386,8 @@ export const coreContracts = {
 
   'users.list': method({ access: 'user', summary: 'Colleagues: id, name, department and whether active (to pick people)', input: z.object({}).default({}), output: z.array(colleagueDto) }),
   'users.listFull': method({ access: 'admin', summary: 'Users with login, contact data, roles and lock status (administrators)', input: z.object({}).default({}), output: z.array(userDto) }),
-  'users.create': method({ access: 'admin', summary: 'Add a user', input: z.object({ name: z.string().trim().min(1).max(50), login: z.string().trim().min(2).max(50), password: z.string().min(8).max(200), phone: z.string().trim().max(30).nullable().optional(), email: z.string().trim().max(100).nullable().optional(), departmentId: id.nullable().optional(), managerId: id.nullable().optional(), roleIds: z.array(id).optional(), active: z.boolean().optional() }), output: userDto }),
-  'users.update': method({ access: 'admin', summary: 'Change a user (disabling signs them out everywhere)', input: z.object({ id, name: z.string().trim().min(1).max(50).optional(), login: z.string().trim().min(2).max(50).optional(), phone: z.string().trim().max(30).nullable().optional(), email: z.string().trim().max(100).nullable().optional(), departmentId: id.nullable().optional(), managerId: id.nullable().optional(), roleIds: z.array(id).optional(), active: z.boolean().optional() }), output: userDto }),
+  'users.create': method({ access: 'admin', summary: 'Add a user', input: z.object({ name: z.string().trim().min(1).max(50), login: z.string().trim().min(2).max(50), password: z.string().min(8).max(200), phone: z.string().trim().max(30).nullable().optional(), email: z.string().trim().max(100).nullable().optional(), departmentId: id.nullable().optional(), managerId: id.nullable().optional(), roleIds: z.array(id).max(100).optional(), active: z.boolean().optional() }), output: userDto }),
+  'users.update': method({ access: 'admin', summary: 'Change a user (disabling signs them out everywhere)', input: z.object({ id, name: z.string().trim().min(1).max(50).optional(), login: z.string().trim().min(2).max(50).optional(), phone: z.string().trim().max(30).nullable().optional(), email: z.string().trim().max(100).nullable().optional(), departmentId: id.nullable().optional(), managerId: id.nullable().optional(), roleIds: z.array(id).max(100).optional(), active: z.boolean().optional() }), output: userDto }),
   'users.resetPassword': method({ access: 'admin', summary: 'Set a new password for a user and unlock the account (their sessions end and their API tokens are revoked)', input: z.object({ id, password: z.string().min(8).max(200) }), output: ok }),
   'departments.list': method({ access: 'user', summary: 'The department tree (flat, with parent ids)', input: z.object({}).default({}), output: z.array(departmentDto) }),
   'departments.create': method({ access: 'admin', summary: 'Add a department', input: z.object({ name: z.string().trim().min(1).max(50), parentId: id.nullable().optional(), headUserId: id.nullable().optional() }), output: departmentDto }),
@@ -353,12 +419,12 @@ export const coreContracts = {
   }),
   'forms.create': method({
     access: 'admin', summary: 'Create a form, optionally with fields',
-    input: z.object({ appId: id, label, apiKey: apiKey.optional(), description: z.string().max(1000).optional(), fields: z.array(fieldInput).default([]) }),
+    input: z.object({ appId: id, label, apiKey: apiKey.optional(), description: z.string().max(1000).optional(), fields: z.array(fieldInput).max(500).default([]) }),
     output: formDto
   }),
   'forms.update': method({
     access: 'user', summary: 'Rename a form, set its title field and form-level validation rules',
-    input: z.object({ form: formRef, label: label.optional(), apiKey: apiKey.optional(), description: z.string().max(1000).nullable().optional(), titleFieldId: id.nullable().optional(), validations: z.array(formValidationRule).optional(), layout: formLayout.nullable().optional() }),
+    input: z.object({ form: formRef, label: label.optional(), apiKey: apiKey.optional(), description: z.string().max(1000).nullable().optional(), titleFieldId: id.nullable().optional(), validations: z.array(formValidationRule).max(100).optional(), layout: formLayout.nullable().optional() }),
     output: formDto
   }),
   'fields.create': method({ access: 'user', summary: 'Add a field to a form', input: fieldInput.extend({ form: formRef }), output: fieldDto }),
@@ -376,7 +442,7 @@ export const coreContracts = {
   }),
   'fields.mergeOptions': method({
     access: 'user', summary: 'Merge options of a select or multi-select field into one: records holding them are changed (logged), then the merged options are removed',
-    input: z.object({ id, from: z.array(z.string().min(1)).min(1).max(100), into: z.string().min(1) }),
+    input: z.object({ id, from: z.array(z.string().min(1).max(200)).min(1).max(100), into: z.string().min(1).max(200) }),
     output: z.object({ field: fieldDto, updated: z.number() })
   }),
   'fields.delete': method({ access: 'user', summary: 'Delete a field (recoverable: its data is kept until purged)', input: z.object({ id }), output: fieldDto }),
@@ -391,7 +457,7 @@ export const coreContracts = {
   'records.list': method({ access: 'user', summary: 'Query records: filter, sort, search, keyset paging, totals', input: recordQuery, output: recordPage }),
   'records.count': method({
     access: 'user', summary: 'Count records matching a filter, optionally grouped by a field, with sums of number fields (overall and per group)',
-    input: z.object({ form: formRef, filter: filterNode.optional(), search: z.string().max(200).optional(), groupBy: z.string().optional(), sums: z.array(z.string()).max(20).optional() }),
+    input: z.object({ form: formRef, filter: filterNode.optional(), search: searchText(200).optional(), groupBy: z.string().max(200).optional(), sums: z.array(z.string().max(200)).max(20).optional() }),
     output: z.object({
       total: z.number(),
       sums: z.record(z.string(), z.number().nullable()).optional(),
@@ -419,7 +485,7 @@ export const coreContracts = {
   'records.history': method({ access: 'user', summary: 'Change history of a record', input: z.object({ form: formRef, id }), output: z.array(changeEntry) }),
   'search.global': method({
     access: 'user', summary: 'Search all forms',
-    input: z.object({ q: z.string().trim().min(1).max(200), limit: z.number().int().min(1).max(50).default(20) }),
+    input: z.object({ q: searchText(200).trim().min(1), limit: z.number().int().min(1).max(50).default(20) }),
     output: z.array(z.object({ formId: id, formLabel: z.string(), recordId: id, title: z.string() }))
   }),
   'attachments.upload': method({
