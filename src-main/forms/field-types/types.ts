@@ -19,6 +19,11 @@ export interface CoerceContext {
    * not view cannot be linked, so linking can't be used to probe for records. Absent: no limit.
    */
   scopeOf?: (formId: number) => Sql
+  /**
+   * Whether the caller may put stored file `hash` into attachment `field` (a sub-table's child
+   * included) of the record being saved. Absent: no limit (the system, administrators).
+   */
+  mayAttach?: (hash: string, field: FieldModel) => boolean
 }
 
 export interface QueryContext {
