@@ -785,7 +785,7 @@ export class WritePipeline {
   private coerceContext(actor: Actor): CoerceContext {
     const known = this.pending?.contexts.get(actor.id)
     if (known) return known
-    const ctx: CoerceContext = { db: this.db, clock: this.clock, scopeOf: (formId) => this.access.rowScope(actor, this.schema.form(formId)) }
+    const ctx: CoerceContext = { db: this.db, clock: this.clock, actorId: actor.id, scopeOf: (formId) => this.access.rowScope(actor, this.schema.form(formId)) }
     this.pending?.contexts.set(actor.id, ctx)
     return ctx
   }
@@ -797,8 +797,8 @@ export class WritePipeline {
    */
   private attachContext(actor: Actor, ctx: CoerceContext, current: (field: FieldModel) => unknown[]): CoerceContext {
     const policy = this.attachPolicy
-    if (!policy || actor.id === 0 || actor.isAdmin || this.pending?.engine) return ctx
-    return { ...ctx, mayAttach: (hash, field) => current(field).some((v) => storedHashes(v).includes(hash)) || policy(actor, hash) }
+    if (!policy || actor.id === 0 || actor.isAdmin || this.pending?.engine) return { ...ctx, attached: current }
+    return { ...ctx, attached: current, mayAttach: (hash, field) => current(field).some((v) => storedHashes(v).includes(hash)) || policy(actor, hash) }
   }
 
   private coerceOwner(input: unknown): number | null {

@@ -80,3 +80,45 @@ describe('attaching a stored file by its hash', () => {
     expect(caught(() => core.flows.approve(as(users.director), { taskId: task.id, comment: 'ok', attachments: [{ hash: other, name: 'b.txt' }] })).code).toBe('VALIDATION')
   })
 })
+
+describe('file names per record', () => {
+  it('a record shows and serves the name its file was attached under, not the first uploader’s', async () => {
+    const { core, users, as } = env
+    const { answerFileRequest } = await import('../../../src-main/attachments')
+    const bytes = Buffer.from('同一份报价单').toString('base64')
+    const a = core.attachments.put('给甲公司的底价单.txt', 'text/plain', bytes, users.rep).hash
+    const recA = core.writes.create(as(users.rep), formId, { name: '甲公司', card: [a] })
+    const b = core.attachments.put('报价.txt', 'text/plain; charset=utf-8', bytes, users.rep2).hash
+    expect(b).toBe(a)
+    const recB = core.writes.create(as(users.rep2), formId, { name: '乙公司', card: [b], lines: [{ item: '扫描', scan: [{ hash: b, name: '扫描件.txt' }] }] })
+    const read = (as2: number, rec: number) => core.reads.get(as(as2), formId, rec).fields
+    expect((read(users.rep2, recB)['card'] as Array<{ name: string }>)[0]!.name).toBe('报价.txt')
+    expect(((read(users.rep2, recB)['lines'] as Array<Record<string, Array<{ name: string }>>>)[0]!['scan'])[0]!.name).toBe('扫描件.txt')
+    expect((read(users.rep, recA)['card'] as Array<{ name: string }>)[0]!.name).toBe('给甲公司的底价单.txt')
+    const model = core.schema.form(formId)
+    const deps = { attachments: core.attachments, schema: core.schema, reads: core.reads, flows: core.flows }
+    const res = answerFileRequest(deps, as(users.rep2), b, new URLSearchParams({ form: String(formId), record: String(recB), field: String(model.byKey.get('card')!.id) }))
+    expect(res.status).toBe(200)
+    expect(res.headers['content-disposition']).toContain(encodeURIComponent('报价.txt'))
+    expect(res.headers['content-disposition']).not.toContain(encodeURIComponent('底价'))
+    // The declared type is kept with the value; a later save without names keeps them.
+    const stored = JSON.parse(core.db.prepare(`SELECT ${model.byKey.get('card')!.column} FROM ${model.table} WHERE id = ?`).pluck().get(recB) as string)
+    expect(stored).toEqual([{ hash: b, name: '报价.txt', mime: 'text/plain; charset=utf-8' }])
+    core.writes.update(as(users.rep2), formId, recB, { card: [b] })
+    expect((read(users.rep2, recB)['card'] as Array<{ name: string }>)[0]!.name).toBe('报价.txt')
+  })
+
+  it('reads values stored as plain hashes with the name the record’s creator uploaded, else the blob’s', () => {
+    const { core, users, as } = env
+    const bytes = Buffer.from('旧数据').toString('base64')
+    const h = core.attachments.put('最早的名字.txt', 'text/plain', bytes, users.rep).hash
+    core.attachments.put('李四的名字.txt', 'text/plain', bytes, users.rep2)
+    const model = core.schema.form(formId)
+    const column = model.byKey.get('card')!.column!
+    const recB = core.writes.create(as(users.rep2), formId, { name: '乙公司' })
+    const recAdmin = core.writes.create(env.admin, formId, { name: '管理员的' })
+    for (const id of [recB, recAdmin]) core.db.prepare(`UPDATE ${model.table} SET ${column} = ? WHERE id = ?`).run(JSON.stringify([h]), id)
+    expect((core.reads.get(as(users.rep2), formId, recB).fields['card'] as Array<{ name: string }>)[0]!.name).toBe('李四的名字.txt')
+    expect((core.reads.get(env.admin, formId, recAdmin).fields['card'] as Array<{ name: string }>)[0]!.name).toBe('最早的名字.txt')
+  })
+})
