@@ -15,7 +15,7 @@ import { WritePipeline } from './records/write-pipeline'
 import { QueryBuilder } from './records/query-builder'
 import { Serializer } from './records/serialize'
 import { ReadService } from './records/read-service'
-import { AttachmentStore } from './attachments'
+import { AttachmentStore, mayAttach } from './attachments'
 import { ViewService } from './views/view-service'
 import { CrmService } from './crm/crm-service'
 import { findApp, installApp, previewApp } from './apps/installer'
@@ -107,6 +107,9 @@ export class Core {
     })
     this.notifications = new Notifications(db, clock)
     this.flows.notifier = (n) => void this.notifications.add(n)
+    // One decision of who may attach a stored file, for record fields and approval comments.
+    const attachDeps = { db, attachments: this.attachments, schema: this.schema, reads: this.reads, flows: this.flows }
+    this.writes.attachPolicy = this.flows.attachPolicy = (actor, hash) => mayAttach(attachDeps, actor, hash)
     this.rules = new RuleEngine(this)
     this.settings = new SystemSettings(db)
     this.settings.adoptLegacyCompany(this.attachments)

@@ -2,11 +2,11 @@ import { writable } from '../access/access-layer'
 import { fieldDto } from '../forms/schema-service'
 import { coreContracts, RECORD_ACTIONS, type MethodName, type RecordWriteResult } from '../shared/api/contracts'
 import { NotFoundError, ValidationError } from '../shared/errors'
-import { SYSTEM_ACTOR } from '../access/actor'
 import { translate } from '../shared/locales'
 import { auditCsv, listAudit, verifyMessage } from './audit-view'
 import { inspectSheets } from '../sheets/inspect'
 import { actorOf, designer, ok, type CallContext, type Handler, type HandlersOf } from './handler-kit'
+import { savedOutOfSight } from './saved'
 import { crmHandlers } from './handlers/crm'
 import { flowHandlers } from './handlers/flows'
 import { ruleHandlers } from './handlers/rules'
@@ -255,15 +255,7 @@ function savedRecord(ctx: CallContext, form: number | string, id: number): Recor
   } catch (e) {
     if (!(e instanceof NotFoundError)) throw e
   }
-  let owner: { id: number; name: string } | null = null
-  try {
-    owner = core.reads.get(SYSTEM_ACTOR, form, id).owner
-  } catch (e) {
-    // Deleted by a rule right after the write: saved all the same, with no owner to name.
-    if (!(e instanceof NotFoundError)) throw e
-  }
-  const message = owner ? translate(ctx.locale, 'record.savedAssigned', { owner: owner.name }) : translate(ctx.locale, 'record.savedOutOfScope')
-  return { id, outOfScope: true, owner, message }
+  return savedOutOfSight(ctx, form, id)
 }
 
 function toBackupDto(b: { file: string; reason: string; createdAt: number; size: number }) {

@@ -94,7 +94,8 @@ function inRecord(form: FormModel, record: RecordDto, hash: string): Meta | null
 }
 
 /**
- * The name under which the caller may download `hash` through `ref`; NotFoundError when the file
+ * The name under which the caller may download `hash` through `ref` (the name the record or
+ * comment shows: each record keeps its own name for a file); NotFoundError when the file
  * is not in what the reference lets them read (or does not exist).
  */
 export function authorizeDownload(deps: DownloadDeps, actor: Actor, hash: string, ref: FileRef): { name: string } {
@@ -152,7 +153,7 @@ export function answerFileRequest(deps: DownloadDeps, actor: Actor | null, hash:
   try {
     const ref = parseFileRef(query)
     name = authorizeDownload(deps, actor, hash, ref).name
-    file = deps.attachments.get(hash)
+    file = deps.attachments.get(hash, name)
   } catch (e) {
     if (e instanceof DomainError && e.code === 'VALIDATION') return plain(400, 'Bad file reference')
     if (e instanceof DomainError && e.code === 'NOT_FOUND') return plain(404, 'Not found')

@@ -16,7 +16,7 @@ const HASH = /^[0-9a-f]{64}$/
 
 export interface AttachmentBlob {
   hash: string
-  /** The name the file was first stored under; records show it (see records/serialize.ts). */
+  /** The name the file was first stored under; shown only for record values stored without a name of their own (see forms/field-types/attachment.ts). */
   name: string
   size: number
   mime: string
@@ -66,11 +66,12 @@ export class AttachmentStore {
     return (this.db.prepare('SELECT name FROM attachment_uploads WHERE hash = ? AND uploader_id = ? ORDER BY id DESC LIMIT 1').get(hash, userId) as { name: string } | undefined) ?? null
   }
 
-  get(hash: string): StoredFile {
+  /** The file; `name` (the one it is served under) chooses between formats sharing a container. */
+  get(hash: string, name?: string): StoredFile {
     if (!HASH.test(hash)) throw new NotFoundError()
     const blob = this.db.prepare('SELECT hash, name, size, mime FROM attachments WHERE hash = ?').get(hash) as AttachmentBlob | undefined
     if (!blob || !existsSync(this.path(hash))) throw new NotFoundError()
     const data = readFileSync(this.path(hash))
-    return { blob, data, mime: sniffMime(data, blob.name) }
+    return { blob, data, mime: sniffMime(data, name ?? blob.name) }
   }
 }

@@ -12,7 +12,7 @@ import { pickLocale, translate } from '../shared/locales'
 
 export const LOCK_FILE = 'jimu.lock'
 
-export type LockApp = 'desktop' | 'serve'
+export type LockApp = 'desktop' | 'serve' | 'cli'
 
 export interface LockHolder {
   pid: number
@@ -70,7 +70,7 @@ function readHolder(file: string): LockHolder | null {
     return {
       pid: raw.pid,
       host: typeof raw.host === 'string' ? raw.host : '?',
-      app: raw.app === 'desktop' || raw.app === 'serve' ? raw.app : 'unknown',
+      app: raw.app === 'desktop' || raw.app === 'serve' || raw.app === 'cli' ? raw.app : 'unknown',
       since: typeof raw.since === 'number' ? raw.since : 0
     }
   } catch {

@@ -79,6 +79,8 @@ export class FlowEngine {
    * Where people are told about their tasks, urges and outcomes: set by the core to the
    * notification center (built after this engine). Written in the step's transaction.
    */
+  /** Whether a person may attach a stored file (src-main/attachments/attach.ts; set by the core). */
+  attachPolicy: ((actor: Actor, hash: string) => boolean) | null = null
   notifier: ((n: { userId: number; title: string; body: string; formId: number; recordId: number; desktop: boolean }) => void) | null = null
   private readonly versions = new Map<number, { graph: FlowGraph; status: StatusMap; version: number }>()
   private readonly st: Record<'openInstance' | 'task' | 'instance', Statement>
@@ -388,10 +390,7 @@ export class FlowEngine {
   comment(actor: Actor, input: { instanceId: number; comment: string; attachments?: Attachment[] }): void {
     const inst = this.instanceRow(input.instanceId)
     this.requireParticipant(actor, inst)
-    const attachments = input.attachments ?? []
-    for (const a of attachments) {
-      if (!this.sql('SELECT 1 FROM attachments WHERE hash = ?').get(a.hash)) throw new ValidationError('flows.error.unknownAttachment', { name: a.name }, 'attachments')
-    }
+    const attachments = this.attachable(actor, input.attachments ?? [])
     this.history(inst.id, 'comment', null, null, actor.id, input.comment, attachments, this.clock.now())
   }
 
@@ -645,7 +644,19 @@ export class FlowEngine {
   }
 
   private extra(actor: Actor, input: ActionInput, task: TaskRow) {
-    return { actorId: actor.id || null, comment: input.comment ?? null, attachments: input.attachments ?? [], taskId: task.id }
+    return { actorId: actor.id || null, comment: input.comment ?? null, attachments: this.attachable(actor, input.attachments ?? []), taskId: task.id }
+  }
+
+  /**
+   * Files for a comment or an action: stored, and (for a person) theirs to attach by the one
+   * decision of src-main/attachments/attach.ts. A file they may not attach reads as not uploaded.
+   */
+  private attachable(actor: Actor, attachments: Attachment[]): Attachment[] {
+    for (const a of attachments) {
+      const stored = this.sql('SELECT 1 FROM attachments WHERE hash = ?').get(a.hash)
+      if (!stored || (this.attachPolicy && !this.attachPolicy(actor, a.hash))) throw new ValidationError('flows.error.unknownAttachment', { name: a.name }, 'attachments')
+    }
+    return attachments
   }
 
   /**

@@ -1,6 +1,7 @@
 import { ident, type Sqlite } from '../db/connection'
 import { fieldType } from '../forms/field-types/registry'
 import { relationConfig } from '../forms/field-types/relation'
+import { storedHashes } from '../forms/field-types/attachment'
 import type { AttachmentMeta, ReadContext } from '../forms/field-types/types'
 import type { FieldModel, FormModel } from '../forms/model'
 import type { SchemaService } from '../forms/schema-service'
@@ -31,7 +32,7 @@ export class Serializer {
           titles.set(f.id, bucket)
           for (const id of Array.isArray(v) ? v : typeof v === 'number' ? [v] : []) bucket.set(id as number, '')
         } else if (f.type === 'attachment' && typeof v === 'string') {
-          for (const h of JSON.parse(v) as string[]) hashes.add(h)
+          for (const h of storedHashes(v)) hashes.add(h)
         } else if (f.type === 'subtable' && Array.isArray(v)) {
           // Rows read from the table carry a values map; sub-table rows in the change log are plain objects and need no titles.
           for (const row of v as Array<{ values?: unknown }>) if (row?.values instanceof Map) collect(form.children.get(f.id) ?? [], row.values as Map<number, unknown>)
@@ -46,16 +47,26 @@ export class Serializer {
       for (const [id, title] of this.titles(target, [...bucket.keys()], actor)) bucket.set(id, title)
     }
     const attachments = new Map<string, AttachmentMeta>()
+    // Each uploader's first name for a file: the name of a value stored without one (see
+    // forms/field-types/attachment.ts) is the one the record's creator uploaded it under.
+    const uploads = new Map<string, string>()
     if (hashes.size) {
       const list = [...hashes]
-      const rows = this.db.prepare(`SELECT hash, name, size, mime FROM attachments WHERE hash IN (${list.map(() => '?').join(',')})`).all(...list) as AttachmentMeta[]
+      const marks = list.map(() => '?').join(',')
+      const rows = this.db.prepare(`SELECT hash, name, size, mime FROM attachments WHERE hash IN (${marks})`).all(...list) as AttachmentMeta[]
       for (const r of rows) attachments.set(r.hash, r)
+      const named = this.db.prepare(`SELECT hash, uploader_id, name FROM attachment_uploads WHERE hash IN (${marks}) AND uploader_id IS NOT NULL ORDER BY id`).all(...list) as Array<{ hash: string; uploader_id: number; name: string }>
+      for (const u of named) if (!uploads.has(`${u.hash}:${u.uploader_id}`)) uploads.set(`${u.hash}:${u.uploader_id}`, u.name)
     }
     return {
       locale,
       userName: (id) => users.get(id) ?? null,
       relationTitle: (field, id) => titles.get(field.id)?.get(id) || `#${id}`,
-      attachment: (hash) => attachments.get(hash) ?? null,
+      attachment: (hash, uploader) => {
+        const blob = attachments.get(hash)
+        const name = uploader ? uploads.get(`${hash}:${uploader}`) : undefined
+        return blob ? (name === undefined ? blob : { ...blob, name }) : null
+      },
       childFields: (field) => (form.children.get(field.id) ?? []).filter((c) => !hidden.has(c.id)),
       fieldType
     }
@@ -87,7 +98,8 @@ export class Serializer {
     return rows.map((row) => {
       const values = valuesById.get(row.id)!
       const out: Record<string, unknown> = {}
-      for (const f of fields) out[f.apiKey] = fieldType(f).toApi(values.get(f.id) ?? null, f, ctx)
+      const rowCtx: ReadContext = { ...ctx, recordCreator: row.created_by }
+      for (const f of fields) out[f.apiKey] = fieldType(f).toApi(values.get(f.id) ?? null, f, rowCtx)
       return {
         id: row.id,
         fields: out,

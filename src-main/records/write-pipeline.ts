@@ -14,6 +14,7 @@ import { storeFormulaValue } from '../forms/field-types/computed'
 import { optionsOf } from '../forms/field-types/select'
 import { fail } from '../forms/field-types/common'
 import { member } from '../forms/field-types/member'
+import { storedHashes } from '../forms/field-types/attachment'
 import { linkTable, subTable, type FieldModel, type FormModel } from '../forms/model'
 import type { CoerceContext, ReadContext } from '../forms/field-types/types'
 import type { FilterNode } from '../shared/api/contracts'
@@ -74,6 +75,8 @@ export class WritePipeline {
   private statements = new Map<string, Statement>()
   private readonly inserts = new Map<number, { statement: Statement; cols: FieldModel[]; version: number; form: FormModel }>()
   private pending: Pending | null = null
+  /** Whether a person may attach a stored file they did not find in the field (src-main/attachments/attach.ts; set by the core). */
+  attachPolicy: ((actor: Actor, hash: string) => boolean) | null = null
   /**
    * Engines that govern a record for a while check each update (input keys) and delete (null) of
    * it here, after the access checks and inside the write transaction: the flow engine applies the
@@ -498,7 +501,7 @@ export class WritePipeline {
   /** Step 2: map input keys to fields and coerce each value with its type. Returns the ids given. */
   private applyInput(actor: Actor, form: FormModel, input: Record<string, unknown>, values: StoredValues, creating: boolean): Set<number> {
     const given = new Set<number>()
-    const ctx = this.coerceContext(actor)
+    const ctx = this.attachContext(actor, this.coerceContext(actor), (f) => [values.get(f.id)])
     const rules = this.access.writeRules(actor, form)
     const owned = actor.id === 0 || this.pending?.engine ? null : this.systemOwnedFields(form)
     for (const key of Object.keys(input)) {
@@ -553,7 +556,7 @@ export class WritePipeline {
 
   private coerceRows(actor: Actor, form: FormModel, field: FieldModel, raw: unknown, existing: StoredSubRow[] | undefined): StoredSubRow[] {
     const children = form.children.get(field.id) ?? []
-    const ctx = this.coerceContext(actor)
+    const ctx = this.attachContext(actor, this.coerceContext(actor), (child) => (existing ?? []).map((r) => r.values.get(child.id)))
     const known = new Set((existing ?? []).map((r) => r.id))
     return subtableRows(raw, field).map((row, i) => {
       const values = new Map<number, unknown>()
@@ -782,9 +785,20 @@ export class WritePipeline {
   private coerceContext(actor: Actor): CoerceContext {
     const known = this.pending?.contexts.get(actor.id)
     if (known) return known
-    const ctx: CoerceContext = { db: this.db, clock: this.clock, scopeOf: (formId) => this.access.rowScope(actor, this.schema.form(formId)) }
+    const ctx: CoerceContext = { db: this.db, clock: this.clock, actorId: actor.id, scopeOf: (formId) => this.access.rowScope(actor, this.schema.form(formId)) }
     this.pending?.contexts.set(actor.id, ctx)
     return ctx
+  }
+
+  /**
+   * The coerce context for one record's input: a person (not the system, an administrator or an
+   * engine) attaches only files `attachPolicy` allows, or files already in that field of the
+   * record (`current`: its stored values, every sub-table row for a cell).
+   */
+  private attachContext(actor: Actor, ctx: CoerceContext, current: (field: FieldModel) => unknown[]): CoerceContext {
+    const policy = this.attachPolicy
+    if (!policy || actor.id === 0 || actor.isAdmin || this.pending?.engine) return { ...ctx, attached: current }
+    return { ...ctx, attached: current, mayAttach: (hash, field) => current(field).some((v) => storedHashes(v).includes(hash)) || policy(actor, hash) }
   }
 
   private coerceOwner(input: unknown): number | null {

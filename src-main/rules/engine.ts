@@ -1,3 +1,5 @@
+import type { AccessLayer } from '../access/access-layer'
+import type { AuthService } from '../access/auth'
 import { performance } from 'node:perf_hooks'
 import type { Statement } from 'better-sqlite3'
 import type { Sqlite } from '../db/connection'
@@ -30,7 +32,8 @@ import { actionModule } from './actions'
 import { isTimed, triggerModule } from './triggers'
 import { ScanWorker } from './scan-worker'
 import './app-section'
-import type { DueItem, Firing, RuleModel } from './types'
+import type { DueItem, Firing, RuleModel, SeenRecord } from './types'
+import { toActor } from '../access/auth'
 
 /**
  * The rule engine: "when / if / then" rules on a form.
@@ -82,6 +85,9 @@ export interface RuleEngineDeps {
   org: Organization
   scheduler: Scheduler
   notifications: Notifications
+  /** Messages are rendered as each reader may read the record (rules/actions notify, email, webhook). */
+  access: Pick<AccessLayer, 'hiddenFieldIds'>
+  auth: Pick<AuthService, 'user'>
   /** The 发起流程 action starts flows through the flow engine. */
   flows: Pick<FlowEngine, 'start'>
 }
@@ -96,6 +102,8 @@ export class RuleEngine {
   private lastChangeCache: { key: string; value: { id: number; changes: Record<string, [unknown, unknown]> } | null } | null = null
   /** Outbox rows of the events delivered in this process (see `keep`), and those handled but not yet removed. */
   private readonly outboxIds = new WeakMap<DomainEvent, number>()
+  /** Each firing's record as each reader of its messages may read it. */
+  private readonly seen = new WeakMap<Firing, Map<number, SeenRecord>>()
   private handled: number[] = []
   private outboxInsert: Statement | null = null
 
@@ -583,7 +591,8 @@ export class RuleEngine {
   }
 
   /**
-   * Fill `{{placeholder}}`s: a field by API key or label (`{{name}}`, `{{客户名称}}`), a sub-table
+   * Fill `{{placeholder}}`s with the system's view of the record — for values a rule writes
+   * (update/create actions), never for a message someone reads (see renderFor): a field by API key or label (`{{name}}`, `{{客户名称}}`), a sub-table
    * row's column (`{{plan.dueDate}}`), and 标题 / 负责人 / 规则 / 表单 / 链接 (title, owner, rule, form, link).
    */
   render(template: string, firing: Firing): string {
@@ -599,6 +608,84 @@ export class RuleEngine {
       if (name in firing.extra) return this.plain(firing.extra[name])
       const field = firing.form.byKey.get(name) ?? firing.form.fields.find((f) => f.label === name)
       if (field) return this.plain(firing.values[field.apiKey])
+      return whole
+    })
+  }
+
+  /**
+   * The record as `viewer` may read it, for messages to them: their row scope and field masks
+   * (the access layer's readable fields, which hide a computed field whose sources they cannot
+   * read); `values` null when they may not view the record at all. One read per firing and viewer.
+   */
+  seenBy(firing: Firing, viewer: Actor): SeenRecord {
+    const cache = this.seen.get(firing) ?? new Map<number, SeenRecord>()
+    this.seen.set(firing, cache)
+    const known = cache.get(viewer.id)
+    if (known) return known
+    let seen: SeenRecord
+    try {
+      const dto = this.deps.reads.get(viewer, firing.form.id, firing.recordId, true)
+      const values: Record<string, unknown> = { ...dto.fields, id: dto.id, owner: dto.owner, createdAt: dto.createdAt, updatedAt: dto.updatedAt, createdBy: dto.createdBy, updatedBy: dto.updatedBy }
+      const titleKey = firing.form.titleField?.apiKey
+      seen = { viewer, values, title: (titleKey && titleKey in dto.fields ? this.plain(dto.fields[titleKey]) : '') || `#${firing.recordId}` }
+    } catch (e) {
+      if (!(e instanceof NotFoundError)) throw e
+      seen = { viewer, values: null, title: translate(viewer.locale, 'rules.render.unviewable') }
+    }
+    cache.set(viewer.id, seen)
+    return seen
+  }
+
+  /** A user as a message reader (null when the account is gone). */
+  userActor(userId: number): Actor | null {
+    const user = this.deps.auth.user(userId)
+    return user ? toActor(user) : null
+  }
+
+  /**
+   * Whose permissions a message to outside addresses (e-mail to literal addresses, webhooks) is
+   * rendered with: the rule's author — an administrator, since only administrators make rules —
+   * with their rights now (a demoted or removed author's rule tells the outside no more than they
+   * may read). A rule with no recorded author (installed with an app package by an administrator)
+   * renders as the system, like the package's other admin-made settings.
+   */
+  author(rule: RuleModel): Actor {
+    const id = this.deps.db.prepare('SELECT created_by FROM rules WHERE id = ?').pluck().get(rule.id) as number | null | undefined
+    if (id === null || id === undefined) return SYSTEM_ACTOR
+    return this.userActor(id) ?? { id, name: '', isAdmin: false, locale: 'zh-CN' }
+  }
+
+  /**
+   * `render` for one reader of the message: a field they may not read (hidden for them, computed
+   * from what they cannot read, or on a record they may not view) is "—" in their language,
+   * never its value; so are 负责人 and the sub-table values of a record they may not view, whose
+   * 标题 reads "a record you cannot open".
+   */
+  renderFor(template: string, firing: Firing, reader: SeenRecord): string {
+    const none = translate(reader.viewer.locale, 'rules.render.hidden')
+    const values = reader.values
+    const readable = (name: string): FieldModel | null => {
+      const field = firing.form.byKey.get(name) ?? firing.form.fields.find((f) => f.label === name)
+      return field && values && field.apiKey in values ? field : null
+    }
+    return template.replace(/\{\{\s*([^{}]+?)\s*\}\}/g, (whole, name: string) => {
+      const special: Record<string, string> = {
+        标题: reader.title, title: reader.title,
+        负责人: values ? this.plain(values['owner']) : none, owner: values ? this.plain(values['owner']) : none,
+        规则: firing.rule.name, rule: firing.rule.name,
+        表单: firing.form.label, form: firing.form.label,
+        链接: `#/forms/${firing.form.id}/records/${firing.recordId}`, link: `#/forms/${firing.form.id}/records/${firing.recordId}`
+      }
+      if (name in special) return special[name]!
+      if (name in firing.extra) {
+        // A sub-table row's value (plan.dueDate): readable when the sub-table and its column are.
+        const [parent, child] = name.split('.')
+        const table = parent ? readable(parent) : null
+        const column = table && child ? (firing.form.children.get(table.id) ?? []).find((c) => c.apiKey === child || c.label === child) : null
+        return table && (!child || (column && !this.deps.access.hiddenFieldIds(reader.viewer, firing.form).has(column.id))) ? this.plain(firing.extra[name]) : none
+      }
+      const field = firing.form.byKey.get(name) ?? firing.form.fields.find((f) => f.label === name)
+      if (field) return readable(name) ? this.plain(values![field.apiKey]) : none
       return whole
     })
   }
@@ -644,15 +731,11 @@ export class RuleEngine {
     return [...ids].filter((id) => id > 0)
   }
 
-  /** Addresses an email goes to: the recipients' emails on their user profiles, and literal ones. */
-  emails(to: Recipients, firing: Firing): string[] {
+  /** The user recipients of an e-mail with the address on their profile. */
+  userEmails(to: Recipients, firing: Firing): Array<{ userId: number; email: string }> {
     const users = this.recipients(to, firing)
-    const out = new Set(to.emails)
-    if (users.length) {
-      const rows = this.deps.db.prepare(`SELECT email FROM users WHERE active = 1 AND email IS NOT NULL AND email <> '' AND id IN (${users.map(() => '?').join(',')})`).pluck().all(...users) as string[]
-      rows.forEach((e) => out.add(e))
-    }
-    return [...out]
+    if (!users.length) return []
+    return this.deps.db.prepare(`SELECT id AS userId, email FROM users WHERE active = 1 AND email IS NOT NULL AND email <> '' AND id IN (${users.map(() => '?').join(',')})`).all(...users) as Array<{ userId: number; email: string }>
   }
 
   /** Candidates for round-robin and least-loaded: the listed users, or the department's active users. */

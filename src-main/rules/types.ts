@@ -1,3 +1,4 @@
+import type { Actor } from '../access/actor'
 import type { DomainEvent } from '../events'
 import type { FormModel } from '../forms/model'
 import type { RuleAction, RuleCondition, RuleTrigger } from '../shared/api/rules'
@@ -31,6 +32,15 @@ export interface Firing {
   extra: Record<string, unknown>
   title: string
   ownerId: number | null
+}
+
+/** A firing's record as one reader of a message may read it (see RuleEngine.seenBy). */
+export interface SeenRecord {
+  viewer: Actor
+  /** API-shape values they may read (with id, owner…); null when they may not view the record. */
+  values: Record<string, unknown> | null
+  /** Its title as they see it, or "a record you cannot open". */
+  title: string
 }
 
 /** What a due scan found: a record and its period (and extra placeholders). */

@@ -19,6 +19,15 @@ export interface CoerceContext {
    * not view cannot be linked, so linking can't be used to probe for records. Absent: no limit.
    */
   scopeOf?: (formId: number) => Sql
+  /**
+   * Whether the caller may put stored file `hash` into attachment `field` (a sub-table's child
+   * included) of the record being saved. Absent: no limit (the system, administrators).
+   */
+  mayAttach?: (hash: string, field: FieldModel) => boolean
+  /** The stored values `field` has in the record being saved (every sub-table row for a cell). */
+  attached?: (field: FieldModel) => unknown[]
+  /** Who is saving (0: the system); their own uploads give attached files a name. */
+  actorId?: number
 }
 
 export interface QueryContext {
@@ -36,7 +45,13 @@ export interface ReadContext {
   userName(id: number): string | null
   /** Title of a related record (loaded in one batch per page by the serializer). */
   relationTitle(field: FieldModel, id: number): string
-  attachment(hash: string): AttachmentMeta | null
+  /**
+   * A stored file's blob; with `uploader`, named as that person uploaded it (when they did) —
+   * for attachment values stored before they kept their own names.
+   */
+  attachment(hash: string, uploader?: number | null): AttachmentMeta | null
+  /** The creator of the record being read (set per record by the serializer). */
+  recordCreator?: number | null
   /** Live child fields of a sub-table field. */
   childFields(field: FieldModel): FieldModel[]
   fieldType(field: FieldModel): FieldTypeModule

@@ -1,10 +1,18 @@
 import type { ActionModule, ActionOf, Firing } from '../types'
 import type { RuleEngine } from '../engine'
 
+// Messages are rendered for each recipient as they may read the record (RuleEngine.renderFor):
+// a field hidden from them is "—", never its value. A user who may not view the record at all is
+// not notified about it (the notification would link to a record they cannot open).
+
 function deliver(action: ActionOf<'notify'> | ActionOf<'desktop'>, firing: Firing, engine: RuleEngine, desktop: boolean): void {
-  const title = engine.render(action.title, firing)
-  const body = engine.render(action.body, firing)
   for (const userId of engine.recipients(action.to, firing)) {
+    const viewer = engine.userActor(userId)
+    if (!viewer) continue
+    const seen = engine.seenBy(firing, viewer)
+    if (!seen.values) continue
+    const title = engine.renderFor(action.title, firing, seen)
+    const body = engine.renderFor(action.body, firing, seen)
     engine.deps.notifications.add({ userId, title, body, formId: firing.form.id, recordId: firing.recordId, ruleId: firing.rule.id, desktop })
   }
 }

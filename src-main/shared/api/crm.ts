@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { id, method, type MethodContract } from './core'
+import { id, method, savedOutOfScope, type MethodContract } from './core'
 
 // API methods of the CRM app (installing the app and sample data, settings, public pool, lead
 // conversion, duplicates, merge, quotes), declared with the helpers in ./core and merged into the
@@ -40,7 +40,8 @@ export const crmContracts = {
   'crm.pool.claim': method({
     access: 'user', summary: 'Claim records from the public pool (公海), within the per-rep limit',
     input: z.object({ form: poolForm, ids: z.array(id).min(1).max(500) }),
-    output: z.object({ claimed: z.number(), owned: z.number(), limit: z.number().nullable() })
+    // outOfScope: claimed records a rule moved out of the claimer's sight at once (saved, not an error).
+    output: z.object({ claimed: z.number(), owned: z.number(), limit: z.number().nullable(), outOfScope: z.array(savedOutOfScope) })
   }),
   'crm.pool.release': method({
     access: 'user', summary: 'Release records to the public pool with a reason',
@@ -63,7 +64,9 @@ export const crmContracts = {
       leadId: id, customerId: id.optional(), customerName: z.string().trim().max(200).optional(), createContact: z.boolean().default(true),
       opportunity: z.object({ name: z.string().trim().max(200).optional(), amount: z.number().nullable().optional(), closeDate: z.string().nullable().optional() }).nullable().optional()
     }),
-    output: z.object({ customerId: id, contactId: id.nullable(), opportunityId: id.nullable() })
+    // outOfScope: the new (or linked) customer is saved but out of the caller's sight (a rule
+    // assigned it elsewhere): the app shows the message and does not open the customer.
+    output: z.object({ customerId: id, contactId: id.nullable(), opportunityId: id.nullable(), outOfScope: savedOutOfScope.nullable() })
   }),
   'crm.duplicates.check': method({
     access: 'user', summary: 'Customers that look like this name or phone (normalised)',
@@ -83,7 +86,8 @@ export const crmContracts = {
   'crm.quoteToContract': method({
     access: 'user', summary: 'Turn an accepted quote into a draft contract for its total',
     input: z.object({ quoteId: id }),
-    output: z.object({ contractId: id })
+    // outOfScope: the contract is saved but out of the caller's sight (see crm.convertLead).
+    output: z.object({ contractId: id, outOfScope: savedOutOfScope.nullable() })
   })
 } as const satisfies Record<string, MethodContract>
 

@@ -111,13 +111,14 @@ describe('signed-in setup', () => {
     const lines = model.byKey.get('lines')!
     fieldIds = { files: model.byKey.get('files')!.id, secret: model.byKey.get('secret')!.id, lines: lines.id, scan: model.children.get(lines.id)!.find((c) => c.apiKey === 'scan')!.id }
     core.org.setPermission(admin.id, repRole, { formId, actions: ['view', 'create', 'edit'], scope: 'own', scopeFilter: null, fieldRules: { [fieldIds.secret!]: 'hidden' } })
-    const put = (key: string, name: string, data: Buffer) => (hashes[key] = core.attachments.put(name, 'application/octet-stream', data.toString('base64'), admin.id).hash)
-    put('a', '甲合同.txt', Buffer.from('甲合同正文'))
+    // Each file uploaded by whoever attaches it (a rep may attach only files they may read).
+    const put = (key: string, name: string, data: Buffer, by = admin.id) => (hashes[key] = core.attachments.put(name, 'application/octet-stream', data.toString('base64'), by).hash)
+    put('a', '甲合同.txt', Buffer.from('甲合同正文'), repA.id)
     put('secret', '底价.txt', Buffer.from('底价 80 万'))
     put('scan', '扫描件.txt', Buffer.from('扫描件'))
-    put('b', '乙合同.txt', Buffer.from('乙合同正文'))
-    recordA = core.writes.create(repA, formId, { name: '甲', files: [hashes.a], lines: [{ item: '服务器', scan: [hashes.scan] }] })
-    core.writes.update(admin, formId, recordA, { secret: [hashes.secret] })
+    put('b', '乙合同.txt', Buffer.from('乙合同正文'), repB.id)
+    recordA = core.writes.create(repA, formId, { name: '甲', files: [hashes.a] })
+    core.writes.update(admin, formId, recordA, { secret: [hashes.secret], lines: [{ item: '服务器', scan: [hashes.scan] }] })
     recordB = core.writes.create(repB, formId, { name: '乙', files: [hashes.b] })
     cookieA = `jimu_session=${(await core.auth.login('zhang', 'secret123')).token}`
     cookieB = `jimu_session=${(await core.auth.login('li', 'secret123')).token}`

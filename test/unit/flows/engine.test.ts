@@ -205,7 +205,7 @@ describe('flow runtime', () => {
     expect(events.at(-1)?.outcome).toBe('withdrawn')
 
     const i2 = core.flows.start(as(users.rep), { flowId, recordId: id })
-    const file = core.attachments.put('报价.txt', 'text/plain', Buffer.from('报价').toString('base64'))
+    const file = core.attachments.put('报价.txt', 'text/plain', Buffer.from('报价').toString('base64'), users.director)
     core.flows.comment(as(users.director), { instanceId: i2.id, comment: '请补充报价单', attachments: [{ hash: file.hash, name: file.name }] })
     expect(caught(() => core.flows.comment(as(users.rep2), { instanceId: i2.id, comment: '看看' })).code).toBe('NOT_FOUND')
     expect(caught(() => core.flows.comment(as(users.rep), { instanceId: i2.id, comment: 'x', attachments: [{ hash: 'deadbeefdeadbeef', name: 'x' }] })).code).toBe('VALIDATION')

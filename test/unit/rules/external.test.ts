@@ -66,6 +66,7 @@ describe('external actions (real sockets on loopback)', () => {
     const rep = await env.user('小李', { email: 'li@example.com' })
     const accountant = await env.user('会计', { email: 'cw@example.com' })
     env.core.org.updateUser(env.actor.id, accountant, { roleIds: [finance.id] })
+    env.core.org.setPermission(env.actor.id, finance.id, { formId: env.opp.id, actions: ['view'], scope: 'all', scopeFilter: null, fieldRules: {} })
     env.clock.set(new Date(2024, 2, 1, 10, 0).getTime())
     env.rule({
       name: '回款提醒', trigger: { type: 'dateRelative', field: 'plan.dueDate', amount: 3, unit: 'day', direction: 'before' },
@@ -75,14 +76,15 @@ describe('external actions (real sockets on loopback)', () => {
     env.clock.set(new Date(2024, 2, 3, 9, 0).getTime())
     await env.core.scheduler.tick()
     await env.core.scheduler.tick()
-    expect(smtp.messages).toHaveLength(1)
-    expect(smtp.messages[0]!.to.sort()).toEqual(['boss@example.com', 'cw@example.com', 'li@example.com'])
+    // One mail per user (rendered as they may read the record), one to the outside addresses.
+    expect(smtp.messages).toHaveLength(3)
+    expect(smtp.messages.flatMap((m) => m.to).sort()).toEqual(['boss@example.com', 'cw@example.com', 'li@example.com'])
     const raw = smtp.messages[0]!.raw
     expect(raw).toContain('Subject: =?UTF-8?')
     expect(env.core.scheduler.list({ kind: 'rules.action' })[0]).toMatchObject({ status: 'done', attempts: 1 })
     env.clock.advance(DAY)
     await env.core.scheduler.tick()
-    expect(smtp.messages).toHaveLength(1)
+    expect(smtp.messages).toHaveLength(3)
   })
 
   it('webhook JSON POST; a failing endpoint is retried with backoff, lands in the failed list, and a retry delivers it', async () => {

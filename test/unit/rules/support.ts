@@ -43,8 +43,11 @@ export async function rulesCore() {
     { label: '截止日期', apiKey: 'dueDate', type: 'date' },
     { label: '商机', apiKey: 'opportunity', type: 'relation', config: { targetFormId: opp.id } }
   ])
+  // Users read every record of these forms (messages go only to users who may view the record).
+  const reader = t.core.org.createRole(t.actor.id, { name: '规则测试读者' })
+  for (const f of [opp, lead, followUp, task]) t.core.org.setPermission(t.actor.id, reader.id, { formId: f.id, actions: ['view'], scope: 'all', scopeFilter: null, fieldRules: {} })
   const user = async (name: string, extra: { managerId?: number; email?: string } = {}) => {
-    const id = await t.core.org.createUser(t.actor.id, { name, login: `u${Math.random().toString(36).slice(2, 8)}`, password: 'secret123' })
+    const id = await t.core.org.createUser(t.actor.id, { name, login: `u${Math.random().toString(36).slice(2, 8)}`, password: 'secret123', roleIds: [reader.id] })
     if (extra.managerId !== undefined || extra.email !== undefined) {
       t.core.org.updateUser(t.actor.id, id, { ...(extra.managerId !== undefined ? { managerId: extra.managerId } : {}), ...(extra.email !== undefined ? { email: extra.email } : {}) })
     }

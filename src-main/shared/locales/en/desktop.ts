@@ -10,7 +10,6 @@ export const desktop: Record<string, string> = {
   'desktop.openExternal.cancel': 'Cancel',
   'desktop.dataLocked.desktop': 'The data folder {{dir}} is in use by another Jimu CRM program: the desktop app (process {{pid}} on {{host}}, since {{since}}). One data folder can be opened by one program at a time: close that program first, or use another data folder.',
   'desktop.dataLocked.serve': 'The data folder {{dir}} is in use by another Jimu CRM program: the browser/LAN server npm run serve (process {{pid}} on {{host}}, since {{since}}). One data folder can be opened by one program at a time: close that program first, or use another data folder.',
-  'desktop.dataLocked.unknown': 'The data folder {{dir}} is in use by another Jimu CRM program: an unknown program (process {{pid}} on {{host}}, since {{since}}). One data folder can be opened by one program at a time: close that program first, or use another data folder.',
   'desktop.menu.file': 'File',
   'desktop.menu.newRecord': 'New record',
   'desktop.menu.import': 'Import Excel…',
@@ -50,5 +49,7 @@ export const desktop: Record<string, string> = {
   'desktop.tray.hiddenBody': 'The window is closed; reminders, rules and backups keep running. To quit, choose Quit in the tray icon’s menu.',
   'desktop.backup.done': 'Backup done: {{file}}',
   'desktop.backup.copyFailed': 'Backup done, but it could not be copied to {{path}}: {{error}}',
-  'desktop.backup.failed': 'Backup failed: {{error}}'
+  'desktop.backup.failed': 'Backup failed: {{error}}',
+  'desktop.dataLocked.cli': 'The data folder {{dir}} is in use by another Jimu CRM program: the backup/restore command (process {{pid}} on {{host}}, since {{since}}). One data folder can be opened by one program at a time: wait for it to finish, or use another data folder.',
+  'desktop.dataLocked.unknown': 'The data folder {{dir}} is in use by another Jimu CRM program: an unknown program (process {{pid}} on {{host}}, since {{since}}). One data folder can be opened by one program at a time: close that program first, or use another data folder.'
 }

@@ -55,7 +55,7 @@ export const errors: Record<keyof typeof zh, string> = {
   'value.tooManyOptions': '"{{field}}" allows at most {{max}} choices',
   'value.invalidUser': '"{{field}}": "{{value}}" is not a valid member',
   'value.invalidRelation': '"{{field}}": linked record "{{value}}" does not exist',
-  'value.invalidAttachment': '"{{field}}": attachment "{{value}}" does not exist; upload it first',
+  'value.invalidAttachment': '"{{field}}": attachment "{{value}}" does not exist or is not yours to attach; upload it first',
   'value.invalidRows': '"{{field}}" must be a list of rows',
   'value.notText': '"{{field}}" must be text',
   'value.tooShort': '"{{field}}" needs at least {{min}} characters',

@@ -114,7 +114,7 @@ export const flows: Record<string, string> = {
   'flows.error.taskClosed': 'This task has already been handled',
   'flows.error.taskNotFound': 'Task {{id}} not found',
   'flows.error.transferToSelf': 'You cannot transfer to yourself',
-  'flows.error.unknownAttachment': 'Attachment "{{name}}" was not uploaded',
+  'flows.error.unknownAttachment': 'Attachment "{{name}}" was not uploaded or is not yours to attach',
   'flows.error.unknownRole': 'The flow refers to a missing role "{{role}}"',
   'flows.history.approve': 'approved',
   'flows.history.autoApprove': '{{name}} was overdue; approved automatically',

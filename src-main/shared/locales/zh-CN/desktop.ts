@@ -10,7 +10,6 @@ export const desktop: Record<string, string> = {
   'desktop.openExternal.cancel': '取消',
   'desktop.dataLocked.desktop': '数据文件夹 {{dir}} 正被另一个积木 CRM 程序使用：桌面应用（进程 {{pid}}，电脑 {{host}}，{{since}} 起）。一个数据文件夹同一时间只能由一个程序打开，请先关闭那个程序，或换一个数据文件夹。',
   'desktop.dataLocked.serve': '数据文件夹 {{dir}} 正被另一个积木 CRM 程序使用：浏览器/局域网服务 npm run serve（进程 {{pid}}，电脑 {{host}}，{{since}} 起）。一个数据文件夹同一时间只能由一个程序打开，请先关闭那个程序，或换一个数据文件夹。',
-  'desktop.dataLocked.unknown': '数据文件夹 {{dir}} 正被另一个积木 CRM 程序使用：未知程序（进程 {{pid}}，电脑 {{host}}，{{since}} 起）。一个数据文件夹同一时间只能由一个程序打开，请先关闭那个程序，或换一个数据文件夹。',
   'desktop.menu.file': '文件',
   'desktop.menu.newRecord': '新建记录',
   'desktop.menu.import': '导入 Excel…',
@@ -50,5 +49,7 @@ export const desktop: Record<string, string> = {
   'desktop.tray.hiddenBody': '窗口已关闭，提醒、规则和自动备份会继续运行。要退出，请在托盘图标的菜单中选择“退出”。',
   'desktop.backup.done': '备份完成：{{file}}',
   'desktop.backup.copyFailed': '备份已完成，但无法复制到 {{path}}：{{error}}',
-  'desktop.backup.failed': '备份失败：{{error}}'
+  'desktop.backup.failed': '备份失败：{{error}}',
+  'desktop.dataLocked.cli': '数据文件夹 {{dir}} 正被另一个积木 CRM 程序使用：备份/恢复命令（进程 {{pid}}，电脑 {{host}}，{{since}} 起）。一个数据文件夹同一时间只能由一个程序打开，请等它结束，或换一个数据文件夹。',
+  'desktop.dataLocked.unknown': '数据文件夹 {{dir}} 正被另一个积木 CRM 程序使用：未知程序（进程 {{pid}}，电脑 {{host}}，{{since}} 起）。一个数据文件夹同一时间只能由一个程序打开，请先关闭那个程序，或换一个数据文件夹。'
 }

@@ -53,7 +53,7 @@ export const errors = {
   'value.tooManyOptions': '“{{field}}”最多选择 {{max}} 项',
   'value.invalidUser': '“{{field}}”的值“{{value}}”不是有效成员',
   'value.invalidRelation': '“{{field}}”关联的记录“{{value}}”不存在',
-  'value.invalidAttachment': '“{{field}}”的附件“{{value}}”不存在，请先上传',
+  'value.invalidAttachment': '“{{field}}”的附件“{{value}}”不存在或您不能使用，请先上传',
   'value.invalidRows': '“{{field}}”的值必须是行的列表',
   'value.notText': '“{{field}}”的值必须是文本',
   'value.tooShort': '“{{field}}”至少 {{min}} 个字',

@@ -114,7 +114,7 @@ export const flows: Record<string, string> = {
   'flows.error.taskClosed': '这条待办已处理',
   'flows.error.taskNotFound': '找不到待办（{{id}}）',
   'flows.error.transferToSelf': '不能转交给自己',
-  'flows.error.unknownAttachment': '附件“{{name}}”未上传',
+  'flows.error.unknownAttachment': '附件“{{name}}”未上传或您不能使用',
   'flows.error.unknownRole': '流程引用的角色“{{role}}”不存在',
   'flows.history.approve': '同意',
   'flows.history.autoApprove': '{{name}} 超时，自动同意',

@@ -16,7 +16,7 @@ const str = (v: unknown) => (typeof v === 'string' ? v : '')
  * Convert a lead in one step: a customer (new, or an existing one the duplicate check found),
  * its contact and an opportunity, all linked and filled from the lead — nothing is retyped.
  */
-export function ConvertLeadDialog({ lead, opened, onClose, onDone }: { lead: RecordDto; opened: boolean; onClose(): void; onDone(result: { customerId: number; opportunityId: number | null }): void }) {
+export function ConvertLeadDialog({ lead, opened, onClose, onDone }: { lead: RecordDto; opened: boolean; onClose(): void; onDone(result: { customerId: number; opportunityId: number | null; outOfScope: { message: string } | null }): void }) {
   const { t } = useTranslation()
   const company = str(lead.fields.company) || str(lead.fields.name)
   const [customerName, setCustomerName] = useState(company)
@@ -51,7 +51,8 @@ export function ConvertLeadDialog({ lead, opened, onClose, onDone }: { lead: Rec
         createContact: contact,
         opportunity: withOpp ? { name: oppName.trim() || undefined, amount: typeof amount === 'number' ? amount : null, closeDate } : null
       })
-      notifySuccess(t('crm.convert.done'))
+      // A rule may have assigned the new customer elsewhere: say so rather than open it.
+      notifySuccess(result.outOfScope ? result.outOfScope.message : t('crm.convert.done'))
       onDone(result)
     } catch (e) {
       notifyError(e)

@@ -39,10 +39,17 @@ function PoolActions({ form, record, onRecordChange, close }: RecordExtensionPro
   const claim = async () => {
     setBusy(true)
     try {
-      await api.crm['pool.claim']({ form: poolForm, ids: [record.id] })
+      const result = await api.crm['pool.claim']({ form: poolForm, ids: [record.id] })
+      notifyRecordsChanged(form.id)
+      const gone = result.outOfScope[0]
+      // A rule assigned it elsewhere at once: claimed, and no longer the user's to open.
+      if (gone) {
+        notifySuccess(gone.message)
+        close()
+        return
+      }
       notifySuccess(t('crm.pool.claimed', { count: 1 }))
       onRecordChange(await api.records.get({ form: form.id, id: record.id }))
-      notifyRecordsChanged(form.id)
     } catch (e) {
       notifyError(e)
     } finally {
@@ -140,8 +147,9 @@ function LeadActions(props: RecordExtensionProps) {
           onClose={() => setConverting(false)}
           onDone={(result) => {
             setConverting(false)
-            void api.records.get({ form: form.id, id: record.id }).then(onRecordChange, notifyError)
-            guardedNavigate(crmRoute('customers', result.customerId))
+            void api.records.get({ form: form.id, id: record.id }).then(onRecordChange, () => props.close())
+            // A customer out of the user's sight is not opened (the dialog said where it went).
+            if (!result.outOfScope) guardedNavigate(crmRoute('customers', result.customerId))
           }}
         />
       )}
@@ -191,7 +199,7 @@ function DuplicateNotice({ record, values }: RecordExtensionProps) {
   )
 }
 
-function QuoteActions({ record, form, onRecordChange }: RecordExtensionProps) {
+function QuoteActions({ record, form, onRecordChange, close }: RecordExtensionProps) {
   const { t } = useTranslation()
   const [busy, setBusy] = useState(false)
   if (!record) return null
@@ -199,9 +207,9 @@ function QuoteActions({ record, form, onRecordChange }: RecordExtensionProps) {
   const toContract = async () => {
     setBusy(true)
     try {
-      await api.crm.quoteToContract({ quoteId: record.id })
-      notifySuccess(t('crm.quote.converted'))
-      onRecordChange(await api.records.get({ form: form.id, id: record.id }))
+      const result = await api.crm.quoteToContract({ quoteId: record.id })
+      notifySuccess(result.outOfScope ? result.outOfScope.message : t('crm.quote.converted'))
+      await api.records.get({ form: form.id, id: record.id }).then(onRecordChange, () => close())
     } catch (e) {
       notifyError(e)
     } finally {

@@ -51,6 +51,8 @@ export function PoolPage({ forms, isAdmin }: { forms: FormDto[]; isAdmin: boolea
     try {
       const result = await api.crm['pool.claim']({ form: which, ids })
       notifySuccess(t('crm.pool.claimed', { count: result.claimed }))
+      // Claimed records a rule assigned elsewhere at once: where they went, not an error later.
+      for (const message of new Set(result.outOfScope.map((o) => o.message))) notifySuccess(message)
       clear()
       reload()
     } catch (e) {
