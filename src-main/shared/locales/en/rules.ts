@@ -52,6 +52,7 @@ export const rules: Record<string, string> = {
   'rules.sentence.then': "Then",
   'rules.sentence.record': "record",
   'rules.sentence.matches': "conditions match",
+  'rules.sentence.comma': ", ",
   'rules.sentence.line': "a {{form}} record {{trigger}}",
   'rules.trigger.created': "is created",
   'rules.trigger.updated': "is changed",
