@@ -10,8 +10,8 @@ import { dayjsLocale, currentLocale } from '../i18n'
  * formats from the theme's default props, so they are set here for every picker at once.
  */
 export function LocaleDates({ children }: { children: ReactNode }) {
-  const { t, i18n } = useTranslation()
-  const lang = i18n.language
+  // `t` is a new function when the language changes, so the formats follow it.
+  const { t } = useTranslation()
   const theme = useMemo(
     () => ({
       components: {
@@ -19,7 +19,7 @@ export function LocaleDates({ children }: { children: ReactNode }) {
         YearLevel: { defaultProps: { yearLabelFormat: t('dates.yearLabel') } }
       }
     }),
-    [t, lang]
+    [t]
   )
   return (
     <MantineThemeProvider theme={theme}>
