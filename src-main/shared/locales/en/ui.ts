@@ -150,7 +150,7 @@ export const ui: Record<keyof typeof zh, string> = {
   'op.isMe': 'is me',
 
   'record.newTitle': 'New record · {{form}}',
-  'record.editTitle': '{{form}} · #{{id}}',
+  'record.editTitle': '{{form}}',
   'record.tabDetails': 'Details',
   'record.tabHistory': 'History',
   'record.created': 'Record created',

@@ -148,7 +148,7 @@ export const ui = {
   'op.isMe': '是我',
 
   'record.newTitle': '新建记录 · {{form}}',
-  'record.editTitle': '{{form}} · #{{id}}',
+  'record.editTitle': '{{form}}',
   'record.tabDetails': '详情',
   'record.tabHistory': '历史',
   'record.created': '记录已创建',
