@@ -18,4 +18,15 @@ describe('user DTO role names', () => {
     expect(dto.roleNames).toEqual(expected)
     expect(dto.roleNames).toContain('销售经理')
   })
+
+  it('leaves out the administrator role: the header says 管理员 / Administrator in the reader language', async () => {
+    const t = await testCore()
+    close = t.close
+    const adminRole = t.core.org.roles().find((r) => r.isAdmin)!
+    const manager = t.core.org.roles().find((r) => r.key === 'sales_manager')!
+    const user = await t.core.org.createUser(t.actor.id, { name: '张总', login: 'zhang', password: 'secret123', roleIds: [adminRole.id, manager.id] })
+    const dto = t.core.auth.toDto(t.core.auth.user(user)!)
+    expect(dto.roleIds).toContain(adminRole.id)
+    expect(dto.roleNames).toEqual([manager.name])
+  })
 })

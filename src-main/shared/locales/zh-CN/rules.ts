@@ -53,6 +53,8 @@ export const rules: Record<string, string> = {
   'rules.sentence.record': "的记录",
   'rules.sentence.matches': "满足条件",
   'rules.sentence.comma': "，",
+  'rules.phrase.quoted': "{{what}}「{{text}}」",
+  'rules.phrase.detail': "{{what}}（{{detail}}）",
   'rules.sentence.line': "{{form}}的记录{{trigger}}时",
   'rules.trigger.created': "被创建",
   'rules.trigger.updated': "被修改",
