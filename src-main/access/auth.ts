@@ -339,11 +339,12 @@ export class AuthService {
 
   /** Everything about a user: for administrators and for the user themself. */
   toDto(u: UserRow): UserDto {
-    const roleIds = this.db.prepare('SELECT role_id FROM user_roles WHERE user_id = ? ORDER BY role_id').pluck().all(u.id) as number[]
+    const roles = this.db.prepare('SELECT r.id, r.name, r.is_admin FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = ? ORDER BY ur.role_id').all(u.id) as Array<{ id: number; name: string; is_admin: number }>
+    const roleIds = roles.map((r) => r.id)
     const locked = u.locked_until && u.locked_until > this.clock.now() ? iso(u.locked_until) : null
     return {
       id: u.id, name: u.name, login: u.login, isAdmin: !!u.is_admin, active: !!u.active, locale: (u.locale === 'en' ? 'en' : 'zh-CN') as Locale,
-      phone: u.phone, email: u.email, departmentId: u.department_id, managerId: u.manager_id, roleIds, lockedUntil: locked
+      phone: u.phone, email: u.email, departmentId: u.department_id, managerId: u.manager_id, roleIds, roleNames: roles.filter((r) => !r.is_admin).map((r) => r.name), lockedUntil: locked
     }
   }
 

@@ -12,7 +12,7 @@ import type { QueryBuilder } from '../records/query-builder'
 import type { ReadService } from '../records/read-service'
 import type { EventBus, FlowEvent } from '../events'
 import {
-  flowGraph, statusMapping, type FlowDto, type FlowGraph, type FlowNode, type InstanceDto, type InstanceSummaryDto, type TaskDto, type ValidationIssue
+  flowGraph, statusMapping, type ApproverSource, type FlowDto, type FlowGraph, type FlowNode, type InstanceDto, type InstanceSummaryDto, type TaskDto, type ValidationIssue
 } from '../shared/api/flows'
 import type { RecordDto } from '../shared/api/contracts'
 import { ConflictError, DomainError, NotFoundError, PermissionError, ValidationError } from '../shared/errors'
@@ -528,8 +528,28 @@ export class FlowEngine {
         resubmit: inst.status === 'returned' && inst.submitter_id === actor.id
       },
       myTaskId: mine?.id ?? null,
-      returnTargets: mine && mine.kind !== 'resubmit' ? this.returnTargets(graph, state.visited, mine.node_id) : []
+      returnTargets: mine && mine.kind !== 'resubmit' ? this.returnTargets(graph, state.visited, mine.node_id) : [],
+      names: this.graphNames(graph)
     }
+  }
+
+  /** The names of the users and roles the graph's approver sources name by id. */
+  private graphNames(graph: FlowGraph): InstanceDto['names'] {
+    const userIds: number[] = []
+    const roleIds: number[] = []
+    for (const node of graph.nodes) {
+      const sources = (node.config as { approvers?: ApproverSource[] }).approvers ?? []
+      for (const s of sources) {
+        if (s.type === 'users') userIds.push(...s.ids)
+        else if (s.type === 'roles') roleIds.push(...s.ids)
+      }
+    }
+    const users = Object.fromEntries([...this.names(userIds)].map(([k, v]) => [String(k), v]))
+    const unique = [...new Set(roleIds)]
+    const roles = unique.length
+      ? Object.fromEntries((this.sql(`SELECT id, name FROM roles WHERE id IN (${unique.map(() => '?').join(',')})`).all(...unique) as Array<{ id: number; name: string }>).map((r) => [String(r.id), r.name]))
+      : {}
+    return { users, roles }
   }
 
   /** To-do center lists. 待办 and 已办 and 抄送我 are tasks; 我发起的 are instances. */

@@ -24,7 +24,8 @@ import { loadOutOfRowValues, evalContext, valuesFromRow, type RecordRow, type St
 import { matchFilter } from '../shared/filter-match'
 import { evaluate, parseFormula } from '../shared/formula'
 import { DomainError, NotFoundError, ValidationError } from '../shared/errors'
-import { translate } from '../shared/locales'
+import { DEFAULT_LOCALE, translate, type Locale } from '../shared/locales'
+import { formatFieldValue } from '../shared/format-value'
 import { ruleInput, type Assignment, type Recipients, type RuleDto, type RuleInput, type RuleRunDto } from '../shared/api/rules'
 import type { Sql } from '../forms/field-types/types'
 import { NotifySettings } from '../notify/settings'
@@ -553,7 +554,7 @@ export class RuleEngine {
         if (error) throw new ValidationError('rules.error.formula', { field: a.field, message: error.message }, 'actions')
         out[a.field] = storeFormulaValue(value)
       } else {
-        out[a.field] = typeof a.value === 'string' ? (this.rawPlaceholder(a.value, firing) ?? this.render(a.value, firing)) : (a.value ?? null)
+        out[a.field] = typeof a.value === 'string' ? (this.rawPlaceholder(a.value, firing) ?? this.render(a.value, firing, null)) : (a.value ?? null)
       }
     }
     return out
@@ -594,8 +595,10 @@ export class RuleEngine {
    * Fill `{{placeholder}}`s with the system's view of the record — for values a rule writes
    * (update/create actions), never for a message someone reads (see renderFor): a field by API key or label (`{{name}}`, `{{客户名称}}`), a sub-table
    * row's column (`{{plan.dueDate}}`), and 标题 / 负责人 / 规则 / 表单 / 链接 (title, owner, rule, form, link).
+   * Values are written for a reader in `locale` (¥902,000.00, 2026年3月2日: see formatFieldValue);
+   * `null` keeps them as stored text, for values written into fields.
    */
-  render(template: string, firing: Firing): string {
+  render(template: string, firing: Firing, locale: Locale | null = DEFAULT_LOCALE): string {
     return template.replace(/\{\{\s*([^{}]+?)\s*\}\}/g, (whole, name: string) => {
       const special: Record<string, string> = {
         标题: firing.title, title: firing.title,
@@ -605,9 +608,9 @@ export class RuleEngine {
         链接: `#/forms/${firing.form.id}/records/${firing.recordId}`, link: `#/forms/${firing.form.id}/records/${firing.recordId}`
       }
       if (name in special) return special[name]!
-      if (name in firing.extra) return this.plain(firing.extra[name])
+      if (name in firing.extra) return locale ? this.extraText(firing, name, locale) : this.plain(firing.extra[name])
       const field = firing.form.byKey.get(name) ?? firing.form.fields.find((f) => f.label === name)
-      if (field) return this.plain(firing.values[field.apiKey])
+      if (field) return locale ? formatFieldValue(field, firing.values[field.apiKey], locale) : this.plain(firing.values[field.apiKey])
       return whole
     })
   }
@@ -682,12 +685,23 @@ export class RuleEngine {
         const [parent, child] = name.split('.')
         const table = parent ? readable(parent) : null
         const column = table && child ? (firing.form.children.get(table.id) ?? []).find((c) => c.apiKey === child || c.label === child) : null
-        return table && (!child || (column && !this.deps.access.hiddenFieldIds(reader.viewer, firing.form).has(column.id))) ? this.plain(firing.extra[name]) : none
+        return table && (!child || (column && !this.deps.access.hiddenFieldIds(reader.viewer, firing.form).has(column.id))) ? this.extraText(firing, name, reader.viewer.locale) : none
       }
       const field = firing.form.byKey.get(name) ?? firing.form.fields.find((f) => f.label === name)
-      if (field) return readable(name) ? this.plain(values![field.apiKey]) : none
+      if (field) return readable(name) ? formatFieldValue(field, values![field.apiKey], reader.viewer.locale) : none
       return whole
     })
+  }
+
+  /** A firing's extra value for a reader: a sub-table row's date as a date, the idle-since time as a time. */
+  private extraText(firing: Firing, name: string, locale: Locale): string {
+    const value = firing.extra[name]
+    if (name === 'idleSince' && typeof value === 'number') return formatFieldValue({ type: 'datetime' }, value, locale)
+    const [parent, child] = name.split('.')
+    const sub = firing.form.byKey.get(parent ?? '') ?? firing.form.fields.find((f) => f.label === parent)
+    const column = sub && (firing.form.children.get(sub.id) ?? []).find((c) => c.apiKey === child || c.label === child)
+    if (column?.type === 'date' && typeof value === 'string') return formatFieldValue(column, value, locale)
+    return this.plain(value)
   }
 
   /** A value in API shape as text. */

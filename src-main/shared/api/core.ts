@@ -34,6 +34,8 @@ export const userDto = z.object({
   departmentId: id.nullable(),
   managerId: id.nullable(),
   roleIds: z.array(id),
+  /** The names of those roles but the administrator role (`isAdmin` says that one, in the reader's language), shown under the user's name. */
+  roleNames: z.array(z.string()),
   /** Set while the account is locked after repeated failed logins (ISO time it unlocks). */
   lockedUntil: z.string().nullable()
 })

@@ -198,7 +198,9 @@ export const instanceDto = instanceSummaryDto.extend({
   can: z.object({ act: z.boolean(), withdraw: z.boolean(), urge: z.boolean(), resubmit: z.boolean() }),
   myTaskId: id.nullable(),
   /** Earlier nodes the caller may return the instance to. */
-  returnTargets: z.array(z.object({ id: z.string(), label: z.string() }))
+  returnTargets: z.array(z.object({ id: z.string(), label: z.string() })),
+  /** Names of the people and roles the graph's nodes name by id (id → name), so the graph shows names, not ids. */
+  names: z.object({ users: z.record(z.string(), z.string()), roles: z.record(z.string(), z.string()) })
 })
 export type InstanceDto = z.infer<typeof instanceDto>
 

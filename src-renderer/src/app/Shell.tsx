@@ -143,6 +143,8 @@ export function Shell({ user, onLogout, onSignedOutEverywhere, onRestored }: { u
     if (route.crm) return <CrmRoute route={route.crm} forms={catalog.forms} isAdmin={user.isAdmin} />
     if (route.newFormAppId) return <NewFormPage key={route.newFormAppId} appId={route.newFormAppId} onCreated={() => void loadCatalog()} />
     if (catalog.apps.length === 0 || catalog.forms.length === 0) {
+      // A member sees only the forms their roles may open: apps with none are not empty, only closed to them.
+      const noAccess = !user.isAdmin && catalog.apps.length > 0
       return (
         <Center h="70vh">
           <EmptyState
@@ -150,8 +152,8 @@ export function Shell({ user, onLogout, onSignedOutEverywhere, onRestored }: { u
             icon={<IconLayoutGrid size={36} />}
             variant="light"
             size="lg"
-            title={t('shell.noAppsTitle')}
-            description={<Box maw={420}>{user.isAdmin ? t('shell.noAppsBody') : t('shell.noAppsBodyMember')}</Box>}
+            title={noAccess ? t('shell.noFormAccessTitle') : t('shell.noAppsTitle')}
+            description={<Box maw={420}>{noAccess ? t('shell.noFormAccessBody') : user.isAdmin ? t('shell.noAppsBody') : t('shell.noAppsBodyMember')}</Box>}
           />
         </Center>
       )
@@ -231,7 +233,7 @@ export function Shell({ user, onLogout, onSignedOutEverywhere, onRestored }: { u
               >
                 {forms.length === 0 ? (
                   <Text size="xs" c="dimmed" px="sm" py={6}>
-                    {t('shell.noForms')}
+                    {user.isAdmin ? t('shell.noForms') : t('shell.noFormAccess')}
                   </Text>
                 ) : (
                   forms.map((f) => (

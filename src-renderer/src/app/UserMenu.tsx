@@ -4,6 +4,7 @@ import { IconChevronDown, IconDeviceDesktop, IconLogout, IconMoon, IconSun, Icon
 import { useTranslation } from 'react-i18next'
 import { goToSection } from '../lib/route'
 import type { User } from './App'
+import { roleLine } from './role-line'
 
 const SCHEMES: { value: MantineColorScheme; icon: typeof IconSun }[] = [
   { value: 'light', icon: IconSun },
@@ -24,9 +25,11 @@ export function UserMenu({ user, onLogout }: { user: User; onLogout(): void }) {
               <Text size="sm" fw={500} lh={1.2}>
                 {user.name}
               </Text>
-              <Text size="xs" c="dimmed" lh={1.2}>
-                {user.isAdmin ? t('shell.admin') : t('shell.member')}
-              </Text>
+              {roleLine(user, t('shell.admin'), t('shell.member'), t('common.listSeparator')) && (
+                <Text size="xs" c="dimmed" lh={1.2} data-testid="user-roles">
+                  {roleLine(user, t('shell.admin'), t('shell.member'), t('common.listSeparator'))}
+                </Text>
+              )}
             </Box>
             <IconChevronDown size={14} />
           </Group>
@@ -66,3 +69,4 @@ export function UserMenu({ user, onLogout }: { user: User; onLogout(): void }) {
     </Menu>
   )
 }
+

@@ -60,6 +60,12 @@ function SelectCell({ value, field }: FieldCellProps) {
 export function OptionFilterValue({ field, op, value, onChange }: FilterValueProps) {
   const { t } = useTranslation()
   const multiple = op === 'in' || op === 'notIn' || op === 'hasAny' || op === 'hasAll'
+  // A stored condition (a shipped rule's, say) may name options by id: show their labels.
+  const shown = (v: unknown): string => {
+    const options = optionsOf(field)
+    const text = String(v)
+    return options.some((o) => o.label === text) ? text : (options.find((o) => o.id === text)?.label ?? text)
+  }
   if (multiple) {
     return (
       <MultiSelect
@@ -67,7 +73,7 @@ export function OptionFilterValue({ field, op, value, onChange }: FilterValuePro
         aria-label={t('filter.value')}
         placeholder={t('filter.value')}
         data={optionData(field)}
-        value={Array.isArray(value) ? (value as string[]) : []}
+        value={Array.isArray(value) ? value.map(shown) : []}
         onChange={onChange}
         comboboxProps={{ withinPortal: true }}
       />
@@ -79,7 +85,7 @@ export function OptionFilterValue({ field, op, value, onChange }: FilterValuePro
       aria-label={t('filter.value')}
       placeholder={t('filter.value')}
       data={optionData(field)}
-      value={typeof value === 'string' ? value : null}
+      value={typeof value === 'string' ? shown(value) : null}
       onChange={onChange}
       comboboxProps={{ withinPortal: true }}
     />

@@ -45,7 +45,7 @@ describe('rule messages per reader', () => {
     env.core.writes.create(env.actor, 'opportunity', { name: '海信', amount: 800, owner: rep })
     await env.core.scheduler.tick()
     const got = (u: number) => env.core.notifications.list(u).items.map((n) => `${n.title}|${n.body}`)
-    expect(got(rep)).toEqual(['新商机 海信|金额 800，含税 1600，负责人 小李'])
+    expect(got(rep)).toEqual(['新商机 海信|金额 ¥800.00，含税 1,600，负责人 小李'])
     expect(got(viewer)).toEqual(['新商机 海信|金额 —，含税 —，负责人 小李'])
     expect(got(other)).toEqual([])
   })

@@ -68,7 +68,7 @@ export const flows: Record<string, string> = {
   'flows.config.sourceType': 'Source',
   'flows.config.title': '{{type}} settings',
   'flows.config.trigger': 'Trigger',
-  'flows.config.triggerHelp': 'Manual: 提交审批 on the record page; on create: saving a new record starts it; rule: started by an automation rule',
+  'flows.config.triggerHelp': 'Manual: Submit for approval on the record page; on create: saving a new record starts it; rule: started by an automation rule',
   'flows.config.within': 'Within (hours)',
   'flows.deadline.approve': 'Approve automatically',
   'flows.deadline.escalate': 'Escalate to the manager',

@@ -20,6 +20,8 @@ export const ui: Record<keyof typeof zh, string> = {
   'common.empty': '(empty)',
   'common.togglePassword': 'Show/hide the characters',
   'common.listSeparator': ', ',
+  'dates.monthLabel': 'MMMM YYYY',
+  'dates.yearLabel': 'YYYY',
   'common.error': 'Something went wrong',
 
   'language.label': 'Language',
@@ -58,9 +60,12 @@ export const ui: Record<keyof typeof zh, string> = {
   'shell.admin': 'Administrator',
   'shell.member': 'Member',
   'shell.noAppsTitle': 'No apps yet',
-  'shell.noAppsBody': 'Administrators build apps and forms in the form designer (coming soon). They will then appear in the navigation on the left.',
+  'shell.noAppsBody': 'Build forms with “New form” under an app in the navigation on the left (from a template, an Excel sheet or blank), or import an app in “App import/export”. They will then appear in the navigation on the left.',
   'shell.noAppsBodyMember': 'Your administrator has not built any apps yet. They will appear in the navigation on the left.',
   'shell.noForms': 'This app has no forms yet',
+  'shell.noFormAccess': 'No form you may open; ask your administrator',
+  'shell.noFormAccessTitle': 'You cannot open any form yet',
+  'shell.noFormAccessBody': 'You have no access to any form of this app. Ask your administrator to give your role access.',
   'shell.formNotFound': 'This form was not found; it may have been deleted',
 
   'search.global.placeholder': 'Search all records…',
@@ -145,7 +150,7 @@ export const ui: Record<keyof typeof zh, string> = {
   'op.isMe': 'is me',
 
   'record.newTitle': 'New record · {{form}}',
-  'record.editTitle': '{{form}} · #{{id}}',
+  'record.editTitle': '{{form}}',
   'record.tabDetails': 'Details',
   'record.tabHistory': 'History',
   'record.created': 'Record created',

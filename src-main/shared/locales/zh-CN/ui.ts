@@ -18,6 +18,8 @@ export const ui = {
   'common.empty': '（空）',
   'common.togglePassword': '显示/隐藏输入的字符',
   'common.listSeparator': '、',
+  'dates.monthLabel': 'YYYY年M月',
+  'dates.yearLabel': 'YYYY年',
   'common.error': '出错了',
 
   'language.label': '语言',
@@ -56,9 +58,12 @@ export const ui = {
   'shell.admin': '管理员',
   'shell.member': '成员',
   'shell.noAppsTitle': '还没有任何应用',
-  'shell.noAppsBody': '应用和表单由管理员在“表单设计器”中搭建（即将推出）。搭建好之后，它们会出现在左侧导航中。',
+  'shell.noAppsBody': '在左侧导航的应用下点“新建表单”搭建表单（可从模板、Excel 表格或空白开始），或在“应用导入导出”中导入一个应用。搭建好之后，它们会出现在左侧导航中。',
   'shell.noAppsBodyMember': '管理员还没有搭建应用。搭建好之后，它们会出现在左侧导航中。',
   'shell.noForms': '此应用还没有表单',
+  'shell.noFormAccess': '你没有可访问的表单，请联系管理员',
+  'shell.noFormAccessTitle': '你还不能访问任何表单',
+  'shell.noFormAccessBody': '你没有此应用中任何表单的访问权限，请联系管理员为你的角色开通。',
   'shell.formNotFound': '找不到这个表单，它可能已被删除',
 
   'search.global.placeholder': '搜索全部记录…',
@@ -143,7 +148,7 @@ export const ui = {
   'op.isMe': '是我',
 
   'record.newTitle': '新建记录 · {{form}}',
-  'record.editTitle': '{{form}} · #{{id}}',
+  'record.editTitle': '{{form}}',
   'record.tabDetails': '详情',
   'record.tabHistory': '历史',
   'record.created': '记录已创建',

@@ -52,7 +52,7 @@ export function InstanceView({ instanceId, forms, onDone }: { instanceId: number
             {t('flows.view.meta', { flow: inst.flowName, form: inst.formLabel, submitter: inst.submitter.name, at: fmt(inst.startedAt) })}
           </Text>
           {inst.status === 'running' && inst.currentNodes.length > 0 && (
-            <Text size="sm">{t('flows.view.waitingAt', { nodes: inst.currentNodes.join('、') })}</Text>
+            <Text size="sm">{t('flows.view.waitingAt', { nodes: inst.currentNodes.join(t('common.listSeparator')) })}</Text>
           )}
         </Stack>
         <Group gap="xs">
@@ -97,7 +97,7 @@ export function InstanceView({ instanceId, forms, onDone }: { instanceId: number
             <Button variant="subtle" size="xs" component="a" href={`#/forms/${form.id}/records/${inst.recordId}`}>{t('flows.view.openRecord')}</Button>
           </Group>
           <SimpleGrid cols={{ base: 1, sm: 2, md: 3 }} spacing="xs">
-            {form.fields.filter((f) => f.deletedAt === null && f.apiKey in inst.record!.fields && f.type !== 'subtable').map((f) => {
+            {form.fields.filter((f) => f.deletedAt === null && !f.parentFieldId && f.apiKey in inst.record!.fields && f.type !== 'subtable').map((f) => {
               const Cell = rendererOf(f.type).Cell
               return (
                 <Stack key={f.id} gap={2}>
@@ -141,7 +141,11 @@ function SimpleAction({ label, run, done, color, icon, testId }: { label: string
 }
 
 function PathGraph({ inst, form, users }: { inst: InstanceDto; form: FormDto | undefined; users: Array<{ id: number; name: string }> }) {
-  const names = useMemo<Names>(() => ({ users: new Map(users.map((u) => [u.id, u.name])), roles: new Map(), fields: new Map((form?.fields ?? []).map((f) => [f.apiKey, f.label])) }), [users, form])
+  const names = useMemo<Names>(() => ({
+    users: new Map([...users.map((u) => [u.id, u.name] as const), ...Object.entries(inst.names.users).map(([id, name]) => [Number(id), name] as const)]),
+    roles: new Map(Object.entries(inst.names.roles).map(([id, name]) => [Number(id), name])),
+    fields: new Map((form?.fields ?? []).filter((f) => !f.parentFieldId).map((f) => [f.apiKey, f.label]))
+  }), [users, form, inst])
   const states = useMemo(() => {
     const s: Record<string, NodeState> = {}
     for (const n of inst.graph.nodes) s[n.id] = 'skipped'
@@ -180,7 +184,7 @@ function History({ inst }: { inst: InstanceDto }) {
         </Timeline.Item>
       ))}
       {pending.length > 0 && (
-        <Timeline.Item color="orange" title={<Text size="sm" fw={600}>{t('flows.history.waiting', { names: pending.map((x) => x.assignee.name).join('、') })}</Text>}>
+        <Timeline.Item color="orange" title={<Text size="sm" fw={600}>{t('flows.history.waiting', { names: pending.map((x) => x.assignee.name).join(t('common.listSeparator')) })}</Text>}>
           <Text size="xs" c="dimmed">{pending[0]!.nodeLabel}{pending.some((x) => x.dueAt) ? ` · ${t('flows.history.due', { at: fmt(pending.find((x) => x.dueAt)!.dueAt!) })}` : ''}</Text>
         </Timeline.Item>
       )}
@@ -194,7 +198,7 @@ export function historyText(h: InstanceDto['history'][number], t: TFunction): st
     case 'transfer':
       return t('flows.history.transfer', { name: String(d.toName ?? '') })
     case 'addSigner':
-      return t(d.position === 'before' ? 'flows.history.signBefore' : 'flows.history.signAfter', { names: ((d.names as string[]) ?? []).join('、') })
+      return t(d.position === 'before' ? 'flows.history.signBefore' : 'flows.history.signAfter', { names: ((d.names as string[]) ?? []).join(t('common.listSeparator')) })
     case 'finish':
       return t(`flows.history.finish_${String(d.outcome)}`)
     case 'escalate':
@@ -234,7 +238,7 @@ function ActionDialog({ dialog, inst, form, users, onClose, onDone }: { dialog: 
     }
   }
   const taskId = inst.myTaskId ?? 0
-  const editable = Object.entries(inst.fieldPerms).filter(([, p]) => p === 'editable' || p === 'required').map(([k, p]) => ({ key: k, required: p === 'required', field: form?.fields.find((f) => f.apiKey === k) }))
+  const editable = Object.entries(inst.fieldPerms).filter(([, p]) => p === 'editable' || p === 'required').map(([k, p]) => ({ key: k, required: p === 'required', field: form?.fields.find((f) => f.apiKey === k && !f.parentFieldId) }))
   const submit = async () => {
     setBusy(true)
     try {
@@ -242,7 +246,7 @@ function ActionDialog({ dialog, inst, form, users, onClose, onDone }: { dialog: 
       if (dialog === 'approve') {
         const given: Record<string, unknown> = {}
         for (const [key, value] of Object.entries(fields)) {
-          const field = form?.fields.find((f) => f.apiKey === key)
+          const field = form?.fields.find((f) => f.apiKey === key && !f.parentFieldId)
           if (!field) continue
           const write = rendererOf(field.type).toWrite(value, field, { fields: form!.fields })
           if (write !== undefined) given[key] = write

@@ -63,7 +63,7 @@ export function RecordFlowPanel({ form, recordId, onChanged, onEditable }: { for
             <>
               <Badge color={STATUS_COLOR[status.status]} variant="light" data-testid="record-flow-status">{t(`flows.istatus.${status.status}`)}</Badge>
               <Text size="sm" c="dimmed" truncate>
-                {status.status === 'running' ? t('flows.view.waitingAt', { nodes: status.currentNodes.join('、') }) : status.flowName}
+                {status.status === 'running' ? t('flows.view.waitingAt', { nodes: status.currentNodes.join(t('common.listSeparator')) }) : status.flowName}
               </Text>
             </>
           ) : (
@@ -94,7 +94,7 @@ export function RecordFlowPanel({ form, recordId, onChanged, onEditable }: { for
       {open && (
         <Text size="xs" c="dimmed" mt={4} data-testid="record-flow-locked">
           {editable?.length
-            ? t('flows.record.editableHint', { fields: editable.map((k) => form.fields.find((f) => f.apiKey === k)?.label ?? k).join('、') })
+            ? t('flows.record.editableHint', { fields: editable.map((k) => form.fields.find((f) => f.apiKey === k && !f.parentFieldId)?.label ?? k).join(t('common.listSeparator')) })
             : t(status.status === 'returned' && editable === null ? 'flows.record.returnedHint' : 'flows.record.lockedHint')}
         </Text>
       )}

@@ -37,9 +37,9 @@ export interface Names {
 export function sourceText(s: ApproverSource, t: TFunction, names: Names): string {
   switch (s.type) {
     case 'users':
-      return s.ids.map((id) => names.users.get(id) ?? `#${id}`).join('、') || t('flows.source.users')
+      return s.ids.map((id) => names.users.get(id) ?? `#${id}`).join(t('common.listSeparator')) || t('flows.source.users')
     case 'roles':
-      return s.ids.map((id) => names.roles.get(id) ?? `#${id}`).join('、') || t('flows.source.roles')
+      return s.ids.map((id) => names.roles.get(id) ?? `#${id}`).join(t('common.listSeparator')) || t('flows.source.roles')
     case 'manager':
       return t('flows.source.managerN', { level: s.level })
     case 'deptHead':
@@ -64,7 +64,7 @@ export function nodeSummary(node: FlowNode, t: TFunction, names: Names): string 
     case 'cc': {
       const sources = (c.approvers as ApproverSource[] | undefined) ?? []
       if (!sources.length) return t('flows.summary.noPeople')
-      const who = sources.map((s) => sourceText(s, t, names)).join('、')
+      const who = sources.map((s) => sourceText(s, t, names)).join(t('common.listSeparator'))
       return node.type === 'approval' ? `${who} · ${t(`flows.mode.${(c.mode as string) ?? 'any'}`)}` : who
     }
     case 'condition':

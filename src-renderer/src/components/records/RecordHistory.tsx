@@ -42,7 +42,9 @@ export function RecordHistory({ form, recordId, fields }: { form: FormDto; recor
   const fieldByKey = useMemo(() => {
     const map = new Map<string, FieldDto>()
     for (const f of [...systemFields(form.id, t), ...fields]) {
-      map.set(f.apiKey, f)
+      // A sub-table's column may share an API key with a field of the form (回款计划's 计划金额 and the
+      // contract's 合同总金额 are both `amount`): the log names the form's fields by key, columns by id.
+      if (!f.parentFieldId) map.set(f.apiKey, f)
       map.set(String(f.id), f)
     }
     return map

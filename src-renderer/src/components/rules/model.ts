@@ -164,17 +164,17 @@ export function actionPhrase(action: RuleAction, t: TFunction, form?: FormDto): 
   switch (action.type) {
     case 'notify':
     case 'desktop':
-      return `${t(`rules.action.${action.type}`)}「${readableTemplate(action.title, form)}」`
+      return t('rules.phrase.quoted', { what: t(`rules.action.${action.type}`), text: readableTemplate(action.title, form) })
     case 'email':
-      return `${t('rules.action.email')}「${readableTemplate(action.subject, form)}」`
+      return t('rules.phrase.quoted', { what: t('rules.action.email'), text: readableTemplate(action.subject, form) })
     case 'assign':
-      return `${t('rules.action.assign')}（${t(`rules.assign.${action.mode}`)}）`
+      return t('rules.phrase.detail', { what: t('rules.action.assign'), detail: t(`rules.assign.${action.mode}`) })
     case 'pool':
       return t(`rules.pool.${action.op}`)
     case 'score':
       return t('rules.phrase.score', { delta: action.delta > 0 ? `+${action.delta}` : action.delta })
     case 'webhook':
-      return `${t('rules.action.webhook')}（${t(`rules.webhook.${action.format}`)}）`
+      return t('rules.phrase.detail', { what: t('rules.action.webhook'), detail: t(`rules.webhook.${action.format}`) })
     default:
       return t(`rules.action.${action.type}`)
   }

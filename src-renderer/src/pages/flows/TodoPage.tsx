@@ -131,7 +131,7 @@ function TodoLists() {
                   <Table.Tr key={i.id} style={{ cursor: 'pointer' }} onClick={() => open(i.id)} data-testid={`todo-row-${i.id}`}>
                     <Table.Td><Text size="sm" fw={500}>{i.title}</Text><Text size="xs" c="dimmed">{i.formLabel}</Text></Table.Td>
                     <Table.Td>{i.flowName}</Table.Td>
-                    <Table.Td>{i.status === 'running' ? i.currentNodes.join('、') : '—'}</Table.Td>
+                    <Table.Td>{i.status === 'running' ? i.currentNodes.join(t('common.listSeparator')) : '—'}</Table.Td>
                     <Table.Td>{i.submitter.name}</Table.Td>
                     <Table.Td><Badge variant="light" color={STATUS_COLOR[i.status]}>{t(`flows.istatus.${i.status}`)}</Badge></Table.Td>
                     <Table.Td><Text size="sm">{fmt(i.startedAt)}</Text></Table.Td>

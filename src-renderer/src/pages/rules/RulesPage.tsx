@@ -140,7 +140,7 @@ function RuleRow({ rule, forms, onOpen, onToggle, onDelete }: { rule: RuleDto; f
   const form = forms.find((f) => f.id === rule.formId)
   const sentence = useMemo(() => {
     const when = t('rules.sentence.line', { form: rule.formLabel, trigger: triggerPhrase(rule.trigger, form, t, forms) })
-    const then = rule.actions.map((a) => actionPhrase(a, t, form)).join('，')
+    const then = rule.actions.map((a) => actionPhrase(a, t, form)).join(t('rules.sentence.comma'))
     return { when, then, conditional: !!(rule.condition.filter || rule.condition.formula) }
   }, [rule, form, forms, t])
   return (
@@ -166,14 +166,14 @@ function RuleRow({ rule, forms, onOpen, onToggle, onDelete }: { rule: RuleDto; f
           {sentence.when}
           {sentence.conditional && (
             <>
-              {'，'}
+              {t('rules.sentence.comma')}
               <Text span c="orange.7" fw={600}>
                 {t('rules.sentence.if')}
-              </Text>
+              </Text>{' '}
               {t('rules.sentence.matches')}
             </>
           )}
-          {'，'}
+          {t('rules.sentence.comma')}
           <Text span c="green.7" fw={600}>
             {t('rules.sentence.then')}
           </Text>{' '}
