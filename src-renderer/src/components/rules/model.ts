@@ -1,6 +1,9 @@
 import type { TFunction } from 'i18next'
-import type { FieldDto, FormDto } from '@shared/api/contracts'
-import type { Recipients, RuleAction, RuleCondition, RuleDto, RuleTrigger } from '@shared/api/rules'
+import type { FieldDto, FilterCondition, FilterNode, FormDto } from '@shared/api/contracts'
+import type { Recipients, RuleAction, RuleDto, RuleTrigger } from '@shared/api/rules'
+import { FIELD_OPERATORS, VALUELESS_OPERATORS } from '@shared/field-types'
+import { systemFields } from '../../fields/system'
+import { isComplete, type Condition, type ConditionGroup, type FilterState } from '../records/filter'
 
 // The rule editor's model helpers: defaults for a new trigger or action, the fields a trigger can
 // use, and the one-line sentence a rule reads as in the list (当… / 如果… / 那么…).
@@ -10,11 +13,47 @@ export interface Draft {
   form: number
   enabled: boolean
   trigger: RuleTrigger
-  condition: RuleCondition
+  /** 如果: the filter as the builder edits it, plus what it cannot show (kept verbatim). */
+  filter: FilterModel
+  /** The formula condition; undefined = none stored. */
+  formula: string | undefined
+  actions: RuleAction[]
+  rateLimit: number | null
+  description: string | null
+  /** Per action, each text as shown and as stored (`{{商机名称}}` / `{{name}}`): an unchanged text is saved as stored. */
+  stored: Array<Array<{ shown: string; text: string }>>
+  /** The formula condition as stored: saved as it was while unchanged. */
+  storedFormula: string | undefined
+}
+
+/** What a rule's editor saves: the definition, as rules.create / rules.update take it. */
+export interface RuleDefinition {
+  name: string
+  form: number
+  enabled: boolean
+  trigger: RuleTrigger
+  condition: { filter?: FilterNode; formula?: string }
   actions: RuleAction[]
   rateLimit: number | null
   description: string | null
 }
+
+/**
+ * A stored filter as the filter builder edits it. The builder shows conditions and one level of
+ * groups on the fields it offers; any part it cannot show (a field it does not offer, an operator
+ * the field has no control for, a group nested deeper…) is kept verbatim in `kept`, shown
+ * read-only, and written back in its place. `order` remembers where each part stood, and `shape`
+ * whether the stored filter was a single condition, so saving an unchanged filter writes the
+ * identical filter.
+ */
+export interface FilterModel {
+  shape: 'none' | 'leaf' | 'list'
+  state: FilterState
+  kept: Array<{ key: string; node: FilterNode }>
+  order: string[]
+}
+
+export const EMPTY_FILTER_MODEL: FilterModel = { shape: 'none', state: { conj: 'and', conditions: [], groups: [] }, kept: [], order: [] }
 
 export const EMPTY_RECIPIENTS: Recipients = { owner: true, manager: false, users: [], roles: [], roleKeys: [], fields: [], emails: [] }
 
@@ -80,34 +119,172 @@ export function dateFields(form: FormDto | undefined): Array<{ key: string; labe
 
 export const topFields = (form: FormDto | undefined) => (form?.fields ?? []).filter((f) => f.parentFieldId === null && f.deletedAt === null)
 
-/**
- * The rule as the editor shows it. Placeholders written with API keys (shipped rules use
- * `{{name}}`) are shown with the field labels (`{{商机名称}}`); the server fills both the same way.
- */
-export function toDraft(rule: RuleDto, form?: FormDto): Draft {
-  const text = (v: string) => readableTemplate(v, form)
-  const value = (v: unknown) => (typeof v === 'string' ? text(v) : v)
-  const actions = rule.actions.map((a): RuleAction => {
-    switch (a.type) {
-      case 'notify':
-      case 'desktop':
-        return { ...a, title: text(a.title), body: text(a.body) }
-      case 'email':
-        return { ...a, subject: text(a.subject), body: text(a.body) }
-      case 'webhook':
-        return { ...a, text: text(a.text) }
-      case 'update':
-      case 'create':
-        return { ...a, set: a.set.map((x) => (x.formula === undefined ? { ...x, value: value(x.value) } : x)) }
-      default:
-        return a
+/** The fields a rule's condition can test: the form's own fields and its system fields (负责人, 创建人, 创建时间, 修改时间). */
+export function conditionFields(form: FormDto | undefined, t: (key: string) => string): FieldDto[] {
+  if (!form) return []
+  return [...topFields(form), ...systemFields(form.id, t).filter((f) => f.apiKey !== 'id')]
+}
+
+let modelKey = 0
+
+/** Whether the builder shows this condition as it is stored (so writing it back gives the same condition). */
+function editable(c: FilterCondition, fields: ReadonlyMap<string, FieldDto>): boolean {
+  const field = fields.get(c.field)
+  if (!field || !FIELD_OPERATORS[field.type].includes(c.op)) return false
+  if (VALUELESS_OPERATORS.has(c.op)) return !('value' in c)
+  return 'value' in c && isComplete({ key: '', field: c.field, op: c.op, value: c.value })
+}
+
+/** A stored filter → the builder's model (pure). */
+export function toFilterModel(node: FilterNode | null | undefined, fields: FieldDto[]): FilterModel {
+  if (!node) return { ...EMPTY_FILTER_MODEL, state: { conj: 'and', conditions: [], groups: [] } }
+  const byKey = new Map(fields.map((f) => [f.apiKey, f]))
+  const conditions: Condition[] = []
+  const groups: ConditionGroup[] = []
+  const kept: FilterModel['kept'] = []
+  const order: string[] = []
+  const keep = (part: FilterNode) => {
+    const key = `k${modelKey++}`
+    kept.push({ key, node: part })
+    order.push(key)
+  }
+  const condition = (c: FilterCondition): Condition => {
+    const out: Condition = { key: `r${modelKey++}`, field: c.field, op: c.op }
+    if ('value' in c) out.value = c.value
+    return out
+  }
+  const part = (p: FilterNode) => {
+    if ('field' in p) {
+      if (!editable(p, byKey)) return keep(p)
+      const c = condition(p)
+      conditions.push(c)
+      order.push(c.key)
+      return
     }
+    const inner = 'and' in p ? p.and : p.or
+    if (inner.length < 2 || !inner.every((x): x is FilterCondition => 'field' in x && editable(x, byKey))) return keep(p)
+    const g: ConditionGroup = { key: `g${modelKey++}`, conj: 'and' in p ? 'and' : 'or', conditions: inner.map(condition) }
+    groups.push(g)
+    order.push(g.key)
+  }
+  if ('field' in node) {
+    part(node)
+    return { shape: 'leaf', state: { conj: 'and', conditions, groups }, kept, order }
+  }
+  for (const p of 'and' in node ? node.and : node.or) part(p)
+  return { shape: 'list', state: { conj: 'and' in node ? 'and' : 'or', conditions, groups }, kept, order }
+}
+
+const leaf = (c: Condition): FilterNode => (VALUELESS_OPERATORS.has(c.op) || !('value' in c) ? { field: c.field, op: c.op } : { field: c.field, op: c.op, value: c.value })
+
+/** The builder's model → the stored filter (pure): parts in their stored order, new ones after; incomplete conditions are left out. */
+export function fromFilterModel(model: FilterModel): FilterNode | undefined {
+  const conditions = new Map(model.state.conditions.map((c) => [c.key, c]))
+  const groups = new Map((model.state.groups ?? []).map((g) => [g.key, g]))
+  const kept = new Map(model.kept.map((k) => [k.key, k.node]))
+  const parts: FilterNode[] = []
+  const group = (g: ConditionGroup) => {
+    const inner = g.conditions.filter(isComplete).map(leaf)
+    if (inner.length === 1) parts.push(inner[0]!)
+    else if (inner.length > 1) parts.push(g.conj === 'and' ? { and: inner } : { or: inner })
+  }
+  const placed = new Set<string>()
+  for (const key of model.order) {
+    placed.add(key)
+    const c = conditions.get(key)
+    if (c) {
+      if (isComplete(c)) parts.push(leaf(c))
+      continue
+    }
+    const g = groups.get(key)
+    if (g) {
+      group(g)
+      continue
+    }
+    const k = kept.get(key)
+    if (k) parts.push(k)
+  }
+  for (const c of model.state.conditions) if (!placed.has(c.key) && isComplete(c)) parts.push(leaf(c))
+  for (const g of model.state.groups ?? []) if (!placed.has(g.key)) group(g)
+  for (const k of model.kept) if (!placed.has(k.key)) parts.push(k.node)
+  if (model.shape === 'leaf' && parts.length === 1 && model.order.length === 1) return parts[0]
+  if (parts.length === 0 && !(model.shape === 'list' && model.order.length === 0)) return undefined
+  return model.state.conj === 'and' ? { and: parts } : { or: parts }
+}
+
+/** Every text of an action that may hold `{{field}}` placeholders, with a way to write it back. */
+function mapTexts(action: RuleAction, map: (text: string) => string): RuleAction {
+  const value = (v: unknown) => (typeof v === 'string' ? map(v) : v)
+  switch (action.type) {
+    case 'notify':
+    case 'desktop':
+      return { ...action, title: map(action.title), body: map(action.body) }
+    case 'email':
+      return { ...action, subject: map(action.subject), body: map(action.body) }
+    case 'webhook':
+      return { ...action, text: map(action.text) }
+    case 'update':
+    case 'create':
+      return { ...action, set: action.set.map((x) => (x.formula === undefined && 'value' in x ? { ...x, value: value(x.value) } : x)) }
+    default:
+      return action
+  }
+}
+
+/**
+ * The rule as the editor shows it (pure). Placeholders written with API keys (shipped rules use
+ * `{{name}}`) are shown with the field labels (`{{商机名称}}`); the server fills both the same
+ * way, and an unchanged text is saved as it was stored.
+ */
+export function toDraft(rule: RuleDto, form: FormDto | undefined, fields: FieldDto[]): Draft {
+  const stored: Draft['stored'] = []
+  const actions = rule.actions.map((a, i) => {
+    const texts: Array<{ shown: string; text: string }> = (stored[i] = [])
+    return mapTexts(a, (text) => {
+      const shown = readableTemplate(text, form)
+      texts.push({ shown, text })
+      return shown
+    })
   })
-  return { name: rule.name, form: rule.formId, enabled: rule.enabled, trigger: rule.trigger, condition: rule.condition, actions, rateLimit: rule.rateLimit, description: rule.description }
+  return {
+    name: rule.name,
+    form: rule.formId,
+    enabled: rule.enabled,
+    trigger: rule.trigger,
+    filter: toFilterModel(rule.condition.filter, fields),
+    formula: rule.condition.formula,
+    actions,
+    rateLimit: rule.rateLimit,
+    description: rule.description,
+    stored,
+    storedFormula: rule.condition.formula
+  }
+}
+
+/** The editor's draft → the rule definition to save (pure); the inverse of toDraft for an unchanged draft. */
+export function fromDraft(draft: Draft): RuleDefinition {
+  const condition: RuleDefinition['condition'] = {}
+  const filter = fromFilterModel(draft.filter)
+  if (filter !== undefined) condition.filter = filter
+  if (draft.formula !== undefined && draft.formula === draft.storedFormula) condition.formula = draft.formula
+  else if (draft.formula?.trim()) condition.formula = draft.formula.trim()
+  const actions = draft.actions.map((a, i) => {
+    let j = 0
+    return mapTexts(a, (text) => {
+      const was = draft.stored[i]?.[j++]
+      return was && was.shown === text ? was.text : text
+    })
+  })
+  return { name: draft.name, form: draft.form, enabled: draft.enabled, trigger: draft.trigger, condition, actions, rateLimit: draft.rateLimit, description: draft.description }
+}
+
+/** A saved rule as its definition (what fromDraft(toDraft(rule)) must give back). */
+export function ruleDefinition(rule: RuleDto): RuleDefinition {
+  return { name: rule.name, form: rule.formId, enabled: rule.enabled, trigger: rule.trigger, condition: rule.condition, actions: rule.actions, rateLimit: rule.rateLimit, description: rule.description }
 }
 
 export function newDraft(form: FormDto, t: TFunction): Draft {
-  return { name: '', form: form.id, enabled: false, trigger: { type: 'created' }, condition: {}, actions: [defaultAction('notify', form, t)], rateLimit: null, description: null }
+  return { name: '', form: form.id, enabled: false, trigger: { type: 'created' }, filter: EMPTY_FILTER_MODEL, formula: undefined, actions: [defaultAction('notify', form, t)], rateLimit: null, description: null, stored: [], storedFormula: undefined }
 }
 
 const fieldLabel = (form: FormDto | undefined, key: string) => {
@@ -178,4 +355,16 @@ export function actionPhrase(action: RuleAction, t: TFunction, form?: FormDto): 
     default:
       return t(`rules.action.${action.type}`)
   }
+}
+
+/** A stored filter as one readable line (fields by label, operators by name): how a kept condition is shown. */
+export function describeFilter(node: FilterNode, fields: FieldDto[], t: (key: string) => string): string {
+  if ('field' in node) {
+    const label = fields.find((f) => f.apiKey === node.field)?.label ?? node.field
+    const op = t(`op.${node.op}`)
+    return 'value' in node ? `${label} ${op} ${JSON.stringify(node.value)}` : `${label} ${op}`
+  }
+  const conj = 'and' in node ? t('filter.and') : t('filter.or')
+  const parts = 'and' in node ? node.and : node.or
+  return `${conj}（${parts.map((p) => describeFilter(p, fields, t)).join('；')}）`
 }
