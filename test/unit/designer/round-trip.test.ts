@@ -181,3 +181,37 @@ describe('rule editor round trip: generated rules', () => {
     expect(fromDraft(edited).actions[0]).toMatchObject({ title: '新线索：{{姓名}}！', body: '{{city}}' })
   })
 })
+
+// Every filter a shipped definition holds (flow branches, widget and measure filters, field
+// conditions, view filters): the filter builder shows it and writes it back identical.
+function filtersIn(value: unknown, out: FilterNode[] = []): FilterNode[] {
+  if (Array.isArray(value)) for (const v of value) filtersIn(v, out)
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (['filter', 'visibleWhen', 'requiredWhen', 'scopeFilter'].includes(k) && v && typeof v === 'object') out.push(v as FilterNode)
+      else filtersIn(v, out)
+    }
+  }
+  return out
+}
+
+describe('filter builder round trip: the shipped CRM definitions', () => {
+  it('shows every shipped filter (nothing kept aside) and gives it back identical', async () => {
+    const { readFileSync } = await import('node:fs')
+    const env = await testCore()
+    try {
+      installApp(env.core, env.actor, bundledApp('crm').pkg, { locale: 'zh-CN' })
+      const forms = json(env.core.schema.formIds().map((id) => env.core.schema.toDto(env.core.schema.form(id), new Set())))
+      const fields = forms.flatMap((f) => conditionFields(f, label))
+      const found = ['flows', 'dashboards', 'forms', 'rules'].flatMap((name) => filtersIn(JSON.parse(readFileSync(`resources/apps/crm/${name}.json`, 'utf8'))))
+      expect(found.length).toBeGreaterThan(5)
+      for (const node of found) {
+        const model = toFilterModel(node, fields)
+        expect(fromFilterModel(model), JSON.stringify(node)).toStrictEqual(node)
+        expect(model.kept, JSON.stringify(node)).toEqual([])
+      }
+    } finally {
+      env.close()
+    }
+  })
+})

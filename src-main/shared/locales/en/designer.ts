@@ -313,5 +313,7 @@ export const designer = {
   'designer.newForm.duplicateColumns': 'Duplicate field names: {{fields}}',
   'designer.newForm.leaveTitle': 'Discard these columns?',
   'designer.newForm.leaveBody': 'The columns read from the file have not been made into a form yet; you would need to upload the file again.',
-  'designer.newForm.createFromSheet': 'Create form ({{count}} fields)'
+  'designer.newForm.createFromSheet': 'Create form ({{count}} fields)',
+  'designer.filter.kept': "This condition cannot be shown in the editor; it is kept as it is",
+  'designer.filter.keptRemove': "Remove this condition"
 } satisfies Record<string, string>

@@ -263,7 +263,5 @@ export const rules: Record<string, string> = {
   'rules.settings.webhookSent': "Test message sent",
   'rules.mail.testSubject': "Jimu CRM test email",
   'rules.mail.testBody': "This is a test email: the mail settings work.",
-  'rules.mail.webhookTest': "Jimu CRM: webhook test message",
-  'rules.editor.kept': "This condition cannot be shown in the editor; it is kept as it is",
-  'rules.editor.keptRemove': "Remove this condition"
+  'rules.mail.webhookTest': "Jimu CRM: webhook test message"
 }

@@ -313,5 +313,7 @@ export const designer = {
   'designer.newForm.duplicateColumns': '字段名称重复：{{fields}}',
   'designer.newForm.leaveTitle': '放弃这些字段？',
   'designer.newForm.leaveBody': '从文件读取的字段还没有创建成表单，离开后需要重新上传。',
-  'designer.newForm.createFromSheet': '创建表单（{{count}} 个字段）'
+  'designer.newForm.createFromSheet': '创建表单（{{count}} 个字段）',
+  'designer.filter.kept': "此条件无法在编辑器中显示，将原样保留",
+  'designer.filter.keptRemove': "删除这个条件"
 } satisfies Record<string, string>

@@ -263,7 +263,5 @@ export const rules: Record<string, string> = {
   'rules.settings.webhookSent': "测试消息已发送",
   'rules.mail.testSubject': "积木 CRM 测试邮件",
   'rules.mail.testBody': "这是一封测试邮件：邮件设置可以正常使用。",
-  'rules.mail.webhookTest': "积木 CRM：Webhook 测试消息",
-  'rules.editor.kept': "此条件无法在编辑器中显示，将原样保留",
-  'rules.editor.keptRemove': "删除这个条件"
+  'rules.mail.webhookTest': "积木 CRM：Webhook 测试消息"
 }

@@ -11,7 +11,7 @@ import { ActionEditor, type Org } from './ActionEditor'
 import { DryRunPanel } from './DryRunPanel'
 import { RunLog } from './RunLog'
 import { TriggerEditor } from './TriggerEditor'
-import { KeptConditions } from './KeptConditions'
+import { KeptConditions } from '../designer/KeptConditions'
 import { conditionFields, defaultAction, defaultTrigger, EMPTY_FILTER_MODEL, fromDraft, newDraft, toDraft, type Draft } from './model'
 
 interface Props {

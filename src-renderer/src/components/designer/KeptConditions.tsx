@@ -2,7 +2,7 @@ import { ActionIcon, Alert, Code, Group, Stack, Text, Tooltip } from '@mantine/c
 import { IconLock, IconTrash } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import type { FieldDto, FilterNode } from '@shared/api/contracts'
-import { describeFilter } from './model'
+import { describeFilter } from './filter-model'
 
 interface Props {
   kept: Array<{ key: string; node: FilterNode }>
@@ -11,7 +11,7 @@ interface Props {
 }
 
 /**
- * The parts of a rule's condition the filter builder cannot show (a field it does not offer, an
+ * The parts of a stored filter the filter builder cannot show (a field it does not offer, an
  * operator without a control, groups nested deeper): read-only, saved exactly as stored, removable.
  */
 export function KeptConditions({ kept, fields, onRemove }: Props) {
@@ -25,11 +25,11 @@ export function KeptConditions({ kept, fields, onRemove }: Props) {
             <Stack gap={2} style={{ minWidth: 0 }}>
               <Code style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>{describeFilter(k.node, fields, t)}</Code>
               <Text size="xs" c="dimmed">
-                {t('rules.editor.kept')}
+                {t('designer.filter.kept')}
               </Text>
             </Stack>
-            <Tooltip label={t('rules.editor.keptRemove')}>
-              <ActionIcon variant="subtle" color="gray" aria-label={t('rules.editor.keptRemove')} onClick={() => onRemove(k.key)}>
+            <Tooltip label={t('designer.filter.keptRemove')}>
+              <ActionIcon variant="subtle" color="gray" aria-label={t('designer.filter.keptRemove')} onClick={() => onRemove(k.key)}>
                 <IconTrash size={16} />
               </ActionIcon>
             </Tooltip>
