@@ -40,6 +40,11 @@ test('opening and saving each shipped rule without a change stores the identical
       await expect(condition.getByRole('combobox', { name: '条件' })).toHaveValue('为空')
       await expect(editor.getByTestId('kept-condition')).toHaveCount(0)
     }
+    if (rule.name === '线索评分：每次跟进加 5 分') {
+      // The score goes to the lead the follow-up points to: shown, not a blank field.
+      await expect(editor.getByTestId('score-field')).toHaveValue('线索评分')
+      await expect(editor.getByTestId('score-via')).not.toHaveValue('本记录')
+    }
     await page.getByTestId('rule-save').click()
     await expect(page.getByText('规则已保存').last()).toBeVisible()
     const after = await rpc<Rule>(page, 'rules.get', { id: rule.id })
@@ -47,4 +52,21 @@ test('opening and saving each shipped rule without a change stores the identical
     await editor.getByRole('button', { name: '返回规则列表' }).click()
     await expect(page.getByTestId('rule-list')).toBeVisible()
   }
+})
+
+test('a field added in the designer of a long form is scrolled into view and highlighted', async ({ page }) => {
+  test.setTimeout(90_000)
+  await page.setViewportSize({ width: 1280, height: 600 })
+  await createAdmin(page, { name: '王经理', login: 'wang', password: 'secret123' })
+  await rpc(page, 'crm.install', {})
+  const forms = await rpc<Array<{ id: number; apiKey: string }>>(page, 'forms.list', {})
+  const lead = forms.find((f) => f.apiKey === 'lead')!
+  await page.goto(`/#/forms/${lead.id}/design`)
+  await page.reload()
+  await expect(page.getByTestId('designer-field-姓名')).toBeVisible()
+  await page.getByTestId('palette-text').click()
+  const fresh = page.locator('[data-fresh]')
+  await expect(fresh).toHaveCount(1)
+  await expect(fresh).toBeInViewport()
+  await expect(page.getByTestId('field-properties')).toBeVisible()
 })
