@@ -215,3 +215,18 @@ describe('filter builder round trip: the shipped CRM definitions', () => {
     }
   })
 })
+
+describe('designer condition builder round trip (显示条件 / 必填条件)', () => {
+  it('any stored condition comes back identical; parts it cannot show are kept in place', async () => {
+    const { fromConditionModel, toConditionModel } = await import('../../../src-renderer/src/components/designer/condition-model')
+    const known = new Set(['name', 'city', 'source', 'score'])
+    fc.assert(
+      fc.property(filter, (node) => {
+        expect(fromConditionModel(toConditionModel(node, known))).toStrictEqual(node)
+      }),
+      { numRuns: 1000 }
+    )
+    const model = toConditionModel({ or: [{ field: 'owner', op: 'empty' }, { field: 'city', op: 'eq', value: '杭州' }, { and: [{ field: 'name', op: 'notEmpty' }] }] }, known)
+    expect(model.parts.map((p) => p.kind)).toEqual(['kept', 'rule', 'kept'])
+  })
+})
