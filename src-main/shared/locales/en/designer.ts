@@ -251,6 +251,7 @@ export const designer = {
   'designer.problem.pattern': 'Enter the pattern of auto number "{{field}}"',
   'designer.problem.optionEmpty': '"{{field}}" has an empty option',
   'designer.problem.optionDuplicate': '"{{field}}" has duplicate options',
+  'designer.problem.conditionValue': 'In the condition of field "{{field}}", "{{ref}}" has no value yet',
   'designer.problem.subtableEmpty': 'Sub-table "{{field}}" needs at least one column',
 
   'designer.review.title': 'Confirm before saving',

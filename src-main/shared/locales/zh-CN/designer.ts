@@ -251,6 +251,7 @@ export const designer = {
   'designer.problem.pattern': '请填写自动编号“{{field}}”的编号格式',
   'designer.problem.optionEmpty': '字段“{{field}}”有空白的选项',
   'designer.problem.optionDuplicate': '字段“{{field}}”有重复的选项',
+  'designer.problem.conditionValue': '字段“{{field}}”的条件中，“{{ref}}”还没有填写值',
   'designer.problem.subtableEmpty': '子表单“{{field}}”至少需要一列',
 
   'designer.review.title': '保存前请确认',

@@ -1,5 +1,5 @@
-import type { FieldInput, FormDto, MethodInput, MethodOutput } from '@shared/api/contracts'
-import { COMPUTED_TYPES, type FieldType } from '@shared/field-types'
+import type { FieldInput, FilterNode, FormDto, MethodInput, MethodOutput } from '@shared/api/contracts'
+import { COMPUTED_TYPES, VALUELESS_OPERATORS, type FieldType } from '@shared/field-types'
 import { collectRefs, parseFormula } from '@shared/formula'
 import { fieldKeyOf, fromForm, layoutOrder, toLayout, type Draft, type DraftField } from './draft'
 
@@ -135,8 +135,29 @@ export function validateDraft(draft: Draft): DraftProblem[] {
       else if (new Set(labels).size !== labels.length) problems.push({ key: f.key, message: 'designer.problem.optionDuplicate', params: { field: name } })
     }
     if (f.type === 'subtable' && f.children.length === 0) problems.push({ key: f.key, message: 'designer.problem.subtableEmpty', params: { field: name } })
+    // A condition row without its value: named by the field whose condition it is, and the field it tests.
+    for (const node of [f.visibleWhen, f.requiredWhen]) {
+      const missing = emptyConditionField(node)
+      if (missing !== null) problems.push({ key: f.key, message: 'designer.problem.conditionValue', params: { field: name, ref: draft.fields[missing]?.label ?? missing } })
+    }
   }
   return problems
+}
+
+/** The first condition in the tree whose operator needs a value and has none (its field name), or null. */
+function emptyConditionField(node: FilterNode | null): string | null {
+  if (!node) return null
+  if ('and' in node || 'or' in node) {
+    for (const child of 'and' in node ? node.and : node.or) {
+      const found = emptyConditionField(child)
+      if (found !== null) return found
+    }
+    return null
+  }
+  if (VALUELESS_OPERATORS.has(node.op)) return null
+  const v = node.value
+  const empty = v === undefined || v === null || v === '' || (Array.isArray(v) && (v.length === 0 || v.every((x) => x === null || x === undefined || x === '')))
+  return empty ? node.field : null
 }
 
 /** Labels a formula reads that belong to fields not saved yet (the server cannot check those yet). */
