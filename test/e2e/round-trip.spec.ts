@@ -40,6 +40,11 @@ test('opening and saving each shipped rule without a change stores the identical
       await expect(condition.getByRole('combobox', { name: '条件' })).toHaveValue('为空')
       await expect(editor.getByTestId('kept-condition')).toHaveCount(0)
     }
+    if (rule.name === '初步接洽商机 7 天未跟进提醒') {
+      // The follow-ups' link to the opportunity is shown, not silently kept.
+      await expect(editor.getByTestId('trigger-activity-field')).toHaveValue(/\S/)
+      await expect(editor.getByTestId('trigger-activity-field')).not.toHaveValue('自动（第一个关联字段）')
+    }
     if (rule.name === '线索评分：每次跟进加 5 分') {
       // The score goes to the lead the follow-up points to: shown, not a blank field.
       await expect(editor.getByTestId('score-field')).toHaveValue('线索评分')

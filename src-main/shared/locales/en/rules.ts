@@ -187,6 +187,8 @@ export const rules: Record<string, string> = {
   'rules.editor.scoreVia': "Score on",
   'rules.editor.thisRecord': "this record",
   'rules.editor.scoreField': "Score field",
+  'rules.editor.activityVia': "linked by",
+  'rules.editor.anyLink': "automatic (the first link)",
   'rules.editor.points': " pts",
   'rules.editor.recordOwner': "Record owner",
   'rules.editor.ownerManager': "Owner's manager",

@@ -187,6 +187,8 @@ export const rules: Record<string, string> = {
   'rules.editor.scoreVia': "加分给",
   'rules.editor.thisRecord': "本记录",
   'rules.editor.scoreField': "分数字段",
+  'rules.editor.activityVia': "关联字段",
+  'rules.editor.anyLink': "自动（第一个关联字段）",
   'rules.editor.points': " 分",
   'rules.editor.recordOwner': "记录负责人",
   'rules.editor.ownerManager': "负责人的上级",
