@@ -36,8 +36,8 @@ import { useLeaveGuard } from '../components/LeaveGuard'
 import { notifications } from '@mantine/notifications'
 
 // The form designer: palette, canvas and property panel over an unsaved draft with undo/redo.
-// Saving applies the difference to the saved form through the fields/forms API (see save.ts),
-// after showing what a deletion or a type change does to existing data.
+// Saving applies the difference to the saved form in one forms.design call, one transaction
+// (see save.ts), after showing what a deletion or a type change does to existing data.
 
 interface Props {
   formId: number

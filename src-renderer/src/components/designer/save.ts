@@ -4,9 +4,9 @@ import { collectRefs, parseFormula } from '@shared/formula'
 import { fieldKeyOf, fromForm, layoutOrder, toLayout, type Draft, type DraftField } from './draft'
 
 // Saving the designer's draft: what differs from the saved form (the plan), what must be checked
-// first (client-side validation, dry runs of type changes), and the API calls that apply it,
-// in an order the server accepts: deletions, plain fields, then formulas and roll-ups that may
-// read them, then conditions (which name fields by API key), positions and the layout.
+// first (client-side validation, dry runs of type changes), and the one forms.design call that
+// applies it in one transaction (deletions, plain fields, then formulas and roll-ups that may read
+// them, then conditions, positions and the layout: all of it, or nothing).
 
 type UpdateInput = MethodInput<'fields.update'>
 
