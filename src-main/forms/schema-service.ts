@@ -367,6 +367,12 @@ export class SchemaService {
       }
       const ids = new Map(Object.entries(design.ids))
       for (const fieldId of ids.values()) own(fieldId)
+      // Saved fields whose conditions this save rewrites let go of their old ones first, so a field
+      // the old condition named may be deleted or change type in the same save (the new ones are written below).
+      for (const c of design.conditions) {
+        const fieldId = ids.get(c.key)
+        if (fieldId !== undefined && !design.deletes.includes(fieldId)) this.updateField({ id: fieldId, visibleWhen: null, requiredWhen: null })
+      }
       for (const fieldId of design.deletes) {
         own(fieldId)
         this.deleteField(fieldId)
@@ -410,6 +416,7 @@ export class SchemaService {
       for (const c of design.conditions) {
         const fieldId = idOf(c.key)
         if (fieldId === null) throw new NotFoundError('error.fieldNotFound', { field: c.key })
+        if (design.deletes.includes(fieldId)) continue
         this.updateField({ id: fieldId, visibleWhen: toApi(c.visibleWhen), requiredWhen: toApi(c.requiredWhen) })
       }
       for (const p of design.positions) {

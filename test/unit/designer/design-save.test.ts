@@ -154,3 +154,28 @@ describe('the form designer round trip: generated forms', () => {
     )
   })
 })
+
+describe('the form designer’s save, one transaction', () => {
+  it('deletes a field and the condition that named it in the same save', async () => {
+    const env = await testCore()
+    try {
+      const created = env.form('商机', [
+        { label: '销售阶段', apiKey: 'stage', type: 'select', config: { options: [{ id: 'lost', label: '输单', color: 'red' }] } },
+        { label: '输单原因', apiKey: 'reason', type: 'textarea' }
+      ])
+      const reasonId = env.core.schema.form(created.id).byKey.get('reason')!.id
+      env.core.schema.updateField({ id: reasonId, visibleWhen: { field: 'stage', op: 'eq', value: 'lost' } })
+      const form = json(env.core.schema.toDto(env.core.schema.form(created.id)))
+      let draft = fromForm(form, LABELS)
+      const stageKey = `f${form.fields.find((f) => f.apiKey === 'stage')!.id}`
+      draft = applyAction(draft, { type: 'updateField', key: `f${reasonId}`, patch: { visibleWhen: null } })
+      draft = applyAction(draft, { type: 'removeField', key: stageKey })
+      env.core.schema.applyDesign(form.id, formDesign.parse(toDesign(form, draft, planSave(form, draft), true)))
+      const after = env.core.schema.form(created.id)
+      expect(after.byKey.has('stage')).toBe(false)
+      expect(after.byKey.get('reason')!.visibleWhen).toBeNull()
+    } finally {
+      env.close()
+    }
+  })
+})
