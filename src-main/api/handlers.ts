@@ -138,6 +138,11 @@ const coreHandlers: HandlersOf<typeof coreContracts> = {
     designer(ctx, input.form)
     return ctx.host.core.schema.toDto(ctx.host.core.schema.updateForm(input))
   },
+  'forms.design': (input, ctx) => {
+    designer(ctx, input.form)
+    const { form, created } = ctx.host.core.schema.applyDesign(input.form, input)
+    return { form: ctx.host.core.schema.toDto(form), created }
+  },
   'fields.create': ({ form, ...field }, ctx) => {
     designer(ctx, form)
     return fieldDto(ctx.host.core.schema.addField(form, field))

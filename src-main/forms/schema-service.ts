@@ -3,6 +3,8 @@ import type { Clock } from '../clock'
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors'
 import { COMPUTED_TYPES, FIELD_CONFIG, FIELD_OPERATORS, SYSTEM_FIELDS, type FieldType } from '../shared/field-types'
 import type { FieldDto, FieldInput, FilterNode, FormDto, FormLayout } from '../shared/api/contracts'
+import type { formDesign } from '../shared/api/core'
+import type { z } from 'zod'
 import { canonicalFilter, filterFieldKeys, renameFilterField, replaceFilterOptions } from '../shared/filter-match'
 import { checkFormula, collectRefs, findCycle, FormulaSyntaxError, parseFormula, type FieldRef, type FormulaType } from '../shared/formula'
 import { deriveApiKey, uniqueApiKey } from './api-key'
@@ -347,6 +349,100 @@ export class SchemaService {
     }
   }
 
+  // ---------- the designer's save ----------
+
+  /**
+   * The form designer's save as one transaction: deletions, new fields (plain ones before formulas
+   * and roll-ups that may read them), changes, then conditions (named by the designer's keys,
+   * written once every field has an API key), positions, and the form's label, title and layout.
+   * Any refusal rolls everything back: the form is as it was, and the designer keeps its draft.
+   */
+  applyDesign(formRef: number | string, design: z.output<typeof formDesign>): { form: FormModel; created: Record<string, number> } {
+    const form = this.form(formRef)
+    return this.tx(() => {
+      const own = (fieldId: number): FieldModel => {
+        const field = this.fieldById(fieldId)
+        if (field.formId !== form.id) throw new NotFoundError('error.fieldNotFound', { field: String(fieldId) })
+        return field
+      }
+      const ids = new Map(Object.entries(design.ids))
+      for (const fieldId of ids.values()) own(fieldId)
+      // Saved fields whose conditions this save rewrites let go of their old ones first, so a field
+      // the old condition named may be deleted or change type in the same save (the new ones are written below).
+      for (const c of design.conditions) {
+        const fieldId = ids.get(c.key)
+        if (fieldId !== undefined && !design.deletes.includes(fieldId)) this.updateField({ id: fieldId, visibleWhen: null, requiredWhen: null })
+      }
+      for (const fieldId of design.deletes) {
+        own(fieldId)
+        this.deleteField(fieldId)
+      }
+      const created: Record<string, number> = {}
+      const idOf = (key: string): number | null => ids.get(key) ?? created[key] ?? null
+      const computed = (type: FieldType) => type === 'formula' || type === 'rollup'
+      const creates = [...design.creates].sort((a, b) => Number(computed(a.field.type)) - Number(computed(b.field.type)))
+      for (const c of creates) {
+        const parentId = c.parent === null ? null : idOf(c.parent)
+        if (c.parent !== null && parentId === null) throw new NotFoundError('error.fieldNotFound', { field: c.field.label })
+        const { visibleWhen: _v, requiredWhen: _r, parentFieldId: _p, ...input } = c.field
+        void _v
+        void _r
+        void _p
+        const field = this.addField(form.id, { ...input, ...(parentId === null ? {} : { parentFieldId: parentId }) })
+        created[c.key] = field.id
+        if (c.childKeys.length) {
+          const children = [...(this.form(form.id).children.get(field.id) ?? [])].sort((a, b) => a.position - b.position || a.id - b.id)
+          c.childKeys.forEach((key, i) => {
+            if (children[i]) created[key] = children[i].id
+          })
+        }
+      }
+      for (const { acceptLoss, ...update } of design.updates) {
+        const before = own(update.id)
+        const report = this.updateField({ ...update, acceptLoss })
+        if (!report.applied) throw new ValidationError('schema.conversionLoss', { field: before.label, count: report.failures.length }, before.apiKey)
+      }
+      const apiKeyOf = (key: string): string | null => {
+        const fieldId = idOf(key)
+        return fieldId === null ? null : this.fieldById(fieldId).apiKey
+      }
+      // Conditions name fields by designer key; names that are not keys (system fields) stay as they are.
+      const toApi = (node: FilterNode | null): FilterNode | null => {
+        if (!node) return null
+        if ('and' in node) return { and: node.and.map((n) => toApi(n)!) }
+        if ('or' in node) return { or: node.or.map((n) => toApi(n)!) }
+        return { ...node, field: apiKeyOf(node.field) ?? node.field }
+      }
+      for (const c of design.conditions) {
+        const fieldId = idOf(c.key)
+        if (fieldId === null) throw new NotFoundError('error.fieldNotFound', { field: c.key })
+        if (design.deletes.includes(fieldId)) continue
+        this.updateField({ id: fieldId, visibleWhen: toApi(c.visibleWhen), requiredWhen: toApi(c.requiredWhen) })
+      }
+      for (const p of design.positions) {
+        const fieldId = idOf(p.key)
+        if (fieldId !== null && this.fieldById(fieldId).position !== p.position) this.db.prepare('UPDATE fields SET position = ? WHERE id = ?').run(p.position, fieldId)
+      }
+      if (design.positions.length) this.touch(form.id)
+      const layout = design.layout && {
+        tabs: design.layout.tabs.map((t) => ({
+          id: t.id,
+          label: t.label,
+          sections: t.sections.map((s) => ({ id: s.id, label: s.label, columns: s.columns, fieldIds: s.fields.map(idOf).filter((x): x is number => x !== null) }))
+        }))
+      }
+      const titleFieldId = design.titleField === undefined ? undefined : design.titleField === null ? null : idOf(design.titleField)
+      const fresh = this.updateForm({
+        form: form.id,
+        ...(design.label === undefined ? {} : { label: design.label }),
+        ...(design.description === undefined ? {} : { description: design.description }),
+        ...(titleFieldId === undefined ? {} : { titleFieldId }),
+        ...(layout ? { layout } : {})
+      })
+      return { form: fresh, created }
+    })
+  }
+
   // ---------- internals ----------
 
   private tx<T>(fn: () => T): T {
@@ -563,8 +659,14 @@ export class SchemaService {
       const label = target?.label ?? n.field
       if (!FIELD_OPERATORS[type].includes(n.op)) throw new ValidationError('query.badOperator', { field: label, op: n.op }, path)
       if (target) {
-        // Compiling the condition with the field's own filter validates the value exactly as a query would.
-        fieldType(target).filter(n.op, n.value, target, { clock: this.clock, actorId: 0, column: 'x', rowId: 'x' })
+        // Compiling the condition with the field's own filter validates the value exactly as a query would;
+        // a refusal names the field whose condition it is, and the field it tests.
+        try {
+          fieldType(target).filter(n.op, n.value, target, { clock: this.clock, actorId: 0, column: 'x', rowId: 'x' })
+        } catch (e) {
+          if (!(e instanceof ValidationError)) throw e
+          throw new ValidationError('schema.conditionValue', { field: field.label, ref: label }, path)
+        }
       }
       return n
     }

@@ -141,6 +141,44 @@ export const formLayout = z.object({
 })
 export type FormLayout = z.infer<typeof formLayout>
 
+/** A field as the form designer names it in one save: its draft key (new fields have no id yet). */
+const designKey = z.string().min(1).max(64)
+
+/**
+ * The form designer's save, applied in one transaction: fields are named by the designer's keys,
+ * `ids` gives the ids of the saved ones; conditions name fields by those keys too.
+ */
+export const formDesign = z.object({
+  form: formRef,
+  label: label.optional(),
+  description: z.string().max(1000).nullable().optional(),
+  ids: z.record(designKey, id).default({}),
+  deletes: z.array(id).max(500).default([]),
+  /** New fields, parents before their children; a new sub-table's children are listed in `children` with their keys. */
+  creates: z.array(z.object({
+    key: designKey,
+    parent: designKey.nullable().default(null),
+    field: z.lazy(() => fieldInput),
+    childKeys: z.array(designKey).max(100).default([])
+  })).max(500).default([]),
+  updates: z.array(z.object({
+    id, label: label.optional(), apiKey: apiKey.optional(), type: z.enum(FIELD_TYPES).optional(), config: z.record(z.string(), z.unknown()).optional(),
+    required: z.boolean().optional(), unique: z.boolean().optional(), description: z.string().max(1000).nullable().optional(), defaultValue: z.unknown().optional(),
+    acceptLoss: z.boolean().default(false)
+  })).max(500).default([]),
+  conditions: z.array(z.object({ key: designKey, visibleWhen: z.lazy(() => filterNode).nullable(), requiredWhen: z.lazy(() => filterNode).nullable() })).max(500).default([]),
+  positions: z.array(z.object({ key: designKey, position: z.number().int().min(0) })).max(1000).default([]),
+  titleField: designKey.nullable().optional(),
+  layout: z.object({
+    tabs: z.array(z.object({
+      id: z.string().min(1).max(40),
+      label: z.string().trim().max(100),
+      sections: z.array(z.object({ id: z.string().min(1).max(40), label: z.string().trim().max(100).nullable(), columns: z.number().int().min(1).max(3).default(2), fields: z.array(designKey) })).max(50)
+    })).min(1).max(20)
+  }).optional()
+})
+export type FormDesign = z.input<typeof formDesign>
+
 export const formDto = z.object({
   id,
   /** Null until someone arranges the form in the designer: one section, two columns. */
@@ -428,6 +466,11 @@ export const coreContracts = {
     access: 'user', summary: 'Rename a form, set its title field and form-level validation rules',
     input: z.object({ form: formRef, label: label.optional(), apiKey: apiKey.optional(), description: z.string().max(1000).nullable().optional(), titleFieldId: id.nullable().optional(), validations: z.array(formValidationRule).max(100).optional(), layout: formLayout.nullable().optional() }),
     output: formDto
+  }),
+  'forms.design': method({
+    access: 'user', summary: 'Save the form designer: every field deletion, creation, change, condition, position and the layout in one transaction (all or nothing)',
+    input: formDesign,
+    output: z.object({ form: formDto, created: z.record(z.string(), id) })
   }),
   'fields.create': method({ access: 'user', summary: 'Add a field to a form', input: fieldInput.extend({ form: formRef }), output: fieldDto }),
   'fields.update': method({

@@ -26,7 +26,7 @@ import { Palette, PaletteChip } from '../components/designer/Palette'
 import { PreviewDrawer } from '../components/designer/PreviewDrawer'
 import { previewFields } from '../components/designer/preview-fields'
 import { PropertyPanel } from '../components/designer/PropertyPanel'
-import { applyPlan, dryRunTypeChanges, planIsEmpty, planSave, validateDraft, type DryRunReport, type SavePlan, type SaveProgress } from '../components/designer/save'
+import { applyPlan, dryRunTypeChanges, planIsEmpty, planSave, validateDraft, type DryRunReport, type SavePlan } from '../components/designer/save'
 import { SaveReview } from '../components/designer/SaveReview'
 import classes from '../components/designer/designer.module.css'
 import { clearCache } from '../lib/cache'
@@ -36,8 +36,8 @@ import { useLeaveGuard } from '../components/LeaveGuard'
 import { notifications } from '@mantine/notifications'
 
 // The form designer: palette, canvas and property panel over an unsaved draft with undo/redo.
-// Saving applies the difference to the saved form through the fields/forms API (see save.ts),
-// after showing what a deletion or a type change does to existing data.
+// Saving applies the difference to the saved form in one forms.design call, one transaction
+// (see save.ts), after showing what a deletion or a type change does to existing data.
 
 interface Props {
   formId: number
@@ -50,7 +50,8 @@ const SAVE_API = {
   fieldsUpdate: api.fields.update,
   fieldsDelete: api.fields.delete,
   formsUpdate: api.forms.update,
-  formsGet: api.forms.get
+  formsGet: api.forms.get,
+  formsDesign: api.forms.design
 }
 
 /** Palette items, canvas cards and sub-table columns nest; the innermost target under the pointer wins. */
@@ -267,26 +268,17 @@ function Designer({ initial, forms, labels, reload, onFormsChanged }: DesignerPr
   }
 
   const execute = async (plan: SavePlan) => {
-    const progress: SaveProgress = { created: new Map() }
     setSaving(true)
     try {
-      await applyPlan(form, draft, plan, SAVE_API, progress)
-      const fresh = await api.forms.get({ form: form.id })
+      // One call, one transaction: the whole draft is saved, or nothing is (the draft stays as it is).
+      const { form: fresh, created } = await applyPlan(form, draft, plan, SAVE_API)
       clearCache()
-      resetTo(fresh, progress.created)
+      resetTo(fresh, new Map(Object.entries(created)))
       setReview(null)
       notifySuccess(t('designer.saved'))
       onFormsChanged()
     } catch (error) {
       notifyError(error, t('designer.saveFailed'))
-      // What was applied stays applied; the draft keeps everything else for another try.
-      if (progress.created.size) dispatch({ type: 'assignIds', ids: Object.fromEntries(progress.created) })
-      try {
-        const fresh = await reload()
-        setForm(fresh)
-      } catch (reloadError) {
-        notifyError(reloadError)
-      }
       setReview(null)
     } finally {
       setSaving(false)

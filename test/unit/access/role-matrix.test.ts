@@ -251,6 +251,7 @@ const MATRIX: { [M in MethodName]: Entry } = {
   },
   'forms.create': { admin: 'form design' },
   'forms.update': { write: 'form design (design permission)' },
+  'forms.design': { write: 'form design (design permission)' },
   'fields.create': { write: 'form design (design permission)' },
   'fields.update': { write: 'form design (design permission)' },
   'fields.mergeOptions': { write: 'form design (design permission)' },

@@ -99,7 +99,10 @@ describe('field conditions', () => {
     expect(unknown.messageKey).toBe('schema.conditionUnknownField')
     expect(unknown.params).toMatchObject({ field: '输单原因', ref: 'nope' })
     expect(caught(() => t.core.schema.updateField({ id: reason.id, visibleWhen: { field: 'stage', op: 'gt', value: 1 } })).messageKey).toBe('query.badOperator')
-    expect(caught(() => t.core.schema.updateField({ id: reason.id, visibleWhen: { field: 'stage', op: 'eq', value: '不存在的阶段' } })).messageKey).toBe('query.badValue')
+    // A bad or empty value is refused naming the field whose condition it is (输单原因), and the field it tests.
+    const badValue = caught(() => t.core.schema.updateField({ id: reason.id, visibleWhen: { field: 'stage', op: 'eq', value: '不存在的阶段' } }))
+    expect(badValue).toMatchObject({ messageKey: 'schema.conditionValue', params: { field: '输单原因' }, field: 'visibleWhen' })
+    expect(caught(() => t.core.schema.updateField({ id: reason.id, visibleWhen: { field: 'stage', op: 'eq', value: '' } }))).toMatchObject({ messageKey: 'schema.conditionValue', params: { field: '输单原因' } })
     expect(caught(() => t.core.schema.updateField({ id: reason.id, requiredWhen: { field: 'lossReason', op: 'notEmpty' } })).messageKey).toBe('schema.conditionSelf')
     // Nothing was changed by the refused updates.
     expect(t.core.schema.fieldById(reason.id).visibleWhen).toEqual({ field: 'stage', op: 'eq', value: 's5' })

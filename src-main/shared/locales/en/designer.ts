@@ -251,6 +251,7 @@ export const designer = {
   'designer.problem.pattern': 'Enter the pattern of auto number "{{field}}"',
   'designer.problem.optionEmpty': '"{{field}}" has an empty option',
   'designer.problem.optionDuplicate': '"{{field}}" has duplicate options',
+  'designer.problem.conditionValue': 'In the condition of field "{{field}}", "{{ref}}" has no value yet',
   'designer.problem.subtableEmpty': 'Sub-table "{{field}}" needs at least one column',
 
   'designer.review.title': 'Confirm before saving',
@@ -313,5 +314,7 @@ export const designer = {
   'designer.newForm.duplicateColumns': 'Duplicate field names: {{fields}}',
   'designer.newForm.leaveTitle': 'Discard these columns?',
   'designer.newForm.leaveBody': 'The columns read from the file have not been made into a form yet; you would need to upload the file again.',
-  'designer.newForm.createFromSheet': 'Create form ({{count}} fields)'
+  'designer.newForm.createFromSheet': 'Create form ({{count}} fields)',
+  'designer.filter.kept': "This condition cannot be shown in the editor; it is kept as it is",
+  'designer.filter.keptRemove': "Remove this condition"
 } satisfies Record<string, string>

@@ -141,6 +141,7 @@ export const errors: Record<keyof typeof zh, string> = {
   'schema.layoutUnknownField': 'Field "{{field}}" in the layout does not belong to this form',
   'schema.layoutDuplicateField': 'Field "{{field}}" appears more than once in the layout',
   'schema.conditionUnknownField': 'The condition of field "{{field}}" refers to a field that does not exist: "{{ref}}"',
+  'schema.conditionValue': 'In the condition of field "{{field}}", the value for "{{ref}}" is missing or not valid',
   'schema.conditionSelf': 'The condition of field "{{field}}" cannot refer to the field itself',
   'schema.notSelectField': 'Field "{{field}}" is not a single or multiple select field',
   'schema.unknownOption': 'Field "{{field}}" has no option "{{option}}"',

@@ -251,6 +251,7 @@ export const designer = {
   'designer.problem.pattern': '请填写自动编号“{{field}}”的编号格式',
   'designer.problem.optionEmpty': '字段“{{field}}”有空白的选项',
   'designer.problem.optionDuplicate': '字段“{{field}}”有重复的选项',
+  'designer.problem.conditionValue': '字段“{{field}}”的条件中，“{{ref}}”还没有填写值',
   'designer.problem.subtableEmpty': '子表单“{{field}}”至少需要一列',
 
   'designer.review.title': '保存前请确认',
@@ -313,5 +314,7 @@ export const designer = {
   'designer.newForm.duplicateColumns': '字段名称重复：{{fields}}',
   'designer.newForm.leaveTitle': '放弃这些字段？',
   'designer.newForm.leaveBody': '从文件读取的字段还没有创建成表单，离开后需要重新上传。',
-  'designer.newForm.createFromSheet': '创建表单（{{count}} 个字段）'
+  'designer.newForm.createFromSheet': '创建表单（{{count}} 个字段）',
+  'designer.filter.kept': "此条件无法在编辑器中显示，将原样保留",
+  'designer.filter.keptRemove': "删除这个条件"
 } satisfies Record<string, string>

@@ -139,6 +139,7 @@ export const errors = {
   'schema.layoutUnknownField': '布局中的字段“{{field}}”不属于此表单',
   'schema.layoutDuplicateField': '字段“{{field}}”在布局中出现了多次',
   'schema.conditionUnknownField': '字段“{{field}}”的显示/必填条件引用了不存在的字段“{{ref}}”',
+  'schema.conditionValue': '字段“{{field}}”的显示/必填条件中，“{{ref}}”的值无效或为空',
   'schema.conditionSelf': '字段“{{field}}”的显示/必填条件不能引用它自己',
   'schema.notSelectField': '字段“{{field}}”不是单选或多选字段',
   'schema.unknownOption': '字段“{{field}}”没有选项“{{option}}”',

@@ -1,4 +1,4 @@
-import { useMemo } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import { ActionIcon, Badge, Box, Button, Group, Menu, ScrollArea, Stack, Tabs, Text, Tooltip } from '@mantine/core'
 import { useDroppable } from '@dnd-kit/core'
 import { horizontalListSortingStrategy, rectSortingStrategy, SortableContext, useSortable } from '@dnd-kit/sortable'
@@ -140,9 +140,22 @@ function FieldCard({ field, sectionId, ...props }: CanvasProps & { field: DraftF
   const selected = props.selection?.kind === 'field' && props.selection.key === field.key
   const Input = renderer.Input
   const Icon = TYPE_ICON[field.type]
+  // A field just added (new and selected as it appears) is scrolled into view and highlighted for a moment.
+  const element = useRef<HTMLDivElement | null>(null)
+  const [fresh, setFresh] = useState(() => selected && field.id === null)
+  useEffect(() => {
+    if (!fresh) return
+    element.current?.scrollIntoView?.({ block: 'center', behavior: 'smooth' })
+    const timer = setTimeout(() => setFresh(false), 2000)
+    return () => clearTimeout(timer)
+  }, [fresh])
   return (
     <div
-      ref={setNodeRef}
+      ref={(node) => {
+        setNodeRef(node)
+        element.current = node
+      }}
+      data-fresh={fresh || undefined}
       style={{ transform: CSS.Translate.toString(transform), transition }}
       className={classes.fieldCard}
       data-selected={selected || undefined}

@@ -4,6 +4,8 @@ import { useTranslation } from 'react-i18next'
 import type { FieldDto, FilterCondition, FilterNode } from '@shared/api/contracts'
 import { FIELD_OPERATORS, VALUELESS_OPERATORS, type FilterOperator } from '@shared/field-types'
 import { rendererOf } from '../../fields/registry'
+import { fromConditionModel, toConditionModel, type ConditionModel, type ConditionPart } from './condition-model'
+import { KeptConditions } from './KeptConditions'
 
 // A small condition builder for conditional visibility and conditional required: rows of
 // field / operator / value joined by AND or OR. Fields are named by draft key (the synthetic
@@ -17,49 +19,44 @@ interface Props {
   testId: string
 }
 
-interface Flat {
-  conj: 'and' | 'or'
-  rules: FilterCondition[]
-}
-
-function flatten(node: FilterNode | null): Flat {
-  if (!node) return { conj: 'and', rules: [] }
-  if ('and' in node) return { conj: 'and', rules: node.and.filter((n): n is FilterCondition => 'field' in n) }
-  if ('or' in node) return { conj: 'or', rules: node.or.filter((n): n is FilterCondition => 'field' in n) }
-  return { conj: 'and', rules: [node] }
-}
-
-const build = (flat: Flat): FilterNode | null => (flat.rules.length === 0 ? null : flat.conj === 'and' ? { and: flat.rules } : { or: flat.rules })
-
 /** Operators a condition offers; `isMe` needs a signed-in viewer and makes no sense in a form rule. */
 const operatorsOf = (field: FieldDto): FilterOperator[] => FIELD_OPERATORS[field.type].filter((op) => op !== 'isMe')
 
 export function ConditionBuilder({ fields, value, onChange, testId }: Props) {
   const { t } = useTranslation()
-  const flat = flatten(value)
   const candidates = fields.filter((f) => operatorsOf(f).length > 0)
   const byKey = new Map(candidates.map((f) => [f.apiKey, f]))
-  const set = (next: Flat) => onChange(build(next))
+  const model = toConditionModel(value, new Set(byKey.keys()))
+  const rules = model.parts.flatMap((p) => (p.kind === 'rule' ? [p.rule] : []))
+  const kept = model.parts.flatMap((p) => (p.kind === 'kept' ? [p] : []))
+  const set = (next: ConditionModel) => onChange(fromConditionModel(next))
+  /** The model with its conditions replaced (kept parts stay where they were; new conditions follow). */
+  const withRules = (next: FilterCondition[]): ConditionModel => {
+    let i = 0
+    const parts = model.parts.flatMap((p): ConditionPart[] => (p.kind === 'kept' ? [p] : i < next.length ? [{ kind: 'rule', rule: next[i++]! }] : []))
+    while (i < next.length) parts.push({ kind: 'rule', rule: next[i++]! })
+    return { ...model, parts }
+  }
 
   const add = () => {
     const field = candidates[0]
     if (!field) return
-    set({ ...flat, rules: [...flat.rules, { field: field.apiKey, op: operatorsOf(field)[0], value: rendererOf(field.type).filterDefault }] })
+    set(withRules([...rules, { field: field.apiKey, op: operatorsOf(field)[0]!, value: rendererOf(field.type).filterDefault }]))
   }
-  const update = (index: number, patch: Partial<FilterCondition>) => set({ ...flat, rules: flat.rules.map((r, i) => (i === index ? { ...r, ...patch } : r)) })
+  const update = (index: number, patch: Partial<FilterCondition>) => set(withRules(rules.map((r, i) => (i === index ? { ...r, ...patch } : r))))
 
   return (
     <Paper withBorder radius="sm" p="xs" data-testid={testId}>
       <Stack gap={6}>
-        {flat.rules.length > 1 && (
+        {model.parts.length > 1 && (
           <Group gap={6}>
             <Text size="xs" c="dimmed">
               {t('filter.match')}
             </Text>
             <SegmentedControl
               size="xs"
-              value={flat.conj}
-              onChange={(conj) => set({ ...flat, conj: conj as Flat['conj'] })}
+              value={model.conj}
+              onChange={(conj) => set({ ...model, leaf: false, conj: conj as ConditionModel['conj'] })}
               data={[
                 { value: 'and', label: t('filter.and') },
                 { value: 'or', label: t('filter.or') }
@@ -67,12 +64,12 @@ export function ConditionBuilder({ fields, value, onChange, testId }: Props) {
             />
           </Group>
         )}
-        {flat.rules.length === 0 && (
+        {model.parts.length === 0 && (
           <Text size="xs" c="dimmed">
             {t('designer.condition.none')}
           </Text>
         )}
-        {flat.rules.map((rule, index) => {
+        {rules.map((rule, index) => {
           const field = byKey.get(rule.field)
           const ops = field ? operatorsOf(field) : []
           const Editor = field ? rendererOf(field.type).FilterValue : null
@@ -103,7 +100,7 @@ export function ConditionBuilder({ fields, value, onChange, testId }: Props) {
                   comboboxProps={{ withinPortal: true }}
                   allowDeselect={false}
                 />
-                <ActionIcon variant="subtle" color="gray" aria-label={t('filter.remove')} onClick={() => set({ ...flat, rules: flat.rules.filter((_, i) => i !== index) })}>
+                <ActionIcon variant="subtle" color="gray" aria-label={t('filter.remove')} onClick={() => set(withRules(rules.filter((_, i) => i !== index)))}>
                   <IconX size={14} />
                 </ActionIcon>
               </Group>
@@ -111,6 +108,7 @@ export function ConditionBuilder({ fields, value, onChange, testId }: Props) {
             </Stack>
           )
         })}
+        <KeptConditions kept={kept} fields={fields} onRemove={(key) => set({ ...model, parts: model.parts.filter((p) => p.kind === 'rule' || p.key !== key) })} />
         <Button variant="subtle" size="compact-xs" leftSection={<IconPlus size={12} />} onClick={add} disabled={candidates.length === 0} style={{ alignSelf: 'flex-start' }}>
           {t('filter.add')}
         </Button>

@@ -99,7 +99,8 @@ export function conditionFields(node: FilterNode | null): string[] {
 // ---------- from a saved form ----------
 
 export function fieldFromDto(dto: FieldDto, all: FieldDto[], byApiKey: Map<string, string>): DraftField {
-  const toKey = (apiKey: string) => byApiKey.get(apiKey) ?? null
+  // Fields of this form by draft key; any other name (a system field such as owner) is kept as it is, never dropped.
+  const toKey = (apiKey: string) => byApiKey.get(apiKey) ?? apiKey
   return {
     key: fieldKeyOf(dto.id),
     id: dto.id,

@@ -1,12 +1,12 @@
 import type { FieldInput, FilterNode, FormDto, MethodInput, MethodOutput } from '@shared/api/contracts'
-import { COMPUTED_TYPES, type FieldType } from '@shared/field-types'
+import { COMPUTED_TYPES, VALUELESS_OPERATORS, type FieldType } from '@shared/field-types'
 import { collectRefs, parseFormula } from '@shared/formula'
-import { fieldKeyOf, fromForm, layoutOrder, mapConditionFields, toLayout, type Draft, type DraftField } from './draft'
+import { fieldKeyOf, fromForm, layoutOrder, toLayout, type Draft, type DraftField } from './draft'
 
 // Saving the designer's draft: what differs from the saved form (the plan), what must be checked
-// first (client-side validation, dry runs of type changes), and the API calls that apply it,
-// in an order the server accepts: deletions, plain fields, then formulas and roll-ups that may
-// read them, then conditions (which name fields by API key), positions and the layout.
+// first (client-side validation, dry runs of type changes), and the one forms.design call that
+// applies it in one transaction (deletions, plain fields, then formulas and roll-ups that may read
+// them, then conditions, positions and the layout: all of it, or nothing).
 
 type UpdateInput = MethodInput<'fields.update'>
 
@@ -135,8 +135,29 @@ export function validateDraft(draft: Draft): DraftProblem[] {
       else if (new Set(labels).size !== labels.length) problems.push({ key: f.key, message: 'designer.problem.optionDuplicate', params: { field: name } })
     }
     if (f.type === 'subtable' && f.children.length === 0) problems.push({ key: f.key, message: 'designer.problem.subtableEmpty', params: { field: name } })
+    // A condition row without its value: named by the field whose condition it is, and the field it tests.
+    for (const node of [f.visibleWhen, f.requiredWhen]) {
+      const missing = emptyConditionField(node)
+      if (missing !== null) problems.push({ key: f.key, message: 'designer.problem.conditionValue', params: { field: name, ref: draft.fields[missing]?.label ?? missing } })
+    }
   }
   return problems
+}
+
+/** The first condition in the tree whose operator needs a value and has none (its field name), or null. */
+function emptyConditionField(node: FilterNode | null): string | null {
+  if (!node) return null
+  if ('and' in node || 'or' in node) {
+    for (const child of 'and' in node ? node.and : node.or) {
+      const found = emptyConditionField(child)
+      if (found !== null) return found
+    }
+    return null
+  }
+  if (VALUELESS_OPERATORS.has(node.op)) return null
+  const v = node.value
+  const empty = v === undefined || v === null || v === '' || (Array.isArray(v) && (v.length === 0 || v.every((x) => x === null || x === undefined || x === '')))
+  return empty ? node.field : null
 }
 
 /** Labels a formula reads that belong to fields not saved yet (the server cannot check those yet). */
@@ -169,6 +190,7 @@ export interface SaveApi {
   fieldsDelete(input: MethodInput<'fields.delete'>): Promise<MethodOutput<'fields.delete'>>
   formsUpdate(input: MethodInput<'forms.update'>): Promise<MethodOutput<'forms.update'>>
   formsGet(input: MethodInput<'forms.get'>): Promise<MethodOutput<'forms.get'>>
+  formsDesign(input: MethodInput<'forms.design'>): Promise<MethodOutput<'forms.design'>>
 }
 
 export type DryRunReport = MethodOutput<'fields.update'>
@@ -199,75 +221,57 @@ export function toFieldInput(f: DraftField, draft: Draft): FieldInput {
   return input
 }
 
-export interface SaveProgress {
-  /** Draft key → id of every field created so far (the draft keeps them, so a retry does not create them twice). */
-  created: Map<string, number>
-}
-
 /**
- * Applies the plan. Throws on the first refused call; `progress` then says which fields exist
- * already. The caller reloads the form either way.
+ * The plan as one forms.design call (pure): the server applies it in one transaction, so a refused
+ * save changes nothing. Fields are named by draft keys; `ids` gives the saved ones' ids.
  */
-export async function applyPlan(form: FormDto, draft: Draft, plan: SavePlan, saveApi: SaveApi, progress: SaveProgress): Promise<FormDto> {
-  for (const d of plan.deletes) await saveApi.fieldsDelete({ id: d.id })
-
-  // Plain fields first, then formulas and roll-ups, which may read them.
-  const creates = [...plan.creates].sort((a, b) => Number(isComputed(a)) - Number(isComputed(b)))
-  for (const f of creates) {
-    const parentId = f.parentKey ? (draft.fields[f.parentKey]?.id ?? progress.created.get(f.parentKey) ?? null) : null
-    const created = await saveApi.fieldsCreate({ form: form.id, ...toFieldInput(f, draft), ...(parentId ? { parentFieldId: parentId } : {}) })
-    progress.created.set(f.key, created.id)
-  }
-  for (const u of plan.updates) {
-    await saveApi.fieldsUpdate({ id: u.id, ...u.patch, ...(u.typeChange ? { acceptLoss: true } : {}) })
-  }
-
-  let fresh = await saveApi.formsGet({ form: form.id })
-  const idOf = (key: string): number | null => draft.fields[key]?.id ?? progress.created.get(key) ?? null
-  // Children of sub-tables created with their parent get their ids by label.
-  for (const f of Object.values(draft.fields)) {
-    if (idOf(f.key) !== null || !f.parentKey) continue
-    const parentId = idOf(f.parentKey)
-    const match = fresh.fields.find((x) => x.parentFieldId === parentId && x.label === f.label.trim() && x.deletedAt === null)
-    if (match) progress.created.set(f.key, match.id)
-  }
-  const byId = new Map(fresh.fields.map((x) => [x.id, x]))
-  const apiKeyOf = (key: string): string | null => {
-    const id = idOf(key)
-    return id === null ? null : (byId.get(id)?.apiKey ?? null)
-  }
-  const toApi = (node: FilterNode | null) => (node ? mapConditionFields(node, apiKeyOf) : null)
-  for (const key of plan.conditions) {
-    const f = draft.fields[key]
-    const id = idOf(key)
-    if (!f || id === null) continue
-    await saveApi.fieldsUpdate({ id, visibleWhen: toApi(f.visibleWhen), requiredWhen: toApi(f.requiredWhen) })
-  }
-
-  // Positions follow the layout (top level) and the sub-table column order (children).
-  const wanted: Array<[number, number]> = []
-  layoutOrder(draft).forEach((key, i) => {
-    const id = idOf(key)
-    if (id !== null) wanted.push([id, i + 1])
+export function toDesign(form: FormDto, draft: Draft, plan: SavePlan, acceptLoss: boolean): MethodInput<'forms.design'> {
+  const ids: Record<string, number> = {}
+  for (const f of Object.values(draft.fields)) if (f.id !== null) ids[f.key] = f.id
+  const creates = plan.creates.map((f) => {
+    const { children: _children, ...field } = toFieldInput(f, draft)
+    void _children
+    // A new sub-table is created with its new columns; their keys follow in column order.
+    const childKeys = f.type === 'subtable' ? f.children.filter((k) => draft.fields[k]?.id === null) : []
+    const children = childKeys.map((k) => toFieldInput(draft.fields[k]!, draft))
+    return { key: f.key, parent: f.parentKey && draft.fields[f.parentKey]?.id !== null ? f.parentKey : null, field: children.length ? { ...field, children } : field, childKeys }
   })
+  const updates = plan.updates.map((u) => ({ id: u.id, ...u.patch, acceptLoss: !!u.typeChange && acceptLoss }))
+  const conditions = plan.conditions.flatMap((key) => {
+    const f = draft.fields[key]
+    return f ? [{ key, visibleWhen: f.visibleWhen, requiredWhen: f.requiredWhen }] : []
+  })
+  // Positions follow the arrangement, but only where the arrangement changed: an unchanged form keeps its own order.
+  const base = fromForm(form, { tab: '', section: null })
+  const positions: Array<{ key: string; position: number }> = []
+  const order = layoutOrder(draft)
+  if (!same(order, layoutOrder(base))) order.forEach((key, i) => positions.push({ key, position: i + 1 }))
   for (const f of Object.values(draft.fields)) {
-    if (f.type !== 'subtable') continue
-    f.children.forEach((key, i) => {
-      const id = idOf(key)
-      if (id !== null) wanted.push([id, i + 1])
-    })
+    if (f.type === 'subtable' && !same(f.children, f.id === null ? null : base.fields[fieldKeyOf(f.id)]?.children)) f.children.forEach((key, i) => positions.push({ key, position: i + 1 }))
   }
-  for (const [id, position] of wanted) {
-    const current = byId.get(id)
-    if (current && current.position !== position) await saveApi.fieldsUpdate({ id, position })
+  const layout = {
+    tabs: draft.tabs.map((t) => ({ id: t.id, label: t.label, sections: t.sections.map((s) => ({ id: s.id, label: s.label, columns: s.columns, fields: s.fields })) }))
   }
-
-  fresh = await saveApi.formsUpdate({
+  // The layout is written when it differs from the saved one; a form never arranged stays so until it is.
+  const idOf = (key: string) => draft.fields[key]?.id ?? null
+  const unarranged = form.layout === null && draft.tabs.length === 1 && draft.tabs[0]!.sections.length === 1 && draft.tabs[0]!.sections[0]!.label === null && draft.tabs[0]!.sections[0]!.columns === 2 && same(order, layoutOrder(base))
+  const layoutChanged = !unarranged && !same(toLayout(draft, idOf), form.layout)
+  return {
     form: form.id,
     label: draft.label.trim(),
     description: draft.description.trim() || null,
-    titleFieldId: draft.titleKey ? idOf(draft.titleKey) : null,
-    layout: toLayout(draft, idOf)
-  })
-  return fresh
+    ids,
+    deletes: plan.deletes.map((d) => d.id),
+    creates,
+    updates,
+    conditions,
+    positions,
+    titleField: draft.titleKey,
+    ...(layoutChanged ? { layout } : {})
+  }
+}
+
+/** Applies the plan in one call (one transaction on the server): all of it, or nothing. */
+export async function applyPlan(form: FormDto, draft: Draft, plan: SavePlan, saveApi: Pick<SaveApi, 'formsDesign'>): Promise<MethodOutput<'forms.design'>> {
+  return saveApi.formsDesign(toDesign(form, draft, plan, true))
 }

@@ -1,4 +1,3 @@
-import { useState } from 'react'
 import {
   ActionIcon, Button, Divider, Drawer, Group, NumberInput, Paper, Radio, SegmentedControl, Select, Stack, Switch, Table, Text, TextInput, Textarea, Tooltip
 } from '@mantine/core'
@@ -6,8 +5,7 @@ import { IconPlus, IconTrash } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import type { FieldDto, FormDto } from '@shared/api/contracts'
 import type { ApproverSource, FlowEdge, FlowGraph, FlowNode } from '@shared/api/flows'
-import { FilterPanel } from '../records/FilterPanel'
-import { fromFilterNode, toFilterNode, type FilterState } from '../records/filter'
+import { KeepingFilterPanel } from '../designer/KeepingFilterPanel'
 import { UserMultiSelect, UserSelect, type PickableUser } from '../UserPicker'
 import { NODE_KINDS } from './node-kinds'
 
@@ -296,18 +294,10 @@ function Branches({ graph, node, form, onChange }: { graph: FlowGraph; node: Flo
 
 function BranchFilter({ edge, form, onChange }: { edge: FlowEdge; form: FormDto; onChange(p: Partial<FlowEdge>): void }) {
   const { t } = useTranslation()
-  const [state, setState] = useState<FilterState>(() => fromFilterNode(edge.filter ?? null))
   const fields = form.fields.filter((f) => f.deletedAt === null)
   return (
     <Stack gap={6}>
-      <FilterPanel
-        fields={fields}
-        value={state}
-        onChange={(next) => {
-          setState(next)
-          onChange({ filter: toFilterNode(next, fields) ?? null })
-        }}
-      />
+      <KeepingFilterPanel fields={fields} value={edge.filter} onChange={(next) => onChange({ filter: next ?? null })} />
       <Textarea size="xs" autosize minRows={1} label={t('flows.config.formula')} description={t('flows.config.formulaHelp')} value={edge.formula ?? ''} onChange={(ev) => onChange({ formula: ev.currentTarget.value || null })} />
     </Stack>
   )

@@ -43,7 +43,7 @@ import { useTranslation } from 'react-i18next'
 import type { FilterNode, FormDto } from '@shared/api/contracts'
 import { CHART_TYPES, DATE_BUCKETS, PERIODS, type ChartType, type MeasureSpec, type WidgetDto, type WidgetInput } from '@shared/api/reports'
 import { FilterPanel } from '../records/FilterPanel'
-import { countConditions, fromFilterNode, toFilterNode, type FilterState } from '../records/filter'
+import { filterCount, KeepingFilterPanel } from '../designer/KeepingFilterPanel'
 import { systemFields } from '../../fields/system'
 import { fieldPaths, pathOptions, type FieldPath } from './fields'
 import { WidgetCard } from './WidgetCard'
@@ -346,8 +346,7 @@ export function WidgetEditor({ opened, isNew, widget, forms, onClose, onSave }: 
 
 /** A filtered aggregate's condition (e.g. 销售阶段 = 赢单), edited in a popover. */
 function MeasureFilter({ fields, value, onChange, label, testId }: { fields: Parameters<typeof FilterPanel>[0]['fields']; value: FilterNode | undefined; onChange(next: FilterNode | undefined): void; label: string; testId?: string }) {
-  const [state, setState] = useState<FilterState>(() => fromFilterNode(value ?? null))
-  const count = countConditions(state)
+  const count = filterCount(value, fields)
   return (
     <Popover width={560} position="bottom-end" withinPortal shadow="md" trapFocus={false}>
       <Popover.Target>
@@ -357,10 +356,7 @@ function MeasureFilter({ fields, value, onChange, label, testId }: { fields: Par
       </Popover.Target>
       <Popover.Dropdown>
         <Text size="xs" c="dimmed" mb={6}>{label}</Text>
-        <FilterPanel fields={fields} value={state} bare onChange={(next) => {
-          setState(next)
-          onChange(toFilterNode(next, fields) ?? undefined)
-        }} />
+        <KeepingFilterPanel fields={fields} value={value} bare onChange={onChange} />
       </Popover.Dropdown>
     </Popover>
   )
@@ -368,11 +364,5 @@ function MeasureFilter({ fields, value, onChange, label, testId }: { fields: Par
 
 /** The widget's own filter; conditions being filled in stay in the panel until complete. */
 function WidgetFilter({ fields, value, onChange }: { fields: Parameters<typeof FilterPanel>[0]['fields']; value: FilterNode | undefined; onChange(next: FilterNode | undefined): void }) {
-  const [state, setState] = useState<FilterState>(() => fromFilterNode(value ?? null))
-  return (
-    <FilterPanel fields={fields} value={state} allowGroups onChange={(next) => {
-      setState(next)
-      onChange(toFilterNode(next, fields) ?? undefined)
-    }} />
-  )
+  return <KeepingFilterPanel fields={fields} value={value} allowGroups onChange={onChange} />
 }

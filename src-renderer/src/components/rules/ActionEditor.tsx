@@ -167,13 +167,23 @@ export function ActionEditor({ action, form, forms, org, onChange }: Props) {
           )}
         </Stack>
       )
-    case 'score':
+    case 'score': {
+      // 给 [本记录 / 关联的记录] 的 [分数字段] 加 N 分: with `via`, the score is on the record a relation points to.
+      const relations = topFields(form).filter((f) => f.type === 'relation')
+      const viaField = relations.find((f) => f.apiKey === action.via)
+      const target = action.via === undefined ? form : forms.find((f) => f.id === (viaField?.config as { targetFormId?: number } | undefined)?.targetFormId)
+      const numbers = topFields(target).filter((f) => f.type === 'number').map((f) => ({ value: f.apiKey, label: f.label }))
+      const viaData = [{ value: '', label: t('rules.editor.thisRecord') }, ...relations.map((f) => ({ value: f.apiKey, label: f.label }))]
+      if (action.via !== undefined && !viaField) viaData.push({ value: action.via, label: action.via })
+      if (!numbers.some((n) => n.value === action.field)) numbers.push({ value: action.field, label: action.field })
       return (
         <Group gap="xs">
-          <Select w={160} allowDeselect={false} data={topFields(form).filter((f) => f.type === 'number').map((f) => ({ value: f.apiKey, label: f.label }))} value={action.field} onChange={(f) => f && onChange({ ...action, field: f })} />
+          <Select aria-label={t('rules.editor.scoreVia')} data-testid="score-via" w={160} allowDeselect={false} data={viaData} value={action.via ?? ''} onChange={(v) => onChange({ ...action, via: v || undefined })} />
+          <Select aria-label={t('rules.editor.scoreField')} data-testid="score-field" w={160} allowDeselect={false} data={numbers} value={action.field} onChange={(f) => f && onChange({ ...action, field: f })} />
           <NumberInput w={120} value={action.delta} onChange={(n) => onChange({ ...action, delta: Number(n) || 0 })} prefix={action.delta > 0 ? '+' : ''} suffix={t('rules.editor.points')} />
         </Group>
       )
+    }
   }
 }
 

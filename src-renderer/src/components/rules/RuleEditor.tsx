@@ -7,12 +7,12 @@ import { ACTION_TYPES, type RuleAction, type RuleDto } from '@shared/api/rules'
 import { api } from '../../api/client'
 import { notifyError, notifySuccess } from '../../lib/notify'
 import { FilterPanel } from '../records/FilterPanel'
-import { EMPTY_FILTER, fromFilterNode, toFilterNode, type FilterState } from '../records/filter'
 import { ActionEditor, type Org } from './ActionEditor'
 import { DryRunPanel } from './DryRunPanel'
 import { RunLog } from './RunLog'
 import { TriggerEditor } from './TriggerEditor'
-import { defaultAction, defaultTrigger, newDraft, toDraft, topFields, type Draft } from './model'
+import { KeptConditions } from '../designer/KeptConditions'
+import { conditionFields, defaultAction, defaultTrigger, EMPTY_FILTER_MODEL, fromDraft, newDraft, toDraft, type Draft } from './model'
 
 interface Props {
   rule: RuleDto | null
@@ -28,19 +28,17 @@ interface Props {
  */
 export function RuleEditor({ rule, forms, org, onClose, onSaved }: Props) {
   const { t } = useTranslation()
-  const [draft, setDraft] = useState<Draft>(() => (rule ? toDraft(rule, forms.find((f) => f.id === rule.formId)) : newDraft(forms[0]!, t)))
+  const [draft, setDraft] = useState<Draft>(() => {
+    const ruleForm = rule ? forms.find((f) => f.id === rule.formId) : undefined
+    return rule ? toDraft(rule, ruleForm, conditionFields(ruleForm, t)) : newDraft(forms[0]!, t)
+  })
   const [saved, setSaved] = useState<RuleDto | null>(rule)
   const form = forms.find((f) => f.id === draft.form)
-  const filterFields = useMemo(() => topFields(form), [form])
-  const [filter, setFilter] = useState<FilterState>(() => {
-    const { nested, ...state } = fromFilterNode(draft.condition.filter)
-    void nested
-    return state.conditions.length || (state.groups?.length ?? 0) ? state : EMPTY_FILTER
-  })
-  const [showFormula, setShowFormula] = useState(!!draft.condition.formula)
+  const filterFields = useMemo(() => conditionFields(form, t), [form, t])
+  const [showFormula, setShowFormula] = useState(!!draft.formula)
   const [busy, setBusy] = useState(false)
 
-  const payload = () => ({ ...draft, condition: { filter: toFilterNode(filter, filterFields), formula: draft.condition.formula?.trim() || undefined } })
+  const payload = () => fromDraft(draft)
 
   const save = async (enabled = draft.enabled) => {
     setBusy(true)
@@ -119,8 +117,7 @@ export function RuleEditor({ rule, forms, org, onClose, onSaved }: Props) {
                   onChange={(id) => {
                     if (!id) return
                     const next = forms.find((f) => f.id === Number(id))
-                    setFilter(EMPTY_FILTER)
-                    setDraft({ ...draft, form: Number(id), trigger: defaultTrigger(draft.trigger.type, next), actions: draft.actions.map((a) => (a.type === 'notify' || a.type === 'desktop' || a.type === 'email' || a.type === 'webhook' ? a : defaultAction(a.type, next, t))) })
+                    setDraft({ ...draft, filter: EMPTY_FILTER_MODEL, form: Number(id), trigger: defaultTrigger(draft.trigger.type, next), actions: draft.actions.map((a) => (a.type === 'notify' || a.type === 'desktop' || a.type === 'email' || a.type === 'webhook' ? a : defaultAction(a.type, next, t))) })
                   }}
                 />
                 <Text span fw={500} c="dimmed">
@@ -132,7 +129,8 @@ export function RuleEditor({ rule, forms, org, onClose, onSaved }: Props) {
 
             <SentenceCard word={t('rules.sentence.if')} color="orange" icon={<IconFilter size={16} />}>
               <Stack gap="xs">
-                <FilterPanel fields={filterFields} value={filter} onChange={setFilter} allowGroups />
+                <FilterPanel fields={filterFields} value={draft.filter.state} onChange={(state) => setDraft((d) => ({ ...d, filter: { ...d.filter, state } }))} allowGroups />
+                <KeptConditions kept={draft.filter.kept} fields={filterFields} onRemove={(key) => setDraft((d) => ({ ...d, filter: { ...d.filter, kept: d.filter.kept.filter((k) => k.key !== key) } }))} />
                 <Button
                   size="compact-sm"
                   variant="subtle"
@@ -151,8 +149,8 @@ export function RuleEditor({ rule, forms, org, onClose, onSaved }: Props) {
                     minRows={1}
                     placeholder={t('rules.editor.formulaPlaceholder')}
                     description={t('rules.editor.formulaHint')}
-                    value={draft.condition.formula ?? ''}
-                    onChange={(e) => setDraft({ ...draft, condition: { ...draft.condition, formula: e.currentTarget.value } })}
+                    value={draft.formula ?? ''}
+                    onChange={(e) => setDraft({ ...draft, formula: e.currentTarget.value })}
                   />
                 </Collapse>
               </Stack>

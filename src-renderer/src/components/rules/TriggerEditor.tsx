@@ -146,6 +146,7 @@ export function TriggerEditor({ form, forms, users, value, onChange }: Props) {
             value={value.activityForm}
             onChange={(f) => f && onChange({ ...value, activityForm: f, activityField: undefined })}
           />
+          <ActivityField form={form} forms={forms} trigger={value} onChange={onChange} />
         </>
       )}
     </Group>
@@ -185,6 +186,35 @@ function ChangeTo({ form, users, trigger, onChange }: { form: FormDto | undefine
         {t('rules.editor.to')}
       </Text>
       <Select aria-label={t('rules.editor.to')} data-testid="trigger-to" w={130} data={data} value={(trigger.to as string | undefined) ?? ''} onChange={(v) => set('to', v)} allowDeselect={false} />
+    </>
+  )
+}
+
+/**
+ * 通过 [关联字段]: the relation field of the activity form that points at this form (a follow-up's
+ * 商机 or 线索). Shown when it is set or when there is more than one to choose from; absent = the first one.
+ */
+function ActivityField({ form, forms, trigger, onChange }: { form: FormDto | undefined; forms: FormDto[]; trigger: Extract<RuleTrigger, { type: 'inactivity' }>; onChange(next: RuleTrigger): void }) {
+  const { t } = useTranslation()
+  const activity = forms.find((f) => f.apiKey === trigger.activityForm)
+  const links = (activity?.fields ?? []).filter((x) => x.parentFieldId === null && x.deletedAt === null && x.type === 'relation' && (x.config as { targetFormId?: number }).targetFormId === form?.id)
+  if (trigger.activityField === undefined && links.length < 2) return null
+  const data = [{ value: '', label: t('rules.editor.anyLink') }, ...links.map((x) => ({ value: x.apiKey, label: x.label }))]
+  if (trigger.activityField !== undefined && !links.some((x) => x.apiKey === trigger.activityField)) data.push({ value: trigger.activityField, label: trigger.activityField })
+  return (
+    <>
+      <Text span fw={500} c="dimmed">
+        {t('rules.editor.activityVia')}
+      </Text>
+      <Select
+        aria-label={t('rules.editor.activityVia')}
+        data-testid="trigger-activity-field"
+        w={150}
+        allowDeselect={false}
+        data={data}
+        value={trigger.activityField ?? ''}
+        onChange={(v) => onChange({ ...trigger, activityField: v || undefined })}
+      />
     </>
   )
 }

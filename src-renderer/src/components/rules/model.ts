@@ -1,6 +1,10 @@
 import type { TFunction } from 'i18next'
-import type { FieldDto, FormDto } from '@shared/api/contracts'
-import type { Recipients, RuleAction, RuleCondition, RuleDto, RuleTrigger } from '@shared/api/rules'
+import type { FieldDto, FilterNode, FormDto } from '@shared/api/contracts'
+import type { Recipients, RuleAction, RuleDto, RuleTrigger } from '@shared/api/rules'
+import { systemFields } from '../../fields/system'
+import { EMPTY_FILTER_MODEL, fromFilterModel, toFilterModel, type FilterModel } from '../designer/filter-model'
+
+export { EMPTY_FILTER_MODEL, fromFilterModel, toFilterModel, type FilterModel }
 
 // The rule editor's model helpers: defaults for a new trigger or action, the fields a trigger can
 // use, and the one-line sentence a rule reads as in the list (当… / 如果… / 那么…).
@@ -10,11 +14,31 @@ export interface Draft {
   form: number
   enabled: boolean
   trigger: RuleTrigger
-  condition: RuleCondition
+  /** 如果: the filter as the builder edits it, plus what it cannot show (kept verbatim). */
+  filter: FilterModel
+  /** The formula condition; undefined = none stored. */
+  formula: string | undefined
+  actions: RuleAction[]
+  rateLimit: number | null
+  description: string | null
+  /** Per action, each text as shown and as stored (`{{商机名称}}` / `{{name}}`): an unchanged text is saved as stored. */
+  stored: Array<Array<{ shown: string; text: string }>>
+  /** The formula condition as stored: saved as it was while unchanged. */
+  storedFormula: string | undefined
+}
+
+/** What a rule's editor saves: the definition, as rules.create / rules.update take it. */
+export interface RuleDefinition {
+  name: string
+  form: number
+  enabled: boolean
+  trigger: RuleTrigger
+  condition: { filter?: FilterNode; formula?: string }
   actions: RuleAction[]
   rateLimit: number | null
   description: string | null
 }
+
 
 export const EMPTY_RECIPIENTS: Recipients = { owner: true, manager: false, users: [], roles: [], roleKeys: [], fields: [], emails: [] }
 
@@ -80,34 +104,85 @@ export function dateFields(form: FormDto | undefined): Array<{ key: string; labe
 
 export const topFields = (form: FormDto | undefined) => (form?.fields ?? []).filter((f) => f.parentFieldId === null && f.deletedAt === null)
 
+/** The fields a rule's condition can test: the form's own fields and its system fields (负责人, 创建人, 创建时间, 修改时间). */
+export function conditionFields(form: FormDto | undefined, t: (key: string) => string): FieldDto[] {
+  if (!form) return []
+  return [...topFields(form), ...systemFields(form.id, t).filter((f) => f.apiKey !== 'id')]
+}
+
+/** Every text of an action that may hold `{{field}}` placeholders, with a way to write it back. */
+function mapTexts(action: RuleAction, map: (text: string) => string): RuleAction {
+  const value = (v: unknown) => (typeof v === 'string' ? map(v) : v)
+  switch (action.type) {
+    case 'notify':
+    case 'desktop':
+      return { ...action, title: map(action.title), body: map(action.body) }
+    case 'email':
+      return { ...action, subject: map(action.subject), body: map(action.body) }
+    case 'webhook':
+      return { ...action, text: map(action.text) }
+    case 'update':
+    case 'create':
+      return { ...action, set: action.set.map((x) => (x.formula === undefined && 'value' in x ? { ...x, value: value(x.value) } : x)) }
+    default:
+      return action
+  }
+}
+
 /**
- * The rule as the editor shows it. Placeholders written with API keys (shipped rules use
- * `{{name}}`) are shown with the field labels (`{{商机名称}}`); the server fills both the same way.
+ * The rule as the editor shows it (pure). Placeholders written with API keys (shipped rules use
+ * `{{name}}`) are shown with the field labels (`{{商机名称}}`); the server fills both the same
+ * way, and an unchanged text is saved as it was stored.
  */
-export function toDraft(rule: RuleDto, form?: FormDto): Draft {
-  const text = (v: string) => readableTemplate(v, form)
-  const value = (v: unknown) => (typeof v === 'string' ? text(v) : v)
-  const actions = rule.actions.map((a): RuleAction => {
-    switch (a.type) {
-      case 'notify':
-      case 'desktop':
-        return { ...a, title: text(a.title), body: text(a.body) }
-      case 'email':
-        return { ...a, subject: text(a.subject), body: text(a.body) }
-      case 'webhook':
-        return { ...a, text: text(a.text) }
-      case 'update':
-      case 'create':
-        return { ...a, set: a.set.map((x) => (x.formula === undefined ? { ...x, value: value(x.value) } : x)) }
-      default:
-        return a
-    }
+export function toDraft(rule: RuleDto, form: FormDto | undefined, fields: FieldDto[]): Draft {
+  const stored: Draft['stored'] = []
+  const actions = rule.actions.map((a, i) => {
+    const texts: Array<{ shown: string; text: string }> = (stored[i] = [])
+    return mapTexts(a, (text) => {
+      const shown = readableTemplate(text, form)
+      texts.push({ shown, text })
+      return shown
+    })
   })
-  return { name: rule.name, form: rule.formId, enabled: rule.enabled, trigger: rule.trigger, condition: rule.condition, actions, rateLimit: rule.rateLimit, description: rule.description }
+  return {
+    name: rule.name,
+    form: rule.formId,
+    enabled: rule.enabled,
+    trigger: rule.trigger,
+    filter: toFilterModel(rule.condition.filter, fields),
+    formula: rule.condition.formula,
+    actions,
+    rateLimit: rule.rateLimit,
+    description: rule.description,
+    stored,
+    storedFormula: rule.condition.formula
+  }
+}
+
+/** The editor's draft → the rule definition to save (pure); the inverse of toDraft for an unchanged draft. */
+export function fromDraft(draft: Draft): RuleDefinition {
+  const condition: RuleDefinition['condition'] = {}
+  const filter = fromFilterModel(draft.filter)
+  if (filter !== undefined) condition.filter = filter
+  if (draft.formula !== undefined && draft.formula === draft.storedFormula) condition.formula = draft.formula
+  else if (draft.formula?.trim()) condition.formula = draft.formula.trim()
+  const actions = draft.actions.map((a, i) => {
+    let j = 0
+    return mapTexts(a, (text) => {
+      const was = draft.stored[i]?.[j++]
+      return was && was.shown === text ? was.text : text
+    })
+  })
+  return { name: draft.name, form: draft.form, enabled: draft.enabled, trigger: draft.trigger, condition, actions, rateLimit: draft.rateLimit, description: draft.description }
+}
+
+/** A saved rule as its definition (what fromDraft(toDraft(rule)) must give back). */
+export function ruleDefinition(rule: RuleDto): RuleDefinition {
+  return { name: rule.name, form: rule.formId, enabled: rule.enabled, trigger: rule.trigger, condition: rule.condition, actions: rule.actions, rateLimit: rule.rateLimit, description: rule.description }
 }
 
 export function newDraft(form: FormDto, t: TFunction): Draft {
-  return { name: '', form: form.id, enabled: false, trigger: { type: 'created' }, condition: {}, actions: [defaultAction('notify', form, t)], rateLimit: null, description: null }
+  return { name: '', form: form.id, enabled: false, trigger: { type: 'created' }, filter: EMPTY_FILTER_MODEL, formula: undefined, actions: [defaultAction('notify', form, t)], rateLimit: null, description: null, stored: [], storedFormula: undefined }
 }
 
 const fieldLabel = (form: FormDto | undefined, key: string) => {
@@ -179,3 +254,4 @@ export function actionPhrase(action: RuleAction, t: TFunction, form?: FormDto): 
       return t(`rules.action.${action.type}`)
   }
 }
+
