@@ -18,7 +18,7 @@ import { resolveLayout, tabOfField } from '../record/layout'
 import { RecordSections } from '../record/RecordSections'
 import { FileScopeContext } from '../../lib/files'
 import { RelatedLists } from '../record/RelatedLists'
-import { useFormAccess } from '../../lib/form-access'
+import { maySave, permitsOf, useFormAccess } from '../../lib/form-access'
 import { RecordFlowPanel } from '../flows/RecordFlowPanel'
 import { recordExtensions, type RecordExtensionProps } from '../record/extensions'
 import { OwnerSection } from './OwnerSection'
@@ -107,8 +107,12 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
   const access = useFormAccess(form.id)
   const [flowEditable, setFlowEditable] = useState<string[] | null>(null)
   useEffect(() => setFlowEditable(null), [recordId])
+  const permits = permitsOf(access)
+  // Without the right to save (view-only on an existing record, no create on a new one) every field is read-only.
+  const canSave = maySave(permits, recordId === null)
   const locked = useMemo(() => {
     const out = new Set(access?.readonly)
+    if (!maySave(permitsOf(access), recordId === null)) for (const f of fields) out.add(f.apiKey)
     if (flowEditable && recordId !== null) for (const f of fields) if (!flowEditable.includes(f.apiKey)) out.add(f.apiKey)
     return out
   }, [access, flowEditable, fields, recordId])
@@ -201,7 +205,7 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
   /** Resolves true when the record was saved (or nothing needed saving). */
   const save = async (event?: FormEvent): Promise<boolean> => {
     event?.preventDefault()
-    if (saving) return false
+    if (saving || !canSave) return false
     const missing = missingRequired()
     setErrors(missing)
     if (Object.keys(missing).length) {
@@ -417,7 +421,7 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
                 }}
               />
             )}
-            {record && <RecordFlowPanel form={form} recordId={record.id} onEditable={setFlowEditable} onChanged={() => void api.records.get({ form: form.id, id: record.id }).then(setRecord)} />}
+            {record && <RecordFlowPanel form={form} recordId={record.id} canSubmit={permits.submit} onEditable={setFlowEditable} onChanged={() => void api.records.get({ form: form.id, id: record.id }).then(setRecord)} />}
             {showTabList ? (
               <Tabs value={currentTab} onChange={setTab} keepMounted={false}>
                 <Tabs.List mb="md">
@@ -472,22 +476,26 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
               style={{ borderTop: '1px solid var(--jimu-border)', zIndex: 2 }}
             >
               <div>
-                {record && (
-                  <Button variant="subtle" color="red" leftSection={<IconTrash size={16} />} onClick={() => setConfirmDelete(true)}>
+                {record && permits.delete && (
+                  <Button variant="subtle" color="red" leftSection={<IconTrash size={16} />} onClick={() => setConfirmDelete(true)} data-testid="record-delete">
                     {t('common.delete')}
                   </Button>
                 )}
               </div>
               <Group gap="sm">
-                <Text size="xs" c="dimmed" visibleFrom="sm">
-                  <Kbd size="xs">Ctrl</Kbd> + <Kbd size="xs">S</Kbd> {t('record.saveHint')}
-                </Text>
+                {canSave && (
+                  <Text size="xs" c="dimmed" visibleFrom="sm">
+                    <Kbd size="xs">Ctrl</Kbd> + <Kbd size="xs">S</Kbd> {t('record.saveHint')}
+                  </Text>
+                )}
                 <Button variant="default" onClick={requestClose}>
-                  {t('common.cancel')}
+                  {canSave ? t('common.cancel') : t('common.close')}
                 </Button>
-                <Button onClick={() => void save()} loading={saving} data-testid="record-save">
-                  {t('common.save')}
-                </Button>
+                {canSave && (
+                  <Button onClick={() => void save()} loading={saving} data-testid="record-save">
+                    {t('common.save')}
+                  </Button>
+                )}
               </Group>
             </Group>
           </Stack>
