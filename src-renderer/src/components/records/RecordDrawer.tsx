@@ -16,6 +16,7 @@ import { ConfirmDialog } from '../ConfirmDialog'
 import { useFieldStates } from '../record/conditions'
 import { resolveLayout, tabOfField } from '../record/layout'
 import { RecordSections } from '../record/RecordSections'
+import { applyFill, computeLive, pendingFills } from '../record/live'
 import { FileScopeContext } from '../../lib/files'
 import { RelatedLists } from '../record/RelatedLists'
 import { maySave, permitsOf, useFormAccess } from '../../lib/form-access'
@@ -316,9 +317,20 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
   }
 
   const onFieldChange = (field: FieldDto, v: unknown) => {
+    const next = { ...values, [field.apiKey]: v }
     setValues((prev) => ({ ...prev, [field.apiKey]: v }))
     if (errors[field.apiKey]) setErrors(({ [field.apiKey]: _gone, ...rest }) => rest)
+    // 关联带出: a relation picked fills its dependent empty fields (报价明细 单价 ← 产品 标准单价).
+    for (const fill of pendingFills(allFields, values, next)) {
+      void api.records.get({ form: fill.formId, id: fill.id }).then(
+        (related) => setValues((prev) => applyFill(prev, fill, related.fields[fill.targetFieldKey])),
+        // The picked record cannot be read (gone, out of sight): nothing is filled; saving says the rest.
+        () => undefined
+      )
+    }
   }
+  // Formulas as the user types (小计, 总额), with the engine the server uses; it computes them again on save.
+  const shown = useMemo(() => computeLive(allFields, values), [allFields, values])
 
   const showTabList = tabs.length > 1 || recordId !== null
   const currentTab = tab ?? tabs[0]?.id ?? null
@@ -341,11 +353,11 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
         {showTabList ? (
           tabs.map((tabDef) => (
             <Box key={tabDef.id} hidden={currentTab !== tabDef.id} data-testid={`record-tab-panel-${tabDef.id}`}>
-              <RecordSections tab={tabDef} values={values} errors={errors} states={states} locked={locked} onChange={onFieldChange} />
+              <RecordSections tab={tabDef} values={shown} errors={errors} states={states} locked={locked} onChange={onFieldChange} />
             </Box>
           ))
         ) : (
-          <RecordSections tab={tabs[0]} values={values} errors={errors} states={states} locked={locked} onChange={onFieldChange} />
+          <RecordSections tab={tabs[0]} values={shown} errors={errors} states={states} locked={locked} onChange={onFieldChange} />
         )}
         </FileScopeContext.Provider>
       </FormFieldsContext.Provider>
