@@ -10,6 +10,7 @@ import type { SchemaService } from '../forms/schema-service'
 import { fieldType } from '../forms/field-types/registry'
 import { relationConfig } from '../forms/field-types/relation'
 import { subtableRows, type StoredSubRow } from '../forms/field-types/subtable'
+import { phoneSearchForm } from '../forms/field-types/text'
 import { storeFormulaValue } from '../forms/field-types/computed'
 import { optionsOf } from '../forms/field-types/select'
 import { fail } from '../forms/field-types/common'
@@ -758,6 +759,9 @@ export class WritePipeline {
       if (!mod.searchable) continue
       const text = mod.format(values.get(f.id) ?? null, f, 'zh-CN')
       if (text) parts.push(text)
+      // A phone kept as typed (138-1234-5678) is found by its digits too.
+      const digits = f.type === 'phone' && text ? phoneSearchForm(text) : null
+      if (digits) parts.push(digits)
     }
     if (replace) this.stmt(`DELETE FROM ${ident(form.ftsTable)} WHERE rowid = ?`).run(id)
     if (parts.length) this.stmt(`INSERT INTO ${ident(form.ftsTable)} (rowid, body) VALUES (?, ?)`, form).run(id, parts.join('\n'))
