@@ -21,7 +21,7 @@ import type { FilterNode } from '../shared/api/contracts'
 import { findOptionIn, matchFilter } from '../shared/filter-match'
 import { COMPUTED_TYPES, fillFromOf } from '../shared/field-types'
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../shared/errors'
-import { evaluate } from '../shared/formula'
+import { evaluate, isFormulaDate } from '../shared/formula'
 import { isBlank } from '../shared/values'
 import { evalContext, rowEvalContext, loadOutOfRowValues, valuesFromRow, type RecordRow, type StoredValues } from './stored'
 
@@ -593,7 +593,9 @@ export class WritePipeline {
       if (given.has(f.id) || COMPUTED_TYPES.has(f.type) || f.defaultValue === null || f.defaultValue === undefined) continue
       if (f.defaultFormula) {
         const result = evaluate(f.defaultFormula, evalContext(form, values, () => this.clock.now()))
-        const v = storeFormulaValue(result.value)
+        // A date-time default keeps its time (=NOW() on a new 跟进 is now, not today 00:00).
+        const r = result.value
+        const v = f.type === 'datetime' && isFormulaDate(r) ? new Date(r.ms).toISOString() : storeFormulaValue(r)
         if (v !== null) values.set(f.id, fieldType(f).coerce(v, f, ctx))
       } else if (f.type !== 'subtable') {
         values.set(f.id, fieldType(f).coerce(f.defaultValue, f, ctx))
