@@ -134,10 +134,10 @@ export function RecordsPage({ form, recordId, drill = null }: { form: FormDto; r
   const header = (
     <Group justify="space-between" align="flex-end" wrap="wrap" gap="sm">
       <Stack gap={2}>
-        <Group gap="sm" align="center">
+        <Group gap="sm" align="center" wrap="nowrap">
           <Title order={3}>{form.label}</Title>
           {!trash && total !== null && (
-            <Badge variant="light" color="gray" radius="sm" tt="none" fw={500} data-testid="records-total">
+            <Badge variant="light" color="gray" radius="sm" tt="none" fw={500} style={{ flexShrink: 0, whiteSpace: 'nowrap', overflow: 'visible' }} data-testid="records-total">
               {t('records.total', { count: total })}
             </Badge>
           )}

@@ -77,3 +77,11 @@ describe('the shipped app routes work', () => {
     expect([headEast, headSouth, other].map((u) => todo(core, u).length)).toEqual([2, 1, 1])
   })
 })
+
+describe('the shipped 全部商机 view', () => {
+  it('lists the latest close dates first', async () => {
+    const { core, admin } = await sales()
+    const view = core.views.list(admin, core.schema.form('opportunity').id).find((v) => v.name === '全部商机')!
+    expect(view.config.sort).toEqual([{ field: 'closeDate', dir: 'desc' }])
+  })
+})
