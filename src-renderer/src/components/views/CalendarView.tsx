@@ -232,7 +232,8 @@ export function CalendarView({ form, fields, config, onConfig, filter, search, r
               const iso = d.format(DAY)
               const list = byDay.get(iso) ?? []
               const outside = mode === 'month' && d.month() !== anchor.month()
-              const limit = mode === 'month' ? MONTH_VISIBLE : list.length
+              // A full day keeps a line for 还有 N 条 inside its cell: one chip fewer when it overflows.
+              const limit = mode === 'month' && list.length > MONTH_VISIBLE ? MONTH_VISIBLE - 1 : list.length
               return (
                 <DayCell key={iso} iso={iso} outside={outside} today={iso === today} weekend={d.day() === 0 || d.day() === 6} label={d.date() === 1 && mode === 'month' ? d.format(t('views.calendar.monthDayFormat')) : String(d.date())}>
                   {list.slice(0, limit).map((r) => (
