@@ -328,8 +328,9 @@ export function TableView({ form, fields, allFields, config, onConfig, filter, s
           {/* Footer: sum or average of number columns over every matching record */}
           {showFooter && data.ready && (
             <div className="jimu-grid-footer" role="row" data-testid="records-totals" style={{ height: FOOTER_HEIGHT }}>
-              <div className="jimu-grid-cell jimu-grid-check" style={{ width: CHECK_WIDTH, minWidth: CHECK_WIDTH, position: 'sticky', left: 0, zIndex: 2 }}>
-                <Text size="xs" c="dimmed" fw={600}>
+              {/* 共 N 条 runs on into the first column's footer on one line, never wrapped in the narrow check column. */}
+              <div className="jimu-grid-cell jimu-grid-check" style={{ width: CHECK_WIDTH, minWidth: CHECK_WIDTH, position: 'sticky', left: 0, zIndex: 3, overflow: 'visible' }}>
+                <Text size="xs" c="dimmed" fw={600} style={{ whiteSpace: 'nowrap' }} data-testid="records-footer-total">
                   {data.total !== null ? t('records.total', { count: data.total }) : ''}
                 </Text>
               </div>
