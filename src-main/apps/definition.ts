@@ -92,6 +92,8 @@ export type FormDef = z.infer<typeof formDef>
 /** What a role (by its key, e.g. sales_rep) may do on a form; set at install only where the role has no rule for it yet. */
 export const permissionDef = z.object({
   role: z.string().min(1).max(40),
+  /** A role the installation may lack (法务): created with this name, found by it on a reinstall. */
+  roleName: text2.optional(),
   form: apiKey,
   actions: z.array(z.enum(RECORD_ACTIONS)),
   scope: z.enum(DATA_SCOPES)

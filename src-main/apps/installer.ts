@@ -210,7 +210,10 @@ export function installApp(core: Core, actor: Actor, pkg: AppPackage, options: I
     }
     // Role permissions, only where the role has no rule for the form yet (an admin's choice stands).
     for (const perm of pkg.app.permissions) {
-      const role = core.org.roles().find((r) => r.key === perm.role)
+      const name = perm.roleName
+      const role =
+        core.org.roles().find((r) => r.key === perm.role || (name && (r.name === name['zh-CN'] || r.name === name.en))) ??
+        (name ? core.org.createRole(actor.id, { name: pick(name, locale) }) : undefined)
       if (!role || role.isAdmin) continue
       const form = core.schema.form(perm.form)
       if (core.org.permissions(role.id).some((x) => x.formId === form.id)) continue

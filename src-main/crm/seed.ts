@@ -151,6 +151,13 @@ export function seedDemo(core: Core, actor: Actor, options: SeedOptions): SeedRe
   ]
   const serviceUser = person('孙磊', 'sunlei', service, 'service')
   person('赵丽', 'zhaoli', finance, 'finance')
+  // 法务: the role the shipped app creates; the 法务审核 tasks of large opportunities go to them.
+  const legalRole = core.org.roles().find((x) => x.key === 'legal' || x.name === '法务')
+  if (legalRole) {
+    const legal = dept('法务部')
+    const counsel = person('郑思远', 'zhengsiyuan', legal, legalRole.key)
+    core.org.updateDepartment(actor.id, { id: legal, headUserId: counsel })
+  }
 
   const queue: Pending[] = []
   const add = (form: string, atMs: number, values: Record<string, unknown>, refs?: Record<string, Ref>): Ref => {

@@ -33,15 +33,20 @@ type RawSource = { type: string; ids?: number[]; roleKeys?: string[] } & Record<
 
 /** Role keys → role ids in the graph's approver sources; missing roles are created (named per locale). */
 function resolveRoles(core: Core, actor: Actor, item: FlowDefinition, locale: Locale): FlowGraph {
-  const nodes = item.graph.nodes.map((n) => {
-    const config = (n.config ?? {}) as { approvers?: RawSource[] }
-    if (!config.approvers) return n
-    const approvers = config.approvers.map((s) => {
+  const byKey = (list: RawSource[]) =>
+    list.map((s) => {
       if (s.type !== 'roles' || !s.roleKeys) return s
       const ids = s.roleKeys.map((key) => roleId(core, actor, key, item.roles.find((r) => r.key === key)?.name, locale))
       return { type: 'roles', ids }
     })
-    return { ...n, config: { ...config, approvers } }
+  const nodes = item.graph.nodes.map((n) => {
+    const config = (n.config ?? {}) as { approvers?: RawSource[]; fallback?: RawSource[]; values?: Array<{ from?: string; value?: unknown }> }
+    const next: Record<string, unknown> = { ...config }
+    if (config.approvers) next.approvers = byKey(config.approvers)
+    // The fallback approvers and an action's `people` values name roles by key too.
+    if (config.fallback) next.fallback = byKey(config.fallback)
+    if (config.values) next.values = config.values.map((v) => (v.from === 'people' && Array.isArray(v.value) ? { ...v, value: byKey(v.value as RawSource[]) } : v))
+    return { ...n, config: next }
   })
   return flowGraph.parse({ nodes, edges: item.graph.edges })
 }
@@ -86,17 +91,21 @@ registerAppSection<FlowDefinition>({
       const key = (core.db.prepare('SELECT source_key FROM flows WHERE id = ?').pluck().get(f.id) as string | null)?.split(':')[2] ?? `flow${f.id}`
       const used = new Map<string, { key: string; name: { 'zh-CN': string; en: string } }>()
       const nodes = f.draft.nodes.map((n) => {
-        const config = n.config as { approvers?: RawSource[] }
-        if (!config.approvers) return n as unknown as Record<string, unknown>
-        const approvers = config.approvers.map((s) => {
-          if (s.type !== 'roles') return s
-          const keys = (s.ids ?? []).map((id) => roles.find((r) => r.id === id)).filter((r) => !!r).map((r) => {
-            used.set(r.key, { key: r.key, name: { 'zh-CN': r.name, en: r.name } })
-            return r.key
+        const config = n.config as { approvers?: RawSource[]; fallback?: RawSource[]; values?: Array<{ from?: string; value?: unknown }> }
+        const toKeys = (list: RawSource[]) =>
+          list.map((s) => {
+            if (s.type !== 'roles') return s
+            const keys = (s.ids ?? []).map((id) => roles.find((r) => r.id === id)).filter((r) => !!r).map((r) => {
+              used.set(r.key, { key: r.key, name: { 'zh-CN': r.name, en: r.name } })
+              return r.key
+            })
+            return { type: 'roles', roleKeys: keys }
           })
-          return { type: 'roles', roleKeys: keys }
-        })
-        return { ...n, config: { ...config, approvers } } as unknown as Record<string, unknown>
+        const next: Record<string, unknown> = { ...config }
+        if (config.approvers) next.approvers = toKeys(config.approvers)
+        if (config.fallback) next.fallback = toKeys(config.fallback)
+        if (config.values) next.values = config.values.map((v) => (v.from === 'people' && Array.isArray(v.value) ? { ...v, value: toKeys(v.value as RawSource[]) } : v))
+        return { ...n, config: next } as unknown as Record<string, unknown>
       })
       return {
         key, name: { 'zh-CN': f.name, en: f.name }, description: f.description ? { 'zh-CN': f.description, en: f.description } : undefined,

@@ -211,6 +211,8 @@ export class FlowEngine {
   available(actor: Actor, formRef: number | string): Array<{ id: number; name: string; chooseNodes: Array<{ id: string; label: string }> }> {
     const form = this.schema.form(formRef)
     this.access.authorize(actor, 'view', form)
+    // Submitting needs the edit right (see start): a view-only user is offered no flow.
+    if (!this.access.can(actor, 'edit', form)) return []
     const rows = this.sql('SELECT * FROM flows WHERE form_id = ? AND enabled = 1 AND published_version_id IS NOT NULL ORDER BY id').all(form.id) as FlowRow[]
     return rows.map((r) => {
       const { graph } = this.version(r.published_version_id!)
@@ -234,7 +236,12 @@ export class FlowEngine {
     } else throw new ValidationError('flows.error.flowRequired', {}, 'flowId')
     if (!flow.enabled || flow.published_version_id === null) throw new ConflictError('flows.error.notPublished', { flow: flow.name })
     const form = this.schema.form(flow.form_id)
-    if (actor.id !== 0) this.access.authorizeRecord(actor, 'view', form, input.recordId)
+    if (actor.id !== 0) {
+      this.access.authorizeRecord(actor, 'view', form, input.recordId)
+      // Submitting changes the record (its approval status, then locks it): a user who may only
+      // view it cannot submit it.
+      this.access.authorizeRecord(actor, 'edit', form, input.recordId)
+    }
     const record = this.systemRecord(form, input.recordId)
     const submitterId = actor.id || record.owner?.id || record.createdBy?.id
     if (!submitterId) throw new ValidationError('flows.error.noSubmitter')

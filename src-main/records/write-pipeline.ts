@@ -10,6 +10,7 @@ import type { SchemaService } from '../forms/schema-service'
 import { fieldType } from '../forms/field-types/registry'
 import { relationConfig } from '../forms/field-types/relation'
 import { subtableRows, type StoredSubRow } from '../forms/field-types/subtable'
+import { phoneSearchForm } from '../forms/field-types/text'
 import { storeFormulaValue } from '../forms/field-types/computed'
 import { optionsOf } from '../forms/field-types/select'
 import { fail } from '../forms/field-types/common'
@@ -19,9 +20,9 @@ import { linkTable, subTable, type FieldModel, type FormModel } from '../forms/m
 import type { CoerceContext, ReadContext } from '../forms/field-types/types'
 import type { FilterNode } from '../shared/api/contracts'
 import { findOptionIn, matchFilter } from '../shared/filter-match'
-import { COMPUTED_TYPES } from '../shared/field-types'
+import { COMPUTED_TYPES, fillFromOf } from '../shared/field-types'
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../shared/errors'
-import { evaluate } from '../shared/formula'
+import { evaluate, isFormulaDate } from '../shared/formula'
 import { isBlank } from '../shared/values'
 import { evalContext, rowEvalContext, loadOutOfRowValues, valuesFromRow, type RecordRow, type StoredValues } from './stored'
 
@@ -70,6 +71,9 @@ export interface BulkOptions {
 }
 
 const OWNER_FIELD = { id: -1, label: '负责人', apiKey: 'owner', type: 'member', config: {} } as unknown as FieldModel
+
+/** Field types a 关联带出 may copy from. */
+const FILLABLE_SOURCES: ReadonlySet<string> = new Set(['text', 'textarea', 'number', 'amount', 'percent', 'phone', 'email', 'url', 'date'])
 
 export class WritePipeline {
   private statements = new Map<string, Statement>()
@@ -266,6 +270,7 @@ export class WritePipeline {
     if ('owner' in input) touched.add(-1)
     const owner = 'owner' in input ? this.coerceOwner(input.owner) : row.owner_id
     if (owner !== row.owner_id) this.authorizeOwner(actor, form, id)
+    this.fillFromRelations(actor, form, after)
     this.compute(form, after)
     this.check(form, after, id, actor)
     const changes = this.diff(form, before, after)
@@ -483,6 +488,7 @@ export class WritePipeline {
     if (owner !== (actor.id || null)) this.authorizeOwner(actor, form, null)
     const now = this.clock.now()
     for (const f of form.fields) if (f.type === 'autonumber') values.set(f.id, this.nextNumber(f, now))
+    this.fillFromRelations(actor, form, values)
     this.compute(form, values)
     this.check(form, values, null, actor)
     const id = this.writeInsert(actor, form, values, owner, now)
@@ -590,12 +596,59 @@ export class WritePipeline {
       if (given.has(f.id) || COMPUTED_TYPES.has(f.type) || f.defaultValue === null || f.defaultValue === undefined) continue
       if (f.defaultFormula) {
         const result = evaluate(f.defaultFormula, evalContext(form, values, () => this.clock.now()))
-        const v = storeFormulaValue(result.value)
+        // A date-time default keeps its time (=NOW() on a new 跟进 is now, not today 00:00).
+        const r = result.value
+        const v = f.type === 'datetime' && isFormulaDate(r) ? new Date(r.ms).toISOString() : storeFormulaValue(r)
         if (v !== null) values.set(f.id, fieldType(f).coerce(v, f, ctx))
       } else if (f.type !== 'subtable') {
         values.set(f.id, fieldType(f).coerce(f.defaultValue, f, ctx))
       }
     }
+  }
+
+  /**
+   * 关联带出 (config.fillFrom): an empty field takes a value of the record its sibling relation
+   * picks — on the record itself and in every sub-table row (报价明细 单价 ← 产品 标准单价). A field
+   * of the picked record hidden from the actor is not copied.
+   */
+  private fillFromRelations(actor: Actor, form: FormModel, values: StoredValues): void {
+    const fill = (fields: FieldModel[], get: (f: FieldModel) => unknown, set: (f: FieldModel, v: unknown) => void) => {
+      for (const f of fields) {
+        const source = fillFromOf(f)
+        if (!source || !isBlank(get(f))) continue
+        const relation = fields.find((r) => r.apiKey === source.relationFieldKey)
+        if (!relation || relation.type !== 'relation' || relationConfig(relation).multiple) continue
+        const picked = get(relation)
+        if (typeof picked !== 'number') continue
+        const value = this.relatedValue(actor, relationConfig(relation).targetFormId, picked, source.targetFieldKey)
+        if (value === null) continue
+        try {
+          const stored = fieldType(f).coerce(value, f, this.coerceContext(actor))
+          fieldType(f).validate?.(stored, f)
+          set(f, stored)
+        } catch (e) {
+          // A value this field cannot hold (text into a number) is simply not copied.
+          if (!(e instanceof ValidationError)) throw e
+        }
+      }
+    }
+    fill(form.fields.filter((f) => f.parentFieldId === null), (f) => values.get(f.id) ?? null, (f, v) => values.set(f.id, v))
+    for (const [parentId, children] of form.children) {
+      const rows = values.get(parentId)
+      if (!Array.isArray(rows)) continue
+      for (const row of rows as StoredSubRow[]) fill(children, (f) => row.values.get(f.id) ?? null, (f, v) => row.values.set(f.id, v))
+    }
+  }
+
+  /** One field of a live record of another form, API shape; null when absent, deleted or hidden from the actor. */
+  private relatedValue(actor: Actor, formId: number, id: number, key: string): unknown {
+    const target = this.schema.form(formId)
+    const field = target.byKey.get(key)
+    // Plain values only: their stored form is their API form (no look-ups needed to read them).
+    if (!field || !field.column || field.parentFieldId !== null || !FILLABLE_SOURCES.has(field.type)) return null
+    if (actor.id !== 0 && this.access.hiddenFieldIds(actor, target).has(field.id)) return null
+    const row = this.db.prepare(`SELECT ${ident(field.column)} AS v FROM ${ident(target.table)} WHERE id = ? AND deleted_at IS NULL`).get(id) as { v: unknown } | undefined
+    return row?.v ?? null
   }
 
   /** Step 3: formulas and roll-ups in dependency order. */
@@ -711,6 +764,9 @@ export class WritePipeline {
       if (!mod.searchable) continue
       const text = mod.format(values.get(f.id) ?? null, f, 'zh-CN')
       if (text) parts.push(text)
+      // A phone kept as typed (138-1234-5678) is found by its digits too.
+      const digits = f.type === 'phone' && text ? phoneSearchForm(text) : null
+      if (digits) parts.push(digits)
     }
     if (replace) this.stmt(`DELETE FROM ${ident(form.ftsTable)} WHERE rowid = ?`).run(id)
     if (parts.length) this.stmt(`INSERT INTO ${ident(form.ftsTable)} (rowid, body) VALUES (?, ?)`, form).run(id, parts.join('\n'))

@@ -1,6 +1,8 @@
 // How the duplicate check compares customers; shared so the new-record form can show the same
 // verdict the server gives. Pure functions, no Node or DOM.
 
+import { parsePhone } from './values'
+
 const LEGAL_SUFFIXES = ['股份有限公司', '有限责任公司', '有限公司', '集团公司', '公司']
 const BRACKETS = /[()（）[\]【】{}〔〕〈〉《》<>「」『』]/g
 
@@ -26,7 +28,9 @@ export function normalizeCompanyName(name: string): string {
 
 /** Digits only, without the +86 / 0086 country code: 「+86 138-0013-8000」 → 13800138000. */
 export function normalizePhone(phone: string): string {
-  let d = phone.normalize('NFKC').replace(/\D/g, '')
+  // A phone is stored as typed: its display form first (+86 571 8888 6666 → 0571-88886666).
+  const parsed = parsePhone(phone)
+  let d = (parsed.ok ? parsed.value : phone).normalize('NFKC').replace(/\D/g, '')
   if (d.startsWith('0086')) d = d.slice(4)
   else if (d.startsWith('86') && d.length === 13) d = d.slice(2)
   return d

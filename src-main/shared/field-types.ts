@@ -47,6 +47,16 @@ const precision = z.number().int().min(0).max(8)
 const owned = { systemOwned: z.boolean().optional() }
 
 /**
+ * 关联带出: when the relation `relationFieldKey` (a sibling: the same form, or the same sub-table
+ * row) picks a record, this field is filled with that record's `targetFieldKey` — if it is empty
+ * (报价明细 单价 ← 产品 标准单价). Done by the write pipeline on create and update, and live on the
+ * record page.
+ */
+const fillFrom = { fillFrom: z.object({ relationFieldKey: z.string().min(1).max(64), targetFieldKey: z.string().min(1).max(64) }).optional() }
+/** Whether a column total means something (sub-table and list footers); see isSummableField. */
+const summable = { summable: z.boolean().optional() }
+
+/**
  * Longest value of each text type, in characters: `default` where the field sets no maxLength,
  * `ceiling` the most a field may allow (a record must stay a record: a 10-million-character name
  * made a database 40 times larger). Phone, e-mail and URL have fixed limits (their standards').
@@ -60,11 +70,11 @@ export const TEXT_LIMITS = {
 } as const
 
 export const FIELD_CONFIG = {
-  text: z.object({ ...owned, minLength: z.number().int().min(0).optional(), maxLength: z.number().int().min(1).max(TEXT_LIMITS.text.ceiling).optional(), pattern: z.string().max(500).optional(), patternMessage: z.string().max(200).optional() }),
+  text: z.object({ ...owned, ...fillFrom, minLength: z.number().int().min(0).optional(), maxLength: z.number().int().min(1).max(TEXT_LIMITS.text.ceiling).optional(), pattern: z.string().max(500).optional(), patternMessage: z.string().max(200).optional() }),
   textarea: z.object({ ...owned, maxLength: z.number().int().min(1).max(TEXT_LIMITS.textarea.ceiling).optional() }),
-  number: z.object({ ...owned, precision: precision.default(0), min: z.number().optional(), max: z.number().optional(), unit: z.string().max(20).optional(), thousands: z.boolean().default(true) }),
-  amount: z.object({ ...owned, precision: precision.default(2), currency: z.enum(['CNY', 'USD', 'EUR', 'HKD']).default('CNY'), min: z.number().optional(), max: z.number().optional() }),
-  percent: z.object({ ...owned, precision: precision.default(0), min: z.number().optional(), max: z.number().optional() }),
+  number: z.object({ ...owned, ...fillFrom, ...summable, precision: precision.default(0), min: z.number().optional(), max: z.number().optional(), unit: z.string().max(20).optional(), thousands: z.boolean().default(true) }),
+  amount: z.object({ ...owned, ...fillFrom, ...summable, precision: precision.default(2), currency: z.enum(['CNY', 'USD', 'EUR', 'HKD']).default('CNY'), min: z.number().optional(), max: z.number().optional() }),
+  percent: z.object({ ...owned, ...fillFrom, precision: precision.default(0), min: z.number().optional(), max: z.number().optional() }),
   date: z.object({ ...owned, min: z.string().optional(), max: z.string().optional() }),
   datetime: z.object({ ...owned }),
   select: z.object({ ...owned, options: z.array(selectOption).max(500).default([]) }),
@@ -76,7 +86,7 @@ export const FIELD_CONFIG = {
   member: z.object({ ...owned }),
   relation: z.object({ ...owned, targetFormId: z.number().int().positive(), multiple: z.boolean().default(false) }),
   subtable: z.object({ ...owned }),
-  formula: z.object({ expression: z.string().min(1).max(5000), precision: precision.optional() }),
+  formula: z.object({ expression: z.string().min(1).max(5000), precision: precision.optional(), ...summable, format: z.enum(['number', 'percent']).optional() }),
   autonumber: z.object({
     pattern: z.string().min(1).max(100).default('{0000}'),
     reset: z.enum(['never', 'daily', 'monthly', 'yearly']).default('never')
@@ -145,3 +155,26 @@ export const SYSTEM_FIELDS = [
   { key: 'owner', type: 'member' }
 ] as const satisfies ReadonlyArray<{ key: string; type: FieldType }>
 export type SystemFieldKey = (typeof SYSTEM_FIELDS)[number]['key']
+
+/** A unit price, rate or ratio by its name: adding such values up means nothing. */
+const NON_ADDITIVE_KEY = /^(unit_?)?price$|unitPrice$|(^|[a-z_])rate$|ratio$|percent$/i
+const NON_ADDITIVE_LABEL = /单价|单位价格|费率|比率|比例|税率|折扣率/
+
+/**
+ * Whether a column of this field gets a 合计 (sub-table footer, list footer): amounts, numbers,
+ * roll-ups and numeric formulas do, unless they are unit prices, rates or percentages — by the
+ * field's own `summable` flag first, then by its name. Percent fields never do.
+ */
+export function isSummableField(field: { type: string; apiKey: string; label: string; config: Record<string, unknown>; resultType?: string | null }): boolean {
+  if (field.type === 'percent') return false
+  if (field.type === 'formula' && ((field.resultType ?? 'number') !== 'number' || field.config.format === 'percent')) return false
+  if (!['number', 'amount', 'rollup', 'formula'].includes(field.type)) return false
+  if (typeof field.config.summable === 'boolean') return field.config.summable
+  return !NON_ADDITIVE_KEY.test(field.apiKey) && !NON_ADDITIVE_LABEL.test(field.label)
+}
+
+/** The 关联带出 source of a field, if it has one. */
+export function fillFromOf(field: { config: Record<string, unknown> }): { relationFieldKey: string; targetFieldKey: string } | null {
+  const f = field.config.fillFrom as { relationFieldKey?: unknown; targetFieldKey?: unknown } | undefined
+  return f && typeof f.relationFieldKey === 'string' && typeof f.targetFieldKey === 'string' ? { relationFieldKey: f.relationFieldKey, targetFieldKey: f.targetFieldKey } : null
+}

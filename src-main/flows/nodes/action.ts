@@ -1,4 +1,4 @@
-import { nodeConfigs } from '../../shared/api/flows'
+import { approverSource, nodeConfigs } from '../../shared/api/flows'
 import type { z } from 'zod'
 import type { NodeModule, StepApi } from '../types'
 
@@ -13,7 +13,12 @@ export const actionNode: NodeModule<Config> = {
   config: nodeConfigs.action,
   enter(step, node, config) {
     const values: Record<string, unknown> = {}
-    for (const v of config.values) values[v.field] = valueOf(step, v)
+    for (const v of config.values) {
+      const value = valueOf(step, v)
+      // An owner nobody resolved to keeps the default (the submitter).
+      if (v.field === 'owner' && value === null) continue
+      values[v.field] = value
+    }
     if (config.kind === 'update') step.updateRecord(values)
     else if (config.form) {
       const id = step.createRecord(config.form, values)
@@ -27,6 +32,7 @@ export const actionNode: NodeModule<Config> = {
     if (config.kind === 'create' && (!config.form || !ctx.formExists(config.form))) issue('actionNoForm')
     if (config.kind === 'update') for (const v of config.values) if (!ctx.field(v.field)) issue('unknownField', { field: v.field })
     for (const v of config.values) if (v.from === 'field' && (typeof v.value !== 'string' || !ctx.field(v.value))) issue('unknownField', { field: String(v.value ?? '') })
+    for (const v of config.values) if (v.from === 'people' && !peopleSources(v.value)) issue('noApprovers')
   }
 }
 
@@ -40,7 +46,18 @@ function valueOf(step: StepApi, v: Config['values'][number]): unknown {
       return step.recordId
     case 'submitter':
       return step.submitterId
+    case 'people': {
+      // The first active person (法务 role holder, a department head); nobody: left empty.
+      const sources = peopleSources(v.value)
+      return sources ? (step.resolve(sources, 'action')[0] ?? null) : null
+    }
     case 'template':
       return String(v.value ?? '').replace(/\{(\w+)\}/g, (_, key: string) => (key === 'title' ? step.recordTitle() : String(step.value(key) ?? '')))
   }
+}
+
+/** The approver sources of a `people` value, or null when it is not a non-empty list of them. */
+function peopleSources(value: unknown) {
+  const parsed = approverSource.array().min(1).max(20).safeParse(value)
+  return parsed.success ? parsed.data : null
 }

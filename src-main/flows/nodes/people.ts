@@ -6,6 +6,7 @@ import type { IssueSink, Outcome, StepApi, TaskKind, ValidateContext } from '../
 
 export interface PeopleConfig {
   approvers: ApproverSource[]
+  fallback: ApproverSource[]
   emptyPolicy: 'admin' | 'pass' | 'reject' | 'user'
   emptyUserId: number | null
   deadline: DeadlineConfig | null
@@ -16,6 +17,12 @@ export interface PeopleConfig {
 export function peopleOf(step: StepApi, node: FlowNode, config: PeopleConfig): { users: number[] } | { outcome: 'pass' | 'reject' } {
   const users = step.resolve(config.approvers, node.id)
   if (users.length) return { users }
+  // Nobody (the submitter's department has no head): the fallback sources, e.g. the role.
+  const fallback = config.fallback.length ? step.resolve(config.fallback, node.id) : []
+  if (fallback.length) {
+    step.history('fallbackApprovers', null, node.id)
+    return { users: fallback }
+  }
   step.history('emptyApprovers', { policy: config.emptyPolicy }, node.id)
   switch (config.emptyPolicy) {
     case 'pass':

@@ -2,6 +2,7 @@ import { dateFromIso, toIsoDate, type FormulaValue } from '../../shared/formula'
 import type { FieldModel } from '../model'
 import { fail } from './common'
 import { number } from './number'
+import { formatPercent } from '../../shared/values'
 import { date } from './date'
 import { text } from './text'
 import { checkbox } from './select'
@@ -40,7 +41,13 @@ export const formula: FieldTypeModule = {
     if (field.resultType === 'boolean') return stored === 1
     return stored as FormulaValue
   },
-  format: (stored, field, locale) => resultModule(field).format(stored, { ...field, config: { precision: (field.config as { precision?: number }).precision ?? 2 } }, locale),
+  format: (stored, field, locale) => {
+    const precision = (field.config as { precision?: number }).precision ?? 2
+    // A fraction shown as a percentage (最大折扣 0.1 → 10%, 0.125 → 12.5%): the stored value is
+    // already rounded to the formula's precision, so its digits are shown as they are.
+    if (field.config.format === 'percent' && field.resultType === 'number') return typeof stored === 'number' ? formatPercent(stored) : ''
+    return resultModule(field).format(stored, { ...field, config: { precision } }, locale)
+  },
   filter: (op, value, field, ctx) => resultModule(field).filter(op, value, field, ctx)
 }
 

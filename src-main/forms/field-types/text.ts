@@ -1,5 +1,5 @@
 import { ValidationError } from '../../shared/errors'
-import { normalizeWidth, parseEmail, parsePhone, parseUrl, type Parsed } from '../../shared/values'
+import { normalizeWidth, parseEmail, parsePhone, parsePhoneAsTyped, parseUrl, type Parsed } from '../../shared/values'
 import { TEXT_LIMITS, type FieldType } from '../../shared/field-types'
 import type { FieldModel } from '../model'
 import { asText, textFilter, unwrap } from './common'
@@ -88,6 +88,12 @@ export const textarea: FieldTypeModule = {
   },
   validate: lengthRules
 }
-export const phone: FieldTypeModule = { ...textModule('phone', parsePhone), validate: lengthRules }
+/** Checked as a Chinese mobile, landline with area code, 400/800 or international number; kept as typed. */
+export const phone: FieldTypeModule = { ...textModule('phone', parsePhoneAsTyped), validate: lengthRules }
+/** The digits form of a stored phone (13812345678 for 138-1234-5678), so a search by digits finds it. */
+export function phoneSearchForm(stored: unknown): string | null {
+  const parsed = parsePhone(stored)
+  return parsed.ok && parsed.value !== stored ? parsed.value : null
+}
 export const email: FieldTypeModule = { ...textModule('email', parseEmail), validate: lengthRules }
 export const url: FieldTypeModule = { ...textModule('url', parseUrl), validate: lengthRules }

@@ -16,7 +16,8 @@ export const INACTIVITY_GRACE = 30 * DAY
 
 /**
  * 超过 N 天没有跟进: no activity record (follow-up) linked to the record for N days, counted from
- * the latest linked follow-up, or from the record's creation when there is none. Fires once per
+ * the latest linked follow-up, or from the record's creation when there is none, or from its
+ * latest claim from the public pool when that is later. Fires once per
  * idle stretch: the period is the time the stretch began, so a new follow-up starts a new one.
  */
 export const inactivity: TriggerModule<'inactivity'> = {
@@ -40,8 +41,11 @@ export function inactivitySql(trigger: TriggerOf<'inactivity'>, rule: RuleModel,
   const last = relationConfig(link).multiple
     ? `(SELECT MAX(a.created_at) FROM ${ident(`l_${link.id}`)} l JOIN ${ident(activity.table)} a ON a.id = l.src WHERE l.dst = t.id AND a.deleted_at IS NULL)`
     : `(SELECT MAX(a.created_at) FROM ${ident(activity.table)} a WHERE a.${ident(link.column!)} = t.id AND a.deleted_at IS NULL)`
+  const claimed = `(SELECT MAX(p.at) FROM crm_pool_log p WHERE p.form_id = ${Number(form.id)} AND p.record_id = t.id AND p.action = 'claim')`
   return {
-    sql: `SELECT id, since FROM (SELECT t.id, COALESCE(${last}, t.created_at) AS since FROM ${ident(form.table)} t
+    // A claim from the public pool (公海) starts a new idle stretch too: a record claimed again
+    // without a follow-up returns to the pool after another N days.
+    sql: `SELECT id, since FROM (SELECT t.id, MAX(COALESCE(${last}, t.created_at), COALESCE(${claimed}, 0)) AS since FROM ${ident(form.table)} t
             WHERE t.deleted_at IS NULL AND (${where.sql}) AND t.created_at <= ?) x
           WHERE since <= ? AND since >= ? AND NOT EXISTS (SELECT 1 FROM rule_fired rf WHERE rf.rule_id = ${Number(rule.id)} AND rf.record_id = x.id AND rf.period = 'i:' || x.since)
           ORDER BY since, id LIMIT ?`,

@@ -42,6 +42,8 @@ export type DeadlineConfig = z.infer<typeof deadlineConfig>
 
 const people = {
   approvers: z.array(approverSource).max(20).default([]),
+  /** Asked when the approvers resolve to nobody (a submitter without a department head), before the empty-approver policy. */
+  fallback: z.array(approverSource).max(20).default([]),
   emptyPolicy: z.enum(EMPTY_POLICIES).default('admin'),
   emptyUserId: id.nullable().default(null),
   fieldPerms: z.record(z.string(), z.enum(FIELD_PERMISSIONS)).default({}),
@@ -62,8 +64,8 @@ export const nodeConfigs = {
     form: z.string().max(64).nullable().default(null),
     values: z.array(z.object({
       field: z.string().min(1).max(64),
-      /** value: the literal; field: copy this record's field; record: this record's id (relations); submitter: the submitter's id; template: text with {field} placeholders. */
-      from: z.enum(['value', 'field', 'record', 'submitter', 'template']).default('value'),
+      /** value: the literal; field: copy this record's field; record: this record's id (relations); submitter: the submitter's id; template: text with {field} placeholders; people: the first person the approver sources in `value` resolve to (a role, a department head). */
+      from: z.enum(['value', 'field', 'record', 'submitter', 'template', 'people']).default('value'),
       value: z.unknown().optional()
     })).max(50).default([])
   }),

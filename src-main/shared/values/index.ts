@@ -13,6 +13,7 @@ export {
   parseNumber,
   parsePercent,
   parsePhone,
+  parsePhoneAsTyped,
   parseUrl
 } from './parse'
 export type { Parsed } from './parse'

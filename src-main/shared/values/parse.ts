@@ -441,7 +441,9 @@ function chineseNumber(groups: string[], extension: string | undefined): string 
     }
     return CN_AREA.test(area) && CN_SUBSCRIBER.test(subscriber) ? withExtension(`${area}-${subscriber}`, ext) : undefined
   }
-  return CN_SUBSCRIBER.test(digits) ? withExtension(digits, extension) : undefined
+  // A bare 7–8 digit number (no area code) is not accepted: 138-0000 is a mistyped mobile far
+  // more often than a local landline, and without its area code nobody outside the city can dial it.
+  return undefined
 }
 
 /**
@@ -450,6 +452,21 @@ function chineseNumber(groups: string[], extension: string | undefined): string 
  * and other countries as E.164 (`+14155550100`).
  */
 export function parsePhone(input: unknown): Parsed<string> {
+  return parsePhoneText(input)
+}
+
+/**
+ * A phone number kept as the user typed it (full-width digits made half-width, spaces trimmed
+ * and collapsed), once parsePhone accepts it: `138-1234-5678` stays `138-1234-5678`,
+ * `+86 138 1234 5678` stays so. parsePhone's display form is what comparisons use.
+ */
+export function parsePhoneAsTyped(input: unknown): Parsed<string> {
+  const parsed = parsePhone(input)
+  if (!parsed.ok || typeof input !== 'string') return parsed
+  return ok(normalizeWidth(input).replace(/\s+/g, ' ').trim())
+}
+
+function parsePhoneText(input: unknown): Parsed<string> {
   let text: string
   if (typeof input === 'string') text = input
   else if (typeof input === 'number' && Number.isSafeInteger(input) && input > 0) text = String(input)

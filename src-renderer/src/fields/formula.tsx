@@ -1,6 +1,6 @@
 import type { ComponentType } from 'react'
 import type { FieldDto } from '@shared/api/contracts'
-import { formatNumber } from '@shared/values'
+import { formatNumber, formatPercent } from '@shared/values'
 import { i18n } from '../i18n'
 import type { FieldCellProps, FilterValueProps } from './types'
 import { asString, DateFilterValue, NumberFilterValue, TextFilterValue } from './shared'
@@ -13,6 +13,8 @@ import { makeComputedRenderer } from './computed'
 function textOf(value: unknown, field: FieldDto): string {
   if (value === null || value === undefined) return ''
   if (typeof value === 'boolean') return i18n.t(value ? 'field.checkbox.checked' : 'field.checkbox.unchecked')
+  // A fraction shown as a percentage (最大折扣 0.1 → 10%), with the digits the formula keeps.
+  if (typeof value === 'number' && (field.config as { format?: string }).format === 'percent') return formatPercent(value)
   if (typeof value === 'number') return formatNumber(value, { precision: (field.config as { precision?: number }).precision ?? 2, thousands: true })
   return asString(value)
 }

@@ -138,11 +138,15 @@ function RelationCell({ value, field }: FieldCellProps) {
   if (!refs.length) return null
   const { targetFormId } = configOf(field)
   return (
-    <Group gap={6} wrap="nowrap">
+    // A long title is cut with an ellipsis (the full one on hover), never clipped mid-character.
+    <Group gap={6} wrap="nowrap" style={{ minWidth: 0, overflow: 'hidden' }}>
       {refs.map((ref) => (
         <Anchor
           key={ref.id}
           size="sm"
+          truncate="end"
+          title={ref.title}
+          style={{ minWidth: 0, flexShrink: 1 }}
           onClick={(e) => {
             e.stopPropagation()
             guardedNavigate({ formId: targetFormId, recordId: ref.id })

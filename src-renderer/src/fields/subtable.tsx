@@ -6,7 +6,7 @@ import { ActionIcon, Badge, Button, Group, Input, Table, Text } from '@mantine/c
 import { IconGripVertical, IconPlus, IconTrash } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import type { FieldDto } from '@shared/api/contracts'
-import type { FieldType } from '@shared/field-types'
+import { isSummableField, type FieldType } from '@shared/field-types'
 import { i18n } from '../i18n'
 import { childFieldsOf, FormFieldsContext } from './context'
 import type { FieldCellProps, FieldInputProps, FieldRenderer, FilterValueProps } from './types'
@@ -77,7 +77,8 @@ export function makeSubtable(rendererOf: (type: FieldType) => FieldRenderer): Fi
       const to = ids.indexOf(String(over.id))
       if (from >= 0 && to >= 0) onChange(arrayMove(rows, from, to))
     }
-    const summed = children.filter((c) => rendererOf(c.type).summable)
+    // Only columns whose total means something: no 合计 of unit prices, rates or percentages.
+    const summed = children.filter(isSummableField)
     const total = (child: FieldDto): string => {
       let sum = 0
       let any = false
@@ -164,7 +165,7 @@ export function makeSubtable(rendererOf: (type: FieldType) => FieldRenderer): Fi
                       </Table.Td>
                       {children.map((child) => (
                         <Table.Td key={child.id} style={{ textAlign: 'right' }}>
-                          {rendererOf(child.type).summable ? (
+                          {summed.includes(child) ? (
                             <Text size="sm" fw={600}>
                               {total(child)}
                             </Text>

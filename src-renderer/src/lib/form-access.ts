@@ -1,12 +1,9 @@
 import { useEffect, useState } from 'react'
 import { api } from '../api/client'
+import type { FormAccess } from './permits'
 
-export interface FormAccess {
-  /** view, create, edit, delete, import, export, design: what the user's roles allow on the form. */
-  actions: string[]
-  /** Fields the user's roles make read-only (API keys). */
-  readonly: string[]
-}
+export { maySave, mayChangeField, permitsOf, type FormAccess, type RecordPermits } from './permits'
+
 
 const NOTHING: FormAccess = { actions: [], readonly: [] }
 

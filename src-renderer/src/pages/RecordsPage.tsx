@@ -25,6 +25,7 @@ import { systemFields } from '../fields/system'
 import { notifyError } from '../lib/notify'
 import { onNewRecordRequest, onRecordsChanged } from '../lib/record-events'
 import { navigate } from '../lib/route'
+import { permitsOf, useFormAccess } from '../lib/form-access'
 
 /** The form page: its saved views (table, kanban, calendar), the recycle bin, and the record drawer. */
 export function RecordsPage({ form, recordId, drill = null }: { form: FormDto; recordId: number | null; drill?: string | null }) {
@@ -108,6 +109,8 @@ export function RecordsPage({ form, recordId, drill = null }: { form: FormDto; r
     setPreset(undefined)
     if (recordId !== null) navigate({ formId: form.id, recordId: null })
   }
+  // 新建 only for someone who may create records of the form.
+  const canCreate = permitsOf(useFormAccess(form.id)).create
   const newRecord = () => {
     setPreset(undefined)
     setCreating(true)
@@ -131,10 +134,10 @@ export function RecordsPage({ form, recordId, drill = null }: { form: FormDto; r
   const header = (
     <Group justify="space-between" align="flex-end" wrap="wrap" gap="sm">
       <Stack gap={2}>
-        <Group gap="sm" align="center">
+        <Group gap="sm" align="center" wrap="nowrap">
           <Title order={3}>{form.label}</Title>
           {!trash && total !== null && (
-            <Badge variant="light" color="gray" radius="sm" tt="none" fw={500} data-testid="records-total">
+            <Badge variant="light" color="gray" radius="sm" tt="none" fw={500} style={{ flexShrink: 0, whiteSpace: 'nowrap', overflow: 'visible' }} data-testid="records-total">
               {t('records.total', { count: total })}
             </Badge>
           )}
@@ -159,7 +162,7 @@ export function RecordsPage({ form, recordId, drill = null }: { form: FormDto; r
         {!trash && fields.length > 0 && (
           <TransferMenu form={form} fields={fields} viewId={current.id} config={config} filter={filterNode} search={search} onChanged={reload} />
         )}
-        {!trash && (
+        {!trash && canCreate && (
           <Button leftSection={<IconPlus size={16} />} onClick={newRecord} disabled={fields.length === 0}>
             {t('records.new')}
           </Button>
@@ -219,9 +222,11 @@ export function RecordsPage({ form, recordId, drill = null }: { form: FormDto; r
       title={t('records.emptyTitle')}
       body={t('views.empty.tableBody')}
       action={
-        <Button leftSection={<IconPlus size={16} />} onClick={newRecord}>
-          {t('records.new')}
-        </Button>
+        canCreate ? (
+          <Button leftSection={<IconPlus size={16} />} onClick={newRecord}>
+            {t('records.new')}
+          </Button>
+        ) : undefined
       }
     />
   )

@@ -101,9 +101,18 @@ describe('field types: coercion and validation', () => {
   })
 
   it('phone, email and URL normalize or refuse', () => {
-    expect(write('phone', '+86 138 1234 5678')).toBe('13812345678')
+    // A valid phone is kept as typed (spaces collapsed, full-width digits made half-width).
+    expect(write('phone', '+86 138 1234 5678')).toBe('+86 138 1234 5678')
+    expect(write('phone', '138-1234-5678')).toBe('138-1234-5678')
+    expect(write('phone', '１３８１２３４５６７８')).toBe('13812345678')
     expect(write('phone', '021-12345678')).toBe('021-12345678')
+    expect(write('phone', '010-12345678-123')).toBe('010-12345678-123')
+    expect(write('phone', '400-123-4567')).toBe('400-123-4567')
+    expect(write('phone', '+1 415 555 0100')).toBe('+1 415 555 0100')
     expect(refuse('phone', '电话号码')).toBe('value.invalidPhone')
+    // Too short for a mobile, no area code for a landline: refused, never stored as 1380000.
+    expect(refuse('phone', '138-0000')).toBe('value.invalidPhone')
+    expect(refuse('phone', '12345678')).toBe('value.invalidPhone')
     expect(write('email', 'Sales@Example.COM')).toMatch(/@example\.com$/)
     expect(refuse('email', 'sales at example')).toBe('value.invalidEmail')
     expect(write('url', 'www.example.com')).toBe('https://www.example.com')

@@ -108,6 +108,8 @@ export const crm: Record<string, string> = {
   'crm.customer360.noContracts': "No contracts yet",
   'crm.customer360.timeline': "Follow-ups",
   'crm.customer360.noFollowUps': "No follow-ups yet",
+  'crm.customer360.writeFollowUp': "Write a follow-up",
+  'crm.customer360.loadMore': "Load more ({{shown}} of {{total}} shown)",
   'crm.customer360.related': "Related records",
   'crm.quote.print': "Print",
   'crm.quote.printNow': "Print / save as PDF",

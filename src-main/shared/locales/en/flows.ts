@@ -122,6 +122,7 @@ export const flows: Record<string, string> = {
   'flows.history.comment': 'commented',
   'flows.history.due': 'due {{at}}',
   'flows.history.emptyApprovers': 'Nobody found; handled by the node policy',
+  'flows.history.fallbackApprovers': 'Nobody found; sent to the fallback approvers',
   'flows.history.escalate': '{{from}} was overdue; escalated to {{to}}',
   'flows.history.fill': 'filled in',
   'flows.history.finish_approved': 'Approved',

@@ -108,6 +108,8 @@ export const crm: Record<string, string> = {
   'crm.customer360.noContracts': "还没有合同",
   'crm.customer360.timeline': "跟进记录",
   'crm.customer360.noFollowUps': "还没有跟进记录",
+  'crm.customer360.writeFollowUp': "写跟进",
+  'crm.customer360.loadMore': "加载更多（已显示 {{shown}} / {{total}}）",
   'crm.customer360.related': "相关记录",
   'crm.quote.print': "打印",
   'crm.quote.printNow': "打印 / 导出 PDF",

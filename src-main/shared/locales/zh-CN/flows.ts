@@ -122,6 +122,7 @@ export const flows: Record<string, string> = {
   'flows.history.comment': '评论',
   'flows.history.due': '期限 {{at}}',
   'flows.history.emptyApprovers': '找不到审批人，按设置处理',
+  'flows.history.fallbackApprovers': '找不到审批人，转给备选审批人',
   'flows.history.escalate': '{{from}} 超时未处理，升级给 {{to}}',
   'flows.history.fill': '提交了填写',
   'flows.history.finish_approved': '审批通过',

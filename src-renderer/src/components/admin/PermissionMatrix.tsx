@@ -249,19 +249,20 @@ export function PermissionMatrix({ role, apps, forms, onDirtyChange }: { role: R
               {app.label}
             </Text>
           </Group>
-          <Table.ScrollContainer minWidth={1040} type="native">
-            <Table verticalSpacing={8} horizontalSpacing="sm" className="jimu-perm-table">
+          {/* Narrow enough to fit beside the role list at 1440 px; a smaller window scrolls it sideways. */}
+          <Table.ScrollContainer minWidth={780} type="native">
+            <Table verticalSpacing={8} horizontalSpacing={6} className="jimu-perm-table">
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th w={200}>{t('perm.form')}</Table.Th>
+                  <Table.Th w={130}>{t('perm.form')}</Table.Th>
                   {RECORD_ACTIONS.map((a) => (
-                    <Table.Th key={a} ta="center" w={72}>
+                    <Table.Th key={a} ta="center" w={46} fz="xs">
                       {t(`perm.action.${a}`)}
                     </Table.Th>
                   ))}
-                  <Table.Th w={170}>{t('perm.scope')}</Table.Th>
-                  <Table.Th w={110}>{t('perm.fieldRules')}</Table.Th>
-                  <Table.Th w={96} />
+                  <Table.Th w={132}>{t('perm.scope')}</Table.Th>
+                  <Table.Th w={84}>{t('perm.fieldRules')}</Table.Th>
+                  <Table.Th w={64} />
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>

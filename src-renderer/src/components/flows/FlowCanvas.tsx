@@ -1,7 +1,7 @@
 import { memo, useCallback, useEffect, useMemo, useState } from 'react'
 import { Background, BaseEdge, Controls, Handle, MarkerType, type EdgeProps, MiniMap, Position, ReactFlow, type Edge, type EdgeChange, type Connection, type Node, type NodeChange, type NodeProps, useReactFlow } from '@xyflow/react'
 import '@xyflow/react/dist/style.css'
-import { Badge, Group, Paper, Text, ThemeIcon, Tooltip } from '@mantine/core'
+import { Badge, Group, Paper, Text, ThemeIcon, Tooltip, useComputedColorScheme } from '@mantine/core'
 import { useTranslation } from 'react-i18next'
 import type { FlowGraph, FlowNode } from '@shared/api/flows'
 import { NODE_KINDS, nodeSummary, type Names } from './node-kinds'
@@ -125,6 +125,7 @@ export interface CanvasProps {
 }
 
 export function FlowCanvas(props: CanvasProps) {
+  const scheme = useComputedColorScheme('light')
   const { t } = useTranslation()
   const { graph, names, states = {}, issues = {}, takenEdges, issueEdges, editable = false, onNodesChange } = props
   // The nodes are rebuilt from the graph on every change, so their measured sizes (which React
@@ -169,6 +170,8 @@ export function FlowCanvas(props: CanvasProps) {
   return (
     <div style={{ height: props.height ?? 560, width: '100%' }} data-testid="flow-canvas">
       <ReactFlow
+        // The canvas, controls and minimap follow the app's light or dark scheme.
+        colorMode={scheme}
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}

@@ -14,9 +14,10 @@ import { STATUS_COLOR } from './InstanceView'
  * On the record page: the record's approval (status, where it waits, a link to it) and 提交审批
  * when the form has a published flow and the record is not in one. `onEditable` hears which
  * fields the viewer may change while the record is in the flow (null: not restricted), so the
- * page greys out the rest.
+ * page greys out the rest. 提交审批 shows only to someone who may edit the record (`canSubmit`;
+ * flows.start refuses anyone else).
  */
-export function RecordFlowPanel({ form, recordId, onChanged, onEditable }: { form: FormDto; recordId: number; onChanged?(): void; onEditable?(keys: string[] | null): void }) {
+export function RecordFlowPanel({ form, recordId, canSubmit = true, onChanged, onEditable }: { form: FormDto; recordId: number; canSubmit?: boolean; onChanged?(): void; onEditable?(keys: string[] | null): void }) {
   const { t } = useTranslation()
   const loaded = useLoaded(async () => {
     const [status, flows] = await Promise.all([api.flows.recordStatus({ form: form.id, recordId }), api.flows.available({ form: form.id })])
@@ -33,7 +34,8 @@ export function RecordFlowPanel({ form, recordId, onChanged, onEditable }: { for
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the key covers the list's content (a reload makes a new array)
   }, [editableKey])
   if (!loaded.data) return null
-  const { status, flows } = loaded.data
+  const { status } = loaded.data
+  const flows = canSubmit ? loaded.data.flows : []
   if (!status && !flows.length) return null
   const open = status && (status.status === 'running' || status.status === 'returned')
 

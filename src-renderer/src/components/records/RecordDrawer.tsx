@@ -16,9 +16,10 @@ import { ConfirmDialog } from '../ConfirmDialog'
 import { useFieldStates } from '../record/conditions'
 import { resolveLayout, tabOfField } from '../record/layout'
 import { RecordSections } from '../record/RecordSections'
+import { applyFill, computeLive, pendingFills } from '../record/live'
 import { FileScopeContext } from '../../lib/files'
 import { RelatedLists } from '../record/RelatedLists'
-import { useFormAccess } from '../../lib/form-access'
+import { maySave, permitsOf, useFormAccess } from '../../lib/form-access'
 import { RecordFlowPanel } from '../flows/RecordFlowPanel'
 import { recordExtensions, type RecordExtensionProps } from '../record/extensions'
 import { OwnerSection } from './OwnerSection'
@@ -107,8 +108,12 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
   const access = useFormAccess(form.id)
   const [flowEditable, setFlowEditable] = useState<string[] | null>(null)
   useEffect(() => setFlowEditable(null), [recordId])
+  const permits = permitsOf(access)
+  // Without the right to save (view-only on an existing record, no create on a new one) every field is read-only.
+  const canSave = maySave(permits, recordId === null)
   const locked = useMemo(() => {
     const out = new Set(access?.readonly)
+    if (!maySave(permitsOf(access), recordId === null)) for (const f of fields) out.add(f.apiKey)
     if (flowEditable && recordId !== null) for (const f of fields) if (!flowEditable.includes(f.apiKey)) out.add(f.apiKey)
     return out
   }, [access, flowEditable, fields, recordId])
@@ -201,7 +206,7 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
   /** Resolves true when the record was saved (or nothing needed saving). */
   const save = async (event?: FormEvent): Promise<boolean> => {
     event?.preventDefault()
-    if (saving) return false
+    if (saving || !canSave) return false
     const missing = missingRequired()
     setErrors(missing)
     if (Object.keys(missing).length) {
@@ -312,9 +317,20 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
   }
 
   const onFieldChange = (field: FieldDto, v: unknown) => {
+    const next = { ...values, [field.apiKey]: v }
     setValues((prev) => ({ ...prev, [field.apiKey]: v }))
     if (errors[field.apiKey]) setErrors(({ [field.apiKey]: _gone, ...rest }) => rest)
+    // 关联带出: a relation picked fills its dependent empty fields (报价明细 单价 ← 产品 标准单价).
+    for (const fill of pendingFills(allFields, values, next)) {
+      void api.records.get({ form: fill.formId, id: fill.id }).then(
+        (related) => setValues((prev) => applyFill(prev, fill, related.fields[fill.targetFieldKey])),
+        // The picked record cannot be read (gone, out of sight): nothing is filled; saving says the rest.
+        () => undefined
+      )
+    }
   }
+  // Formulas as the user types (小计, 总额), with the engine the server uses; it computes them again on save.
+  const shown = useMemo(() => computeLive(allFields, values), [allFields, values])
 
   const showTabList = tabs.length > 1 || recordId !== null
   const currentTab = tab ?? tabs[0]?.id ?? null
@@ -337,11 +353,11 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
         {showTabList ? (
           tabs.map((tabDef) => (
             <Box key={tabDef.id} hidden={currentTab !== tabDef.id} data-testid={`record-tab-panel-${tabDef.id}`}>
-              <RecordSections tab={tabDef} values={values} errors={errors} states={states} locked={locked} onChange={onFieldChange} />
+              <RecordSections tab={tabDef} values={shown} errors={errors} states={states} locked={locked} onChange={onFieldChange} />
             </Box>
           ))
         ) : (
-          <RecordSections tab={tabs[0]} values={values} errors={errors} states={states} locked={locked} onChange={onFieldChange} />
+          <RecordSections tab={tabs[0]} values={shown} errors={errors} states={states} locked={locked} onChange={onFieldChange} />
         )}
         </FileScopeContext.Provider>
       </FormFieldsContext.Provider>
@@ -417,7 +433,7 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
                 }}
               />
             )}
-            {record && <RecordFlowPanel form={form} recordId={record.id} onEditable={setFlowEditable} onChanged={() => void api.records.get({ form: form.id, id: record.id }).then(setRecord)} />}
+            {record && <RecordFlowPanel form={form} recordId={record.id} canSubmit={permits.submit} onEditable={setFlowEditable} onChanged={() => void api.records.get({ form: form.id, id: record.id }).then(setRecord)} />}
             {showTabList ? (
               <Tabs value={currentTab} onChange={setTab} keepMounted={false}>
                 <Tabs.List mb="md">
@@ -472,22 +488,26 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
               style={{ borderTop: '1px solid var(--jimu-border)', zIndex: 2 }}
             >
               <div>
-                {record && (
-                  <Button variant="subtle" color="red" leftSection={<IconTrash size={16} />} onClick={() => setConfirmDelete(true)}>
+                {record && permits.delete && (
+                  <Button variant="subtle" color="red" leftSection={<IconTrash size={16} />} onClick={() => setConfirmDelete(true)} data-testid="record-delete">
                     {t('common.delete')}
                   </Button>
                 )}
               </div>
               <Group gap="sm">
-                <Text size="xs" c="dimmed" visibleFrom="sm">
-                  <Kbd size="xs">Ctrl</Kbd> + <Kbd size="xs">S</Kbd> {t('record.saveHint')}
-                </Text>
+                {canSave && (
+                  <Text size="xs" c="dimmed" visibleFrom="sm">
+                    <Kbd size="xs">Ctrl</Kbd> + <Kbd size="xs">S</Kbd> {t('record.saveHint')}
+                  </Text>
+                )}
                 <Button variant="default" onClick={requestClose}>
-                  {t('common.cancel')}
+                  {canSave ? t('common.cancel') : t('common.close')}
                 </Button>
-                <Button onClick={() => void save()} loading={saving} data-testid="record-save">
-                  {t('common.save')}
-                </Button>
+                {canSave && (
+                  <Button onClick={() => void save()} loading={saving} data-testid="record-save">
+                    {t('common.save')}
+                  </Button>
+                )}
               </Group>
             </Group>
           </Stack>

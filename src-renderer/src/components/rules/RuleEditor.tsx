@@ -60,7 +60,14 @@ export function RuleEditor({ rule, forms, org, onClose, onSaved }: Props) {
 
   return (
     <Stack gap="md" data-testid="rule-editor">
-      <Group justify="space-between" wrap="nowrap">
+      {/* The name, 启用 and 保存 stay in view below the top bar while the rule scrolls. */}
+      <Group
+        justify="space-between"
+        wrap="nowrap"
+        py={6}
+        style={{ position: 'sticky', top: 'var(--app-shell-header-height, 60px)', zIndex: 5, background: 'var(--mantine-color-body)' }}
+        data-testid="rule-editor-bar"
+      >
         <Group gap="sm" wrap="nowrap" style={{ flex: 1 }}>
           <ActionIcon variant="subtle" color="gray" size="lg" onClick={onClose} aria-label={t('rules.editor.back')}>
             <IconArrowLeft size={20} />

@@ -9,6 +9,7 @@ import { api, errorMessage } from '../../api/client'
 import { rendererOf } from '../../fields/registry'
 import { optionColor } from '../../fields/select'
 import { notifyError, notifySuccess } from '../../lib/notify'
+import { mayChangeField, useFormAccess } from '../../lib/form-access'
 import { savedOutOfScope } from '../records/saved'
 import { andFilter, calendarFields, kanbanFields } from './config'
 import { ViewEmpty } from './ViewEmpty'
@@ -59,6 +60,9 @@ export function CalendarView({ form, fields, config, onConfig, filter, search, r
   const colorField = kanbanFields(fields)[0] ?? null
   const titleField = fields[0]
   const mode = config.calendarMode
+  // Events move to another day only for someone who may change the date field.
+  const access = useFormAccess(form.id)
+  const movable = mayChangeField(access, field?.apiKey)
   const [anchor, setAnchor] = useState(() => dayjs().startOf('day'))
   const [records, setRecords] = useState<RecordDto[] | null>(null)
   const [more, setMore] = useState(false)
@@ -228,11 +232,12 @@ export function CalendarView({ form, fields, config, onConfig, filter, search, r
               const iso = d.format(DAY)
               const list = byDay.get(iso) ?? []
               const outside = mode === 'month' && d.month() !== anchor.month()
-              const limit = mode === 'month' ? MONTH_VISIBLE : list.length
+              // A full day keeps a line for 还有 N 条 inside its cell: one chip fewer when it overflows.
+              const limit = mode === 'month' && list.length > MONTH_VISIBLE ? MONTH_VISIBLE - 1 : list.length
               return (
                 <DayCell key={iso} iso={iso} outside={outside} today={iso === today} weekend={d.day() === 0 || d.day() === 6} label={d.date() === 1 && mode === 'month' ? d.format(t('views.calendar.monthDayFormat')) : String(d.date())}>
                   {list.slice(0, limit).map((r) => (
-                    <Chip key={r.id} record={r} title={titleOf(r)} color={colorField ? optionColor(colorField, String(r.fields[colorField.apiKey] ?? '')) : 'indigo'} time={field.type === 'datetime' ? dayjs(String(r.fields[field.apiKey])).format('HH:mm') : null} onOpen={onOpen} />
+                    <Chip key={r.id} record={r} title={titleOf(r)} color={colorField ? optionColor(colorField, String(r.fields[colorField.apiKey] ?? '')) : 'indigo'} time={field.type === 'datetime' ? dayjs(String(r.fields[field.apiKey])).format('HH:mm') : null} onOpen={onOpen} static={!movable} />
                   ))}
                   {list.length > limit && (
                     <Popover withinPortal shadow="md" width={240} position="bottom">

@@ -8,6 +8,7 @@ import { api, errorMessage } from '../../api/client'
 import { rendererOf } from '../../fields/registry'
 import { optionColor, optionsOf } from '../../fields/select'
 import { notifyError, notifySuccess } from '../../lib/notify'
+import { mayChangeField, useFormAccess } from '../../lib/form-access'
 import { savedOutOfScope } from '../records/saved'
 import { andFilter, groupCondition, kanbanFields } from './config'
 import { isSummable } from './field-kinds'
@@ -61,6 +62,9 @@ export function KanbanView({ form, fields, config, filter, search, reloadTick, o
   const lanes = useMemo(() => (field ? [...optionsOf(field).map((o) => o.label), UNSET] : []), [field])
   const [columns, setColumns] = useState<Record<string, ColumnState>>({})
   const [dragging, setDragging] = useState<RecordDto | null>(null)
+  // Cards move between lanes only for someone who may change the lane field.
+  const access = useFormAccess(form.id)
+  const movable = mayChangeField(access, field?.apiKey)
   const columnsRef = useRef(columns)
   columnsRef.current = columns
   const queryKey = JSON.stringify({ f: field?.apiKey, s: sumField?.apiKey, filter, search, sort: config.sort, reloadTick, lanes })
@@ -191,7 +195,7 @@ export function KanbanView({ form, fields, config, filter, search, reloadTick, o
                 <ScrollArea.Autosize mah="calc(100dvh - 330px)" type="auto" offsetScrollbars="y">
                   <Stack gap={8} px="sm" pb="sm" data-testid={`kanban-column-${unset ? 'unset' : lane}`}>
                     {col?.records.map((record) => (
-                      <DraggableCard key={record.id} record={record} lane={lane}>
+                      <DraggableCard key={record.id} record={record} lane={lane} disabled={!movable}>
                         <Card record={record} title={cardTitle(record)} fields={cardFields} onOpen={onOpen} />
                       </DraggableCard>
                     ))}
@@ -247,8 +251,8 @@ function Lane({ id, children }: { id: string; children: ReactNode }) {
   )
 }
 
-function DraggableCard({ record, lane, children }: { record: RecordDto; lane: string; children: ReactNode }) {
-  const { setNodeRef, listeners, attributes, isDragging } = useDraggable({ id: `card-${record.id}`, data: { record, lane } })
+function DraggableCard({ record, lane, disabled, children }: { record: RecordDto; lane: string; disabled?: boolean; children: ReactNode }) {
+  const { setNodeRef, listeners, attributes, isDragging } = useDraggable({ id: `card-${record.id}`, data: { record, lane }, disabled })
   return (
     <div ref={setNodeRef} {...listeners} {...attributes} style={{ opacity: isDragging ? 0.35 : 1, touchAction: 'none' }} data-testid={`kanban-card-${record.id}`}>
       {children}

@@ -28,7 +28,7 @@ import { ConfirmDialog } from '../ConfirmDialog'
 import { notifyDeletedWithUndo } from '../records/undo'
 import { TransferModal } from '../records/TransferModal'
 import { BulkEditModal } from './BulkEditModal'
-import { useFormAccess } from '../../lib/form-access'
+import { permitsOf, useFormAccess } from '../../lib/form-access'
 import { CellEditor } from './CellEditor'
 import { columnsToConfig, groupableFields, MIN_WIDTH, resolveColumns, ROW_HEIGHTS, type Column } from './config'
 import { isEditable, isSummable } from './field-kinds'
@@ -162,11 +162,14 @@ export function TableView({ form, fields, allFields, config, onConfig, filter, s
   }, [])
   const closeEditor = useCallback(() => setEditing(null), [])
   // Fields the user may not change (read-only for their roles, 系统维护) open no editor.
+  // Without the edit right (view-only roles) no cell opens an editor at all.
   const readonly = access?.readonly
+  const permits = permitsOf(access)
+  const canEdit = permits.edit
   const editCell = useCallback((cell: Editing | null) => {
-    if (cell && readonly?.includes(cell.field)) return
+    if (cell && (!canEdit || readonly?.includes(cell.field))) return
     setEditing(cell)
-  }, [readonly])
+  }, [readonly, canEdit])
   const renderEditor = useCallback(
     (record: RecordDto, field: FieldDto, content: ReactNode) => (
       <CellEditor formId={form.id} field={field} allFields={allFields} record={record} onSaved={replaceRecord} onGone={reload} onClose={closeEditor}>
@@ -325,8 +328,9 @@ export function TableView({ form, fields, allFields, config, onConfig, filter, s
           {/* Footer: sum or average of number columns over every matching record */}
           {showFooter && data.ready && (
             <div className="jimu-grid-footer" role="row" data-testid="records-totals" style={{ height: FOOTER_HEIGHT }}>
-              <div className="jimu-grid-cell jimu-grid-check" style={{ width: CHECK_WIDTH, minWidth: CHECK_WIDTH, position: 'sticky', left: 0, zIndex: 2 }}>
-                <Text size="xs" c="dimmed" fw={600}>
+              {/* 共 N 条 runs on into the first column's footer on one line, never wrapped in the narrow check column. */}
+              <div className="jimu-grid-cell jimu-grid-check" style={{ width: CHECK_WIDTH, minWidth: CHECK_WIDTH, position: 'sticky', left: 0, zIndex: 3, overflow: 'visible' }}>
+                <Text size="xs" c="dimmed" fw={600} style={{ whiteSpace: 'nowrap' }} data-testid="records-footer-total">
                   {data.total !== null ? t('records.total', { count: data.total }) : ''}
                 </Text>
               </div>
@@ -375,17 +379,21 @@ export function TableView({ form, fields, allFields, config, onConfig, filter, s
                   {t('records.selected', { count: selected.size })}
                 </Badge>
                 {selectionActions?.([...selected], () => setSelected(new Set()))}
-                <Button size="compact-sm" variant="subtle" leftSection={<IconEdit size={15} />} onClick={() => setBulkEdit([...selected])} data-testid="bulk-edit">
-                  {t('views.bulk.edit')}
-                </Button>
-                {access?.actions.includes('transfer') && (
+                {permits.edit && (
+                  <Button size="compact-sm" variant="subtle" leftSection={<IconEdit size={15} />} onClick={() => setBulkEdit([...selected])} data-testid="bulk-edit">
+                    {t('views.bulk.edit')}
+                  </Button>
+                )}
+                {permits.transfer && (
                   <Button size="compact-sm" variant="subtle" leftSection={<IconArrowsExchange size={15} />} onClick={() => setTransfer([...selected])} data-testid="bulk-transfer">
                     {t('transfer.button')}
                   </Button>
                 )}
-                <Button size="compact-sm" variant="subtle" color="red" leftSection={<IconTrash size={15} />} onClick={() => setPendingDelete([...selected])} data-testid="bulk-delete">
-                  {t('records.deleteSelected')}
-                </Button>
+                {permits.delete && (
+                  <Button size="compact-sm" variant="subtle" color="red" leftSection={<IconTrash size={15} />} onClick={() => setPendingDelete([...selected])} data-testid="bulk-delete">
+                    {t('records.deleteSelected')}
+                  </Button>
+                )}
                 <ActionIcon variant="subtle" color="gray" radius="xl" aria-label={t('views.bulk.clear')} onClick={() => setSelected(new Set())}>
                   <IconX size={16} />
                 </ActionIcon>

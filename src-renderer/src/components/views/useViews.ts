@@ -3,6 +3,7 @@ import type { FormDto, ViewConfig, ViewDto } from '@shared/api/contracts'
 import { useTranslation } from 'react-i18next'
 import { api } from '../../api/client'
 import { notifyError } from '../../lib/notify'
+import { viewTabs } from './view-list'
 import { builtinView, DEFAULT_CONFIG } from './config'
 
 // The saved views of a form and the one being looked at. Changes to a personal view are saved
@@ -62,9 +63,9 @@ export function useViews(form: FormDto): ViewsState {
   }, [form.id])
 
   const builtin = useMemo(() => builtinView(form.id, t('views.builtin')), [form.id, t])
-  // 全部记录 always comes first, so every user keeps a plain table of everything they may see.
-  const list = useMemo(() => [builtin, ...(views ?? [])], [builtin, views])
-  const current = useMemo(() => list.find((v) => v.id === currentId) ?? builtin, [list, currentId, builtin])
+  // 全部记录 first, unless the form ships an equivalent "all" view (see viewTabs).
+  const list = useMemo(() => viewTabs(builtin, views ?? []), [builtin, views])
+  const current = useMemo(() => list.find((v) => v.id === currentId) ?? list[0] ?? builtin, [list, currentId, builtin])
   const config = drafts[current.id] ?? current.config
   const autosave = current.id !== 0 && !current.shared
   const dirty = !autosave && drafts[current.id] !== undefined

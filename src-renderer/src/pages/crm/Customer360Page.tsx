@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react'
 import { Anchor, Badge, Button, Card, Grid, Group, Paper, Progress, SimpleGrid, Stack, Text, ThemeIcon, Timeline, Title } from '@mantine/core'
-import { IconArrowLeft, IconBuilding, IconCash, IconEdit, IconMessageCircle, IconPhone, IconReceipt, IconTarget, IconUser } from '@tabler/icons-react'
+import { IconArrowLeft, IconPlus, IconBuilding, IconCash, IconEdit, IconMessageCircle, IconPhone, IconReceipt, IconTarget, IconUser } from '@tabler/icons-react'
 import dayjs from 'dayjs'
 import { useTranslation } from 'react-i18next'
 import type { FormDto, RecordDto } from '@shared/api/contracts'
@@ -10,7 +10,8 @@ import { LoadState } from '../../components/LoadState'
 import { RecordDrawer } from '../../components/records/RecordDrawer'
 import { RelatedLists } from '../../components/record/RelatedLists'
 import { rendererOf } from '../../fields/registry'
-import { onRecordsChanged } from '../../lib/record-events'
+import { onRecordsChanged, requestNewRecord } from '../../lib/record-events'
+import { permitsOf, useFormAccess } from '../../lib/form-access'
 import { routeHash } from '../../lib/route'
 import { notifyError } from '../../lib/notify'
 
@@ -24,9 +25,15 @@ const PROFILE_KEYS = ['code', 'level', 'industry', 'scale', 'source', 'phone', '
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0)
 const str = (v: unknown) => (typeof v === 'string' ? v : '')
 
+/** Follow-ups shown at first and added by each 加载更多. */
+const TIMELINE_PAGE = 8
+
 interface Data {
   customer: RecordDto
   followUps: RecordDto[]
+  /** Where the next page of follow-ups starts; null: all shown. */
+  followUpCursor: string | null
+  followUpTotal: number
   contracts: RecordDto[]
   opportunities: RecordDto[]
 }
@@ -39,17 +46,21 @@ export function Customer360Page({ forms, customerId }: { forms: FormDto[]; custo
   const [failure, setFailure] = useState<string | null>(null)
   const [editing, setEditing] = useState(false)
   const [tick, setTick] = useState(0)
+  // 写跟进 only for someone who may create follow-ups.
+  const followUpAccess = useFormAccess(byKey.get('followUp')?.id ?? customerForm?.id ?? 0)
+  const canWriteFollowUp = byKey.has('followUp') && permitsOf(followUpAccess).create
 
   const load = useCallback(async () => {
     try {
       const link = { field: 'customer', op: 'eq' as const, value: customerId }
       const [customer, followUps, contracts, opportunities] = await Promise.all([
         api.records.get({ form: 'customer', id: customerId }),
-        byKey.has('followUp') ? api.records.list({ form: 'followUp', filter: link, sort: [{ field: 'time', dir: 'desc' }], limit: 30 }) : null,
+        byKey.has('followUp') ? api.records.list({ form: 'followUp', filter: link, sort: [{ field: 'time', dir: 'desc' }], limit: TIMELINE_PAGE }) : null,
         byKey.has('contract') ? api.records.list({ form: 'contract', filter: link, sort: [{ field: 'signedOn', dir: 'desc' }], limit: 100 }) : null,
         byKey.has('opportunity') ? api.records.list({ form: 'opportunity', filter: link, limit: 200 }) : null
       ])
-      setData({ customer, followUps: followUps?.records ?? [], contracts: contracts?.records ?? [], opportunities: opportunities?.records ?? [] })
+      const followUpTotal = byKey.has('followUp') ? (await api.records.count({ form: 'followUp', filter: link })).total : 0
+      setData({ customer, followUps: followUps?.records ?? [], followUpCursor: followUps?.nextCursor ?? null, followUpTotal, contracts: contracts?.records ?? [], opportunities: opportunities?.records ?? [] })
       setFailure(null)
     } catch (e) {
       setFailure(e instanceof Error ? e.message : String(e))
@@ -60,6 +71,19 @@ export function Customer360Page({ forms, customerId }: { forms: FormDto[]; custo
     void load()
   }, [load, tick])
   useEffect(() => onRecordsChanged(() => setTick((n) => n + 1)), [])
+  const [loadingMore, setLoadingMore] = useState(false)
+  const moreFollowUps = async () => {
+    if (!data?.followUpCursor) return
+    setLoadingMore(true)
+    try {
+      const page = await api.records.list({ form: 'followUp', filter: { field: 'customer', op: 'eq', value: customerId }, sort: [{ field: 'time', dir: 'desc' }], limit: TIMELINE_PAGE, cursor: data.followUpCursor })
+      setData((d) => (d ? { ...d, followUps: [...d.followUps, ...page.records.filter((r) => !d.followUps.some((x) => x.id === r.id))], followUpCursor: page.nextCursor } : d))
+    } catch (e) {
+      notifyError(e)
+    } finally {
+      setLoadingMore(false)
+    }
+  }
 
   if (!customerForm) return <LoadState failure={t('crm.customer360.noForm')} />
   if (!data) return <LoadState failure={failure} />
@@ -76,6 +100,7 @@ export function Customer360Page({ forms, customerId }: { forms: FormDto[]; custo
   const received = sumOf('received')
   const planned = sumOf('plannedTotal')
   const money = (v: number | null) => (v === null ? '—' : formatAmount(v))
+  const followUpForm = byKey.get('followUp')
   const stageField = byKey.get('opportunity')?.fields.find((f) => f.apiKey === 'stage')
   const stageLabel = (id: string) => (stageField?.config as { options?: Array<{ id: string; label: string }> } | undefined)?.options?.find((o) => o.id === id)?.label
   const closed = new Set([stageLabel('won'), stageLabel('lost')])
@@ -195,10 +220,23 @@ export function Customer360Page({ forms, customerId }: { forms: FormDto[]; custo
           <Stack gap="md">
             <Card withBorder radius="md" padding="md" data-testid="customer-360-timeline">
               <Group justify="space-between" mb="sm">
-                <Text fw={600}>{t('crm.customer360.timeline')}</Text>
-                <Badge variant="light" color="gray">
-                  {data.followUps.length}
-                </Badge>
+                <Group gap="xs">
+                  <Text fw={600}>{t('crm.customer360.timeline')}</Text>
+                  <Badge variant="light" color="gray" data-testid="customer-360-timeline-count">
+                    {data.followUpTotal}
+                  </Badge>
+                </Group>
+                {followUpForm && canWriteFollowUp && (
+                  <Button
+                    size="xs"
+                    variant="light"
+                    leftSection={<IconPlus size={14} />}
+                    onClick={() => requestNewRecord({ formId: followUpForm.id, preset: { customer: { id: customer.id, title: str(c.name) } } })}
+                    data-testid="customer-360-write-follow-up"
+                  >
+                    {t('crm.customer360.writeFollowUp')}
+                  </Button>
+                )}
               </Group>
               {data.followUps.length === 0 ? (
                 <Text size="sm" c="dimmed">
@@ -206,7 +244,7 @@ export function Customer360Page({ forms, customerId }: { forms: FormDto[]; custo
                 </Text>
               ) : (
                 <Timeline bulletSize={24} lineWidth={2}>
-                  {data.followUps.slice(0, 8).map((f) => (
+                  {data.followUps.map((f) => (
                     <Timeline.Item key={f.id} bullet={str(f.fields.method).includes('电话') || str(f.fields.method) === 'Phone call' ? <IconPhone size={12} /> : <IconMessageCircle size={12} />} title={<Text size="sm" fw={500}>{str(f.fields.subject)}</Text>}>
                       <Text size="xs" c="dimmed">
                         {[f.fields.time ? dayjs(str(f.fields.time)).format('YYYY-MM-DD HH:mm') : '', str(f.fields.method), f.owner?.name].filter(Boolean).join(' · ')}
@@ -219,6 +257,13 @@ export function Customer360Page({ forms, customerId }: { forms: FormDto[]; custo
                     </Timeline.Item>
                   ))}
                 </Timeline>
+              )}
+              {data.followUpCursor && (
+                <Group justify="center" mt="sm">
+                  <Button size="xs" variant="subtle" color="gray" loading={loadingMore} onClick={() => void moreFollowUps()} data-testid="customer-360-timeline-more">
+                    {t('crm.customer360.loadMore', { shown: data.followUps.length, total: data.followUpTotal })}
+                  </Button>
+                </Group>
               )}
             </Card>
             <Paper withBorder radius="md" p="md">

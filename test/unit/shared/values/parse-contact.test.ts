@@ -50,7 +50,7 @@ describe('parsePhone accepts', () => {
 })
 
 describe('parsePhone rejects', () => {
-  it.each<unknown>(['abc', '138abcd5678', '138-1234-567a', '12345', '123', '0123', '1381234567', '138123456789', '021-123', '+1 23', '', 12.5, null])(
+  it.each<unknown>(['138-0000', '1380000', '12345678', '2345-6789', 'abc', '138abcd5678', '138-1234-567a', '12345', '123', '0123', '1381234567', '138123456789', '021-123', '+1 23', '', 12.5, null])(
     '%j',
     (input) => {
       expect(parsePhone(input)).toMatchObject({ ok: false, code: 'value.invalidPhone' })
