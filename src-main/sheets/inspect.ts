@@ -1,6 +1,6 @@
 import { OPTION_COLORS, type FieldType } from '../shared/field-types'
 import { ValidationError } from '../shared/errors'
-import { normalizeWidth, parseDate, parseDateTime, parseNumber } from '../shared/values'
+import { guessDateOrder, normalizeWidth, parseDate, parseDateTime, parseNumber } from '../shared/values'
 import { readSheets, type SheetRows } from './read-sheets'
 
 // sheets.inspect: what a spreadsheet would become as a form. Per sheet, the header row, the
@@ -20,9 +20,6 @@ export interface InspectedSheet {
   columns: InspectedColumn[]
 }
 
-/** Values looked at per column when guessing (the first rows tell enough; keeps big files fast). */
-const GUESS_ROWS = 2000
-
 export async function inspectSheets(fileName: string, base64: string): Promise<InspectedSheet[]> {
   const sheets = (await readSheets(fileName, Buffer.from(base64, 'base64'))).filter((s) => s.rows.length > 0)
   if (!sheets.length) throw new ValidationError('sheet.empty', { name: fileName }, 'data')
@@ -33,12 +30,12 @@ export function inspectSheet(sheet: SheetRows): InspectedSheet {
   const [header = [], ...body] = sheet.rows
   const data = body.filter((row) => row.some((c) => c !== ''))
   const headers = uniqueHeaders(header)
-  const sample = data.slice(0, GUESS_ROWS)
   return {
     name: sheet.name,
     rows: data.length,
     columns: headers.map((h, i) => {
-      const values = sample.map((row) => row[i] ?? '').filter((v) => v !== '')
+      // Every row, not a sample: a select gets all the column's values, a date column its order.
+      const values = data.map((row) => row[i] ?? '').filter((v) => v !== '')
       return { header: h, ...guessType(h, values), samples: values.slice(0, 5) }
     })
   }
@@ -83,11 +80,14 @@ export function guessType(header: string, values: string[]): { type: FieldType; 
   const isPhone = (v: string) => MOBILE.test(v) || SERVICE.test(v) || (LANDLINE.test(v) && /[-() ]/.test(v))
   if (norm.every(isPhone)) return { type: 'phone', config: {} }
   // Dates are written with separators (2024/3/5, 2024年3月5日); bare digits are codes or numbers.
-  const looksDated = norm.every((v) => /[-/.年]/.test(v))
-  if (!numeric && looksDated && norm.every((v) => parseDate(v).ok)) {
-    return norm.some((v) => TIME.test(v) && parseDateTime(v).ok) ? { type: 'datetime', config: {} } : { type: 'date', config: {} }
+  // Day- or month-first dates (20-10-16, 10/20/2016) read in the order the whole column allows.
+  const looksDated = !numeric && norm.every((v) => /[-/.年]/.test(v))
+  const dates = looksDated ? guessDateOrder(norm) : null
+  const order = dates ? (dates.order ?? dates.candidates[0]) : undefined
+  if (looksDated && norm.every((v) => parseDate(v, order).ok)) {
+    return norm.some((v) => TIME.test(v) && parseDateTime(v, order).ok) ? { type: 'datetime', config: {} } : { type: 'date', config: {} }
   }
-  if (!numeric && looksDated && norm.every((v) => parseDateTime(v).ok)) return { type: 'datetime', config: {} }
+  if (looksDated && norm.every((v) => parseDateTime(v, order).ok)) return { type: 'datetime', config: {} }
   if (all((v) => EMAIL.test(v.trim()))) return { type: 'email', config: {} }
   if (all((v) => URL.test(v.trim()))) return { type: 'url', config: {} }
   if (numeric) {

@@ -17,6 +17,20 @@ import { ImportWorker } from './worker-client'
 
 type SheetSummary = Awaited<ReturnType<ImportJob['open']>>[number]
 
+/** `options` with the labels it lacks appended (new ids, the palette's colours in turn). */
+function withOptions(options: readonly SelectOption[], labels: readonly string[]): SelectOption[] {
+  const colors = OPTION_COLORS.filter((c) => c !== 'gray')
+  const next: SelectOption[] = [...options]
+  let n = options.length
+  for (const label of labels) {
+    if (next.some((o) => o.label === label)) continue
+    let id = `o${++n}`
+    while (next.some((o) => o.id === id)) id = `o${++n}`
+    next.push({ id, label, color: colors[next.length % colors.length]! })
+  }
+  return next
+}
+
 // Import sessions. The worker thread reads and checks the file; this side creates the fields and
 // options the user asked for, then writes the prepared rows through the write pipeline's bulk
 // path in batches (validation, formulas, change log; rules and flows only when asked), yielding
@@ -44,7 +58,7 @@ interface Session {
   cancel: boolean
   /** Line → why it was not imported, from the write (the worker knows the preview's). */
   writeErrors: Array<[number, string]>
-  previewed: { settings: ImportSettings; preview: PreviewDto; prepared: number; rejected: number } | null
+  previewed: { settings: ImportSettings; preview: PreviewDto; prepared: number; rejected: number; newOptions: Record<string, string[]> } | null
   touched: number
   running: Promise<void> | null
   /** Rows per write transaction of the current run. */
@@ -135,6 +149,9 @@ export class ImportService {
     if (!s.previewed || JSON.stringify(s.previewed.settings) !== JSON.stringify(settings)) await this.preview(actor, sessionId, settings, locale)
     const { preview, prepared, rejected } = s.previewed!
     if (preview.total === 0) throw new ValidationError('transfer.error.noRows', { name: s.fileName }, 'sheet')
+    // A date column no value disambiguates is read the way the user says, never guessed.
+    const undecided = preview.dateOrders.filter((d) => d.needsChoice)
+    if (undecided.length) throw new ValidationError('transfer.error.dateOrder', { columns: undecided.map((d) => d.header).join('、') }, 'columns')
     if (settings.onError === 'abort' && preview.invalid > 0) {
       throw new ValidationError('transfer.error.rowsInvalid', { count: preview.invalid }, 'onError')
     }
@@ -191,7 +208,7 @@ export class ImportService {
     let batchId: number | null = null
     let current: PreparedRow[] = []
     try {
-      const renames = this.prepareSchema(actor, s.formId, settings)
+      const renames = this.prepareSchema(actor, s.formId, settings, s.previewed?.newOptions ?? {})
       const form = core.schema.form(s.formId)
       batchId = Number(core.db.prepare('INSERT INTO import_batches (form_id, actor_id, file_name, mode, status, started_at) VALUES (?, ?, ?, ?, ?, ?)')
         .run(form.id, actor.id || null, s.fileName, settings.mode, 'running', core.clock.now()).lastInsertRowid)
@@ -304,12 +321,17 @@ export class ImportService {
   }
 
   /** New fields from columns and new select options, created before any row is written. */
-  private prepareSchema(actor: Actor, formId: number, settings: ImportSettings): Record<string, string> {
+  private prepareSchema(actor: Actor, formId: number, settings: ImportSettings, newOptions: Record<string, string[]>): Record<string, string> {
     const renames: Record<string, string> = {}
     const form = this.core.schema.form(formId)
     for (const { key, mapping } of newFieldColumns(settings.columns)) {
       if (mapping.target.action !== 'new') continue
-      const field = this.core.schema.addField(form.id, { label: mapping.target.label, type: mapping.target.type, config: mapping.target.config })
+      let config = mapping.target.config
+      // A select made from the column gets every value the column holds, not only the wizard's guess.
+      if ((mapping.target.type === 'select' || mapping.target.type === 'multiselect') && newOptions[key]?.length) {
+        config = { ...config, options: withOptions((config as { options?: SelectOption[] }).options ?? [], newOptions[key]) }
+      }
+      const field = this.core.schema.addField(form.id, { label: mapping.target.label, type: mapping.target.type, config })
       renames[key] = field.apiKey
     }
     for (const [apiKey, choices] of Object.entries(settings.options)) {
@@ -317,17 +339,7 @@ export class ImportService {
       if (!added.length) continue
       const field = this.core.schema.form(formId).byKey.get(apiKey)
       if (!field) continue
-      const options = optionsOf(field)
-      const colors = OPTION_COLORS.filter((c) => c !== 'gray')
-      const next: SelectOption[] = [...options]
-      let n = options.length
-      for (const label of added) {
-        if (next.some((o) => o.label === label)) continue
-        let id = `o${++n}`
-        while (next.some((o) => o.id === id)) id = `o${++n}`
-        next.push({ id, label, color: colors[next.length % colors.length]! })
-      }
-      this.core.schema.updateField({ id: field.id, config: { ...field.config, options: next } })
+      this.core.schema.updateField({ id: field.id, config: { ...field.config, options: withOptions(optionsOf(field), added) } })
     }
     return renames
   }

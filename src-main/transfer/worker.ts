@@ -29,7 +29,7 @@ async function handle(req: Request): Promise<unknown> {
       return job.open(name, Buffer.from(data.buffer, data.byteOffset, data.byteLength), (rows) => port.postMessage({ progress: rows }))
     }
     case 'columns': return job.columns(...(a as Parameters<ImportJob['columns']>))
-    case 'preview': return { preview: job.preview(...(a as Parameters<ImportJob['preview']>)), prepared: job.preparedCount, rejected: job.rejectedCount() }
+    case 'preview': return { preview: job.preview(...(a as Parameters<ImportJob['preview']>)), prepared: job.preparedCount, rejected: job.rejectedCount(), newOptions: job.newOptions }
     case 'take': return job.take(...(a as Parameters<ImportJob['take']>))
     case 'report': return job.report(...(a as Parameters<ImportJob['report']>))
   }
