@@ -239,6 +239,22 @@ export class ImportJob {
     })
   }
 
+  /**
+   * Rows the write pipeline refused in the preview's rolled-back trial write (line → message and
+   * the field at fault): they leave the rows to write and join the error report, so the run
+   * writes exactly the rows the preview counted.
+   */
+  refuse(failures: ReadonlyArray<{ line: number; message: string; field: string | null }>, columns: readonly ColumnMapping[]): void {
+    if (!failures.length) return
+    const lines = new Set(failures.map((f) => f.line))
+    this.prepared = this.prepared.filter((r) => !lines.has(r.line))
+    for (const f of failures) {
+      this.rejected.set(f.line, [...(this.rejected.get(f.line) ?? []), f.message])
+      const column = f.field ? columns.find((c) => c.target.action === 'field' && c.target.field === f.field)?.column : undefined
+      if (column !== undefined) this.errorCells.set(f.line, new Set([...(this.errorCells.get(f.line) ?? []), column]))
+    }
+  }
+
   get preparedCount(): number {
     return this.prepared.length
   }

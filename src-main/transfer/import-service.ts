@@ -136,9 +136,87 @@ export class ImportService {
     const form = this.core.schema.form(s.formId)
     this.checkSettings(actor, form, settings)
     const result = await s.worker.call('preview', form.id, settings, this.scopes(actor, form), locale)
+    // The worker converted every row; the write pipeline decides the rest (conditional required,
+    // unique values, formulas and validation rules, permissions) in a trial write rolled back.
+    const refused = await this.trialWrite(actor, s, form, settings, result.prepared, locale)
+    if (refused.length) {
+      await s.worker.call('refuse', refused, settings.columns)
+      this.addRefusals(result.preview, refused, settings)
+      result.prepared -= refused.length
+      result.rejected += refused.length
+    }
     s.previewed = { settings, ...result }
     s.status = { ...s.status, phase: 'ready', total: result.preview.total, done: 0, message: null }
     return result.preview
+  }
+
+  /**
+   * The prepared rows written through the write pipeline exactly as the run writes them (bulk,
+   * a savepoint per row), in batches each rolled back: the rows it refuses, with the pipeline's
+   * message. Values the run only makes valid by creating something (a new field, a new option)
+   * are left out of the trial. Each batch is one synchronous transaction, so no other write can
+   * fall into it; the app stays responsive between batches.
+   */
+  private async trialWrite(actor: Actor, s: Session, form: FormModel, settings: ImportSettings, total: number, locale: Locale): Promise<Array<{ line: number; message: string; field: string | null }>> {
+    const { core } = this
+    const refused: Array<{ line: number; message: string; field: string | null }> = []
+    if (!total) return refused
+    const added = new Map<string, Set<string>>()
+    for (const [apiKey, choices] of Object.entries(settings.options)) {
+      const labels = Object.entries(choices).filter(([, v]) => v === NEW_OPTION).map(([label]) => label)
+      if (labels.length) added.set(apiKey, new Set(labels))
+    }
+    const trialValues = (values: Record<string, unknown>): Record<string, unknown> => {
+      const out: Record<string, unknown> = {}
+      for (const [k, v] of Object.entries(values)) {
+        if (k.startsWith('__new_')) continue
+        const labels = added.get(k)
+        if (labels && (Array.isArray(v) ? v.some((x) => labels.has(String(x))) : labels.has(String(v)))) continue
+        out[k] = v
+      }
+      return out
+    }
+    const ROLLBACK = Symbol('rollback')
+    const batch = IMPORT_LIMITS.batch
+    for (let from = 0; from < total; from += batch) {
+      const rows = await s.worker.call('take', from, batch, {})
+      try {
+        core.db.transaction(() => {
+          const bulk: BulkRow[] = rows.map((r) => (r.id !== undefined ? { id: r.id, values: trialValues(r.values) } : { values: trialValues(r.values) }))
+          const outcomes = core.writes.bulkWrite(actor, form.id, bulk, { action: 'import', skipBad: true, events: false })
+          outcomes.forEach((o, i) => {
+            if (!o.ok) refused.push({ line: rows[i]!.line, message: this.rowMessage(actor, form, rows[i]!.values, o.error, locale), field: o.error.field ?? null })
+          })
+          throw ROLLBACK
+        })()
+      } catch (e) {
+        if (e !== ROLLBACK) throw e
+      } finally {
+        // The change-log chain continues from what is committed.
+        core.audit.reset()
+      }
+      if (from + batch < total) await new Promise<void>((resolve) => setImmediate(resolve))
+    }
+    return refused
+  }
+
+  /** The refused rows counted, listed and marked in the preview. */
+  private addRefusals(preview: PreviewDto, refused: ReadonlyArray<{ line: number; message: string; field: string | null }>, settings: ImportSettings): void {
+    const columnOf = (field: string | null) => (field ? settings.columns.find((c) => c.target.action === 'field' && c.target.field === field)?.column : undefined) ?? -1
+    const byLine = new Map(refused.map((r) => [r.line, { column: columnOf(r.field), field: r.field ?? '', message: r.message }]))
+    preview.valid -= refused.length
+    preview.invalid += refused.length
+    for (const row of preview.rows) {
+      const e = byLine.get(row.line)
+      if (e) row.errors.push(e)
+    }
+    const listed = new Map(preview.errors.map((e) => [e.line, e]))
+    for (const [line, e] of byLine) {
+      const entry = listed.get(line)
+      if (entry) entry.errors.push(e)
+      else if (preview.errors.length < 500) preview.errors.push({ line, errors: [e] })
+    }
+    preview.errors.sort((a, b) => a.line - b.line)
   }
 
   /** Start writing; resolves once started. Poll status() for progress. */

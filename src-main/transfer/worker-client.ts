@@ -12,6 +12,7 @@ type Ops = {
   columns: ImportJob['columns']
   preview: (...args: Parameters<ImportJob['preview']>) => { preview: ReturnType<ImportJob['preview']>; prepared: number; rejected: number; newOptions: Record<string, string[]> }
   take: ImportJob['take']
+  refuse: ImportJob['refuse']
   report: ImportJob['report']
 }
 
