@@ -59,7 +59,7 @@ export class ImportJob {
     return s
   }
 
-  private headers(sheet: number, headerRow: number): string[] {
+  headers(sheet: number, headerRow: number): string[] {
     const s = this.sheet(sheet)
     if (headerRow >= s.rows.length) throw new ValidationError('transfer.error.noSheet', { sheet: s.name }, 'headerRow')
     return headerLabels(s.rows, s.lines, s.merges, headerRow)
@@ -80,7 +80,7 @@ export class ImportJob {
     const taken = new Set<string>()
     // Remembered targets are claimed first, so a synonym guess does not take them.
     for (const h of headers) {
-      const r = remembered[h]
+      const r = remembered[h]?.target
       if (r?.action === 'field' && fields.some((f) => f.apiKey === r.field)) taken.add(r.field)
     }
     const body = s.rows.slice(headerRow + 1)
@@ -92,7 +92,7 @@ export class ImportJob {
       }
       const guess = guessType(header, values)
       const dates = guessDateOrder(values)
-      const r = remembered[header]
+      const r = remembered[header]?.target
       let target: ColumnMapping['target'] = { action: 'skip' }
       let how: { source: 'exact' | 'synonym' | 'fuzzy' | 'remembered'; confidence: number } | null = null
       if (r && (r.action !== 'field' || fields.some((f) => f.apiKey === r.field))) {
@@ -108,7 +108,8 @@ export class ImportJob {
       }
       return {
         column, header, samples: values.slice(0, 5), guessType: guess.type, guessConfig: guess.config, target, guess: how,
-        dateOrder: dates.ordered > 0 ? { order: dates.order, candidates: dates.candidates } : null
+        // An order this user chose for this header before is kept while the values allow it.
+        dateOrder: dates.ordered > 0 ? { order: rememberedOrder(remembered[header]?.dateOrder, dates.candidates) ?? dates.order, candidates: dates.candidates } : null
       }
     })
     const described = fields.map((f) => {
@@ -297,6 +298,10 @@ export class ImportJob {
     await wb.commit()
     return Buffer.concat(chunks)
   }
+}
+
+function rememberedOrder(order: DateOrder | undefined, candidates: readonly DateOrder[]): DateOrder | null {
+  return order && (candidates.includes(order) || !candidates.length) ? order : null
 }
 
 /** Names of new fields keyed like RowConverter writes them, for renaming after they exist. */

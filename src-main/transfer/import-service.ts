@@ -14,6 +14,7 @@ import type { BulkRow } from '../records/write-pipeline'
 import { NEW_OPTION, type Scopes } from './convert'
 import { newFieldColumns, type ImportJob, type PreparedRow } from './import-job'
 import { ImportWorker } from './worker-client'
+import { ImportMemory } from './memory'
 
 type SheetSummary = Awaited<ReturnType<ImportJob['open']>>[number]
 
@@ -69,8 +70,10 @@ interface Session {
 
 export class ImportService {
   private readonly sessions = new Map<string, Session>()
+  private readonly memory: ImportMemory
 
   constructor(private readonly core: Core) {
+    this.memory = new ImportMemory(core.db, core.clock)
     // An import still marked running was cut short (the app closed mid-way): what it wrote stays
     // noted, so it can be undone from the import history.
     core.db.prepare("UPDATE import_batches SET status = 'interrupted' WHERE status = 'running'").run()
@@ -125,9 +128,17 @@ export class ImportService {
     }
   }
 
+  /**
+   * The header's columns with their guessed targets; what this user chose before for the same
+   * headers on this form comes first, with the option choices and, for a file of the same
+   * shape, the settings.
+   */
   async columns(actor: Actor, sessionId: string, sheet: number, headerRow: number) {
     const s = this.session(actor, sessionId)
-    return s.worker.call('columns', s.formId, sheet, headerRow)
+    const headers = await s.worker.call('headers', sheet, headerRow)
+    const recalled = this.memory.recall(actor.id, s.formId, headers)
+    const result = await s.worker.call('columns', s.formId, sheet, headerRow, recalled.columns)
+    return { ...result, remembered: { options: recalled.options, settings: recalled.settings } }
   }
 
   async preview(actor: Actor, sessionId: string, settings: ImportSettings, locale: Locale): Promise<PreviewDto> {
@@ -236,6 +247,8 @@ export class ImportService {
     if (preview.missingRequired.length && settings.onError === 'abort') {
       throw new ValidationError('transfer.error.missingRequired', { fields: preview.missingRequired.join('、') }, 'columns')
     }
+    // Remembered as chosen, before anything is written: a failed or cancelled run needs nothing redone.
+    this.memory.remember(actor.id, s.formId, await s.worker.call('headers', settings.sheet, settings.headerRow), settings)
     s.cancel = false
     s.writeErrors = []
     s.status = { session: s.id, phase: 'writing', done: 0, total: prepared, created: 0, updated: 0, failed: 0, skipped: rejected, batchId: null, message: null, hasReport: rejected > 0 }
@@ -285,8 +298,11 @@ export class ImportService {
     const { core } = this
     let batchId: number | null = null
     let current: PreparedRow[] = []
+    let created: number[] = []
     try {
-      const renames = this.prepareSchema(actor, s.formId, settings, s.previewed?.newOptions ?? {})
+      const schema = this.prepareSchema(actor, s.formId, settings, s.previewed?.newOptions ?? {})
+      const renames = schema.renames
+      created = schema.created
       const form = core.schema.form(s.formId)
       batchId = Number(core.db.prepare('INSERT INTO import_batches (form_id, actor_id, file_name, mode, status, started_at) VALUES (?, ?, ?, ?, ?, ?)')
         .run(form.id, actor.id || null, s.fileName, settings.mode, 'running', core.clock.now()).lastInsertRowid)
@@ -336,9 +352,13 @@ export class ImportService {
       if (s.cancel) {
         s.status.phase = 'undoing'
         await this.undoBatch(actor, batchId, 'cancelled')
+        this.dropCreated(created)
         s.status = { ...s.status, phase: 'cancelled', created: 0, updated: 0 }
         return
       }
+      // The columns that created a field are remembered as that field.
+      const headers = await s.worker.call('headers', settings.sheet, settings.headerRow).catch(() => [] as string[])
+      this.memory.created(actor.id, form.id, headers, newFieldColumns(settings.columns).flatMap(({ key, mapping }) => (renames[key] ? [{ column: mapping.column, apiKey: renames[key]!, dateOrder: mapping.dateOrder }] : [])))
       this.finish(batchId, 'done', s.status)
       core.audit.appendCommitted({ op: 'import', formId: form.id, actorId: actor.id || null, detail: { importId: batchId, file: s.fileName, mode: settings.mode, created: s.status.created, updated: s.status.updated, failed: s.status.failed, skipped: s.status.skipped } })
       s.status.phase = 'done'
@@ -353,6 +373,8 @@ export class ImportService {
       }
       // All or nothing: what the earlier batches wrote is taken back.
       if (batchId !== null) await this.undoBatch(actor, batchId, 'failed').catch(() => undefined)
+      // Nor are the fields it created left half-made: the next try creates them again.
+      this.dropCreated(created)
       s.status = { ...s.status, phase: 'failed', created: 0, updated: 0, message: line !== null ? translate(locale, 'transfer.report.line', { line }) + message : message }
       if (!error) console.error('import failed', e)
     }
@@ -399,8 +421,9 @@ export class ImportService {
   }
 
   /** New fields from columns and new select options, created before any row is written. */
-  private prepareSchema(actor: Actor, formId: number, settings: ImportSettings, newOptions: Record<string, string[]>): Record<string, string> {
+  private prepareSchema(actor: Actor, formId: number, settings: ImportSettings, newOptions: Record<string, string[]>): { renames: Record<string, string>; created: number[] } {
     const renames: Record<string, string> = {}
+    const created: number[] = []
     const form = this.core.schema.form(formId)
     for (const { key, mapping } of newFieldColumns(settings.columns)) {
       if (mapping.target.action !== 'new') continue
@@ -411,6 +434,7 @@ export class ImportService {
       }
       const field = this.core.schema.addField(form.id, { label: mapping.target.label, type: mapping.target.type, config })
       renames[key] = field.apiKey
+      created.push(field.id)
     }
     for (const [apiKey, choices] of Object.entries(settings.options)) {
       const added = Object.entries(choices).filter(([, v]) => v === NEW_OPTION).map(([label]) => label)
@@ -419,7 +443,23 @@ export class ImportService {
       if (!field) continue
       this.core.schema.updateField({ id: field.id, config: { ...field.config, options: withOptions(optionsOf(field), added) } })
     }
-    return renames
+    return { renames, created }
+  }
+
+  /**
+   * Fields a failed or cancelled run created are removed for good (their records were taken
+   * back). Options it added to existing fields stay: they are whole options, and the next try
+   * finds them by their label.
+   */
+  private dropCreated(fieldIds: readonly number[]): void {
+    for (const id of fieldIds) {
+      try {
+        this.core.schema.deleteField(id)
+        this.core.schema.purgeField(id)
+      } catch (e) {
+        console.error('import: could not remove a field it created', id, e)
+      }
+    }
   }
 
   /** Creating fields or options from an import is a design change. */

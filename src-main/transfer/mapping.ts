@@ -68,8 +68,8 @@ for (const [key, words] of Object.entries(SYNONYMS)) {
   }
 }
 
-/** What a header was mapped to before by this user on this form (header text → target). */
-export type Remembered = Record<string, ColumnTarget>
+/** What a header was mapped to before by this user on this form (header text → target and date order). */
+export type Remembered = Record<string, { target: ColumnTarget; dateOrder?: 'ymd' | 'dmy' | 'mdy' }>
 
 export interface ScoredGuess { field: MappableField; source: 'exact' | 'synonym' | 'fuzzy'; confidence: number }
 

@@ -10,6 +10,7 @@ import type { ImportJob } from './import-job'
 type Ops = {
   open: ImportJob['open']
   columns: ImportJob['columns']
+  headers: ImportJob['headers']
   preview: (...args: Parameters<ImportJob['preview']>) => { preview: ReturnType<ImportJob['preview']>; prepared: number; rejected: number; newOptions: Record<string, string[]> }
   take: ImportJob['take']
   refuse: ImportJob['refuse']

@@ -142,7 +142,12 @@ export const transferContracts = {
       })),
       fields: z.array(mappableField),
       titleField: z.string().nullable(),
-      rows: z.number()
+      rows: z.number(),
+      /** What this user chose before on this form: per select field, value → option (or `__new__`); for a file with these headers, the settings. */
+      remembered: z.object({
+        options: z.record(z.string(), z.record(z.string(), z.string())),
+        settings: z.object({ mode: z.enum(IMPORT_MODES), keyField: z.string().optional(), onError: z.enum(['abort', 'skip']), duplicates: z.enum(['import', 'skip']), rules: z.boolean() }).nullable()
+      })
     })
   }),
   'transfer.import.preview': method({

@@ -141,6 +141,7 @@ export const transfer: Record<string, string> = {
   'transfer.ui.summary': '{{created}} added, {{updated}} updated, {{failed}} not imported',
   'transfer.ui.report': 'Download error report',
   'transfer.ui.undo': 'Undo this import',
+  'transfer.ui.retry': 'Back to the settings',
   'transfer.ui.again': 'Import another file',
   'transfer.ui.finish': 'Done',
   'transfer.ui.exported': '{{count}} records exported',

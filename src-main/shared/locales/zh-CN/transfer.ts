@@ -141,6 +141,7 @@ export const transfer: Record<string, string> = {
   'transfer.ui.summary': '新增 {{created}} 条，更新 {{updated}} 条，未导入 {{failed}} 条',
   'transfer.ui.report': '下载错误报告',
   'transfer.ui.undo': '撤销本次导入',
+  'transfer.ui.retry': '返回修改后重试',
   'transfer.ui.again': '继续导入其他文件',
   'transfer.ui.finish': '完成',
   'transfer.ui.exported': '已导出 {{count}} 条记录',
