@@ -17,8 +17,8 @@ import { loadAppDir } from '../../src-main/apps/load-dir'
 // and dashboards), 500 customers with contacts and 20 products, and a file of M opportunities
 // (default 10,000) with the 商机 columns — 客户, 联系人 and 意向产品 named per row (three relation
 // look-ups), amounts, DD-MM-YY dates, stages, owners — previewed (the trial write included) and
-// imported with rules on (the app's derived values run).
-// `npx tsx test/bench/transfer.ts [--size N] [--sales M] [--only sales|plain] [--json]`
+// imported with rules on (the app's derived values run; --no-rules: off, the import's default).
+// `npx tsx test/bench/transfer.ts [--size N] [--sales M] [--only sales|plain] [--no-rules] [--json]`
 
 export const TARGETS = { import_s: { max: 15 }, export_xlsx_s: { max: 8 }, export_csv_s: { max: 8 }, sales_preview_s: { max: 3 } } as const
 /** The sales shape: rows per second end to end (read, check, trial write, write). */
@@ -30,7 +30,7 @@ function parseArgs(argv: string[]) {
     return argv.includes(flag) && n > 0 ? n : fallback
   }
   const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined
-  return { size: num('--size', 100_000), sales: num('--sales', 10_000), only, json: argv.includes('--json') }
+  return { size: num('--size', 100_000), sales: num('--sales', 10_000), only, rules: !argv.includes('--no-rules'), json: argv.includes('--json') }
 }
 
 const STAGES = ['初步接洽', '需求分析', '方案报价', '商务谈判', '赢单', '输单']
@@ -150,7 +150,7 @@ async function salesSheet(rows: number, customers: number, products: number): Pr
   return Buffer.concat(chunks)
 }
 
-export async function runSalesShapeBench(options: { rows: number; json?: boolean }) {
+export async function runSalesShapeBench(options: { rows: number; rules?: boolean; json?: boolean }) {
   const built = join(__dirname, '../../out/main/transfer-worker.js')
   if (!process.env.JIMU_TRANSFER_WORKER && existsSync(built)) process.env.JIMU_TRANSFER_WORKER = built
   const dataDir = mkdtempSync(join(tmpdir(), 'jimu-bench-sales-import-'))
@@ -174,7 +174,7 @@ export async function runSalesShapeBench(options: { rows: number; json?: boolean
     const { columns } = await imports.columns(actor, opened.session, 0, 0)
     const unmapped = columns.filter((c) => c.target.action === 'skip').map((c) => c.header)
     if (unmapped.length) throw new Error(`columns not mapped: ${unmapped.join(', ')}`)
-    const settings = importSettings.parse({ sheet: 0, headerRow: 0, rules: true, columns: columns.map((c) => ({ column: c.column, target: c.target, ...(c.dateOrder?.order ? { dateOrder: c.dateOrder.order } : {}) })) })
+    const settings = importSettings.parse({ sheet: 0, headerRow: 0, rules: options.rules !== false, columns: columns.map((c) => ({ column: c.column, target: c.target, ...(c.dateOrder?.order ? { dateOrder: c.dateOrder.order } : {}) })) })
     const t1 = performance.now()
     const preview = await imports.preview(actor, opened.session, settings, 'zh-CN')
     const t2 = performance.now()
@@ -210,7 +210,7 @@ if (/test[\\/]bench[\\/]transfer\.ts$/.test(process.argv[1] ?? '')) {
   const args = parseArgs(process.argv.slice(2))
   ;(async () => {
     if (args.only !== 'sales') await runTransferBench(args)
-    if (args.only !== 'plain') await runSalesShapeBench({ rows: args.sales, json: args.json })
+    if (args.only !== 'plain') await runSalesShapeBench({ rows: args.sales, rules: args.rules, json: args.json })
   })().catch((e: unknown) => {
     console.error(e)
     process.exit(1)

@@ -110,6 +110,12 @@ export function ImportWizard({ form, opened, onClose, onImported }: Props) {
     setMapping(cols.columns.map((c) => c.target))
     setDateOrders(Object.fromEntries(cols.columns.flatMap((c) => (c.dateOrder?.order ? [[c.column, c.dateOrder.order]] : []))))
     setKeyField(cols.titleField)
+    // A file of the same shape as last time: the settings chosen then.
+    const kept = cols.remembered.settings
+    if (kept) {
+      setMode(kept.mode); setOnError(kept.onError); setDuplicates(kept.duplicates); setRules(kept.rules)
+      if (kept.keyField) setKeyField(kept.keyField)
+    }
     setStep(2)
   })
 
@@ -122,6 +128,16 @@ export function ImportWizard({ form, opened, onClose, onImported }: Props) {
   const runPreview = (next: number) => attempt(async () => {
     const result = await api.transfer['import.preview']({ session: session!.session, settings: settings() })
     setPreview(result)
+    // Values met before: the option chosen then is chosen again (shown, and changeable).
+    const remembered = columns?.remembered.options ?? {}
+    const known = result.unknownOptions.filter((u) => remembered[u.field]?.[u.value] && !options[u.field]?.[u.value])
+    if (known.length) {
+      setOptions((o) => {
+        const next = { ...o }
+        for (const u of known) next[u.field] = { ...(next[u.field] ?? {}), [u.value]: remembered[u.field]![u.value]! }
+        return next
+      })
+    }
     setStep(next)
   })
 
@@ -489,7 +505,10 @@ export function ImportWizard({ form, opened, onClose, onImported }: Props) {
                     )}
                   </Group>
                   <Group gap="sm">
-                    <Button variant="default" onClick={() => { if (session) void api.transfer['import.close']({ session: session.session }).catch(() => undefined); reset() }}>{t('transfer.ui.again')}</Button>
+                    {(status.phase === 'failed' || status.phase === 'cancelled') && (
+                      <Button variant="light" onClick={() => { setStatus(null); setUndone(false); setStep(3) }} data-testid="import-retry">{t('transfer.ui.retry')}</Button>
+                    )}
+                    <Button variant="default" onClick={() => { if (session) void api.transfer['import.close']({ session: session.session }).catch(() => undefined); reset() }} data-testid="import-again">{t('transfer.ui.again')}</Button>
                     <Button onClick={close} data-testid="import-close">{t('transfer.ui.finish')}</Button>
                   </Group>
                 </Group>
