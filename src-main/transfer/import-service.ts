@@ -164,25 +164,33 @@ export class ImportService {
   /**
    * The prepared rows written through the write pipeline exactly as the run writes them (bulk,
    * a savepoint per row), in batches each rolled back: the rows it refuses, with the pipeline's
-   * message. Values the run only makes valid by creating something (a new field, a new option)
-   * are left out of the trial. Each batch is one synchronous transaction, so no other write can
-   * fall into it; the app stays responsive between batches.
+   * message. Values the run only makes valid by creating something are stood in for: a column
+   * for a new field is left out (nothing can depend on a field that does not exist yet), a value
+   * that becomes a new option is tried as one of the field's options (so a required or
+   * conditionally required select still counts as filled). Each batch is one synchronous
+   * transaction, so no other write can fall into it; the app stays responsive between batches.
    */
   private async trialWrite(actor: Actor, s: Session, form: FormModel, settings: ImportSettings, total: number, locale: Locale): Promise<Array<{ line: number; message: string; field: string | null }>> {
     const { core } = this
     const refused: Array<{ line: number; message: string; field: string | null }> = []
     if (!total) return refused
-    const added = new Map<string, Set<string>>()
+    const added = new Map<string, { labels: Set<string>; standIn: string | null }>()
     for (const [apiKey, choices] of Object.entries(settings.options)) {
       const labels = Object.entries(choices).filter(([, v]) => v === NEW_OPTION).map(([label]) => label)
-      if (labels.length) added.set(apiKey, new Set(labels))
+      const field = form.byKey.get(apiKey)
+      if (labels.length && field) added.set(apiKey, { labels: new Set(labels), standIn: optionsOf(field)[0]?.id ?? null })
     }
     const trialValues = (values: Record<string, unknown>): Record<string, unknown> => {
       const out: Record<string, unknown> = {}
       for (const [k, v] of Object.entries(values)) {
         if (k.startsWith('__new_')) continue
-        const labels = added.get(k)
-        if (labels && (Array.isArray(v) ? v.some((x) => labels.has(String(x))) : labels.has(String(v)))) continue
+        const adding = added.get(k)
+        if (adding) {
+          const swap = (x: unknown) => (adding.labels.has(String(x)) ? adding.standIn : x)
+          const tried = Array.isArray(v) ? [...new Set(v.map(swap).filter((x) => x !== null))] : swap(v)
+          if (tried !== null) out[k] = tried
+          continue
+        }
         out[k] = v
       }
       return out

@@ -72,3 +72,21 @@ describe('the preview tells the truth', () => {
     expect(t.core.reads.list(t.actor, { form: form.id, limit: 10 }).records).toHaveLength(1)
   })
 })
+
+describe('the trial write and values the run creates', () => {
+  it('a new option for a conditionally required select counts as filled', async () => {
+    const { t, form } = await setup()
+    const imports = t.core.transfer.imports
+    const data = Buffer.from('商机名称,编号,销售阶段,输单原因\nA,C-20,输单,竞品更便宜\nB,C-21,输单,\n')
+    const opened = await imports.open(t.actor, form.id, 'lost.csv', data)
+    const { columns } = await imports.columns(t.actor, opened.session, 0, 0)
+    const settings = importSettings.parse({ sheet: 0, headerRow: 0, onError: 'skip', options: { lossReason: { 竞品更便宜: '__new__' } }, columns: columns.map((c) => ({ column: c.column, target: c.target })) })
+    const preview = await imports.preview(t.actor, opened.session, settings, 'zh-CN')
+    expect(preview).toMatchObject({ total: 2, valid: 1, invalid: 1 })
+    expect(preview.errors.map((e) => e.line)).toEqual([3])
+    await imports.run(t.actor, opened.session, settings, 'zh-CN')
+    expect(await imports.settle(t.actor, opened.session)).toMatchObject({ phase: 'done', created: 1 })
+    const a = t.core.reads.list(t.actor, { form: form.id, limit: 5, filter: { field: 'name', op: 'eq', value: 'A' } }).records[0]!
+    expect(a.fields.lossReason).toBe('竞品更便宜')
+  })
+})
