@@ -69,8 +69,12 @@ const BOOLEAN_WORDS = new Set(['是', '否', '√', '×', 'true', 'false', 'y', 
 const CURRENCY = /[¥￥$]|RMB|CNY|元/i
 const TIME = /\d{1,2}[:：]\d{2}|[时点]\d|上午|下午/
 
-export function guessType(header: string, values: string[]): { type: FieldType; config: Record<string, unknown> } {
-  if (!values.length) return { type: 'text', config: {} }
+export function guessType(header: string, column: string[]): { type: FieldType; config: Record<string, unknown> } {
+  if (!column.length) return { type: 'text', config: {} }
+  // Every row counts, but each distinct value is looked at once (a 100,000-row column of stages,
+  // cities or dates has a few hundred); `count` keeps how many there were.
+  const count = column.length
+  const values = [...new Set(column)]
   const all = (test: (v: string) => boolean) => values.every(test)
   const norm = values.map((v) => normalizeWidth(v))
 
@@ -99,7 +103,7 @@ export function guessType(header: string, values: string[]): { type: FieldType; 
     return { type: 'number', config: { precision: Math.min(4, decimals(numbers)), thousands: true } }
   }
   const distinct = [...new Set(values.map((v) => v.trim()))]
-  const repeated = values.length >= 4 && distinct.length <= Math.max(2, Math.min(20, Math.floor(values.length / 2)))
+  const repeated = count >= 4 && distinct.length <= Math.max(2, Math.min(20, Math.floor(count / 2)))
   if (repeated && distinct.every((v) => [...v].length <= 30)) {
     const colors = OPTION_COLORS.filter((c) => c !== 'gray')
     return { type: 'select', config: { options: distinct.map((label, i) => ({ id: `o${i + 1}`, label, color: colors[i % colors.length] })) } }

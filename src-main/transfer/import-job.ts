@@ -91,7 +91,7 @@ export class ImportJob {
         if (v !== undefined && v !== '') values.push(v)
       }
       const guess = guessType(header, values)
-      const dates = guessDateOrder(values)
+      const dates = guessDateOrder(new Set(values))
       const r = remembered[header]?.target
       let target: ColumnMapping['target'] = { action: 'skip' }
       let how: { source: 'exact' | 'synonym' | 'fuzzy' | 'remembered'; confidence: number } | null = null
@@ -147,7 +147,7 @@ export class ImportJob {
         const v = s.rows[i]![m.column]
         if (v) values.push(v)
       }
-      const guess = guessDateOrder(values)
+      const guess = guessDateOrder(new Set(values))
       if (!guess.ordered) continue
       const order = m.dateOrder ?? guess.order
       dateOrders.push({ column: m.column, header: headers[m.column] ?? '', order, candidates: guess.candidates, chosen: m.dateOrder !== undefined, needsChoice: order === null })
