@@ -197,8 +197,16 @@ export class ImportService {
     }
     const ROLLBACK = Symbol('rollback')
     const batch = IMPORT_LIMITS.batch
+    // The worker hands over the next batch while this thread tries the current one.
+    const take = (from: number) => {
+      const p = s.worker.call('take', from, batch, {})
+      p.catch(() => undefined) // awaited below; one left behind by an error must not go unhandled
+      return p
+    }
+    let next: Promise<PreparedRow[]> | null = take(0)
     for (let from = 0; from < total; from += batch) {
-      const rows = await s.worker.call('take', from, batch, {})
+      const rows = await next!
+      next = from + batch < total ? take(from + batch) : null
       try {
         core.db.transaction(() => {
           const bulk: BulkRow[] = rows.map((r) => (r.id !== undefined ? { id: r.id, values: trialValues(r.values) } : { values: trialValues(r.values) }))
