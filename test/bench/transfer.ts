@@ -81,8 +81,6 @@ export async function runTransferBench(options: { size: number; json?: boolean }
     process.stderr.write(`writing a ${options.size}-row .xlsx…\n`)
     const file = await sheet(options.size)
     const imports = core.transfer.imports
-    // CPU time too (both threads): on a shared, loaded machine wall time says more about the neighbours.
-    const cpu0 = process.cpuUsage()
     const t0 = performance.now()
     const opened = await imports.open(actor, form.id, '商机.xlsx', file)
     const t1 = performance.now()
