@@ -282,6 +282,19 @@ const ALL: Migration[] = [
       -- schedule, retention and second place. One JSON value per section, key → JSON.
       CREATE TABLE system_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `
+  },
+  {
+    version: 13,
+    name: 'import memory',
+    sql: `
+      -- What each user chose when importing into a form (src-main/transfer/memory.ts), so the next
+      -- file of the same shape needs nothing redone: per column header its target and date order,
+      -- per select field and value the option chosen, per set of headers the import settings.
+      CREATE TABLE import_memory (
+        user_id INTEGER NOT NULL, form_id INTEGER NOT NULL REFERENCES forms(id) ON DELETE CASCADE, kind TEXT NOT NULL,
+        key TEXT NOT NULL, value TEXT NOT NULL, updated_at INTEGER NOT NULL,
+        PRIMARY KEY (user_id, form_id, kind, key)) WITHOUT ROWID;
+    `
   }
 ]
 

@@ -1,6 +1,6 @@
 import { OPTION_COLORS, type FieldType } from '../shared/field-types'
 import { ValidationError } from '../shared/errors'
-import { normalizeWidth, parseDate, parseDateTime, parseNumber } from '../shared/values'
+import { guessDateOrder, normalizeWidth, parseDate, parseDateTime, parseNumber } from '../shared/values'
 import { readSheets, type SheetRows } from './read-sheets'
 
 // sheets.inspect: what a spreadsheet would become as a form. Per sheet, the header row, the
@@ -20,9 +20,6 @@ export interface InspectedSheet {
   columns: InspectedColumn[]
 }
 
-/** Values looked at per column when guessing (the first rows tell enough; keeps big files fast). */
-const GUESS_ROWS = 2000
-
 export async function inspectSheets(fileName: string, base64: string): Promise<InspectedSheet[]> {
   const sheets = (await readSheets(fileName, Buffer.from(base64, 'base64'))).filter((s) => s.rows.length > 0)
   if (!sheets.length) throw new ValidationError('sheet.empty', { name: fileName }, 'data')
@@ -33,12 +30,12 @@ export function inspectSheet(sheet: SheetRows): InspectedSheet {
   const [header = [], ...body] = sheet.rows
   const data = body.filter((row) => row.some((c) => c !== ''))
   const headers = uniqueHeaders(header)
-  const sample = data.slice(0, GUESS_ROWS)
   return {
     name: sheet.name,
     rows: data.length,
     columns: headers.map((h, i) => {
-      const values = sample.map((row) => row[i] ?? '').filter((v) => v !== '')
+      // Every row, not a sample: a select gets all the column's values, a date column its order.
+      const values = data.map((row) => row[i] ?? '').filter((v) => v !== '')
       return { header: h, ...guessType(h, values), samples: values.slice(0, 5) }
     })
   }
@@ -72,8 +69,12 @@ const BOOLEAN_WORDS = new Set(['是', '否', '√', '×', 'true', 'false', 'y', 
 const CURRENCY = /[¥￥$]|RMB|CNY|元/i
 const TIME = /\d{1,2}[:：]\d{2}|[时点]\d|上午|下午/
 
-export function guessType(header: string, values: string[]): { type: FieldType; config: Record<string, unknown> } {
-  if (!values.length) return { type: 'text', config: {} }
+export function guessType(header: string, column: string[]): { type: FieldType; config: Record<string, unknown> } {
+  if (!column.length) return { type: 'text', config: {} }
+  // Every row counts, but each distinct value is looked at once (a 100,000-row column of stages,
+  // cities or dates has a few hundred); `count` keeps how many there were.
+  const count = column.length
+  const values = [...new Set(column)]
   const all = (test: (v: string) => boolean) => values.every(test)
   const norm = values.map((v) => normalizeWidth(v))
 
@@ -83,11 +84,14 @@ export function guessType(header: string, values: string[]): { type: FieldType; 
   const isPhone = (v: string) => MOBILE.test(v) || SERVICE.test(v) || (LANDLINE.test(v) && /[-() ]/.test(v))
   if (norm.every(isPhone)) return { type: 'phone', config: {} }
   // Dates are written with separators (2024/3/5, 2024年3月5日); bare digits are codes or numbers.
-  const looksDated = norm.every((v) => /[-/.年]/.test(v))
-  if (!numeric && looksDated && norm.every((v) => parseDate(v).ok)) {
-    return norm.some((v) => TIME.test(v) && parseDateTime(v).ok) ? { type: 'datetime', config: {} } : { type: 'date', config: {} }
+  // Day- or month-first dates (20-10-16, 10/20/2016) read in the order the whole column allows.
+  const looksDated = !numeric && norm.every((v) => /[-/.年]/.test(v))
+  const dates = looksDated ? guessDateOrder(norm) : null
+  const order = dates ? (dates.order ?? dates.candidates[0]) : undefined
+  if (looksDated && norm.every((v) => parseDate(v, order).ok)) {
+    return norm.some((v) => TIME.test(v) && parseDateTime(v, order).ok) ? { type: 'datetime', config: {} } : { type: 'date', config: {} }
   }
-  if (!numeric && looksDated && norm.every((v) => parseDateTime(v).ok)) return { type: 'datetime', config: {} }
+  if (looksDated && norm.every((v) => parseDateTime(v, order).ok)) return { type: 'datetime', config: {} }
   if (all((v) => EMAIL.test(v.trim()))) return { type: 'email', config: {} }
   if (all((v) => URL.test(v.trim()))) return { type: 'url', config: {} }
   if (numeric) {
@@ -99,7 +103,7 @@ export function guessType(header: string, values: string[]): { type: FieldType; 
     return { type: 'number', config: { precision: Math.min(4, decimals(numbers)), thousands: true } }
   }
   const distinct = [...new Set(values.map((v) => v.trim()))]
-  const repeated = values.length >= 4 && distinct.length <= Math.max(2, Math.min(20, Math.floor(values.length / 2)))
+  const repeated = count >= 4 && distinct.length <= Math.max(2, Math.min(20, Math.floor(count / 2)))
   if (repeated && distinct.every((v) => [...v].length <= 30)) {
     const colors = OPTION_COLORS.filter((c) => c !== 'gray')
     return { type: 'select', config: { options: distinct.map((label, i) => ({ id: `o${i + 1}`, label, color: colors[i % colors.length] })) } }

@@ -10,7 +10,7 @@ import { DomainError } from '../shared/errors'
 import { findOptionIn } from '../shared/filter-match'
 import type { Locale } from '../shared/locales'
 import { translate } from '../shared/locales'
-import { isBlank, normalizeWidth } from '../shared/values'
+import { isBlank, normalizeWidth, parseDate, parseDateTime, type DateOrder } from '../shared/values'
 import type { ColumnMapping, ImportSettings } from '../shared/api/transfer'
 import { normalizeCompanyName, normalizeKey } from './normalize'
 import { unescapeFormula } from './formula-escape'
@@ -46,6 +46,8 @@ interface ColumnPlan {
 
 export class RowConverter {
   readonly unknown = new Map<string, UnknownOption>()
+  /** Per new select field (its stand-in key): the values its column holds that its options lack, added as options when it is created. */
+  readonly newOptions = new Map<string, Set<string>>()
   private readonly plans: ColumnPlan[]
   private readonly keyPlan: ColumnPlan | null
   private readonly fuzzyKey: boolean
@@ -57,7 +59,9 @@ export class RowConverter {
     private readonly form: FormModel,
     private readonly settings: Pick<ImportSettings, 'columns' | 'options' | 'keyField'>,
     private readonly scopes: Scopes,
-    private readonly locale: Locale
+    private readonly locale: Locale,
+    /** Per column: the order its dates are written in (decided from the whole column, or chosen). */
+    private readonly dateOrders: ReadonlyMap<number, DateOrder> = new Map()
   ) {
     this.plans = settings.columns.flatMap((m) => {
       const field = this.fieldOf(m)
@@ -147,9 +151,16 @@ export class RowConverter {
     if (field.type === 'select' || field.type === 'multiselect') {
       const choices = this.settings.options?.[field.apiKey] ?? {}
       const options = optionsOf(field)
+      // A select the import creates from this column takes every value the column holds.
+      const created = m.target.action === 'new' ? new Set<string>() : null
+      if (created) this.newOptions.set(field.apiKey, created)
       const one = (label: string): string => {
         const found = findOptionIn(options, label)
         if (found) return found.id
+        if (created) {
+          created.add(label)
+          return label
+        }
         const chosen = choices[label]
         if (chosen === NEW_OPTION) return label
         if (chosen && options.some((o) => o.id === chosen)) return chosen
@@ -165,6 +176,16 @@ export class RowConverter {
     if (field.type === 'relation') return this.relationResolver(field, m.target.action === 'field' ? m.target.key : undefined)
     if (field.type === 'member') return this.memberResolver(field, m.target.action === 'field' ? m.target.key : undefined)
     if (field.type === 'checkbox') return (text) => mod.coerce(text, field, ctx) === 1
+    const order = this.dateOrders.get(m.column)
+    if (order && (field.type === 'date' || field.type === 'datetime')) {
+      const parse = field.type === 'date' ? parseDate : parseDateTime
+      return (text) => {
+        const parsed = parse(text, order)
+        const stored = mod.coerce(parsed.ok ? parsed.value : text, field, ctx)
+        mod.validate?.(stored, field)
+        return stored
+      }
+    }
     return (text) => {
       const stored = mod.coerce(text, field, ctx)
       mod.validate?.(stored, field)

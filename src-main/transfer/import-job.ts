@@ -14,7 +14,8 @@ import { guessType } from '../sheets/inspect'
 import { readWorkbook, type WorkbookSheet } from '../sheets/read-workbook'
 import type { ColumnMapping, ImportSettings, PreviewDto } from '../shared/api/transfer'
 import { detectHeaderRow, headerLabels } from './header'
-import { guessField, mappableFields } from './mapping'
+import { guessFieldScored, mappableFields, type Remembered } from './mapping'
+import { guessDateOrder, type DateOrder } from '../shared/values'
 import { RowConverter, newFieldKey, type CellError, type Scopes } from './convert'
 
 // The part of an import that runs off the main thread, on its own read-only connection: read the
@@ -37,6 +38,8 @@ export class ImportJob {
   private rejected = new Map<number, string[]>()
   private errorCells = new Map<number, Set<number>>()
   private used: { sheet: number; headerRow: number } = { sheet: 0, headerRow: 0 }
+  /** After preview: per new select field (stand-in key), the column's values its options lack. */
+  newOptions: Record<string, string[]> = {}
 
   constructor(private readonly db: Sqlite, private readonly clock: Clock) {
     this.schema = new SchemaService(db, clock)
@@ -56,28 +59,57 @@ export class ImportJob {
     return s
   }
 
-  private headers(sheet: number, headerRow: number): string[] {
+  headers(sheet: number, headerRow: number): string[] {
     const s = this.sheet(sheet)
     if (headerRow >= s.rows.length) throw new ValidationError('transfer.error.noSheet', { sheet: s.name }, 'headerRow')
     return headerLabels(s.rows, s.lines, s.merges, headerRow)
   }
 
-  columns(formId: number, sheet: number, headerRow: number) {
+  /**
+   * The header's columns with a guessed target each. Types, select options and date orders are
+   * decided from every row of the column, not a sample: a select made from a column has all the
+   * column's values, and one 20-10-16 at row 5,000 tells the order of the whole column.
+   * `remembered`: what this user mapped these headers to before on this form (header → target).
+   */
+  columns(formId: number, sheet: number, headerRow: number, remembered: Remembered = {}) {
     this.schema.invalidate()
     const form = this.schema.form(formId)
     const s = this.sheet(sheet)
     const headers = this.headers(sheet, headerRow)
     const fields = mappableFields(form).map((f) => ({ ...f, formLabel: form.label }))
     const taken = new Set<string>()
-    const body = s.rows.slice(headerRow + 1, headerRow + 1 + 2000)
+    // Remembered targets are claimed first, so a synonym guess does not take them.
+    for (const h of headers) {
+      const r = remembered[h]?.target
+      if (r?.action === 'field' && fields.some((f) => f.apiKey === r.field)) taken.add(r.field)
+    }
+    const body = s.rows.slice(headerRow + 1)
     const columns = headers.map((header, column) => {
-      const values = body.map((r) => r[column] ?? '').filter((v) => v !== '')
+      const values: string[] = []
+      for (const r of body) {
+        const v = r[column]
+        if (v !== undefined && v !== '') values.push(v)
+      }
       const guess = guessType(header, values)
-      const field = guessField(header, fields, taken)
-      if (field) taken.add(field.apiKey)
+      const dates = guessDateOrder(new Set(values))
+      const r = remembered[header]?.target
+      let target: ColumnMapping['target'] = { action: 'skip' }
+      let how: { source: 'exact' | 'synonym' | 'fuzzy' | 'remembered'; confidence: number } | null = null
+      if (r && (r.action !== 'field' || fields.some((f) => f.apiKey === r.field))) {
+        target = r
+        how = { source: 'remembered', confidence: 1 }
+      } else {
+        const scored = guessFieldScored(header, fields, taken)
+        if (scored) {
+          taken.add(scored.field.apiKey)
+          target = { action: 'field', field: scored.field.apiKey }
+          how = { source: scored.source, confidence: scored.confidence }
+        }
+      }
       return {
-        column, header, samples: values.slice(0, 5), guessType: guess.type, guessConfig: guess.config,
-        target: field ? { action: 'field' as const, field: field.apiKey } : { action: 'skip' as const }
+        column, header, samples: values.slice(0, 5), guessType: guess.type, guessConfig: guess.config, target, guess: how,
+        // An order this user chose for this header before is kept while the values allow it.
+        dateOrder: dates.ordered > 0 ? { order: rememberedOrder(remembered[header]?.dateOrder, dates.candidates) ?? dates.order, candidates: dates.candidates } : null
       }
     })
     const described = fields.map((f) => {
@@ -104,7 +136,26 @@ export class ImportJob {
     const s = this.sheet(settings.sheet)
     const headers = this.headers(settings.sheet, settings.headerRow)
     this.used = { sheet: settings.sheet, headerRow: settings.headerRow }
-    const converter = new RowConverter(this.db, this.schema, this.clock, form, settings, scopes, locale)
+    // Date columns: the order of dates written as three numbers, chosen or decided from every value.
+    const dateOrders: PreviewDto['dateOrders'] = []
+    const orders = new Map<number, DateOrder>()
+    for (const m of settings.columns) {
+      const type = m.target.action === 'new' ? m.target.type : m.target.action === 'field' ? form.byKey.get(m.target.field)?.type : undefined
+      if (type !== 'date' && type !== 'datetime') continue
+      const values: string[] = []
+      for (let i = settings.headerRow + 1; i < s.rows.length; i++) {
+        const v = s.rows[i]![m.column]
+        if (v) values.push(v)
+      }
+      const guess = guessDateOrder(new Set(values))
+      if (!guess.ordered) continue
+      const order = m.dateOrder ?? guess.order
+      dateOrders.push({ column: m.column, header: headers[m.column] ?? '', order, candidates: guess.candidates, chosen: m.dateOrder !== undefined, needsChoice: order === null })
+      // Until the user chooses, the preview shows the first possible reading; the run refuses.
+      const shown = order ?? guess.candidates[0]
+      if (shown) orders.set(m.column, shown)
+    }
+    const converter = new RowConverter(this.db, this.schema, this.clock, form, settings, scopes, locale, orders)
     const existing = converter.existingKeys()
     const keyed = settings.mode !== 'create'
     const mapped = new Set(settings.columns.flatMap((c) => (c.target.action === 'field' ? [c.target.field] : [])))
@@ -114,7 +165,7 @@ export class ImportJob {
     }
     const missingRequired = settings.mode === 'update' ? [] : form.fields.filter((f) => f.required && !f.requiredWhen && !f.visibleWhen && !COMPUTED_TYPES.has(f.type) && f.defaultValue === null && !mapped.has(f.apiKey)).map((f) => f.label)
     const seen = new Map<string, number>()
-    const result: PreviewDto = { total: 0, valid: 0, invalid: 0, rows: [], errors: [], unknownOptions: [], duplicates: [], duplicateCount: 0, matched: 0, missingRequired }
+    const result: PreviewDto = { total: 0, valid: 0, invalid: 0, rows: [], errors: [], unknownOptions: [], duplicates: [], duplicateCount: 0, matched: 0, missingRequired, dateOrders }
     this.prepared = []
     this.rejected = new Map()
     this.errorCells = new Map()
@@ -169,6 +220,7 @@ export class ImportJob {
       } else this.prepared.push({ line, values: converted.values })
     }
     result.unknownOptions = [...converter.unknown.values()].sort((a, b) => b.count - a.count).slice(0, 200)
+    this.newOptions = Object.fromEntries([...converter.newOptions].map(([k, v]) => [k, [...v]]))
     return result
   }
 
@@ -186,6 +238,22 @@ export class ImportJob {
       for (const [k, v] of Object.entries(r.values)) values[renames[k] ?? k] = v
       return { ...r, values }
     })
+  }
+
+  /**
+   * Rows the write pipeline refused in the preview's rolled-back trial write (line → message and
+   * the field at fault): they leave the rows to write and join the error report, so the run
+   * writes exactly the rows the preview counted.
+   */
+  refuse(failures: ReadonlyArray<{ line: number; message: string; field: string | null }>, columns: readonly ColumnMapping[]): void {
+    if (!failures.length) return
+    const lines = new Set(failures.map((f) => f.line))
+    this.prepared = this.prepared.filter((r) => !lines.has(r.line))
+    for (const f of failures) {
+      this.rejected.set(f.line, [...(this.rejected.get(f.line) ?? []), f.message])
+      const column = f.field ? columns.find((c) => c.target.action === 'field' && c.target.field === f.field)?.column : undefined
+      if (column !== undefined) this.errorCells.set(f.line, new Set([...(this.errorCells.get(f.line) ?? []), column]))
+    }
   }
 
   get preparedCount(): number {
@@ -230,6 +298,10 @@ export class ImportJob {
     await wb.commit()
     return Buffer.concat(chunks)
   }
+}
+
+function rememberedOrder(order: DateOrder | undefined, candidates: readonly DateOrder[]): DateOrder | null {
+  return order && (candidates.includes(order) || !candidates.length) ? order : null
 }
 
 /** Names of new fields keyed like RowConverter writes them, for renaming after they exist. */

@@ -14,8 +14,23 @@ import type { BulkRow } from '../records/write-pipeline'
 import { NEW_OPTION, type Scopes } from './convert'
 import { newFieldColumns, type ImportJob, type PreparedRow } from './import-job'
 import { ImportWorker } from './worker-client'
+import { ImportMemory } from './memory'
 
 type SheetSummary = Awaited<ReturnType<ImportJob['open']>>[number]
+
+/** `options` with the labels it lacks appended (new ids, the palette's colours in turn). */
+function withOptions(options: readonly SelectOption[], labels: readonly string[]): SelectOption[] {
+  const colors = OPTION_COLORS.filter((c) => c !== 'gray')
+  const next: SelectOption[] = [...options]
+  let n = options.length
+  for (const label of labels) {
+    if (next.some((o) => o.label === label)) continue
+    let id = `o${++n}`
+    while (next.some((o) => o.id === id)) id = `o${++n}`
+    next.push({ id, label, color: colors[next.length % colors.length]! })
+  }
+  return next
+}
 
 // Import sessions. The worker thread reads and checks the file; this side creates the fields and
 // options the user asked for, then writes the prepared rows through the write pipeline's bulk
@@ -44,7 +59,7 @@ interface Session {
   cancel: boolean
   /** Line → why it was not imported, from the write (the worker knows the preview's). */
   writeErrors: Array<[number, string]>
-  previewed: { settings: ImportSettings; preview: PreviewDto; prepared: number; rejected: number } | null
+  previewed: { settings: ImportSettings; preview: PreviewDto; prepared: number; rejected: number; newOptions: Record<string, string[]> } | null
   touched: number
   running: Promise<void> | null
   /** Rows per write transaction of the current run. */
@@ -55,8 +70,10 @@ interface Session {
 
 export class ImportService {
   private readonly sessions = new Map<string, Session>()
+  private readonly memory: ImportMemory
 
   constructor(private readonly core: Core) {
+    this.memory = new ImportMemory(core.db, core.clock)
     // An import still marked running was cut short (the app closed mid-way): what it wrote stays
     // noted, so it can be undone from the import history.
     core.db.prepare("UPDATE import_batches SET status = 'interrupted' WHERE status = 'running'").run()
@@ -111,9 +128,17 @@ export class ImportService {
     }
   }
 
+  /**
+   * The header's columns with their guessed targets; what this user chose before for the same
+   * headers on this form comes first, with the option choices and, for a file of the same
+   * shape, the settings.
+   */
   async columns(actor: Actor, sessionId: string, sheet: number, headerRow: number) {
     const s = this.session(actor, sessionId)
-    return s.worker.call('columns', s.formId, sheet, headerRow)
+    const headers = await s.worker.call('headers', sheet, headerRow)
+    const recalled = this.memory.recall(actor.id, s.formId, headers)
+    const result = await s.worker.call('columns', s.formId, sheet, headerRow, recalled.columns)
+    return { ...result, remembered: { options: recalled.options, settings: recalled.settings } }
   }
 
   async preview(actor: Actor, sessionId: string, settings: ImportSettings, locale: Locale): Promise<PreviewDto> {
@@ -122,9 +147,103 @@ export class ImportService {
     const form = this.core.schema.form(s.formId)
     this.checkSettings(actor, form, settings)
     const result = await s.worker.call('preview', form.id, settings, this.scopes(actor, form), locale)
+    // The worker converted every row; the write pipeline decides the rest (conditional required,
+    // unique values, formulas and validation rules, permissions) in a trial write rolled back.
+    const refused = await this.trialWrite(actor, s, form, settings, result.prepared, locale)
+    if (refused.length) {
+      await s.worker.call('refuse', refused, settings.columns)
+      this.addRefusals(result.preview, refused, settings)
+      result.prepared -= refused.length
+      result.rejected += refused.length
+    }
     s.previewed = { settings, ...result }
     s.status = { ...s.status, phase: 'ready', total: result.preview.total, done: 0, message: null }
     return result.preview
+  }
+
+  /**
+   * The prepared rows written through the write pipeline exactly as the run writes them (bulk,
+   * a savepoint per row), in batches each rolled back: the rows it refuses, with the pipeline's
+   * message. Values the run only makes valid by creating something are stood in for: a column
+   * for a new field is left out (nothing can depend on a field that does not exist yet), a value
+   * that becomes a new option is tried as one of the field's options (so a required or
+   * conditionally required select still counts as filled). Each batch is one synchronous
+   * transaction, so no other write can fall into it; the app stays responsive between batches.
+   */
+  private async trialWrite(actor: Actor, s: Session, form: FormModel, settings: ImportSettings, total: number, locale: Locale): Promise<Array<{ line: number; message: string; field: string | null }>> {
+    const { core } = this
+    const refused: Array<{ line: number; message: string; field: string | null }> = []
+    if (!total) return refused
+    const added = new Map<string, { labels: Set<string>; standIn: string | null }>()
+    for (const [apiKey, choices] of Object.entries(settings.options)) {
+      const labels = Object.entries(choices).filter(([, v]) => v === NEW_OPTION).map(([label]) => label)
+      const field = form.byKey.get(apiKey)
+      if (labels.length && field) added.set(apiKey, { labels: new Set(labels), standIn: optionsOf(field)[0]?.id ?? null })
+    }
+    const trialValues = (values: Record<string, unknown>): Record<string, unknown> => {
+      const out: Record<string, unknown> = {}
+      for (const [k, v] of Object.entries(values)) {
+        if (k.startsWith('__new_')) continue
+        const adding = added.get(k)
+        if (adding) {
+          const swap = (x: unknown) => (adding.labels.has(String(x)) ? adding.standIn : x)
+          const tried = Array.isArray(v) ? [...new Set(v.map(swap).filter((x) => x !== null))] : swap(v)
+          if (tried !== null) out[k] = tried
+          continue
+        }
+        out[k] = v
+      }
+      return out
+    }
+    const ROLLBACK = Symbol('rollback')
+    const batch = IMPORT_LIMITS.batch
+    // The worker hands over the next batch while this thread tries the current one.
+    const take = (from: number) => {
+      const p = s.worker.call('take', from, batch, {})
+      p.catch(() => undefined) // awaited below; one left behind by an error must not go unhandled
+      return p
+    }
+    let next: Promise<PreparedRow[]> | null = take(0)
+    for (let from = 0; from < total; from += batch) {
+      const rows = await next!
+      next = from + batch < total ? take(from + batch) : null
+      try {
+        core.db.transaction(() => {
+          const bulk: BulkRow[] = rows.map((r) => (r.id !== undefined ? { id: r.id, values: trialValues(r.values) } : { values: trialValues(r.values) }))
+          const outcomes = core.writes.bulkWrite(actor, form.id, bulk, { action: 'import', skipBad: true, events: false })
+          outcomes.forEach((o, i) => {
+            if (!o.ok) refused.push({ line: rows[i]!.line, message: this.rowMessage(actor, form, rows[i]!.values, o.error, locale), field: o.error.field ?? null })
+          })
+          throw ROLLBACK
+        })()
+      } catch (e) {
+        if (e !== ROLLBACK) throw e
+      } finally {
+        // The change-log chain continues from what is committed.
+        core.audit.reset()
+      }
+      if (from + batch < total) await new Promise<void>((resolve) => setImmediate(resolve))
+    }
+    return refused
+  }
+
+  /** The refused rows counted, listed and marked in the preview. */
+  private addRefusals(preview: PreviewDto, refused: ReadonlyArray<{ line: number; message: string; field: string | null }>, settings: ImportSettings): void {
+    const columnOf = (field: string | null) => (field ? settings.columns.find((c) => c.target.action === 'field' && c.target.field === field)?.column : undefined) ?? -1
+    const byLine = new Map(refused.map((r) => [r.line, { column: columnOf(r.field), field: r.field ?? '', message: r.message }]))
+    preview.valid -= refused.length
+    preview.invalid += refused.length
+    for (const row of preview.rows) {
+      const e = byLine.get(row.line)
+      if (e) row.errors.push(e)
+    }
+    const listed = new Map(preview.errors.map((e) => [e.line, e]))
+    for (const [line, e] of byLine) {
+      const entry = listed.get(line)
+      if (entry) entry.errors.push(e)
+      else if (preview.errors.length < 500) preview.errors.push({ line, errors: [e] })
+    }
+    preview.errors.sort((a, b) => a.line - b.line)
   }
 
   /** Start writing; resolves once started. Poll status() for progress. */
@@ -135,12 +254,17 @@ export class ImportService {
     if (!s.previewed || JSON.stringify(s.previewed.settings) !== JSON.stringify(settings)) await this.preview(actor, sessionId, settings, locale)
     const { preview, prepared, rejected } = s.previewed!
     if (preview.total === 0) throw new ValidationError('transfer.error.noRows', { name: s.fileName }, 'sheet')
+    // A date column no value disambiguates is read the way the user says, never guessed.
+    const undecided = preview.dateOrders.filter((d) => d.needsChoice)
+    if (undecided.length) throw new ValidationError('transfer.error.dateOrder', { columns: undecided.map((d) => d.header).join('、') }, 'columns')
     if (settings.onError === 'abort' && preview.invalid > 0) {
       throw new ValidationError('transfer.error.rowsInvalid', { count: preview.invalid }, 'onError')
     }
     if (preview.missingRequired.length && settings.onError === 'abort') {
       throw new ValidationError('transfer.error.missingRequired', { fields: preview.missingRequired.join('、') }, 'columns')
     }
+    // Remembered as chosen, before anything is written: a failed or cancelled run needs nothing redone.
+    this.memory.remember(actor.id, s.formId, await s.worker.call('headers', settings.sheet, settings.headerRow), settings)
     s.cancel = false
     s.writeErrors = []
     s.status = { session: s.id, phase: 'writing', done: 0, total: prepared, created: 0, updated: 0, failed: 0, skipped: rejected, batchId: null, message: null, hasReport: rejected > 0 }
@@ -190,8 +314,11 @@ export class ImportService {
     const { core } = this
     let batchId: number | null = null
     let current: PreparedRow[] = []
+    let created: number[] = []
     try {
-      const renames = this.prepareSchema(actor, s.formId, settings)
+      const schema = this.prepareSchema(actor, s.formId, settings, s.previewed?.newOptions ?? {})
+      const renames = schema.renames
+      created = schema.created
       const form = core.schema.form(s.formId)
       batchId = Number(core.db.prepare('INSERT INTO import_batches (form_id, actor_id, file_name, mode, status, started_at) VALUES (?, ?, ?, ?, ?, ?)')
         .run(form.id, actor.id || null, s.fileName, settings.mode, 'running', core.clock.now()).lastInsertRowid)
@@ -241,9 +368,13 @@ export class ImportService {
       if (s.cancel) {
         s.status.phase = 'undoing'
         await this.undoBatch(actor, batchId, 'cancelled')
+        this.dropCreated(created)
         s.status = { ...s.status, phase: 'cancelled', created: 0, updated: 0 }
         return
       }
+      // The columns that created a field are remembered as that field.
+      const headers = await s.worker.call('headers', settings.sheet, settings.headerRow).catch(() => [] as string[])
+      this.memory.created(actor.id, form.id, headers, newFieldColumns(settings.columns).flatMap(({ key, mapping }) => (renames[key] ? [{ column: mapping.column, apiKey: renames[key]!, dateOrder: mapping.dateOrder }] : [])))
       this.finish(batchId, 'done', s.status)
       core.audit.appendCommitted({ op: 'import', formId: form.id, actorId: actor.id || null, detail: { importId: batchId, file: s.fileName, mode: settings.mode, created: s.status.created, updated: s.status.updated, failed: s.status.failed, skipped: s.status.skipped } })
       s.status.phase = 'done'
@@ -258,6 +389,8 @@ export class ImportService {
       }
       // All or nothing: what the earlier batches wrote is taken back.
       if (batchId !== null) await this.undoBatch(actor, batchId, 'failed').catch(() => undefined)
+      // Nor are the fields it created left half-made: the next try creates them again.
+      this.dropCreated(created)
       s.status = { ...s.status, phase: 'failed', created: 0, updated: 0, message: line !== null ? translate(locale, 'transfer.report.line', { line }) + message : message }
       if (!error) console.error('import failed', e)
     }
@@ -304,32 +437,45 @@ export class ImportService {
   }
 
   /** New fields from columns and new select options, created before any row is written. */
-  private prepareSchema(actor: Actor, formId: number, settings: ImportSettings): Record<string, string> {
+  private prepareSchema(actor: Actor, formId: number, settings: ImportSettings, newOptions: Record<string, string[]>): { renames: Record<string, string>; created: number[] } {
     const renames: Record<string, string> = {}
+    const created: number[] = []
     const form = this.core.schema.form(formId)
     for (const { key, mapping } of newFieldColumns(settings.columns)) {
       if (mapping.target.action !== 'new') continue
-      const field = this.core.schema.addField(form.id, { label: mapping.target.label, type: mapping.target.type, config: mapping.target.config })
+      let config = mapping.target.config
+      // A select made from the column gets every value the column holds, not only the wizard's guess.
+      if ((mapping.target.type === 'select' || mapping.target.type === 'multiselect') && newOptions[key]?.length) {
+        config = { ...config, options: withOptions((config as { options?: SelectOption[] }).options ?? [], newOptions[key]) }
+      }
+      const field = this.core.schema.addField(form.id, { label: mapping.target.label, type: mapping.target.type, config })
       renames[key] = field.apiKey
+      created.push(field.id)
     }
     for (const [apiKey, choices] of Object.entries(settings.options)) {
       const added = Object.entries(choices).filter(([, v]) => v === NEW_OPTION).map(([label]) => label)
       if (!added.length) continue
       const field = this.core.schema.form(formId).byKey.get(apiKey)
       if (!field) continue
-      const options = optionsOf(field)
-      const colors = OPTION_COLORS.filter((c) => c !== 'gray')
-      const next: SelectOption[] = [...options]
-      let n = options.length
-      for (const label of added) {
-        if (next.some((o) => o.label === label)) continue
-        let id = `o${++n}`
-        while (next.some((o) => o.id === id)) id = `o${++n}`
-        next.push({ id, label, color: colors[next.length % colors.length]! })
-      }
-      this.core.schema.updateField({ id: field.id, config: { ...field.config, options: next } })
+      this.core.schema.updateField({ id: field.id, config: { ...field.config, options: withOptions(optionsOf(field), added) } })
     }
-    return renames
+    return { renames, created }
+  }
+
+  /**
+   * Fields a failed or cancelled run created are removed for good (their records were taken
+   * back). Options it added to existing fields stay: they are whole options, and the next try
+   * finds them by their label.
+   */
+  private dropCreated(fieldIds: readonly number[]): void {
+    for (const id of fieldIds) {
+      try {
+        this.core.schema.deleteField(id)
+        this.core.schema.purgeField(id)
+      } catch (e) {
+        console.error('import: could not remove a field it created', id, e)
+      }
+    }
   }
 
   /** Creating fields or options from an import is a design change. */

@@ -10,8 +10,10 @@ import type { ImportJob } from './import-job'
 type Ops = {
   open: ImportJob['open']
   columns: ImportJob['columns']
-  preview: (...args: Parameters<ImportJob['preview']>) => { preview: ReturnType<ImportJob['preview']>; prepared: number; rejected: number }
+  headers: ImportJob['headers']
+  preview: (...args: Parameters<ImportJob['preview']>) => { preview: ReturnType<ImportJob['preview']>; prepared: number; rejected: number; newOptions: Record<string, string[]> }
   take: ImportJob['take']
+  refuse: ImportJob['refuse']
   report: ImportJob['report']
 }
 

@@ -8,7 +8,7 @@ import { ImportJob } from './import-job'
 // database, so reading a 100,000-row file and checking every row never blocks the main process.
 // Requests come as { id, op, args } and are answered as { id, result } or { id, error }.
 
-interface Request { id: number; op: 'open' | 'columns' | 'preview' | 'take' | 'report'; args: unknown[] }
+interface Request { id: number; op: 'open' | 'columns' | 'headers' | 'preview' | 'take' | 'refuse' | 'report'; args: unknown[] }
 
 const db = openSqlite((workerData as { dbFile: string }).dbFile, { readonly: true })
 const job = new ImportJob(db, systemClock)
@@ -29,8 +29,10 @@ async function handle(req: Request): Promise<unknown> {
       return job.open(name, Buffer.from(data.buffer, data.byteOffset, data.byteLength), (rows) => port.postMessage({ progress: rows }))
     }
     case 'columns': return job.columns(...(a as Parameters<ImportJob['columns']>))
-    case 'preview': return { preview: job.preview(...(a as Parameters<ImportJob['preview']>)), prepared: job.preparedCount, rejected: job.rejectedCount() }
+    case 'headers': return job.headers(...(a as Parameters<ImportJob['headers']>))
+    case 'preview': return { preview: job.preview(...(a as Parameters<ImportJob['preview']>)), prepared: job.preparedCount, rejected: job.rejectedCount(), newOptions: job.newOptions }
     case 'take': return job.take(...(a as Parameters<ImportJob['take']>))
+    case 'refuse': return job.refuse(...(a as Parameters<ImportJob['refuse']>))
     case 'report': return job.report(...(a as Parameters<ImportJob['report']>))
   }
 }

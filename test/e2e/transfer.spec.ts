@@ -200,3 +200,63 @@ test('export an app definition and import it with a preview of what it adds', as
   await page.getByTestId('app-install').click()
   await expect(page.getByRole('link', { name: '回访记录' })).toBeVisible()
 })
+
+test('a CRM export with English headers and day-first dates: the date order is asked, chosen, and the next file reads', async ({ page }) => {
+  test.setTimeout(120_000)
+  await page.setViewportSize({ width: 1440, height: 900 })
+  await createAdmin(page, ADMIN)
+  const app = await rpc<{ id: number }>(page, 'apps.create', { label: '销售管理' })
+  await rpc(page, 'forms.create', {
+    appId: app.id, label: '商机', apiKey: 'opportunity',
+    fields: [
+      { label: '商机名称', apiKey: 'name', type: 'text', required: true },
+      { label: '预计成交日期', apiKey: 'closeDate', type: 'date' },
+      { label: '预计成交金额', apiKey: 'amount', type: 'amount' }
+    ]
+  })
+  await page.reload()
+  await page.getByRole('link', { name: '商机', exact: true }).click()
+  await expect(page.getByRole('heading', { name: '商机' })).toBeVisible()
+
+  // No value tells whether 05/06/16 is the 5th of June or the 6th of May: the wizard asks.
+  const csv = (rows: string[]) => Buffer.from(['opportunity_id,close_date,close_value', ...rows].join('\r\n'))
+  await upload(page, 'sales_pipeline.csv', csv(['OPP-1,05/06/16,1200', 'OPP-2,01/02/17,', 'OPP-3,,']))
+  await nextStep(page)
+  await expect(page.getByRole('combobox', { name: '“opportunity_id”导入到' })).toHaveValue('商机名称')
+  await expect(page.getByRole('combobox', { name: '“close_date”导入到' })).toHaveValue('预计成交日期')
+  await expect(page.getByRole('combobox', { name: '“close_value”导入到' })).toHaveValue('预计成交金额')
+  await expect(page.getByTestId('guess-1')).toContainText('列名一致') // close_date is the field's API key
+  await expect(page.getByTestId('guess-2')).toContainText('常用同义词')
+  const order = page.getByRole('combobox', { name: '“close_date”的日期顺序' })
+  await expect(order).toHaveValue('')
+  await nextStep(page)
+  await nextStep(page)
+  await expect(page.getByTestId('preview-date-order')).toContainText('close_date')
+  await expect(page.getByTestId('import-start')).toBeDisabled()
+  await page.getByRole('button', { name: '上一步' }).click()
+  await page.getByRole('button', { name: '上一步' }).click()
+  await order.click()
+  await page.getByRole('option', { name: '日-月-年' }).click()
+  await nextStep(page)
+  await nextStep(page)
+  await expect(page.getByTestId('preview-valid')).toHaveText('3 行可导入')
+  await expect(page.getByTestId('preview-table')).toContainText('2016-06-05')
+  await page.getByTestId('import-start').click()
+  await expect(page.getByTestId('import-outcome')).toContainText('新增 3 条', { timeout: 30_000 })
+
+  // 继续导入其他文件: the next file is read (the wizard used to stay on 正在读取“”… 已读 0 行), and the
+  // order chosen for close_date is remembered.
+  await page.getByTestId('import-again').click()
+  await page.locator('[data-testid="import-dropzone"] input[type="file"]').setInputFiles({ name: 'more.csv', mimeType: 'text/csv', buffer: csv(['OPP-4,07/08/16,300']) })
+  await expect(page.getByTestId('header-preview')).toBeVisible({ timeout: 20_000 })
+  await nextStep(page)
+  await expect(page.getByRole('combobox', { name: '“close_date”的日期顺序' })).toHaveValue('日-月-年')
+  await expect(page.getByTestId('guess-1')).toContainText('上次的对应')
+  await nextStep(page)
+  await nextStep(page)
+  await expect(page.getByTestId('preview-table')).toContainText('2016-08-07')
+  await page.getByTestId('import-start').click()
+  await expect(page.getByTestId('import-outcome')).toContainText('新增 1 条', { timeout: 30_000 })
+  await page.getByTestId('import-close').click()
+  await expect(page.getByTestId('records-total')).toContainText('4')
+})

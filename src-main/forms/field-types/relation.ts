@@ -1,4 +1,5 @@
-import { ident } from '../../db/connection'
+import { ident, type Sqlite } from '../../db/connection'
+import type { Statement } from 'better-sqlite3'
 import { formTable, linkTable, type FieldModel } from '../model'
 import { badFilter, badFilterValue, fail } from './common'
 import type { FieldTypeModule, Sql } from './types'
@@ -17,6 +18,20 @@ function idsFrom(input: unknown): unknown[] {
 
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(',')
 
+/** Prepared existence checks per connection and SQL text: an import links thousands of rows, and preparing is most of a check's cost. */
+const checks = new WeakMap<Sqlite, Map<string, Statement>>()
+function check(db: Sqlite, sql: string): Statement {
+  let byText = checks.get(db)
+  if (!byText) checks.set(db, (byText = new Map()))
+  let statement = byText.get(sql)
+  if (!statement) {
+    // A few shapes per form and scope (1, 2, 3… ids); bounded so odd sizes cannot grow it forever.
+    if (byText.size > 500) byText.clear()
+    byText.set(sql, (statement = db.prepare(sql).pluck()))
+  }
+  return statement
+}
+
 export const relation: FieldTypeModule = {
   type: 'relation',
   column: 'INTEGER',
@@ -31,9 +46,7 @@ export const relation: FieldTypeModule = {
     const unique = [...new Set(ids)]
     if (unique.length) {
       const scope = ctx.scopeOf?.(targetFormId) ?? { sql: '1 = 1', params: [] }
-      const found = ctx.db
-        .prepare(`SELECT t.id FROM ${ident(formTable(targetFormId))} t WHERE t.deleted_at IS NULL AND t.id IN (${placeholders(unique.length)}) AND (${scope.sql})`)
-        .pluck()
+      const found = check(ctx.db, `SELECT t.id FROM ${ident(formTable(targetFormId))} t WHERE t.deleted_at IS NULL AND t.id IN (${placeholders(unique.length)}) AND (${scope.sql})`)
         .all(...unique, ...scope.params) as number[]
       const missing = unique.find((id) => !found.includes(id))
       if (missing !== undefined) return fail(field, 'value.invalidRelation', missing)

@@ -19,7 +19,15 @@ export const columnTarget = z.discriminatedUnion('action', [
   /** Create a new field from the column when the import runs. */
   z.object({ action: z.literal('new'), label, type: z.enum(FIELD_TYPES), config: z.record(z.string(), z.unknown()).default({}) })
 ])
-export const columnMapping = z.object({ column: z.number().int().min(0).max(16_383), target: columnTarget })
+/** How a column writes dates as three numbers: 年-月-日, 日-月-年 or 月-日-年 (20-10-16 read day first is 2016-10-20). */
+export const dateOrder = z.enum(['ymd', 'dmy', 'mdy'])
+export type ColumnTarget = z.infer<typeof columnTarget>
+export const columnMapping = z.object({
+  column: z.number().int().min(0).max(16_383),
+  target: columnTarget,
+  /** Date columns: the order chosen (or confirmed) by the user; without it the column's values decide, and an ambiguous column stops the run. */
+  dateOrder: dateOrder.optional()
+})
 export type ColumnMapping = z.infer<typeof columnMapping>
 
 export const IMPORT_MODES = ['create', 'update', 'upsert'] as const
@@ -56,6 +64,9 @@ const mappableField = z.object({ apiKey: z.string(), label: z.string(), type: z.
   /** Relations: the fields of the target form a record can be found by. */
   keys: z.array(z.object({ apiKey: z.string(), label: z.string() })).optional(), targetForm: z.string().optional() })
 
+/** A date column's order as decided from all its values: `order` null when several fit (the user chooses). */
+const dateOrderGuess = z.object({ order: dateOrder.nullable(), candidates: z.array(dateOrder) })
+
 const cellError = z.object({ column: z.number(), field: z.string(), message: z.string() })
 export const previewDto = z.object({
   total: z.number(),
@@ -72,7 +83,9 @@ export const previewDto = z.object({
   /** update / upsert: rows matching an existing record. */
   matched: z.number(),
   /** Fields required by the form that no column fills. */
-  missingRequired: z.array(z.string())
+  missingRequired: z.array(z.string()),
+  /** Columns mapped to a date field that hold dates as three numbers: the order used, or `needsChoice` (no value tells; the run refuses until chosen). */
+  dateOrders: z.array(z.object({ column: z.number(), header: z.string(), order: dateOrder.nullable(), candidates: z.array(dateOrder), chosen: z.boolean(), needsChoice: z.boolean() }))
 })
 export type PreviewDto = z.infer<typeof previewDto>
 
@@ -120,10 +133,21 @@ export const transferContracts = {
     access: 'user', summary: "The header's columns with sample values and a guessed target per column, and the fields a column can fill",
     input: z.object({ session: z.string(), sheet: z.number().int().min(0), headerRow: z.number().int().min(0) }),
     output: z.object({
-      columns: z.array(z.object({ column: z.number(), header: z.string(), samples: z.array(z.string()), target: columnTarget, guessType: z.enum(FIELD_TYPES), guessConfig: z.record(z.string(), z.unknown()) })),
+      columns: z.array(z.object({
+        column: z.number(), header: z.string(), samples: z.array(z.string()), target: columnTarget, guessType: z.enum(FIELD_TYPES), guessConfig: z.record(z.string(), z.unknown()),
+        /** Dates written as three numbers: the order decided from every value (null order: the user must choose). */
+        dateOrder: dateOrderGuess.nullable(),
+        /** How the target was guessed: the header is the field's name (exact), a known synonym, a close spelling (fuzzy, with its confidence 0-1), or what this user mapped this header to before (remembered). */
+        guess: z.object({ source: z.enum(['exact', 'synonym', 'fuzzy', 'remembered']), confidence: z.number() }).nullable()
+      })),
       fields: z.array(mappableField),
       titleField: z.string().nullable(),
-      rows: z.number()
+      rows: z.number(),
+      /** What this user chose before on this form: per select field, value → option (or `__new__`); for a file with these headers, the settings. */
+      remembered: z.object({
+        options: z.record(z.string(), z.record(z.string(), z.string())),
+        settings: z.object({ mode: z.enum(IMPORT_MODES), keyField: z.string().optional(), onError: z.enum(['abort', 'skip']), duplicates: z.enum(['import', 'skip']), rules: z.boolean() }).nullable()
+      })
     })
   }),
   'transfer.import.preview': method({

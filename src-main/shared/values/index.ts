@@ -2,7 +2,9 @@
 // and export. Pure TypeScript: imported by both the main process and the renderer.
 
 export {
+  DATE_ORDERS,
   excelSerialToIsoDate,
+  guessDateOrder,
   isBlank,
   isoDateToExcelSerial,
   normalizeWidth,
@@ -16,7 +18,7 @@ export {
   parsePhoneAsTyped,
   parseUrl
 } from './parse'
-export type { Parsed } from './parse'
+export type { DateOrder, DateOrderGuess, Parsed } from './parse'
 export {
   CURRENCY_SYMBOLS,
   formatAmount,

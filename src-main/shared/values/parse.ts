@@ -222,12 +222,39 @@ function fromExcelSerial(n: number): { date: DateParts; time: TimeParts } | Fail
   return { date: { y, m, d }, time: { h, mi, s, ms: msOfDay - s * 1000 } }
 }
 
+/**
+ * The order of a date written as three numbers (20-10-16, 10/20/2016, 16.10.20): year-month-day,
+ * day-month-year or month-day-year. Only such dates depend on it: a 4-digit year first
+ * (2016-10-20), 2016年10月20日 and 20161020 read the same whatever the order.
+ */
+export type DateOrder = 'ymd' | 'dmy' | 'mdy'
+export const DATE_ORDERS: readonly DateOrder[] = ['ymd', 'dmy', 'mdy']
+
+/** Two-digit years as Excel reads them: 00-29 → 2000-2029, 30-99 → 1930-1999. */
+const fullYear = (text: string): number => {
+  const n = Number(text)
+  return text.length === 4 ? n : n < 30 ? 2000 + n : 1900 + n
+}
+
+/** Three numbers with one separator (-, / or .), the first not a 4-digit year. */
+const ORDERED = /^(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{1,2})(?!\d)/
+
 /** A date at the start of the text and what follows it. */
-function matchDate(s: string): { date: DateParts; rest: string; chinese: boolean } | undefined {
+function matchDate(s: string, order?: DateOrder): { date: DateParts; rest: string; chinese: boolean } | undefined {
   const separated = /^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?!\d)/.exec(s)
   if (separated) {
     const date = { y: Number(separated[1]), m: Number(separated[3]), d: Number(separated[4]) }
     return { date, rest: s.slice(separated[0].length), chinese: false }
+  }
+  const ordered = order ? ORDERED.exec(s) : null
+  if (ordered) {
+    const [, a, , b, c] = ordered as unknown as [string, string, string, string, string]
+    // Year first takes a 2-digit year only (a 4-digit one matched above).
+    if (order === 'ymd' && c.length > 2) return undefined
+    const date = order === 'ymd' ? { y: fullYear(a), m: Number(b), d: Number(c) }
+      : order === 'dmy' ? { y: fullYear(c), m: Number(b), d: Number(a) }
+        : { y: fullYear(c), m: Number(a), d: Number(b) }
+    return { date, rest: s.slice(ordered[0].length), chinese: false }
   }
   const chinese = /^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?/.exec(s)
   if (chinese) {
@@ -295,8 +322,8 @@ function matchTime(text: string): { time: TimeParts; offsetMinutes?: number } | 
 }
 
 /** Every textual date or date-time form; numeric text is handled by the callers. */
-function parseTextDateTime(s: string): TextDateTime | Failure {
-  const matched = matchDate(s)
+function parseTextDateTime(s: string, order?: DateOrder): TextDateTime | Failure {
+  const matched = matchDate(s, order)
   if (!matched) return fail('value.notADate', s)
   const { date, rest, chinese } = matched
   let result: TextDateTime = { date, time: MIDNIGHT }
@@ -324,12 +351,14 @@ function isFailure(value: object): value is Failure {
 /**
  * → ISO `YYYY-MM-DD`. Accepts `2024/3/5`, `2024-03-05`, `2024.3.5`, `2024年3月5日`, `20240305`,
  * date-times (their date in local time), Date objects, Excel serials (number or numeric text)
- * and epoch milliseconds. Unreadable text fails with 'value.notADate'; a day that does not
- * exist (2023-02-29, month 13, Excel's serial 60) with 'value.invalidDate'.
+ * and epoch milliseconds. With an `order`, also three numbers in that order (dmy: 20-10-16,
+ * 20/10/2016; mdy: 10/20/16; ymd: 16.10.20), 2-digit years as Excel reads them. Unreadable
+ * text fails with 'value.notADate'; a day that does not exist (2023-02-29, month 13, Excel's
+ * serial 60) with 'value.invalidDate'.
  */
 const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/
 
-export function parseDate(input: unknown): Parsed<string> {
+export function parseDate(input: unknown, order?: DateOrder): Parsed<string> {
   // The stored form itself (API, import, copies): a real calendar day is returned as it is.
   const iso = typeof input === 'string' ? ISO_DAY.exec(input) : null
   if (iso && isValidDate({ y: Number(iso[1]), m: Number(iso[2]), d: Number(iso[3]) })) return ok(input as string)
@@ -351,7 +380,7 @@ export function parseDate(input: unknown): Parsed<string> {
     const r = fromExcelSerial(source)
     return isFailure(r) ? fail(r.code, input) : ok(isoOf(r.date))
   }
-  const r = parseTextDateTime(source)
+  const r = parseTextDateTime(source, order)
   if (isFailure(r)) return fail(r.code, input)
   if (r.offsetMinutes === undefined) return ok(isoOf(r.date))
   return ok(isoOf(localDateParts(new Date(instantOf(r)))))
@@ -363,7 +392,7 @@ export function parseDate(input: unknown): Parsed<string> {
  * (honoured), fractional Excel serials (45356.5 = 2024-03-05 12:00). Without an offset the
  * time is the process' local time.
  */
-export function parseDateTime(input: unknown): Parsed<number> {
+export function parseDateTime(input: unknown, order?: DateOrder): Parsed<number> {
   if (input instanceof Date) {
     return Number.isNaN(input.getTime()) ? fail('value.invalidDate', input) : ok(input.getTime())
   }
@@ -377,7 +406,7 @@ export function parseDateTime(input: unknown): Parsed<number> {
   if (typeof source === 'number' && source > EPOCH_MS_THRESHOLD) {
     return Number.isNaN(new Date(source).getTime()) ? fail('value.notADate', input) : ok(Math.round(source))
   }
-  const r = typeof source === 'number' ? fromExcelSerial(source) : parseTextDateTime(source)
+  const r = typeof source === 'number' ? fromExcelSerial(source) : parseTextDateTime(source, order)
   if (isFailure(r)) return fail(r.code, input)
   const ms = instantOf(r)
   return Number.isNaN(ms) ? fail('value.invalidDate', input) : ok(ms)
@@ -565,4 +594,54 @@ export function parseUrl(input: unknown): Parsed<string> {
     return fail('value.invalidUrl', input)
   }
   return ok(`${scheme}://${host}${port === undefined ? '' : `:${port}`}${tail}`)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The order of a column of dates
+
+export interface DateOrderGuess {
+  /** The order every value reads in, or null when none or several do (the user chooses). */
+  order: DateOrder | null
+  /** The orders under which every dated value of the column is a real day. */
+  candidates: DateOrder[]
+  /** Values written as three numbers (the ones the order decides). */
+  ordered: number
+}
+
+/**
+ * The order of a column's dates, decided from all its values: an order is possible when every
+ * value written as three numbers is a real day in it (20-10-16 and 25-10-16 → day first or
+ * year first; one 10/25/16 → month first). A 2-digit year first (16-10-20) is only considered
+ * when some first number cannot be a day (above 31): people rarely write it. Several possible
+ * orders (every value 05/06/16-like) is `order: null` — ask, do not guess.
+ */
+export function guessDateOrder(values: Iterable<string>): DateOrderGuess {
+  const possible = new Set<DateOrder>(DATE_ORDERS)
+  const reads: Record<DateOrder, number> = { ymd: 0, dmy: 0, mdy: 0 }
+  let ordered = 0
+  let firstAbove31 = false
+  for (const raw of values) {
+    const s = normalizeWidth(raw)
+    const m = ORDERED.exec(s)
+    if (!m) continue
+    ordered++
+    const [, a, , b, c] = m as unknown as [string, string, string, string, string]
+    const A = Number(a), B = Number(b), C = Number(c)
+    const real = (y: number, mo: number, d: number) => isValidDate({ y, m: mo, d })
+    const read = { ymd: c.length <= 2 && real(fullYear(a), B, C), dmy: real(fullYear(c), B, A), mdy: real(fullYear(c), A, B) }
+    if (A > 31 && read.ymd) firstAbove31 = true
+    for (const o of DATE_ORDERS) {
+      if (read[o]) reads[o]++
+      else possible.delete(o)
+    }
+  }
+  if (!ordered) return { order: 'ymd', candidates: ['ymd'], ordered }
+  // No order reads every value (a typo or two): the orders that read the most, the rest fail as cells.
+  if (!possible.size) {
+    const most = Math.max(...DATE_ORDERS.map((o) => reads[o]))
+    if (most > 0) for (const o of DATE_ORDERS) if (reads[o] === most) possible.add(o)
+  }
+  if (!firstAbove31 && possible.size > 1) possible.delete('ymd')
+  const candidates = DATE_ORDERS.filter((o) => possible.has(o))
+  return { order: candidates.length === 1 ? candidates[0]! : null, candidates, ordered }
 }

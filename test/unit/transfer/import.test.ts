@@ -184,7 +184,6 @@ describe('import of a messy Chinese spreadsheet', () => {
   it('all or nothing: a row the pipeline refuses (unique) takes back the earlier batches', async () => {
     const { t } = await setup()
     const form = t.form('产品', [{ label: '编码', apiKey: 'code', type: 'text', unique: true }, { label: '名称', apiKey: 'name', type: 'text' }])
-    t.core.writes.create(t.actor, form.id, { code: 'P-1200', name: '已有' })
     const data = await xlsx((wb) => {
       const ws = wb.addWorksheet('s')
       ws.addRow(['编码', '名称'])
@@ -193,6 +192,9 @@ describe('import of a messy Chinese spreadsheet', () => {
     const imports = t.core.transfer.imports
     const opened = await imports.open(t.actor, form.id, 'p.xlsx', data)
     const settings = importSettings.parse({ sheet: 0, headerRow: 0, columns: [{ column: 0, target: { action: 'field', field: 'code' } }, { column: 1, target: { action: 'field', field: 'name' } }], keyField: 'name' })
+    expect(await imports.preview(t.actor, opened.session, settings, 'zh-CN')).toMatchObject({ valid: 1300, invalid: 0 })
+    // A colleague takes a code between the preview and the run: the write finds it.
+    t.core.writes.create(t.actor, form.id, { code: 'P-1200', name: '已有' })
     await imports.run(t.actor, opened.session, settings, 'zh-CN')
     const status = await imports.settle(t.actor, opened.session)
     expect(status.phase).toBe('failed')
@@ -209,11 +211,13 @@ describe('import of a messy Chinese spreadsheet', () => {
     Object.assign(IMPORT_LIMITS, { batch: 100, atomic: 50 })
     try {
       const form = t.form('产品', [{ label: '编码', apiKey: 'code', type: 'text', unique: true }])
-      t.core.writes.create(t.actor, form.id, { code: 'P-250' })
       const data = await xlsx((wb) => { const ws = wb.addWorksheet('s'); ws.addRow(['编码']); for (let i = 0; i < 400; i++) ws.addRow([`P-${i}`]) })
       const imports = t.core.transfer.imports
       const opened = await imports.open(t.actor, form.id, 'p.xlsx', data)
-      await imports.run(t.actor, opened.session, importSettings.parse({ sheet: 0, headerRow: 0, columns: [{ column: 0, target: { action: 'field', field: 'code' } }] }), 'zh-CN')
+      const settings = importSettings.parse({ sheet: 0, headerRow: 0, columns: [{ column: 0, target: { action: 'field', field: 'code' } }] })
+      expect((await imports.preview(t.actor, opened.session, settings, 'zh-CN')).invalid).toBe(0)
+      t.core.writes.create(t.actor, form.id, { code: 'P-250' }) // taken after the preview
+      await imports.run(t.actor, opened.session, settings, 'zh-CN')
       const status = await imports.settle(t.actor, opened.session)
       expect(status).toMatchObject({ phase: 'failed', created: 0 })
       expect(status.message).toMatch(/第 252 行/)
@@ -264,7 +268,8 @@ describe('import of a messy Chinese spreadsheet', () => {
     const settings = (rules: boolean) => importSettings.parse({ sheet: 0, headerRow: 0, onError: 'skip', rules, keyField: 'name', columns: [{ column: 0, target: { action: 'field', field: 'code' } }, { column: 1, target: { action: 'field', field: 'name' } }] })
     const opened = await imports.open(t.actor, form.id, 'p.xlsx', data)
     await imports.run(t.actor, opened.session, settings(false), 'zh-CN')
-    expect(await imports.settle(t.actor, opened.session)).toMatchObject({ phase: 'done', created: 4, failed: 1, hasReport: true })
+    // The preview's trial write found the taken code: the row is left out up front, not failed in the run.
+    expect(await imports.settle(t.actor, opened.session)).toMatchObject({ phase: 'done', created: 4, failed: 0, skipped: 1, hasReport: true })
     expect(events).toHaveLength(0)
     const wb = await readXlsx((await imports.errorReport(t.actor, opened.session, 'zh-CN')).data)
     const rows = sheetRows(wb.worksheets[0]!)

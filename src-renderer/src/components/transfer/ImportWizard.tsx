@@ -21,6 +21,8 @@ import { downloadBase64, readBase64 } from '../../lib/download'
 type Opened = { session: string; sheets: Awaited<ReturnType<(typeof api.transfer)['import.sheets']>> }
 type Columns = Awaited<ReturnType<(typeof api.transfer)['import.columns']>>
 type Target = ColumnMapping['target']
+type DateOrder = NonNullable<ColumnMapping['dateOrder']>
+const DATE_ORDERS: DateOrder[] = ['ymd', 'dmy', 'mdy']
 
 const NEW_OPTION = '__new__'
 const SKIP = '__skip__'
@@ -44,6 +46,8 @@ export function ImportWizard({ form, opened, onClose, onImported }: Props) {
   const [headerRow, setHeaderRow] = useState(0)
   const [columns, setColumns] = useState<Columns | null>(null)
   const [mapping, setMapping] = useState<Target[]>([])
+  /** Per column: the order its dates are written in (decided from every value, or chosen here). */
+  const [dateOrders, setDateOrders] = useState<Record<number, DateOrder>>({})
   const [options, setOptions] = useState<Record<string, Record<string, string>>>({})
   const [mode, setMode] = useState<'create' | 'update' | 'upsert'>('create')
   const [keyField, setKeyField] = useState<string | null>(null)
@@ -57,7 +61,7 @@ export function ImportWizard({ form, opened, onClose, onImported }: Props) {
   const poll = useRef<number | null>(null)
 
   const reset = () => {
-    setStep(0); setError(null); setFileName(''); setSession(null); setSheet(0); setHeaderRow(0); setColumns(null); setMapping([])
+    setStep(0); setError(null); setFileName(''); setSession(null); setSheet(0); setHeaderRow(0); setColumns(null); setMapping([]); setDateOrders({}); setReadRows(null)
     setOptions({}); setMode('create'); setKeyField(null); setOnError('abort'); setDuplicates('import'); setRules(false); setPreview(null); setStatus(null); setUndone(false)
   }
   useEffect(() => () => { if (poll.current) window.clearInterval(poll.current) }, [])
@@ -78,16 +82,18 @@ export function ImportWizard({ form, opened, onClose, onImported }: Props) {
     if (session) await api.transfer['import.close']({ session: session.session }).catch(() => undefined)
     setFileName(file.name)
     setReadRows(0)
-    const { session: id } = await api.transfer['import.open']({ form: form.id, name: file.name, data: await readBase64(file) })
-    // A big file takes a few seconds to read: show the rows read so far.
-    const timer = window.setInterval(() => {
-      void api.transfer['import.status']({ session: id }).then((st) => setReadRows(st.done)).catch(() => undefined)
-    }, 400)
+    let timer: number | null = null
     let opened: Opened
     try {
+      const { session: id } = await api.transfer['import.open']({ form: form.id, name: file.name, data: await readBase64(file) })
+      // A big file takes a few seconds to read: show the rows read so far.
+      timer = window.setInterval(() => {
+        void api.transfer['import.status']({ session: id }).then((st) => setReadRows(st.done)).catch(() => undefined)
+      }, 400)
       opened = { session: id, sheets: await api.transfer['import.sheets']({ session: id }) }
     } finally {
-      window.clearInterval(timer)
+      // Whatever happened, the drop zone takes the next file (it stayed on "reading" before).
+      if (timer !== null) window.clearInterval(timer)
       setReadRows(null)
     }
     setSession(opened)
@@ -102,19 +108,36 @@ export function ImportWizard({ form, opened, onClose, onImported }: Props) {
     const cols = await api.transfer['import.columns']({ session: session!.session, sheet, headerRow })
     setColumns(cols)
     setMapping(cols.columns.map((c) => c.target))
+    setDateOrders(Object.fromEntries(cols.columns.flatMap((c) => (c.dateOrder?.order ? [[c.column, c.dateOrder.order]] : []))))
     setKeyField(cols.titleField)
+    // A file of the same shape as last time: the settings chosen then.
+    const kept = cols.remembered.settings
+    if (kept) {
+      setMode(kept.mode); setOnError(kept.onError); setDuplicates(kept.duplicates); setRules(kept.rules)
+      if (kept.keyField) setKeyField(kept.keyField)
+    }
     setStep(2)
   })
 
   const settings = (): ImportSettingsInput => ({
     sheet, headerRow,
-    columns: mapping.map((target, column) => ({ column, target })),
+    columns: mapping.map((target, column) => ({ column, target, ...(dateOrders[column] ? { dateOrder: dateOrders[column] } : {}) })),
     options, mode, keyField: mode === 'create' ? undefined : (keyField ?? undefined), onError, duplicates, rules
   })
 
   const runPreview = (next: number) => attempt(async () => {
     const result = await api.transfer['import.preview']({ session: session!.session, settings: settings() })
     setPreview(result)
+    // Values met before: the option chosen then is chosen again (shown, and changeable).
+    const remembered = columns?.remembered.options ?? {}
+    const known = result.unknownOptions.filter((u) => remembered[u.field]?.[u.value] && !options[u.field]?.[u.value])
+    if (known.length) {
+      setOptions((o) => {
+        const next = { ...o }
+        for (const u of known) next[u.field] = { ...(next[u.field] ?? {}), [u.value]: remembered[u.field]![u.value]! }
+        return next
+      })
+    }
     setStep(next)
   })
 
@@ -250,7 +273,16 @@ export function ImportWizard({ form, opened, onClose, onImported }: Props) {
                       const value = target.action === 'field' ? target.field : target.action === 'new' ? NEW_FIELD : SKIP
                       return (
                         <Table.Tr key={c.column} data-testid={`mapping-row-${c.column}`}>
-                          <Table.Td><Text fw={600} size="sm">{c.header}</Text></Table.Td>
+                          <Table.Td>
+                            <Text fw={600} size="sm">{c.header}</Text>
+                            {c.guess && target.action === 'field' && c.target.action === 'field' && c.target.field === target.field && (
+                              <Tooltip label={t(`transfer.ui.guess.${c.guess.source}Hint`)} withArrow>
+                                <Badge size="xs" radius="sm" variant="light" color={c.guess.source === 'fuzzy' ? 'orange' : c.guess.source === 'remembered' ? 'grape' : 'gray'} tt="none" data-testid={`guess-${c.column}`}>
+                                  {t(`transfer.ui.guess.${c.guess.source}`, { percent: Math.round(c.guess.confidence * 100) })}
+                                </Badge>
+                              </Tooltip>
+                            )}
+                          </Table.Td>
                           <Table.Td><Text size="xs" c="dimmed" lineClamp={1}>{c.samples.join('、') || '—'}</Text></Table.Td>
                           <Table.Td>
                             <Select size="xs" data={data} value={value} allowDeselect={false} searchable aria-label={t('transfer.ui.targetOf', { column: c.header })}
@@ -267,6 +299,13 @@ export function ImportWizard({ form, opened, onClose, onImported }: Props) {
                               <SegmentedControl size="xs" data={[{ value: 'name', label: t('transfer.ui.byName') }, { value: 'phone', label: t('transfer.ui.byPhone') }]}
                                 value={target.action === 'field' && target.key === 'phone' ? 'phone' : 'name'}
                                 onChange={(v) => setMapping((list) => list.map((m, i) => (i === c.column && m.action === 'field' ? { ...m, key: v } : m)))} />
+                            )}
+                            {c.dateOrder && ((target.action === 'field' && (field?.type === 'date' || field?.type === 'datetime')) || (target.action === 'new' && (target.type === 'date' || target.type === 'datetime'))) && (
+                              <Select size="xs" mb={4} aria-label={t('transfer.ui.dateOrderOf', { column: c.header })} data-testid={`date-order-${c.column}`}
+                                placeholder={t('transfer.ui.dateOrderChoose')} error={dateOrders[c.column] ? undefined : t('transfer.ui.dateOrderAmbiguous')}
+                                data={DATE_ORDERS.map((o) => ({ value: o, label: t(`transfer.ui.dateOrder.${o}`) + (c.dateOrder!.candidates.includes(o) ? '' : t('transfer.ui.dateOrderMisfit')) }))}
+                                value={dateOrders[c.column] ?? null} allowDeselect={false}
+                                onChange={(v) => setDateOrders((d) => ({ ...d, ...(v ? { [c.column]: v as DateOrder } : {}) }))} />
                             )}
                             {target.action === 'new' && <Badge variant="light" color="teal" radius="sm">{t('transfer.ui.willCreate', { type: t(`designer.type.${target.type}`) })}</Badge>}
                             {field && field.type !== 'relation' && field.type !== 'member' && <Badge variant="default" radius="sm" fw={500} tt="none">{t(`designer.type.${field.type}`)}</Badge>}
@@ -376,6 +415,11 @@ export function ImportWizard({ form, opened, onClose, onImported }: Props) {
               {mode !== 'create' && <Badge size="lg" variant="light" color="grape" radius="sm">{t('transfer.ui.matched', { count: preview.matched })}</Badge>}
               {preview.duplicateCount > 0 && <Badge size="lg" variant="light" color="orange" radius="sm">{t('transfer.ui.duplicateCount', { count: preview.duplicateCount })}</Badge>}
             </Group>
+            {preview.dateOrders.some((d) => d.needsChoice) && (
+              <Alert color="orange" icon={<IconAlertTriangle size={18} />} data-testid="preview-date-order">
+                {t('transfer.error.dateOrder', { columns: preview.dateOrders.filter((d) => d.needsChoice).map((d) => d.header).join('、') })}
+              </Alert>
+            )}
             {preview.missingRequired.length > 0 && <Alert color="orange" icon={<IconAlertTriangle size={18} />}>{t('transfer.error.missingRequired', { fields: preview.missingRequired.join('、') })}</Alert>}
             <Paper withBorder radius="md">
               <ScrollArea.Autosize mah={420} type="auto">
@@ -431,7 +475,7 @@ export function ImportWizard({ form, opened, onClose, onImported }: Props) {
               </Group>
               <Group gap="sm">
                 <Button variant="default" onClick={() => setStep(3)}>{t('transfer.ui.back')}</Button>
-                <Button onClick={() => void start()} loading={busy} disabled={preview.valid === 0 || (preview.invalid > 0 && onError === 'abort')} leftSection={<IconUpload size={16} />} data-testid="import-start">
+                <Button onClick={() => void start()} loading={busy} disabled={preview.valid === 0 || (preview.invalid > 0 && onError === 'abort') || preview.dateOrders.some((d) => d.needsChoice)} leftSection={<IconUpload size={16} />} data-testid="import-start">
                   {t('transfer.ui.start', { count: preview.valid })}
                 </Button>
               </Group>
@@ -461,7 +505,10 @@ export function ImportWizard({ form, opened, onClose, onImported }: Props) {
                     )}
                   </Group>
                   <Group gap="sm">
-                    <Button variant="default" onClick={() => { if (session) void api.transfer['import.close']({ session: session.session }).catch(() => undefined); reset() }}>{t('transfer.ui.again')}</Button>
+                    {(status.phase === 'failed' || status.phase === 'cancelled') && (
+                      <Button variant="light" onClick={() => { setStatus(null); setUndone(false); setStep(3) }} data-testid="import-retry">{t('transfer.ui.retry')}</Button>
+                    )}
+                    <Button variant="default" onClick={() => { if (session) void api.transfer['import.close']({ session: session.session }).catch(() => undefined); reset() }} data-testid="import-again">{t('transfer.ui.again')}</Button>
                     <Button onClick={close} data-testid="import-close">{t('transfer.ui.finish')}</Button>
                   </Group>
                 </Group>
