@@ -680,6 +680,12 @@ export class WritePipeline {
    * open opportunity). A visible field is required when `required` is set or the record matches
    * `requiredWhen`. Values of hidden fields are kept as they are, never erased.
    */
+  /** Whether the actor's view scope holds the record (the public pool included). */
+  private visibleTo(actor: Actor, form: FormModel, recordId: number): boolean {
+    const scope = this.access.rowScope(actor, form)
+    return this.db.prepare(`SELECT 1 FROM ${ident(form.table)} t WHERE t.id = ? AND (${scope.sql})`).get(recordId, ...scope.params) !== undefined
+  }
+
   private check(form: FormModel, values: StoredValues, id: number | null, actor: Actor | null = null): void {
     // The record as filters see it, built only when a blank field's condition needs it.
     let matches: ((node: FilterNode) => boolean) | null = null
@@ -694,7 +700,13 @@ export class WritePipeline {
       }
       if (f.unique && !blank && f.column) {
         const dup = this.stmt(`SELECT id FROM ${ident(form.table)} WHERE ${ident(f.column)} = ? AND deleted_at IS NULL AND id <> ? LIMIT 1`).pluck().get(v, id ?? -1)
-        if (dup !== undefined) throw new ValidationError('value.duplicate', { field: f.label, value: fieldType(f).format(v, f, 'zh-CN') || String(v) }, f.apiKey)
+        if (dup !== undefined) {
+          const value = fieldType(f).format(v, f, 'zh-CN') || String(v)
+          // A record the writer may not see is not described, not even as "exists, cannot repeat":
+          // they are told it is a colleague's and whom to ask, and nothing of it.
+          if (actor && !this.visibleTo(actor, form, dup as number)) throw new ValidationError('value.duplicateElsewhere', { field: f.label, value }, f.apiKey)
+          throw new ValidationError('value.duplicate', { field: f.label, value }, f.apiKey)
+        }
       }
     }
     for (const rule of form.validations) {

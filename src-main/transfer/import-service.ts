@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Core } from '../core'
 import { DB_FILE } from '../core'
-import { ident } from '../db/connection'
 import { join } from 'node:path'
 import type { Actor } from '../access/actor'
 import { OPTION_COLORS, type SelectOption } from '../shared/field-types'
@@ -212,7 +211,7 @@ export class ImportService {
           const bulk: BulkRow[] = rows.map((r) => (r.id !== undefined ? { id: r.id, values: trialValues(r.values) } : { values: trialValues(r.values) }))
           const outcomes = core.writes.bulkWrite(actor, form.id, bulk, { action: 'import', skipBad: true, events: false })
           outcomes.forEach((o, i) => {
-            if (!o.ok) refused.push({ line: rows[i]!.line, message: this.rowMessage(actor, form, rows[i]!.values, o.error, locale), field: o.error.field ?? null })
+            if (!o.ok) refused.push({ line: rows[i]!.line, message: translate(locale, o.error.messageKey, o.error.params), field: o.error.field ?? null })
           })
           throw ROLLBACK
         })()
@@ -313,7 +312,6 @@ export class ImportService {
   private async write(actor: Actor, s: Session, settings: ImportSettings, total: number, locale: Locale): Promise<void> {
     const { core } = this
     let batchId: number | null = null
-    let current: PreparedRow[] = []
     let created: number[] = []
     try {
       const schema = this.prepareSchema(actor, s.formId, settings, s.previewed?.newOptions ?? {})
@@ -338,7 +336,6 @@ export class ImportService {
       for (let from = 0; from < total; from += batch) {
         if (s.cancel) break
         const rows: PreparedRow[] = await next!
-        current = rows
         next = from + batch < total ? take(from + batch) : null
         const failed = core.db.transaction(() => {
           const befores = new Map<number, string>()
@@ -353,7 +350,7 @@ export class ImportService {
               else s.status.updated++
             } else {
               bad++
-              s.writeErrors.push([rows[i]!.line, this.rowMessage(actor, form, rows[i]!.values, o.error, locale)])
+              s.writeErrors.push([rows[i]!.line, translate(locale, o.error.messageKey, o.error.params)])
             }
           })
           // Counts kept current with the rows, so an import cut short can still be undone.
@@ -381,8 +378,7 @@ export class ImportService {
     } catch (e) {
       const error = e instanceof DomainError ? e : null
       const line = error?.row !== undefined ? await this.lineOf(s, error.row) : null
-      const failedRow = error?.row !== undefined ? current[error.row - 1] : undefined
-      const message = error ? (failedRow ? this.rowMessage(actor, core.schema.form(s.formId), failedRow.values, error, locale) : translate(locale, error.messageKey, error.params)) : String(e)
+      const message = error ? translate(locale, error.messageKey, error.params) : String(e)
       if (line !== null) {
         s.writeErrors.push([line, message])
         s.status.hasReport = true
@@ -394,23 +390,6 @@ export class ImportService {
       s.status = { ...s.status, phase: 'failed', created: 0, updated: 0, message: line !== null ? translate(locale, 'transfer.report.line', { line }) + message : message }
       if (!error) console.error('import failed', e)
     }
-  }
-
-  /**
-   * The text of a row's error in the report. A value that must be unique and is already held by a
-   * record the user may not see is reported as such — taken by a colleague, ask your manager —
-   * without anything of that record: the report goes to whoever imports, whatever their scope.
-   */
-  private rowMessage(actor: Actor, form: FormModel, values: Record<string, unknown>, error: DomainError, locale: Locale): string {
-    const field = error.messageKey === 'value.duplicate' && error.field ? form.byKey.get(error.field) : undefined
-    const raw = field ? values[field.apiKey] : undefined
-    if (field?.column && raw !== null && raw !== undefined) {
-      const scope = this.core.access.rowScope(actor, form)
-      const value = typeof raw === 'string' ? raw.trim() : raw
-      const seen = this.core.db.prepare(`SELECT 1 FROM ${ident(form.table)} t WHERE t.${ident(field.column)} = ? AND t.deleted_at IS NULL AND (${scope.sql}) LIMIT 1`).get(value, ...scope.params)
-      if (!seen) return translate(locale, 'transfer.report.duplicateElsewhere', { field: field.label, value: String(error.params.value ?? value) })
-    }
-    return translate(locale, error.messageKey, error.params)
   }
 
   /** The file line of the n-th (1-based) row of the batch being written when it failed. */

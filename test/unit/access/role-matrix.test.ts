@@ -717,7 +717,7 @@ async function importScenario(who: Who): Promise<void> {
         continue
       }
       const text = row.filter((c) => c !== name).join(' ')
-      const elsewhere = translate('zh-CN', 'transfer.report.duplicateElsewhere', { field: label, value: name })
+      const elsewhere = translate('zh-CN', 'value.duplicateElsewhere', { field: label, value: name })
       if (!visible(who, form).has(id) && !text.includes(elsewhere)) problem(`transfer.import.errorReport ${who} duplicate-text`, `#${id} (outside the scope): ${text}`)
       if (visible(who, form).has(id) && text.includes(elsewhere)) problem(`transfer.import.errorReport ${who} duplicate-text`, `#${id} (in scope) reported as someone else's`)
       for (const u of m.core.db.prepare('SELECT name FROM users').pluck().all() as string[]) if (text.includes(u)) problem(`transfer.import.errorReport ${who} owner-name`, `names ${u}`)

@@ -18,6 +18,8 @@ const ZH_ALLOWED = new Set([
   'CRM', 'Excel', 'CSV', 'csv', 'xlsx', 'xls', 'JSON', 'json', 'PDF', 'UTF-8', 'GBK', 'MB', 'Logo', 'jimu-app.json', 'English', 'PNG', 'JPEG', 'SVG', 'WebP', 'zip', 'Electron', 'NUL',
   // storage: U盘, NAS, USB, drive letters and folder examples (E:\\, /Volumes), a backup file name
   'U', 'NAS', 'USB', 'E', 'Volumes', 'jimu-20240305-123000-scheduled.db',
+  // an English spreadsheet header as an example (close_date)
+  'close', 'date',
   // protocols and technical names
   'API', 'REST', 'HTTP', 'http', 'https', 'POST', 'SMTP', 'SSL', 'TLS', 'Webhook', 'Authorization', 'Bearer', 'Cookie', 'application',
   'ID', 'npm', 'better-sqlite3', 'install', 'run', 'serve', 'now', 'admin', 'SEC',

@@ -229,6 +229,21 @@ describe('the owner of a record', () => {
   })
 })
 
+describe('a unique value held by a record the writer cannot see', () => {
+  it('is refused as a colleague’s, naming the field and whom to ask, and nothing of that record', async () => {
+    const { zhang, li, manager, call, count } = await salesCore()
+    await call('records.create', { form: 'customer', fields: { name: '杭州明达科技有限公司', phone: '13800001111' } }, li)
+    const before = count('customer')
+    const e = caught(() => call('records.create', { form: 'customer', fields: { name: '杭州明达科技有限公司' } }, zhang))
+    expect(e).toMatchObject({ code: 'VALIDATION', messageKey: 'value.duplicateElsewhere', field: 'name' })
+    expect(translate('zh-CN', e.messageKey as string, e.params as Record<string, unknown>)).toBe('“客户名称”为“杭州明达科技有限公司”的记录已存在，由其他同事负责；如需跟进，请联系您的经理')
+    expect(JSON.stringify(e.params)).not.toMatch(/李娜|13800001111/)
+    expect(count('customer')).toBe(before)
+    // The manager sees 李娜's customer: for them it is a plain duplicate.
+    expect(caught(() => call('records.create', { form: 'customer', fields: { name: '杭州明达科技有限公司' } }, manager))).toMatchObject({ messageKey: 'value.duplicate', field: 'name' })
+  })
+})
+
 describe('a save that moves the record out of the saver’s sight', () => {
   it('answers saved, naming the new owner, when a rule assigns a rep’s new lead to another rep', async () => {
     const { core, admin, zhang, li, call, row, count } = await salesCore()

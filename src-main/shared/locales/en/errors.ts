@@ -64,6 +64,7 @@ export const errors: Record<keyof typeof zh, string> = {
   'value.tooLarge': '"{{field}}" must be at most {{max}}',
   'value.pattern': '"{{field}}" has the wrong format',
   'value.duplicate': '"{{field}}": "{{value}}" already exists and must be unique',
+  'value.duplicateElsewhere': 'A record with {{field}} “{{value}}” already exists and belongs to a colleague; ask your manager if you need it',
   'value.readOnly': '"{{field}}" is computed and cannot be changed',
   'value.systemOwned': '"{{field}}" is maintained by a flow or the system and cannot be set by hand',
   'value.ownerAssign': 'Only people with the "Assign owner" permission may make someone else the owner or change the owner (you may make yourself the owner)',

@@ -25,7 +25,6 @@ export const transfer: Record<string, string> = {
   'transfer.error.appFile': 'This is not a Jimu CRM app definition file (.jimu-app.json)',
   'transfer.error.noRows': 'There are no data rows under the header in "{{name}}"',
   'transfer.error.dateOrder': 'The dates in column "{{columns}}" could be year-month-day, day-month-year or month-day-year: choose the date order for it in the mapping step',
-  'transfer.report.duplicateElsewhere': 'A record with {{field}} “{{value}}” already exists and belongs to a colleague; ask your manager if you need it',
   'transfer.duplicate.inFile': 'Same as row {{line}}',
   'transfer.duplicate.existing': 'Same as existing record #{{id}}',
   'transfer.report.errorColumn': 'Error',

@@ -62,6 +62,7 @@ export const errors = {
   'value.tooLarge': '“{{field}}”不能大于 {{max}}',
   'value.pattern': '“{{field}}”格式不正确',
   'value.duplicate': '“{{field}}”的值“{{value}}”已存在，不能重复',
+  'value.duplicateElsewhere': '“{{field}}”为“{{value}}”的记录已存在，由其他同事负责；如需跟进，请联系您的经理',
   'value.readOnly': '“{{field}}”由系统计算，不能修改',
   'value.systemOwned': '“{{field}}”由流程或系统维护，不能手动填写或修改',
   'value.ownerAssign': '只有拥有“分配负责人”权限的人才能把负责人设为他人或更换负责人（可以设为自己）',

@@ -25,7 +25,6 @@ export const transfer: Record<string, string> = {
   'transfer.error.appFile': '这不是积木 CRM 的应用定义文件（.jimu-app.json）',
   'transfer.error.noRows': '文件“{{name}}”的表头下面没有数据行',
   'transfer.error.dateOrder': '列“{{columns}}”的日期无法判断是 年-月-日、日-月-年 还是 月-日-年，请在对应字段步骤为它选择日期顺序',
-  'transfer.report.duplicateElsewhere': '“{{field}}”为“{{value}}”的记录已存在，由其他同事负责；如需跟进，请联系您的经理',
   'transfer.duplicate.inFile': '与第 {{line}} 行重复',
   'transfer.duplicate.existing': '与已有记录 #{{id}} 重复',
   'transfer.report.errorColumn': '错误原因',
