@@ -18,7 +18,7 @@ import { ReadService } from './records/read-service'
 import { AttachmentStore, mayAttach } from './attachments'
 import { ViewService } from './views/view-service'
 import { CrmService } from './crm/crm-service'
-import { findApp, installApp, previewApp } from './apps/installer'
+import { appInstaller } from './apps/installer'
 import { TransferEngine } from './transfer'
 import { ReportService } from './reports/service'
 import { Scheduler } from './jobs/scheduler'
@@ -91,8 +91,9 @@ export class Core {
     this.auth = new AuthService(db, clock, this.audit, passwords)
     this.attachments = new AttachmentStore(db, dataDir, clock)
     this.views = new ViewService(db, this.schema, this.access, this.queries, clock)
-    this.crm = new CrmService(this, { find: (key) => findApp(this, key), install: (actor, pkg, options) => installApp(this, actor, pkg, options), preview: (pkg, options) => previewApp(this, pkg, options) })
-    this.transfer = new TransferEngine(this)
+    const apps = appInstaller(this)
+    this.crm = new CrmService(this, apps)
+    this.transfer = new TransferEngine({ apps, db, databaseFile: join(dataDir, DB_FILE), dataDir, clock, schema: this.schema, access: this.access, audit: this.audit, writes: this.writes, reads: this.reads, views: this.views })
     this.reports = new ReportService(db, { schema: this.schema, access: this.access, queries: this.queries, clock, org: this.org }, clock, this.events)
     this.scheduler = new Scheduler(db, clock)
     this.flows = new FlowEngine(db, this.schema, this.writes, this.reads, this.queries, this.access, this.org, clock, this.events)

@@ -315,3 +315,33 @@ function toLayout(form: FormModel, def: FormDef, locale: Locale): FormLayout {
 export function sectionConflict(section: string, key: string, detail: string): DomainError {
   return new ConflictError('crm.app.sectionConflict', { section, key, detail })
 }
+
+/**
+ * Installing an app package touches every engine (forms, views, flows, rules, dashboards), so the
+ * core hands the engines that install or export apps (the sales app, app definitions) these
+ * functions rather than itself.
+ */
+export interface AppInstaller {
+  find(apiKey: string): { id: number; label: string } | null
+  install(actor: Actor, pkg: AppPackage, options: { locale: Locale }): InstallReport
+  preview(pkg: AppPackage, options: { locale: Locale }): { appId: number | null; changes: AppChange[] }
+  /** The engine sections (flows, rules, dashboards…) of an app as a package holds them. */
+  exportSections(appId: number): Record<string, unknown[]>
+}
+
+/** The installer for one core, as engines receive it. */
+export function appInstaller(core: Core): AppInstaller {
+  return {
+    find: (key) => findApp(core, key),
+    install: (actor, pkg, options) => installApp(core, actor, pkg, options),
+    preview: (pkg, options) => previewApp(core, pkg, options),
+    exportSections: (appId) => {
+      const sections: Record<string, unknown[]> = {}
+      for (const section of appSections()) {
+        const items = section.exportItems(core, appId)
+        if (items.length) sections[section.key] = items
+      }
+      return sections
+    }
+  }
+}

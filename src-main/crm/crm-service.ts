@@ -8,8 +8,7 @@ import type { SchemaService } from '../forms/schema-service'
 import type { WritePipeline } from '../records/write-pipeline'
 import type { ReadService } from '../records/read-service'
 import type { QueryBuilder } from '../records/query-builder'
-import type { InstallReport } from '../apps/installer'
-import type { AppChange } from '../apps/sections'
+import type { AppInstaller, InstallReport } from '../apps/installer'
 import type { AppPackage } from '../apps/definition'
 import type { Locale } from '../shared/locales'
 import { PublicPool } from './pool'
@@ -36,16 +35,6 @@ export interface CrmDeps {
   writes: WritePipeline
   reads: ReadService
   queries: QueryBuilder
-}
-
-/**
- * Installing an app package touches every engine (forms, views, flows, rules, dashboards), so the
- * core hands the sales app its installer (src-main/apps/installer.ts) rather than itself.
- */
-export interface AppInstaller {
-  find(apiKey: string): { id: number; label: string } | null
-  install(actor: Actor, pkg: AppPackage, options: { locale: Locale }): InstallReport
-  preview(pkg: AppPackage, options: { locale: Locale }): { appId: number | null; changes: AppChange[] }
 }
 
 export class CrmService {

@@ -1,9 +1,8 @@
 import dayjs from 'dayjs'
-import type { Core } from '../core'
+import type { TransferDeps } from './index'
 import type { Actor } from '../access/actor'
 import type { FieldModel, FormModel } from '../forms/model'
-import { installApp, parsePackage, previewApp } from '../apps/installer'
-import { appSections } from '../apps/sections'
+import { parsePackage } from '../apps/installer'
 import type { AppDef, FieldDef, FormDef, Text2 } from '../apps/definition'
 import { PermissionError, ValidationError } from '../shared/errors'
 import type { Locale } from '../shared/locales'
@@ -23,7 +22,7 @@ type AppPreview = z.infer<typeof appPreviewDto>
 const both = (s: string): Text2 => ({ 'zh-CN': s, en: s })
 
 export class AppDefinitions {
-  constructor(private readonly core: Core) {}
+  constructor(private readonly core: TransferDeps) {}
 
   export(actor: Actor, appId: number): { name: string; data: Buffer } {
     if (!actor.isAdmin) throw new PermissionError('error.adminOnly')
@@ -36,11 +35,7 @@ export class AppDefinitions {
       forms: forms.map((f) => this.formDef(f)),
       permissions: []
     }
-    const sections: Record<string, unknown[]> = {}
-    for (const section of appSections()) {
-      const items = section.exportItems(this.core, appId)
-      if (items.length) sections[section.key] = items
-    }
+    const sections = this.core.apps.exportSections(appId)
     // The file must install as it is: validate it the way an import will.
     parsePackage({ app: def, sections })
     const file = { format: APP_FILE_FORMAT, version: 1, exportedAt: new Date(this.core.clock.now()).toISOString(), app: def, sections }
@@ -52,7 +47,7 @@ export class AppDefinitions {
   preview(actor: Actor, data: Buffer, locale: Locale): AppPreview {
     if (!actor.isAdmin) throw new PermissionError('error.adminOnly')
     const pkg = this.parse(data)
-    const { appId, changes } = previewApp(this.core, pkg, { locale })
+    const { appId, changes } = this.core.apps.preview(pkg, { locale })
     const groups = new Map<string, AppPreview['sections'][number]['items']>()
     for (const c of changes) {
       if (c.section === 'app') continue
@@ -68,7 +63,7 @@ export class AppDefinitions {
 
   install(actor: Actor, data: Buffer, locale: Locale): { appId: number } {
     const pkg = this.parse(data)
-    return { appId: installApp(this.core, actor, pkg, { locale }).appId }
+    return { appId: this.core.apps.install(actor, pkg, { locale }).appId }
   }
 
   private parse(data: Buffer) {

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream'
 import dayjs from 'dayjs'
 import ExcelJS from 'exceljs'
-import type { Core } from '../core'
+import type { TransferDeps } from './index'
 import type { Actor } from '../access/actor'
 import { optionsOf } from '../forms/field-types/select'
 import type { FieldModel, FormModel } from '../forms/model'
@@ -35,7 +35,7 @@ export interface ExportInput {
 type Column = { key: string; label: string; field: FieldModel | null }
 
 export class ExportService {
-  constructor(private readonly core: Core) {}
+  constructor(private readonly core: TransferDeps) {}
 
   async export(actor: Actor, input: ExportInput, locale: Locale): Promise<{ name: string; data: Buffer; rows: number }> {
     const { core } = this

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { Core } from '../core'
-import { DB_FILE } from '../core'
-import { join } from 'node:path'
+import type { TransferDeps } from './index'
 import type { Actor } from '../access/actor'
 import { OPTION_COLORS, type SelectOption } from '../shared/field-types'
 import { optionsOf } from '../forms/field-types/select'
@@ -71,7 +69,7 @@ export class ImportService {
   private readonly sessions = new Map<string, Session>()
   private readonly memory: ImportMemory
 
-  constructor(private readonly core: Core) {
+  constructor(private readonly core: TransferDeps) {
     this.memory = new ImportMemory(core.db, core.clock)
     // An import still marked running was cut short (the app closed mid-way): what it wrote stays
     // noted, so it can be undone from the import history.
@@ -93,7 +91,7 @@ export class ImportService {
     const form = this.core.schema.form(formRef)
     this.core.access.authorize(actor, 'import', form)
     this.sweep()
-    const worker = new ImportWorker(join(this.core.dataDir, DB_FILE))
+    const worker = new ImportWorker(this.core.databaseFile)
     const id = randomUUID()
     const session: Session = {
       id, actorId: actor.id, formId: form.id, fileName, worker, cancel: false, writeErrors: [], previewed: null, touched: this.core.clock.now(), running: null, batchSize: IMPORT_LIMITS.batch,

@@ -236,7 +236,7 @@ describe('a unique value held by a record the writer cannot see', () => {
     const before = count('customer')
     const e = caught(() => call('records.create', { form: 'customer', fields: { name: '杭州明达科技有限公司' } }, zhang))
     expect(e).toMatchObject({ code: 'VALIDATION', messageKey: 'value.duplicateElsewhere', field: 'name' })
-    expect(translate('zh-CN', e.messageKey as string, e.params as Record<string, unknown>)).toBe('“客户名称”为“杭州明达科技有限公司”的记录已存在，由其他同事负责；如需跟进，请联系您的经理')
+    expect(translate('zh-CN', e.messageKey as string, e.params as Record<string, string | number>)).toBe('“客户名称”为“杭州明达科技有限公司”的记录已存在，由其他同事负责；如需跟进，请联系您的经理')
     expect(JSON.stringify(e.params)).not.toMatch(/李娜|13800001111/)
     expect(count('customer')).toBe(before)
     // The manager sees 李娜's customer: for them it is a plain duplicate.
