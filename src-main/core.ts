@@ -114,7 +114,7 @@ export class Core {
     this.rules = new RuleEngine(this)
     this.settings = new SystemSettings(db)
     this.settings.adoptLegacyCompany(this.attachments)
-    this.backupService = new BackupService({ db, dataDir, clock, settings: this.settings })
+    this.backupService = new BackupService({ db, dataDir, clock, settings: this.settings, seal: (file, now) => auditAnchor.sealBackup(file, now) })
     this.scheduler.registerSweep('backups.daily', (now) => this.backupService.sweep(now))
   }
 

@@ -3,7 +3,7 @@ import { accessSync, constants, copyFileSync, createReadStream, existsSync, read
 import { basename, isAbsolute, join } from 'node:path'
 import type { Sqlite } from '../db/connection'
 import type { Clock } from '../clock'
-import { backupDir, createBackup, listBackups, pruneBackups, verifyDatabaseFile, type BackupInfo } from '../db/backup'
+import { backupDir, createBackup, listBackups, pruneBackups, verifyDatabaseFile, type BackupInfo, type BackupSeal } from '../db/backup'
 import { latestVersion } from '../db/migrations'
 import type { SystemSettings } from '../settings/system-settings'
 import type { BackupEntryDto, BackupPreviewDto, BackupStatusDto } from '../shared/api/settings'
@@ -25,6 +25,8 @@ export interface BackupServiceDeps {
   dataDir: string
   clock: Clock
   settings: SystemSettings
+  /** Signs the audit chain's head into each backup's sidecar (src-main/access/audit-anchor.ts). */
+  seal: BackupSeal
 }
 
 const HOUR = 3_600_000
@@ -152,8 +154,8 @@ export class BackupService {
   }
 
   private async make(reason: string): Promise<BackupEntryDto> {
-    const { db, dataDir, clock, settings } = this.deps
-    const info = await createBackup(db, dataDir, reason, clock.now())
+    const { db, dataDir, clock, settings, seal } = this.deps
+    const info = await createBackup(db, dataDir, reason, clock.now(), seal)
     const keep = settings.backup().keep
     pruneBackups(dataDir, keep)
     const copies = await this.copy(info.file)

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { CoreHost } from '../../../src-main/api/host'
 import { Dispatcher } from '../../../src-main/api/dispatcher'
 import { ManualClock } from '../../../src-main/clock'
-import { listBackups } from '../../../src-main/db/backup'
+import { backupDir, listBackups } from '../../../src-main/db/backup'
 import { slotAfter, slotAtOrBefore } from '../../../src-main/backups/service'
 import { RESTORE_CONFIRMATION } from '../../../src-main/shared/api/settings'
 import { TEST_PASSWORD_COST } from '../../support/core'
@@ -77,6 +77,8 @@ describe('daily schedule', () => {
     clock.set(at(5, 12, 31))
     await scheduler.tick()
     expect(listBackups(dataDir).map((b) => b.reason)).toEqual(['scheduled'])
+    // Like every backup, it carries the audit chain's signed head, so a restore of it verifies.
+    expect(existsSync(join(backupDir(dataDir), `${listBackups(dataDir)[0]!.file}.audit.json`))).toBe(true)
     clock.set(at(5, 18))
     await scheduler.tick()
     expect(listBackups(dataDir)).toHaveLength(1)
