@@ -26,6 +26,7 @@ import type { AttachmentStore } from './store'
 export type FileRef =
   | { kind: 'record'; form: number; record: number; field: number }
   | { kind: 'flow'; instance: number }
+  | { kind: 'company' }
   | { kind: 'upload' }
 
 export interface DownloadDeps {
@@ -33,6 +34,8 @@ export interface DownloadDeps {
   schema: SchemaService
   reads: ReadService
   flows: FlowEngine
+  /** The company logo (设置 → 系统) is shown to every signed-in user: header, quotes. */
+  settings?: { company(): { logo: Meta | null } }
 }
 
 export interface FileAnswer {
@@ -50,6 +53,10 @@ const positive = (query: URLSearchParams, name: string): number => {
 /** The reference part of a file URL's query string. */
 export function parseFileRef(query: URLSearchParams): FileRef {
   if (query.has('flow')) return { kind: 'flow', instance: positive(query, 'flow') }
+  if (query.has('company')) {
+    if (query.get('company') !== 'logo') throw new ValidationError('error.badRequest', { detail: 'company' }, 'company')
+    return { kind: 'company' }
+  }
   if (query.has('form') || query.has('record') || query.has('field')) {
     return { kind: 'record', form: positive(query, 'form'), record: positive(query, 'record'), field: positive(query, 'field') }
   }
@@ -106,6 +113,10 @@ export function authorizeDownload(deps: DownloadDeps, actor: Actor, hash: string
       if (!target) return null
       // A record in the recycle bin is still read in the caller's scope (the trash list shows it).
       return inRecordField(deps.reads.get(actor, form.id, ref.record, true), target.field, target.parent, hash)
+    }
+    if (ref.kind === 'company') {
+      const logo = deps.settings?.company().logo ?? null
+      return logo && logo.hash === hash ? logo : null
     }
     if (ref.kind === 'flow') {
       const inst = deps.flows.instance(actor, ref.instance)

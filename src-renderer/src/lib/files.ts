@@ -11,11 +11,12 @@ export type FileScope = { form: number; record: number } | null
 
 export const FileScopeContext = createContext<FileScope>(null)
 
-export type FilePlace = { form: number; record: number; field: number } | { flow: number } | null
+/** Where a file is shown: a record's attachment field, an approval, or the company logo (设置 → 系统). */
+export type FilePlace = { form: number; record: number; field: number } | { flow: number } | { company: 'logo' } | null
 
 export function fileUrl(hash: string, place: FilePlace = null): string {
   const base = typeof window !== 'undefined' && 'jimu' in window && Boolean(window.jimu) ? `jimu-file://files/${hash}` : `/files/${hash}`
   if (!place) return base
-  const query = 'flow' in place ? `flow=${place.flow}` : `form=${place.form}&record=${place.record}&field=${place.field}`
+  const query = 'flow' in place ? `flow=${place.flow}` : 'company' in place ? 'company=logo' : `form=${place.form}&record=${place.record}&field=${place.field}`
   return `${base}?${query}`
 }

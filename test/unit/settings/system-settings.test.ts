@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { TEST_PASSWORD_COST, testCore } from '../../support/core'
 import { CoreHost } from '../../../src-main/api/host'
 import { Dispatcher } from '../../../src-main/api/dispatcher'
+import { answerFileRequest } from '../../../src-main/attachments'
 
 // The system settings: the company printed on quotes and documents (read by every user, changed
 // by administrators), moved once from the sales app's settings with its logo made an attachment.
@@ -30,6 +31,21 @@ describe('company', () => {
     expect(company).toMatchObject({ name: '旧公司', address: '杭州', phone: '1', logo: { mime: 'image/png', name: 'logo.png' } })
     expect(t.core.attachments.get(company.logo!.hash).data.toString()).toBe('logo-bytes')
     expect(t.core.db.prepare("SELECT count(*) FROM crm_settings WHERE key = 'company'").pluck().get()).toBe(0)
+  })
+
+  it('the logo is fetched by every signed-in user as the company logo, and nothing else is served that way', async () => {
+    const png = Buffer.from('logo-bytes').toString('base64')
+    t.core.db.prepare("INSERT INTO crm_settings (key, value) VALUES ('company', ?)").run(JSON.stringify({ name: '旧公司', logo: `data:image/png;base64,${png}` }))
+    t.core.settings.adoptLegacyCompany(t.core.attachments)
+    const logo = t.core.settings.company().logo!
+    const rep = await t.core.org.createUser(t.actor.id, { name: '张三', login: 'zhang', password: 'secret123' })
+    const asRep = { id: rep, name: '张三', isAdmin: false, locale: 'zh-CN' as const }
+    const other = t.core.attachments.put('报价.png', 'image/png', Buffer.from('other').toString('base64'), t.actor.id).hash
+    const get = (hash: string, query: string) => answerFileRequest(t.core, asRep, hash, new URLSearchParams(query)).status
+    expect(get(logo.hash, 'company=logo')).toBe(200)
+    expect(get(logo.hash, '')).toBe(404)
+    expect(get(other, 'company=logo')).toBe(404)
+    expect(get(logo.hash, 'company=stamp')).toBe(400)
   })
 
   it('any user reads it, only administrators change it, and a logo must be an uploaded file', async () => {

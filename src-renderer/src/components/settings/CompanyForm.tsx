@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next'
 import type { CompanySettings } from '@shared/api/settings'
 import { api, ApiError } from '../../api/client'
 import { readBase64 } from '../../lib/download'
-import { attachmentUrl } from '../../lib/file-url'
+import { fileUrl } from '../../lib/files'
 import { notifyError, notifySuccess } from '../../lib/notify'
 
 type Key = Exclude<keyof CompanySettings, 'logo'>
@@ -52,7 +52,7 @@ export function CompanyForm({ initial, onSaved, onCancel }: { initial: CompanySe
   return (
     <Stack gap="sm" maw={720}>
       <Group gap="sm" align="center">
-        {company.logo ? <Image src={attachmentUrl(company.logo.hash)} h={48} w="auto" fit="contain" alt="" data-testid="company-logo" /> : null}
+        {company.logo ? <Image src={fileUrl(company.logo.hash, { company: 'logo' })} h={48} w="auto" fit="contain" alt="" data-testid="company-logo" /> : null}
         <FileButton onChange={(f) => void upload(f)} accept={LOGO_TYPES.join(',')}>
           {(props) => (
             <Button variant="default" size="xs" {...props}>

@@ -7,7 +7,7 @@ import type { CompanySettings } from '@shared/api/settings'
 import { formatAmount, formatPercent } from '@shared/values/format'
 import { api } from '../../api/client'
 import { LoadState } from '../../components/LoadState'
-import { attachmentUrl } from '../../lib/file-url'
+import { fileUrl } from '../../lib/files'
 import { CompanyForm } from '../../components/settings/CompanyForm'
 import { routeHash } from '../../lib/route'
 import { useLoaded } from '../../lib/use-loaded'
@@ -71,7 +71,7 @@ export function QuotePrintPage({ forms, quoteId, isAdmin }: { forms: FormDto[]; 
       <div className="quote-sheet" data-testid="quote-sheet" style={{ width: '100%', maxWidth: 860, background: 'white', color: '#1a1b1e', border: '1px solid var(--jimu-border)', borderRadius: 8, boxShadow: '0 4px 24px rgba(0,0,0,0.06)', padding: '40px 48px' }}>
         <Group justify="space-between" align="flex-start" mb="lg">
           <Group gap="md" wrap="nowrap">
-            {company.logo && <Image src={attachmentUrl(company.logo.hash)} h={56} w="auto" fit="contain" alt="" />}
+            {company.logo && <Image src={fileUrl(company.logo.hash, { company: 'logo' })} h={56} w="auto" fit="contain" alt="" />}
             <Stack gap={2}>
               <Text fw={700} size="xl">
                 {company.name || t('crm.company.unnamed')}
