@@ -41,7 +41,8 @@ export function useViews(form: FormDto): ViewsState {
   const { t } = useTranslation()
   const [views, setViews] = useState<ViewDto[] | null>(null)
   const [failure, setFailure] = useState<string | null>(null)
-  const [currentId, setCurrentId] = useState<number>(() => Number(localStorage.getItem(storageKey(form.id)) ?? 0) || 0)
+  // null: no choice yet (the first tab); 0: the built-in view, chosen.
+  const [currentId, setCurrentId] = useState<number | null>(() => Number(localStorage.getItem(storageKey(form.id)) ?? 0) || null)
   const [drafts, setDrafts] = useState<Record<number, ViewConfig>>({})
   const [saving, setSaving] = useState(false)
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null)
@@ -65,7 +66,9 @@ export function useViews(form: FormDto): ViewsState {
   const builtin = useMemo(() => builtinView(form.id, t('views.builtin')), [form.id, t])
   // 全部记录 first, unless the form ships an equivalent "all" view (see viewTabs).
   const list = useMemo(() => viewTabs(builtin, views ?? []), [builtin, views])
-  const current = useMemo(() => list.find((v) => v.id === currentId) ?? list[0] ?? builtin, [list, currentId, builtin])
+  // The built-in view stays reachable when it has no tab: a dashboard drill-down opens it with the
+  // clicked point's filter as an unsaved change, never as a draft of a shared view someone could save.
+  const current = useMemo(() => list.find((v) => v.id === currentId) ?? (currentId === 0 ? builtin : list[0]) ?? builtin, [list, currentId, builtin])
   const config = drafts[current.id] ?? current.config
   const autosave = current.id !== 0 && !current.shared
   const dirty = !autosave && drafts[current.id] !== undefined
@@ -181,5 +184,5 @@ export function useViews(form: FormDto): ViewsState {
     []
   )
 
-  return { views, list, ready: views !== null || currentId === 0, current, config, dirty, saving, failure, select, change, save, discard, create, update, remove }
+  return { views, list, ready: views !== null, current, config, dirty, saving, failure, select, change, save, discard, create, update, remove }
 }
