@@ -7,7 +7,8 @@ import { locateElectron } from '../../scripts/electron-binary.mjs'
 
 // Desktop smoke test (`npm run build` first): the built app starts in Electron from app://jimu,
 // shows the first-run screen, creates the administrator through IPC and lands in the app shell;
-// the window refuses to leave the app; serve mode is refused on the folder the app holds.
+// the window refuses to leave the app; the menu is there and closing the window hides it to the
+// tray; serve mode is refused on the folder the app holds.
 // The Electron binary is downloaded on first use (`npm start` does it); where it is missing —
 // no network, no ELECTRON_OVERRIDE_DIST_PATH — the test says so and skips.
 
@@ -51,6 +52,14 @@ test('desktop app starts from app://jimu, runs first-run setup over IPC and show
     await page.waitForTimeout(500)
     expect(page.url()).toMatch(/^app:\/\/jimu\//)
     expect(app.windows()).toHaveLength(1)
+
+    // The application menu: 文件 / 编辑 / 视图 / 窗口 / 帮助 (English where the system is English).
+    const menu = await app.evaluate(({ Menu }) => Menu.getApplicationMenu()?.items.map((i) => i.label) ?? [])
+    expect([['文件', '编辑', '视图', '窗口', '帮助'], ['File', 'Edit', 'View', 'Window', 'Help']]).toContainEqual(menu.filter((l) => l && !/^(Jimu CRM|积木 CRM)$/.test(l)))
+    // Closing the window hides it to the tray: the app (scheduler, reminders) keeps running.
+    await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.close())
+    await expect.poll(() => app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().map((w) => w.isVisible()))).toEqual([false])
+    await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.show())
 
     // One data folder, one process: serve mode on the app's folder is refused, naming the holder.
     const serve = spawnSync(process.execPath, ['out/main/serve.js', '--data', dataDir, '--port', '0'], { encoding: 'utf8', env: { ...process.env, LANG: 'en_US.UTF-8' }, timeout: 30_000 })
