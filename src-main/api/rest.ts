@@ -1,5 +1,5 @@
 import type { MethodName } from '../shared/api/contracts'
-import { DomainError } from '../shared/errors'
+import { DomainError, ValidationError } from '../shared/errors'
 
 // REST routes for integrations: each maps an HTTP method + path onto one contract method, so
 // validation, permissions and errors are exactly those of the app's own API.
@@ -36,6 +36,32 @@ function parseJsonParam(query: URLSearchParams, name: string): unknown {
   }
 }
 
+/** A whole number ≥ `min` from the query string, or undefined when absent; anything else is refused naming the parameter. */
+function intParam(query: URLSearchParams, name: string, min: number, key = 'aggregates.badNumber'): number | undefined {
+  const raw = query.get(name)
+  if (raw === null || raw === '') return undefined
+  if (!/^\d+$/.test(raw) || Number(raw) < min) throw new ValidationError(key, { field: name }, name)
+  return Number(raw)
+}
+
+/**
+ * Paging for integrations: `cursor` (keyset, the default and fast path), or `offset`, or
+ * `page` (1-based, `limit` records a page). `page` and `offset` together are refused.
+ */
+function paging(query: URLSearchParams) {
+  const limit = query.get('limit') ? Number(query.get('limit')) : undefined
+  const page = intParam(query, 'page', 1, 'aggregates.badPage')
+  const offset = intParam(query, 'offset', 0)
+  if (page !== undefined && offset !== undefined) throw new ValidationError('aggregates.offsetWithCursor', { offset: 'offset', cursor: 'page', page: 'page' }, 'page')
+  return { limit, offset: page !== undefined ? (page - 1) * (limit ?? 50) : offset, cursor: query.get('cursor') ?? undefined }
+}
+
+/** `sums=amount,cost` or repeated `sums=amount&sums=cost` */
+function listParam(query: URLSearchParams, name: string): string[] | undefined {
+  const values = query.getAll(name).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean)
+  return values.length ? values : undefined
+}
+
 /** `sort=-amount,name` → [{amount desc}, {name asc}] */
 function parseSort(raw: string | null) {
   if (!raw) return undefined
@@ -52,14 +78,29 @@ export const REST_ROUTES: RestRoute[] = [
       { name: 'filter', description: 'JSON filter: {"field":"stage","op":"eq","value":"谈判"} or {"and":[...]} / {"or":[...]}' },
       { name: 'sort', description: 'Comma-separated field keys; prefix with - for descending, e.g. -amount,name' },
       { name: 'limit', description: 'Page size, 1–500 (default 50)' },
-      { name: 'cursor', description: 'nextCursor from the previous page' },
+      { name: 'cursor', description: 'nextCursor from the previous page (keyset paging: the default and the fast path)' },
+      { name: 'page', description: 'Page number from 1, `limit` records a page (for integrations that number pages; deep pages cost more than the cursor)' },
+      { name: 'offset', description: 'Skip this many matching records, 0–100000 (instead of page; not with cursor)' },
       { name: 'search', description: 'Full-text search' },
       { name: 'withTotal', description: 'true to include the total count' }
     ],
     input: (p, q) => ({
-      form: formRef(p.form!), filter: parseJsonParam(q, 'filter'), sort: parseSort(q.get('sort')),
-      limit: q.get('limit') ? Number(q.get('limit')) : undefined, cursor: q.get('cursor') ?? undefined,
+      form: formRef(p.form!), filter: parseJsonParam(q, 'filter'), sort: parseSort(q.get('sort')), ...paging(q),
       search: q.get('search') ?? undefined, withTotal: q.get('withTotal') === 'true'
+    })
+  },
+  {
+    method: 'GET', path: '/api/v1/forms/{form}/aggregate', rpc: 'records.count',
+    summary: 'Count records matching a filter, optionally grouped by a field, with sums of number fields (overall and per group; at most 1,000 groups, largest first)',
+    query: [
+      { name: 'groupBy', description: 'Field key to group by, e.g. stage' },
+      { name: 'sums', description: 'Comma-separated number field keys to sum, e.g. amount,cost' },
+      { name: 'filter', description: 'JSON filter, as for the record list' },
+      { name: 'search', description: 'Full-text search' }
+    ],
+    input: (p, q) => ({
+      form: formRef(p.form!), filter: parseJsonParam(q, 'filter'), search: q.get('search') ?? undefined,
+      groupBy: q.get('groupBy') ?? undefined, sums: listParam(q, 'sums')
     })
   },
   { method: 'POST', path: '/api/v1/forms/{form}/records', rpc: 'records.create', status: 201, summary: 'Create a record (fields by API key)', input: (p, _q, b) => ({ form: formRef(p.form!), fields: fieldsOf(b) }) },

@@ -17,6 +17,7 @@ export interface ListInput {
   search?: string
   limit: number
   cursor?: string
+  offset?: number
   withTotal?: boolean
   totals?: string[]
 }
@@ -36,6 +37,8 @@ export class ReadService {
   private readonly indexed = new Map<string, Set<string>>()
   /** Whether a view index narrows a WHERE shape (its SQL text), per form schema version. */
   private readonly coveredBy = new Map<string, boolean>()
+  /** How SQLite runs an aggregate statement (see `aggregatePlan`), per database schema cookie. */
+  private readonly plans = new Map<string, 'walk' | 'ok'>()
   constructor(
     private readonly db: Sqlite,
     private readonly schema: SchemaService,
@@ -74,6 +77,7 @@ export class ReadService {
    */
   private pageRows(actor: Actor, form: FormModel, input: ListInput, where: Sql, keys: SortKey[], hidden: ReadonlySet<number>): PageRow[] {
     const want = input.limit + 1
+    if (input.offset !== undefined) return this.offsetRows(form, input, where, keys, want)
     const cursor = input.cursor ? decodeCursor(input.cursor, keys.length) : null
     const fts = input.search?.trim() ? this.qb.ftsQuery(form, input.search.trim(), hidden) : null
     if (fts && keys.length === 1 && keys[0]!.expr === 't.id') {
@@ -103,6 +107,18 @@ export class ReadService {
     }
     return this.db.prepare(`SELECT t.*, ${sortCols} FROM ${ident(form.table)} t WHERE ${where.sql} AND ${page.sql} ORDER BY ${orderBy} LIMIT ?`)
       .all(...where.params, ...page.params, want) as PageRow[]
+  }
+
+  /**
+   * A page by position (`offset`, for integrations that number pages): the plain query with
+   * OFFSET, so SQLite steps over the skipped matches; the next page's cursor is still returned,
+   * and keyset paging stays the fast path. An offset with a cursor is refused: which one counts?
+   */
+  private offsetRows(form: FormModel, input: ListInput, where: Sql, keys: SortKey[], want: number): PageRow[] {
+    if (input.cursor) throw new ValidationError('aggregates.offsetWithCursor', { offset: 'offset', cursor: 'cursor', page: 'page' }, 'offset')
+    const sortCols = keys.map((k, i) => `${k.expr} AS __s${i}`).join(', ')
+    return this.db.prepare(`SELECT t.*, ${sortCols} FROM ${ident(form.table)} t WHERE ${where.sql} ORDER BY ${this.qb.orderBy(keys)} LIMIT ? OFFSET ?`)
+      .all(...where.params, want, input.offset ?? 0) as PageRow[]
   }
 
   /**
@@ -146,8 +162,16 @@ export class ReadService {
 
   /**
    * Count matching records, optionally per value of a field, with sums of number fields overall
-   * and per group (kanban column totals, group footers). Same access rules as list: the row scope
-   * is in the WHERE, hidden fields cannot be grouped or summed.
+   * and per group (kanban column totals, group footers, the REST aggregate route). Same access
+   * rules as list: the row scope is in the WHERE, hidden fields cannot be grouped or summed.
+   *
+   * One statement: grouped, the overall count and sums are window totals over the groups
+   * (computed before the LIMIT), not a second pass over the records. Its plan is checked once per
+   * statement shape (see `aggregatePlan`): SQLite likes to walk the grouping column's own index to
+   * skip a sort and then visits every row for the sums and the filter; when no index covers the
+   * statement that walk is the slowest plan there is, and the grouping is taken off the index.
+   * Covering indexes for the groupings and sums saved views use are built when they are saved
+   * (records/aggregate-indexes.ts), widgets' by the report engine.
    */
   count(actor: Actor, input: { form: number | string; filter?: FilterNode; search?: string; groupBy?: string; sums?: string[] }) {
     const form = this.schema.form(input.form)
@@ -156,16 +180,27 @@ export class ReadService {
     const where = this.qb.where(actor, form, input.filter, input.search)
     const sumFields = (input.sums ?? []).map((k) => this.summable(form, k, hidden))
     const sumCols = sumFields.map((f, i) => `, TOTAL(t.${ident(f.column!)}) AS s${i}, COUNT(t.${ident(f.column!)}) AS c${i}`).join('')
-    const sumsOf = (row: Record<string, unknown>) => Object.fromEntries(sumFields.map((f, i) => [f.apiKey, (row[`c${i}`] as number) > 0 ? (row[`s${i}`] as number) : null]))
-    const overall = this.db.prepare(`SELECT COUNT(*) AS n${sumCols} FROM ${ident(form.table)} t WHERE ${where.sql}`).get(...where.params) as Record<string, unknown>
-    const result: { total: number; sums?: Record<string, number | null>; groups?: Array<{ value: unknown; count: number; sums?: Record<string, number | null> }> } = { total: overall.n as number }
-    if (sumFields.length) result.sums = sumsOf(overall)
-    if (!input.groupBy) return result
+    const sumsOf = (row: Record<string, unknown>, prefix = '') =>
+      Object.fromEntries(sumFields.map((f, i) => [f.apiKey, (row[`${prefix}c${i}`] as number) > 0 ? (row[`${prefix}s${i}`] as number) : null]))
+    type Result = { total: number; sums?: Record<string, number | null>; groups?: Array<{ value: unknown; count: number; sums?: Record<string, number | null> }> }
+    if (!input.groupBy) {
+      const overall = this.db.prepare(`SELECT COUNT(*) AS n${sumCols} FROM ${ident(form.table)} t WHERE ${where.sql}`).get(...where.params) as Record<string, unknown>
+      const result: Result = { total: overall.n as number }
+      if (sumFields.length) result.sums = sumsOf(overall)
+      return result
+    }
     const field = resolveField(form, input.groupBy, hidden)
     if (!field.column) throw new ValidationError('query.notSortable', { field: field.label }, field.apiKey)
+    const windowCols = ['SUM(COUNT(*)) OVER () AS tn', ...sumFields.flatMap((f, i) => [`SUM(TOTAL(t.${ident(f.column!)})) OVER () AS ts${i}`, `SUM(COUNT(t.${ident(f.column!)})) OVER () AS tc${i}`])]
+    const statement = (group: string) => `SELECT ${group} AS v, COUNT(*) AS n${sumCols}, ${windowCols.join(', ')}
+      FROM ${ident(form.table)} t WHERE ${where.sql} GROUP BY 1 ORDER BY 2 DESC LIMIT 1000`
     const col = `t.${ident(field.column)}`
-    const rows = this.db.prepare(`SELECT ${col} AS v, COUNT(*) AS n${sumCols} FROM ${ident(form.table)} t WHERE ${where.sql} GROUP BY 1 ORDER BY 2 DESC LIMIT 1000`)
-      .all(...where.params) as Array<Record<string, unknown> & { v: unknown; n: number }>
+    let sql = statement(col)
+    if (this.aggregatePlan(sql, where.params) === 'walk') sql = statement(`+${col}`)
+    const rows = this.db.prepare(sql).all(...where.params) as Array<Record<string, unknown> & { v: unknown; n: number }>
+    const first = rows[0]
+    const result: Result = { total: first ? (first.tn as number) : 0 }
+    if (sumFields.length) result.sums = first ? sumsOf(first, 't') : Object.fromEntries(sumFields.map((f) => [f.apiKey, null]))
     const ctx = this.serializer.context(form, [], actor)
     result.groups = rows.map((r) => ({
       value: field.id === -1 ? r.v : fieldType(field).toApi(r.v, field, ctx),
@@ -173,6 +208,25 @@ export class ReadService {
       ...(sumFields.length ? { sums: sumsOf(r) } : {})
     }))
     return result
+  }
+
+  /**
+   * How SQLite would run an aggregate, asked once per statement shape and database schema:
+   * 'walk' when it scans a whole index that does not cover the statement (an index walk that
+   * then reads every row: the grouping column's own index, chosen only to skip a sort), 'ok' for
+   * a covering index, a narrowing search or a plain scan.
+   */
+  private aggregatePlan(sql: string, params: unknown[]): 'walk' | 'ok' {
+    // The schema cookie moves with every index built or dropped, so a new covering index is seen.
+    const key = `${this.db.pragma('schema_version', { simple: true }) as number}:${sql}`
+    let plan = this.plans.get(key)
+    if (!plan) {
+      const details = (this.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>).map((r) => r.detail)
+      plan = details.some((d) => /^SCAN t USING INDEX /.test(d)) ? 'walk' : 'ok'
+      if (this.plans.size > 500) this.plans.clear()
+      this.plans.set(key, plan)
+    }
+    return plan
   }
 
   /** A field that can be summed: number, amount, percent, roll-up, or a formula with a number result. */

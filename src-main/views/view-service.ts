@@ -10,6 +10,7 @@ import { NotFoundError, ValidationError } from '../shared/errors'
 import { SYSTEM_FIELDS } from '../shared/field-types'
 import { canonicalFilter } from '../shared/filter-match'
 import { ensureViewIndex } from './view-indexes'
+import { ensureAggregateIndex } from '../records/aggregate-indexes'
 
 // Saved views of a form: table, kanban and calendar, each with its filter, sorts, columns and
 // type-specific settings. Shared views are seen by everyone who may view the form and changed
@@ -52,6 +53,7 @@ export class ViewService {
     const now = this.clock.now()
     const position = this.db.prepare('SELECT COALESCE(MAX(position), 0) + 1 FROM views WHERE form_id = ?').pluck().get(form.id) as number
     if (input.shared) ensureViewIndex(this.db, form, config)
+    if (input.shared) ensureAggregateIndex(this.db, form, input.type, config)
     const id = Number(this.db.prepare('INSERT INTO views (form_id, name, type, shared, owner_user_id, position, config, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
       .run(form.id, input.name, input.type, input.shared ? 1 : 0, actor.id || null, position, JSON.stringify(config), now, now).lastInsertRowid)
     return this.toDto(this.row(id), form, actor)
@@ -65,6 +67,7 @@ export class ViewService {
     const checked = input.config ? this.checkConfig(actor, form, input.config) : null
     const config = checked ? JSON.stringify(checked) : row.config
     if (input.shared ?? !!row.shared) ensureViewIndex(this.db, form, checked ?? (JSON.parse(row.config) as ViewConfig))
+    if (input.shared ?? !!row.shared) ensureAggregateIndex(this.db, form, row.type, checked ?? (JSON.parse(row.config) as ViewConfig))
     // A shared view made personal becomes the personal view of whoever un-shared it.
     const owner = input.shared === false && row.shared ? actor.id || null : row.owner_user_id
     this.db.prepare('UPDATE views SET name = ?, shared = ?, owner_user_id = ?, position = ?, config = ?, updated_at = ? WHERE id = ?').run(

@@ -276,6 +276,8 @@ export const searchText = (max: number) =>
   z.string().max(max).refine((s) => !CONTROL_CHARACTERS.test(s), { message: 'value.controlCharacters', params: { messageKey: 'value.controlCharacters' } })
 export const sortSpec = z.object({ field: z.string().min(1), dir: z.enum(['asc', 'desc']).default('asc') })
 
+/** The deepest offset a list accepts: beyond it SQLite would step over that many rows per page; use the cursor. */
+export const MAX_OFFSET = 100_000
 export const recordQuery = z.object({
   form: formRef,
   filter: filterNode.optional(),
@@ -284,6 +286,8 @@ export const recordQuery = z.object({
   limit: z.number().int().min(1).max(500).default(50),
   /** Opaque keyset cursor returned as `nextCursor` by the previous page. */
   cursor: z.string().max(2000).optional(),
+  /** Skip this many matching records (page numbers for integrations); keyset `cursor` is the fast path, not both. */
+  offset: z.number().int().min(0).max(MAX_OFFSET).optional(),
   /** Also return the total number of matching records. */
   withTotal: z.boolean().default(false),
   /** Sum these number/amount fields over all matching records (table footer). */
