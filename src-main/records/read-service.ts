@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3'
 import { ident, type Sqlite } from '../db/connection'
 import type { AccessLayer, HiddenFields } from '../access/access-layer'
 import type { Actor } from '../access/actor'
@@ -37,6 +38,8 @@ export class ReadService {
   private readonly indexed = new Map<string, Set<string>>()
   /** Whether a view index narrows a WHERE shape (its SQL text), per form schema version. */
   private readonly coveredBy = new Map<string, boolean>()
+  /** Prepared list and count statements by SQL text: preparing costs as much as a narrow count runs. */
+  private readonly statements = new Map<string, Statement>()
   /** How SQLite runs an aggregate statement (see `aggregatePlan`), per database schema cookie. */
   private readonly plans = new Map<string, 'walk' | 'ok'>()
   constructor(
@@ -84,7 +87,7 @@ export class ReadService {
       const rest = this.qb.where(actor, form, input.filter, undefined)
       const byRowid: SortKey[] = [{ expr: 's.rowid', dir: keys[0]!.dir }]
       const page = cursor ? this.qb.after(byRowid, cursor) : TRUE
-      return this.db.prepare(`SELECT t.*, s.rowid AS __s0 FROM ${ident(form.ftsTable)} s JOIN ${ident(form.table)} t ON t.id = s.rowid
+      return this.statement(`SELECT t.*, s.rowid AS __s0 FROM ${ident(form.ftsTable)} s JOIN ${ident(form.table)} t ON t.id = s.rowid
         WHERE s.${ident(form.ftsTable)} MATCH ? AND ${rest.sql} AND ${page.sql} ORDER BY ${this.qb.orderBy(byRowid)} LIMIT ?`)
         .all(fts, ...rest.params, ...page.params, want) as PageRow[]
     }
@@ -101,11 +104,11 @@ export class ReadService {
       const first = keys[0]!
       const v0 = cursor?.[0]
       const seek: Sql = first.dir === 'desc' && v0 !== null && v0 !== undefined ? { sql: `${first.expr} <= ? AND `, params: [v0] } : { sql: '', params: [] }
-      const rows = this.db.prepare(`SELECT t.*, ${sortCols} FROM (SELECT * FROM ${ident(form.table)} t WHERE ${seek.sql}${page.sql} ORDER BY ${orderBy} LIMIT ?) t
+      const rows = this.statement(`SELECT t.*, ${sortCols} FROM (SELECT * FROM ${ident(form.table)} t WHERE ${seek.sql}${page.sql} ORDER BY ${orderBy} LIMIT ?) t
         WHERE ${where.sql} ORDER BY ${orderBy} LIMIT ?`).all(...seek.params, ...page.params, walk, ...where.params, want) as PageRow[]
       if (rows.length === want) return rows
     }
-    return this.db.prepare(`SELECT t.*, ${sortCols} FROM ${ident(form.table)} t WHERE ${where.sql} AND ${page.sql} ORDER BY ${orderBy} LIMIT ?`)
+    return this.statement(`SELECT t.*, ${sortCols} FROM ${ident(form.table)} t WHERE ${where.sql} AND ${page.sql} ORDER BY ${orderBy} LIMIT ?`)
       .all(...where.params, ...page.params, want) as PageRow[]
   }
 
@@ -117,7 +120,7 @@ export class ReadService {
   private offsetRows(form: FormModel, input: ListInput, where: Sql, keys: SortKey[], want: number): PageRow[] {
     if (input.cursor) throw new ValidationError('aggregates.offsetWithCursor', { offset: 'offset', cursor: 'cursor', page: 'page' }, 'offset')
     const sortCols = keys.map((k, i) => `${k.expr} AS __s${i}`).join(', ')
-    return this.db.prepare(`SELECT t.*, ${sortCols} FROM ${ident(form.table)} t WHERE ${where.sql} ORDER BY ${this.qb.orderBy(keys)} LIMIT ? OFFSET ?`)
+    return this.statement(`SELECT t.*, ${sortCols} FROM ${ident(form.table)} t WHERE ${where.sql} ORDER BY ${this.qb.orderBy(keys)} LIMIT ? OFFSET ?`)
       .all(...where.params, want, input.offset ?? 0) as PageRow[]
   }
 
@@ -139,6 +142,17 @@ export class ReadService {
       this.coveredBy.set(key, covered)
     }
     return covered && (this.db.prepare(sql).pluck().get(...where.params, limit) as number) < limit
+  }
+
+  /** A prepared statement for a list or count query (the same text recurs: a view reopened, the next page). */
+  private statement(sql: string): Statement {
+    let st = this.statements.get(sql)
+    if (!st) {
+      if (this.statements.size >= 300) this.statements.clear()
+      st = this.db.prepare(sql)
+      this.statements.set(sql, st)
+    }
+    return st
   }
 
   /** Whether the leading sort key is a bare column an index starts with (or the rowid), so a walk in that order needs no sort. */
@@ -184,7 +198,7 @@ export class ReadService {
       Object.fromEntries(sumFields.map((f, i) => [f.apiKey, (row[`${prefix}c${i}`] as number) > 0 ? (row[`${prefix}s${i}`] as number) : null]))
     type Result = { total: number; sums?: Record<string, number | null>; groups?: Array<{ value: unknown; count: number; sums?: Record<string, number | null> }> }
     if (!input.groupBy) {
-      const overall = this.db.prepare(`SELECT COUNT(*) AS n${sumCols} FROM ${ident(form.table)} t WHERE ${where.sql}`).get(...where.params) as Record<string, unknown>
+      const overall = this.statement(`SELECT COUNT(*) AS n${sumCols} FROM ${ident(form.table)} t WHERE ${where.sql}`).get(...where.params) as Record<string, unknown>
       const result: Result = { total: overall.n as number }
       if (sumFields.length) result.sums = sumsOf(overall)
       return result
@@ -197,7 +211,7 @@ export class ReadService {
     const col = `t.${ident(field.column)}`
     let sql = statement(col)
     if (this.aggregatePlan(sql, where.params) === 'walk') sql = statement(`+${col}`)
-    const rows = this.db.prepare(sql).all(...where.params) as Array<Record<string, unknown> & { v: unknown; n: number }>
+    const rows = this.statement(sql).all(...where.params) as Array<Record<string, unknown> & { v: unknown; n: number }>
     const first = rows[0]
     const result: Result = { total: first ? (first.tn as number) : 0 }
     if (sumFields.length) result.sums = first ? sumsOf(first, 't') : Object.fromEntries(sumFields.map((f) => [f.apiKey, null]))

@@ -31,6 +31,13 @@ export const TARGETS = {
   search_p95_ms: { max: 50 },
   rep_list_ratio: { max: 1.5 },
   rep_report_ratio: { max: 1.5 },
+  // The product against the same query written by hand in raw SQLite on the same database, in
+  // the same run (p50 over p50): access checks, query building and serializing may cost 1.5x.
+  first_page_ratio: { max: 1.5 },
+  filter_ratio: { max: 1.5 },
+  count_ratio: { max: 1.5 },
+  group_by_ratio: { max: 1.5 },
+  search_ratio: { max: 1.5 },
   rss_mb: { max: 500 }
 } as const
 export type TargetKey = keyof typeof TARGETS
@@ -67,6 +74,15 @@ export interface BenchFigures {
   admin_report_p95_ms: number
   rep_report_p95_ms: number
   rep_report_ratio: number
+  /** Saving a shared kanban view (stage columns, amount totalled): building its covering index. */
+  aggregate_index_ms: number
+  /** Product vs raw SQLite per operation (p50 and p95 of each, in ms, and the p50 ratio). */
+  floors: Record<FloorOp, Floor>
+  first_page_ratio: number
+  filter_ratio: number
+  count_ratio: number
+  group_by_ratio: number
+  search_ratio: number
   rss_mb: number
   elapsed_s: number
   data_dir: string | null
@@ -78,8 +94,24 @@ export const FIGURE_KEYS: ReadonlyArray<keyof BenchFigures> = [
   'records', 'node', 'sqlite', 'raw_rows_per_s', 'pipeline_rows_per_s', 'insert_ratio', 'create_p50_ms', 'create_p95_ms',
   'list_p50_ms', 'list_p95_ms', 'list_deep_p50_ms', 'list_deep_p95_ms', 'list_deep_pages', 'view_index_ms', 'count_p50_ms', 'count_p95_ms',
   'search_p50_ms', 'search_p95_ms', 'search_short_p95_ms', 'search_fts_p95_ms',
-  'admin_list_p95_ms', 'rep_list_p95_ms', 'rep_list_ratio', 'admin_report_p95_ms', 'rep_report_p95_ms', 'rep_report_ratio', 'rss_mb', 'elapsed_s', 'data_dir', 'targets', 'pass'
+  'admin_list_p95_ms', 'rep_list_p95_ms', 'rep_list_ratio', 'admin_report_p95_ms', 'rep_report_p95_ms', 'rep_report_ratio',
+  'aggregate_index_ms', 'floors', 'first_page_ratio', 'filter_ratio', 'count_ratio', 'group_by_ratio', 'search_ratio', 'rss_mb', 'elapsed_s', 'data_dir', 'targets', 'pass'
 ]
+
+/**
+ * The operations measured against a hand-written raw SQLite floor:
+ * - first_page: the newest 50 records, no filter;
+ * - filter: the shared view's list (stage + a quarter of close dates, by amount), first page;
+ * - count: the same filter's count;
+ * - group_scan: count and sum of the amount by stage over all records, before any view asks for
+ *   it (no covering index: the plan is a scan);
+ * - group_by: the same after a shared kanban view (stage columns, amount totalled) is saved,
+ *   which builds its covering index;
+ * - search: full-text search, first page.
+ */
+export const FLOOR_OPS = ['first_page', 'filter', 'count', 'group_scan', 'group_by', 'search'] as const
+export type FloorOp = (typeof FLOOR_OPS)[number]
+export interface Floor { p50_ms: number; p95_ms: number; raw_p50_ms: number; raw_p95_ms: number; ratio: number }
 
 const BATCH = 10_000
 const SINGLE_CREATES = 2_000
@@ -89,6 +121,7 @@ const DEEP_PAGES = 20
 const COUNT_RUNS = 200
 const SEARCH_RUNS = 200
 const SCOPE_RUNS = 30
+const GROUP_RUNS = 40
 const PAGE = 50
 
 // ---------------------------------------------------------------------------------------------
@@ -220,6 +253,24 @@ function timed<T>(fn: () => T): [T, number] {
   return [result, performance.now() - t0]
 }
 
+/** Product and raw timings of one operation, taken in turns (which goes first alternates), so both see the same machine. */
+class Paired {
+  readonly product: number[] = []
+  readonly raw: number[] = []
+  run(i: number, product: () => unknown, raw: () => unknown): void {
+    if (i % 2) {
+      this.raw.push(timed(raw)[1])
+      this.product.push(timed(product)[1])
+    } else {
+      this.product.push(timed(product)[1])
+      this.raw.push(timed(raw)[1])
+    }
+  }
+  floor(): Floor {
+    return { p50_ms: p(this.product, 0.5), p95_ms: p(this.product, 0.95), raw_p50_ms: p(this.raw, 0.5), raw_p95_ms: p(this.raw, 0.95), ratio: round(quantile(this.product, 0.5) / quantile(this.raw, 0.5), 3) }
+  }
+}
+
 /** The form's table, its indexes and its FTS table, re-created from sqlite_master in another file. */
 function cloneFormStorage(source: Sqlite, form: FormModel, file: string): Sqlite {
   const ddl = source.prepare(`SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND (tbl_name = ? OR name = ?)
@@ -266,6 +317,7 @@ export async function runBench(options: BenchOptions): Promise<BenchFigures> {
   const dataDir = mkdtempSync(join(tmpdir(), 'jimu-bench-'))
   const core = await Core.open({ dataDir })
   let raw: Sqlite | null = null
+  let floorDb: Sqlite | null = null
   try {
     const { user } = await core.auth.setup({ name: '管理员', login: 'admin', password: 'secret123' })
     const actor: Actor = { id: user.id, name: user.name, isAdmin: true, locale: 'zh-CN' }
@@ -345,11 +397,38 @@ export async function runBench(options: BenchOptions): Promise<BenchFigures> {
     // dates, by amount): saving it builds its composite index (views/view-indexes.ts), timed here.
     const [, viewIndexMs] = timed(() => core.views.create(actor, { form: form.id, name: '本季度各阶段商机', type: 'table', shared: true, config: viewConfig.parse({ filter: filter(), sort }) }))
     log(progress, `shared view saved (index built in ${Math.round(viewIndexMs)} ms)`)
-    const listMs: number[] = []
+    // The floor: the same queries written by hand, on a second (read-only) connection to the same
+    // database file — same rows, same indexes, same page cache size.
+    floorDb = openSqlite(join(dataDir, 'jimu.db'), { readonly: true })
+    const T = ident(form.table)
+    const [stageCol, amountCol, dateCol] = [c.columns[2]!, c.columns[3]!, c.columns[4]!].map(ident)
+    const stageId = (label: string) => STAGES.find((st) => st.label === label)!.id
+    const rawFilter = floorDb.prepare(`SELECT * FROM ${T} WHERE deleted_at IS NULL AND ${stageCol} = ? AND ${dateCol} BETWEEN ? AND ? ORDER BY ${amountCol} DESC, id DESC LIMIT ?`)
+    const rawCount = floorDb.prepare(`SELECT COUNT(*) FROM ${T} WHERE deleted_at IS NULL AND ${stageCol} = ? AND ${dateCol} BETWEEN ? AND ?`).pluck()
+    const rawFirstPage = floorDb.prepare(`SELECT * FROM ${T} WHERE deleted_at IS NULL ORDER BY id DESC LIMIT ?`)
+    const groupSql = `SELECT ${stageCol}, COUNT(*), TOTAL(${amountCol}), COUNT(${amountCol}) FROM ${T} WHERE deleted_at IS NULL GROUP BY ${stageCol}`
+    const rawSearch = floorDb.prepare(`SELECT t.* FROM ${ident(form.ftsTable)} s JOIN ${T} t ON t.id = s.rowid WHERE s.${ident(form.ftsTable)} MATCH ? AND t.deleted_at IS NULL ORDER BY s.rowid DESC LIMIT ?`)
+    const textCols = [c.columns[0]!, c.columns[1]!, c.columns[5]!, c.columns[6]!].map(ident)
+    const rawLike = (term: string) => {
+      const stages = STAGES.filter((st) => st.label.includes(term)).map((st) => st.id)
+      const sql = `SELECT * FROM ${T} WHERE deleted_at IS NULL AND (${[...textCols.map((col) => `${col} LIKE ?`), ...stages.map(() => `${stageCol} = ?`)].join(' OR ')}) ORDER BY id DESC LIMIT ?`
+      return floorDb!.prepare(sql).all(...textCols.map(() => `%${term}%`), ...stages, PAGE + 1)
+    }
+    const floors = {} as Record<FloorOp, Floor>
+
+    const firstPage = new Paired()
+    for (let i = 0; i < LIST_RUNS; i++) firstPage.run(i, () => core.reads.list(actor, { form: form.id, limit: PAGE }), () => rawFirstPage.all(PAGE + 1))
+    floors.first_page = firstPage.floor()
+    log(progress, 'first page done')
+
+    const listed = new Paired()
     for (let i = 0; i < LIST_RUNS; i++) {
       const f = filter()
-      listMs.push(timed(() => core.reads.list(actor, { form: form.id, filter: f, sort, limit: PAGE }))[1])
+      const [st, dates] = [(f as { and: Array<{ value: unknown }> }).and[0]!.value as string, (f as { and: Array<{ value: unknown }> }).and[1]!.value as [string, string]]
+      listed.run(i, () => core.reads.list(actor, { form: form.id, filter: f, sort, limit: PAGE }), () => rawFilter.all(stageId(st), dates[0], dates[1], PAGE + 1))
     }
+    const listMs = listed.product
+    floors.filter = listed.floor()
     log(progress, 'list done')
 
     const deepMs: number[] = []
@@ -371,22 +450,45 @@ export async function runBench(options: BenchOptions): Promise<BenchFigures> {
     }
     log(progress, 'deep list done')
 
-    const countMs: number[] = []
+    const counted = new Paired()
     for (let i = 0; i < COUNT_RUNS; i++) {
       const f = filter()
-      countMs.push(timed(() => core.reads.count(actor, { form: form.id, filter: f }))[1])
+      const [st, dates] = [(f as { and: Array<{ value: unknown }> }).and[0]!.value as string, (f as { and: Array<{ value: unknown }> }).and[1]!.value as [string, string]]
+      counted.run(i, () => core.reads.count(actor, { form: form.id, filter: f }), () => rawCount.get(stageId(st), dates[0], dates[1]))
     }
+    const countMs = counted.product
+    floors.count = counted.floor()
     log(progress, 'count done')
 
-    const searchMs: number[] = []
+    // Group by stage with the count and the sum of the amount: first as an integration asks it
+    // ad hoc (no index covers it), then after a manager saves the shared kanban view that shows
+    // it, which builds the covering index (records/aggregate-indexes.ts).
+    const groupInput = { form: form.id, groupBy: c.keys.stage, sums: [c.keys.amount] }
+    const scanned = new Paired()
+    const rawGroup = floorDb.prepare(groupSql)
+    for (let i = 0; i < GROUP_RUNS; i++) scanned.run(i, () => core.reads.count(actor, groupInput), () => rawGroup.all())
+    floors.group_scan = scanned.floor()
+    const [, aggregateIndexMs] = timed(() => core.views.create(actor, {
+      form: form.id, name: '商机看板', type: 'kanban', shared: true, config: viewConfig.parse({ kanbanField: c.keys.stage, sumField: c.keys.amount })
+    }))
+    // A new statement on the floor's connection, so it plans with the new index too.
+    const rawGroupCovered = floorDb.prepare(`${groupSql} -- covered`)
+    const grouped = new Paired()
+    for (let i = 0; i < GROUP_RUNS * 2; i++) grouped.run(i, () => core.reads.count(actor, groupInput), () => rawGroupCovered.all())
+    floors.group_by = grouped.floor()
+    log(progress, `group by done (kanban view's index built in ${Math.round(aggregateIndexMs)} ms)`)
+
+    const searched = new Paired()
     const shortMs: number[] = []
     const ftsMs: number[] = []
     for (let i = 0; i < SEARCH_RUNS; i++) {
       const term = searchTerm(q, sample)
-      const [, t] = timed(() => core.reads.list(actor, { form: form.id, search: term, limit: PAGE }))
-      searchMs.push(t)
-      ;([...term].length >= 3 ? ftsMs : shortMs).push(t)
+      const fts = [...term].length >= 3
+      searched.run(i, () => core.reads.list(actor, { form: form.id, search: term, limit: PAGE }), () => (fts ? rawSearch.all(`"${term}"`, PAGE + 1) : rawLike(term)))
+      ;(fts ? ftsMs : shortMs).push(searched.product[searched.product.length - 1]!)
     }
+    const searchMs = searched.product
+    floors.search = searched.floor()
     log(progress, 'search done')
 
     // --- the same list and report queries as a sales rep (row scope "own") and as the
@@ -430,6 +532,13 @@ export async function runBench(options: BenchOptions): Promise<BenchFigures> {
       admin_report_p95_ms: p(scoped.admin.report, 0.95),
       rep_report_p95_ms: p(scoped.rep.report, 0.95),
       rep_report_ratio: round(quantile(scoped.rep.report, 0.95) / quantile(scoped.admin.report, 0.95), 3),
+      aggregate_index_ms: Math.round(aggregateIndexMs),
+      floors,
+      first_page_ratio: floors.first_page.ratio,
+      filter_ratio: floors.filter.ratio,
+      count_ratio: floors.count.ratio,
+      group_by_ratio: floors.group_by.ratio,
+      search_ratio: floors.search.ratio,
       rss_mb: round(process.resourceUsage().maxRSS / 1024, 1),
       elapsed_s: round((performance.now() - started) / 1000, 1),
       data_dir: options.keep ? dataDir : null,
@@ -444,6 +553,7 @@ export async function runBench(options: BenchOptions): Promise<BenchFigures> {
     return result
   } finally {
     raw?.close()
+    floorDb?.close()
     core.close()
     if (!options.keep) rmSync(dataDir, { recursive: true, force: true })
   }
@@ -465,6 +575,7 @@ function table(f: BenchFigures): string {
     ['search_short_p95_ms', f.search_short_p95_ms], ['search_fts_p95_ms', f.search_fts_p95_ms],
     ['admin_list_p95_ms', f.admin_list_p95_ms], ['rep_list_p95_ms', f.rep_list_p95_ms], ['rep_list_ratio', f.rep_list_ratio],
     ['admin_report_p95_ms', f.admin_report_p95_ms], ['rep_report_p95_ms', f.rep_report_p95_ms], ['rep_report_ratio', f.rep_report_ratio],
+    ['aggregate_index_ms', f.aggregate_index_ms],
     ['rss_mb', f.rss_mb], ['elapsed_s', f.elapsed_s]
   ]
   const lines = [
@@ -473,6 +584,16 @@ function table(f: BenchFigures): string {
     `${'figure'.padEnd(22)}${'value'.padStart(12)}   target`,
     ...rows.map(([k, v]) => `${k.padEnd(22)}${String(v).padStart(12)}   ${target(k)}`)
   ]
+  const ratioKey = (op: FloorOp) => (op === 'group_scan' ? '' : `${op}_ratio`)
+  lines.push(
+    '',
+    'product vs the same query by hand in raw SQLite (same database, same run; ms)',
+    `${'operation'.padEnd(12)}${'p50'.padStart(9)}${'p95'.padStart(9)}${'raw p50'.padStart(10)}${'raw p95'.padStart(10)}${'ratio'.padStart(8)}   target`,
+    ...FLOOR_OPS.map((op) => {
+      const x = f.floors[op]
+      return `${op.padEnd(12)}${String(x.p50_ms).padStart(9)}${String(x.p95_ms).padStart(9)}${String(x.raw_p50_ms).padStart(10)}${String(x.raw_p95_ms).padStart(10)}${String(x.ratio).padStart(8)}   ${ratioKey(op) ? target(ratioKey(op)) : '(no covering index yet)'}`
+    })
+  )
   if (f.data_dir) lines.push('', `data kept in ${f.data_dir}`)
   return `${lines.join('\n')}\n`
 }
