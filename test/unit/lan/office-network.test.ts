@@ -48,7 +48,7 @@ function raw(url: string, options: { method?: string; headers?: Record<string, s
   const target = new URL(url)
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest
   return new Promise((resolve, reject) => {
-    const req = send(target, { method: options.method ?? 'GET', headers: options.headers, agent: false, ...(target.protocol === 'https:' ? { ca: options.ca } : {}) }, (res) => {
+    const req = send(target, { method: options.method ?? 'GET', headers: options.headers, agent: false, ...(target.protocol === 'https:' ? { ca: options.ca, checkServerIdentity: () => undefined } : {}) }, (res) => {
       const chunks: Buffer[] = []
       res.on('data', (c: Buffer) => chunks.push(c))
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), text: Buffer.concat(chunks).toString('utf8'), headers: res.headers }))
