@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto'
 import { EventEmitter } from 'node:events'
-import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import { tmpdir } from 'node:os'
@@ -8,7 +8,8 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { CoreHost } from '../../../src-main/api/host'
 import { Dispatcher } from '../../../src-main/api/dispatcher'
-import { caDer, loadOrCreateOfficeCa, serverMaterial } from '../../../src-main/lan/ca'
+import { caDer, hasOfficeCa, loadOrCreateOfficeCa, serverMaterial } from '../../../src-main/lan/ca'
+import { exportArchive, unpackArchive } from '../../../src-main/backups/archive'
 import { HostTransport, confirmCode, loadPairedHost, pairedHostOf, pairingStatus, savePairedHost, startPairing } from '../../../src-main/lan/client'
 import { LanDevices } from '../../../src-main/lan/devices'
 import { LanShare, readLanSettings } from '../../../src-main/lan/share'
@@ -89,6 +90,28 @@ describe('office certificate authority', () => {
     expect(moved.cert).not.toBe(first.cert)
     expect(new X509Certificate(moved.cert).subjectAltName).toContain('IP Address:192.168.1.31')
     expect(moved.caFingerprint).toBe(ca.fingerprint)
+  })
+
+  it('travels with the data-folder archive to a new PC, and never replaces a CA the folder has', async () => {
+    const office = await startHost()
+    const before = await loadOrCreateOfficeCa(office.dataDir, 'x')
+    const { path } = await exportArchive(office.host.core.db, office.dataDir, tempDir(), Date.now())
+    const newPc = tempDir()
+    await unpackArchive(readFileSync(path), 'archive.zip', newPc, (write) => {
+      write(join(newPc, 'staged.db'))
+      return 'staged.db'
+    })
+    expect(hasOfficeCa(newPc)).toBe(true)
+    expect((await loadOrCreateOfficeCa(newPc, 'x')).fingerprint).toBe(before.fingerprint)
+    expect(statSync(join(newPc, 'keys', 'office-ca.key')).mode & 0o077).toBe(0)
+
+    const other = tempDir()
+    const own = await loadOrCreateOfficeCa(other, 'y')
+    await unpackArchive(readFileSync(path), 'archive.zip', other, (write) => {
+      write(join(other, 'staged.db'))
+      return 'staged.db'
+    })
+    expect((await loadOrCreateOfficeCa(other, 'y')).fingerprint).toBe(own.fingerprint)
   })
 })
 
