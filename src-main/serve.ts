@@ -72,7 +72,14 @@ async function main(): Promise<void> {
   // The office network (src-main/lan): on a LAN address with sharing set up once, this server is
   // the LAN server and uses the office CA's certificate and the pairing gate; on loopback the
   // share switch (设置 → 局域网共享) starts a LAN server beside it, as in the desktop app.
-  const share = new LanShare({ host, dispatcher, rendererDir, dataDir })
+  // JIMU_LAN_PORT / JIMU_LAN_HELP_PORT (0: any free port), JIMU_LAN_BIND, JIMU_LAN_MDNS=off: a
+  // second server on one PC, and end-to-end tests that must not take the office ports or multicast.
+  const env = process.env
+  const share = new LanShare({
+    host, dispatcher, rendererDir, dataDir, bind: env.JIMU_LAN_BIND || undefined,
+    port: env.JIMU_LAN_PORT ? Number(env.JIMU_LAN_PORT) : undefined, helpPort: env.JIMU_LAN_HELP_PORT ? Number(env.JIMU_LAN_HELP_PORT) : undefined,
+    mdns: env.JIMU_LAN_MDNS === 'off' ? false : undefined
+  })
   host.lan = share
   const office = lan && hasOfficeCa(dataDir) ? await share.fixedMaterial(publicHosts) : null
   const tls = office ? office.material : lan ? await loadOrCreateCertificate(dataDir, publicHosts) : undefined

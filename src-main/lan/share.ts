@@ -102,8 +102,11 @@ export class LanShare {
 
   constructor(private readonly options: LanShareOptions) {}
 
+  /** Where colleagues reach this PC: the one address listened on, or every LAN address. */
   private get addresses(): string[] {
-    return (this.options.addresses ?? lanAddresses)()
+    const { bind, addresses } = this.options
+    if (addresses) return addresses()
+    return bind && bind !== '0.0.0.0' && bind !== '::' ? [bind] : lanAddresses()
   }
 
   get running(): boolean {
