@@ -1,3 +1,4 @@
+import { HostTransport, confirmCode, pairedHostOf, pairingStatus, startPairing } from '../../src-main/lan/client'
 import { createAdmin, expect, rpc, test } from './fixtures'
 
 // 设置 → 系统 → 局域网共享 in serve mode on loopback: the switch starts the LAN server beside the
@@ -50,6 +51,39 @@ test('the share switch serves the LAN with the office certificate, shows the QR 
   await page.getByTestId('lan-switch').click()
   await expect(page.getByText('Office network sharing is off. Other devices were signed out')).toBeVisible()
   expect((await rpc<{ sharing: boolean }>(page, 'lan.status')).sharing).toBe(false)
+})
+
+test('a colleague\'s PC asks to pair, the administrator compares the code and approves, sees it connected, and revokes it', async ({ page }) => {
+  await createAdmin(page, ADMIN)
+  await page.getByTestId('nav-system').click()
+  await page.getByTestId('system-tab-lan').click()
+  await page.getByTestId('lan-switch').click()
+  await expect(page.getByTestId('lan-qr')).toBeVisible()
+  const status = await rpc<{ urls: string[] }>(page, 'lan.status')
+
+  // The client PC's side (src-main/lan/client.ts, what the desktop client runs).
+  const session = await startPairing(status.urls[0]!, '前台的电脑')
+  const pending = page.getByTestId('lan-pending')
+  await expect(pending).toContainText('前台的电脑')
+  await expect(pending).toContainText(session.code)
+  await page.setViewportSize({ width: 1440, height: 900 })
+  await page.screenshot({ path: `${SHOTS}/lan-pairing-request-1440-zh.png`, fullPage: true })
+  confirmCode(session, session.code)
+  await page.getByTestId('lan-approve').click()
+  await expect(page.getByTestId('lan-devices')).toContainText('前台的电脑')
+  expect(await pairingStatus(session)).toBe('approved')
+
+  const transport = new HostTransport(pairedHostOf(session), { retries: 0, delayMs: 0 })
+  expect((await transport.call('auth.login', { login: ADMIN.login, password: ADMIN.password })).ok).toBe(true)
+  await expect(page.getByTestId('lan-connected')).toContainText('前台的电脑')
+  await expect(page.getByTestId('lan-devices')).toContainText(ADMIN.name)
+  await page.screenshot({ path: `${SHOTS}/lan-paired-1440-zh.png`, fullPage: true })
+
+  await page.getByTestId('lan-devices').getByRole('button', { name: '撤销配对' }).click()
+  await page.getByRole('dialog').getByRole('button', { name: '撤销配对' }).click()
+  await expect(page.getByText('已撤销“前台的电脑”的配对')).toBeVisible()
+  const after = await transport.call('auth.me', {})
+  expect((after.error as { messageKey: string }).messageKey).toBe('lan.error.deviceRefused')
 })
 
 test('the first-run screen explains 连接到办公室的电脑 in a browser', async ({ page }) => {
