@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Sqlite } from '../db/connection'
 import type { Clock } from '../clock'
+import type { AuditEntry } from '../access/audit'
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors'
 import { commitmentOf, pairingCode, sameText, sha256Hex } from './pairing-code'
 
@@ -43,7 +44,8 @@ export interface ConnectedView {
 const iso = (ms: number) => new Date(ms).toISOString()
 
 export class LanDevices {
-  constructor(private readonly db: Sqlite, private readonly clock: Clock) {}
+  /** `audit`: the trail an administrator's decision and a revoke are written to, in their transaction. */
+  constructor(private readonly db: Sqlite, private readonly clock: Clock, private readonly audit?: { append(entry: AuditEntry): void }) {}
 
   private row(id: string): DeviceRow | undefined {
     return this.db.prepare('SELECT * FROM lan_devices WHERE id = ?').get(id) as DeviceRow | undefined
@@ -90,22 +92,27 @@ export class LanDevices {
   }
 
   /** An administrator's decision on a pending request that has its code. */
-  decide(id: string, approve: boolean): DeviceView {
+  decide(id: string, approve: boolean, actorId: number | null = null): DeviceView {
     this.expire()
     const row = this.row(id)
     if (!row || row.status !== 'pending') throw new NotFoundError()
     if (row.code === null) throw new ConflictError('lan.error.noCodeYet')
-    this.db.prepare('UPDATE lan_devices SET status = ?, decided_at = ? WHERE id = ?').run(approve ? 'approved' : 'refused', this.clock.now(), id)
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE lan_devices SET status = ?, decided_at = ? WHERE id = ?').run(approve ? 'approved' : 'refused', this.clock.now(), id)
+      this.audit?.append({ op: approve ? 'lan.approve' : 'lan.refuse', actorId, detail: { device: row.name, address: row.address } })
+    })()
     return this.view(this.row(id)!)
   }
 
   /** Revoke an approved device: refused from now on, and its sessions end in the same transaction. */
-  revoke(id: string): number {
+  revoke(id: string, actorId: number | null = null): number {
     const row = this.row(id)
     if (!row || row.status !== 'approved') throw new NotFoundError()
     return this.db.transaction(() => {
       this.db.prepare("UPDATE lan_devices SET status = 'revoked', decided_at = ? WHERE id = ?").run(this.clock.now(), id)
-      return this.dropSessions(id)
+      const sessions = this.dropSessions(id)
+      this.audit?.append({ op: 'lan.revoke', actorId, detail: { device: row.name, sessions } })
+      return sessions
     })()
   }
 

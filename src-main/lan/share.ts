@@ -69,8 +69,14 @@ export function readLanSettings(host: CoreHost): LanSettings {
   return { sharing: value.sharing === true }
 }
 
-function writeLanSettings(host: CoreHost, value: LanSettings): void {
-  host.core.db.prepare('INSERT INTO system_settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(SETTINGS_KEY, JSON.stringify(value))
+/** The remembered choice; a change made by an administrator is in the audit trail with it. */
+function writeLanSettings(host: CoreHost, value: LanSettings, actorId?: number | null): void {
+  const { db, audit } = host.core
+  db.transaction(() => {
+    const before = readLanSettings(host).sharing
+    db.prepare('INSERT INTO system_settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(SETTINGS_KEY, JSON.stringify(value))
+    if (actorId !== undefined && before !== value.sharing) audit.append({ op: 'lan.sharing', actorId, changes: { sharing: [before, value.sharing] } })
+  })()
 }
 
 const listen = (server: Server, port: number, bind: string | undefined) => new Promise<number>((resolve, reject) => {
@@ -147,15 +153,15 @@ export class LanShare {
   }
 
   /** Turn sharing on or off; serialized, so a double click cannot start two servers. */
-  setSharing(on: boolean): Promise<void> {
-    const next = this.busy.then(() => (on ? this.start() : this.stop()))
+  setSharing(on: boolean, actorId?: number | null): Promise<void> {
+    const next = this.busy.then(() => (on ? this.start(actorId) : this.stop(actorId)))
     this.busy = next.catch(() => undefined)
     return next
   }
 
-  private async start(): Promise<void> {
+  private async start(actorId?: number | null): Promise<void> {
     if (this.fixedUrls) return
-    if (this.server) return writeLanSettings(this.options.host, { sharing: true })
+    if (this.server) return writeLanSettings(this.options.host, { sharing: true }, actorId)
     const { host, dispatcher, rendererDir, bind } = this.options
     this.material = await this.issue()
     const gate = new LanGate({ host, ca: { certPem: this.material.ca, fingerprint: this.material.caFingerprint }, pairPerMinute: this.options.pairPerMinute })
@@ -181,7 +187,7 @@ export class LanShare {
     }
     this.timer = setInterval(() => void this.recertify(), ADDRESS_CHECK_MS)
     this.timer.unref()
-    writeLanSettings(host, { sharing: true })
+    writeLanSettings(host, { sharing: true }, actorId)
   }
 
   /** A changed address gets a new server certificate without dropping anyone (clients trust the CA). */
@@ -193,10 +199,10 @@ export class LanShare {
     ;(this.server as unknown as { setSecureContext(o: { key: string; cert: string }): void }).setSecureContext({ key: fresh.key, cert: fresh.cert })
   }
 
-  private async stop(): Promise<void> {
+  private async stop(actorId?: number | null): Promise<void> {
     if (this.fixedUrls) throw new ConflictError('lan.error.fixedByCommand')
     const { host } = this.options
-    writeLanSettings(host, { sharing: false })
+    writeLanSettings(host, { sharing: false }, actorId)
     if (this.timer) clearInterval(this.timer)
     this.timer = null
     const closing = [this.server, this.help].filter((s): s is Server => s !== null).map(close)

@@ -36,12 +36,12 @@ async function startHost(options: { pairPerMinute?: number } = {}) {
   const host = await CoreHost.open({ dataDir, passwordCost: TEST_PASSWORD_COST })
   await host.core.auth.setup({ name: '管理员', login: 'admin', password: 'secret123' })
   const share = new LanShare({ host, dispatcher: new Dispatcher(host), rendererDir: null, dataDir, bind: '127.0.0.1', port: 0, helpPort: 0, mdns: false, addresses: () => [], pairPerMinute: options.pairPerMinute ?? 100 })
-  await share.setSharing(true)
+  await share.setSharing(true, 1)
   cleanup.push(async () => {
     await share.shutdown()
     host.close()
   })
-  return { dataDir, host, share, devices: () => new LanDevices(host.core.db, host.core.clock) }
+  return { dataDir, host, share, devices: () => new LanDevices(host.core.db, host.core.clock, host.core.audit) }
 }
 
 /** A raw request, for the checks a well-behaved client would never trigger. */
@@ -139,7 +139,7 @@ describe('host and client PC', () => {
     expect(refused.ok).toBe(false)
     expect((refused.error as { messageKey: string }).messageKey).toBe('lan.error.deviceRefused')
 
-    office.devices().decide(session.id, true)
+    office.devices().decide(session.id, true, 1)
     expect(await pairingStatus(session)).toBe('approved')
     savePairedHost(clientDir, pairedHostOf(session))
     const paired = loadPairedHost(clientDir)!
@@ -162,7 +162,9 @@ describe('host and client PC', () => {
 
     // Revoke: the device is refused and its session is gone even without the device header.
     const token = (login.data as { token: string }).token
-    office.devices().revoke(session.id)
+    office.devices().revoke(session.id, 1)
+    // The administrator's decisions are in the audit trail.
+    expect(office.host.core.db.prepare("SELECT op FROM change_log WHERE op LIKE 'lan.%' ORDER BY id").pluck().all()).toEqual(['lan.sharing', 'lan.approve', 'lan.revoke'])
     const after = await transport.call('auth.me', {})
     expect((after.error as { messageKey: string }).messageKey).toBe('lan.error.deviceRefused')
     const bare = await raw(`https://127.0.0.1:${office.share.port}/rpc/auth.me`, { method: 'POST', ca: paired.caPem, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{}' })
