@@ -255,6 +255,7 @@ export function createHttpServer(options: HttpOptions): Server {
       // Integrations authenticate with a Bearer token; the browser's session cookie is ignored,
       // so a form posted from another page cannot act as the signed-in user.
       const result = await dispatcher.call(match.route.rpc, input, { token: bearerOf(req), locale, client, address: req.socket.remoteAddress })
+      if (options.lan && result.ok && LOGIN_METHODS.has(match.route.rpc)) options.lan.signedIn(req, result.data)
       if (!result.ok) return send(res, STATUS[result.error.code] ?? 400, result.error)
       return send(res, match.route.status ?? 200, match.route.output ? match.route.output(result.data) : result.data)
     }

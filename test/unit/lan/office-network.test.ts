@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events'
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
+import { connect } from 'node:tls'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -183,8 +184,15 @@ describe('host and client PC', () => {
     const states: string[] = []
     transport.onState((s) => states.push(s))
 
+    // A sign-in through the REST route over the LAN is a LAN session too.
+    const ca = (await loadOrCreateOfficeCa(office.dataDir, 'x')).certPem
+    const rest = await raw(`https://127.0.0.1:${office.share.port}/api/v1/auth/login`, { method: 'POST', ca, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: 'wang', password: 'demo12345' }) })
+    const restToken = (JSON.parse(rest.text) as { token: string }).token
+    expect(office.host.core.auth.resolve(restToken)).not.toBeNull()
+
     const port = office.share.port
     await office.share.setSharing(false)
+    expect(office.host.core.auth.resolve(restToken)).toBeNull()
     expect(readLanSettings(office.host).sharing).toBe(false)
     expect(office.host.core.db.prepare('SELECT COUNT(*) FROM lan_sessions').pluck().get()).toBe(0)
     expect((await rejected(transport.call('auth.me', {}))).messageKey).toBe('lan.client.unreachable')
@@ -201,6 +209,36 @@ describe('host and client PC', () => {
     // The device stays paired across the restart; its old session ended with sharing off.
     const moved = new HostTransport({ ...pairedHostOf(session), url: `https://127.0.0.1:${again.port}` }, { retries: 0, delayMs: 0 })
     expect(await moved.call('auth.me', {})).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } })
+  })
+})
+
+describe('a changed address', () => {
+  it('gets a new server certificate on the running server, from the same CA, without dropping the paired PC', async () => {
+    const dataDir = tempDir()
+    const host = await CoreHost.open({ dataDir, passwordCost: TEST_PASSWORD_COST })
+    await host.core.auth.setup({ name: '管理员', login: 'admin', password: 'secret123' })
+    let ips = ['10.0.0.5']
+    const share = new LanShare({ host, dispatcher: new Dispatcher(host), rendererDir: null, dataDir, bind: '127.0.0.1', port: 0, helpPort: 0, mdns: false, addresses: () => ips })
+    await share.setSharing(true)
+    cleanup.push(async () => {
+      await share.shutdown()
+      host.close()
+    })
+    const peerSan = () =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect({ host: '127.0.0.1', port: share.port, rejectUnauthorized: false }, () => {
+          resolve(socket.getPeerCertificate().subjectaltname ?? '')
+          socket.end()
+        })
+        socket.on('error', reject)
+      })
+    expect(await peerSan()).toContain('IP Address:10.0.0.5')
+    ips = ['10.0.0.9']
+    await share.recertify()
+    const san = await peerSan()
+    expect(san).toContain('IP Address:10.0.0.9')
+    expect(san).not.toContain('10.0.0.5')
+    expect((await share.status()).urls).toContain(`https://10.0.0.9:${share.port}`)
   })
 })
 
