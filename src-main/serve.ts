@@ -8,6 +8,8 @@ import { createHttpServer } from './api/http'
 import { loadOrCreateCertificate } from './api/tls'
 import { OffsetClock } from './jobs/offset-clock'
 import { lockDataDirOrExit } from './desktop/data-lock'
+import { hasOfficeCa } from './lan/ca'
+import { LanShare } from './lan/share'
 
 // Headless entry: the same core and API as the desktop app, over HTTP on loopback, serving the
 // built renderer. Used for browser/LAN access and for end-to-end tests.
@@ -67,8 +69,22 @@ async function main(): Promise<void> {
     console.error(`--public-host takes a host name without scheme or port, e.g. crm.office.lan (got ${badHost})`)
     process.exit(2)
   }
-  const tls = lan ? await loadOrCreateCertificate(dataDir, publicHosts) : undefined
-  const server = createHttpServer({ dispatcher, host, rendererDir, tls, publicHosts })
+  // The office network (src-main/lan): on a LAN address with sharing set up once, this server is
+  // the LAN server and uses the office CA's certificate and the pairing gate; on loopback the
+  // share switch (设置 → 局域网共享) starts a LAN server beside it, as in the desktop app.
+  // JIMU_LAN_PORT / JIMU_LAN_HELP_PORT (0: any free port), JIMU_LAN_BIND, JIMU_LAN_MDNS=off: a
+  // second server on one PC, and end-to-end tests that must not take the office ports or multicast.
+  const env = process.env
+  const share = new LanShare({
+    host, dispatcher, rendererDir, dataDir, bind: env.JIMU_LAN_BIND || undefined,
+    port: env.JIMU_LAN_PORT ? Number(env.JIMU_LAN_PORT) : undefined, helpPort: env.JIMU_LAN_HELP_PORT ? Number(env.JIMU_LAN_HELP_PORT) : undefined,
+    mdns: env.JIMU_LAN_MDNS === 'off' ? false : undefined
+  })
+  host.lan = share
+  const office = lan && hasOfficeCa(dataDir) ? await share.fixedMaterial(publicHosts) : null
+  const tls = office ? office.material : lan ? await loadOrCreateCertificate(dataDir, publicHosts) : undefined
+  const server = createHttpServer({ dispatcher, host, rendererDir, tls, publicHosts, lan: office?.gate })
+  if (!lan) await share.resume().catch((e: unknown) => console.error('Office network sharing could not resume', e))
   server.listen(Number(values.port), values.host === 'localhost' ? '127.0.0.1' : values.host, () => {
     const address = server.address()
     const port = typeof address === 'object' && address ? address.port : values.port
@@ -80,11 +96,13 @@ async function main(): Promise<void> {
     const urls = Object.values(networkInterfaces()).flat().filter((a) => a && a.family === 'IPv4' && !a.internal).map((a) => `https://${a!.address}:${port}`)
     urls.push(...publicHosts.map((h) => `https://${h}:${port}`))
     console.log(`Jimu CRM serving at ${urls.join(', ') || `https://${values.host}:${port}`}`)
-    console.log(`Certificate fingerprint (SHA-256), confirm it in the browser: ${tls.fingerprint}`)
+    if (office) share.markFixed(urls, Number(port))
+    console.log(office ? `Office CA fingerprint (SHA-256): ${office.material.caFingerprint}` : `Certificate fingerprint (SHA-256), confirm it in the browser: ${'fingerprint' in tls ? tls.fingerprint : ''}`)
   })
   // The background scheduler (rules, flow deadlines, email, webhooks) runs in serve mode too.
   void host.core.scheduler.start()
   const stop = () => {
+    void share.shutdown()
     server.close()
     host.close()
     process.exit(0)

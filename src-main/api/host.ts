@@ -1,6 +1,7 @@
 import { Core, restoreBackup, type CoreOptions } from '../core'
 import { validateBackup } from '../db/backup'
 import { ConflictError } from '../shared/errors'
+import type { LanShare } from '../lan/share'
 
 /**
  * Holds the live core. A backup restore closes the database, swaps the file and opens a fresh
@@ -9,6 +10,8 @@ import { ConflictError } from '../shared/errors'
 export class CoreHost {
   /** The backup being restored: a second restore meanwhile would swap files under the first. */
   private restoring: string | null = null
+  /** The office-network share switch, where this process can serve the LAN (serve mode, desktop app). */
+  lan: LanShare | null = null
 
   private constructor(public core: Core, private readonly options: CoreOptions) {}
 

@@ -13,6 +13,7 @@ import type { CoreHost } from './host'
 import { openApiDocument } from './openapi'
 import { matchRoute } from './rest'
 import { RateLimiter } from './rate-limit'
+import type { LanGate } from '../lan/gate'
 
 // The HTTP transport: POST /rpc/<method> for the app (session cookie), REST /api/v1/... and
 // /api/openapi.json for integrations (Bearer token only), attachment downloads, and the built
@@ -57,6 +58,8 @@ export interface HttpOptions {
   loginsPerMinute?: number
   /** Host names (without port) this server is also reached by, besides loopback and its own addresses: `--public-host`. */
   publicHosts?: string[]
+  /** The office network: pairing endpoints, the paired-device check and LAN sessions (src-main/lan/gate.ts). */
+  lan?: LanGate
 }
 
 /** A client mistake at the HTTP layer, with its status (the body is the usual translated error). */
@@ -109,7 +112,7 @@ const bare = (address: string) => address.toLowerCase().replace(/^::ffff:(?=\d+\
  * addresses (an IP literal cannot be a DNS-rebinding name), or a configured public name — always
  * with the port the request arrived on.
  */
-function hostAllowed(req: IncomingMessage, scheme: 'http' | 'https', publicHosts: ReadonlySet<string>): boolean {
+export function hostAllowed(req: IncomingMessage, scheme: 'http' | 'https', publicHosts: ReadonlySet<string>): boolean {
   const raw = req.headers.host
   if (!raw || /[\s/\\?#@]/.test(raw)) return false
   let url: URL
@@ -221,6 +224,7 @@ export function createHttpServer(options: HttpOptions): Server {
     const locale: Locale = pickLocale(req.headers['accept-language'])
     const method = req.method ?? 'GET'
     const client = req.headers['user-agent']
+    if (options.lan && (await options.lan.handle(req, url.pathname, (status, body) => send(res, status, body)))) return
 
     if (url.pathname.startsWith('/rpc/')) {
       if (method !== 'POST') throw new HttpError(405, 'http.postOnly')
@@ -232,6 +236,7 @@ export function createHttpServer(options: HttpOptions): Server {
       if (limited(name, req, res, locale)) return
       const token = bearerOf(req) ?? cookieOf(req, cookieName)
       const result = await dispatcher.call(name, await readJson(req), { token, locale, client, address: req.socket.remoteAddress })
+      if (options.lan && result.ok && LOGIN_METHODS.has(name)) options.lan.signedIn(req, result.data)
       return send(res, 200, result, sessionCookie(name, result, cookieName, !!options.tls))
     }
 
@@ -250,6 +255,7 @@ export function createHttpServer(options: HttpOptions): Server {
       // Integrations authenticate with a Bearer token; the browser's session cookie is ignored,
       // so a form posted from another page cannot act as the signed-in user.
       const result = await dispatcher.call(match.route.rpc, input, { token: bearerOf(req), locale, client, address: req.socket.remoteAddress })
+      if (options.lan && result.ok && LOGIN_METHODS.has(match.route.rpc)) options.lan.signedIn(req, result.data)
       if (!result.ok) return send(res, STATUS[result.error.code] ?? 400, result.error)
       return send(res, match.route.status ?? 200, match.route.output ? match.route.output(result.data) : result.data)
     }

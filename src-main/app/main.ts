@@ -2,6 +2,7 @@ import { app, BrowserWindow, dialog, Menu, nativeImage, Notification, protocol, 
 import { join } from 'node:path'
 import { CoreHost } from '../api/host'
 import { Dispatcher } from '../api/dispatcher'
+import { LanShare } from '../lan/share'
 import { pickLocale, translate, type Locale } from '../shared/locales'
 import { VERSION } from '../version'
 import { APP_SCHEME, rendererEntryUrl, type OriginContext } from '../desktop/origin'
@@ -283,6 +284,11 @@ async function start(): Promise<void> {
   // The rule engine's scheduler runs in the main process; desktop notifications from rules are
   // shown natively to the users signed in on this PC, a click opens the record.
   void host.core.scheduler.start()
+  // 设置 → 系统 → 局域网共享: the LAN server runs in this process, so it keeps serving while the
+  // window sits in the tray; turned on again at start when it was on (src-main/lan/share.ts).
+  const lan = new LanShare({ host, dispatcher, rendererDir, dataDir })
+  host.lan = lan
+  lan.resume().catch((e: unknown) => console.error('office network sharing could not resume', e))
   const source = {
     resolve: (token: string) => host.core.auth.resolve(token),
     takeDesktop: (limit: number, userIds: readonly number[]) => host.core.notifications.takeDesktop(limit, userIds)
@@ -304,6 +310,7 @@ async function start(): Promise<void> {
   }, 5000)
   app.on('will-quit', () => {
     clearInterval(desktop)
+    void lan.shutdown()
     tray?.destroy()
     host.close()
     dataLock?.release()

@@ -10,6 +10,7 @@ import { ValidationError } from '../shared/errors'
 import { VERSION } from '../version'
 import { checkFolder } from './service'
 import { previewDatabase, stamp } from './inspect'
+import { addOfficeCaTo, restoreOfficeCaFrom } from '../lan/ca-archive'
 
 // The whole data folder as one .zip — the database (a consistent online snapshot) and every
 // attachment — to carry to a new PC; and the other way, on the first-run screen, a new data
@@ -37,6 +38,7 @@ export async function exportArchive(db: Sqlite, dataDir: string, folder: string,
         }
       }
     }
+    addOfficeCaTo(zip, dataDir)
     await pipeline(zip.generateNodeStream({ type: 'nodebuffer', streamFiles: true, compression: 'DEFLATE', compressionOptions: { level: 6 } }), createWriteStream(`${path}.partial`))
     renameSync(`${path}.partial`, path)
     return { path, size: statSync(path).size }
@@ -87,6 +89,7 @@ export async function unpackArchive(data: Buffer, label: string, dataDir: string
         renameSync(`${target}.tmp`, target)
       }
     }
+    await restoreOfficeCaFrom(zip, dataDir)
     const file = stage((dest) => copyFileSync(tmp, dest))
     return { file, users: preview.users, forms: preview.forms.length }
   } finally {

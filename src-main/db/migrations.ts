@@ -295,6 +295,21 @@ const ALL: Migration[] = [
         key TEXT NOT NULL, value TEXT NOT NULL, updated_at INTEGER NOT NULL,
         PRIMARY KEY (user_id, form_id, kind, key)) WITHOUT ROWID;
     `
+  },
+  {
+    version: 14,
+    name: 'office network devices',
+    sql: `
+      -- The office network (src-main/lan): PCs paired with this host (pending until an
+      -- administrator approves; the device proves itself with a secret whose hash is kept) and the
+      -- sessions signed in over the LAN server, so turning sharing off or revoking a device ends them.
+      CREATE TABLE lan_devices (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL, address TEXT, status TEXT NOT NULL,
+        secret_hash TEXT NOT NULL, commitment TEXT NOT NULL, server_nonce TEXT NOT NULL, code TEXT,
+        user_id INTEGER, created_at INTEGER NOT NULL, decided_at INTEGER, last_seen_at INTEGER);
+      CREATE TABLE lan_sessions (
+        token_hash TEXT PRIMARY KEY, device_id TEXT, address TEXT, created_at INTEGER NOT NULL);
+    `
   }
 ]
 

@@ -24,15 +24,35 @@ import { settings as zhSettings } from './zh-CN/settings'
 import { settings as enSettings } from './en/settings'
 import { aggregates as zhAggregates } from './zh-CN/aggregates'
 import { aggregates as enAggregates } from './en/aggregates'
+import { lan as zhLan } from './zh-CN/lan'
+import { lan as enLan } from './en/lan'
 
 export const LOCALES = ['zh-CN', 'en'] as const
 export type Locale = (typeof LOCALES)[number]
 export const DEFAULT_LOCALE: Locale = 'zh-CN'
 
+/** Each namespace's messages in both languages, one line each (new areas add a line). */
+const NAMESPACES: ReadonlyArray<readonly [Record<string, string>, Record<string, string>]> = [
+  [zhErrors, enErrors],
+  [zhUi, enUi],
+  [zhRecord, enRecord],
+  [zhDesigner, enDesigner],
+  [zhViews, enViews],
+  [zhCrm, enCrm],
+  [zhFlows, enFlows],
+  [zhRules, enRules],
+  [zhReports, enReports],
+  [zhTransfer, enTransfer],
+  [zhDesktop, enDesktop],
+  [zhSettings, enSettings],
+  [zhAggregates, enAggregates],
+  [zhLan, enLan],
+]
+
 /** All messages per locale; i18next in the renderer loads the same objects. */
 export const messages: Record<Locale, Record<string, string>> = {
-  'zh-CN': { ...zhErrors, ...zhUi, ...zhRecord, ...zhDesigner, ...zhViews, ...zhCrm, ...zhFlows, ...zhRules, ...zhReports, ...zhTransfer, ...zhDesktop, ...zhSettings, ...zhAggregates },
-  en: { ...enErrors, ...enUi, ...enRecord, ...enDesigner, ...enViews, ...enCrm, ...enFlows, ...enRules, ...enReports, ...enTransfer, ...enDesktop, ...enSettings, ...enAggregates }
+  'zh-CN': Object.assign({}, ...NAMESPACES.map(([zh]) => zh)),
+  en: Object.assign({}, ...NAMESPACES.map(([, en]) => en))
 }
 
 export function pickLocale(acceptLanguage: string | undefined | null): Locale {

@@ -7,6 +7,7 @@ import { api, ApiError } from '../api/client'
 import { readBase64 } from '../lib/download'
 import { notifyError, notifySuccess } from '../lib/notify'
 import { AuthLayout } from './AuthLayout'
+import { ConnectToOffice } from '../components/lan/ConnectToOffice'
 
 type User = MethodOutput<'auth.setup'>['user']
 type Errors = Partial<Record<'name' | 'login' | 'password' | 'confirm', string>>
@@ -131,6 +132,7 @@ export function SetupPage({ version, onDone, onRestored }: { version?: string; o
           <Text size="xs" c="dimmed" ta="center">
             {t('setup.restoreHint')}
           </Text>
+          <ConnectToOffice />
         </Stack>
       </form>
     </AuthLayout>

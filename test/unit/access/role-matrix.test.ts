@@ -429,6 +429,10 @@ const MATRIX: { [M in MethodName]: Entry } = {
   'settings.get': { admin: 'system settings (data folder, backups)' },
   'settings.updateCompany': { admin: 'system settings' },
   'settings.updateBackup': { admin: 'system settings (the second place backups go to)' },
+  'lan.status': { admin: 'office network: paired PCs and who is connected' },
+  'lan.setSharing': { admin: 'office network sharing' },
+  'lan.decide': { admin: 'office network pairing approval' },
+  'lan.revoke': { admin: 'office network paired PCs' },
 
   'crm.status': { read: async (who) => void (await allowed(who, 'crm.status', {})) },
   'crm.preview': { admin: 'installing the sales app' },

@@ -7,7 +7,7 @@ import { messages } from '../../../src-main/shared/locales'
 // message fails here: translate it, or add it below when it really is a name users see as such.
 
 /** Messages that name the other language in its own script (the language switch). */
-const EN_OWN_SCRIPT = new Set(['language.zh-CN', 'palette.switchLanguage'])
+const EN_OWN_SCRIPT = new Set(['language.zh-CN', 'palette.switchLanguage', 'lan.page.otherLanguage'])
 
 /** CJK ideographs, CJK punctuation (、。「」【】《》) and full-width forms (，：；（）！？). */
 const CJK = /[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]/
@@ -25,7 +25,9 @@ const ZH_ALLOWED = new Set([
   'ID', 'npm', 'better-sqlite3', 'install', 'run', 'serve', 'now', 'admin', 'SEC',
   // keys, formula functions, date tokens, examples
   'Ctrl+Z', 'Ctrl+Shift+Z', 'Enter', 'Esc', 'Delete', 'SUM', 'TODAY', 'YYYY', 'MM', 'DD', 'M', 'D', 'N', 'v', 'HK', 'TA',
-  'HT-20260101-001', 'smtp.exmail.qq.com', 'example.com', 'crm', 'title'
+  'HT-20260101-001', 'smtp.exmail.qq.com', 'example.com', 'crm', 'title',
+  // the office network: what the phone's and PC's own settings screens say (CA 证书), and the file to pick
+  'HTTPS', 'SHA-256', 'CA', 'iPhone', 'iPad', 'Safari', 'Android', 'Windows', 'office-ca.crt'
 ])
 
 const zh = messages['zh-CN']

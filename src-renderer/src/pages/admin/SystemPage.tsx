@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { Card, Code, Group, Stack, Tabs, Text } from '@mantine/core'
-import { IconBuildingStore, IconDatabase, IconInfoCircle, IconMail } from '@tabler/icons-react'
+import { IconBuildingStore, IconDatabase, IconInfoCircle, IconMail, IconNetwork } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import { api } from '../../api/client'
 import { LoadState } from '../../components/LoadState'
@@ -8,9 +8,10 @@ import { PageHeader } from '../../components/PageHeader'
 import { BackupsPanel } from '../../components/settings/BackupsPanel'
 import { CompanyForm } from '../../components/settings/CompanyForm'
 import { NotifySettingsPanel } from '../../components/rules/NotifySettingsPanel'
+import { LanSharePanel } from '../../components/lan/LanSharePanel'
 import { useLoaded } from '../../lib/use-loaded'
 
-const TABS = ['company', 'mail', 'backups', 'about'] as const
+const TABS = ['company', 'mail', 'backups', 'lan', 'about'] as const
 export type SystemTab = (typeof TABS)[number]
 
 /** 设置 → 系统 (administrators): the company, mail, backups and the data folder, about. */
@@ -35,6 +36,9 @@ export function SystemPage({ tab: initialTab, onRestored }: { tab: SystemTab; on
             <Tabs.Tab value="backups" leftSection={<IconDatabase size={16} />} data-testid="system-tab-backups">
               {t('system.tab.backups')}
             </Tabs.Tab>
+            <Tabs.Tab value="lan" leftSection={<IconNetwork size={16} />} data-testid="system-tab-lan">
+              {t('lan.ui.tab')}
+            </Tabs.Tab>
             <Tabs.Tab value="about" leftSection={<IconInfoCircle size={16} />} data-testid="system-tab-about">
               {t('system.tab.about')}
             </Tabs.Tab>
@@ -47,6 +51,9 @@ export function SystemPage({ tab: initialTab, onRestored }: { tab: SystemTab; on
           </Tabs.Panel>
           <Tabs.Panel value="backups">
             <BackupsPanel initial={backup} onRestored={onRestored} />
+          </Tabs.Panel>
+          <Tabs.Panel value="lan">
+            <LanSharePanel />
           </Tabs.Panel>
           <Tabs.Panel value="about">
             <Stack gap="xs" data-testid="system-about">
