@@ -192,7 +192,6 @@ export class ImportService {
       }
       return out
     }
-    const ROLLBACK = Symbol('rollback')
     const batch = IMPORT_LIMITS.batch
     // The worker hands over the next batch while this thread tries the current one.
     const take = (from: number) => {
@@ -204,21 +203,11 @@ export class ImportService {
     for (let from = 0; from < total; from += batch) {
       const rows = await next!
       next = from + batch < total ? take(from + batch) : null
-      try {
-        core.db.transaction(() => {
-          const bulk: BulkRow[] = rows.map((r) => (r.id !== undefined ? { id: r.id, values: trialValues(r.values) } : { values: trialValues(r.values) }))
-          const outcomes = core.writes.bulkWrite(actor, form.id, bulk, { action: 'import', skipBad: true, events: false })
-          outcomes.forEach((o, i) => {
-            if (!o.ok) refused.push({ line: rows[i]!.line, message: translate(locale, o.error.messageKey, o.error.params), field: o.error.field ?? null })
-          })
-          throw ROLLBACK
-        })()
-      } catch (e) {
-        if (e !== ROLLBACK) throw e
-      } finally {
-        // The change-log chain continues from what is committed.
-        core.audit.reset()
-      }
+      const bulk: BulkRow[] = rows.map((r) => (r.id !== undefined ? { id: r.id, values: trialValues(r.values) } : { values: trialValues(r.values) }))
+      const outcomes = core.writes.tryBulkWrite(actor, form.id, bulk, { action: 'import', skipBad: true })
+      outcomes.forEach((o, i) => {
+        if (!o.ok) refused.push({ line: rows[i]!.line, message: translate(locale, o.error.messageKey, o.error.params), field: o.error.field ?? null })
+      })
       if (from + batch < total) await new Promise<void>((resolve) => setImmediate(resolve))
     }
     return refused
