@@ -11,7 +11,7 @@ type Ops = {
   open: ImportJob['open']
   columns: ImportJob['columns']
   headers: ImportJob['headers']
-  preview: (...args: Parameters<ImportJob['preview']>) => { preview: ReturnType<ImportJob['preview']>; prepared: number; rejected: number; newOptions: Record<string, string[]> }
+  preview: (...args: Parameters<ImportJob['preview']>) => { preview: ReturnType<ImportJob['preview']>; prepared: number; rejected: number; newOptions: Record<string, string[]>; newPeople: string[] }
   take: ImportJob['take']
   refuse: ImportJob['refuse']
   report: ImportJob['report']
