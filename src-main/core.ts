@@ -93,7 +93,7 @@ export class Core {
     this.views = new ViewService(db, this.schema, this.access, this.queries, clock)
     const apps = appInstaller(this)
     this.crm = new CrmService(this, apps)
-    this.transfer = new TransferEngine({ apps, db, databaseFile: join(dataDir, DB_FILE), dataDir, clock, schema: this.schema, access: this.access, audit: this.audit, writes: this.writes, reads: this.reads, views: this.views })
+    this.transfer = new TransferEngine({ apps, db, databaseFile: join(dataDir, DB_FILE), dataDir, clock, schema: this.schema, access: this.access, audit: this.audit, writes: this.writes, reads: this.reads, views: this.views, org: this.org })
     this.reports = new ReportService(db, { schema: this.schema, access: this.access, queries: this.queries, clock, org: this.org }, clock, this.events)
     this.scheduler = new Scheduler(db, clock)
     this.flows = new FlowEngine(db, this.schema, this.writes, this.reads, this.queries, this.access, this.org, clock, this.events)

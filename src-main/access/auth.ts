@@ -64,7 +64,9 @@ export class PasswordHasher {
 
   async verify(password: string, stored: string): Promise<boolean> {
     const parsed = parseHash(stored)
-    if (!parsed) return false
+    // An account without a password (a colleague who does not sign in) costs a stranger the same
+    // time as a real one: the answer must not tell which logins exist.
+    if (!parsed) return this.verifyNobody(password)
     const actual = await this.derive(password, parsed.salt, parsed.key.length, parsed.cost)
     return timingSafeEqual(parsed.key, actual)
   }

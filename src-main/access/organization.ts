@@ -4,6 +4,13 @@ import { ConflictError, NotFoundError, ValidationError } from '../shared/errors'
 import type { FilterNode, PermissionDto } from '../shared/api/contracts'
 import type { PasswordHasher } from './auth'
 import type { AuditLog } from './audit'
+import { deriveApiKey } from '../forms/api-key'
+
+/**
+ * The password hash of a colleague who does not sign in (an import's sales agent recorded as the
+ * owner of their deals): no password matches it, until an administrator sets one in 组织.
+ */
+export const NO_SIGN_IN = '!no-sign-in'
 
 // The organization: departments (a tree with a head each), users with a direct manager, roles
 // and per-form permissions. Every change here is written to the audit trail with before/after.
@@ -122,6 +129,18 @@ export class Organization {
       this.audit.append({ op: 'user.create', actorId, detail: { after: this.snapshot(id) } })
       return id
     })
+  }
+
+  /**
+   * Add a colleague who does not sign in, by name (an import's sales agents, so that ownership,
+   * rankings and the owner filter work): no role, a login made from the name (zhangwei, zhangwei2…)
+   * for when an administrator later gives them a password.
+   */
+  createColleague(actorId: number, name: string): number {
+    const base = deriveApiKey(name, 'user').toLowerCase().slice(0, 40)
+    let login = base
+    for (let n = 2; this.db.prepare('SELECT 1 FROM users WHERE login = ?').get(login); n++) login = `${base}${n}`
+    return this.createUserWithHash(actorId, { name, login, passwordHash: NO_SIGN_IN })
   }
 
   updateUser(actorId: number, id: number, input: UserInput): void {

@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3'
 import { ident, type Sqlite } from '../db/connection'
 import type { Clock } from '../clock'
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors'
@@ -45,6 +46,8 @@ export class SchemaService {
   private cache = new Map<number, FormModel>()
   private rollupIndex: Map<number, Array<{ fieldId: number; formId: number; targetFieldId?: number }>> | null = null
   hooks: SchemaHooks | null = null
+  /** form(apiKey) is called per written row by engines; its look-up is prepared once. */
+  private formByKey: Statement | null = null
 
   constructor(private readonly db: Sqlite, private readonly clock: Clock) {}
 
@@ -89,7 +92,7 @@ export class SchemaService {
   form(ref: number | string): FormModel {
     const id = typeof ref === 'number' || /^\d+$/.test(ref)
       ? Number(ref)
-      : (this.db.prepare('SELECT id FROM forms WHERE api_key = ?').pluck().get(ref) as number | undefined)
+      : ((this.formByKey ??= this.db.prepare('SELECT id FROM forms WHERE api_key = ?').pluck()).get(ref) as number | undefined)
     if (id === undefined) throw new NotFoundError('error.formNotFound', { form: String(ref) })
     const cached = this.cache.get(id)
     if (cached) return cached

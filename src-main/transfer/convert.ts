@@ -37,6 +37,8 @@ export interface UnknownOption { field: string; label: string; value: string; co
 export type Scopes = Record<number, Sql>
 
 export const NEW_OPTION = '__new__'
+/** A person choice: add the name as a colleague who does not sign in. */
+export const NEW_PERSON = '__new__'
 
 interface ColumnPlan {
   column: number
@@ -46,6 +48,10 @@ interface ColumnPlan {
 
 export class RowConverter {
   readonly unknown = new Map<string, UnknownOption>()
+  /** Names in member columns that match no user and have no choice yet (by name). */
+  readonly unknownPeople = new Map<string, UnknownOption>()
+  /** Names the run adds as colleagues (chosen `__new__`): converted to the name itself, which the write resolves once they exist. */
+  readonly newPeople = new Set<string>()
   /** Per new select field (its stand-in key): the values its column holds that its options lack, added as options when it is created. */
   readonly newOptions = new Map<string, Set<string>>()
   private readonly plans: ColumnPlan[]
@@ -57,7 +63,7 @@ export class RowConverter {
     private readonly schema: SchemaService,
     private readonly clock: Clock,
     private readonly form: FormModel,
-    private readonly settings: Pick<ImportSettings, 'columns' | 'options' | 'keyField'>,
+    private readonly settings: Pick<ImportSettings, 'columns' | 'options' | 'keyField'> & { people?: ImportSettings['people'] },
     private readonly scopes: Scopes,
     private readonly locale: Locale,
     /** Per column: the order its dates are written in (decided from the whole column, or chosen). */
@@ -231,11 +237,23 @@ export class RowConverter {
       if (key !== 'phone') { add(normalizeKey(u.name), u.id); add(normalizeKey(u.login), u.id) }
       if (key !== 'name' && u.phone) add(digits(u.phone), u.id)
     }
+    const active = new Set(users.map((u) => u.id))
+    const people = this.settings.people ?? {}
     return (text) => {
       const id = byName.get(normalizeKey(text)) ?? byName.get(digits(text))
       if (id === null) throw new DomainError('VALIDATION', 'transfer.error.ambiguousUser', { field: field.label, value: text }, field.apiKey)
-      if (id === undefined) throw new DomainError('VALIDATION', 'value.invalidUser', { field: field.label, value: text }, field.apiKey)
-      return id
+      if (id !== undefined) return id
+      const name = text.trim()
+      const chosen = people[name]
+      if (chosen === NEW_PERSON && key !== 'phone') {
+        this.newPeople.add(name)
+        return name
+      }
+      if (typeof chosen === 'number' && active.has(chosen)) return chosen
+      const u = this.unknownPeople.get(name)
+      if (u) u.count++
+      else this.unknownPeople.set(name, { field: field.apiKey, label: field.label, value: name, count: 1 })
+      throw new DomainError('VALIDATION', 'value.invalidUser', { field: field.label, value: text }, field.apiKey)
     }
   }
 }

@@ -40,6 +40,8 @@ export class ImportJob {
   private used: { sheet: number; headerRow: number } = { sheet: 0, headerRow: 0 }
   /** After preview: per new select field (stand-in key), the column's values its options lack. */
   newOptions: Record<string, string[]> = {}
+  /** Names the last preview found chosen to be added as colleagues. */
+  newPeople: string[] = []
 
   constructor(private readonly db: Sqlite, private readonly clock: Clock) {
     this.schema = new SchemaService(db, clock)
@@ -165,7 +167,7 @@ export class ImportJob {
     }
     const missingRequired = settings.mode === 'update' ? [] : form.fields.filter((f) => f.required && !f.requiredWhen && !f.visibleWhen && !COMPUTED_TYPES.has(f.type) && f.defaultValue === null && !mapped.has(f.apiKey)).map((f) => f.label)
     const seen = new Map<string, number>()
-    const result: PreviewDto = { total: 0, valid: 0, invalid: 0, rows: [], errors: [], unknownOptions: [], duplicates: [], duplicateCount: 0, matched: 0, missingRequired, dateOrders }
+    const result: PreviewDto = { total: 0, valid: 0, invalid: 0, rows: [], errors: [], unknownOptions: [], unknownPeople: [], duplicates: [], duplicateCount: 0, matched: 0, missingRequired, dateOrders }
     this.prepared = []
     this.rejected = new Map()
     this.errorCells = new Map()
@@ -220,7 +222,9 @@ export class ImportJob {
       } else this.prepared.push({ line, values: converted.values })
     }
     result.unknownOptions = [...converter.unknown.values()].sort((a, b) => b.count - a.count).slice(0, 200)
+    result.unknownPeople = [...converter.unknownPeople.values()].sort((a, b) => b.count - a.count).slice(0, 200)
     this.newOptions = Object.fromEntries([...converter.newOptions].map(([k, v]) => [k, [...v]]))
+    this.newPeople = [...converter.newPeople]
     return result
   }
 

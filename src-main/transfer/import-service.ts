@@ -8,7 +8,7 @@ import { DomainError, NotFoundError, PermissionError, ValidationError } from '..
 import { translate, type Locale } from '../shared/locales'
 import type { ImportSettings, ImportStatus, PreviewDto } from '../shared/api/transfer'
 import type { BulkRow } from '../records/write-pipeline'
-import { NEW_OPTION, type Scopes } from './convert'
+import { NEW_OPTION, NEW_PERSON, type Scopes } from './convert'
 import { newFieldColumns, type ImportJob, type PreparedRow } from './import-job'
 import { ImportWorker } from './worker-client'
 import { ImportMemory } from './memory'
@@ -56,7 +56,7 @@ interface Session {
   cancel: boolean
   /** Line → why it was not imported, from the write (the worker knows the preview's). */
   writeErrors: Array<[number, string]>
-  previewed: { settings: ImportSettings; preview: PreviewDto; prepared: number; rejected: number; newOptions: Record<string, string[]> } | null
+  previewed: { settings: ImportSettings; preview: PreviewDto; prepared: number; rejected: number; newOptions: Record<string, string[]>; newPeople: string[] } | null
   touched: number
   running: Promise<void> | null
   /** Rows per write transaction of the current run. */
@@ -95,7 +95,7 @@ export class ImportService {
     const id = randomUUID()
     const session: Session = {
       id, actorId: actor.id, formId: form.id, fileName, worker, cancel: false, writeErrors: [], previewed: null, touched: this.core.clock.now(), running: null, batchSize: IMPORT_LIMITS.batch,
-      status: { session: id, phase: 'reading', done: 0, total: 0, created: 0, updated: 0, failed: 0, skipped: 0, batchId: null, message: null, hasReport: false },
+      status: { session: id, phase: 'reading', done: 0, total: 0, created: 0, updated: 0, failed: 0, skipped: 0, batchId: null, message: null, hasReport: false, colleagues: [] },
       reading: null
     }
     session.reading = worker.call('open', fileName, data).then(
@@ -146,7 +146,7 @@ export class ImportService {
     const result = await s.worker.call('preview', form.id, settings, this.scopes(actor, form), locale)
     // The worker converted every row; the write pipeline decides the rest (conditional required,
     // unique values, formulas and validation rules, permissions) in a trial write rolled back.
-    const refused = await this.trialWrite(actor, s, form, settings, result.prepared, locale)
+    const refused = await this.trialWrite(actor, s, form, settings, result.prepared, result.newPeople, locale)
     if (refused.length) {
       await s.worker.call('refuse', refused, settings.columns)
       this.addRefusals(result.preview, refused, settings)
@@ -167,7 +167,7 @@ export class ImportService {
    * conditionally required select still counts as filled). Each batch is one synchronous
    * transaction, so no other write can fall into it; the app stays responsive between batches.
    */
-  private async trialWrite(actor: Actor, s: Session, form: FormModel, settings: ImportSettings, total: number, locale: Locale): Promise<Array<{ line: number; message: string; field: string | null }>> {
+  private async trialWrite(actor: Actor, s: Session, form: FormModel, settings: ImportSettings, total: number, newPeople: readonly string[], locale: Locale): Promise<Array<{ line: number; message: string; field: string | null }>> {
     const { core } = this
     const refused: Array<{ line: number; message: string; field: string | null }> = []
     if (!total) return refused
@@ -177,10 +177,17 @@ export class ImportService {
       const field = form.byKey.get(apiKey)
       if (labels.length && field) added.set(apiKey, { labels: new Set(labels), standIn: optionsOf(field)[0]?.id ?? null })
     }
+    // A colleague the run adds is stood in for by the importer (who may own and be named anywhere).
+    const people = new Set(newPeople)
+    const members = new Set(['owner', ...form.fields.filter((f) => f.type === 'member').map((f) => f.apiKey)])
     const trialValues = (values: Record<string, unknown>): Record<string, unknown> => {
       const out: Record<string, unknown> = {}
       for (const [k, v] of Object.entries(values)) {
         if (k.startsWith('__new_')) continue
+        if (members.has(k) && typeof v === 'string' && people.has(v)) {
+          out[k] = actor.id
+          continue
+        }
         const adding = added.get(k)
         if (adding) {
           const swap = (x: unknown) => (adding.labels.has(String(x)) ? adding.standIn : x)
@@ -192,7 +199,6 @@ export class ImportService {
       }
       return out
     }
-    const ROLLBACK = Symbol('rollback')
     const batch = IMPORT_LIMITS.batch
     // The worker hands over the next batch while this thread tries the current one.
     const take = (from: number) => {
@@ -204,21 +210,11 @@ export class ImportService {
     for (let from = 0; from < total; from += batch) {
       const rows = await next!
       next = from + batch < total ? take(from + batch) : null
-      try {
-        core.db.transaction(() => {
-          const bulk: BulkRow[] = rows.map((r) => (r.id !== undefined ? { id: r.id, values: trialValues(r.values) } : { values: trialValues(r.values) }))
-          const outcomes = core.writes.bulkWrite(actor, form.id, bulk, { action: 'import', skipBad: true, events: false })
-          outcomes.forEach((o, i) => {
-            if (!o.ok) refused.push({ line: rows[i]!.line, message: translate(locale, o.error.messageKey, o.error.params), field: o.error.field ?? null })
-          })
-          throw ROLLBACK
-        })()
-      } catch (e) {
-        if (e !== ROLLBACK) throw e
-      } finally {
-        // The change-log chain continues from what is committed.
-        core.audit.reset()
-      }
+      const bulk: BulkRow[] = rows.map((r) => (r.id !== undefined ? { id: r.id, values: trialValues(r.values) } : { values: trialValues(r.values) }))
+      const outcomes = core.writes.tryBulkWrite(actor, form.id, bulk, { action: 'import', skipBad: true })
+      outcomes.forEach((o, i) => {
+        if (!o.ok) refused.push({ line: rows[i]!.line, message: translate(locale, o.error.messageKey, o.error.params), field: o.error.field ?? null })
+      })
       if (from + batch < total) await new Promise<void>((resolve) => setImmediate(resolve))
     }
     return refused
@@ -264,7 +260,7 @@ export class ImportService {
     this.memory.remember(actor.id, s.formId, await s.worker.call('headers', settings.sheet, settings.headerRow), settings)
     s.cancel = false
     s.writeErrors = []
-    s.status = { session: s.id, phase: 'writing', done: 0, total: prepared, created: 0, updated: 0, failed: 0, skipped: rejected, batchId: null, message: null, hasReport: rejected > 0 }
+    s.status = { session: s.id, phase: 'writing', done: 0, total: prepared, created: 0, updated: 0, failed: 0, skipped: rejected, batchId: null, message: null, hasReport: rejected > 0, colleagues: [] }
     s.running = this.write(actor, s, settings, prepared, locale).finally(() => { s.running = null })
     return { ...s.status }
   }
@@ -312,6 +308,7 @@ export class ImportService {
     let batchId: number | null = null
     let created: number[] = []
     try {
+      s.status.colleagues = this.addColleagues(actor, s.previewed?.newPeople ?? [])
       const schema = this.prepareSchema(actor, s.formId, settings, s.previewed?.newOptions ?? {})
       const renames = schema.renames
       created = schema.created
@@ -413,6 +410,25 @@ export class ImportService {
     return out
   }
 
+  /**
+   * The people the user chose to add, as colleagues who do not sign in (an administrator can give
+   * them a password in 组织 later), before any row is written; the rows name them, and the write
+   * finds them by name. They stay if the run fails: they are people of the firm, and the next try
+   * finds them. Returns the names added.
+   */
+  private addColleagues(actor: Actor, names: readonly string[]): string[] {
+    if (!names.length) return []
+    if (!actor.isAdmin) throw new PermissionError('transfer.error.colleaguesAdminOnly', {})
+    const exists = this.core.db.prepare('SELECT 1 FROM users WHERE name = ? AND active = 1')
+    const added: string[] = []
+    for (const name of names) {
+      if (exists.get(name)) continue
+      this.core.org.createColleague(actor.id, name)
+      added.push(name)
+    }
+    return added
+  }
+
   /** New fields from columns and new select options, created before any row is written. */
   private prepareSchema(actor: Actor, formId: number, settings: ImportSettings, newOptions: Record<string, string[]>): { renames: Record<string, string>; created: number[] } {
     const renames: Record<string, string> = {}
@@ -460,6 +476,8 @@ export class ImportService {
     this.core.access.authorize(actor, 'import', form)
     const designs = settings.columns.some((c) => c.target.action === 'new') || Object.values(settings.options).some((m) => Object.values(m).includes(NEW_OPTION))
     if (designs) this.core.access.authorizeDesign(actor, form)
+    // Adding people is user management: administrators only, refused before anything is read.
+    if (!actor.isAdmin && Object.values(settings.people).includes(NEW_PERSON)) throw new PermissionError('transfer.error.colleaguesAdminOnly', {})
     for (const c of settings.columns) {
       if (c.target.action !== 'field' || c.target.field === 'owner') continue
       if (!form.byKey.has(c.target.field)) throw new ValidationError('value.unknownField', { field: c.target.field }, 'columns')

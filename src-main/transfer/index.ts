@@ -29,6 +29,8 @@ export interface TransferDeps {
   readonly writes: WritePipeline
   readonly reads: ReadService
   readonly views: ViewService
+  /** Adds the colleagues an import names in member columns (sales agents) who have no account. */
+  readonly org: { createColleague(actorId: number, name: string): number }
 }
 
 export class TransferEngine {

@@ -11,7 +11,7 @@ type Ops = {
   open: ImportJob['open']
   columns: ImportJob['columns']
   headers: ImportJob['headers']
-  preview: (...args: Parameters<ImportJob['preview']>) => { preview: ReturnType<ImportJob['preview']>; prepared: number; rejected: number; newOptions: Record<string, string[]> }
+  preview: (...args: Parameters<ImportJob['preview']>) => { preview: ReturnType<ImportJob['preview']>; prepared: number; rejected: number; newOptions: Record<string, string[]>; newPeople: string[] }
   take: ImportJob['take']
   refuse: ImportJob['refuse']
   report: ImportJob['report']
@@ -39,7 +39,9 @@ export class ImportWorker {
 
   constructor(dbFile: string) {
     const entry = workerEntry()
-    this.worker = new Worker(entry.code, { eval: entry.eval, workerData: { dbFile }, resourceLimits: { maxOldGenerationSizeMb: 2048 } })
+    // No inherited Node options: a parent run under a loader (tsx in benchmarks and scripts) would
+    // route every module the worker loads through it; the source entry loads tsx itself.
+    this.worker = new Worker(entry.code, { eval: entry.eval, execArgv: [], workerData: { dbFile }, resourceLimits: { maxOldGenerationSizeMb: 2048 } })
     this.worker.unref()
     this.worker.on('message', (msg: { id?: number; progress?: number; result?: unknown; error?: { domain: boolean; code?: string; messageKey?: string; params?: Record<string, string | number>; field?: string; message?: string } }) => {
       if (msg.progress !== undefined) { this.rowsRead = msg.progress; return }

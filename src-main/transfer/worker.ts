@@ -30,7 +30,7 @@ async function handle(req: Request): Promise<unknown> {
     }
     case 'columns': return job.columns(...(a as Parameters<ImportJob['columns']>))
     case 'headers': return job.headers(...(a as Parameters<ImportJob['headers']>))
-    case 'preview': return { preview: job.preview(...(a as Parameters<ImportJob['preview']>)), prepared: job.preparedCount, rejected: job.rejectedCount(), newOptions: job.newOptions }
+    case 'preview': return { preview: job.preview(...(a as Parameters<ImportJob['preview']>)), prepared: job.preparedCount, rejected: job.rejectedCount(), newOptions: job.newOptions, newPeople: job.newPeople }
     case 'take': return job.take(...(a as Parameters<ImportJob['take']>))
     case 'refuse': return job.refuse(...(a as Parameters<ImportJob['refuse']>))
     case 'report': return job.report(...(a as Parameters<ImportJob['report']>))

@@ -43,6 +43,11 @@ export const importSettings = z.object({
   keyField: z.string().max(64).optional(),
   /** abort: all or nothing; skip: import the good rows and report the others. */
   onError: z.enum(['abort', 'skip']).default('abort'),
+  /**
+   * Per person named in a member column (负责人, 销售) that matches no user: `__new__` to add them as
+   * a colleague who does not sign in (administrators only), or the id of the user they are.
+   */
+  people: z.record(z.string().max(200), z.union([z.literal('__new__'), z.number().int().positive()])).default({}),
   /** Rows that look like a record already there (or an earlier row): import them anyway, or skip them. */
   duplicates: z.enum(['import', 'skip']).default('import'),
   /** Whether rules and flows run on the imported records. */
@@ -78,6 +83,8 @@ export const previewDto = z.object({
   /** Rows with errors (the first few hundred), for the preview's error list. */
   errors: z.array(z.object({ line: z.number(), errors: z.array(cellError) })),
   unknownOptions: z.array(z.object({ field: z.string(), label: z.string(), value: z.string(), count: z.number() })),
+  /** Names in member columns that match no user (each with its first column's field and how often it occurs). */
+  unknownPeople: z.array(z.object({ field: z.string(), label: z.string(), value: z.string(), count: z.number() })),
   duplicates: z.array(z.object({ line: z.number(), value: z.string(), recordId: z.number().nullable(), firstLine: z.number().nullable() })),
   duplicateCount: z.number(),
   /** update / upsert: rows matching an existing record. */
@@ -102,7 +109,9 @@ export const importStatus = z.object({
   batchId: z.number().nullable(),
   /** Why the import stopped (failed), translated. */
   message: z.string().nullable(),
-  hasReport: z.boolean()
+  hasReport: z.boolean(),
+  /** Colleagues (without sign-in) this run added for names in member columns; they stay if the run fails, and the next try finds them. */
+  colleagues: z.array(z.string()).default([])
 })
 export type ImportStatus = z.infer<typeof importStatus>
 

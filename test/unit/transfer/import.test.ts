@@ -319,7 +319,7 @@ describe('import of a messy Chinese spreadsheet', () => {
     const batch = Number(t.core.db.prepare("INSERT INTO import_batches (form_id, actor_id, file_name, mode, status, created, started_at) VALUES (?, ?, 'a.xlsx', 'create', 'running', 1, 0)").run(customer.id, t.actor.id).lastInsertRowid)
     t.core.db.prepare("INSERT INTO import_batch_rows (batch_id, record_id, op) VALUES (?, ?, 'create')").run(batch, id)
     const { ImportService } = await import('../../../src-main/transfer/import-service')
-    const restarted = new ImportService({ apps: appInstaller(t.core), databaseFile: join(t.dataDir, DB_FILE), db: t.core.db, dataDir: t.core.dataDir, clock: t.core.clock, schema: t.core.schema, access: t.core.access, audit: t.core.audit, writes: t.core.writes, reads: t.core.reads, views: t.core.views })
+    const restarted = new ImportService({ apps: appInstaller(t.core), databaseFile: join(t.dataDir, DB_FILE), db: t.core.db, dataDir: t.core.dataDir, clock: t.core.clock, schema: t.core.schema, access: t.core.access, audit: t.core.audit, writes: t.core.writes, reads: t.core.reads, views: t.core.views, org: t.core.org })
     expect(restarted.batches(t.actor, customer.id)[0]).toMatchObject({ id: batch, status: 'interrupted', created: 1 })
     expect(await restarted.undo(t.actor, batch)).toEqual({ deleted: 1, restored: 0 })
   })

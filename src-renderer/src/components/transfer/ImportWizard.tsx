@@ -49,6 +49,9 @@ export function ImportWizard({ form, opened, onClose, onImported }: Props) {
   /** Per column: the order its dates are written in (decided from every value, or chosen here). */
   const [dateOrders, setDateOrders] = useState<Record<number, DateOrder>>({})
   const [options, setOptions] = useState<Record<string, Record<string, string>>>({})
+  /** Names in member columns that match no user: added as colleagues (`__new__`) or read as a user id. */
+  const [people, setPeople] = useState<Record<string, '__new__' | number>>({})
+  const [colleagues, setColleagues] = useState<Array<{ id: number; name: string }>>([])
   const [mode, setMode] = useState<'create' | 'update' | 'upsert'>('create')
   const [keyField, setKeyField] = useState<string | null>(null)
   const [onError, setOnError] = useState<'abort' | 'skip'>('abort')
@@ -62,7 +65,7 @@ export function ImportWizard({ form, opened, onClose, onImported }: Props) {
 
   const reset = () => {
     setStep(0); setError(null); setFileName(''); setSession(null); setSheet(0); setHeaderRow(0); setColumns(null); setMapping([]); setDateOrders({}); setReadRows(null)
-    setOptions({}); setMode('create'); setKeyField(null); setOnError('abort'); setDuplicates('import'); setRules(false); setPreview(null); setStatus(null); setUndone(false)
+    setOptions({}); setPeople({}); setMode('create'); setKeyField(null); setOnError('abort'); setDuplicates('import'); setRules(false); setPreview(null); setStatus(null); setUndone(false)
   }
   useEffect(() => () => { if (poll.current) window.clearInterval(poll.current) }, [])
 
@@ -122,12 +125,13 @@ export function ImportWizard({ form, opened, onClose, onImported }: Props) {
   const settings = (): ImportSettingsInput => ({
     sheet, headerRow,
     columns: mapping.map((target, column) => ({ column, target, ...(dateOrders[column] ? { dateOrder: dateOrders[column] } : {}) })),
-    options, mode, keyField: mode === 'create' ? undefined : (keyField ?? undefined), onError, duplicates, rules
+    options, people, mode, keyField: mode === 'create' ? undefined : (keyField ?? undefined), onError, duplicates, rules
   })
 
   const runPreview = (next: number) => attempt(async () => {
     const result = await api.transfer['import.preview']({ session: session!.session, settings: settings() })
     setPreview(result)
+    if (result.unknownPeople.length && !colleagues.length) setColleagues((await api.users.list({})).filter((u) => u.active))
     // Values met before: the option chosen then is chosen again (shown, and changeable).
     const remembered = columns?.remembered.options ?? {}
     const known = result.unknownOptions.filter((u) => remembered[u.field]?.[u.value] && !options[u.field]?.[u.value])
@@ -370,8 +374,18 @@ export function ImportWizard({ form, opened, onClose, onImported }: Props) {
             <Paper withBorder radius="md" p="md">
               <Stack gap="sm">
                 <Group justify="space-between">
-                  <Text fw={600}>{t('transfer.ui.unknownOptions')}</Text>
-                  <Badge variant="light" color={preview.unknownOptions.length ? 'orange' : 'gray'} radius="sm">{t('transfer.ui.unknownCount', { count: preview.unknownOptions.length })}</Badge>
+                  <Group gap="xs">
+                    <Text fw={600}>{t('transfer.ui.unknownOptions')}</Text>
+                    <Badge variant="light" color={preview.unknownOptions.length ? 'orange' : 'gray'} radius="sm">{t('transfer.ui.unknownCount', { count: preview.unknownOptions.length })}</Badge>
+                  </Group>
+                  {preview.unknownOptions.length > 1 && (
+                    <Button size="xs" variant="light" data-testid="options-add-all"
+                      onClick={() => setOptions((o) => {
+                        const next = { ...o }
+                        for (const u of preview.unknownOptions) next[u.field] = { ...(next[u.field] ?? {}), [u.value]: NEW_OPTION }
+                        return next
+                      })}>{t('transfer.ui.optionAddAll')}</Button>
+                  )}
                 </Group>
                 {preview.unknownOptions.length === 0 ? <Text size="sm" c="dimmed">{t('transfer.ui.noUnknown')}</Text> : (
                   <ScrollArea.Autosize mah={240}>
@@ -399,6 +413,50 @@ export function ImportWizard({ form, opened, onClose, onImported }: Props) {
                 )}
               </Stack>
             </Paper>
+            {preview.unknownPeople.length > 0 && (
+              <Paper withBorder radius="md" p="md" data-testid="unknown-people">
+                <Stack gap="sm">
+                  <Group justify="space-between">
+                    <Group gap="xs">
+                      <Text fw={600}>{t('transfer.ui.unknownPeople')}</Text>
+                      <Badge variant="light" color="orange" radius="sm">{t('transfer.ui.unknownCount', { count: preview.unknownPeople.length })}</Badge>
+                    </Group>
+                    {preview.unknownPeople.length > 1 && (
+                      <Button size="xs" variant="light" data-testid="people-add-all"
+                        onClick={() => setPeople((p) => ({ ...p, ...Object.fromEntries(preview.unknownPeople.map((u) => [u.value, NEW_OPTION] as const)) }))}>{t('transfer.ui.personAddAll')}</Button>
+                    )}
+                  </Group>
+                  <Text size="sm" c="dimmed">{t('transfer.ui.unknownPeopleHint')}</Text>
+                  <ScrollArea.Autosize mah={240}>
+                    <Table fz="sm" verticalSpacing={4}>
+                      <Table.Tbody>
+                        {preview.unknownPeople.map((u) => {
+                          const choice = people[u.value]
+                          return (
+                            <Table.Tr key={u.value}>
+                              <Table.Td w={140}><Text size="sm" c="dimmed">{u.label}</Text></Table.Td>
+                              <Table.Td><Text size="sm" fw={600}>「{u.value}」</Text></Table.Td>
+                              <Table.Td w={120}><Text size="xs" c="dimmed">{t('transfer.ui.occurrences', { count: u.count })}</Text></Table.Td>
+                              <Table.Td w={260}>
+                                <Select size="xs" searchable placeholder={t('transfer.ui.optionChoose')} aria-label={t('transfer.ui.personFor', { value: u.value })}
+                                  data={[{ value: NEW_OPTION, label: t('transfer.ui.personAdd') }, ...colleagues.map((c) => ({ value: String(c.id), label: t('transfer.ui.personMap', { name: c.name }) }))]}
+                                  value={choice === undefined ? null : String(choice)}
+                                  onChange={(v) => setPeople((p) => {
+                                    const next = { ...p }
+                                    if (!v) delete next[u.value]
+                                    else next[u.value] = v === NEW_OPTION ? NEW_OPTION : Number(v)
+                                    return next
+                                  })} />
+                              </Table.Td>
+                            </Table.Tr>
+                          )
+                        })}
+                      </Table.Tbody>
+                    </Table>
+                  </ScrollArea.Autosize>
+                </Stack>
+              </Paper>
+            )}
             <Group justify="flex-end" gap="sm">
               <Button variant="default" onClick={() => setStep(2)}>{t('transfer.ui.back')}</Button>
               <Button onClick={() => void runPreview(4)} loading={busy} data-testid="import-next">{t('transfer.ui.check')}</Button>
@@ -496,6 +554,7 @@ export function ImportWizard({ form, opened, onClose, onImported }: Props) {
                 <Alert color={status.phase === 'done' ? (undone ? 'gray' : 'teal') : status.phase === 'cancelled' ? 'gray' : 'red'} icon={status.phase === 'done' ? <IconCircleCheck size={20} /> : <IconAlertTriangle size={20} />}
                   title={undone ? t('transfer.ui.undone') : t(`transfer.ui.phase.${status.phase}`)} data-testid="import-outcome">
                   {status.phase === 'done' ? t('transfer.ui.summary', { created: status.created, updated: status.updated, failed: status.failed + status.skipped }) : status.message ?? ''}
+                  {status.colleagues.length > 0 && <Text size="sm" mt={4} data-testid="colleagues-added">{t('transfer.ui.colleaguesAdded', { names: status.colleagues.join(t('common.listSeparator')) })}</Text>}
                 </Alert>
                 <Group justify="space-between">
                   <Group gap="sm">
