@@ -210,6 +210,9 @@ export function valueKind(r: Resolved): 'date' | 'datetime' | 'number' | 'other'
   if (type === 'date') return 'date'
   if (type === 'datetime') return 'datetime'
   if (['number', 'amount', 'percent', 'rollup', 'autonumber'].includes(type)) return type === 'autonumber' ? 'other' : 'number'
+  // A formula that returns a date stores ISO day text like a date field: it buckets by week,
+  // month, quarter and year like one (and takes date ranges and KPI periods).
+  if (type === 'formula' && r.field.resultType === 'date') return 'date'
   if (type === 'formula' && r.field.resultType === 'number') return 'number'
   return 'other'
 }

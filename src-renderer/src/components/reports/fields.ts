@@ -18,6 +18,8 @@ const NUMERIC = new Set(['number', 'amount', 'percent', 'rollup'])
 
 export function kindOf(f: Pick<FieldDto, 'type' | 'resultType'>): PathKind | null {
   if (f.type === 'date' || f.type === 'datetime') return 'date'
+  // A formula returning a date groups by day, week, month, quarter and year like a date.
+  if (f.type === 'formula' && f.resultType === 'date') return 'date'
   if (NUMERIC.has(f.type) || (f.type === 'formula' && f.resultType === 'number')) return 'number'
   if (f.type === 'select') return 'select'
   if (f.type === 'member') return 'member'
