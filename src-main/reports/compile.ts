@@ -80,6 +80,12 @@ export function rangeExpr(expr: string, ranges: number[]): Sql {
 }
 
 export function resolveDimension(scope: FieldScope, spec: DimensionSpec): Dim {
+  // 意向产品 (a multiple relation): each linked record once per record.
+  if (!scope.source && scope.isLinks(spec.field)) {
+    if (spec.ranges) throw new ValidationError('reports.error.rangesNeedNumber', { field: spec.field }, spec.field)
+    const links = scope.links(spec.field)
+    return { spec, r: links, expr: links.expr, kind: 'plain' }
+  }
   const r = scope.resolve(spec.field)
   const kind = valueKind(r)
   if (kind === 'date' || kind === 'datetime') {
@@ -252,7 +258,7 @@ const JOINED = /\br\d+\./
  * exactly as in the one-step form. Returns null when the query does not qualify.
  */
 function preAggregated(scope: FieldScope, query: WidgetQueryParsed, dims: Dim[], specs: MeasureSpec[], from: Sql, where: Sql, whereParts: Sql[], options: CompileOptions): Sql | null {
-  if (scope.source || options.periods || options.subtotals || (query.limit && dims.length === 2)) return null
+  if (scope.source || scope.multiplies() || options.periods || options.subtotals || (query.limit && dims.length === 2)) return null
   const outer = dims.map((d) => JOINED.test(d.expr))
   if (!outer.some(Boolean) || whereParts.some((w) => JOINED.test(w.sql))) return null
   const parts: Sql[] = []
