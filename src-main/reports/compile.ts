@@ -189,6 +189,7 @@ export function compileAggregate(scope: FieldScope, query: WidgetQueryParsed, ba
   const filter = query.filter ? scope.filter(query.filter) : null
   // Resolve everything before FROM: resolving adds the joins.
   const from = options.summary ?? scope.from()
+  const fromAll = from
   const whereParts: Sql[] = [baseWhere, ...(filter ? [filter] : []), ...options.where, ...(periods ? [periods.both] : [])]
   const where = join(whereParts.map((w) => ({ sql: `(${w.sql})`, params: w.params })), ' AND ')
 
@@ -220,6 +221,10 @@ export function compileAggregate(scope: FieldScope, query: WidgetQueryParsed, ba
   const valueCols = selected.map((s, i) => ({ sql: `${s.sql} AS v${i}`, params: s.params }))
 
   const part = (rolled: boolean[]): Sql => {
+    // A pivot total over a multiple relation (意向产品) counts each record once: its links are not
+    // joined there (a record with two products is one opportunity in 合计).
+    const unlinked = new Set(dims.filter((d, i) => rolled[i] && /^m\d+\.dst$/.test(d.expr)).map((d) => d.expr.split('.')[0]!))
+    const from = unlinked.size && !options.summary && !topFilter ? scope.from(unlinked) : fromAll
     const keyCols = dims.map((d, i) => (rolled[i] ? { sql: `NULL AS k${i}`, params: [] } : { sql: `${dimSql(d).sql} AS k${i}`, params: dimSql(d).params }))
     const marks = options.subtotals ? rolled.map((g, i) => ({ sql: `${g ? 1 : 0} AS g${i}`, params: [] })) : []
     const cols = join([...keyCols, ...marks, ...valueCols], ', ')

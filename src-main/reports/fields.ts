@@ -69,12 +69,16 @@ export class FieldScope {
     return new FieldScope(deps, actor, form, source)
   }
 
-  /** FROM clause with the joins the resolved paths needed (call after resolving every path). */
-  from(): Sql {
+  /**
+   * FROM clause with the joins the resolved paths needed (call after resolving every path);
+   * `without`: multiple-relation joins (aliases) left out, for a pivot's total over that dimension.
+   */
+  from(without: ReadonlySet<string> = new Set()): Sql {
     const base = this.source
       ? `${ident(`s_${this.source.id}`)} s JOIN ${ident(this.form.table)} t ON t.id = s.parent_id`
       : `${ident(this.form.table)} t`
-    return { sql: [base, ...this.joins_.map((j) => j.sql.sql)].join(' '), params: this.joins_.flatMap((j) => j.sql.params) }
+    const joins = this.joins_.filter((j) => !(j.links && without.has(j.alias)))
+    return { sql: [base, ...joins.map((j) => j.sql.sql)].join(' '), params: joins.flatMap((j) => j.sql.params) }
   }
 
   /** The relation joins alone (after the base table). */

@@ -129,6 +129,10 @@ describe('a multiple relation as a dimension', () => {
     expect(total(drill.filter)).toBe(2)
     const pivot = run('pivot', { dimensions: [{ field: 'products' }, { field: 'closeDate', bucket: 'year' }] })
     expect(pivot.rows.find((row) => row.keys[0] === ids.p1 && row.keys[1] === '2016')?.values).toEqual([2])
+    // 合计 counts each opportunity once, however many products it links to.
+    const totals = pivot.rows.filter((row) => row.rollup?.[0])
+    expect(totals.find((row) => row.rollup![1])?.values).toEqual([5])
+    expect(totals.find((row) => !row.rollup![1] && row.keys[1] === '2016')?.values).toEqual([2])
     const filtered = run('kpi', { measures: [{ agg: 'count' }], period: 'all', filter: { field: 'products', op: 'in', value: [ids.p1!] } })
     expect(filtered.rows[0]!.values).toEqual([2])
   })
