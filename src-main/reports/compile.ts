@@ -80,6 +80,12 @@ export function rangeExpr(expr: string, ranges: number[]): Sql {
 }
 
 export function resolveDimension(scope: FieldScope, spec: DimensionSpec): Dim {
+  // 意向产品 (a multiple relation): each linked record once per record.
+  if (!scope.source && scope.isLinks(spec.field)) {
+    if (spec.ranges) throw new ValidationError('reports.error.rangesNeedNumber', { field: spec.field }, spec.field)
+    const links = scope.links(spec.field)
+    return { spec, r: links, expr: links.expr, kind: 'plain' }
+  }
   const r = scope.resolve(spec.field)
   const kind = valueKind(r)
   if (kind === 'date' || kind === 'datetime') {
@@ -183,6 +189,7 @@ export function compileAggregate(scope: FieldScope, query: WidgetQueryParsed, ba
   const filter = query.filter ? scope.filter(query.filter) : null
   // Resolve everything before FROM: resolving adds the joins.
   const from = options.summary ?? scope.from()
+  const fromAll = from
   const whereParts: Sql[] = [baseWhere, ...(filter ? [filter] : []), ...options.where, ...(periods ? [periods.both] : [])]
   const where = join(whereParts.map((w) => ({ sql: `(${w.sql})`, params: w.params })), ' AND ')
 
@@ -214,6 +221,10 @@ export function compileAggregate(scope: FieldScope, query: WidgetQueryParsed, ba
   const valueCols = selected.map((s, i) => ({ sql: `${s.sql} AS v${i}`, params: s.params }))
 
   const part = (rolled: boolean[]): Sql => {
+    // A pivot total over a multiple relation (意向产品) counts each record once: its links are not
+    // joined there (a record with two products is one opportunity in 合计).
+    const unlinked = new Set(dims.filter((d, i) => rolled[i] && /^m\d+\.dst$/.test(d.expr)).map((d) => d.expr.split('.')[0]!))
+    const from = unlinked.size && !options.summary && !topFilter ? scope.from(unlinked) : fromAll
     const keyCols = dims.map((d, i) => (rolled[i] ? { sql: `NULL AS k${i}`, params: [] } : { sql: `${dimSql(d).sql} AS k${i}`, params: dimSql(d).params }))
     const marks = options.subtotals ? rolled.map((g, i) => ({ sql: `${g ? 1 : 0} AS g${i}`, params: [] })) : []
     const cols = join([...keyCols, ...marks, ...valueCols], ', ')
@@ -252,7 +263,7 @@ const JOINED = /\br\d+\./
  * exactly as in the one-step form. Returns null when the query does not qualify.
  */
 function preAggregated(scope: FieldScope, query: WidgetQueryParsed, dims: Dim[], specs: MeasureSpec[], from: Sql, where: Sql, whereParts: Sql[], options: CompileOptions): Sql | null {
-  if (scope.source || options.periods || options.subtotals || (query.limit && dims.length === 2)) return null
+  if (scope.source || scope.multiplies() || options.periods || options.subtotals || (query.limit && dims.length === 2)) return null
   const outer = dims.map((d) => JOINED.test(d.expr))
   if (!outer.some(Boolean) || whereParts.some((w) => JOINED.test(w.sql))) return null
   const parts: Sql[] = []

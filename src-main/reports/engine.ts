@@ -171,6 +171,11 @@ export class ReportEngine {
     let coverable = !query.source
     const add = (path: string | undefined, group: boolean) => {
       if (!path) return
+      if (!scope.source && scope.isLinks(path)) {
+        // The link table is indexed on (src, dst) by the form engine; no covering index reads it.
+        coverable = false
+        return
+      }
       const r = scope.resolve(path)
       if (group && !r.department && r.field.id > 0 && r.field.column && (r.base || r.child)) single.push(r.field)
       if (r.child && r.field.column && !childColumns.includes(r.field.column)) childColumns.push(r.field.column)
@@ -254,8 +259,9 @@ export class ReportEngine {
         const p = this.periodOf(query, filters)
         const row = rows[0] ?? {}
         result.rows = [{ keys: [], labels: [], values: compiled.measures.map((_, i) => num(row[`v${i}`])) }]
-        result.previous = compiled.measures.map((_, i) => num(row[`v${i + nMeasures}`]))
-        result.period = { from: p.from, to: dayjs(p.to).subtract(1, 'day').format('YYYY-MM-DD'), previousFrom: p.prevFrom, previousTo: dayjs(p.prevTo).subtract(1, 'day').format('YYYY-MM-DD') }
+        // 全部时间 has no period before it: no comparison rather than a comparison with 0.
+        result.previous = compiled.measures.map((_, i) => (p ? num(row[`v${i + nMeasures}`]) : null))
+        if (p) result.period = { from: p.from, to: dayjs(p.to).subtract(1, 'day').format('YYYY-MM-DD'), previousFrom: p.prevFrom, previousTo: dayjs(p.prevTo).subtract(1, 'day').format('YYYY-MM-DD') }
       }
       return result
     }
@@ -269,8 +275,13 @@ export class ReportEngine {
     let periods
     if (kpi) {
       const p = this.periodOf(query, filters)
-      const date = scope.resolve(query.dateField ?? 'createdAt')
-      periods = { current: dateRange(date, p.from, p.to), previous: dateRange(date, p.prevFrom, p.prevTo), both: dateRange(date, p.prevFrom, p.to) }
+      if (p) {
+        const date = scope.resolve(query.dateField ?? 'createdAt')
+        periods = { current: dateRange(date, p.from, p.to), previous: dateRange(date, p.prevFrom, p.prevTo), both: dateRange(date, p.prevFrom, p.to) }
+      } else {
+        // 全部时间: every record, also those whose date is blank; nothing before it.
+        periods = { current: { sql: '1 = 1', params: [] }, previous: { sql: '1 = 0', params: [] }, both: { sql: '1 = 1', params: [] } }
+      }
     }
     const options = { where, periods, subtotals: plan === 'pivot' }
     return this.fromSummary(scope, query, filters, actor, options) ?? compileAggregate(scope, query, base, options)
@@ -284,7 +295,7 @@ export class ReportEngine {
   private fromSummary(scope: FieldScope, query: WidgetQueryParsed, filters: DashboardFilters, actor: Actor, options: CompileOptions): Compiled | null {
     const cross = filters.cross && this.deps.schema.form(filters.cross.form).id === scope.form.id ? filters.cross.filter : null
     if (cross && !dayAligned(scope, cross)) return null
-    const dated = options.periods !== undefined || Boolean(filters.dateFrom || filters.dateTo || query.period)
+    const dated = Boolean(filters.dateFrom || filters.dateTo || bounded(query, options.periods !== undefined))
     const shape = summaryShape(scope, query, dated)
     if (!shape) return null
     // The one with fewest keys first: the fewer combinations, the fewer rows.
@@ -305,9 +316,9 @@ export class ReportEngine {
     if (!kpi && (filters.dateFrom || filters.dateTo)) {
       const date = scope.resolve(query.dateField ?? 'createdAt')
       out.push(dateRange(date, filters.dateFrom ?? '0000-01-01', filters.dateTo ? nextDay(filters.dateTo) : '9999-12-31'))
-    } else if (!kpi && query.period) {
+    } else if (!kpi && bounded(query, false)) {
       // The widget's own period (e.g. 本月 on a target gauge) when the dashboard sets no range.
-      const p = this.periodOf(query, {})
+      const p = this.periodOf(query, {})!
       out.push(dateRange(scope.resolve(query.dateField ?? 'createdAt'), p.from, p.to))
     }
     const owners = this.ownerIds(filters)
@@ -327,8 +338,8 @@ export class ReportEngine {
     return ids
   }
 
-  /** The KPI period ([from, to) ISO days) and the one before it. */
-  periodOf(query: WidgetQueryParsed, filters: DashboardFilters): { from: string; to: string; prevFrom: string; prevTo: string } {
+  /** The KPI period ([from, to) ISO days) and the one before it; null for 全部时间 (no bound). */
+  periodOf(query: WidgetQueryParsed, filters: DashboardFilters): { from: string; to: string; prevFrom: string; prevTo: string } | null {
     const fmt = (d: dayjs.Dayjs) => d.format('YYYY-MM-DD')
     if (filters.dateFrom && filters.dateTo) {
       const from = dayjs(filters.dateFrom)
@@ -365,6 +376,8 @@ export class ReportEngine {
         return rolling(30)
       case 'last90Days':
         return rolling(90)
+      case 'all':
+        return null
       case 'last12Months': {
         const start = now.startOf('month').subtract(11, 'month')
         return { from: fmt(start), to: fmt(start.add(12, 'month')), prevFrom: fmt(start.subtract(12, 'month')), prevTo: fmt(start) }
@@ -442,8 +455,8 @@ export class ReportEngine {
   private targets(scope: FieldScope, query: WidgetQueryParsed, filters: DashboardFilters, labels: Labeler, locale: Locale, actor: Actor): Planned {
     const spec = query.target!
     // Without a dashboard date range, the widget's period (e.g. this year) bounds both sides.
-    if (!filters.dateFrom && !filters.dateTo && query.period) {
-      const p = this.periodOf(query, {})
+    const p = !filters.dateFrom && !filters.dateTo && bounded(query, false) ? this.periodOf(query, {}) : null
+    if (p) {
       filters = { ...filters, dateFrom: p.from, dateTo: dayjs(p.to).subtract(1, 'day').format('YYYY-MM-DD') }
     }
     const actual = this.compileFor(scope, 'aggregate', { ...query, sort: undefined, limit: undefined }, filters, actor)
@@ -570,10 +583,11 @@ export class ReportEngine {
       parts.push(keyFilter(d, input.keys[i]!, this.db))
     })
     const date = () => scope.resolve(query.dateField ?? 'createdAt')
-    if (chartType(input.type).plan === 'kpi' || (!filters.dateFrom && !filters.dateTo && query.period)) {
+    const kpi = chartType(input.type).plan === 'kpi'
+    if (kpi || (!filters.dateFrom && !filters.dateTo && bounded(query, false))) {
       // A KPI card's number is its current period; a widget period bounds the others.
       const p = this.periodOf(query, filters)
-      parts.push(dateFilter(date(), p.from, p.to))
+      if (p) parts.push(dateFilter(date(), p.from, p.to))
     } else if (filters.dateFrom || filters.dateTo) {
       parts.push(dateFilter(date(), filters.dateFrom ?? '0000-01-01', filters.dateTo ? nextDay(filters.dateTo) : '9999-12-31'))
     }
@@ -588,6 +602,8 @@ export class ReportEngine {
   private listFilter(scope: FieldScope, node: FilterNode): FilterNode {
     if ('and' in node) return { and: node.and.map((n) => this.listFilter(scope, n)) }
     if ('or' in node) return { or: node.or.map((n) => this.listFilter(scope, n)) }
+    // A multiple relation (linked to …, empty): the list filters it as it is.
+    if (!scope.source && scope.isLinks(node.field)) return node
     const r = scope.resolve(node.field)
     if (r.base) {
       // The list's filter editor shows select options by label (the filter accepts either).
@@ -620,6 +636,10 @@ export class ReportEngine {
 }
 
 function compileDim(scope: FieldScope, spec: WidgetQueryParsed['dimensions'][number]): Dim {
+  if (!scope.source && scope.isLinks(spec.field)) {
+    const links = scope.links(spec.field)
+    return { spec, r: links, expr: links.expr, kind: 'plain' }
+  }
   const r = scope.resolve(spec.field)
   const kind = valueKind(r)
   if (kind === 'date' || kind === 'datetime') return { spec, r, expr: r.expr, kind: 'bucket', bucket: spec.bucket ?? 'month' }
@@ -662,6 +682,14 @@ function dateRange(r: Resolved, from: string, to: string): Sql {
   if (kind === 'datetime') return { sql: `${r.expr} >= ? AND ${r.expr} < ?`, params: [dayjs(from).valueOf(), dayjs(to).valueOf()] }
   if (kind !== 'date') throw new ValidationError('reports.error.notDate', { field: r.field.label }, 'dateField')
   return { sql: `${r.expr} >= ? AND ${r.expr} < ?`, params: [from, to] }
+}
+
+/**
+ * Whether the widget's own period bounds its dates: a KPI without one shows 本月 (its default),
+ * another widget without one is unbounded, and 全部时间 (`all`) bounds neither.
+ */
+function bounded(query: WidgetQueryParsed, kpi: boolean): boolean {
+  return query.period ? query.period !== 'all' : kpi
 }
 
 const nextDay = (iso: string) => dayjs(iso).add(1, 'day').format('YYYY-MM-DD')

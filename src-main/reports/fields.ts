@@ -3,7 +3,7 @@ import type { Actor } from '../access/actor'
 import type { AccessLayer } from '../access/access-layer'
 import { fieldType } from '../forms/field-types/registry'
 import { relationConfig } from '../forms/field-types/relation'
-import type { FieldModel, FormModel } from '../forms/model'
+import { linkTable, type FieldModel, type FormModel } from '../forms/model'
 import type { SchemaService } from '../forms/schema-service'
 import type { QueryBuilder, Sql } from '../records/query-builder'
 import { resolveField } from '../records/query-builder'
@@ -45,7 +45,7 @@ export interface Resolved {
 const SYSTEM_TYPES: ReadonlySet<string> = new Set(['owner', 'createdBy', 'updatedBy', 'createdAt', 'updatedAt', 'id'])
 
 export class FieldScope {
-  private joins_: Array<{ key: string; alias: string; sql: Sql; on: string; target: FormModel }> = []
+  private joins_: Array<{ key: string; alias: string; sql: Sql; on: string; target: FormModel; links?: boolean }> = []
   readonly forms = new Set<number>()
 
   constructor(
@@ -69,12 +69,16 @@ export class FieldScope {
     return new FieldScope(deps, actor, form, source)
   }
 
-  /** FROM clause with the joins the resolved paths needed (call after resolving every path). */
-  from(): Sql {
+  /**
+   * FROM clause with the joins the resolved paths needed (call after resolving every path);
+   * `without`: multiple-relation joins (aliases) left out, for a pivot's total over that dimension.
+   */
+  from(without: ReadonlySet<string> = new Set()): Sql {
     const base = this.source
       ? `${ident(`s_${this.source.id}`)} s JOIN ${ident(this.form.table)} t ON t.id = s.parent_id`
       : `${ident(this.form.table)} t`
-    return { sql: [base, ...this.joins_.map((j) => j.sql.sql)].join(' '), params: this.joins_.flatMap((j) => j.sql.params) }
+    const joins = this.joins_.filter((j) => !(j.links && without.has(j.alias)))
+    return { sql: [base, ...joins.map((j) => j.sql.sql)].join(' '), params: joins.flatMap((j) => j.sql.params) }
   }
 
   /** The relation joins alone (after the base table). */
@@ -90,6 +94,44 @@ export class FieldScope {
   /** Columns of the base table (`t.<column>`) the joins start from. */
   joinedFromBase(): string[] {
     return [...new Set(this.joins_.map((j) => j.on).filter((on) => on.startsWith('t.')))]
+  }
+
+  /** A multi-relation's links are joined (a record is one row per linked record): no pre-aggregation, no summary. */
+  multiplies(): boolean {
+    return this.joins_.some((j) => j.links)
+  }
+
+  /** The path names a multiple relation of the base form itself (商机.意向产品). */
+  isLinks(path: string): boolean {
+    if (path.includes('.')) return false
+    const field = this.form.byKey.get(path) ?? this.form.fields.find((f) => f.label === path)
+    return Boolean(field && field.type === 'relation' && relationConfig(field).multiple && field.parentFieldId === null)
+  }
+
+  /**
+   * A multiple relation as a dimension: the record joined with each record it links to (the link
+   * table's key is (src, dst): each linked record once per record), keyed by the linked record's id. Only links to records the
+   * caller may view are joined, as for a single relation: a record whose links are all out of
+   * scope reads as empty, so no hidden record's id or title reaches the result.
+   */
+  links(path: string): Resolved {
+    const field = resolveField(this.form, path, this.deps.access.hiddenFieldIds(this.actor, this.form))
+    const target = this.deps.schema.form(relationConfig(field).targetFormId)
+    if (!this.deps.access.can(this.actor, 'view', target)) throw new PermissionError('error.formPermission', { form: target.label, action: 'view' })
+    const key = `links:${field.id}`
+    let alias = this.joins_.find((j) => j.key === key)?.alias
+    if (!alias) {
+      alias = `m${this.joins_.length + 1}`
+      const scope = this.deps.access.seesAll(this.actor, target) ? null : this.deps.access.rowScope(this.actor, target)
+      // The row scope is written over alias `t`: the linked form is `t` inside the subquery.
+      const sql = {
+        sql: `LEFT JOIN (SELECT l.src AS src, l.dst AS dst FROM ${ident(linkTable(field.id))} l JOIN ${ident(target.table)} t ON t.id = l.dst AND t.deleted_at IS NULL${scope ? ` AND (${scope.sql})` : ''}) ${alias} ON ${alias}.src = t.id`,
+        params: scope?.params ?? []
+      }
+      this.joins_.push({ key, alias, sql, on: 't.id', target, links: true })
+    }
+    this.forms.add(target.id)
+    return { field, form: this.form, expr: `${alias}.dst`, department: false, base: true, child: false, path, forms: [this.form.id, target.id] }
   }
 
   /** The rows counted: sub-table rows or records. */
@@ -152,6 +194,8 @@ export class FieldScope {
       const parts = list.map((n) => this.filter(n))
       return { sql: parts.map((p) => `(${p.sql})`).join('and' in node ? ' AND ' : ' OR '), params: parts.flatMap((p) => p.params) }
     }
+    // A multiple relation's condition (linked to any of …, empty) is the query builder's.
+    if (!this.source && this.isLinks(node.field)) return this.deps.queries.filter(this.actor, this.form, node, this.deps.access.hiddenFieldIds(this.actor, this.form))
     const r = this.resolve(node.field)
     if (r.base) return this.deps.queries.filter(this.actor, this.form, node, this.deps.access.hiddenFieldIds(this.actor, this.form))
     if (r.department) {
@@ -210,6 +254,9 @@ export function valueKind(r: Resolved): 'date' | 'datetime' | 'number' | 'other'
   if (type === 'date') return 'date'
   if (type === 'datetime') return 'datetime'
   if (['number', 'amount', 'percent', 'rollup', 'autonumber'].includes(type)) return type === 'autonumber' ? 'other' : 'number'
+  // A formula that returns a date stores ISO day text like a date field: it buckets by week,
+  // month, quarter and year like one (and takes date ranges and KPI periods).
+  if (type === 'formula' && r.field.resultType === 'date') return 'date'
   if (type === 'formula' && r.field.resultType === 'number') return 'number'
   return 'other'
 }

@@ -85,6 +85,8 @@ export function summaryShape(scope: FieldScope, query: WidgetQueryParsed, dated 
   const keys = new Set<string>(['owner_id'])
   const sums = new Set<string>()
   const key = (path: string): boolean => {
+    // A multiple relation (意向产品) has no column to keep: such widgets read the records.
+    if (scope.isLinks(path)) return false
     const r = scope.resolve(path)
     const parts = path.split('.')
     if (r.department) {

@@ -17,7 +17,8 @@ export const DATE_BUCKETS = ['day', 'week', 'month', 'quarter', 'year'] as const
 export type DateBucket = (typeof DATE_BUCKETS)[number]
 export const AGGREGATES = ['count', 'distinct', 'sum', 'avg', 'min', 'max'] as const
 export type Aggregate = (typeof AGGREGATES)[number]
-export const PERIODS = ['today', 'thisWeek', 'thisMonth', 'thisQuarter', 'thisYear', 'last7Days', 'last30Days', 'last90Days', 'last12Months'] as const
+/** `all`: 全部时间, no date bound (imported history keeps its figures month after month). */
+export const PERIODS = ['today', 'thisWeek', 'thisMonth', 'thisQuarter', 'thisYear', 'last7Days', 'last30Days', 'last90Days', 'last12Months', 'all'] as const
 export type Period = (typeof PERIODS)[number]
 
 const fieldPath = z.string().trim().min(1).max(200)
@@ -79,7 +80,10 @@ export const widgetQuery = z.object({
   filter: filterNode.optional(),
   /** The date field dashboard date ranges and KPI periods apply to (default createdAt). */
   dateField: z.string().max(200).optional(),
-  /** KPI: the period shown, compared with the one before it (a dashboard date range overrides). */
+  /**
+   * The period shown (a dashboard date range overrides): a KPI compares it with the one before it
+   * (default 本月 when unset); other widgets are bounded by it (default: no bound). `all` = 全部时间.
+   */
   period: z.enum(PERIODS).optional(),
   /** Sort by a dimension (`d0`, `d1`) or measure (`m0`…); default: dimension order. */
   sort: z.object({ by: z.string().regex(/^[dm]\d$/), dir: z.enum(['asc', 'desc']).default('desc') }).optional(),

@@ -5,6 +5,7 @@ import { getFunction, paramAt, power } from './functions'
 import {
   FormulaRuntimeError,
   addDays,
+  isBlank,
   compareValues,
   dayDiff,
   isFormulaDate,
@@ -136,6 +137,8 @@ function evalCall(node: CallNode, ctx: EvalContext): FormulaValue {
   let blankDate = false
   const args = node.args.map((arg, i) => {
     const v = evalNode(arg, ctx)
+    // VALUE({空}) stays blank (not 0); DATE with a blank part is blank (not a made-up date).
+    if (def.blankIn === 'field' ? v === null : def.blankIn === 'blank' && (isBlank(v) || (typeof v === 'string' && v.trim() === ''))) blankDate = true
     switch (paramAt(def, i)) {
       case 'number': return toNumber(v)
       case 'text': return toText(v)

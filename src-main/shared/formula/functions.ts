@@ -68,6 +68,13 @@ interface DefBase {
 /** Receives arguments already coerced to their ParamType (see above). */
 interface EagerDef extends DefBase {
   lazy: false
+  /**
+   * A blank argument makes the result blank instead of being coerced: 'blank' for an empty
+   * field, "" or an empty list (DATE of a missing year, month or day is no date at all, where
+   * Excel gives 1999-11-30, a date nobody entered); 'field' for an empty field only (VALUE of
+   * an empty field is blank, of "" an error).
+   */
+  blankIn?: 'blank' | 'field'
   impl(args: FormulaValue[], env: FunctionEnv): FormulaValue
 }
 
@@ -553,13 +560,16 @@ const DEFS: FunctionDef[] = [
   }),
   eager({
     name: 'VALUE', category: 'text', minArgs: 1, maxArgs: 1, params: ['text'], returns: 'number',
+    blankIn: 'field',
     impl: ([s]) => {
-      if (str(s).trim() === '') return 0
+      // Excel: VALUE("") is #VALUE!, never 0 (a 0 from a missing text became a fake year, month
+      // or amount). A blank field gives a blank (see evalCall); text with no number is an error.
+      if (str(s).trim() === '') throw new FormulaRuntimeError('VALUE', 'empty text is not a number')
       const n = parseNumberText(str(s))
       if (n === null) throw new FormulaRuntimeError('VALUE', `"${str(s)}" is not a number`)
       return n
     },
-    help: { 'zh-CN': '把文本转为数字，支持千分位和百分号', en: 'Converts text to a number; accepts thousands separators and %' },
+    help: { 'zh-CN': '把文本转为数字，支持千分位和百分号；空值得空，空文本或非数字出错', en: 'Converts text to a number; accepts thousands separators and %; a blank gives a blank, empty or non-numeric text an error' },
     example: 'VALUE({数量文本}) * 2'
   }),
 
@@ -581,12 +591,13 @@ const DEFS: FunctionDef[] = [
   }),
   eager({
     name: 'DATE', category: 'date', minArgs: 3, maxArgs: 3, params: ['number', 'number', 'number'], returns: 'date',
+    blankIn: 'blank',
     impl: ([y, m, d]) => {
       const r = dateFromParts(Math.trunc(num(y)), Math.trunc(num(m)), Math.trunc(num(d)))
       if (Number.isNaN(r.ms) || num(y) < 0 || num(y) > 9999) throw new FormulaRuntimeError('NUM', 'year out of range')
       return r
     },
-    help: { 'zh-CN': '由年、月、日组成日期；超出的月、日会顺延', en: 'A date from year, month and day; overflowing months and days roll over' },
+    help: { 'zh-CN': '由年、月、日组成日期；超出的月、日会顺延，任一部分为空时结果为空', en: 'A date from year, month and day; overflowing months and days roll over; blank if any part is blank' },
     example: 'DATE(YEAR(TODAY()), 12, 31)'
   }),
   eager({

@@ -77,3 +77,39 @@ describe('shipped sales dashboard', () => {
     expect(r.rows.reduce((s, x) => s + (x.values[1] ?? 0), 0)).toBeCloseTo(paid, 2)
   })
 })
+
+describe('a multiple relation dimension on the sample data, for every role', () => {
+  it('shows each role only the linked customers it may see, by title', async () => {
+    const { toActor } = await import('../../../src-main/access/auth')
+    const customer = t.core.schema.form('customer')
+    const field = t.core.schema.addField('opportunity', { label: '相关客户', apiKey: 'relatedCustomers', type: 'relation', config: { targetFormId: customer.id, multiple: true } })
+    const opps = t.core.db.prepare("SELECT id FROM " + t.core.schema.form('opportunity').table + ' WHERE deleted_at IS NULL ORDER BY id').pluck().all() as number[]
+    const customers = t.core.db.prepare('SELECT id FROM ' + customer.table + ' WHERE deleted_at IS NULL ORDER BY id').pluck().all() as number[]
+    const link = t.core.db.prepare(`INSERT OR IGNORE INTO l_${field.id} (src, dst) VALUES (?, ?)`)
+    // Each opportunity linked to two customers, often someone else's.
+    opps.forEach((o, i) => {
+      link.run(o, customers[i % customers.length])
+      link.run(o, customers[(i * 7 + 3) % customers.length])
+    })
+    const query = { form: 'opportunity', dimensions: [{ field: 'relatedCustomers' }], measures: [{ agg: 'count' as const }] }
+    const ran: string[] = []
+    for (const login of ['zhangwei', 'wuhaiyan', 'zhaoli', 'sunlei']) {
+      const id = t.core.db.prepare('SELECT id FROM users WHERE login = ?').pluck().get(login) as number
+      const actor = toActor(t.core.auth.user(id)!)
+      if (!t.core.access.can(actor, 'view', t.core.schema.form('opportunity'))) continue
+      const visible = new Set(t.core.reads.list(actor, { form: 'customer', limit: 1000 }).records.map((r) => r.id))
+      const r = t.core.reports.engine.run(actor, { type: 'column', query }, 'zh-CN', { fresh: true })
+      ran.push(login)
+      expect(r.rows.some((row) => row.keys[0] !== null)).toBe(true)
+      for (const row of r.rows) {
+        if (row.keys[0] === null) continue
+        expect(visible.has(Number(row.keys[0])), `${login} sees customer ${row.keys[0]}`).toBe(true)
+        expect(row.labels[0]).not.toMatch(/^#/)
+      }
+      const hidden = customers.filter((c) => !visible.has(c))
+      for (const c of hidden) expect(r.rows.some((row) => row.keys[0] === c)).toBe(false)
+    }
+    // The rep and the manager at least (a partial scope each); 财务 and 客服 where they may read 商机.
+    expect(ran).toEqual(expect.arrayContaining(['zhangwei', 'wuhaiyan']))
+  })
+})

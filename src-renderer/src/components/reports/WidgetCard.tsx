@@ -34,7 +34,7 @@ function labelFor(result: WidgetResult, keys: PointKey[]): string {
 }
 
 export function WidgetCard({ widget, filters, refreshTick, editing, canEdit, selected, onPoint, onRecord, onEdit, onRemove }: Props) {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const [result, setResult] = useState<WidgetResult | null>(null)
   const [failure, setFailure] = useState<string | null>(null)
   const [loading, setLoading] = useState(true)
@@ -60,9 +60,10 @@ export function WidgetCard({ widget, filters, refreshTick, editing, canEdit, sel
     return () => {
       live = false
     }
-    // queryKey stands for the widget's query and the filters.
+    // queryKey stands for the widget's query and the filters; the engine labels buckets, totals
+    // and empties in the caller's language, so a language switch runs it again.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [queryKey, refreshTick])
+  }, [queryKey, refreshTick, i18n.language])
 
   const exportExcel = async () => {
     try {

@@ -129,7 +129,9 @@ export function WidgetEditor({ opened, isNew, widget, forms, onClose, onSave }: 
     }
     let measures = q.measures.slice(0, s.measures[1])
     while (measures.length < s.measures[0]) measures = [...measures, measures.length === 0 ? { agg: 'count' } : { agg: 'sum', field: paths.find((p) => p.kind === 'number')?.path }]
-    setDraft({ ...draft, type, query: { ...q, dimensions, measures: type === 'table' ? [] : measures } })
+    // A new KPI counts all time: 本月 by creation date reads 0 for imported history a month later.
+    const period = type === 'kpi' && isNew && !q.period ? 'all' : q.period
+    setDraft({ ...draft, type, query: { ...q, dimensions, measures: type === 'table' ? [] : measures, period } })
   }
   const changeForm = (id: number) => {
     const next = forms.find((f) => f.id === id)!
@@ -139,7 +141,7 @@ export function WidgetEditor({ opened, isNew, widget, forms, onClose, onSave }: 
 
   const dimensionOptions = pathOptions(paths, (p) => p.kind !== 'relation' || !p.path.includes('.'))
   const numberOptions = pathOptions(paths, (p) => p.kind === 'number')
-  const anyOptions = pathOptions(paths, () => true)
+  const anyOptions = pathOptions(paths, (p) => !p.multiple)
   const dateOptions = pathOptions(paths, (p) => p.kind === 'date')
   const subtables = form?.fields.filter((f) => f.type === 'subtable' && f.deletedAt === null) ?? []
   const targetForms = forms.filter((f) => f.fields.some((x) => x.apiKey === 'month') && f.fields.some((x) => x.apiKey === 'amount'))
@@ -286,8 +288,9 @@ export function WidgetEditor({ opened, isNew, widget, forms, onClose, onSave }: 
         <WidgetFilter key={draft.key} fields={filterFields} value={q.filter} onChange={(filter) => setQuery({ filter })} />
         <Group grow align="flex-start">
           <Select label={t('reports.editor.dateField')} description={t('reports.editor.dateFieldHint')} data={dateOptions} value={q.dateField ?? 'createdAt'} allowDeselect={false} onChange={(v) => setQuery({ dateField: v ?? undefined })} data-testid="widget-date-field" />
-          {draft.type === 'kpi' && (
-            <Select label={t('reports.editor.period')} data={PERIODS.map((p) => ({ value: p, label: t(`reports.period.${p}`) }))} value={q.period ?? 'thisMonth'} allowDeselect={false} onChange={(v) => setQuery({ period: (v ?? 'thisMonth') as typeof q.period })} />
+          {draft.type !== 'table' && (
+            // Unset, a KPI shows 本月 and another widget every date: shown as such, stored only when picked.
+            <Select label={t('reports.editor.period')} description={t('reports.editor.periodHint')} data={PERIODS.map((p) => ({ value: p, label: t(`reports.period.${p}`) }))} value={q.period ?? (draft.type === 'kpi' ? 'thisMonth' : 'all')} allowDeselect={false} onChange={(v) => v && setQuery({ period: v as typeof q.period })} data-testid="widget-period" />
           )}
         </Group>
         {draft.type !== 'kpi' && (
@@ -346,17 +349,26 @@ export function WidgetEditor({ opened, isNew, widget, forms, onClose, onSave }: 
 
 /** A filtered aggregate's condition (e.g. 销售阶段 = 赢单), edited in a popover. */
 function MeasureFilter({ fields, value, onChange, label, testId }: { fields: Parameters<typeof FilterPanel>[0]['fields']; value: FilterNode | undefined; onChange(next: FilterNode | undefined): void; label: string; testId?: string }) {
+  const { t } = useTranslation()
   const count = filterCount(value, fields)
+  // Controlled and closed only by its button, 完成 or Escape: the pickers inside open their option
+  // lists in portals outside the dropdown, so a pick counted as a click outside and closed it.
+  const [opened, setOpened] = useState(false)
   return (
-    <Popover width={560} position="bottom-end" withinPortal shadow="md" trapFocus={false}>
+    <Popover width={560} position="bottom-end" withinPortal shadow="md" trapFocus={false} opened={opened} onChange={setOpened} closeOnClickOutside={false} closeOnEscape>
       <Popover.Target>
-        <Button variant={count ? 'light' : 'default'} color={count ? 'indigo' : 'gray'} size="sm" px={8} mb={0} leftSection={<IconFilter size={14} />} data-testid={testId}>
+        <Button variant={count ? 'light' : 'default'} color={count ? 'indigo' : 'gray'} size="sm" px={8} mb={0} leftSection={<IconFilter size={14} />} data-testid={testId} onClick={() => setOpened((o) => !o)} aria-expanded={opened}>
           {count || ''}
         </Button>
       </Popover.Target>
-      <Popover.Dropdown>
+      <Popover.Dropdown data-testid={testId ? `${testId}-panel` : undefined}>
         <Text size="xs" c="dimmed" mb={6}>{label}</Text>
         <KeepingFilterPanel fields={fields} value={value} bare onChange={onChange} />
+        <Group justify="flex-end" mt="xs">
+          <Button size="xs" variant="light" onClick={() => setOpened(false)} data-testid={testId ? `${testId}-done` : undefined}>
+            {t('reports.editor.filterDone')}
+          </Button>
+        </Group>
       </Popover.Dropdown>
     </Popover>
   )

@@ -2,7 +2,8 @@ import type { FieldDto, FormDto } from '@shared/api/contracts'
 
 // The field paths a widget can use, for the editor's pickers: the form's own fields, its system
 // fields, a member's department (`owner.department`), the fields of forms reached through a
-// single relation (`customer.industry`), and a sub-table's child fields when it is the source.
+// single relation (`customer.industry`), a multiple relation (as a dimension only), and a
+// sub-table's child fields when it is the source.
 
 export type PathKind = 'date' | 'number' | 'select' | 'member' | 'department' | 'relation' | 'text' | 'checkbox'
 
@@ -12,12 +13,16 @@ export interface FieldPath {
   group: string
   kind: PathKind
   type: FieldDto['type'] | 'department'
+  /** A multiple relation (意向产品): a dimension only (each linked record counted once per record). */
+  multiple?: boolean
 }
 
 const NUMERIC = new Set(['number', 'amount', 'percent', 'rollup'])
 
 export function kindOf(f: Pick<FieldDto, 'type' | 'resultType'>): PathKind | null {
   if (f.type === 'date' || f.type === 'datetime') return 'date'
+  // A formula returning a date groups by day, week, month, quarter and year like a date.
+  if (f.type === 'formula' && f.resultType === 'date') return 'date'
   if (NUMERIC.has(f.type) || (f.type === 'formula' && f.resultType === 'number')) return 'number'
   if (f.type === 'select') return 'select'
   if (f.type === 'member') return 'member'
@@ -44,7 +49,10 @@ export function fieldPaths(form: FormDto, forms: readonly FormDto[], t: (key: st
   for (const f of live(form)) {
     const kind = kindOf(f)
     if (!kind) continue
-    if (kind === 'relation' && (f.config as { multiple?: boolean }).multiple) continue
+    if (kind === 'relation' && (f.config as { multiple?: boolean }).multiple) {
+      out.push({ path: f.apiKey, label: f.label, group: own, kind, type: f.type, multiple: true })
+      continue
+    }
     out.push({ path: f.apiKey, label: f.label, group: own, kind, type: f.type })
     if (kind === 'member') out.push({ path: `${f.apiKey}.department`, label: `${f.label} › ${t('reports.department')}`, group: own, kind: 'department', type: 'department' })
   }

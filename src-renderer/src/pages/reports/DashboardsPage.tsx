@@ -45,6 +45,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { UserMultiSelect } from '../../components/UserPicker'
 import { WidgetCard } from '../../components/reports/WidgetCard'
 import { WidgetEditor } from '../../components/reports/WidgetEditor'
+import { firstFreeSpot } from '../../components/reports/placement'
 import type { PointKey } from '../../components/reports/charts/types'
 import { loadUsers } from '../../lib/cache'
 import { notifyError } from '../../lib/notify'
@@ -178,10 +179,9 @@ export function DashboardsPage({ dashboardId, forms, user }: { dashboardId: numb
   const newWidget = (): WidgetDto => {
     const form = forms.find((f) => f.apiKey === 'opportunity') ?? forms[0]!
     const stage = form.fields.find((f) => f.type === 'select' && f.deletedAt === null)
-    const bottom = Math.max(0, ...(dashboard?.widgets ?? []).map((w) => w.layout.y + w.layout.h))
     let n = (dashboard?.widgets.length ?? 0) + 1
     while (dashboard?.widgets.some((w) => w.key === `w${n}`)) n++
-    return { key: `w${n}`, title: t('reports.editor.defaultTitle'), type: 'column', query: { form: form.id, dimensions: stage ? [{ field: stage.apiKey }] : [{ field: 'owner' }], measures: [{ agg: 'count' }] }, layout: { x: 0, y: bottom, w: 6, h: 5 }, options: {} }
+    return { key: `w${n}`, title: t('reports.editor.defaultTitle'), type: 'column', query: { form: form.id, dimensions: stage ? [{ field: stage.apiKey }] : [{ field: 'owner' }], measures: [{ agg: 'count' }] }, layout: firstFreeSpot((dashboard?.widgets ?? []).map((w) => w.layout), { w: 6, h: 5 }), options: {} }
   }
   const saveWidget = (w: WidgetInput) => {
     if (!dashboard) return

@@ -235,7 +235,11 @@ const CASES: Record<string, Array<[string, Expected]>> = {
     ['VALUE("50%")', 0.5],
     ['VALUE(" 12 ")', 12],
     ['VALUE("1e3")', 1000],
-    ['VALUE("")', 0],
+    ['VALUE("")', err('VALUE')],
+    ['VALUE("  ")', err('VALUE')],
+    ['VALUE({空})', null],
+    ['VALUE({空}) * 2', 0],
+    ['IFERROR(VALUE(""), -1)', -1],
     ['VALUE("abc")', err('VALUE')]
   ],
   TODAY: [['TODAY()', day(2024, 3, 5)]],
@@ -244,7 +248,13 @@ const CASES: Record<string, Array<[string, Expected]>> = {
     ['DATE(2024, 2, 29)', day(2024, 2, 29)],
     ['DATE(2024, 13, 1)', day(2025, 1, 1)],
     ['DATE(2024, 3, 0)', day(2024, 2, 29)],
-    ['DATE(-1, 1, 1)', err('NUM')]
+    ['DATE(-1, 1, 1)', err('NUM')],
+    // A blank part gives no date (Excel's DATE(2000, 0, 0) is 1999-11-30, a date nobody entered).
+    ['DATE({空}, 1, 1)', null],
+    ['DATE(2000, {空}, {空})', null],
+    ['DATE(2000, "", 1)', null],
+    ['DATE(VALUE(MID({空}, 7, 2)) + 2000, VALUE(MID({空}, 4, 2)), VALUE(MID({空}, 1, 2)))', err('VALUE')],
+    ['DATE(VALUE(MID("20-10-16", 7, 2)) + 2000, VALUE(MID("20-10-16", 4, 2)), VALUE(MID("20-10-16", 1, 2)))', day(2016, 10, 20)]
   ],
   YEAR: [
     ['YEAR({签约日期})', 2024],

@@ -250,3 +250,48 @@ describe('property: round trips', () => {
     )
   })
 })
+
+// ---------------------------------------------------------------------------------------------
+// Blanks and text that is not a number never become a made-up value (an imported blank close
+// date became 1999-11-30 through DATE(VALUE(MID(…)) + 2000, …)).
+
+describe('blanks and unparseable text', () => {
+  const parts = ['{空}', '""', '" "', 'VALUE({空})', 'MID({空}, 1, 2)']
+  const notNumeric = fc.string({ maxLength: 12 }).filter((s) => !/[\d０-９]/.test(s) && !/["\\]/.test(s))
+
+  it('VALUE of text without a digit is an error, never a number', () => {
+    fc.assert(
+      fc.property(notNumeric, (s) => {
+        const r = evaluate(parseFormula(`VALUE("${s}")`), noFields)
+        expect(r.value).toBeNull()
+        expect(r.error?.code).toBe('VALUE')
+      }),
+      { numRuns: 500 }
+    )
+  })
+
+  it('DATE with any blank part is blank or an error, never a date', () => {
+    const part = fc.oneof(fc.integer({ min: 1, max: 2100 }).map(String), fc.constantFrom(...parts))
+    fc.assert(
+      fc.property(part, part, part, (y, m, d) => {
+        fc.pre([y, m, d].some((p) => parts.includes(p)))
+        const r = evaluate(parseFormula(`DATE(${y}, ${m}, ${d})`), { get: () => null, now: () => 0 })
+        expect(r.value).toBeNull()
+      }),
+      { numRuns: 500 }
+    )
+  })
+
+  it('a day-first text date read through MID and VALUE is that day, a blank one blank', () => {
+    const src = (v: string) => `DATE(VALUE(MID(${v}, 7, 2)) + 2000, VALUE(MID(${v}, 4, 2)), VALUE(MID(${v}, 1, 2)))`
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 28 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 99 }), (d, m, y) => {
+        const text = `${String(d).padStart(2, '0')}-${String(m).padStart(2, '0')}-${String(y).padStart(2, '0')}`
+        const r = evaluate(parseFormula(src(`"${text}"`)), noFields)
+        expect(r.value).toMatchObject({ ms: new Date(2000 + y, m - 1, d).getTime() })
+      }),
+      { numRuns: 300 }
+    )
+    expect(evaluate(parseFormula(src('{空}')), noFields).value).toBeNull()
+  })
+})

@@ -17,6 +17,12 @@ export function KpiCard({ result, onPoint }: ChartProps) {
       <Text fz={32} fw={700} lh={1.1} style={{ fontVariantNumeric: 'tabular-nums' }}>
         {formatValue(value, column?.format ?? 'number')}
       </Text>
+      {!result.period ? (
+        // 全部时间: nothing before it to compare with.
+        <Badge variant="light" color="gray" data-testid="kpi-all-time">
+          {t('reports.chart.allTime')}
+        </Badge>
+      ) : (
       <Group gap={6}>
         {change !== null ? (
           <Badge variant="light" color={up ? 'teal' : 'red'} leftSection={up ? <IconArrowUpRight size={12} /> : <IconArrowDownRight size={12} />}>
@@ -31,6 +37,7 @@ export function KpiCard({ result, onPoint }: ChartProps) {
           {t('reports.chart.vsPrevious', { value: formatValue(previous, column?.format ?? 'number') })}
         </Text>
       </Group>
+      )}
       {result.period && (
         <Text size="xs" c="dimmed">
           {result.period.from} ~ {result.period.to}
