@@ -13,6 +13,7 @@ import type { CoreHost } from './host'
 import { openApiDocument } from './openapi'
 import { matchRoute } from './rest'
 import { RateLimiter } from './rate-limit'
+import { publicFormRoute } from '../publicforms/route'
 
 // The HTTP transport: POST /rpc/<method> for the app (session cookie), REST /api/v1/... and
 // /api/openapi.json for integrations (Bearer token only), attachment downloads, and the built
@@ -207,6 +208,7 @@ export function createHttpServer(options: HttpOptions): Server {
       }
     })
   }
+  const publicForms = publicFormRoute({ core: () => host.core, baseHeaders })
   const server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, listener) : createServer(listener)
 
   function limited(method: string, req: IncomingMessage, res: ServerResponse, locale: Locale): boolean {
@@ -221,6 +223,8 @@ export function createHttpServer(options: HttpOptions): Server {
     const locale: Locale = pickLocale(req.headers['accept-language'])
     const method = req.method ?? 'GET'
     const client = req.headers['user-agent']
+    // Public forms (外链表单): their own minimal route, no session (src-main/publicforms/route.ts).
+    if (url.pathname.startsWith('/p/')) return publicForms(req, res, url, locale)
 
     if (url.pathname.startsWith('/rpc/')) {
       if (method !== 'POST') throw new HttpError(405, 'http.postOnly')

@@ -429,6 +429,9 @@ const MATRIX: { [M in MethodName]: Entry } = {
   'settings.get': { admin: 'system settings (data folder, backups)' },
   'settings.updateCompany': { admin: 'system settings' },
   'settings.updateBackup': { admin: 'system settings (the second place backups go to)' },
+  'publicForms.get': { admin: 'public form settings, the link\'s secret token and submissions' },
+  'publicForms.save': { admin: 'publishing a form to anyone holding the link' },
+  'publicForms.unpublish': { admin: 'publishing a form to anyone holding the link' },
 
   'crm.status': { read: async (who) => void (await allowed(who, 'crm.status', {})) },
   'crm.preview': { admin: 'installing the sales app' },
