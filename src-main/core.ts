@@ -119,7 +119,7 @@ export class Core {
     this.settings.adoptLegacyCompany(this.attachments)
     this.backupService = new BackupService({ db, dataDir, clock, settings: this.settings, seal: (file, now) => auditAnchor.sealBackup(file, now) })
     this.scheduler.registerSweep('backups.daily', (now) => this.backupService.sweep(now))
-    this.publicForms = new PublicFormService({ db, clock, schema: this.schema, writes: this.writes })
+    this.publicForms = new PublicFormService({ db, clock, schema: this.schema, writes: this.writes, access: this.access, reads: this.reads })
   }
 
   /**

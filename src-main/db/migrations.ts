@@ -312,6 +312,12 @@ const ALL: Migration[] = [
         id INTEGER PRIMARY KEY, form_id INTEGER NOT NULL REFERENCES forms(id) ON DELETE CASCADE, record_id INTEGER NOT NULL,
         at INTEGER NOT NULL, duplicate_of INTEGER, address TEXT NOT NULL DEFAULT '');
       CREATE INDEX public_submissions_form ON public_submissions (form_id, id);
+      -- 满意度回访: a one-time survey link for one record (a closed ticket). The token is the
+      -- link's secret; used_at is set by the one accepted answer.
+      CREATE TABLE public_survey_tokens (
+        token TEXT PRIMARY KEY, form_id INTEGER NOT NULL REFERENCES forms(id) ON DELETE CASCADE, record_id INTEGER NOT NULL,
+        created_at INTEGER NOT NULL, created_by INTEGER, used_at INTEGER);
+      CREATE INDEX public_survey_tokens_record ON public_survey_tokens (form_id, record_id);
     `
   }
 ]

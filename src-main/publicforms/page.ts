@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { translate, type Locale } from '../shared/locales'
 import type { PublicDefinition } from './service'
+import type { SurveyDefinition } from './survey'
 import { HONEYPOT } from './permission'
 
 // The public page as plain HTML: no script at all (the CSP allows none), one inline style sheet
@@ -21,6 +22,7 @@ button{margin-top:24px;width:100%;font:inherit;font-weight:600;padding:12px;bord
 .error{background:#fff5f5;border:1px solid #ffc9c9;color:#c92a2a;border-radius:8px;padding:10px 12px;margin:0 0 12px}
 .field-error{color:#c92a2a;font-size:14px;margin-top:4px}.done{text-align:center;padding:32px 8px}
 footer{text-align:center;color:#999;font-size:12px;margin-top:16px}
+.scores{display:flex;gap:8px;flex-wrap:wrap}.scores label{margin:0;font-weight:400;flex:1;min-width:48px}.scores input{position:absolute;opacity:0}.scores span{display:block;text-align:center;padding:10px 0;border:1px solid #ced4da;border-radius:8px;font-size:18px}.scores input:checked+span{background:#1c7ed6;border-color:#1c7ed6;color:#fff}.scores input:focus-visible+span{outline:2px solid #1c7ed6;outline-offset:2px}
 `
 
 /** The CSP source for the page's one style sheet. */
@@ -83,4 +85,14 @@ export function thanksPage(locale: Locale, def: PublicDefinition, logo: boolean)
 /** An unpublished form, an unknown link, or a refusal that has no form to show. */
 export function messagePage(locale: Locale, title: string, text: string): string {
   return shell(locale, title, `<div class="card done" data-testid="public-form-message"><h1>${esc(title)}</h1><p class="intro">${esc(text)}</p></div>`)
+}
+
+/** 满意度回访: a score from 1 to 5 and a comment, for one record. */
+export function surveyPage(locale: Locale, def: SurveyDefinition, error?: string): string {
+  const title = translate(locale, 'publicforms.survey.title')
+  const scores = [1, 2, 3, 4, 5].map((n) => `<label><input type="radio" name="score" value="${n}" required aria-label="${esc(translate(locale, 'publicforms.survey.scoreN', { n }))}"><span>${n}</span></label>`).join('')
+  const comment = def.withComment ? `<label for="comment">${esc(translate(locale, 'publicforms.survey.comment'))}</label><textarea id="comment" name="comment" maxlength="2000"></textarea>` : ''
+  const err = error ? `<div class="error" role="alert" data-testid="public-form-error">${esc(error)}</div>` : ''
+  const body = `<div class="card"><h1>${esc(title)}</h1><p class="intro">${esc(translate(locale, 'publicforms.survey.intro', { subject: def.subject }))}</p>${err}<form method="post" action="/p/${esc(def.token)}" accept-charset="utf-8"><label>${esc(translate(locale, 'publicforms.survey.score'))}<span class="req">*</span></label><div class="scores">${scores}</div>${comment}<button type="submit">${esc(translate(locale, 'publicforms.submit'))}</button></form></div>`
+  return shell(locale, title, body)
 }

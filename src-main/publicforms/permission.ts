@@ -1,4 +1,5 @@
 import type { FieldModel, FormModel } from '../forms/model'
+import { SYSTEM_ACTOR, type Actor } from '../access/actor'
 import { ValidationError } from '../shared/errors'
 import type { PublicFormConfig } from '../shared/api/publicforms'
 
@@ -59,3 +60,10 @@ export function publicWriteInput(form: FormModel, config: PublicFormConfig, subm
   }
   return out
 }
+
+/**
+ * The public actor: the system's id (so a record it creates has no owner and lands in the pool),
+ * with a name of its own. It reaches the write pipeline only from the public route, after
+ * publicWriteInput (or the survey's own check) narrowed the input to the fields it may write.
+ */
+export const PUBLIC_ACTOR: Actor = { ...SYSTEM_ACTOR, name: 'public-form' }

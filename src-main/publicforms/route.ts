@@ -3,9 +3,10 @@ import type { AttachmentStore } from '../attachments'
 import type { SystemSettings } from '../settings/system-settings'
 import { DomainError } from '../shared/errors'
 import { translate, type Locale } from '../shared/locales'
-import { PAGE_CSP, formPage, messagePage, thanksPage } from './page'
+import { PAGE_CSP, formPage, messagePage, surveyPage, thanksPage } from './page'
 import { HONEYPOT } from './permission'
 import { PublicFormService, type PublicDefinition } from './service'
+import type { SurveyDefinition } from './survey'
 
 // The public forms' HTTP route, /p/<token>[/…], the only part of the server a visitor without a
 // session reaches besides sign-in. It answers four things and nothing else:
@@ -120,11 +121,38 @@ export function publicFormRoute(options: PublicRouteOptions) {
 
   const showsLogo = (def: PublicDefinition) => def.showLogo && options.core().settings.company().logo !== null
 
+  /** 满意度回访: the survey page of a one-time token, and its one answer. */
+  async function answerSurvey(req: IncomingMessage, res: ServerResponse, token: string, survey: SurveyDefinition | 'used', locale: Locale): Promise<void> {
+    const done = (status: number) => send(res, status, 'html', messagePage(locale, translate(locale, 'publicforms.survey.thanksTitle'), translate(locale, 'publicforms.survey.thanks')))
+    if (survey === 'used') return done(410)
+    const method = req.method ?? 'GET'
+    if (method === 'GET' || method === 'HEAD') return send(res, 200, 'html', surveyPage(locale, survey))
+    if (method !== 'POST') return send(res, 405, 'json', '{}', { allow: 'GET, POST' })
+    const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
+    if (type !== 'application/x-www-form-urlencoded' && type !== 'application/json') return send(res, 415, 'html', surveyPage(locale, survey, translate(locale, 'publicforms.error.badRequest')))
+    try {
+      const { fields } = await readSubmission(req, type === 'application/json' ? 'json' : 'form')
+      options.core().publicForms.surveys.answer(token, Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v[0] ?? ''])))
+    } catch (e) {
+      if (e instanceof DomainError) {
+        const status = e instanceof RouteError ? e.status : e.code === 'VALIDATION' ? 422 : e.code === 'CONFLICT' ? 410 : 404
+        if (status === 410) return done(410)
+        return send(res, status, 'html', surveyPage(locale, survey, translate(locale, e.messageKey, e.params)))
+      }
+      throw e
+    }
+    return done(200)
+  }
+
   return async function handle(req: IncomingMessage, res: ServerResponse, url: URL, locale: Locale): Promise<void> {
     const service = options.core().publicForms
     const [token = '', part, ...rest] = url.pathname.slice(3).split('/')
     const method = req.method ?? 'GET'
     const definition = rest.length === 0 && PublicFormService.isToken(token) ? service.definition(token) : null
+    if (definition === null && rest.length === 0 && part === undefined) {
+      const survey = service.surveys.definition(token)
+      if (survey !== null) return answerSurvey(req, res, token, survey, locale)
+    }
     if (definition === null) return send(res, 404, 'html', messagePage(locale, translate(locale, 'publicforms.notFoundTitle'), translate(locale, 'publicforms.error.notFound')))
     if (definition === 'closed') {
       const closed = translate(locale, 'publicforms.closed')

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import QRCode from 'qrcode'
 import type { Actor } from '../access/actor'
-import { SYSTEM_ACTOR } from '../access/actor'
 import type { Sqlite } from '../db/connection'
 import { ident } from '../db/connection'
 import type { Clock } from '../clock'
@@ -13,7 +12,10 @@ import { relationConfig } from '../forms/field-types/relation'
 import { normalizePhone } from '../shared/crm-normalize'
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors'
 import { publicFormConfig, type PublicFormConfig, type PublicFormDto } from '../shared/api/publicforms'
-import { HIDDEN_TYPES, VISIBLE_TYPES, publicWriteInput, publishedFields } from './permission'
+import { HIDDEN_TYPES, PUBLIC_ACTOR, VISIBLE_TYPES, publicWriteInput, publishedFields } from './permission'
+import { SurveyService } from './survey'
+import type { AccessLayer } from '../access/access-layer'
+import type { ReadService } from '../records/read-service'
 
 // Public forms (外链表单): an administrator publishes a form as a page anyone holding its link may
 // fill in. The link carries an unguessable token (144 random bits); unpublishing keeps the token,
@@ -27,6 +29,8 @@ export interface PublicFormDeps {
   clock: Clock
   schema: SchemaService
   writes: WritePipeline
+  access: AccessLayer
+  reads: ReadService
 }
 
 interface Row { form_id: number; token: string; published: number; config: string }
@@ -42,17 +46,16 @@ export interface PublicDefinition {
   hidden: Array<{ key: string; param: string; value: string }>
 }
 
-/**
- * The public actor: the system's id (so the record has no owner and lands in the pool), but a
- * name of its own in the change log. It reaches the pipeline only through `submit`, after
- * permission.ts narrowed the input to the published fields.
- */
-export const PUBLIC_ACTOR: Actor = { ...SYSTEM_ACTOR, name: 'public-form' }
 
 const TOKEN = /^[A-Za-z0-9_-]{24}$/
 
 export class PublicFormService {
-  constructor(private readonly deps: PublicFormDeps) {}
+  /** 满意度回访: one-time survey links of single records (survey.ts). */
+  readonly surveys: SurveyService
+
+  constructor(private readonly deps: PublicFormDeps) {
+    this.surveys = new SurveyService(deps)
+  }
 
   private row(formId: number): Row | undefined {
     return this.deps.db.prepare('SELECT form_id, token, published, config FROM public_forms WHERE form_id = ?').get(formId) as Row | undefined

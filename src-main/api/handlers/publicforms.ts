@@ -7,5 +7,6 @@ import { actorOf, type HandlersOf } from '../handler-kit'
 export const publicFormHandlers: HandlersOf<typeof publicFormContracts> = {
   'publicForms.get': (input, { host }) => host.core.publicForms.get(input.form, input.origin),
   'publicForms.save': (input, ctx) => ctx.host.core.publicForms.save(actorOf(ctx), input.form, input.config, input.published, input.origin),
+  'publicForms.surveyLink': (input, ctx) => ctx.host.core.publicForms.surveys.link(actorOf(ctx), input.form, input.id, input.origin),
   'publicForms.unpublish': (input, { host }) => host.core.publicForms.unpublish(input.form, input.origin)
 }

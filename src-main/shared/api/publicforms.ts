@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { formRef, method, type MethodContract } from './core'
+import { formRef, id, method, type MethodContract } from './core'
 
 // API methods of public forms (外链表单, src-main/publicforms): an administrator publishes a form
 // as a page anyone with the link may fill in. The public page itself is not an API method: it is
@@ -58,6 +58,11 @@ export const publicFormContracts = {
     access: 'admin', summary: 'Save and publish (or keep unpublished) a form\'s public page; the link stays the same across saves',
     input: z.object({ form: formRef, config: publicFormConfig, published: z.boolean(), origin: origin.optional() }),
     output: publicFormDto
+  }),
+  'publicForms.surveyLink': method({
+    access: 'user', summary: '满意度回访: the one-time public survey link (and QR code) of a record the caller may edit, e.g. a closed service ticket',
+    input: z.object({ form: formRef, id, origin: origin.optional() }),
+    output: z.object({ path: z.string(), qrSvg: z.string().nullable(), answered: z.boolean() })
   }),
   'publicForms.unpublish': method({ access: 'admin', summary: 'Stop collecting: the link then answers that the form is closed', input: z.object({ form: formRef, origin: origin.optional() }), output: publicFormDto })
 } satisfies Record<string, MethodContract>

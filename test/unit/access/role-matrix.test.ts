@@ -432,6 +432,7 @@ const MATRIX: { [M in MethodName]: Entry } = {
   'publicForms.get': { admin: 'public form settings, the link\'s secret token and submissions' },
   'publicForms.save': { admin: 'publishing a form to anyone holding the link' },
   'publicForms.unpublish': { admin: 'publishing a form to anyone holding the link' },
+  'publicForms.surveyLink': { write: 'makes a survey token; needs the edit right on the record (access layer), covered in test/unit/publicforms/survey.test.ts' },
 
   'crm.status': { read: async (who) => void (await allowed(who, 'crm.status', {})) },
   'crm.preview': { admin: 'installing the sales app' },

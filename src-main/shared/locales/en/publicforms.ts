@@ -52,5 +52,20 @@ export const publicforms: Record<string, string> = {
   'publicforms.panel.noSubmissions': 'No submissions yet',
   'publicforms.panel.record': 'Record #{{id}}',
   'publicforms.panel.duplicate': 'Possible duplicate: same phone as record #{{id}}',
-  'publicforms.panel.pickFields': 'Choose at least one field'
+  'publicforms.panel.pickFields': 'Choose at least one field',
+  'publicforms.survey.title': 'Service satisfaction survey',
+  'publicforms.survey.intro': 'How satisfied are you with our service on "{{subject}}"? (1 = not at all, 5 = very)',
+  'publicforms.survey.score': 'Score',
+  'publicforms.survey.scoreN': '{{n}} points',
+  'publicforms.survey.comment': 'Comments or suggestions',
+  'publicforms.survey.thanksTitle': 'Thank you for your feedback',
+  'publicforms.survey.thanks': 'Your answer was received. This survey is complete.',
+  'publicforms.survey.used': 'This survey is complete',
+  'publicforms.survey.score.invalid': 'Choose a score from 1 to 5',
+  'publicforms.survey.noFields': 'The form "{{form}}" has no satisfaction score field (csatScore)',
+  'publicforms.survey.button': 'Satisfaction survey',
+  'publicforms.survey.linkTitle': 'Satisfaction survey link',
+  'publicforms.survey.linkHelp': 'Send the link or QR code to the customer (one answer only), or call them and fill in Satisfaction and Satisfaction comment on this ticket.',
+  'publicforms.survey.answered': 'This ticket already has a satisfaction score',
+  'publicforms.survey.noOrigin': 'The customer must be able to reach this server: open this page through the LAN share address to make a QR code.'
 }

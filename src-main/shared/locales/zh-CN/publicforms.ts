@@ -52,5 +52,20 @@ export const publicforms: Record<string, string> = {
   'publicforms.panel.noSubmissions': '还没有提交',
   'publicforms.panel.record': '记录 #{{id}}',
   'publicforms.panel.duplicate': '疑似重复：与记录 #{{id}} 电话相同',
-  'publicforms.panel.pickFields': '至少选择一个字段'
+  'publicforms.panel.pickFields': '至少选择一个字段',
+  'publicforms.survey.title': '服务满意度回访',
+  'publicforms.survey.intro': '关于「{{subject}}」的服务，请您打分（1 分最不满意，5 分最满意）。',
+  'publicforms.survey.score': '满意度评分',
+  'publicforms.survey.scoreN': '{{n}} 分',
+  'publicforms.survey.comment': '您的意见或建议',
+  'publicforms.survey.thanksTitle': '感谢您的评价',
+  'publicforms.survey.thanks': '您的评价已收到，本次回访已完成。',
+  'publicforms.survey.used': '本次回访已完成',
+  'publicforms.survey.score.invalid': '请选择 1 到 5 分',
+  'publicforms.survey.noFields': '表单「{{form}}」没有满意度评分字段（csatScore）',
+  'publicforms.survey.button': '满意度回访',
+  'publicforms.survey.linkTitle': '满意度回访链接',
+  'publicforms.survey.linkHelp': '把链接或二维码发给客户（仅能提交一次）；也可以电话回访后直接填写本工单的「满意度评分」和「满意度评价」。',
+  'publicforms.survey.answered': '此工单已有满意度评分',
+  'publicforms.survey.noOrigin': '客户需能访问本服务器：请通过局域网共享地址打开本页后再生成二维码。'
 }
