@@ -24,6 +24,8 @@ import { settings as zhSettings } from './zh-CN/settings'
 import { settings as enSettings } from './en/settings'
 import { publicforms as zhPublicforms } from './zh-CN/publicforms'
 import { publicforms as enPublicforms } from './en/publicforms'
+import { service as zhService } from './zh-CN/service'
+import { service as enService } from './en/service'
 
 export const LOCALES = ['zh-CN', 'en'] as const
 export type Locale = (typeof LOCALES)[number]
@@ -31,8 +33,8 @@ export const DEFAULT_LOCALE: Locale = 'zh-CN'
 
 /** All messages per locale; i18next in the renderer loads the same objects. */
 export const messages: Record<Locale, Record<string, string>> = {
-  'zh-CN': { ...zhErrors, ...zhUi, ...zhRecord, ...zhDesigner, ...zhViews, ...zhCrm, ...zhFlows, ...zhRules, ...zhReports, ...zhTransfer, ...zhDesktop, ...zhSettings, ...zhPublicforms },
-  en: { ...enErrors, ...enUi, ...enRecord, ...enDesigner, ...enViews, ...enCrm, ...enFlows, ...enRules, ...enReports, ...enTransfer, ...enDesktop, ...enSettings, ...enPublicforms }
+  'zh-CN': { ...zhErrors, ...zhUi, ...zhRecord, ...zhDesigner, ...zhViews, ...zhCrm, ...zhFlows, ...zhRules, ...zhReports, ...zhTransfer, ...zhDesktop, ...zhSettings, ...zhPublicforms, ...zhService },
+  en: { ...enErrors, ...enUi, ...enRecord, ...enDesigner, ...enViews, ...enCrm, ...enFlows, ...enRules, ...enReports, ...enTransfer, ...enDesktop, ...enSettings, ...enPublicforms, ...enService }
 }
 
 export function pickLocale(acceptLanguage: string | undefined | null): Locale {

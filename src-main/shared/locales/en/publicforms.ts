@@ -45,7 +45,6 @@ export const publicforms: Record<string, string> = {
   'publicforms.panel.copy': 'Copy link',
   'publicforms.panel.copied': 'Copied',
   'publicforms.panel.qr': 'QR code (print it for the trade show booth)',
-  'publicforms.panel.printQr': 'Print QR code',
   'publicforms.panel.saved': 'Public form saved',
   'publicforms.panel.unpublishedDone': 'Collection stopped: the link now says the form is closed',
   'publicforms.panel.submissions': 'Recent submissions',
@@ -67,5 +66,8 @@ export const publicforms: Record<string, string> = {
   'publicforms.survey.linkTitle': 'Satisfaction survey link',
   'publicforms.survey.linkHelp': 'Send the link or QR code to the customer (one answer only), or call them and fill in Satisfaction and Satisfaction comment on this ticket.',
   'publicforms.survey.answered': 'This ticket already has a satisfaction score',
-  'publicforms.survey.noOrigin': 'The customer must be able to reach this server: open this page through the LAN share address to make a QR code.'
+  'publicforms.survey.noOrigin': 'The customer must be able to reach this server: open this page through the LAN share address to make a QR code.',
+  'publicforms.panel.defaultThanks': 'Thank you! We will be in touch soon.',
+  'publicforms.panel.downloadQr': 'Download QR code (SVG, for printing)',
+  'publicforms.panel.hiddenField': 'Field'
 }

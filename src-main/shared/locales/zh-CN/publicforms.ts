@@ -45,7 +45,6 @@ export const publicforms: Record<string, string> = {
   'publicforms.panel.copy': '复制链接',
   'publicforms.panel.copied': '已复制',
   'publicforms.panel.qr': '二维码（可打印张贴在展台）',
-  'publicforms.panel.printQr': '打印二维码',
   'publicforms.panel.saved': '外链表单已保存',
   'publicforms.panel.unpublishedDone': '已停止收集，链接将显示「此表单已停止收集」',
   'publicforms.panel.submissions': '最近提交',
@@ -67,5 +66,8 @@ export const publicforms: Record<string, string> = {
   'publicforms.survey.linkTitle': '满意度回访链接',
   'publicforms.survey.linkHelp': '把链接或二维码发给客户（仅能提交一次）；也可以电话回访后直接填写本工单的「满意度评分」和「满意度评价」。',
   'publicforms.survey.answered': '此工单已有满意度评分',
-  'publicforms.survey.noOrigin': '客户需能访问本服务器：请通过局域网共享地址打开本页后再生成二维码。'
+  'publicforms.survey.noOrigin': '客户需能访问本服务器：请通过局域网共享地址打开本页后再生成二维码。',
+  'publicforms.panel.defaultThanks': '提交成功，感谢您的填写！我们会尽快与您联系。',
+  'publicforms.panel.downloadQr': '下载二维码（SVG，可打印）',
+  'publicforms.panel.hiddenField': '字段'
 }
