@@ -203,11 +203,11 @@ export function seedDemo(core: Core, actor: Actor, options: SeedOptions): SeedRe
   const campaigns = hasForm('campaign') ? CAMPAIGNS.map((c) => {
     const startsAt = today.add(c.startMonths, 'month').valueOf()
     const ended = c.startMonths < -1
-    return { channel: c.channel, ref: add('campaign', start.valueOf(), { name: c.name, type: c.type, channel: c.channel, status: ended ? 'ended' : c.startMonths <= 0 ? 'active' : 'planned', startDate: day(startsAt), endDate: day(startsAt + c.days * 86_400_000), budget: c.budget, actualCost: c.startMonths <= 0 ? c.cost : null, notes: c.notes, owner: mgrEast }) }
+    return { channel: c.channel, started: c.startMonths <= 0, ref: add('campaign', start.valueOf(), { name: c.name, type: c.type, channel: c.channel, status: ended ? 'ended' : c.startMonths <= 0 ? 'active' : 'planned', startDate: day(startsAt), endDate: day(startsAt + c.days * 86_400_000), budget: c.budget, actualCost: c.startMonths <= 0 ? c.cost : null, notes: c.notes, owner: mgrEast }) }
   }) : []
   /** The campaign a lead of this source came from, for some of them. */
   const campaignFor = (source: string): Record<string, Ref> => {
-    const list = campaigns.filter((c) => c.channel === source)
+    const list = campaigns.filter((c) => c.started && c.channel === source)
     return list.length && rc.chance(0.7) ? { campaign: list[Math.floor(rc.next() * list.length)]!.ref } : {}
   }
   if (hasForm('kbArticle')) for (const [title, category, keywords, content] of ARTICLES) add('kbArticle', start.valueOf(), { title, category, keywords, content, published: true, owner: serviceUser })

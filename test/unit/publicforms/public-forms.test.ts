@@ -45,7 +45,7 @@ beforeAll(async () => {
   core.crm.install(admin, bundledApp('crm').pkg, 'zh-CN')
   seedDemo(core, admin, { customers: 12, passwordHash: await demoPasswordHash(core) })
   token = (await core.publicForms.save(admin, 'lead', CONFIG, true, `http://${host()}`)).path!.slice(3)
-})
+}, 120_000)
 afterAll(async () => {
   await served.close()
 })
