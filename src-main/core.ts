@@ -27,6 +27,7 @@ import { RuleEngine } from './rules/engine'
 import { Notifications } from './notify/notifications'
 import { SystemSettings } from './settings/system-settings'
 import { BackupService } from './backups/service'
+import { PublicFormService } from './publicforms/service'
 
 // The core: one database, the engines and services over it. Runs in plain Node (serve mode,
 // tests, benchmarks) and inside Electron's main process alike; nothing here imports electron.
@@ -74,6 +75,8 @@ export class Core {
   readonly settings: SystemSettings
   /** Scheduled backups, retention and the second place: src-main/backups. */
   readonly backupService: BackupService
+  /** Public forms (外链表单): src-main/publicforms. */
+  readonly publicForms: PublicFormService
 
   private constructor(readonly db: Sqlite, readonly dataDir: string, readonly clock: CoreClock, private readonly auditAnchor: AuditAnchor, passwordCost?: ScryptCost) {
     const passwords = new PasswordHasher(passwordCost)
@@ -116,6 +119,7 @@ export class Core {
     this.settings.adoptLegacyCompany(this.attachments)
     this.backupService = new BackupService({ db, dataDir, clock, settings: this.settings, seal: (file, now) => auditAnchor.sealBackup(file, now) })
     this.scheduler.registerSweep('backups.daily', (now) => this.backupService.sweep(now))
+    this.publicForms = new PublicFormService({ db, clock, schema: this.schema, writes: this.writes, access: this.access, reads: this.reads })
   }
 
   /**

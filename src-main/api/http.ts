@@ -14,6 +14,7 @@ import { openApiDocument } from './openapi'
 import { matchRoute } from './rest'
 import { RateLimiter } from './rate-limit'
 import type { LanGate } from '../lan/gate'
+import { publicFormRoute } from '../publicforms/route'
 
 // The HTTP transport: POST /rpc/<method> for the app (session cookie), REST /api/v1/... and
 // /api/openapi.json for integrations (Bearer token only), attachment downloads, and the built
@@ -210,6 +211,7 @@ export function createHttpServer(options: HttpOptions): Server {
       }
     })
   }
+  const publicForms = publicFormRoute({ core: () => host.core, baseHeaders })
   const server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, listener) : createServer(listener)
 
   function limited(method: string, req: IncomingMessage, res: ServerResponse, locale: Locale): boolean {
@@ -225,6 +227,8 @@ export function createHttpServer(options: HttpOptions): Server {
     const method = req.method ?? 'GET'
     const client = req.headers['user-agent']
     if (options.lan && (await options.lan.handle(req, url.pathname, (status, body) => send(res, status, body)))) return
+    // Public forms (外链表单): their own minimal route, no session (src-main/publicforms/route.ts).
+    if (url.pathname.startsWith('/p/')) return publicForms(req, res, url, locale)
 
     if (url.pathname.startsWith('/rpc/')) {
       if (method !== 'POST') throw new HttpError(405, 'http.postOnly')

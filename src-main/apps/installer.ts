@@ -154,19 +154,28 @@ export function installApp(core: Core, actor: Actor, pkg: AppPackage, options: I
     // Passes 2–4: every missing field, in dependency phases.
     // A roll-up may aggregate another form's roll-up (客户.已回款 sums 合同.已回款金额): it waits
     // for a later round until that field exists.
-    const ready = (f: FieldDef) => {
+    // A roll-up may also sum another form's formula (市场活动.赢单金额 sums 商机.赢单金额), and a
+    // formula may read such a roll-up: in the last phase both wait until what they read exists.
+    const ready = (f: FieldDef, def: FormDef, strict: boolean) => {
+      if (f.type === 'formula') {
+        const expression = (f.config as { expression?: unknown } | undefined)?.expression
+        if (strict || typeof expression !== 'string') return true
+        const form = core.schema.form(def.apiKey)
+        return [...expression.matchAll(/\{([^}.]+)[^}]*\}/g)].every(([, key]) => form.byKey.has(key!) || !def.fields.some((d) => d.apiKey === key))
+      }
       if (f.type !== 'rollup') return true
       const c = rollupDefConfig.parse(f.config ?? {})
       return !c.target || !!core.schema.form(c.relation.form).byKey.get(c.target)
     }
-    for (const phase of ['plain', 'linked', 'rollup', 'formula'] as Phase[]) {
+    const inPhase = (f: FieldDef, phase: Phase) => phaseOf(f) === phase || (phase === 'formula' && phaseOf(f) === 'rollup')
+    for (const [phase, strict] of [['plain', false], ['linked', false], ['rollup', false], ['formula', false], ['formula', true]] as Array<[Phase, boolean]>) {
       for (let progress = true; progress;) {
         progress = false
         for (const def of pkg.app.forms) {
           const added = addedFields.get(def.apiKey) ?? new Set<string>()
           addedFields.set(def.apiKey, added)
           for (const f of def.fields) {
-            if (phaseOf(f) !== phase || added.has(f.apiKey) || !ready(f)) continue
+            if (!inPhase(f, phase) || added.has(f.apiKey) || !ready(f, def, strict)) continue
             const form = core.schema.form(def.apiKey)
             if (form.byKey.has(f.apiKey) || form.deletedFields.some((x) => x.apiKey === f.apiKey && x.parentFieldId === null)) continue
             core.schema.addField(def.apiKey, toFieldInput(core, def, f, locale))

@@ -44,8 +44,10 @@ export class Conversions {
       const owner = lead.owner?.id ?? actor.id
       const company = text(input.customerName) ?? text(f.company) ?? text(f.name)
       if (!company) throw new ValidationError('crm.lead.noCompany', {}, 'customerName')
+      // The lead's 市场活动 follows it to the customer and the opportunity (the campaign dashboard counts them).
+      const campaign = (key: string) => (idOf(f.campaign) && core.schema.form(key).byKey.has('campaign') ? { campaign: idOf(f.campaign) } : {})
       const customerId = input.customerId ?? core.writes.create(actor, 'customer', {
-        name: company, source: optionId(core, 'customer', 'source', f.source), phone: f.phone ?? null, city: f.city ?? null, lastFollowUpAt: f.lastFollowUpAt ?? null, owner
+        name: company, source: optionId(core, 'customer', 'source', f.source), phone: f.phone ?? null, city: f.city ?? null, lastFollowUpAt: f.lastFollowUpAt ?? null, owner, ...campaign('customer')
       })
       if (input.customerId) core.reads.get(actor, 'customer', input.customerId)
       const contactId = input.createContact === false ? null : core.writes.create(actor, 'contact', {
@@ -53,7 +55,7 @@ export class Conversions {
       })
       const opp = input.opportunity === null ? null : (input.opportunity ?? {})
       const opportunityId = opp === null ? null : core.writes.create(actor, 'opportunity', {
-        name: text(opp.name) ?? company, customer: customerId, contact: contactId, amount: opp.amount ?? null, closeDate: opp.closeDate ?? null, stage: 'initial', owner
+        name: text(opp.name) ?? company, customer: customerId, contact: contactId, amount: opp.amount ?? null, closeDate: opp.closeDate ?? null, stage: 'initial', owner, ...campaign('opportunity')
       })
       // Follow-ups of the lead the actor may edit now also show on the customer and opportunity.
       const followUps = core.reads.list(actor, { form: 'followUp', filter: { field: 'lead', op: 'eq', value: lead.id }, limit: 500 })

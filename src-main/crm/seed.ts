@@ -74,6 +74,27 @@ const PRODUCTS: ReadonlyArray<[string, string, string, number, string]> = [
   ['IC 门禁卡（100张）', 'PJ-IC100', 'consumable', 260, '盒'], ['考勤管理软件 标准版', 'RJ-KQS', 'software', 6800, '套'], ['一卡通管理平台 企业版', 'RJ-YKT', 'software', 28000, '套'],
   ['访客管理系统 云版（年）', 'RJ-FKY', 'software', 4800, '年'], ['上门安装调试', 'FW-AZ', 'service', 800, '次'], ['年度维保服务', 'FW-WB', 'service', 9600, '年']
 ]
+/** Sample campaigns: months from today they start (negative = past), days they run, budget and actual cost. */
+const CAMPAIGNS: ReadonlyArray<{ name: string; type: string; channel: string; startMonths: number; days: number; budget: number; cost: number; notes: string }> = [
+  { name: '2025秋季安博会', type: 'expo', channel: 'expo', startMonths: -8, days: 3, budget: 120_000, cost: 108_000, notes: '深圳会展中心 8 号馆，展位 8B21' },
+  { name: '2026春季展', type: 'expo', channel: 'expo', startMonths: 0, days: 3, budget: 150_000, cost: 96_000, notes: '上海新国际博览中心，门禁与考勤新品发布' },
+  { name: '搜索引擎推广', type: 'online', channel: 'ads', startMonths: -12, days: 365, budget: 60_000, cost: 54_000, notes: '关键词：门禁系统、人脸考勤' },
+  { name: '官网免费试用', type: 'website', channel: 'website', startMonths: -10, days: 300, budget: 20_000, cost: 12_000, notes: '官网申请 30 天试用' },
+  { name: '老客户转介绍计划', type: 'referral', channel: 'referral', startMonths: -14, days: 400, budget: 40_000, cost: 31_000, notes: '推荐成交返 5% 服务费' },
+  { name: '智慧园区研讨会', type: 'seminar', channel: 'other', startMonths: 2, days: 1, budget: 30_000, cost: 0, notes: '邀请园区物业与行政负责人' }
+]
+
+/** Sample knowledge-base articles: title, category, keywords, text. */
+const ARTICLES: ReadonlyArray<[string, string, string, string]> = [
+  ['门禁读头识别失败的排查步骤', 'fault', '门禁 识别失败 读头', '1. 确认读头指示灯状态；\n2. 检查卡片是否已在系统中开通；\n3. 重启门禁控制器；\n4. 仍无法识别时更换读头并登记工单。'],
+  ['考勤数据导出为 Excel', 'usage', '考勤 导出 Excel', '在考勤管理 → 报表中选择月份，点击「导出」。导出文件按部门分工作表。'],
+  ['访客机打印机更换色带', 'fault', '访客机 打印 色带', '关闭电源，打开侧盖，取出旧色带，按箭头方向装入新色带后开机自检。'],
+  ['门禁控制器安装与接线', 'install', '安装 接线 控制器', '控制器距读头不超过 80 米；电源与信号线分管敷设；安装后用调试软件逐门测试。'],
+  ['软件升级前的数据备份', 'usage', '升级 备份', '升级前在系统设置中执行一次完整备份，并把备份文件复制到另一台电脑。'],
+  ['发票开具与邮寄说明', 'billing', '发票 邮寄', '合同签订并收到首付款后 5 个工作日内开具发票，顺丰寄出。'],
+  ['常见问题：门禁卡丢失怎么办', 'faq', '门禁卡 丢失 挂失', '在人员管理中找到持卡人，点击「挂失」，再为其补办新卡。']
+]
+
 const SOURCES = ['expo', 'website', 'referral', 'ads', 'phone', 'other'] as const
 const SOURCE_WEIGHT = [3, 4, 3, 2, 2, 1]
 const LOSS = ['price', 'competitor', 'budget', 'timing', 'other'] as const
@@ -168,6 +189,29 @@ export function seedDemo(core: Core, actor: Actor, options: SeedOptions): SeedRe
   const personName = () => r.pick(SURNAMES) + r.pick(GIVEN)
   const mobile = () => `1${r.pick(['3', '5', '8', '7'])}${String(r.int(0, 999_999_999)).padStart(9, '0')}`
 
+  // ---- campaigns and knowledge-base articles (a random stream of their own: the rest of the sample stays as it was) ----
+  const rc = rng((options.seed ?? 20240601) + 19)
+  const hasForm = (key: string) => {
+    try {
+      core.schema.form(key)
+      return true
+    } catch (e) {
+      if (e instanceof NotFoundError) return false
+      throw e
+    }
+  }
+  const campaigns = hasForm('campaign') ? CAMPAIGNS.map((c) => {
+    const startsAt = today.add(c.startMonths, 'month').valueOf()
+    const ended = c.startMonths < -1
+    return { channel: c.channel, started: c.startMonths <= 0, ref: add('campaign', start.valueOf(), { name: c.name, type: c.type, channel: c.channel, status: ended ? 'ended' : c.startMonths <= 0 ? 'active' : 'planned', startDate: day(startsAt), endDate: day(startsAt + c.days * 86_400_000), budget: c.budget, actualCost: c.startMonths <= 0 ? c.cost : null, notes: c.notes, owner: mgrEast }) }
+  }) : []
+  /** The campaign a lead of this source came from, for some of them. */
+  const campaignFor = (source: string): Record<string, Ref> => {
+    const list = campaigns.filter((c) => c.started && c.channel === source)
+    return list.length && rc.chance(0.7) ? { campaign: list[Math.floor(rc.next() * list.length)]!.ref } : {}
+  }
+  if (hasForm('kbArticle')) for (const [title, category, keywords, content] of ARTICLES) add('kbArticle', start.valueOf(), { title, category, keywords, content, published: true, owner: serviceUser })
+
   // ---- products (before everything) ----
   const products = PRODUCTS.map(([name, code, category, price, unit]) => ({ ref: add('product', start.valueOf(), { name, code, category, price, unit, onSale: true }), price, name }))
 
@@ -192,14 +236,15 @@ export function seedDemo(core: Core, actor: Actor, options: SeedOptions): SeedRe
     const customerAt = leadFirst ? at(created, 20) : created
     const followTimes: number[] = []
     const customerIndex = queue.length
+    const fromCampaign = leadFirst ? campaignFor(source) : {}
     const customer = add('customer', customerAt, {
       name, level, industry, scale: weighted(r, ['s1', 's2', 's3', 's4'], [3, 4, 2, 1]), source, phone: r.chance(0.7) ? `${AREA_CODES[city] ?? '021'}-${r.int(6000_0000, 8999_9999)}` : null,
       province, city, address: `${city}市${r.pick(['高新区', '经开区', '工业园区', '中心区', '滨江区'])}${r.pick(BRANDS)}路${r.int(1, 399)}号`,
       tags: r.chance(0.2) ? ['repeat'] : level === 'a' ? ['vip'] : [], owner
-    })
+    }, fromCampaign)
     if (leadFirst) {
       const lp = personName()
-      add('lead', created, { name: lp, company: name, phone: mobile(), source, city, region, status: 'converted', score: r.int(50, 95), owner: rep }, { convertedCustomer: customer })
+      add('lead', created, { name: lp, company: name, phone: mobile(), source, city, region, status: 'converted', score: r.int(50, 95), owner: rep }, { convertedCustomer: customer, ...fromCampaign })
     }
     const contacts: Ref[] = []
     for (let k = 0, n = r.int(1, 3); k < n; k++) {
@@ -230,7 +275,7 @@ export function seedDemo(core: Core, actor: Actor, options: SeedOptions): SeedRe
         name: oppName, amount, closeDate: day(closeAt), stage, probability, important: amount > 80_000,
         nextStep: stage === 'won' || stage === 'lost' ? null : r.pick(['安排产品演示', '提交正式报价', '约客户高层面谈', '确认合同条款', '现场勘查点位']),
         lossReason: stage === 'lost' ? r.pick(LOSS) : null, lastFollowUpAt: fuTimes.length ? iso(Math.max(...fuTimes)) : null, approvalStatus: 'none', owner: owner ?? rep
-      }, { customer, contact: contacts[0]! })
+      }, { customer, contact: contacts[0]!, ...fromCampaign })
       for (const t of fuTimes) {
         const subject = r.pick(SUBJECTS)
         const method = subject.includes('拜访') ? 'visit' : subject.includes('电话') ? 'call' : subject.includes('微信') ? 'wechat' : r.pick(METHODS)
@@ -269,7 +314,8 @@ export function seedDemo(core: Core, actor: Actor, options: SeedOptions): SeedRe
           if (r.chance(0.35)) {
             const tAt = Math.min(today.valueOf(), signed + r.int(20, 300) * 86_400_000)
             const open = today.valueOf() - tAt < 20 * 86_400_000
-            add('ticket', tAt, { title: r.pick(['门禁识别偶尔失败', '考勤数据无法导出', '新增门禁点位', '访客机打印异常', '软件升级咨询', '门禁卡批量开通']), priority: weighted(r, ['low', 'medium', 'high', 'urgent'], [2, 5, 2, 1]), status: open ? r.pick(['open', 'doing']) : 'closed', assignee: serviceUser, description: '客户来电反馈，需安排工程师跟进处理。', resolvedAt: open ? null : iso(tAt + r.int(1, 5) * 86_400_000), owner: serviceUser }, { customer, contact: contacts[0]! })
+            const survey = !open && rc.chance(0.6) ? { csatScore: weighted(rc, [5, 4, 3, 2, 1], [6, 4, 2, 1, 1]), csatComment: rc.pick(['工程师响应很快，问题当天解决', '处理及时，态度很好', '解决了，但等待时间有点长', '希望能提前告知上门时间', '']), csatAt: iso(Math.min(today.valueOf(), tAt + 6 * 86_400_000)) } : {}
+            add('ticket', tAt, { ...survey, title: r.pick(['门禁识别偶尔失败', '考勤数据无法导出', '新增门禁点位', '访客机打印异常', '软件升级咨询', '门禁卡批量开通']), priority: weighted(r, ['low', 'medium', 'high', 'urgent'], [2, 5, 2, 1]), status: open ? r.pick(['open', 'doing']) : 'closed', assignee: serviceUser, description: '客户来电反馈，需安排工程师跟进处理。', resolvedAt: open ? null : iso(tAt + r.int(1, 5) * 86_400_000), owner: serviceUser }, { customer, contact: contacts[0]! })
           }
         }
       }
@@ -288,7 +334,8 @@ export function seedDemo(core: Core, actor: Actor, options: SeedOptions): SeedRe
     const status = age > 90 ? weighted(r, ['invalid', 'contacted', 'qualified'], [3, 2, 1]) : weighted(r, ['new', 'contacted', 'qualified'], [4, 3, 2])
     const inPool = r.chance(0.25)
     const trade = r.pick(TRADES)[0]
-    add('lead', created, { name: personName(), company: `${city}${r.pick(BRANDS)}${trade}${r.pick(SUFFIXES)}`, phone: mobile(), wechat: r.chance(0.4) ? `wx_${r.int(10000, 99999)}` : null, source: weighted(r, SOURCES, SOURCE_WEIGHT), city, region, status, score: r.int(10, 90), owner: inPool ? null : r.pick(reps) })
+    const leadSource = weighted(r, SOURCES, SOURCE_WEIGHT)
+    add('lead', created, { name: personName(), company: `${city}${r.pick(BRANDS)}${trade}${r.pick(SUFFIXES)}`, phone: mobile(), wechat: r.chance(0.4) ? `wx_${r.int(10000, 99999)}` : null, source: leadSource, city, region, status, score: r.int(10, 90), owner: inPool ? null : r.pick(reps) }, campaignFor(leadSource))
   }
   // Monthly targets per rep and per group.
   for (let m = 0; m <= 24; m++) {
@@ -298,7 +345,7 @@ export function seedDemo(core: Core, actor: Actor, options: SeedOptions): SeedRe
   }
 
   // ---- write month by month, parents before children within a month ----
-  const ORDER = ['product', 'customer', 'lead', 'contact', 'opportunity', 'quote', 'contract', 'followUp', 'payment', 'invoice', 'ticket', 'task', 'salesTarget']
+  const ORDER = ['campaign', 'kbArticle', 'product', 'customer', 'lead', 'contact', 'opportunity', 'quote', 'contract', 'followUp', 'payment', 'invoice', 'ticket', 'task', 'salesTarget']
   queue.sort((a, b) => {
     const ma = dayjs(Math.min(a.at, today.valueOf())).format('YYYYMM')
     const mb = dayjs(Math.min(b.at, today.valueOf())).format('YYYYMM')

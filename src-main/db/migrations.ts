@@ -310,6 +310,30 @@ const ALL: Migration[] = [
       CREATE TABLE lan_sessions (
         token_hash TEXT PRIMARY KEY, device_id TEXT, address TEXT, created_at INTEGER NOT NULL);
     `
+  },
+  {
+    version: 15,
+    name: 'public forms',
+    sql: `
+      -- Public forms (src-main/publicforms): a form published as a page anyone with its link may
+      -- fill in. The token is the link's secret; it is kept when the form is unpublished, so a
+      -- printed QR code keeps pointing at the same page. config is the page's settings (JSON).
+      CREATE TABLE public_forms (
+        form_id INTEGER PRIMARY KEY REFERENCES forms(id) ON DELETE CASCADE, token TEXT NOT NULL UNIQUE,
+        published INTEGER NOT NULL DEFAULT 0, config TEXT NOT NULL, updated_at INTEGER NOT NULL, updated_by INTEGER);
+      -- Each accepted submission: the record it made, and an existing record with the same phone
+      -- (flagged for a person to look at, never merged).
+      CREATE TABLE public_submissions (
+        id INTEGER PRIMARY KEY, form_id INTEGER NOT NULL REFERENCES forms(id) ON DELETE CASCADE, record_id INTEGER NOT NULL,
+        at INTEGER NOT NULL, duplicate_of INTEGER, address TEXT NOT NULL DEFAULT '');
+      CREATE INDEX public_submissions_form ON public_submissions (form_id, id);
+      -- 满意度回访: a one-time survey link for one record (a closed ticket). The token is the
+      -- link's secret; used_at is set by the one accepted answer.
+      CREATE TABLE public_survey_tokens (
+        token TEXT PRIMARY KEY, form_id INTEGER NOT NULL REFERENCES forms(id) ON DELETE CASCADE, record_id INTEGER NOT NULL,
+        created_at INTEGER NOT NULL, created_by INTEGER, used_at INTEGER);
+      CREATE INDEX public_survey_tokens_record ON public_survey_tokens (form_id, record_id);
+    `
   }
 ]
 

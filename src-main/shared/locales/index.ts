@@ -27,6 +27,10 @@ import { aggregates as enAggregates } from './en/aggregates'
 import { lan as zhLan } from './zh-CN/lan'
 import { lan as enLan } from './en/lan'
 
+import { publicforms as zhPublicforms } from './zh-CN/publicforms'
+import { publicforms as enPublicforms } from './en/publicforms'
+import { service as zhService } from './zh-CN/service'
+import { service as enService } from './en/service'
 export const LOCALES = ['zh-CN', 'en'] as const
 export type Locale = (typeof LOCALES)[number]
 export const DEFAULT_LOCALE: Locale = 'zh-CN'
@@ -47,6 +51,8 @@ const NAMESPACES: ReadonlyArray<readonly [Record<string, string>, Record<string,
   [zhSettings, enSettings],
   [zhAggregates, enAggregates],
   [zhLan, enLan],
+  [zhPublicforms, enPublicforms],
+  [zhService, enService],
 ]
 
 /** All messages per locale; i18next in the renderer loads the same objects. */

@@ -13,7 +13,7 @@ import {
   type DragStartEvent
 } from '@dnd-kit/core'
 import { useHotkeys } from '@mantine/hooks'
-import { IconArrowBackUp, IconArrowForwardUp, IconArrowLeft, IconDeviceFloppy, IconEye, IconTrashX } from '@tabler/icons-react'
+import { IconArrowBackUp, IconArrowForwardUp, IconArrowLeft, IconDeviceFloppy, IconEye, IconTrashX, IconWorldUpload } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import type { FieldDto, FormDto } from '@shared/api/contracts'
 import type { FieldType, SelectOption } from '@shared/field-types'
@@ -34,6 +34,7 @@ import { notifyError, notifySuccess } from '../lib/notify'
 import { guardedNavigate } from '../lib/unsaved'
 import { useLeaveGuard } from '../components/LeaveGuard'
 import { notifications } from '@mantine/notifications'
+import { PublishFormModal } from '../components/publicforms/PublishFormModal'
 
 // The form designer: palette, canvas and property panel over an unsaved draft with undo/redo.
 // Saving applies the difference to the saved form in one forms.design call, one transaction
@@ -122,6 +123,7 @@ function Designer({ initial, forms, labels, reload, onFormsChanged }: DesignerPr
   const [review, setReview] = useState<{ plan: SavePlan; reports: Map<string, DryRunReport> } | null>(null)
   const [deletedOpen, setDeletedOpen] = useState(false)
   const [previewOpen, setPreviewOpen] = useState(false)
+  const [publishOpen, setPublishOpen] = useState(false)
 
   const dirty = useMemo(() => JSON.stringify(draft) !== JSON.stringify(baseline), [draft, baseline])
   const allDtos = useMemo(() => previewFields(draft), [draft])
@@ -405,6 +407,9 @@ function Designer({ initial, forms, labels, reload, onFormsChanged }: DesignerPr
               </Badge>
             )}
           </Button>
+          <Button variant="default" leftSection={<IconWorldUpload size={16} />} onClick={() => setPublishOpen(true)} data-testid="designer-publish-open">
+            {t('publicforms.panel.open')}
+          </Button>
           <Button variant="default" leftSection={<IconEye size={16} />} onClick={() => setPreviewOpen(true)} data-testid="designer-preview-open">
             {t('designer.preview')}
           </Button>
@@ -473,6 +478,7 @@ function Designer({ initial, forms, labels, reload, onFormsChanged }: DesignerPr
         onPurged={() => void reload().then(setForm, notifyError)}
       />
       <PreviewDrawer opened={previewOpen} onClose={() => setPreviewOpen(false)} draft={draft} dtos={dtos} allDtos={allDtos} />
+      <PublishFormModal formId={form.id} formLabel={form.label} opened={publishOpen} onClose={() => setPublishOpen(false)} />
       {leaveGuard.dialog}
     </Box>
   )

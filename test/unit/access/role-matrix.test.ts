@@ -433,6 +433,10 @@ const MATRIX: { [M in MethodName]: Entry } = {
   'lan.setSharing': { admin: 'office network sharing' },
   'lan.decide': { admin: 'office network pairing approval' },
   'lan.revoke': { admin: 'office network paired PCs' },
+  'publicForms.get': { admin: 'public form settings, the link\'s secret token and submissions' },
+  'publicForms.save': { admin: 'publishing a form to anyone holding the link' },
+  'publicForms.unpublish': { admin: 'publishing a form to anyone holding the link' },
+  'publicForms.surveyLink': { write: 'makes a survey token; needs the edit right on the record (access layer), covered in test/unit/publicforms/survey.test.ts' },
 
   'crm.status': { read: async (who) => void (await allowed(who, 'crm.status', {})) },
   'crm.preview': { admin: 'installing the sales app' },

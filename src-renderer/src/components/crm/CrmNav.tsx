@@ -10,6 +10,7 @@ import { QuotePrintPage } from '../../pages/crm/QuotePrintPage'
 import { routeHash, type Route } from '../../lib/route'
 import { InstallCrmModal } from './InstallCrmModal'
 import './register'
+import '../service/register'
 
 // The sales app in the shell: its pages in the navigation (公海, 客户查重) once its forms exist,
 // the administrator's "install the sales app" while they do not, and its routes.
