@@ -70,8 +70,14 @@ export function useLiveRecord(options: LiveRecordOptions): { tick: number; banne
     }
   }
 
+  const bannerRef = useRef<HTMLDivElement>(null)
+  // On a phone the user is usually scrolled down to the field being edited: bring the news into view.
+  useEffect(() => {
+    if (conflict) bannerRef.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' })
+  }, [conflict])
+
   const banner = conflict ? (
-    <Alert color="yellow" icon={<IconRefresh size={18} />} data-testid="live-conflict" title={t('live.changedTitle')}>
+    <Alert ref={bannerRef} color="yellow" icon={<IconRefresh size={18} />} data-testid="live-conflict" title={t('live.changedTitle')}>
       <Group justify="space-between" gap="sm" wrap="wrap">
         <Text size="sm">
           {t(conflict.fields.length ? 'live.changedFields' : 'live.changed', {
