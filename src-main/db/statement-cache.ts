@@ -7,31 +7,73 @@ import type Database from 'better-sqlite3'
 // text and reused; SQLite recompiles it by itself when the schema changes (a field added in the
 // designer), so a cached statement never runs against an old table shape.
 //
-// A reused statement must behave as a fresh one: its row mode (pluck / raw / expand, set by the
-// previous caller) is reset, and a statement still being iterated (a caller looping over
-// `.iterate()` that prepares the same text inside the loop) is never handed out: that caller gets
-// a fresh, uncached statement.
+// Every `prepare` still returns its own statement object (a Shared handle), so code that keeps a
+// statement with a row mode (`db.prepare(sql).pluck()` held in a map) is never disturbed by
+// another caller of the same text: each handle remembers its own mode and sets it on the compiled
+// statement right before each run. A compiled statement still being iterated (a loop over
+// `.iterate()` that runs the same text inside) is never shared: that run gets a fresh one.
 
 const MAX = 1000
 
+type Mode = 'flat' | 'pluck' | 'raw' | 'expand'
+type Inner = Database.Statement
+
+class Shared {
+  private mode: Mode = 'flat'
+  private safe: boolean | null = null
+  constructor(private readonly take: () => Inner, private inner: Inner) {}
+
+  /** The compiled statement in this handle's mode; a fresh one when the shared one is busy. */
+  private ready(): Inner {
+    let s = this.inner
+    if (s.busy) s = this.inner = this.take()
+    if (s.reader) {
+      if (this.mode === 'flat') s.pluck(false).raw(false).expand(false)
+      else s[this.mode](true)
+    }
+    if (this.safe !== null) s.safeIntegers(this.safe)
+    return s
+  }
+
+  get reader(): boolean { return this.inner.reader }
+  get readonly(): boolean { return this.inner.readonly }
+  get source(): string { return this.inner.source }
+  get busy(): boolean { return false }
+  get database(): Database.Database { return this.inner.database }
+
+  pluck(on = true): this { this.mode = on ? 'pluck' : this.mode === 'pluck' ? 'flat' : this.mode; return this }
+  raw(on = true): this { this.mode = on ? 'raw' : this.mode === 'raw' ? 'flat' : this.mode; return this }
+  expand(on = true): this { this.mode = on ? 'expand' : this.mode === 'expand' ? 'flat' : this.mode; return this }
+  safeIntegers(on = true): this { this.safe = on; return this }
+  columns() { return this.inner.columns() }
+  /** Binding is permanent: a bound statement is this handle's own, never shared. */
+  bind(...params: unknown[]): this {
+    this.inner = this.take()
+    this.inner.bind(...params)
+    return this
+  }
+  run(...params: unknown[]) { return this.ready().run(...params) }
+  get(...params: unknown[]) { return this.ready().get(...params) }
+  all(...params: unknown[]) { return this.ready().all(...params) }
+  iterate(...params: unknown[]) { return this.ready().iterate(...params) }
+}
+
 export function cacheStatements<T extends Database.Database>(db: T): T {
-  const prepare = db.prepare.bind(db) as (sql: string) => Database.Statement
-  const cache = new Map<string, Database.Statement>()
-  const cached = (sql: string): Database.Statement => {
+  const prepare = db.prepare.bind(db) as (sql: string) => Inner
+  const cache = new Map<string, Inner>()
+  const compiled = (sql: string): Inner => {
     const hit = cache.get(sql)
-    if (hit && !hit.busy) {
+    if (hit) {
       // Most recently used last: the oldest entry is the first to go when the cache is full.
       cache.delete(sql)
       cache.set(sql, hit)
-      if (hit.reader) hit.pluck(false).raw(false).expand(false)
       return hit
     }
-    if (hit) return prepare(sql)
     const statement = prepare(sql)
     cache.set(sql, statement)
     if (cache.size > MAX) cache.delete(cache.keys().next().value!)
     return statement
   }
-  db.prepare = cached as T['prepare']
+  db.prepare = ((sql: string) => new Shared(() => prepare(sql), compiled(sql))) as unknown as T['prepare']
   return db
 }

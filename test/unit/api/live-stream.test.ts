@@ -210,7 +210,7 @@ describe('compression and caching', () => {
 
   it('compresses large rpc answers only, and only when accepted', async () => {
     const core = served.host.core
-    for (let i = 0; i < 60; i++) core.writes.create(repA, formId, { name: `大批量商机 ${i} ${'描述'.repeat(20)}`, amount: i })
+    for (let i = 0; i < 60; i++) core.writes.create(repA, formId, { name: `大批量商机 ${i} ${'描述'.repeat(80)}`, amount: i })
     const input = JSON.stringify({ form: formId, limit: 100 })
     const headers = { host: host(), cookie: cookieA, 'content-type': 'application/json' }
     const raw = await rawRequest(port, { method: 'POST', path: '/rpc/records.list', body: input, headers })
