@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
-import { existsSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { isIP } from 'node:net'
 import { hostname, networkInterfaces } from 'node:os'
 import { extname, join, normalize, resolve } from 'node:path'
@@ -15,6 +15,8 @@ import { matchRoute } from './rest'
 import { RateLimiter } from './rate-limit'
 import type { LanGate } from '../lan/gate'
 import { publicFormRoute } from '../publicforms/route'
+import { isHashedAsset, sendAsset, sendCompressible } from './compression'
+import { afterCall, LiveStream, openEventStream } from './events-stream'
 
 // The HTTP transport: POST /rpc/<method> for the app (session cookie), REST /api/v1/... and
 // /api/openapi.json for integrations (Bearer token only), attachment downloads, and the built
@@ -181,6 +183,7 @@ export function createHttpServer(options: HttpOptions): Server {
   const cookieName = options.tls ? COOKIE_TLS : COOKIE_PLAIN
   const publicHosts = new Set((options.publicHosts ?? []).map((h) => h.trim().toLowerCase()).filter(Boolean))
   const logins = new RateLimiter(options.loginsPerMinute ?? 10, 60_000)
+  const live = new LiveStream(host)
   /** On every response: no sniffing, never framed, no referrer, own browsing-context group; HSTS only over TLS. */
   const baseHeaders: Record<string, string> = {
     'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer',
@@ -188,9 +191,12 @@ export function createHttpServer(options: HttpOptions): Server {
     ...(options.tls ? { 'strict-transport-security': 'max-age=31536000' } : {})
   }
 
-  function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
+  function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}, req?: IncomingMessage): void | Promise<void> {
     const text = JSON.stringify(body)
-    res.writeHead(status, { ...baseHeaders, 'content-security-policy': "default-src 'none'; frame-ancestors 'none'", 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers })
+    const all = { ...baseHeaders, 'content-security-policy': "default-src 'none'; frame-ancestors 'none'", 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers }
+    // API answers: compressed when large and the client accepts it (./compression.ts).
+    if (req) return sendCompressible(req, res, status, all, text)
+    res.writeHead(status, all)
     res.end(text)
   }
 
@@ -241,7 +247,8 @@ export function createHttpServer(options: HttpOptions): Server {
       const token = bearerOf(req) ?? cookieOf(req, cookieName)
       const result = await dispatcher.call(name, await readJson(req), { token, locale, client, address: req.socket.remoteAddress })
       if (options.lan && result.ok && LOGIN_METHODS.has(name)) options.lan.signedIn(req, result.data)
-      return send(res, 200, result, sessionCookie(name, result, cookieName, !!options.tls))
+      if (result.ok) afterCall(live, name)
+      return send(res, 200, result, sessionCookie(name, result, cookieName, !!options.tls), req)
     }
 
     if (url.pathname === '/api/openapi.json') return send(res, 200, openApiDocument())
@@ -261,7 +268,14 @@ export function createHttpServer(options: HttpOptions): Server {
       const result = await dispatcher.call(match.route.rpc, input, { token: bearerOf(req), locale, client, address: req.socket.remoteAddress })
       if (options.lan && result.ok && LOGIN_METHODS.has(match.route.rpc)) options.lan.signedIn(req, result.data)
       if (!result.ok) return send(res, STATUS[result.error.code] ?? 400, result.error)
-      return send(res, match.route.status ?? 200, match.route.output ? match.route.output(result.data) : result.data)
+      return send(res, match.route.status ?? 200, match.route.output ? match.route.output(result.data) : result.data, {}, req)
+    }
+
+    // The live event stream (./events-stream.ts): the session cookie, from our own origin only.
+    if (url.pathname === '/events') {
+      if (method !== 'GET') throw new HttpError(405, 'http.noEndpoint')
+      checkSameOrigin(req, scheme)
+      return openEventStream(live, req, res, cookieOf(req, cookieName), baseHeaders)
     }
 
     if (url.pathname.startsWith('/files/')) {
@@ -277,12 +291,18 @@ export function createHttpServer(options: HttpOptions): Server {
       return
     }
 
-    return serveStatic(url.pathname, res)
+    return serveStatic(url.pathname, req, res)
   }
 
+  // Open event streams would keep close() waiting forever: they end first.
+  const closeServer = server.close.bind(server)
+  server.close = (callback?: (err?: Error) => void) => {
+    live.close()
+    return closeServer(callback)
+  }
   return server
 
-  function serveStatic(pathname: string, res: ServerResponse): void {
+  function serveStatic(pathname: string, req: IncomingMessage, res: ServerResponse): void | Promise<void> {
     const root = options.rendererDir
     if (!root || !existsSync(join(root, 'index.html'))) {
       res.writeHead(503, { ...baseHeaders, 'content-type': 'text/plain; charset=utf-8' })
@@ -292,14 +312,14 @@ export function createHttpServer(options: HttpOptions): Server {
     const file = resolve(root, normalize(`.${decode(pathname)}`))
     const inside = file.startsWith(resolve(root))
     const target = inside && existsSync(file) && statSync(file).isFile() ? file : join(root, 'index.html')
-    const isIndex = target.endsWith('index.html')
-    res.writeHead(200, {
+    // Hashed build output never changes under its name: cached for a year; index.html (which names
+    // the current hashes) and unhashed files are revalidated on every load.
+    return sendAsset(req, res, target, {
       ...baseHeaders,
       'content-security-policy': PAGE_CSP,
       'content-type': TYPES[extname(target)] ?? 'application/octet-stream',
-      'cache-control': isIndex ? 'no-cache' : 'public, max-age=31536000, immutable'
+      'cache-control': isHashedAsset(target) ? 'public, max-age=31536000, immutable' : 'no-cache'
     })
-    res.end(readFileSync(target))
   }
 }
 

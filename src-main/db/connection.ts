@@ -2,6 +2,7 @@ import Database from 'better-sqlite3'
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import * as schema from './schema'
 import { DomainError } from '../shared/errors'
+import { cacheStatements } from './statement-cache'
 
 export type Sqlite = Database.Database
 export type Drizzle = BetterSQLite3Database<typeof schema>
@@ -66,7 +67,7 @@ export function openSqlite(file: string, options: Pick<OpenOptions, 'readonly'> 
   db.pragma('synchronous = NORMAL')
   db.pragma('cache_size = -65536')
   db.pragma('temp_store = MEMORY')
-  return db
+  return cacheStatements(db)
 }
 
 export function wrapDrizzle(db: Sqlite): Drizzle {

@@ -26,7 +26,15 @@ export class Notifications {
   /** Called after a notification is added (the Electron shell wakes its desktop poller). */
   onAdded: ((n: NotificationInput & { id: number }) => void) | null = null
 
+  /** Further listeners (the live event stream, src-main/api/events-stream.ts). */
+  private readonly listeners = new Set<(n: NotificationInput & { id: number }) => void>()
+
   constructor(private readonly db: Sqlite, private readonly clock: Clock) {}
+
+  listen(listener: (n: NotificationInput & { id: number }) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
 
   add(input: NotificationInput): number {
     const id = Number(
@@ -35,6 +43,7 @@ export class Notifications {
         .run(input.userId, input.title.slice(0, 200), (input.body ?? '').slice(0, 2000), input.formId ?? null, input.recordId ?? null, input.ruleId ?? null, this.clock.now(), input.desktop ? 1 : 0).lastInsertRowid
     )
     this.onAdded?.({ ...input, id })
+    for (const listener of this.listeners) listener({ ...input, id })
     return id
   }
 

@@ -31,6 +31,8 @@ import { publicforms as zhPublicforms } from './zh-CN/publicforms'
 import { publicforms as enPublicforms } from './en/publicforms'
 import { service as zhService } from './zh-CN/service'
 import { service as enService } from './en/service'
+import { live as zhLive } from './zh-CN/live'
+import { live as enLive } from './en/live'
 export const LOCALES = ['zh-CN', 'en'] as const
 export type Locale = (typeof LOCALES)[number]
 export const DEFAULT_LOCALE: Locale = 'zh-CN'
@@ -53,6 +55,7 @@ const NAMESPACES: ReadonlyArray<readonly [Record<string, string>, Record<string,
   [zhLan, enLan],
   [zhPublicforms, enPublicforms],
   [zhService, enService],
+  [zhLive, enLive],
 ]
 
 /** All messages per locale; i18next in the renderer loads the same objects. */

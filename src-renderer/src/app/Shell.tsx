@@ -29,6 +29,7 @@ import { NewRecordHost } from '../components/record/NewRecordHost'
 import { CrmNavLinks, CrmRoute } from '../components/crm/CrmNav'
 import { installUnsavedLinkGuard } from '../lib/unsaved'
 import { useDesktopCommand } from '../lib/desktop-commands'
+import { useLiveEvents } from '../lib/live'
 import { requestNewRecord } from '../lib/record-events'
 import { CommandPalette, GlobalSearch } from './GlobalSearch'
 import { UserMenu } from './UserMenu'
@@ -76,6 +77,8 @@ export function Shell({ user, onLogout, onSignedOutEverywhere, onRestored }: { u
     void loadCatalog()
   }, [loadCatalog])
 
+  // Changes by colleagues arrive live (lib/live.ts).
+  useLiveEvents(user.id)
   // 文件 → 新建记录 in the desktop app's menu: a new record of the form shown, like Ctrl+N.
   useDesktopCommand('newRecord', () => {
     if (route.formId !== null && !route.section) requestNewRecord({ formId: route.formId })

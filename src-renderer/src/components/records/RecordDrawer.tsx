@@ -25,6 +25,7 @@ import { recordExtensions, type RecordExtensionProps } from '../record/extension
 import { OwnerSection } from './OwnerSection'
 import { RecordHistory } from './RecordHistory'
 import { savedOutOfScope } from './saved'
+import { useLiveRecord } from './LiveRecord'
 
 type Values = Record<string, unknown>
 
@@ -179,6 +180,22 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
     return false
   }, [fields, values, initial, ctx])
   const dirty = opened && !loading && edited
+  // Changed by someone else while open (LiveRecord.tsx): refresh, or keep my edits over their version.
+  const liveRecord = useLiveRecord({
+    formId: form.id, recordId: opened ? recordId : null, record, fields, dirty, saving,
+    apply: (fresh, keepMine) => {
+      const mine: Values = {}
+      if (keepMine)
+        for (const f of fields) {
+          const renderer = rendererOf(f.type)
+          const a = renderer.toWrite(values[f.apiKey] ?? null, f, ctx)
+          if (a !== undefined && !same(a, renderer.toWrite(initial[f.apiKey] ?? null, f, ctx))) mine[f.apiKey] = values[f.apiKey]
+        }
+      setRecord(fresh)
+      setInitial(fresh.fields)
+      setValues({ ...fresh.fields, ...mine })
+    }
+  })
 
   const missingRequired = (): Record<string, string> => {
     const found: Record<string, string> = {}
@@ -395,6 +412,7 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
           </Alert>
         ) : (
           <Stack gap="md" style={{ flex: 1 }} ref={bodyRef} w="100%" maw={wide ? 1280 : undefined} mx="auto">
+            {liveRecord.banner}
             {record && (
               <Group justify="space-between" align="flex-start" wrap="nowrap" gap="sm">
                 <Stack gap={4} style={{ minWidth: 0 }}>
@@ -433,7 +451,7 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
                 }}
               />
             )}
-            {record && <RecordFlowPanel form={form} recordId={record.id} canSubmit={permits.submit} onEditable={setFlowEditable} onChanged={() => void api.records.get({ form: form.id, id: record.id }).then(setRecord)} />}
+            {record && <RecordFlowPanel key={liveRecord.tick} form={form} recordId={record.id} canSubmit={permits.submit} onEditable={setFlowEditable} onChanged={() => void api.records.get({ form: form.id, id: record.id }).then(setRecord)} />}
             {showTabList ? (
               <Tabs value={currentTab} onChange={setTab} keepMounted={false}>
                 <Tabs.List mb="md">
