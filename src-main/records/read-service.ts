@@ -217,7 +217,9 @@ export class ReadService {
     })
     const ctx = this.serializer.context(form, snapshots, actor)
     const show = (f: FieldModel, v: unknown) => {
-      if (f.type === 'subtable' || (Array.isArray(v) && f.type === 'relation')) return v
+      if (f.type === 'subtable') return v
+      // A multi-relation is logged as the linked ids: show each one's title (#id where the viewer may not see it).
+      if (f.type === 'relation' && Array.isArray(v) && !v.every((x) => typeof x === 'number')) return v
       return fieldType(f).toApi(v, f, ctx)
     }
     return entries.map((e) => {

@@ -390,7 +390,7 @@ function FormDetails({
     const labels = reasons.flatMap((r) => (r.kind === 'field' ? [r.label] : []))
     const records = reasons.flatMap((r) => (r.kind === 'records' ? [formLabel(r.formId)] : []))
     return [
-      ...(labels.length ? [t('perm.derived.fields', { fields: labels.join('、') })] : []),
+      ...(labels.length ? [t('perm.derived.fields', { fields: labels.join(t('common.listSeparator')) })] : []),
       ...records.map((form) => t('perm.derived.records', { form }))
     ].join('；')
   }
