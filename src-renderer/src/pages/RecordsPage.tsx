@@ -26,6 +26,10 @@ import { onNewRecordRequest, onRecordsChanged } from '../lib/record-events'
 import { navigate } from '../lib/route'
 import { permitsOf, useFormAccess } from '../lib/form-access'
 
+/** JSON with object keys sorted: the same filter, whoever wrote it (the server answers in its own key order). */
+const stableJson = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v))
+
 /** The form page: its saved views (table, kanban, calendar), the recycle bin, and the record drawer. */
 export function RecordsPage({ form, recordId, drill = null }: { form: FormDto; recordId: number | null; drill?: string | null }) {
   const { t } = useTranslation()
@@ -50,13 +54,13 @@ export function RecordsPage({ form, recordId, drill = null }: { form: FormDto; r
   // Parts of a view's filter the builder cannot show (a field it does not offer, a group nested
   // deeper…) are listed read-only and saved back as they were (KeepingFilterPanel). A filter
   // changed from outside the builder (another view, a discarded change, a drill-down) restarts it.
-  const filterJson = JSON.stringify(config.filter ?? null)
+  const filterJson = stableJson(config.filter ?? null)
   const [shown, setShown] = useState({ json: filterJson, generation: 0 })
   if (shown.json !== filterJson) setShown({ json: filterJson, generation: shown.generation + 1 })
   const filterNode = config.filter ?? undefined
   const onFilter = (next: FilterNode | undefined) => {
     const node = next ?? null
-    const json = JSON.stringify(node)
+    const json = stableJson(node)
     if (json === filterJson) return
     setShown({ json, generation: shown.generation })
     change({ filter: node })
