@@ -219,7 +219,7 @@ const coreHandlers: HandlersOf<typeof coreContracts> = {
     return core.writes.setCollaborators(actorOf(ctx), input.form, input.id, input.userIds).map((id) => ({ id, name: core.auth.user(id)?.name ?? `#${id}` }))
   },
   'records.history': (input, ctx) => ctx.host.core.reads.history(actorOf(ctx), input.form, input.id),
-  'search.global': (input, ctx) => ctx.host.core.reads.searchAll(actorOf(ctx), input.q, input.limit),
+  'search.global': (input, ctx) => ctx.host.core.reads.searchAll(actorOf(ctx), input),
   'attachments.upload': (input, ctx) => ctx.host.core.attachments.put(input.name, input.mime, input.data, actorOf(ctx).id),
   'sheets.inspect': (input, ctx) => {
     actorOf(ctx)

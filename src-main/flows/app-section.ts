@@ -22,7 +22,9 @@ export const flowDefinition = z.object({
   status: statusMapping.default({ field: 'approvalStatus', pending: 'pending', approved: 'approved', rejected: 'rejected', withdrawn: 'none' }),
   /** Roles the flow's nodes name by key, with their names when they must be created. */
   roles: z.array(z.object({ key: z.string().min(1).max(40), name: text2 })).default([]),
-  graph: z.object({ nodes: z.array(z.record(z.string(), z.unknown())).max(200), edges: z.array(z.record(z.string(), z.unknown())).max(400) })
+  graph: z.object({ nodes: z.array(z.record(z.string(), z.unknown())).max(200), edges: z.array(z.record(z.string(), z.unknown())).max(400) }),
+  /** Node and branch labels in other languages, by the label as written in the graph: `{ "en": { "法务审批": "Legal review" } }`. */
+  translations: z.object({ en: z.record(z.string().max(300), z.string().min(1).max(300)) }).partial().optional()
 })
 export type FlowDefinition = z.infer<typeof flowDefinition>
 
@@ -33,6 +35,10 @@ type RawSource = { type: string; ids?: number[]; roleKeys?: string[] } & Record<
 
 /** Role keys → role ids in the graph's approver sources; missing roles are created (named per locale). */
 function resolveRoles(core: Core, actor: Actor, item: FlowDefinition, locale: Locale): FlowGraph {
+  // Labels are written once (in Chinese); an install in another language takes them from `translations`.
+  const words = item.translations?.[locale as 'en']
+  const translated = <T extends Record<string, unknown>>(part: T): T =>
+    typeof part.label === 'string' && words?.[part.label] ? { ...part, label: words[part.label] } : part
   const byKey = (list: RawSource[]) =>
     list.map((s) => {
       if (s.type !== 'roles' || !s.roleKeys) return s
@@ -46,9 +52,9 @@ function resolveRoles(core: Core, actor: Actor, item: FlowDefinition, locale: Lo
     // The fallback approvers and an action's `people` values name roles by key too.
     if (config.fallback) next.fallback = byKey(config.fallback)
     if (config.values) next.values = config.values.map((v) => (v.from === 'people' && Array.isArray(v.value) ? { ...v, value: byKey(v.value as RawSource[]) } : v))
-    return { ...n, config: next }
+    return { ...translated(n), config: next }
   })
-  return flowGraph.parse({ nodes, edges: item.graph.edges })
+  return flowGraph.parse({ nodes, edges: item.graph.edges.map(translated) })
 }
 
 function roleId(core: Core, actor: Actor, key: string, name: { 'zh-CN': string; en: string } | undefined, locale: Locale): number {

@@ -8,6 +8,7 @@ import type { SchemaService } from '../forms/schema-service'
 import type { FilterNode, RecordDto } from '../shared/api/contracts'
 import { NotFoundError, ValidationError } from '../shared/errors'
 import { decodeCursor, encodeCursor, resolveField, type QueryBuilder, type Sql, type SortKey } from './query-builder'
+import { globalSearch } from './global-search'
 import type { Serializer } from './serialize'
 import type { RecordRow } from './stored'
 
@@ -285,7 +286,9 @@ export class ReadService {
     })
     const ctx = this.serializer.context(form, snapshots, actor)
     const show = (f: FieldModel, v: unknown) => {
-      if (f.type === 'subtable' || (Array.isArray(v) && f.type === 'relation')) return v
+      if (f.type === 'subtable') return v
+      // A multi-relation is logged as the linked ids: show each one's title (#id where the viewer may not see it).
+      if (f.type === 'relation' && Array.isArray(v) && !v.every((x) => typeof x === 'number')) return v
       return fieldType(f).toApi(v, f, ctx)
     }
     return entries.map((e) => {
@@ -303,23 +306,9 @@ export class ReadService {
     })
   }
 
-  /** Search across all forms the actor can view. */
-  searchAll(actor: Actor, q: string, limit: number) {
-    const out: Array<{ formId: number; formLabel: string; recordId: number; title: string }> = []
-    for (const formId of this.schema.formIds()) {
-      if (out.length >= limit) break
-      const form = this.schema.form(formId)
-      try {
-        this.access.authorize(actor, 'view', form)
-      } catch {
-        continue
-      }
-      const where = this.qb.where(actor, form, undefined, q)
-      const ids = this.db.prepare(`SELECT t.id FROM ${ident(form.table)} t WHERE ${where.sql} ORDER BY t.updated_at DESC LIMIT ?`).pluck().all(...where.params, limit - out.length) as number[]
-      const titles = this.serializer.titles(form, ids, actor)
-      for (const id of ids) out.push({ formId: form.id, formLabel: form.label, recordId: id, title: titles.get(id) ?? `#${id}` })
-    }
-    return out
+  /** Search across all forms the actor can view, grouped by form, best first (see global-search.ts). */
+  searchAll(actor: Actor, input: { q: string; limit: number; form?: number | string; offset?: number }) {
+    return globalSearch({ db: this.db, schema: this.schema, access: this.access, qb: this.qb, serializer: this.serializer }, actor, input)
   }
 
   private totals(form: ReturnType<SchemaService['form']>, where: { sql: string; params: unknown[] }, keys: string[], hidden: HiddenFields) {

@@ -17,11 +17,21 @@ export const dashboardDefinition = z.object({
   /** Role keys it is shared with. */
   roles: z.array(z.string()).default([]),
   refreshSeconds: z.number().int().min(0).default(0),
-  widgets: z.array(z.object({ key: z.string().min(1).max(40), title: text2, type: z.enum(CHART_TYPES), query: widgetQuery, layout: widgetLayout, options: widgetOptions.default({}) })).max(40)
+  widgets: z.array(z.object({ key: z.string().min(1).max(40), title: text2, type: z.enum(CHART_TYPES), query: widgetQuery, layout: widgetLayout, options: widgetOptions.default({}) })).max(40),
+  /** Measure and series labels in other languages, by the label as written in the query: `{ "en": { "赢单数": "Deals won" } }`. */
+  translations: z.object({ en: z.record(z.string().max(100), z.string().min(1).max(100)) }).partial().optional()
 })
 export type DashboardDefinition = z.infer<typeof dashboardDefinition>
 
 const pick = (t: { 'zh-CN': string; en: string }, locale: Locale) => t[locale] ?? t['zh-CN']
+
+/** A widget query with its measure and series labels in the install language (the file writes them once, in Chinese). */
+export function translateLabels<Q>(query: Q, words: Record<string, string> | undefined): Q {
+  if (!words) return query
+  const label = <T extends { label?: string }>(m: T): T => (m.label && words[m.label] ? { ...m, label: words[m.label] } : m)
+  const q = query as { measures?: Array<{ label?: string }>; series?: Array<{ label?: string }> }
+  return { ...query, ...(q.measures ? { measures: q.measures.map(label) } : {}), ...(q.series ? { series: q.series.map(label) } : {}) }
+}
 
 registerAppSection<DashboardDefinition>({
   key: 'dashboards',
@@ -43,7 +53,7 @@ registerAppSection<DashboardDefinition>({
           description: item.description ? pick(item.description, ctx.locale) : null,
           roleIds,
           refreshSeconds: item.refreshSeconds,
-          widgets: item.widgets.map((w) => ({ ...w, title: pick(w.title, ctx.locale) }))
+          widgets: item.widgets.map((w) => ({ ...w, title: pick(w.title, ctx.locale), query: translateLabels(w.query, item.translations?.[ctx.locale as 'en']) }))
         },
         appKey
       )

@@ -75,3 +75,46 @@ test('a field added in the designer of a long form is scrolled into view and hig
   await expect(fresh).toBeInViewport()
   await expect(page.getByTestId('field-properties')).toBeVisible()
 })
+
+test('a view’s filter the builder cannot fully show survives an edit on the form page; so does a role’s custom scope', async ({ page }) => {
+  test.setTimeout(120_000)
+  await page.setViewportSize({ width: 1440, height: 900 })
+  await createAdmin(page, { name: '王经理', login: 'wang', password: 'secret123' })
+  await rpc(page, 'crm.install', {})
+  // A group inside a group: the builder shows one level, so the inner group is kept aside.
+  const deep = { or: [{ field: 'amount', op: 'gt', value: 100000 }, { and: [{ field: 'owner', op: 'isMe' }, { field: 'closeDate', op: 'thisMonth' }] }] }
+  const filter = { and: [{ field: 'stage', op: 'in', value: ['initial', 'needs'] }, deep] }
+  const forms = await rpc<Array<{ id: number; apiKey: string }>>(page, 'forms.list')
+  const formId = forms.find((f) => f.apiKey === 'opportunity')!.id
+  const view = await rpc<{ id: number }>(page, 'views.create', { form: formId, name: '深层筛选', type: 'table', shared: false, config: { filter } })
+
+  await page.goto(`/#/forms/${formId}`)
+  await page.reload()
+  await page.getByTestId('view-tab').filter({ hasText: '深层筛选' }).getByRole('button').first().click()
+  await page.getByTestId('filter-toggle').click()
+  await expect(page.getByTestId('kept-condition')).toHaveCount(1)
+  await expect(page.getByTestId('filter-condition')).toHaveCount(1)
+  // Removing the condition it shows saves the rest as it was (the personal view saves as it changes).
+  await page.getByTestId('filter-condition').getByRole('button', { name: '删除条件' }).click()
+  await expect
+    .poll(async () => (await rpc<Array<{ id: number; config: { filter?: unknown } }>>(page, 'views.list', { form: formId })).find((v) => v.id === view.id)?.config.filter)
+    .toEqual({ and: [deep] })
+  await expect(page.getByTestId('kept-condition')).toHaveCount(1)
+
+  // 角色权限: a custom scope with the same shape, opened and saved with one action more, keeps its condition.
+  const role = await rpc<{ id: number }>(page, 'roles.create', { name: '深层范围' })
+  await rpc(page, 'permissions.set', { roleId: role.id, formId, actions: ['view'], scope: 'custom', scopeFilter: filter, fieldRules: {} })
+  await page.goto('/#/admin/roles')
+  await page.getByRole('button', { name: /^深层范围/ }).first().click()
+  const row = page.getByTestId(`perm-row-${formId}`)
+  await row.getByRole('button', { name: '展开“商机”的字段权限和条件' }).click()
+  const details = page.getByTestId(`perm-details-${formId}`)
+  await expect(details.getByTestId('kept-condition')).toHaveCount(1)
+  await expect(details.getByTestId('filter-condition')).toHaveCount(1)
+  await row.getByLabel('商机：导出').check()
+  await row.getByRole('button', { name: '保存“商机”的权限' }).click()
+  await expect(page.getByText('已保存“深层范围”在“商机”上的权限')).toBeVisible()
+  await expect
+    .poll(async () => (await rpc<Array<{ formId: number; actions: string[]; scopeFilter: unknown }>>(page, 'permissions.get', { roleId: role.id })).find((p) => p.formId === formId))
+    .toMatchObject({ actions: ['view', 'export'], scopeFilter: filter })
+})

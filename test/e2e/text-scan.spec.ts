@@ -36,11 +36,6 @@ const FULL_WIDTH_IN_ENGLISH = /[A-Za-z][，。：；！？、「」【】（）]
  * entry comes out as soon as its fix lands (the scan then guards it).
  */
 const KNOWN: Array<{ page: RegExp; text: RegExp; fixIn: string }> = [
-  // The calendar is opened on the audit log only to check its head: the log's entries (origin: rule, 线索 #504, address：,
-  // browsers' user agents) are the audit texts work's, and are not scanned here.
-  { page: /\/date-picker$/, text: /./, fixIn: 'src-renderer/src/pages/admin/AuditPage.tsx (audit entry texts)' },
-  // The shipped dashboards name their measures in Chinese only ({ "label": "赢单数" }), so an English install shows them.
-  { page: /^en\/\w+\/dashboards$/, text: /^(赢单数|赢单金额|赢率|商机数)$/, fixIn: 'resources/apps/crm/dashboards.json + src-main/reports/app-section.ts (localized measure labels)' }
 ]
 
 interface Finding {
@@ -127,6 +122,7 @@ async function walk(page: Page, locale: Locale, role: Role, instanceId: number, 
     found.push(...(await visit(page, locale, role, 'organization', '#/admin/organization')))
     found.push(...(await visit(page, locale, role, 'roles', '#/admin/roles')))
     found.push(...(await visit(page, locale, role, 'rules', '#/admin/rules')))
+    found.push(...(await visit(page, locale, role, 'audit', '#/admin/audit')))
     // A calendar open: its head reads 2026年3月 in Chinese, March 2026 in English.
     found.push(
       ...(await visit(page, locale, role, 'date-picker', '#/admin/audit', async (p) => {

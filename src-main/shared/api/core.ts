@@ -533,9 +533,24 @@ export const coreContracts = {
   'records.setCollaborators': method({ access: 'user', summary: 'Set the collaborators of a record', input: z.object({ form: formRef, id, userIds: z.array(id).max(100) }), output: z.array(z.object({ id, name: z.string() })) }),
   'records.history': method({ access: 'user', summary: 'Change history of a record', input: z.object({ form: formRef, id }), output: z.array(changeEntry) }),
   'search.global': method({
-    access: 'user', summary: 'Search all forms',
-    input: z.object({ q: searchText(200).trim().min(1), limit: z.number().int().min(1).max(50).default(20) }),
-    output: z.array(z.object({ formId: id, formLabel: z.string(), recordId: id, title: z.string() }))
+    access: 'user',
+    summary: 'Search all forms (or one form from an offset: a group\'s "more"): groups by form, best first; title matches first; each hit names the readable field that matched, with the text around the match',
+    input: z.object({
+      q: searchText(200).trim().min(1),
+      limit: z.number().int().min(1).max(50).default(5),
+      form: formRef.optional(),
+      offset: z.number().int().min(0).max(10_000).default(0)
+    }),
+    output: z.array(z.object({
+      formId: id,
+      formLabel: z.string(),
+      more: z.boolean(),
+      hits: z.array(z.object({
+        recordId: id,
+        title: z.string(),
+        match: z.object({ field: z.string(), label: z.string(), text: z.string(), start: z.number(), length: z.number() }).nullable()
+      }))
+    }))
   }),
   'attachments.upload': method({
     access: 'user', summary: 'Upload a file (base64) for an attachment field; identical files are stored once',

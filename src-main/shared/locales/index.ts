@@ -33,6 +33,8 @@ import { service as zhService } from './zh-CN/service'
 import { service as enService } from './en/service'
 import { live as zhLive } from './zh-CN/live'
 import { live as enLive } from './en/live'
+import { search as zhSearch } from './zh-CN/search'
+import { search as enSearch } from './en/search'
 export const LOCALES = ['zh-CN', 'en'] as const
 export type Locale = (typeof LOCALES)[number]
 export const DEFAULT_LOCALE: Locale = 'zh-CN'
@@ -56,6 +58,7 @@ const NAMESPACES: ReadonlyArray<readonly [Record<string, string>, Record<string,
   [zhPublicforms, enPublicforms],
   [zhService, enService],
   [zhLive, enLive],
+  [zhSearch, enSearch],
 ]
 
 /** All messages per locale; i18next in the renderer loads the same objects. */

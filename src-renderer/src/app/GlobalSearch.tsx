@@ -1,8 +1,9 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react'
-import { Center, Group, Kbd, Loader, Text, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core'
+import { Center, Group, Highlight, Kbd, Loader, Stack, Text, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core'
 import { useDebouncedValue, useHotkeys } from '@mantine/hooks'
 import { Spotlight, spotlight } from '@mantine/spotlight'
 import {
+  IconDots,
   IconFileSearch,
   IconFileText,
   IconLanguage,
@@ -25,7 +26,12 @@ import { requestNewRecord } from '../lib/record-events'
 import { navigate, useRoute, type Section } from '../lib/route'
 import { guardedNavigate, whenSafe } from '../lib/unsaved'
 
-type Hit = MethodOutput<'search.global'>[number]
+type Group = MethodOutput<'search.global'>[number]
+type Hit = Group['hits'][number]
+
+/** Hits per form at first, and per "more". */
+const FIRST = 5
+const MORE = 10
 
 /** The header's search box: opens the command palette (also Ctrl+K anywhere). */
 export function GlobalSearch() {
@@ -97,22 +103,23 @@ export function CommandPalette({ forms, isAdmin, onLogout }: { forms: FormDto[];
   const [route] = useRoute()
   const [query, setQuery] = useState('')
   const [debounced] = useDebouncedValue(query.trim(), 200)
-  const [hits, setHits] = useState<Hit[] | null>(null)
+  const [groups, setGroups] = useState<Group[] | null>(null)
+  const [loadingMore, setLoadingMore] = useState<number | null>(null)
   const [loading, setLoading] = useState(false)
   const { setColorScheme } = useMantineColorScheme()
   const scheme = useComputedColorScheme('light')
 
   useEffect(() => {
     if (!debounced) {
-      setHits(null)
+      setGroups(null)
       return
     }
     let live = true
     setLoading(true)
     api.search
-      .global({ q: debounced, limit: 30 })
+      .global({ q: debounced, limit: FIRST })
       .then(
-        (found) => live && setHits(found),
+        (found) => live && setGroups(found),
         (error: unknown) => live && notifyError(error)
       )
       .finally(() => live && setLoading(false))
@@ -165,18 +172,24 @@ export function CommandPalette({ forms, isAdmin, onLogout }: { forms: FormDto[];
   const shownForms = q ? forms.filter((f) => matches(q, f.label, f.apiKey)) : forms.filter((f) => f.id !== currentForm?.id).slice(0, 6)
   const newInForms = q ? forms.filter((f) => f.id !== currentForm?.id && matches(q, f.label, f.apiKey)) : []
 
-  const groups = useMemo(() => {
-    const byForm = new Map<number, { label: string; hits: Hit[] }>()
-    for (const hit of hits ?? []) {
-      const group = byForm.get(hit.formId) ?? { label: hit.formLabel, hits: [] }
-      group.hits.push(hit)
-      byForm.set(hit.formId, group)
-    }
-    return [...byForm.entries()]
-  }, [hits])
+  /** A group's "more": the next hits of that form, appended in place. */
+  const loadMore = (group: Group) => {
+    setLoadingMore(group.formId)
+    api.search
+      .global({ q: debounced, form: group.formId, offset: group.hits.length, limit: MORE })
+      .then(
+        ([next]) =>
+          setGroups((current) =>
+            (current ?? []).map((g) => (g.formId === group.formId ? { ...g, hits: [...g.hits, ...(next?.hits ?? [])], more: next?.more ?? false } : g))
+          ),
+        (error: unknown) => notifyError(error)
+      )
+      .finally(() => setLoadingMore(null))
+  }
+  const shownGroups = groups ?? []
 
   const searching = Boolean(q) && (q !== debounced || loading)
-  const nothing = !searching && groups.length === 0 && shownCommands.length === 0 && shownForms.length === 0
+  const nothing = !searching && shownGroups.length === 0 && shownCommands.length === 0 && shownForms.length === 0
 
   return (
     <Spotlight.Root
@@ -203,22 +216,32 @@ export function CommandPalette({ forms, isAdmin, onLogout }: { forms: FormDto[];
         }}
       />
       <Spotlight.ActionsList>
-        {groups.map(([formId, group]) => (
-          <Spotlight.ActionsGroup key={formId} label={t('palette.records', { form: group.label })} role="group" aria-label={t('palette.records', { form: group.label })}>
+        {shownGroups.map((group) => (
+          <Spotlight.ActionsGroup
+            key={group.formId}
+            label={t('palette.records', { form: group.formLabel })}
+            role="group"
+            aria-label={t('palette.records', { form: group.formLabel })}
+            data-testid="palette-group"
+          >
             {group.hits.map((hit) => (
               <Spotlight.Action
-                key={`${hit.formId}-${hit.recordId}`}
-                onClick={() => guardedNavigate({ formId: hit.formId, recordId: hit.recordId })}
-                leftSection={<IconFileText size={18} stroke={1.6} />}
-                label={hit.title}
-                rightSection={
-                  <Text size="xs" c="dimmed">
-                    {`#${hit.recordId}`}
-                  </Text>
-                }
+                key={`${group.formId}-${hit.recordId}`}
+                onClick={() => guardedNavigate({ formId: group.formId, recordId: hit.recordId })}
                 data-testid="palette-record"
-              />
+              >
+                <HitRow hit={hit} query={debounced} />
+              </Spotlight.Action>
             ))}
+            {group.more && (
+              <Spotlight.Action
+                closeSpotlightOnTrigger={false}
+                onClick={() => loadMore(group)}
+                leftSection={loadingMore === group.formId ? <Loader size={14} /> : <IconDots size={18} stroke={1.6} />}
+                label={t('search.more', { form: group.formLabel })}
+                data-testid="palette-more"
+              />
+            )}
           </Spotlight.ActionsGroup>
         ))}
         {shownForms.length > 0 && (
@@ -243,7 +266,7 @@ export function CommandPalette({ forms, isAdmin, onLogout }: { forms: FormDto[];
             ))}
           </Spotlight.ActionsGroup>
         )}
-        {searching && groups.length === 0 && (
+        {searching && shownGroups.length === 0 && (
           <Center py="md">
             <Text size="sm" c="dimmed">
               {t('palette.searching')}
@@ -258,5 +281,36 @@ export function CommandPalette({ forms, isAdmin, onLogout }: { forms: FormDto[];
         </Text>
       </Spotlight.Footer>
     </Spotlight.Root>
+  )
+}
+
+/** A found record: its title, and the text that matched in another field, the match highlighted. */
+function HitRow({ hit, query }: { hit: Hit; query: string }) {
+  const { t } = useTranslation()
+  return (
+    <Group wrap="nowrap" gap="sm" style={{ minWidth: 0, flex: 1 }}>
+      <IconFileText size={18} stroke={1.6} color="var(--mantine-color-dimmed)" style={{ flex: 'none' }} />
+      <Stack gap={0} style={{ minWidth: 0, flex: 1 }}>
+        <Highlight highlight={query} size="sm" truncate>
+          {hit.title}
+        </Highlight>
+        {hit.match && (
+          <Text size="xs" c="dimmed" truncate data-testid="palette-snippet">
+            {t('search.matchIn', { field: hit.match.label })}
+            <Marked text={hit.match.text} start={hit.match.start} length={hit.match.length} />
+          </Text>
+        )}
+      </Stack>
+    </Group>
+  )
+}
+
+function Marked({ text, start, length }: { text: string; start: number; length: number }) {
+  return (
+    <>
+      {text.slice(0, start)}
+      <mark style={{ background: 'var(--mantine-color-yellow-light)', color: 'inherit', padding: 0 }}>{text.slice(start, start + length)}</mark>
+      {text.slice(start + length)}
+    </>
   )
 }

@@ -3,12 +3,11 @@ import { Badge, Button, Collapse, Group, Stack, Text, TextInput, Title } from '@
 import { useDebouncedValue } from '@mantine/hooks'
 import { IconArrowLeft, IconFilter, IconPlus, IconSearch, IconTable, IconTrash, IconX } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
-import type { FormDto, RecordDto, ViewConfig } from '@shared/api/contracts'
+import type { FilterNode, FormDto, RecordDto, ViewConfig } from '@shared/api/contracts'
 import { SYSTEM_FIELDS } from '@shared/field-types'
 import { api } from '../api/client'
 import { DesignButton } from '../components/designer/DesignButton'
-import { FilterPanel } from '../components/records/FilterPanel'
-import { countConditions, fromFilterNode, toFilterNode, type FilterState } from '../components/records/filter'
+import { filterCount, KeepingFilterPanel } from '../components/designer/KeepingFilterPanel'
 import { RecordDrawer } from '../components/records/RecordDrawer'
 import { TrashTable } from '../components/records/TrashTable'
 import { notifyDeletedWithUndo } from '../components/records/undo'
@@ -26,6 +25,10 @@ import { notifyError } from '../lib/notify'
 import { onNewRecordRequest, onRecordsChanged } from '../lib/record-events'
 import { navigate } from '../lib/route'
 import { permitsOf, useFormAccess } from '../lib/form-access'
+
+/** JSON with object keys sorted: the same filter, whoever wrote it (the server answers in its own key order). */
+const stableJson = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v))
 
 /** The form page: its saved views (table, kanban, calendar), the recycle bin, and the record drawer. */
 export function RecordsPage({ form, recordId, drill = null }: { form: FormDto; recordId: number | null; drill?: string | null }) {
@@ -48,17 +51,19 @@ export function RecordsPage({ form, recordId, drill = null }: { form: FormDto; r
   const [search] = useDebouncedValue(searchText.trim(), 300)
   const [filterOpen, setFilterOpen] = useState(false)
   // The builder keeps conditions that are still being filled in; the view stores the complete ones.
-  const [filterState, setFilterState] = useState<FilterState>(() => fromFilterNode(config.filter))
-  const [filterViewId, setFilterViewId] = useState(current.id)
-  if (filterViewId !== current.id) {
-    setFilterViewId(current.id)
-    setFilterState(fromFilterNode(config.filter))
-  }
+  // Parts of a view's filter the builder cannot show (a field it does not offer, a group nested
+  // deeper…) are listed read-only and saved back as they were (KeepingFilterPanel). A filter
+  // changed from outside the builder (another view, a discarded change, a drill-down) restarts it.
+  const filterJson = stableJson(config.filter ?? null)
+  const [shown, setShown] = useState({ json: filterJson, generation: 0 })
+  if (shown.json !== filterJson) setShown({ json: filterJson, generation: shown.generation + 1 })
   const filterNode = config.filter ?? undefined
-  const onFilter = (next: FilterState) => {
-    setFilterState(next)
-    const node = toFilterNode(next, filterFields) ?? null
-    if (JSON.stringify(node) !== JSON.stringify(config.filter)) change({ filter: node })
+  const onFilter = (next: FilterNode | undefined) => {
+    const node = next ?? null
+    const json = stableJson(node)
+    if (json === filterJson) return
+    setShown({ json, generation: shown.generation })
+    change({ filter: node })
   }
 
   // A drill-down from a dashboard opens the built-in 全部记录 view with the clicked point's filter
@@ -78,7 +83,6 @@ export function RecordsPage({ form, recordId, drill = null }: { form: FormDto; r
       return
     }
     setDrillApplied(true)
-    setFilterState(fromFilterNode(drillFilter))
     setFilterOpen(true)
     change({ filter: drillFilter })
   }, [drillFilter, drillApplied, views, current.id, change])
@@ -127,7 +131,7 @@ export function RecordsPage({ form, recordId, drill = null }: { form: FormDto; r
     }
   }
 
-  const activeConditions = countConditions(filterState)
+  const activeConditions = filterCount(config.filter, filterFields)
   const querying = Boolean(search) || activeConditions > 0
   const onConfig = (patch: Partial<ViewConfig>) => change(patch)
 
@@ -269,7 +273,7 @@ export function RecordsPage({ form, recordId, drill = null }: { form: FormDto; r
       </Group>
 
       <Collapse expanded={filterOpen}>
-        <FilterPanel fields={filterFields} value={filterState} onChange={onFilter} allowGroups />
+        <KeepingFilterPanel key={`${current.id}:${shown.generation}`} fields={filterFields} value={config.filter} onChange={onFilter} allowGroups />
       </Collapse>
 
       {!views.ready ? null : current.type === 'kanban' ? (

@@ -92,8 +92,8 @@ describe('a sales rep (scope: own; 底价 and 内部评价 hidden; 备注 read-o
     expect(names(rep(), { search: '回款慢' })).toEqual([])
     expect(names(rep(), { search: '谨慎' })).toEqual([])
     expect(names(rep(), { search: '云栖科技' })).toEqual(['张三的杭州云栖科技'])
-    expect(t.core.reads.searchAll(rep(), '张三的', 50).map((h) => h.title).sort()).toEqual(['张三的合同', '张三的宁波港务', '张三的杭州云栖科技'])
-    expect(t.core.reads.searchAll(rep(), '赵六', 50)).toEqual([])
+    expect(t.core.reads.searchAll(rep(), { q: '张三的', limit: 50 }).flatMap((g) => g.hits.map((h) => h.title)).sort()).toEqual(['张三的合同', '张三的宁波港务', '张三的杭州云栖科技'])
+    expect(t.core.reads.searchAll(rep(), { q: '赵六', limit: 50 })).toEqual([])
   })
 
   it('cannot read, filter, sort, total or group by a hidden field', () => {
@@ -181,7 +181,7 @@ describe('other roles and scopes', () => {
 
   it('a role with no permission on a form sees nothing of it', () => {
     expect(caught(() => t.core.reads.list(who.sun!, { form: contracts, limit: 10 })).messageKey).toBe('error.formPermission')
-    expect(t.core.reads.searchAll(who.sun!, '合同', 10)).toEqual([])
+    expect(t.core.reads.searchAll(who.sun!, { q: '合同', limit: 10 })).toEqual([])
   })
 
   it('collaborators see the record; a transfer hands everything over in one logged step', () => {

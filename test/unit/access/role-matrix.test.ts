@@ -382,18 +382,19 @@ const MATRIX: { [M in MethodName]: Entry } = {
   'search.global': {
     read: async (who) => {
       for (const form of SALES_FORMS) {
-        const hits = await allowed<Array<{ formId: number; recordId: number }>>(who, 'search.global', { q: `R:${form}:`, limit: 50 }, form)
-        for (const h of hits ?? []) {
+        const groups = await allowed<Array<{ formId: number; hits: Array<{ recordId: number; match: { field: string } | null }> }>>(who, 'search.global', { q: `R:${form}:`, limit: 50 }, form)
+        for (const h of (groups ?? []).flatMap((g) => g.hits.map((hit) => ({ ...hit, formId: g.formId })))) {
           const f = m.core.schema.form(h.formId).apiKey as SalesForm
           if (!visible(who, f).has(h.recordId)) problem(`search.global ${who} record:${f}`, `#${h.recordId} outside the scope`)
+          if (h.match && hidden(who, f).has(h.match.field)) problem(`search.global ${who} snippet:${f}.${h.match.field}`, 'a snippet shows a hidden field')
         }
         // Hidden fields' content is not searchable.
         for (const k of hidden(who, form)) {
           const id = [...liveVisible(who, form)][0]
           if (id === undefined) continue
           const q = m.core.schema.form(form).byKey.get(k)!.type === 'phone' ? phoneMarker(form, id) : hiddenMarker(form, k, id).slice(1, -1)
-          const found = await allowed<Array<{ recordId: number }>>(who, 'search.global', { q, limit: 50 }, `hidden:${form}.${k}`)
-          if (found?.some((h) => h.recordId === id)) problem(`search.global ${who} hidden-search:${form}.${k}`, 'a search on a hidden field’s content finds the record')
+          const found = await allowed<Array<{ hits: Array<{ recordId: number }> }>>(who, 'search.global', { q, limit: 50 }, `hidden:${form}.${k}`)
+          if (found?.some((g) => g.hits.some((h) => h.recordId === id))) problem(`search.global ${who} hidden-search:${form}.${k}`, 'a search on a hidden field’s content finds the record')
         }
       }
     }

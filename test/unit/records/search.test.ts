@@ -68,7 +68,7 @@ describe('search', () => {
   })
 
   it('searches across forms', () => {
-    const hits = t.core.reads.searchAll(t.actor, '云栖', 10)
-    expect(hits.map((h) => [h.formLabel, h.title]).sort()).toEqual([['联系人', '王云栖'], ['商机', '杭州云栖科技有限公司']].sort())
+    const groups = t.core.reads.searchAll(t.actor, { q: '云栖', limit: 10 })
+    expect(groups.flatMap((g) => g.hits.map((h) => [g.formLabel, h.title])).sort()).toEqual([['联系人', '王云栖'], ['商机', '杭州云栖科技有限公司']].sort())
   })
 })

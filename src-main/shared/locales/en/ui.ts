@@ -385,7 +385,6 @@ export const ui: Record<keyof typeof zh, string> = {
   'perm.details': 'Show field permissions and conditions of “{{form}}”',
   'perm.customTitle': 'Custom record scope',
   'perm.customHint': 'The role only sees and works on records matching these conditions, e.g. “Owner is me” or “City is Hangzhou”.',
-  'perm.customNested': 'This condition has nested groups; only the first level is shown here, and saving keeps only that level.',
   'perm.customNeedsCondition': 'With “Custom condition”, add at least one complete condition',
   'perm.unsaved': 'Unsaved',
   'perm.saveForm': 'Save permissions on “{{form}}”',

@@ -383,7 +383,6 @@ export const ui = {
   'perm.details': '展开“{{form}}”的字段权限和条件',
   'perm.customTitle': '自定义数据范围',
   'perm.customHint': '这个角色只能看到和操作满足以下条件的记录，例如“负责人 是我”或“所在城市 等于 杭州”。',
-  'perm.customNested': '这个条件包含多层分组，这里只显示第一层；保存会改为只有第一层的条件。',
   'perm.customNeedsCondition': '选择“自定义条件”时，请至少添加一个完整的条件',
   'perm.unsaved': '未保存',
   'perm.saveForm': '保存“{{form}}”的权限',

@@ -26,22 +26,14 @@ import { api, errorMessage } from '../../api/client'
 import { systemFields } from '../../fields/system'
 import { notifyError, notifySuccess } from '../../lib/notify'
 import type { Role } from '../../lib/org'
+import { KeptConditions } from '../designer/KeptConditions'
 import { FilterPanel } from '../records/FilterPanel'
-import { fromFilterNode, toFilterNode, type FilterState } from '../records/filter'
+import { toDraft, toPermission, type Draft } from './permission-draft'
 
 type AppDto = MethodOutput<'apps.list'>[number]
 type RecordAction = (typeof RECORD_ACTIONS)[number]
 type DataScope = (typeof DATA_SCOPES)[number]
 type FieldRule = 'editable' | 'readonly' | 'hidden'
-
-interface Draft {
-  actions: RecordAction[]
-  scope: DataScope
-  filter: FilterState
-  /** The stored condition had nested groups the editor cannot show. */
-  nested: boolean
-  fieldRules: Record<string, 'hidden' | 'readonly'>
-}
 
 /** Actions that only make sense on records one can see: ticking one ticks 查看, unticking 查看 unticks them. */
 const NEEDS_VIEW: ReadonlySet<RecordAction> = new Set(['edit', 'delete', 'export', 'design', 'transfer'])
@@ -68,20 +60,6 @@ function roleDerived(forms: FormDto[], drafts: Map<number, Draft>): Map<number, 
 }
 
 const topFields = (form: FormDto): FieldDto[] => form.fields.filter((f) => f.deletedAt === null && f.parentFieldId === null).sort((a, b) => a.position - b.position)
-
-function toDraft(p: Omit<PermissionDto, 'formId'>): Draft {
-  const { nested, ...filter } = fromFilterNode(p.scopeFilter)
-  return { actions: RECORD_ACTIONS.filter((a) => p.actions.includes(a)), scope: p.scope, filter, nested, fieldRules: { ...p.fieldRules } }
-}
-
-function toPermission(draft: Draft, filterFields: FieldDto[]): Omit<PermissionDto, 'formId'> {
-  return {
-    actions: RECORD_ACTIONS.filter((a) => draft.actions.includes(a)),
-    scope: draft.scope,
-    scopeFilter: draft.scope === 'custom' ? (toFilterNode(draft.filter, filterFields) ?? null) : null,
-    fieldRules: Object.fromEntries(Object.entries(draft.fieldRules).sort(([a], [b]) => a.localeCompare(b)))
-  }
-}
 
 const canonical = (p: Omit<PermissionDto, 'formId'>) =>
   JSON.stringify({ a: RECORD_ACTIONS.filter((x) => p.actions.includes(x)), s: p.scope, f: p.scope === 'custom' ? (p.scopeFilter ?? null) : null, r: Object.entries(p.fieldRules).sort(([a], [b]) => a.localeCompare(b)) })
@@ -110,12 +88,12 @@ export function PermissionMatrix({ role, apps, forms, onDirtyChange }: { role: R
       const list = await api.permissions.get({ roleId: role.id })
       const map = new Map(list.map(({ formId, ...p }) => [formId, p]))
       setSaved(map)
-      setDrafts(new Map(forms.map((f) => [f.id, toDraft(map.get(f.id) ?? NO_ACCESS)])))
+      setDrafts(new Map(forms.map((f) => [f.id, toDraft(map.get(f.id) ?? NO_ACCESS, filterFields.get(f.id) ?? [])])))
       setFailure(null)
     } catch (error) {
       setFailure(errorMessage(error))
     }
-  }, [role.id, forms])
+  }, [role.id, forms, filterFields])
 
   useEffect(() => {
     void load()
@@ -124,7 +102,7 @@ export function PermissionMatrix({ role, apps, forms, onDirtyChange }: { role: R
   const isDirty = (form: FormDto): boolean => {
     const draft = drafts.get(form.id)
     if (!draft || !saved) return false
-    return canonical(toPermission(draft, filterFieldsOf(form))) !== canonical(saved.get(form.id) ?? NO_ACCESS)
+    return canonical(toPermission(draft)) !== canonical(saved.get(form.id) ?? NO_ACCESS)
   }
   const dirtyForms = forms.filter(isDirty)
   const dirtyCount = dirtyForms.length
@@ -162,7 +140,7 @@ export function PermissionMatrix({ role, apps, forms, onDirtyChange }: { role: R
   const save = async (form: FormDto): Promise<boolean> => {
     const draft = drafts.get(form.id)
     if (!draft) return false
-    const permission = toPermission(draft, filterFieldsOf(form))
+    const permission = toPermission(draft)
     if (draft.scope === 'custom' && !permission.scopeFilter) {
       setFilterErrors((prev) => new Map(prev).set(form.id, t('perm.customNeedsCondition')))
       setExpanded((prev) => new Set(prev).add(form.id))
@@ -172,7 +150,7 @@ export function PermissionMatrix({ role, apps, forms, onDirtyChange }: { role: R
     try {
       const { formId, ...result } = await api.permissions.set({ roleId: role.id, formId: form.id, ...permission })
       setSaved((prev) => new Map(prev).set(formId, result))
-      setDrafts((prev) => new Map(prev).set(formId, toDraft(result)))
+      setDrafts((prev) => new Map(prev).set(formId, toDraft(result, filterFieldsOf(form))))
       return true
     } catch (error) {
       notifyError(error, t('perm.saveFailed', { form: form.label }))
@@ -390,7 +368,7 @@ function FormDetails({
     const labels = reasons.flatMap((r) => (r.kind === 'field' ? [r.label] : []))
     const records = reasons.flatMap((r) => (r.kind === 'records' ? [formLabel(r.formId)] : []))
     return [
-      ...(labels.length ? [t('perm.derived.fields', { fields: labels.join('、') })] : []),
+      ...(labels.length ? [t('perm.derived.fields', { fields: labels.join(t('common.listSeparator')) })] : []),
       ...records.map((form) => t('perm.derived.records', { form }))
     ].join('；')
   }
@@ -415,12 +393,12 @@ function FormDetails({
           <Text size="xs" c="dimmed" mb="xs">
             {t('perm.customHint')}
           </Text>
-          {draft.nested && (
-            <Alert color="yellow" variant="light" mb="xs" py={6}>
-              {t('perm.customNested')}
-            </Alert>
-          )}
-          <FilterPanel fields={filterFields} value={draft.filter} onChange={(filter) => onChange((d) => ({ ...d, filter, nested: false }))} />
+          <FilterPanel fields={filterFields} value={draft.filter.state} onChange={(state) => onChange((d) => ({ ...d, filter: { ...d.filter, state } }))} />
+          <KeptConditions
+            kept={draft.filter.kept}
+            fields={filterFields}
+            onRemove={(key) => onChange((d) => ({ ...d, filter: { ...d.filter, kept: d.filter.kept.filter((k) => k.key !== key) } }))}
+          />
           {filterError && (
             <Text size="xs" c="red" mt={4}>
               {filterError}

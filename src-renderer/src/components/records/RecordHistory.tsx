@@ -110,7 +110,7 @@ export function RecordHistory({ form, recordId, fields }: { form: FormDto; recor
       const names = value.map((v) => (typeof v === 'object' && v !== null && 'name' in v ? String((v as { name: unknown }).name) : null))
       return names.every((n) => n !== null) ? names.join(t('common.listSeparator')) : t('record.history.files', { count: value.length })
     }
-    // A multi-relation's old value may be the bare ids it held.
+    // Bare ids (the server sends titles; this is the fallback for a value it could not resolve).
     if (field?.type === 'relation' && Array.isArray(value) && value.every((v) => typeof v === 'number')) return value.map((id) => `#${id}`).join(t('common.listSeparator'))
     if (field) return rendererOf(field.type).text(value, field) || t('common.empty')
     return typeof value === 'object' ? JSON.stringify(value) : String(value)

@@ -250,7 +250,7 @@ function RecipientsEditor({ value, org, form, emails = false, onChange }: { valu
       </Group>
       {value.roleKeys.length > 0 && (
         <Text size="xs" c="dimmed">
-          {t('rules.editor.shippedRoles', { roles: value.roleKeys.map((k) => org.roles.find((r) => r.key === k)?.name ?? k).join('、') })}
+          {t('rules.editor.shippedRoles', { roles: value.roleKeys.map((k) => org.roles.find((r) => r.key === k)?.name ?? k).join(t('common.listSeparator')) })}
         </Text>
       )}
       {emails && <TagsInput placeholder={t('rules.editor.extraEmails')} value={value.emails} onChange={(list) => onChange({ ...value, emails: list })} />}

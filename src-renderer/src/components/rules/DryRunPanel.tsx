@@ -107,7 +107,7 @@ export function DryRunPanel({ build, forms }: { build(): RuleInput & { form: num
             </Table>
           )}
           <Text size="xs" c="dimmed">
-            {t('rules.dry.actions', { actions: result.actions.map((a) => t(`rules.action.${a}`)).join('、') })}
+            {t('rules.dry.actions', { actions: result.actions.map((a) => t(`rules.action.${a}`)).join(t('common.listSeparator')) })}
           </Text>
         </Stack>
       )}

@@ -200,7 +200,7 @@ export function triggerPhrase(trigger: RuleTrigger, form: FormDto | undefined, t
       const fields = (trigger.fields ?? []).map((k) => fieldLabel(form, k))
       if (!fields.length) return t('rules.phrase.updatedAny')
       if (trigger.to !== undefined) return t('rules.phrase.updatedTo', { fields: fields[0], to: optionLabel(form, trigger.fields![0]!, trigger.to) })
-      return t('rules.phrase.updatedFields', { fields: fields.join('、') })
+      return t('rules.phrase.updatedFields', { fields: fields.join(t('common.listSeparator')) })
     }
     case 'flowFinished':
       return t(`rules.phrase.flow.${trigger.outcome}`)

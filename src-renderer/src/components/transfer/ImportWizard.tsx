@@ -287,7 +287,7 @@ export function ImportWizard({ form, opened, onClose, onImported }: Props) {
                               </Tooltip>
                             )}
                           </Table.Td>
-                          <Table.Td><Text size="xs" c="dimmed" lineClamp={1}>{c.samples.join('、') || '—'}</Text></Table.Td>
+                          <Table.Td><Text size="xs" c="dimmed" lineClamp={1}>{c.samples.join(t('common.listSeparator')) || '—'}</Text></Table.Td>
                           <Table.Td>
                             <Select size="xs" data={data} value={value} allowDeselect={false} searchable aria-label={t('transfer.ui.targetOf', { column: c.header })}
                               leftSection={value === SKIP ? undefined : <IconCheck size={14} color="var(--mantine-color-teal-6)" />}
@@ -475,10 +475,10 @@ export function ImportWizard({ form, opened, onClose, onImported }: Props) {
             </Group>
             {preview.dateOrders.some((d) => d.needsChoice) && (
               <Alert color="orange" icon={<IconAlertTriangle size={18} />} data-testid="preview-date-order">
-                {t('transfer.error.dateOrder', { columns: preview.dateOrders.filter((d) => d.needsChoice).map((d) => d.header).join('、') })}
+                {t('transfer.error.dateOrder', { columns: preview.dateOrders.filter((d) => d.needsChoice).map((d) => d.header).join(t('common.listSeparator')) })}
               </Alert>
             )}
-            {preview.missingRequired.length > 0 && <Alert color="orange" icon={<IconAlertTriangle size={18} />}>{t('transfer.error.missingRequired', { fields: preview.missingRequired.join('、') })}</Alert>}
+            {preview.missingRequired.length > 0 && <Alert color="orange" icon={<IconAlertTriangle size={18} />}>{t('transfer.error.missingRequired', { fields: preview.missingRequired.join(t('common.listSeparator')) })}</Alert>}
             <Paper withBorder radius="md">
               <ScrollArea.Autosize mah={420} type="auto">
                 <Table withColumnBorders fz="sm" verticalSpacing={4} data-testid="preview-table">

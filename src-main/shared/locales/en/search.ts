@@ -1,0 +1,5 @@
+// Global search (Ctrl+K): the per-form "more" and the line naming the field that matched.
+export const search: Record<string, string> = {
+  'search.more': 'More in {{form}}…',
+  'search.matchIn': '{{field}}: '
+}
