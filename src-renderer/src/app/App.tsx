@@ -7,8 +7,7 @@ import { api, errorMessage, onUnauthenticated } from '../api/client'
 import { clearCache } from '../lib/cache'
 import { notifyError, notifySuccess } from '../lib/notify'
 import { LoginPage } from '../pages/LoginPage'
-import { SetupPage } from '../pages/SetupPage'
-import { Shell } from './Shell'
+import { LazyPage, SetupPage, Shell } from './lazy-pages'
 
 export type User = MethodOutput<'auth.me'>
 
@@ -105,10 +104,18 @@ export function App() {
         </Center>
       )
     case 'setup':
-      return <SetupPage version={session.version} onDone={(user) => signedIn(user, session.version)} onRestored={() => void load()} />
+      return (
+        <LazyPage h="100vh">
+          <SetupPage version={session.version} onDone={(user) => signedIn(user, session.version)} onRestored={() => void load()} />
+        </LazyPage>
+      )
     case 'login':
       return <LoginPage version={session.version} expired={session.expired} onDone={(user) => signedIn(user, session.version)} />
     case 'ready':
-      return <Shell user={session.user} onLogout={logout} onSignedOutEverywhere={signedOutEverywhere} onRestored={() => void load()} />
+      return (
+        <LazyPage h="100vh">
+          <Shell user={session.user} onLogout={logout} onSignedOutEverywhere={signedOutEverywhere} onRestored={() => void load()} />
+        </LazyPage>
+      )
   }
 }

@@ -1,6 +1,6 @@
-import { useMemo, useState } from 'react'
+import { lazy, Suspense, useMemo, useState } from 'react'
 import {
-  Badge, Box, Button, CloseButton, FileButton, Grid, Group, Modal, Paper, Radio, SegmentedControl, SimpleGrid, Stack, Text, Textarea, Timeline, Title
+  Badge, Box, Button, Center, CloseButton, FileButton, Grid, Group, Loader, Modal, Paper, Radio, SegmentedControl, SimpleGrid, Stack, Text, Textarea, Timeline, Title
 } from '@mantine/core'
 import { IconArrowBackUp, IconBell, IconCheck, IconMessage, IconPaperclip, IconUserPlus, IconUserShare, IconX } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
@@ -12,12 +12,16 @@ import { notifyError, notifySuccess } from '../../lib/notify'
 import { useLoaded } from '../../lib/use-loaded'
 import { LoadState } from '../LoadState'
 import { UserMultiSelect, UserSelect } from '../UserPicker'
-import { FlowCanvas, type NodeState } from './FlowCanvas'
+import type { NodeState } from './FlowCanvas'
 import type { Names } from './node-kinds'
 import { emitFlowsChanged } from './events'
 import { uploadFiles, type FileRef } from './files'
 import { fileUrl } from '../../lib/files'
 import { rendererOf } from '../../fields/registry'
+
+// The flow diagram (@xyflow) is its own chunk: a to-do or a record's approval panel shows its
+// fields and buttons first.
+const FlowCanvas = lazy(() => import('./FlowCanvas').then((m) => ({ default: m.FlowCanvas })))
 
 // One approval: the graph with the path taken and the current node, the record, the full
 // history with comments and times, and what the caller may do now.
@@ -153,7 +157,11 @@ function PathGraph({ inst, form, users }: { inst: InstanceDto; form: FormDto | u
     for (const id of inst.activeNodes) s[id] = 'active'
     return s
   }, [inst])
-  return <FlowCanvas graph={inst.graph} names={names} states={states} takenEdges={new Set(inst.takenEdges)} height={560} />
+  return (
+    <Suspense fallback={<Center h={560}><Loader size="sm" /></Center>}>
+      <FlowCanvas graph={inst.graph} names={names} states={states} takenEdges={new Set(inst.takenEdges)} height={560} />
+    </Suspense>
+  )
 }
 
 function History({ inst }: { inst: InstanceDto }) {
