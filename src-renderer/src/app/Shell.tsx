@@ -21,6 +21,9 @@ import { requestNewRecord } from '../lib/record-events'
 import { CommandPalette, GlobalSearch } from './GlobalSearch'
 import { AppTransferPage, AuditPage, DashboardsPage, DesignerPage, FlowsPage, LazyPage, NewFormPage, OrganizationPage, RolesPage, RulesPage, SettingsPage, SystemPage, TodoPage } from './lazy-pages'
 import { UserMenu } from './UserMenu'
+import { DesktopOnly, desktopOnlyRoute } from '../components/mobile/DesktopOnly'
+import { QuickFollowUp } from '../components/mobile/QuickFollowUp'
+import { usePhone } from '../lib/phone'
 import type { User } from './App'
 
 type AppDto = MethodOutput<'apps.list'>[number]
@@ -47,6 +50,7 @@ export function Shell({ user, onLogout, onSignedOutEverywhere, onRestored }: { u
   const [route, go] = useRoute()
   // On a phone the search box moves from the header into the navigation drawer.
   const narrow = useMediaQuery('(max-width: 36em)') ?? false
+  const phone = usePhone()
 
   const loadCatalog = useCallback(async () => {
     try {
@@ -277,10 +281,11 @@ export function Shell({ user, onLogout, onSignedOutEverywhere, onRestored }: { u
       </AppShell.Navbar>
 
       <AppShell.Main>
-        <LazyPage>{main()}</LazyPage>
+        <LazyPage>{phone && desktopOnlyRoute(route) ? <DesktopOnly /> : main()}</LazyPage>
       </AppShell.Main>
       <CommandPalette forms={catalog?.forms ?? []} isAdmin={user.isAdmin} onLogout={onLogout} />
       <NewRecordHost forms={catalog?.forms ?? []} />
+      {phone && <QuickFollowUp forms={catalog?.forms ?? []} />}
     </AppShell>
   )
 }
