@@ -70,7 +70,8 @@ async function fitsThePhone(page: Page, where: string): Promise<void> {
 test.describe.configure({ mode: 'serial' })
 
 test.beforeAll(async ({ browser, sharedServer }) => {
-  test.setTimeout(180_000)
+  // Loading the sample data takes a minute on an idle machine; the margin is for a busy one.
+  test.setTimeout(420_000)
   const context = await browser.newContext({ baseURL: sharedServer.url, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
   const page = await context.newPage()
   await createAdmin(page, ADMIN)

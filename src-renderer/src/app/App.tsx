@@ -7,7 +7,7 @@ import { api, errorMessage, onUnauthenticated } from '../api/client'
 import { clearCache } from '../lib/cache'
 import { notifyError, notifySuccess } from '../lib/notify'
 import { LoginPage } from '../pages/LoginPage'
-import { LazyPage, SetupPage, Shell } from './lazy-pages'
+import { LazyPage, preloadShell, SetupPage, Shell } from './lazy-pages'
 
 export type User = MethodOutput<'auth.me'>
 
@@ -38,6 +38,11 @@ export function App() {
   useEffect(() => {
     void load()
   }, [load])
+
+  // Once the sign-in or first-run page is up, the app behind it loads in the background.
+  useEffect(() => {
+    if (session.kind === 'login' || session.kind === 'setup') preloadShell()
+  }, [session.kind])
 
   // Any call that finds the session gone (expired, or ended in another window) lands here.
   useEffect(

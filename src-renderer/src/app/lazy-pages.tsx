@@ -7,7 +7,10 @@ import { Center, Loader } from '@mantine/core'
 // administration pages only when someone opens them. The budget is asserted by
 // test/e2e/phone.spec.ts (JavaScript fetched before the first screen).
 
-export const Shell = lazy(() => import('./Shell').then((m) => ({ default: m.Shell })))
+const loadShell = () => import('./Shell')
+export const Shell = lazy(() => loadShell().then((m) => ({ default: m.Shell })))
+/** Fetches the shell's chunks while the sign-in page is shown, so signing in does not wait for them. */
+export const preloadShell = (): void => void loadShell().catch(() => undefined)
 export const SetupPage = lazy(() => import('../pages/SetupPage').then((m) => ({ default: m.SetupPage })))
 
 export const DesignerPage = lazy(() => import('../pages/DesignerPage').then((m) => ({ default: m.DesignerPage })))

@@ -10,6 +10,7 @@ import { usePhone } from '../../lib/phone'
 import { requestNewRecord } from '../../lib/record-events'
 import { useRoute } from '../../lib/route'
 import { registerRecordExtension, type RecordExtensionProps } from '../record/extensions'
+import { recordTitle } from '../../fields/relation'
 import { FOLLOW_UP_FORM, followUpPreset } from './follow-up'
 
 /**
@@ -35,7 +36,7 @@ function QuickFollowUpButton({ followUp, parent }: { followUp: FormDto; parent: 
     setBusy(true)
     try {
       const record = parent ? await api.records.get({ form: parent.form.id, id: parent.id }) : null
-      requestNewRecord({ formId: followUp.id, preset: followUpPreset(followUp, new Date(), parent && record ? { form: parent.form, record } : undefined) })
+      requestNewRecord({ formId: followUp.id, preset: followUpPreset(followUp, new Date(), parent && record ? { formKey: parent.form.apiKey, id: record.id, title: recordTitle(record, parent.form), fields: record.fields } : undefined) })
     } catch (error) {
       notifyError(error)
     } finally {
@@ -82,7 +83,7 @@ function RecordFollowUpButton({ followUp, form, record }: RecordExtensionProps &
       variant="light"
       size="xs"
       leftSection={<IconMessagePlus size={14} />}
-      onClick={() => requestNewRecord({ formId: followUp.id, preset: followUpPreset(followUp, new Date(), { form, record }) })}
+      onClick={() => requestNewRecord({ formId: followUp.id, preset: followUpPreset(followUp, new Date(), { formKey: form.apiKey, id: record.id, title: recordTitle(record, form), fields: record.fields }) })}
       data-testid="record-follow-up"
     >
       {t('mobile.followUp.write')}

@@ -92,12 +92,8 @@ export function RecordCards({ form, fields, config, filter, search, reloadTick, 
       {records.map((record) => (
         <RecordCard key={record.id} form={form} record={record} tagField={tagField} keyFields={keyFields} onOpen={onOpen} />
       ))}
+      {/* Cards are appended as the list nears its end; nothing spins while the user reads. */}
       <div ref={sentinel} />
-      {more && (
-        <Center py="sm">
-          <Loader size="sm" />
-        </Center>
-      )}
     </Stack>
   )
 }

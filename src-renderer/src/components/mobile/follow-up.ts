@@ -1,5 +1,4 @@
-import type { FormDto, RecordDto } from '@shared/api/contracts'
-import { recordTitle } from '../../fields/relation'
+import type { FormDto } from '@shared/api/contracts'
 
 // 写跟进 (a follow-up record of the sales app's followUp form), started from a phone: the time is
 // now, and the customer (or the opportunity and its customer, or the lead) comes from the
@@ -17,17 +16,25 @@ const linkOf = (value: unknown): Link | null => {
   return null
 }
 
+/** The record a follow-up is written from: its form's API key, id, title and values. */
+export interface FollowUpParent {
+  formKey: string
+  id: number
+  title: string
+  fields: Record<string, unknown>
+}
+
 /** The values a new follow-up starts with: now, and the links the page's record gives. */
-export function followUpPreset(followUp: FormDto, now: Date, parent?: { form: FormDto; record: Pick<RecordDto, 'id' | 'fields'> }): Record<string, unknown> {
+export function followUpPreset(followUp: Pick<FormDto, 'fields'>, now: Date, parent?: FollowUpParent): Record<string, unknown> {
   const has = (key: string) => followUp.fields.some((f) => f.apiKey === key && f.deletedAt === null && f.parentFieldId === null)
   const preset: Record<string, unknown> = {}
   if (has('time')) preset.time = now.toISOString()
   if (!parent) return preset
-  const key = parent.form.apiKey
-  if ((FOLLOW_UP_PARENTS as readonly string[]).includes(key) && has(key)) preset[key] = { id: parent.record.id, title: recordTitle(parent.record, parent.form) }
+  const key = parent.formKey
+  if ((FOLLOW_UP_PARENTS as readonly string[]).includes(key) && has(key)) preset[key] = { id: parent.id, title: parent.title }
   // An opportunity's (or contact's) follow-up also belongs to its customer.
   if (key !== 'customer' && has('customer')) {
-    const customer = linkOf(parent.record.fields.customer)
+    const customer = linkOf(parent.fields.customer)
     if (customer) preset.customer = customer
   }
   return preset
