@@ -38,7 +38,23 @@ export default defineConfig({
     build: {
       // Minified: the same bundle is served to phones and other PCs over the LAN.
       minify: true,
-      rollupOptions: { input: { index: resolve(__dirname, 'src-renderer/index.html') } }
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'src-renderer/index.html') },
+        // Pages and heavy designers are split by route (src-renderer/src/app/lazy-pages.tsx); the
+        // libraries every screen needs are kept in a few long-lived chunks rather than a hundred
+        // tiny ones (a phone on Wi-Fi pays per request). The heavy libraries (recharts, @xyflow,
+        // dnd-kit, react-grid-layout) stay in the chunks of the pages that use them.
+        output: {
+          codeSplitting: {
+            groups: [
+              { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|i18next|react-i18next|dayjs)[\\/]/, priority: 30 },
+              { name: 'mantine', test: /node_modules[\\/](@mantine[\\/](core|hooks|notifications)|@floating-ui|react-remove-scroll|react-number-format|react-textarea-autosize|clsx|tabbable)/, priority: 20 },
+              { name: 'icons', test: /node_modules[\\/]@tabler[\\/]icons-react[\\/]/, priority: 20 },
+              { name: 'shared', test: /src-main[\\/]shared[\\/](api|locales|field-types|errors)/, priority: 10 }
+            ]
+          }
+        }
+      }
     }
   }
 })

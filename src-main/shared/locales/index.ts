@@ -35,6 +35,8 @@ import { live as zhLive } from './zh-CN/live'
 import { live as enLive } from './en/live'
 import { search as zhSearch } from './zh-CN/search'
 import { search as enSearch } from './en/search'
+import { mobile as zhMobile } from './zh-CN/mobile'
+import { mobile as enMobile } from './en/mobile'
 export const LOCALES = ['zh-CN', 'en'] as const
 export type Locale = (typeof LOCALES)[number]
 export const DEFAULT_LOCALE: Locale = 'zh-CN'
@@ -59,6 +61,7 @@ const NAMESPACES: ReadonlyArray<readonly [Record<string, string>, Record<string,
   [zhService, enService],
   [zhLive, enLive],
   [zhSearch, enSearch],
+  [zhMobile, enMobile],
 ]
 
 /** All messages per locale; i18next in the renderer loads the same objects. */

@@ -7,8 +7,7 @@ import { api, errorMessage, onUnauthenticated } from '../api/client'
 import { clearCache } from '../lib/cache'
 import { notifyError, notifySuccess } from '../lib/notify'
 import { LoginPage } from '../pages/LoginPage'
-import { SetupPage } from '../pages/SetupPage'
-import { Shell } from './Shell'
+import { LazyPage, preloadShell, SetupPage, Shell } from './lazy-pages'
 
 export type User = MethodOutput<'auth.me'>
 
@@ -39,6 +38,11 @@ export function App() {
   useEffect(() => {
     void load()
   }, [load])
+
+  // Once the sign-in or first-run page is up, the app behind it loads in the background.
+  useEffect(() => {
+    if (session.kind === 'login' || session.kind === 'setup') preloadShell()
+  }, [session.kind])
 
   // Any call that finds the session gone (expired, or ended in another window) lands here.
   useEffect(
@@ -105,10 +109,18 @@ export function App() {
         </Center>
       )
     case 'setup':
-      return <SetupPage version={session.version} onDone={(user) => signedIn(user, session.version)} onRestored={() => void load()} />
+      return (
+        <LazyPage h="100vh">
+          <SetupPage version={session.version} onDone={(user) => signedIn(user, session.version)} onRestored={() => void load()} />
+        </LazyPage>
+      )
     case 'login':
       return <LoginPage version={session.version} expired={session.expired} onDone={(user) => signedIn(user, session.version)} />
     case 'ready':
-      return <Shell user={session.user} onLogout={logout} onSignedOutEverywhere={signedOutEverywhere} onRestored={() => void load()} />
+      return (
+        <LazyPage h="100vh">
+          <Shell user={session.user} onLogout={logout} onSignedOutEverywhere={signedOutEverywhere} onRestored={() => void load()} />
+        </LazyPage>
+      )
   }
 }

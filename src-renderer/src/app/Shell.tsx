@@ -10,21 +10,9 @@ import { LanguageSwitch } from '../components/LanguageSwitch'
 import { notifyError } from '../lib/notify'
 import { ADMIN_SECTIONS, parseRoute, routeHash, useRoute, type Section } from '../lib/route'
 import { RecordsPage } from '../pages/RecordsPage'
-import { DesignerPage } from '../pages/DesignerPage'
-import { NewFormPage } from '../pages/NewFormPage'
-import { SettingsPage } from '../pages/SettingsPage'
-import { AuditPage } from '../pages/admin/AuditPage'
-import { OrganizationPage } from '../pages/admin/OrganizationPage'
-import { RolesPage } from '../pages/admin/RolesPage'
-import { SystemPage } from '../pages/admin/SystemPage'
 import { BackupWarning } from '../components/settings/BackupWarning'
-import { FlowsPage } from '../pages/flows/FlowsPage'
-import { TodoPage } from '../pages/flows/TodoPage'
 import { FlowsNavLink, TodoNavLink } from '../components/flows/TodoNavLink'
-import { RulesPage } from '../pages/rules/RulesPage'
-import { AppTransferPage } from '../components/transfer/AppTransferPage'
 import { NotificationBell } from '../components/notifications/NotificationBell'
-import { DashboardsPage } from '../pages/reports/DashboardsPage'
 import { NewRecordHost } from '../components/record/NewRecordHost'
 import { CrmNavLinks, CrmRoute } from '../components/crm/CrmNav'
 import { installUnsavedLinkGuard } from '../lib/unsaved'
@@ -32,7 +20,11 @@ import { useDesktopCommand } from '../lib/desktop-commands'
 import { useLiveEvents } from '../lib/live'
 import { requestNewRecord } from '../lib/record-events'
 import { CommandPalette, GlobalSearch } from './GlobalSearch'
+import { AppTransferPage, AuditPage, DashboardsPage, DesignerPage, FlowsPage, LazyPage, NewFormPage, OrganizationPage, RolesPage, RulesPage, SettingsPage, SystemPage, TodoPage } from './lazy-pages'
 import { UserMenu } from './UserMenu'
+import { DesktopOnly, desktopOnlyRoute } from '../components/mobile/DesktopOnly'
+import { QuickFollowUp } from '../components/mobile/QuickFollowUp'
+import { usePhone } from '../lib/phone'
 import type { User } from './App'
 
 type AppDto = MethodOutput<'apps.list'>[number]
@@ -59,6 +51,7 @@ export function Shell({ user, onLogout, onSignedOutEverywhere, onRestored }: { u
   const [route, go] = useRoute()
   // On a phone the search box moves from the header into the navigation drawer.
   const narrow = useMediaQuery('(max-width: 36em)') ?? false
+  const phone = usePhone()
 
   const loadCatalog = useCallback(async () => {
     try {
@@ -290,9 +283,12 @@ export function Shell({ user, onLogout, onSignedOutEverywhere, onRestored }: { u
         )}
       </AppShell.Navbar>
 
-      <AppShell.Main>{main()}</AppShell.Main>
+      <AppShell.Main>
+        <LazyPage>{phone && desktopOnlyRoute(route) ? <DesktopOnly /> : main()}</LazyPage>
+      </AppShell.Main>
       <CommandPalette forms={catalog?.forms ?? []} isAdmin={user.isAdmin} onLogout={onLogout} />
       <NewRecordHost forms={catalog?.forms ?? []} />
+      {phone && <QuickFollowUp forms={catalog?.forms ?? []} />}
     </AppShell>
   )
 }

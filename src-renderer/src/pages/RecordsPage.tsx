@@ -25,6 +25,8 @@ import { notifyError } from '../lib/notify'
 import { onNewRecordRequest, onRecordsChanged } from '../lib/record-events'
 import { navigate } from '../lib/route'
 import { permitsOf, useFormAccess } from '../lib/form-access'
+import { usePhone } from '../lib/phone'
+import { RecordCards } from '../components/mobile/RecordCards'
 
 /** JSON with object keys sorted: the same filter, whoever wrote it (the server answers in its own key order). */
 const stableJson = (value: unknown): string =>
@@ -40,6 +42,8 @@ export function RecordsPage({ form, recordId, drill = null }: { form: FormDto; r
   const sortFields = useMemo(() => [...fields, ...sysFields], [fields, sysFields])
 
   const views = useViews(form)
+  // At phone width the list is cards (components/mobile) and the desktop-only tools step aside.
+  const phone = usePhone()
   const { current } = views
   // Only what forms.get gave this user is asked for: a shared view naming a field they cannot read
   // (hidden, or computed from what they cannot see) opens without that column, sort, group, total or condition.
@@ -153,8 +157,8 @@ export function RecordsPage({ form, recordId, drill = null }: { form: FormDto; r
         )}
       </Stack>
       <Group gap="sm">
-        <DesignButton formId={form.id} />
-        <Button
+        {!phone && <DesignButton formId={form.id} />}
+        {!phone && <Button
           variant={trash ? 'light' : 'default'}
           color={trash ? 'indigo' : 'gray'}
           leftSection={trash ? <IconArrowLeft size={16} /> : <IconTrash size={16} />}
@@ -162,8 +166,8 @@ export function RecordsPage({ form, recordId, drill = null }: { form: FormDto; r
           data-testid="trash-toggle"
         >
           {trash ? t('records.backToList') : t('records.trash')}
-        </Button>
-        {!trash && fields.length > 0 && (
+        </Button>}
+        {!trash && !phone && fields.length > 0 && (
           <TransferMenu form={form} fields={fields} viewId={current.id} config={config} filter={filterNode} search={search} onChanged={reload} />
         )}
         {!trash && canCreate && (
@@ -236,7 +240,7 @@ export function RecordsPage({ form, recordId, drill = null }: { form: FormDto; r
   )
 
   return (
-    <Stack gap="sm" h="calc(100dvh - var(--app-shell-header-height, 60px) - 2 * var(--mantine-spacing-md))" style={{ minHeight: 420 }}>
+    <Stack gap="sm" h={phone ? undefined : 'calc(100dvh - var(--app-shell-header-height, 60px) - 2 * var(--mantine-spacing-md))'} style={{ minHeight: 420 }}>
       {header}
       <ViewBar state={views} />
 
@@ -249,7 +253,8 @@ export function RecordsPage({ form, recordId, drill = null }: { form: FormDto; r
           rightSection={searchText ? <IconX size={14} style={{ cursor: 'pointer' }} onClick={() => setSearchText('')} aria-label={t('filter.clear')} /> : null}
           value={searchText}
           onChange={(e) => setSearchText(e.currentTarget.value)}
-          w={240}
+          w={phone ? undefined : 240}
+          style={phone ? { flex: 1 } : undefined}
         />
         <Button
           variant={filterOpen || activeConditions ? 'light' : 'default'}
@@ -260,23 +265,25 @@ export function RecordsPage({ form, recordId, drill = null }: { form: FormDto; r
         >
           {activeConditions ? t('filter.count', { count: activeConditions }) : t('filter.button')}
         </Button>
-        <SortControl sortFields={sortFields} config={config} onConfig={onConfig} />
-        {current.type === 'table' && (
+        {!phone && <SortControl sortFields={sortFields} config={config} onConfig={onConfig} />}
+        {!phone && current.type === 'table' && (
           <>
             <GroupControl fields={fields} config={config} onConfig={onConfig} />
             <FieldsControl fields={fields} config={config} onConfig={onConfig} />
             <RowHeightControl config={config} onConfig={onConfig} />
           </>
         )}
-        {current.type === 'kanban' && <KanbanSettings fields={fields} config={config} onConfig={onConfig} />}
-        {current.type === 'calendar' && <CalendarSettings fields={fields} config={config} onConfig={onConfig} />}
+        {!phone && current.type === 'kanban' && <KanbanSettings fields={fields} config={config} onConfig={onConfig} />}
+        {!phone && current.type === 'calendar' && <CalendarSettings fields={fields} config={config} onConfig={onConfig} />}
       </Group>
 
       <Collapse expanded={filterOpen}>
         <KeepingFilterPanel key={`${current.id}:${shown.generation}`} fields={filterFields} value={config.filter} onChange={onFilter} allowGroups />
       </Collapse>
 
-      {!views.ready ? null : current.type === 'kanban' ? (
+      {!views.ready ? null : phone ? (
+        <RecordCards key={current.id} form={form} fields={fields} config={config} filter={filterNode} search={search} reloadTick={reloadTick} onOpen={openRecord} onTotal={setTotal} empty={empty} />
+      ) : current.type === 'kanban' ? (
         <KanbanView key={current.id} form={form} fields={fields} config={config} filter={filterNode} search={search} reloadTick={reloadTick} onOpen={openRecord} onTotal={setTotal} />
       ) : current.type === 'calendar' ? (
         <CalendarView key={current.id} form={form} fields={fields} config={config} onConfig={onConfig} filter={filterNode} search={search} reloadTick={reloadTick} onOpen={openRecord} onTotal={setTotal} />

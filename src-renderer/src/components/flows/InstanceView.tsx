@@ -1,6 +1,6 @@
-import { useMemo, useState } from 'react'
+import { lazy, Suspense, useMemo, useState } from 'react'
 import {
-  Badge, Box, Button, CloseButton, FileButton, Grid, Group, Modal, Paper, Radio, SegmentedControl, SimpleGrid, Stack, Text, Textarea, Timeline, Title
+  Badge, Box, Button, Center, CloseButton, FileButton, Grid, Group, Loader, Modal, Paper, Radio, SegmentedControl, SimpleGrid, Stack, Text, Textarea, Timeline, Title
 } from '@mantine/core'
 import { IconArrowBackUp, IconBell, IconCheck, IconMessage, IconPaperclip, IconUserPlus, IconUserShare, IconX } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
@@ -12,12 +12,17 @@ import { notifyError, notifySuccess } from '../../lib/notify'
 import { useLoaded } from '../../lib/use-loaded'
 import { LoadState } from '../LoadState'
 import { UserMultiSelect, UserSelect } from '../UserPicker'
-import { FlowCanvas, type NodeState } from './FlowCanvas'
+import type { NodeState } from './FlowCanvas'
 import type { Names } from './node-kinds'
 import { emitFlowsChanged } from './events'
 import { uploadFiles, type FileRef } from './files'
 import { fileUrl } from '../../lib/files'
 import { rendererOf } from '../../fields/registry'
+import { usePhone } from '../../lib/phone'
+
+// The flow diagram (@xyflow) is its own chunk: a to-do or a record's approval panel shows its
+// fields and buttons first.
+const FlowCanvas = lazy(() => import('./FlowCanvas').then((m) => ({ default: m.FlowCanvas })))
 
 // One approval: the graph with the path taken and the current node, the record, the full
 // history with comments and times, and what the caller may do now.
@@ -33,6 +38,9 @@ export function InstanceView({ instanceId, forms, onDone }: { instanceId: number
     return { instance, users }
   })
   const [dialog, setDialog] = useState<Dialog>(null)
+  // At phone width: the record's fields first, the history, and the actions in a bar at the
+  // bottom of the screen, under the thumb; the diagram is left to the computer.
+  const phone = usePhone()
   if (!loaded.data) return <LoadState failure={loaded.failure} />
   const { instance: inst, users } = loaded.data
   const form = forms.find((f) => f.id === inst.formId)
@@ -40,9 +48,7 @@ export function InstanceView({ instanceId, forms, onDone }: { instanceId: number
     await loaded.reload()
     emitFlowsChanged()
   }
-  return (
-    <Stack gap="md" data-testid="instance-view">
-      <Group justify="space-between" align="flex-start">
+  const heading = (
         <Stack gap={4}>
           <Group gap="xs">
             <Title order={3} data-testid="instance-title">{inst.title}</Title>
@@ -55,7 +61,9 @@ export function InstanceView({ instanceId, forms, onDone }: { instanceId: number
             <Text size="sm">{t('flows.view.waitingAt', { nodes: inst.currentNodes.join(t('common.listSeparator')) })}</Text>
           )}
         </Stack>
-        <Group gap="xs">
+  )
+  const actions = (
+    <>
           {inst.can.act && (
             <>
               <Button color="teal" leftSection={<IconCheck size={16} />} onClick={() => setDialog('approve')} data-testid="act-approve">
@@ -75,22 +83,16 @@ export function InstanceView({ instanceId, forms, onDone }: { instanceId: number
           {inst.can.withdraw && <SimpleAction label={t('flows.act.withdraw')} run={() => api.flows.withdraw({ instanceId: inst.id })} done={reload} color="red" testId="act-withdraw" />}
           {inst.can.urge && <SimpleAction label={t('flows.act.urge')} icon={<IconBell size={16} />} run={async () => notifySuccess(t('flows.act.urged', { count: (await api.flows.urge({ instanceId: inst.id })).urged }))} done={reload} testId="act-urge" />}
           <Button variant="subtle" leftSection={<IconMessage size={16} />} onClick={() => setDialog('comment')} data-testid="act-comment">{t('flows.act.comment')}</Button>
-        </Group>
-      </Group>
-      <Grid gap="md">
-        <Grid.Col span={{ base: 12, lg: 7 }}>
-          <Paper withBorder radius="md" style={{ overflow: 'hidden' }}>
-            <PathGraph inst={inst} form={form} users={users} />
-          </Paper>
-        </Grid.Col>
-        <Grid.Col span={{ base: 12, lg: 5 }}>
+    </>
+  )
+  const history = (
           <Paper withBorder radius="md" p="md" h="100%">
             <Text fw={600} mb="sm">{t('flows.view.history')}</Text>
             <History inst={inst} />
           </Paper>
-        </Grid.Col>
-      </Grid>
-      {inst.record && form && (
+  )
+  const dialogs = <ActionDialog dialog={dialog} inst={inst} form={form} users={users} onClose={() => setDialog(null)} onDone={async () => { setDialog(null); await reload(); onDone?.() }} />
+  const recordPaper = inst.record && form && (
         <Paper withBorder radius="md" p="md">
           <Group justify="space-between" mb="sm">
             <Text fw={600}>{t('flows.view.record')}</Text>
@@ -108,8 +110,40 @@ export function InstanceView({ instanceId, forms, onDone }: { instanceId: number
             })}
           </SimpleGrid>
         </Paper>
-      )}
-      <ActionDialog dialog={dialog} inst={inst} form={form} users={users} onClose={() => setDialog(null)} onDone={async () => { setDialog(null); await reload(); onDone?.() }} />
+  )
+  if (phone) {
+    return (
+      <Stack gap="md" data-testid="instance-view">
+        {heading}
+        {recordPaper}
+        {history}
+        <Group gap="xs" wrap="wrap" pos="sticky" bottom={0} py="sm" bg="var(--mantine-color-body)" style={{ borderTop: '1px solid var(--jimu-border)', zIndex: 2 }} data-testid="instance-actions">
+          {actions}
+        </Group>
+        {dialogs}
+      </Stack>
+    )
+  }
+  return (
+    <Stack gap="md" data-testid="instance-view">
+      <Group justify="space-between" align="flex-start">
+        {heading}
+        <Group gap="xs">
+          {actions}
+        </Group>
+      </Group>
+      <Grid gap="md">
+        <Grid.Col span={{ base: 12, lg: 7 }}>
+          <Paper withBorder radius="md" style={{ overflow: 'hidden' }}>
+            <PathGraph inst={inst} form={form} users={users} />
+          </Paper>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, lg: 5 }}>
+          {history}
+        </Grid.Col>
+      </Grid>
+      {recordPaper}
+      {dialogs}
     </Stack>
   )
 }
@@ -153,7 +187,11 @@ function PathGraph({ inst, form, users }: { inst: InstanceDto; form: FormDto | u
     for (const id of inst.activeNodes) s[id] = 'active'
     return s
   }, [inst])
-  return <FlowCanvas graph={inst.graph} names={names} states={states} takenEdges={new Set(inst.takenEdges)} height={560} />
+  return (
+    <Suspense fallback={<Center h={560}><Loader size="sm" /></Center>}>
+      <FlowCanvas graph={inst.graph} names={names} states={states} takenEdges={new Set(inst.takenEdges)} height={560} />
+    </Suspense>
+  )
 }
 
 function History({ inst }: { inst: InstanceDto }) {

@@ -26,6 +26,8 @@ import { OwnerSection } from './OwnerSection'
 import { RecordHistory } from './RecordHistory'
 import { savedOutOfScope } from './saved'
 import { useLiveRecord } from './LiveRecord'
+import { usePhone } from '../../lib/phone'
+import { ContactLinks } from '../mobile/ContactLinks'
 
 type Values = Record<string, unknown>
 
@@ -94,6 +96,8 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
   const [relatedCount, setRelatedCount] = useState<number | null>(null)
   const [identity] = useState(() => Symbol('record-drawer'))
   const [wide, setWide] = useState(() => readWide())
+  // At phone width the record fills the screen; its sections are one column there already.
+  const phone = usePhone()
   const toggleWide = () =>
     setWide((was) => {
       writeWide(!was)
@@ -392,13 +396,13 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
         onClose={requestClose}
         closeOnEscape={false}
         position="right"
-        size={wide ? '100%' : 960}
+        size={wide || phone ? '100%' : 960}
         title={
           <Text fw={600} size="md" c="dimmed">
             {title}
           </Text>
         }
-        padding="lg"
+        padding={phone ? 'sm' : 'lg'}
         closeButtonProps={{ 'aria-label': t('common.close') }}
         styles={{ body: { display: 'flex', flexDirection: 'column', minHeight: 'calc(100% - 70px)', paddingBottom: 0 } }}
       >
@@ -414,7 +418,7 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
           <Stack gap="md" style={{ flex: 1 }} ref={bodyRef} w="100%" maw={wide ? 1280 : undefined} mx="auto">
             {liveRecord.banner}
             {record && (
-              <Group justify="space-between" align="flex-start" wrap="nowrap" gap="sm">
+              <Group justify="space-between" align="flex-start" wrap={phone ? 'wrap' : 'nowrap'} gap="sm">
                 <Stack gap={4} style={{ minWidth: 0 }}>
                   <Title order={3} lineClamp={2} data-testid="record-heading">
                     {heading}
@@ -427,7 +431,7 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
                     })}
                   </Text>
                 </Stack>
-                <Group gap="xs" wrap="nowrap">
+                <Group gap="xs" wrap={phone ? 'wrap' : 'nowrap'}>
                   {extensions.map((x) => x.Actions && <x.Actions key={x.key} {...extensionProps} />)}
                 <Tooltip label={wide ? t('record.narrow') : t('record.widen')}>
                   <ActionIcon variant="subtle" color="gray" visibleFrom="sm" onClick={toggleWide} aria-label={wide ? t('record.narrow') : t('record.widen')} data-testid="record-widen">
@@ -437,6 +441,7 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
                 </Group>
               </Group>
             )}
+            {phone && record && <ContactLinks fields={fields} values={record.fields} />}
             {record && (
               <OwnerSection
                 form={form}

@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { lazy, Suspense, useState } from 'react'
 import { useDesktopCommand } from '../../lib/desktop-commands'
 import { Badge, Button, Group, Menu, Modal, Stack, Table, Text } from '@mantine/core'
 import { IconArrowBackUp, IconChevronDown, IconFileSpreadsheet, IconFileTypeCsv, IconHistory, IconTableExport, IconTableImport, IconTemplate } from '@tabler/icons-react'
@@ -7,7 +7,6 @@ import type { FieldDto, FilterNode, FormDto, ViewConfig } from '@shared/api/cont
 import { api } from '../../api/client'
 import { ConfirmDialog } from '../ConfirmDialog'
 import { notifyError, notifySuccess } from '../../lib/notify'
-import { ImportWizard } from './ImportWizard'
 import { downloadBase64 } from '../../lib/download'
 import { useFormAccess } from '../../lib/form-access'
 
@@ -26,6 +25,9 @@ interface Props {
   onChanged: () => void
 }
 
+// The wizard (file drop zone, mapping tables) is its own chunk, fetched the first time it opens.
+const ImportWizard = lazy(() => import('./ImportWizard').then((m) => ({ default: m.ImportWizard })))
+
 type Batch = Awaited<ReturnType<(typeof api.transfer)['import.batches']>>[number]
 
 /** The columns the table shows, in its order, then the fields it does not list, then 负责人. */
@@ -37,9 +39,17 @@ export function visibleColumns(fields: FieldDto[], config: ViewConfig): string[]
   return keys
 }
 
+function useWizardUsed(opened: boolean): boolean {
+  const [used, setUsed] = useState(opened)
+  if (opened && !used) setUsed(true)
+  return used
+}
+
 export function TransferMenu({ form, fields, viewId, config, filter, search, onChanged }: Props) {
   const { t } = useTranslation()
   const [wizard, setWizard] = useState(false)
+  // Mounted from its first opening on, so closing it never drops an import that is still running.
+  const wizardUsed = useWizardUsed(wizard)
   const [exporting, setExporting] = useState(false)
   const [history, setHistory] = useState<Batch[] | null>(null)
   const [undoing, setUndoing] = useState<Batch | null>(null)
@@ -114,7 +124,11 @@ export function TransferMenu({ form, fields, viewId, config, filter, search, onC
         </Menu.Dropdown>
       </Menu>
 
-      <ImportWizard form={form} opened={wizard} onClose={() => setWizard(false)} onImported={onChanged} />
+      {wizardUsed && (
+        <Suspense fallback={null}>
+          <ImportWizard form={form} opened={wizard} onClose={() => setWizard(false)} onImported={onChanged} />
+        </Suspense>
+      )}
 
       <Modal opened={history !== null} onClose={() => setHistory(null)} size="lg" title={<Group gap="xs"><IconTableExport size={18} /><Text fw={700}>{t('transfer.ui.history')}</Text></Group>}>
         {history && history.length === 0 && <Text c="dimmed" size="sm">{t('transfer.ui.historyEmpty')}</Text>}

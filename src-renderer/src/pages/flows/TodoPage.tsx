@@ -11,6 +11,8 @@ import { InstanceView, STATUS_COLOR, fmt } from '../../components/flows/Instance
 import { emitFlowsChanged, onFlowsChanged } from '../../components/flows/events'
 import { notifyError, notifySuccess } from '../../lib/notify'
 import { navigate } from '../../lib/route'
+import { usePhone } from '../../lib/phone'
+import { TodoCards } from '../../components/mobile/TodoCards'
 
 // The to-do center: 待办 / 已办 / 我发起的 / 抄送我 with counts, batch approve, and one approval
 // opened in place (#/todo/instances/<id>).
@@ -47,6 +49,7 @@ function TodoLists() {
   const [version, setVersion] = useState(0)
   /** When the list was loaded: overdue tasks are marked against it. */
   const [loadedAt, setLoadedAt] = useState(0)
+  const phone = usePhone()
 
   useEffect(() => onFlowsChanged(() => setVersion((v) => v + 1)), [])
   useEffect(() => {
@@ -89,7 +92,7 @@ function TodoLists() {
   return (
     <Stack gap="md" p="xs">
       <PageHeader title={t('flows.nav.todo')} description={t('flows.todo.description')}>
-        <TextInput leftSection={<IconSearch size={16} />} placeholder={t('flows.todo.search')} value={search} onChange={(e) => { setSearch(e.currentTarget.value); setPage(1) }} w={240} />
+        <TextInput leftSection={<IconSearch size={16} />} placeholder={t('flows.todo.search')} value={search} onChange={(e) => { setSearch(e.currentTarget.value); setPage(1) }} w={phone ? '100%' : 240} />
       </PageHeader>
       <Tabs value={tab} onChange={(v) => { setTab((v as Tab) ?? 'todo'); setPage(1); setPicked([]) }}>
         <Tabs.List>
@@ -111,6 +114,8 @@ function TodoLists() {
         <LoadState failure={failure} />
       ) : data.total === 0 ? (
         <Paper withBorder radius="md" p="xl"><Text ta="center" c="dimmed" data-testid="todo-empty">{t(`flows.todo.empty.${tab}`)}</Text></Paper>
+      ) : phone ? (
+        <TodoCards tab={tab} tasks={data.tasks} instances={data.instances} loadedAt={loadedAt} onOpen={open} />
       ) : (
         <Paper withBorder radius="md">
           <Table highlightOnHover verticalSpacing="sm" data-testid="todo-table">

@@ -50,6 +50,8 @@ import type { PointKey } from '../../components/reports/charts/types'
 import { loadUsers } from '../../lib/cache'
 import { notifyError } from '../../lib/notify'
 import { navigate } from '../../lib/route'
+import { usePhone } from '../../lib/phone'
+import { WidgetStack } from '../../components/mobile/WidgetStack'
 
 // Dashboards: the grid of widgets (drag and resize while editing), dashboard-wide filters (date
 // range, owners, departments), click-through to the records (or cross-filtering the other
@@ -73,6 +75,8 @@ export function DashboardsPage({ dashboardId, forms, user }: { dashboardId: numb
   const [cross, setCross] = useState<{ widget: string; keys: PointKey[]; label: string; filters: DashboardFilters['cross'] } | null>(null)
   const [crossMode, setCrossMode] = useState(false)
   const [editing, setEditing] = useState(false)
+  // At phone width the widgets stack in one column and the designer stays on the computer.
+  const phone = usePhone()
   const [tv, setTv] = useState(false)
   const [tick, setTick] = useState(0)
   const [editorWidget, setEditorWidget] = useState<WidgetDto | null>(null)
@@ -355,10 +359,12 @@ export function DashboardsPage({ dashboardId, forms, user }: { dashboardId: numb
                 <IconRefresh size={16} />
               </ActionIcon>
             </Tooltip>
-            <Button variant="default" leftSection={<IconArrowsMaximize size={16} />} onClick={() => setTv(true)} data-testid="dashboard-tv">
-              {t('reports.tvMode')}
-            </Button>
-            {canEdit && (
+            {!phone && (
+              <Button variant="default" leftSection={<IconArrowsMaximize size={16} />} onClick={() => setTv(true)} data-testid="dashboard-tv">
+                {t('reports.tvMode')}
+              </Button>
+            )}
+            {canEdit && !phone && (
               <Button variant="light" leftSection={<IconPencil size={16} />} onClick={() => setEditing(true)} data-testid="dashboard-edit">
                 {t('reports.edit')}
               </Button>
@@ -445,6 +451,8 @@ export function DashboardsPage({ dashboardId, forms, user }: { dashboardId: numb
  */
 function Grid({ layout, rowHeight, editing, onLayoutChange, children }: { layout: Layout; rowHeight: number; editing: boolean; onLayoutChange(next: Layout): void; children: ReactNode }) {
   const { width, containerRef, mounted } = useContainerWidth({ measureBeforeMount: true })
+  const phone = usePhone()
+  if (phone && !editing) return <WidgetStack layout={layout} rowHeight={rowHeight} margin={12}>{children}</WidgetStack>
   return (
     <div ref={containerRef}>
       {mounted && width > 0 && (
