@@ -13,6 +13,7 @@ import { ruleHandlers } from './handlers/rules'
 import { reportHandlers } from './handlers/reports'
 import { transferHandlers } from './handlers/transfer'
 import { settingsHandlers } from './handlers/settings'
+import { documentHandlers } from './handlers/documents'
 import { VERSION as APP_VERSION } from '../version'
 
 // API handlers: the core's table here, each engine's in ./handlers/<engine>.ts, merged into one
@@ -246,7 +247,7 @@ const coreHandlers: HandlersOf<typeof coreContracts> = {
   }
 }
 
-export const handlers: Handlers = { ...coreHandlers, ...crmHandlers, ...flowHandlers, ...ruleHandlers, ...reportHandlers, ...transferHandlers, ...settingsHandlers }
+export const handlers: Handlers = { ...coreHandlers, ...crmHandlers, ...flowHandlers, ...ruleHandlers, ...reportHandlers, ...transferHandlers, ...settingsHandlers, ...documentHandlers }
 
 /**
  * The answer to a write that committed: the record as the caller now sees it, or — when the write

@@ -22,6 +22,8 @@ import { desktop as zhDesktop } from './zh-CN/desktop'
 import { desktop as enDesktop } from './en/desktop'
 import { settings as zhSettings } from './zh-CN/settings'
 import { settings as enSettings } from './en/settings'
+import { documents as zhDocuments } from './zh-CN/documents'
+import { documents as enDocuments } from './en/documents'
 
 export const LOCALES = ['zh-CN', 'en'] as const
 export type Locale = (typeof LOCALES)[number]
@@ -29,8 +31,8 @@ export const DEFAULT_LOCALE: Locale = 'zh-CN'
 
 /** All messages per locale; i18next in the renderer loads the same objects. */
 export const messages: Record<Locale, Record<string, string>> = {
-  'zh-CN': { ...zhErrors, ...zhUi, ...zhRecord, ...zhDesigner, ...zhViews, ...zhCrm, ...zhFlows, ...zhRules, ...zhReports, ...zhTransfer, ...zhDesktop, ...zhSettings },
-  en: { ...enErrors, ...enUi, ...enRecord, ...enDesigner, ...enViews, ...enCrm, ...enFlows, ...enRules, ...enReports, ...enTransfer, ...enDesktop, ...enSettings }
+  'zh-CN': { ...zhErrors, ...zhUi, ...zhRecord, ...zhDesigner, ...zhViews, ...zhCrm, ...zhFlows, ...zhRules, ...zhReports, ...zhTransfer, ...zhDesktop, ...zhSettings, ...zhDocuments },
+  en: { ...enErrors, ...enUi, ...enRecord, ...enDesigner, ...enViews, ...enCrm, ...enFlows, ...enRules, ...enReports, ...enTransfer, ...enDesktop, ...enSettings, ...enDocuments }
 }
 
 export function pickLocale(acceptLanguage: string | undefined | null): Locale {
