@@ -247,7 +247,8 @@ export class DocumentService {
     const data = renderDocx(docx, this.rootScope(actor, form, record))
     const title = form.fields.find((f) => f.id === form.titleFieldId)
     const titleText = title ? String((record.fields[title.apiKey] as string | null) ?? '') : ''
-    const safe = (s: string) => s.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '').trim()
+    // File names without path separators, characters Windows refuses, or control characters.
+    const safe = (s: string) => [...s].filter((c) => c.charCodeAt(0) >= 0x20 && !'\\/:*?"<>|'.includes(c)).join('').trim()
     const name = `${safe(template.name)}${titleText ? `-${safe(titleText)}` : `-${record.id}`}.docx`
     return { name, data, template, form, record }
   }
