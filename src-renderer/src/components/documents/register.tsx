@@ -1,14 +1,16 @@
 import { useEffect, useMemo, useState } from 'react'
 import { Autocomplete, Button, Group, Modal, Select, Stack, Textarea, TextInput } from '@mantine/core'
-import { IconFileTypeDocx, IconMail } from '@tabler/icons-react'
+import { IconFileSettings, IconFileTypeDocx, IconMail } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import type { DocumentTemplateDto } from '@shared/api/documents'
 import type { RecordDto } from '@shared/api/contracts'
 import { api } from '../../api/client'
+import { mayChangeField, useFormAccess } from '../../lib/form-access'
 import { notifyError, notifySuccess } from '../../lib/notify'
 import { notifyRecordsChanged } from '../../lib/record-events'
 import { registerRecordExtension, type RecordExtensionProps } from '../record/extensions'
 import { StagePath } from './StagePath'
+import { TemplatesModal } from './TemplatesModal'
 
 // Record-page buttons of the documents engine, on every form that has templates: one per template
 // (生成合同, 生成报价单) — the document is made on the server from the record as this user sees it
@@ -26,6 +28,9 @@ function DocumentActions({ form, record, onRecordChange }: RecordExtensionProps)
   const [templates, setTemplates] = useState<DocumentTemplateDto[]>([])
   const [busy, setBusy] = useState<number | null>(null)
   const [sending, setSending] = useState(false)
+  const [managing, setManaging] = useState(false)
+  const access = useFormAccess(form.id)
+  const designer = access?.actions.includes('design') ?? false
   useEffect(() => {
     let live = true
     api.documents.templates({ form: form.id }).then(
@@ -38,8 +43,8 @@ function DocumentActions({ form, record, onRecordChange }: RecordExtensionProps)
   }, [form.id])
   if (!record) return null
   const files = recordFiles(form, record)
-  // Only templates whose attachment field this user sees (and so may be allowed to add to).
-  const usable = templates.filter((tpl) => tpl.field !== null && tpl.field in record.fields)
+  // Only templates whose attachment field this user sees and may change (the document is stored there).
+  const usable = templates.filter((tpl) => tpl.field !== null && tpl.field in record.fields && mayChangeField(access, tpl.field))
   const generate = async (tpl: DocumentTemplateDto) => {
     setBusy(tpl.id)
     try {
@@ -53,9 +58,15 @@ function DocumentActions({ form, record, onRecordChange }: RecordExtensionProps)
       setBusy(null)
     }
   }
-  if (!usable.length && !(templates.length && files.length)) return null
+  if (!usable.length && !(templates.length && files.length) && !designer) return null
   return (
     <>
+      {designer && (
+        <Button size="xs" variant="subtle" leftSection={<IconFileSettings size={14} />} onClick={() => setManaging(true)} data-testid="document-templates">
+          {t('documents.templates.title')}
+        </Button>
+      )}
+      {managing && <TemplatesModal form={form} templates={templates} onChange={setTemplates} onClose={() => setManaging(false)} />}
       {usable.map((tpl) => (
         <Button key={tpl.id} size="xs" variant="default" leftSection={<IconFileTypeDocx size={14} />} loading={busy === tpl.id} onClick={() => void generate(tpl)} data-testid={`document-generate-${tpl.id}`}>
           {tpl.button}
