@@ -34,11 +34,13 @@ async function signIn(page: Page, who: { login: string; password: string }): Pro
 async function drag(page: Page, from: Locator, to: Locator) {
   const a = (await from.boundingBox())!
   const b = (await to.boundingBox())!
+  // The last lanes of a wide board may be partly off screen: aim at the visible part.
+  const x = Math.min(b.x + b.width / 2, page.viewportSize()!.width - 30)
   await page.mouse.move(a.x + a.width / 2, a.y + Math.min(a.height / 2, 14))
   await page.mouse.down()
   await page.mouse.move(a.x + a.width / 2 + 10, a.y + 20, { steps: 4 })
-  await page.mouse.move(b.x + b.width / 2, b.y + Math.min(b.height / 2, 60), { steps: 12 })
-  await page.mouse.move(b.x + b.width / 2 + 2, b.y + Math.min(b.height / 2, 60) + 2, { steps: 2 })
+  await page.mouse.move(x, b.y + Math.min(b.height / 2, 60), { steps: 12 })
+  await page.mouse.move(x + 2, b.y + Math.min(b.height / 2, 60) + 2, { steps: 2 })
   await page.mouse.up()
 }
 
