@@ -136,6 +136,8 @@ test('documents, e-mail and stage dialogs as a sales rep on the sample data', as
     // Drag an open deal to 输单: the dialog asks for 输单原因; cancel leaves it, filled it moves.
     const oppForm = await formId(rep, 'opportunity')
     const open = await rpc<{ records: Rec[] }>(rep, 'records.list', { form: 'opportunity', filter: { and: [{ field: 'owner', op: 'isMe' }, { field: 'stage', op: 'notIn', value: ['won', 'lost'] }] }, limit: 50 })
+    // Wide enough for all six lanes, so a card can travel from the first to the last.
+    await rep.setViewportSize({ width: 2200, height: 900 })
     await rep.goto(`/#/forms/${oppForm}`)
     await rep.getByRole('button', { name: '销售漏斗' }).click()
     const kanban = rep.getByTestId('kanban')
@@ -164,6 +166,8 @@ test('documents, e-mail and stage dialogs as a sales rep on the sample data', as
     await expect(ask).toBeHidden()
     await expect(rep.getByTestId('kanban-column-输单').getByTestId(`kanban-card-${deal.id}`)).toBeVisible()
     await expect.poll(async () => (await rpc<Rec>(rep, 'records.get', { form: 'opportunity', id: deal.id })).fields).toMatchObject({ stage: '输单', lossReason: '价格' })
+
+    await rep.setViewportSize({ width: 1440, height: 900 })
 
     // The stage path on an open deal: where it is and what the next stage needs.
     const other = open.records.find((r) => r.id !== deal.id)!
