@@ -28,6 +28,7 @@ import { Notifications } from './notify/notifications'
 import { SystemSettings } from './settings/system-settings'
 import { BackupService } from './backups/service'
 import { PublicFormService } from './publicforms/service'
+import { DocumentService } from './documents/service'
 
 // The core: one database, the engines and services over it. Runs in plain Node (serve mode,
 // tests, benchmarks) and inside Electron's main process alike; nothing here imports electron.
@@ -77,6 +78,7 @@ export class Core {
   readonly backupService: BackupService
   /** Public forms (外链表单): src-main/publicforms. */
   readonly publicForms: PublicFormService
+  readonly documents: DocumentService
 
   private constructor(readonly db: Sqlite, readonly dataDir: string, readonly clock: CoreClock, private readonly auditAnchor: AuditAnchor, passwordCost?: ScryptCost) {
     const passwords = new PasswordHasher(passwordCost)
@@ -120,6 +122,7 @@ export class Core {
     this.backupService = new BackupService({ db, dataDir, clock, settings: this.settings, seal: (file, now) => auditAnchor.sealBackup(file, now) })
     this.scheduler.registerSweep('backups.daily', (now) => this.backupService.sweep(now))
     this.publicForms = new PublicFormService({ db, clock, schema: this.schema, writes: this.writes, access: this.access, reads: this.reads })
+    this.documents = new DocumentService({ db, clock, schema: this.schema, access: this.access, reads: this.reads, writes: this.writes, attachments: this.attachments, settings: this.settings, scheduler: this.scheduler, smtp: () => this.rules.settings.smtp() })
   }
 
   /**

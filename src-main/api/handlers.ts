@@ -15,6 +15,7 @@ import { transferHandlers } from './handlers/transfer'
 import { settingsHandlers } from './handlers/settings'
 import { lanHandlers } from './handlers/lan'
 import { publicFormHandlers } from './handlers/publicforms'
+import { documentHandlers } from './handlers/documents'
 import { VERSION as APP_VERSION } from '../version'
 
 // API handlers: the core's table here, each engine's in ./handlers/<engine>.ts, merged into one
@@ -248,7 +249,7 @@ const coreHandlers: HandlersOf<typeof coreContracts> = {
   }
 }
 
-export const handlers: Handlers = { ...coreHandlers, ...crmHandlers, ...flowHandlers, ...ruleHandlers, ...reportHandlers, ...transferHandlers, ...settingsHandlers, ...lanHandlers, ...publicFormHandlers }
+export const handlers: Handlers = { ...coreHandlers, ...crmHandlers, ...flowHandlers, ...ruleHandlers, ...reportHandlers, ...transferHandlers, ...settingsHandlers, ...lanHandlers, ...publicFormHandlers, ...documentHandlers }
 
 /**
  * The answer to a write that committed: the record as the caller now sees it, or — when the write

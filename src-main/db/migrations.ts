@@ -334,6 +334,20 @@ const ALL: Migration[] = [
         created_at INTEGER NOT NULL, created_by INTEGER, used_at INTEGER);
       CREATE INDEX public_survey_tokens_record ON public_survey_tokens (form_id, record_id);
     `
+  },
+  {
+    version: 16,
+    name: 'document templates',
+    sql: `
+      -- Word templates per form (src-main/documents): the .docx is an attachment blob (hash), the
+      -- button on the record (生成合同), and the attachment field the made document is stored in.
+      -- app_key marks a template shipped with an app (<app>:<key>), so a reinstall adds it once.
+      CREATE TABLE document_templates (
+        id INTEGER PRIMARY KEY, form_id INTEGER NOT NULL REFERENCES forms(id) ON DELETE CASCADE,
+        name TEXT NOT NULL, button TEXT NOT NULL, hash TEXT NOT NULL, field_id INTEGER NOT NULL,
+        app_key TEXT UNIQUE, created_by INTEGER, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+      CREATE INDEX document_templates_form ON document_templates(form_id);
+    `
   }
 ]
 

@@ -230,16 +230,17 @@ test('kanban view: drag a card to the next stage; column counts and sums follow'
   await expect(lane('初步接洽').getByTestId('kanban-sum')).toHaveText('¥150,000.00')
   await expect(lane('方案报价').getByTestId('kanban-sum')).toHaveText('¥180,000.00')
 
-  // A move the form refuses (赢单 needs 赢单原因) snaps back, and says why.
+  // A move to a lane that asks for more (赢单 needs 赢单原因) asks for it first; cancelled, the card stays.
   const card = kanban.getByTestId(/^kanban-card-/).filter({ hasText: '杭州云栖科技有限公司' })
   await drag(page, card, page.getByTestId('kanban-column-赢单'))
-  const refused = page.getByRole('alert').filter({ hasText: '“杭州云栖科技有限公司”没有移动' })
-  await expect(refused).toContainText('赢单原因')
+  const ask = page.getByTestId('stage-dialog')
+  await expect(ask).toContainText('赢单原因')
+  await ask.getByTestId('stage-cancel').click()
+  await expect(ask).toBeHidden()
   await expect(lane('初步接洽')).toContainText('杭州云栖科技有限公司')
   await expect(lane('赢单')).not.toContainText('杭州云栖科技有限公司')
   await expect(lane('初步接洽').getByTestId('kanban-count')).toHaveText('3')
   await expect(lane('赢单').getByTestId('kanban-count')).toHaveText('3')
-  await refused.getByRole('button').click()
 
   // Drag 杭州云栖 (¥10,000) from 初步接洽 to 方案报价.
   await drag(page, card, page.getByTestId('kanban-column-方案报价'))

@@ -37,6 +37,8 @@ import { search as zhSearch } from './zh-CN/search'
 import { search as enSearch } from './en/search'
 import { mobile as zhMobile } from './zh-CN/mobile'
 import { mobile as enMobile } from './en/mobile'
+import { documents as zhDocuments } from './zh-CN/documents'
+import { documents as enDocuments } from './en/documents'
 export const LOCALES = ['zh-CN', 'en'] as const
 export type Locale = (typeof LOCALES)[number]
 export const DEFAULT_LOCALE: Locale = 'zh-CN'
@@ -62,6 +64,7 @@ const NAMESPACES: ReadonlyArray<readonly [Record<string, string>, Record<string,
   [zhLive, enLive],
   [zhSearch, enSearch],
   [zhMobile, enMobile],
+  [zhDocuments, enDocuments],
 ]
 
 /** All messages per locale; i18next in the renderer loads the same objects. */

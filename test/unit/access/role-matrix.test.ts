@@ -420,6 +420,24 @@ const MATRIX: { [M in MethodName]: Entry } = {
   'backups.restoreFrom': { admin: 'backups hold every record' },
   'backups.exportArchive': { admin: 'the archive holds every record and attachment' },
   'setup.importArchive': { public: 'first run only, like auth.setup: refused once any user exists (test/unit/backups/archive.test.ts)' },
+  'documents.templates': {
+    read: perForm(async (who, form) => {
+      if (canView(who, form)) await allowed(who, 'documents.templates', { form }, form)
+      else await refused(who, 'documents.templates', { form }, ['PERMISSION'], form)
+    })
+  },
+  'documents.recipients': {
+    // Contacts' names carry record markers: only contacts the caller sees may be offered.
+    read: async (who) => {
+      const { inside, outside } = sample(who, 'opportunity')
+      for (const id of inside) await allowed(who, 'documents.recipients', { form: 'opportunity', record: id }, 'opportunity')
+      for (const id of outside) await refused(who, 'documents.recipients', { form: 'opportunity', record: id }, ['PERMISSION', 'NOT_FOUND'], 'opportunity')
+    }
+  },
+  'documents.saveTemplate': { admin: 'document templates are designed by administrators' },
+  'documents.deleteTemplate': { admin: 'document templates are designed by administrators' },
+  'documents.generate': { write: WRITE },
+  'documents.send': { write: WRITE },
   'settings.company': {
     read: async (who) => {
       // The company on quotes and documents: every user prints quotes. It carries no record.

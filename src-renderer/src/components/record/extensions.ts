@@ -21,8 +21,8 @@ export interface RecordExtensionProps {
 
 export interface RecordExtension {
   key: string
-  /** Form API keys this extension applies to. */
-  forms: readonly string[]
+  /** Form API keys this extension applies to; '*' for every form (an engine's own buttons, such as document templates). */
+  forms: readonly string[] | '*'
   Actions?: ComponentType<RecordExtensionProps>
   Notice?: ComponentType<RecordExtensionProps>
 }
@@ -34,5 +34,5 @@ export function registerRecordExtension(extension: RecordExtension): void {
 }
 
 export function recordExtensions(form: FormDto): RecordExtension[] {
-  return [...extensions.values()].filter((e) => e.forms.includes(form.apiKey))
+  return [...extensions.values()].filter((e) => e.forms === '*' || e.forms.includes(form.apiKey))
 }

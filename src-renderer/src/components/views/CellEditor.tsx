@@ -6,6 +6,7 @@ import { api, errorMessage } from '../../api/client'
 import { rendererOf } from '../../fields/registry'
 import { notifySuccess } from '../../lib/notify'
 import { savedOutOfScope } from '../records/saved'
+import { useStageChange } from '../documents/StageChange'
 
 interface Props {
   formId: number
@@ -38,6 +39,8 @@ export function CellEditor({ formId, field, allFields, record, children, onSaved
   const [saving, setSaving] = useState(false)
   const valueRef = useRef(value)
   const busy = useRef(false)
+  // A choice that asks for more (销售阶段 → 输单 needs 输单原因) opens the stage dialog before saving.
+  const stage = useStageChange({ id: formId, fields: allFields })
 
   const commit = async () => {
     if (busy.current) return
@@ -47,9 +50,15 @@ export function CellEditor({ formId, field, allFields, record, children, onSaved
       return
     }
     busy.current = true
+    const extra = field.type === 'select' ? await stage.ask(record, field.apiKey, (next as string | null) ?? null, String(next ?? '')) : {}
+    if (extra === null) {
+      busy.current = false
+      onClose()
+      return
+    }
     setSaving(true)
     try {
-      const saved = await api.records.update({ form: formId, id: record.id, fields: { [field.apiKey]: renderer.toWrite(next, field, { fields: allFields }) ?? null } })
+      const saved = await api.records.update({ form: formId, id: record.id, fields: { ...extra, [field.apiKey]: renderer.toWrite(next, field, { fields: allFields }) ?? null } })
       if (savedOutOfScope(saved)) {
         // Saved, and out of the user's sight now (a rule assigned it away): the row leaves the list.
         notifySuccess(saved.message)
@@ -87,6 +96,8 @@ export function CellEditor({ formId, field, allFields, record, children, onSaved
   }, [])
 
   return (
+    <>
+    {stage.dialog}
     <Popover opened position="bottom-start" offset={-34} width={280} shadow="md" trapFocus={false} closeOnClickOutside={false} closeOnEscape={false} withinPortal>
       <Popover.Target>
         <Box style={{ width: '100%', height: '100%' }}>{children}</Box>
@@ -125,5 +136,6 @@ export function CellEditor({ formId, field, allFields, record, children, onSaved
         </div>
       </Popover.Dropdown>
     </Popover>
+    </>
   )
 }

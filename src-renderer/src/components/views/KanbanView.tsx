@@ -13,6 +13,7 @@ import { savedOutOfScope } from '../records/saved'
 import { andFilter, groupCondition, kanbanFields } from './config'
 import { isSummable } from './field-kinds'
 import { ViewEmpty } from './ViewEmpty'
+import { useStageChange } from '../documents/StageChange'
 import './views.css'
 
 // Records as cards in one column per option of a single-select field (销售阶段), plus 未分类.
@@ -67,6 +68,8 @@ export function KanbanView({ form, fields, config, filter, search, reloadTick, o
   const movable = mayChangeField(access, field?.apiKey)
   const columnsRef = useRef(columns)
   columnsRef.current = columns
+  // A lane that asks for more (输单 → 输单原因) opens a dialog first; cancelling leaves the card where it was.
+  const stage = useStageChange(form)
   const queryKey = JSON.stringify({ f: field?.apiKey, s: sumField?.apiKey, filter, search, sort: config.sort, reloadTick, lanes })
   const keyRef = useRef(queryKey)
   keyRef.current = queryKey
@@ -124,8 +127,10 @@ export function KanbanView({ form, fields, config, filter, search, reloadTick, o
 
   const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 6 } }))
 
-  const move = async (record: RecordDto, from: string, to: string) => {
+  const move = async (record: RecordDto, from: string, to: string, asked?: Record<string, unknown>) => {
     if (!field || from === to) return
+    const extra = asked ?? (await stage.ask(record, field.apiKey, to === UNSET ? null : to, to === UNSET ? t('views.kanban.unset') : to))
+    if (extra === null) return
     const before = columnsRef.current
     const amount = sumField ? Number(record.fields[sumField.apiKey] ?? 0) || 0 : 0
     const moved: RecordDto = { ...record, fields: { ...record.fields, [field.apiKey]: to === UNSET ? null : to } }
@@ -136,7 +141,7 @@ export function KanbanView({ form, fields, config, filter, search, reloadTick, o
       [to]: { ...shift(prev[to]!, 1), records: [moved, ...prev[to]!.records] }
     }))
     try {
-      const saved = await api.records.update({ form: form.id, id: record.id, fields: { [field.apiKey]: to === UNSET ? null : to } })
+      const saved = await api.records.update({ form: form.id, id: record.id, fields: { ...extra, [field.apiKey]: to === UNSET ? null : to } })
       if (savedOutOfScope(saved)) {
         // Moved, and out of the user's sight now (a rule assigned it away): the card leaves the board.
         notifySuccess(saved.message)
@@ -147,7 +152,10 @@ export function KanbanView({ form, fields, config, filter, search, reloadTick, o
       void refreshCounts()
     } catch (error) {
       setColumns(before)
-      notifyError(error, t('views.kanban.moveFailed', { title: cardTitle(record) }))
+      // Refused for a field the user can fill here (a form rule of the stage): ask for it, then try again.
+      const more = await stage.askAfter(error, record, field.apiKey, to === UNSET ? t('views.kanban.unset') : to, extra)
+      if (more) return move(record, from, to, more)
+      if (more === undefined) notifyError(error, t('views.kanban.moveFailed', { title: cardTitle(record) }))
     }
   }
 
@@ -166,6 +174,8 @@ export function KanbanView({ form, fields, config, filter, search, reloadTick, o
 
   const SumCell = sumField ? rendererOf(sumField.type).Cell : null
   return (
+    <>
+    {stage.dialog}
     <DndContext sensors={sensors} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => setDragging(null)}>
       <ScrollArea type="auto" style={{ flex: 1, minHeight: 0 }} offsetScrollbars data-testid="kanban">
         <Group align="flex-start" gap="md" wrap="nowrap" pb="sm" style={{ height: '100%' }}>
@@ -228,6 +238,7 @@ export function KanbanView({ form, fields, config, filter, search, reloadTick, o
       </ScrollArea>
       <DragOverlay dropAnimation={null}>{dragging ? <Card record={dragging} title={cardTitle(dragging)} fields={cardFields} lifted /> : null}</DragOverlay>
     </DndContext>
+    </>
   )
 }
 
