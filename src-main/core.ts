@@ -27,6 +27,7 @@ import { RuleEngine } from './rules/engine'
 import { Notifications } from './notify/notifications'
 import { SystemSettings } from './settings/system-settings'
 import { BackupService } from './backups/service'
+import { ImService } from './im/service'
 
 // The core: one database, the engines and services over it. Runs in plain Node (serve mode,
 // tests, benchmarks) and inside Electron's main process alike; nothing here imports electron.
@@ -74,6 +75,8 @@ export class Core {
   readonly settings: SystemSettings
   /** Scheduled backups, retention and the second place: src-main/backups. */
   readonly backupService: BackupService
+  /** DingTalk / WeCom work notices and contact import: src-main/im. */
+  readonly im: ImService
 
   private constructor(readonly db: Sqlite, readonly dataDir: string, readonly clock: CoreClock, private readonly auditAnchor: AuditAnchor, passwordCost?: ScryptCost) {
     const passwords = new PasswordHasher(passwordCost)
@@ -116,6 +119,8 @@ export class Core {
     this.settings.adoptLegacyCompany(this.attachments)
     this.backupService = new BackupService({ db, dataDir, clock, settings: this.settings, seal: (file, now) => auditAnchor.sealBackup(file, now) })
     this.scheduler.registerSweep('backups.daily', (now) => this.backupService.sweep(now))
+    this.im = new ImService({ db, clock, scheduler: this.scheduler, org: this.org, audit: this.audit })
+    this.notifications.onStored = (n) => this.im.enqueueFor(n)
   }
 
   /**

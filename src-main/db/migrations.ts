@@ -310,6 +310,19 @@ const ALL: Migration[] = [
       CREATE TABLE lan_sessions (
         token_hash TEXT PRIMARY KEY, device_id TEXT, address TEXT, created_at INTEGER NOT NULL);
     `
+  },
+  {
+    version: 24,
+    name: 'dingtalk and wecom work notices',
+    sql: `
+      -- DingTalk / WeCom work notices (src-main/im): the settings (one JSON value per key; the
+      -- secrets are kept here and never answered) and which external user id each user receives
+      -- notices at, per provider. The notices themselves wait in the jobs table (kind im.notice).
+      CREATE TABLE im_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE im_bindings (
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE, provider TEXT NOT NULL, external_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL, PRIMARY KEY (user_id, provider), UNIQUE (provider, external_id)) WITHOUT ROWID;
+    `
   }
 ]
 

@@ -433,6 +433,12 @@ const MATRIX: { [M in MethodName]: Entry } = {
   'lan.setSharing': { admin: 'office network sharing' },
   'lan.decide': { admin: 'office network pairing approval' },
   'lan.revoke': { admin: 'office network paired PCs' },
+  'im.settings': { admin: 'DingTalk / WeCom settings (secrets masked, still administrators only)' },
+  'im.updateSettings': { admin: 'DingTalk / WeCom settings' },
+  'im.test': { admin: 'DingTalk / WeCom connection test' },
+  'im.importContacts': { admin: 'DingTalk / WeCom contact import adds users and departments' },
+  'im.bindings': { admin: 'who is bound to which DingTalk / WeCom user' },
+  'im.bind': { admin: 'DingTalk / WeCom user binding' },
 
   'crm.status': { read: async (who) => void (await allowed(who, 'crm.status', {})) },
   'crm.preview': { admin: 'installing the sales app' },
