@@ -29,6 +29,7 @@ import { SystemSettings } from './settings/system-settings'
 import { BackupService } from './backups/service'
 import { PublicFormService } from './publicforms/service'
 import { DocumentService } from './documents/service'
+import { ImService } from './im/service'
 
 // The core: one database, the engines and services over it. Runs in plain Node (serve mode,
 // tests, benchmarks) and inside Electron's main process alike; nothing here imports electron.
@@ -79,6 +80,8 @@ export class Core {
   /** Public forms (外链表单): src-main/publicforms. */
   readonly publicForms: PublicFormService
   readonly documents: DocumentService
+  /** DingTalk / WeCom work notices and contact import: src-main/im. */
+  readonly im: ImService
 
   private constructor(readonly db: Sqlite, readonly dataDir: string, readonly clock: CoreClock, private readonly auditAnchor: AuditAnchor, passwordCost?: ScryptCost) {
     const passwords = new PasswordHasher(passwordCost)
@@ -123,6 +126,8 @@ export class Core {
     this.scheduler.registerSweep('backups.daily', (now) => this.backupService.sweep(now))
     this.publicForms = new PublicFormService({ db, clock, schema: this.schema, writes: this.writes, access: this.access, reads: this.reads })
     this.documents = new DocumentService({ db, clock, schema: this.schema, access: this.access, reads: this.reads, writes: this.writes, attachments: this.attachments, settings: this.settings, scheduler: this.scheduler, smtp: () => this.rules.settings.smtp() })
+    this.im = new ImService({ db, clock, scheduler: this.scheduler, org: this.org, audit: this.audit })
+    this.notifications.onStored = (n) => this.im.enqueueFor(n)
   }
 
   /**

@@ -16,6 +16,7 @@ import { settingsHandlers } from './handlers/settings'
 import { lanHandlers } from './handlers/lan'
 import { publicFormHandlers } from './handlers/publicforms'
 import { documentHandlers } from './handlers/documents'
+import { imHandlers } from './handlers/im'
 import { VERSION as APP_VERSION } from '../version'
 
 // API handlers: the core's table here, each engine's in ./handlers/<engine>.ts, merged into one
@@ -249,7 +250,7 @@ const coreHandlers: HandlersOf<typeof coreContracts> = {
   }
 }
 
-export const handlers: Handlers = { ...coreHandlers, ...crmHandlers, ...flowHandlers, ...ruleHandlers, ...reportHandlers, ...transferHandlers, ...settingsHandlers, ...lanHandlers, ...publicFormHandlers, ...documentHandlers }
+export const handlers: Handlers = { ...coreHandlers, ...crmHandlers, ...flowHandlers, ...ruleHandlers, ...reportHandlers, ...transferHandlers, ...settingsHandlers, ...lanHandlers, ...publicFormHandlers, ...documentHandlers, ...imHandlers }
 
 /**
  * The answer to a write that committed: the record as the caller now sees it, or — when the write

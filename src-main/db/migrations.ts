@@ -348,6 +348,19 @@ const ALL: Migration[] = [
         app_key TEXT UNIQUE, created_by INTEGER, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
       CREATE INDEX document_templates_form ON document_templates(form_id);
     `
+  },
+  {
+    version: 17,
+    name: 'dingtalk and wecom work notices',
+    sql: `
+      -- DingTalk / WeCom work notices (src-main/im): the settings (one JSON value per key; the
+      -- secrets are kept here and never answered) and which external user id each user receives
+      -- notices at, per provider. The notices themselves wait in the jobs table (kind im.notice).
+      CREATE TABLE im_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE im_bindings (
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE, provider TEXT NOT NULL, external_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL, PRIMARY KEY (user_id, provider), UNIQUE (provider, external_id)) WITHOUT ROWID;
+    `
   }
 ]
 

@@ -25,6 +25,8 @@ interface Row {
 export class Notifications {
   /** Called after a notification is added (the Electron shell wakes its desktop poller). */
   onAdded: ((n: NotificationInput & { id: number }) => void) | null = null
+  /** Called in add, in the caller's transaction: the DingTalk / WeCom queue (src-main/im) enqueues its work notice here. */
+  onStored: ((n: NotificationInput & { id: number }) => void) | null = null
 
   /** Further listeners (the live event stream, src-main/api/events-stream.ts). */
   private readonly listeners = new Set<(n: NotificationInput & { id: number }) => void>()
@@ -42,6 +44,7 @@ export class Notifications {
         .prepare('INSERT INTO notifications (user_id, title, body, form_id, record_id, rule_id, created_at, desktop) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
         .run(input.userId, input.title.slice(0, 200), (input.body ?? '').slice(0, 2000), input.formId ?? null, input.recordId ?? null, input.ruleId ?? null, this.clock.now(), input.desktop ? 1 : 0).lastInsertRowid
     )
+    this.onStored?.({ ...input, id })
     this.onAdded?.({ ...input, id })
     for (const listener of this.listeners) listener({ ...input, id })
     return id

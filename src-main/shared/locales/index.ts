@@ -26,6 +26,8 @@ import { aggregates as zhAggregates } from './zh-CN/aggregates'
 import { aggregates as enAggregates } from './en/aggregates'
 import { lan as zhLan } from './zh-CN/lan'
 import { lan as enLan } from './en/lan'
+import { im as zhIm } from './zh-CN/im'
+import { im as enIm } from './en/im'
 
 import { publicforms as zhPublicforms } from './zh-CN/publicforms'
 import { publicforms as enPublicforms } from './en/publicforms'
@@ -65,6 +67,7 @@ const NAMESPACES: ReadonlyArray<readonly [Record<string, string>, Record<string,
   [zhSearch, enSearch],
   [zhMobile, enMobile],
   [zhDocuments, enDocuments],
+  [zhIm, enIm],
 ]
 
 /** All messages per locale; i18next in the renderer loads the same objects. */

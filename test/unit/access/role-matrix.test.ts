@@ -456,6 +456,12 @@ const MATRIX: { [M in MethodName]: Entry } = {
   'publicForms.save': { admin: 'publishing a form to anyone holding the link' },
   'publicForms.unpublish': { admin: 'publishing a form to anyone holding the link' },
   'publicForms.surveyLink': { write: 'makes a survey token; needs the edit right on the record (access layer), covered in test/unit/publicforms/survey.test.ts' },
+  'im.settings': { admin: 'DingTalk / WeCom settings (secrets masked, still administrators only)' },
+  'im.updateSettings': { admin: 'DingTalk / WeCom settings' },
+  'im.test': { admin: 'DingTalk / WeCom connection test' },
+  'im.importContacts': { admin: 'DingTalk / WeCom contact import adds users and departments' },
+  'im.bindings': { admin: 'who is bound to which DingTalk / WeCom user' },
+  'im.bind': { admin: 'DingTalk / WeCom user binding' },
 
   'crm.status': { read: async (who) => void (await allowed(who, 'crm.status', {})) },
   'crm.preview': { admin: 'installing the sales app' },

@@ -27,7 +27,9 @@ const ZH_ALLOWED = new Set([
   'Ctrl+Z', 'Ctrl+Shift+Z', 'Enter', 'Esc', 'Delete', 'SUM', 'TODAY', 'YYYY', 'MM', 'DD', 'M', 'D', 'N', 'v', 'HK', 'TA',
   'HT-20260101-001', 'smtp.exmail.qq.com', 'example.com', 'crm', 'title',
   // the office network: what the phone's and PC's own settings screens say (CA 证书), and the file to pick
-  'HTTPS', 'SHA-256', 'CA', 'iPhone', 'iPad', 'Safari', 'Android', 'Windows', 'office-ca.crt'
+  'HTTPS', 'SHA-256', 'CA', 'iPhone', 'iPad', 'Safari', 'Android', 'Windows', 'office-ca.crt',
+  // DingTalk / WeCom: the names their developer consoles show for what the administrator copies in
+  'AppKey', 'AgentId', 'CorpID', 'Secret', 'userid'
 ])
 
 const zh = messages['zh-CN']

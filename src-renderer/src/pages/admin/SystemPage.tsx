@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { Card, Code, Group, Stack, Tabs, Text } from '@mantine/core'
-import { IconBuildingStore, IconDatabase, IconInfoCircle, IconMail, IconNetwork } from '@tabler/icons-react'
+import { IconBuildingStore, IconDatabase, IconInfoCircle, IconMail, IconMessages, IconNetwork } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import { api } from '../../api/client'
 import { LoadState } from '../../components/LoadState'
@@ -9,9 +9,10 @@ import { BackupsPanel } from '../../components/settings/BackupsPanel'
 import { CompanyForm } from '../../components/settings/CompanyForm'
 import { NotifySettingsPanel } from '../../components/rules/NotifySettingsPanel'
 import { LanSharePanel } from '../../components/lan/LanSharePanel'
+import { ImSettingsPanel } from '../../components/im/ImSettingsPanel'
 import { useLoaded } from '../../lib/use-loaded'
 
-const TABS = ['company', 'mail', 'backups', 'lan', 'about'] as const
+const TABS = ['company', 'mail', 'backups', 'lan', 'im', 'about'] as const
 export type SystemTab = (typeof TABS)[number]
 
 /** 设置 → 系统 (administrators): the company, mail, backups and the data folder, about. */
@@ -39,6 +40,9 @@ export function SystemPage({ tab: initialTab, onRestored }: { tab: SystemTab; on
             <Tabs.Tab value="lan" leftSection={<IconNetwork size={16} />} data-testid="system-tab-lan">
               {t('lan.ui.tab')}
             </Tabs.Tab>
+            <Tabs.Tab value="im" leftSection={<IconMessages size={16} />} data-testid="system-tab-im">
+              {t('im.tab')}
+            </Tabs.Tab>
             <Tabs.Tab value="about" leftSection={<IconInfoCircle size={16} />} data-testid="system-tab-about">
               {t('system.tab.about')}
             </Tabs.Tab>
@@ -54,6 +58,9 @@ export function SystemPage({ tab: initialTab, onRestored }: { tab: SystemTab; on
           </Tabs.Panel>
           <Tabs.Panel value="lan">
             <LanSharePanel />
+          </Tabs.Panel>
+          <Tabs.Panel value="im">
+            <ImSettingsPanel />
           </Tabs.Panel>
           <Tabs.Panel value="about">
             <Stack gap="xs" data-testid="system-about">
