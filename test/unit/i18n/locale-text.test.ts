@@ -7,7 +7,9 @@ import { messages } from '../../../src-main/shared/locales'
 // message fails here: translate it, or add it below when it really is a name users see as such.
 
 /** Messages that name the other language in its own script (the language switch). */
-const EN_OWN_SCRIPT = new Set(['language.zh-CN', 'palette.switchLanguage', 'lan.page.otherLanguage'])
+// Keys whose English text must quote Chinese: the language's own name, and the placeholder formats
+// (大写, 金额, 日期, 数字) and company tokens (公司.名称) a Word template is written with.
+const EN_OWN_SCRIPT = new Set(['language.zh-CN', 'palette.switchLanguage', 'lan.page.otherLanguage', 'documents.error.unknownFilter', 'documents.templates.help'])
 
 /** CJK ideographs, CJK punctuation (、。「」【】《》) and full-width forms (，：；（）！？). */
 const CJK = /[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]/
@@ -15,7 +17,9 @@ const CJK = /[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]/
 /** Words allowed in Chinese messages: names, units, formats, protocols and what users type. */
 const ZH_ALLOWED = new Set([
   // product and file names, formats, units
-  'CRM', 'Excel', 'CSV', 'csv', 'xlsx', 'xls', 'JSON', 'json', 'PDF', 'UTF-8', 'GBK', 'MB', 'Logo', 'jimu-app.json', 'English', 'PNG', 'JPEG', 'SVG', 'WebP', 'zip', 'Electron', 'NUL',
+  'CRM', 'Excel', 'CSV', 'csv', 'xlsx', 'xls', 'JSON', 'json', 'PDF', 'UTF-8', 'GBK', 'MB', 'Logo', 'jimu-app.json', 'English', 'PNG', 'JPEG', 'SVG', 'WebP', 'zip', 'Electron', 'NUL', 'Word', 'docx',
+  // a field's API key a survey needs (满意度回访)
+  'csatScore',
   // storage: U盘, NAS, USB, drive letters and folder examples (E:\\, /Volumes), a backup file name
   'U', 'NAS', 'USB', 'E', 'Volumes', 'jimu-20240305-123000-scheduled.db',
   // an English spreadsheet header as an example (close_date)

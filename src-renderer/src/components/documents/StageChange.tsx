@@ -30,12 +30,15 @@ export function stageRequirements(form: StageForm, record: RecordDto, fieldKey: 
   })
 }
 
+/** The values to write with the move, or null when it is cancelled. */
+type Answer = Record<string, unknown> | null
+
 interface Ask {
   record: RecordDto
   stage: string
   fields: FieldDto[]
   message: string | null
-  resolve(values: Record<string, unknown> | null): void
+  resolve(values: Answer): void
 }
 
 /**
@@ -51,7 +54,9 @@ export function useStageChange(form: StageForm): {
   const userId = useCurrentUserId()
   const [open, setOpen] = useState<Ask | null>(null)
 
-  const show = useCallback((record: RecordDto, stage: string, fields: FieldDto[], message: string | null) => new Promise<Record<string, unknown> | null>((resolve) => setOpen({ record, stage, fields, message, resolve })), [])
+  const show = useCallback((record: RecordDto, stage: string, fields: FieldDto[], message: string | null): Promise<Answer> => {
+    return new Promise((resolve) => setOpen({ record, stage, fields, message, resolve }))
+  }, [])
 
   const ask = useCallback(
     (record: RecordDto, fieldKey: string, to: string | null, stageLabel: string) => {
