@@ -14,6 +14,7 @@ import { reportHandlers } from './handlers/reports'
 import { transferHandlers } from './handlers/transfer'
 import { settingsHandlers } from './handlers/settings'
 import { lanHandlers } from './handlers/lan'
+import { workbenchHandlers } from './handlers/workbench'
 import { VERSION as APP_VERSION } from '../version'
 
 // API handlers: the core's table here, each engine's in ./handlers/<engine>.ts, merged into one
@@ -247,7 +248,7 @@ const coreHandlers: HandlersOf<typeof coreContracts> = {
   }
 }
 
-export const handlers: Handlers = { ...coreHandlers, ...crmHandlers, ...flowHandlers, ...ruleHandlers, ...reportHandlers, ...transferHandlers, ...settingsHandlers, ...lanHandlers }
+export const handlers: Handlers = { ...coreHandlers, ...crmHandlers, ...flowHandlers, ...ruleHandlers, ...reportHandlers, ...transferHandlers, ...settingsHandlers, ...lanHandlers, ...workbenchHandlers }
 
 /**
  * The answer to a write that committed: the record as the caller now sees it, or — when the write
