@@ -35,8 +35,6 @@ const RECENT_SHOWN = 8
 /** The remembered checklist dismissal (system_settings); the LAN share switch's own key is 'lan'. */
 const CHECKLIST_KEY = 'workbench.checklist'
 
-type Section<T> = { total: number; items: T[] } | null
-
 export class Workbench {
   constructor(private readonly deps: WorkbenchDeps) {}
 
