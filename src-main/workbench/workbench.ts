@@ -133,7 +133,8 @@ export class Workbench {
       if (!res.nextCursor) break
       cursor = res.nextCursor
     }
-    due.sort((a, b) => (a.nextDate < b.nextDate ? -1 : a.nextDate > b.nextDate ? 1 : 0))
+    // Today's first, then the most recently missed: a call missed last week matters more than one missed last year.
+    due.sort((a, b) => (a.nextDate > b.nextDate ? -1 : a.nextDate < b.nextDate ? 1 : 0))
     return { total: due.length, items: due.slice(0, LIST) }
   }
 

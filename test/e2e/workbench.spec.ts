@@ -39,6 +39,8 @@ async function shoot(page: Page, name: string, englishText: string): Promise<voi
   await page.screenshot({ path: `${SHOTS}/${name}-1440-zh.png`, fullPage: true })
   await page.setViewportSize({ width: 390, height: 844 })
   await expect(page.getByTestId('workbench')).toBeVisible()
+  // The navigation slides away at phone width: shoot once it is gone.
+  await expect(page.getByTestId('nav-home')).not.toBeInViewport()
   await page.screenshot({ path: `${SHOTS}/${name}-390-zh.png`, fullPage: true })
   await page.setViewportSize({ width: 1440, height: 900 })
   await page.getByText('English', { exact: true }).click()
@@ -46,6 +48,8 @@ async function shoot(page: Page, name: string, englishText: string): Promise<voi
   await page.screenshot({ path: `${SHOTS}/${name}-1440-en.png`, fullPage: true })
   await page.setViewportSize({ width: 390, height: 844 })
   await expect(page.getByTestId('workbench')).toBeVisible()
+  // The navigation slides away at phone width: shoot once it is gone.
+  await expect(page.getByTestId('nav-home')).not.toBeInViewport()
   await page.screenshot({ path: `${SHOTS}/${name}-390-en.png`, fullPage: true })
 }
 
@@ -62,9 +66,13 @@ test('a 销售代表 lands on their day; a record opened from it is listed under
   // Follow the first link of the day (a follow-up due, a deal or a task): it opens that record.
   const link = page.locator('[data-testid="workbench-followups"] a, [data-testid="workbench-deals"] a, [data-testid="workbench-tasks"] a').first()
   const title = (await link.textContent())!.trim()
+  const remembered = page.waitForResponse((r) => r.url().endsWith('/rpc/workbench.opened') && r.ok())
   await link.click()
   await expect(page).toHaveURL(/#\/forms\/\d+\/records\/\d+$/)
   await expect(page.getByRole('dialog')).toBeVisible()
+  await remembered
+  await page.keyboard.press('Escape')
+  await expect(page.getByRole('dialog')).toHaveCount(0)
   await page.getByTestId('nav-home').click()
   await expect(page.getByTestId('workbench-recent').getByRole('link').first()).toBeVisible()
   await expect(page.getByTestId('workbench-recent-empty')).toHaveCount(0)

@@ -217,7 +217,7 @@ function Checklist({ checklist, onDismiss }: { checklist: NonNullable<WorkbenchD
         {checklist.items.map((item) => (
           <Group key={item.key} justify="space-between" wrap="nowrap" gap="sm" py={4} data-testid={`workbench-checklist-${item.key}`} data-done={item.done}>
             <Group gap="sm" wrap="nowrap" style={{ minWidth: 0 }}>
-              {item.done ? <IconCircleCheck size={20} color="var(--mantine-color-teal-6)" /> : <IconCircleDashed size={20} color="var(--mantine-color-gray-5)" />}
+              {item.done ? <IconCircleCheck size={20} color="var(--mantine-color-teal-6)" style={{ flexShrink: 0 }} /> : <IconCircleDashed size={20} color="var(--mantine-color-gray-5)" style={{ flexShrink: 0 }} />}
               <Stack gap={0} style={{ minWidth: 0 }}>
                 <Text size="sm" fw={500} td={item.done ? 'line-through' : undefined} c={item.done ? 'dimmed' : undefined}>
                   {t(`workbench.checklist.${item.key}`)}
