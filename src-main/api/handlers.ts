@@ -17,6 +17,7 @@ import { lanHandlers } from './handlers/lan'
 import { publicFormHandlers } from './handlers/publicforms'
 import { documentHandlers } from './handlers/documents'
 import { imHandlers } from './handlers/im'
+import { workbenchHandlers } from './handlers/workbench'
 import { VERSION as APP_VERSION } from '../version'
 
 // API handlers: the core's table here, each engine's in ./handlers/<engine>.ts, merged into one
@@ -250,7 +251,7 @@ const coreHandlers: HandlersOf<typeof coreContracts> = {
   }
 }
 
-export const handlers: Handlers = { ...coreHandlers, ...crmHandlers, ...flowHandlers, ...ruleHandlers, ...reportHandlers, ...transferHandlers, ...settingsHandlers, ...lanHandlers, ...publicFormHandlers, ...documentHandlers, ...imHandlers }
+export const handlers: Handlers = { ...coreHandlers, ...crmHandlers, ...flowHandlers, ...ruleHandlers, ...reportHandlers, ...transferHandlers, ...settingsHandlers, ...lanHandlers, ...publicFormHandlers, ...documentHandlers, ...imHandlers, ...workbenchHandlers }
 
 /**
  * The answer to a write that committed: the record as the caller now sees it, or — when the write

@@ -361,6 +361,20 @@ const ALL: Migration[] = [
         user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE, provider TEXT NOT NULL, external_id TEXT NOT NULL,
         created_at INTEGER NOT NULL, PRIMARY KEY (user_id, provider), UNIQUE (provider, external_id)) WITHOUT ROWID;
     `
+  },
+  {
+    version: 18,
+    name: 'workbench recent records',
+    sql: `
+      -- 我的工作台 (src-main/workbench): the records each user opened lately, newest first (the
+      -- newest 30 per user are kept). Read back through the access layer, so a record that left
+      -- the user's sight is not shown.
+      CREATE TABLE workbench_recent (
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE, form_id INTEGER NOT NULL REFERENCES forms(id) ON DELETE CASCADE,
+        record_id INTEGER NOT NULL, opened_at INTEGER NOT NULL,
+        PRIMARY KEY (user_id, form_id, record_id)) WITHOUT ROWID;
+      CREATE INDEX workbench_recent_user ON workbench_recent(user_id, opened_at);
+    `
   }
 ]
 

@@ -41,6 +41,8 @@ import { mobile as zhMobile } from './zh-CN/mobile'
 import { mobile as enMobile } from './en/mobile'
 import { documents as zhDocuments } from './zh-CN/documents'
 import { documents as enDocuments } from './en/documents'
+import { workbench as zhWorkbench } from './zh-CN/workbench'
+import { workbench as enWorkbench } from './en/workbench'
 export const LOCALES = ['zh-CN', 'en'] as const
 export type Locale = (typeof LOCALES)[number]
 export const DEFAULT_LOCALE: Locale = 'zh-CN'
@@ -68,6 +70,7 @@ const NAMESPACES: ReadonlyArray<readonly [Record<string, string>, Record<string,
   [zhMobile, enMobile],
   [zhDocuments, enDocuments],
   [zhIm, enIm],
+  [zhWorkbench, enWorkbench],
 ]
 
 /** All messages per locale; i18next in the renderer loads the same objects. */

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { AppShell, Box, Burger, Center, EmptyState, Group, Loader, NavLink, ScrollArea, Stack, Text } from '@mantine/core'
 import { useDisclosure, useMediaQuery } from '@mantine/hooks'
-import { IconApps, IconChartPie, IconDatabase, IconFileSearch, IconPackages, IconSettings, IconLayoutGrid, IconLock, IconMoodEmpty, IconPlus, IconRobot, IconShieldCheck, IconSitemap, IconTable } from '@tabler/icons-react'
+import { IconApps, IconChartPie, IconDatabase, IconFileSearch, IconHome, IconPackages, IconSettings, IconLayoutGrid, IconLock, IconMoodEmpty, IconPlus, IconRobot, IconShieldCheck, IconSitemap, IconTable } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import type { FormDto, MethodOutput } from '@shared/api/contracts'
 import { api } from '../api/client'
@@ -20,7 +20,7 @@ import { useDesktopCommand } from '../lib/desktop-commands'
 import { useLiveEvents } from '../lib/live'
 import { requestNewRecord } from '../lib/record-events'
 import { CommandPalette, GlobalSearch } from './GlobalSearch'
-import { AppTransferPage, AuditPage, DashboardsPage, DesignerPage, FlowsPage, LazyPage, NewFormPage, OrganizationPage, RolesPage, RulesPage, SettingsPage, SystemPage, TodoPage } from './lazy-pages'
+import { AppTransferPage, AuditPage, DashboardsPage, DesignerPage, FlowsPage, LazyPage, NewFormPage, OrganizationPage, RolesPage, RulesPage, SettingsPage, SystemPage, TodoPage, WorkbenchPage } from './lazy-pages'
 import { UserMenu } from './UserMenu'
 import { DesktopOnly, desktopOnlyRoute } from '../components/mobile/DesktopOnly'
 import { QuickFollowUp } from '../components/mobile/QuickFollowUp'
@@ -84,7 +84,7 @@ export function Shell({ user, onLogout, onSignedOutEverywhere, onRestored }: { u
 
   const section = route.section ?? null
 
-  // Without a form or page in the URL, open the first form: the app's home is its data.
+  // Without a form or page in the URL, open 我的工作台: each person lands on their day.
   // The address is read again when the effect runs: it may have changed since the render (a link
   // followed while the forms were loading), and that place must win.
   const onCrmPage = route.crm !== undefined && route.crm !== null
@@ -92,11 +92,11 @@ export function Shell({ user, onLogout, onSignedOutEverywhere, onRestored }: { u
     if (!catalog || catalog.forms.length === 0 || section !== null || route.formId !== null || route.newFormAppId || onCrmPage) return
     const current = parseRoute(window.location.hash)
     if (current.section || current.formId !== null || current.newFormAppId || current.crm) return
-    go({ formId: catalog.forms[0].id, recordId: null })
+    go({ formId: null, recordId: null, section: 'home' })
   }, [catalog, section, route.formId, route.newFormAppId, onCrmPage, go])
 
   useEffect(() => {
-    const page = section === 'dashboards' ? t('reports.nav') : section === 'rules' ? t('rules.nav') : section === 'apps' ? t('transfer.app.nav') : section === 'todo' || section === 'flows' ? t(`flows.nav.${section}`) : section ? t(`nav.${section}`) : form?.label
+    const page = section === 'home' ? t('workbench.nav') : section === 'dashboards' ? t('reports.nav') : section === 'rules' ? t('rules.nav') : section === 'apps' ? t('transfer.app.nav') : section === 'todo' || section === 'flows' ? t(`flows.nav.${section}`) : section ? t(`nav.${section}`) : form?.label
     document.title = page ? `${page} - ${t('app.name')}` : t('app.name')
   }, [form, section, t])
 
@@ -117,6 +117,7 @@ export function Shell({ user, onLogout, onSignedOutEverywhere, onRestored }: { u
         </Center>
       )
     }
+    if (current === 'home') return <WorkbenchPage user={user} />
     if (current === 'dashboards') return <DashboardsPage dashboardId={route.dashboardId ?? null} forms={catalog.forms} user={user} />
     if (current === 'rules') return <RulesPage forms={catalog.forms} />
     if (current === 'todo') return <TodoPage instanceId={route.instanceId ?? null} forms={catalog.forms} />
@@ -197,6 +198,16 @@ export function Shell({ user, onLogout, onSignedOutEverywhere, onRestored }: { u
             </Stack>
           </AppShell.Section>
         )}
+        <NavLink
+          href={routeHash({ formId: null, recordId: null, section: 'home' })}
+          label={t('workbench.nav')}
+          leftSection={<IconHome size={18} stroke={1.6} />}
+          active={section === 'home'}
+          variant="light"
+          fw={500}
+          onClick={closeNav}
+          data-testid="nav-home"
+        />
         <NavLink
           href={routeHash({ formId: null, recordId: null, section: 'dashboards' })}
           label={t('reports.nav')}

@@ -24,6 +24,7 @@ export const FlowsPage = lazy(() => import('../pages/flows/FlowsPage').then((m) 
 export const TodoPage = lazy(() => import('../pages/flows/TodoPage').then((m) => ({ default: m.TodoPage })))
 export const RulesPage = lazy(() => import('../pages/rules/RulesPage').then((m) => ({ default: m.RulesPage })))
 export const AppTransferPage = lazy(() => import('../components/transfer/AppTransferPage').then((m) => ({ default: m.AppTransferPage })))
+export const WorkbenchPage = lazy(() => import('../pages/workbench/WorkbenchPage').then((m) => ({ default: m.WorkbenchPage })))
 export const DashboardsPage = lazy(() => import('../pages/reports/DashboardsPage').then((m) => ({ default: m.DashboardsPage })))
 
 export const Customer360Page = lazy(() => import('../pages/crm/Customer360Page').then((m) => ({ default: m.Customer360Page })))

@@ -4,7 +4,7 @@ import { useCallback, useSyncExternalStore } from 'react'
 // from search all land on the same place: a form and record (#/forms/12, #/forms/12/records/5),
 // an administration page (#/admin/organization) or the personal settings (#/settings).
 
-export const SECTIONS = ['organization', 'roles', 'audit', 'settings', 'dashboards', 'rules', 'todo', 'flows', 'apps', 'system', 'backups'] as const
+export const SECTIONS = ['home', 'organization', 'roles', 'audit', 'settings', 'dashboards', 'rules', 'todo', 'flows', 'apps', 'system', 'backups'] as const
 export type Section = (typeof SECTIONS)[number]
 
 /** Pages only administrators see; the API refuses their methods to everyone else anyway. */
@@ -39,6 +39,7 @@ const FORM_ROUTE = /^#\/forms\/(\d+)(?:\/records\/(\d+))?\/?$/
 const DESIGN_ROUTE = /^#\/forms\/(\d+)\/design\/?$/
 const NEW_FORM_ROUTE = /^#\/apps\/(\d+)\/new-form\/?$/
 const SECTION_HASH: Record<Section, string> = {
+  home: '#/home',
   todo: '#/todo',
   flows: '#/flows',
   organization: '#/admin/organization',

@@ -462,6 +462,15 @@ const MATRIX: { [M in MethodName]: Entry } = {
   'im.importContacts': { admin: 'DingTalk / WeCom contact import adds users and departments' },
   'im.bindings': { admin: 'who is bound to which DingTalk / WeCom user' },
   'im.bind': { admin: 'DingTalk / WeCom user binding' },
+  'workbench.day': {
+    read: async (who) => {
+      const day = await allowed<{ deals: { amountShown: boolean; items: Array<{ amount: number | null }> } | null; checklist: unknown }>(who, 'workbench.day', {})
+      if (day?.deals && hidden(who, 'opportunity').has('amount') && (day.deals.amountShown || day.deals.items.some((d) => d.amount !== null))) problem(`workbench.day ${who} hidden:opportunity.amount`, 'a hidden amount returned')
+      if (day?.checklist) problem(`workbench.day ${who} checklist`, 'the first-run checklist shown to a member')
+    }
+  },
+  'workbench.opened': { write: 'the caller’s own recent records' },
+  'workbench.dismissChecklist': { admin: 'the first-run checklist' },
 
   'crm.status': { read: async (who) => void (await allowed(who, 'crm.status', {})) },
   'crm.preview': { admin: 'installing the sales app' },

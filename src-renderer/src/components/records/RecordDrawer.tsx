@@ -147,6 +147,8 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
       .then(
         (loaded) => {
           if (!live) return
+          // For 我的工作台 → 最近打开; forgetting one costs nothing, so a failure is not shown.
+          void api.workbench.opened({ form: form.id, id: loaded.id }).catch(() => undefined)
           setRecord(loaded)
           setInitial(loaded.fields)
           setValues(loaded.fields)
