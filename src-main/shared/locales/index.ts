@@ -26,6 +26,8 @@ import { aggregates as zhAggregates } from './zh-CN/aggregates'
 import { aggregates as enAggregates } from './en/aggregates'
 import { lan as zhLan } from './zh-CN/lan'
 import { lan as enLan } from './en/lan'
+import { forecast as zhForecast } from './zh-CN/forecast'
+import { forecast as enForecast } from './en/forecast'
 
 export const LOCALES = ['zh-CN', 'en'] as const
 export type Locale = (typeof LOCALES)[number]
@@ -47,6 +49,7 @@ const NAMESPACES: ReadonlyArray<readonly [Record<string, string>, Record<string,
   [zhSettings, enSettings],
   [zhAggregates, enAggregates],
   [zhLan, enLan],
+  [zhForecast, enForecast],
 ]
 
 /** All messages per locale; i18next in the renderer loads the same objects. */
