@@ -19,7 +19,7 @@ type Column = (typeof FORECAST_COLUMNS)[number]
 
 export function ForecastPage() {
   const { t } = useTranslation()
-  const thisYear = new Date().getFullYear()
+  const [thisYear] = useState(() => new Date().getFullYear())
   const [year, setYear] = useState(thisYear)
   const [bucket, setBucket] = useState<Bucket>('month')
   const [by, setBy] = useState<By>('owner')
