@@ -119,6 +119,8 @@ describe('sales forecast on the sample data', () => {
       }
     }
     const r = await forecast.run(mgr, { year: YEAR, bucket: 'month', by: 'owner' }, 'zh-CN')
+    // Their group's targets are theirs to see (owned by the group's reps and its manager).
+    expect(r.rows.some((x) => (x.target ?? 0) > 0)).toBe(true)
     const names = new Set(r.rows.map((x) => x.label))
     expect(names).toEqual(new Set(['张伟', '王芳', '李强']))
   })
