@@ -7,6 +7,7 @@ import { Serializer } from '../records/serialize'
 import type { Locale } from '../shared/locales'
 import { messages, translate } from '../shared/locales'
 import { formatDateTime } from '../shared/values/format'
+import { describeClient } from '../shared/user-agent'
 import { escapeFormula } from '../transfer/formula-escape'
 
 // The audit trail as people read it: newest first, filtered by who, form, record, action and
@@ -181,6 +182,7 @@ class Presenter {
     }
     if (key === 'scopeFilter' || key === 'filter') return this.t('audit.value.filtered')
     if (key === 'expiresAt' && typeof v === 'number') return formatDateTime(v, this.locale)
+    if (key === 'client' && typeof v === 'string') return describeClient(v)
     if (typeof v === 'string') {
       for (const prefix of [`audit.value.${key}.`, key === 'scope' ? 'perm.scope.' : null, key === 'reason' ? 'transfer.ui.batch.' : null]) {
         if (prefix && this.has(prefix + v)) return this.t(prefix + v)

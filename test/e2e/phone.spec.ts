@@ -101,8 +101,9 @@ test('the first screen on a phone downloads under 700 kB of compressed JavaScrip
   await page.getByLabel('登录名').fill('zhangwei')
   await page.getByLabel('密码', { exact: true }).fill(DEMO_PASSWORD)
   await page.getByRole('button', { name: '登录', exact: true }).click()
-  // The first screen: the first form's records as cards.
-  await expect(page.getByTestId('record-card').first()).toBeVisible({ timeout: 30_000 })
+  // The first screen: 我的工作台 (the day's to-dos, follow-ups and deals).
+  await expect(page.getByTestId('workbench')).toBeVisible({ timeout: 30_000 })
+  await expect(page.getByTestId('page-loading')).toHaveCount(0)
   const scripts = await Promise.all(fetched)
 
   const sum = (list: typeof scripts, key: 'raw' | 'wire') => list.reduce((n, s) => n + s[key], 0)
@@ -134,8 +135,15 @@ for (const role of ROLES) {
       page.on('pageerror', (error) => errors.push(error.message))
 
       await signIn(page, locale, role.login, role.password)
+      // Signing in lands on 我的工作台, one column at this width.
+      await expect(page.getByTestId('workbench')).toBeVisible({ timeout: 30_000 })
+      await settled(page)
+      await fitsThePhone(page, 'workbench')
+      await shot('workbench')
 
       // The first form's records, as cards (no table at this width).
+      const firstForm = (await rpc<Array<{ id: number }>>(page, 'forms.list'))[0]!
+      await page.goto(`/#/forms/${firstForm.id}`)
       await expect(page.getByTestId('record-card').first()).toBeVisible({ timeout: 30_000 })
       await expect(page.getByTestId('records-table')).toHaveCount(0)
       await settled(page)

@@ -27,7 +27,9 @@ const RAW_ID = /#\d+\b/g
 /** Change-log internals. */
 const INTERNALS = /\borigin\s*:\s*\w+|\brule\s*:\s*\{|\[object Object\]|\bundefined\b|\bNaN\b|\bnull\b/g
 /** English words allowed in the Chinese UI: product names, units, formats and typed tokens. */
-const ZH_ALLOWED = new Set(['CRM', 'Excel', 'CSV', 'API', 'URL', 'KPI', 'PDF', 'SMTP', 'Webhook', 'JSON', 'English', 'Logo', 'Ctrl', 'Enter', 'Esc', 'YYYY', 'Jimu'])
+const ZH_ALLOWED = new Set(['CRM', 'Excel', 'CSV', 'API', 'URL', 'KPI', 'PDF', 'SMTP', 'Webhook', 'JSON', 'English', 'Logo', 'Ctrl', 'Enter', 'Esc', 'YYYY', 'Jimu',
+  // browsers and systems named in the audit log's sign-ins (设备: Chrome · Linux)
+  'Chrome', 'Linux', 'Windows', 'macOS', 'Android', 'iOS', 'Edge', 'Firefox', 'Safari', 'Opera', 'WeChat', 'DingTalk', 'ChromeOS'])
 /** Full-width punctuation touching a Latin letter: a Chinese comma or bracket inside an English sentence. */
 const FULL_WIDTH_IN_ENGLISH = /[A-Za-z][，。：；！？、「」【】（）]|[，。：；！？、「」【】（）][A-Za-z]/g
 

@@ -21,7 +21,7 @@ const ZH_ALLOWED = new Set([
   // a field's API key a survey needs (满意度回访)
   'csatScore',
   // storage: U盘, NAS, USB, drive letters and folder examples (E:\\, /Volumes), a backup file name
-  'U', 'NAS', 'USB', 'E', 'Volumes', 'jimu-20240305-123000-scheduled.db',
+  'U', 'NAS', 'USB', 'E', 'Volumes', 'IP', 'jimu-20240305-123000-scheduled.db',
   // an English spreadsheet header as an example (close_date)
   'close', 'date',
   // protocols and technical names

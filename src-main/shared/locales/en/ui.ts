@@ -483,6 +483,7 @@ export const ui: Record<keyof typeof zh, string> = {
   'audit.key.fromUserId': 'Previous owner',
   'audit.key.toUserId': 'Handed to',
   'audit.key.client': 'Device',
+  'audit.key.address': 'IP address',
   'audit.key.reason': 'Reason',
   'audit.key.filename': 'File',
   'audit.key.rows': 'Rows',

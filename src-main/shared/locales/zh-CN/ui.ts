@@ -481,6 +481,7 @@ export const ui = {
   'audit.key.fromUserId': '原负责人',
   'audit.key.toUserId': '接收人',
   'audit.key.client': '设备',
+  'audit.key.address': 'IP 地址',
   'audit.key.reason': '原因',
   'audit.key.filename': '文件',
   'audit.key.rows': '行数',
