@@ -56,6 +56,24 @@ async function signIn(page: Page, locale: Locale, login: string, password: strin
   await expect(page.getByTestId('user-menu')).toBeVisible({ timeout: 30_000 })
 }
 
+/**
+ * 张伟 submits a contract for approval (the sample data holds no running approval), so his
+ * manager has a to-do to approve at the thumb.
+ */
+async function submitContractAsRep(browser: Browser, url: string): Promise<void> {
+  const context = await browser.newContext({ baseURL: url })
+  const call = async <T,>(method: string, input: unknown): Promise<T> => {
+    const body = (await (await context.request.post(`/rpc/${method}`, { data: input })).json()) as { ok: boolean; data: T; error?: unknown }
+    expect(body.ok, `${method}: ${JSON.stringify(body.error)}`).toBe(true)
+    return body.data
+  }
+  await call('auth.login', { login: 'zhangwei', password: DEMO_PASSWORD })
+  const contract = await call<{ id: number }>('records.create', { form: 'contract', fields: { name: '手机审批测试合同', amount: 30000 } })
+  const flows = await call<Array<{ id: number }>>('flows.available', { form: 'contract' })
+  await call('flows.start', { flowId: flows[0]!.id, recordId: contract.id })
+  await context.close()
+}
+
 async function settled(page: Page): Promise<void> {
   await expect(page.locator('main .mantine-Loader-root')).toHaveCount(0, { timeout: 30_000 })
   await expect(page.locator('[data-testid^="widget-"][data-loaded="false"]')).toHaveCount(0, { timeout: 45_000 })
@@ -215,6 +233,7 @@ for (const role of ROLES) {
       await shot('dashboard')
 
       // The to-do center, as cards; 销售经理 approves one with the button under the thumb.
+      if (role.dir === 'sales_manager') await submitContractAsRep(browser, sharedServer.url)
       await page.goto('/#/todo')
       await expect(page.getByRole('tab', { name: new RegExp(text.todoTab) }).first()).toBeVisible()
       await expect(page.getByTestId('todo-cards').or(page.getByTestId('todo-empty')).first()).toBeVisible({ timeout: 30_000 })
