@@ -69,7 +69,7 @@ function stopServer(child: ChildProcess): Promise<void> {
   })
 }
 
-export const test = base.extend<{ server: JimuServer }, { browser: Browser; sharedServer: JimuServer }>({
+export const test = base.extend<{ server: JimuServer }, { browser: Browser; sharedServerName: string; sharedServer: JimuServer }>({
   browser: [
     // oxlint-disable-next-line no-empty-pattern -- Playwright fixtures must destructure their first argument
     async ({}, use) => {
@@ -91,10 +91,16 @@ export const test = base.extend<{ server: JimuServer }, { browser: Browser; shar
       rmSync(dataDir, { recursive: true, force: true })
     }
   },
-  /** One server for every test of a worker (a spec whose tests walk the same data, in order). */
+  /**
+   * Names the spec's shared server. A worker-scoped option: a spec that sets its own name with
+   * `test.use({ sharedServerName })` gets its own worker, so no spec ever sees another spec's data
+   * (one worker otherwise keeps its worker fixtures from one spec file to the next).
+   */
+  sharedServerName: ['', { scope: 'worker', option: true }],
+  /** One server for every test of a spec whose tests walk the same data, in order. */
   sharedServer: [
-    // oxlint-disable-next-line no-empty-pattern -- Playwright fixtures must destructure their first argument
-    async ({}, use) => {
+    async ({ sharedServerName }, use) => {
+      if (!sharedServerName) throw new Error('a spec that uses sharedServer names it: test.use({ sharedServerName: "<spec>" })')
       if (!existsSync(SERVE)) throw new Error(`${SERVE} is missing: run \`npm run build\` before the e2e tests`)
       const dataDir = mkdtempSync(join(tmpdir(), 'jimu-e2e-'))
       const { url, child } = await startServer(dataDir, await freePort())

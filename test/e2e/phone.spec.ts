@@ -86,6 +86,7 @@ async function fitsThePhone(page: Page, where: string): Promise<void> {
 }
 
 test.describe.configure({ mode: 'serial' })
+test.use({ sharedServerName: 'phone' })
 
 test.beforeAll(async ({ browser, sharedServer }) => {
   // Loading the sample data takes a minute on an idle machine; the margin is for a busy one.

@@ -143,6 +143,7 @@ async function walkRole(browser: Browser, url: string, role: (typeof ROLES)[numb
 }
 
 test.describe.configure({ mode: 'serial' })
+test.use({ sharedServerName: 'roles' })
 
 // The sample data is loaded once; each role then walks it in its own test (and its own session).
 test.beforeAll(async ({ browser, sharedServer }) => {

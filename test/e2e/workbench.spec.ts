@@ -12,6 +12,7 @@ const ADMIN = { name: '王经理', login: 'admin', password: 'jimu-secret-1' }
 const REP = { login: 'zhangwei', password: 'demo12345' }
 
 test.describe.configure({ mode: 'serial' })
+test.use({ sharedServerName: 'workbench' })
 
 test.beforeAll(async ({ browser, sharedServer }) => {
   test.setTimeout(120_000)
