@@ -11,7 +11,11 @@ export default defineConfig({
   // quarter second alone, several seconds on a machine busy with other work), so a state may take
   // longer than Playwright's default 5 s to arrive.
   expect: { timeout: 15_000 },
-  workers: 1,
+  // Two spec files at a time: one test keeps a core of this 2-core machine about 85% busy (its
+  // server, Chromium and Playwright), and CI must stay well under 20 minutes. Tests of one file
+  // run in order in one worker; each test has its own server and data folder, or its spec names
+  // its shared one (sharedServerName), so two workers never share data.
+  workers: 2,
   reporter: [['list']],
   use: {
     locale: 'zh-CN',

@@ -302,7 +302,7 @@ describe('over TLS', () => {
     certDir = mkdtempSync(join(tmpdir(), 'jimu-tls-'))
     tls = await loadOrCreateCertificate(certDir, ['crm.office.lan'])
     tlsServed = await servedCore({ prefix: 'jimu-https-sec-', rendererDir: renderer, tls })
-    tlsServed.host.core.auth.setup({ name: '王总', login: 'wang', password: 'secret123' })
+    await tlsServed.host.core.auth.setup({ name: '王总', login: 'wang', password: 'secret123' })
   }, 60_000)
   afterAll(async () => {
     await tlsServed.close()

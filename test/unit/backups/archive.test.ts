@@ -70,7 +70,7 @@ describe('data folder archive', () => {
     expect(b.host.core.auth.needsSetup()).toBe(true)
 
     const a = await open(temp('jimu-d-'))
-    a.host.core.auth.setup({ name: '管理员', login: 'admin', password: 'secret123' })
+    await a.host.core.auth.setup({ name: '管理员', login: 'admin', password: 'secret123' })
     const out = temp('jimu-out-')
     const dbFile = join(out, 'snap.db')
     await a.host.core.db.backup(dbFile)
