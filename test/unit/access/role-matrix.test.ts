@@ -651,6 +651,16 @@ const MATRIX: { [M in MethodName]: Entry } = {
       }
     }
   },
+  'forecast.run': {
+    read: async (who) => {
+      // Every figure is a sum of 预计成交金额: a role that may not see it (or 商机) is refused.
+      for (const by of ['owner', 'department'] as const) {
+        const input = { year: 2025, bucket: 'quarter', by }
+        if (!canView(who, 'opportunity') || hidden(who, 'opportunity').has('amount')) await refused(who, 'forecast.run', input, ['PERMISSION'], by)
+        else await allowed(who, 'forecast.run', input, by)
+      }
+    }
+  },
   'reports.createDashboard': { write: WRITE },
   'reports.updateDashboard': { write: WRITE },
   'reports.deleteDashboard': { write: WRITE },
