@@ -11,6 +11,7 @@ import { crmHandlers } from './handlers/crm'
 import { flowHandlers } from './handlers/flows'
 import { ruleHandlers } from './handlers/rules'
 import { reportHandlers } from './handlers/reports'
+import { forecastHandlers } from './handlers/forecast'
 import { transferHandlers } from './handlers/transfer'
 import { settingsHandlers } from './handlers/settings'
 import { lanHandlers } from './handlers/lan'
@@ -251,7 +252,7 @@ const coreHandlers: HandlersOf<typeof coreContracts> = {
   }
 }
 
-export const handlers: Handlers = { ...coreHandlers, ...crmHandlers, ...flowHandlers, ...ruleHandlers, ...reportHandlers, ...transferHandlers, ...settingsHandlers, ...lanHandlers, ...publicFormHandlers, ...documentHandlers, ...imHandlers, ...workbenchHandlers }
+export const handlers: Handlers = { ...coreHandlers, ...crmHandlers, ...flowHandlers, ...ruleHandlers, ...reportHandlers, ...transferHandlers, ...settingsHandlers, ...lanHandlers, ...publicFormHandlers, ...documentHandlers, ...imHandlers, ...workbenchHandlers, ...forecastHandlers }
 
 /**
  * The answer to a write that committed: the record as the caller now sees it, or — when the write

@@ -98,6 +98,8 @@ const ARTICLES: ReadonlyArray<[string, string, string, string]> = [
 const SOURCES = ['expo', 'website', 'referral', 'ads', 'phone', 'other'] as const
 const SOURCE_WEIGHT = [3, 4, 3, 2, 2, 1]
 const LOSS = ['price', 'competitor', 'budget', 'timing', 'other'] as const
+/** The rep's forecast category follows the stage in the sample data (no random draw: the rest of the data stays as it was). */
+const FORECAST_OF_STAGE: Record<string, string> = { initial: 'pipeline', needs: 'pipeline', proposal: 'bestCase', negotiation: 'commit', won: 'commit', lost: 'omitted' }
 const METHODS = ['visit', 'call', 'wechat', 'email'] as const
 const SUBJECTS = ['电话沟通需求', '上门拜访', '产品演示', '方案讲解', '报价沟通', '商务谈判', '合同条款确认', '安装进度沟通', '回款提醒', '节日问候', '售后回访', '微信沟通']
 const CONTENTS = [
@@ -272,7 +274,7 @@ export function seedDemo(core: Core, actor: Actor, options: SeedOptions): SeedRe
       const fuTimes = Array.from({ length: steps }, (_, j) => Math.min(today.valueOf() + 9 * 3600_000, officeHours(oppAt + Math.floor(((closeAt - oppAt) * (j + 1)) / (steps + 1)))))
       followTimes.push(...fuTimes)
       const opp = add('opportunity', oppAt, {
-        name: oppName, amount, closeDate: day(closeAt), stage, probability, important: amount > 80_000,
+        name: oppName, amount, closeDate: day(closeAt), stage, probability, forecastCategory: FORECAST_OF_STAGE[stage], important: amount > 80_000,
         nextStep: stage === 'won' || stage === 'lost' ? null : r.pick(['安排产品演示', '提交正式报价', '约客户高层面谈', '确认合同条款', '现场勘查点位']),
         lossReason: stage === 'lost' ? r.pick(LOSS) : null, lastFollowUpAt: fuTimes.length ? iso(Math.max(...fuTimes)) : null, approvalStatus: 'none', owner: owner ?? rep
       }, { customer, contact: contacts[0]!, ...fromCampaign })
@@ -337,11 +339,12 @@ export function seedDemo(core: Core, actor: Actor, options: SeedOptions): SeedRe
     const leadSource = weighted(r, SOURCES, SOURCE_WEIGHT)
     add('lead', created, { name: personName(), company: `${city}${r.pick(BRANDS)}${trade}${r.pick(SUFFIXES)}`, phone: mobile(), wechat: r.chance(0.4) ? `wx_${r.int(10000, 99999)}` : null, source: leadSource, city, region, status, score: r.int(10, 90), owner: inPool ? null : r.pick(reps) }, campaignFor(leadSource))
   }
-  // Monthly targets per rep and per group.
+  // Monthly targets per rep and per group, owned by the rep and by the group's manager (so a
+  // manager's 销售目标 scope, 本部门及下级, holds their group's targets, as in a real office).
   for (let m = 0; m <= 24; m++) {
     const month = start.add(m, 'month')
-    for (const u of reps) add('salesTarget', month.valueOf(), { name: `${month.format('YYYY年M月')} ${core.auth.user(u)?.name ?? ''}`, targetType: 'person', user: u, month: month.format('YYYY-MM-DD'), amount: 150_000 + (reps.indexOf(u) % 3) * 30_000 + Math.floor(m / 12) * 20_000 })
-    for (const d of ['华东销售组', '华南销售组']) add('salesTarget', month.valueOf(), { name: `${month.format('YYYY年M月')} ${d}`, targetType: 'department', department: d, month: month.format('YYYY-MM-DD'), amount: 550_000 + Math.floor(m / 12) * 60_000 })
+    for (const u of reps) add('salesTarget', month.valueOf(), { name: `${month.format('YYYY年M月')} ${core.auth.user(u)?.name ?? ''}`, targetType: 'person', user: u, month: month.format('YYYY-MM-DD'), amount: 150_000 + (reps.indexOf(u) % 3) * 30_000 + Math.floor(m / 12) * 20_000, owner: u })
+    for (const [d, manager] of [['华东销售组', mgrEast], ['华南销售组', mgrSouth]] as const) add('salesTarget', month.valueOf(), { name: `${month.format('YYYY年M月')} ${d}`, targetType: 'department', department: d, month: month.format('YYYY-MM-DD'), amount: 550_000 + Math.floor(m / 12) * 60_000, owner: manager })
   }
 
   // ---- write month by month, parents before children within a month ----

@@ -28,19 +28,34 @@ function driverPath(): string {
   return req.resolve('better-sqlite3')
 }
 
+type Waiting = Map<number, { resolve: (rows: unknown[]) => void; reject: (e: Error) => void }>
+interface Running {
+  worker: Worker
+  waiting: Waiting
+}
+
 export class ScanWorker {
-  private worker: Worker | null = null
+  private running: Running | null = null
   private seq = 0
-  private readonly waiting = new Map<number, { resolve: (rows: unknown[]) => void; reject: (e: Error) => void }>()
 
   constructor(private readonly file: string) {}
 
+  /**
+   * Every query answers: its rows, the SQL error, or — when the thread fails to start (the driver
+   * or the file cannot be opened), dies or is closed — an error; never a promise left pending.
+   */
   query<T>(sql: string, params: unknown[]): Promise<T[]> {
-    const worker = this.start()
+    const { worker, waiting } = this.start()
     const id = ++this.seq
     return new Promise<T[]>((resolve, reject) => {
-      this.waiting.set(id, { resolve: resolve as (rows: unknown[]) => void, reject })
-      worker.postMessage({ id, sql, params })
+      waiting.set(id, { resolve: resolve as (rows: unknown[]) => void, reject })
+      try {
+        worker.postMessage({ id, sql, params })
+      } catch (e) {
+        // A parameter the thread cannot receive (structured clone refused it).
+        waiting.delete(id)
+        reject(e instanceof Error ? e : new Error(String(e)))
+      }
     })
   }
 
@@ -49,31 +64,36 @@ export class ScanWorker {
     this.start()
   }
 
-  private start(): Worker {
-    if (this.worker) return this.worker
+  private start(): Running {
+    if (this.running) return this.running
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file: this.file, driver: driverPath() } })
     worker.unref()
+    // The queries waiting on this very thread: when it fails only they are rejected, and a thread
+    // started after it (the next query) is not touched by its late 'exit'.
+    const waiting: Waiting = new Map()
+    const running: Running = { worker, waiting }
     worker.on('message', (msg: { id: number; rows?: unknown[]; error?: string }) => {
-      const w = this.waiting.get(msg.id)
+      const w = waiting.get(msg.id)
       if (!w) return
-      this.waiting.delete(msg.id)
+      waiting.delete(msg.id)
       if (msg.error !== undefined) w.reject(new Error(msg.error))
       else w.resolve(msg.rows ?? [])
     })
     const failAll = (e: Error) => {
-      for (const w of this.waiting.values()) w.reject(e)
-      this.waiting.clear()
-      this.worker = null
+      for (const w of waiting.values()) w.reject(e)
+      waiting.clear()
+      if (this.running === running) this.running = null
     }
     worker.on('error', failAll)
     worker.on('exit', (code) => failAll(new Error(`scan worker exited (${code})`)))
-    this.worker = worker
-    return worker
+    this.running = running
+    return running
   }
 
   async close(): Promise<void> {
-    const w = this.worker
-    this.worker = null
-    if (w) await w.terminate()
+    const r = this.running
+    this.running = null
+    // terminate() ends the thread; its 'exit' rejects what was still waiting on it.
+    if (r) await r.worker.terminate()
   }
 }

@@ -29,6 +29,7 @@ export const DashboardsPage = lazy(() => import('../pages/reports/DashboardsPage
 
 export const Customer360Page = lazy(() => import('../pages/crm/Customer360Page').then((m) => ({ default: m.Customer360Page })))
 export const DuplicatesPage = lazy(() => import('../pages/crm/DuplicatesPage').then((m) => ({ default: m.DuplicatesPage })))
+export const ForecastPage = lazy(() => import('../pages/crm/ForecastPage').then((m) => ({ default: m.ForecastPage })))
 export const PoolPage = lazy(() => import('../pages/crm/PoolPage').then((m) => ({ default: m.PoolPage })))
 export const QuotePrintPage = lazy(() => import('../pages/crm/QuotePrintPage').then((m) => ({ default: m.QuotePrintPage })))
 

@@ -27,13 +27,13 @@ export interface Route {
   dashboardId?: number | null
   /** A drill-down from a dashboard: the list opens filtered (#/forms/12?filter=<URI-encoded JSON filter>). */
   drill?: string | null
-  /** A page of the sales app: the public pool (#/crm/pool), duplicates (#/crm/duplicates), a customer's 360° page (#/crm/customers/5), a quote's print view (#/crm/quotes/7). */
+  /** A page of the sales app: the public pool (#/crm/pool), duplicates (#/crm/duplicates), a customer's 360° page (#/crm/customers/5), a quote's print view (#/crm/quotes/7), the sales forecast (#/crm/forecast). */
   crm?: { page: CrmPage; id: number | null } | null
 }
 
-export const CRM_PAGES = ['pool', 'duplicates', 'customers', 'quotes'] as const
+export const CRM_PAGES = ['pool', 'duplicates', 'customers', 'quotes', 'forecast'] as const
 export type CrmPage = (typeof CRM_PAGES)[number]
-const CRM_ROUTE = /^#\/crm\/(pool|duplicates|customers|quotes)(?:\/(\d+))?\/?$/
+const CRM_ROUTE = /^#\/crm\/(pool|duplicates|customers|quotes|forecast)(?:\/(\d+))?\/?$/
 
 const FORM_ROUTE = /^#\/forms\/(\d+)(?:\/records\/(\d+))?\/?$/
 const DESIGN_ROUTE = /^#\/forms\/(\d+)\/design\/?$/

@@ -651,6 +651,16 @@ const MATRIX: { [M in MethodName]: Entry } = {
       }
     }
   },
+  'forecast.run': {
+    read: async (who) => {
+      // Every figure is a sum of 预计成交金额: a role that may not see it (or 商机) is refused.
+      for (const by of ['owner', 'department'] as const) {
+        const input = { year: 2025, bucket: 'quarter', by }
+        if (!canView(who, 'opportunity') || hidden(who, 'opportunity').has('amount')) await refused(who, 'forecast.run', input, ['PERMISSION'], by)
+        else await allowed(who, 'forecast.run', input, by)
+      }
+    }
+  },
   'reports.createDashboard': { write: WRITE },
   'reports.updateDashboard': { write: WRITE },
   'reports.deleteDashboard': { write: WRITE },
@@ -798,6 +808,35 @@ describe('role matrix over the sales app with sample data', () => {
     expect(m.core.notifications.list(m.users.manager).items.length).toBeGreaterThan(0)
     expect(m.participant('manager').length).toBeGreaterThan(0)
     expect(m.core.crm.duplicates.groups(m.admin).length).toBeGreaterThan(0)
+  })
+
+  it('campaign results (市场活动): a role that does not see every lead or deal gets no roll-up of them — not on the record, not in a report', async () => {
+    const leadFigures = ['leadCount', 'costPerLead']
+    const dealFigures = ['opportunityCount', 'wonAmount', 'roi']
+    let checked = 0
+    for (const who of WHO) {
+      const list = await call(who, 'records.list', { form: 'campaign', limit: 200 })
+      if (!list.ok) {
+        expect(list.error.code, `${who} lists campaigns`).toBe('PERMISSION')
+        continue
+      }
+      const records = (list.data as { records: Array<{ fields: Record<string, unknown> }> }).records
+      expect(records.length, `${who} sees the sample campaigns`).toBeGreaterThan(0)
+      const allLeads = liveVisible(who, 'lead').size === m.live('lead').size
+      const allDeals = liveVisible(who, 'opportunity').size === m.live('opportunity').size
+      for (const r of records) {
+        for (const k of leadFigures) expect(k in r.fields, `${who} gets campaign ${k}`).toBe(allLeads)
+        for (const k of dealFigures) expect(k in r.fields, `${who} gets campaign ${k}`).toBe(allDeals && (k !== 'roi' || !hidden(who, 'opportunity').has('amount')))
+      }
+      // The same figures through the report engine (a dashboard widget an owner builds).
+      const report = await call(who, 'reports.run', { type: 'column', query: { form: 'campaign', dimensions: [{ field: 'name' }], measures: [{ agg: 'sum', field: 'leadCount' }] } })
+      expect(report.ok, `${who} sums campaign leadCount`).toBe(allLeads)
+      if (!report.ok) expect(['PERMISSION', 'VALIDATION']).toContain(report.error.code)
+      if (!allLeads) checked++
+    }
+    // The sales rep is one of the roles the roll-ups are withheld from.
+    expect(checked).toBeGreaterThan(0)
+    expect(liveVisible('rep', 'lead').size).toBeLessThan(m.live('lead').size)
   })
 
   for (const name of METHOD_NAMES) {

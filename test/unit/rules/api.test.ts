@@ -92,4 +92,29 @@ describe('scan worker', () => {
       t.close()
     }
   })
+
+  it('always answers: a thread that cannot open its file, or is closed under a query, rejects instead of leaving the call pending', async () => {
+    const { testCore } = await import('../../support/core')
+    const { ScanWorker } = await import('../../../src-main/rules/scan-worker')
+    const missing = new ScanWorker('/nonexistent/jimu-missing.db')
+    await expect(missing.query('SELECT 1', [])).rejects.toThrow()
+    // The failed thread is dropped: the next query starts a new one (and fails the same way, not hangs).
+    await expect(missing.query('SELECT 1', [])).rejects.toThrow()
+    await missing.close()
+    const t = await testCore()
+    const worker = new ScanWorker(t.core.db.name)
+    try {
+      // A long statement, then the thread is ended under it (the report engine closing with its core).
+      const pending = worker.query('WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50000000) SELECT COUNT(*) FROM n', [])
+      await new Promise((r) => setTimeout(r, 50))
+      await worker.close()
+      await expect(pending).rejects.toThrow(/exited/)
+      // A parameter the thread cannot receive is refused at once.
+      await expect(worker.query('SELECT ?', [() => 1])).rejects.toThrow()
+      expect(await worker.query<{ n: number }>('SELECT COUNT(*) AS n FROM users', [])).toEqual([{ n: 1 }])
+    } finally {
+      await worker.close()
+      t.close()
+    }
+  })
 })
