@@ -15,7 +15,7 @@ import { modelFromDto, offlineWrite } from './client-write'
 /** How the client reaches the host: the rpc methods sync.push and sync.pull as the signed-in user. */
 export interface SyncTransport {
   push(input: { device: string; ops: SyncOp[] }): Promise<{ results: SyncOpResult[] }>
-  pull(input: { cursor: number; forms: Record<string, string>; resume: { head: number; form: number; afterId: number } | null; limit: number }): Promise<SyncPullOutput>
+  pull(input: { cursor: number; forms: Record<string, string>; resume: { head: number; form: number; afterId: number } | null; limit: number; refresh: Array<{ form: number; id: number }> }): Promise<SyncPullOutput>
 }
 
 export type SyncState = 'online' | 'offline' | 'syncing'
@@ -31,6 +31,7 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS records (form_id INTEGER NOT NULL, id INTEGER NOT NULL, seq INTEGER NOT NULL, data TEXT NOT NULL, local_op TEXT,
     PRIMARY KEY (form_id, id)) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS outbox (n INTEGER PRIMARY KEY AUTOINCREMENT, op TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS refresh (form_id INTEGER NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (form_id, id)) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS results (op_id TEXT PRIMARY KEY, status TEXT NOT NULL, record_id INTEGER, message TEXT) WITHOUT ROWID;
 `
 
@@ -44,6 +45,8 @@ export class SyncClient {
     private readonly transport: SyncTransport,
     private readonly options: { device: string; userId: number; now: () => number; pageSize?: number }
   ) {
+    // The replica is a cache of the host plus the outbox: WAL with NORMAL sync survives a crash of the app.
+    db.pragma('synchronous = NORMAL')
     db.exec(SCHEMA)
     this.hlc = new Hlc(options.now, this.meta('hlc'))
   }
@@ -184,6 +187,8 @@ export class SyncClient {
           }
           this.db.prepare('INSERT OR REPLACE INTO results (op_id, status, record_id, message) VALUES (?, ?, ?, ?)').run(r.opId, r.status, r.id, r.message)
           this.db.prepare('DELETE FROM outbox WHERE n = ?').run(rows[i]!.n)
+          // The host left the record as it was (a conflict, a refusal): the next pull sends it again.
+          if (r.status !== 'applied' && r.id !== null) this.db.prepare('INSERT OR IGNORE INTO refresh (form_id, id) VALUES (?, ?)').run(ops[i]!.form, r.id)
           // A record made offline is the host's now (or, refused, kept in the 冲突 inbox): the pull brings it back under its id.
           if (ops[i]!.kind === 'create') this.db.prepare('DELETE FROM records WHERE local_op = ?').run(r.opId)
         }
@@ -207,7 +212,8 @@ export class SyncClient {
     let resume: { head: number; form: number; afterId: number } | null = null
     for (;;) {
       const keys = Object.fromEntries((this.db.prepare('SELECT id, key FROM forms WHERE complete = 1').all() as Array<{ id: number; key: string }>).map((r) => [String(r.id), r.key]))
-      const page = await this.transport.pull({ cursor: this.cursor, forms: keys, resume, limit: this.options.pageSize ?? 2000 })
+      const refresh = this.db.prepare('SELECT form_id AS form, id FROM refresh LIMIT 5000').all() as Array<{ form: number; id: number }>
+      const page = await this.transport.pull({ cursor: this.cursor, forms: keys, resume, limit: this.options.pageSize ?? 2000, refresh })
       this.apply(page)
       resume = page.resume
       if (!page.more) return
@@ -235,6 +241,8 @@ export class SyncClient {
       const drop = this.db.prepare('DELETE FROM records WHERE form_id = ? AND id = ?')
       for (const r of page.removals) drop.run(r.form, r.id)
       for (const id of page.complete) this.db.prepare('UPDATE forms SET complete = 1 WHERE id = ?').run(id)
+      // Refreshed records came with a page of the feed (a snapshot replaced their form whole).
+      if (!page.resume && !page.reset.length) this.db.prepare('DELETE FROM refresh').run()
       this.setMeta('cursor', String(page.cursor))
       this.setMeta('hlc', this.hlc.toString())
       this.overlay()

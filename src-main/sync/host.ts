@@ -34,6 +34,7 @@ export interface PullInput {
   forms: Record<string, string>
   resume: { head: number; form: number; afterId: number } | null
   limit: number
+  refresh?: Array<{ form: number; id: number }>
 }
 
 type ConflictKind = ConflictDto['kind']
@@ -50,6 +51,8 @@ class Outcome {
 }
 
 const PULL_FIELD_CHUNK = 500
+/** Operations applied per transaction on a push. */
+const PUSH_CHUNK = 250
 
 export class SyncHost {
   private readonly serializer: Serializer
@@ -134,7 +137,12 @@ export class SyncHost {
     out.more = changed.length > page.length
     out.cursor = out.more ? page[page.length - 1]!.seq : head
     const byForm = new Map<number, number[]>()
-    for (const c of page) if (visible.has(c.form)) byForm.set(c.form, [...(byForm.get(c.form) ?? []), c.id])
+    for (const c of [...page, ...(input.refresh ?? [])]) {
+      if (!visible.has(c.form)) continue
+      const ids = byForm.get(c.form) ?? []
+      if (!ids.includes(c.id)) ids.push(c.id)
+      byForm.set(c.form, ids)
+    }
     for (const [formId, ids] of byForm) {
       const form = visible.get(formId)!
       const scope = this.deps.access.rowScope(actor, form, 'view')
@@ -169,17 +177,43 @@ export class SyncHost {
 
   // ---------- push ----------
 
+  /**
+   * Apply operations in order. They are applied in chunks, one transaction each (a commit per
+   * operation would make a laptop's 10,000 offline changes wait on 10,000 commits); when one of a
+   * chunk is refused, the chunk is rolled back whole and applied again one operation per
+   * transaction, so the refusal is stored alone and the others apply.
+   */
   push(actor: Actor, device: string, ops: SyncOp[], locale: Locale): SyncOpResult[] {
     const results: SyncOpResult[] = []
     let rebase = false
-    for (const op of ops) {
+    const rebased = (op: SyncOp): SyncOpResult => ({ opId: op.opId, status: 'rebase', id: null, conflictId: null, message: null, field: null })
+    for (let i = 0; i < ops.length; i += PUSH_CHUNK) {
+      const chunk = ops.slice(i, i + PUSH_CHUNK)
       if (rebase) {
-        results.push({ opId: op.opId, status: 'rebase', id: null, conflictId: null, message: null, field: null })
+        results.push(...chunk.map(rebased))
         continue
       }
-      const result = this.apply(actor, device, op, locale)
-      if (result.status === 'rebase') rebase = true
-      results.push(result)
+      let fast: SyncOpResult[] | null = null
+      try {
+        fast = this.deps.writes.transaction(() => {
+          const out: SyncOpResult[] = []
+          for (const op of chunk) out.push(rebase ? rebased(op) : this.attempt(actor, device, op))
+          return out
+        })
+      } catch (e) {
+        if (!(e instanceof DomainError)) throw e
+        rebase = false
+      }
+      if (fast) {
+        results.push(...fast.map((r) => this.translateStored(r, locale)))
+        if (fast.some((r) => r.status === 'rebase')) rebase = true
+        continue
+      }
+      for (const op of chunk) {
+        const result = rebase ? rebased(op) : this.apply(actor, device, op, locale)
+        if (result.status === 'rebase') rebase = true
+        results.push(result)
+      }
     }
     return results
   }
@@ -188,41 +222,55 @@ export class SyncHost {
     return this.deps.db.prepare('SELECT user_id, result FROM sync_ops WHERE op_id = ?').get(opId) as { user_id: number; result: string } | undefined
   }
 
+  /** One operation in its own transaction; a refusal is stored with the values kept in the inbox. */
   private apply(actor: Actor, device: string, op: SyncOp, locale: Locale): SyncOpResult {
-    const { db, writes } = this.deps
-    const done = this.stored(op.opId)
-    if (done) {
-      if (done.user_id !== actor.id) return this.refusal(op, new ValidationError('sync.opTaken', {}), locale)
-      return this.translateStored(JSON.parse(done.result) as SyncOpResult, locale)
-    }
-    let form: FormModel
     try {
-      form = this.deps.schema.form(op.form)
+      return this.translateStored(this.deps.writes.transaction(() => this.attempt(actor, device, op)), locale)
     } catch (e) {
       if (!(e instanceof DomainError)) throw e
-      return this.refuseAndKeep(actor, device, op, null, null, e, locale)
-    }
-    if (op.schemaVersion !== form.schemaVersion) return { opId: op.opId, status: 'rebase', id: null, conflictId: null, message: null, field: null }
-    let recordId: number | null = null
-    try {
-      recordId = this.resolveRecord(actor, op)
-      const head = () => db.prepare('SELECT ifnull(MAX(id), 0) FROM change_log').pluck().get() as number
-      let result!: SyncOpResult
-      writes.transaction(() => {
-        const from = head() + 1
-        const outcome = this.applyOne(actor, device, form, op, recordId)
-        const to = head()
-        let conflictId: number | null = null
-        if (outcome.conflict) conflictId = this.storeConflict(actor, device, op, form, outcome.id, outcome.conflict.kind, outcome.conflict.fields, null)
-        result = { opId: op.opId, status: outcome.status, id: outcome.id, conflictId, message: outcome.status === 'conflict' ? 'sync.conflictStored' : null, field: null }
-        db.prepare('INSERT INTO sync_ops (op_id, user_id, device, form_id, status, result, seq_from, seq_to, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-          .run(op.opId, actor.id, device, form.id, result.status, JSON.stringify(result), to >= from ? from : null, to >= from ? to : null, this.deps.clock.now())
-      })
-      return this.translateStored(result, locale)
-    } catch (e) {
-      if (!(e instanceof DomainError)) throw e
+      let form: FormModel | null = null
+      try {
+        form = this.deps.schema.form(op.form)
+      } catch {
+        form = null
+      }
+      let recordId: number | null = null
+      try {
+        recordId = this.resolveRecord(actor, op)
+      } catch {
+        recordId = null
+      }
       return this.refuseAndKeep(actor, device, op, form, recordId, e, locale)
     }
+  }
+
+  /**
+   * Apply one operation inside the caller's write transaction and store its result there. Throws
+   * the DomainError of a refusal (the caller rolls back). Answers stored message keys (untranslated).
+   */
+  private attempt(actor: Actor, device: string, op: SyncOp): SyncOpResult {
+    const { db } = this.deps
+    const done = this.stored(op.opId)
+    if (done) {
+      if (done.user_id !== actor.id) throw new ValidationError('sync.opTaken', {})
+      return JSON.parse(done.result) as SyncOpResult
+    }
+    const form = this.deps.schema.form(op.form)
+    if (op.schemaVersion !== form.schemaVersion) return { opId: op.opId, status: 'rebase', id: null, conflictId: null, message: null, field: null }
+    const recordId = this.resolveRecord(actor, op)
+    const from = this.head() + 1
+    const outcome = this.applyOne(actor, device, form, op, recordId)
+    const to = this.head()
+    let conflictId: number | null = null
+    if (outcome.conflict) conflictId = this.storeConflict(actor, device, op, form, outcome.id, outcome.conflict.kind, outcome.conflict.fields, null)
+    const result: SyncOpResult = { opId: op.opId, status: outcome.status, id: outcome.id, conflictId, message: outcome.status === 'conflict' ? 'sync.conflictStored' : null, field: null }
+    db.prepare('INSERT INTO sync_ops (op_id, user_id, device, form_id, status, result, seq_from, seq_to, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(op.opId, actor.id, device, form.id, result.status, JSON.stringify(result), to >= from ? from : null, to >= from ? to : null, this.deps.clock.now())
+    return result
+  }
+
+  private head(): number {
+    return this.deps.db.prepare('SELECT ifnull(MAX(id), 0) FROM change_log').pluck().get() as number
   }
 
   /** A record named by the create operation that made it offline: the id that create got. */
@@ -260,7 +308,8 @@ export class SyncHost {
       for (const [k, v] of Object.entries(op.values)) fields[k] = { mine: v, theirs: null, by: null, at: null }
       return new Outcome('conflict', id, { kind: 'deleted', fields })
     }
-    const current = this.serializer.records(form, [row], this.deps.access.readableFields(actor, form), actor)[0]!
+    let shown: RecordDto | null = null
+    const current = () => (shown ??= this.serializer.records(form, [row], this.deps.access.readableFields(actor, form), actor)[0]!)
     const apply: Record<string, unknown> = {}
     const conflicts: Record<string, StoredField> = {}
     for (const [key, value] of Object.entries(op.values)) {
@@ -269,11 +318,11 @@ export class SyncHost {
       const base = op.base[key] ?? 0
       const last = fieldId === null ? undefined : [...entries].reverse().find((e) => e.id > base && fieldId in (JSON.parse(e.changes) as Record<string, unknown>))
       if (last && field && !this.sameValue(actor, form, field, value, row)) {
-        conflicts[key] = { mine: value, theirs: current.fields[key] ?? null, by: last.actor_id, at: last.at }
+        conflicts[key] = { mine: value, theirs: current().fields[key] ?? null, by: last.actor_id, at: last.at }
         continue
       }
       if (last && key === 'owner') {
-        conflicts[key] = { mine: value, theirs: current.owner, by: last.actor_id, at: last.at }
+        conflicts[key] = { mine: value, theirs: current().owner, by: last.actor_id, at: last.at }
         continue
       }
       apply[key] = value
@@ -301,8 +350,9 @@ export class SyncHost {
    * wrote: a device editing a field twice offline does not conflict with itself.
    */
   private hostChanges(actor: Actor, device: string, formId: number, recordId: number, after: number): LogEntry[] {
+    // The ranges of a device's operations do not overlap: the latest one starting at or before an entry is the only one that can hold it.
     return this.deps.db.prepare(`SELECT e.id, e.op, e.changes, e.actor_id, e.at FROM change_log e WHERE e.form_id = ? AND e.record_id = ? AND e.id > ?
-      AND NOT EXISTS (SELECT 1 FROM sync_ops o WHERE o.user_id = ? AND o.device = ? AND o.seq_from IS NOT NULL AND e.id BETWEEN o.seq_from AND o.seq_to)
+      AND NOT EXISTS (SELECT 1 FROM (SELECT o.seq_to FROM sync_ops o WHERE o.user_id = ? AND o.device = ? AND o.seq_from <= e.id ORDER BY o.seq_from DESC LIMIT 1) WHERE seq_to >= e.id)
       ORDER BY e.id`).all(formId, recordId, after, actor.id, device) as LogEntry[]
   }
 
@@ -321,10 +371,6 @@ export class SyncHost {
         .run(op.opId, actor.id, device, op.form, 'refused', JSON.stringify(result), this.deps.clock.now())
     })
     return this.translateStored(result, locale)
-  }
-
-  private refusal(op: SyncOp, error: DomainError, locale: Locale): SyncOpResult {
-    return { opId: op.opId, status: 'refused', id: null, conflictId: null, message: translate(locale, error.messageKey, error.params), field: error.field ?? null }
   }
 
   /** Results are stored with message keys and answered in the caller's language. */

@@ -7,7 +7,7 @@ import { formDto, id, method, recordDto, type MethodContract } from './core'
 // src-main/sync. Handlers in src-main/api/handlers/sync.ts.
 
 /** An operation id: a UUID the client makes; the host applies each one once. */
-const opId = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i)
+const opId = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/)
 const fieldKey = z.string().min(1).max(64)
 /** A record of the host (its id) or one created offline (the id of the create operation). */
 const recordRef = z.union([id, z.object({ op: opId })])
@@ -46,7 +46,9 @@ export const syncPullInput = z.object({
   forms: z.record(z.string().regex(/^\d+$/), z.string().max(64)).default({}),
   /** Continue a form's snapshot (from the previous answer's `resume`). */
   resume: z.object({ head: z.number().int().nonnegative(), form: z.number().int().nonnegative(), afterId: z.number().int().nonnegative() }).nullable().default(null),
-  limit: z.number().int().min(1).max(5000).default(2000)
+  limit: z.number().int().min(1).max(5000).default(2000),
+  /** Records to send again whatever the cursor (those a push left unchanged on the host: a conflict, a refusal). */
+  refresh: z.array(z.object({ form: id, id })).max(5000).default([])
 })
 
 export const syncPullOutput = z.object({
