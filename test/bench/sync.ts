@@ -117,8 +117,8 @@ async function main() {
     const whole = (performance.now() - t) / 1000
     const applied = replica.prepare("SELECT COUNT(*) FROM results WHERE status = 'applied'").pluck().get() as number
 
-    // Floor: the same number of updates through the pipeline directly (same fields, other records of the rep).
-    const others = raw.slice(changes, changes * 2).map((r) => (r as { id: number }).id)
+    // Floor: the same records updated again through the pipeline directly, in one transaction (no operation store, no conflict check).
+    const others = ids
     t = performance.now()
     core.writes.transaction(() => others.forEach((id, i) => core.writes.update(rep, form.id, id, { [k('数量')]: (i % 9) + 1, [k('备注')]: `直接改 ${i}` })))
     const floorPush = (performance.now() - t) / 1000
