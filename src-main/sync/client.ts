@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { Sqlite } from '../db/connection'
+import { openSqlite, type Sqlite } from '../db/connection'
 import type { FormModel } from '../forms/model'
 import type { FormDto, RecordDto } from '../shared/api/core'
 import type { SyncOp, SyncOpResult, SyncPullOutput } from '../shared/api/sync'
@@ -40,6 +40,13 @@ export class SyncClient {
   private readonly models = new Map<number, FormModel>()
   state: SyncState = 'offline'
 
+  /** The replica database file (WAL, foreign keys, prepared statements kept: the core's own opening). */
+  static openReplica(file: string): Sqlite {
+    return openSqlite(file)
+  }
+
+  private readonly refs = new Map<number | string, number>()
+
   constructor(
     readonly db: Sqlite,
     private readonly transport: SyncTransport,
@@ -69,6 +76,9 @@ export class SyncClient {
   }
 
   form(ref: number | string): FormModel {
+    const known = this.refs.get(ref)
+    const cached = known !== undefined ? this.models.get(known) : undefined
+    if (cached) return cached
     const row = (typeof ref === 'number'
       ? this.db.prepare('SELECT id, dto FROM forms WHERE id = ?').get(ref)
       : this.db.prepare("SELECT id, dto FROM forms WHERE json_extract(dto, '$.apiKey') = ?").get(ref)) as { id: number; dto: string } | undefined
@@ -78,6 +88,7 @@ export class SyncClient {
       model = modelFromDto(JSON.parse(row.dto) as FormDto)
       this.models.set(row.id, model)
     }
+    this.refs.set(ref, row.id)
     return model
   }
 
@@ -222,6 +233,7 @@ export class SyncClient {
 
   private apply(page: SyncPullOutput): void {
     this.hlc.receive(page.now)
+    if (page.forms.length || page.visible.length !== this.models.size) this.refs.clear()
     this.db.transaction(() => {
       const visible = new Set(page.visible)
       for (const id of this.db.prepare('SELECT id FROM forms').pluck().all() as number[]) {

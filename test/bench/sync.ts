@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import Database from 'better-sqlite3'
 import { Core } from '../../src-main/core'
 import type { Actor } from '../../src-main/access/actor'
 import { ident } from '../../src-main/db/connection'
@@ -78,8 +77,7 @@ async function main() {
         return JSON.parse(text)
       }
     }
-    const replica = new Database(join(dataDir, 'replica.db'))
-    replica.pragma('journal_mode = WAL')
+    const replica = SyncClient.openReplica(join(dataDir, 'replica.db'))
     const client = new SyncClient(replica, transport, { device: 'laptop', userId: rep.id, now: () => Date.now() })
 
     // Floor: the rep's rows read with raw SQL (no access layer, no serialization).

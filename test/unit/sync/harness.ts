@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3'
 import type { Actor } from '../../../src-main/access/actor'
 import { SyncHost } from '../../../src-main/sync/host'
 import { SyncClient, type SyncTransport } from '../../../src-main/sync/client'
@@ -49,7 +48,7 @@ export function directTransport(w: World, user: Actor): SyncTransport {
 }
 
 export function client(w: World, user: Actor, transport: SyncTransport = directTransport(w, user), now: () => number = () => w.clock.now(), device = `pc-${user.id}`) {
-  return new SyncClient(new Database(':memory:'), transport, { device, userId: user.id, now, pageSize: 50 })
+  return new SyncClient(SyncClient.openReplica(':memory:'), transport, { device, userId: user.id, now, pageSize: 50 })
 }
 
 /** The host's view of a form for a user: every live record they may see, as the replica should hold it. */
