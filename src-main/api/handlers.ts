@@ -19,6 +19,7 @@ import { publicFormHandlers } from './handlers/publicforms'
 import { documentHandlers } from './handlers/documents'
 import { imHandlers } from './handlers/im'
 import { workbenchHandlers } from './handlers/workbench'
+import { syncHandlers } from './handlers/sync'
 import { VERSION as APP_VERSION } from '../version'
 
 // API handlers: the core's table here, each engine's in ./handlers/<engine>.ts, merged into one
@@ -252,7 +253,7 @@ const coreHandlers: HandlersOf<typeof coreContracts> = {
   }
 }
 
-export const handlers: Handlers = { ...coreHandlers, ...crmHandlers, ...flowHandlers, ...ruleHandlers, ...reportHandlers, ...transferHandlers, ...settingsHandlers, ...lanHandlers, ...publicFormHandlers, ...documentHandlers, ...imHandlers, ...workbenchHandlers, ...forecastHandlers }
+export const handlers: Handlers = { ...coreHandlers, ...crmHandlers, ...flowHandlers, ...ruleHandlers, ...reportHandlers, ...transferHandlers, ...settingsHandlers, ...lanHandlers, ...publicFormHandlers, ...documentHandlers, ...imHandlers, ...workbenchHandlers, ...forecastHandlers, ...syncHandlers }
 
 /**
  * The answer to a write that committed: the record as the caller now sees it, or — when the write

@@ -375,6 +375,35 @@ const ALL: Migration[] = [
         PRIMARY KEY (user_id, form_id, record_id)) WITHOUT ROWID;
       CREATE INDEX workbench_recent_user ON workbench_recent(user_id, opened_at);
     `
+  },
+  {
+    version: 19,
+    name: 'sync operations',
+    sql: `
+      -- Offline laptops (src-main/sync): each operation a client pushed, once. The result is stored
+      -- in the transaction of the write it made, so a push retried after a dropped connection
+      -- answers it again and applies nothing twice. seq_from..seq_to are the change-log entries the
+      -- operation wrote: the device's own later operations do not conflict with them.
+      CREATE TABLE sync_ops (
+        op_id TEXT PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE, device TEXT NOT NULL,
+        form_id INTEGER NOT NULL, status TEXT NOT NULL, result TEXT NOT NULL, seq_from INTEGER, seq_to INTEGER, at INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE INDEX sync_ops_device ON sync_ops(user_id, device, seq_from);
+    `
+  },
+  {
+    version: 20,
+    name: 'sync conflicts inbox',
+    sql: `
+      -- The 冲突 inbox: what a client's operation changed that the host did not take (a field the
+      -- office changed too, a delete against an edit, a refusal), per user, with both values, who
+      -- changed the office's and when. Nothing typed is lost: the values stay until resolved.
+      CREATE TABLE sync_conflicts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        device TEXT NOT NULL, op_id TEXT NOT NULL, op TEXT NOT NULL, form_id INTEGER NOT NULL REFERENCES forms(id) ON DELETE CASCADE,
+        record_id INTEGER, kind TEXT NOT NULL, fields TEXT NOT NULL, reason_key TEXT, reason_params TEXT,
+        made_at INTEGER NOT NULL, created_at INTEGER NOT NULL, resolved_at INTEGER, resolution TEXT);
+      CREATE INDEX sync_conflicts_user ON sync_conflicts(user_id, resolved_at, id);
+    `
   }
 ]
 

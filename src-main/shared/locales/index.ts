@@ -45,6 +45,8 @@ import { workbench as zhWorkbench } from './zh-CN/workbench'
 import { workbench as enWorkbench } from './en/workbench'
 import { forecast as zhForecast } from './zh-CN/forecast'
 import { forecast as enForecast } from './en/forecast'
+import { sync as zhSync } from './zh-CN/sync'
+import { sync as enSync } from './en/sync'
 export const LOCALES = ['zh-CN', 'en'] as const
 export type Locale = (typeof LOCALES)[number]
 export const DEFAULT_LOCALE: Locale = 'zh-CN'
@@ -74,6 +76,7 @@ const NAMESPACES: ReadonlyArray<readonly [Record<string, string>, Record<string,
   [zhIm, enIm],
   [zhWorkbench, enWorkbench],
   [zhForecast, enForecast],
+  [zhSync, enSync],
 ]
 
 /** All messages per locale; i18next in the renderer loads the same objects. */

@@ -471,6 +471,35 @@ const MATRIX: { [M in MethodName]: Entry } = {
   },
   'workbench.opened': { write: 'the caller’s own recent records' },
   'workbench.dismissChecklist': { admin: 'the first-run checklist' },
+  'sync.pull': {
+    read: async (who) => {
+      // The whole replica a laptop would hold: nothing outside the scope or hidden (scanned), and every record the user sees.
+      const got = new Map<string, Set<number>>()
+      let input: { cursor: number; forms: Record<string, string>; resume: unknown } = { cursor: 0, forms: {}, resume: null }
+      for (let i = 0; i < 50; i++) {
+        const res = await allowed<{ cursor: number; forms: Array<{ form: { id: number; apiKey: string }; key: string }>; complete: number[]; records: Array<{ form: number; record: RecordLike }>; resume: unknown; more: boolean }>(who, 'sync.pull', { ...input, limit: 500 })
+        if (!res) return
+        for (const r of res.records) {
+          const key = m.core.schema.form(r.form).apiKey
+          got.set(key, (got.get(key) ?? new Set()).add(r.record.id))
+        }
+        const keys = { ...input.forms }
+        for (const f of res.forms) if (res.complete.includes(f.form.id)) keys[String(f.form.id)] = f.key
+        input = { cursor: res.cursor, forms: keys, resume: res.resume }
+        if (!res.more) break
+      }
+      for (const form of SALES_FORMS) {
+        if (!canView(who, form)) {
+          if (got.has(form)) problem(`sync.pull ${who} form:${form}`, 'records of a form the role may not view')
+          continue
+        }
+        for (const id of liveVisible(who, form)) if (!got.get(form)?.has(id)) problem(`sync.pull ${who} missing:${form}`, `#${id} visible but not replicated`)
+      }
+    }
+  },
+  'sync.push': { write: 'each operation goes through the write pipeline as the caller (test/unit/sync)' },
+  'sync.conflicts': { read: async (who) => void (await allowed(who, 'sync.conflicts', {})) },
+  'sync.resolve': { write: 'the caller’s own 冲突 entries, written through the write pipeline as the caller (test/unit/sync)' },
 
   'crm.status': { read: async (who) => void (await allowed(who, 'crm.status', {})) },
   'crm.preview': { admin: 'installing the sales app' },

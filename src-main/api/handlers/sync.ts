@@ -1,0 +1,14 @@
+import type { syncContracts } from '../../shared/api/sync'
+import { SyncHost } from '../../sync/host'
+import { actorOf, type CallContext, type HandlersOf } from '../handler-kit'
+
+// Handlers of offline sync (contracts in src-main/shared/api/sync.ts; the work in src-main/sync/host.ts).
+
+const host = ({ host: { core } }: CallContext) => new SyncHost({ db: core.db, schema: core.schema, access: core.access, writes: core.writes, clock: core.clock })
+
+export const syncHandlers: HandlersOf<typeof syncContracts> = {
+  'sync.pull': (input, ctx) => host(ctx).pull(actorOf(ctx), input),
+  'sync.push': (input, ctx) => ({ results: host(ctx).push(actorOf(ctx), input.device, input.ops, ctx.locale) }),
+  'sync.conflicts': (input, ctx) => host(ctx).conflicts(actorOf(ctx), input.open, input.limit),
+  'sync.resolve': (input, ctx) => host(ctx).resolve(actorOf(ctx), input)
+}

@@ -1,0 +1,281 @@
+import { randomUUID } from 'node:crypto'
+import { openSqlite, type Sqlite } from '../db/connection'
+import type { FormModel } from '../forms/model'
+import type { FormDto, RecordDto } from '../shared/api/core'
+import type { SyncOp, SyncOpResult, SyncPullOutput } from '../shared/api/sync'
+import { NotFoundError } from '../shared/errors'
+import { Hlc } from './hlc'
+import { modelFromDto, offlineWrite } from './client-write'
+
+// The client's side of offline sync (issue 18; design in docs/architecture.md "Offline laptops"):
+// a replica database of what its user may see, an outbox of operations written through the
+// offline write (client-write.ts), and sync = push the whole outbox, then pull after the cursor.
+// Plain Node: the desktop client wires a transport (its pinned-CA HTTPS client) to it.
+
+/** How the client reaches the host: the rpc methods sync.push and sync.pull as the signed-in user. */
+export interface SyncTransport {
+  push(input: { device: string; ops: SyncOp[] }): Promise<{ results: SyncOpResult[] }>
+  pull(input: { cursor: number; forms: Record<string, string>; resume: { head: number; form: number; afterId: number } | null; limit: number; refresh: Array<{ form: number; id: number }> }): Promise<SyncPullOutput>
+}
+
+export type SyncState = 'online' | 'offline' | 'syncing'
+
+export interface ReplicaRecord extends RecordDto {
+  /** Created on this computer and not yet taken by the host: its auto-numbers show 待分配. */
+  provisional: boolean
+}
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS forms (id INTEGER PRIMARY KEY, key TEXT, complete INTEGER NOT NULL DEFAULT 0, dto TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS records (form_id INTEGER NOT NULL, id INTEGER NOT NULL, seq INTEGER NOT NULL, data TEXT NOT NULL, local_op TEXT,
+    PRIMARY KEY (form_id, id)) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS outbox (n INTEGER PRIMARY KEY AUTOINCREMENT, op TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS refresh (form_id INTEGER NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (form_id, id)) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS results (op_id TEXT PRIMARY KEY, status TEXT NOT NULL, record_id INTEGER, message TEXT) WITHOUT ROWID;
+`
+
+export class SyncClient {
+  private readonly hlc: Hlc
+  private readonly models = new Map<number, FormModel>()
+  state: SyncState = 'offline'
+
+  /** The replica database file (WAL, foreign keys, prepared statements kept: the core's own opening). */
+  static openReplica(file: string): Sqlite {
+    return openSqlite(file)
+  }
+
+  private readonly refs = new Map<number | string, number>()
+
+  constructor(
+    readonly db: Sqlite,
+    private readonly transport: SyncTransport,
+    private readonly options: { device: string; userId: number; now: () => number; pageSize?: number }
+  ) {
+    // The replica is a cache of the host plus the outbox: WAL with NORMAL sync survives a crash of the app.
+    db.pragma('synchronous = NORMAL')
+    db.exec(SCHEMA)
+    this.hlc = new Hlc(options.now, this.meta('hlc'))
+  }
+
+  private meta(key: string): string | null {
+    return (this.db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(key) as string | undefined) ?? null
+  }
+
+  private setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value)
+  }
+
+  get cursor(): number {
+    return Number(this.meta('cursor') ?? 0)
+  }
+
+  /** Operations not yet answered by the host (the chip's 离线 · N 条待同步). */
+  pending(): number {
+    return this.db.prepare('SELECT COUNT(*) FROM outbox').pluck().get() as number
+  }
+
+  form(ref: number | string): FormModel {
+    const known = this.refs.get(ref)
+    const cached = known !== undefined ? this.models.get(known) : undefined
+    if (cached) return cached
+    const row = (typeof ref === 'number'
+      ? this.db.prepare('SELECT id, dto FROM forms WHERE id = ?').get(ref)
+      : this.db.prepare("SELECT id, dto FROM forms WHERE json_extract(dto, '$.apiKey') = ?").get(ref)) as { id: number; dto: string } | undefined
+    if (!row) throw new NotFoundError('error.formNotFound', { form: String(ref) })
+    let model = this.models.get(row.id)
+    if (!model) {
+      model = modelFromDto(JSON.parse(row.dto) as FormDto)
+      this.models.set(row.id, model)
+    }
+    this.refs.set(ref, row.id)
+    return model
+  }
+
+  /** The replica's records of a form (live ones), as records.get shows them, plus whether each is provisional. */
+  records(formRef: number | string): ReplicaRecord[] {
+    const form = this.form(formRef)
+    return (this.db.prepare('SELECT data, local_op FROM records WHERE form_id = ? ORDER BY id').all(form.id) as Array<{ data: string; local_op: string | null }>)
+      .map((r) => ({ ...(JSON.parse(r.data) as RecordDto), provisional: r.local_op !== null }))
+  }
+
+  private row(formId: number, id: number): { seq: number; data: string; local_op: string | null } {
+    const row = this.db.prepare('SELECT seq, data, local_op FROM records WHERE form_id = ? AND id = ?').get(formId, id) as { seq: number; data: string; local_op: string | null } | undefined
+    if (!row) throw new NotFoundError('sync.offlineNotFound', {})
+    return row
+  }
+
+  private enqueue(op: Omit<SyncOp, 'opId' | 'hlc'>): SyncOp {
+    const full: SyncOp = { opId: randomUUID(), hlc: this.hlc.tick(), ...op }
+    this.db.prepare('INSERT INTO outbox (op) VALUES (?)').run(JSON.stringify(full))
+    this.setMeta('hlc', this.hlc.toString())
+    return full
+  }
+
+  /** Create a record offline. Answers its local id (negative) until the host gives it one. */
+  create(formRef: number | string, values: Record<string, unknown>): number {
+    const form = this.form(formRef)
+    return this.db.transaction(() => {
+      const fields = offlineWrite(this.db, this.options.now, form, null, values, this.options.userId)
+      const local = Math.min(0, (this.db.prepare('SELECT MIN(id) FROM records').pluck().get() as number | null) ?? 0) - 1
+      const op = this.enqueue({ form: form.id, schemaVersion: form.schemaVersion, kind: 'create', values, base: {} })
+      const at = new Date(this.options.now()).toISOString()
+      const record: RecordDto = { id: local, fields, createdAt: at, updatedAt: at, createdBy: null, updatedBy: null, owner: null, version: 0, deletedAt: null }
+      this.db.prepare('INSERT INTO records (form_id, id, seq, data, local_op) VALUES (?, ?, 0, ?, ?)').run(form.id, local, JSON.stringify(record), op.opId)
+      return local
+    })()
+  }
+
+  /** Change fields of a record offline; each field's base is the host sequence the replica holds. */
+  update(formRef: number | string, id: number, values: Record<string, unknown>): void {
+    const form = this.form(formRef)
+    this.db.transaction(() => {
+      const row = this.row(form.id, id)
+      const record = JSON.parse(row.data) as RecordDto
+      record.fields = offlineWrite(this.db, this.options.now, form, record.fields, values, this.options.userId)
+      record.updatedAt = new Date(this.options.now()).toISOString()
+      const base = Object.fromEntries(Object.keys(values).map((k) => [k, row.seq]))
+      this.enqueue({ form: form.id, schemaVersion: form.schemaVersion, kind: 'update', record: row.local_op ? { op: row.local_op } : id, values, base })
+      this.db.prepare('UPDATE records SET data = ? WHERE form_id = ? AND id = ?').run(JSON.stringify(record), form.id, id)
+    })()
+  }
+
+  remove(formRef: number | string, id: number): void {
+    const form = this.form(formRef)
+    this.db.transaction(() => {
+      const row = this.row(form.id, id)
+      this.enqueue({ form: form.id, schemaVersion: form.schemaVersion, kind: 'delete', record: row.local_op ? { op: row.local_op } : id, values: {}, base: { '*': row.seq } })
+      this.db.prepare('DELETE FROM records WHERE form_id = ? AND id = ?').run(form.id, id)
+    })()
+  }
+
+  /** What the host answered for an operation (applied / conflict / refused). */
+  result(opId: string): { status: string; recordId: number | null; message: string | null } | null {
+    const r = this.db.prepare('SELECT status, record_id, message FROM results WHERE op_id = ?').get(opId) as { status: string; record_id: number | null; message: string | null } | undefined
+    return r ? { status: r.status, recordId: r.record_id, message: r.message } : null
+  }
+
+  /**
+   * Push the whole outbox (in order; an answer lost on the way is asked again and the host answers
+   * it from its store), then pull. Throws when the host cannot be reached; the outbox is kept.
+   */
+  async sync(): Promise<void> {
+    this.state = 'syncing'
+    try {
+      for (let round = 0; round < 20; round++) {
+        const rebase = await this.pushAll()
+        if (rebase) {
+          await this.pullAll()
+          this.restamp()
+          continue
+        }
+        await this.pullAll()
+        if (!this.pending()) break
+      }
+      this.state = 'online'
+    } catch (e) {
+      this.state = 'offline'
+      throw e
+    }
+  }
+
+  /** Answers true when the host asked for a rebase (a form's schema changed). */
+  private async pushAll(): Promise<boolean> {
+    const batch = 1000
+    for (;;) {
+      const rows = this.db.prepare('SELECT n, op FROM outbox ORDER BY n LIMIT ?').all(batch) as Array<{ n: number; op: string }>
+      if (!rows.length) return false
+      const ops = rows.map((r) => JSON.parse(r.op) as SyncOp)
+      const { results } = await this.transport.push({ device: this.options.device, ops })
+      let rebase = false
+      this.db.transaction(() => {
+        for (let i = 0; i < results.length; i++) {
+          const r = results[i]!
+          if (r.opId !== ops[i]!.opId) throw new Error('sync.push answered out of order')
+          if (r.status === 'rebase') {
+            rebase = true
+            break
+          }
+          this.db.prepare('INSERT OR REPLACE INTO results (op_id, status, record_id, message) VALUES (?, ?, ?, ?)').run(r.opId, r.status, r.id, r.message)
+          this.db.prepare('DELETE FROM outbox WHERE n = ?').run(rows[i]!.n)
+          // The host left the record as it was (a conflict, a refusal): the next pull sends it again.
+          if (r.status !== 'applied' && r.id !== null) this.db.prepare('INSERT OR IGNORE INTO refresh (form_id, id) VALUES (?, ?)').run(ops[i]!.form, r.id)
+          // A record made offline is the host's now (or, refused, kept in the 冲突 inbox): the pull brings it back under its id.
+          if (ops[i]!.kind === 'create') this.db.prepare('DELETE FROM records WHERE local_op = ?').run(r.opId)
+        }
+      })()
+      if (rebase) return true
+    }
+  }
+
+  /** After a rebase the outbox's operations are checked against the new schema by the host: they carry its version now. */
+  private restamp(): void {
+    const rows = this.db.prepare('SELECT n, op FROM outbox').all() as Array<{ n: number; op: string }>
+    for (const r of rows) {
+      const op = JSON.parse(r.op) as SyncOp
+      const form = this.db.prepare("SELECT json_extract(dto, '$.schemaVersion') FROM forms WHERE id = ?").pluck().get(op.form) as number | undefined
+      if (form !== undefined) op.schemaVersion = form
+      this.db.prepare('UPDATE outbox SET op = ? WHERE n = ?').run(JSON.stringify(op), r.n)
+    }
+  }
+
+  private async pullAll(): Promise<void> {
+    let resume: { head: number; form: number; afterId: number } | null = null
+    for (;;) {
+      const keys = Object.fromEntries((this.db.prepare('SELECT id, key FROM forms WHERE complete = 1').all() as Array<{ id: number; key: string }>).map((r) => [String(r.id), r.key]))
+      const refresh = this.db.prepare('SELECT form_id AS form, id FROM refresh LIMIT 5000').all() as Array<{ form: number; id: number }>
+      const page = await this.transport.pull({ cursor: this.cursor, forms: keys, resume, limit: this.options.pageSize ?? 2000, refresh })
+      this.apply(page)
+      resume = page.resume
+      if (!page.more) return
+    }
+  }
+
+  private apply(page: SyncPullOutput): void {
+    this.hlc.receive(page.now)
+    if (page.forms.length || page.visible.length !== this.models.size) this.refs.clear()
+    this.db.transaction(() => {
+      const visible = new Set(page.visible)
+      for (const id of this.db.prepare('SELECT id FROM forms').pluck().all() as number[]) {
+        if (visible.has(id)) continue
+        this.db.prepare('DELETE FROM records WHERE form_id = ?').run(id)
+        this.db.prepare('DELETE FROM forms WHERE id = ?').run(id)
+        this.models.delete(id)
+      }
+      for (const { form, key } of page.forms) {
+        this.db.prepare('INSERT INTO forms (id, key, complete, dto) VALUES (?, ?, 0, ?) ON CONFLICT(id) DO UPDATE SET key = excluded.key, complete = 0, dto = excluded.dto').run(form.id, key, JSON.stringify(form))
+        this.models.delete(form.id)
+      }
+      // A snapshot replaces the form's records (but not those made here and not yet pushed).
+      for (const id of page.reset) this.db.prepare('DELETE FROM records WHERE form_id = ? AND local_op IS NULL').run(id)
+      const put = this.db.prepare('INSERT INTO records (form_id, id, seq, data, local_op) VALUES (?, ?, ?, ?, NULL) ON CONFLICT(form_id, id) DO UPDATE SET seq = excluded.seq, data = excluded.data')
+      for (const r of page.records) put.run(r.form, r.record.id, r.seq, JSON.stringify(r.record))
+      const drop = this.db.prepare('DELETE FROM records WHERE form_id = ? AND id = ?')
+      for (const r of page.removals) drop.run(r.form, r.id)
+      for (const id of page.complete) this.db.prepare('UPDATE forms SET complete = 1 WHERE id = ?').run(id)
+      // Refreshed records came with a page of the feed (a snapshot replaced their form whole).
+      if (!page.resume && !page.reset.length) this.db.prepare('DELETE FROM refresh').run()
+      this.setMeta('cursor', String(page.cursor))
+      this.setMeta('hlc', this.hlc.toString())
+      this.overlay()
+    })()
+  }
+
+  /** Operations still waiting (after a rebase) are laid over the host's records again: what the user typed stays on screen. */
+  private overlay(): void {
+    const ops = (this.db.prepare('SELECT op FROM outbox ORDER BY n').pluck().all() as string[]).map((s) => JSON.parse(s) as SyncOp)
+    for (const op of ops) {
+      if (op.kind !== 'update' || typeof op.record !== 'number') continue
+      const row = this.db.prepare('SELECT data FROM records WHERE form_id = ? AND id = ?').get(op.form, op.record) as { data: string } | undefined
+      if (!row) continue
+      const record = JSON.parse(row.data) as RecordDto
+      try {
+        record.fields = offlineWrite(this.db, this.options.now, this.form(op.form), record.fields, op.values, this.options.userId)
+      } catch {
+        // The host decides on push (and keeps the values in the 冲突 inbox when it refuses).
+        continue
+      }
+      this.db.prepare('UPDATE records SET data = ? WHERE form_id = ? AND id = ?').run(JSON.stringify(record), op.form, op.record)
+    }
+  }
+}

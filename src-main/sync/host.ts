@@ -1,0 +1,489 @@
+import { createHash } from 'node:crypto'
+import { ident, type Sqlite } from '../db/connection'
+import type { Clock } from '../clock'
+import type { AccessLayer } from '../access/access-layer'
+import type { Actor } from '../access/actor'
+import type { WritePipeline } from '../records/write-pipeline'
+import { Serializer } from '../records/serialize'
+import type { RecordRow } from '../records/stored'
+import type { SchemaService } from '../forms/schema-service'
+import type { FieldModel, FormModel } from '../forms/model'
+import { fieldType } from '../forms/field-types/registry'
+import { COMPUTED_TYPES } from '../shared/field-types'
+import { DomainError, NotFoundError, ValidationError } from '../shared/errors'
+import { translate, type Locale } from '../shared/locales'
+import type { RecordDto } from '../shared/api/core'
+import type { ConflictDto, SyncOp, SyncOpResult, SyncPullOutput } from '../shared/api/sync'
+
+// The host's side of offline sync (issue 18; design in docs/architecture.md "Offline laptops").
+// The change log is the feed: its entry id is the host sequence number. A pull reads each changed
+// record *now*, through the access layer (the user's current row scope and field masks), so what
+// a user may not read never leaves the host. A push replays each operation through the write
+// pipeline as the user; same-field overlaps go to the user's 冲突 inbox and the host keeps its value.
+
+export interface SyncHostDeps {
+  db: Sqlite
+  schema: SchemaService
+  access: AccessLayer
+  writes: WritePipeline
+  clock: Clock
+}
+
+export interface PullInput {
+  cursor: number
+  forms: Record<string, string>
+  resume: { head: number; form: number; afterId: number } | null
+  limit: number
+  refresh?: Array<{ form: number; id: number }>
+}
+
+type ConflictKind = ConflictDto['kind']
+interface StoredField { mine: unknown; theirs: unknown; by: number | null; at: number | null }
+interface ConflictRow {
+  id: number; user_id: number; device: string; op_id: string; op: SyncOp['kind']; form_id: number; record_id: number | null; kind: ConflictKind
+  fields: string; reason_key: string | null; reason_params: string | null; made_at: number; created_at: number; resolved_at: number | null; resolution: string | null
+}
+interface LogEntry { id: number; op: string; changes: string; actor_id: number | null; at: number }
+
+/** A conflict found while applying an operation: stored with the result in the write's transaction. */
+class Outcome {
+  constructor(readonly status: 'applied' | 'conflict', readonly id: number | null, readonly conflict: { kind: ConflictKind; fields: Record<string, StoredField> } | null) {}
+}
+
+const PULL_FIELD_CHUNK = 500
+/** Operations applied per transaction on a push. */
+const PUSH_CHUNK = 250
+
+export class SyncHost {
+  private readonly serializer: Serializer
+
+  constructor(private readonly deps: SyncHostDeps) {
+    this.serializer = new Serializer(deps.db, deps.schema, deps.access)
+  }
+
+  // ---------- pull ----------
+
+  /**
+   * The form's access key for the user: a change of any input to what they may see of it (schema
+   * version, row scope, hidden fields, who belongs to which department) makes the client replace
+   * its copy of the form.
+   */
+  accessKey(actor: Actor, form: FormModel): string {
+    const scope = this.deps.access.rowScope(actor, form, 'view')
+    const hidden = [...this.deps.access.hiddenFieldIds(actor, form)].sort((a, b) => a - b)
+    const people = this.deps.db.prepare("SELECT group_concat(id || ':' || ifnull(department_id, '') || ':' || active || ':' || is_admin, ',') FROM (SELECT * FROM users ORDER BY id)").pluck().get() as string | null
+    return createHash('sha256').update(JSON.stringify([form.schemaVersion, scope.sql, scope.params, hidden, people])).digest('base64url').slice(0, 32)
+  }
+
+  private viewable(actor: Actor): FormModel[] {
+    const out: FormModel[] = []
+    for (const id of this.deps.schema.formIds()) {
+      const form = this.deps.schema.form(id)
+      if (this.deps.access.can(actor, 'view', form)) out.push(form)
+    }
+    return out
+  }
+
+  pull(actor: Actor, input: PullInput): SyncPullOutput {
+    const { db } = this.deps
+    const head = (db.prepare('SELECT ifnull(MAX(id), 0) FROM change_log').pluck().get() as number)
+    const forms = this.viewable(actor)
+    const keys = new Map(forms.map((f) => [f.id, this.accessKey(actor, f)]))
+    const out: SyncPullOutput = { cursor: input.cursor, now: this.deps.clock.now(), visible: forms.map((f) => f.id), forms: [], reset: [], complete: [], records: [], removals: [], resume: null, more: false }
+    let budget = input.limit
+
+    // Snapshots first: every form whose key the client does not hold is sent whole. While one
+    // is in progress the cursor does not move, so nothing changed meanwhile is skipped.
+    const stale = forms.filter((f) => input.forms[String(f.id)] !== keys.get(f.id))
+    if (stale.length) {
+      const head0 = input.resume?.head ?? head
+      for (const form of stale) {
+        const resuming = input.resume?.form === form.id
+        const afterId = resuming ? input.resume!.afterId : 0
+        if (!resuming) {
+          out.reset.push(form.id)
+          out.forms.push({ form: this.deps.schema.toDto(form, this.deps.access.hiddenFieldIds(actor, form)), key: keys.get(form.id)! })
+        }
+        const scope = this.deps.access.rowScope(actor, form, 'view')
+        const rows = db.prepare(`SELECT t.* FROM ${ident(form.table)} t WHERE t.id > ? AND t.deleted_at IS NULL AND (${scope.sql}) ORDER BY t.id LIMIT ?`)
+          .all(afterId, ...scope.params, budget + 1) as RecordRow[]
+        const page = rows.slice(0, budget)
+        this.addRecords(actor, form, page, out)
+        budget -= page.length
+        if (rows.length > page.length) {
+          out.resume = { head: head0, form: form.id, afterId: page[page.length - 1]!.id }
+          out.more = true
+          return out
+        }
+        out.complete.push(form.id)
+        if (budget <= 0 && form !== stale[stale.length - 1]) {
+          out.more = true
+          if (input.cursor === 0) out.resume = { head: head0, form: 0, afterId: 0 }
+          return out
+        }
+      }
+      // A first replica starts its feed where the snapshot began; a client that held other forms
+      // keeps its cursor, so their changes since are still sent (the reset forms' again: harmless).
+      out.cursor = input.cursor === 0 ? head0 : input.cursor
+      out.more = true
+      return out
+    }
+
+    // The feed: records with change-log entries after the cursor, oldest last change first.
+    const visible = new Map(forms.map((f) => [f.id, f]))
+    const changed = db.prepare(`SELECT form_id AS form, record_id AS id, MAX(id) AS seq FROM change_log WHERE id > ? AND id <= ? AND record_id IS NOT NULL AND form_id IS NOT NULL
+      GROUP BY form_id, record_id ORDER BY seq LIMIT ?`).all(input.cursor, head, budget + 1) as Array<{ form: number; id: number; seq: number }>
+    const page = changed.slice(0, budget)
+    out.more = changed.length > page.length
+    out.cursor = out.more ? page[page.length - 1]!.seq : head
+    const byForm = new Map<number, number[]>()
+    for (const c of [...page, ...(input.refresh ?? [])]) {
+      if (!visible.has(c.form)) continue
+      const ids = byForm.get(c.form) ?? []
+      if (!ids.includes(c.id)) ids.push(c.id)
+      byForm.set(c.form, ids)
+    }
+    for (const [formId, ids] of byForm) {
+      const form = visible.get(formId)!
+      const scope = this.deps.access.rowScope(actor, form, 'view')
+      const seen = new Set<number>()
+      for (let i = 0; i < ids.length; i += PULL_FIELD_CHUNK) {
+        const chunk = ids.slice(i, i + PULL_FIELD_CHUNK)
+        const rows = db.prepare(`SELECT t.* FROM ${ident(form.table)} t WHERE t.id IN (${chunk.map(() => '?').join(',')}) AND t.deleted_at IS NULL AND (${scope.sql})`)
+          .all(...chunk, ...scope.params) as RecordRow[]
+        for (const r of rows) seen.add(r.id)
+        this.addRecords(actor, form, rows, out)
+      }
+      // Deleted, transferred away, a collaboration ended: the replica drops it (an id, no content).
+      for (const id of ids) if (!seen.has(id)) out.removals.push({ form: formId, id })
+    }
+    return out
+  }
+
+  private addRecords(actor: Actor, form: FormModel, rows: RecordRow[], out: SyncPullOutput): void {
+    if (!rows.length) return
+    const seqs = this.seqs(form.id, rows.map((r) => r.id))
+    const records = this.serializer.records(form, rows, this.deps.access.readableFields(actor, form), actor)
+    for (const record of records) out.records.push({ form: form.id, seq: seqs.get(record.id) ?? 0, record })
+  }
+
+  /** The host sequence of each record's latest change: the base of what the client now holds. */
+  private seqs(formId: number, ids: number[]): Map<number, number> {
+    const out = new Map<number, number>()
+    const stmt = this.deps.db.prepare('SELECT MAX(id) FROM change_log WHERE form_id = ? AND record_id = ?').pluck()
+    for (const id of ids) out.set(id, (stmt.get(formId, id) as number | null) ?? 0)
+    return out
+  }
+
+  // ---------- push ----------
+
+  /**
+   * Apply operations in order. They are applied in chunks, one transaction each (a commit per
+   * operation would make a laptop's 10,000 offline changes wait on 10,000 commits); when one of a
+   * chunk is refused, the chunk is rolled back whole and applied again one operation per
+   * transaction, so the refusal is stored alone and the others apply.
+   */
+  push(actor: Actor, device: string, ops: SyncOp[], locale: Locale): SyncOpResult[] {
+    const results: SyncOpResult[] = []
+    let rebase = false
+    const rebased = (op: SyncOp): SyncOpResult => ({ opId: op.opId, status: 'rebase', id: null, conflictId: null, message: null, field: null })
+    for (let i = 0; i < ops.length; i += PUSH_CHUNK) {
+      const chunk = ops.slice(i, i + PUSH_CHUNK)
+      if (rebase) {
+        results.push(...chunk.map(rebased))
+        continue
+      }
+      let fast: SyncOpResult[] | null = null
+      try {
+        fast = this.deps.writes.transaction(() => {
+          const out: SyncOpResult[] = []
+          for (const op of chunk) out.push(rebase ? rebased(op) : this.attempt(actor, device, op))
+          return out
+        })
+      } catch (e) {
+        if (!(e instanceof DomainError)) throw e
+        rebase = false
+      }
+      if (fast) {
+        results.push(...fast.map((r) => this.translateStored(r, locale)))
+        if (fast.some((r) => r.status === 'rebase')) rebase = true
+        continue
+      }
+      for (const op of chunk) {
+        const result = rebase ? rebased(op) : this.apply(actor, device, op, locale)
+        if (result.status === 'rebase') rebase = true
+        results.push(result)
+      }
+    }
+    return results
+  }
+
+  private stored(opId: string): { user_id: number; result: string } | undefined {
+    return this.deps.db.prepare('SELECT user_id, result FROM sync_ops WHERE op_id = ?').get(opId) as { user_id: number; result: string } | undefined
+  }
+
+  /** One operation in its own transaction; a refusal is stored with the values kept in the inbox. */
+  private apply(actor: Actor, device: string, op: SyncOp, locale: Locale): SyncOpResult {
+    try {
+      return this.translateStored(this.deps.writes.transaction(() => this.attempt(actor, device, op)), locale)
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e
+      let form: FormModel | null = null
+      try {
+        form = this.deps.schema.form(op.form)
+      } catch {
+        form = null
+      }
+      let recordId: number | null = null
+      try {
+        recordId = this.resolveRecord(actor, op)
+      } catch {
+        recordId = null
+      }
+      return this.refuseAndKeep(actor, device, op, form, recordId, e, locale)
+    }
+  }
+
+  /**
+   * Apply one operation inside the caller's write transaction and store its result there. Throws
+   * the DomainError of a refusal (the caller rolls back). Answers stored message keys (untranslated).
+   */
+  private attempt(actor: Actor, device: string, op: SyncOp): SyncOpResult {
+    const { db } = this.deps
+    const done = this.stored(op.opId)
+    if (done) {
+      if (done.user_id !== actor.id) throw new ValidationError('sync.opTaken', {})
+      return JSON.parse(done.result) as SyncOpResult
+    }
+    const form = this.deps.schema.form(op.form)
+    if (op.schemaVersion !== form.schemaVersion) return { opId: op.opId, status: 'rebase', id: null, conflictId: null, message: null, field: null }
+    const recordId = this.resolveRecord(actor, op)
+    const from = this.head() + 1
+    const outcome = this.applyOne(actor, device, form, op, recordId)
+    const to = this.head()
+    let conflictId: number | null = null
+    if (outcome.conflict) conflictId = this.storeConflict(actor, device, op, form, outcome.id, outcome.conflict.kind, outcome.conflict.fields, null)
+    const result: SyncOpResult = { opId: op.opId, status: outcome.status, id: outcome.id, conflictId, message: outcome.status === 'conflict' ? 'sync.conflictStored' : null, field: null }
+    db.prepare('INSERT INTO sync_ops (op_id, user_id, device, form_id, status, result, seq_from, seq_to, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(op.opId, actor.id, device, form.id, result.status, JSON.stringify(result), to >= from ? from : null, to >= from ? to : null, this.deps.clock.now())
+    return result
+  }
+
+  private head(): number {
+    return this.deps.db.prepare('SELECT ifnull(MAX(id), 0) FROM change_log').pluck().get() as number
+  }
+
+  /** A record named by the create operation that made it offline: the id that create got. */
+  private resolveRecord(actor: Actor, op: SyncOp): number | null {
+    if (op.kind === 'create') return null
+    if (op.record === undefined) throw new ValidationError('sync.recordMissing', {})
+    if (typeof op.record === 'number') return op.record
+    const done = this.stored(op.record.op)
+    const made = done && done.user_id === actor.id ? (JSON.parse(done.result) as SyncOpResult) : null
+    if (!made || made.id === null || made.status !== 'applied') throw new ValidationError('sync.createNotApplied', {})
+    return made.id
+  }
+
+  private applyOne(actor: Actor, device: string, form: FormModel, op: SyncOp, recordId: number | null): Outcome {
+    const { writes } = this.deps
+    if (op.kind === 'create') return new Outcome('applied', writes.create(actor, form.id, op.values), null)
+    const id = recordId!
+    this.deps.access.authorizeRecord(actor, op.kind === 'delete' ? 'delete' : 'edit', form, id)
+    const row = this.deps.db.prepare(`SELECT * FROM ${ident(form.table)} WHERE id = ?`).get(id) as RecordRow | undefined
+    if (!row) throw new NotFoundError('error.recordNotFound', { id })
+    const entries = this.hostChanges(actor, device, form.id, id, Math.min(...Object.values(op.base), Number.MAX_SAFE_INTEGER))
+    if (op.kind === 'delete') {
+      if (row.deleted_at !== null) return new Outcome('applied', id, null)
+      const base = op.base['*'] ?? 0
+      const since = entries.filter((e) => e.id > base)
+      if (since.length) {
+        const last = since[since.length - 1]!
+        return new Outcome('conflict', id, { kind: 'delete', fields: { '*': { mine: null, theirs: null, by: last.actor_id, at: last.at } } })
+      }
+      writes.delete(actor, form.id, [id])
+      return new Outcome('applied', id, null)
+    }
+    if (row.deleted_at !== null) {
+      const fields: Record<string, StoredField> = {}
+      for (const [k, v] of Object.entries(op.values)) fields[k] = { mine: v, theirs: null, by: null, at: null }
+      return new Outcome('conflict', id, { kind: 'deleted', fields })
+    }
+    let shown: RecordDto | null = null
+    const current = () => (shown ??= this.serializer.records(form, [row], this.deps.access.readableFields(actor, form), actor)[0]!)
+    const apply: Record<string, unknown> = {}
+    const conflicts: Record<string, StoredField> = {}
+    for (const [key, value] of Object.entries(op.values)) {
+      const field = key === 'owner' ? null : form.byKey.get(key)
+      const fieldId = key === 'owner' ? 'owner' : field ? String(field.id) : null
+      const base = op.base[key] ?? 0
+      const last = fieldId === null ? undefined : [...entries].reverse().find((e) => e.id > base && fieldId in (JSON.parse(e.changes) as Record<string, unknown>))
+      if (last && field && !this.sameValue(actor, form, field, value, row)) {
+        conflicts[key] = { mine: value, theirs: current().fields[key] ?? null, by: last.actor_id, at: last.at }
+        continue
+      }
+      if (last && key === 'owner') {
+        conflicts[key] = { mine: value, theirs: current().owner, by: last.actor_id, at: last.at }
+        continue
+      }
+      apply[key] = value
+    }
+    if (Object.keys(apply).length) writes.update(actor, form.id, id, apply)
+    if (Object.keys(conflicts).length) return new Outcome('conflict', id, { kind: 'field', fields: conflicts })
+    return new Outcome('applied', id, null)
+  }
+
+  /** Whether the client's value is what the host holds already (both sides typed the same: no conflict). */
+  private sameValue(actor: Actor, form: FormModel, field: FieldModel, value: unknown, row: RecordRow): boolean {
+    if (!field.column || COMPUTED_TYPES.has(field.type)) return false
+    const stored = row[field.column] ?? null
+    if (value === null || value === undefined || value === '') return stored === null || stored === ''
+    try {
+      const coerced = fieldType(field).coerce(value, field, { db: this.deps.db, clock: this.deps.clock, actorId: actor.id })
+      return JSON.stringify(coerced ?? null) === JSON.stringify(stored)
+    } catch {
+      return false
+    }
+  }
+
+  /**
+   * The record's change-log entries after `after`, except those the device's own operations
+   * wrote: a device editing a field twice offline does not conflict with itself.
+   */
+  private hostChanges(actor: Actor, device: string, formId: number, recordId: number, after: number): LogEntry[] {
+    // The ranges of a device's operations do not overlap: the latest one starting at or before an entry is the only one that can hold it.
+    return this.deps.db.prepare(`SELECT e.id, e.op, e.changes, e.actor_id, e.at FROM change_log e WHERE e.form_id = ? AND e.record_id = ? AND e.id > ?
+      AND NOT EXISTS (SELECT 1 FROM (SELECT o.seq_to FROM sync_ops o WHERE o.user_id = ? AND o.device = ? AND o.seq_from <= e.id ORDER BY o.seq_from DESC LIMIT 1) WHERE seq_to >= e.id)
+      ORDER BY e.id`).all(formId, recordId, after, actor.id, device) as LogEntry[]
+  }
+
+  /** A refused operation: its values are kept in the inbox with the reason, and the refusal is stored under its id. */
+  private refuseAndKeep(actor: Actor, device: string, op: SyncOp, form: FormModel | null, recordId: number | null, error: DomainError, locale: Locale): SyncOpResult {
+    let result!: SyncOpResult
+    this.deps.writes.transaction(() => {
+      let conflictId: number | null = null
+      if (form) {
+        const fields: Record<string, StoredField> = {}
+        for (const [k, v] of Object.entries(op.values)) fields[k] = { mine: v, theirs: null, by: null, at: null }
+        conflictId = this.storeConflict(actor, device, op, form, recordId, 'refused', fields, error)
+      }
+      result = { opId: op.opId, status: 'refused', id: recordId, conflictId, message: JSON.stringify([error.messageKey, error.params]), field: error.field ?? null }
+      this.deps.db.prepare('INSERT OR IGNORE INTO sync_ops (op_id, user_id, device, form_id, status, result, seq_from, seq_to, at) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, ?)')
+        .run(op.opId, actor.id, device, op.form, 'refused', JSON.stringify(result), this.deps.clock.now())
+    })
+    return this.translateStored(result, locale)
+  }
+
+  /** Results are stored with message keys and answered in the caller's language. */
+  private translateStored(result: SyncOpResult, locale: Locale): SyncOpResult {
+    if (!result.message) return result
+    if (result.message.startsWith('[')) {
+      const [key, params] = JSON.parse(result.message) as [string, Record<string, string | number>]
+      return { ...result, message: translate(locale, key, params) }
+    }
+    return { ...result, message: translate(locale, result.message) }
+  }
+
+  private storeConflict(actor: Actor, device: string, op: SyncOp, form: FormModel, recordId: number | null, kind: ConflictKind, fields: Record<string, StoredField>, error: DomainError | null): number {
+    const madeAt = Number(op.hlc.split('-')[0])
+    return Number(this.deps.db.prepare(`INSERT INTO sync_conflicts (user_id, device, op_id, op, form_id, record_id, kind, fields, reason_key, reason_params, made_at, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(actor.id, device, op.opId, op.kind, form.id, recordId, kind, JSON.stringify(fields), error?.messageKey ?? null,
+      error ? JSON.stringify(error.params) : null, madeAt, this.deps.clock.now()).lastInsertRowid)
+  }
+
+  // ---------- the 冲突 inbox ----------
+
+  conflicts(actor: Actor, open: boolean, limit: number): ConflictDto[] {
+    const rows = this.deps.db.prepare(`SELECT * FROM sync_conflicts WHERE user_id = ? AND (resolved_at IS NULL) = ? ORDER BY id DESC LIMIT ?`).all(actor.id, open ? 1 : 0, limit) as ConflictRow[]
+    return rows.flatMap((r) => {
+      const dto = this.toDto(actor, r)
+      return dto ? [dto] : []
+    })
+  }
+
+  /**
+   * An entry as the user may see it now: a form they no longer view, or a record out of their
+   * scope, is not shown (its values stay stored); fields now hidden from them are left out.
+   */
+  private toDto(actor: Actor, r: ConflictRow): ConflictDto | null {
+    let form: FormModel
+    try {
+      form = this.deps.schema.form(r.form_id)
+    } catch {
+      return null
+    }
+    if (!this.deps.access.can(actor, 'view', form)) return null
+    let title: string | null = null
+    if (r.record_id !== null) {
+      const scope = this.deps.access.rowScope(actor, form, 'view')
+      const row = this.deps.db.prepare(`SELECT t.* FROM ${ident(form.table)} t WHERE t.id = ? AND (${scope.sql})`).get(r.record_id, ...scope.params) as RecordRow | undefined
+      if (!row && r.kind !== 'refused') return null
+      if (row) title = this.serializer.titles(form, [r.record_id], actor).get(r.record_id) ?? null
+    }
+    const hidden = this.deps.access.hiddenFieldIds(actor, form)
+    const names = new Map<number, string>()
+    const name = (id: number | null) => {
+      if (id === null) return null
+      if (!names.has(id)) names.set(id, (this.deps.db.prepare('SELECT name FROM users WHERE id = ?').pluck().get(id) as string | undefined) ?? `#${id}`)
+      return names.get(id)!
+    }
+    const stored = JSON.parse(r.fields) as Record<string, StoredField>
+    const fields: ConflictDto['fields'] = []
+    for (const [key, f] of Object.entries(stored)) {
+      const field = form.byKey.get(key)
+      if (field && hidden.has(field.id)) continue
+      if (!field && key !== 'owner' && key !== '*') continue
+      const label = key === '*' ? translate(actor.locale, 'sync.wholeRecord') : key === 'owner' ? translate(actor.locale, 'sync.owner') : field!.label
+      fields.push({ key, label, mine: f.mine ?? null, theirs: f.theirs ?? null, theirsBy: name(f.by), theirsAt: f.at ? new Date(f.at).toISOString() : null })
+    }
+    const reason = r.reason_key ? translate(actor.locale, r.reason_key, r.reason_params ? (JSON.parse(r.reason_params) as Record<string, string | number>) : {}) : null
+    return {
+      id: r.id, form: { id: form.id, label: form.label }, recordId: r.record_id, recordTitle: title, kind: r.kind, op: r.op, fields, reason,
+      madeAt: new Date(r.made_at).toISOString(), device: r.device, createdAt: new Date(r.created_at).toISOString(), resolvedAt: r.resolved_at ? new Date(r.resolved_at).toISOString() : null
+    }
+  }
+
+  /**
+   * Resolve an entry. Keeping mine writes the client's values through the pipeline as the user
+   * (every check applies; a refusal changes nothing and leaves the entry open).
+   */
+  resolve(actor: Actor, input: { id: number; fields: Record<string, 'mine' | 'theirs'>; keep?: 'mine' | 'theirs' }): ConflictDto {
+    const { db, writes } = this.deps
+    const row = db.prepare('SELECT * FROM sync_conflicts WHERE id = ? AND user_id = ?').get(input.id, actor.id) as ConflictRow | undefined
+    const dto = row ? this.toDto(actor, row) : null
+    if (!row || !dto) throw new NotFoundError('sync.conflictNotFound', { id: input.id })
+    if (row.resolved_at !== null) throw new ValidationError('sync.alreadyResolved', {})
+    const stored = JSON.parse(row.fields) as Record<string, StoredField>
+    writes.transaction(() => {
+      if (row.kind === 'field') {
+        const mine: Record<string, unknown> = {}
+        for (const f of dto.fields) {
+          const choice = input.fields[f.key]
+          if (!choice) throw new ValidationError('sync.chooseField', { field: f.label }, f.key)
+          if (choice === 'mine') mine[f.key] = stored[f.key]!.mine
+        }
+        if (Object.keys(mine).length) writes.update(actor, row.form_id, row.record_id!, mine)
+      } else {
+        if (!input.keep) throw new ValidationError('sync.chooseKeep', {})
+        if (input.keep === 'mine') {
+          const values = Object.fromEntries(Object.entries(stored).filter(([k]) => k !== '*').map(([k, f]) => [k, f.mine]))
+          if (row.kind === 'delete') writes.delete(actor, row.form_id, [row.record_id!])
+          else if (row.kind === 'deleted') {
+            writes.restore(actor, row.form_id, [row.record_id!])
+            if (Object.keys(values).length) writes.update(actor, row.form_id, row.record_id!, values)
+          } else if (row.op === 'create') writes.create(actor, row.form_id, values)
+          else if (row.op === 'delete' && row.record_id !== null) writes.delete(actor, row.form_id, [row.record_id])
+          else if (row.record_id !== null && Object.keys(values).length) writes.update(actor, row.form_id, row.record_id, values)
+        }
+      }
+      db.prepare('UPDATE sync_conflicts SET resolved_at = ?, resolution = ? WHERE id = ?').run(this.deps.clock.now(), JSON.stringify({ fields: input.fields, keep: input.keep ?? null }), row.id)
+    })
+    return this.toDto(actor, db.prepare('SELECT * FROM sync_conflicts WHERE id = ?').get(row.id) as ConflictRow)!
+  }
+
+  /** Open entries of the user (the status chip's 冲突 N). */
+  openCount(actor: Actor): number {
+    return this.deps.db.prepare('SELECT COUNT(*) FROM sync_conflicts WHERE user_id = ? AND resolved_at IS NULL').pluck().get(actor.id) as number
+  }
+}
+
+export type { RecordDto }
