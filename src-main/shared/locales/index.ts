@@ -43,6 +43,8 @@ import { documents as zhDocuments } from './zh-CN/documents'
 import { documents as enDocuments } from './en/documents'
 import { workbench as zhWorkbench } from './zh-CN/workbench'
 import { workbench as enWorkbench } from './en/workbench'
+import { print as zhPrint } from './zh-CN/print'
+import { print as enPrint } from './en/print'
 export const LOCALES = ['zh-CN', 'en'] as const
 export type Locale = (typeof LOCALES)[number]
 export const DEFAULT_LOCALE: Locale = 'zh-CN'
@@ -71,6 +73,7 @@ const NAMESPACES: ReadonlyArray<readonly [Record<string, string>, Record<string,
   [zhDocuments, enDocuments],
   [zhIm, enIm],
   [zhWorkbench, enWorkbench],
+  [zhPrint, enPrint],
 ]
 
 /** All messages per locale; i18next in the renderer loads the same objects. */
