@@ -39,14 +39,14 @@ function cellText(field: FieldDto, value: unknown): string {
   return formatFieldValue(field, value, currentLocale())
 }
 
-function SubTable({ field, form, rows }: { field: FieldDto; form: FormDto; rows: Array<Record<string, unknown>> }) {
+function SubTable({ field, form, rows, titled }: { field: FieldDto; form: FormDto; rows: Array<Record<string, unknown>>; titled: boolean }) {
   const { t } = useTranslation()
   const children = form.fields.filter((c) => c.parentFieldId === field.id && c.deletedAt === null)
   const visible = rows.length ? children.filter((c) => rows.some((r) => c.apiKey in r)) : children
   const summed = visible.filter((c) => (c.type === 'amount' || c.type === 'number') && !(c.config as { noTotal?: boolean }).noTotal)
   return (
     <div className="print-block">
-      <div className="print-section-title">{field.label}</div>
+      {titled && <div className="print-section-title">{field.label}</div>}
       <table className="print-rows" data-testid={`print-subtable-${field.apiKey}`}>
         <thead>
           <tr>
@@ -170,7 +170,7 @@ export function PrintSheet({ form, record, company, printedBy, printedAt }: Data
               </table>
             )}
             {tables.map((f) => (
-              <SubTable key={f.id} field={f} form={form} rows={Array.isArray(record.fields[f.apiKey]) ? (record.fields[f.apiKey] as Array<Record<string, unknown>>) : []} />
+              <SubTable key={f.id} field={f} form={form} titled={section.label !== f.label} rows={Array.isArray(record.fields[f.apiKey]) ? (record.fields[f.apiKey] as Array<Record<string, unknown>>) : []} />
             ))}
           </div>
         )
@@ -207,11 +207,10 @@ function FieldCells({ field, value, span }: { field: FieldDto; value: unknown; s
 
 export function PrintPage({ route, userName }: { route: PrintRoute; userName: string }) {
   const { t } = useTranslation()
-  const loaded = useLoaded<Data>(async () => {
+  const loaded = useLoaded<Data & { printedAt: number }>(async () => {
     const [form, record, company] = await Promise.all([api.forms.get({ form: route.formId }), api.records.get({ form: route.formId, id: route.recordId }), api.settings.company()])
-    return { form, record, company }
+    return { form, record, company, printedAt: Date.now() }
   })
-  const printedAt = useRef(Date.now()).current
   const printed = useRef(false)
   const data = loaded.data
   useEffect(() => {
@@ -236,7 +235,7 @@ export function PrintPage({ route, userName }: { route: PrintRoute; userName: st
         </Button>
       </Group>
       <article className="print-sheet" data-testid="print-sheet" data-print-state={state} data-print-error={loaded.failure ?? undefined}>
-        {data ? <PrintSheet {...data} printedBy={userName} printedAt={printedAt} /> : loaded.failure ? <div className="print-muted">{loaded.failure}</div> : null}
+        {data ? <PrintSheet {...data} printedBy={userName} /> : loaded.failure ? <div className="print-muted">{loaded.failure}</div> : null}
       </article>
     </div>
   )
