@@ -45,6 +45,8 @@ import { workbench as zhWorkbench } from './zh-CN/workbench'
 import { workbench as enWorkbench } from './en/workbench'
 import { print as zhPrint } from './zh-CN/print'
 import { print as enPrint } from './en/print'
+import { richtext as zhRichtext } from './zh-CN/richtext'
+import { richtext as enRichtext } from './en/richtext'
 export const LOCALES = ['zh-CN', 'en'] as const
 export type Locale = (typeof LOCALES)[number]
 export const DEFAULT_LOCALE: Locale = 'zh-CN'
@@ -74,6 +76,7 @@ const NAMESPACES: ReadonlyArray<readonly [Record<string, string>, Record<string,
   [zhIm, enIm],
   [zhWorkbench, enWorkbench],
   [zhPrint, enPrint],
+  [zhRichtext, enRichtext],
 ]
 
 /** All messages per locale; i18next in the renderer loads the same objects. */

@@ -11,6 +11,7 @@ import { fileUrl } from '../../lib/files'
 import { routeHash } from '../../lib/route'
 import { useLoaded } from '../../lib/use-loaded'
 import { resolveLayout } from '../../components/record/layout'
+import { RichTextView } from '../../fields/richtext-view'
 import type { PrintRoute } from './print-route'
 import { PRINT_CSS } from './print-css'
 
@@ -131,7 +132,7 @@ export function PrintSheet({ form, record, company, printedBy, printedAt }: Data
         if (!plain.length && !tables.length) return null
         const columns = section.columns === 1 ? 1 : 2
         const rows: FieldDto[][] = []
-        const wide = (f: FieldDto) => f.type === 'textarea' || columns === 1
+        const wide = (f: FieldDto) => f.type === 'textarea' || f.type === 'richtext' || columns === 1
         let line: FieldDto[] = []
         for (const f of plain) {
           if (wide(f)) {
@@ -199,7 +200,7 @@ function FieldCells({ field, value, span }: { field: FieldDto; value: unknown; s
     <>
       <th>{field.label}</th>
       <td colSpan={span} className={field.type === 'textarea' ? 'pre' : undefined} data-field={field.apiKey}>
-        {cellText(field, value)}
+        {field.type === 'richtext' ? <RichTextView className="print-rich" html={typeof value === 'string' ? value : ''} /> : cellText(field, value)}
       </td>
     </>
   )
