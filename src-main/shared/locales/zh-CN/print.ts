@@ -2,7 +2,7 @@
 // src-renderer/src/pages/print), and their errors.
 export const print: Record<string, string> = {
   'print.open': '打印',
-  'print.openHint': '在新标签页打开打印视图（A4），可用浏览器的“另存为 PDF”',
+  'print.openHint': '在新标签页打开打印视图，可用浏览器的“另存为 PDF”',
   'print.savePdf': '导出 PDF',
   'print.savePdfHint': '生成 PDF 并存入这条记录的附件',
   'print.saved': '已生成“{{name}}”，已存入附件',
