@@ -29,6 +29,7 @@ import { SystemSettings } from './settings/system-settings'
 import { BackupService } from './backups/service'
 import { PublicFormService } from './publicforms/service'
 import { DocumentService } from './documents/service'
+import { SurveyMailer } from './publicforms/survey-mail'
 import { ImService } from './im/service'
 
 // The core: one database, the engines and services over it. Runs in plain Node (serve mode,
@@ -79,6 +80,8 @@ export class Core {
   readonly backupService: BackupService
   /** Public forms (外链表单): src-main/publicforms. */
   readonly publicForms: PublicFormService
+  /** 满意度回访 e-mailed when a ticket closes: src-main/publicforms/survey-mail.ts. */
+  readonly surveyMail: SurveyMailer
   readonly documents: DocumentService
   /** DingTalk / WeCom work notices and contact import: src-main/im. */
   readonly im: ImService
@@ -128,6 +131,7 @@ export class Core {
     this.documents = new DocumentService({ db, clock, schema: this.schema, access: this.access, reads: this.reads, writes: this.writes, attachments: this.attachments, settings: this.settings, scheduler: this.scheduler, smtp: () => this.rules.settings.smtp() })
     this.im = new ImService({ db, clock, scheduler: this.scheduler, org: this.org, audit: this.audit })
     this.notifications.onStored = (n) => this.im.enqueueFor(n)
+    this.surveyMail = new SurveyMailer({ db, clock, schema: this.schema, reads: this.reads, writes: this.writes, events: this.events, scheduler: this.scheduler, surveys: this.publicForms.surveys, smtp: () => this.rules.settings.smtp(), publicUrl: () => this.im.settings().publicUrl })
   }
 
   /**

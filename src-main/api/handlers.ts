@@ -20,6 +20,7 @@ import { documentHandlers } from './handlers/documents'
 import { imHandlers } from './handlers/im'
 import { workbenchHandlers } from './handlers/workbench'
 import { syncHandlers } from './handlers/sync'
+import { printHandlers } from './handlers/print'
 import { VERSION as APP_VERSION } from '../version'
 
 // API handlers: the core's table here, each engine's in ./handlers/<engine>.ts, merged into one
@@ -253,7 +254,7 @@ const coreHandlers: HandlersOf<typeof coreContracts> = {
   }
 }
 
-export const handlers: Handlers = { ...coreHandlers, ...crmHandlers, ...flowHandlers, ...ruleHandlers, ...reportHandlers, ...transferHandlers, ...settingsHandlers, ...lanHandlers, ...publicFormHandlers, ...documentHandlers, ...imHandlers, ...workbenchHandlers, ...forecastHandlers, ...syncHandlers }
+export const handlers: Handlers = { ...coreHandlers, ...crmHandlers, ...flowHandlers, ...ruleHandlers, ...reportHandlers, ...transferHandlers, ...settingsHandlers, ...lanHandlers, ...publicFormHandlers, ...documentHandlers, ...imHandlers, ...workbenchHandlers, ...forecastHandlers, ...syncHandlers, ...printHandlers }
 
 /**
  * The answer to a write that committed: the record as the caller now sees it, or — when the write

@@ -11,6 +11,9 @@ import { isTrustedSender, type OriginContext } from '../desktop/origin'
 /** The sessions the IPC transport holds, per window: whoever asks for a file must be signed in. */
 export interface IpcSessions {
   tokens(): string[]
+  /** A window the shell opens for a signed-in user (the hidden print window) calls as them. */
+  adopt(webContentsId: number, token: string): void
+  forget(webContentsId: number): void
 }
 
 export function registerIpc(dispatcher: Dispatcher, origins: OriginContext): IpcSessions {
@@ -28,5 +31,9 @@ export function registerIpc(dispatcher: Dispatcher, origins: OriginContext): Ipc
     if (method === 'auth.logout') tokens.delete(id)
     return result
   })
-  return { tokens: () => [...tokens.values()] }
+  return {
+    tokens: () => [...new Set(tokens.values())],
+    adopt: (id, token) => void tokens.set(id, token),
+    forget: (id) => void tokens.delete(id)
+  }
 }

@@ -20,6 +20,7 @@ import { clampToDisplays, loadWindowState, saveWindowState, stateOf } from '../d
 import { toActor } from '../access/auth'
 import { registerIpc } from './ipc'
 import { FILE_SCHEME, serveAttachment } from './files'
+import { registerPdfMaker } from './print'
 
 // The Electron shell, wiring only: every decision (which origin is trusted, which link opens
 // where, which permission is granted, whose notification is shown, the data folder lock, the
@@ -210,6 +211,7 @@ async function start(): Promise<void> {
   const host = await CoreHost.open({ dataDir })
   const dispatcher = new Dispatcher(host)
   const sessions = registerIpc(dispatcher, origins)
+  registerPdfMaker(origins, sessions)
   protocol.handle(FILE_SCHEME, (request) => serveAttachment(host, request.url, sessions.tokens()))
   const t = (key: string, params: Record<string, string | number> = {}) => translate(locale(), key, params)
   const backupNow = () => {

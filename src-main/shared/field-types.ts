@@ -25,7 +25,8 @@ export const FIELD_TYPES = [
   'formula',
   'autonumber',
   'attachment',
-  'rollup'
+  'rollup',
+  'richtext'
 ] as const
 export type FieldType = (typeof FIELD_TYPES)[number]
 
@@ -64,6 +65,8 @@ const summable = { summable: z.boolean().optional() }
 export const TEXT_LIMITS = {
   text: { default: 500, ceiling: 10_000 },
   textarea: { default: 20_000, ceiling: 200_000 },
+  /** Characters of the cleaned HTML (tags included). */
+  richtext: { default: 100_000, ceiling: 1_000_000 },
   phone: { default: 40, ceiling: 40 },
   email: { default: 254, ceiling: 254 },
   url: { default: 2048, ceiling: 2048 }
@@ -72,6 +75,7 @@ export const TEXT_LIMITS = {
 export const FIELD_CONFIG = {
   text: z.object({ ...owned, ...fillFrom, minLength: z.number().int().min(0).optional(), maxLength: z.number().int().min(1).max(TEXT_LIMITS.text.ceiling).optional(), pattern: z.string().max(500).optional(), patternMessage: z.string().max(200).optional() }),
   textarea: z.object({ ...owned, maxLength: z.number().int().min(1).max(TEXT_LIMITS.textarea.ceiling).optional() }),
+  richtext: z.object({ ...owned, maxLength: z.number().int().min(1).max(TEXT_LIMITS.richtext.ceiling).optional() }),
   number: z.object({ ...owned, ...fillFrom, ...summable, precision: precision.default(0), min: z.number().optional(), max: z.number().optional(), unit: z.string().max(20).optional(), thousands: z.boolean().default(true) }),
   amount: z.object({ ...owned, ...fillFrom, ...summable, precision: precision.default(2), currency: z.enum(['CNY', 'USD', 'EUR', 'HKD']).default('CNY'), min: z.number().optional(), max: z.number().optional() }),
   percent: z.object({ ...owned, ...fillFrom, precision: precision.default(0), min: z.number().optional(), max: z.number().optional() }),
@@ -119,6 +123,7 @@ const DATE_OPS: FilterOperator[] = ['eq', 'gt', 'gte', 'lt', 'lte', 'between', '
 export const FIELD_OPERATORS: Record<FieldType, FilterOperator[]> = {
   text: TEXT_OPS,
   textarea: ['contains', 'notContains', 'empty', 'notEmpty'],
+  richtext: ['contains', 'notContains', 'empty', 'notEmpty'],
   number: NUMBER_OPS,
   amount: NUMBER_OPS,
   percent: NUMBER_OPS,

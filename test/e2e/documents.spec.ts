@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import type { Locator, Page } from '@playwright/test'
 import PizZip from 'pizzip'
 import { chineseAmount } from '../../src-main/shared/chinese-amount'
@@ -101,6 +101,32 @@ test('documents, e-mail and stage dialogs as a sales rep on the sample data', as
     expect(text).not.toMatch(/\{[^}]*\}/)
     await expect(drawer.getByText(made.name)).toBeVisible()
     await shoot(rep, 'contract-generated-zh-1440')
+
+    // 打印: the print view opens in a new tab and opens the print dialog itself; the A4 sheet has the
+    // letterhead from the system settings and one row per payment; headless Chromium's page.pdf stands
+    // in for the desktop app's printToPDF.
+    await context.addInitScript(() => {
+      const w = window as unknown as { printed: number }
+      w.printed = 0
+      window.print = () => void w.printed++
+    })
+    const [sheetPage] = await Promise.all([context.waitForEvent('page'), drawer.getByTestId('record-print-view').click()])
+    await expect(sheetPage.getByTestId('print-sheet')).toHaveAttribute('data-print-state', 'ready', { timeout: 30_000 })
+    await expect(sheetPage.getByTestId('print-company')).toHaveText('杭州积木软件有限公司')
+    await expect(sheetPage.getByTestId('print-title')).toHaveText(String(contract.fields.name))
+    await expect(sheetPage.getByTestId('print-subtable-plan').locator('tbody tr')).toHaveCount((contract.fields.plan as unknown[]).length)
+    await expect(sheetPage.getByTestId('print-sheet')).toContainText('招商银行杭州分行')
+    await expect.poll(() => sheetPage.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1)
+    await sheetPage.screenshot({ path: `${SHOTS}/print-view-zh-1440.png`, fullPage: true })
+    await sheetPage.emulateMedia({ media: 'print' })
+    await sheetPage.screenshot({ path: `${SHOTS}/print-media-zh-1440.png`, fullPage: true })
+    const pdf = await sheetPage.pdf({ preferCSSPageSize: true, printBackground: true })
+    writeFileSync(`${SHOTS}/contract-print.pdf`, pdf)
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-')
+    await sheetPage.emulateMedia({ media: 'screen' })
+    await sheetPage.setViewportSize({ width: 390, height: 844 })
+    await sheetPage.screenshot({ path: `${SHOTS}/print-view-zh-390.png`, fullPage: true })
+    await sheetPage.close()
     await rep.keyboard.press('Escape')
 
     // 生成报价单 on a quote, then 发送邮件: the message and the attachment arrive, the 跟进记录 is written.

@@ -8,13 +8,14 @@ import { amount, number, percent } from './number'
 import { relation } from './relation'
 import { checkbox, multiselect, select } from './select'
 import { subtable } from './subtable'
+import { richtext } from './richtext'
 import { email, phone, text, textarea, url } from './text'
 import type { FieldTypeModule } from './types'
 
 // The form engine's field-type registry: one module per type, registered here and nowhere else.
 export const FIELD_TYPE_MODULES: Record<FieldType, FieldTypeModule> = {
   text, textarea, number, amount, percent, date, datetime, select, multiselect, checkbox,
-  phone, email, url, member, relation, subtable, formula, autonumber, attachment, rollup
+  phone, email, url, member, relation, subtable, formula, autonumber, attachment, rollup, richtext
 }
 
 export function fieldType(field: Pick<FieldModel, 'type'>): FieldTypeModule {

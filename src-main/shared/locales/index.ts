@@ -47,6 +47,10 @@ import { forecast as zhForecast } from './zh-CN/forecast'
 import { forecast as enForecast } from './en/forecast'
 import { sync as zhSync } from './zh-CN/sync'
 import { sync as enSync } from './en/sync'
+import { print as zhPrint } from './zh-CN/print'
+import { print as enPrint } from './en/print'
+import { richtext as zhRichtext } from './zh-CN/richtext'
+import { richtext as enRichtext } from './en/richtext'
 export const LOCALES = ['zh-CN', 'en'] as const
 export type Locale = (typeof LOCALES)[number]
 export const DEFAULT_LOCALE: Locale = 'zh-CN'
@@ -77,6 +81,8 @@ const NAMESPACES: ReadonlyArray<readonly [Record<string, string>, Record<string,
   [zhWorkbench, enWorkbench],
   [zhForecast, enForecast],
   [zhSync, enSync],
+  [zhPrint, enPrint],
+  [zhRichtext, enRichtext],
 ]
 
 /** All messages per locale; i18next in the renderer loads the same objects. */

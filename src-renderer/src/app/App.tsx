@@ -7,7 +7,8 @@ import { api, errorMessage, onUnauthenticated } from '../api/client'
 import { clearCache } from '../lib/cache'
 import { notifyError, notifySuccess } from '../lib/notify'
 import { LoginPage } from '../pages/LoginPage'
-import { LazyPage, preloadShell, SetupPage, Shell } from './lazy-pages'
+import { LazyPage, preloadShell, PrintPage, SetupPage, Shell } from './lazy-pages'
+import { usePrintRoute } from '../pages/print/print-route'
 
 export type User = MethodOutput<'auth.me'>
 
@@ -22,6 +23,7 @@ type Session =
 export function App() {
   const { t } = useTranslation()
   const [session, setSession] = useState<Session>({ kind: 'loading' })
+  const printRoute = usePrintRoute()
 
   const load = useCallback(async () => {
     setSession({ kind: 'loading' })
@@ -117,6 +119,13 @@ export function App() {
     case 'login':
       return <LoginPage version={session.version} expired={session.expired} onDone={(user) => signedIn(user, session.version)} />
     case 'ready':
+      // The print view is the sheet alone, outside the shell (the browser prints it, the desktop app makes a PDF of it).
+      if (printRoute)
+        return (
+          <LazyPage h="100vh">
+            <PrintPage key={`${printRoute.formId}/${printRoute.recordId}`} route={printRoute} userName={session.user.name} />
+          </LazyPage>
+        )
       return (
         <LazyPage h="100vh">
           <Shell user={session.user} onLogout={logout} onSignedOutEverywhere={signedOutEverywhere} onRestored={() => void load()} />

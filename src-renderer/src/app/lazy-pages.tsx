@@ -31,6 +31,7 @@ export const Customer360Page = lazy(() => import('../pages/crm/Customer360Page')
 export const DuplicatesPage = lazy(() => import('../pages/crm/DuplicatesPage').then((m) => ({ default: m.DuplicatesPage })))
 export const ForecastPage = lazy(() => import('../pages/crm/ForecastPage').then((m) => ({ default: m.ForecastPage })))
 export const PoolPage = lazy(() => import('../pages/crm/PoolPage').then((m) => ({ default: m.PoolPage })))
+export const PrintPage = lazy(() => import('../pages/print/PrintPage').then((m) => ({ default: m.PrintPage })))
 export const QuotePrintPage = lazy(() => import('../pages/crm/QuotePrintPage').then((m) => ({ default: m.QuotePrintPage })))
 
 /** Shown while a page's chunk arrives (a moment on the LAN; longer on a phone on weak Wi-Fi). */

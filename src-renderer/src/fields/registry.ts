@@ -19,6 +19,7 @@ import { select } from './select'
 import { makeSubtable } from './subtable'
 import { text } from './text'
 import { textarea } from './textarea'
+import { richtext } from './richtext'
 import { url } from './url'
 
 // The one place that knows which renderer serves which field type. The Record type makes a new
@@ -27,6 +28,7 @@ import { url } from './url'
 export const fieldRenderers: FieldRegistry = {
   text,
   textarea,
+  richtext,
   number,
   amount,
   percent,

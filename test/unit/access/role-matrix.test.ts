@@ -438,6 +438,7 @@ const MATRIX: { [M in MethodName]: Entry } = {
   'documents.deleteTemplate': { admin: 'document templates are designed by administrators' },
   'documents.generate': { write: WRITE },
   'documents.send': { write: WRITE },
+  'print.savePdf': { write: WRITE },
   'settings.company': {
     read: async (who) => {
       // The company on quotes and documents: every user prints quotes. It carries no record.

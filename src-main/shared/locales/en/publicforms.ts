@@ -69,5 +69,12 @@ export const publicforms: Record<string, string> = {
   'publicforms.survey.noOrigin': 'The customer must be able to reach this server: open this page through the LAN share address to make a QR code.',
   'publicforms.panel.defaultThanks': 'Thank you! We will be in touch soon.',
   'publicforms.panel.downloadQr': 'Download QR code (SVG, for printing)',
-  'publicforms.panel.hiddenField': 'Field'
+  'publicforms.panel.hiddenField': 'Field',
+  'publicforms.survey.mail.subject': 'How did we do? {{title}}',
+  'publicforms.survey.mail.body': 'Hello,\n\nYour service ticket “{{title}}” has been closed. Please take a minute to rate our service:\n\n{{link}}\n\nThank you!',
+  'publicforms.survey.mail.sent': '{{at}} sent to {{to}}',
+  'publicforms.survey.mail.failed': '{{at}} sending to {{to}} failed (attempt {{attempt}} of {{max}}, retried later): {{error}}',
+  'publicforms.survey.mail.gaveUp': '{{at}} sending to {{to}} failed {{max}} times and was given up: {{error}}. Copy the survey link from the record, or enter the score after a call',
+  'publicforms.survey.mail.noAddress': '{{at}} the ticket was closed, but its contact has no e-mail address: no survey sent',
+  'publicforms.survey.mail.noPublicUrl': 'No public address is set (Settings → DingTalk/WeCom → public address): the customer could not open the survey link'
 }

@@ -69,5 +69,12 @@ export const publicforms: Record<string, string> = {
   'publicforms.survey.noOrigin': '客户需能访问本服务器：请通过局域网共享地址打开本页后再生成二维码。',
   'publicforms.panel.defaultThanks': '提交成功，感谢您的填写！我们会尽快与您联系。',
   'publicforms.panel.downloadQr': '下载二维码（SVG，可打印）',
-  'publicforms.panel.hiddenField': '字段'
+  'publicforms.panel.hiddenField': '字段',
+  'publicforms.survey.mail.subject': '服务满意度回访：{{title}}',
+  'publicforms.survey.mail.body': '您好：\n\n您的服务工单“{{title}}”已处理完毕。请花一分钟为这次服务打分：\n\n{{link}}\n\n感谢您的支持！',
+  'publicforms.survey.mail.sent': '{{at}} 已发送至 {{to}}',
+  'publicforms.survey.mail.failed': '{{at}} 发送至 {{to}} 失败（第 {{attempt}}/{{max}} 次，稍后自动重试）：{{error}}',
+  'publicforms.survey.mail.gaveUp': '{{at}} 发送至 {{to}} 失败，已重试 {{max}} 次，不再发送：{{error}}。可在记录上复制回访链接，或电话回访后直接填写评分',
+  'publicforms.survey.mail.noAddress': '{{at}} 工单已关闭，但联系人没有邮箱，未发送回访邮件',
+  'publicforms.survey.mail.noPublicUrl': '未设置公网地址（设置 → 钉钉/企业微信 → 公网地址），客户无法打开回访链接'
 }

@@ -1,6 +1,7 @@
 import {
   IconAffiliate,
   IconAlignLeft,
+  IconTextCaption,
   IconCalendar,
   IconCalendarTime,
   IconCircleDot,
@@ -28,6 +29,7 @@ import type { FieldType } from '@shared/field-types'
 export const TYPE_ICON: Record<FieldType, Icon> = {
   text: IconLetterT,
   textarea: IconAlignLeft,
+  richtext: IconTextCaption,
   number: IconNumbers,
   amount: IconCurrencyYuan,
   percent: IconPercentage,
@@ -49,7 +51,7 @@ export const TYPE_ICON: Record<FieldType, Icon> = {
 }
 
 export const PALETTE_GROUPS: ReadonlyArray<{ key: string; types: FieldType[] }> = [
-  { key: 'basic', types: ['text', 'textarea', 'number', 'amount', 'percent', 'phone', 'email', 'url'] },
+  { key: 'basic', types: ['text', 'textarea', 'richtext', 'number', 'amount', 'percent', 'phone', 'email', 'url'] },
   { key: 'choice', types: ['select', 'multiselect', 'checkbox', 'member'] },
   { key: 'date', types: ['date', 'datetime'] },
   { key: 'relation', types: ['relation', 'subtable', 'rollup'] },
