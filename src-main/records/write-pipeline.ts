@@ -56,6 +56,23 @@ interface Pending {
   owned: Map<number, ReadonlySet<number>>
   /** Set by tryBulkWrite: the transaction is always rolled back, so what no check reads is not written. */
   trial?: boolean
+  /** Set by bulkWrite with `suspend`: the records inserted while a form's insert triggers are suspended. */
+  suspended?: { suspension: TriggerSuspension; inserted: Set<number> } | null
+}
+
+/**
+ * Insert triggers of a form's table suspended for one bulk write, inside its transaction (report
+ * summaries: src-main/reports/summaries.ts). The pipeline notes each record it inserts into
+ * `table`; before it updates a record of `table`, or columns of another table that `needs` names,
+ * and at the end of the bulk write (also when it fails), it calls `resume` with those records:
+ * what the triggers would have done for them is done, and the triggers are back.
+ */
+export interface TriggerSuspension {
+  readonly table: string
+  /** Whether an update of these columns of a table must find the triggers' work done. */
+  needs(table: string, columns: readonly string[]): boolean
+  /** Do for these records what the suspended triggers would have done, and restore the triggers (once). */
+  resume(inserted: ReadonlySet<number>): void
 }
 
 /** One row of a bulk write: created, or with `id` an update of that record. */
@@ -70,6 +87,11 @@ export interface BulkOptions {
   events?: boolean
   /** Stored with each change-log entry of the batch (e.g. `{ importId }`). */
   detail?: Record<string, unknown>
+  /**
+   * For a batch of creates only: the form's insert triggers suspended while it writes (see
+   * TriggerSuspension), e.g. `(form) => summaries.suspendInserts(form)`. Null: nothing to suspend.
+   */
+  suspend?: (form: FormModel) => TriggerSuspension | null
 }
 
 const OWNER_FIELD = { id: -1, label: '负责人', apiKey: 'owner', type: 'member', config: {} } as unknown as FieldModel
@@ -251,6 +273,8 @@ export class WritePipeline {
       const outer = { detail: pending.detail, quiet: pending.quiet }
       if (options.detail) pending.detail = options.detail
       if (options.events === false) pending.quiet = true
+      const suspension = options.suspend && !pending.suspended && rows.length > 1 && rows.every((r) => r.id === undefined) ? options.suspend(form) : null
+      if (suspension) pending.suspended = { suspension, inserted: new Set() }
       try {
         return rows.map((row, i): BulkOutcome => {
           const step = (): BulkOutcome => {
@@ -268,6 +292,7 @@ export class WritePipeline {
             }
           }
           const queued = pending.events.length
+          const suspended = pending.suspended
           try {
             return this.db.transaction(step)()
           } catch (e) {
@@ -275,6 +300,8 @@ export class WritePipeline {
             // The savepoint rolled back this row's log entries and events: forget them too.
             this.audit.reset()
             pending.events.length = queued
+            // And a resume made inside it: the triggers are suspended again, the rows not yet added.
+            pending.suspended = suspended
             e.row = i + 1
             return { ok: false, error: e }
           }
@@ -282,8 +309,24 @@ export class WritePipeline {
       } finally {
         pending.detail = outer.detail
         pending.quiet = outer.quiet
+        // Also when a row failed: whatever the caller then does, the triggers' work matches the rows.
+        if (suspension) this.resumeSuspended()
       }
     })
+  }
+
+  /** The suspended triggers' work done for the records inserted so far, and the triggers back. */
+  private resumeSuspended(): void {
+    const suspended = this.pending?.suspended
+    if (!suspended) return
+    this.pending!.suspended = null
+    suspended.suspension.resume(suspended.inserted)
+  }
+
+  /** Before an update of these columns of a table: resume suspended triggers that must see it. */
+  private touch(table: string, columns: readonly string[]): void {
+    const suspended = this.pending?.suspended
+    if (suspended && suspended.suspension.needs(table, columns)) this.resumeSuspended()
   }
 
   update(actor: Actor, formRef: number | string, id: number, input: Record<string, unknown>, expectedVersion?: number): void {
@@ -345,6 +388,7 @@ export class WritePipeline {
         if ((row.deleted_at !== null) === deleted) continue
         const values = this.loadValues(form, row)
         if (!deleted) this.check(form, values, id, actor)
+        this.touch(form.table, ['deleted_at', 'updated_at', 'updated_by', 'version'])
         this.stmt(`UPDATE ${ident(form.table)} SET deleted_at = ?, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?`).run(deleted ? now : null, now, actor.id || null, id)
         this.log(actor, form, id, deleted ? 'delete' : 'restore', {})
         this.queue(deleted ? 'record.deleted' : 'record.restored', form, id, actor, [])
@@ -477,6 +521,7 @@ export class WritePipeline {
         this.compute(form, after, row.id)
         const cols = form.computeOrder.filter((f) => f.column && after.get(f.id) !== before.get(f.id))
         if (cols.length) {
+          this.touch(form.table, cols.map((f) => f.column!))
           this.stmt(`UPDATE ${ident(form.table)} SET ${cols.map((f) => `${ident(f.column!)} = ?`).join(', ')} WHERE id = ?`).run(...cols.map((f) => after.get(f.id) ?? null), row.id)
         }
       }
@@ -766,6 +811,8 @@ export class WritePipeline {
     const params: unknown[] = [now, now, actor.id || null, actor.id || null, owner]
     for (const f of cols) params.push(values.get(f.id) ?? null)
     const id = Number(statement.run(...params).lastInsertRowid)
+    const suspended = this.pending?.suspended
+    if (suspended && suspended.suspension.table === form.table) suspended.inserted.add(id)
     this.writeOutOfRow(form, id, null, values)
     if (!this.pending?.trial) this.writeSearch(form, id, values, false)
     // Roll-ups of a new record start from what already links to it (nothing, or rows restored).
@@ -776,6 +823,7 @@ export class WritePipeline {
     const cols = form.fields.filter((f) => f.column && !same(before.get(f.id), after.get(f.id)))
     const now = this.clock.now()
     const sets = ['updated_at = ?', 'updated_by = ?', 'owner_id = ?', 'version = version + 1', ...cols.map((f) => `${ident(f.column!)} = ?`)]
+    this.touch(form.table, ['updated_at', 'updated_by', 'owner_id', 'version', ...cols.map((f) => f.column!)])
     this.stmt(`UPDATE ${ident(form.table)} SET ${sets.join(', ')} WHERE id = ?`).run(now, actor.id || null, owner, ...cols.map((f) => after.get(f.id) ?? null), row.id)
     this.writeOutOfRow(form, row.id, before, after)
     if (!this.pending?.trial && form.fields.some((f) => fieldType(f).searchable && !same(before.get(f.id), after.get(f.id)))) this.writeSearch(form, row.id, after, true)
@@ -858,6 +906,7 @@ export class WritePipeline {
     const changes = this.diff(form, before, after)
     if (!Object.keys(changes).length) return
     const cols = form.computeOrder.filter((f) => f.column && !same(before.get(f.id), after.get(f.id)))
+    this.touch(form.table, ['version', ...cols.map((f) => f.column!)])
     this.stmt(`UPDATE ${ident(form.table)} SET version = version + 1${cols.map((f) => `, ${ident(f.column!)} = ?`).join('')} WHERE id = ?`).run(...cols.map((f) => after.get(f.id) ?? null), id)
     this.log(actor, form, id, 'update', changes)
     this.queue('record.updated', form, id, actor, this.changedKeys(form, changes))

@@ -9,6 +9,7 @@ import { optionsOf } from '../forms/field-types/select'
 import type { FormModel } from '../forms/model'
 import type { SchemaService } from '../forms/schema-service'
 import type { Sql } from '../records/query-builder'
+import type { TriggerSuspension } from '../records/write-pipeline'
 import type { FilterNode } from '../shared/api/contracts'
 import type { SimpleMeasure, WidgetQueryParsed } from '../shared/api/reports'
 import { valueKind, type FieldScope } from './fields'
@@ -168,18 +169,8 @@ export class ReportSummaries {
     if (existing.some((s) => covers(s, shape) && s.keys.length === shape.keys.length)) return
     if (existing.length >= MAX_PER_FORM) return
     const name = `sx_${form.table}_${createHash('sha1').update(`${shape.keys.join(',')}|${shape.sums.join(',')}`).digest('hex').slice(0, 10)}`
-    const dateTimes = dateTimeColumns(form)
     const relations = this.relations(form, shape)
-    // The value of each key for a record `row` of the form; `related` overrides a relation's columns.
-    const keyOf = (row: string, related?: { relation: string; value: (column: string) => string }) => shape.keys.map((k) => {
-      for (const rel of relations) {
-        if (!k.startsWith(relatedPrefix(rel.relation))) continue
-        const column = k.slice(relatedPrefix(rel.relation).length)
-        if (related?.relation === rel.relation) return related.value(column)
-        return `(SELECT r.${ident(column)} FROM ${ident(rel.table)} r WHERE r.id = ${row}.${ident(rel.relation)} AND r.deleted_at IS NULL)`
-      }
-      return dateTimes.has(k) ? dayStart(`${row}.${ident(k)}`) : `${row}.${ident(k)}`
-    })
+    const keyOf = keyExpressions(shape, relations, dateTimeColumns(form))
     const sumCols = shape.sums.flatMap((c) => [SUM_PREFIX + c, COUNT_PREFIX + c]).map(ident)
     const cols = ['k__', ...shape.keys.map(ident), 'n__', ...sumCols].join(', ')
     const summary = ident(name)
@@ -215,10 +206,7 @@ export class ReportSummaries {
     const changed = (columns: string[]) => `WHEN ${columns.map((c) => `OLD.${c} IS NOT NEW.${c}`).join(' OR ')}`
     this.db.transaction(() => {
       this.db.exec(`CREATE TABLE ${summary} (k__ TEXT PRIMARY KEY, ${shape.keys.map(ident).join(', ')}, n__ INTEGER NOT NULL${sumCols.map((c) => `, ${c} REAL NOT NULL DEFAULT 0`).join('')}) WITHOUT ROWID`)
-      const keys = keyOf('t')
-      this.db.exec(`INSERT INTO ${summary} (${cols})
-        SELECT json_array(${keys.join(', ')}), ${keys.join(', ')}, COUNT(*)${shape.sums.map((c) => `, total(t.${ident(c)}), COUNT(t.${ident(c)})`).join('')}
-        FROM ${table} t WHERE t.deleted_at IS NULL GROUP BY ${keys.join(', ')}`)
+      this.db.exec(this.fillSql(form, { ...shape, name }))
       // A rep's widgets read their own rows.
       this.db.exec(`CREATE INDEX ${ident(`${name}_owner`)} ON ${summary}(owner_id)`)
       this.db.exec(`CREATE TRIGGER ${ident(`${name}_ins`)} AFTER INSERT ON ${table} BEGIN ${add('NEW')} END`)
@@ -232,6 +220,83 @@ export class ReportSummaries {
       }
     })()
     this.known.clear()
+  }
+
+  /** The statement that fills an empty summary from the form's live records (a full rebuild). */
+  private fillSql(form: FormModel, summary: SummaryShape & { name: string }): string {
+    const keys = keyExpressions(summary, this.relations(form, summary), dateTimeColumns(form))('t')
+    const cols = ['k__', ...summary.keys.map(ident), 'n__', ...summary.sums.flatMap((c) => [SUM_PREFIX + c, COUNT_PREFIX + c]).map(ident)].join(', ')
+    return `INSERT INTO ${ident(summary.name)} (${cols})
+        SELECT json_array(${keys.join(', ')}), ${keys.join(', ')}, COUNT(*)${summary.sums.map((c) => `, total(t.${ident(c)}), COUNT(t.${ident(c)})`).join('')}
+        FROM ${ident(form.table)} t WHERE t.deleted_at IS NULL GROUP BY ${keys.join(', ')}`
+  }
+
+  /** A summary emptied and filled again from the records, in one transaction (a repair; the tests' reference). */
+  rebuild(form: FormModel, summary: Summary): void {
+    this.db.transaction(() => {
+      this.db.exec(`DELETE FROM ${ident(summary.name)}`)
+      this.db.exec(this.fillSql(form, summary))
+    })()
+  }
+
+  /**
+   * A form's summaries without their insert triggers, for one bulk write (an import's batch) inside
+   * its transaction: a table with any insert trigger has SQLite keep a statement journal of every
+   * page each insert touches (its row, every index, every summary), which was most of an import's
+   * time. The writer inserts the records; `resume` then adds them to every summary in one grouped
+   * statement per summary — exactly what the triggers would have added, row by row — and creates
+   * the triggers again from their own stored text, in the same transaction, so no reader ever sees
+   * the summaries without the rows (a rollback takes back the records, the drop and the sums).
+   * Before anything else changes the form's records (an update, a delete) or a related record a
+   * summary groups them by, the writer resumes first: those triggers read the summaries as complete.
+   * Null when the form keeps no summary.
+   */
+  suspendInserts(form: FormModel): TriggerSuspension | null {
+    const summaries = this.list(form)
+    if (!summaries.length) return null
+    const own = new Set(summaries.map((s) => `${s.name}_ins`))
+    const triggers = (this.db.prepare("SELECT name, tbl_name AS tbl, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE ? ESCAPE '\\'").all(`${likeEscape(`sx_${form.table}_`)}%`) as Array<{ name: string; tbl: string; sql: string }>)
+    const inserts = triggers.filter((t) => t.tbl === form.table && own.has(t.name))
+    if (inserts.length !== summaries.length) return null
+    // Triggers on other forms' tables that regroup this form's records (a customer's industry changed).
+    const watched = new Map<string, Set<string> | 'all'>()
+    for (const t of triggers) {
+      // A record is never deleted for good inside a write (deletes are soft: an update of deleted_at).
+      if (t.tbl === form.table || /\bAFTER DELETE ON /.test(t.sql)) continue
+      const of = /\bAFTER UPDATE OF (.+?) ON /.exec(t.sql)
+      const columns = of ? of[1]!.split(',').map((c) => unquote(c.trim())) : null
+      const known = watched.get(t.tbl)
+      if (!columns || known === 'all') watched.set(t.tbl, 'all')
+      else watched.set(t.tbl, new Set([...(known ?? []), ...columns]))
+    }
+    const dateTimes = dateTimeColumns(form)
+    const adds = summaries.map((s) => {
+      const keys = keyExpressions(s, this.relations(form, s), dateTimes)('t')
+      const sumCols = s.sums.flatMap((c) => [SUM_PREFIX + c, COUNT_PREFIX + c]).map(ident)
+      const cols = ['k__', ...s.keys.map(ident), 'n__', ...sumCols].join(', ')
+      const upsert = `ON CONFLICT (k__) DO UPDATE SET n__ = n__ + excluded.n__${sumCols.map((c) => `, ${c} = ${c} + excluded.${c}`).join('')}`
+      return `INSERT INTO ${ident(s.name)} (${cols}) SELECT * FROM (SELECT json_array(${keys.join(', ')}) AS k, ${keys.map((k, i) => `${k} AS k${i}`).join(', ')}, COUNT(*) AS n${s.sums.map((c, i) => `, total(t.${ident(c)}) AS s${i}, COUNT(t.${ident(c)}) AS c${i}`).join('')}
+        FROM ${ident(form.table)} t WHERE t.id IN (SELECT value FROM json_each(?)) AND t.deleted_at IS NULL GROUP BY 1) WHERE true ${upsert}`
+    })
+    for (const t of inserts) this.db.exec(`DROP TRIGGER ${ident(t.name)}`)
+    let open = true
+    return {
+      table: form.table,
+      needs: (table, columns) => {
+        if (table === form.table) return true
+        const w = watched.get(table)
+        return w === 'all' || (w !== undefined && columns.some((c) => w.has(c)))
+      },
+      resume: (inserted) => {
+        if (!open) return
+        open = false
+        if (inserted.size) {
+          const ids = JSON.stringify([...inserted])
+          for (const sql of adds) this.db.prepare(sql).run(ids)
+        }
+        for (const t of inserts) this.db.exec(t.sql)
+      }
+    }
   }
 
   /**
@@ -346,6 +411,24 @@ export class ReportSummaries {
     return { sql: `(${parts.map((p) => p.sql).join(' UNION ALL ')}) t`, params: parts.flatMap((p) => p.params) }
   }
 }
+
+/**
+ * The value of each key of a summary for a record `row` of the form (a related record's field is a
+ * look-up, a date-time its day); `related` overrides a relation's columns.
+ */
+function keyExpressions(shape: SummaryShape, relations: Array<{ relation: string; table: string }>, dateTimes: ReadonlySet<string>) {
+  return (row: string, related?: { relation: string; value: (column: string) => string }): string[] => shape.keys.map((k) => {
+    for (const rel of relations) {
+      if (!k.startsWith(relatedPrefix(rel.relation))) continue
+      const column = k.slice(relatedPrefix(rel.relation).length)
+      if (related?.relation === rel.relation) return related.value(column)
+      return `(SELECT r.${ident(column)} FROM ${ident(rel.table)} r WHERE r.id = ${row}.${ident(rel.relation)} AND r.deleted_at IS NULL)`
+    }
+    return dateTimes.has(k) ? dayStart(`${row}.${ident(k)}`) : `${row}.${ident(k)}`
+  })
+}
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`)
 
 /** Columns of a form holding date-times (epoch ms): the system times and date-time fields. */
 function dateTimeColumns(form: FormModel): Set<string> {

@@ -12,6 +12,7 @@ import { NEW_OPTION, NEW_PERSON, type Scopes } from './convert'
 import { newFieldColumns, type ImportJob, type PreparedRow } from './import-job'
 import { ImportWorker } from './worker-client'
 import { ImportMemory } from './memory'
+import { ReportSummaries } from '../reports/summaries'
 
 type SheetSummary = Awaited<ReturnType<ImportJob['open']>>[number]
 
@@ -68,9 +69,11 @@ interface Session {
 export class ImportService {
   private readonly sessions = new Map<string, Session>()
   private readonly memory: ImportMemory
+  private readonly summaries: ReportSummaries
 
   constructor(private readonly core: TransferDeps) {
     this.memory = new ImportMemory(core.db, core.clock)
+    this.summaries = new ReportSummaries(core.db, core.schema, core.access)
     // An import still marked running was cut short (the app closed mid-way): what it wrote stays
     // noted, so it can be undone from the import history.
     core.db.prepare("UPDATE import_batches SET status = 'interrupted' WHERE status = 'running'").run()
@@ -332,11 +335,14 @@ export class ImportService {
         if (s.cancel) break
         const rows: PreparedRow[] = await next!
         next = from + batch < total ? take(from + batch) : null
-        const failed = core.db.transaction(() => {
+        // One write transaction of the pipeline's own (not a savepoint around it: SQLite would keep
+        // every page each statement touches in a sub-journal until the batch ends).
+        const failed = core.writes.transaction(() => {
           const befores = new Map<number, string>()
           for (const r of rows) if (r.id !== undefined) befores.set(r.id, JSON.stringify(this.before(actor, form, r.id, mappedKeys)))
           const bulk: BulkRow[] = rows.map((r) => (r.id !== undefined ? { id: r.id, values: r.values } : { values: r.values }))
-          const outcomes = core.writes.bulkWrite(actor, form.id, bulk, { action: 'import', skipBad: settings.onError === 'skip', events: settings.rules, detail: { importId: batchId } })
+          // A batch of new records is added to the report summaries once, not by a trigger per row.
+          const outcomes = core.writes.bulkWrite(actor, form.id, bulk, { action: 'import', skipBad: settings.onError === 'skip', events: settings.rules, detail: { importId: batchId }, suspend: (f) => this.summaries.suspendInserts(f) })
           let bad = 0
           outcomes.forEach((o, i) => {
             if (o.ok) {
@@ -351,7 +357,7 @@ export class ImportService {
           // Counts kept current with the rows, so an import cut short can still be undone.
           progress.run(s.status.created, s.status.updated, batchId)
           return bad
-        })()
+        })
         s.status.failed += failed
         s.status.done = Math.min(total, from + rows.length)
         if (failed) s.status.hasReport = true
