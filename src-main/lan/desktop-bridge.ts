@@ -7,6 +7,7 @@ import { OfficeConnection, type Backoff, type Envelope, type OfficeView, type Ti
 import { HostDiscovery, type HostChoice } from './discovery'
 import type { MdnsOptions } from './mdns'
 import { PairingFlow, type PairingView } from './pairing-flow'
+import type { OfficeCommand } from './office-commands'
 
 // What the desktop window's IPC reaches, in plain Node (src-main/app/ipc.ts only forwards to it):
 //  - `invoke`: one API call. In local mode it goes to this PC's core (the session token is kept
@@ -31,8 +32,6 @@ export interface OfficeSnapshot {
 
 export type WindowEvent = { channel: 'live'; data: string } | { channel: 'office'; office: OfficeSnapshot }
 
-export const OFFICE_COMMANDS = ['state', 'discover', 'stopDiscover', 'refresh', 'pair', 'code', 'cancel', 'disconnect', 'retry'] as const
-export type OfficeCommand = (typeof OFFICE_COMMANDS)[number]
 
 export interface DesktopBridgeOptions {
   dispatcher: Pick<Dispatcher, 'call'>
