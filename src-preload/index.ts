@@ -1,6 +1,6 @@
 import { contextBridge, ipcRenderer } from 'electron'
 import { METHOD_NAMES } from '../src-main/shared/api/contracts'
-import { OFFICE_COMMANDS } from '../src-main/lan/office-commands'
+import { OFFICE_COMMANDS } from '../src-main/shared/office'
 
 // The preload exposes three things: `invoke` (the API; only methods declared in the contracts
 // pass), `onEvent` (live events and the office connection's state, pushed by the main process)

@@ -1,4 +1,5 @@
 import { translate, pickLocale } from '../shared/locales'
+import type { OfficeStatus, OfficeView } from '../shared/office'
 import { DomainError } from '../shared/errors'
 import { forgetPairedHost, HostTransport, loadPairedHost, savePairedHost, type PairedHost } from './client'
 import { openHostEvents, type HostEvents } from './host-events'
@@ -19,20 +20,7 @@ import { openHostEvents, type HostEvents } from './host-events'
 // start resumes client mode; 断开 forgets it. While signed in, the host's live event stream is
 // kept open and each event goes to `onEvent` (the window hears it over IPC).
 
-export type OfficeStatus = 'connecting' | 'connected' | 'unreachable' | 'refused'
-
-export interface OfficeView {
-  mode: 'local' | 'client'
-  host: { url: string; name: string; fingerprint: string } | null
-  status: OfficeStatus | null
-  /** Failed probes in a row (0 while connected). */
-  attempt: number
-  /** When the next probe runs (epoch ms), while unreachable. */
-  retryAt: number | null
-  signedIn: boolean
-  /** The live event stream from the host is open. */
-  live: boolean
-}
+export type { OfficeStatus, OfficeView }
 
 export interface Envelope {
   ok: boolean

@@ -3,11 +3,11 @@ import { DESKTOP_ADDRESS } from '../access/auth'
 import type { Dispatcher } from '../api/dispatcher'
 import { afterCall, type LiveStream } from '../api/events-stream'
 import { pickLocale } from '../shared/locales'
-import { OfficeConnection, type Backoff, type Envelope, type OfficeView, type Timers } from './connection'
-import { HostDiscovery, type HostChoice } from './discovery'
+import { OfficeConnection, type Backoff, type Envelope, type Timers } from './connection'
+import { HostDiscovery } from './discovery'
 import type { MdnsOptions } from './mdns'
-import { PairingFlow, type PairingView } from './pairing-flow'
-import type { OfficeCommand } from './office-commands'
+import { PairingFlow } from './pairing-flow'
+import type { OfficeCommand, OfficeSnapshot, WindowEvent } from '../shared/office'
 
 // What the desktop window's IPC reaches, in plain Node (src-main/app/ipc.ts only forwards to it):
 //  - `invoke`: one API call. In local mode it goes to this PC's core (the session token is kept
@@ -20,18 +20,7 @@ import type { OfficeCommand } from './office-commands'
 //  - `office`: the 连接到办公室的电脑 commands (discover, pair, type the code, cancel, disconnect,
 //    retry now).
 
-export interface OfficeSnapshot {
-  connection: OfficeView
-  pairing: PairingView
-  hosts: HostChoice[]
-  discovering: boolean
-  /** Set when mDNS could not browse here (no multicast): the window says to type the address. */
-  discoveryFailed: boolean
-  deviceName: string
-}
-
-export type WindowEvent = { channel: 'live'; data: string } | { channel: 'office'; office: OfficeSnapshot }
-
+export type { OfficeSnapshot, WindowEvent }
 
 export interface DesktopBridgeOptions {
   dispatcher: Pick<Dispatcher, 'call'>

@@ -1,3 +1,4 @@
+import type { HostChoice } from '../shared/office'
 import { browse, type Browsing, type FoundHost, type MdnsOptions } from './mdns'
 
 // The live list of hosts on the office network for 连接到办公室的电脑: what mDNS finds
@@ -6,16 +7,7 @@ import { browse, type Browsing, type FoundHost, type MdnsOptions } from './mdns'
 // pairing code). Hosts that announce leaving, or whose announcement runs out, drop off the list;
 // `refresh()` asks the network again (the list's 刷新 button, and every REFRESH_MS while open).
 
-export interface HostChoice {
-  /** Stable key for the list. */
-  key: string
-  name: string
-  /** host:port pairing connects to (an IPv4 address when announced, else the .local name). */
-  address: string
-  /** The `.local` name, shown small under the name. */
-  host: string
-  fingerprint: string | null
-}
+export type { HostChoice }
 
 export const REFRESH_MS = 10_000
 

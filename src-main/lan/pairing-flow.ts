@@ -1,6 +1,7 @@
 import { DomainError } from '../shared/errors'
 import { confirmCode, pairedHostOf, pairingStatus, startPairing, type PairedHost, type PairingSession } from './client'
 import type { Timers } from './connection'
+import type { PairingStep, PairingView } from '../shared/office'
 
 // 连接到办公室的电脑, step by step, as the desktop client's window walks through it (plain Node;
 // the window sees `view()` over IPC and sends the user's input back):
@@ -12,20 +13,7 @@ import type { Timers } from './connection'
 // While waiting, the host is asked every `pollMs`; a host that cannot be reached for a moment is
 // asked again (the step stays 'waiting' and says so).
 
-export type PairingStep = 'idle' | 'requesting' | 'code' | 'waiting' | 'approved' | 'failed'
-
-export interface PairingView {
-  step: PairingStep
-  address: string | null
-  hostName: string | null
-  /** The office CA's fingerprint (to compare with the host's page), once the host answered. */
-  fingerprint: string | null
-  /** Wrong codes typed so far. */
-  mistakes: number
-  /** While waiting: the last status request did not get through. */
-  hostSilent: boolean
-  error: { messageKey: string; params: Record<string, string | number> } | null
-}
+export type { PairingStep, PairingView }
 
 export const MAX_CODE_MISTAKES = 3
 export const POLL_MS = 2000
