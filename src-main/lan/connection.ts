@@ -297,11 +297,13 @@ export class OfficeConnection {
         this.liveOpen = true
         this.changed()
       },
-      onEnd: () => {
+      onEnd: (reason) => {
         if (this.events !== events) return
         this.events = null
         this.liveOpen = false
-        this.changed()
+        // The host's server is stopping (sharing off, the app quitting): it is about to be gone.
+        if (reason === 'shutdown') this.unreachable()
+        else this.changed()
       },
       onDrop: () => {
         if (this.events !== events) return
