@@ -38,7 +38,7 @@ export function OfficeBanner({ onSwitched }: { onSwitched: () => void }) {
   if (connection.status === 'unreachable') {
     const seconds = connection.retryAt ? Math.max(0, Math.ceil((connection.retryAt - now) / 1000)) : 0
     return (
-      <Alert color="orange" radius={0} icon={<IconPlugConnectedX size={18} />} data-testid="office-unreachable" style={{ position: 'sticky', top: 0, zIndex: 300 }}>
+      <Alert color="orange" radius={0} icon={<IconPlugConnectedX size={18} />} data-testid="office-unreachable" style={{ position: 'fixed', left: 0, right: 0, bottom: 0, zIndex: 300 }}>
         <Group justify="space-between" wrap="wrap" gap="xs">
           <Text size="sm">{t('lan.office.unreachable', { name })}</Text>
           <Group gap="xs" wrap="nowrap">
@@ -52,7 +52,7 @@ export function OfficeBanner({ onSwitched }: { onSwitched: () => void }) {
   if (connection.status === 'refused')
     return (
       <>
-        <Alert color="red" radius={0} data-testid="office-refused" style={{ position: 'sticky', top: 0, zIndex: 300 }}>
+        <Alert color="red" radius={0} data-testid="office-refused" style={{ position: 'fixed', left: 0, right: 0, bottom: 0, zIndex: 300 }}>
           <Group justify="space-between" wrap="wrap" gap="xs">
             <Text size="sm">{t('lan.office.refused')}</Text>
             <Group gap="xs">
