@@ -147,6 +147,30 @@ export class LiveStream {
     return true
   }
 
+  /**
+   * The same feed without HTTP, for the desktop window's IPC channel (src-main/lan/desktop-bridge.ts):
+   * `send` gets each event as the JSON an SSE `data:` line carries, `end` the reason when the
+   * session ends. Returns the unsubscribe. Null for a token that is not a person's session.
+   */
+  subscribe(token: string, sink: { send: (data: string) => void; end: (reason: string) => void }): (() => void) | null {
+    const principal = this.resolve(token)
+    if (!principal || principal.via !== 'session') return null
+    this.bind()
+    const listener: Listener = {
+      userId: principal.user.id,
+      tokenHash: sha256(token),
+      send: (event) => sink.send(JSON.stringify(event)),
+      ping: () => undefined,
+      end: (reason) => {
+        if (this.listeners.delete(listener)) sink.end(reason)
+      }
+    }
+    this.listeners.add(listener)
+    return () => {
+      this.listeners.delete(listener)
+    }
+  }
+
   /** End every stream whose session no longer holds (after a sign-out, a password change, a disabled user). */
   revalidate(): void {
     if (!this.listeners.size) return

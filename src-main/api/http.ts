@@ -271,11 +271,12 @@ export function createHttpServer(options: HttpOptions): Server {
       return send(res, match.route.status ?? 200, match.route.output ? match.route.output(result.data) : result.data, {}, req)
     }
 
-    // The live event stream (./events-stream.ts): the session cookie, from our own origin only.
+    // The live event stream (./events-stream.ts): the session cookie, from our own origin only, or
+    // a paired desktop client's session as a Bearer token (src-main/lan/host-events.ts).
     if (url.pathname === '/events') {
       if (method !== 'GET') throw new HttpError(405, 'http.noEndpoint')
       checkSameOrigin(req, scheme)
-      return openEventStream(live, req, res, cookieOf(req, cookieName), baseHeaders)
+      return openEventStream(live, req, res, bearerOf(req) ?? cookieOf(req, cookieName), baseHeaders)
     }
 
     if (url.pathname.startsWith('/files/')) {

@@ -19,6 +19,9 @@ import { TRAY_ICON_PNG } from '../desktop/tray-icon'
 import { clampToDisplays, loadWindowState, saveWindowState, stateOf } from '../desktop/window-state'
 import { toActor } from '../access/auth'
 import { registerIpc } from './ipc'
+import { LiveStream } from '../api/events-stream'
+import { ClientAlerts, POLL_MS as CLIENT_POLL_MS, touchesAlerts, type ClientNotification } from '../lan/client-alerts'
+import type { Waiting } from '../desktop/tray'
 import { FILE_SCHEME, serveAttachment } from './files'
 import { registerPdfMaker } from './print'
 
@@ -210,7 +213,11 @@ async function start(): Promise<void> {
   dataLock = lockDataDir(dataDir, { app: 'desktop' })
   const host = await CoreHost.open({ dataDir })
   const dispatcher = new Dispatcher(host)
-  const sessions = registerIpc(dispatcher, origins)
+  // The window's live events over IPC (local core or, in client mode, the office host's stream);
+  // in client mode the tray and desktop notifications follow the host (src-main/lan/client-alerts.ts).
+  const live = new LiveStream(host)
+  let onClientEvent: (data: string) => void = () => undefined
+  const sessions = registerIpc(dispatcher, origins, live, { dataDir, onClientEvent: (data) => onClientEvent(data) })
   registerPdfMaker(origins, sessions)
   protocol.handle(FILE_SCHEME, (request) => serveAttachment(host, request.url, sessions.tokens()))
   const t = (key: string, params: Record<string, string | number> = {}) => translate(locale(), key, params)
@@ -259,13 +266,16 @@ async function start(): Promise<void> {
     },
     unread: (id: number) => host.core.notifications.unread(id)
   }
+  const clientAlerts = new ClientAlerts((m, i) => sessions.bridge.connection.call(m, i))
+  let clientWaiting: Waiting | null = null
   const refreshTray = () => {
     if (!tray) return
     const userIds = sessions.tokens().flatMap((token) => {
       const principal = host.core.auth.resolve(token)
       return principal ? [principal.user.id] : []
     })
-    const model = trayModel({ locale: locale(), waiting: waitingFor(userIds, counts), startWithSystem: loginItems ? app.getLoginItemSettings().openAtLogin : null })
+    const waiting = sessions.bridge.mode === 'client' ? clientWaiting ?? { todos: 0, notifications: 0 } : waitingFor(userIds, counts)
+    const model = trayModel({ locale: locale(), waiting, startWithSystem: loginItems ? app.getLoginItemSettings().openAtLogin : null })
     tray.setToolTip(model.tooltip)
     tray.setContextMenu(Menu.buildFromTemplate(template(model.items)))
   }
@@ -295,9 +305,38 @@ async function start(): Promise<void> {
     resolve: (token: string) => host.core.auth.resolve(token),
     takeDesktop: (limit: number, userIds: readonly number[]) => host.core.notifications.takeDesktop(limit, userIds)
   }
+  const showNative = (n: Pick<ClientNotification, 'title' | 'body' | 'formId' | 'recordId'>) => {
+    const shown = new Notification({ title: n.title, body: n.body })
+    shown.on('click', () => {
+      if (!mainWindow) return
+      if (mainWindow.isMinimized()) mainWindow.restore()
+      mainWindow.focus()
+      const route = notificationRoute(n)
+      if (route) void mainWindow.webContents.executeJavaScript(`location.hash = ${JSON.stringify(route)}`)
+    })
+    shown.show()
+  }
+  const checkClient = () => {
+    if (sessions.bridge.mode !== 'client' || !sessions.bridge.connection.view().signedIn) {
+      clientAlerts.reset()
+      clientWaiting = null
+      return
+    }
+    clientAlerts.check().then((r) => {
+      if (!r) return
+      clientWaiting = r.waiting
+      refreshTray()
+      if (Notification.isSupported()) r.show.forEach(showNative)
+    }, (e: unknown) => console.error('office host check failed', e))
+  }
+  onClientEvent = (data) => {
+    if (touchesAlerts(data)) checkClient()
+  }
+  let ticks = 0
   const desktop = setInterval(() => {
     refreshTray()
-    if (!Notification.isSupported()) return
+    if (++ticks % Math.round(CLIENT_POLL_MS / 5000) === 0) checkClient()
+    if (!Notification.isSupported() || sessions.bridge.mode === 'client') return
     for (const n of takeNotificationsForThisPc(sessions.tokens(), source)) {
       const shown = new Notification({ title: n.title, body: n.body })
       shown.on('click', () => {
@@ -312,6 +351,8 @@ async function start(): Promise<void> {
   }, 5000)
   app.on('will-quit', () => {
     clearInterval(desktop)
+    void sessions.bridge.close()
+    live.close()
     void lan.shutdown()
     tray?.destroy()
     host.close()

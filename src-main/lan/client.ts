@@ -1,5 +1,6 @@
 import { X509Certificate, randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import type { ClientRequest } from 'node:http'
 import { request } from 'node:https'
 import type { TLSSocket } from 'node:tls'
 import { join } from 'node:path'
@@ -26,6 +27,8 @@ export interface PairedHost {
   fingerprint: string
   deviceId: string
   deviceSecret: string
+  /** The host's name as the list showed it (the office name and its PC), for the window. */
+  name?: string
 }
 
 export interface Answer {
@@ -44,6 +47,21 @@ interface HttpsCall {
   /** The pinned CA; absent only for the first pairing step (which checks the chain itself). */
   ca?: string
   headers?: Record<string, string>
+  /** Give up when the TCP+TLS connection is not up by then (a switched-off host never answers). */
+  connectTimeoutMs?: number
+}
+
+/** How long a connection to the host may take before the host counts as unreachable. */
+export const CONNECT_TIMEOUT_MS = 5000
+
+/** A connection that did not come up in time: reported like any network failure. */
+function connectTimer(req: ClientRequest, ms: number): void {
+  req.on('socket', (socket) => {
+    // agent: false, so every request has a fresh socket that still has to connect.
+    const timer = setTimeout(() => req.destroy(Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' })), ms)
+    socket.once('secureConnect', () => clearTimeout(timer))
+    socket.once('close', () => clearTimeout(timer))
+  })
 }
 
 function post(call: HttpsCall): Promise<Answer & { peer: X509Certificate | null }> {
@@ -73,6 +91,7 @@ function post(call: HttpsCall): Promise<Answer & { peer: X509Certificate | null 
       })
       res.on('error', reject)
     })
+    connectTimer(req, call.connectTimeoutMs ?? CONNECT_TIMEOUT_MS)
     req.on('error', reject)
     req.end(text)
   })
@@ -192,10 +211,21 @@ export class HostTransport {
     this.token = token
   }
 
+  /** The session signed in over this transport (the event stream rides it too). */
+  get sessionToken(): string | null {
+    return this.token
+  }
+
+  /** The header naming this paired device, on every request to the host. */
+  get deviceHeader(): Record<string, string> {
+    return { [DEVICE_HEADER]: `${this.paired.deviceId}.${this.paired.deviceSecret}` }
+  }
+
   /** One API call: the dispatcher's { ok, data } / { ok: false, error } answer from the host. */
-  async call(method: string, input: unknown): Promise<{ ok: boolean; data?: unknown; error?: unknown }> {
-    const headers: Record<string, string> = { [DEVICE_HEADER]: `${this.paired.deviceId}.${this.paired.deviceSecret}` }
+  async call(method: string, input: unknown, locale?: string): Promise<{ ok: boolean; data?: unknown; error?: unknown }> {
+    const headers: Record<string, string> = { ...this.deviceHeader }
     if (this.token) headers.authorization = `Bearer ${this.token}`
+    if (locale) headers['accept-language'] = locale
     for (let attempt = 0; ; attempt++) {
       try {
         const answer = await post({ url: this.paired.url, path: `/rpc/${encodeURIComponent(method)}`, body: input, ca: this.paired.caPem, headers })
@@ -203,6 +233,7 @@ export class HostTransport {
         if (answer.status === 200) {
           const result = answer.body as { ok: boolean; data?: unknown; error?: unknown }
           if (result.ok && (method === 'auth.login' || method === 'auth.setup')) this.token = (result.data as { token: string }).token
+          if (method === 'auth.logout') this.token = null
           return result
         }
         return { ok: false, error: answer.body }

@@ -16,6 +16,8 @@ import type { CoreHost } from '../api/host'
 
 export const DEVICE_HEADER = 'x-jimu-device'
 export const PAIR_PER_MINUTE = 6
+/** Status polls of a waiting PC per client address per minute (the client polls every 2 s). */
+export const STATUS_PER_MINUTE = 90
 const MAX_BODY = 16 * 1024
 
 const token = z.string().regex(/^[A-Za-z0-9_-]{16,128}$/)
@@ -35,6 +37,7 @@ type Reply = (status: number, body: unknown) => void
 
 export class LanGate {
   private readonly limiter: RateLimiter
+  private readonly statusLimiter = new RateLimiter(STATUS_PER_MINUTE, 60_000)
 
   constructor(private readonly options: LanGateOptions) {
     this.limiter = new RateLimiter(options.pairPerMinute ?? PAIR_PER_MINUTE, 60_000)
@@ -85,7 +88,10 @@ export class LanGate {
     const site = req.headers['sec-fetch-site']
     if (req.headers.origin !== undefined || (site !== undefined && site !== 'none')) throw new PermissionError('http.originRefused')
     if (String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase() !== 'application/json') throw new DomainError('BAD_REQUEST', 'http.unsupportedType')
-    if (!this.limiter.take(req.socket.remoteAddress ?? '?')) throw new PermissionError('lan.error.tooManyPairing')
+    // Asking for a pairing (start, reveal) is rate-limited hard; a waiting PC's status polls (one
+    // every two seconds, authenticated by its device secret) have their own, looser budget.
+    const limiter = step === 'status' ? this.statusLimiter : this.limiter
+    if (!limiter.take(req.socket.remoteAddress ?? '?')) throw new PermissionError('lan.error.tooManyPairing')
     const body = await readBody(req)
     const address = req.socket.remoteAddress ?? null
     if (step === 'start') {

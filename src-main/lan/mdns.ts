@@ -65,6 +65,8 @@ export function toFoundHost(service: Service): FoundHost {
 
 export interface Browsing {
   hosts(): FoundHost[]
+  /** Query the network again (answers update the list through `onChange`). */
+  refresh(): void
   stop(): Promise<void>
 }
 
@@ -77,6 +79,10 @@ export function browse(onChange: (hosts: FoundHost[]) => void, options?: MdnsOpt
   browser.on('down', () => onChange(list()))
   return {
     hosts: list,
+    refresh: () => {
+      browser.expire()
+      browser.update()
+    },
     stop: () => new Promise<void>((done) => {
       browser.stop()
       bonjour.destroy(() => done())

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react'
+import { OfficeBanner } from '../components/lan/OfficeBanner'
 import { Button, Center, Loader, Stack, Text } from '@mantine/core'
 import { notifications } from '@mantine/notifications'
 import { useTranslation } from 'react-i18next'
@@ -38,6 +39,13 @@ export function App() {
   }, [])
 
   useEffect(() => {
+    void load()
+  }, [load])
+
+  // The window's calls now go elsewhere (paired with the office host, disconnected, or the host is back).
+  const reloadAfterSwitch = useCallback(() => {
+    clearCache()
+    notifications.clean()
     void load()
   }, [load])
 
@@ -84,6 +92,7 @@ export function App() {
     setSession({ kind: 'login', version })
   }
 
+  const screen = (() => {
   switch (session.kind) {
     case 'loading':
       return (
@@ -132,4 +141,12 @@ export function App() {
         </LazyPage>
       )
   }
+  })()
+  // A desktop PC connected to the office host: the connection's state, above every screen.
+  return (
+    <>
+      <OfficeBanner onSwitched={reloadAfterSwitch} />
+      {screen}
+    </>
+  )
 }

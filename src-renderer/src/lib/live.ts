@@ -1,14 +1,16 @@
 import { useEffect } from 'react'
 import { emitFlowsChanged } from '../components/flows/events'
 import { notifyRecordsChanged } from './record-events'
+import { officeBridge } from './office'
 
 // Everyone sees changes live: the server's event stream (GET /events, src-main/api/events-stream.ts)
 // for the signed-in user. An event says only that something changed — the record, its version, the
 // changed fields this user may read, who and when — and the page refetches through the normal read
 // path: lists of that form reload (record-events), the to-do badge and lists refresh, the
 // notification bell reloads, and an open record refreshes or offers to (useLiveRecord).
-// Inside Electron (IPC transport, one user on this PC) there is no stream: nobody else changes
-// the records there.
+// One event source, two carriers: in a browser the EventSource on /events; in the desktop app
+// the same events come over IPC ('jimu:event', channel 'live') — from this PC's core, or from the
+// office host's stream when the window is connected to one (src-main/lan/desktop-bridge.ts).
 
 export interface LiveRecordEvent {
   kind: 'record' | 'flow'
@@ -52,15 +54,35 @@ function dispatch(data: string): void {
   for (const handler of [...recordHandlers]) handler(event)
 }
 
-/** The shell, while signed in: keep the stream open (the browser reconnects by itself). */
+export interface LiveSource {
+  close(): void
+}
+
+/** Open the event source that fits where the window runs; `onOpen` when events flow. */
+export function openLiveSource(onEvent: (data: string) => void, onOpen: () => void): LiveSource | null {
+  if (typeof window === 'undefined') return null
+  const bridge = officeBridge()
+  if (bridge) {
+    onOpen()
+    const off = bridge.onEvent((event) => {
+      if (event.channel === 'live') onEvent(event.data)
+    })
+    return { close: off }
+  }
+  if (window.jimu?.invoke || typeof EventSource === 'undefined') return null
+  const source = new EventSource('/events', { withCredentials: true })
+  source.onmessage = (message: MessageEvent<string>) => onEvent(message.data)
+  // The session ended (signed out elsewhere, password changed): stop; the next call's 401 shows the login.
+  source.addEventListener('end', () => source.close())
+  source.addEventListener('hello', onOpen)
+  return { close: () => source.close() }
+}
+
+/** The shell, while signed in: keep the events coming (the browser's EventSource reconnects by itself, the desktop's main process does). */
 export function useLiveEvents(userId: number): void {
   useEffect(() => {
-    if (typeof window === 'undefined' || window.jimu?.invoke || typeof EventSource === 'undefined') return
-    const source = new EventSource('/events', { withCredentials: true })
-    source.onmessage = (message: MessageEvent<string>) => dispatch(message.data)
-    // The session ended (signed out elsewhere, password changed): stop; the next call's 401 shows the login.
-    source.addEventListener('end', () => source.close())
-    source.addEventListener('hello', () => document.documentElement.setAttribute('data-live', 'on'))
+    const source = openLiveSource(dispatch, () => document.documentElement.setAttribute('data-live', 'on'))
+    if (!source) return
     return () => {
       source.close()
       document.documentElement.removeAttribute('data-live')

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react'
+import { OfficeConnectionCard } from '../components/lan/OfficeConnectionCard'
 import { Badge, Group, Paper, Stack, Tabs, Text } from '@mantine/core'
 import { IconDevices, IconKey, IconLock } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
@@ -60,6 +61,7 @@ export function SettingsPage({ user, onSignedOutEverywhere }: { user: User; onSi
           </Stack>
         </Group>
       </Paper>
+      <OfficeConnectionCard />
       <Paper withBorder radius="md" p="md">
         <Tabs value={tab} onChange={setTab} keepMounted={false}>
           <Tabs.List mb="md">
