@@ -1,6 +1,7 @@
 // The print view of a record (Print / Export PDF) and saving it as a PDF on the record (src-main/print,
 // src-renderer/src/pages/print), and their errors.
 export const print: Record<string, string> = {
+  'audit.op.print.pdf': 'PDF exported',
   'print.open': 'Print',
   'print.openHint': 'Opens the A4 print view in a new tab; the browser can save it as PDF',
   'print.savePdf': 'Export PDF',

@@ -1,6 +1,7 @@
 // The print view of a record (打印 / 导出 PDF) and saving it as a PDF on the record (src-main/print,
 // src-renderer/src/pages/print), and their errors.
 export const print: Record<string, string> = {
+  'audit.op.print.pdf': '导出 PDF',
   'print.open': '打印',
   'print.openHint': '在新标签页打开打印视图，可用浏览器的“另存为 PDF”',
   'print.savePdf': '导出 PDF',

@@ -9,7 +9,9 @@ import type { OfficeSnapshot } from '@shared/office'
  * the hosts mDNS finds (a live list) or a typed address → the six-digit code the host shows →
  * waiting for the host owner's approval → the window switches to the host (App reloads its state).
  */
-export function OfficeConnect({ office, run, onClose }: { office: OfficeSnapshot; run: (command: string, args?: unknown) => Promise<unknown>; onClose: () => void }) {
+type RunCommand = { (command: string, args?: unknown): Promise<unknown> }
+
+export function OfficeConnect({ office, run, onClose }: { office: OfficeSnapshot; run: RunCommand; onClose: () => void }) {
   const { t } = useTranslation()
   const [address, setAddress] = useState('')
   const [code, setCode] = useState('')
