@@ -1,11 +1,51 @@
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
-import { defineConfig } from 'electron-vite'
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { promisify } from 'node:util'
+import { brotliCompress, constants, gzip } from 'node:zlib'
+import { defineConfig, type Plugin } from 'electron-vite'
 import react from '@vitejs/plugin-react'
 
 // One version number: package.json's, written into the main build (desktop app and serve mode
 // report it through auth.status and the OpenAPI document; src-main/version.ts).
 const { version } = JSON.parse(readFileSync(resolve(__dirname, 'package.json'), 'utf8')) as { version: string }
+
+/**
+ * Writes `x.js.br` (brotli 11) and `x.js.gz` beside each text file of the renderer build, once, at
+ * build time: the LAN host (serve mode, 局域网共享) then sends them as they are
+ * (src-main/api/compression.ts) instead of compressing each file in every server process — a
+ * phone's first screen costs the host no CPU, and the best ratio costs nobody a wait.
+ */
+function precompress(): Plugin {
+  const TEXT = /\.(js|css|html|svg|json|txt)$/
+  return {
+    name: 'jimu-precompress',
+    apply: 'build',
+    async writeBundle(options) {
+      const dir = options.dir
+      if (!dir) return
+      const files: string[] = []
+      const walk = (d: string): void => {
+        for (const name of readdirSync(d)) {
+          const path = join(d, name)
+          if (statSync(path).isDirectory()) walk(path)
+          else if (TEXT.test(name) && statSync(path).size >= 1024) files.push(path)
+        }
+      }
+      walk(dir)
+      const br = promisify(brotliCompress)
+      const gz = promisify(gzip)
+      await Promise.all(files.map(async (file) => {
+        const body = readFileSync(file)
+        const [b, g] = await Promise.all([
+          br(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT } }),
+          gz(body, { level: 9 })
+        ])
+        writeFileSync(`${file}.br`, b)
+        writeFileSync(`${file}.gz`, g)
+      }))
+    }
+  }
+}
 
 // Three builds: the main process (Electron shell + the headless serve entry, which share the
 // core), the preload bridge, and the renderer. `out/main/serve.js` runs in plain Node.
@@ -34,7 +74,7 @@ export default defineConfig({
   renderer: {
     root: resolve(__dirname, 'src-renderer'),
     resolve: { alias: { '@shared': resolve(__dirname, 'src-main/shared') } },
-    plugins: [react()],
+    plugins: [react(), precompress()],
     build: {
       // Minified: the same bundle is served to phones and other PCs over the LAN.
       minify: true,

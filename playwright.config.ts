@@ -11,11 +11,10 @@ export default defineConfig({
   // quarter second alone, several seconds on a machine busy with other work), so a state may take
   // longer than Playwright's default 5 s to arrive.
   expect: { timeout: 15_000 },
-  // Two spec files at a time: one test keeps a core of this 2-core machine about 85% busy (its
-  // server, Chromium and Playwright), and CI must stay well under 20 minutes. Tests of one file
-  // run in order in one worker; each test has its own server and data folder, or its spec names
-  // its shared one (sharedServerName), so two workers never share data.
-  workers: 2,
+  // One worker: a test keeps both cores of this machine busy (its server, Chromium's renderer,
+  // GPU and browser processes); two workers made every test about twice as slow (measured), so
+  // they gain nothing. Specs that share a server name it (sharedServerName) all the same.
+  workers: 1,
   reporter: [['list']],
   use: {
     locale: 'zh-CN',

@@ -8,7 +8,8 @@ import { brotliCompress, constants, gzip } from 'node:zlib'
 // and the API's JSON): brotli or gzip as the browser accepts. zlib's asynchronous calls run on
 // libuv's thread pool, so compressing never holds the main thread the other colleagues share.
 //
-// - The renderer's files: a precompressed sibling (`x.js.br`, `x.js.gz`) when the build made one,
+// - The renderer's files: the precompressed sibling (`x.js.br`, `x.js.gz`) the build writes
+//   (electron.vite.config.ts, precompress()),
 //   otherwise compressed once at a high level (brotli 9: 11 would take seconds on the main bundle) and kept in memory (the files are few and never
 //   change while the server runs; a rebuilt file has another mtime and is compressed again).
 // - API answers (rpc JSON): compressed at the fastest level when larger than THRESHOLD; smaller

@@ -11,7 +11,7 @@ import { test as base, chromium, expect, type Browser, type Page } from '@playwr
 // JIMU_SERVE points at another build (a copy of out/ inside the checkout) when several builds run side by side.
 const SERVE = resolve(process.env.JIMU_SERVE ?? 'out/main/serve.js')
 const CHROMIUM = process.env.JIMU_CHROMIUM ?? '/usr/bin/chromium'
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update']
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update']
 const READY = /Jimu CRM serving at (http:\/\/\S+)/
 
 export interface JimuServer {
