@@ -144,7 +144,7 @@ test('the first screen on a phone downloads under 700 kB of compressed JavaScrip
 for (const role of ROLES) {
   {
     const locale: Locale = role.locale
-    test(`${role.dir} on a phone (${locale}): cards, a record, to-dos, a dashboard, the navigation`, async ({ browser, sharedServer }) => {
+    test(`${role.dir} on a phone (${locale}): cards, a record, to-dos, a dashboard, the navigation`, { tag: '@walk' }, async ({ browser, sharedServer }) => {
       test.setTimeout(180_000)
       const dir = `test-results/phone/${role.dir}`
       mkdirSync(dir, { recursive: true })

@@ -156,7 +156,7 @@ test.beforeAll(async ({ browser, sharedServer }) => {
 })
 
 for (const role of ROLES) {
-  test(`${role.name} (${role.login}) opens every page, view and form it sees without an error`, async ({ browser, sharedServer }) => {
+  test(`${role.name} (${role.login}) opens every page, view and form it sees without an error`, { tag: '@walk' }, async ({ browser, sharedServer }) => {
     // Under a minute per role on an idle machine; the margin is for a busy one.
     test.setTimeout(150_000)
     const results = await walkRole(browser, sharedServer.url, role)

@@ -138,7 +138,7 @@ async function walk(page: Page, locale: Locale, role: Role, instanceId: number, 
 }
 
 for (const locale of ['zh-CN', 'en'] as const) {
-  test(`text scan: the sales app in ${locale}, as the administrator and as a sales rep`, async ({ page }) => {
+  test(`text scan: the sales app in ${locale}, as the administrator and as a sales rep`, { tag: '@walk' }, async ({ page }) => {
     test.setTimeout(300_000)
     await page.setViewportSize({ width: 1440, height: 900 })
     await createAdmin(page, ADMIN)
