@@ -8,9 +8,8 @@ import { connectSource } from './connection'
 // own read-only SQLite connection (WAL lets them read while the main thread writes). One user's
 // big export or report takes one worker; another user's short read takes the next free one
 // instead of queueing behind it. Sized from os.availableParallelism() (one core stays with the
-// main thread), at least 1, at most 4. The rule engine's long scans (inactivity, date-relative,
-// schedule) and the report engine's widget queries run here; the engines build the SQL with the
-// query builder on the main thread, so row filters mean exactly what they mean everywhere else.
+// main thread), at least 1, at most 4. Same `query / warm / close` shape as ScanWorker
+// (src-main/rules/scan-worker.ts), so it can stand in for it.
 //
 // Every query answers — rows, or an error: a failing statement, a worker that dies (its queries
 // fail and the worker is replaced), a closed pool, or a query that runs past `timeoutMs` (its
