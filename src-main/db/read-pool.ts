@@ -15,7 +15,8 @@ import { connectSource } from './connection'
 // fail and the worker is replaced), a closed pool, or a query that runs past `timeoutMs` (its
 // worker is ended and replaced, so a runaway scan cannot hold a slot forever).
 
-const WORKER_SOURCE = `
+/** A reader thread's code: its own read-only connection, one statement per message (also ScanWorker's). */
+export const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
 const db = (${connectSource})(require(workerData.driver), workerData.file, { readonly: true, fileMustExist: true })
 db.pragma('busy_timeout = 5000')
@@ -29,7 +30,7 @@ parentPort.on('message', (msg) => {
 })
 `
 
-function driverPath(): string {
+export function driverPath(): string {
   const req = typeof require === 'function' ? require : createRequire(join(process.cwd(), 'package.json'))
   return req.resolve('better-sqlite3')
 }

@@ -1,32 +1,11 @@
-import { createRequire } from 'node:module'
-import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
-import { connectSource } from '../db/connection'
+import { driverPath, WORKER_SOURCE } from '../db/read-pool'
 
 // Long scans (inactivity, date-relative, schedule) run off the main thread: a worker with its own
 // read-only SQLite connection executes the SQL the engine compiled (the engine builds it with the
 // query builder on the main thread, so row filters mean exactly what they mean everywhere else).
 // WAL mode lets the worker read while the main thread writes. The worker is started on first use
 // and kept; `close()` ends it.
-
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads')
-const db = (${connectSource})(require(workerData.driver), workerData.file, { readonly: true, fileMustExist: true })
-db.pragma('busy_timeout = 5000')
-parentPort.on('message', (msg) => {
-  try {
-    const rows = db.prepare(msg.sql).all(...msg.params)
-    parentPort.postMessage({ id: msg.id, rows })
-  } catch (e) {
-    parentPort.postMessage({ id: msg.id, error: String(e && e.message || e) })
-  }
-})
-`
-
-function driverPath(): string {
-  const req = typeof require === 'function' ? require : createRequire(join(process.cwd(), 'package.json'))
-  return req.resolve('better-sqlite3')
-}
 
 type Waiting = Map<number, { resolve: (rows: unknown[]) => void; reject: (e: Error) => void }>
 interface Running {
