@@ -57,6 +57,16 @@ test('opening and saving each shipped rule without a change stores the identical
     await editor.getByRole('button', { name: '返回规则列表' }).click()
     await expect(page.getByTestId('rule-list')).toBeVisible()
   }
+
+  // A window narrowed to phone width shows the designer's desktop-only notice and keeps the
+  // unsaved edit underneath: widened again, the draft is still there.
+  await page.getByTestId(`rule-row-${before[0]!.id}`).click()
+  await page.getByTestId('rule-name').fill('改了一半的规则名')
+  await page.setViewportSize({ width: 390, height: 844 })
+  await expect(page.getByTestId('desktop-only')).toBeVisible()
+  await expect(page.getByTestId('rule-editor')).toBeHidden()
+  await page.setViewportSize({ width: 1440, height: 1000 })
+  await expect(page.getByTestId('rule-name')).toHaveValue('改了一半的规则名')
 })
 
 test('a field added in the designer of a long form is scrolled into view and highlighted', async ({ page }) => {

@@ -84,6 +84,14 @@ export function Shell({ user, onLogout, onSignedOutEverywhere, onRestored }: { u
 
   const section = route.section ?? null
 
+  // The designers stay on the computer (DesktopOnly). One opened in a wide window stays mounted,
+  // hidden behind that notice, while the window is phone-narrow (dragged narrow, a tablet turned,
+  // a full-page capture): its unsaved work is there again when the window widens.
+  const designer = desktopOnlyRoute(route)
+  const here = routeHash(route)
+  const [designerOpenedWide, setDesignerOpenedWide] = useState<string | null>(null)
+  if (designer && !phone && designerOpenedWide !== here) setDesignerOpenedWide(here)
+
   // Without a form or page in the URL, open 我的工作台: each person lands on their day.
   // The address is read again when the effect runs: it may have changed since the render (a link
   // followed while the forms were loading), and that place must win.
@@ -295,7 +303,20 @@ export function Shell({ user, onLogout, onSignedOutEverywhere, onRestored }: { u
       </AppShell.Navbar>
 
       <AppShell.Main>
-        <LazyPage>{phone && desktopOnlyRoute(route) ? <DesktopOnly /> : main()}</LazyPage>
+        <LazyPage>
+          {designer ? (
+            <>
+              {phone && <DesktopOnly />}
+              {(!phone || designerOpenedWide === here) && (
+                <div key="designer" style={{ display: phone ? 'none' : 'contents' }} data-testid="designer-page">
+                  {main()}
+                </div>
+              )}
+            </>
+          ) : (
+            main()
+          )}
+        </LazyPage>
       </AppShell.Main>
       <CommandPalette forms={catalog?.forms ?? []} isAdmin={user.isAdmin} onLogout={onLogout} />
       <NewRecordHost forms={catalog?.forms ?? []} />
