@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import type { Page } from '@playwright/test'
-import { createAdmin, expect, rpc, test } from './fixtures'
+import { setUpAdmin, expect, rpc, test } from './fixtures'
 
 // 销售预测 as a sales manager (吴海燕, 华东销售组) on the sample data: the page loads with their
 // group's reps, a total matches what the forecast method answers, switching to quarters and
@@ -31,7 +31,7 @@ const yuan = (n: number) => `¥${n.toLocaleString('en-US', { minimumFractionDigi
 test('a sales manager reads the forecast of their group and drills down to the deals behind a figure', async ({ page }) => {
   mkdirSync(SHOTS, { recursive: true })
   await page.setViewportSize({ width: 1440, height: 900 })
-  await createAdmin(page, admin)
+  await setUpAdmin(page, admin)
   await rpc(page, 'crm.install', { sampleData: true, seed: 11 })
   await signIn(page, MANAGER)
 

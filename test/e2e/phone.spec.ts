@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import type { Browser, BrowserContext, Page, Response } from '@playwright/test'
-import { createAdmin, expect, rpc, test } from './fixtures'
+import { setUpAdmin, expect, rpc, test } from './fixtures'
 
 // The app on a phone (390×844, Chromium) over the real server with the sample data: what the
 // first screen downloads (the JavaScript budget), then every shipped role in Chinese and English
@@ -94,7 +94,7 @@ test.beforeAll(async ({ browser, sharedServer }) => {
   test.setTimeout(420_000)
   const context = await browser.newContext({ baseURL: sharedServer.url, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
   const page = await context.newPage()
-  await createAdmin(page, ADMIN)
+  await setUpAdmin(page, ADMIN)
   await rpc(page, 'crm.install', { sampleData: true, seed: 11 })
   await context.close()
 })

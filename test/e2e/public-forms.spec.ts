@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import type { Browser, Page } from '@playwright/test'
-import { createAdmin, expect, rpc, test } from './fixtures'
+import { setUpAdmin, expect, rpc, test } from './fixtures'
 
 // 外链表单, 市场活动 and 满意度回访 end to end, in Chinese: the administrator publishes the lead
 // form from the designer's 外链发布 panel; an unauthenticated phone-width browser fills it in from
@@ -28,10 +28,9 @@ async function widgetsLoaded(page: Page) {
 test('publish the lead form, fill it in at 390 px unauthenticated, find it in the pool, campaign figures, a CSAT survey', async ({ page, browser, server }) => {
   mkdirSync(SHOTS, { recursive: true })
   await page.setViewportSize({ width: 1440, height: 900 })
-  await createAdmin(page, admin)
+  await setUpAdmin(page, admin)
   await rpc(page, 'crm.install', { sampleData: true, seed: 11 })
-  // The navigation lists the sales app's forms once the page loads again.
-  await page.reload()
+  await page.goto('/')
   await expect(page.getByTestId('user-menu')).toContainText(admin.name)
   const forms = await rpc<Array<{ id: number; apiKey: string }>>(page, 'forms.list')
   const leadForm = forms.find((f) => f.apiKey === 'lead')!.id

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import type { Page } from '@playwright/test'
-import { createAdmin, expect, rpc, test } from './fixtures'
+import { setUpAdmin, expect, rpc, test } from './fixtures'
 
 // Dashboards as a sales manager uses them, in Chinese: the shipped 销售驾驶舱 on the sample data,
 // building a funnel and a leaderboard in the designer, drilling down from a funnel stage to its
@@ -22,10 +22,9 @@ test.describe.configure({ timeout: 120_000 })
 test.beforeEach(async ({ page }) => {
   mkdirSync(SHOTS, { recursive: true })
   await page.setViewportSize({ width: 1440, height: 1000 })
-  await createAdmin(page, admin)
+  await setUpAdmin(page, admin)
   await rpc(page, 'crm.install', { sampleData: true, seed: 11 })
-  // The navigation lists the sales app's forms once the page loads again.
-  await page.reload()
+  await page.goto('/')
   await expect(page.getByTestId('user-menu')).toContainText(admin.name)
 })
 

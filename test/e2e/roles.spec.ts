@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import type { Browser, Page } from '@playwright/test'
-import { createAdmin, expect, rpc, test } from './fixtures'
+import { setUpAdmin, expect, rpc, test } from './fixtures'
 
 // Every shipped role walks the app as it sees it, on the sample data: signs in, opens every page of
 // its navigation, every saved view of every form and the new-record form where it may create, and
@@ -150,7 +150,7 @@ test.beforeAll(async ({ browser, sharedServer }) => {
   test.setTimeout(120_000)
   const context = await browser.newContext({ baseURL: sharedServer.url, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
   const page = await context.newPage()
-  await createAdmin(page, ADMIN)
+  await setUpAdmin(page, ADMIN)
   await rpc(page, 'crm.install', { sampleData: true, seed: 11 })
   await context.close()
 })

@@ -1,4 +1,4 @@
-import { test, createAdmin, expect, rpc } from './fixtures'
+import { test, setUpAdmin, expect, rpc } from './fixtures'
 
 // Configuration survives its designer: the administrator opens each shipped rule and saves it
 // without a change; the stored definition is identical. The auto-assignment rule's condition
@@ -20,12 +20,12 @@ const definition = (r: Rule) => ({ name: r.name, enabled: r.enabled, trigger: r.
 test('opening and saving each shipped rule without a change stores the identical definition; 负责人为空 is shown', async ({ page }) => {
   test.setTimeout(120_000)
   await page.setViewportSize({ width: 1440, height: 1000 })
-  await createAdmin(page, { name: '王经理', login: 'wang', password: 'secret123' })
+  await setUpAdmin(page, { name: '王经理', login: 'wang', password: 'secret123' })
   await rpc(page, 'crm.install', {})
   const before = await rpc<Rule[]>(page, 'rules.list', {})
   expect(before.length).toBeGreaterThan(0)
 
-  await page.reload()
+  await page.goto('/')
   await page.getByTestId('nav-rules').click()
   await expect(page.getByRole('heading', { name: '自动化规则' })).toBeVisible()
 
@@ -72,12 +72,11 @@ test('opening and saving each shipped rule without a change stores the identical
 test('a field added in the designer of a long form is scrolled into view and highlighted', async ({ page }) => {
   test.setTimeout(90_000)
   await page.setViewportSize({ width: 1280, height: 600 })
-  await createAdmin(page, { name: '王经理', login: 'wang', password: 'secret123' })
+  await setUpAdmin(page, { name: '王经理', login: 'wang', password: 'secret123' })
   await rpc(page, 'crm.install', {})
   const forms = await rpc<Array<{ id: number; apiKey: string }>>(page, 'forms.list', {})
   const lead = forms.find((f) => f.apiKey === 'lead')!
   await page.goto(`/#/forms/${lead.id}/design`)
-  await page.reload()
   await expect(page.getByTestId('designer-field-姓名')).toBeVisible()
   await page.getByTestId('palette-text').click()
   const fresh = page.locator('[data-fresh]')
@@ -89,7 +88,7 @@ test('a field added in the designer of a long form is scrolled into view and hig
 test('a view’s filter the builder cannot fully show survives an edit on the form page; so does a role’s custom scope', async ({ page }) => {
   test.setTimeout(120_000)
   await page.setViewportSize({ width: 1440, height: 900 })
-  await createAdmin(page, { name: '王经理', login: 'wang', password: 'secret123' })
+  await setUpAdmin(page, { name: '王经理', login: 'wang', password: 'secret123' })
   await rpc(page, 'crm.install', {})
   // A group inside a group: the builder shows one level, so the inner group is kept aside.
   const deep = { or: [{ field: 'amount', op: 'gt', value: 100000 }, { and: [{ field: 'owner', op: 'isMe' }, { field: 'closeDate', op: 'thisMonth' }] }] }
@@ -99,7 +98,6 @@ test('a view’s filter the builder cannot fully show survives an edit on the fo
   const view = await rpc<{ id: number }>(page, 'views.create', { form: formId, name: '深层筛选', type: 'table', shared: false, config: { filter } })
 
   await page.goto(`/#/forms/${formId}`)
-  await page.reload()
   await page.getByTestId('view-tab').filter({ hasText: '深层筛选' }).getByRole('button').first().click()
   await page.getByTestId('filter-toggle').click()
   await expect(page.getByTestId('kept-condition')).toHaveCount(1)

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { Locator, Page } from '@playwright/test'
-import { test as base, createAdmin, expect, rpc, type JimuServer } from './fixtures'
+import { test as base, setUpAdmin, expect, rpc, type JimuServer } from './fixtures'
 
 // The rule engine end to end, in Chinese: the server starts with a demo clock (--now), an
 // administrator builds "商机 7 天未跟进提醒" as a sentence, dry-runs it, enables it, moves the
@@ -58,7 +58,7 @@ async function choose(page: Page, input: Locator, option: string) {
 test('builds the 7-day no-follow-up rule in Chinese, dry-runs it, enables it, and after a week the owner gets the notification and the to-do', async ({ page }) => {
   test.setTimeout(120_000)
   await page.setViewportSize({ width: 1440, height: 1000 })
-  await createAdmin(page, { name: '王经理', login: 'wang', password: 'secret123' })
+  await setUpAdmin(page, { name: '王经理', login: 'wang', password: 'secret123' })
   await rpc(page, 'crm.install', {})
   // The shipped rules are switched off, so only the rule built here acts.
   for (const rule of await rpc<Array<{ id: number }>>(page, 'rules.list', {})) await rpc(page, 'rules.setEnabled', { id: rule.id, enabled: false })
@@ -70,7 +70,7 @@ test('builds the 7-day no-follow-up rule in Chinese, dry-runs it, enables it, an
   await rpc(page, 'records.create', { form: 'opportunity', fields: { name: '华南区 CRM 项目', stage: 'initial', amount: 80000 } })
 
   // 自动化规则 → 新建规则
-  await page.reload()
+  await page.goto('/')
   await page.getByTestId('nav-rules').click()
   await expect(page.getByRole('heading', { name: '自动化规则' })).toBeVisible()
   await expect(page.getByTestId('demo-clock-now')).toHaveText('2024-03-12 09:00', { timeout: 10_000 }).catch(async () => {
