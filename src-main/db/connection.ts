@@ -15,7 +15,7 @@ export interface OpenOptions {
 
 /**
  * The one place a better-sqlite3 connection is made. It uses nothing from this module's scope, so
- * a thread started from source text (the rule scan worker) runs this very function
+ * a thread started from source text (the read pool's workers) runs this very function
  * (`connectSource`) with the driver it loads itself.
  */
 export function connect(Driver: typeof Database, file: string, options: OpenOptions): Sqlite {

@@ -8,14 +8,15 @@ import { connectSource } from './connection'
 // own read-only SQLite connection (WAL lets them read while the main thread writes). One user's
 // big export or report takes one worker; another user's short read takes the next free one
 // instead of queueing behind it. Sized from os.availableParallelism() (one core stays with the
-// main thread), at least 1, at most 4. Same `query / warm / close` shape as ScanWorker
-// (src-main/rules/scan-worker.ts), so it can stand in for it.
+// main thread), at least 1, at most 4. The rule engine's long scans (inactivity, date-relative,
+// schedule) and the report engine's widget queries run here; the engines build the SQL with the
+// query builder on the main thread, so row filters mean exactly what they mean everywhere else.
 //
 // Every query answers — rows, or an error: a failing statement, a worker that dies (its queries
 // fail and the worker is replaced), a closed pool, or a query that runs past `timeoutMs` (its
 // worker is ended and replaced, so a runaway scan cannot hold a slot forever).
 
-/** A reader thread's code: its own read-only connection, one statement per message (also ScanWorker's). */
+/** A reader thread's code: its own read-only connection, one statement per message. */
 export const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
 const db = (${connectSource})(require(workerData.driver), workerData.file, { readonly: true, fileMustExist: true })

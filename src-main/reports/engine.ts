@@ -22,7 +22,7 @@ import {
 import type { FilterNode } from '../shared/api/contracts'
 import { translate, type Locale } from '../shared/locales'
 import { ValidationError } from '../shared/errors'
-import { ScanWorker } from '../rules/scan-worker'
+import { ReadPool } from '../db/read-pool'
 import { chartType } from './charts/registry'
 import { bucketExpr, compileAggregate, dayExpr, measureSql, type CompileOptions, type Compiled, type Dim, type Measure } from './compile'
 import { covers as coversShape, dayAligned, overSummary, ReportSummaries, summaryShape } from './summaries'
@@ -67,7 +67,7 @@ export class ReportEngine {
   private readonly cache = new Map<string, CacheEntry>()
   /** Per form: bumped by every committed write (record events), so cached results go stale. */
   private readonly versions = new Map<number, number>()
-  private worker: ScanWorker | null = null
+  private worker: ReadPool | null = null
   private readonly summaries: ReportSummaries
 
   constructor(private readonly db: Sqlite, private readonly deps: ReportDeps & { org: Organization }, events: EventBus) {
@@ -113,8 +113,8 @@ export class ReportEngine {
     this.scanner().warm()
   }
 
-  private scanner(): ScanWorker {
-    this.worker ??= new ScanWorker(this.db.name)
+  private scanner(): ReadPool {
+    this.worker ??= new ReadPool(this.db.name)
     return this.worker
   }
 

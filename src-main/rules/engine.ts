@@ -31,7 +31,7 @@ import type { Sql } from '../forms/field-types/types'
 import { NotifySettings } from '../notify/settings'
 import { actionModule } from './actions'
 import { isTimed, triggerModule } from './triggers'
-import { ScanWorker } from './scan-worker'
+import { ReadPool } from '../db/read-pool'
 import './app-section'
 import type { DueItem, Firing, RuleModel, SeenRecord } from './types'
 import { toActor } from '../access/auth'
@@ -99,7 +99,7 @@ export class RuleEngine {
   scanLimit = 5000
   private byForm: Map<number, RuleModel[]> | null = null
   private readonly chain: number[] = []
-  private scanner: ScanWorker | null = null
+  private scanner: ReadPool | null = null
   private lastChangeCache: { key: string; value: { id: number; changes: Record<string, [unknown, unknown]> } | null } | null = null
   /** Outbox rows of the events delivered in this process (see `keep`), and those handled but not yet removed. */
   private readonly outboxIds = new WeakMap<DomainEvent, number>()
@@ -492,7 +492,7 @@ export class RuleEngine {
 
   /** Run a scan off the main thread (a worker with its own read-only connection). */
   scan<T>(sql: string, params: unknown[]): Promise<T[]> {
-    this.scanner ??= new ScanWorker(this.deps.db.name)
+    this.scanner ??= new ReadPool(this.deps.db.name)
     return this.scanner.query<T>(sql, params)
   }
 

@@ -7,7 +7,7 @@ import type { RuleInput } from '../../src-main/shared/api/rules'
 //   npx tsx test/bench/rules.ts [--size N] [--json]     (default 100k opportunities; the target is stated at 1M:
 //   npx tsx test/bench/rules.ts --size 1000000)
 // 1. Inactivity scan: "初步接洽 opportunities with no follow-up for 7 days" over N opportunities (a third with
-//    follow-ups), run as the scheduler runs it — SQL compiled on the main thread, executed in the scan worker on
+//    follow-ups), run as the scheduler runs it — SQL compiled on the main thread, executed in the read pool on
 //    its own read-only connection. Also reports the longest main-thread stall during the scan (the UI stays
 //    responsive). Target: < 1 s at 1M.
 // 2. Rule overhead per record write: p50 of an update through core.writes with 20 enabled rules on the form,

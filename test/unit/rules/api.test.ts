@@ -77,12 +77,12 @@ describe('schedule occurrences', () => {
   })
 })
 
-describe('scan worker', () => {
+describe('read pool (the rule and report engines\' long scans)', () => {
   it('reads on its own read-only connection, off the main thread', async () => {
     const { testCore } = await import('../../support/core')
-    const { ScanWorker } = await import('../../../src-main/rules/scan-worker')
+    const { ReadPool } = await import('../../../src-main/db/read-pool')
     const t = await testCore()
-    const worker = new ScanWorker(t.core.db.name)
+    const worker = new ReadPool(t.core.db.name)
     try {
       expect(await worker.query<{ n: number }>('SELECT COUNT(*) AS n FROM users', [])).toEqual([{ n: 1 }])
       await expect(worker.query('DELETE FROM users RETURNING id', [])).rejects.toThrow(/readonly/)
@@ -95,23 +95,26 @@ describe('scan worker', () => {
 
   it('always answers: a thread that cannot open its file, or is closed under a query, rejects instead of leaving the call pending', async () => {
     const { testCore } = await import('../../support/core')
-    const { ScanWorker } = await import('../../../src-main/rules/scan-worker')
-    const missing = new ScanWorker('/nonexistent/jimu-missing.db')
+    const { ReadPool } = await import('../../../src-main/db/read-pool')
+    const missing = new ReadPool('/nonexistent/jimu-missing.db')
     await expect(missing.query('SELECT 1', [])).rejects.toThrow()
     // The failed thread is dropped: the next query starts a new one (and fails the same way, not hangs).
     await expect(missing.query('SELECT 1', [])).rejects.toThrow()
     await missing.close()
     const t = await testCore()
-    const worker = new ScanWorker(t.core.db.name)
+    const worker = new ReadPool(t.core.db.name)
     try {
       // A long statement, then the thread is ended under it (the report engine closing with its core).
       const pending = worker.query('WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50000000) SELECT COUNT(*) FROM n', [])
       await new Promise((r) => setTimeout(r, 50))
       await worker.close()
-      await expect(pending).rejects.toThrow(/exited/)
-      // A parameter the thread cannot receive is refused at once.
-      await expect(worker.query('SELECT ?', [() => 1])).rejects.toThrow()
-      expect(await worker.query<{ n: number }>('SELECT COUNT(*) AS n FROM users', [])).toEqual([{ n: 1 }])
+      await expect(pending).rejects.toThrow(/closed/)
+      await expect(worker.query('SELECT 1', [])).rejects.toThrow(/closed/)
+      // A parameter the thread cannot receive is refused at once; the pool goes on reading.
+      const next = new ReadPool(t.core.db.name, { size: 1 })
+      await expect(next.query('SELECT ?', [() => 1])).rejects.toThrow()
+      expect(await next.query<{ n: number }>('SELECT COUNT(*) AS n FROM users', [])).toEqual([{ n: 1 }])
+      await next.close()
     } finally {
       await worker.close()
       t.close()
