@@ -95,11 +95,15 @@ export class Serializer {
     loadOutOfRowValues(this.db, form, rows.map((r) => r.id), valuesById)
     const ctx = this.context(form, [...valuesById.values()], actor)
     const user = (id: number | null) => (id ? { id, name: ctx.userName(id) ?? `#${id}` } : null)
+    // Looked up once per page, not per value: each field's type, and one context whose record
+    // creator is set for the row being read (toApi reads it synchronously, keeps nothing).
+    const types = fields.map((f) => fieldType(f))
+    const rowCtx: ReadContext = { ...ctx, recordCreator: null }
     return rows.map((row) => {
       const values = valuesById.get(row.id)!
       const out: Record<string, unknown> = {}
-      const rowCtx: ReadContext = { ...ctx, recordCreator: row.created_by }
-      for (const f of fields) out[f.apiKey] = fieldType(f).toApi(values.get(f.id) ?? null, f, rowCtx)
+      rowCtx.recordCreator = row.created_by
+      for (let i = 0; i < fields.length; i++) out[fields[i]!.apiKey] = types[i]!.toApi(values.get(fields[i]!.id) ?? null, fields[i]!, rowCtx)
       return {
         id: row.id,
         fields: out,
