@@ -22,7 +22,7 @@ import { registerIpc } from './ipc'
 import { LiveStream } from '../api/events-stream'
 import { ClientAlerts, POLL_MS as CLIENT_POLL_MS, touchesAlerts, type ClientNotification } from '../lan/client-alerts'
 import type { Waiting } from '../desktop/tray'
-import { FILE_SCHEME, serveAttachment } from './files'
+import { FILE_SCHEME, serveWindowFile } from './files'
 import { registerPdfMaker } from './print'
 
 // The Electron shell, wiring only: every decision (which origin is trusted, which link opens
@@ -219,7 +219,8 @@ async function start(): Promise<void> {
   let onClientEvent: (data: string) => void = () => undefined
   const sessions = registerIpc(dispatcher, origins, live, { dataDir, onClientEvent: (data) => onClientEvent(data) })
   registerPdfMaker(origins, sessions)
-  protocol.handle(FILE_SCHEME, (request) => serveAttachment(host, request.url, sessions.tokens()))
+  // Attachments: from this PC's core, or in client mode from the office host (src-main/app/files.ts).
+  protocol.handle(FILE_SCHEME, (request) => serveWindowFile(host, sessions.bridge, request, locale()))
   const t = (key: string, params: Record<string, string | number> = {}) => translate(locale(), key, params)
   const backupNow = () => {
     host.core.backupService.run('manual').then(

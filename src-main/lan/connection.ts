@@ -3,6 +3,7 @@ import type { OfficeStatus, OfficeView } from '../shared/office'
 import { DomainError } from '../shared/errors'
 import { forgetPairedHost, HostTransport, loadPairedHost, savePairedHost, type PairedHost } from './client'
 import { openHostEvents, type HostEvents } from './host-events'
+import { fetchHostFile, hostFilePath, type HostFileAnswer } from './host-files'
 
 // The desktop client's connection to the office host, as a state machine (plain Node; the
 // Electron shell only forwards IPC to it). Modes:
@@ -215,6 +216,34 @@ export class OfficeConnection {
     if (method === 'auth.logout' || (!answer.ok && (answer.error as { code?: string } | undefined)?.code === 'UNAUTHENTICATED' && !transport.sessionToken)) this.closeEvents()
     if (method === 'auth.logout' || method === 'auth.login' || method === 'auth.setup') this.changed()
     return answer
+  }
+
+  /**
+   * An attachment the window asks for (jimu-file://files/<hash>?<reference>), fetched from the
+   * host as the window's user there: the host's answer as it came (401 before signing in, 404 for
+   * a file this user may not fetch), or a translated 503 when the host cannot be reached (which
+   * starts the same retry a failed call does).
+   */
+  async file(fileUrl: string, locale?: string, ifNoneMatch?: string): Promise<HostFileAnswer> {
+    const plain = (status: number, key: string, params: Record<string, string> = {}): HostFileAnswer => ({
+      status,
+      headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+      body: Buffer.from(translate(pickLocale(locale), key, params))
+    })
+    const transport = this.transport
+    const paired = this.paired
+    const path = hostFilePath(fileUrl)
+    if (!path) return plain(400, 'error.badRequest', { detail: 'file' })
+    if (!transport || !paired) return plain(503, 'lan.client.notConnected')
+    if (this.status === 'refused') return plain(403, 'lan.error.deviceRefused')
+    try {
+      const answer = await fetchHostFile({ url: paired.url, caPem: paired.caPem, token: transport.sessionToken, headers: transport.deviceHeader }, path, ifNoneMatch)
+      if (transport === this.transport) this.reached()
+      return answer
+    } catch {
+      if (transport === this.transport) this.unreachable()
+      return plain(503, 'lan.client.unreachable', { url: paired.url })
+    }
   }
 
   private reached(): void {

@@ -13,6 +13,7 @@ import { ClientAlerts } from '../../../src-main/lan/client-alerts'
 import { choicesOf } from '../../../src-main/lan/discovery'
 import { sseParser } from '../../../src-main/lan/host-events'
 import { TEST_PASSWORD_COST } from '../../support/core'
+import { serveWindowFile } from '../../../src-main/app/files'
 
 // The desktop client's main-side logic against a real host core on loopback: the bridge a window's
 // IPC reaches pairs with the host (code typed, owner approves), pins the CA, switches the window's
@@ -99,6 +100,25 @@ describe('desktop client (连接到办公室的电脑)', () => {
     expect(((await pc.bridge.invoke(1, 'auth.me', {})).data as { name: string }).name).toBe('管理员')
     await until(() => pc.bridge.snapshot().connection, (c) => c.live && c.signedIn)
 
+    // Attachments come from the host too, as the window's user there (jimu-file:// → the host's /files).
+    const upload = await pc.bridge.invoke(1, 'attachments.upload', { name: '报价单.pdf', mime: 'application/pdf', data: Buffer.from('%PDF-1.4 报价').toString('base64') })
+    const { hash } = upload.data as { hash: string }
+    // Stored at the host, not on this PC.
+    const storedHere = (h: string, core: typeof pc.host.core) => core.db.prepare('SELECT COUNT(*) FROM attachments WHERE hash = ?').pluck().get(h)
+    expect(storedHere(hash, pc.host.core)).toBe(0)
+    expect(storedHere(hash, office.host.core)).toBe(1)
+    const served = await serveWindowFile(pc.host, pc.bridge, { url: `jimu-file://files/${hash}`, headers: new Headers() }, 'zh-CN')
+    expect(served.status).toBe(200)
+    expect(served.headers.get('content-type')).toBe('application/pdf')
+    expect(Buffer.from(await served.arrayBuffer()).toString()).toBe('%PDF-1.4 报价')
+    const cached = await serveWindowFile(pc.host, pc.bridge, { url: `jimu-file://files/${hash}`, headers: new Headers({ 'if-none-match': served.headers.get('etag')! }) })
+    expect(cached.status).toBe(304)
+    // Another user's upload is not this user's to fetch; neither is anything before signing in.
+    const colleague = await office.host.core.org.createUser(1, { name: '张伟', login: 'zhangwei', password: 'secret123', roleIds: [] })
+    const other = office.host.core.attachments.put('别人的.txt', 'text/plain', Buffer.from('别人的文件').toString('base64'), colleague)
+    expect((await pc.bridge.connection.file(`jimu-file://files/${other.hash}`)).status).toBe(404)
+    expect((await pc.bridge.connection.file('jimu-file://files/not-a-hash')).status).toBe(400)
+
     // A notification at the host reaches the window as the same event a browser gets over SSE,
     // and the client's tray/notification check finds it new.
     const alerts = new ClientAlerts((m, i) => pc.bridge.invoke(1, m, i))
@@ -117,6 +137,9 @@ describe('desktop client (连接到办公室的电脑)', () => {
     expect(down.ok).toBe(false)
     expect((down.error as { messageKey: string; message: string }).messageKey).toBe('lan.client.unreachable')
     expect((down.error as { message: string }).message).toContain('连接不上主机')
+    const noFile = await serveWindowFile(pc.host, pc.bridge, { url: `jimu-file://files/${hash}`, headers: new Headers() }, 'zh-CN')
+    expect(noFile.status).toBe(503)
+    expect(await noFile.text()).toContain('连接不上主机')
     const unreachable = await until(() => pc.bridge.snapshot().connection, (c) => c.status === 'unreachable' && c.attempt >= 2)
     expect(unreachable.retryAt).not.toBeNull()
     // Back on the same port: the client recovers by itself, session and stream included.
