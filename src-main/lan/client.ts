@@ -122,6 +122,8 @@ export interface PairingSession {
   /** Expected code; compared with what the user types, never shown before. */
   code: string
   deviceSecret: string
+  /** The office's name as the host gives it (company and computer, as its mDNS advert), for an address typed by hand. */
+  hostName: string | null
 }
 
 /** Steps 1 and 2: ask the host to pair; the host now shows a code for this request. */
@@ -131,7 +133,7 @@ export async function startPairing(address: string, deviceName: string): Promise
   const deviceSecret = randomBytes(32).toString('base64url')
   const started = await post({ url, path: '/lan/pair/start', body: { name: deviceName, commitment: commitmentOf(clientNonce), secretHash: sha256Hex(deviceSecret) } })
   if (started.status !== 200) throw hostError(started)
-  const { id, serverNonce, ca } = started.body as { id: string; serverNonce: string; ca: string }
+  const { id, serverNonce, ca, name } = started.body as { id: string; serverNonce: string; ca: string; name?: unknown }
   let caCert: X509Certificate
   try {
     caCert = new X509Certificate(ca)
@@ -143,7 +145,8 @@ export async function startPairing(address: string, deviceName: string): Promise
   const revealed = await post({ url, path: '/lan/pair/reveal', body: { id, clientNonce }, ca })
   if (revealed.status !== 200) throw hostError(revealed)
   const fingerprint = fingerprintOf(ca)
-  return { url, id, caPem: ca, fingerprint, code: pairingCode(fingerprint, serverNonce, clientNonce), deviceSecret }
+  const hostName = typeof name === 'string' && name.trim() ? name.trim().slice(0, 120) : null
+  return { url, id, caPem: ca, fingerprint, code: pairingCode(fingerprint, serverNonce, clientNonce), deviceSecret, hostName }
 }
 
 /** The user typed the host's code: equal, or this pairing is abandoned (another CA answered). */

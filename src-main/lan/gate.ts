@@ -31,6 +31,8 @@ export interface LanGateOptions {
   /** The office CA (PEM) and its fingerprint, handed to a pairing client. */
   ca: { certPem: string; fingerprint: string }
   pairPerMinute?: number
+  /** The office's name for a PC that typed this host's address (the same as the mDNS advert's). */
+  officeName?: () => string
 }
 
 type Reply = (status: number, body: unknown) => void
@@ -97,7 +99,7 @@ export class LanGate {
     if (step === 'start') {
       const input = parse(startBody, body)
       const { id, serverNonce } = this.devices.request({ ...input, address })
-      return reply(200, { id, serverNonce, ca: this.options.ca.certPem })
+      return reply(200, { id, serverNonce, ca: this.options.ca.certPem, ...(this.options.officeName ? { name: this.options.officeName() } : {}) })
     }
     if (step === 'reveal') {
       const input = parse(revealBody, body)

@@ -59,7 +59,8 @@ export class PairingFlow {
       const session = await startPairing(address, this.options.deviceName)
       if (generation !== this.generation) return this.view()
       this.session = session
-      return this.set({ step: 'code', address: session.url, fingerprint: session.fingerprint })
+      // Picked from the list, the host keeps the name it was listed under; typed as an address, it gets the name the host gives.
+      return this.set({ step: 'code', address: session.url, fingerprint: session.fingerprint, hostName: this.state.hostName || session.hostName })
     } catch (e) {
       if (generation !== this.generation) return this.view()
       const code = (e as { code?: string }).code

@@ -96,6 +96,11 @@ export function officeName(host: CoreHost): string {
   return host.core.settings.company().name || hostname()
 }
 
+/** How the host is listed to colleagues' PCs (mDNS) and named to one that typed its address. */
+export function advertName(host: CoreHost): string {
+  return `${officeName(host)} (${hostname()})`
+}
+
 export class LanShare {
   private server: Server | null = null
   private help: Server | null = null
@@ -134,7 +139,7 @@ export class LanShare {
    */
   async fixedMaterial(publicHosts: string[]): Promise<{ material: ServerMaterial; gate: LanGate }> {
     const material = await this.issue(publicHosts)
-    return { material, gate: new LanGate({ host: this.options.host, ca: { certPem: material.ca, fingerprint: material.caFingerprint } }) }
+    return { material, gate: new LanGate({ host: this.options.host, ca: { certPem: material.ca, fingerprint: material.caFingerprint }, officeName: () => advertName(this.options.host) }) }
   }
 
   markFixed(urls: string[], port: number): void {
@@ -164,7 +169,7 @@ export class LanShare {
     if (this.server) return writeLanSettings(this.options.host, { sharing: true }, actorId)
     const { host, dispatcher, rendererDir, bind } = this.options
     this.material = await this.issue()
-    const gate = new LanGate({ host, ca: { certPem: this.material.ca, fingerprint: this.material.caFingerprint }, pairPerMinute: this.options.pairPerMinute })
+    const gate = new LanGate({ host, ca: { certPem: this.material.ca, fingerprint: this.material.caFingerprint }, pairPerMinute: this.options.pairPerMinute, officeName: () => advertName(host) })
     const server = createHttpServer({ dispatcher, host, rendererDir, tls: this.material, publicHosts: [localName()], lan: gate })
     const help = createCertPageServer({ caPem: this.material.ca, fingerprint: this.material.caFingerprint, officeName: officeName(host), appUrls: () => this.urls(), publicHosts: [localName()] })
     const wanted = { app: this.options.port ?? DEFAULT_PORT, help: this.options.helpPort ?? DEFAULT_HELP_PORT }
@@ -182,7 +187,7 @@ export class LanShare {
     this.server = server
     this.help = help
     if (this.options.mdns !== false) {
-      this.advert = advertise({ name: `${officeName(host)} (${hostname()})`, port: this.ports.app, helpPort: this.ports.help, fingerprint: this.material.caFingerprint }, this.options.mdns,
+      this.advert = advertise({ name: advertName(host), port: this.ports.app, helpPort: this.ports.help, fingerprint: this.material.caFingerprint }, this.options.mdns,
         (e: unknown) => console.error('mDNS announcement failed', e))
     }
     this.timer = setInterval(() => void this.recertify(), ADDRESS_CHECK_MS)

@@ -6,7 +6,7 @@ import { CoreHost } from '../../../src-main/api/host'
 import { Dispatcher } from '../../../src-main/api/dispatcher'
 import { LiveStream } from '../../../src-main/api/events-stream'
 import { LanDevices } from '../../../src-main/lan/devices'
-import { LanShare } from '../../../src-main/lan/share'
+import { advertName, LanShare } from '../../../src-main/lan/share'
 import { backoffDelay, OfficeConnection, type Timers } from '../../../src-main/lan/connection'
 import { DesktopBridge, type WindowEvent } from '../../../src-main/lan/desktop-bridge'
 import { ClientAlerts } from '../../../src-main/lan/client-alerts'
@@ -168,6 +168,25 @@ describe('desktop client (连接到办公室的电脑)', () => {
     expect(existsSync(join(pc.dataDir, 'keys', 'office-host.json'))).toBe(false)
     expect(((await pc.bridge.invoke(1, 'system.status', {})).ok)).toBe(true)
   }, 60_000)
+
+  it('a host reached by its typed address is named as the host gives itself, not by its IP address', async () => {
+    const office = await startHost()
+    office.host.core.settings.setCompany({ name: '示例贸易公司' })
+    const pc = await startClientPc()
+    let snap = await pc.bridge.office('pair', { address: `127.0.0.1:${office.share.port}` })
+    expect(snap.pairing.step).toBe('code')
+    expect(snap.pairing.hostName).toBe(advertName(office.host))
+    const pending = office.devices().list().find((d) => d.status === 'pending')!
+    snap = await pc.bridge.office('code', { code: pending.code })
+    office.devices().decide(pending.id, true, 1)
+    snap = await until(() => pc.bridge.snapshot(), (s) => s.connection.status === 'connected')
+    expect(snap.connection.host!.name).toBe(advertName(office.host))
+    expect(snap.connection.host!.name).not.toContain('127.0.0.1')
+    // Remembered under that name across restarts.
+    const again = new OfficeConnection({ dataDir: pc.dataDir })
+    cleanup.push(() => again.close())
+    expect(again.resume().host!.name).toBe(advertName(office.host))
+  }, 30_000)
 
   it('refused by the owner, or an address with no host: a plain failure, nothing kept', async () => {
     const office = await startHost()
