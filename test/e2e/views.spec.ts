@@ -242,7 +242,9 @@ test('kanban view: drag a card to the next stage; column counts and sums follow'
   await expect(lane('初步接洽').getByTestId('kanban-count')).toHaveText('3')
   await expect(lane('赢单').getByTestId('kanban-count')).toHaveText('3')
 
-  // Drag 杭州云栖 (¥10,000) from 初步接洽 to 方案报价.
+  // Drag 杭州云栖 (¥10,000) from 初步接洽 to 方案报价 — once the dialog's overlay has gone (while it
+  // fades out it still takes the mouse).
+  await expect(page.locator('.mantine-Modal-overlay')).toHaveCount(0)
   await drag(page, card, page.getByTestId('kanban-column-方案报价'))
   await expect(lane('方案报价')).toContainText('杭州云栖科技有限公司')
   await expect(lane('初步接洽').getByTestId('kanban-count')).toHaveText('2')
