@@ -127,11 +127,12 @@ export class Core {
     this.settings.adoptLegacyCompany(this.attachments)
     this.backupService = new BackupService({ db, dataDir, clock, settings: this.settings, seal: (file, now) => auditAnchor.sealBackup(file, now) })
     this.scheduler.registerSweep('backups.daily', (now) => this.backupService.sweep(now))
-    this.publicForms = new PublicFormService({ db, clock, schema: this.schema, writes: this.writes, access: this.access, reads: this.reads })
+    this.publicForms = new PublicFormService({ db, clock, schema: this.schema, writes: this.writes, access: this.access, reads: this.reads, publicUrl: () => this.settings.access().publicUrl })
     this.documents = new DocumentService({ db, clock, schema: this.schema, access: this.access, reads: this.reads, writes: this.writes, attachments: this.attachments, settings: this.settings, scheduler: this.scheduler, smtp: () => this.rules.settings.smtp() })
-    this.im = new ImService({ db, clock, scheduler: this.scheduler, org: this.org, audit: this.audit })
+    this.im = new ImService({ db, clock, scheduler: this.scheduler, org: this.org, audit: this.audit, settings: this.settings })
+    this.im.adoptLegacyPublicUrl()
     this.notifications.onStored = (n) => this.im.enqueueFor(n)
-    this.surveyMail = new SurveyMailer({ db, clock, schema: this.schema, reads: this.reads, writes: this.writes, events: this.events, scheduler: this.scheduler, surveys: this.publicForms.surveys, smtp: () => this.rules.settings.smtp(), publicUrl: () => this.im.settings().publicUrl })
+    this.surveyMail = new SurveyMailer({ db, clock, schema: this.schema, reads: this.reads, writes: this.writes, events: this.events, scheduler: this.scheduler, surveys: this.publicForms.surveys, smtp: () => this.rules.settings.smtp(), publicUrl: () => this.settings.access().publicUrl })
   }
 
   /**

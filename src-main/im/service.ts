@@ -2,6 +2,7 @@ import type { Sqlite } from '../db/connection'
 import type { Clock } from '../clock'
 import type { Scheduler } from '../jobs/scheduler'
 import type { Organization } from '../access/organization'
+import type { SystemSettings } from '../settings/system-settings'
 import type { AuditLog } from '../access/audit'
 import type { ImSettingsDto } from '../shared/api/im'
 import { translate, type Locale } from '../shared/locales'
@@ -30,6 +31,8 @@ export interface ImDeps {
   scheduler: Scheduler
   org: Organization
   audit: AuditLog
+  /** 访问地址 lives in the system settings (links in notices, public forms and survey e-mails). */
+  settings: SystemSettings
 }
 
 export interface ImportResult { departmentsCreated: number; usersCreated: number; usersBound: number; alreadyBound: number }
@@ -45,7 +48,23 @@ export class ImService {
   private stored(): Settings {
     const raw = this.deps.db.prepare("SELECT value FROM im_settings WHERE key = 'settings'").pluck().get() as string | undefined
     const parsed = (raw ? JSON.parse(raw) : {}) as Partial<Settings>
-    return { publicUrl: parsed.publicUrl ?? '', dingtalk: { ...EMPTY, ...parsed.dingtalk }, wecom: { ...EMPTY, ...parsed.wecom } }
+    return { publicUrl: this.deps.settings.access().publicUrl, dingtalk: { ...EMPTY, ...parsed.dingtalk }, wecom: { ...EMPTY, ...parsed.wecom } }
+  }
+
+  /**
+   * The public address used to be kept with these settings; it is a general setting now (links in
+   * public forms and survey e-mails start with it too). Moved there once, at start, when the
+   * general one is still empty; removed here in the same transaction, so it is read from one place.
+   */
+  adoptLegacyPublicUrl(): void {
+    const raw = this.deps.db.prepare("SELECT value FROM im_settings WHERE key = 'settings'").pluck().get() as string | undefined
+    if (!raw) return
+    const { publicUrl, ...rest } = JSON.parse(raw) as Partial<Settings>
+    if (publicUrl === undefined) return
+    this.deps.db.transaction(() => {
+      if (publicUrl && !this.deps.settings.access().publicUrl) this.deps.settings.setAccess({ publicUrl })
+      this.deps.db.prepare("UPDATE im_settings SET value = ? WHERE key = 'settings'").run(JSON.stringify(rest))
+    })()
   }
 
   /** The settings as the API answers them: the secrets only as "set" and their last four characters. */
@@ -78,7 +97,9 @@ export class ImService {
       if (!next.publicUrl) throw new ValidationError('im.error.publicUrlRequired', {}, 'publicUrl')
     }
     this.deps.db.transaction(() => {
-      this.deps.db.prepare("INSERT INTO im_settings (key, value) VALUES ('settings', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(JSON.stringify(next))
+      const { publicUrl, ...providers } = next
+      if (input.publicUrl !== undefined) this.deps.settings.setAccess({ publicUrl })
+      this.deps.db.prepare("INSERT INTO im_settings (key, value) VALUES ('settings', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(JSON.stringify(providers))
       // The audit names what changed, never a secret.
       const changed = IM_PROVIDERS.filter((p) => input[p]).map((p) => ({ provider: p, enabled: next[p].enabled, key: next[p].key, agentId: next[p].agentId, baseUrl: next[p].baseUrl, secretChanged: Boolean(input[p]?.secret) }))
       this.deps.audit.append({ op: 'im.settings', actorId, detail: { publicUrl: next.publicUrl, changed } })

@@ -31,6 +31,8 @@ export interface PublicFormDeps {
   writes: WritePipeline
   access: AccessLayer
   reads: ReadService
+  /** 访问地址 (system settings): links and QR codes handed out start with it when set. */
+  publicUrl?: () => string
 }
 
 interface Row { form_id: number; token: string; published: number; config: string }
@@ -66,10 +68,16 @@ export class PublicFormService {
     return TOKEN.test(token)
   }
 
+  /** Where links handed out start: the public address when set, else the page the administrator is on (a browser's origin), else none. */
+  base(origin?: string): string | null {
+    return this.deps.publicUrl?.() || origin || null
+  }
+
   async get(formRef: number | string, origin?: string): Promise<PublicFormDto> {
     const form = this.deps.schema.form(formRef)
     const row = this.row(form.id)
     const path = row ? `/p/${row.token}` : null
+    const base = this.base(origin)
     const submissions = (this.deps.db.prepare('SELECT id, record_id, at, duplicate_of FROM public_submissions WHERE form_id = ? ORDER BY id DESC LIMIT 50').all(form.id) as Array<{ id: number; record_id: number; at: number; duplicate_of: number | null }>)
       .map((s) => ({ id: s.id, recordId: s.record_id, at: new Date(s.at).toISOString(), duplicateOf: s.duplicate_of }))
     return {
@@ -77,7 +85,8 @@ export class PublicFormService {
       published: row?.published === 1,
       path,
       config: row ? publicFormConfig.parse(JSON.parse(row.config)) : null,
-      qrSvg: path && origin ? await QRCode.toString(origin + path, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) : null,
+      base,
+      qrSvg: path && base ? await QRCode.toString(base + path, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) : null,
       submissions,
       publishable: form.fields
         .filter((f) => f.deletedAt === null && HIDDEN_TYPES.has(f.type))

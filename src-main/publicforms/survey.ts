@@ -28,6 +28,8 @@ export interface SurveyDeps {
   access: AccessLayer
   reads: ReadService
   writes: WritePipeline
+  /** 访问地址 (system settings): survey links start with it when set. */
+  publicUrl?: () => string
 }
 
 export interface SurveyDefinition {
@@ -56,7 +58,7 @@ export class SurveyService {
    * The survey link of one record for whoever may edit it: the unused one made before, or a new
    * one. Answers the path and, given the page's origin, its QR code.
    */
-  async link(actor: Actor, formRef: number | string, recordId: number, origin?: string): Promise<{ path: string; qrSvg: string | null; answered: boolean }> {
+  async link(actor: Actor, formRef: number | string, recordId: number, origin?: string): Promise<{ path: string; base: string | null; qrSvg: string | null; answered: boolean }> {
     const form = this.surveyForm(formRef)
     this.deps.access.authorizeRecord(actor, 'edit', form, recordId)
     const record = this.deps.reads.get(actor, form.id, recordId)
@@ -67,7 +69,9 @@ export class SurveyService {
       this.deps.db.prepare('INSERT INTO public_survey_tokens (token, form_id, record_id, created_at, created_by) VALUES (?, ?, ?, ?, ?)').run(token, form.id, recordId, this.deps.clock.now(), actor.id || null)
     }
     const path = `/p/${token}`
-    return { path, qrSvg: origin ? await QRCode.toString(origin + path, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) : null, answered }
+    // Links start at the public address when set (customers reach that one), else at the page's origin.
+    const base = this.deps.publicUrl?.() || origin || null
+    return { path, base, qrSvg: base ? await QRCode.toString(base + path, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) : null, answered }
   }
 
   /** The page for a token: null when unknown, 'used' once answered (or the record is gone). */

@@ -1,13 +1,13 @@
 import type { Sqlite } from '../db/connection'
 import type { AttachmentStore } from '../attachments'
-import { backupSettings, companySettings, type BackupSettings, type CompanySettings } from '../shared/api/settings'
+import { accessSettings, backupSettings, companySettings, type AccessSettings, type BackupSettings, type CompanySettings } from '../shared/api/settings'
 
 // The system settings (table system_settings, migration 10): one JSON value per section key,
 // validated with the contract's schemas on the way in and out, so a value written by an older
 // version still reads (missing keys take their defaults).
 
-type Sections = { company: CompanySettings; backup: BackupSettings }
-const SCHEMAS = { company: companySettings, backup: backupSettings } as const
+type Sections = { company: CompanySettings; backup: BackupSettings; access: AccessSettings }
+const SCHEMAS = { company: companySettings, backup: backupSettings, access: accessSettings } as const
 
 export class SystemSettings {
   constructor(private readonly db: Sqlite) {}
@@ -28,6 +28,17 @@ export class SystemSettings {
   setCompany(patch: Partial<CompanySettings>): CompanySettings {
     const next = companySettings.parse({ ...this.company(), ...patch })
     this.write('company', next)
+    return next
+  }
+
+  /** 访问地址 (see accessSettings): where links handed out by the app point. */
+  access(): AccessSettings {
+    return this.read('access')
+  }
+
+  setAccess(patch: Partial<AccessSettings>): AccessSettings {
+    const next = accessSettings.parse({ ...this.access(), ...patch })
+    this.write('access', next)
     return next
   }
 

@@ -24,7 +24,7 @@ export const settingsHandlers: HandlersOf<typeof settingsContracts> = {
   'settings.company': (_i, { host }) => host.core.settings.company(),
   'settings.get': (_i, { host }) => {
     const core = host.core
-    return { company: core.settings.company(), backup: core.settings.backup(), about: { version: VERSION, dataDir: core.dataDir, databaseSize: size(join(core.dataDir, DB_FILE)) } }
+    return { company: core.settings.company(), backup: core.settings.backup(), access: core.settings.access(), about: { version: VERSION, dataDir: core.dataDir, databaseSize: size(join(core.dataDir, DB_FILE)) } }
   },
   'settings.updateCompany': (input, { host }) => {
     // The logo must be a file this data folder holds (uploaded with attachments.upload).
@@ -38,6 +38,7 @@ export const settingsHandlers: HandlersOf<typeof settingsContracts> = {
     }
     return host.core.settings.setCompany(input)
   },
+  'settings.updateAccess': (input, { host }) => host.core.settings.setAccess(input),
   'settings.updateBackup': (input, { host }) => {
     if (input.copyTo) checkFolder(input.copyTo)
     const next = host.core.settings.setBackup(input)

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { id, method, ok, type MethodContract } from './core'
+import { httpUrl } from './settings'
 
 // 设置 → 钉钉 / 企业微信 (administrators): the two providers' application credentials, the public
 // address links in work notices point to, the connection test, the contact import and who is
@@ -9,7 +10,6 @@ import { id, method, ok, type MethodContract } from './core'
 
 export const imProvider = z.enum(['dingtalk', 'wecom'])
 
-const httpUrl = z.string().trim().max(300).refine((s) => s === '' || /^https?:\/\/[^\s/?#]+(\/[^\s]*)?$/i.test(s), { message: 'im.error.badUrl', params: { messageKey: 'im.error.badUrl' } })
 
 export const imProviderInput = z.object({
   enabled: z.boolean().optional(),

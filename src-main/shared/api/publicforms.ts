@@ -43,6 +43,8 @@ export const publicFormDto = z.object({
   path: z.string().nullable(),
   config: publicFormConfig.nullable(),
   /** The link as a QR code (SVG) for a printed sign; the page's origin is the caller's. */
+  /** Where the link starts: the public address (设置 → 访问地址) when set, else the origin the page gave; null in the desktop window without one. */
+  base: z.string().nullable(),
   qrSvg: z.string().nullable(),
   submissions: z.array(publicSubmissionDto),
   /** Fields that may be published (visible) and those that may only be hidden (relations). */
@@ -62,7 +64,7 @@ export const publicFormContracts = {
   'publicForms.surveyLink': method({
     access: 'user', summary: '满意度回访: the one-time public survey link (and QR code) of a record the caller may edit, e.g. a closed service ticket',
     input: z.object({ form: formRef, id, origin: origin.optional() }),
-    output: z.object({ path: z.string(), qrSvg: z.string().nullable(), answered: z.boolean() })
+    output: z.object({ path: z.string(), base: z.string().nullable(), qrSvg: z.string().nullable(), answered: z.boolean() })
   }),
   'publicForms.unpublish': method({ access: 'admin', summary: 'Stop collecting: the link then answers that the form is closed', input: z.object({ form: formRef, origin: origin.optional() }), output: publicFormDto })
 } satisfies Record<string, MethodContract>

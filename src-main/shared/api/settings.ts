@@ -14,6 +14,19 @@ export const attachmentRef = z.object({
   size: z.number().int().min(0)
 })
 
+/** An http(s) address, or empty. */
+export const httpUrl = z.string().trim().max(300).refine((s) => s === '' || /^https?:\/\/[^\s/?#]+(\/[^\s]*)?$/i.test(s), { message: 'im.error.badUrl', params: { messageKey: 'im.error.badUrl' } })
+
+/**
+ * 访问地址: the address people open Jimu CRM at from elsewhere — colleagues' phones following a
+ * link in a DingTalk/WeCom notice, customers opening a public form or a satisfaction survey. Links
+ * the app hands out start with it (without it, the address of the page the administrator is on).
+ */
+export const accessSettings = z.object({
+  publicUrl: httpUrl.transform((s) => s.replace(/\/+$/, '')).default('')
+})
+export type AccessSettings = z.infer<typeof accessSettings>
+
 export const companySettings = z.object({
   name: z.string().trim().max(100).default(''),
   /** The logo, an uploaded image (PNG, JPEG, SVG or WebP); printed on quotes and shown in the header. */
@@ -84,11 +97,12 @@ const filePath = z.string().trim().min(1).max(1000)
 export const settingsContracts = {
   'settings.company': method({ access: 'user', summary: 'The company: name, logo, address, phone, tax id and bank, printed on quotes and documents', input: z.object({}).default({}), output: companySettings }),
   'settings.get': method({
-    access: 'admin', summary: 'System settings: company, backups, and about (version, data folder)',
+    access: 'admin', summary: 'System settings: company, backups, the public address, and about (version, data folder)',
     input: z.object({}).default({}),
-    output: z.object({ company: companySettings, backup: backupSettings, about: z.object({ version: z.string(), dataDir: z.string(), databaseSize: z.number() }) })
+    output: z.object({ company: companySettings, backup: backupSettings, access: accessSettings, about: z.object({ version: z.string(), dataDir: z.string(), databaseSize: z.number() }) })
   }),
   'settings.updateCompany': method({ access: 'admin', summary: 'Change the company shown on quotes and documents', input: companySettings.partial(), output: companySettings }),
+  'settings.updateAccess': method({ access: 'admin', summary: 'Change the public address links in notices, public forms and survey e-mails start with', input: accessSettings.partial(), output: accessSettings }),
   'settings.updateBackup': method({ access: 'admin', summary: 'Change the backup schedule, how many are kept, and the second place copies go to (checked to be writable)', input: backupSettings.partial(), output: backupSettings }),
   'backups.overview': method({ access: 'admin', summary: 'Backups, newest first, with where each was copied', input: z.object({}).default({}), output: z.array(backupEntryDto) }),
   'backups.status': method({ access: 'admin', summary: 'Whether the last good backup is recent enough and the second place reachable (polled by the header)', input: z.object({}).default({}), output: backupStatusDto }),

@@ -449,6 +449,7 @@ const MATRIX: { [M in MethodName]: Entry } = {
   'settings.get': { admin: 'system settings (data folder, backups)' },
   'settings.updateCompany': { admin: 'system settings' },
   'settings.updateBackup': { admin: 'system settings (the second place backups go to)' },
+  'settings.updateAccess': { admin: 'system settings (where links handed out point)' },
   'lan.status': { admin: 'office network: paired PCs and who is connected' },
   'lan.setSharing': { admin: 'office network sharing' },
   'lan.decide': { admin: 'office network pairing approval' },

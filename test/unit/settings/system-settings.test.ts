@@ -69,3 +69,59 @@ describe('company', () => {
     }
   })
 })
+
+describe('访问地址 (the public address)', () => {
+  it('one setting for every link handed out: notices, public forms and their QR codes, survey links; changed by administrators only, checked, trailing slash dropped', async () => {
+    const host = await CoreHost.open({ dataDir: t.dataDir + '-access', passwordCost: TEST_PASSWORD_COST })
+    try {
+      const core = host.core
+      const rpc = new Dispatcher(host, () => {})
+      const { user, token } = await core.auth.setup({ name: '管理员', login: 'admin', password: 'secret123' })
+      await core.org.createUser(user.id, { name: '张三', login: 'zhang', password: 'secret123' })
+      const rep = (await core.auth.login('zhang', 'secret123')).token
+      expect(core.settings.access()).toEqual({ publicUrl: '' })
+
+      const bad = await rpc.call('settings.updateAccess', { publicUrl: 'ftp://crm.example.cn' }, { token, locale: 'zh-CN' })
+      expect(bad.ok ? null : bad.error).toMatchObject({ code: 'VALIDATION', field: 'publicUrl' })
+      expect(bad.ok ? '' : bad.error.message).toContain('访问地址')
+      const refused = await rpc.call('settings.updateAccess', { publicUrl: 'https://crm.example.cn' }, { token: rep })
+      expect(refused.ok ? null : refused.error.code).toBe('PERMISSION')
+      expect(core.settings.access().publicUrl).toBe('')
+
+      const saved = await rpc.call('settings.updateAccess', { publicUrl: ' https://crm.example.cn/ ' }, { token })
+      expect(saved.ok && saved.data).toEqual({ publicUrl: 'https://crm.example.cn' })
+      const all = await rpc.call('settings.get', {}, { token })
+      expect(all.ok && (all.data as { access: unknown }).access).toEqual({ publicUrl: 'https://crm.example.cn' })
+      // The DingTalk/WeCom settings show the same value, and saving them there changes it here.
+      expect(core.im.settings().publicUrl).toBe('https://crm.example.cn')
+      core.im.update(user.id, { publicUrl: 'https://jimu.example.cn' })
+      expect(core.settings.access().publicUrl).toBe('https://jimu.example.cn')
+
+      // A public form's link and QR code start with it, whatever page the administrator is on.
+      const admin = { id: user.id, name: user.name, isAdmin: true, locale: 'zh-CN' as const }
+      const app = core.schema.createApp({ label: '市场' })
+      const form = core.schema.createForm({ appId: app.id, label: '报名', fields: [{ label: '姓名', type: 'text' }] })
+      const dto = await core.publicForms.save(admin, form.id, { title: '报名', intro: '', thanks: '谢谢', showLogo: false, fields: [{ field: form.fields[0]!.apiKey, required: true }], hidden: [], duplicateField: null }, true, 'http://192.168.1.20:8443')
+      expect(dto.base).toBe('https://jimu.example.cn')
+      expect(dto.qrSvg).toContain('<svg')
+      // Empty again: the page's own address is used, and without one there is no link base at all.
+      core.settings.setAccess({ publicUrl: '' })
+      expect((await core.publicForms.get(form.id, 'http://192.168.1.20:8443')).base).toBe('http://192.168.1.20:8443')
+      const none = await core.publicForms.get(form.id)
+      expect([none.base, none.qrSvg]).toEqual([null, null])
+    } finally {
+      host.close()
+      rmSync(`${t.dataDir}-access`, { recursive: true, force: true })
+    }
+  })
+
+  it('moves the address kept with the DingTalk/WeCom settings into the general setting once', () => {
+    t.core.db.prepare("INSERT INTO im_settings (key, value) VALUES ('settings', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(JSON.stringify({ publicUrl: 'https://old.example.cn', dingtalk: { enabled: false, baseUrl: '', key: 'k', secret: 's', agentId: '1' } }))
+    t.core.im.adoptLegacyPublicUrl()
+    expect(t.core.settings.access().publicUrl).toBe('https://old.example.cn')
+    const kept = JSON.parse(t.core.db.prepare("SELECT value FROM im_settings WHERE key = 'settings'").pluck().get() as string) as Record<string, unknown>
+    expect(kept).not.toHaveProperty('publicUrl')
+    expect(kept).toMatchObject({ dingtalk: { key: 'k' } })
+    expect(t.core.im.settings().publicUrl).toBe('https://old.example.cn')
+  })
+})

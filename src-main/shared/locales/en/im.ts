@@ -3,7 +3,7 @@ export const im: Record<string, string> = {
   'im.tab': 'DingTalk/WeCom',
   'im.intro': 'When the office has internet, to-dos, approvals, assignments and reminders are also sent as work notices to the people bound below, with a link to the to-do or record. Offline, notices wait in the queue and are sent again once the connection is back.',
   'im.publicUrl': 'Public address',
-  'im.publicUrlHint': 'The address colleagues open Jimu CRM at (the office network address); links in notices start with it, for example https://jimu.local:8443',
+  'im.publicUrlHint': 'The address colleagues open Jimu CRM at; links in notices start with it, for example https://jimu.local:8443. The same setting as System settings → LAN sharing → Public address',
   'im.provider.dingtalk': 'DingTalk',
   'im.provider.wecom': 'WeCom',
   'im.enabled': 'Send work notices',

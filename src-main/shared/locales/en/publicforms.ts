@@ -66,7 +66,7 @@ export const publicforms: Record<string, string> = {
   'publicforms.survey.linkTitle': 'Satisfaction survey link',
   'publicforms.survey.linkHelp': 'Send the link or QR code to the customer (one answer only), or call them and fill in Satisfaction and Satisfaction comment on this ticket.',
   'publicforms.survey.answered': 'This ticket already has a satisfaction score',
-  'publicforms.survey.noOrigin': 'The customer must be able to reach this server: open this page through the LAN share address to make a QR code.',
+  'publicforms.survey.noOrigin': 'The customer must be able to reach this server: enter an address they can open in System settings → LAN sharing → Public address, or open this page through the LAN share address, to make the link and its QR code.',
   'publicforms.panel.defaultThanks': 'Thank you! We will be in touch soon.',
   'publicforms.panel.downloadQr': 'Download QR code (SVG, for printing)',
   'publicforms.panel.hiddenField': 'Field',

@@ -3,7 +3,7 @@ export const im: Record<string, string> = {
   'im.tab': '钉钉/企业微信',
   'im.intro': '办公室能上网时，待办、审批、分配和提醒会同时以工作通知发给已绑定的人，点开即到对应的待办或记录。断网时通知在队列里等待，联网后自动重发。',
   'im.publicUrl': '访问地址',
-  'im.publicUrlHint': '同事打开积木 CRM 的地址（局域网共享地址），通知里的链接以它开头，例如 https://jimu.local:8443',
+  'im.publicUrlHint': '同事打开积木 CRM 的地址，通知里的链接以它开头，例如 https://jimu.local:8443；与「系统设置 → 局域网共享 → 访问地址」是同一项设置',
   'im.provider.dingtalk': '钉钉',
   'im.provider.wecom': '企业微信',
   'im.enabled': '发送工作通知',

@@ -66,7 +66,7 @@ export const publicforms: Record<string, string> = {
   'publicforms.survey.linkTitle': '满意度回访链接',
   'publicforms.survey.linkHelp': '把链接或二维码发给客户（仅能提交一次）；也可以电话回访后直接填写本工单的「满意度评分」和「满意度评价」。',
   'publicforms.survey.answered': '此工单已有满意度评分',
-  'publicforms.survey.noOrigin': '客户需能访问本服务器：请通过局域网共享地址打开本页后再生成二维码。',
+  'publicforms.survey.noOrigin': '客户需能访问本服务器：请在「系统设置 → 局域网共享 → 访问地址」填写客户能打开的地址，或通过局域网共享地址打开本页，再生成链接和二维码。',
   'publicforms.panel.defaultThanks': '提交成功，感谢您的填写！我们会尽快与您联系。',
   'publicforms.panel.downloadQr': '下载二维码（SVG，可打印）',
   'publicforms.panel.hiddenField': '字段',

@@ -84,7 +84,7 @@ export function PublishFormModal({ formId, formLabel, opened, onClose }: { formI
     if (!config) return
     patch({ fields: on ? [...config.fields, { field: key, required: false }] : config.fields.filter((f) => f.field !== key) })
   }
-  const link = dto?.path ? `${origin ?? ''}${dto.path}` : null
+  const link = dto?.path ? `${dto.base ?? ''}${dto.path}` : null
   const labelOf = (key: string) => dto?.publishable.find((f) => f.key === key)?.label ?? key
 
   return (
@@ -119,7 +119,7 @@ export function PublishFormModal({ formId, formLabel, opened, onClose }: { formI
                     )}
                   </CopyButton>
                 </Group>
-                {!origin && (
+                {!dto.base && (
                   <Text size="xs" c="dimmed">
                     {t('publicforms.survey.noOrigin')}
                   </Text>

@@ -111,7 +111,7 @@ function KnowledgeSearch({ form, record, onRecordChange }: RecordExtensionProps)
 function SurveyLink({ form, record }: RecordExtensionProps) {
   const { t } = useTranslation()
   const [open, setOpen] = useState(false)
-  const [link, setLink] = useState<{ path: string; qrSvg: string | null; answered: boolean } | null>(null)
+  const [link, setLink] = useState<{ path: string; base: string | null; qrSvg: string | null; answered: boolean } | null>(null)
   if (!record || !form.fields.some((f) => f.apiKey === 'csatScore')) return null
   const origin = reachableOrigin()
   const show = async () => {
@@ -123,7 +123,7 @@ function SurveyLink({ form, record }: RecordExtensionProps) {
       notifyError(e)
     }
   }
-  const url = link ? `${origin ?? ''}${link.path}` : ''
+  const url = link ? `${link.base ?? ''}${link.path}` : ''
   return (
     <>
       <Button size="xs" variant="light" color="teal" leftSection={<IconMoodSmile size={14} />} onClick={() => void show()} data-testid="ticket-survey">

@@ -7,6 +7,7 @@ import { LoadState } from '../../components/LoadState'
 import { PageHeader } from '../../components/PageHeader'
 import { BackupsPanel } from '../../components/settings/BackupsPanel'
 import { CompanyForm } from '../../components/settings/CompanyForm'
+import { PublicAddressForm } from '../../components/settings/PublicAddressForm'
 import { NotifySettingsPanel } from '../../components/rules/NotifySettingsPanel'
 import { LanSharePanel } from '../../components/lan/LanSharePanel'
 import { ImSettingsPanel } from '../../components/im/ImSettingsPanel'
@@ -21,7 +22,7 @@ export function SystemPage({ tab: initialTab, onRestored }: { tab: SystemTab; on
   const [tab, setTab] = useState<string | null>(initialTab)
   const settings = useLoaded(() => api.settings.get())
   if (!settings.data) return <LoadState failure={settings.failure} />
-  const { company, backup, about } = settings.data
+  const { company, backup, access, about } = settings.data
   return (
     <Stack gap="md" maw={1100}>
       <PageHeader title={t('system.title')} description={t('system.subtitle')} />
@@ -57,7 +58,10 @@ export function SystemPage({ tab: initialTab, onRestored }: { tab: SystemTab; on
             <BackupsPanel initial={backup} onRestored={onRestored} />
           </Tabs.Panel>
           <Tabs.Panel value="lan">
-            <LanSharePanel />
+            <Stack gap="xl">
+              <LanSharePanel />
+              <PublicAddressForm initial={access} onSaved={() => void settings.reload()} />
+            </Stack>
           </Tabs.Panel>
           <Tabs.Panel value="im">
             <ImSettingsPanel />
