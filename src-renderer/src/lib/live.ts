@@ -54,12 +54,36 @@ function dispatch(data: string): void {
   for (const handler of [...recordHandlers]) handler(event)
 }
 
+/**
+ * Whether the event stream is open: the status chip's 在线 / 离线 in a browser
+ * (components/sync/sync-status.ts); null while no stream is open (signed out, or no stream here).
+ */
+let connection: boolean | null = null
+/** When the office was last heard from (the stream opened, carried an event, or was open until it dropped). */
+let lastHeard: number | null = null
+const connectionListeners = new Set<() => void>()
+function setConnection(open: boolean | null): void {
+  if (open || connection) lastHeard = Date.now()
+  if (connection === open) return
+  connection = open
+  for (const listener of [...connectionListeners]) listener()
+}
+export function liveConnection(): { open: boolean | null; lastHeard: number | null } {
+  return { open: connection, lastHeard }
+}
+export function onLiveConnection(listener: () => void): () => void {
+  connectionListeners.add(listener)
+  return () => {
+    connectionListeners.delete(listener)
+  }
+}
+
 export interface LiveSource {
   close(): void
 }
 
 /** Open the event source that fits where the window runs; `onOpen` when events flow. */
-export function openLiveSource(onEvent: (data: string) => void, onOpen: () => void): LiveSource | null {
+export function openLiveSource(onEvent: (data: string) => void, onOpen: () => void, onDown?: () => void): LiveSource | null {
   if (typeof window === 'undefined') return null
   const bridge = officeBridge()
   if (bridge) {
@@ -75,17 +99,33 @@ export function openLiveSource(onEvent: (data: string) => void, onOpen: () => vo
   // The session ended (signed out elsewhere, password changed): stop; the next call's 401 shows the login.
   source.addEventListener('end', () => source.close())
   source.addEventListener('hello', onOpen)
+  // The server went away (stopped, the network dropped): the browser retries by itself; 'hello' again when it is back.
+  source.addEventListener('error', () => onDown?.())
   return { close: () => source.close() }
 }
 
 /** The shell, while signed in: keep the events coming (the browser's EventSource reconnects by itself, the desktop's main process does). */
 export function useLiveEvents(userId: number): void {
   useEffect(() => {
-    const source = openLiveSource(dispatch, () => document.documentElement.setAttribute('data-live', 'on'))
+    const source = openLiveSource(
+      (data) => {
+        lastHeard = Date.now()
+        dispatch(data)
+      },
+      () => {
+        document.documentElement.setAttribute('data-live', 'on')
+        setConnection(true)
+      },
+      () => {
+        document.documentElement.setAttribute('data-live', 'off')
+        setConnection(false)
+      }
+    )
     if (!source) return
     return () => {
       source.close()
       document.documentElement.removeAttribute('data-live')
+      setConnection(null)
     }
   }, [userId])
 }
