@@ -104,6 +104,8 @@ test('a conflict from an offline laptop reaches the chip and is resolved in the 
   await expect(card.getByTestId('conflict-field-address')).toHaveCount(0)
   await shoot(rep, 'inbox')
   await rep.setViewportSize({ width: 1440, height: 900 })
+  // The navigation slides back in at desktop width: shoot once it is there.
+  await expect.poll(async () => (await rep.getByTestId('nav-home').boundingBox())?.x ?? -1).toBeGreaterThanOrEqual(0)
   await shoot(rep, 'inbox')
 
   // 解决 with no choice names the field; then keep mine.

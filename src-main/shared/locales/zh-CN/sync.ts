@@ -50,10 +50,7 @@ export const sync: Record<string, string> = {
   'sync.inbox.resolved': '已解决',
   'sync.inbox.resolvedBody': '记录现在的值：',
   'sync.inbox.openRecord': '打开记录',
-  'sync.inbox.noRecord': '（记录已不在）',
   'sync.inbox.empty.title': '没有冲突',
-  'sync.inbox.field': '字段',
-  'sync.inbox.choose': '选择',
   'sync.inbox.blank': '（空）',
   'sync.inbox.refusedReason': '原因：{{reason}}',
   'sync.inbox.delete.mine': '删除这条记录',
@@ -62,9 +59,5 @@ export const sync: Record<string, string> = {
   'sync.inbox.deleted.theirs': '保持删除',
   'sync.inbox.refused.mine': '重新提交我的修改',
   'sync.inbox.refused.theirs': '放弃我的修改',
-  'sync.inbox.chooseAll': '请为每个字段选择保留哪个值',
-  'sync.inbox.done': '已解决：{{title}}',
-  'sync.inbox.typed': '你填写的值',
-  'sync.inbox.doneShowing': '显示已解决的',
-  'sync.inbox.loadFailed': '冲突列表加载失败'
+  'sync.inbox.typed': '你填写的值'
 }

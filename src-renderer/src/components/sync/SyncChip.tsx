@@ -5,17 +5,15 @@ import { useMediaQuery } from '@mantine/hooks'
 import { useTranslation } from 'react-i18next'
 import dayjs from 'dayjs'
 import { CONFLICT_COUNT_LIMIT, useConflictCount } from './conflict-count'
-import { syncSource, useSyncLink, type SyncLink } from './sync-status'
+import { chipState, type ChipState } from './sync-link'
+import { syncSource, useSyncLink } from './sync-status'
 import { routeHash } from '../../lib/route'
 
-type ChipLook = { key: 'online' | 'offline' | 'syncing' | 'conflicts'; color: string; icon: typeof IconCloud }
-
-/** What the chip says: offline first (nothing reaches the office), then 同步中, then open conflicts. */
-function lookOf(link: SyncLink, conflicts: number): ChipLook {
-  if (link.state === 'offline') return { key: 'offline', color: 'gray', icon: IconCloudOff }
-  if (link.state === 'syncing') return { key: 'syncing', color: 'blue', icon: IconRefresh }
-  if (conflicts > 0) return { key: 'conflicts', color: 'orange', icon: IconAlertTriangle }
-  return { key: 'online', color: 'teal', icon: IconCloud }
+const LOOKS: Record<ChipState, { color: string; icon: typeof IconCloud }> = {
+  online: { color: 'teal', icon: IconCloud },
+  offline: { color: 'gray', icon: IconCloudOff },
+  syncing: { color: 'blue', icon: IconRefresh },
+  conflicts: { color: 'orange', icon: IconAlertTriangle }
 }
 
 /**
@@ -29,16 +27,17 @@ export function SyncChip({ userId }: { userId: number }) {
   const link = useSyncLink()
   const open = useConflictCount(userId) ?? 0
   const narrow = useMediaQuery('(max-width: 36em)') ?? false
-  const look = lookOf(link, open)
+  const state = chipState(link, open)
+  const look = LOOKS[state]
   const countText = open >= CONFLICT_COUNT_LIMIT ? `${CONFLICT_COUNT_LIMIT - 1}+` : String(open)
   const label =
-    look.key === 'offline'
+    state === 'offline'
       ? link.pending > 0
         ? t('sync.chip.offline', { count: link.pending })
         : t('sync.chip.offlineNone')
-      : look.key === 'conflicts'
+      : state === 'conflicts'
         ? t('sync.chip.conflicts', { count: countText })
-        : t(`sync.chip.${look.key}`)
+        : t(`sync.chip.${state}`)
   const Icon = look.icon
   const last = opened ? syncSource().lastSyncAt() : null
   const stateText = link.state === 'offline' ? (link.pending > 0 ? t('sync.chip.offline', { count: link.pending }) : t('sync.chip.offlineNone')) : t(`sync.chip.${link.state}`)
@@ -46,17 +45,17 @@ export function SyncChip({ userId }: { userId: number }) {
   return (
     <Popover opened={opened} onChange={setOpened} position="bottom-end" width={300} shadow="md" withinPortal>
       <Popover.Target>
-        <UnstyledButton onClick={() => setOpened((o) => !o)} aria-label={`${t('sync.chip.label')}: ${label}`} data-testid="sync-chip" data-state={look.key}>
+        <UnstyledButton onClick={() => setOpened((o) => !o)} aria-label={`${t('sync.chip.label')}: ${label}`} data-testid="sync-chip" data-state={state}>
           <Badge
             size="lg"
             radius="xl"
             variant="light"
             color={look.color}
             leftSection={<Icon size={14} stroke={1.8} />}
-            styles={{ root: { cursor: 'pointer', textTransform: 'none', fontWeight: 500 }, label: narrow && look.key === 'online' ? { display: 'none' } : undefined }}
+            styles={{ root: { cursor: 'pointer', textTransform: 'none', fontWeight: 500 }, label: narrow && state === 'online' ? { display: 'none' } : undefined }}
             data-testid="sync-chip-label"
           >
-            {narrow && look.key === 'conflicts' ? countText : label}
+            {narrow && state === 'conflicts' ? countText : label}
           </Badge>
         </UnstyledButton>
       </Popover.Target>
