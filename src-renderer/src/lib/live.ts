@@ -94,14 +94,49 @@ export function openLiveSource(onEvent: (data: string) => void, onOpen: () => vo
     return { close: off }
   }
   if (window.jimu?.invoke || typeof EventSource === 'undefined') return null
-  const source = new EventSource('/events', { withCredentials: true })
-  source.onmessage = (message: MessageEvent<string>) => onEvent(message.data)
-  // The session ended (signed out elsewhere, password changed): stop; the next call's 401 shows the login.
-  source.addEventListener('end', () => source.close())
-  source.addEventListener('hello', onOpen)
-  // The server went away (stopped, the network dropped): the browser retries by itself; 'hello' again when it is back.
-  source.addEventListener('error', () => onDown?.())
-  return { close: () => source.close() }
+  let source: EventSource | null = null
+  let retry: ReturnType<typeof setTimeout> | null = null
+  let delay = RETRY_FIRST_MS
+  const connect = () => {
+    retry = null
+    const current = new EventSource('/events', { withCredentials: true })
+    source = current
+    current.onmessage = (message: MessageEvent<string>) => onEvent(message.data)
+    current.addEventListener('end', (event: MessageEvent<string>) => {
+      current.close()
+      // The server is shutting down (restarted, updated): it will be back, so ask again, less and
+      // less often. Any other end is the session's (signed out elsewhere, password changed): stop;
+      // the next call's 401 shows the login.
+      if (endReason(event.data) !== 'shutdown') return
+      onDown?.()
+      retry = setTimeout(connect, delay)
+      delay = Math.min(delay * 2, RETRY_MAX_MS)
+    })
+    current.addEventListener('hello', () => {
+      delay = RETRY_FIRST_MS
+      onOpen()
+    })
+    // The server went away (the network dropped): the browser retries by itself; 'hello' again when it is back.
+    current.addEventListener('error', () => onDown?.())
+  }
+  connect()
+  return {
+    close: () => {
+      if (retry) clearTimeout(retry)
+      source?.close()
+    }
+  }
+}
+
+const RETRY_FIRST_MS = 1_000
+const RETRY_MAX_MS = 30_000
+
+function endReason(data: string): string | null {
+  try {
+    return (JSON.parse(data) as { reason?: string }).reason ?? null
+  } catch {
+    return null
+  }
 }
 
 /** The shell, while signed in: keep the events coming (the browser's EventSource reconnects by itself, the desktop's main process does). */

@@ -59,5 +59,7 @@ export const sync: Record<string, string> = {
   'sync.inbox.deleted.theirs': 'Leave it deleted',
   'sync.inbox.refused.mine': 'Submit my change again',
   'sync.inbox.refused.theirs': 'Discard my change',
-  'sync.inbox.typed': 'What you typed'
+  'sync.inbox.typed': 'What you typed',
+  'sync.inbox.newRecord': 'Record created offline',
+  'sync.inbox.untitled': '(untitled record)'
 }

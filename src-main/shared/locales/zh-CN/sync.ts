@@ -59,5 +59,7 @@ export const sync: Record<string, string> = {
   'sync.inbox.deleted.theirs': '保持删除',
   'sync.inbox.refused.mine': '重新提交我的修改',
   'sync.inbox.refused.theirs': '放弃我的修改',
-  'sync.inbox.typed': '你填写的值'
+  'sync.inbox.typed': '你填写的值',
+  'sync.inbox.newRecord': '离线新建的记录',
+  'sync.inbox.untitled': '（无标题的记录）'
 }

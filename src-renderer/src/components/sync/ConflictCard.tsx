@@ -78,7 +78,7 @@ export function ConflictCard({ conflict, form, onResolved }: { conflict: Conflic
   const link = conflict.recordId !== null ? routeHash({ formId: conflict.form.id, recordId: conflict.recordId }) : null
   const perField = conflict.kind === 'field'
   const resolved = conflict.resolvedAt !== null
-  const title = conflict.recordTitle ?? (conflict.recordId !== null ? `#${conflict.recordId}` : conflict.form.label)
+  const title = conflict.recordTitle ?? (conflict.recordId === null ? t('sync.inbox.newRecord') : t('sync.inbox.untitled'))
   const shownFields = conflict.fields.filter((f) => f.key !== '*')
 
   const resolve = async () => {
