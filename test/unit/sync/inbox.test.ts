@@ -52,6 +52,24 @@ describe('the 冲突 inbox shows both values as the record shows them', () => {
     expect(w.host.conflicts(w.users[1]!, false, 10)).toEqual([])
   })
 
+  it('a field hidden from the role after the conflict is left out of the entry (neither value is shown) and needs no choice', async () => {
+    w = await syncWorld()
+    const [a] = w.users
+    const id = w.core.writes.create(a!, w.form.id, { [w.key('名称')]: '隐藏', [w.key('金额')]: 1, [w.key('备注')]: '原来' })
+    const c = client(w, a!)
+    await c.sync()
+    c.update(w.form.id, id, { [w.key('金额')]: 2, [w.key('备注')]: '我的秘密' })
+    w.core.writes.update(w.actor, w.form.id, id, { [w.key('金额')]: 3, [w.key('备注')]: '办公室的秘密' })
+    await c.sync()
+    w.core.org.setPermission(w.actor.id, w.role.id, { formId: w.form.id, actions: ['view', 'create', 'edit', 'delete'], scope: 'own', fieldRules: { [w.noteField.id]: 'hidden' } })
+    const [conflict] = w.host.conflicts(a!, true, 10)
+    expect(conflict!.fields.map((f) => f.key)).toEqual([w.key('金额')])
+    expect(JSON.stringify(conflict)).not.toContain('秘密')
+    w.host.resolve(a!, { id: conflict!.id, fields: { [w.key('金额')]: 'mine' } })
+    expect(w.core.reads.get(w.actor, w.form.id, id).fields[w.key('备注')]).toBe('办公室的秘密')
+    expect(w.core.reads.get(w.actor, w.form.id, id).fields[w.key('金额')]).toBe(2)
+  })
+
   it('a refused value that does not convert is shown as typed, so it can be copied', async () => {
     w = await syncWorld()
     const [a] = w.users
