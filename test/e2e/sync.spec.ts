@@ -87,8 +87,11 @@ test('a conflict from an offline laptop reaches the chip and is resolved in the 
   const popover = rep.getByTestId('sync-popover')
   await expect(popover.getByTestId('sync-popover-conflicts')).toHaveText(t('sync.chip.conflictsOpen', { count: 1 }))
   await expect(popover.getByTestId('sync-popover-state')).toHaveText(t('sync.chip.online'))
+  // Shoot once the popover has faded in.
+  await expect(popover).toHaveCSS('opacity', '1')
   await shoot(rep, 'popover')
   await rep.setViewportSize({ width: 390, height: 844 })
+  await expect(popover).toHaveCSS('opacity', '1')
   await shoot(rep, 'popover')
   await popover.getByTestId('sync-open-inbox').click()
 
