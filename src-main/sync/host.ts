@@ -433,13 +433,38 @@ export class SyncHost {
       if (field && hidden.has(field.id)) continue
       if (!field && key !== 'owner' && key !== '*') continue
       const label = key === '*' ? translate(actor.locale, 'sync.wholeRecord') : key === 'owner' ? translate(actor.locale, 'sync.owner') : field!.label
-      fields.push({ key, label, mine: f.mine ?? null, theirs: f.theirs ?? null, theirsBy: name(f.by), theirsAt: f.at ? new Date(f.at).toISOString() : null })
+      const mine = key === 'owner' ? this.ownerShown(f.mine, name) : field ? this.shown(actor, form, field, f.mine) : null
+      fields.push({ key, label, mine, theirs: f.theirs ?? null, theirsBy: name(f.by), theirsAt: f.at ? new Date(f.at).toISOString() : null })
     }
     const reason = r.reason_key ? translate(actor.locale, r.reason_key, r.reason_params ? (JSON.parse(r.reason_params) as Record<string, string | number>) : {}) : null
     return {
       id: r.id, form: { id: form.id, label: form.label }, recordId: r.record_id, recordTitle: title, kind: r.kind, op: r.op, fields, reason,
       madeAt: new Date(r.made_at).toISOString(), device: r.device, createdAt: new Date(r.created_at).toISOString(), resolvedAt: r.resolved_at ? new Date(r.resolved_at).toISOString() : null
     }
+  }
+
+  /**
+   * The client's value as records.get would show it (a member as {id, name}, a relation as
+   * {id, title}, an option as its label…), so the inbox shows both sides the same way. A value the
+   * host would not take (the reason of a refused entry) is shown as it was typed: it cannot be
+   * converted, and the user copies it from there. Relation titles go through the user's row scope.
+   */
+  private shown(actor: Actor, form: FormModel, field: FieldModel, raw: unknown): unknown {
+    if (raw === null || raw === undefined || raw === '') return null
+    const type = fieldType(field)
+    let stored: unknown
+    try {
+      stored = type.coerce(raw, field, { db: this.deps.db, clock: this.deps.clock, actorId: actor.id, scopeOf: (id) => this.deps.access.rowScope(actor, this.deps.schema.form(id), 'view') })
+    } catch (e) {
+      if (e instanceof DomainError) return raw
+      throw e
+    }
+    return type.toApi(stored, field, { ...this.serializer.context(form, [new Map([[field.id, stored]])], actor), recordCreator: actor.id })
+  }
+
+  /** The client's owner (a user id) as records.get shows an owner. */
+  private ownerShown(raw: unknown, name: (id: number | null) => string | null): unknown {
+    return typeof raw === 'number' ? { id: raw, name: name(raw) } : (raw ?? null)
   }
 
   /**

@@ -9,6 +9,7 @@ const host = ({ host: { core } }: CallContext) => new SyncHost({ db: core.db, sc
 export const syncHandlers: HandlersOf<typeof syncContracts> = {
   'sync.pull': (input, ctx) => host(ctx).pull(actorOf(ctx), input),
   'sync.push': (input, ctx) => ({ results: host(ctx).push(actorOf(ctx), input.device, input.ops, ctx.locale) }),
-  'sync.conflicts': (input, ctx) => host(ctx).conflicts(actorOf(ctx), input.open, input.limit),
-  'sync.resolve': (input, ctx) => host(ctx).resolve(actorOf(ctx), input)
+  // The inbox's reasons and labels are in the language the page asks in (as errors are).
+  'sync.conflicts': (input, ctx) => host(ctx).conflicts({ ...actorOf(ctx), locale: ctx.locale }, input.open, input.limit),
+  'sync.resolve': (input, ctx) => host(ctx).resolve({ ...actorOf(ctx), locale: ctx.locale }, input)
 }

@@ -20,8 +20,9 @@ import { useDesktopCommand } from '../lib/desktop-commands'
 import { useLiveEvents } from '../lib/live'
 import { requestNewRecord } from '../lib/record-events'
 import { CommandPalette, GlobalSearch } from './GlobalSearch'
-import { AppTransferPage, AuditPage, DashboardsPage, DesignerPage, FlowsPage, LazyPage, NewFormPage, OrganizationPage, RolesPage, RulesPage, SettingsPage, SystemPage, TodoPage, WorkbenchPage } from './lazy-pages'
+import { AppTransferPage, AuditPage, ConflictsPage, DashboardsPage, DesignerPage, FlowsPage, LazyPage, NewFormPage, OrganizationPage, RolesPage, RulesPage, SettingsPage, SystemPage, TodoPage, WorkbenchPage } from './lazy-pages'
 import { UserMenu } from './UserMenu'
+import { SyncChip } from '../components/sync/SyncChip'
 import { DesktopOnly, desktopOnlyRoute } from '../components/mobile/DesktopOnly'
 import { QuickFollowUp } from '../components/mobile/QuickFollowUp'
 import { usePhone } from '../lib/phone'
@@ -116,6 +117,7 @@ export function Shell({ user, onLogout, onSignedOutEverywhere, onRestored }: { u
         </Center>
       )
     }
+    if (current === 'conflicts') return <ConflictsPage />
     if (current === 'settings') return <SettingsPage user={user} onSignedOutEverywhere={onSignedOutEverywhere} />
     if (current === 'system' || current === 'backups') return <SystemPage key={current} tab={current === 'backups' ? 'backups' : 'company'} onRestored={onRestored} />
     if (!catalog) {
@@ -191,6 +193,7 @@ export function Shell({ user, onLogout, onSignedOutEverywhere, onRestored }: { u
           <Group gap="md" wrap="nowrap" style={{ flexShrink: 0 }}>
             {user.isAdmin && <BackupWarning />}
             {!narrow && <LanguageSwitch />}
+            <SyncChip userId={user.id} />
             <NotificationBell />
             <UserMenu user={user} onLogout={onLogout} />
           </Group>

@@ -1,6 +1,6 @@
 import { Box, Group, Menu, SegmentedControl, Text, UnstyledButton, useMantineColorScheme, type MantineColorScheme } from '@mantine/core'
 import { UserAvatar } from '../components/UserAvatar'
-import { IconChevronDown, IconDeviceDesktop, IconLogout, IconMoon, IconSun, IconUserCog } from '@tabler/icons-react'
+import { IconChevronDown, IconCloudCog, IconDeviceDesktop, IconLogout, IconMoon, IconSun, IconUserCog } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import { goToSection } from '../lib/route'
 import type { User } from './App'
@@ -39,6 +39,9 @@ export function UserMenu({ user, onLogout }: { user: User; onLogout(): void }) {
         <Menu.Label>{user.login}</Menu.Label>
         <Menu.Item leftSection={<IconUserCog size={16} />} onClick={() => goToSection('settings')} data-testid="menu-settings">
           {t('settings.title')}
+        </Menu.Item>
+        <Menu.Item leftSection={<IconCloudCog size={16} />} onClick={() => goToSection('conflicts')} data-testid="menu-conflicts">
+          {t('sync.inbox.title')}
         </Menu.Item>
         <Menu.Divider />
         <Menu.Label>{t('theme.label')}</Menu.Label>

@@ -25,6 +25,7 @@ export const TodoPage = lazy(() => import('../pages/flows/TodoPage').then((m) =>
 export const RulesPage = lazy(() => import('../pages/rules/RulesPage').then((m) => ({ default: m.RulesPage })))
 export const AppTransferPage = lazy(() => import('../components/transfer/AppTransferPage').then((m) => ({ default: m.AppTransferPage })))
 export const WorkbenchPage = lazy(() => import('../pages/workbench/WorkbenchPage').then((m) => ({ default: m.WorkbenchPage })))
+export const ConflictsPage = lazy(() => import('../pages/sync/ConflictsPage').then((m) => ({ default: m.ConflictsPage })))
 export const DashboardsPage = lazy(() => import('../pages/reports/DashboardsPage').then((m) => ({ default: m.DashboardsPage })))
 
 export const Customer360Page = lazy(() => import('../pages/crm/Customer360Page').then((m) => ({ default: m.Customer360Page })))

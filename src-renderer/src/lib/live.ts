@@ -54,12 +54,36 @@ function dispatch(data: string): void {
   for (const handler of [...recordHandlers]) handler(event)
 }
 
+/**
+ * Whether the event stream is open: the status chip's 在线 / 离线 in a browser
+ * (components/sync/sync-status.ts); null while no stream is open (signed out, or no stream here).
+ */
+let connection: boolean | null = null
+/** When the office was last heard from (the stream opened, carried an event, or was open until it dropped). */
+let lastHeard: number | null = null
+const connectionListeners = new Set<() => void>()
+function setConnection(open: boolean | null): void {
+  if (open || connection) lastHeard = Date.now()
+  if (connection === open) return
+  connection = open
+  for (const listener of [...connectionListeners]) listener()
+}
+export function liveConnection(): { open: boolean | null; lastHeard: number | null } {
+  return { open: connection, lastHeard }
+}
+export function onLiveConnection(listener: () => void): () => void {
+  connectionListeners.add(listener)
+  return () => {
+    connectionListeners.delete(listener)
+  }
+}
+
 export interface LiveSource {
   close(): void
 }
 
 /** Open the event source that fits where the window runs; `onOpen` when events flow. */
-export function openLiveSource(onEvent: (data: string) => void, onOpen: () => void): LiveSource | null {
+export function openLiveSource(onEvent: (data: string) => void, onOpen: () => void, onDown?: () => void): LiveSource | null {
   if (typeof window === 'undefined') return null
   const bridge = officeBridge()
   if (bridge) {
@@ -70,22 +94,73 @@ export function openLiveSource(onEvent: (data: string) => void, onOpen: () => vo
     return { close: off }
   }
   if (window.jimu?.invoke || typeof EventSource === 'undefined') return null
-  const source = new EventSource('/events', { withCredentials: true })
-  source.onmessage = (message: MessageEvent<string>) => onEvent(message.data)
-  // The session ended (signed out elsewhere, password changed): stop; the next call's 401 shows the login.
-  source.addEventListener('end', () => source.close())
-  source.addEventListener('hello', onOpen)
-  return { close: () => source.close() }
+  let source: EventSource | null = null
+  let retry: ReturnType<typeof setTimeout> | null = null
+  let delay = RETRY_FIRST_MS
+  const connect = () => {
+    retry = null
+    const current = new EventSource('/events', { withCredentials: true })
+    source = current
+    current.onmessage = (message: MessageEvent<string>) => onEvent(message.data)
+    current.addEventListener('end', (event: MessageEvent<string>) => {
+      current.close()
+      // The server is shutting down (restarted, updated): it will be back, so ask again, less and
+      // less often. Any other end is the session's (signed out elsewhere, password changed): stop;
+      // the next call's 401 shows the login.
+      if (endReason(event.data) !== 'shutdown') return
+      onDown?.()
+      retry = setTimeout(connect, delay)
+      delay = Math.min(delay * 2, RETRY_MAX_MS)
+    })
+    current.addEventListener('hello', () => {
+      delay = RETRY_FIRST_MS
+      onOpen()
+    })
+    // The server went away (the network dropped): the browser retries by itself; 'hello' again when it is back.
+    current.addEventListener('error', () => onDown?.())
+  }
+  connect()
+  return {
+    close: () => {
+      if (retry) clearTimeout(retry)
+      source?.close()
+    }
+  }
+}
+
+const RETRY_FIRST_MS = 1_000
+const RETRY_MAX_MS = 30_000
+
+function endReason(data: string): string | null {
+  try {
+    return (JSON.parse(data) as { reason?: string }).reason ?? null
+  } catch {
+    return null
+  }
 }
 
 /** The shell, while signed in: keep the events coming (the browser's EventSource reconnects by itself, the desktop's main process does). */
 export function useLiveEvents(userId: number): void {
   useEffect(() => {
-    const source = openLiveSource(dispatch, () => document.documentElement.setAttribute('data-live', 'on'))
+    const source = openLiveSource(
+      (data) => {
+        lastHeard = Date.now()
+        dispatch(data)
+      },
+      () => {
+        document.documentElement.setAttribute('data-live', 'on')
+        setConnection(true)
+      },
+      () => {
+        document.documentElement.setAttribute('data-live', 'off')
+        setConnection(false)
+      }
+    )
     if (!source) return
     return () => {
       source.close()
       document.documentElement.removeAttribute('data-live')
+      setConnection(null)
     }
   }, [userId])
 }

@@ -4,7 +4,7 @@ import { useCallback, useSyncExternalStore } from 'react'
 // from search all land on the same place: a form and record (#/forms/12, #/forms/12/records/5),
 // an administration page (#/admin/organization) or the personal settings (#/settings).
 
-export const SECTIONS = ['home', 'organization', 'roles', 'audit', 'settings', 'dashboards', 'rules', 'todo', 'flows', 'apps', 'system', 'backups'] as const
+export const SECTIONS = ['home', 'organization', 'roles', 'audit', 'settings', 'dashboards', 'rules', 'todo', 'flows', 'apps', 'system', 'backups', 'conflicts'] as const
 export type Section = (typeof SECTIONS)[number]
 
 /** Pages only administrators see; the API refuses their methods to everyone else anyway. */
@@ -50,7 +50,8 @@ const SECTION_HASH: Record<Section, string> = {
   settings: '#/settings',
   system: '#/admin/system',
   backups: '#/admin/backups',
-  dashboards: '#/dashboards'
+  dashboards: '#/dashboards',
+  conflicts: '#/sync/conflicts'
 }
 const DASHBOARD_ROUTE = /^#\/dashboards\/(\d+)\/?$/
 
