@@ -39,7 +39,9 @@ export function PreviewDrawer({ opened, onClose, draft, dtos, allDtos }: Props) 
 
   const ctx = useMemo(() => ({ fields: topLevel }), [topLevel])
   const visible = (d: FieldDto) => matchFilter(d.visibleWhen, values, ctx)
-  const requiredNow = (d: FieldDto) => d.required || (d.requiredWhen ? matchFilter(d.requiredWhen, values, ctx) : false)
+  // The try-out is a new record: one created matching a required-on-entering condition enters it.
+  const requiredNow = (d: FieldDto) =>
+    d.required || (d.requiredWhen ? matchFilter(d.requiredWhen, values, ctx) : false) || (d.requiredOnEnter ? matchFilter(d.requiredOnEnter, values, ctx) : false)
 
   const sectionBody = (fieldKeys: string[], columns: number) => (
     <Box style={{ display: 'grid', gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`, gap: 'var(--mantine-spacing-md)' }}>

@@ -11,11 +11,12 @@ import { FormFieldsContext } from '../../fields/context'
 import { FileScopeContext } from '../../lib/files'
 import { fieldStates, useCurrentUserId } from '../record/conditions'
 
-// Moving a record to a stage that asks for more (输单 needs 输单原因; a form rule may ask for a
-// signed contract before 赢单): instead of refusing the move, a small dialog asks for exactly what
-// the stage requires, then moves. What is required is derived from the form itself — fields whose
-// conditional required rule the record matches once moved (and that are visible then), plus any
-// field the server's validation names when it refuses — never from field names.
+// Moving a record to a stage that asks for more (输单 needs 输单原因; 赢单 needs 签约合同扫描件, a
+// field required on entering it): instead of refusing the move, a small dialog asks for exactly
+// what the stage requires, then moves. What is required is derived from the form itself — fields
+// whose conditional required rule the record matches once moved, or whose required-on-entering
+// condition the move makes it match (and that are visible then), plus any field the server's
+// validation names when it refuses — never from field names.
 
 /** Fields the record would need filled once `fieldKey` is `to` (an option label, as records are read). */
 export function stageRequirements(form: StageForm, record: RecordDto, fieldKey: string, to: string | null, userId: number | null): FieldDto[] {

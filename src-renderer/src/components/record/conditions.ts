@@ -46,10 +46,17 @@ export function matchValues(values: Record<string, unknown>, record: RecordDto |
 export function fieldStates(fields: FieldDto[], allFields: FieldDto[], values: Record<string, unknown>, record: RecordDto | null, userId: number | null): Map<string, FieldState> {
   const ctx: MatchContext = { fields: allFields.filter((f) => f.parentFieldId === null), userId }
   const seen = matchValues(values, record)
+  // What the record was when opened: a field required on entering a stage is asked for only when
+  // this edit moves the record into it (the write pipeline's requiredOnEnter), never on a deal already there.
+  let stored: Record<string, unknown> | null = null
   const out = new Map<string, FieldState>()
   for (const f of fields) {
     const visible = f.visibleWhen ? matchFilter(f.visibleWhen, seen, ctx) : true
-    const required = f.required || (f.requiredWhen ? matchFilter(f.requiredWhen, seen, ctx) : false)
+    let required = f.required || (f.requiredWhen ? matchFilter(f.requiredWhen, seen, ctx) : false)
+    if (!required && f.requiredOnEnter && matchFilter(f.requiredOnEnter, seen, ctx)) {
+      stored ??= record ? matchValues(record.fields, record) : null
+      required = !stored || !matchFilter(f.requiredOnEnter, stored, ctx)
+    }
     out.set(f.apiKey, { visible, required })
   }
   return out
