@@ -88,6 +88,9 @@ export function useStageChange(form: StageForm): {
   return { ask, askAfter, dialog }
 }
 
+/** Inputs that lay out tiles or rows (an uploaded contract scan's name must stay readable): a wider dialog. */
+const WIDE_INPUTS: ReadonlySet<string> = new Set(['attachment', 'subtable', 'richtext'])
+
 function StageDialog({ form, ask, onDone }: { form: StageForm; ask: Ask; onDone(values: Record<string, unknown> | null): void }) {
   const { t } = useTranslation()
   const [values, setValues] = useState<Record<string, unknown>>(() => Object.fromEntries(ask.fields.map((f) => [f.apiKey, ask.record.fields[f.apiKey] ?? rendererOf(f.type).empty(f)])))
@@ -106,7 +109,7 @@ function StageDialog({ form, ask, onDone }: { form: StageForm; ask: Ask; onDone(
     onDone(out)
   }
   return (
-    <Modal opened onClose={() => onDone(null)} title={t('documents.stage.title', { stage: ask.stage })} data-testid="stage-dialog" centered>
+    <Modal opened onClose={() => onDone(null)} title={t('documents.stage.title', { stage: ask.stage })} data-testid="stage-dialog" centered size={ask.fields.some((f) => WIDE_INPUTS.has(f.type)) ? 'lg' : 'md'}>
       <Stack gap="md">
         <Text size="sm">{t('documents.stage.intro', { stage: ask.stage })}</Text>
         {ask.message && (
