@@ -15,7 +15,7 @@ import type { Locale } from '../shared/locales'
 //   rollup                { relation: { form: '<form apiKey>', field: '<relation field apiKey>' }, target?: '<field apiKey>', aggregate }
 //   formula               { expression } where `{apiKey}` / `{subtable.child}` refer to fields by API key;
 //                         the installer rewrites them to the installed labels, as a user would type them.
-// Conditions (visibleWhen / requiredWhen) and view settings name fields by API key already.
+// Conditions (visibleWhen / requiredWhen / requiredOnEnter) and view settings name fields by API key already.
 
 export const text2 = z.object({ 'zh-CN': z.string().trim().min(1).max(200), en: z.string().trim().min(1).max(200) })
 export type Text2 = z.infer<typeof text2>
@@ -33,6 +33,8 @@ export interface FieldDef {
   defaultValue?: unknown
   visibleWhen?: z.infer<typeof filterNode> | null
   requiredWhen?: z.infer<typeof filterNode> | null
+  /** Required on a write that makes the record match it (赢单 needs the signed contract scan). */
+  requiredOnEnter?: z.infer<typeof filterNode> | null
   children?: FieldDef[]
 }
 
@@ -48,6 +50,7 @@ export const fieldDef: z.ZodType<FieldDef> = z.lazy(() =>
     defaultValue: z.unknown().optional(),
     visibleWhen: filterNode.nullable().optional(),
     requiredWhen: filterNode.nullable().optional(),
+    requiredOnEnter: filterNode.nullable().optional(),
     children: z.array(fieldDef).max(100).optional()
   })
 )

@@ -198,8 +198,10 @@ export function installApp(core: Core, actor: Actor, pkg: AppPackage, options: I
         })
       }
       for (const f of def.fields) {
-        if (!added.has(f.apiKey) || (!f.visibleWhen && !f.requiredWhen)) continue
-        core.schema.updateField({ id: core.schema.form(def.apiKey).byKey.get(f.apiKey)!.id, visibleWhen: f.visibleWhen ?? null, requiredWhen: f.requiredWhen ?? null })
+        if (!added.has(f.apiKey) || (!f.visibleWhen && !f.requiredWhen && !f.requiredOnEnter)) continue
+        core.schema.updateField({
+          id: core.schema.form(def.apiKey).byKey.get(f.apiKey)!.id, visibleWhen: f.visibleWhen ?? null, requiredWhen: f.requiredWhen ?? null, requiredOnEnter: f.requiredOnEnter ?? null
+        })
       }
       if (isNew) {
         const fresh = core.schema.form(def.apiKey)

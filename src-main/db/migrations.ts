@@ -404,6 +404,15 @@ const ALL: Migration[] = [
         made_at INTEGER NOT NULL, created_at INTEGER NOT NULL, resolved_at INTEGER, resolution TEXT);
       CREATE INDEX sync_conflicts_user ON sync_conflicts(user_id, resolved_at, id);
     `
+  },
+  {
+    version: 21,
+    name: 'required on entering',
+    sql: `
+      -- A field required when the record enters a condition (赢单 needs the signed contract scan):
+      -- a JSON filter checked only on a write that makes the record match it (the write pipeline's check).
+      ALTER TABLE fields ADD COLUMN required_on_enter TEXT;
+    `
   }
 ]
 

@@ -134,7 +134,9 @@ export const fields = sqliteTable('fields', {
   /** JSON filter: the field is shown only when the record matches it. */
   visibleWhen: text('visible_when'),
   /** JSON filter: the field is required when the record matches it. */
-  requiredWhen: text('required_when')
+  requiredWhen: text('required_when'),
+  /** JSON filter: the field is required on a write that makes the record match it (entering a stage). */
+  requiredOnEnter: text('required_on_enter')
 }, (t) => [index('fields_form').on(t.formId)])
 
 /** Saved views of a form (table, kanban, calendar); config is JSON ViewConfig. */

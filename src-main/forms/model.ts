@@ -27,6 +27,12 @@ export interface FieldModel {
   visibleWhen: FilterNode | null
   /** Required only when the record matches. */
   requiredWhen: FilterNode | null
+  /**
+   * Required on a write that makes the record match this filter when it did not (an update into
+   * 赢单, a create at 赢单), not on other edits of a record that matches already: a gate on entering
+   * a stage that leaves historical records editable. Absent on models built outside the schema service.
+   */
+  requiredOnEnter?: FilterNode | null
   /** Parsed formula (formula fields) or default formula. */
   formula?: FormulaAst
   defaultFormula?: FormulaAst

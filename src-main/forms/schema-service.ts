@@ -21,7 +21,7 @@ interface FieldRow {
   id: number; form_id: number; parent_field_id: number | null; label: string; api_key: string; type: string
   config: string; required: number; is_unique: number; description: string | null; default_value: string | null
   position: number; column_name: string | null; retired_columns: string; result_type: string | null; deleted_at: number | null
-  visible_when: string | null; required_when: string | null
+  visible_when: string | null; required_when: string | null; required_on_enter: string | null
 }
 interface FormRow {
   id: number; app_id: number; label: string; api_key: string; description: string | null; title_field_id: number | null
@@ -170,7 +170,7 @@ export class SchemaService {
   updateField(input: {
     id: number; label?: string; apiKey?: string; type?: FieldType; config?: Record<string, unknown>; required?: boolean; unique?: boolean
     description?: string | null; defaultValue?: unknown; position?: number; dryRun?: boolean; acceptLoss?: boolean
-    visibleWhen?: Condition; requiredWhen?: Condition
+    visibleWhen?: Condition; requiredWhen?: Condition; requiredOnEnter?: Condition
   }): { field: FieldModel; converted: number; failures: Array<{ recordId: number; value: unknown; message: string }>; applied: boolean } {
     const before = this.fieldById(input.id)
     if (before.deletedAt) throw new ValidationError('schema.fieldDeleted', { field: before.label })
@@ -203,7 +203,8 @@ export class SchemaService {
         const probe: FieldModel = { ...before, type: newType, config, label: input.label ?? before.label }
         const visibleWhen = input.visibleWhen === undefined ? before.visibleWhen : this.checkCondition(form, probe, input.visibleWhen, 'visibleWhen')
         const requiredWhen = input.requiredWhen === undefined ? before.requiredWhen : this.checkCondition(form, probe, input.requiredWhen, 'requiredWhen')
-        this.db.prepare('UPDATE fields SET visible_when = ?, required_when = ? WHERE id = ?').run(encodeCondition(visibleWhen), encodeCondition(requiredWhen), before.id)
+        const requiredOnEnter = input.requiredOnEnter === undefined ? (before.requiredOnEnter ?? null) : this.checkCondition(form, probe, input.requiredOnEnter, 'requiredOnEnter')
+        this.db.prepare('UPDATE fields SET visible_when = ?, required_when = ?, required_on_enter = ? WHERE id = ?').run(encodeCondition(visibleWhen), encodeCondition(requiredWhen), encodeCondition(requiredOnEnter), before.id)
         if (input.apiKey && input.apiKey !== before.apiKey && before.parentFieldId === null) this.renameReferences(form, before.apiKey, input.apiKey)
         this.db.prepare(`UPDATE fields SET label = ?, api_key = ?, type = ?, config = ?, required = ?, is_unique = ?, description = ?, default_value = ?,
             position = ?, column_name = ?, retired_columns = ?, result_type = ? WHERE id = ?`).run(
@@ -374,7 +375,7 @@ export class SchemaService {
       // the old condition named may be deleted or change type in the same save (the new ones are written below).
       for (const c of design.conditions) {
         const fieldId = ids.get(c.key)
-        if (fieldId !== undefined && !design.deletes.includes(fieldId)) this.updateField({ id: fieldId, visibleWhen: null, requiredWhen: null })
+        if (fieldId !== undefined && !design.deletes.includes(fieldId)) this.updateField({ id: fieldId, visibleWhen: null, requiredWhen: null, requiredOnEnter: null })
       }
       for (const fieldId of design.deletes) {
         own(fieldId)
@@ -387,9 +388,10 @@ export class SchemaService {
       for (const c of creates) {
         const parentId = c.parent === null ? null : idOf(c.parent)
         if (c.parent !== null && parentId === null) throw new NotFoundError('error.fieldNotFound', { field: c.field.label })
-        const { visibleWhen: _v, requiredWhen: _r, parentFieldId: _p, ...input } = c.field
+        const { visibleWhen: _v, requiredWhen: _r, requiredOnEnter: _e, parentFieldId: _p, ...input } = c.field
         void _v
         void _r
+        void _e
         void _p
         const field = this.addField(form.id, { ...input, ...(parentId === null ? {} : { parentFieldId: parentId }) })
         created[c.key] = field.id
@@ -420,7 +422,7 @@ export class SchemaService {
         const fieldId = idOf(c.key)
         if (fieldId === null) throw new NotFoundError('error.fieldNotFound', { field: c.key })
         if (design.deletes.includes(fieldId)) continue
-        this.updateField({ id: fieldId, visibleWhen: toApi(c.visibleWhen), requiredWhen: toApi(c.requiredWhen) })
+        this.updateField({ id: fieldId, visibleWhen: toApi(c.visibleWhen), requiredWhen: toApi(c.requiredWhen), requiredOnEnter: toApi(c.requiredOnEnter ?? null) })
       }
       for (const p of design.positions) {
         const fieldId = idOf(p.key)
@@ -493,12 +495,13 @@ export class SchemaService {
 
   /** Conditions are checked once the form's fields exist (a new form's fields may refer to each other). */
   private applyConditions(formId: number, id: number, input: FieldInput): void {
-    if (!input.visibleWhen && !input.requiredWhen) return
+    if (!input.visibleWhen && !input.requiredWhen && !input.requiredOnEnter) return
     const form = this.form(formId)
     const field = form.byId.get(id)
     if (!field) return
-    this.db.prepare('UPDATE fields SET visible_when = ?, required_when = ? WHERE id = ?').run(
-      encodeCondition(this.checkCondition(form, field, input.visibleWhen as Condition, 'visibleWhen')), encodeCondition(this.checkCondition(form, field, input.requiredWhen as Condition, 'requiredWhen')), id)
+    this.db.prepare('UPDATE fields SET visible_when = ?, required_when = ?, required_on_enter = ? WHERE id = ?').run(
+      encodeCondition(this.checkCondition(form, field, input.visibleWhen as Condition, 'visibleWhen')), encodeCondition(this.checkCondition(form, field, input.requiredWhen as Condition, 'requiredWhen')),
+      encodeCondition(this.checkCondition(form, field, input.requiredOnEnter as Condition, 'requiredOnEnter')), id)
     this.touch(formId)
   }
 
@@ -649,7 +652,7 @@ export class SchemaService {
    * form, offers the operator, accepts the value (the query builder's own check), and is not the
    * field itself. References are stored by API key, so renames can follow them.
    */
-  private checkCondition(form: FormModel, field: FieldModel, node: Condition, path: 'visibleWhen' | 'requiredWhen'): FilterNode | null {
+  private checkCondition(form: FormModel, field: FieldModel, node: Condition, path: 'visibleWhen' | 'requiredWhen' | 'requiredOnEnter'): FilterNode | null {
     if (!node) return null
     const walk = (n: FilterNode): FilterNode => {
       if ('and' in n) return { and: n.and.map(walk) }
@@ -679,7 +682,7 @@ export class SchemaService {
   /** Refuse a change that would break other fields' visibleWhen / requiredWhen, naming them. */
   private refuseIfInConditions(form: FormModel, field: FieldModel): void {
     if (field.parentFieldId !== null) return
-    const users = form.fields.filter((f) => f.id !== field.id && [f.visibleWhen, f.requiredWhen].some((n) => filterFieldKeys(n).has(field.apiKey)))
+    const users = form.fields.filter((f) => f.id !== field.id && [f.visibleWhen, f.requiredWhen, f.requiredOnEnter ?? null].some((n) => filterFieldKeys(n).has(field.apiKey)))
     if (users.length) throw new ConflictError('schema.fieldInCondition', { field: field.label, users: users.map((f) => f.label).join('、') }, field.apiKey)
   }
 
@@ -694,7 +697,10 @@ export class SchemaService {
     for (const f of [...form.fields, ...form.deletedFields]) {
       const v = fix(f.visibleWhen)
       const r = fix(f.requiredWhen)
-      if (v !== f.visibleWhen || r !== f.requiredWhen) this.db.prepare('UPDATE fields SET visible_when = ?, required_when = ? WHERE id = ?').run(encodeCondition(v), encodeCondition(r), f.id)
+      const e = fix(f.requiredOnEnter ?? null)
+      if (v !== f.visibleWhen || r !== f.requiredWhen || e !== (f.requiredOnEnter ?? null)) {
+        this.db.prepare('UPDATE fields SET visible_when = ?, required_when = ?, required_on_enter = ? WHERE id = ?').run(encodeCondition(v), encodeCondition(r), encodeCondition(e), f.id)
+      }
     }
     for (const view of this.db.prepare('SELECT id, config FROM views WHERE form_id = ?').all(form.id) as Array<{ id: number; config: string }>) {
       const config = JSON.parse(view.config) as { filter?: FilterNode | null }
@@ -714,7 +720,10 @@ export class SchemaService {
       const fix = (n: FilterNode | null) => (n && filterFieldKeys(n).has(from) ? renameFilterField(n, from, to) : n)
       const v = fix(f.visibleWhen)
       const r = fix(f.requiredWhen)
-      if (v !== f.visibleWhen || r !== f.requiredWhen) this.db.prepare('UPDATE fields SET visible_when = ?, required_when = ? WHERE id = ?').run(encodeCondition(v), encodeCondition(r), f.id)
+      const e = fix(f.requiredOnEnter ?? null)
+      if (v !== f.visibleWhen || r !== f.requiredWhen || e !== (f.requiredOnEnter ?? null)) {
+        this.db.prepare('UPDATE fields SET visible_when = ?, required_when = ?, required_on_enter = ? WHERE id = ?').run(encodeCondition(v), encodeCondition(r), encodeCondition(e), f.id)
+      }
     }
     const views = this.db.prepare('SELECT id, config FROM views WHERE form_id = ?').all(form.id) as Array<{ id: number; config: string }>
     for (const view of views) {
@@ -784,7 +793,8 @@ function rowToField(r: FieldRow): FieldModel {
     column: columnType({ type: r.type as FieldType, config } as FieldModel) ? r.column_name : null,
     resultType: (r.result_type as FormulaType | null) ?? null, deletedAt: r.deleted_at,
     visibleWhen: r.visible_when ? (JSON.parse(r.visible_when) as FilterNode) : null,
-    requiredWhen: r.required_when ? (JSON.parse(r.required_when) as FilterNode) : null
+    requiredWhen: r.required_when ? (JSON.parse(r.required_when) as FilterNode) : null,
+    requiredOnEnter: r.required_on_enter ? (JSON.parse(r.required_on_enter) as FilterNode) : null
   }
   if (field.type === 'formula') field.formula = safeParse(String(config.expression ?? ''))
   if (typeof defaultValue === 'string' && defaultValue.startsWith('=')) field.defaultFormula = safeParse(defaultValue.slice(1))
@@ -814,7 +824,8 @@ export function fieldDto(f: FieldModel): FieldDto {
   return {
     id: f.id, formId: f.formId, parentFieldId: f.parentFieldId, label: f.label, apiKey: f.apiKey, type: f.type, config: f.config,
     required: f.required, unique: f.unique, description: f.description, defaultValue: f.defaultValue, position: f.position,
-    deletedAt: f.deletedAt, resultType: f.resultType, visibleWhen: f.visibleWhen, requiredWhen: f.requiredWhen
+    deletedAt: f.deletedAt, resultType: f.resultType, visibleWhen: f.visibleWhen, requiredWhen: f.requiredWhen,
+    requiredOnEnter: f.requiredOnEnter ?? null
   }
 }
 

@@ -52,6 +52,11 @@ interface Pending {
   onBehalf?: Actor
   /** Set by asEngine: the calling engine decided the owner and the system-owned values it writes. */
   engine?: boolean
+  /**
+   * Set by asHistory, bulkCreate and bulkWrite with action `import`: the writes record history
+   * (imported won deals, an import undone), not a person moving a record, so `requiredOnEnter` is not checked.
+   */
+  history?: boolean
   /** System-owned field ids per form, looked up once per transaction (an import writes many rows). */
   owned: Map<number, ReadonlySet<number>>
   /** Set by tryBulkWrite: the transaction is always rolled back, so what no check reads is not written. */
@@ -194,6 +199,24 @@ export class WritePipeline {
   }
 
   /**
+   * Writes that record history rather than move a record now: an import of last year's won deals,
+   * an import undone. Inside `fn` a field's `requiredOnEnter` (赢单 needs the signed contract scan)
+   * is not checked — every other check is: those records did enter the stage, long before the gate.
+   */
+  asHistory<T>(fn: () => T): T {
+    return this.run(() => {
+      const pending = this.pending!
+      const outer = pending.history
+      pending.history = true
+      try {
+        return fn()
+      } finally {
+        pending.history = outer
+      }
+    })
+  }
+
+  /**
    * Fields of the form no person writes: those marked `config.systemOwned` in the form (审批状态)
    * and those an engine declares it writes (see systemFieldSources).
    */
@@ -221,7 +244,7 @@ export class WritePipeline {
 
   /** The bulk path for imports: same rules per row, one transaction, all or nothing. */
   bulkCreate(actor: Actor, formRef: number | string, rows: Array<Record<string, unknown>>, action: RecordAction = 'import'): number[] {
-    return this.run(() => {
+    return this.asHistory(() => {
       const form = this.schema.form(formRef)
       this.access.authorize(actor, action, form)
       const ids: number[] = []
@@ -270,7 +293,9 @@ export class WritePipeline {
       const form = this.schema.form(formRef)
       this.access.authorize(actor, options.action ?? 'import', form)
       const pending = this.pending!
-      const outer = { detail: pending.detail, quiet: pending.quiet }
+      const outer = { detail: pending.detail, quiet: pending.quiet, history: pending.history }
+      // The import wizard writes history (won deals from the old spreadsheet): no stage is entered now.
+      if ((options.action ?? 'import') === 'import') pending.history = true
       if (options.detail) pending.detail = options.detail
       if (options.events === false) pending.quiet = true
       const suspension = options.suspend && !pending.suspended && rows.length > 1 && rows.every((r) => r.id === undefined) ? options.suspend(form) : null
@@ -309,6 +334,7 @@ export class WritePipeline {
       } finally {
         pending.detail = outer.detail
         pending.quiet = outer.quiet
+        pending.history = outer.history
         // Also when a row failed: whatever the caller then does, the triggers' work matches the rows.
         if (suspension) this.resumeSuspended()
       }
@@ -350,7 +376,7 @@ export class WritePipeline {
     if (owner !== row.owner_id) this.authorizeOwner(actor, form, id)
     this.fillFromRelations(actor, form, after)
     this.compute(form, after)
-    this.check(form, after, id, actor)
+    this.check(form, after, id, actor, before)
     const changes = this.diff(form, before, after)
     if (owner !== row.owner_id) changes['owner'] = [row.owner_id, owner]
     if (!Object.keys(changes).length) return
@@ -760,6 +786,11 @@ export class WritePipeline {
    * user could not fill it in (输单原因 shown only when 销售阶段 = 输单 must not block saving an
    * open opportunity). A visible field is required when `required` is set or the record matches
    * `requiredWhen`. Values of hidden fields are kept as they are, never erased.
+   *
+   * `requiredOnEnter` is a gate on entering: a visible blank field is required when the record
+   * matches the condition after this write and did not before it (`before` null: a create), so an
+   * update into 赢单 or a create at 赢单 needs the signed contract scan, while any other edit of a
+   * deal won before the gate existed is allowed. Writes recording history (asHistory) skip it.
    */
   /** Whether the actor's view scope holds the record (the public pool included). */
   private visibleTo(actor: Actor, form: FormModel, recordId: number): boolean {
@@ -767,17 +798,24 @@ export class WritePipeline {
     return this.db.prepare(`SELECT 1 FROM ${ident(form.table)} t WHERE t.id = ? AND (${scope.sql})`).get(recordId, ...scope.params) !== undefined
   }
 
-  private check(form: FormModel, values: StoredValues, id: number | null, actor: Actor | null = null): void {
+  private check(form: FormModel, values: StoredValues, id: number | null, actor: Actor | null = null, before: StoredValues | null = null): void {
     // The record as filters see it, built only when a blank field's condition needs it.
     let matches: ((node: FilterNode) => boolean) | null = null
+    let matchedBefore: ((node: FilterNode) => boolean) | null = null
+    const gate = !this.pending?.history
     for (const f of form.fields) {
       const v = values.get(f.id)
       const blank = v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0)
-      if (blank && !COMPUTED_TYPES.has(f.type) && (f.required || f.requiredWhen)) {
+      const onEnter = gate ? (f.requiredOnEnter ?? null) : null
+      if (blank && !COMPUTED_TYPES.has(f.type) && (f.required || f.requiredWhen || onEnter)) {
         matches ??= this.matcher(form, values, actor)
         const visible = !f.visibleWhen || matches(f.visibleWhen)
         const required = visible && (f.required || (f.requiredWhen !== null && matches(f.requiredWhen)))
         if (required) throw new ValidationError('value.required', { field: f.label }, f.apiKey)
+        if (visible && onEnter && matches(onEnter)) {
+          matchedBefore ??= before ? this.matcher(form, before, actor) : () => false
+          if (!matchedBefore(onEnter)) throw new ValidationError('value.requiredOnEnter', { field: f.label }, f.apiKey)
+        }
       }
       if (f.unique && !blank && f.column) {
         const dup = this.stmt(`SELECT id FROM ${ident(form.table)} WHERE ${ident(f.column)} = ? AND deleted_at IS NULL AND id <> ? LIMIT 1`).pluck().get(v, id ?? -1)

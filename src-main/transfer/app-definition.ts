@@ -125,6 +125,7 @@ export class AppDefinitions {
     if (f.defaultValue !== null && f.defaultValue !== undefined) def.defaultValue = f.defaultValue
     if (f.visibleWhen) def.visibleWhen = f.visibleWhen
     if (f.requiredWhen) def.requiredWhen = f.requiredWhen
+    if (f.requiredOnEnter) def.requiredOnEnter = f.requiredOnEnter
     if (f.type === 'subtable') def.children = (form.children.get(f.id) ?? []).map((c) => this.fieldDef(form, c, f))
     return def
   }

@@ -545,7 +545,8 @@ export class ImportService {
     for (let i = 0; i < updated.length; i += IMPORT_LIMITS.batch) {
       core.db.transaction(() => {
         for (const r of updated.slice(i, i + IMPORT_LIMITS.batch)) {
-          core.writes.update(actor, batch.form_id, r.record_id, JSON.parse(r.before ?? '{}') as Record<string, unknown>)
+          // Undoing restores history: a deal the import moved out of 赢单 goes back without the stage gate.
+          core.writes.asHistory(() => core.writes.update(actor, batch.form_id, r.record_id, JSON.parse(r.before ?? '{}') as Record<string, unknown>))
           restored++
         }
       })()

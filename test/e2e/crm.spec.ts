@@ -134,6 +134,9 @@ test('sales app: lead → pool → claim → convert → stages → quote → co
   await pick(page, newOpp, '关联客户', '苏州恒达机械有限公司', '恒达')
   await newOpp.getByLabel('预计成交金额').fill('56000')
   await pick(page, newOpp, '销售阶段', '赢单')
+  // A deal created at 赢单 enters it: the signed contract scan is required.
+  await newOpp.getByTestId('dropzone-contractScan').locator('input[type="file"]').setInputFiles({ name: '签约合同.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') })
+  await expect(newOpp.getByTestId('attachment-contractScan').getByTestId('attachment-file')).toContainText('签约合同.pdf')
   await newOpp.getByRole('button', { name: '保存' }).click()
   await expect(newOpp).toBeHidden()
 

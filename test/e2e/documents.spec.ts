@@ -9,7 +9,7 @@ import { expect, rpc, test } from './fixtures'
 // 生成合同 on a contract (the .docx unzipped: filled text, the uppercase amount, one row per payment),
 // 生成报价单 then 发送邮件 to an SMTP server on loopback (the message and its attachment arrive; the
 // 跟进记录 (邮件) is in the list), and dragging a deal to 输单 on the board: a dialog asks for 输单原因,
-// cancel leaves it, filled it moves. Screenshots zh/en at 1440 and 390 in test-results/docs19/.
+// cancel leaves it, filled it moves; to 赢单: it asks for 签约合同扫描件, uploaded in the dialog. Screenshots zh/en at 1440 and 390 in test-results/docs19/.
 
 const ADMIN = { name: '王经理', login: 'admin', password: 'jimu-secret-1' }
 const REP = { login: 'zhangwei', password: 'demo12345' }
@@ -193,6 +193,26 @@ test('documents, e-mail and stage dialogs as a sales rep on the sample data', as
     await expect(ask).toBeHidden()
     await expect(rep.getByTestId('kanban-column-输单').getByTestId(`kanban-card-${deal.id}`)).toBeVisible()
     await expect.poll(async () => (await rpc<Rec>(rep, 'records.get', { form: 'opportunity', id: deal.id })).fields).toMatchObject({ stage: '输单', lossReason: '价格' })
+
+    // Drag another open deal (not one the steps below open) to 赢单: 签约合同扫描件 is required on
+    // entering 赢单, so the dialog asks for it; a PDF uploaded in the dialog, the deal moves.
+    const later = new Set([deal.id, ...open.records.filter((r) => r.id !== deal.id).slice(0, 2).map((r) => r.id)])
+    const openCards = kanban.locator(['初步接洽', '需求分析', '方案报价', '商务谈判'].map((s) => `[data-testid="kanban-column-${s}"] [data-testid^="kanban-card-"]`).join(', '))
+    const winId = (await openCards.evaluateAll((cards) => cards.map((c) => Number(c.getAttribute('data-testid')!.replace('kanban-card-', ''))))).find((id) => !later.has(id))!
+    const winning = kanban.getByTestId(`kanban-card-${winId}`)
+    await winning.scrollIntoViewIfNeeded()
+    await drag(rep, winning, rep.getByTestId('kanban-column-赢单'))
+    await expect(ask.getByTestId('dropzone-contractScan')).toBeVisible()
+    await expect(ask).toContainText('签约合同扫描件')
+    await ask.getByTestId('dropzone-contractScan').locator('input[type="file"]').setInputFiles({ name: '签约合同.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n') })
+    await expect(ask.getByTestId('attachment-file')).toContainText('签约合同.pdf')
+    await shoot(rep, 'stage-dialog-won-zh-1440')
+    await ask.getByTestId('stage-confirm').click()
+    await expect(ask).toBeHidden()
+    await expect(rep.getByTestId('kanban-column-赢单').getByTestId(`kanban-card-${winId}`)).toBeVisible()
+    const won = (await rpc<Rec>(rep, 'records.get', { form: 'opportunity', id: winId })).fields
+    expect(won.stage).toBe('赢单')
+    expect((won.contractScan as Array<{ name: string }>).map((f) => f.name)).toEqual(['签约合同.pdf'])
 
     await rep.setViewportSize({ width: 1440, height: 900 })
 

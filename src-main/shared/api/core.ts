@@ -112,7 +112,9 @@ export const fieldDto = z.object({
   /** Shown on the record page only when the record matches this filter (e.g. 销售阶段 = 输单). */
   visibleWhen: z.lazy(() => filterNode).nullable(),
   /** Required only when the record matches this filter; enforced by the write pipeline. */
-  requiredWhen: z.lazy(() => filterNode).nullable()
+  requiredWhen: z.lazy(() => filterNode).nullable(),
+  /** Required on a write that makes the record match this filter (entering 赢单), not on edits of a record already matching it. */
+  requiredOnEnter: z.lazy(() => filterNode).nullable().optional()
 })
 export type FieldDto = z.infer<typeof fieldDto>
 
@@ -166,7 +168,7 @@ export const formDesign = z.object({
     required: z.boolean().optional(), unique: z.boolean().optional(), description: z.string().max(1000).nullable().optional(), defaultValue: z.unknown().optional(),
     acceptLoss: z.boolean().default(false)
   })).max(500).default([]),
-  conditions: z.array(z.object({ key: designKey, visibleWhen: z.lazy(() => filterNode).nullable(), requiredWhen: z.lazy(() => filterNode).nullable() })).max(500).default([]),
+  conditions: z.array(z.object({ key: designKey, visibleWhen: z.lazy(() => filterNode).nullable(), requiredWhen: z.lazy(() => filterNode).nullable(), requiredOnEnter: z.lazy(() => filterNode).nullable().default(null) })).max(500).default([]),
   positions: z.array(z.object({ key: designKey, position: z.number().int().min(0) })).max(1000).default([]),
   titleField: designKey.nullable().optional(),
   layout: z.object({
@@ -354,7 +356,8 @@ export const fieldInput = z.object({
   /** Child fields created together with a sub-table field. */
   children: z.array(z.lazy((): z.ZodType => fieldInput)).max(200).optional(),
   visibleWhen: z.lazy(() => filterNode).nullable().optional(),
-  requiredWhen: z.lazy(() => filterNode).nullable().optional()
+  requiredWhen: z.lazy(() => filterNode).nullable().optional(),
+  requiredOnEnter: z.lazy(() => filterNode).nullable().optional()
 })
 export type FieldInput = z.input<typeof fieldInput>
 
@@ -483,6 +486,7 @@ export const coreContracts = {
       id, label: label.optional(), apiKey: apiKey.optional(), type: z.enum(FIELD_TYPES).optional(), config: z.record(z.string(), z.unknown()).optional(),
       required: z.boolean().optional(), unique: z.boolean().optional(), description: z.string().max(1000).nullable().optional(), defaultValue: z.unknown().optional(),
       position: z.number().optional(), visibleWhen: z.lazy(() => filterNode).nullable().optional(), requiredWhen: z.lazy(() => filterNode).nullable().optional(),
+      requiredOnEnter: z.lazy(() => filterNode).nullable().optional(),
       dryRun: z.boolean().default(false),
       /** A type change with values that do not convert is refused unless this is true (those values are then kept in the old, hidden column). */
       acceptLoss: z.boolean().default(false)

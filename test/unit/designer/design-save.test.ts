@@ -55,6 +55,30 @@ describe('the form designer’s save', () => {
     expect(planIsEmpty(planSave(after, fromForm(after, LABELS)))).toBe(true)
   })
 
+  it('saves a field required on entering a stage, and the reopened form needs nothing', async () => {
+    const { dto } = await setup()
+    const form = dto()
+    let draft = fromForm(form, LABELS)
+    const section = draft.tabs[0]!.sections[0]!.id
+    const stage = { ...makeField('select', '销售阶段'), config: { options: [{ id: 'lost', label: '输单', color: 'red' }, { id: 'won', label: '赢单', color: 'green' }] } }
+    const scan = makeField('attachment', '签约合同扫描件')
+    draft = applyAction(draft, { type: 'addField', field: stage, sectionId: section, index: 9 })
+    draft = applyAction(draft, { type: 'addField', field: scan, sectionId: section, index: 9 })
+    draft = applyAction(draft, { type: 'updateField', key: scan.key, patch: { requiredOnEnter: { field: stage.key, op: 'eq', value: 'won' } } })
+    env!.core.schema.applyDesign(form.id, formDesign.parse(toDesign(form, draft, planSave(form, draft), true)))
+    const after = dto()
+    const stageKey = after.fields.find((f) => f.label === '销售阶段')!.apiKey
+    const saved = after.fields.find((f) => f.label === '签约合同扫描件')!
+    expect(saved.requiredOnEnter).toEqual({ field: stageKey, op: 'eq', value: 'won' })
+    expect(saved.requiredWhen).toBeNull()
+    expect(planIsEmpty(planSave(after, fromForm(after, LABELS)))).toBe(true)
+    // Cleared in the designer, it is gone after the save.
+    let again = fromForm(after, LABELS)
+    again = applyAction(again, { type: 'updateField', key: `f${saved.id}`, patch: { requiredOnEnter: null } })
+    env!.core.schema.applyDesign(form.id, formDesign.parse(toDesign(after, again, planSave(after, again), true)))
+    expect(dto().fields.find((f) => f.id === saved.id)!.requiredOnEnter).toBeNull()
+  })
+
   it('is all or nothing: a refused condition leaves the form as it was, and the error names the field whose condition it is', async () => {
     const { dto } = await setup()
     const form = dto()
@@ -111,7 +135,7 @@ const fieldType = fc.constantFrom('text' as const, 'textarea' as const, 'number'
 const generatedForm: fc.Arbitrary<FormDto> = fc
   .record({
     fields: fc.uniqueArray(fc.record({ label: fc.constantFrom('名称', '金额', '阶段', '备注', '日期', '负责销售', '重要', '城市'), type: fieldType, required: fc.boolean(), unique: fc.boolean(), description: fc.option(fc.constantFrom('说明', ''), { nil: null }) }), { minLength: 1, maxLength: 6, selector: (f) => f.label }),
-    conditioned: fc.array(fc.record({ on: fc.nat(), ref: fc.oneof(fc.nat(), fc.constantFrom('owner', 'createdAt')), nested: fc.boolean() }), { maxLength: 3 }),
+    conditioned: fc.array(fc.record({ on: fc.nat(), ref: fc.oneof(fc.nat(), fc.constantFrom('owner', 'createdAt')), nested: fc.boolean(), kind: fc.constantFrom('visibleWhen' as const, 'requiredWhen' as const, 'requiredOnEnter' as const) }), { maxLength: 4 }),
     arranged: fc.boolean(),
     split: fc.nat()
   })
@@ -120,13 +144,14 @@ const generatedForm: fc.Arbitrary<FormDto> = fc
       id: i + 1, formId: 1, parentFieldId: null, label: f.label, apiKey: `k${i + 1}`, type: f.type,
       config: f.type === 'select' ? { options: [{ id: 'a', label: '甲', color: 'blue' }] } : {},
       required: f.required, unique: f.unique, description: f.description || null, defaultValue: null, position: i + 1, deletedAt: null, resultType: null,
-      visibleWhen: null as FormDto['fields'][number]['visibleWhen'], requiredWhen: null as FormDto['fields'][number]['requiredWhen']
+      visibleWhen: null as FormDto['fields'][number]['visibleWhen'], requiredWhen: null as FormDto['fields'][number]['requiredWhen'],
+      requiredOnEnter: null as FormDto['fields'][number]['requiredOnEnter']
     }))
     for (const c of conditioned) {
       const target = dtos[c.on % dtos.length]!
       const ref = typeof c.ref === 'number' ? dtos[c.ref % dtos.length]!.apiKey : c.ref
       const leaf = { field: ref, op: 'notEmpty' as const }
-      target.visibleWhen = c.nested ? { or: [leaf, { and: [leaf, { field: 'owner', op: 'empty' as const }] }] } : leaf
+      target[c.kind] = c.nested ? { or: [leaf, { and: [leaf, { field: 'owner', op: 'empty' as const }] }] } : leaf
     }
     const ids = dtos.map((d) => d.id).reverse()
     const cut = split % (ids.length + 1)
@@ -146,8 +171,10 @@ describe('the form designer round trip: generated forms', () => {
         expect('layout' in design).toBe(false)
         // Every condition is in the draft as stored (fields by draft key, system fields by name).
         for (const f of form.fields) {
-          const back = JSON.stringify(draft.fields[`f${f.id}`]!.visibleWhen).replace(/"f(\d+)"/g, (_, id: string) => JSON.stringify(form.fields.find((x) => x.id === Number(id))!.apiKey))
-          expect(JSON.parse(back)).toEqual(f.visibleWhen)
+          for (const kind of ['visibleWhen', 'requiredWhen', 'requiredOnEnter'] as const) {
+            const back = JSON.stringify(draft.fields[`f${f.id}`]![kind]).replace(/"f(\d+)"/g, (_, id: string) => JSON.stringify(form.fields.find((x) => x.id === Number(id))!.apiKey))
+            expect(JSON.parse(back)).toEqual(f[kind])
+          }
         }
       }),
       { numRuns: 300 }

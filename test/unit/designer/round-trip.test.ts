@@ -188,7 +188,7 @@ function filtersIn(value: unknown, out: FilterNode[] = []): FilterNode[] {
   if (Array.isArray(value)) for (const v of value) filtersIn(v, out)
   else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
-      if (['filter', 'visibleWhen', 'requiredWhen', 'scopeFilter'].includes(k) && v && typeof v === 'object') out.push(v as FilterNode)
+      if (['filter', 'visibleWhen', 'requiredWhen', 'requiredOnEnter', 'scopeFilter'].includes(k) && v && typeof v === 'object') out.push(v as FilterNode)
       else filtersIn(v, out)
     }
   }

@@ -26,6 +26,9 @@ async function setup() {
   t = await testCore()
   const { core, actor } = t
   core.crm.install(actor, bundledApp('crm').pkg, 'zh-CN')
+  // These deals move in and out of 赢单 at random: the contract scan it asks for on entering
+  // (tested in test/unit/records/required-on-enter.test.ts) is not what is measured here.
+  core.schema.updateField({ id: core.schema.form('opportunity').byKey.get('contractScan')!.id, requiredOnEnter: null })
   const role = core.org.roles().find((r) => r.key === 'sales_rep') ?? core.org.roles()[0]!
   const reps = [await core.org.createUser(actor.id, { name: '张伟', login: 'zhangwei', password: 'secret123', roleIds: [role.id] }),
     await core.org.createUser(actor.id, { name: '李娜', login: 'lina', password: 'secret123', roleIds: [role.id] })]

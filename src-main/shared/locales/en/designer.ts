@@ -80,6 +80,7 @@ export const designer = {
   'designer.new': 'New',
   'designer.conditional': 'Conditional',
   'designer.conditionalRequired': 'Required if',
+  'designer.requiredOnEnter': 'Required on entering',
   'designer.hasVisibleWhen': 'Shown only when its condition holds',
   'designer.relationNoTarget': 'Choose the form to link to on the right',
   'designer.childHint': 'Columns of the sub-table (drop fields here, drag to reorder, click one to edit it)',
@@ -160,6 +161,8 @@ export const designer = {
   'designer.prop.visibleWhenHint': 'Shown only when the conditions hold; always shown when empty',
   'designer.prop.requiredWhen': 'Required when',
   'designer.prop.requiredWhenHint': 'Must be filled in when the conditions hold',
+  'designer.prop.requiredOnEnter': 'Required on entering',
+  'designer.prop.requiredOnEnterHint': 'Must be filled in when a change makes the record meet the conditions (e.g. moving a deal to Won); records that already meet them stay editable, imports are not checked',
   'designer.typeChangeWarning': 'The type changes from "{{from}}" to "{{to}}". Before saving, existing data is checked and you see which values convert and which do not.',
   'designer.deleteKeepsData': 'A deleted field keeps its data and can be restored any time from Deleted fields.',
 

@@ -44,6 +44,7 @@ export const errors: Record<keyof typeof zh, string> = {
   'schema.subtableNesting': 'A sub-table cannot contain another sub-table',
   'schema.uniqueViolation': 'Field "{{field}}" has duplicate values and cannot be made unique',
   'value.required': '"{{field}}" is required',
+  'value.requiredOnEnter': '"{{field}}" must be filled in before the record can enter this stage',
   'value.notANumber': '"{{field}}": "{{value}}" is not a number',
   'value.invalidDate': '"{{field}}": "{{value}}" is not a valid date',
   'value.invalidDateTime': '"{{field}}": "{{value}}" is not a valid date and time',

@@ -80,6 +80,7 @@ export const designer = {
   'designer.new': '新',
   'designer.conditional': '条件显示',
   'designer.conditionalRequired': '条件必填',
+  'designer.requiredOnEnter': '进入时必填',
   'designer.hasVisibleWhen': '满足条件时才显示',
   'designer.relationNoTarget': '请在右侧选择关联的表单',
   'designer.childHint': '子表单的列（可拖入控件、拖动排序，点击列进行设置）',
@@ -160,6 +161,8 @@ export const designer = {
   'designer.prop.visibleWhenHint': '满足条件时才显示此字段；不设置则始终显示',
   'designer.prop.requiredWhen': '条件必填',
   'designer.prop.requiredWhenHint': '满足条件时此字段必须填写',
+  'designer.prop.requiredOnEnter': '进入时必填',
+  'designer.prop.requiredOnEnterHint': '记录因本次修改而满足条件时（如商机改为赢单）必须填写；已满足条件的记录照常编辑，导入的数据不受限制',
   'designer.typeChangeWarning': '类型将从“{{from}}”改为“{{to}}”。保存前会先检查已有数据，列出能转换和不能转换的值。',
   'designer.deleteKeepsData': '删除后字段数据仍会保留，可随时在“已删除字段”中恢复。',
 

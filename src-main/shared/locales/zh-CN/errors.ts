@@ -42,6 +42,7 @@ export const errors = {
   'schema.subtableNesting': '子表单中不能再放子表单',
   'schema.uniqueViolation': '字段“{{field}}”已有重复值，不能设为唯一',
   'value.required': '“{{field}}”不能为空',
+  'value.requiredOnEnter': '进入此阶段前须填写“{{field}}”',
   'value.notANumber': '“{{field}}”的值“{{value}}”不是有效数字',
   'value.invalidDate': '“{{field}}”的值“{{value}}”不是有效日期',
   'value.invalidDateTime': '“{{field}}”的值“{{value}}”不是有效的日期时间',

@@ -185,6 +185,13 @@ function FieldCard({ field, sectionId, ...props }: CanvasProps & { field: DraftF
             {t('designer.conditionalRequired')}
           </Badge>
         )}
+        {field.requiredOnEnter && (
+          <Tooltip label={t('designer.prop.requiredOnEnterHint')}>
+            <Badge size="xs" variant="light" color="orange" leftSection={<IconAsterisk size={10} />} tt="none" data-testid="badge-required-on-enter">
+              {t('designer.requiredOnEnter')}
+            </Badge>
+          </Tooltip>
+        )}
         {field.id === null && (
           <Badge size="xs" variant="light" color="teal" tt="none">
             {t('designer.new')}

@@ -4,6 +4,7 @@ import { IconEye } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import type { FieldDto } from '@shared/api/contracts'
 import { matchFilter } from '@shared/filter-match'
+import { isRequired } from '@shared/required-state'
 import { FormFieldsContext } from '../../fields/context'
 import { rendererOf } from '../../fields/registry'
 import type { Draft } from './draft'
@@ -39,7 +40,8 @@ export function PreviewDrawer({ opened, onClose, draft, dtos, allDtos }: Props) 
 
   const ctx = useMemo(() => ({ fields: topLevel }), [topLevel])
   const visible = (d: FieldDto) => matchFilter(d.visibleWhen, values, ctx)
-  const requiredNow = (d: FieldDto) => d.required || (d.requiredWhen ? matchFilter(d.requiredWhen, values, ctx) : false)
+  // The try-out is a new record (nothing before it): one created matching a required-on-entering condition enters it.
+  const requiredNow = (d: FieldDto) => isRequired(d, (node) => matchFilter(node, values, ctx), null)
 
   const sectionBody = (fieldKeys: string[], columns: number) => (
     <Box style={{ display: 'grid', gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`, gap: 'var(--mantine-spacing-md)' }}>

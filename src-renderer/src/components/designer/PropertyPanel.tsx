@@ -278,6 +278,17 @@ function FieldProperties(props: Props & { field: DraftField }) {
               <ConditionBuilder fields={conditionFields} value={field.requiredWhen} onChange={(v) => set({ requiredWhen: v })} testId="required-when" />
             </Stack>
           )}
+          {!computed && (
+            <Stack gap={4}>
+              <Text size="sm" fw={500}>
+                {t('designer.prop.requiredOnEnter')}
+              </Text>
+              <Text size="xs" c="dimmed">
+                {t('designer.prop.requiredOnEnterHint')}
+              </Text>
+              <ConditionBuilder fields={conditionFields} value={field.requiredOnEnter} onChange={(v) => set({ requiredOnEnter: v })} testId="required-on-enter" />
+            </Stack>
+          )}
         </Group2>
       )}
 

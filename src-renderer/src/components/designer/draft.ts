@@ -5,7 +5,7 @@ import { renameRefs } from '@shared/formula'
 // The designer's unsaved draft of a form and the reducer that edits it, with undo/redo. Pure:
 // no React, no API. Fields are addressed by a draft key (`f12` for saved field 12, a random
 // key for new ones) so a new field can be placed, referenced by conditions and edited before it
-// has an id. Conditions (visibleWhen / requiredWhen) name fields by draft key inside the draft
+// has an id. Conditions (visibleWhen / requiredWhen / requiredOnEnter) name fields by draft key inside the draft
 // and by API key on the server; `fromForm` and the save plan translate between the two.
 
 export interface DraftField {
@@ -26,6 +26,8 @@ export interface DraftField {
   defaultValue: unknown
   visibleWhen: FilterNode | null
   requiredWhen: FilterNode | null
+  /** Required on entering: when a write makes the record match it (赢单 needs the signed contract scan). */
+  requiredOnEnter: FilterNode | null
   /** Sub-tables: their child fields' keys, in order. */
   children: string[]
 }
@@ -115,6 +117,7 @@ export function fieldFromDto(dto: FieldDto, all: FieldDto[], byApiKey: Map<strin
     defaultValue: dto.defaultValue ?? null,
     visibleWhen: dto.visibleWhen ? mapConditionFields(dto.visibleWhen, toKey) : null,
     requiredWhen: dto.requiredWhen ? mapConditionFields(dto.requiredWhen, toKey) : null,
+    requiredOnEnter: dto.requiredOnEnter ? mapConditionFields(dto.requiredOnEnter, toKey) : null,
     children: all
       .filter((c) => c.parentFieldId === dto.id && c.deletedAt === null)
       .sort((a, b) => a.position - b.position)
@@ -213,6 +216,7 @@ export function makeField(type: FieldType, label: string, parentKey: string | nu
     defaultValue: null,
     visibleWhen: null,
     requiredWhen: null,
+    requiredOnEnter: null,
     children: []
   }
 }
@@ -316,9 +320,12 @@ function dropConditionsOn(fields: Record<string, DraftField>, removed: Set<strin
   const out: Record<string, DraftField> = {}
   const keep = (k: string) => (removed.has(k) ? null : k)
   for (const [key, f] of Object.entries(fields)) {
-    const uses = [...conditionFields(f.visibleWhen), ...conditionFields(f.requiredWhen)].some((k) => removed.has(k))
+    const uses = [...conditionFields(f.visibleWhen), ...conditionFields(f.requiredWhen), ...conditionFields(f.requiredOnEnter)].some((k) => removed.has(k))
     out[key] = uses
-      ? { ...f, visibleWhen: f.visibleWhen && mapConditionFields(f.visibleWhen, keep), requiredWhen: f.requiredWhen && mapConditionFields(f.requiredWhen, keep) }
+      ? {
+          ...f, visibleWhen: f.visibleWhen && mapConditionFields(f.visibleWhen, keep), requiredWhen: f.requiredWhen && mapConditionFields(f.requiredWhen, keep),
+          requiredOnEnter: f.requiredOnEnter && mapConditionFields(f.requiredOnEnter, keep)
+        }
       : f
   }
   return out

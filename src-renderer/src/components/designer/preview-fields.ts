@@ -36,7 +36,8 @@ export function previewField(field: DraftField, draft: Draft, position = 0): Fie
     deletedAt: null,
     resultType: null,
     visibleWhen: field.visibleWhen,
-    requiredWhen: field.requiredWhen
+    requiredWhen: field.requiredWhen,
+    requiredOnEnter: field.requiredOnEnter
   }
 }
 

@@ -14,7 +14,7 @@ export interface FieldUpdate {
   key: string
   id: number
   label: string
-  patch: Omit<UpdateInput, 'id' | 'dryRun' | 'acceptLoss' | 'visibleWhen' | 'requiredWhen'>
+  patch: Omit<UpdateInput, 'id' | 'dryRun' | 'acceptLoss' | 'visibleWhen' | 'requiredWhen' | 'requiredOnEnter'>
   typeChange: { from: FieldType; to: FieldType } | null
 }
 
@@ -23,7 +23,7 @@ export interface SavePlan {
   /** New top-level fields and new children of saved sub-tables. */
   creates: DraftField[]
   updates: FieldUpdate[]
-  /** Fields whose visibleWhen / requiredWhen must be written once every field has an API key. */
+  /** Fields whose visibleWhen / requiredWhen / requiredOnEnter must be written once every field has an API key. */
   conditions: string[]
 }
 
@@ -55,7 +55,7 @@ export function planSave(form: FormDto, draft: Draft): SavePlan {
   for (const f of Object.values(draft.fields)) {
     const before = f.id === null ? null : base.fields[fieldKeyOf(f.id)]
     if (!before || f.id === null) {
-      if (f.visibleWhen || f.requiredWhen) conditions.push(f.key)
+      if (f.visibleWhen || f.requiredWhen || f.requiredOnEnter) conditions.push(f.key)
       continue
     }
     const patch: FieldUpdate['patch'] = {}
@@ -68,7 +68,7 @@ export function planSave(form: FormDto, draft: Draft): SavePlan {
     }
     if (patch.type !== undefined && patch.config === undefined) patch.config = f.config
     if (Object.keys(patch).length) updates.push({ key: f.key, id: f.id, label: f.label, patch, typeChange: f.type !== before.type ? { from: before.type, to: f.type } : null })
-    if (!same(f.visibleWhen, before.visibleWhen) || !same(f.requiredWhen, before.requiredWhen)) conditions.push(f.key)
+    if (!same(f.visibleWhen, before.visibleWhen) || !same(f.requiredWhen, before.requiredWhen) || !same(f.requiredOnEnter, before.requiredOnEnter)) conditions.push(f.key)
   }
   // Renames and plain changes first, so a formula changed in the same save can read the new labels.
   updates.sort((a, b) => Number(isComputed(draft.fields[a.key])) - Number(isComputed(draft.fields[b.key])))
@@ -136,7 +136,7 @@ export function validateDraft(draft: Draft): DraftProblem[] {
     }
     if (f.type === 'subtable' && f.children.length === 0) problems.push({ key: f.key, message: 'designer.problem.subtableEmpty', params: { field: name } })
     // A condition row without its value: named by the field whose condition it is, and the field it tests.
-    for (const node of [f.visibleWhen, f.requiredWhen]) {
+    for (const node of [f.visibleWhen, f.requiredWhen, f.requiredOnEnter]) {
       const missing = emptyConditionField(node)
       if (missing !== null) problems.push({ key: f.key, message: 'designer.problem.conditionValue', params: { field: name, ref: draft.fields[missing]?.label ?? missing } })
     }
@@ -239,7 +239,7 @@ export function toDesign(form: FormDto, draft: Draft, plan: SavePlan, acceptLoss
   const updates = plan.updates.map((u) => ({ id: u.id, ...u.patch, acceptLoss: !!u.typeChange && acceptLoss }))
   const conditions = plan.conditions.flatMap((key) => {
     const f = draft.fields[key]
-    return f ? [{ key, visibleWhen: f.visibleWhen, requiredWhen: f.requiredWhen }] : []
+    return f ? [{ key, visibleWhen: f.visibleWhen, requiredWhen: f.requiredWhen, requiredOnEnter: f.requiredOnEnter }] : []
   })
   // Positions follow the arrangement, but only where the arrangement changed: an unchanged form keeps its own order.
   const base = fromForm(form, { tab: '', section: null })

@@ -11,11 +11,12 @@ import { FormFieldsContext } from '../../fields/context'
 import { FileScopeContext } from '../../lib/files'
 import { fieldStates, useCurrentUserId } from '../record/conditions'
 
-// Moving a record to a stage that asks for more (输单 needs 输单原因; a form rule may ask for a
-// signed contract before 赢单): instead of refusing the move, a small dialog asks for exactly what
-// the stage requires, then moves. What is required is derived from the form itself — fields whose
-// conditional required rule the record matches once moved (and that are visible then), plus any
-// field the server's validation names when it refuses — never from field names.
+// Moving a record to a stage that asks for more (输单 needs 输单原因; 赢单 needs 签约合同扫描件, a
+// field required on entering it): instead of refusing the move, a small dialog asks for exactly
+// what the stage requires, then moves. What is required is derived from the form itself — fields
+// whose conditional required rule the record matches once moved, or whose required-on-entering
+// condition the move makes it match (and that are visible then), plus any field the server's
+// validation names when it refuses — never from field names.
 
 /** Fields the record would need filled once `fieldKey` is `to` (an option label, as records are read). */
 export function stageRequirements(form: StageForm, record: RecordDto, fieldKey: string, to: string | null, userId: number | null): FieldDto[] {
@@ -87,6 +88,9 @@ export function useStageChange(form: StageForm): {
   return { ask, askAfter, dialog }
 }
 
+/** Inputs that lay out tiles or rows (an uploaded contract scan's name must stay readable): a wider dialog. */
+const WIDE_INPUTS: ReadonlySet<string> = new Set(['attachment', 'subtable', 'richtext'])
+
 function StageDialog({ form, ask, onDone }: { form: StageForm; ask: Ask; onDone(values: Record<string, unknown> | null): void }) {
   const { t } = useTranslation()
   const [values, setValues] = useState<Record<string, unknown>>(() => Object.fromEntries(ask.fields.map((f) => [f.apiKey, ask.record.fields[f.apiKey] ?? rendererOf(f.type).empty(f)])))
@@ -105,7 +109,7 @@ function StageDialog({ form, ask, onDone }: { form: StageForm; ask: Ask; onDone(
     onDone(out)
   }
   return (
-    <Modal opened onClose={() => onDone(null)} title={t('documents.stage.title', { stage: ask.stage })} data-testid="stage-dialog" centered>
+    <Modal opened onClose={() => onDone(null)} title={t('documents.stage.title', { stage: ask.stage })} data-testid="stage-dialog" centered size={ask.fields.some((f) => WIDE_INPUTS.has(f.type)) ? 'lg' : 'md'}>
       <Stack gap="md">
         <Text size="sm">{t('documents.stage.intro', { stage: ask.stage })}</Text>
         {ask.message && (

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react'
-import type { FieldDto, RecordDto } from '@shared/api/contracts'
+import type { FieldDto, FilterNode, RecordDto } from '@shared/api/contracts'
 import { matchFilter, type MatchContext } from '@shared/filter-match'
+import { isRequired } from '@shared/required-state'
 import { api } from '../../api/client'
 
 // Conditional visibility and conditional required, evaluated live over the values being
@@ -46,11 +47,15 @@ export function matchValues(values: Record<string, unknown>, record: RecordDto |
 export function fieldStates(fields: FieldDto[], allFields: FieldDto[], values: Record<string, unknown>, record: RecordDto | null, userId: number | null): Map<string, FieldState> {
   const ctx: MatchContext = { fields: allFields.filter((f) => f.parentFieldId === null), userId }
   const seen = matchValues(values, record)
+  const now = (node: FilterNode) => matchFilter(node, seen, ctx)
+  // The record as opened: a field required on entering a stage is asked for only when this edit
+  // moves the record into it, never on a deal already there.
+  const stored = record ? matchValues(record.fields, record) : null
+  const before = stored && ((node: FilterNode) => matchFilter(node, stored, ctx))
   const out = new Map<string, FieldState>()
   for (const f of fields) {
-    const visible = f.visibleWhen ? matchFilter(f.visibleWhen, seen, ctx) : true
-    const required = f.required || (f.requiredWhen ? matchFilter(f.requiredWhen, seen, ctx) : false)
-    out.set(f.apiKey, { visible, required })
+    const visible = f.visibleWhen ? now(f.visibleWhen) : true
+    out.set(f.apiKey, { visible, required: isRequired(f, now, before) })
   }
   return out
 }
