@@ -870,6 +870,29 @@ describe('role matrix over the sales app with sample data', () => {
     expect(liveVisible('rep', 'lead').size).toBeLessThan(m.live('lead').size)
   })
 
+  it('我的市场活动线索: the campaign report a manager and a rep get counts only the leads and deals they see', async () => {
+    const notEmpty = { field: 'campaign', op: 'notEmpty' }
+    const total = (data: unknown) => (data as { rows: Array<{ values: Array<number | null> }> }).rows.reduce((sum, r) => sum + (r.values.at(-1) ?? 0), 0)
+    const perCampaign = { form: 'lead', dimensions: [{ field: 'campaign' }], measures: [{ agg: 'count' }], filter: notEmpty }
+    const everyone = total(await m.core.reports.engine.runAsync(m.admin, { type: 'ranking', query: perCampaign } as never))
+    let narrower = 0
+    for (const who of ['manager', 'rep'] as const) {
+      const boards = await call(who, 'reports.dashboards', {})
+      const board = (boards.data as Array<{ id: number; name: string }>).find((d) => d.name === '我的市场活动线索')
+      expect(board, `${who} has 我的市场活动线索`).toBeDefined()
+      const full = await call(who, 'reports.dashboard', { id: board!.id })
+      const widgets = (full.data as { widgets: Array<{ type: string; query: { form: string; dimensions: unknown[] } }> }).widgets
+      // Every widget runs for the role (KPIs over this period, rankings over all time).
+      for (const w of widgets) expect((await call(who, 'reports.run', { type: w.type, query: w.query })).ok, `${who} runs a ${w.type} of ${w.query.form}`).toBe(true)
+      const ranking = widgets.find((w) => w.type === 'ranking' && w.query.form === 'lead')!
+      const mine = total((await call(who, 'reports.run', { type: ranking.type, query: ranking.query })).data)
+      const seen = (await call(who, 'records.count', { form: 'lead', filter: notEmpty })).data as { total: number }
+      expect(mine, `${who}'s campaign leads are the leads they see`).toBe(seen.total)
+      if (mine < everyone) narrower++
+    }
+    expect(narrower, 'someone sees fewer campaign leads than the administrator').toBeGreaterThan(0)
+  })
+
   for (const name of METHOD_NAMES) {
     const entry = MATRIX[name]
     if ('read' in entry) {
