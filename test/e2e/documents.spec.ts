@@ -127,6 +127,19 @@ test('documents, e-mail and stage dialogs as a sales rep on the sample data', as
     await sheetPage.setViewportSize({ width: 390, height: 844 })
     await sheetPage.screenshot({ path: `${SHOTS}/print-view-zh-390.png`, fullPage: true })
     await sheetPage.close()
+
+    // The made contract itself, printed from its file in 合同附件: the firm's own wording and the
+    // plan as a table, converted on the host (no script, no images).
+    const madeCard = drawer.getByTestId('attachment-file').filter({ hasText: made.name })
+    const [wordPage] = await Promise.all([context.waitForEvent('page'), madeCard.getByTestId('attachment-print').click()])
+    await expect(wordPage.getByTestId('print-sheet')).toHaveAttribute('data-print-state', 'ready', { timeout: 30_000 })
+    const word = wordPage.getByTestId('print-document')
+    await expect(word).toContainText(String(contract.fields.name))
+    await expect(word).toContainText(chineseAmount(contract.fields.amount as number))
+    for (const row of contract.fields.plan as Array<{ note: string | null }>) if (row.note) await expect(word.locator('tr').filter({ hasText: row.note })).toHaveCount(1)
+    await expect.poll(() => wordPage.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1)
+    await wordPage.screenshot({ path: `${SHOTS}/print-word-zh-1440.png`, fullPage: true })
+    await wordPage.close()
     await rep.keyboard.press('Escape')
 
     // 生成报价单 on a quote, then 发送邮件: the message and the attachment arrive, the 跟进记录 is written.

@@ -48,6 +48,11 @@ export const documentContracts = {
     input: z.object({ template: id, record: id }),
     output: z.object({ file: z.object({ hash, name: z.string(), size: z.number() }), record: recordDto })
   }),
+  'documents.printable': method({
+    access: 'user', summary: 'A Word file (.docx) of a record\'s attachment field as clean HTML for the print view (paragraphs, headings, lists, tables); for whoever may fetch the file',
+    input: z.object({ form: id, record: id, field: id, hash }),
+    output: z.object({ name: z.string(), html: z.string() })
+  }),
   'documents.recipients': method({ access: 'user', summary: 'E-mail addresses of the record\'s customer\'s contacts the caller may see', input: z.object({ form: formRef, record: id }), output: z.array(z.object({ name: z.string(), email: z.string() })) }),
   'documents.send': method({
     access: 'user', summary: 'E-mail a file of the record over the configured SMTP; once sent, a 跟进记录 (邮件) with the file is written; a failure is answered and retried in the background',
@@ -56,4 +61,4 @@ export const documentContracts = {
   })
 } satisfies Record<string, MethodContract>
 
-export const DOCUMENTS_READ_ONLY: readonly string[] = ['documents.templates', 'documents.recipients']
+export const DOCUMENTS_READ_ONLY: readonly string[] = ['documents.templates', 'documents.recipients', 'documents.printable']

@@ -132,7 +132,7 @@ export function App() {
       if (printRoute)
         return (
           <LazyPage h="100vh">
-            <PrintPage key={`${printRoute.formId}/${printRoute.recordId}`} route={printRoute} userName={session.user.name} />
+            <PrintPage key={`${printRoute.formId}/${printRoute.recordId}/${printRoute.document?.hash ?? ""}`} route={printRoute} userName={session.user.name} />
           </LazyPage>
         )
       return (

@@ -11,6 +11,7 @@ import {
   IconFileTypePdf,
   IconPaperclip,
   IconPhoto,
+  IconPrinter,
   IconUpload,
   IconX
 } from '@tabler/icons-react'
@@ -18,6 +19,7 @@ import { useTranslation } from 'react-i18next'
 import { api } from '../api/client'
 import { readBase64 } from '../lib/download'
 import { FileScopeContext, fileUrl as placedUrl, type FilePlace } from '../lib/files'
+import { openPrintView, printHash } from '../pages/print/print-route'
 import { i18n } from '../i18n'
 import { notifyError } from '../lib/notify'
 import type { FieldCellProps, FieldInputProps, FieldRenderer, FilterValueProps } from './types'
@@ -53,6 +55,8 @@ function openFile(url: string, file: AttachmentMeta): void {
 }
 
 const isImage = (file: AttachmentMeta) => /^image\/(png|jpe?g|gif|webp|bmp|svg\+xml)$/i.test(file.mime)
+/** A Word document (.docx): printable as itself (the print view converts it, src-main/documents/printable.ts). */
+const isWord = (file: AttachmentMeta) => file.mime === 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' || /\.docx$/i.test(file.name)
 
 function FileIcon({ file }: { file: AttachmentMeta }) {
   const Icon = isImage(file) ? IconPhoto : /pdf/i.test(file.mime) ? IconFileTypePdf : /sheet|excel|csv/i.test(file.mime) ? IconFileSpreadsheet : IconFile
@@ -186,6 +190,11 @@ function AttachmentInput({ field, value, onChange, error, compact }: FieldInputP
                       </Text>
                     </Box>
                     <Group gap={0} wrap="nowrap">
+                      {scope && isWord(file) && (
+                        <ActionIcon size="sm" variant="subtle" color="gray" aria-label={t('documents.print.printWord', { name: file.name })} onClick={() => openPrintView(printHash(scope.form, scope.record, true, { fieldId: field.id, hash: file.hash }))} data-testid="attachment-print">
+                          <IconPrinter size={14} />
+                        </ActionIcon>
+                      )}
                       <ActionIcon component="a" href={fileUrl(file)} download={file.name} size="sm" variant="subtle" color="gray" aria-label={t('field.attachment.download', { name: file.name })}>
                         <IconDownload size={14} />
                       </ActionIcon>

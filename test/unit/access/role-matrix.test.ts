@@ -434,6 +434,17 @@ const MATRIX: { [M in MethodName]: Entry } = {
       for (const id of outside) await refused(who, 'documents.recipients', { form: 'opportunity', record: id }, ['PERMISSION', 'NOT_FOUND'], 'opportunity')
     }
   },
+  'documents.printable': {
+    // The file route's decision (authorizeDownload): a record outside the caller's scope, or a file
+    // that is not in the field, is not found — the same answer, so nothing is learnt from it.
+    // Printing a file the caller may fetch: test/unit/documents/printable.test.ts.
+    read: async (who) => {
+      const form = m.core.schema.form('opportunity')
+      const field = form.fields.find((f) => f.type === 'attachment')!
+      const { inside, outside } = sample(who, 'opportunity')
+      for (const id of [...inside, ...outside]) await refused(who, 'documents.printable', { form: form.id, record: id, field: field.id, hash: 'a'.repeat(64) }, ['NOT_FOUND', 'PERMISSION'], 'opportunity')
+    }
+  },
   'documents.saveTemplate': { admin: 'document templates are designed by administrators' },
   'documents.deleteTemplate': { admin: 'document templates are designed by administrators' },
   'documents.generate': { write: WRITE },
@@ -876,17 +887,21 @@ describe('role matrix over the sales app with sample data', () => {
     const perCampaign = { form: 'lead', dimensions: [{ field: 'campaign' }], measures: [{ agg: 'count' }], filter: notEmpty }
     const everyone = total(await m.core.reports.engine.runAsync(m.admin, { type: 'ranking', query: perCampaign } as never))
     let narrower = 0
+    const dataOf = (r: RpcResult): unknown => {
+      expect(r.ok, JSON.stringify(r.ok ? null : r.error)).toBe(true)
+      return r.ok ? r.data : null
+    }
     for (const who of ['manager', 'rep'] as const) {
       const boards = await call(who, 'reports.dashboards', {})
-      const board = (boards.data as Array<{ id: number; name: string }>).find((d) => d.name === '我的市场活动线索')
+      const board = (dataOf(boards) as Array<{ id: number; name: string }>).find((d) => d.name === '我的市场活动线索')
       expect(board, `${who} has 我的市场活动线索`).toBeDefined()
       const full = await call(who, 'reports.dashboard', { id: board!.id })
-      const widgets = (full.data as { widgets: Array<{ type: string; query: { form: string; dimensions: unknown[] } }> }).widgets
+      const widgets = (dataOf(full) as { widgets: Array<{ type: string; query: { form: string; dimensions: unknown[] } }> }).widgets
       // Every widget runs for the role (KPIs over this period, rankings over all time).
       for (const w of widgets) expect((await call(who, 'reports.run', { type: w.type, query: w.query })).ok, `${who} runs a ${w.type} of ${w.query.form}`).toBe(true)
       const ranking = widgets.find((w) => w.type === 'ranking' && w.query.form === 'lead')!
-      const mine = total((await call(who, 'reports.run', { type: ranking.type, query: ranking.query })).data)
-      const seen = (await call(who, 'records.count', { form: 'lead', filter: notEmpty })).data as { total: number }
+      const mine = total(dataOf(await call(who, 'reports.run', { type: ranking.type, query: ranking.query })))
+      const seen = dataOf(await call(who, 'records.count', { form: 'lead', filter: notEmpty })) as { total: number }
       expect(mine, `${who}'s campaign leads are the leads they see`).toBe(seen.total)
       if (mine < everyone) narrower++
     }

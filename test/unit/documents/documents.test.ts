@@ -6,6 +6,7 @@ import { bundledApp } from '../../../src-main/apps/bundled'
 import { demoPasswordHash, seedDemo } from '../../../src-main/crm/seed'
 import { buildDocx } from '../../../src-main/documents/docx'
 import { DOCX_MIME } from '../../../src-main/documents/constants'
+import { docxToHtml, printableDocument } from '../../../src-main/documents/printable'
 import { caught, rejected, testCore } from '../../support/core'
 import { loopbackSmtp, mailAttachments } from '../../support/smtp'
 
@@ -166,5 +167,38 @@ describe('sending a document by e-mail', () => {
   it('refuses a file that is not on the record', async () => {
     const err = await rejected(t.core.documents.send(rep, { form: 'contract', record: contractId, file: 'a'.repeat(64), to: 'x@example.com', subject: 's', body: '' }))
     expect(err.code).toBe('VALIDATION')
+  })
+})
+
+describe('a Word document for the print view (documents.printable)', () => {
+  it('shows the made contract as clean HTML — the filled text and one table row per plan row — to whoever may fetch the file, and to nobody else', async () => {
+    const out = t.core.documents.generate(rep, template('contract').id, contractId)
+    const form = t.core.schema.form('contract')
+    const field = form.byKey.get('files')!
+    const input = { form: form.id, record: contractId, field: field.id, hash: out.file.hash }
+    const { name, html } = await printableDocument(t.core, rep, input)
+    expect(name).toBe('销售合同-测试合同.docx')
+    for (const text of ['测试合同', '壹万贰仟叁佰肆拾伍元陆角整', '2026年3月2日', '杭州积木软件有限公司']) expect(html).toContain(text)
+    // The payment plan is a table: one row per plan row.
+    const rows = [...html.matchAll(/<tr>[^]*?<\/tr>/g)].map((m) => m[0])
+    for (const note of ['首付款', '到货款', '验收尾款']) expect(rows.filter((r) => r.includes(note))).toHaveLength(1)
+    expect(html).not.toMatch(/<(script|style|img|iframe)|on\w+=|style=/i)
+    // Someone who does not see the record (客服 孙磊) gets "not found", as from the file route.
+    expect((await rejected(printableDocument(t.core, user('sunlei'), input))).code).toBe('NOT_FOUND')
+    // A file that is not in that field of that record: not found either.
+    expect((await rejected(printableDocument(t.core, rep, { ...input, hash: 'b'.repeat(64) }))).code).toBe('NOT_FOUND')
+  })
+
+  it('refuses a file that is not a Word document, naming it; and cleans whatever a document holds', async () => {
+    const pdf = t.core.attachments.put('扫描件.pdf', 'application/pdf', Buffer.from('%PDF-1.4 扫描件').toString('base64'), t.actor.id)
+    const form = t.core.schema.form('contract')
+    t.core.writes.update(t.actor, 'contract', contractId, { files: [...(t.core.reads.get(t.actor, 'contract', contractId).fields.files as Array<{ hash: string; name: string }>).map((f) => ({ hash: f.hash, name: f.name })), { hash: pdf.hash, name: pdf.name }] })
+    const err = await rejected(printableDocument(t.core, t.actor, { form: form.id, record: contractId, field: form.byKey.get('files')!.id, hash: pdf.hash }))
+    expect(err).toMatchObject({ code: 'VALIDATION', messageKey: 'documents.print.notWord', field: 'hash' })
+    // A document whose text carries markup stays text; links keep only safe addresses.
+    const hostile = buildDocx('测试', [{ kind: 'p', text: '<script>alert(1)</script> <img src=x onerror=alert(1)> javascript:alert(1)' }])
+    const html = await docxToHtml(hostile)
+    expect(html).toContain('&lt;script&gt;')
+    expect(html).not.toMatch(/<script|<img/i)
   })
 })

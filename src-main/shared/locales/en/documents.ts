@@ -56,5 +56,8 @@ export const documents: Record<string, string> = {
   'documents.path.current': 'Current stage',
   'documents.path.needs': 'Moving to "{{stage}}" needs: {{fields}}',
   'documents.path.ready': 'Moving to "{{stage}}" needs nothing more',
-  'documents.path.move': 'Move to this stage'
+  'documents.path.move': 'Move to this stage',
+  'documents.print.notWord': '"{{name}}" is not a Word document (.docx) and cannot be shown for printing',
+  'documents.print.unreadable': '"{{name}}" could not be read; it may be damaged or not a valid Word document',
+  'documents.print.printWord': 'Print {{name}}',
 }

@@ -56,5 +56,8 @@ export const documents: Record<string, string> = {
   'documents.path.current': '当前阶段',
   'documents.path.needs': '移到“{{stage}}”需要：{{fields}}',
   'documents.path.ready': '移到“{{stage}}”无需额外填写',
-  'documents.path.move': '移到此阶段'
+  'documents.path.move': '移到此阶段',
+  'documents.print.notWord': '“{{name}}”不是 Word 文档（.docx），无法打印预览',
+  'documents.print.unreadable': '“{{name}}”无法读取，可能已损坏或不是有效的 Word 文档',
+  'documents.print.printWord': '打印 {{name}}',
 }

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next'
 import { api } from '../../api/client'
 import { notifyError, notifySuccess } from '../../lib/notify'
 import { notifyRecordsChanged } from '../../lib/record-events'
-import { printHash } from '../../pages/print/print-route'
+import { openPrintView, printHash } from '../../pages/print/print-route'
 import { registerRecordExtension, type RecordExtensionProps } from '../record/extensions'
 
 // 打印 / 导出 PDF on every record. In a browser 打印 opens the print view in a new tab, which opens
@@ -19,9 +19,7 @@ function PrintActions({ form, record, onRecordChange }: RecordExtensionProps) {
   const [busy, setBusy] = useState(false)
   if (!record) return null
   const open = () => {
-    const hash = printHash(form.id, record.id, true)
-    if (inDesktop()) window.location.hash = hash
-    else window.open(`${window.location.pathname}${window.location.search}${hash}`, '_blank', 'noopener')
+    openPrintView(printHash(form.id, record.id, true))
   }
   const savePdf = async () => {
     setBusy(true)

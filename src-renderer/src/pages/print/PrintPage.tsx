@@ -206,9 +206,32 @@ function FieldCells({ field, value, span }: { field: FieldDto; value: unknown; s
   )
 }
 
+/**
+ * A Word file of the record (a contract made from the firm's template) as the document itself:
+ * its paragraphs, headings, lists and tables, as the host converted and cleaned them
+ * (documents.printable) — the firm's own letterhead and wording, not the record's fields.
+ */
+function DocumentSheet({ html }: { html: string }) {
+  return (
+    <div className="print-document" data-testid="print-document">
+      <RichTextView className="print-rich print-word" html={html} asDocument />
+    </div>
+  )
+}
+
+type Loaded = (Data & { printedAt: number; document?: undefined }) | { document: { name: string; html: string }; form: FormDto; company: CompanySettings; printedAt: number; record?: undefined }
+
 export function PrintPage({ route, userName }: { route: PrintRoute; userName: string }) {
   const { t } = useTranslation()
-  const loaded = useLoaded<Data & { printedAt: number }>(async () => {
+  const loaded = useLoaded<Loaded>(async () => {
+    if (route.document) {
+      const [form, company, document] = await Promise.all([
+        api.forms.get({ form: route.formId }),
+        api.settings.company(),
+        api.documents.printable({ form: route.formId, record: route.recordId, field: route.document.fieldId, hash: route.document.hash })
+      ])
+      return { form, company, document, printedAt: Date.now() }
+    }
     const [form, record, company] = await Promise.all([api.forms.get({ form: route.formId }), api.records.get({ form: route.formId, id: route.recordId }), api.settings.company()])
     return { form, record, company, printedAt: Date.now() }
   })
@@ -221,7 +244,7 @@ export function PrintPage({ route, userName }: { route: PrintRoute; userName: st
     void document.fonts.ready.then(() => window.print())
   }, [data, route.auto])
   useEffect(() => {
-    if (data) document.title = `${data.form.label} - ${data.company.name || '积木 CRM'}`
+    if (data) document.title = `${data.document ? data.document.name.replace(/\.docx$/i, '') : data.form.label} - ${data.company.name || '积木 CRM'}`
   }, [data])
   const state = data ? 'ready' : loaded.failure ? 'failed' : 'loading'
   return (
@@ -236,7 +259,7 @@ export function PrintPage({ route, userName }: { route: PrintRoute; userName: st
         </Button>
       </Group>
       <article className="print-sheet" data-testid="print-sheet" data-print-state={state} data-print-error={loaded.failure ?? undefined}>
-        {data ? <PrintSheet {...data} printedBy={userName} /> : loaded.failure ? <div className="print-muted">{loaded.failure}</div> : null}
+        {data ? data.document ? <DocumentSheet html={data.document.html} /> : <PrintSheet {...data} printedBy={userName} /> : loaded.failure ? <div className="print-muted">{loaded.failure}</div> : null}
       </article>
     </div>
   )

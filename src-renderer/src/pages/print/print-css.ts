@@ -32,6 +32,14 @@ export const PRINT_CSS = `
 .print-rows .empty { text-align: center; color: #777; }
 .print-rich p { margin: 0 0 4px; }
 .print-rich ul, .print-rich ol { margin: 0 0 4px; padding-left: 20px; }
+.print-word h1 { font-size: 16pt; text-align: center; margin: 4px 0 12px; }
+.print-word h2 { font-size: 12pt; margin: 12px 0 6px; }
+.print-word h3, .print-word h4, .print-word h5, .print-word h6 { font-size: 10.5pt; margin: 10px 0 4px; }
+.print-word p { margin: 0 0 6px; }
+.print-word table { width: 100%; border-collapse: collapse; margin: 6px 0 10px; }
+.print-word th, .print-word td { border: 1px solid #9aa0a6; padding: 4px 6px; vertical-align: top; overflow-wrap: anywhere; }
+.print-word td p, .print-word th p { margin: 0; }
+.print-word tr { break-inside: avoid; }
 .print-foot { display: flex; justify-content: space-between; gap: 16px; margin-top: 28px; padding-top: 8px; border-top: 1px solid #9aa0a6; font-size: 9pt; color: #333; }
 .print-sign { text-align: right; }
 @media (max-width: 600px) {
