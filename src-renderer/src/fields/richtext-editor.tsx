@@ -20,8 +20,9 @@ export default function RichTextInput({ field, value, onChange, error, compact }
     onUpdate: ({ editor: e }) => onChange(e.isEmpty ? '' : e.getHTML())
   })
   // A value replaced from outside (the record reloaded) is shown; the editor's own typing is not fought.
+  // An editor already destroyed (the form closed while it was being made) has no schema to read.
   useEffect(() => {
-    if (editor && !editor.isFocused && editor.getHTML() !== html) editor.commands.setContent(html, { emitUpdate: false })
+    if (editor && !editor.isDestroyed && !editor.isFocused && editor.getHTML() !== html) editor.commands.setContent(html, { emitUpdate: false })
   }, [editor, html])
   const chrome = inputChrome(field, { compact, error })
   return (
