@@ -338,17 +338,7 @@ async function start(): Promise<void> {
     refreshTray()
     if (++ticks % Math.round(CLIENT_POLL_MS / 5000) === 0) checkClient()
     if (!Notification.isSupported() || sessions.bridge.mode === 'client') return
-    for (const n of takeNotificationsForThisPc(sessions.tokens(), source)) {
-      const shown = new Notification({ title: n.title, body: n.body })
-      shown.on('click', () => {
-        if (!mainWindow) return
-        if (mainWindow.isMinimized()) mainWindow.restore()
-        mainWindow.focus()
-        const route = notificationRoute(n)
-        if (route) void mainWindow.webContents.executeJavaScript(`location.hash = ${JSON.stringify(route)}`)
-      })
-      shown.show()
-    }
+    for (const n of takeNotificationsForThisPc(sessions.tokens(), source)) showNative(n)
   }, 5000)
   app.on('will-quit', () => {
     clearInterval(desktop)

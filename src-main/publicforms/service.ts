@@ -13,7 +13,7 @@ import { normalizePhone } from '../shared/crm-normalize'
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors'
 import { publicFormConfig, type PublicFormConfig, type PublicFormDto } from '../shared/api/publicforms'
 import { HIDDEN_TYPES, PUBLIC_ACTOR, VISIBLE_TYPES, publicWriteInput, publishedFields } from './permission'
-import { SurveyService } from './survey'
+import { linkBase, SurveyService } from './survey'
 import type { AccessLayer } from '../access/access-layer'
 import type { ReadService } from '../records/read-service'
 
@@ -68,16 +68,11 @@ export class PublicFormService {
     return TOKEN.test(token)
   }
 
-  /** Where links handed out start: the public address when set, else the page the administrator is on (a browser's origin), else none. */
-  base(origin?: string): string | null {
-    return this.deps.publicUrl?.() || origin || null
-  }
-
   async get(formRef: number | string, origin?: string): Promise<PublicFormDto> {
     const form = this.deps.schema.form(formRef)
     const row = this.row(form.id)
     const path = row ? `/p/${row.token}` : null
-    const base = this.base(origin)
+    const base = linkBase(this.deps, origin)
     const submissions = (this.deps.db.prepare('SELECT id, record_id, at, duplicate_of FROM public_submissions WHERE form_id = ? ORDER BY id DESC LIMIT 50').all(form.id) as Array<{ id: number; record_id: number; at: number; duplicate_of: number | null }>)
       .map((s) => ({ id: s.id, recordId: s.record_id, at: new Date(s.at).toISOString(), duplicateOf: s.duplicate_of }))
     return {

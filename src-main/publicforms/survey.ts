@@ -21,6 +21,11 @@ import { PUBLIC_ACTOR } from './permission'
 
 export const SURVEY_FIELDS = { score: 'csatScore', comment: 'csatComment', at: 'csatAt' } as const
 
+/** Where links handed out start: the public address (访问地址) when set, else the page's origin (a browser's), else none. */
+export function linkBase(deps: { publicUrl?: () => string }, origin?: string): string | null {
+  return deps.publicUrl?.() || origin || null
+}
+
 export interface SurveyDeps {
   db: Sqlite
   clock: Clock
@@ -70,7 +75,7 @@ export class SurveyService {
     }
     const path = `/p/${token}`
     // Links start at the public address when set (customers reach that one), else at the page's origin.
-    const base = this.deps.publicUrl?.() || origin || null
+    const base = linkBase(this.deps, origin)
     return { path, base, qrSvg: base ? await QRCode.toString(base + path, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) : null, answered }
   }
 
