@@ -37,6 +37,8 @@ interface Policy extends Omit<Base, 'hidden'> {
   derived: Map<number, HiddenReason[]>
   /** The compiled forms the derivation read (other than the form itself): a new model of any of them recomputes it. */
   deps: Array<[number, FormModel]>
+  /** The fields the actor may read, once asked (see readableFields). */
+  readable?: { form: FormModel; fields: FieldModel[] }
 }
 
 /**
@@ -72,6 +74,11 @@ export class AccessLayer {
   private claim: { actorId: number; formId: number; recordId: number } | null = null
 
   constructor(private readonly db: Sqlite, private readonly org: Organization) {}
+
+  /** Moves with every change of the organization (users, departments, roles, permissions): what caches of it are keyed by. */
+  get organizationVersion(): number {
+    return this.org.version
+  }
 
   authorize(actor: Actor, action: RecordAction, form: FormModel): void {
     const p = this.base(actor, form)
@@ -184,7 +191,9 @@ export class AccessLayer {
   readableFields(actor: Actor, form: FormModel): FieldModel[] {
     const p = this.policy(actor, form)
     if (p.admin) return form.fields
-    return form.fields.filter((f) => !p.hidden.has(f.id))
+    // Kept with the policy (same form model, same roles): readers key their own caches by it.
+    if (p.readable?.form !== form) p.readable = { form, fields: form.fields.filter((f) => !p.hidden.has(f.id)) }
+    return p.readable.fields
   }
 
   canWriteField(actor: Actor, field: FieldModel, form: FormModel): boolean {

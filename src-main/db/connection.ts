@@ -4,6 +4,8 @@ import * as schema from './schema'
 import { DomainError } from '../shared/errors'
 import { cacheStatements } from './statement-cache'
 
+export { schemaGeneration } from './statement-cache'
+
 export type Sqlite = Database.Database
 export type Drizzle = BetterSQLite3Database<typeof schema>
 

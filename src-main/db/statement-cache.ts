@@ -18,18 +18,26 @@ const MAX = 1000
 type Mode = 'flat' | 'pluck' | 'raw' | 'expand'
 type Inner = Database.Statement
 
+/** The row mode each compiled statement was last set to (a fresh statement is flat). */
+const modes = new WeakMap<Inner, Mode>()
+
 class Shared {
   private mode: Mode = 'flat'
   private safe: boolean | null = null
   constructor(private readonly take: () => Inner, private inner: Inner) {}
 
-  /** The compiled statement in this handle's mode; a fresh one when the shared one is busy. */
+  /**
+   * The compiled statement in this handle's mode; a fresh one when the shared one is busy. The
+   * mode is set on the compiled statement only when the last handle to run it left another one
+   * (each setter is a call into the native module: three per run added a tenth to a first page).
+   */
   private ready(): Inner {
     let s = this.inner
     if (s.busy) s = this.inner = this.take()
-    if (s.reader) {
+    if (s.reader && modes.get(s) !== this.mode) {
       if (this.mode === 'flat') s.pluck(false).raw(false).expand(false)
       else s[this.mode](true)
+      modes.set(s, this.mode)
     }
     if (this.safe !== null) s.safeIntegers(this.safe)
     return s
@@ -52,7 +60,17 @@ class Shared {
     this.inner.bind(...params)
     return this
   }
-  run(...params: unknown[]) { return this.ready().run(...params) }
+  private onRun: (() => void) | null = null
+  /** Calls `fn` after each run (a statement that changes the schema moves its generation). */
+  afterRun(fn: () => void): this { this.onRun = fn; return this }
+  run(...params: unknown[]) {
+    if (!this.onRun) return this.ready().run(...params)
+    try {
+      return this.ready().run(...params)
+    } finally {
+      this.onRun()
+    }
+  }
   get(...params: unknown[]) { return this.ready().get(...params) }
   all(...params: unknown[]) { return this.ready().all(...params) }
   iterate(...params: unknown[]) { return this.ready().iterate(...params) }
@@ -74,6 +92,43 @@ export function cacheStatements<T extends Database.Database>(db: T): T {
     if (cache.size > MAX) cache.delete(cache.keys().next().value!)
     return statement
   }
-  db.prepare = ((sql: string) => new Shared(() => prepare(sql), compiled(sql))) as unknown as T['prepare']
+  const generation = { n: 0 }
+  generations.set(db, generation)
+  db.prepare = ((sql: string) => {
+    const shared = new Shared(() => prepare(sql), compiled(sql))
+    return DDL.test(sql) ? shared.afterRun(() => generation.n++) : shared
+  }) as unknown as T['prepare']
+  // exec runs scripts (migrations, a form's table and indexes), pragma may run ANALYZE (optimize):
+  // both count as a schema change.
+  const plain: Database.Database = db
+  const exec = db.exec.bind(db)
+  plain.exec = ((sql: string) => {
+    try {
+      return exec(sql)
+    } finally {
+      generation.n++
+    }
+  }) as Database.Database['exec']
+  const pragma = db.pragma.bind(db)
+  plain.pragma = ((source: string, options?: Database.PragmaOptions) => {
+    try {
+      return pragma(source, options)
+    } finally {
+      generation.n++
+    }
+  }) as Database.Database['pragma']
   return db
+}
+
+const DDL = /^\s*(CREATE|DROP|ALTER|ANALYZE|REINDEX)\b/i
+const generations = new WeakMap<Database.Database, { n: number }>()
+
+/**
+ * A number that moves whenever this connection changes the schema (a table, an index, ANALYZE's
+ * statistics): plans asked of SQLite are kept per generation without asking SQLite for its
+ * schema cookie on every read. Only this process's own connection writes the schema. Null for a
+ * connection not opened with kept statements (ask SQLite's schema cookie instead).
+ */
+export function schemaGeneration(db: Database.Database): number | null {
+  return generations.get(db)?.n ?? null
 }

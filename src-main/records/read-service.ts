@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3'
-import { ident, type Sqlite } from '../db/connection'
+import { ident, schemaGeneration, type Sqlite } from '../db/connection'
 import type { AccessLayer, HiddenFields } from '../access/access-layer'
 import type { Actor } from '../access/actor'
 import { fieldType } from '../forms/field-types/registry'
@@ -63,7 +63,7 @@ export class ReadService {
     const more = rows.length > input.limit
     const pageRows = more ? rows.slice(0, input.limit) : rows
     const last = pageRows[pageRows.length - 1]
-    const nextCursor = more && last ? encodeCursor(keys.map((_, i) => (last[`__s${i}`] as unknown) ?? null)) : null
+    const nextCursor = more && last ? encodeCursor(keys.map((k, i) => (k.expr === 't.id' ? last.id : (last[`__s${i}`] as unknown)) ?? null)) : null
     const records = this.serializer.records(form, pageRows, this.access.readableFields(actor, form), actor)
     const result: { records: RecordDto[]; nextCursor: string | null; total?: number; totals?: Record<string, number | null> } = { records, nextCursor }
     if (input.withTotal) result.total = this.qb.count(where, form)
@@ -90,14 +90,14 @@ export class ReadService {
       const rest = this.qb.where(actor, form, input.filter, undefined)
       const byRowid: SortKey[] = [{ expr: 's.rowid', dir: keys[0]!.dir }]
       const page = cursor ? this.qb.after(byRowid, cursor) : TRUE
-      return this.statement(`SELECT t.*, s.rowid AS __s0 FROM ${ident(form.ftsTable)} s JOIN ${ident(form.table)} t ON t.id = s.rowid
+      return this.statement(`SELECT t.* FROM ${ident(form.ftsTable)} s JOIN ${ident(form.table)} t ON t.id = s.rowid
         WHERE s.${ident(form.ftsTable)} MATCH ? AND ${rest.sql} AND ${page.sql} ORDER BY ${this.qb.orderBy(byRowid)} LIMIT ?`)
         .all(fts, ...rest.params, ...page.params, want) as PageRow[]
     }
     const page = cursor ? this.qb.after(keys, cursor) : TRUE
-    const sortCols = keys.map((k, i) => `${k.expr} AS __s${i}`).join(', ')
+    const sortCols = sortColumns(keys)
     const orderBy = this.qb.orderBy(keys)
-    const plain = `SELECT t.*, ${sortCols} FROM ${ident(form.table)} t WHERE ${where.sql} AND ${page.sql} ORDER BY ${orderBy} LIMIT ?`
+    const plain = `SELECT t.*${sortCols} FROM ${ident(form.table)} t WHERE ${where.sql} AND ${page.sql} ORDER BY ${orderBy} LIMIT ?`
     const plainParams = [...where.params, ...page.params, want]
     // When SQLite reads the plain query in sort order already (no sort step: the first page of
     // everything, newest first), it stops at the page; a walk could only add its window to that.
@@ -112,7 +112,7 @@ export class ReadService {
       const first = keys[0]!
       const v0 = cursor?.[0]
       const seek: Sql = first.dir === 'desc' && v0 !== null && v0 !== undefined ? { sql: `${first.expr} <= ? AND `, params: [v0] } : { sql: '', params: [] }
-      const rows = this.statement(`SELECT t.*, ${sortCols} FROM (SELECT * FROM ${ident(form.table)} t WHERE ${seek.sql}${page.sql} ORDER BY ${orderBy} LIMIT ?) t
+      const rows = this.statement(`SELECT t.*${sortCols} FROM (SELECT * FROM ${ident(form.table)} t WHERE ${seek.sql}${page.sql} ORDER BY ${orderBy} LIMIT ?) t
         WHERE ${where.sql} ORDER BY ${orderBy} LIMIT ?`).all(...seek.params, ...page.params, walk, ...where.params, want) as PageRow[]
       if (rows.length === want) return rows
     }
@@ -120,8 +120,9 @@ export class ReadService {
   }
 
   /** The database's schema cookie (moves with every table or index change), read through a kept statement. */
+  /** Moves when the schema does (a view's index built, a field added): the key plans are kept under. */
   private schemaCookie(): number {
-    return this.db.prepare('PRAGMA schema_version').pluck().get() as number
+    return schemaGeneration(this.db) ?? (this.db.prepare('PRAGMA schema_version').pluck().get() as number)
   }
 
   /**
@@ -147,8 +148,8 @@ export class ReadService {
    */
   private offsetRows(form: FormModel, input: ListInput, where: Sql, keys: SortKey[], want: number): PageRow[] {
     if (input.cursor) throw new ValidationError('aggregates.offsetWithCursor', { offset: 'offset', cursor: 'cursor', page: 'page' }, 'offset')
-    const sortCols = keys.map((k, i) => `${k.expr} AS __s${i}`).join(', ')
-    return this.statement(`SELECT t.*, ${sortCols} FROM ${ident(form.table)} t WHERE ${where.sql} ORDER BY ${this.qb.orderBy(keys)} LIMIT ? OFFSET ?`)
+    const sortCols = sortColumns(keys)
+    return this.statement(`SELECT t.*${sortCols} FROM ${ident(form.table)} t WHERE ${where.sql} ORDER BY ${this.qb.orderBy(keys)} LIMIT ? OFFSET ?`)
       .all(...where.params, want, input.offset ?? 0) as PageRow[]
   }
 
@@ -347,3 +348,11 @@ export class ReadService {
   }
 }
 
+
+/**
+ * The sort values a page's next cursor is made of, as extra columns `__s<i>` — except the id,
+ * which every row carries already (the default order: one column less to read per row).
+ */
+function sortColumns(keys: SortKey[]): string {
+  return keys.map((k, i) => (k.expr === 't.id' ? '' : `, ${k.expr} AS __s${i}`)).join('')
+}

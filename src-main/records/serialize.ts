@@ -1,27 +1,79 @@
 import { ident, type Sqlite } from '../db/connection'
 import { fieldType } from '../forms/field-types/registry'
+import { storedAsIs } from '../forms/field-types/common'
 import { relationConfig } from '../forms/field-types/relation'
 import { storedHashes } from '../forms/field-types/attachment'
-import type { AttachmentMeta, ReadContext } from '../forms/field-types/types'
+import type { AttachmentMeta, FieldTypeModule, ReadContext } from '../forms/field-types/types'
 import type { FieldModel, FormModel } from '../forms/model'
 import type { SchemaService } from '../forms/schema-service'
 import type { RecordDto } from '../shared/api/contracts'
 import type { AccessLayer } from '../access/access-layer'
 import type { Actor } from '../access/actor'
-import { loadOutOfRowValues, valuesFromRow, type RecordRow, type StoredValues } from './stored'
+import { isoTime } from '../shared/iso-time'
+import { loadOutOfRowValues, type RecordRow, type StoredValues } from './stored'
 
 // Turns stored rows into API records. Everything a page needs from other tables (user names,
 // related records' titles, attachment metadata, sub-table rows) is loaded in one query per
 // field for the whole page, never per record.
 
+interface PageLayout {
+  form: FormModel
+  linked: FieldModel[]
+  types: FieldTypeModule[]
+  columns: Array<string | null>
+}
+
 export class Serializer {
+  private readonly layouts = new WeakMap<FieldModel[], PageLayout>()
+  private names: { version: number; byId: Map<number, string>; lookup: (id: number) => string | null } | null = null
+
   constructor(private readonly db: Sqlite, private readonly schema: SchemaService, private readonly access: AccessLayer) {}
+
+  /**
+   * People's names, kept between pages while the organization is unchanged (a rename moves its
+   * version); one look-up per person the first time a page names them.
+   */
+  private userNames(): (id: number) => string | null {
+    const version = this.access.organizationVersion
+    if (this.names && this.names.version === version && this.names.byId.size < 10_000) return this.names.lookup
+    const byId = new Map<number, string>()
+    const statement = this.db.prepare('SELECT name FROM users WHERE id = ?').pluck()
+    const lookup = (id: number): string | null => {
+      const known = byId.get(id)
+      if (known !== undefined) return known
+      const name = (statement.get(id) as string | undefined) ?? null
+      // Not kept when there is none: an id nobody has yet may be given to someone later.
+      if (name !== null) byId.set(id, name)
+      return name
+    }
+    this.names = { version, byId, lookup }
+    return lookup
+  }
+
+  /**
+   * Looked up once per form model and field list (an administrator's is the form's own; a role's
+   * is kept with its policy), not per page or value: the fields other tables complete, each
+   * field's type and the column its value is read from.
+   */
+  private layout(form: FormModel, fields: FieldModel[]): PageLayout {
+    const kept = this.layouts.get(fields)
+    if (kept && kept.form === form) return kept
+    const linked = form.fields.filter((f) => f.type === 'relation' || f.type === 'attachment' || f.type === 'subtable')
+    const layout: PageLayout = {
+      form,
+      linked,
+      types: fields.map((f) => fieldType(f)),
+      columns: fields.map((f) => (f.column && !linked.includes(f) ? f.column : null))
+    }
+    this.layouts.set(fields, layout)
+    return layout
+  }
 
   /** Build a read context for stored values of `form` (and its related forms) as `actor` sees them. */
   context(form: FormModel, valuesList: StoredValues[], actor: Actor): ReadContext {
     const locale = actor.locale
     const hidden = this.access.hiddenFieldIds(actor, form)
-    const users = new Map((this.db.prepare('SELECT id, name FROM users').all() as Array<{ id: number; name: string }>).map((u) => [u.id, u.name]))
+    const userName = this.userNames()
     const titles = new Map<number, Map<number, string>>()
     const hashes = new Set<string>()
     const collect = (fields: FieldModel[], values: Map<number, unknown>) => {
@@ -60,7 +112,7 @@ export class Serializer {
     }
     return {
       locale,
-      userName: (id) => users.get(id) ?? null,
+      userName,
       relationTitle: (field, id) => titles.get(field.id)?.get(id) || `#${id}`,
       attachment: (hash, uploader) => {
         const blob = attachments.get(hash)
@@ -90,30 +142,61 @@ export class Serializer {
   }
 
   records(form: FormModel, rows: RecordRow[], fields: FieldModel[], actor: Actor): RecordDto[] {
+    // Values other tables complete (relation titles, attachments, sub-table rows, multiple
+    // relations) go through a per-record map that the context and the out-of-row loader fill;
+    // every other value is read from the row as it is (no map per record for a plain page).
+    const { linked, types, columns } = this.layout(form, fields)
     const valuesById = new Map<number, StoredValues>()
-    for (const row of rows) valuesById.set(row.id, valuesFromRow(form, row))
-    loadOutOfRowValues(this.db, form, rows.map((r) => r.id), valuesById)
+    if (linked.length) {
+      for (const row of rows) {
+        const values: StoredValues = new Map()
+        for (const f of linked) if (f.column) values.set(f.id, row[f.column] ?? null)
+        valuesById.set(row.id, values)
+      }
+      loadOutOfRowValues(this.db, form, rows.map((r) => r.id), valuesById)
+    }
     const ctx = this.context(form, [...valuesById.values()], actor)
-    const user = (id: number | null) => (id ? { id, name: ctx.userName(id) ?? `#${id}` } : null)
-    // Looked up once per page, not per value: each field's type, and one context whose record
-    // creator is set for the row being read (toApi reads it synchronously, keeps nothing).
-    const types = fields.map((f) => fieldType(f))
+    // One {id, name} per person per page.
+    const people = new Map<number, { id: number; name: string }>()
+    const user = (id: number | null) => {
+      if (!id) return null
+      let person = people.get(id)
+      if (!person) people.set(id, (person = { id, name: ctx.userName(id) ?? `#${id}` }))
+      return person
+    }
+    // One context whose record creator is set for the row being read (toApi reads it
+    // synchronously, keeps nothing).
     const rowCtx: ReadContext = { ...ctx, recordCreator: null }
+    let lastMs = Number.NaN
+    let lastIso = ''
     return rows.map((row) => {
-      const values = valuesById.get(row.id)!
+      const values = valuesById.get(row.id)
       const out: Record<string, unknown> = {}
       rowCtx.recordCreator = row.created_by
-      for (let i = 0; i < fields.length; i++) out[fields[i]!.apiKey] = types[i]!.toApi(values.get(fields[i]!.id) ?? null, fields[i]!, rowCtx)
+      for (let i = 0; i < fields.length; i++) {
+        const field = fields[i]!
+        const column = columns[i]
+        const stored = (column ? row[column] : values?.get(field.id)) ?? null
+        const toApi = types[i]!.toApi
+        out[field.apiKey] = toApi === storedAsIs ? stored : toApi(stored, field, rowCtx)
+      }
+      // Records made together (an import, a batch) share their time: formatted once.
+      if (row.created_at !== lastMs) {
+        lastMs = row.created_at
+        lastIso = isoTime(lastMs)
+      }
+      const createdAt = lastIso
       return {
         id: row.id,
         fields: out,
-        createdAt: new Date(row.created_at).toISOString(),
-        updatedAt: new Date(row.updated_at).toISOString(),
+        createdAt,
+        // A record never edited since it was made (most of an imported history) formats one time.
+        updatedAt: row.updated_at === row.created_at ? createdAt : isoTime(row.updated_at),
         createdBy: user(row.created_by),
         updatedBy: user(row.updated_by),
         owner: user(row.owner_id),
         version: row.version,
-        deletedAt: row.deleted_at ? new Date(row.deleted_at).toISOString() : null
+        deletedAt: row.deleted_at ? isoTime(row.deleted_at) : null
       }
     })
   }

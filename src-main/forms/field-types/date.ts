@@ -4,6 +4,7 @@ import type { FieldModel } from '../model'
 import { badFilterValue, rangeFilter, relativeRange, RELATIVE_DATE_OPS, unwrap } from './common'
 import type { FieldTypeModule } from './types'
 import { ValidationError } from '../../shared/errors'
+import { isoTime } from '../../shared/iso-time'
 
 // Date (stored as ISO 'YYYY-MM-DD' text, which sorts and compares correctly) and date-time
 // (stored as epoch milliseconds). Relative operators resolve against the injectable clock.
@@ -42,7 +43,7 @@ export const datetime: FieldTypeModule = {
   searchable: false,
   formulaType: () => 'date',
   coerce: (input, field) => unwrap(parseDateTime(input), field, input),
-  toApi: (stored) => (typeof stored === 'number' ? new Date(stored).toISOString() : null),
+  toApi: (stored) => (typeof stored === 'number' ? isoTime(stored) : null),
   toFormula: (stored) => (typeof stored === 'number' ? { kind: 'date', ms: stored, hasTime: true } : null),
   format: (stored, _f, locale) => (typeof stored === 'number' ? formatDateTime(stored, locale) : ''),
   filter(op, value, field, ctx) {

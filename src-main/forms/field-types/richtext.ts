@@ -2,7 +2,7 @@ import sanitizeHtml from 'sanitize-html'
 import { ValidationError } from '../../shared/errors'
 import { TEXT_LIMITS } from '../../shared/field-types'
 import type { FieldModel } from '../model'
-import { asText, textFilter } from './common'
+import { asText, storedAsIs, textFilter } from './common'
 import type { FieldTypeModule } from './types'
 
 // Rich text (富文本): formatted HTML — paragraphs, headings, bold/italic/underline/strike, lists,
@@ -75,7 +75,7 @@ export const richtext: FieldTypeModule = {
     if (clean.length > max) throw new ValidationError('value.tooLong', { field: field.label, max }, field.apiKey)
     return clean
   },
-  toApi: (stored) => stored,
+  toApi: storedAsIs,
   toFormula: (stored) => (typeof stored === 'string' ? richTextToPlain(stored) : null),
   format: (stored) => (typeof stored === 'string' ? richTextToPlain(stored) : ''),
   filter: textFilter

@@ -2,7 +2,7 @@ import { ValidationError } from '../../shared/errors'
 import { normalizeWidth, parseEmail, parsePhone, parsePhoneAsTyped, parseUrl, type Parsed } from '../../shared/values'
 import { TEXT_LIMITS, type FieldType } from '../../shared/field-types'
 import type { FieldModel } from '../model'
-import { asText, textFilter, unwrap } from './common'
+import { asText, storedAsIs, textFilter, unwrap } from './common'
 import type { FieldTypeModule } from './types'
 
 // Single-line text and the text types that normalize their input (phone, email, URL), plus
@@ -42,7 +42,7 @@ function textModule(type: FieldType, parse?: (input: unknown) => Parsed<string>)
       if (parse) return unwrap(parse(typeof input === 'string' ? normalizeWidth(input) : input), field, input)
       return asText(input, field).trim()
     },
-    toApi: (stored) => stored,
+    toApi: storedAsIs,
     toFormula: (stored) => (typeof stored === 'string' ? stored : null),
     format: (stored) => (typeof stored === 'string' ? stored : ''),
     filter: textFilter
