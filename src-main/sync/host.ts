@@ -45,6 +45,21 @@ interface ConflictRow {
 }
 interface LogEntry { id: number; op: string; changes: string; actor_id: number | null; at: number }
 
+/**
+ * What a chunk of a push looks up once instead of once per operation: the change-log entries of
+ * every record its operations name (after the lowest base an operation of the chunk holds for the
+ * record, without the device's own), the operation ids already stored, and the log's head. Read
+ * at the start of the chunk's transaction: every entry the chunk itself writes is the device's
+ * own (stored in sync_ops under its operation's range), so it would not count anyway.
+ */
+interface ChunkCache {
+  /** `${form}:${record}` → the entries a per-operation look-up would answer (before its own base filter). */
+  entries: Map<string, LogEntry[]>
+  /** Operation ids the host has not stored yet (taken out when used: a duplicate in the chunk looks again). */
+  fresh: Set<string>
+  head: number
+}
+
 /** A conflict found while applying an operation: stored with the result in the write's transaction. */
 class Outcome {
   constructor(readonly status: 'applied' | 'conflict', readonly id: number | null, readonly conflict: { kind: ConflictKind; fields: Record<string, StoredField> } | null) {}
@@ -52,7 +67,7 @@ class Outcome {
 
 const PULL_FIELD_CHUNK = 500
 /** Operations applied per transaction on a push. */
-const PUSH_CHUNK = 250
+const PUSH_CHUNK = 1000
 
 export class SyncHost {
   private readonly serializer: Serializer
@@ -179,43 +194,81 @@ export class SyncHost {
 
   /**
    * Apply operations in order. They are applied in chunks, one transaction each (a commit per
-   * operation would make a laptop's 10,000 offline changes wait on 10,000 commits); when one of a
-   * chunk is refused, the chunk is rolled back whole and applied again one operation per
-   * transaction, so the refusal is stored alone and the others apply.
+   * operation would make a laptop's 10,000 offline changes wait on 10,000 commits). When one of a
+   * chunk is refused, the chunk is rolled back; the operations before the refused one are applied
+   * again in one transaction, the refused one alone (its refusal stored with its values kept in the
+   * inbox), and the push goes on with a new chunk after it — each operation is tried at most twice,
+   * whatever the number of refusals. From an operation answered `rebase` on, every later one is
+   * answered `rebase` too (they are pushed again, in order, after the client's rebase).
    */
   push(actor: Actor, device: string, ops: SyncOp[], locale: Locale): SyncOpResult[] {
     const results: SyncOpResult[] = []
-    let rebase = false
     const rebased = (op: SyncOp): SyncOpResult => ({ opId: op.opId, status: 'rebase', id: null, conflictId: null, message: null, field: null })
-    for (let i = 0; i < ops.length; i += PUSH_CHUNK) {
-      const chunk = ops.slice(i, i + PUSH_CHUNK)
-      if (rebase) {
-        results.push(...chunk.map(rebased))
-        continue
+    let i = 0
+    let size = PUSH_CHUNK
+    while (i < ops.length) {
+      if (results.length && results[results.length - 1]!.status === 'rebase') {
+        results.push(...ops.slice(i).map(rebased))
+        break
       }
+      const chunk = ops.slice(i, i + size)
+      size = PUSH_CHUNK
+      let at = 0
       let fast: SyncOpResult[] | null = null
       try {
         fast = this.deps.writes.transaction(() => {
+          const cache = this.chunkCache(actor, device, chunk)
           const out: SyncOpResult[] = []
-          for (const op of chunk) out.push(rebase ? rebased(op) : this.attempt(actor, device, op))
+          for (at = 0; at < chunk.length; at++) {
+            const result = this.attempt(actor, device, chunk[at]!, cache)
+            out.push(result)
+            if (result.status === 'rebase') break
+          }
           return out
         })
       } catch (e) {
         if (!(e instanceof DomainError)) throw e
-        rebase = false
       }
       if (fast) {
         results.push(...fast.map((r) => this.translateStored(r, locale)))
-        if (fast.some((r) => r.status === 'rebase')) rebase = true
-        continue
-      }
-      for (const op of chunk) {
-        const result = rebase ? rebased(op) : this.apply(actor, device, op, locale)
-        if (result.status === 'rebase') rebase = true
-        results.push(result)
+        i += fast.length
+      } else if (at === 0) {
+        results.push(this.apply(actor, device, chunk[0]!, locale))
+        i += 1
+      } else {
+        // The operations before the refused one, again in one transaction.
+        size = at
       }
     }
     return results
+  }
+
+  /** The chunk's look-ups, set-based (see ChunkCache). */
+  private chunkCache(actor: Actor, device: string, chunk: SyncOp[]): ChunkCache {
+    const { db } = this.deps
+    const ids = chunk.map((op) => op.opId)
+    const stored = new Set(db.prepare('SELECT op_id FROM sync_ops WHERE op_id IN (SELECT value FROM json_each(?))').pluck().all(JSON.stringify(ids)) as string[])
+    const fresh = new Set(ids.filter((id) => !stored.has(id)))
+    // Per form, per record: the lowest base of the chunk's operations on it.
+    const after = new Map<number, Map<number, number>>()
+    for (const op of chunk) {
+      if (op.kind === 'create' || typeof op.record !== 'number') continue
+      const base = Math.min(...Object.values(op.base), Number.MAX_SAFE_INTEGER)
+      const records = after.get(op.form) ?? new Map<number, number>()
+      records.set(op.record, Math.min(records.get(op.record) ?? Number.MAX_SAFE_INTEGER, base))
+      after.set(op.form, records)
+    }
+    const entries = new Map<string, LogEntry[]>()
+    const stmt = db.prepare(`SELECT e.record_id, e.id, e.op, e.changes, e.actor_id, e.at FROM json_each(?) j CROSS JOIN change_log e
+      ON e.form_id = ? AND e.record_id = CAST(j.key AS INTEGER) AND e.id > j.value
+      WHERE NOT EXISTS (SELECT 1 FROM (SELECT o.seq_to FROM sync_ops o WHERE o.user_id = ? AND o.device = ? AND o.seq_from <= e.id ORDER BY o.seq_from DESC LIMIT 1) WHERE seq_to >= e.id)
+      ORDER BY e.id`)
+    for (const [formId, records] of after) {
+      for (const id of records.keys()) entries.set(`${formId}:${id}`, [])
+      const rows = stmt.all(JSON.stringify(Object.fromEntries(records)), formId, actor.id, device) as Array<LogEntry & { record_id: number }>
+      for (const { record_id, ...entry } of rows) entries.get(`${formId}:${record_id}`)!.push(entry)
+    }
+    return { entries, fresh, head: this.head() }
   }
 
   private stored(opId: string): { user_id: number; result: string } | undefined {
@@ -248,9 +301,9 @@ export class SyncHost {
    * Apply one operation inside the caller's write transaction and store its result there. Throws
    * the DomainError of a refusal (the caller rolls back). Answers stored message keys (untranslated).
    */
-  private attempt(actor: Actor, device: string, op: SyncOp): SyncOpResult {
+  private attempt(actor: Actor, device: string, op: SyncOp, cache: ChunkCache | null = null): SyncOpResult {
     const { db } = this.deps
-    const done = this.stored(op.opId)
+    const done = cache?.fresh.delete(op.opId) ? undefined : this.stored(op.opId)
     if (done) {
       if (done.user_id !== actor.id) throw new ValidationError('sync.opTaken', {})
       return JSON.parse(done.result) as SyncOpResult
@@ -258,9 +311,10 @@ export class SyncHost {
     const form = this.deps.schema.form(op.form)
     if (op.schemaVersion !== form.schemaVersion) return { opId: op.opId, status: 'rebase', id: null, conflictId: null, message: null, field: null }
     const recordId = this.resolveRecord(actor, op)
-    const from = this.head() + 1
-    const outcome = this.applyOne(actor, device, form, op, recordId)
+    const from = (cache ? cache.head : this.head()) + 1
+    const outcome = this.applyOne(actor, device, form, op, recordId, cache)
     const to = this.head()
+    if (cache) cache.head = to
     let conflictId: number | null = null
     if (outcome.conflict) conflictId = this.storeConflict(actor, device, op, form, outcome.id, outcome.conflict.kind, outcome.conflict.fields, null)
     const result: SyncOpResult = { opId: op.opId, status: outcome.status, id: outcome.id, conflictId, message: outcome.status === 'conflict' ? 'sync.conflictStored' : null, field: null }
@@ -284,19 +338,33 @@ export class SyncHost {
     return made.id
   }
 
-  private applyOne(actor: Actor, device: string, form: FormModel, op: SyncOp, recordId: number | null): Outcome {
-    const { writes } = this.deps
+  /**
+   * The record is authorized by the write pipeline when the operation writes (the pipeline's
+   * update and delete authorize the record as the user); the paths that write nothing (a conflict,
+   * a delete of a deleted record) authorize it here, so no outcome says anything about a record the
+   * user may not edit. The form-level check comes first either way, as before.
+   */
+  private applyOne(actor: Actor, device: string, form: FormModel, op: SyncOp, recordId: number | null, cache: ChunkCache | null): Outcome {
+    const { writes, access } = this.deps
     if (op.kind === 'create') return new Outcome('applied', writes.create(actor, form.id, op.values), null)
     const id = recordId!
-    this.deps.access.authorizeRecord(actor, op.kind === 'delete' ? 'delete' : 'edit', form, id)
+    const action = op.kind === 'delete' ? 'delete' : 'edit'
+    access.authorize(actor, action, form)
+    const authorized = () => access.authorizeRecord(actor, action, form, id)
     const row = this.deps.db.prepare(`SELECT * FROM ${ident(form.table)} WHERE id = ?`).get(id) as RecordRow | undefined
     if (!row) throw new NotFoundError('error.recordNotFound', { id })
-    const entries = this.hostChanges(actor, device, form.id, id, Math.min(...Object.values(op.base), Number.MAX_SAFE_INTEGER))
+    const after = Math.min(...Object.values(op.base), Number.MAX_SAFE_INTEGER)
+    const prefetched = cache?.entries.get(`${form.id}:${id}`)
+    const entries = prefetched ? prefetched.filter((e) => e.id > after) : this.hostChanges(actor, device, form.id, id, after)
     if (op.kind === 'delete') {
-      if (row.deleted_at !== null) return new Outcome('applied', id, null)
+      if (row.deleted_at !== null) {
+        authorized()
+        return new Outcome('applied', id, null)
+      }
       const base = op.base['*'] ?? 0
       const since = entries.filter((e) => e.id > base)
       if (since.length) {
+        authorized()
         const last = since[since.length - 1]!
         return new Outcome('conflict', id, { kind: 'delete', fields: { '*': { mine: null, theirs: null, by: last.actor_id, at: last.at } } })
       }
@@ -304,6 +372,7 @@ export class SyncHost {
       return new Outcome('applied', id, null)
     }
     if (row.deleted_at !== null) {
+      authorized()
       const fields: Record<string, StoredField> = {}
       for (const [k, v] of Object.entries(op.values)) fields[k] = { mine: v, theirs: null, by: null, at: null }
       return new Outcome('conflict', id, { kind: 'deleted', fields })
@@ -312,11 +381,16 @@ export class SyncHost {
     const current = () => (shown ??= this.serializer.records(form, [row], this.deps.access.readableFields(actor, form), actor)[0]!)
     const apply: Record<string, unknown> = {}
     const conflicts: Record<string, StoredField> = {}
+    const changed = entries.map((e) => JSON.parse(e.changes) as Record<string, unknown>)
+    const lastChange = (fieldId: string, base: number): LogEntry | undefined => {
+      for (let i = entries.length - 1; i >= 0; i--) if (entries[i]!.id > base && fieldId in changed[i]!) return entries[i]
+      return undefined
+    }
     for (const [key, value] of Object.entries(op.values)) {
       const field = key === 'owner' ? null : form.byKey.get(key)
       const fieldId = key === 'owner' ? 'owner' : field ? String(field.id) : null
       const base = op.base[key] ?? 0
-      const last = fieldId === null ? undefined : [...entries].reverse().find((e) => e.id > base && fieldId in (JSON.parse(e.changes) as Record<string, unknown>))
+      const last = fieldId === null ? undefined : lastChange(fieldId, base)
       if (last && field && !this.sameValue(actor, form, field, value, row)) {
         conflicts[key] = { mine: value, theirs: current().fields[key] ?? null, by: last.actor_id, at: last.at }
         continue
@@ -328,6 +402,7 @@ export class SyncHost {
       apply[key] = value
     }
     if (Object.keys(apply).length) writes.update(actor, form.id, id, apply)
+    else authorized()
     if (Object.keys(conflicts).length) return new Outcome('conflict', id, { kind: 'field', fields: conflicts })
     return new Outcome('applied', id, null)
   }
