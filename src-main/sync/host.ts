@@ -4,6 +4,7 @@ import type { Clock } from '../clock'
 import type { AccessLayer } from '../access/access-layer'
 import type { Actor } from '../access/actor'
 import type { WritePipeline } from '../records/write-pipeline'
+import type { FlowEngine } from '../flows/engine'
 import { Serializer } from '../records/serialize'
 import type { RecordRow } from '../records/stored'
 import type { SchemaService } from '../forms/schema-service'
@@ -27,6 +28,8 @@ export interface SyncHostDeps {
   access: AccessLayer
   writes: WritePipeline
   clock: Clock
+  /** Approvals taken offline are applied through the flow engine, as the approver. */
+  flows: FlowEngine
 }
 
 export interface PullInput {
@@ -289,7 +292,7 @@ export class SyncHost {
       }
       let recordId: number | null = null
       try {
-        recordId = this.resolveRecord(actor, op)
+        recordId = op.kind === 'approval' ? this.approvalRecord(actor, op) : this.resolveRecord(actor, op)
       } catch {
         recordId = null
       }
@@ -329,7 +332,7 @@ export class SyncHost {
 
   /** A record named by the create operation that made it offline: the id that create got. */
   private resolveRecord(actor: Actor, op: SyncOp): number | null {
-    if (op.kind === 'create') return null
+    if (op.kind === 'create' || op.kind === 'approval') return null
     if (op.record === undefined) throw new ValidationError('sync.recordMissing', {})
     if (typeof op.record === 'number') return op.record
     const done = this.stored(op.record.op)
@@ -347,6 +350,7 @@ export class SyncHost {
   private applyOne(actor: Actor, device: string, form: FormModel, op: SyncOp, recordId: number | null, cache: ChunkCache | null): Outcome {
     const { writes, access } = this.deps
     if (op.kind === 'create') return new Outcome('applied', writes.create(actor, form.id, op.values), null)
+    if (op.kind === 'approval') return new Outcome('applied', this.approve(actor, form, op), null)
     const id = recordId!
     const action = op.kind === 'delete' ? 'delete' : 'edit'
     access.authorize(actor, action, form)
@@ -407,6 +411,41 @@ export class SyncHost {
     return new Outcome('applied', id, null)
   }
 
+  /**
+   * An approver's action taken offline, applied now through the flow engine as them: only while
+   * the task is still theirs and open (the engine's own checks — 不是你的待办, 已处理, 审批已结束 —
+   * refuse it otherwise, and the refusal goes to the inbox with the decision and comment typed).
+   * Answers the record's id.
+   */
+  private approve(actor: Actor, form: FormModel, op: SyncOp): number {
+    const task = this.taskRecord(op.task!)
+    if (!task) throw new NotFoundError('sync.approvalTaskMissing', {})
+    if (task.form_id !== form.id) throw new ValidationError('sync.approvalWrongForm', { form: form.label })
+    const input = { taskId: op.task!, comment: op.comment || undefined }
+    if (op.decision === 'approve') this.deps.flows.approve(actor, { ...input, fields: Object.keys(op.values).length ? op.values : undefined })
+    else if (op.decision === 'reject') this.deps.flows.reject(actor, input)
+    else this.deps.flows.returnTo(actor, { ...input, toNode: null })
+    return task.record_id
+  }
+
+  private taskRecord(taskId: number): { form_id: number; record_id: number; assignee_id: number } | undefined {
+    return this.deps.db.prepare('SELECT i.form_id, i.record_id, t.assignee_id FROM flow_tasks t JOIN flow_instances i ON i.id = t.instance_id WHERE t.id = ?').get(taskId) as
+      { form_id: number; record_id: number; assignee_id: number } | undefined
+  }
+
+  /** The record an approval was about, for its inbox entry: only one the approver may see. */
+  private approvalRecord(actor: Actor, op: SyncOp): number | null {
+    const task = op.task === undefined ? undefined : this.taskRecord(op.task)
+    if (!task || task.form_id !== op.form) return null
+    try {
+      this.deps.access.authorizeRecord(actor, 'view', this.deps.schema.form(task.form_id), task.record_id)
+      return task.record_id
+    } catch (e) {
+      if (e instanceof DomainError) return null
+      throw e
+    }
+  }
+
   /** Whether the client's value is what the host holds already (both sides typed the same: no conflict). */
   private sameValue(actor: Actor, form: FormModel, field: FieldModel, value: unknown, row: RecordRow): boolean {
     if (!field.column || COMPUTED_TYPES.has(field.type)) return false
@@ -438,6 +477,11 @@ export class SyncHost {
       let conflictId: number | null = null
       if (form) {
         const fields: Record<string, StoredField> = {}
+        if (op.kind === 'approval') {
+          fields['*task'] = { mine: op.task ?? null, theirs: null, by: null, at: null }
+          fields['*decision'] = { mine: op.decision ?? null, theirs: null, by: null, at: null }
+          if (op.comment) fields['*comment'] = { mine: op.comment, theirs: null, by: null, at: null }
+        }
         for (const [k, v] of Object.entries(op.values)) fields[k] = { mine: v, theirs: null, by: null, at: null }
         conflictId = this.storeConflict(actor, device, op, form, recordId, 'refused', fields, error)
       }
@@ -504,6 +548,12 @@ export class SyncHost {
     const stored = JSON.parse(r.fields) as Record<string, StoredField>
     const fields: ConflictDto['fields'] = []
     for (const [key, f] of Object.entries(stored)) {
+      if (key === '*task') continue
+      if (key === '*decision' || key === '*comment') {
+        const mine = key === '*decision' ? translate(actor.locale, `sync.approval.${String(f.mine)}`) : f.mine
+        fields.push({ key, label: translate(actor.locale, key === '*decision' ? 'sync.approval.decision' : 'sync.approval.comment'), mine, theirs: null, theirsBy: null, theirsAt: null })
+        continue
+      }
       const field = form.byKey.get(key)
       if (field && hidden.has(field.id)) continue
       if (!field && key !== 'owner' && key !== '*') continue
@@ -570,7 +620,8 @@ export class SyncHost {
           else if (row.kind === 'deleted') {
             writes.restore(actor, row.form_id, [row.record_id!])
             if (Object.keys(values).length) writes.update(actor, row.form_id, row.record_id!, values)
-          } else if (row.op === 'create') writes.create(actor, row.form_id, values)
+          } else if (row.op === 'approval') this.approveAgain(actor, row, stored)
+          else if (row.op === 'create') writes.create(actor, row.form_id, values)
           else if (row.op === 'delete' && row.record_id !== null) writes.delete(actor, row.form_id, [row.record_id])
           else if (row.record_id !== null && Object.keys(values).length) writes.update(actor, row.form_id, row.record_id, values)
         }
@@ -578,6 +629,23 @@ export class SyncHost {
       db.prepare('UPDATE sync_conflicts SET resolved_at = ?, resolution = ? WHERE id = ?').run(this.deps.clock.now(), JSON.stringify({ fields: input.fields, keep: input.keep ?? null }), row.id)
     })
     return this.toDto(actor, db.prepare('SELECT * FROM sync_conflicts WHERE id = ?').get(row.id) as ConflictRow)!
+  }
+
+  /**
+   * 重新提交: the approval kept in the inbox, applied now to the approver's open to-do on the same
+   * record (a task handed back or a resubmission makes a new one), else to the task it was for —
+   * whose refusal (not theirs, closed) is answered as such and leaves the entry open.
+   */
+  private approveAgain(actor: Actor, row: ConflictRow, stored: Record<string, StoredField>): void {
+    const values = Object.fromEntries(Object.entries(stored).filter(([k]) => !k.startsWith('*')).map(([k, f]) => [k, f.mine]))
+    const current = row.record_id === null ? undefined : this.deps.db.prepare(`SELECT t.id FROM flow_tasks t JOIN flow_instances i ON i.id = t.instance_id
+      WHERE i.form_id = ? AND i.record_id = ? AND i.status = 'running' AND t.assignee_id = ? AND t.status = 'pending' AND t.kind IN ('approval', 'fillin') ORDER BY t.id DESC LIMIT 1`)
+      .pluck().get(row.form_id, row.record_id, actor.id) as number | undefined
+    const op = {
+      opId: row.op_id, hlc: '0000000000000-0', form: row.form_id, schemaVersion: 0, kind: 'approval', values, base: {},
+      task: current ?? (stored['*task']?.mine as number), decision: stored['*decision']?.mine as SyncOp['decision'], comment: (stored['*comment']?.mine as string | undefined) ?? undefined
+    } satisfies SyncOp
+    this.approve(actor, this.deps.schema.form(row.form_id), op)
   }
 
   /** Open entries of the user (the status chip's 冲突 N). */

@@ -154,7 +154,7 @@ async function main() {
     if (!asJson) console.log(`seeded ${size} records for ${reps} reps in ${((performance.now() - t) / 1000).toFixed(1)} s`)
 
     const rep = users[0]!
-    const host = new SyncHost({ db: core.db, schema: core.schema, access: core.access, writes: core.writes, clock: core.clock })
+    const host = new SyncHost({ db: core.db, schema: core.schema, access: core.access, writes: core.writes, clock: core.clock, flows: core.flows })
     const json = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T
     let bytes = 0
     const transport: SyncTransport = {
