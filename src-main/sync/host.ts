@@ -4,6 +4,7 @@ import type { Clock } from '../clock'
 import type { AccessLayer } from '../access/access-layer'
 import type { Actor } from '../access/actor'
 import type { WritePipeline } from '../records/write-pipeline'
+import type { FlowEngine } from '../flows/engine'
 import { Serializer } from '../records/serialize'
 import type { RecordRow } from '../records/stored'
 import type { SchemaService } from '../forms/schema-service'
@@ -27,6 +28,8 @@ export interface SyncHostDeps {
   access: AccessLayer
   writes: WritePipeline
   clock: Clock
+  /** Approvals taken offline are applied through the flow engine, as the approver. */
+  flows: FlowEngine
 }
 
 export interface PullInput {
@@ -45,6 +48,21 @@ interface ConflictRow {
 }
 interface LogEntry { id: number; op: string; changes: string; actor_id: number | null; at: number }
 
+/**
+ * What a chunk of a push looks up once instead of once per operation: the change-log entries of
+ * every record its operations name (after the lowest base an operation of the chunk holds for the
+ * record, without the device's own), the operation ids already stored, and the log's head. Read
+ * at the start of the chunk's transaction: every entry the chunk itself writes is the device's
+ * own (stored in sync_ops under its operation's range), so it would not count anyway.
+ */
+interface ChunkCache {
+  /** `${form}:${record}` → the entries a per-operation look-up would answer (before its own base filter). */
+  entries: Map<string, LogEntry[]>
+  /** Operation ids the host has not stored yet (taken out when used: a duplicate in the chunk looks again). */
+  fresh: Set<string>
+  head: number
+}
+
 /** A conflict found while applying an operation: stored with the result in the write's transaction. */
 class Outcome {
   constructor(readonly status: 'applied' | 'conflict', readonly id: number | null, readonly conflict: { kind: ConflictKind; fields: Record<string, StoredField> } | null) {}
@@ -52,7 +70,7 @@ class Outcome {
 
 const PULL_FIELD_CHUNK = 500
 /** Operations applied per transaction on a push. */
-const PUSH_CHUNK = 250
+const PUSH_CHUNK = 1000
 
 export class SyncHost {
   private readonly serializer: Serializer
@@ -179,43 +197,81 @@ export class SyncHost {
 
   /**
    * Apply operations in order. They are applied in chunks, one transaction each (a commit per
-   * operation would make a laptop's 10,000 offline changes wait on 10,000 commits); when one of a
-   * chunk is refused, the chunk is rolled back whole and applied again one operation per
-   * transaction, so the refusal is stored alone and the others apply.
+   * operation would make a laptop's 10,000 offline changes wait on 10,000 commits). When one of a
+   * chunk is refused, the chunk is rolled back; the operations before the refused one are applied
+   * again in one transaction, the refused one alone (its refusal stored with its values kept in the
+   * inbox), and the push goes on with a new chunk after it — each operation is tried at most twice,
+   * whatever the number of refusals. From an operation answered `rebase` on, every later one is
+   * answered `rebase` too (they are pushed again, in order, after the client's rebase).
    */
   push(actor: Actor, device: string, ops: SyncOp[], locale: Locale): SyncOpResult[] {
     const results: SyncOpResult[] = []
-    let rebase = false
     const rebased = (op: SyncOp): SyncOpResult => ({ opId: op.opId, status: 'rebase', id: null, conflictId: null, message: null, field: null })
-    for (let i = 0; i < ops.length; i += PUSH_CHUNK) {
-      const chunk = ops.slice(i, i + PUSH_CHUNK)
-      if (rebase) {
-        results.push(...chunk.map(rebased))
-        continue
+    let i = 0
+    let size = PUSH_CHUNK
+    while (i < ops.length) {
+      if (results.length && results[results.length - 1]!.status === 'rebase') {
+        results.push(...ops.slice(i).map(rebased))
+        break
       }
+      const chunk = ops.slice(i, i + size)
+      size = PUSH_CHUNK
+      let at = 0
       let fast: SyncOpResult[] | null = null
       try {
         fast = this.deps.writes.transaction(() => {
+          const cache = this.chunkCache(actor, device, chunk)
           const out: SyncOpResult[] = []
-          for (const op of chunk) out.push(rebase ? rebased(op) : this.attempt(actor, device, op))
+          for (at = 0; at < chunk.length; at++) {
+            const result = this.attempt(actor, device, chunk[at]!, cache)
+            out.push(result)
+            if (result.status === 'rebase') break
+          }
           return out
         })
       } catch (e) {
         if (!(e instanceof DomainError)) throw e
-        rebase = false
       }
       if (fast) {
         results.push(...fast.map((r) => this.translateStored(r, locale)))
-        if (fast.some((r) => r.status === 'rebase')) rebase = true
-        continue
-      }
-      for (const op of chunk) {
-        const result = rebase ? rebased(op) : this.apply(actor, device, op, locale)
-        if (result.status === 'rebase') rebase = true
-        results.push(result)
+        i += fast.length
+      } else if (at === 0) {
+        results.push(this.apply(actor, device, chunk[0]!, locale))
+        i += 1
+      } else {
+        // The operations before the refused one, again in one transaction.
+        size = at
       }
     }
     return results
+  }
+
+  /** The chunk's look-ups, set-based (see ChunkCache). */
+  private chunkCache(actor: Actor, device: string, chunk: SyncOp[]): ChunkCache {
+    const { db } = this.deps
+    const ids = chunk.map((op) => op.opId)
+    const stored = new Set(db.prepare('SELECT op_id FROM sync_ops WHERE op_id IN (SELECT value FROM json_each(?))').pluck().all(JSON.stringify(ids)) as string[])
+    const fresh = new Set(ids.filter((id) => !stored.has(id)))
+    // Per form, per record: the lowest base of the chunk's operations on it.
+    const after = new Map<number, Map<number, number>>()
+    for (const op of chunk) {
+      if (op.kind === 'create' || typeof op.record !== 'number') continue
+      const base = Math.min(...Object.values(op.base), Number.MAX_SAFE_INTEGER)
+      const records = after.get(op.form) ?? new Map<number, number>()
+      records.set(op.record, Math.min(records.get(op.record) ?? Number.MAX_SAFE_INTEGER, base))
+      after.set(op.form, records)
+    }
+    const entries = new Map<string, LogEntry[]>()
+    const stmt = db.prepare(`SELECT e.record_id, e.id, e.op, e.changes, e.actor_id, e.at FROM json_each(?) j CROSS JOIN change_log e
+      ON e.form_id = ? AND e.record_id = CAST(j.key AS INTEGER) AND e.id > j.value
+      WHERE NOT EXISTS (SELECT 1 FROM (SELECT o.seq_to FROM sync_ops o WHERE o.user_id = ? AND o.device = ? AND o.seq_from <= e.id ORDER BY o.seq_from DESC LIMIT 1) WHERE seq_to >= e.id)
+      ORDER BY e.id`)
+    for (const [formId, records] of after) {
+      for (const id of records.keys()) entries.set(`${formId}:${id}`, [])
+      const rows = stmt.all(JSON.stringify(Object.fromEntries(records)), formId, actor.id, device) as Array<LogEntry & { record_id: number }>
+      for (const { record_id, ...entry } of rows) entries.get(`${formId}:${record_id}`)!.push(entry)
+    }
+    return { entries, fresh, head: this.head() }
   }
 
   private stored(opId: string): { user_id: number; result: string } | undefined {
@@ -236,7 +292,7 @@ export class SyncHost {
       }
       let recordId: number | null = null
       try {
-        recordId = this.resolveRecord(actor, op)
+        recordId = op.kind === 'approval' ? this.approvalRecord(actor, op) : this.resolveRecord(actor, op)
       } catch {
         recordId = null
       }
@@ -248,9 +304,9 @@ export class SyncHost {
    * Apply one operation inside the caller's write transaction and store its result there. Throws
    * the DomainError of a refusal (the caller rolls back). Answers stored message keys (untranslated).
    */
-  private attempt(actor: Actor, device: string, op: SyncOp): SyncOpResult {
+  private attempt(actor: Actor, device: string, op: SyncOp, cache: ChunkCache | null = null): SyncOpResult {
     const { db } = this.deps
-    const done = this.stored(op.opId)
+    const done = cache?.fresh.delete(op.opId) ? undefined : this.stored(op.opId)
     if (done) {
       if (done.user_id !== actor.id) throw new ValidationError('sync.opTaken', {})
       return JSON.parse(done.result) as SyncOpResult
@@ -258,9 +314,10 @@ export class SyncHost {
     const form = this.deps.schema.form(op.form)
     if (op.schemaVersion !== form.schemaVersion) return { opId: op.opId, status: 'rebase', id: null, conflictId: null, message: null, field: null }
     const recordId = this.resolveRecord(actor, op)
-    const from = this.head() + 1
-    const outcome = this.applyOne(actor, device, form, op, recordId)
+    const from = (cache ? cache.head : this.head()) + 1
+    const outcome = this.applyOne(actor, device, form, op, recordId, cache)
     const to = this.head()
+    if (cache) cache.head = to
     let conflictId: number | null = null
     if (outcome.conflict) conflictId = this.storeConflict(actor, device, op, form, outcome.id, outcome.conflict.kind, outcome.conflict.fields, null)
     const result: SyncOpResult = { opId: op.opId, status: outcome.status, id: outcome.id, conflictId, message: outcome.status === 'conflict' ? 'sync.conflictStored' : null, field: null }
@@ -275,7 +332,7 @@ export class SyncHost {
 
   /** A record named by the create operation that made it offline: the id that create got. */
   private resolveRecord(actor: Actor, op: SyncOp): number | null {
-    if (op.kind === 'create') return null
+    if (op.kind === 'create' || op.kind === 'approval') return null
     if (op.record === undefined) throw new ValidationError('sync.recordMissing', {})
     if (typeof op.record === 'number') return op.record
     const done = this.stored(op.record.op)
@@ -284,19 +341,34 @@ export class SyncHost {
     return made.id
   }
 
-  private applyOne(actor: Actor, device: string, form: FormModel, op: SyncOp, recordId: number | null): Outcome {
-    const { writes } = this.deps
+  /**
+   * The record is authorized by the write pipeline when the operation writes (the pipeline's
+   * update and delete authorize the record as the user); the paths that write nothing (a conflict,
+   * a delete of a deleted record) authorize it here, so no outcome says anything about a record the
+   * user may not edit. The form-level check comes first either way, as before.
+   */
+  private applyOne(actor: Actor, device: string, form: FormModel, op: SyncOp, recordId: number | null, cache: ChunkCache | null): Outcome {
+    const { writes, access } = this.deps
     if (op.kind === 'create') return new Outcome('applied', writes.create(actor, form.id, op.values), null)
+    if (op.kind === 'approval') return new Outcome('applied', this.approve(actor, form, op), null)
     const id = recordId!
-    this.deps.access.authorizeRecord(actor, op.kind === 'delete' ? 'delete' : 'edit', form, id)
+    const action = op.kind === 'delete' ? 'delete' : 'edit'
+    access.authorize(actor, action, form)
+    const authorized = () => access.authorizeRecord(actor, action, form, id)
     const row = this.deps.db.prepare(`SELECT * FROM ${ident(form.table)} WHERE id = ?`).get(id) as RecordRow | undefined
     if (!row) throw new NotFoundError('error.recordNotFound', { id })
-    const entries = this.hostChanges(actor, device, form.id, id, Math.min(...Object.values(op.base), Number.MAX_SAFE_INTEGER))
+    const after = Math.min(...Object.values(op.base), Number.MAX_SAFE_INTEGER)
+    const prefetched = cache?.entries.get(`${form.id}:${id}`)
+    const entries = prefetched ? prefetched.filter((e) => e.id > after) : this.hostChanges(actor, device, form.id, id, after)
     if (op.kind === 'delete') {
-      if (row.deleted_at !== null) return new Outcome('applied', id, null)
+      if (row.deleted_at !== null) {
+        authorized()
+        return new Outcome('applied', id, null)
+      }
       const base = op.base['*'] ?? 0
       const since = entries.filter((e) => e.id > base)
       if (since.length) {
+        authorized()
         const last = since[since.length - 1]!
         return new Outcome('conflict', id, { kind: 'delete', fields: { '*': { mine: null, theirs: null, by: last.actor_id, at: last.at } } })
       }
@@ -304,6 +376,7 @@ export class SyncHost {
       return new Outcome('applied', id, null)
     }
     if (row.deleted_at !== null) {
+      authorized()
       const fields: Record<string, StoredField> = {}
       for (const [k, v] of Object.entries(op.values)) fields[k] = { mine: v, theirs: null, by: null, at: null }
       return new Outcome('conflict', id, { kind: 'deleted', fields })
@@ -312,11 +385,16 @@ export class SyncHost {
     const current = () => (shown ??= this.serializer.records(form, [row], this.deps.access.readableFields(actor, form), actor)[0]!)
     const apply: Record<string, unknown> = {}
     const conflicts: Record<string, StoredField> = {}
+    const changed = entries.map((e) => JSON.parse(e.changes) as Record<string, unknown>)
+    const lastChange = (fieldId: string, base: number): LogEntry | undefined => {
+      for (let i = entries.length - 1; i >= 0; i--) if (entries[i]!.id > base && fieldId in changed[i]!) return entries[i]
+      return undefined
+    }
     for (const [key, value] of Object.entries(op.values)) {
       const field = key === 'owner' ? null : form.byKey.get(key)
       const fieldId = key === 'owner' ? 'owner' : field ? String(field.id) : null
       const base = op.base[key] ?? 0
-      const last = fieldId === null ? undefined : [...entries].reverse().find((e) => e.id > base && fieldId in (JSON.parse(e.changes) as Record<string, unknown>))
+      const last = fieldId === null ? undefined : lastChange(fieldId, base)
       if (last && field && !this.sameValue(actor, form, field, value, row)) {
         conflicts[key] = { mine: value, theirs: current().fields[key] ?? null, by: last.actor_id, at: last.at }
         continue
@@ -328,8 +406,44 @@ export class SyncHost {
       apply[key] = value
     }
     if (Object.keys(apply).length) writes.update(actor, form.id, id, apply)
+    else authorized()
     if (Object.keys(conflicts).length) return new Outcome('conflict', id, { kind: 'field', fields: conflicts })
     return new Outcome('applied', id, null)
+  }
+
+  /**
+   * An approver's action taken offline, applied now through the flow engine as them: only while
+   * the task is still theirs and open (the engine's own checks — 不是你的待办, 已处理, 审批已结束 —
+   * refuse it otherwise, and the refusal goes to the inbox with the decision and comment typed).
+   * Answers the record's id.
+   */
+  private approve(actor: Actor, form: FormModel, op: SyncOp): number {
+    const task = this.taskRecord(op.task!)
+    if (!task) throw new NotFoundError('sync.approvalTaskMissing', {})
+    if (task.form_id !== form.id) throw new ValidationError('sync.approvalWrongForm', { form: form.label })
+    const input = { taskId: op.task!, comment: op.comment || undefined }
+    if (op.decision === 'approve') this.deps.flows.approve(actor, { ...input, fields: Object.keys(op.values).length ? op.values : undefined })
+    else if (op.decision === 'reject') this.deps.flows.reject(actor, input)
+    else this.deps.flows.returnTo(actor, { ...input, toNode: null })
+    return task.record_id
+  }
+
+  private taskRecord(taskId: number): { form_id: number; record_id: number; assignee_id: number } | undefined {
+    return this.deps.db.prepare('SELECT i.form_id, i.record_id, t.assignee_id FROM flow_tasks t JOIN flow_instances i ON i.id = t.instance_id WHERE t.id = ?').get(taskId) as
+      { form_id: number; record_id: number; assignee_id: number } | undefined
+  }
+
+  /** The record an approval was about, for its inbox entry: only one the approver may see. */
+  private approvalRecord(actor: Actor, op: SyncOp): number | null {
+    const task = op.task === undefined ? undefined : this.taskRecord(op.task)
+    if (!task || task.form_id !== op.form) return null
+    try {
+      this.deps.access.authorizeRecord(actor, 'view', this.deps.schema.form(task.form_id), task.record_id)
+      return task.record_id
+    } catch (e) {
+      if (e instanceof DomainError) return null
+      throw e
+    }
   }
 
   /** Whether the client's value is what the host holds already (both sides typed the same: no conflict). */
@@ -363,6 +477,11 @@ export class SyncHost {
       let conflictId: number | null = null
       if (form) {
         const fields: Record<string, StoredField> = {}
+        if (op.kind === 'approval') {
+          fields['*task'] = { mine: op.task ?? null, theirs: null, by: null, at: null }
+          fields['*decision'] = { mine: op.decision ?? null, theirs: null, by: null, at: null }
+          if (op.comment) fields['*comment'] = { mine: op.comment, theirs: null, by: null, at: null }
+        }
         for (const [k, v] of Object.entries(op.values)) fields[k] = { mine: v, theirs: null, by: null, at: null }
         conflictId = this.storeConflict(actor, device, op, form, recordId, 'refused', fields, error)
       }
@@ -429,6 +548,12 @@ export class SyncHost {
     const stored = JSON.parse(r.fields) as Record<string, StoredField>
     const fields: ConflictDto['fields'] = []
     for (const [key, f] of Object.entries(stored)) {
+      if (key === '*task') continue
+      if (key === '*decision' || key === '*comment') {
+        const mine = key === '*decision' ? translate(actor.locale, `sync.approval.${String(f.mine)}`) : f.mine
+        fields.push({ key, label: translate(actor.locale, key === '*decision' ? 'sync.approval.decision' : 'sync.approval.comment'), mine, theirs: null, theirsBy: null, theirsAt: null })
+        continue
+      }
       const field = form.byKey.get(key)
       if (field && hidden.has(field.id)) continue
       if (!field && key !== 'owner' && key !== '*') continue
@@ -495,7 +620,8 @@ export class SyncHost {
           else if (row.kind === 'deleted') {
             writes.restore(actor, row.form_id, [row.record_id!])
             if (Object.keys(values).length) writes.update(actor, row.form_id, row.record_id!, values)
-          } else if (row.op === 'create') writes.create(actor, row.form_id, values)
+          } else if (row.op === 'approval') this.approveAgain(actor, row, stored)
+          else if (row.op === 'create') writes.create(actor, row.form_id, values)
           else if (row.op === 'delete' && row.record_id !== null) writes.delete(actor, row.form_id, [row.record_id])
           else if (row.record_id !== null && Object.keys(values).length) writes.update(actor, row.form_id, row.record_id, values)
         }
@@ -503,6 +629,23 @@ export class SyncHost {
       db.prepare('UPDATE sync_conflicts SET resolved_at = ?, resolution = ? WHERE id = ?').run(this.deps.clock.now(), JSON.stringify({ fields: input.fields, keep: input.keep ?? null }), row.id)
     })
     return this.toDto(actor, db.prepare('SELECT * FROM sync_conflicts WHERE id = ?').get(row.id) as ConflictRow)!
+  }
+
+  /**
+   * 重新提交: the approval kept in the inbox, applied now to the approver's open to-do on the same
+   * record (a task handed back or a resubmission makes a new one), else to the task it was for —
+   * whose refusal (not theirs, closed) is answered as such and leaves the entry open.
+   */
+  private approveAgain(actor: Actor, row: ConflictRow, stored: Record<string, StoredField>): void {
+    const values = Object.fromEntries(Object.entries(stored).filter(([k]) => !k.startsWith('*')).map(([k, f]) => [k, f.mine]))
+    const current = row.record_id === null ? undefined : this.deps.db.prepare(`SELECT t.id FROM flow_tasks t JOIN flow_instances i ON i.id = t.instance_id
+      WHERE i.form_id = ? AND i.record_id = ? AND i.status = 'running' AND t.assignee_id = ? AND t.status = 'pending' AND t.kind IN ('approval', 'fillin') ORDER BY t.id DESC LIMIT 1`)
+      .pluck().get(row.form_id, row.record_id, actor.id) as number | undefined
+    const op = {
+      opId: row.op_id, hlc: '0000000000000-0', form: row.form_id, schemaVersion: 0, kind: 'approval', values, base: {},
+      task: current ?? (stored['*task']?.mine as number), decision: stored['*decision']?.mine as SyncOp['decision'], comment: (stored['*comment']?.mine as string | undefined) ?? undefined
+    } satisfies SyncOp
+    this.approve(actor, this.deps.schema.form(row.form_id), op)
   }
 
   /** Open entries of the user (the status chip's 冲突 N). */

@@ -4,7 +4,7 @@ import { actorOf, type CallContext, type HandlersOf } from '../handler-kit'
 
 // Handlers of offline sync (contracts in src-main/shared/api/sync.ts; the work in src-main/sync/host.ts).
 
-const host = ({ host: { core } }: CallContext) => new SyncHost({ db: core.db, schema: core.schema, access: core.access, writes: core.writes, clock: core.clock })
+const host = ({ host: { core } }: CallContext) => new SyncHost({ db: core.db, schema: core.schema, access: core.access, writes: core.writes, clock: core.clock, flows: core.flows })
 
 export const syncHandlers: HandlersOf<typeof syncContracts> = {
   'sync.pull': (input, ctx) => host(ctx).pull(actorOf(ctx), input),

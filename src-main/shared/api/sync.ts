@@ -12,19 +12,28 @@ const fieldKey = z.string().min(1).max(64)
 /** A record of the host (its id) or one created offline (the id of the create operation). */
 const recordRef = z.union([id, z.object({ op: opId })])
 
+/** An approver's action on a to-do taken offline: applied on reconnect if the task is still theirs and open. */
+export const APPROVAL_DECISIONS = ['approve', 'reject', 'return'] as const
+
 export const syncOp = z.object({
   opId,
   /** Hybrid-logical-clock stamp of the client (`<wall ms>-<counter>`): orders a device's operations, dates them in the inbox. */
   hlc: z.string().regex(/^\d{13}-\d{1,6}$/),
+  /** The form of the record (for an approval: of the task's record). */
   form: id,
   /** The schema version of the form the client checked the values against. */
   schemaVersion: z.number().int().nonnegative(),
-  kind: z.enum(['create', 'update', 'delete']),
+  kind: z.enum(['create', 'update', 'delete', 'approval']),
   record: recordRef.optional(),
+  /** For an approval: the node's fill-in or editable fields the approver gave. */
   values: z.record(fieldKey, z.unknown()).default({}),
   /** Per field (and for a delete, `*`): the host sequence number of the value the client saw. */
-  base: z.record(z.string().min(1).max(64), z.number().int().nonnegative()).default({})
-})
+  base: z.record(z.string().min(1).max(64), z.number().int().nonnegative()).default({}),
+  /** An approval: the to-do (flow task) acted on, what the approver decided (退回: to the submitter), and their comment. */
+  task: id.optional(),
+  decision: z.enum(APPROVAL_DECISIONS).optional(),
+  comment: z.string().trim().max(2000).optional()
+}).refine((op) => op.kind !== 'approval' || (op.task !== undefined && op.decision !== undefined), { message: 'an approval names its task and decision', path: ['task'] })
 export type SyncOp = z.infer<typeof syncOp>
 
 export const syncOpResult = z.object({
@@ -78,8 +87,8 @@ export const conflictDto = z.object({
   recordId: z.number().nullable(),
   recordTitle: z.string().nullable(),
   kind: z.enum(['field', 'delete', 'deleted', 'refused']),
-  /** What the client did: create, update or delete. */
-  op: z.enum(['create', 'update', 'delete']),
+  /** What the client did: create, update, delete, or an approver's action (its decision and comment are the entry's fields `*decision`, `*comment`). */
+  op: z.enum(['create', 'update', 'delete', 'approval']),
   fields: z.array(z.object({ key: z.string(), label: z.string(), mine: z.unknown(), theirs: z.unknown(), theirsBy: z.string().nullable(), theirsAt: z.string().nullable() })),
   reason: z.string().nullable(),
   /** When the user made the change on their computer. */

@@ -26,7 +26,7 @@ export async function syncWorld(reps = 2) {
     const id = await t.core.org.createUser(t.actor.id, { name: `代表${i + 1}`, login: `rep${i + 1}`, password: 'demo12345', roleIds: [role.id] })
     users.push({ id, name: `代表${i + 1}`, isAdmin: false, locale: 'zh-CN' })
   }
-  const host = new SyncHost({ db: t.core.db, schema: t.core.schema, access: t.core.access, writes: t.core.writes, clock: t.core.clock })
+  const host = new SyncHost({ db: t.core.db, schema: t.core.schema, access: t.core.access, writes: t.core.writes, clock: t.core.clock, flows: t.core.flows })
   const key = (label: string) => form.fields.find((f) => f.label === label)!.apiKey
   return { ...t, host, form, role, users, key, noteField }
 }
