@@ -25,6 +25,8 @@ interface Props {
   empty: ReactNode
 }
 
+/** Cards asked for per request: about three screens of a phone (a desktop table asks for 200 rows; drawing 200 cards before the first was most of a phone's first screen). */
+const CARD_PAGE = 30
 const KEY_FIELDS = 3
 /** Types that read well in one line of a card. */
 const CARD_TYPES = new Set(['text', 'number', 'amount', 'percent', 'date', 'datetime', 'select', 'multiselect', 'phone', 'email', 'member', 'relation', 'formula', 'autonumber', 'rollup', 'checkbox'])
@@ -47,7 +49,7 @@ export function cardLayout(form: FormDto, fields: FieldDto[], config: ViewConfig
 export function RecordCards({ form, fields, config, filter, search, reloadTick, onOpen, onTotal, empty }: Props) {
   const { t } = useTranslation()
   const { tagField, keyFields } = useMemo(() => cardLayout(form, fields, config), [form, fields, config])
-  const { data, loadMore } = useTableData({ formId: form.id, filter, search, sort: config.sort, groupField: null, sumKeys: [], reloadTick })
+  const { data, loadMore } = useTableData({ formId: form.id, filter, search, sort: config.sort, groupField: null, sumKeys: [], reloadTick, pageSize: CARD_PAGE })
   const segment = data.segments[0]
   const records = segment?.records ?? []
 

@@ -40,6 +40,8 @@ export interface TableQuery {
   groupField: FieldDto | null
   sumKeys: string[]
   reloadTick: number
+  /** Records per request (PAGE_SIZE unless said): a phone's cards ask for a screenful or two at a time. */
+  pageSize?: number
 }
 
 /** Groups in a sensible order: select options as designed, then by value; the empty group last. */
@@ -90,7 +92,7 @@ export function useTableData(query: TableQuery) {
         filter: seg.filter,
         search: q.search || undefined,
         sort: q.sort.length ? q.sort : undefined,
-        limit: PAGE_SIZE,
+        limit: q.pageSize ?? PAGE_SIZE,
         cursor: seg.cursor ?? undefined
       })
       .then(
