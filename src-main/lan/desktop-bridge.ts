@@ -7,7 +7,9 @@ import { OfficeConnection, type Backoff, type Envelope, type Timers } from './co
 import { HostDiscovery } from './discovery'
 import type { MdnsOptions } from './mdns'
 import { PairingFlow } from './pairing-flow'
-import type { OfficeCommand, OfficeSnapshot, WindowEvent } from '../shared/office'
+import type { OfficeCommand, OfficeSnapshot, OfficeStatus, SyncView, WindowEvent } from '../shared/office'
+import { ReplicaSession } from './replica-session'
+import { REMEMBERED_READS, REPLICA_METHODS } from '../sync/replica-api'
 
 // What the desktop window's IPC reaches, in plain Node (src-main/app/ipc.ts only forwards to it):
 //  - `invoke`: one API call. In local mode it goes to this PC's core (the session token is kept
@@ -19,6 +21,10 @@ import type { OfficeCommand, OfficeSnapshot, WindowEvent } from '../shared/offic
 //    plus the office state (connection, pairing, hosts found) whenever it changes.
 //  - `office`: the 连接到办公室的电脑 commands (discover, pair, type the code, cancel, disconnect,
 //    retry now).
+//  - the replica (replica-session.ts): in client mode, signing in opens the user's replica of the
+//    office and keeps it synced; while the host cannot be reached, the window's calls are answered
+//    from it (src-main/sync/replica-api.ts) — lists, records, offline changes into the outbox — and
+//    its state (online / offline / syncing, pending changes) goes to the window as a `sync` event.
 
 export type { OfficeSnapshot, WindowEvent }
 
@@ -38,6 +44,8 @@ export interface DesktopBridgeOptions {
   pollMs?: number
   /** A live event or sign-in/out in client mode (the shell's tray and notifications listen). */
   onClientEvent?: (data: string) => void
+  /** How long after a burst of live record events the replica pulls (ms). */
+  syncDebounceMs?: number
 }
 
 interface LocalSession {
@@ -54,10 +62,14 @@ export class DesktopBridge {
   private discoveryFailed = false
   private readonly local = new Map<number, LocalSession>()
   private readonly deviceName: string
+  private replica: ReplicaSession | null = null
+  private lastStatus: OfficeStatus | null = null
+  private readonly timers: Timers
 
   constructor(private readonly options: DesktopBridgeOptions) {
     this.deviceName = (options.deviceName ?? hostname()).slice(0, 60) || 'PC'
     const timers = options.timers
+    this.timers = timers ?? { now: Date.now, setTimeout: (fn, ms) => setTimeout(fn, ms).unref(), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) }
     this.connection = new OfficeConnection({
       dataDir: options.dataDir,
       timers,
@@ -65,12 +77,22 @@ export class DesktopBridge {
       onEvent: (data) => {
         for (const id of options.windows()) options.send(id, { channel: 'live', data })
         options.onClientEvent?.(data)
+        // Someone changed a record at the office: the replica pulls it shortly.
+        if (this.replica && data.includes('"record"')) this.replica.soon()
       }
     })
-    this.connection.onChange(() => this.broadcast())
+    this.connection.onChange((view) => {
+      const was = this.lastStatus
+      this.lastStatus = view.status
+      if (view.mode === 'local' && this.replica) void this.closeReplica()
+      // The host answers again (or for the first time since signing in): push the outbox, then pull.
+      else if (view.status === 'connected' && was !== 'connected') void this.replica?.requestSync()
+      else this.replica?.changed()
+      this.broadcast()
+    })
     this.pairing = new PairingFlow({
       deviceName: this.deviceName,
-      timers: timers ?? { now: Date.now, setTimeout: (fn, ms) => setTimeout(fn, ms).unref(), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
+      timers: this.timers,
       pollMs: options.pollMs,
       onChange: () => this.broadcast(),
       onApproved: (paired, name) => {
@@ -108,8 +130,77 @@ export class DesktopBridge {
       hosts: this.discovery.hosts(),
       discovering: this.discovery.running,
       discoveryFailed: this.discoveryFailed,
-      deviceName: this.deviceName
+      deviceName: this.deviceName,
+      sync: this.replica?.view() ?? null
     }
+  }
+
+  /** The signed-in user's replica (client mode), for the shell and tests. */
+  get replicaSession(): ReplicaSession | null {
+    return this.replica
+  }
+
+  private sendSync(sync: SyncView): void {
+    for (const id of this.options.windows()) this.options.send(id, { channel: 'sync', sync })
+  }
+
+  private async openReplica(userId: number): Promise<void> {
+    const host = this.connection.view().host
+    if (!host) return
+    if (this.replica?.userId === userId) return
+    await this.closeReplica()
+    this.replica = new ReplicaSession({
+      dataDir: this.options.dataDir,
+      hostFingerprint: host.fingerprint,
+      userId,
+      device: this.deviceName,
+      call: (method, input, locale) => this.connection.call(method, input, locale),
+      online: () => this.connection.view().status === 'connected',
+      onChange: (sync) => this.sendSync(sync),
+      timers: this.timers,
+      backoff: this.options.backoff,
+      debounceMs: this.options.syncDebounceMs
+    })
+    this.replica.changed()
+    void this.replica.requestSync()
+  }
+
+  private async closeReplica(): Promise<void> {
+    const replica = this.replica
+    if (!replica) return
+    this.replica = null
+    await replica.close()
+    this.broadcast()
+  }
+
+  /** A call in client mode: to the host, or to the replica while the host cannot be reached. */
+  private async clientCall(method: string, input: unknown, requestedLocale?: string): Promise<Envelope> {
+    const replica = this.replica
+    const status = this.connection.view().status
+    if (replica && status === 'unreachable') {
+      if (method === 'auth.logout') {
+        await this.closeReplica()
+        return { ok: true, data: { ok: true } }
+      }
+      return replica.answer(method, input, requestedLocale)
+    }
+    const answer = await this.connection.call(method, input, requestedLocale)
+    const key = (answer.error as { messageKey?: string } | undefined)?.messageKey
+    // The host went away during this call: a read is answered from the replica at once; a change
+    // is not (the host may have taken it before the answer was lost) — the user tries again, and
+    // that goes to the outbox.
+    if (!answer.ok && key === 'lan.client.unreachable' && this.replica && (REMEMBERED_READS.has(method) || (REPLICA_METHODS.has(method) && !/\.(create|update|delete)$/.test(method)))) {
+      return this.replica.answer(method, input, requestedLocale)
+    }
+    if (answer.ok) {
+      if (LOGIN.has(method)) await this.openReplica((answer.data as { user: { id: number } }).user.id)
+      if (method === 'auth.logout') await this.closeReplica()
+      if (method === 'auth.login' || method === 'auth.setup') this.replica?.api.remember('auth.me', {}, (answer.data as { user: unknown }).user)
+      this.replica?.api.remember(method, input, answer.data)
+    } else if ((answer.error as { code?: string } | undefined)?.code === 'UNAUTHENTICATED' && method === 'auth.me') {
+      await this.closeReplica()
+    }
+    return answer
   }
 
   private broadcast(): void {
@@ -124,7 +215,7 @@ export class DesktopBridge {
 
   /** One API call from a window: always answers with an envelope. */
   async invoke(windowId: number, method: string, input: unknown, requestedLocale?: string): Promise<Envelope> {
-    if (this.connection.mode === 'client') return this.connection.call(method, input, requestedLocale)
+    if (this.connection.mode === 'client') return this.clientCall(method, input, requestedLocale)
     const locale = pickLocale(requestedLocale)
     const result = await this.options.dispatcher.call(method, input, { token: this.local.get(windowId)?.token ?? null, locale, address: DESKTOP_ADDRESS })
     if (result.ok && LOGIN.has(method)) this.beginLocal(windowId, (result.data as { token: string }).token)
@@ -200,6 +291,7 @@ export class DesktopBridge {
   }
 
   async close(): Promise<void> {
+    await this.closeReplica()
     for (const id of [...this.local.keys()]) this.endLocal(id)
     this.pairing.cancel()
     this.connection.close()

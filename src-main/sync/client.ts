@@ -92,6 +92,23 @@ export class SyncClient {
     return model
   }
 
+  /** Every form the replica holds, as forms.get showed it to the user. */
+  formDtos(): FormDto[] {
+    return (this.db.prepare('SELECT dto FROM forms ORDER BY id').pluck().all() as string[]).map((s) => JSON.parse(s) as FormDto)
+  }
+
+  formDto(ref: number | string): FormDto {
+    const id = this.form(ref).id
+    return JSON.parse(this.db.prepare('SELECT dto FROM forms WHERE id = ?').pluck().get(id) as string) as FormDto
+  }
+
+  /** One record of the replica (a local one by its negative id), or null. */
+  record(formRef: number | string, id: number): ReplicaRecord | null {
+    const form = this.form(formRef)
+    const row = this.db.prepare('SELECT data, local_op FROM records WHERE form_id = ? AND id = ?').get(form.id, id) as { data: string; local_op: string | null } | undefined
+    return row ? { ...(JSON.parse(row.data) as RecordDto), provisional: row.local_op !== null } : null
+  }
+
   /** The replica's records of a form (live ones), as records.get shows them, plus whether each is provisional. */
   records(formRef: number | string): ReplicaRecord[] {
     const form = this.form(formRef)

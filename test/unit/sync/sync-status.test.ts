@@ -13,7 +13,8 @@ function office(connection: Partial<OfficeSnapshot['connection']>): OfficeSnapsh
     hosts: [],
     discovering: false,
     discoveryFailed: false,
-    deviceName: 'laptop'
+    deviceName: 'laptop',
+    sync: null
   }
 }
 

@@ -1,0 +1,196 @@
+import { createHash } from 'node:crypto'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Sqlite } from '../db/connection'
+import type { SyncView } from '../shared/office'
+import { SyncClient, type SyncTransport } from '../sync/client'
+import { ReplicaApi, type Envelope } from '../sync/replica-api'
+import { backoffDelay, DEFAULT_BACKOFF, type Backoff, type Timers } from './connection'
+
+// The signed-in user's replica on a desktop client (issue 18; docs/architecture.md "Offline
+// laptops"). One SQLite file per office host and user under <dataDir>/replicas/, opened when the
+// user signs in in client mode and closed when they sign out (the file stays: its outbox must
+// survive restarts). It runs the sync loop:
+//  - push-then-pull when the connection comes back (`connected`) and right after signing in;
+//  - while online, a pull shortly after live record events (debounced), so the replica is current
+//    when the host goes away;
+//  - never two syncs at once: a request during a sync runs one more sync after it;
+//  - a sync the host did not answer leaves the outbox as it is; the connection's own probes (with
+//    its backoff) say when the host is back, which starts the next sync. A sync the host answered
+//    with an error is tried again after the same backoff.
+// The window hears its state (online / offline / syncing, pending changes, last sync) as a `sync`
+// window event.
+
+/** The host's rpc, as the signed-in user (the office connection's `call`). */
+export type HostCall = (method: string, input: unknown, locale?: string) => Promise<{ ok: boolean; data?: unknown; error?: unknown }>
+
+export interface ReplicaSessionOptions {
+  dataDir: string
+  /** The office host's CA fingerprint: one replica folder entry per office. */
+  hostFingerprint: string
+  userId: number
+  device: string
+  call: HostCall
+  /** Whether the host answers now (the connection's status is connected). */
+  online: () => boolean
+  onChange: (view: SyncView) => void
+  timers: Timers
+  backoff?: Backoff
+  debounceMs?: number
+}
+
+/** Where a user's replica of an office lives: <dataDir>/replicas/<host>-<user>.sqlite. */
+export function replicaFile(dataDir: string, hostFingerprint: string, userId: number): string {
+  const host = createHash('sha256').update(hostFingerprint.replace(/[^0-9a-f]/gi, '').toLowerCase()).digest('hex').slice(0, 16)
+  return join(dataDir, 'replicas', `${host}-${userId}.sqlite`)
+}
+
+class HostAnswerError extends Error {
+  constructor(readonly error: { messageKey?: string; message?: string } | undefined) {
+    super(error?.message ?? 'sync failed')
+  }
+}
+
+const unreachable = (e: unknown) => e instanceof HostAnswerError && (e.error?.messageKey === 'lan.client.unreachable' || e.error?.messageKey === 'lan.client.notConnected')
+
+export class ReplicaSession {
+  readonly client: SyncClient
+  readonly api: ReplicaApi
+  readonly file: string
+  private readonly db: Sqlite
+  private running: Promise<void> | null = null
+  private again = false
+  private closed = false
+  private failures = 0
+  private debounce: unknown = null
+  private retry: unknown = null
+  private lastSent = ''
+
+  constructor(private readonly options: ReplicaSessionOptions) {
+    this.file = replicaFile(options.dataDir, options.hostFingerprint, options.userId)
+    mkdirSync(join(options.dataDir, 'replicas'), { recursive: true })
+    this.db = SyncClient.openReplica(this.file)
+    const expect = async <T>(method: string, input: unknown): Promise<T> => {
+      const answer = await options.call(method, input)
+      if (!answer.ok) throw new HostAnswerError(answer.error as { messageKey?: string; message?: string } | undefined)
+      return answer.data as T
+    }
+    const transport: SyncTransport = { push: (input) => expect('sync.push', input), pull: (input) => expect('sync.pull', input) }
+    const now = () => options.timers.now()
+    this.client = new SyncClient(this.db, transport, { device: options.device.slice(0, 64), userId: options.userId, now })
+    this.api = new ReplicaApi(this.client, { userId: options.userId, now })
+    this.expect = expect
+  }
+
+  private readonly expect: <T>(method: string, input: unknown) => Promise<T>
+
+  get userId(): number {
+    return this.options.userId
+  }
+
+  view(): SyncView {
+    const state = this.running ? 'syncing' : this.options.online() ? 'online' : 'offline'
+    const last = this.closed ? null : ((this.db.prepare("SELECT value FROM meta WHERE key = 'lastSyncAt'").pluck().get() as string | undefined) ?? null)
+    return { state, pending: this.closed ? 0 : this.client.pending(), lastSyncAt: last === null ? null : Number(last) }
+  }
+
+  /** Tell the window when anything it shows changed. */
+  changed(): void {
+    if (this.closed) return
+    const view = this.view()
+    const text = JSON.stringify(view)
+    if (text === this.lastSent) return
+    this.lastSent = text
+    this.options.onChange(view)
+  }
+
+  /** Sync now (or once more after the running one). Answers when the sync it started is over. */
+  requestSync(): Promise<void> {
+    if (this.closed) return Promise.resolve()
+    if (this.running) {
+      this.again = true
+      return this.running
+    }
+    if (!this.options.online()) {
+      this.changed()
+      return Promise.resolve()
+    }
+    this.clearTimer('retry')
+    const run = this.loop().finally(() => {
+      if (this.running === run) this.running = null
+      this.changed()
+    })
+    this.running = run
+    this.changed()
+    return run
+  }
+
+  /** A live record event while online: pull a little later, once for a burst of events. */
+  soon(): void {
+    if (this.closed || this.debounce !== null) return
+    this.debounce = this.options.timers.setTimeout(() => {
+      this.debounce = null
+      void this.requestSync()
+    }, this.options.debounceMs ?? 400)
+  }
+
+  private clearTimer(which: 'retry' | 'debounce'): void {
+    const handle = this[which]
+    if (handle !== null) this.options.timers.clearTimeout(handle)
+    this[which] = null
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false
+      try {
+        await this.client.sync()
+        await this.fetchAccess()
+        if (this.closed) return
+        this.db.prepare("INSERT INTO meta (key, value) VALUES ('lastSyncAt', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(String(this.options.timers.now()))
+        this.failures = 0
+      } catch (e) {
+        if (this.closed) return
+        // Not reached: the connection probes with its backoff and says when the host is back.
+        if (unreachable(e)) return
+        // Answered with an error (a session that expired, a host busy restoring): try again later.
+        this.failures++
+        if (!(e instanceof HostAnswerError)) console.error('offline sync failed', e)
+        const delay = backoffDelay(this.failures, this.options.backoff ?? DEFAULT_BACKOFF)
+        this.clearTimer('retry')
+        this.retry = this.options.timers.setTimeout(() => {
+          this.retry = null
+          void this.requestSync()
+        }, delay)
+        return
+      }
+    } while (this.again && !this.closed && this.options.online())
+  }
+
+  /** The rights on each form whose access key changed (what an offline edit is checked against). */
+  private async fetchAccess(): Promise<void> {
+    for (const formId of this.api.staleAccess()) {
+      if (this.closed) return
+      const access = await this.expect<{ actions: string[]; readonly: string[] }>('forms.access', { form: formId })
+      if (this.closed) return
+      this.api.keepAccess(formId, access)
+    }
+  }
+
+  /** One window call while the host cannot be reached. */
+  answer(method: string, input: unknown, locale?: string): Envelope {
+    const answer = this.api.answer(method, input, locale)
+    if (answer.ok && method.startsWith('records.')) this.changed()
+    return answer
+  }
+
+  /** Sign-out, 断开 or the app quitting: the file stays, with its outbox. */
+  async close(): Promise<void> {
+    this.clearTimer('debounce')
+    this.clearTimer('retry')
+    const running = this.running
+    this.closed = true
+    if (running) await running.catch(() => undefined)
+    this.db.close()
+  }
+}
