@@ -8,8 +8,9 @@ import { HostDiscovery } from './discovery'
 import type { MdnsOptions } from './mdns'
 import { PairingFlow } from './pairing-flow'
 import type { OfficeCommand, OfficeSnapshot, OfficeStatus, SyncView, WindowEvent } from '../shared/office'
-import { ReplicaSession } from './replica-session'
-import { REMEMBERED_READS, REPLICA_METHODS } from '../sync/replica-api'
+import { offlineLogin, offlineVersion, ReplicaSession } from './replica-session'
+import { failure } from '../sync/replica-api'
+import { DomainError } from '../shared/errors'
 
 // What the desktop window's IPC reaches, in plain Node (src-main/app/ipc.ts only forwards to it):
 //  - `invoke`: one API call. In local mode it goes to this PC's core (the session token is kept
@@ -63,6 +64,7 @@ export class DesktopBridge {
   private readonly local = new Map<number, LocalSession>()
   private readonly deviceName: string
   private replica: ReplicaSession | null = null
+  private hostVersion: string | null = null
   private lastStatus: OfficeStatus | null = null
   private readonly timers: Timers
 
@@ -147,7 +149,10 @@ export class DesktopBridge {
   private async openReplica(userId: number): Promise<void> {
     const host = this.connection.view().host
     if (!host) return
-    if (this.replica?.userId === userId) return
+    if (this.replica?.userId === userId) {
+      void this.replica.requestSync()
+      return
+    }
     await this.closeReplica()
     this.replica = new ReplicaSession({
       dataDir: this.options.dataDir,
@@ -175,32 +180,80 @@ export class DesktopBridge {
 
   /** A call in client mode: to the host, or to the replica while the host cannot be reached. */
   private async clientCall(method: string, input: unknown, requestedLocale?: string): Promise<Envelope> {
-    const replica = this.replica
     const status = this.connection.view().status
-    if (replica && status === 'unreachable') {
-      if (method === 'auth.logout') {
-        await this.closeReplica()
-        return { ok: true, data: { ok: true } }
-      }
-      return replica.answer(method, input, requestedLocale)
+    if (status === 'unreachable') {
+      const offline = await this.offlineCall(method, input, requestedLocale)
+      if (offline) return offline
     }
     const answer = await this.connection.call(method, input, requestedLocale)
     const key = (answer.error as { messageKey?: string } | undefined)?.messageKey
-    // The host went away during this call: a read is answered from the replica at once; a change
-    // is not (the host may have taken it before the answer was lost) — the user tries again, and
-    // that goes to the outbox.
-    if (!answer.ok && key === 'lan.client.unreachable' && this.replica && (REMEMBERED_READS.has(method) || (REPLICA_METHODS.has(method) && !/\.(create|update|delete)$/.test(method)))) {
-      return this.replica.answer(method, input, requestedLocale)
+    // The host went away during this call: a read (or signing in) is answered from the replica at
+    // once; a change is not (the host may have taken it before the answer was lost) — the user
+    // tries again, and that goes to the outbox.
+    if (!answer.ok && key === 'lan.client.unreachable' && !/\.(create|update|delete)$/.test(method)) {
+      const offline = await this.offlineCall(method, input, requestedLocale)
+      if (offline) return offline
     }
     if (answer.ok) {
-      if (LOGIN.has(method)) await this.openReplica((answer.data as { user: { id: number } }).user.id)
+      if (method === 'system.status') this.hostVersion = (answer.data as { version?: string }).version ?? null
+      if (LOGIN.has(method)) {
+        await this.openReplica((answer.data as { user: { id: number } }).user.id)
+        const typed = input as { login?: unknown; password?: unknown }
+        if (typeof typed?.login === 'string' && typeof typed.password === 'string') void this.replica?.keepCredential(typed.login, typed.password, this.hostVersion).catch((e: unknown) => console.error('keeping the offline sign-in failed', e))
+        this.replica?.api.remember('auth.me', {}, (answer.data as { user: unknown }).user)
+      }
       if (method === 'auth.logout') await this.closeReplica()
-      if (method === 'auth.login' || method === 'auth.setup') this.replica?.api.remember('auth.me', {}, (answer.data as { user: unknown }).user)
       this.replica?.api.remember(method, input, answer.data)
     } else if ((answer.error as { code?: string } | undefined)?.code === 'UNAUTHENTICATED' && method === 'auth.me') {
       await this.closeReplica()
     }
     return answer
+  }
+
+  /**
+   * The host cannot be reached: the replica answers (or, signed out, the sign-in page is offered
+   * for the users who signed in here before). Null when there is nothing to answer offline.
+   */
+  private async offlineCall(method: string, input: unknown, requestedLocale?: string): Promise<Envelope | null> {
+    const host = this.connection.view().host
+    if (!host) return null
+    const replica = this.replica
+    if (replica && method === 'auth.logout') {
+      // Signed out here; the office's session is forgotten too, so nobody else's sync runs on it.
+      this.connection.forgetSession()
+      await this.closeReplica()
+      return { ok: true, data: { ok: true } }
+    }
+    if (replica && method === 'system.status') {
+      const me = replica.answer('auth.me', {}, requestedLocale)
+      return { ok: true, data: { needsSetup: false, version: this.hostVersion ?? offlineVersion(this.options.dataDir, host.fingerprint) ?? '', user: me.ok ? me.data : null } }
+    }
+    if (replica && method !== 'auth.login') return replica.answer(method, input, requestedLocale)
+    if (replica) {
+      this.connection.forgetSession()
+      await this.closeReplica()
+    }
+    if (method === 'system.status') {
+      const version = offlineVersion(this.options.dataDir, host.fingerprint)
+      return version === null ? null : { ok: true, data: { needsSetup: false, version, user: null } }
+    }
+    if (method !== 'auth.login') return null
+    const typed = (input ?? {}) as { login?: unknown; password?: unknown }
+    if (typeof typed.login !== 'string' || typeof typed.password !== 'string') return null
+    const known = offlineLogin(this.options.dataDir, host.fingerprint, typed.login)
+    if (!known) return failure(pickLocale(requestedLocale), new DomainError('CONFLICT', 'sync.offline.signInOnline', { login: typed.login.trim().slice(0, 50) }))
+    await this.openReplica(known.userId)
+    const opened = this.replica as ReplicaSession | null
+    if (!opened || !(await opened.verify(typed.login, typed.password))) {
+      await this.closeReplica()
+      return failure(pickLocale(requestedLocale), new DomainError('UNAUTHENTICATED', 'auth.badCredentials'))
+    }
+    const user = opened.answer('auth.me', {}, requestedLocale)
+    if (!user.ok) {
+      await this.closeReplica()
+      return user
+    }
+    return { ok: true, data: { user: user.data, token: '' } }
   }
 
   private broadcast(): void {

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto'
-import { mkdirSync } from 'node:fs'
+import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Sqlite } from '../db/connection'
 import type { SyncView } from '../shared/office'
@@ -39,10 +39,67 @@ export interface ReplicaSessionOptions {
   debounceMs?: number
 }
 
+const hostKey = (fingerprint: string) => createHash('sha256').update(fingerprint.replace(/[^0-9a-f]/gi, '').toLowerCase()).digest('hex').slice(0, 16)
+
 /** Where a user's replica of an office lives: <dataDir>/replicas/<host>-<user>.sqlite. */
 export function replicaFile(dataDir: string, hostFingerprint: string, userId: number): string {
-  const host = createHash('sha256').update(hostFingerprint.replace(/[^0-9a-f]/gi, '').toLowerCase()).digest('hex').slice(0, 16)
-  return join(dataDir, 'replicas', `${host}-${userId}.sqlite`)
+  return join(dataDir, 'replicas', `${hostKey(hostFingerprint)}-${userId}.sqlite`)
+}
+
+// Signing in offline (the laptop restarted on the road). Each online sign-in keeps, in the user's
+// replica, a scrypt verifier of the password they typed (made here with its own salt: the
+// office's own password hash never leaves the office), and in <dataDir>/replicas/logins.json which
+// user a login name is at that office. Offline, the same login and password open that replica;
+// the office's session comes back only by signing in again once it answers (the window is sent
+// to the sign-in page by the office's "not signed in" answer). A password changed at the office
+// counts on this PC from the next online sign-in.
+
+export interface OfflineLogins {
+  [host: string]: { version: string; logins: Record<string, number> }
+}
+
+const loginsFile = (dataDir: string) => join(dataDir, 'replicas', 'logins.json')
+
+function readLogins(dataDir: string): OfflineLogins {
+  try {
+    const parsed = JSON.parse(readFileSync(loginsFile(dataDir), 'utf8')) as unknown
+    return parsed && typeof parsed === 'object' ? (parsed as OfflineLogins) : {}
+  } catch {
+    return {}
+  }
+}
+
+/** The user a login name is at an office, as this PC last signed them in there (null when never). */
+export function offlineLogin(dataDir: string, hostFingerprint: string, login: string): { userId: number; version: string } | null {
+  const entry = readLogins(dataDir)[hostKey(hostFingerprint)]
+  const userId = entry?.logins[login.trim().toLowerCase()]
+  if (!entry || typeof userId !== 'number' || !existsSync(replicaFile(dataDir, hostFingerprint, userId))) return null
+  return { userId, version: entry.version }
+}
+
+/** Whether anyone ever signed in to this office on this PC (the sign-in page can be shown offline). */
+export function offlineVersion(dataDir: string, hostFingerprint: string): string | null {
+  const entry = readLogins(dataDir)[hostKey(hostFingerprint)]
+  return entry && Object.keys(entry.logins).length ? entry.version : null
+}
+
+function rememberLogin(dataDir: string, hostFingerprint: string, login: string, userId: number, version: string | null): void {
+  const all = readLogins(dataDir)
+  const key = hostKey(hostFingerprint)
+  const entry = all[key] ?? { version: '', logins: {} }
+  entry.logins[login.trim().toLowerCase()] = userId
+  if (version) entry.version = version
+  all[key] = entry
+  const file = loginsFile(dataDir)
+  writeFileSync(`${file}.tmp`, JSON.stringify(all), { mode: 0o600 })
+  renameSync(`${file}.tmp`, file)
+}
+
+/** scrypt cost of the offline password verifier (16 MiB, tens of milliseconds). */
+export const VERIFIER_COST = { N: 16384, r: 8, p: 1 }
+
+function derive(password: string, salt: Buffer, cost: typeof VERIFIER_COST): Promise<Buffer> {
+  return new Promise((resolve, reject) => scrypt(password.normalize('NFC'), salt, 32, { ...cost, maxmem: 64 * 1024 * 1024 }, (e, key) => (e ? reject(e) : resolve(key))))
 }
 
 class HostAnswerError extends Error {
@@ -52,6 +109,8 @@ class HostAnswerError extends Error {
 }
 
 const unreachable = (e: unknown) => e instanceof HostAnswerError && (e.error?.messageKey === 'lan.client.unreachable' || e.error?.messageKey === 'lan.client.notConnected')
+/** The office answers but this PC has no session there (signed in offline): wait for the user to sign in again. */
+const signedOut = (e: unknown) => e instanceof HostAnswerError && (e.error as { code?: string } | undefined)?.code === 'UNAUTHENTICATED'
 
 export class ReplicaSession {
   readonly client: SyncClient
@@ -144,6 +203,9 @@ export class ReplicaSession {
     do {
       this.again = false
       try {
+        // The office's session must be this user's (never push one user's outbox as another).
+        const me = await this.expect<{ id: number }>('auth.me', {})
+        if (me.id !== this.options.userId) return
         await this.client.sync()
         await this.fetchAccess()
         if (this.closed) return
@@ -152,7 +214,7 @@ export class ReplicaSession {
       } catch (e) {
         if (this.closed) return
         // Not reached: the connection probes with its backoff and says when the host is back.
-        if (unreachable(e)) return
+        if (unreachable(e) || signedOut(e)) return
         // Answered with an error (a session that expired, a host busy restoring): try again later.
         this.failures++
         if (!(e instanceof HostAnswerError)) console.error('offline sync failed', e)
@@ -175,6 +237,26 @@ export class ReplicaSession {
       if (this.closed) return
       this.api.keepAccess(formId, access)
     }
+  }
+
+  /** After an online sign-in: the verifier an offline sign-in checks, and the login name's user. */
+  async keepCredential(login: string, password: string, version: string | null): Promise<void> {
+    const salt = randomBytes(16)
+    const hash = await derive(password, salt, VERIFIER_COST)
+    if (this.closed) return
+    const value = JSON.stringify({ login: login.trim().toLowerCase(), salt: salt.toString('base64'), hash: hash.toString('base64'), ...VERIFIER_COST })
+    this.db.prepare("INSERT INTO meta (key, value) VALUES ('credential', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(value)
+    rememberLogin(this.options.dataDir, this.options.hostFingerprint, login, this.options.userId, version)
+  }
+
+  /** An offline sign-in: the login and password match the last online sign-in of this user here. */
+  async verify(login: string, password: string): Promise<boolean> {
+    const raw = this.db.prepare("SELECT value FROM meta WHERE key = 'credential'").pluck().get() as string | undefined
+    if (!raw) return false
+    const c = JSON.parse(raw) as { login: string; salt: string; hash: string; N: number; r: number; p: number }
+    const expected = Buffer.from(c.hash, 'base64')
+    const got = await derive(password, Buffer.from(c.salt, 'base64'), { N: c.N, r: c.r, p: c.p })
+    return c.login === login.trim().toLowerCase() && got.length === expected.length && timingSafeEqual(got, expected)
   }
 
   /** One window call while the host cannot be reached. */

@@ -193,7 +193,7 @@ describe('the desktop client offline (its replica)', () => {
     await pc.close()
   }, 90_000)
 
-  it('the outbox survives a restart of the bridge and is pushed once the office answers', async () => {
+  it('the outbox survives a restart of the bridge; signing in offline opens the replica; back, signing in again pushes it', async () => {
     const first = await clientPc()
     await pair(first)
     await signIn(first, 'zhangwei')
@@ -208,13 +208,29 @@ describe('the desktop client offline (its replica)', () => {
     expect(db.prepare('SELECT COUNT(*) FROM outbox').pluck().get()).toBe(1)
     db.close()
 
-    await shareOn()
+    // The laptop restarts, still on the road: the sign-in page, and a sign-in checked on this PC.
     const again = await clientPc(first.dataDir)
     expect(again.bridge.resume().connection.mode).toBe('client')
+    await until(() => again.bridge.snapshot().connection, (c) => c.status === 'unreachable')
+    expect(data<{ user: unknown; needsSetup: boolean }>(await again.bridge.invoke(1, 'system.status', {}))).toMatchObject({ user: null, needsSetup: false })
+    expect((await again.bridge.invoke(1, 'auth.login', { login: 'zhangwei', password: 'wrong-password' }, 'zh-CN')).error).toMatchObject({ code: 'UNAUTHENTICATED', messageKey: 'auth.badCredentials' })
+    expect(again.bridge.replicaSession).toBeNull()
+    expect((await again.bridge.invoke(1, 'auth.login', { login: 'wuhaiyan', password: 'demo12345' }, 'zh-CN')).error).toMatchObject({ messageKey: 'sync.offline.signInOnline' })
+    const offlineIn = data<{ user: { login: string } }>(await again.bridge.invoke(1, 'auth.login', { login: 'zhangwei', password: 'demo12345' }, 'zh-CN'))
+    expect(offlineIn.user.login).toBe('zhangwei')
+    expect(data<{ user: { login: string } | null }>(await again.bridge.invoke(1, 'system.status', {})).user?.login).toBe('zhangwei')
+    const list = data<Page>(await again.bridge.invoke(1, 'records.list', { form: 'customer', limit: 3 }))
+    expect(list.records[0]!.fields.name).toBe('重启前离线新建')
+    await again.bridge.invoke(1, 'records.create', { form: 'customer', fields: { name: '重启后离线新建' } })
+    expect(again.bridge.replicaSession!.view()).toMatchObject({ state: 'offline', pending: 2 })
+
+    // The office answers again: this PC has no session there, so the window is asked to sign in; then the outbox goes.
+    await shareOn()
     await until(() => again.bridge.snapshot().connection, (c) => c.status === 'connected')
+    expect((await again.bridge.invoke(1, 'auth.me', {})).error).toMatchObject({ code: 'UNAUTHENTICATED' })
     await signIn(again, 'zhangwei')
     await until(() => again.bridge.replicaSession!.view(), (v) => v.pending === 0)
-    expect(office.host.core.reads.list(office.admin, { form: 'customer', limit: 50, search: '重启前离线新建' }).records).toHaveLength(1)
+    for (const name of ['重启前离线新建', '重启后离线新建']) expect(office.host.core.reads.list(office.admin, { form: 'customer', limit: 50, search: name }).records).toHaveLength(1)
     await again.close()
   }, 60_000)
 
