@@ -162,11 +162,15 @@ export class DesktopBridge {
       call: (method, input, locale) => this.connection.call(method, input, locale),
       online: () => this.connection.view().status === 'connected',
       onChange: (sync) => this.sendSync(sync),
+      onRecordEvent: (data) => {
+        for (const id of this.options.windows()) this.options.send(id, { channel: 'live', data })
+      },
       timers: this.timers,
       backoff: this.options.backoff,
       debounceMs: this.options.syncDebounceMs
     })
     this.replica.changed()
+    this.broadcast()
     void this.replica.requestSync()
   }
 

@@ -34,6 +34,8 @@ export interface ReplicaSessionOptions {
   /** Whether the host answers now (the connection's status is connected). */
   online: () => boolean
   onChange: (view: SyncView) => void
+  /** A record changed on this PC while offline, as the live event the host would have sent (lists reload). */
+  onRecordEvent?: (data: string) => void
   timers: Timers
   backoff?: Backoff
   debounceMs?: number
@@ -262,7 +264,17 @@ export class ReplicaSession {
   /** One window call while the host cannot be reached. */
   answer(method: string, input: unknown, locale?: string): Envelope {
     const answer = this.api.answer(method, input, locale)
-    if (answer.ok && method.startsWith('records.')) this.changed()
+    const types: Record<string, 'created' | 'updated' | 'deleted'> = { 'records.create': 'created', 'records.update': 'updated', 'records.delete': 'deleted' }
+    const type = types[method]
+    if (answer.ok && type) {
+      this.changed()
+      const form = this.client.form((input as { form: number | string }).form)
+      const me = this.api.answer('auth.me', {})
+      const by = me.ok ? { id: this.options.userId, name: String((me.data as { name?: unknown }).name ?? '') } : null
+      const ids = type === 'deleted' ? (input as { ids: number[] }).ids : [(answer.data as { id: number }).id]
+      const fields = type === 'deleted' ? [] : Object.keys((input as { fields?: Record<string, unknown> }).fields ?? {})
+      for (const id of ids) this.options.onRecordEvent?.(JSON.stringify({ kind: 'record', type, formId: form.id, form: form.apiKey, id, version: null, fields, by, at: this.options.timers.now() }))
+    }
     return answer
   }
 

@@ -20,6 +20,7 @@ export const sync: Record<string, string> = {
   'sync.offline.no.delete': 'You cannot delete records of form “{{form}}” (your role has no delete right)',
   'sync.offline.readonlyField': '“{{field}}” is read-only for you',
   'sync.offline.signInOnline': 'This computer has no offline copy for “{{login}}” yet: the first sign-in needs the office computer',
+  'sync.banner.offline': 'Working offline: the office computer “{{name}}” cannot be reached. Changes you make on this computer’s copy are sent when it is back.',
   'sync.offlineNotFound': 'This record is not in this computer’s copy',
   'sync.rebaseRefused': 'The office changed the design of form “{{form}}” and this offline change no longer fits: {{reason}}',
   'sync.chip.online': 'Online',

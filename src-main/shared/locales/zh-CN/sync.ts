@@ -20,6 +20,7 @@ export const sync: Record<string, string> = {
   'sync.offline.no.delete': '你不能删除表单“{{form}}”的记录（你的角色没有删除权限）',
   'sync.offline.readonlyField': '“{{field}}”对你是只读的，不能修改',
   'sync.offline.signInOnline': '这台电脑上还没有“{{login}}”的离线副本：第一次登录要连上办公室的电脑',
+  'sync.banner.offline': '离线工作中：连接不上办公室的电脑“{{name}}”。你在本机副本上做的修改会在连上后自动同步。',
   'sync.offlineNotFound': '本机副本里找不到这条记录',
   'sync.rebaseRefused': '办公室改了表单“{{form}}”的设计，这条离线修改已不再有效：{{reason}}',
   'sync.chip.online': '在线',
