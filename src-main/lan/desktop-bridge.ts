@@ -189,6 +189,9 @@ export class DesktopBridge {
       const offline = await this.offlineCall(method, input, requestedLocale)
       if (offline) return offline
     }
+    const local = this.localRecordCall(method, input, requestedLocale)
+    if (local && 'ok' in local) return local
+    if (local) input = local.input
     const answer = await this.connection.call(method, input, requestedLocale)
     const key = (answer.error as { messageKey?: string } | undefined)?.messageKey
     // The host went away during this call: a read (or signing in) is answered from the replica at
@@ -212,6 +215,34 @@ export class DesktopBridge {
       await this.closeReplica()
     }
     return answer
+  }
+
+  /**
+   * Online, a call about a record made offline (a negative id the window still shows): answered
+   * from the replica while it waits in the outbox (a change joins the outbox, and a sync starts);
+   * once the host took it, the call goes to the host under the host's id.
+   */
+  private localRecordCall(method: string, input: unknown, requestedLocale?: string): Envelope | { input: unknown } | null {
+    const replica = this.replica
+    if (!replica || !['records.get', 'records.update', 'records.delete'].includes(method) || !input || typeof input !== 'object') return null
+    const typed = input as { form?: unknown; id?: unknown; ids?: unknown }
+    const ids = Array.isArray(typed.ids) ? typed.ids : [typed.id]
+    if (!ids.some((id) => typeof id === 'number' && id < 0) || (typeof typed.form !== 'number' && typeof typed.form !== 'string')) return null
+    const form = typed.form
+    const waiting = (id: unknown) => {
+      try {
+        return typeof id === 'number' && id < 0 && replica.client.record(form, id) !== null
+      } catch {
+        return false
+      }
+    }
+    if (ids.every(waiting)) {
+      const answer = replica.answer(method, input, requestedLocale)
+      if (answer.ok && method !== 'records.get') void replica.requestSync()
+      return answer
+    }
+    const mapped = ids.map((id) => (typeof id === 'number' && id < 0 ? (replica.client.hostId(id) ?? id) : id))
+    return { input: Array.isArray(typed.ids) ? { ...typed, ids: mapped } : { ...typed, id: mapped[0] } }
   }
 
   /**

@@ -33,6 +33,7 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS outbox (n INTEGER PRIMARY KEY AUTOINCREMENT, op TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS refresh (form_id INTEGER NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (form_id, id)) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS results (op_id TEXT PRIMARY KEY, status TEXT NOT NULL, record_id INTEGER, message TEXT) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS local_ids (id INTEGER PRIMARY KEY, op_id TEXT NOT NULL);
 `
 
 export class SyncClient {
@@ -134,11 +135,15 @@ export class SyncClient {
     const form = this.form(formRef)
     return this.db.transaction(() => {
       const fields = offlineWrite(this.db, this.options.now, form, null, values, this.options.userId)
-      const local = Math.min(0, (this.db.prepare('SELECT MIN(id) FROM records').pluck().get() as number | null) ?? 0) - 1
+      // Local ids are never reused (a window may still show an earlier one, now the host's).
+      const lowest = this.db.prepare('SELECT MIN(m) FROM (SELECT MIN(id) AS m FROM records UNION ALL SELECT MIN(id) FROM local_ids)').pluck().get() as number | null
+      const local = Math.min(0, lowest ?? 0) - 1
       const op = this.enqueue({ form: form.id, schemaVersion: form.schemaVersion, kind: 'create', values, base: {} })
       const at = new Date(this.options.now()).toISOString()
       const record: RecordDto = { id: local, fields, createdAt: at, updatedAt: at, createdBy: null, updatedBy: null, owner: null, version: 0, deletedAt: null }
       this.db.prepare('INSERT INTO records (form_id, id, seq, data, local_op) VALUES (?, ?, 0, ?, ?)').run(form.id, local, JSON.stringify(record), op.opId)
+      // A window may still show the record by this id after the host numbered it (hostId).
+      this.db.prepare('INSERT OR REPLACE INTO local_ids (id, op_id) VALUES (?, ?)').run(local, op.opId)
       return local
     })()
   }
@@ -164,6 +169,11 @@ export class SyncClient {
       this.enqueue({ form: form.id, schemaVersion: form.schemaVersion, kind: 'delete', record: row.local_op ? { op: row.local_op } : id, values: {}, base: { '*': row.seq } })
       this.db.prepare('DELETE FROM records WHERE form_id = ? AND id = ?').run(form.id, id)
     })()
+  }
+
+  /** The host's id of a record made here under a local (negative) id, once the host took it. */
+  hostId(localId: number): number | null {
+    return (this.db.prepare("SELECT r.record_id FROM local_ids l JOIN results r ON r.op_id = l.op_id WHERE l.id = ? AND r.status = 'applied'").pluck().get(localId) as number | null | undefined) ?? null
   }
 
   /** What the host answered for an operation (applied / conflict / refused). */

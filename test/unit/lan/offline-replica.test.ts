@@ -187,6 +187,8 @@ describe('the desktop client offline (its replica)', () => {
     const pulled = replica.records('customer').find((r) => r.fields.name === '路上认识的新客户')!
     expect(pulled).toMatchObject({ id: mine[0]!.id, provisional: false })
     expect(pulled.fields.code).toBe(mine[0]!.fields.code)
+    // A window still showing it by its offline id gets the office's record.
+    expect(data<RecordDto>(await pc.bridge.invoke(1, 'records.get', { form: 'customer', id: created.id }))).toMatchObject({ id: mine[0]!.id, fields: { code: mine[0]!.fields.code } })
     // The office kept its value; mine waits in the 冲突 inbox.
     expect(replica.record('customer', target.id)!.fields.notes).toBe('办公室改的备注')
     const conflicts = data<Array<{ kind: string; recordId: number; fields: Array<{ key: string; mine: unknown; theirs: unknown }> }>>(await pc.bridge.invoke(1, 'sync.conflicts', {}))
