@@ -138,7 +138,11 @@ export class ReplicaSession {
     }
     const transport: SyncTransport = { push: (input) => expect('sync.push', input), pull: (input) => expect('sync.pull', input) }
     const now = () => options.timers.now()
-    this.client = new SyncClient(this.db, transport, { device: options.device.slice(0, 64), userId: options.userId, now })
+    const userName = () => {
+      const me = this.api.answer('auth.me', {})
+      return me.ok ? String((me.data as { name?: unknown }).name ?? '') || null : null
+    }
+    this.client = new SyncClient(this.db, transport, { device: options.device.slice(0, 64), userId: options.userId, now, userName })
     this.api = new ReplicaApi(this.client, { userId: options.userId, now })
     this.expect = expect
   }

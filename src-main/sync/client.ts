@@ -51,7 +51,14 @@ export class SyncClient {
   constructor(
     readonly db: Sqlite,
     private readonly transport: SyncTransport,
-    private readonly options: { device: string; userId: number; now: () => number; pageSize?: number }
+    private readonly options: {
+      device: string
+      userId: number
+      now: () => number
+      pageSize?: number
+      /** The user's name, shown as creator, owner and last editor of what they change offline (the host decides on push). */
+      userName?: () => string | null
+    }
   ) {
     // The replica is a cache of the host plus the outbox: WAL with NORMAL sync survives a crash of the app.
     db.pragma('synchronous = NORMAL')
@@ -130,6 +137,11 @@ export class SyncClient {
     return full
   }
 
+  private me(): { id: number; name: string } | null {
+    const name = this.options.userName?.() ?? null
+    return name === null ? null : { id: this.options.userId, name }
+  }
+
   /** Create a record offline. Answers its local id (negative) until the host gives it one. */
   create(formRef: number | string, values: Record<string, unknown>): number {
     const form = this.form(formRef)
@@ -140,7 +152,8 @@ export class SyncClient {
       const local = Math.min(0, lowest ?? 0) - 1
       const op = this.enqueue({ form: form.id, schemaVersion: form.schemaVersion, kind: 'create', values, base: {} })
       const at = new Date(this.options.now()).toISOString()
-      const record: RecordDto = { id: local, fields, createdAt: at, updatedAt: at, createdBy: null, updatedBy: null, owner: null, version: 0, deletedAt: null }
+      const me = this.me()
+      const record: RecordDto = { id: local, fields, createdAt: at, updatedAt: at, createdBy: me, updatedBy: me, owner: me, version: 0, deletedAt: null }
       this.db.prepare('INSERT INTO records (form_id, id, seq, data, local_op) VALUES (?, ?, 0, ?, ?)').run(form.id, local, JSON.stringify(record), op.opId)
       // A window may still show the record by this id after the host numbered it (hostId).
       this.db.prepare('INSERT OR REPLACE INTO local_ids (id, op_id) VALUES (?, ?)').run(local, op.opId)
@@ -156,6 +169,7 @@ export class SyncClient {
       const record = JSON.parse(row.data) as RecordDto
       record.fields = offlineWrite(this.db, this.options.now, form, record.fields, values, this.options.userId)
       record.updatedAt = new Date(this.options.now()).toISOString()
+      record.updatedBy = this.me() ?? record.updatedBy
       const base = Object.fromEntries(Object.keys(values).map((k) => [k, row.seq]))
       this.enqueue({ form: form.id, schemaVersion: form.schemaVersion, kind: 'update', record: row.local_op ? { op: row.local_op } : id, values, base })
       this.db.prepare('UPDATE records SET data = ? WHERE form_id = ? AND id = ?').run(JSON.stringify(record), form.id, id)

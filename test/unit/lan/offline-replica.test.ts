@@ -158,6 +158,7 @@ describe('the desktop client offline (its replica)', () => {
     const created = data<RecordDto>(await pc.bridge.invoke(1, 'records.create', { form: 'customer', fields: { name: '路上认识的新客户', phone: '13800001111' } }, 'zh-CN'))
     expect(created.id).toBeLessThan(0)
     expect(created.fields.code).toBe('待分配')
+    expect(created.owner).toEqual({ id: me, name: '张伟' })
     // The window's lists reload at once: the live event the office would have sent.
     expect(pc.events.filter((e) => e.channel === 'live').map((e) => JSON.parse((e as { data: string }).data) as { kind: string; type?: string; id?: number }).at(-1)).toMatchObject({ kind: 'record', type: 'created', id: created.id })
     const top = data<Page>(await pc.bridge.invoke(1, 'records.list', { form: 'customer', limit: 5 }))
