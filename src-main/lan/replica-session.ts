@@ -126,6 +126,7 @@ export class ReplicaSession {
   private debounce: unknown = null
   private retry: unknown = null
   private lastSent = ''
+  private warmed = false
 
   constructor(private readonly options: ReplicaSessionOptions) {
     this.file = replicaFile(options.dataDir, options.hostFingerprint, options.userId)
@@ -214,6 +215,7 @@ export class ReplicaSession {
         if (me.id !== this.options.userId) return
         await this.client.sync()
         await this.fetchAccess()
+        if (!this.warmed) await this.warm()
         if (this.closed) return
         this.db.prepare("INSERT INTO meta (key, value) VALUES ('lastSyncAt', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(String(this.options.timers.now()))
         this.failures = 0
@@ -263,6 +265,23 @@ export class ReplicaSession {
     const expected = Buffer.from(c.hash, 'base64')
     const got = await derive(password, Buffer.from(c.salt, 'base64'), { N: c.N, r: c.r, p: c.p })
     return c.login === login.trim().toLowerCase() && got.length === expected.length && timingSafeEqual(got, expected)
+  }
+
+  /**
+   * Once per sign-in: the shell's reads for every form the replica holds (the apps, the views, the
+   * colleagues), so a page the user did not open online still draws itself offline. What the host
+   * refuses is simply not kept.
+   */
+  private async warm(): Promise<void> {
+    const reads: Array<[string, unknown]> = [['apps.list', {}], ['users.list', {}], ...this.client.formDtos().map((f): [string, unknown] => ['views.list', { form: f.id }])]
+    for (const [method, input] of reads) {
+      if (this.closed) return
+      const answer = await this.options.call(method, input)
+      if (this.closed) return
+      if (answer.ok) this.api.remember(method, input, answer.data)
+      else if (unreachable(new HostAnswerError(answer.error as { messageKey?: string }))) return
+    }
+    this.warmed = true
   }
 
   /** One window call while the host cannot be reached. */

@@ -124,6 +124,12 @@ export class ReplicaApi {
       if (REMEMBERED_READS.has(method)) {
         const kept = this.db.prepare('SELECT data FROM answers WHERE method = ? AND input = ?').pluck().get(method, canonical(rawInput ?? {})) as string | undefined
         if (kept !== undefined) return { ok: true, data: JSON.parse(kept) }
+        // The rights every sync fetches answer a form the window never opened online.
+        const form = (rawInput as { form?: unknown } | null)?.form
+        if (method === 'forms.access' && (typeof form === 'number' || typeof form === 'string')) {
+          const access = this.access(this.client.form(form).id)
+          if (access) return { ok: true, data: { actions: [...access.actions], readonly: [...access.readonly] } }
+        }
       }
       return failure(locale, new DomainError('CONFLICT', 'sync.offline.unavailable'))
     } catch (e) {

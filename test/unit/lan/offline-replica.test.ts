@@ -151,8 +151,12 @@ describe('the desktop client offline (its replica)', () => {
     }
     expect(data<RecordDto>(await pc.bridge.invoke(1, 'records.get', { form: 'customer', id: target.id })).fields.name).toBe(name)
     expect(data<Array<{ apiKey: string }>>(await pc.bridge.invoke(1, 'forms.list', {})).map((f) => f.apiKey)).toContain('customer')
-    // The shell's reads answer what the host said last (auth.me from signing in).
+    // The shell's reads answer what the host said last (auth.me from signing in; the views of every
+    // form, fetched after the first sync, and the rights on each form).
     expect(data<{ login: string }>(await pc.bridge.invoke(1, 'auth.me', {})).login).toBe('zhangwei')
+    const customerForm = office.host.core.schema.form('customer').id
+    expect(Array.isArray(data(await pc.bridge.invoke(1, 'views.list', { form: customerForm })))).toBe(true)
+    expect(data<{ actions: string[] }>(await pc.bridge.invoke(1, 'forms.access', { form: customerForm })).actions).toContain('edit')
 
     // Offline changes: a new customer (待分配 for its number, at the top of the list at once), an edit.
     const created = data<RecordDto>(await pc.bridge.invoke(1, 'records.create', { form: 'customer', fields: { name: '路上认识的新客户', phone: '13800001111' } }, 'zh-CN'))

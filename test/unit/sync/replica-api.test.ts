@@ -77,6 +77,7 @@ describe('the replica answers the window offline', () => {
     expect(api.answer('views.list', { form: w.form.id })).toMatchObject({ ok: false, error: { messageKey: 'sync.offline.unavailable' } })
     api.remember('views.list', { form: w.form.id }, [{ id: 1, name: '全部' }])
     expect(ok(api.answer('views.list', { form: w.form.id }))).toEqual([{ id: 1, name: '全部' }])
+    expect(ok(api.answer('forms.access', { form: w.form.id }))).toEqual({ actions: ['view', 'create', 'edit'], readonly: [w.key('数量')] })
     expect(api.answer('reports.dashboards', {}, 'zh-CN')).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: '离线时不可用：连接办公室电脑后再试' } })
     expect(api.answer('records.get', { form: w.form.id, id: 'x' }, 'zh-CN')).toMatchObject({ ok: false, error: { code: 'VALIDATION' } })
   })
