@@ -26,7 +26,7 @@ import { countReplica, listReplica, type ReplicaRow } from './replica-query'
 export type Envelope = { ok: true; data: unknown } | { ok: false; error: { code: string; message: string; messageKey: string; params?: Record<string, unknown>; field?: string } }
 
 /** Reads whose last online answer is kept in the replica so the shell can draw itself offline. */
-export const REMEMBERED_READS: ReadonlySet<string> = new Set(['auth.me', 'apps.list', 'views.list', 'forms.access', 'users.list', 'departments.list'])
+export const REMEMBERED_READS: ReadonlySet<string> = new Set(['auth.me', 'apps.list', 'views.list', 'forms.access', 'users.list', 'departments.list', 'records.collaborators'])
 
 /** Methods answered from the replica itself. */
 export const REPLICA_METHODS: ReadonlySet<string> = new Set(['forms.list', 'forms.get', 'records.list', 'records.count', 'records.get', 'records.create', 'records.update', 'records.delete'])
@@ -131,12 +131,24 @@ export class ReplicaApi {
           if (access) return { ok: true, data: { actions: [...access.actions], readonly: [...access.readonly] } }
         }
       }
+      // A record made here and not yet taken by the office has no collaborators and no approval yet.
+      const local = this.localRecord(method, rawInput)
+      if (local && method === 'records.collaborators') return { ok: true, data: [] }
+      if (local && method === 'flows.recordStatus') return { ok: true, data: null }
       return failure(locale, new DomainError('CONFLICT', 'sync.offline.unavailable'))
     } catch (e) {
       if (e instanceof DomainError) return failure(locale, e)
       console.error(`offline ${method} failed`, e)
       return failure(locale, new DomainError('INTERNAL', 'error.internal'))
     }
+  }
+
+  private localRecord(method: string, input: unknown): boolean {
+    if (method !== 'records.collaborators' && method !== 'flows.recordStatus') return false
+    const typed = (input ?? {}) as { form?: unknown; id?: unknown; recordId?: unknown }
+    const id = method === 'records.collaborators' ? typed.id : typed.recordId
+    if (typeof id !== 'number' || id >= 0 || (typeof typed.form !== 'number' && typeof typed.form !== 'string')) return false
+    return this.client.record(typed.form, id)?.provisional === true
   }
 
   private ctx() {

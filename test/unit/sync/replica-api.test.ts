@@ -60,6 +60,9 @@ describe('the replica answers the window offline', () => {
     expect(c.records(w.form.id).find((r) => r.id === made.id)!.fields[w.key('编号')]).toBeNull()
     expect(ok<Page>(api.answer('records.list', { form: w.form.id, limit: 1 })).records[0]!.id).toBe(made.id)
     expect(ok<RecordDto>(api.answer('records.get', { form: w.form.id, id: made.id }, 'en')).fields[w.key('编号')]).toBe('Pending')
+    // The record page's panels: no collaborators and no approval yet on a record the office has not seen.
+    expect(ok(api.answer('records.collaborators', { form: w.form.id, id: made.id }))).toEqual([])
+    expect(ok(api.answer('flows.recordStatus', { form: w.form.id, recordId: made.id }))).toBeNull()
     // A read-only field, a required one, a form the role may not delete in: refused, nothing queued.
     const before = c.pending()
     expect(api.answer('records.update', { form: w.form.id, id: made.id, fields: { [w.key('数量')]: 3 } }, 'zh-CN')).toMatchObject({ ok: false, error: { messageKey: 'sync.offline.readonlyField', field: w.key('数量') } })
