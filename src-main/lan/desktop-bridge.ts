@@ -86,7 +86,8 @@ export class DesktopBridge {
     this.connection.onChange((view) => {
       const was = this.lastStatus
       this.lastStatus = view.status
-      if (view.mode === 'local' && this.replica) void this.closeReplica()
+      // Back to local mode, or paired with another office: that replica is not this window's any more.
+      if (this.replica && (view.mode === 'local' || !this.replica.belongsTo(view.host?.fingerprint ?? ''))) void this.closeReplica()
       // The host answers again (or for the first time since signing in): push the outbox, then pull.
       else if (view.status === 'connected' && was !== 'connected') void this.replica?.requestSync()
       else this.replica?.changed()
@@ -149,7 +150,7 @@ export class DesktopBridge {
   private async openReplica(userId: number): Promise<void> {
     const host = this.connection.view().host
     if (!host) return
-    if (this.replica?.userId === userId) {
+    if (this.replica?.userId === userId && this.replica.belongsTo(host.fingerprint)) {
       void this.replica.requestSync()
       return
     }

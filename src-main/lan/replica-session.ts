@@ -154,6 +154,11 @@ export class ReplicaSession {
     return this.options.userId
   }
 
+  /** This replica is of that office (its CA's fingerprint). */
+  belongsTo(hostFingerprint: string): boolean {
+    return hostFingerprint === this.options.hostFingerprint
+  }
+
   view(): SyncView {
     const state = this.running ? 'syncing' : this.options.online() ? 'online' : 'offline'
     const last = this.closed ? null : ((this.db.prepare("SELECT value FROM meta WHERE key = 'lastSyncAt'").pluck().get() as string | undefined) ?? null)
