@@ -64,6 +64,7 @@ export function failure(locale: Locale, e: DomainError): Envelope {
 
 export class ReplicaApi {
   private readonly db: Sqlite
+  private readonly parsed = new Map<number, { stamp: number; rows: ReplicaRow[] }>()
 
   constructor(
     private readonly client: SyncClient,
@@ -164,11 +165,22 @@ export class ReplicaApi {
     return { ...record, fields }
   }
 
+  /**
+   * A form's records, parsed once while the replica is unchanged (any write on the replica's
+   * connection moves SQLite's total_changes()); the two forms used last are kept.
+   */
   private rows(form: FormDto): ReplicaRow[] {
-    return this.client.records(form.id).map((r) => {
+    const stamp = this.db.prepare('SELECT total_changes()').pluck().get() as number
+    const hit = this.parsed.get(form.id)
+    if (hit && hit.stamp === stamp) return hit.rows
+    const rows = this.client.records(form.id).map((r) => {
       const { provisional, ...record } = r
       return { record, provisional }
     })
+    this.parsed.delete(form.id)
+    this.parsed.set(form.id, { stamp, rows })
+    if (this.parsed.size > 2) this.parsed.delete(this.parsed.keys().next().value!)
+    return rows
   }
 
   /** Refuse an offline change the user's rights on the form (as last fetched) would not allow. */
@@ -194,8 +206,9 @@ export class ReplicaApi {
         return formOf(input.form)
       case 'records.list': {
         const form = formOf(input.form)
-        const page = listReplica(form, this.rows(form), input, this.ctx())
-        const provisional = new Set(this.rows(form).filter((r) => r.provisional).map((r) => r.record.id))
+        const rows = this.rows(form)
+        const page = listReplica(form, rows, input, this.ctx())
+        const provisional = new Set(rows.filter((r) => r.provisional).map((r) => r.record.id))
         return { ...page, records: page.records.map((r) => this.shown(form, { ...r, provisional: provisional.has(r.id) }, locale)) }
       }
       case 'records.count': {

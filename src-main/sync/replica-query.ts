@@ -1,5 +1,5 @@
 import type { FieldDto, FilterNode, FormDto, RecordDto } from '../shared/api/core'
-import { matchFilter, type MatchField } from '../shared/filter-match'
+import { filterFieldKeys, matchFilter, type MatchField } from '../shared/filter-match'
 import { fieldType } from '../forms/field-types/registry'
 import { ValidationError } from '../shared/errors'
 
@@ -38,9 +38,9 @@ export interface ListQuery {
 
 const SYSTEM_KEYS = ['id', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy', 'owner'] as const
 
-/** The values a filter or sort reads: the record's fields plus its system columns. */
+/** The values a filter or sort reads: the record's fields plus its system columns (a field of the same key wins, as in the query builder). */
 function valuesOf(r: RecordDto): Record<string, unknown> {
-  return { ...r.fields, id: r.id, createdAt: r.createdAt, updatedAt: r.updatedAt, createdBy: r.createdBy, updatedBy: r.updatedBy, owner: r.owner }
+  return { id: r.id, createdAt: r.createdAt, updatedAt: r.updatedAt, createdBy: r.createdBy, updatedBy: r.updatedBy, owner: r.owner, ...r.fields }
 }
 
 function liveFields(form: FormDto): FieldDto[] {
@@ -49,6 +49,14 @@ function liveFields(form: FormDto): FieldDto[] {
 
 function fieldOf(form: FormDto, key: string): FieldDto | undefined {
   return liveFields(form).find((f) => f.apiKey === key) ?? liveFields(form).find((f) => f.label === key)
+}
+
+/** The key a sort or group reads: a field (by API key or label), else a system column. */
+function keyOf(form: FormDto, name: string): string {
+  const field = fieldOf(form, name)
+  if (field) return field.apiKey
+  if ((SYSTEM_KEYS as readonly string[]).includes(name)) return name
+  throw new ValidationError('value.unknownField', { field: name }, name)
 }
 
 /** The text a search reads of one value (option labels, names and titles of references). */
@@ -95,33 +103,35 @@ function matching(form: FormDto, rows: ReplicaRow[], q: { filter?: FilterNode; s
   const fields = liveFields(form) as MatchField[]
   const words = q.search?.trim() ? fold(q.search.trim()) : null
   const searched = words ? liveFields(form).filter(searchable) : []
+  if (!q.filter && !words) return rows
+  // The record's system columns are laid beside its fields only when the filter reads one.
+  const system = q.filter ? [...filterFieldKeys(q.filter)].some((k) => (SYSTEM_KEYS as readonly string[]).includes(k)) : false
+  const ctx = { fields, userId, now, timeZone }
   return rows.filter((row) => {
-    const values = valuesOf(row.record)
-    if (q.filter && !matchFilter(q.filter, values, { fields, userId, now, timeZone })) return false
+    if (q.filter && !matchFilter(q.filter, system ? valuesOf(row.record) : row.record.fields, ctx)) return false
     if (words && !searched.some((f) => fold(textOf(row.record.fields[f.apiKey])).includes(words))) return false
     return true
   })
 }
 
 function order(form: FormDto, rows: ReplicaRow[], sort: ListQuery['sort']): ReplicaRow[] {
-  const keys = (sort ?? []).map((s) => {
-    const system = (SYSTEM_KEYS as readonly string[]).includes(s.field) ? s.field : null
-    const field = system ? null : fieldOf(form, s.field)
-    if (!system && !field) throw new ValidationError('value.unknownField', { field: s.field }, s.field)
-    return { key: system ?? field!.apiKey, dir: s.dir === 'desc' ? -1 : 1 }
-  })
+  const keys = (sort ?? []).map((s) => ({ key: keyOf(form, s.field), dir: s.dir === 'desc' ? -1 : 1 }))
   const lastDir = keys.length ? keys[keys.length - 1]!.dir : -1
   // Records made offline have negative ids: with no sort they come first, newest first.
   const idKey = (r: ReplicaRow) => (r.provisional ? Number.MAX_SAFE_INTEGER + r.record.id : r.record.id)
-  return [...rows].sort((a, b) => {
-    const va = valuesOf(a.record)
-    const vb = valuesOf(b.record)
-    for (const k of keys) {
-      const c = compareKeys(sortKey(va[k.key]), sortKey(vb[k.key]))
-      if (c) return c * k.dir
-    }
-    return (idKey(a) - idKey(b)) * lastDir
+  // Each row's sort keys once, not once per comparison.
+  const keyed = rows.map((row) => {
+    const values = keys.length ? valuesOf(row.record) : null
+    return { row, keys: keys.map((k) => sortKey(values![k.key])), id: idKey(row) }
   })
+  keyed.sort((a, b) => {
+    for (let i = 0; i < keys.length; i++) {
+      const c = compareKeys(a.keys[i]!, b.keys[i]!)
+      if (c) return c * keys[i]!.dir
+    }
+    return (a.id - b.id) * lastDir
+  })
+  return keyed.map((k) => k.row)
 }
 
 function sumsOf(form: FormDto, rows: ReplicaRow[], keys: string[]): Record<string, number | null> {
@@ -165,10 +175,7 @@ export function countReplica(form: FormDto, rows: ReplicaRow[], q: { filter?: Fi
   const out: { total: number; sums?: Record<string, number | null>; groups?: Array<{ value: unknown; count: number; sums?: Record<string, number | null> }> } = { total: found.length }
   if (sums.length) out.sums = sumsOf(form, found, sums)
   if (!q.groupBy) return out
-  const system = (SYSTEM_KEYS as readonly string[]).includes(q.groupBy) ? q.groupBy : null
-  const field = system ? null : fieldOf(form, q.groupBy)
-  if (!system && !field) throw new ValidationError('value.unknownField', { field: q.groupBy }, q.groupBy)
-  const key = system ?? field!.apiKey
+  const key = keyOf(form, q.groupBy)
   const groups = new Map<string, { value: unknown; rows: ReplicaRow[] }>()
   for (const r of found) {
     const value = valuesOf(r.record)[key] ?? null

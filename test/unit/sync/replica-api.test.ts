@@ -38,6 +38,7 @@ describe('the replica answers the window offline', () => {
       {},
       { sort: [{ field: w.key('金额'), dir: 'desc' }] },
       { sort: [{ field: w.key('数量'), dir: 'asc' }] },
+      { sort: [{ field: 'createdAt', dir: 'desc' }] },
       { filter: { field: w.key('阶段'), op: 'eq', value: '谈判' } },
       { filter: { or: [{ field: w.key('金额'), op: 'gt', value: 350 }, { field: w.key('名称'), op: 'contains', value: 'alpha' }] } },
       { filter: { field: 'owner', op: 'isMe' } },
