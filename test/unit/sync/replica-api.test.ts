@@ -76,6 +76,17 @@ describe('the replica answers the window offline', () => {
     expect(api.answer('records.create', { form: w.form.id, fields: { [w.key('名称')]: 'x' } }, 'zh-CN')).toMatchObject({ ok: false, error: { messageKey: 'sync.offline.accessUnknown' } })
   })
 
+  it('a delete offline leaves the lists at once and reaches the office with the next sync', async () => {
+    const { rep, c, api, ids } = await world()
+    api.keepAccess(w.form.id, { actions: ['view', 'create', 'edit', 'delete'], readonly: [] })
+    const gone = c.records(w.form.id).find((r) => r.fields[w.key('名称')] === '乙方贸易')!
+    expect(ok(api.answer('records.delete', { form: w.form.id, ids: [gone.id] }))).toEqual({ deleted: 1 })
+    expect(ids(ok<Page>(api.answer('records.list', { form: w.form.id })))).not.toContain('乙方贸易')
+    expect(api.answer('records.get', { form: w.form.id, id: gone.id }, 'zh-CN')).toMatchObject({ ok: false, error: { messageKey: 'sync.offlineNotFound' } })
+    await c.sync()
+    expect(w.core.reads.list(rep, { form: w.form.id, limit: 50 }).records.map((r) => r.id)).not.toContain(gone.id)
+  })
+
   it('the shell reads answer what the office said last; anything else is 离线时不可用', async () => {
     const { api } = await world()
     expect(api.answer('views.list', { form: w.form.id })).toMatchObject({ ok: false, error: { messageKey: 'sync.offline.unavailable' } })
