@@ -243,6 +243,50 @@ describe('the desktop client offline (its replica)', () => {
     await again.close()
   }, 60_000)
 
+  it('each sample role on one PC: its own replica holds exactly what the office shows it, rights as the office gives them', async () => {
+    const pc = await clientPc()
+    await pair(pc)
+    const files = new Set<string>()
+    for (const login of ['wuhaiyan', 'zhaoli', 'sunlei']) {
+      const id = await signIn(pc, login)
+      const session = pc.bridge.replicaSession!
+      files.add(session.file)
+      const actor: Actor = { id, name: login, isAdmin: false, locale: 'zh-CN' }
+      for (const form of ['customer', 'contract', 'payment']) {
+        const seen = (() => {
+          try {
+            const all: RecordDto[] = []
+            let cursor: string | undefined
+            do {
+              const page = office.host.core.reads.list(actor, { form, limit: 500, cursor })
+              all.push(...page.records)
+              cursor = page.nextCursor ?? undefined
+            } while (cursor)
+            return all
+          } catch {
+            return null
+          }
+        })()
+        const held = (() => {
+          try {
+            return session.client.records(form)
+          } catch {
+            return null
+          }
+        })()
+        expect(held?.map((r) => r.id).sort((a, b) => a - b) ?? null, `${login} ${form}`).toEqual(seen?.map((r) => r.id).sort((a, b) => a - b) ?? null)
+        if (!seen) continue
+        const rights = office.host.core.access.can(actor, 'edit', office.host.core.schema.form(form))
+        expect(session.api.answer('forms.access', { form }).ok).toBe(true)
+        expect((session.api.answer('forms.access', { form }) as { data: { actions: string[] } }).data.actions.includes('edit'), `${login} ${form}`).toBe(rights)
+      }
+      expect((await pc.bridge.invoke(1, 'auth.logout', {})).ok).toBe(true)
+      expect(pc.bridge.replicaSession).toBeNull()
+    }
+    expect(files.size).toBe(3)
+    await pc.close()
+  }, 60_000)
+
   it('a custom role: a hidden field never reaches the replica file; an edit the role does not allow is refused offline saying why', async () => {
     const core = office.host.core
     const customer = core.schema.form('customer')
