@@ -5,7 +5,8 @@ import { DomainError, PermissionError, ValidationError } from '../shared/errors'
 import { pickLocale, translate, type Locale } from '../shared/locales'
 import { COMPUTED_TYPES } from '../shared/field-types'
 import type { SyncClient, ReplicaRecord } from './client'
-import { countReplica, listReplica, type ReplicaRow } from './replica-query'
+import { countReplica, listReplica, matchingRows, searchable, textOf, type ReplicaRow } from './replica-query'
+import { snippet, titleRank } from '../records/global-search'
 
 // The API a desktop client's window gets while the office host cannot be reached: what a rep does
 // on the road, answered from their replica (src-main/sync/client.ts) — the forms, lists, a record,
@@ -29,7 +30,7 @@ export type Envelope = { ok: true; data: unknown } | { ok: false; error: { code:
 export const REMEMBERED_READS: ReadonlySet<string> = new Set(['auth.me', 'apps.list', 'views.list', 'forms.access', 'users.list', 'departments.list', 'records.collaborators'])
 
 /** Methods answered from the replica itself. */
-export const REPLICA_METHODS: ReadonlySet<string> = new Set(['forms.list', 'forms.get', 'records.list', 'records.count', 'records.get', 'records.create', 'records.update', 'records.delete'])
+export const REPLICA_METHODS: ReadonlySet<string> = new Set(['forms.list', 'forms.get', 'records.list', 'records.count', 'records.get', 'records.create', 'records.update', 'records.delete', 'search.global'])
 
 const REPLICA_SCHEMA = `
   CREATE TABLE IF NOT EXISTS answers (method TEXT NOT NULL, input TEXT NOT NULL, data TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (method, input)) WITHOUT ROWID;
@@ -46,7 +47,8 @@ const inputs = {
   'records.get': z.object({ form: formRef, id: anyId }),
   'records.create': z.object({ form: formRef, fields: z.record(z.string(), z.unknown()) }),
   'records.update': z.object({ form: formRef, id: anyId, fields: z.record(z.string(), z.unknown()), version: z.number().int().optional() }),
-  'records.delete': z.object({ form: formRef, ids: z.array(anyId).min(1).max(10000) })
+  'records.delete': z.object({ form: formRef, ids: z.array(anyId).min(1).max(10000) }),
+  'search.global': z.object({ q: searchText(200).trim().min(1), limit: z.number().int().min(1).max(50).default(5), form: formRef.optional(), offset: z.number().int().min(0).max(10_000).default(0) })
 }
 
 /** Canonical JSON of an input (keys sorted), so the same read finds its kept answer. */
@@ -248,8 +250,50 @@ export class ReplicaApi {
         })()
         return { deleted: ids.length }
       }
+      case 'search.global':
+        return this.search(input as { q: string; limit: number; form?: number | string; offset: number })
       default:
         throw new DomainError('CONFLICT', 'sync.offline.unavailable')
     }
+  }
+
+  /**
+   * Search all (or one of) the replica's forms as the office's search ranks it (records/global-search.ts):
+   * within a form, title equal, then starting with the query, then containing it, then a match
+   * elsewhere (named with the text around it); between forms, an equal title first, then any title
+   * match, then the rest, in the forms' order. Substring matching, not the office's full-text index.
+   */
+  private search(input: { q: string; limit: number; form?: number | string; offset: number }) {
+    const q = input.q
+    const forms = input.form !== undefined ? [this.client.formDto(input.form)] : this.client.formDtos().sort((a, b) => a.position - b.position || a.id - b.id)
+    const found: Array<{ formId: number; formLabel: string; hits: Array<{ recordId: number; title: string; match: { field: string; label: string; text: string; start: number; length: number } | null }>; more: boolean; best: number; order: number }> = []
+    forms.forEach((form, order) => {
+      const title = form.fields.find((f) => f.id === form.titleFieldId && f.deletedAt === null) ?? null
+      const searched = form.fields.filter((f) => f.deletedAt === null && f.parentFieldId === null && searchable(f))
+      const rows = matchingRows(form, this.rows(form), { search: q }, this.ctx())
+      const hits = rows.map((r) => {
+        const shown = title ? textOf(r.record.fields[title.apiKey]) : ''
+        const name = shown || `#${r.record.id}`
+        const rank = shown ? titleRank(shown, q) : 3
+        let match = null
+        if (rank === 3) {
+          for (const f of searched) {
+            if (f.id === title?.id) continue
+            const text = textOf(r.record.fields[f.apiKey])
+            const near = text ? snippet(text, q) : null
+            if (near) {
+              match = { field: f.apiKey, label: f.label, ...near }
+              break
+            }
+          }
+        }
+        return { recordId: r.record.id, title: name, match, rank }
+      }).sort((a, b) => a.rank - b.rank)
+      const page = hits.slice(input.offset, input.offset + input.limit)
+      if (page.length) found.push({ formId: form.id, formLabel: form.label, hits: page.map(({ rank: _rank, ...h }) => h), more: hits.length > input.offset + input.limit, best: hits[0]!.rank, order })
+    })
+    const tier = (best: number) => (best === 0 ? 0 : best < 3 ? 1 : 2)
+    found.sort((a, b) => tier(a.best) - tier(b.best) || a.order - b.order)
+    return found.map(({ formId, formLabel, hits, more }) => ({ formId, formLabel, hits, more }))
   }
 }

@@ -60,7 +60,7 @@ function keyOf(form: FormDto, name: string): string {
 }
 
 /** The text a search reads of one value (option labels, names and titles of references). */
-function textOf(v: unknown): string {
+export function textOf(v: unknown): string {
   if (v === null || v === undefined) return ''
   if (Array.isArray(v)) return v.map(textOf).join(' ')
   if (typeof v === 'object') {
@@ -73,7 +73,7 @@ function textOf(v: unknown): string {
 /** SQLite's LIKE folds ASCII letters only; the host's LIKE search path does the same. */
 const fold = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase())
 
-function searchable(f: FieldDto): boolean {
+export function searchable(f: FieldDto): boolean {
   try {
     return fieldType(f).searchable === true
   } catch {
@@ -97,6 +97,11 @@ function compareKeys(a: number | string | null, b: number | string | null): numb
   const x = String(a)
   const y = String(b)
   return x < y ? -1 : x > y ? 1 : 0
+}
+
+/** The rows a filter and a quick search select, in the replica's order. */
+export function matchingRows(form: FormDto, rows: ReplicaRow[], q: { filter?: FilterNode; search?: string }, ctx: { userId: number; now: Date; timeZone: string }): ReplicaRow[] {
+  return matching(form, rows, q, ctx.userId, ctx.now, ctx.timeZone)
 }
 
 function matching(form: FormDto, rows: ReplicaRow[], q: { filter?: FilterNode; search?: string }, userId: number, now: Date, timeZone: string): ReplicaRow[] {

@@ -87,6 +87,24 @@ describe('the replica answers the window offline', () => {
     expect(w.core.reads.list(rep, { form: w.form.id, limit: 50 }).records.map((r) => r.id)).not.toContain(gone.id)
   })
 
+  it('the quick search across forms (Ctrl+K) ranks as the office does: title matches first, a match elsewhere named with the text around it', async () => {
+    const { rep, c, api } = await world()
+    w.core.schema.updateForm({ form: w.form.id, titleFieldId: w.form.fields.find((f) => f.label === '名称')!.id })
+    w.core.writes.create(rep, w.form.id, { [w.key('名称')]: '丁方', [w.key('备注')]: '老客户介绍的甲方合作伙伴' })
+    await c.sync()
+    type Groups = Array<{ formId: number; hits: Array<{ recordId: number; title: string; match: { field: string; text: string } | null }>; more: boolean }>
+    const [group] = ok<Groups>(api.answer('search.global', { q: '甲方' }))
+    expect(group!.formId).toBe(w.form.id)
+    expect(group!.hits.map((h) => h.title)).toEqual(['甲方科技', '丁方'])
+    expect(group!.hits[0]!.match).toBeNull()
+    expect(group!.hits[1]!.match).toMatchObject({ field: w.key('备注'), text: expect.stringContaining('甲方') })
+    const office = w.core.reads.searchAll(rep, { q: '甲方', limit: 5 })
+    expect(ok<Groups>(api.answer('search.global', { q: '甲方' }))).toEqual(office)
+    const paged = ok<Groups>(api.answer('search.global', { q: '方', limit: 1 }))
+    expect(paged[0]!.more).toBe(true)
+    expect(ok<Groups>(api.answer('search.global', { q: '没有这个' }))).toEqual([])
+  })
+
   it('the shell reads answer what the office said last; anything else is 离线时不可用', async () => {
     const { api } = await world()
     expect(api.answer('views.list', { form: w.form.id })).toMatchObject({ ok: false, error: { messageKey: 'sync.offline.unavailable' } })
