@@ -306,13 +306,16 @@ export class ReplicaSession {
     return answer
   }
 
-  /** Sign-out, 断开 or the app quitting: the file stays, with its outbox. */
+  /**
+   * Sign-out, 断开 or the app quitting: the file stays, with its outbox. A sync waiting on the
+   * office is not waited for: the replica's writes are synchronous transactions between network
+   * calls, so none is cut in half, and a push whose answer is lost this way is sent again next
+   * time and answered from the office's store (each operation applies once).
+   */
   async close(): Promise<void> {
     this.clearTimer('debounce')
     this.clearTimer('retry')
-    const running = this.running
     this.closed = true
-    if (running) await running.catch(() => undefined)
     this.db.close()
   }
 }
