@@ -147,7 +147,8 @@ export class DesktopBridge {
     for (const id of this.options.windows()) this.options.send(id, { channel: 'sync', sync })
   }
 
-  private async openReplica(userId: number): Promise<void> {
+  /** Opens the user's replica; `quiet` (an offline sign-in not yet verified) tells the window nothing yet. */
+  private async openReplica(userId: number, quiet = false): Promise<void> {
     const host = this.connection.view().host
     if (!host) return
     if (this.replica?.userId === userId && this.replica.belongsTo(host.fingerprint)) {
@@ -170,6 +171,7 @@ export class DesktopBridge {
       backoff: this.options.backoff,
       debounceMs: this.options.syncDebounceMs
     })
+    if (quiet) return
     this.replica.changed()
     this.broadcast()
     void this.replica.requestSync()
@@ -278,17 +280,15 @@ export class DesktopBridge {
     if (typeof typed.login !== 'string' || typeof typed.password !== 'string') return null
     const known = offlineLogin(this.options.dataDir, host.fingerprint, typed.login)
     if (!known) return failure(pickLocale(requestedLocale), new DomainError('CONFLICT', 'sync.offline.signInOnline', { login: typed.login.trim().slice(0, 50) }))
-    await this.openReplica(known.userId)
+    await this.openReplica(known.userId, true)
     const opened = this.replica as ReplicaSession | null
-    if (!opened || !(await opened.verify(typed.login, typed.password))) {
+    const user = opened && (await opened.verify(typed.login, typed.password)) ? opened.answer('auth.me', {}, requestedLocale) : null
+    if (!opened || !user?.ok) {
       await this.closeReplica()
       return failure(pickLocale(requestedLocale), new DomainError('UNAUTHENTICATED', 'auth.badCredentials'))
     }
-    const user = opened.answer('auth.me', {}, requestedLocale)
-    if (!user.ok) {
-      await this.closeReplica()
-      return user
-    }
+    opened.changed()
+    this.broadcast()
     return { ok: true, data: { user: user.data, token: '' } }
   }
 
