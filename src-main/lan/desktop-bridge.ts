@@ -134,7 +134,7 @@ export class DesktopBridge {
       discovering: this.discovery.running,
       discoveryFailed: this.discoveryFailed,
       deviceName: this.deviceName,
-      sync: this.replica?.view() ?? null
+      sync: this.replica?.shownView() ?? null
     }
   }
 
@@ -169,7 +169,8 @@ export class DesktopBridge {
       },
       timers: this.timers,
       backoff: this.options.backoff,
-      debounceMs: this.options.syncDebounceMs
+      debounceMs: this.options.syncDebounceMs,
+      quiet
     })
     if (quiet) return
     this.replica.changed()
@@ -287,7 +288,7 @@ export class DesktopBridge {
       await this.closeReplica()
       return failure(pickLocale(requestedLocale), new DomainError('UNAUTHENTICATED', 'auth.badCredentials'))
     }
-    opened.changed()
+    opened.announce()
     this.broadcast()
     return { ok: true, data: { user: user.data, token: '' } }
   }

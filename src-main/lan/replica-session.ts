@@ -39,6 +39,8 @@ export interface ReplicaSessionOptions {
   timers: Timers
   backoff?: Backoff
   debounceMs?: number
+  /** Tell the window nothing until `announce()` (an offline sign-in whose password is not verified yet). */
+  quiet?: boolean
 }
 
 const hostKey = (fingerprint: string) => createHash('sha256').update(fingerprint.replace(/[^0-9a-f]/gi, '').toLowerCase()).digest('hex').slice(0, 16)
@@ -127,8 +129,10 @@ export class ReplicaSession {
   private retry: unknown = null
   private lastSent = ''
   private warmed = false
+  private announced: boolean
 
   constructor(private readonly options: ReplicaSessionOptions) {
+    this.announced = !options.quiet
     this.file = replicaFile(options.dataDir, options.hostFingerprint, options.userId)
     mkdirSync(join(options.dataDir, 'replicas'), { recursive: true })
     this.db = SyncClient.openReplica(this.file)
@@ -167,12 +171,23 @@ export class ReplicaSession {
 
   /** Tell the window when anything it shows changed. */
   changed(): void {
-    if (this.closed) return
+    if (this.closed || !this.announced) return
     const view = this.view()
     const text = JSON.stringify(view)
     if (text === this.lastSent) return
     this.lastSent = text
     this.options.onChange(view)
+  }
+
+  /** What the window may be told: nothing before `announce()`. */
+  shownView(): SyncView | null {
+    return this.announced && !this.closed ? this.view() : null
+  }
+
+  /** The window may hear of this replica from now on. */
+  announce(): void {
+    this.announced = true
+    this.changed()
   }
 
   /** Sync now (or once more after the running one). Answers when the sync it started is over. */

@@ -222,11 +222,11 @@ describe('the desktop client offline (its replica)', () => {
     expect(again.bridge.resume().connection.mode).toBe('client')
     await until(() => again.bridge.snapshot().connection, (c) => c.status === 'unreachable')
     expect(data<{ user: unknown; needsSetup: boolean }>(await again.bridge.invoke(1, 'system.status', {}))).toMatchObject({ user: null, needsSetup: false })
-    const heard = again.events.filter((e) => e.channel === 'sync').length
+    const heard = again.events.filter((e) => e.channel === 'sync' || (e.channel === 'office' && e.office.sync)).length
     expect((await again.bridge.invoke(1, 'auth.login', { login: 'zhangwei', password: 'wrong-password' }, 'zh-CN')).error).toMatchObject({ code: 'UNAUTHENTICATED', messageKey: 'auth.badCredentials' })
     expect(again.bridge.replicaSession).toBeNull()
     // Nothing of that replica (not even its pending count) reached the window.
-    expect(again.events.filter((e) => e.channel === 'sync')).toHaveLength(heard)
+    expect(again.events.filter((e) => e.channel === 'sync' || (e.channel === 'office' && e.office.sync))).toHaveLength(heard)
     expect((await again.bridge.invoke(1, 'auth.login', { login: 'wuhaiyan', password: 'demo12345' }, 'zh-CN')).error).toMatchObject({ messageKey: 'sync.offline.signInOnline' })
     const offlineIn = data<{ user: { login: string } }>(await again.bridge.invoke(1, 'auth.login', { login: 'zhangwei', password: 'demo12345' }, 'zh-CN'))
     expect(offlineIn.user.login).toBe('zhangwei')
