@@ -192,7 +192,7 @@ export class ReplicaSession {
 
   /** Sync now (or once more after the running one). Answers when the sync it started is over. */
   requestSync(): Promise<void> {
-    if (this.closed) return Promise.resolve()
+    if (this.closed || !this.announced) return Promise.resolve()
     if (this.running) {
       this.again = true
       return this.running
