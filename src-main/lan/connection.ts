@@ -161,6 +161,17 @@ export class OfficeConnection {
     return this.view()
   }
 
+  /**
+   * Signed out on this PC while the host could not be told (offline): the session is dropped
+   * here, so no later call or sync runs as that user.
+   */
+  forgetSession(): void {
+    if (!this.transport?.sessionToken) return
+    this.transport.setToken(null)
+    this.closeEvents()
+    this.changed()
+  }
+
   /** 立即重试: probe now instead of waiting for the backoff. */
   retryNow(): OfficeView {
     if (!this.paired || this.status === 'connected') return this.view()

@@ -53,6 +53,21 @@ export interface OfficeSnapshot {
   /** Set when mDNS could not browse here (no multicast): the window says to type the address. */
   discoveryFailed: boolean
   deviceName: string
+  /** The signed-in user's replica in client mode (null in local mode or before signing in). */
+  sync: SyncView | null
 }
 
-export type WindowEvent = { channel: 'live'; data: string } | { channel: 'office'; office: OfficeSnapshot }
+/**
+ * The desktop client's replica and outbox (src-main/lan/replica-session.ts): online while the host
+ * answers, syncing while a push-then-pull runs, offline while the host cannot be reached (the
+ * window then works from the replica).
+ */
+export interface SyncView {
+  state: 'online' | 'offline' | 'syncing'
+  /** Changes made on this computer the office has not answered yet. */
+  pending: number
+  /** When the last sync finished (epoch ms), or null before the first. */
+  lastSyncAt: number | null
+}
+
+export type WindowEvent = { channel: 'live'; data: string } | { channel: 'office'; office: OfficeSnapshot } | { channel: 'sync'; sync: SyncView }

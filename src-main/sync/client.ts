@@ -33,6 +33,7 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS outbox (n INTEGER PRIMARY KEY AUTOINCREMENT, op TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS refresh (form_id INTEGER NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (form_id, id)) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS results (op_id TEXT PRIMARY KEY, status TEXT NOT NULL, record_id INTEGER, message TEXT) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS local_ids (id INTEGER PRIMARY KEY, op_id TEXT NOT NULL);
 `
 
 export class SyncClient {
@@ -50,7 +51,14 @@ export class SyncClient {
   constructor(
     readonly db: Sqlite,
     private readonly transport: SyncTransport,
-    private readonly options: { device: string; userId: number; now: () => number; pageSize?: number }
+    private readonly options: {
+      device: string
+      userId: number
+      now: () => number
+      pageSize?: number
+      /** The user's name, shown as creator, owner and last editor of what they change offline (the host decides on push). */
+      userName?: () => string | null
+    }
   ) {
     // The replica is a cache of the host plus the outbox: WAL with NORMAL sync survives a crash of the app.
     db.pragma('synchronous = NORMAL')
@@ -92,6 +100,23 @@ export class SyncClient {
     return model
   }
 
+  /** Every form the replica holds, as forms.get showed it to the user. */
+  formDtos(): FormDto[] {
+    return (this.db.prepare('SELECT dto FROM forms ORDER BY id').pluck().all() as string[]).map((s) => JSON.parse(s) as FormDto)
+  }
+
+  formDto(ref: number | string): FormDto {
+    const id = this.form(ref).id
+    return JSON.parse(this.db.prepare('SELECT dto FROM forms WHERE id = ?').pluck().get(id) as string) as FormDto
+  }
+
+  /** One record of the replica (a local one by its negative id), or null. */
+  record(formRef: number | string, id: number): ReplicaRecord | null {
+    const form = this.form(formRef)
+    const row = this.db.prepare('SELECT data, local_op FROM records WHERE form_id = ? AND id = ?').get(form.id, id) as { data: string; local_op: string | null } | undefined
+    return row ? { ...(JSON.parse(row.data) as RecordDto), provisional: row.local_op !== null } : null
+  }
+
   /** The replica's records of a form (live ones), as records.get shows them, plus whether each is provisional. */
   records(formRef: number | string): ReplicaRecord[] {
     const form = this.form(formRef)
@@ -112,16 +137,26 @@ export class SyncClient {
     return full
   }
 
+  private me(): { id: number; name: string } | null {
+    const name = this.options.userName?.() ?? null
+    return name === null ? null : { id: this.options.userId, name }
+  }
+
   /** Create a record offline. Answers its local id (negative) until the host gives it one. */
   create(formRef: number | string, values: Record<string, unknown>): number {
     const form = this.form(formRef)
     return this.db.transaction(() => {
       const fields = offlineWrite(this.db, this.options.now, form, null, values, this.options.userId)
-      const local = Math.min(0, (this.db.prepare('SELECT MIN(id) FROM records').pluck().get() as number | null) ?? 0) - 1
+      // Local ids are never reused (a window may still show an earlier one, now the host's).
+      const lowest = this.db.prepare('SELECT MIN(m) FROM (SELECT MIN(id) AS m FROM records UNION ALL SELECT MIN(id) FROM local_ids)').pluck().get() as number | null
+      const local = Math.min(0, lowest ?? 0) - 1
       const op = this.enqueue({ form: form.id, schemaVersion: form.schemaVersion, kind: 'create', values, base: {} })
       const at = new Date(this.options.now()).toISOString()
-      const record: RecordDto = { id: local, fields, createdAt: at, updatedAt: at, createdBy: null, updatedBy: null, owner: null, version: 0, deletedAt: null }
+      const me = this.me()
+      const record: RecordDto = { id: local, fields, createdAt: at, updatedAt: at, createdBy: me, updatedBy: me, owner: me, version: 0, deletedAt: null }
       this.db.prepare('INSERT INTO records (form_id, id, seq, data, local_op) VALUES (?, ?, 0, ?, ?)').run(form.id, local, JSON.stringify(record), op.opId)
+      // A window may still show the record by this id after the host numbered it (hostId).
+      this.db.prepare('INSERT OR REPLACE INTO local_ids (id, op_id) VALUES (?, ?)').run(local, op.opId)
       return local
     })()
   }
@@ -134,6 +169,7 @@ export class SyncClient {
       const record = JSON.parse(row.data) as RecordDto
       record.fields = offlineWrite(this.db, this.options.now, form, record.fields, values, this.options.userId)
       record.updatedAt = new Date(this.options.now()).toISOString()
+      record.updatedBy = this.me() ?? record.updatedBy
       const base = Object.fromEntries(Object.keys(values).map((k) => [k, row.seq]))
       this.enqueue({ form: form.id, schemaVersion: form.schemaVersion, kind: 'update', record: row.local_op ? { op: row.local_op } : id, values, base })
       this.db.prepare('UPDATE records SET data = ? WHERE form_id = ? AND id = ?').run(JSON.stringify(record), form.id, id)
@@ -147,6 +183,11 @@ export class SyncClient {
       this.enqueue({ form: form.id, schemaVersion: form.schemaVersion, kind: 'delete', record: row.local_op ? { op: row.local_op } : id, values: {}, base: { '*': row.seq } })
       this.db.prepare('DELETE FROM records WHERE form_id = ? AND id = ?').run(form.id, id)
     })()
+  }
+
+  /** The host's id of a record made here under a local (negative) id, once the host took it. */
+  hostId(localId: number): number | null {
+    return (this.db.prepare("SELECT r.record_id FROM local_ids l JOIN results r ON r.op_id = l.op_id WHERE l.id = ? AND r.status = 'applied'").pluck().get(localId) as number | null | undefined) ?? null
   }
 
   /** What the host answered for an operation (applied / conflict / refused). */

@@ -35,7 +35,8 @@ export const CRM_PAGES = ['pool', 'duplicates', 'customers', 'quotes', 'forecast
 export type CrmPage = (typeof CRM_PAGES)[number]
 const CRM_ROUTE = /^#\/crm\/(pool|duplicates|customers|quotes|forecast)(?:\/(\d+))?\/?$/
 
-const FORM_ROUTE = /^#\/forms\/(\d+)(?:\/records\/(\d+))?\/?$/
+// A record made offline on a desktop client has a negative id until the office numbers it.
+const FORM_ROUTE = /^#\/forms\/(\d+)(?:\/records\/(-?\d+))?\/?$/
 const DESIGN_ROUTE = /^#\/forms\/(\d+)\/design\/?$/
 const NEW_FORM_ROUTE = /^#\/apps\/(\d+)\/new-form\/?$/
 const SECTION_HASH: Record<Section, string> = {

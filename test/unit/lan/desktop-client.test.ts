@@ -131,12 +131,15 @@ describe('desktop client (连接到办公室的电脑)', () => {
     expect(second!.show.map((n) => n.title)).toEqual(['审批提醒'])
     expect(second!.waiting.notifications).toBe(1)
 
-    // The host stops: calls answer at once with a plain message, the state says unreachable and retries.
+    // The host stops: calls answer at once — from this PC's replica of the office (who is signed in),
+    // or a plain message for what is not available offline — the state says unreachable and retries.
     await office.share.shutdown()
     const down = await pc.bridge.invoke(1, 'auth.me', {}, 'zh-CN')
-    expect(down.ok).toBe(false)
-    expect((down.error as { messageKey: string; message: string }).messageKey).toBe('lan.client.unreachable')
-    expect((down.error as { message: string }).message).toContain('连接不上主机')
+    expect((down.data as { name: string }).name).toBe('管理员')
+    const away = await pc.bridge.invoke(1, 'users.listFull', {}, 'zh-CN')
+    expect(away.ok).toBe(false)
+    expect((away.error as { messageKey: string; message: string }).messageKey).toBe('sync.offline.unavailable')
+    expect((away.error as { message: string }).message).toContain('离线时不可用')
     const noFile = await serveWindowFile(pc.host, pc.bridge, { url: `jimu-file://files/${hash}`, headers: new Headers() }, 'zh-CN')
     expect(noFile.status).toBe(503)
     expect(await noFile.text()).toContain('连接不上主机')

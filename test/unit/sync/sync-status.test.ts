@@ -13,7 +13,8 @@ function office(connection: Partial<OfficeSnapshot['connection']>): OfficeSnapsh
     hosts: [],
     discovering: false,
     discoveryFailed: false,
-    deviceName: 'laptop'
+    deviceName: 'laptop',
+    sync: null
   }
 }
 
@@ -71,5 +72,35 @@ describe('the sync status chip', () => {
     expect(source.lastSyncAt()).toBe(lost)
     off()
     expect(listeners.size).toBe(0)
+  })
+
+  it('in client mode reads the replica too: 离线 · N 条待同步 from the sync event, 同步中 while a sync runs, the last sync time', async () => {
+    const listeners = new Set<(event: WindowEvent) => void>()
+    const bridge = {
+      onEvent(listener: (event: WindowEvent) => void) {
+        listeners.add(listener)
+        return () => listeners.delete(listener)
+      },
+      office: async () => office({})
+    }
+    const source = desktopSyncSource(bridge)
+    let heard = 0
+    const off = source.subscribe(() => heard++)
+    await Promise.resolve()
+    await Promise.resolve()
+    expect(source.current()).toEqual(link('online'))
+    const emit = (event: WindowEvent) => listeners.forEach((l) => l(event))
+    emit({ channel: 'sync', sync: { state: 'syncing', pending: 0, lastSyncAt: null } })
+    expect(source.current().state).toBe('syncing')
+    emit({ channel: 'office', office: { ...office({ status: 'unreachable', attempt: 1 }), sync: { state: 'offline', pending: 0, lastSyncAt: 1_000 } } })
+    expect(source.current()).toEqual(link('offline', 0))
+    const before = heard
+    emit({ channel: 'sync', sync: { state: 'offline', pending: 2, lastSyncAt: 1_000 } })
+    expect(source.current()).toEqual(link('offline', 2))
+    expect(heard).toBe(before + 1)
+    expect(chipState(source.current(), 0)).toBe('offline')
+    emit({ channel: 'office', office: { ...office({}), sync: { state: 'online', pending: 0, lastSyncAt: 2_000 } } })
+    expect(source.current()).toEqual(link('online', 0))
+    off()
   })
 })

@@ -40,7 +40,7 @@ export function OfficeBanner({ onSwitched }: { onSwitched: () => void }) {
     return (
       <Alert color="orange" radius={0} icon={<IconPlugConnectedX size={18} />} data-testid="office-unreachable" style={{ position: 'fixed', left: 0, right: 0, bottom: 0, zIndex: 300 }}>
         <Group justify="space-between" wrap="wrap" gap="xs">
-          <Text size="sm">{t('lan.office.unreachable', { name })}</Text>
+          <Text size="sm">{office.sync ? t('sync.banner.offline', { name }) : t('lan.office.unreachable', { name })}</Text>
           <Group gap="xs" wrap="nowrap">
             <Text size="sm" c="dimmed">{seconds > 0 ? t('lan.office.retryIn', { seconds }) : t('lan.office.retrying')}</Text>
             <Button size="compact-sm" variant="white" onClick={() => void run('retry')} data-testid="office-retry">{t('lan.office.retryNow')}</Button>

@@ -1,11 +1,13 @@
 import { useEffect, useSyncExternalStore } from 'react'
 import { api } from '../../api/client'
 import { onLiveConnection, onLiveRecord } from '../../lib/live'
+import { syncSource } from './sync-status'
 
 // The status chip's 冲突 N: the user's open entries of the 冲突 inbox (sync.conflicts). A push from
 // a laptop that applies something sends live record events; an entry resolved here asks again
-// (refreshConflicts); so do the window's focus, the stream coming back and a slow poll (a push
-// that only left conflicts changes no record, so no event tells a browser about it).
+// (refreshConflicts); so do the window's focus, the stream coming back, the desktop replica's sync
+// ending (its push may have left conflicts) and a slow poll (a push that only left conflicts
+// changes no record, so no event tells a browser about it).
 
 /** The most entries counted; more shows as 99+ (the inbox pages the rest). */
 const LIMIT = 100
@@ -71,6 +73,7 @@ export function useConflictCount(userId: number): number | null {
     const refresh = () => refreshConflicts()
     const offRecord = onLiveRecord(refresh)
     const offConnection = onLiveConnection(refresh)
+    const offSync = syncSource().subscribe(refresh)
     const onVisible = () => {
       if (document.visibilityState === 'visible') refresh()
     }
@@ -81,6 +84,7 @@ export function useConflictCount(userId: number): number | null {
     return () => {
       offRecord()
       offConnection()
+      offSync()
       window.removeEventListener('focus', refresh)
       window.removeEventListener('jimu:notifications', refresh)
       document.removeEventListener('visibilitychange', onVisible)

@@ -1,0 +1,330 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import Database from 'better-sqlite3'
+import { CoreHost } from '../../../src-main/api/host'
+import { Dispatcher } from '../../../src-main/api/dispatcher'
+import { LiveStream } from '../../../src-main/api/events-stream'
+import { LanDevices } from '../../../src-main/lan/devices'
+import { LanShare } from '../../../src-main/lan/share'
+import { DesktopBridge, type WindowEvent } from '../../../src-main/lan/desktop-bridge'
+import type { Actor } from '../../../src-main/access/actor'
+import type { RecordDto } from '../../../src-main/shared/api/core'
+import type { SyncView } from '../../../src-main/shared/office'
+import { TEST_PASSWORD_COST } from '../../support/core'
+
+// The desktop client works offline through its replica (issue 18), against a real office host on
+// loopback with the sample data: 张伟 (销售代表) signs in on a paired PC, the host goes away, the
+// window still lists and opens his customers from the replica, creates and changes records (待分配
+// for the number, the pending count in the window's sync event), anything else says 离线时不可用;
+// the host comes back and the outbox is pushed and pulled (the real number, a conflict in the
+// inbox for a field the office changed meanwhile, the window's event online / 0). The outbox
+// survives a restart of the bridge; a field a custom role hides never reaches the replica file;
+// an edit the role does not allow is refused offline with a message saying so.
+
+const cleanup: Array<() => Promise<void> | void> = []
+afterAll(async () => {
+  while (cleanup.length) await cleanup.pop()!()
+})
+
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'jimu-offline-'))
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+async function until<T>(what: () => T | Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms
+  for (;;) {
+    const v = await what()
+    if (ok(v)) return v
+    if (Date.now() > end) throw new Error(`timed out; last: ${JSON.stringify(v)}`)
+    await new Promise((r) => setTimeout(r, 25))
+  }
+}
+
+let office: { dataDir: string; host: CoreHost; share: LanShare; port: number; admin: Actor }
+
+/** The office's sharing, on (again) at the same port. */
+async function shareOn(): Promise<void> {
+  const share = new LanShare({ host: office.host, dispatcher: new Dispatcher(office.host), rendererDir: null, dataDir: office.dataDir, bind: '127.0.0.1', port: office.port, helpPort: 0, mdns: false, addresses: () => [], pairPerMinute: 100 })
+  await share.setSharing(true, 1)
+  office.share = share
+  office.port = share.port
+}
+
+beforeAll(async () => {
+  const dataDir = tempDir()
+  const host = await CoreHost.open({ dataDir, passwordCost: TEST_PASSWORD_COST })
+  await host.core.auth.setup({ name: '管理员', login: 'admin', password: 'secret123' })
+  const dispatcher = new Dispatcher(host)
+  const login = await dispatcher.call('auth.login', { login: 'admin', password: 'secret123' })
+  const token = (login as { data: { token: string } }).data.token
+  const installed = await dispatcher.call('crm.install', { locale: 'zh-CN', sampleData: true, seed: 5 }, { token })
+  expect(installed.ok).toBe(true)
+  office = { dataDir, host, share: null as unknown as LanShare, port: 0, admin: { id: 1, name: '管理员', isAdmin: true, locale: 'zh-CN' } }
+  await shareOn()
+  cleanup.push(async () => {
+    await office.share.shutdown()
+    host.close()
+  })
+}, 120_000)
+
+async function clientPc(dataDir = tempDir()) {
+  const host = await CoreHost.open({ dataDir, passwordCost: TEST_PASSWORD_COST })
+  const live = new LiveStream(host)
+  const events: WindowEvent[] = []
+  const bridge = new DesktopBridge({ dispatcher: new Dispatcher(host), live, dataDir, send: (_id, e) => events.push(e), windows: () => [1], deviceName: '张伟的笔记本', mdns: false as never, backoff: { baseMs: 50, maxMs: 200 }, pollMs: 50, syncDebounceMs: 50 })
+  let closed = false
+  const close = async () => {
+    if (closed) return
+    closed = true
+    await bridge.close()
+    live.close()
+    host.close()
+  }
+  cleanup.push(close)
+  const syncEvents = () => events.filter((e): e is Extract<WindowEvent, { channel: 'sync' }> => e.channel === 'sync').map((e) => e.sync)
+  return { dataDir, bridge, events, close, lastSync: (): SyncView | undefined => syncEvents().at(-1) }
+}
+
+async function pair(pc: Awaited<ReturnType<typeof clientPc>>): Promise<void> {
+  await pc.bridge.office('pair', { address: `127.0.0.1:${office.port}` })
+  const devices = new LanDevices(office.host.core.db, office.host.core.clock, office.host.core.audit)
+  const pending = devices.list().find((d) => d.status === 'pending')!
+  await pc.bridge.office('code', { code: pending.code })
+  devices.decide(pending.id, true, 1)
+  await until(() => pc.bridge.snapshot().connection, (c) => c.status === 'connected')
+}
+
+async function signIn(pc: Awaited<ReturnType<typeof clientPc>>, login: string, password = 'demo12345') {
+  const answer = await pc.bridge.invoke(1, 'auth.login', { login, password }, 'zh-CN')
+  expect(answer.ok).toBe(true)
+  await until(() => pc.bridge.replicaSession?.view(), (v) => !!v && v.state === 'online' && v.lastSyncAt !== null)
+  return (answer.data as { user: { id: number } }).user.id
+}
+
+const data = <T>(answer: { ok: boolean; data?: unknown; error?: unknown }): T => {
+  if (!answer.ok) throw new Error(`call failed: ${JSON.stringify(answer.error)}`)
+  return answer.data as T
+}
+type Page = { records: RecordDto[]; nextCursor: string | null; total?: number }
+
+const userId = (login: string) => office.host.core.db.prepare('SELECT id FROM users WHERE login = ?').pluck().get(login) as number
+
+describe('the desktop client offline (its replica)', () => {
+  it('张伟 works from the replica while the office is away; back, the outbox is pushed and pulled, a same-field edit is a conflict', async () => {
+    const pc = await clientPc()
+    await pair(pc)
+    const me = await signIn(pc, 'zhangwei')
+    const zhang: Actor = { id: me, name: '张伟', isAdmin: false, locale: 'zh-CN' }
+
+    // Online: his customers come from the host; the replica holds exactly them.
+    const online = data<Page>(await pc.bridge.invoke(1, 'records.list', { form: 'customer', limit: 500, withTotal: true }))
+    expect(online.records.length).toBeGreaterThan(0)
+    const hostIds = online.records.map((r) => r.id).sort((a, b) => a - b)
+    expect(office.host.core.reads.list(zhang, { form: 'customer', limit: 500 }).records.map((r) => r.id).sort((a, b) => a - b)).toEqual(hostIds)
+    const target = online.records[0]!
+    const notesBefore = target.fields.notes
+
+    // The office goes away.
+    await office.share.shutdown()
+    const list = data<Page>(await pc.bridge.invoke(1, 'records.list', { form: 'customer', limit: 500, withTotal: true }, 'zh-CN'))
+    expect(list.records.map((r) => r.id).sort((a, b) => a - b)).toEqual(hostIds)
+    expect(list.total).toBe(hostIds.length)
+    expect(pc.bridge.snapshot().connection.status).toBe('unreachable')
+    // Paging, sort and the quick search and a filter the renderer sends, from the replica.
+    const first = data<Page>(await pc.bridge.invoke(1, 'records.list', { form: 'customer', limit: 2, sort: [{ field: 'name', dir: 'asc' }] }))
+    expect(first.records).toHaveLength(2)
+    expect(String(first.records[0]!.fields.name) <= String(first.records[1]!.fields.name)).toBe(true)
+    const second = data<Page>(await pc.bridge.invoke(1, 'records.list', { form: 'customer', limit: 2, sort: [{ field: 'name', dir: 'asc' }], cursor: first.nextCursor }))
+    expect(second.records[0]!.id).not.toBe(first.records[1]!.id)
+    const name = String(target.fields.name)
+    const searched = data<Page>(await pc.bridge.invoke(1, 'records.list', { form: 'customer', search: name.slice(0, 3) }))
+    expect(searched.records.map((r) => r.id)).toContain(target.id)
+    const level = target.fields.level as string | null
+    if (level) {
+      const filtered = data<Page>(await pc.bridge.invoke(1, 'records.list', { form: 'customer', limit: 500, filter: { field: 'level', op: 'eq', value: level } }))
+      expect(filtered.records.every((r) => r.fields.level === level)).toBe(true)
+      expect(filtered.records.map((r) => r.id)).toContain(target.id)
+    }
+    expect(data<RecordDto>(await pc.bridge.invoke(1, 'records.get', { form: 'customer', id: target.id })).fields.name).toBe(name)
+    expect(data<Array<{ apiKey: string }>>(await pc.bridge.invoke(1, 'forms.list', {})).map((f) => f.apiKey)).toContain('customer')
+    // The shell's reads answer what the host said last (auth.me from signing in; the views of every
+    // form, fetched after the first sync, and the rights on each form).
+    expect(data<{ login: string }>(await pc.bridge.invoke(1, 'auth.me', {})).login).toBe('zhangwei')
+    const customerForm = office.host.core.schema.form('customer').id
+    expect(Array.isArray(data(await pc.bridge.invoke(1, 'views.list', { form: customerForm })))).toBe(true)
+    expect(data<{ actions: string[] }>(await pc.bridge.invoke(1, 'forms.access', { form: customerForm })).actions).toContain('edit')
+
+    // Offline changes: a new customer (待分配 for its number, at the top of the list at once), an edit.
+    const created = data<RecordDto>(await pc.bridge.invoke(1, 'records.create', { form: 'customer', fields: { name: '路上认识的新客户', phone: '13800001111' } }, 'zh-CN'))
+    expect(created.id).toBeLessThan(0)
+    expect(created.fields.code).toBe('待分配')
+    expect(created.owner).toEqual({ id: me, name: '张伟' })
+    // The window's lists reload at once: the live event the office would have sent.
+    expect(pc.events.filter((e) => e.channel === 'live').map((e) => JSON.parse((e as { data: string }).data) as { kind: string; type?: string; id?: number }).at(-1)).toMatchObject({ kind: 'record', type: 'created', id: created.id })
+    const top = data<Page>(await pc.bridge.invoke(1, 'records.list', { form: 'customer', limit: 5 }))
+    expect(top.records[0]!.id).toBe(created.id)
+    expect(data<RecordDto>(await pc.bridge.invoke(1, 'records.update', { form: 'customer', id: target.id, fields: { notes: '路上改的备注' } })).fields.notes).toBe('路上改的备注')
+    // Bad input is refused naming the field, and nothing is queued.
+    const bad = await pc.bridge.invoke(1, 'records.create', { form: 'customer', fields: { phone: '1' } }, 'zh-CN')
+    expect(bad.ok).toBe(false)
+    expect((bad.error as { field?: string }).field).toBe('phone')
+    expect(pc.bridge.replicaSession!.view().pending).toBe(2)
+    expect(pc.lastSync()).toMatchObject({ state: 'offline', pending: 2 })
+    // Anything else: a translated "not available offline", at once.
+    const other = await pc.bridge.invoke(1, 'reports.dashboards', {}, 'zh-CN')
+    expect(other.error).toMatchObject({ messageKey: 'sync.offline.unavailable', message: '离线时不可用：连接办公室电脑后再试' })
+    expect((await pc.bridge.invoke(1, 'reports.dashboards', {}, 'en')).error).toMatchObject({ message: 'Not available offline: connect to the office computer and try again' })
+
+    // Meanwhile at the office, the administrator changes the same field.
+    office.host.core.writes.update(office.admin, 'customer', target.id, { notes: '办公室改的备注' })
+
+    // The office is back: push, then pull; the window hears online / 0.
+    await shareOn()
+    await until(() => pc.lastSync(), (s) => !!s && s.state === 'online' && s.pending === 0, 20_000)
+    const mine = office.host.core.reads.list(zhang, { form: 'customer', limit: 500, search: '路上认识的新客户' }).records
+    expect(mine).toHaveLength(1)
+    expect(String(mine[0]!.fields.code)).toMatch(/^KH\d{5}$/)
+    const replica = pc.bridge.replicaSession!.client
+    const pulled = replica.records('customer').find((r) => r.fields.name === '路上认识的新客户')!
+    expect(pulled).toMatchObject({ id: mine[0]!.id, provisional: false })
+    expect(pulled.fields.code).toBe(mine[0]!.fields.code)
+    // A window still showing it by its offline id gets the office's record.
+    expect(data<RecordDto>(await pc.bridge.invoke(1, 'records.get', { form: 'customer', id: created.id }))).toMatchObject({ id: mine[0]!.id, fields: { code: mine[0]!.fields.code } })
+    // The office kept its value; mine waits in the 冲突 inbox.
+    expect(replica.record('customer', target.id)!.fields.notes).toBe('办公室改的备注')
+    const conflicts = data<Array<{ kind: string; recordId: number; fields: Array<{ key: string; mine: unknown; theirs: unknown }> }>>(await pc.bridge.invoke(1, 'sync.conflicts', {}))
+    expect(conflicts).toEqual([expect.objectContaining({ kind: 'field', recordId: target.id, fields: [expect.objectContaining({ key: 'notes', mine: '路上改的备注', theirs: '办公室改的备注' })] })])
+    expect(notesBefore).not.toBe('路上改的备注')
+    await pc.close()
+  }, 90_000)
+
+  it('the outbox survives a restart of the bridge; signing in offline opens the replica; back, signing in again pushes it', async () => {
+    const first = await clientPc()
+    await pair(first)
+    await signIn(first, 'zhangwei')
+    const file = first.bridge.replicaSession!.file
+    await office.share.shutdown()
+    await first.bridge.invoke(1, 'records.list', { form: 'customer' })
+    expect(data<RecordDto>(await first.bridge.invoke(1, 'records.create', { form: 'customer', fields: { name: '重启前离线新建' } })).id).toBeLessThan(0)
+    await first.close()
+    // The replica file stays with its outbox.
+    expect(existsSync(file)).toBe(true)
+    const db = new Database(file, { readonly: true })
+    expect(db.prepare('SELECT COUNT(*) FROM outbox').pluck().get()).toBe(1)
+    db.close()
+
+    // The laptop restarts, still on the road: the sign-in page, and a sign-in checked on this PC.
+    const again = await clientPc(first.dataDir)
+    expect(again.bridge.resume().connection.mode).toBe('client')
+    await until(() => again.bridge.snapshot().connection, (c) => c.status === 'unreachable')
+    expect(data<{ user: unknown; needsSetup: boolean }>(await again.bridge.invoke(1, 'system.status', {}))).toMatchObject({ user: null, needsSetup: false })
+    const heard = again.events.filter((e) => e.channel === 'sync' || (e.channel === 'office' && e.office.sync)).length
+    expect((await again.bridge.invoke(1, 'auth.login', { login: 'zhangwei', password: 'wrong-password' }, 'zh-CN')).error).toMatchObject({ code: 'UNAUTHENTICATED', messageKey: 'auth.badCredentials' })
+    expect(again.bridge.replicaSession).toBeNull()
+    // Nothing of that replica (not even its pending count) reached the window.
+    expect(again.events.filter((e) => e.channel === 'sync' || (e.channel === 'office' && e.office.sync))).toHaveLength(heard)
+    expect((await again.bridge.invoke(1, 'auth.login', { login: 'wuhaiyan', password: 'demo12345' }, 'zh-CN')).error).toMatchObject({ messageKey: 'sync.offline.signInOnline' })
+    const offlineIn = data<{ user: { login: string } }>(await again.bridge.invoke(1, 'auth.login', { login: 'zhangwei', password: 'demo12345' }, 'zh-CN'))
+    expect(offlineIn.user.login).toBe('zhangwei')
+    expect(data<{ user: { login: string } | null }>(await again.bridge.invoke(1, 'system.status', {})).user?.login).toBe('zhangwei')
+    const list = data<Page>(await again.bridge.invoke(1, 'records.list', { form: 'customer', limit: 3 }))
+    expect(list.records[0]!.fields.name).toBe('重启前离线新建')
+    await again.bridge.invoke(1, 'records.create', { form: 'customer', fields: { name: '重启后离线新建' } })
+    expect(again.bridge.replicaSession!.view()).toMatchObject({ state: 'offline', pending: 2 })
+
+    // The office answers again: this PC has no session there, so the window is asked to sign in; then the outbox goes.
+    await shareOn()
+    await until(() => again.bridge.snapshot().connection, (c) => c.status === 'connected')
+    expect((await again.bridge.invoke(1, 'auth.me', {})).error).toMatchObject({ code: 'UNAUTHENTICATED' })
+    await signIn(again, 'zhangwei')
+    await until(() => again.bridge.replicaSession!.view(), (v) => v.pending === 0)
+    for (const name of ['重启前离线新建', '重启后离线新建']) expect(office.host.core.reads.list(office.admin, { form: 'customer', limit: 50, search: name }).records).toHaveLength(1)
+    await again.close()
+  }, 60_000)
+
+  it('each sample role on one PC: its own replica holds exactly what the office shows it, rights as the office gives them', async () => {
+    const pc = await clientPc()
+    await pair(pc)
+    const files = new Set<string>()
+    for (const login of ['wuhaiyan', 'zhaoli', 'sunlei']) {
+      const id = await signIn(pc, login)
+      const session = pc.bridge.replicaSession!
+      files.add(session.file)
+      const actor: Actor = { id, name: login, isAdmin: false, locale: 'zh-CN' }
+      for (const form of ['customer', 'contract', 'payment']) {
+        const seen = (() => {
+          try {
+            const all: RecordDto[] = []
+            let cursor: string | undefined
+            do {
+              const page = office.host.core.reads.list(actor, { form, limit: 500, cursor })
+              all.push(...page.records)
+              cursor = page.nextCursor ?? undefined
+            } while (cursor)
+            return all
+          } catch {
+            return null
+          }
+        })()
+        const held = (() => {
+          try {
+            return session.client.records(form)
+          } catch {
+            return null
+          }
+        })()
+        expect(held?.map((r) => r.id).sort((a, b) => a - b) ?? null, `${login} ${form}`).toEqual(seen?.map((r) => r.id).sort((a, b) => a - b) ?? null)
+        if (!seen) continue
+        const rights = office.host.core.access.can(actor, 'edit', office.host.core.schema.form(form))
+        expect(session.api.answer('forms.access', { form }).ok).toBe(true)
+        expect((session.api.answer('forms.access', { form }) as { data: { actions: string[] } }).data.actions.includes('edit'), `${login} ${form}`).toBe(rights)
+      }
+      expect((await pc.bridge.invoke(1, 'auth.logout', {})).ok).toBe(true)
+      expect(pc.bridge.replicaSession).toBeNull()
+    }
+    expect(files.size).toBe(3)
+    await pc.close()
+  }, 60_000)
+
+  it('a custom role: a hidden field never reaches the replica file; an edit the role does not allow is refused offline saying why', async () => {
+    const core = office.host.core
+    const customer = core.schema.form('customer')
+    const phone = customer.byKey.get('phone')!
+    const role = core.org.createRole(1, { name: '外勤查看员' })
+    core.org.setPermission(1, role.id, { formId: customer.id, actions: ['view'], scope: 'all', fieldRules: { [String(phone.id)]: 'hidden' } })
+    await core.org.createUser(1, { name: '外勤小李', login: 'waiqin', password: 'demo12345', roleIds: [role.id] })
+    const secret = '13912345678'
+    const someone = core.reads.list(office.admin, { form: 'customer', limit: 1 }).records[0]!
+    core.writes.update(office.admin, 'customer', someone.id, { phone: secret })
+
+    const pc = await clientPc()
+    await pair(pc)
+    await signIn(pc, 'waiqin')
+    const file = pc.bridge.replicaSession!.file
+    const replica = pc.bridge.replicaSession!.client
+    expect(replica.records('customer').length).toBe(core.reads.list(office.admin, { form: 'customer', limit: 1, withTotal: true }).total)
+    expect(replica.record('customer', someone.id)!.fields).not.toHaveProperty('phone')
+
+    await office.share.shutdown()
+    // The dropped event stream tells the PC the office is gone (a change is never queued on a guess).
+    await until(() => pc.bridge.snapshot().connection.status, (s) => s === 'unreachable')
+    const refused = await pc.bridge.invoke(1, 'records.update', { form: 'customer', id: someone.id, fields: { notes: '想改' } }, 'zh-CN')
+    expect(refused.error).toMatchObject({ code: 'PERMISSION', messageKey: 'sync.offline.no.edit' })
+    expect((refused.error as { message: string }).message).toContain('只能查看')
+    expect(replica.pending()).toBe(0)
+    const noCreate = await pc.bridge.invoke(1, 'records.create', { form: 'customer', fields: { name: 'x' } }, 'zh-CN')
+    expect(noCreate.error).toMatchObject({ messageKey: 'sync.offline.no.create' })
+    await pc.close()
+    await shareOn()
+
+    // Nothing of the hidden field on this PC's disk (the database and its write-ahead log).
+    const disk = Buffer.concat([file, `${file}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f)))
+    expect(disk.includes(Buffer.from(secret))).toBe(false)
+    expect(disk.includes(Buffer.from(String(someone.fields.name)))).toBe(true)
+    expect(userId('waiqin')).toBeGreaterThan(0)
+  }, 60_000)
+})
