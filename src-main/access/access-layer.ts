@@ -94,8 +94,16 @@ export class AccessLayer {
     if (action === 'edit' && c && c.actorId === actor.id && c.formId === form.id && c.recordId === recordId) return
     const scope = this.rowScope(actor, form, action)
     const found = this.db.prepare(`SELECT 1 FROM ${ident(form.table)} t WHERE t.id = ? AND (${scope.sql})`).get(recordId, ...scope.params)
-    // Outside the scope reads as "not found": the record's existence is not disclosed.
-    if (!found) throw new NotFoundError('error.recordNotFound', { id: recordId })
+    if (found) return
+    // A record the actor may see but not change (view and edit granted over different scopes)
+    // says so; outside what they may see it reads as "not found": its existence is not disclosed.
+    if (action !== 'view') {
+      const visible = this.rowScope(actor, form, 'view')
+      if (this.db.prepare(`SELECT 1 FROM ${ident(form.table)} t WHERE t.id = ? AND (${visible.sql})`).get(recordId, ...visible.params)) {
+        throw new PermissionError(action === 'delete' ? 'error.recordDeleteDenied' : 'error.recordEditDenied', { id: recordId, form: form.label })
+      }
+    }
+    throw new NotFoundError('error.recordNotFound', { id: recordId })
   }
 
   /**

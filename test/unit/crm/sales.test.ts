@@ -33,8 +33,12 @@ describe('public pool', () => {
     const seen = core.reads.list(zhang, { form: 'lead', limit: 50 }).records.map((r) => r.id)
     expect(seen.sort()).toEqual(ids.sort())
     expect(seen).not.toContain(mine)
-    // A rep may not edit a pool record except by claiming it.
-    expect(caught(() => core.writes.update(zhang, 'lead', ids[0]!, { score: 5 })).name).toBe('NotFoundError')
+    // A rep may not edit a pool record except by claiming it — and is told so: they can see it.
+    const refused = caught(() => core.writes.update(zhang, 'lead', ids[0]!, { score: 5 }))
+    expect(refused.name).toBe('PermissionError')
+    expect((refused as { messageKey?: string }).messageKey).toBe('error.recordEditDenied')
+    // A colleague's own lead is outside what he may see: still "not found".
+    expect(caught(() => core.writes.update(zhang, 'lead', mine, { score: 5 })).name).toBe('NotFoundError')
 
     core.crm.settings.set({ poolLimits: { lead: 2, customer: null } })
     expect(core.crm.pool.claim(zhang, 'lead', [ids[0]!])).toMatchObject({ claimed: 1, owned: 1, limit: 2 })

@@ -13,6 +13,8 @@ export const errors: Record<keyof typeof zh, string> = {
   'error.formNotFound': 'Form "{{form}}" not found',
   'error.fieldNotFound': 'Field "{{field}}" not found',
   'error.recordNotFound': 'Record #{{id}} not found',
+  'error.recordEditDenied': 'You may view record #{{id}} of "{{form}}" but not change it',
+  'error.recordDeleteDenied': 'You may view record #{{id}} of "{{form}}" but not delete it',
   'error.appNotFound': 'App #{{id}} not found',
   'error.backupNotFound': 'Backup "{{file}}" not found',
   'error.backupCorrupt': 'Backup "{{file}}" is corrupt (integrity check failed); nothing was restored',

@@ -11,6 +11,8 @@ export const errors = {
   'error.formNotFound': '找不到表单“{{form}}”',
   'error.fieldNotFound': '找不到字段“{{field}}”',
   'error.recordNotFound': '找不到记录 #{{id}}',
+  'error.recordEditDenied': '你可以查看“{{form}}”的记录 #{{id}}，但没有修改它的权限',
+  'error.recordDeleteDenied': '你可以查看“{{form}}”的记录 #{{id}}，但没有删除它的权限',
   'error.appNotFound': '找不到应用 #{{id}}',
   'error.backupNotFound': '找不到备份文件“{{file}}”',
   'error.backupCorrupt': '备份文件“{{file}}”已损坏（完整性检查失败），未恢复',
