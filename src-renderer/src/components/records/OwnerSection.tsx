@@ -3,7 +3,7 @@ import { Group, Paper, SimpleGrid, Text } from '@mantine/core'
 import { IconUserStar, IconUsersGroup } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import type { FormDto, RecordDto } from '@shared/api/contracts'
-import { api } from '../../api/client'
+import { api, ApiError } from '../../api/client'
 import { useUsers } from '../../lib/cache'
 import { notifyError, notifySuccess } from '../../lib/notify'
 import { UserMultiSelect, UserSelect, type PickableUser } from '../UserPicker'
@@ -23,15 +23,27 @@ export function OwnerSection({ form, record, canAssign, onRecordChange, onChange
   const { t } = useTranslation()
   const users = useUsers()
   const [collaborators, setCollaborators] = useState<Collaborator[] | null>(null)
+  /** Why the collaborators cannot be shown now (a laptop offline that never had them): said in place, not as an error. */
+  const [unavailable, setUnavailable] = useState<string | null>(null)
   const [savingOwner, setSavingOwner] = useState(false)
   const [savingCollaborators, setSavingCollaborators] = useState(false)
 
   useEffect(() => {
     let live = true
     api.records.collaborators({ form: form.id, id: record.id }).then(
-      (list) => live && setCollaborators(list),
+      (list) => {
+        if (!live) return
+        setCollaborators(list)
+        setUnavailable(null)
+      },
       (error: unknown) => {
         if (!live) return
+        if (error instanceof ApiError && error.messageKey === 'sync.offline.unavailable') {
+          // Offline, with no copy of them: the list stays closed and says why, nothing is cleared.
+          setCollaborators(null)
+          setUnavailable(error.message)
+          return
+        }
         setCollaborators([])
         notifyError(error)
       }
@@ -112,7 +124,7 @@ export function OwnerSection({ form, record, canAssign, onRecordChange, onChange
             </Group>
           }
           aria-label={t('owner.collaborators')}
-          placeholder={collaborators && collaborators.length > 0 ? undefined : t('owner.noCollaborators')}
+          placeholder={unavailable ?? (collaborators && collaborators.length > 0 ? undefined : t('owner.noCollaborators'))}
           users={known}
           exclude={record.owner ? [record.owner.id] : []}
           value={(collaborators ?? []).map((c) => c.id)}
