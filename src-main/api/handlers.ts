@@ -225,8 +225,7 @@ const coreHandlers: HandlersOf<typeof coreContracts> = {
     return core.writes.setCollaborators(actorOf(ctx), input.form, input.id, input.userIds).map((id) => ({ id, name: core.auth.user(id)?.name ?? `#${id}` }))
   },
   'records.history': (input, ctx) => ctx.host.core.reads.history(actorOf(ctx), input.form, input.id),
-  // The search's statements scan every form for short (CJK) queries: on the read pool, off the main thread.
-  'search.global': (input, ctx) => ctx.host.core.reads.searchAllAsync(actorOf(ctx), input, (sql, params) => ctx.host.core.reports.engine.readOffThread(sql, params)),
+  'search.global': (input, ctx) => ctx.host.core.reads.searchAll(actorOf(ctx), input),
   'attachments.upload': (input, ctx) => ctx.host.core.attachments.put(input.name, input.mime, input.data, actorOf(ctx).id),
   'sheets.inspect': (input, ctx) => {
     actorOf(ctx)

@@ -83,36 +83,17 @@ function matchIn(row: RecordRow & Record<string, unknown>, fields: FieldModel[],
   return null
 }
 
-interface FormSearch {
-  form: FormModel
-  order: number
-  sql: string
-  params: unknown[]
-  /** The title field when hits are ranked by it (searchable, not a select, readable). */
-  title: FieldModel | null
-}
-
-/** One form's statement: its matches, ranked; `limit + 1` rows are read to know whether there are more. */
-function formSearch(deps: GlobalSearchDeps, actor: Actor, form: FormModel, order: number, q: string, limit: number, offset: number): FormSearch {
-  const { access, qb } = deps
+/** One form's hits, ranked; `limit + 1` rows are read to know whether there are more. */
+function searchForm(deps: GlobalSearchDeps, actor: Actor, form: FormModel, q: string, limit: number, offset: number): { hits: SearchHit[]; more: boolean; best: number } {
+  const { db, access, qb, serializer } = deps
   const where = qb.where(actor, form, undefined, q)
   const hidden = access.hiddenFieldIds(actor, form)
   const title = form.titleField
   const rankable = title?.column && fieldType(title).searchable && title.type !== 'select' && title.type !== 'multiselect' && !hidden.has(title.id)
   const col = rankable ? `t.${ident(title.column!)}` : null
   const rank = col ? `CASE WHEN lower(${col}) = lower(?) THEN 0 WHEN instr(lower(${col}), lower(?)) = 1 THEN 1 WHEN instr(lower(${col}), lower(?)) > 1 THEN 2 ELSE 3 END` : '3'
-  return {
-    form, order,
-    sql: `SELECT t.* FROM ${ident(form.table)} t WHERE ${where.sql} ORDER BY ${rank}, t.updated_at DESC, t.id DESC LIMIT ? OFFSET ?`,
-    params: [...where.params, ...(col ? [q, q, q] : []), limit + 1, offset],
-    title: rankable ? title : null
-  }
-}
-
-/** The hits of one form's rows, with titles and the matching field. */
-function formHits(deps: GlobalSearchDeps, actor: Actor, search: FormSearch, rows: Array<RecordRow & Record<string, unknown>>, q: string, limit: number): { hits: SearchHit[]; more: boolean; best: number } {
-  const { access, serializer } = deps
-  const { form, title } = search
+  const rows = db.prepare(`SELECT t.* FROM ${ident(form.table)} t WHERE ${where.sql} ORDER BY ${rank}, t.updated_at DESC, t.id DESC LIMIT ? OFFSET ?`)
+    .all(...where.params, ...(col ? [q, q, q] : []), limit + 1, offset) as Array<RecordRow & Record<string, unknown>>
   const more = rows.length > limit
   const page = more ? rows.slice(0, limit) : rows
   const titles = serializer.titles(form, page.map((r) => r.id), actor)
@@ -120,43 +101,11 @@ function formHits(deps: GlobalSearchDeps, actor: Actor, search: FormSearch, rows
   let best = 3
   const hits = page.map((row) => {
     const shown = titles.get(row.id) ?? `#${row.id}`
-    const r = title ? titleRank(shown, q) : 3
+    const r = rankable ? titleRank(shown, q) : 3
     best = Math.min(best, r)
-    return { recordId: row.id, title: shown, match: r < 3 ? null : matchIn(row, readable, title ? title.id : null, q, actor.locale) }
+    return { recordId: row.id, title: shown, match: r < 3 ? null : matchIn(row, readable, rankable ? title.id : null, q, actor.locale) }
   })
   return { hits, more, best }
-}
-
-/** The statements of a search: one per form the actor may view (or the one form asked for, which must be viewable). */
-function searches(deps: GlobalSearchDeps, actor: Actor, input: { q: string; limit: number; form?: number | string; offset?: number }): FormSearch[] {
-  const q = input.q.trim()
-  const ids = input.form === undefined ? deps.schema.formIds() : [deps.schema.form(input.form).id]
-  const out: FormSearch[] = []
-  ids.forEach((formId, order) => {
-    const form = deps.schema.form(formId)
-    if (!deps.access.can(actor, 'view', form)) {
-      if (input.form !== undefined) deps.access.authorize(actor, 'view', form)
-      return
-    }
-    out.push(formSearch(deps, actor, form, order, q, input.limit, input.offset ?? 0))
-  })
-  return out
-}
-
-/** Groups with hits, best first. */
-function grouped(deps: GlobalSearchDeps, actor: Actor, input: { q: string; limit: number }, planned: FormSearch[], rows: Array<Array<RecordRow & Record<string, unknown>>>): SearchGroup[] {
-  const q = input.q.trim()
-  const links = linkedCounts(deps.schema)
-  const found: Array<SearchGroup & { best: number; links: number; order: number }> = []
-  planned.forEach((search, i) => {
-    const { hits, more, best } = formHits(deps, actor, search, rows[i]!, q, input.limit)
-    if (hits.length) found.push({ formId: search.form.id, formLabel: search.form.label, hits, more, best, links: links.get(search.form.id) ?? 0, order: search.order })
-  })
-  // Between forms, a title equal to the query wins; any other title match counts the same (a
-  // customer 杭州明达科技 before a deal 明达 ERP), and links decide.
-  const tier = (best: number) => (best === 0 ? 0 : best < 3 ? 1 : 2)
-  found.sort((a, b) => tier(a.best) - tier(b.best) || b.links - a.links || a.order - b.order)
-  return found.map(({ formId, formLabel, hits, more }) => ({ formId, formLabel, hits, more }))
 }
 
 /**
@@ -164,22 +113,22 @@ function grouped(deps: GlobalSearchDeps, actor: Actor, input: { q: string; limit
  * "more"). `limit` is per form.
  */
 export function globalSearch(deps: GlobalSearchDeps, actor: Actor, input: { q: string; limit: number; form?: number | string; offset?: number }): SearchGroup[] {
-  const planned = searches(deps, actor, input)
-  return grouped(deps, actor, input, planned, planned.map((s) => deps.db.prepare(s.sql).all(...s.params) as Array<RecordRow & Record<string, unknown>>))
-}
-
-/**
- * The same search with its statements run by `run` (the API: a reader thread of the read pool).
- * Short queries (two Chinese characters: 科技, 华东) cannot use the trigram index and scan every
- * form's table; under 20 colleagues that held the main thread for milliseconds per search. The
- * statements are built here (access, row scope, hidden fields), so they mean exactly what the
- * synchronous search means; titles and snippets are made here from the rows read.
- */
-export async function globalSearchAsync(
-  deps: GlobalSearchDeps, actor: Actor, input: { q: string; limit: number; form?: number | string; offset?: number },
-  run: (sql: string, params: unknown[]) => Promise<Array<RecordRow & Record<string, unknown>>>
-): Promise<SearchGroup[]> {
-  const planned = searches(deps, actor, input)
-  const rows = await Promise.all(planned.map((s) => run(s.sql, s.params)))
-  return grouped(deps, actor, input, planned, rows)
+  const q = input.q.trim()
+  const ids = input.form === undefined ? deps.schema.formIds() : [deps.schema.form(input.form).id]
+  const links = linkedCounts(deps.schema)
+  const found: Array<SearchGroup & { best: number; links: number; order: number }> = []
+  ids.forEach((formId, order) => {
+    const form = deps.schema.form(formId)
+    if (!deps.access.can(actor, 'view', form)) {
+      if (input.form !== undefined) deps.access.authorize(actor, 'view', form)
+      return
+    }
+    const { hits, more, best } = searchForm(deps, actor, form, q, input.limit, input.offset ?? 0)
+    if (hits.length) found.push({ formId: form.id, formLabel: form.label, hits, more, best, links: links.get(form.id) ?? 0, order })
+  })
+  // Between forms, a title equal to the query wins; any other title match counts the same (a
+  // customer 杭州明达科技 before a deal 明达 ERP), and links decide.
+  const tier = (best: number) => (best === 0 ? 0 : best < 3 ? 1 : 2)
+  found.sort((a, b) => tier(a.best) - tier(b.best) || b.links - a.links || a.order - b.order)
+  return found.map(({ formId, formLabel, hits, more }) => ({ formId, formLabel, hits, more }))
 }

@@ -8,7 +8,7 @@ import type { SchemaService } from '../forms/schema-service'
 import type { FilterNode, RecordDto } from '../shared/api/contracts'
 import { NotFoundError, ValidationError } from '../shared/errors'
 import { decodeCursor, encodeCursor, resolveField, type QueryBuilder, type Sql, type SortKey } from './query-builder'
-import { globalSearch, globalSearchAsync } from './global-search'
+import { globalSearch } from './global-search'
 import type { Serializer } from './serialize'
 import type { RecordRow } from './stored'
 
@@ -337,11 +337,6 @@ export class ReadService {
   /** Search across all forms the actor can view, grouped by form, best first (see global-search.ts). */
   searchAll(actor: Actor, input: { q: string; limit: number; form?: number | string; offset?: number }) {
     return globalSearch({ db: this.db, schema: this.schema, access: this.access, qb: this.qb, serializer: this.serializer }, actor, input)
-  }
-
-  /** `searchAll` with its statements run by `run` (a reader thread: global-search.ts). */
-  searchAllAsync(actor: Actor, input: { q: string; limit: number; form?: number | string; offset?: number }, run: (sql: string, params: unknown[]) => Promise<unknown[]>) {
-    return globalSearchAsync({ db: this.db, schema: this.schema, access: this.access, qb: this.qb, serializer: this.serializer }, actor, input, run as (sql: string, params: unknown[]) => Promise<Array<RecordRow & Record<string, unknown>>>)
   }
 
   private totals(form: ReturnType<SchemaService['form']>, where: { sql: string; params: unknown[] }, keys: string[], hidden: HiddenFields) {

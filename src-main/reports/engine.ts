@@ -118,14 +118,6 @@ export class ReportEngine {
     return this.worker
   }
 
-  /**
-   * Run a read statement on the engine's read pool (started on first use, closed with the
-   * engine): other long reads of the API share it (global search, src-main/records/global-search.ts).
-   */
-  readOffThread<T = Record<string, unknown>>(sql: string, params: unknown[]): Promise<T[]> {
-    return this.scanner().query<T>(sql, params)
-  }
-
   async close(): Promise<void> {
     await this.worker?.close()
     this.worker = null
