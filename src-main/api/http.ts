@@ -157,22 +157,39 @@ function requireJson(req: IncomingMessage): void {
   if (type !== 'application/json') throw new HttpError(415, 'http.unsupportedType')
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+/**
+ * The request's JSON body. Read with the stream's events rather than `for await` (an async
+ * iterator and a promise per chunk: a visible share of a small call's time under load); a body
+ * past MAX_BODY is refused at once, a request cut off before its end fails the call.
+ */
+function readJson(req: IncomingMessage): Promise<unknown> {
   const declared = Number(req.headers['content-length'] ?? 0)
-  if (declared > MAX_BODY) throw new HttpError(413, 'http.bodyTooLarge', { max: MAX_BODY / 1024 / 1024 })
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length
-    if (size > MAX_BODY) throw new HttpError(413, 'http.bodyTooLarge', { max: MAX_BODY / 1024 / 1024 })
-    chunks.push(chunk as Buffer)
-  }
-  if (!size) return {}
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'))
-  } catch {
-    throw new HttpError(400, 'http.invalidJson')
-  }
+  if (declared > MAX_BODY) return Promise.reject(new HttpError(413, 'http.bodyTooLarge', { max: MAX_BODY / 1024 / 1024 }))
+  return new Promise((done, fail) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    const stop = (error: Error | null) => {
+      req.off('data', onData).off('end', onEnd).off('error', stop).off('close', onClose)
+      if (error) {
+        req.pause()
+        return fail(error)
+      }
+      if (!size) return done({})
+      try {
+        done(JSON.parse((chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)).toString('utf8')))
+      } catch {
+        fail(new HttpError(400, 'http.invalidJson'))
+      }
+    }
+    const onData = (chunk: Buffer) => {
+      size += chunk.length
+      if (size > MAX_BODY) stop(new HttpError(413, 'http.bodyTooLarge', { max: MAX_BODY / 1024 / 1024 }))
+      else chunks.push(chunk)
+    }
+    const onEnd = () => stop(null)
+    const onClose = () => stop(new Error('request closed before its body ended'))
+    req.on('data', onData).once('end', onEnd).once('error', stop).once('close', onClose)
+  })
 }
 
 const STATUS: Record<string, number> = { VALIDATION: 422, PERMISSION: 403, NOT_FOUND: 404, CONFLICT: 409, UNAUTHENTICATED: 401, BAD_REQUEST: 400, INTERNAL: 500 }

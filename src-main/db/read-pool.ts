@@ -16,14 +16,28 @@ import { connectSource } from './connection'
 // fail and the worker is replaced), a closed pool, or a query that runs past `timeoutMs` (its
 // worker is ended and replaced, so a runaway scan cannot hold a slot forever).
 
+/** Compiled statements a reader thread keeps. */
+const STATEMENTS = 200
+
 /** A reader thread's code: its own read-only connection, one statement per message. */
 export const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
 const db = (${connectSource})(require(workerData.driver), workerData.file, { readonly: true, fileMustExist: true })
 db.pragma('busy_timeout = 5000')
+// Compiled statements kept per SQL text (the same widget queries come back all day; SQLite
+// recompiles a kept statement by itself after a schema change). Least recently used out first.
+const statements = new Map()
+const statement = (sql) => {
+  let s = statements.get(sql)
+  if (s) statements.delete(sql)
+  else s = db.prepare(sql)
+  statements.set(sql, s)
+  if (statements.size > ${STATEMENTS}) statements.delete(statements.keys().next().value)
+  return s
+}
 parentPort.on('message', (msg) => {
   try {
-    const rows = db.prepare(msg.sql).all(...msg.params)
+    const rows = statement(msg.sql).all(...msg.params)
     parentPort.postMessage({ id: msg.id, rows })
   } catch (e) {
     parentPort.postMessage({ id: msg.id, error: String(e && e.message || e) })

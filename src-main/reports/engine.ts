@@ -123,9 +123,20 @@ export class ReportEngine {
     this.worker = null
   }
 
+  /** Today's date (local time) for the cache key: formatted once a day, not per widget (dayjs showed in the profile under load). */
+  private day = { from: 0, to: -1, text: '' }
+  private today(): string {
+    const now = this.deps.clock.now()
+    if (now < this.day.from || now >= this.day.to) {
+      const start = dayjs(now).startOf('day')
+      this.day = { from: start.valueOf(), to: start.add(1, 'day').valueOf(), text: start.format('YYYY-MM-DD') }
+    }
+    return this.day.text
+  }
+
   private prepare(actor: Actor, input: RunInput, locale: Locale, options: { fresh?: boolean }): { hit: WidgetResult } | { key: string; planned: Planned; versions: string } {
     const query = widgetQuery.parse(input.query)
-    const key = JSON.stringify([input.type, query, input.filters ?? {}, locale, actor.id, this.deps.org.version, dayjs(this.deps.clock.now()).format('YYYY-MM-DD')])
+    const key = JSON.stringify([input.type, query, input.filters ?? {}, locale, actor.id, this.deps.org.version, this.today()])
     const hit = options.fresh ? undefined : this.cache.get(key)
     if (hit && hit.versions === hit.forms.map((f) => this.dataVersion(f)).join(',')) {
       this.cache.delete(key)

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { Agent, request } from 'node:https'
 import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
@@ -113,6 +113,8 @@ class Client {
   readonly agent: Agent
   readonly times: number[] = []
   readonly byMethod = new Map<string, number[]>()
+  /** Response bytes on the wire (compressed when the server compressed) per method. */
+  readonly bytes = new Map<string, number>()
   errors = 0
   readonly errorSamples: string[] = []
   stopAt = 0
@@ -137,7 +139,11 @@ class Client {
       }, (res) => {
         const chunks: Buffer[] = []
         res.on('data', (c: Buffer) => chunks.push(c))
-        res.on('end', () => done({ status: res.statusCode ?? 0, text: decodeBody(Buffer.concat(chunks), res.headers['content-encoding']) }))
+        res.on('end', () => {
+          const raw = Buffer.concat(chunks)
+          this.bytes.set(method, (this.bytes.get(method) ?? 0) + raw.length)
+          done({ status: res.statusCode ?? 0, text: decodeBody(raw, res.headers['content-encoding']) })
+        })
         res.on('error', (e) => done({ status: 0, text: String(e) }))
       })
       req.on('error', (e) => done({ status: 0, text: String(e) }))
@@ -230,24 +236,48 @@ function mulberry(seed: number): () => number {
   }
 }
 
-async function phase(port: number, fingerprint: string, sessions: Session[], seconds: number, acks: Ack[]) {
+/** CPU seconds a process has used so far (user + system), from /proc on Linux; null elsewhere. */
+function processCpu(pid: number | undefined): number | null {
+  if (!pid) return null
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return null
+  }
+}
+
+async function phase(port: number, fingerprint: string, sessions: Session[], seconds: number, acks: Ack[], serverPid?: number) {
   const clients = sessions.map((s) => new Client(port, s, fingerprint))
+  const clientCpu = process.cpuUsage()
+  const serverCpu = processCpu(serverPid)
   const started = performance.now()
   for (const c of clients) c.stopAt = started + seconds * 1000
   await Promise.all(clients.map((c, i) => colleague(c, i, acks, mulberry(1000 + i))))
   const elapsed = (performance.now() - started) / 1000
+  const clientUsed = process.cpuUsage(clientCpu)
+  const serverAfter = processCpu(serverPid)
   for (const c of clients) c.agent.destroy()
   const times = clients.flatMap((c) => c.times)
-  const perMethod: Record<string, { n: number; p50: number; p95: number; max: number }> = {}
-  for (const c of clients) for (const [m, xs] of c.byMethod) {
+  const perMethod: Record<string, { n: number; p50: number; p95: number; max: number; kB: number }> = {}
+  for (const m of new Set(clients.flatMap((c) => [...c.byMethod.keys()]))) {
     const all = clients.flatMap((k) => k.byMethod.get(m) ?? [])
-    if (!perMethod[m]) perMethod[m] = { n: all.length, p50: round(pct(all, 0.5)), p95: round(pct(all, 0.95)), max: round(Math.max(...all)) }
-    void xs
+    const bytes = clients.reduce((a, k) => a + (k.bytes.get(m) ?? 0), 0)
+    perMethod[m] = { n: all.length, p50: round(pct(all, 0.5)), p95: round(pct(all, 0.95)), max: round(Math.max(...all)), kB: round(bytes / all.length / 1024) }
+  }
+  // Both run on the same cores: how much of them each took (100 % = one core for the whole phase).
+  const serverSeconds = serverCpu !== null && serverAfter !== null ? serverAfter - serverCpu : null
+  const cpu = {
+    client: round((100 * (clientUsed.user + clientUsed.system)) / 1e6 / elapsed),
+    server: serverSeconds !== null ? round((100 * serverSeconds) / elapsed) : null,
+    /** The server's CPU time per answered request (ms): what a request costs, whatever else runs on the machine. */
+    serverMsPerRequest: serverSeconds !== null && times.length ? Math.round((1e5 * serverSeconds) / times.length) / 100 : null
   }
   return {
     users: sessions.length, seconds: round(elapsed), requests: times.length, rps: round(times.length / elapsed),
     p50: round(pct(times, 0.5)), p95: round(pct(times, 0.95)), p99: round(pct(times, 0.99)), max: round(Math.max(0, ...times)),
-    errors: clients.reduce((a, c) => a + c.errors, 0), errorSamples: clients.flatMap((c) => c.errorSamples).slice(0, 8), perMethod
+    errors: clients.reduce((a, c) => a + c.errors, 0), errorSamples: clients.flatMap((c) => c.errorSamples).slice(0, 8), cpu, perMethod
   }
 }
 
@@ -284,8 +314,8 @@ async function main(): Promise<void> {
     const server = await startServer(dataDir, port)
     child = server.child
     const acks: Ack[] = []
-    const single = await phase(port, server.fingerprint, [baseline], BASELINE, acks)
-    const many = await phase(port, server.fingerprint, sessions, SECONDS, acks)
+    const single = await phase(port, server.fingerprint, [baseline], BASELINE, acks, child.pid)
+    const many = await phase(port, server.fingerprint, sessions, SECONDS, acks, child.pid)
     await stop(child)
     child = null
     const lost = await lostWrites(dataDir, acks)
@@ -298,8 +328,10 @@ async function main(): Promise<void> {
       console.log(line('1 user', single))
       console.log(line(`${USERS} users`, many))
       console.log(`Acknowledged writes checked: ${acks.length}, lost: ${lost}`)
-      console.log('Per method at load (n · p50 · p95 · max ms):')
-      for (const [m, s] of Object.entries(many.perMethod).sort((a, b) => b[1].p95 - a[1].p95)) console.log(`  ${m.padEnd(22)} ${String(s.n).padStart(6)} · ${s.p50} · ${s.p95} · ${s.max}`)
+      const share = (r: typeof single) => `server ${r.cpu.server ?? '?'} % (${r.cpu.serverMsPerRequest ?? '?'} ms per request), bench client ${r.cpu.client} %`
+      console.log(`CPU (100 % = one core): 1 user: ${share(single)}; ${USERS} users: ${share(many)}; load average ${loadavg().map((n) => n.toFixed(2)).join(' ')}`)
+      console.log('Per method at load (n · p50 · p95 · max ms · kB on the wire):')
+      for (const [m, s] of Object.entries(many.perMethod).sort((a, b) => b[1].p95 - a[1].p95)) console.log(`  ${m.padEnd(22)} ${String(s.n).padStart(6)} · ${s.p50} · ${s.p95} · ${s.max} · ${s.kB}`)
       for (const e of [...single.errorSamples, ...many.errorSamples]) console.log(`  error: ${e}`)
       const ok = many.errors === 0 && lost === 0 && many.p95 < 150 && many.rps >= 300
       console.log(ok ? 'Targets met.' : 'Targets NOT met (0 errors, 0 lost writes, p95 < 150 ms, >= 300 req/s).')

@@ -64,6 +64,23 @@ describe('read pool', () => {
     await expect(pool.query('SELECT 1', [])).rejects.toThrow(/closed/)
   }, 60_000)
 
+  it('keeps compiled statements: a repeated query sees new rows and, after a schema change, the new shape', async () => {
+    const file = database()
+    const pool = new ReadPool(file, { size: 1 })
+    cleanup.push(() => pool.close())
+    const sql = 'SELECT * FROM t WHERE id <= ? ORDER BY id'
+    expect(await pool.query(sql, [2])).toEqual([{ id: 1, v: 0 }, { id: 2, v: 1 }])
+    const writer = new Database(file)
+    writer.exec('UPDATE t SET v = 100 WHERE id = 1')
+    expect(await pool.query(sql, [1])).toEqual([{ id: 1, v: 100 }])
+    writer.exec("ALTER TABLE t ADD COLUMN w TEXT DEFAULT 'x'")
+    expect(await pool.query(sql, [1])).toEqual([{ id: 1, v: 100, w: 'x' }])
+    writer.exec('DROP TABLE t')
+    writer.close()
+    await expect(pool.query(sql, [1])).rejects.toThrow(/no such table/)
+    expect(await pool.query('SELECT 1 AS one', [])).toEqual([{ one: 1 }])
+  }, 60_000)
+
   it('is sized from the cores, one left to the main thread', () => {
     expect(defaultPoolSize()).toBeGreaterThanOrEqual(1)
     expect(defaultPoolSize()).toBeLessThanOrEqual(4)

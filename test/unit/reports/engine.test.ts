@@ -404,6 +404,27 @@ describe('cache', () => {
     expect(sumAll(run('bar', q))).toEqual(close(sumAll(first)))
   })
 
+  it('a cached result lasts the local day: after midnight (or a clock set back) the widget is computed again', () => {
+    const clock = d.t.clock
+    const start = clock.now()
+    try {
+      const q = { measures: [{ agg: 'sum' as const, field: 'amount' }], dateField: 'closeDate', period: 'thisMonth' as const }
+      clock.set(new Date(2024, 2, 31, 0, 0, 1).getTime())
+      expect(run('kpi', q).period!.from).toBe('2024-03-01')
+      clock.set(new Date(2024, 2, 31, 23, 59, 59).getTime())
+      expect(run('kpi', q).cached).toBe(true)
+      clock.set(new Date(2024, 3, 1, 0, 0, 0).getTime())
+      const april = run('kpi', q)
+      expect(april.cached).toBe(false)
+      expect(april.period).toMatchObject({ from: '2024-04-01', to: '2024-04-30' })
+      clock.set(new Date(2024, 2, 31, 12, 0, 0).getTime())
+      const back = run('kpi', q)
+      expect(back.period!.from).toBe('2024-03-01')
+    } finally {
+      clock.set(start)
+    }
+  })
+
   it('renaming a related record refreshes the labels of a widget grouped by that relation', () => {
     const q = { dimensions: [{ field: 'customer' }] }
     const before = run('bar', q)
