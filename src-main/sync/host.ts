@@ -14,7 +14,7 @@ import { COMPUTED_TYPES } from '../shared/field-types'
 import { DomainError, NotFoundError, ValidationError } from '../shared/errors'
 import { translate, type Locale } from '../shared/locales'
 import type { RecordDto } from '../shared/api/core'
-import type { ConflictDto, SyncOp, SyncOpResult, SyncPullOutput } from '../shared/api/sync'
+import { TODO_LIMIT, type ConflictDto, type SyncOp, type SyncOpResult, type SyncPullOutput } from '../shared/api/sync'
 
 // The host's side of offline sync (issue 18; design in docs/architecture.md "Offline laptops").
 // The change log is the feed: its entry id is the host sequence number. A pull reads each changed
@@ -38,6 +38,8 @@ export interface PullInput {
   resume: { head: number; form: number; afterId: number } | null
   limit: number
   refresh?: Array<{ form: number; id: number }>
+  /** Send the user's open to-dos with the last page (approvals taken offline). */
+  todos?: boolean
 }
 
 type ConflictKind = ConflictDto['kind']
@@ -103,6 +105,33 @@ export class SyncHost {
   }
 
   pull(actor: Actor, input: PullInput): SyncPullOutput {
+    const out = this.pullRecords(actor, input)
+    if (input.todos && !out.more) out.todos = this.todos(actor)
+    return out
+  }
+
+  /**
+   * The user's open to-dos as the 待办 center lists them, each with its instance as flows.instance
+   * answers them (the node's field permissions, the record as they may see it there) and the
+   * schema version of the record's form: what a laptop needs to approve, reject or return offline.
+   * Read through the flow engine as the user, so nothing reaches the laptop the window would not show.
+   */
+  private todos(actor: Actor): NonNullable<SyncPullOutput['todos']> {
+    const { tasks } = this.deps.flows.todo(actor, { tab: 'todo', limit: TODO_LIMIT, offset: 0 })
+    const out: NonNullable<SyncPullOutput['todos']> = []
+    for (const task of tasks) {
+      try {
+        const instance = this.deps.flows.instance(actor, task.instanceId)
+        out.push({ task, instance, schemaVersion: this.deps.schema.form(task.formId).schemaVersion })
+      } catch (e) {
+        // A form deleted meanwhile: that to-do is not offered offline.
+        if (!(e instanceof DomainError)) throw e
+      }
+    }
+    return out
+  }
+
+  private pullRecords(actor: Actor, input: PullInput): SyncPullOutput {
     const { db } = this.deps
     const head = (db.prepare('SELECT ifnull(MAX(id), 0) FROM change_log').pluck().get() as number)
     const forms = this.viewable(actor)
