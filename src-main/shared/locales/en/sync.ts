@@ -78,5 +78,12 @@ export const sync: Record<string, string> = {
   'sync.inbox.refused.theirs': 'Discard my change',
   'sync.inbox.typed': 'What you typed',
   'sync.inbox.newRecord': 'Record created offline',
-  'sync.inbox.untitled': '(untitled record)'
+  'sync.inbox.untitled': '(untitled record)',
+  'sync.inbox.approval.hidden': 'An approval (you cannot see the record now)',
+  'sync.inbox.approval.madeAt': 'You decided offline at {{at}} ({{device}})',
+  'sync.inbox.approval.typed': 'Your decision',
+  'sync.inbox.approval.mine': 'Submit again: to your current to-do on this record',
+  'sync.inbox.approval.theirs': 'Discard this decision',
+  'sync.inbox.approval.applied': 'Submitted again: {{decision}}',
+  'sync.inbox.approval.dropped': 'Discarded: the approval at the office stays as it is',
 }

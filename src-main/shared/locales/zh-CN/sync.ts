@@ -78,5 +78,12 @@ export const sync: Record<string, string> = {
   'sync.inbox.refused.theirs': '放弃我的修改',
   'sync.inbox.typed': '你填写的值',
   'sync.inbox.newRecord': '离线新建的记录',
-  'sync.inbox.untitled': '（无标题的记录）'
+  'sync.inbox.untitled': '（无标题的记录）',
+  'sync.inbox.approval.hidden': '一条审批（你现在看不到这条记录）',
+  'sync.inbox.approval.madeAt': '你在 {{at}} 离线审批（{{device}}）',
+  'sync.inbox.approval.typed': '你的审批',
+  'sync.inbox.approval.mine': '重新提交：用于你在这条记录上当前的待办',
+  'sync.inbox.approval.theirs': '放弃这次审批',
+  'sync.inbox.approval.applied': '已重新提交：{{decision}}',
+  'sync.inbox.approval.dropped': '已放弃这次审批，办公室的审批保持原样',
 }
