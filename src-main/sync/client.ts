@@ -16,7 +16,7 @@ import { modelFromDto, offlineWrite } from './client-write'
 /** How the client reaches the host: the rpc methods sync.push and sync.pull as the signed-in user. */
 export interface SyncTransport {
   push(input: { device: string; ops: SyncOp[] }): Promise<{ results: SyncOpResult[] }>
-  pull(input: { cursor: number; forms: Record<string, string>; resume: { head: number; form: number; afterId: number } | null; limit: number; refresh: Array<{ form: number; id: number }>; todos?: boolean }): Promise<SyncPullOutput>
+  pull(input: { cursor: number; forms: Record<string, string>; resume: { head: number; form: number; afterId: number } | null; limit: number; refresh: Array<{ form: number; id: number }>; todos?: boolean; todosKey?: string | null }): Promise<SyncPullOutput>
 }
 
 export type SyncState = 'online' | 'offline' | 'syncing'
@@ -325,7 +325,7 @@ export class SyncClient {
     for (;;) {
       const keys = Object.fromEntries((this.db.prepare('SELECT id, key FROM forms WHERE complete = 1').all() as Array<{ id: number; key: string }>).map((r) => [String(r.id), r.key]))
       const refresh = this.db.prepare('SELECT form_id AS form, id FROM refresh LIMIT 5000').all() as Array<{ form: number; id: number }>
-      const page = await this.transport.pull({ cursor: this.cursor, forms: keys, resume, limit: this.options.pageSize ?? 2000, refresh, todos: true })
+      const page = await this.transport.pull({ cursor: this.cursor, forms: keys, resume, limit: this.options.pageSize ?? 2000, refresh, todos: true, todosKey: this.meta('todosKey') })
       this.apply(page)
       resume = page.resume
       if (!page.more) return
@@ -357,6 +357,11 @@ export class SyncClient {
       // Refreshed records came with a page of the feed (a snapshot replaced their form whole).
       if (!page.resume && !page.reset.length) this.db.prepare('DELETE FROM refresh').run()
       if (page.todos) this.keepTodos(page.todos)
+      if (page.todosKey !== undefined) {
+        this.setMeta('todosKey', page.todosKey)
+        // Decided here and answered by the host: the host's list is the truth (unchanged there, e.g. a refused fill-in, the to-do is back).
+        this.db.prepare("DELETE FROM todo_done WHERE op_id NOT IN (SELECT json_extract(op, '$.opId') FROM outbox)").run()
+      }
       this.setMeta('cursor', String(page.cursor))
       this.setMeta('hlc', this.hlc.toString())
       this.overlay()
@@ -364,15 +369,14 @@ export class SyncClient {
   }
 
   /**
-   * The host's open to-dos replace the kept ones. A to-do decided here stays marked while its
-   * operation waits in the outbox (after a rebase the host still lists it as open); once the host
-   * answered the operation, its list is the truth.
+   * The host's open to-dos replace the kept ones (sent only when their key changed). A to-do
+   * decided here stays marked while its operation waits in the outbox (after a rebase the host
+   * still lists it as open); once the host answered the operation, its list is the truth.
    */
   private keepTodos(todos: NonNullable<SyncPullOutput['todos']>): void {
     this.db.prepare('DELETE FROM todos').run()
     const put = this.db.prepare('INSERT INTO todos (task_id, position, form_id, record_id, schema_version, task, instance) VALUES (?, ?, ?, ?, ?, ?, ?)')
     todos.forEach((t, i) => put.run(t.task.id, i, t.task.formId, t.task.recordId, t.schemaVersion, JSON.stringify(t.task), JSON.stringify(t.instance)))
-    this.db.prepare("DELETE FROM todo_done WHERE op_id NOT IN (SELECT json_extract(op, '$.opId') FROM outbox)").run()
   }
 
   /** Operations still waiting (after a rebase) are laid over the host's records again: what the user typed stays on screen. */

@@ -60,7 +60,9 @@ export const syncPullInput = z.object({
   /** Records to send again whatever the cursor (those a push left unchanged on the host: a conflict, a refusal). */
   refresh: z.array(z.object({ form: id, id })).max(5000).default([]),
   /** Send my open to-dos (the 待办 list, each with its instance) with the last page: approvals taken offline. */
-  todos: z.boolean().default(false)
+  todos: z.boolean().default(false),
+  /** The `todosKey` of the to-dos the client holds: unchanged, the answer carries the key and no list. */
+  todosKey: z.string().max(64).nullable().default(null)
 })
 
 export const syncPullOutput = z.object({
@@ -86,7 +88,9 @@ export const syncPullOutput = z.object({
    * them (newest first, at most TODO_LIMIT), each with its instance as flows.instance answers the
    * user and the schema version of its record's form (an offline approval is written against it).
    */
-  todos: z.array(z.object({ task: taskDto, instance: instanceDto, schemaVersion: z.number().int().nonnegative() })).optional()
+  todos: z.array(z.object({ task: taskDto, instance: instanceDto, schemaVersion: z.number().int().nonnegative() })).optional(),
+  /** With the last page when to-dos were asked for: their key now (the list itself only when it differs from the client's). */
+  todosKey: z.string().optional()
 })
 /** The most open to-dos a pull sends (the 待办 center's page size at most). */
 export const TODO_LIMIT = 200
