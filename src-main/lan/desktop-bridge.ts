@@ -10,6 +10,7 @@ import { PairingFlow } from './pairing-flow'
 import type { OfficeCommand, OfficeSnapshot, OfficeStatus, SyncView, WindowEvent } from '../shared/office'
 import { offlineLogin, offlineVersion, ReplicaSession } from './replica-session'
 import { failure } from '../sync/replica-api'
+import { TODO_CHANGES } from '../sync/replica-todos'
 import { DomainError } from '../shared/errors'
 
 // What the desktop window's IPC reaches, in plain Node (src-main/app/ipc.ts only forwards to it):
@@ -201,7 +202,7 @@ export class DesktopBridge {
     // The host went away during this call: a read (or signing in) is answered from the replica at
     // once; a change is not (the host may have taken it before the answer was lost) — the user
     // tries again, and that goes to the outbox.
-    if (!answer.ok && key === 'lan.client.unreachable' && !/\.(create|update|delete)$/.test(method)) {
+    if (!answer.ok && key === 'lan.client.unreachable' && !/\.(create|update|delete)$/.test(method) && !TODO_CHANGES.has(method)) {
       const offline = await this.offlineCall(method, input, requestedLocale)
       if (offline) return offline
     }

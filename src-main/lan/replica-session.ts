@@ -5,6 +5,7 @@ import type { Sqlite } from '../db/connection'
 import type { SyncView } from '../shared/office'
 import { SyncClient, type SyncTransport } from '../sync/client'
 import { ReplicaApi, type Envelope } from '../sync/replica-api'
+import { TODO_CHANGES } from '../sync/replica-todos'
 import { backoffDelay, DEFAULT_BACKOFF, type Backoff, type Timers } from './connection'
 
 // The signed-in user's replica on a desktop client (issue 18; docs/architecture.md "Offline
@@ -318,7 +319,32 @@ export class ReplicaSession {
       const fields = type === 'deleted' ? [] : Object.keys((input as { fields?: Record<string, unknown> }).fields ?? {})
       for (const id of ids) this.options.onRecordEvent?.(JSON.stringify({ kind: 'record', type, formId: form.id, form: form.apiKey, id, version: null, fields, by, at: this.options.timers.now() }))
     }
+    if (answer.ok && TODO_CHANGES.has(method)) this.decided(method, input, answer.data)
     return answer
+  }
+
+  /**
+   * An approval queued offline: the pending count, and the live event the office would have sent
+   * when the instance moved on (the to-do list, its badge and the record reload).
+   */
+  private decided(method: string, input: unknown, data: unknown): void {
+    this.changed()
+    const typed = (input ?? {}) as { taskId?: number; taskIds?: number[] }
+    const ids = method === 'flows.batchApprove' ? ((data as { results: Array<{ taskId: number; ok: boolean }> }).results.filter((r) => r.ok).map((r) => r.taskId)) : [typed.taskId!]
+    const me = this.api.answer('auth.me', {})
+    const by = me.ok ? { id: this.options.userId, name: String((me.data as { name?: unknown }).name ?? '') } : null
+    for (const taskId of ids) {
+      const todo = this.client.todo(taskId)
+      if (!todo) continue
+      const form = todo.instance.formId
+      let key = ''
+      try {
+        key = this.client.form(form).apiKey
+      } catch {
+        // A form the user does not view: the event names it by id only.
+      }
+      this.options.onRecordEvent?.(JSON.stringify({ kind: 'flow', formId: form, form: key, id: todo.task.recordId, outcome: 'queued', by, at: this.options.timers.now() }))
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ import { openSqlite, type Sqlite } from '../db/connection'
 import type { FormModel } from '../forms/model'
 import type { FormDto, RecordDto } from '../shared/api/core'
 import type { SyncOp, SyncOpResult, SyncPullOutput } from '../shared/api/sync'
+import type { InstanceDto, TaskDto } from '../shared/api/flows'
 import { NotFoundError } from '../shared/errors'
 import { Hlc } from './hlc'
 import { modelFromDto, offlineWrite } from './client-write'
@@ -15,7 +16,7 @@ import { modelFromDto, offlineWrite } from './client-write'
 /** How the client reaches the host: the rpc methods sync.push and sync.pull as the signed-in user. */
 export interface SyncTransport {
   push(input: { device: string; ops: SyncOp[] }): Promise<{ results: SyncOpResult[] }>
-  pull(input: { cursor: number; forms: Record<string, string>; resume: { head: number; form: number; afterId: number } | null; limit: number; refresh: Array<{ form: number; id: number }> }): Promise<SyncPullOutput>
+  pull(input: { cursor: number; forms: Record<string, string>; resume: { head: number; form: number; afterId: number } | null; limit: number; refresh: Array<{ form: number; id: number }>; todos?: boolean; todosKey?: string | null }): Promise<SyncPullOutput>
 }
 
 export type SyncState = 'online' | 'offline' | 'syncing'
@@ -34,7 +35,19 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS refresh (form_id INTEGER NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (form_id, id)) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS results (op_id TEXT PRIMARY KEY, status TEXT NOT NULL, record_id INTEGER, message TEXT) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS local_ids (id INTEGER PRIMARY KEY, op_id TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS todos (task_id INTEGER PRIMARY KEY, position INTEGER NOT NULL, form_id INTEGER NOT NULL, record_id INTEGER NOT NULL,
+    schema_version INTEGER NOT NULL, task TEXT NOT NULL, instance TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS todo_done (task_id INTEGER PRIMARY KEY, op_id TEXT NOT NULL, decision TEXT NOT NULL, at INTEGER NOT NULL);
 `
+
+/** An open to-do kept in the replica: the 待办 list's row, its instance as the user saw it, and whether it was decided here. */
+export interface ReplicaTodo {
+  task: TaskDto
+  instance: InstanceDto
+  schemaVersion: number
+  /** Decided on this computer (waiting in the outbox, or answered and not yet replaced by the host's list). */
+  done: { decision: NonNullable<SyncOp['decision']>; at: number } | null
+}
 
 export class SyncClient {
   private readonly hlc: Hlc
@@ -185,6 +198,51 @@ export class SyncClient {
     })()
   }
 
+  /** The open to-dos the host sent last (newest first), with those decided here marked. */
+  todos(): ReplicaTodo[] {
+    const rows = this.db.prepare('SELECT t.task, t.instance, t.schema_version, d.decision, d.at FROM todos t LEFT JOIN todo_done d ON d.task_id = t.task_id ORDER BY t.position')
+      .all() as Array<{ task: string; instance: string; schema_version: number; decision: string | null; at: number | null }>
+    return rows.map((r) => ({
+      task: JSON.parse(r.task) as TaskDto, instance: JSON.parse(r.instance) as InstanceDto, schemaVersion: r.schema_version,
+      done: r.decision ? { decision: r.decision as NonNullable<SyncOp['decision']>, at: r.at! } : null
+    }))
+  }
+
+  todo(taskId: number): ReplicaTodo | null {
+    return this.todos().find((t) => t.task.id === taskId) ?? null
+  }
+
+  /**
+   * An approver's action taken offline (approve, reject, return to the submitter, with a comment and
+   * the node's fill-in fields already checked by the caller): queued as an `approval` operation
+   * against the schema version of the record's form, the to-do marked done here (it leaves the
+   * list). The host applies it on push if the task is still theirs and open; else it lands in their
+   * 冲突 inbox with the reason. `record` is the replica's record with the fill-in values applied.
+   */
+  approve(taskId: number, decision: NonNullable<SyncOp['decision']>, comment: string | undefined, values: Record<string, unknown>, record: Record<string, unknown> | null): SyncOp {
+    return this.db.transaction(() => {
+      const todo = this.todo(taskId)
+      if (!todo || todo.done) throw new NotFoundError('flows.error.taskClosed', {})
+      const formId = todo.task.formId
+      const known = this.db.prepare("SELECT json_extract(dto, '$.schemaVersion') FROM forms WHERE id = ?").pluck().get(formId) as number | undefined
+      const base = (this.db.prepare('SELECT seq FROM records WHERE form_id = ? AND id = ?').pluck().get(formId, todo.task.recordId) as number | undefined) ?? 0
+      const op = this.enqueue({
+        form: formId, schemaVersion: known ?? todo.schemaVersion, kind: 'approval', record: todo.task.recordId, values,
+        base: Object.fromEntries(Object.keys(values).map((k) => [k, base])), task: taskId, decision, ...(comment ? { comment } : {})
+      })
+      this.db.prepare('INSERT OR REPLACE INTO todo_done (task_id, op_id, decision, at) VALUES (?, ?, ?, ?)').run(taskId, op.opId, decision, this.options.now())
+      if (record && Object.keys(values).length) {
+        const row = this.db.prepare('SELECT data FROM records WHERE form_id = ? AND id = ?').pluck().get(formId, todo.task.recordId) as string | undefined
+        if (row) {
+          const data = JSON.parse(row) as RecordDto
+          data.fields = record
+          this.db.prepare('UPDATE records SET data = ? WHERE form_id = ? AND id = ?').run(JSON.stringify(data), formId, todo.task.recordId)
+        }
+      }
+      return op
+    })()
+  }
+
   /** The host's id of a record made here under a local (negative) id, once the host took it. */
   hostId(localId: number): number | null {
     return (this.db.prepare("SELECT r.record_id FROM local_ids l JOIN results r ON r.op_id = l.op_id WHERE l.id = ? AND r.status = 'applied'").pluck().get(localId) as number | null | undefined) ?? null
@@ -254,7 +312,9 @@ export class SyncClient {
     const rows = this.db.prepare('SELECT n, op FROM outbox').all() as Array<{ n: number; op: string }>
     for (const r of rows) {
       const op = JSON.parse(r.op) as SyncOp
-      const form = this.db.prepare("SELECT json_extract(dto, '$.schemaVersion') FROM forms WHERE id = ?").pluck().get(op.form) as number | undefined
+      const form = (this.db.prepare("SELECT json_extract(dto, '$.schemaVersion') FROM forms WHERE id = ?").pluck().get(op.form) as number | undefined)
+        // An approval on a form the user does not view (the flow shows them the record): the version the to-dos came with.
+        ?? (op.kind === 'approval' ? (this.db.prepare('SELECT MAX(schema_version) FROM todos WHERE form_id = ?').pluck().get(op.form) as number | null) ?? undefined : undefined)
       if (form !== undefined) op.schemaVersion = form
       this.db.prepare('UPDATE outbox SET op = ? WHERE n = ?').run(JSON.stringify(op), r.n)
     }
@@ -265,7 +325,7 @@ export class SyncClient {
     for (;;) {
       const keys = Object.fromEntries((this.db.prepare('SELECT id, key FROM forms WHERE complete = 1').all() as Array<{ id: number; key: string }>).map((r) => [String(r.id), r.key]))
       const refresh = this.db.prepare('SELECT form_id AS form, id FROM refresh LIMIT 5000').all() as Array<{ form: number; id: number }>
-      const page = await this.transport.pull({ cursor: this.cursor, forms: keys, resume, limit: this.options.pageSize ?? 2000, refresh })
+      const page = await this.transport.pull({ cursor: this.cursor, forms: keys, resume, limit: this.options.pageSize ?? 2000, refresh, todos: true, todosKey: this.meta('todosKey') })
       this.apply(page)
       resume = page.resume
       if (!page.more) return
@@ -296,10 +356,27 @@ export class SyncClient {
       for (const id of page.complete) this.db.prepare('UPDATE forms SET complete = 1 WHERE id = ?').run(id)
       // Refreshed records came with a page of the feed (a snapshot replaced their form whole).
       if (!page.resume && !page.reset.length) this.db.prepare('DELETE FROM refresh').run()
+      if (page.todos) this.keepTodos(page.todos)
+      if (page.todosKey !== undefined) {
+        this.setMeta('todosKey', page.todosKey)
+        // Decided here and answered by the host: the host's list is the truth (unchanged there, e.g. a refused fill-in, the to-do is back).
+        this.db.prepare("DELETE FROM todo_done WHERE op_id NOT IN (SELECT json_extract(op, '$.opId') FROM outbox)").run()
+      }
       this.setMeta('cursor', String(page.cursor))
       this.setMeta('hlc', this.hlc.toString())
       this.overlay()
     })()
+  }
+
+  /**
+   * The host's open to-dos replace the kept ones (sent only when their key changed). A to-do
+   * decided here stays marked while its operation waits in the outbox (after a rebase the host
+   * still lists it as open); once the host answered the operation, its list is the truth.
+   */
+  private keepTodos(todos: NonNullable<SyncPullOutput['todos']>): void {
+    this.db.prepare('DELETE FROM todos').run()
+    const put = this.db.prepare('INSERT INTO todos (task_id, position, form_id, record_id, schema_version, task, instance) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    todos.forEach((t, i) => put.run(t.task.id, i, t.task.formId, t.task.recordId, t.schemaVersion, JSON.stringify(t.task), JSON.stringify(t.instance)))
   }
 
   /** Operations still waiting (after a rebase) are laid over the host's records again: what the user typed stays on screen. */

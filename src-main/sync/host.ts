@@ -14,7 +14,7 @@ import { COMPUTED_TYPES } from '../shared/field-types'
 import { DomainError, NotFoundError, ValidationError } from '../shared/errors'
 import { translate, type Locale } from '../shared/locales'
 import type { RecordDto } from '../shared/api/core'
-import type { ConflictDto, SyncOp, SyncOpResult, SyncPullOutput } from '../shared/api/sync'
+import { TODO_LIMIT, type ConflictDto, type SyncOp, type SyncOpResult, type SyncPullOutput } from '../shared/api/sync'
 
 // The host's side of offline sync (issue 18; design in docs/architecture.md "Offline laptops").
 // The change log is the feed: its entry id is the host sequence number. A pull reads each changed
@@ -38,6 +38,10 @@ export interface PullInput {
   resume: { head: number; form: number; afterId: number } | null
   limit: number
   refresh?: Array<{ form: number; id: number }>
+  /** Send the user's open to-dos with the last page (approvals taken offline). */
+  todos?: boolean
+  /** The to-dos' key the client holds: the list is sent only when it changed. */
+  todosKey?: string | null
 }
 
 type ConflictKind = ConflictDto['kind']
@@ -103,6 +107,62 @@ export class SyncHost {
   }
 
   pull(actor: Actor, input: PullInput): SyncPullOutput {
+    const out = this.pullRecords(actor, input)
+    if (input.todos && !out.more) {
+      // Sent again only when something they show changed (a pull follows every burst of live
+      // events; 100 open to-dos are about 200 KB and tens of milliseconds to read).
+      const key = this.todosKey(actor)
+      out.todosKey = key
+      if (key !== input.todosKey) out.todos = this.todos(actor)
+    }
+    return out
+  }
+
+  /**
+   * What the kept to-dos depend on, cheaply: the user's open tasks (newest first, as listed), per
+   * task its urging, its instance's latest history entry and task (someone acted, a signer was
+   * added), the record's latest change, and the access key of each form (schema, row scope,
+   * hidden fields: what the instance's record shows).
+   */
+  private todosKey(actor: Actor): string {
+    const rows = this.deps.db.prepare(`SELECT t.id, t.urged_at, i.form_id, i.status,
+        (SELECT MAX(h.id) FROM flow_history h WHERE h.instance_id = t.instance_id) AS h,
+        (SELECT MAX(x.id) FROM flow_tasks x WHERE x.instance_id = t.instance_id) AS x,
+        (SELECT MAX(c.id) FROM change_log c WHERE c.form_id = i.form_id AND c.record_id = i.record_id) AS c
+      FROM flow_tasks t JOIN flow_instances i ON i.id = t.instance_id
+      WHERE t.assignee_id = ? AND t.status = 'pending' AND t.kind IN ('approval', 'fillin', 'resubmit') ORDER BY t.created_at DESC, t.id DESC LIMIT ?`).all(actor.id, TODO_LIMIT) as Array<{ form_id: number }>
+    const forms = [...new Set(rows.map((r) => r.form_id))].sort((a, b) => a - b).map((id) => {
+      try {
+        return this.accessKey(actor, this.deps.schema.form(id))
+      } catch {
+        return null
+      }
+    })
+    return createHash('sha256').update(JSON.stringify([rows, forms])).digest('base64url').slice(0, 32)
+  }
+
+  /**
+   * The user's open to-dos as the 待办 center lists them, each with its instance as flows.instance
+   * answers them (the node's field permissions, the record as they may see it there) and the
+   * schema version of the record's form: what a laptop needs to approve, reject or return offline.
+   * Read through the flow engine as the user, so nothing reaches the laptop the window would not show.
+   */
+  private todos(actor: Actor): NonNullable<SyncPullOutput['todos']> {
+    const { tasks } = this.deps.flows.todo(actor, { tab: 'todo', limit: TODO_LIMIT, offset: 0 })
+    const out: NonNullable<SyncPullOutput['todos']> = []
+    for (const task of tasks) {
+      try {
+        const instance = this.deps.flows.instance(actor, task.instanceId)
+        out.push({ task, instance, schemaVersion: this.deps.schema.form(task.formId).schemaVersion })
+      } catch (e) {
+        // A form deleted meanwhile: that to-do is not offered offline.
+        if (!(e instanceof DomainError)) throw e
+      }
+    }
+    return out
+  }
+
+  private pullRecords(actor: Actor, input: PullInput): SyncPullOutput {
     const { db } = this.deps
     const head = (db.prepare('SELECT ifnull(MAX(id), 0) FROM change_log').pluck().get() as number)
     const forms = this.viewable(actor)

@@ -7,6 +7,7 @@ import { COMPUTED_TYPES } from '../shared/field-types'
 import type { SyncClient, ReplicaRecord } from './client'
 import { countReplica, listReplica, matchingRows, searchable, textOf, type ReplicaRow } from './replica-query'
 import { snippet, titleRank } from '../records/global-search'
+import { ReplicaTodos, TODO_METHODS } from './replica-todos'
 
 // The API a desktop client's window gets while the office host cannot be reached: what a rep does
 // on the road, answered from their replica (src-main/sync/client.ts) — the forms, lists, a record,
@@ -27,7 +28,7 @@ import { snippet, titleRank } from '../records/global-search'
 export type Envelope = { ok: true; data: unknown } | { ok: false; error: { code: string; message: string; messageKey: string; params?: Record<string, unknown>; field?: string } }
 
 /** Reads whose last online answer is kept in the replica so the shell can draw itself offline. */
-export const REMEMBERED_READS: ReadonlySet<string> = new Set(['auth.me', 'apps.list', 'views.list', 'forms.access', 'users.list', 'departments.list', 'records.collaborators'])
+export const REMEMBERED_READS: ReadonlySet<string> = new Set(['auth.me', 'apps.list', 'views.list', 'forms.access', 'users.list', 'departments.list', 'records.collaborators', 'flows.counts', 'flows.todo', 'flows.instance'])
 
 /** Methods answered from the replica itself. */
 export const REPLICA_METHODS: ReadonlySet<string> = new Set(['forms.list', 'forms.get', 'records.list', 'records.count', 'records.get', 'records.create', 'records.update', 'records.delete', 'search.global'])
@@ -67,6 +68,7 @@ export function failure(locale: Locale, e: DomainError): Envelope {
 export class ReplicaApi {
   private readonly db: Sqlite
   private readonly parsed = new Map<number, { stamp: number; rows: ReplicaRow[] }>()
+  private readonly todos: ReplicaTodos
 
   constructor(
     private readonly client: SyncClient,
@@ -74,6 +76,13 @@ export class ReplicaApi {
   ) {
     this.db = client.db
     this.db.exec(REPLICA_SCHEMA)
+    this.todos = new ReplicaTodos(client, this.db, { userId: options.userId, now: options.now, kept: (method, input) => this.kept(method, input) })
+  }
+
+  /** What the office answered this user last for that read, or null. */
+  private kept(method: string, input: unknown): unknown {
+    const kept = this.db.prepare('SELECT data FROM answers WHERE method = ? AND input = ?').pluck().get(method, canonical(input ?? {})) as string | undefined
+    return kept === undefined ? null : JSON.parse(kept)
   }
 
   /** Keep an online answer of a remembered read (what the host sent this user, in their own replica). */
@@ -114,6 +123,8 @@ export class ReplicaApi {
   answer(method: string, rawInput: unknown, requestedLocale?: string): Envelope {
     const locale = pickLocale(requestedLocale)
     try {
+      // The 待办 center: the to-dos each sync keeps; approvals queued in the outbox.
+      if (TODO_METHODS.has(method)) return { ok: true, data: this.todos.run(method, rawInput, locale) }
       if (REPLICA_METHODS.has(method)) {
         const parsed = inputs[method as keyof typeof inputs].safeParse(rawInput ?? {})
         if (!parsed.success) {

@@ -37,7 +37,7 @@ test('a conflict from an offline laptop reaches the chip and is resolved in the 
   const context = await browser.newContext({ baseURL, viewport: { width: 1440, height: 900 }, locale: LOCALE })
   await context.addInitScript((lang) => localStorage.setItem('jimu.locale', lang), LOCALE)
   const rep = await context.newPage()
-  await rpc(rep, 'auth.login', REP)
+  const repUser = (await rpc<{ user: { id: number } }>(rep, 'auth.login', REP)).user
 
   // The laptop's replica: the records it holds, each with the host sequence of what it saw.
   let pulled: Pulled['records'][number] | undefined
@@ -136,4 +136,47 @@ test('a conflict from an offline laptop reaches the chip and is resolved in the 
   await expect(rep.getByTestId('conflicts-empty')).toBeVisible()
   await shoot(rep, 'empty')
   await context.close()
+
+  // An approval taken offline: 吴海燕 (销售经理) approved 张伟's quote on her laptop while, from her
+  // desk PC, she had handed that to-do to the administrator. The laptop's push is refused into her
+  // inbox; the card names the quote, what she decided and wrote, the reason, and 重新提交 / 放弃.
+  const me = await rpc<{ id: number }>(page, 'auth.me')
+  const quoteTitle = LOCALE === 'en' ? 'Quote approved on the road' : '路上审批的报价'
+  const quote = await rpc<{ id: number; fields: Record<string, unknown> }>(page, 'records.create', { form: 'quote', fields: { title: quoteTitle, quotedOn: '2026-12-01', owner: repUser.id } })
+  const quoteFlow = (await rpc<Array<{ id: number }>>(page, 'flows.list', { form: 'quote' }))[0]!
+  const instance = await rpc<{ id: number; title: string }>(page, 'flows.start', { flowId: quoteFlow.id, recordId: quote.id })
+  const managerContext = await browser.newContext({ baseURL, viewport: { width: 1440, height: 900 }, locale: LOCALE })
+  await managerContext.addInitScript((lang) => localStorage.setItem('jimu.locale', lang), LOCALE)
+  const manager = await managerContext.newPage()
+  await rpc(manager, 'auth.login', { login: 'wuhaiyan', password: 'demo12345' })
+  const todo = await rpc<{ tasks: Array<{ id: number; instanceId: number }> }>(manager, 'flows.todo', { tab: 'todo', limit: 50 })
+  const taskId = todo.tasks.find((x) => x.instanceId === instance.id)!.id
+  await rpc(manager, 'flows.transfer', { taskId, toUserId: me.id })
+  const quoteSchema = await rpc<{ id: number; schemaVersion: number }>(manager, 'forms.get', { form: 'quote' })
+  const comment = LOCALE === 'en' ? 'Agreed with the customer on site' : '在客户那里谈妥了，同意'
+  const refused = await rpc<{ results: Array<{ status: string; message: string | null }> }>(manager, 'sync.push', {
+    device: 'wuhaiyan-laptop',
+    ops: [{ opId: crypto.randomUUID(), hlc: `${Date.now() - 120_000}-0`, form: quoteSchema.id, schemaVersion: quoteSchema.schemaVersion, kind: 'approval', task: taskId, decision: 'approve', comment }]
+  })
+  expect(refused.results[0]).toMatchObject({ status: 'refused' })
+  await manager.goto('/#/sync/conflicts')
+  const approvalCard = manager.getByTestId('conflict-card')
+  await expect(approvalCard).toHaveCount(1, { timeout: 60_000 })
+  await expect(approvalCard.getByTestId('conflict-record')).toHaveText(instance.title)
+  await expect(approvalCard.getByTestId('conflict-reason')).toHaveText(t('sync.inbox.refusedReason', { reason: t('flows.error.taskClosed') }))
+  await expect(approvalCard.getByTestId('conflict-typed-*decision')).toContainText(t('sync.approval.approve'))
+  await expect(approvalCard.getByTestId('conflict-typed-*comment')).toContainText(comment)
+  await expect(approvalCard.getByTestId('conflict-side-mine')).toHaveText(t('sync.inbox.approval.mine'))
+  await expect(approvalCard.getByTestId('conflict-side-theirs')).toHaveText(t('sync.inbox.approval.theirs'))
+  await shoot(manager, 'approval')
+  await manager.setViewportSize({ width: 390, height: 844 })
+  // The navigation slides away at phone width: shoot once the card has the screen's width.
+  await expect.poll(async () => (await approvalCard.boundingBox())?.width ?? 0).toBeGreaterThan(340)
+  await shoot(manager, 'approval')
+  // 放弃: the card says the office's approval stays as it is.
+  await approvalCard.getByTestId('conflict-side-theirs').click()
+  await approvalCard.getByTestId('conflict-resolve').click()
+  await expect(approvalCard.getByTestId('conflict-after')).toContainText(t('sync.inbox.approval.dropped'))
+  await shoot(manager, 'approval-resolved')
+  await managerContext.close()
 })

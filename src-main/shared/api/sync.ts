@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { formDto, id, method, recordDto, type MethodContract } from './core'
+import { instanceDto, taskDto } from './flows'
 
 // Offline laptops (issue 18): a paired desktop client keeps a replica of what its user may see
 // and syncs with the host — push its outbox of operations, then pull the changes after its
@@ -57,7 +58,11 @@ export const syncPullInput = z.object({
   resume: z.object({ head: z.number().int().nonnegative(), form: z.number().int().nonnegative(), afterId: z.number().int().nonnegative() }).nullable().default(null),
   limit: z.number().int().min(1).max(5000).default(2000),
   /** Records to send again whatever the cursor (those a push left unchanged on the host: a conflict, a refusal). */
-  refresh: z.array(z.object({ form: id, id })).max(5000).default([])
+  refresh: z.array(z.object({ form: id, id })).max(5000).default([]),
+  /** Send my open to-dos (the 待办 list, each with its instance) with the last page: approvals taken offline. */
+  todos: z.boolean().default(false),
+  /** The `todosKey` of the to-dos the client holds: unchanged, the answer carries the key and no list. */
+  todosKey: z.string().max(64).nullable().default(null)
 })
 
 export const syncPullOutput = z.object({
@@ -77,8 +82,19 @@ export const syncPullOutput = z.object({
   removals: z.array(z.object({ form: id, id })),
   resume: z.object({ head: z.number().int().nonnegative(), form: z.number().int().nonnegative(), afterId: z.number().int().nonnegative() }).nullable(),
   /** Call again (with `cursor` and `resume`) for the rest. */
-  more: z.boolean()
+  more: z.boolean(),
+  /**
+   * Asked for (`todos`) and this is the last page: the user's open to-dos as the 待办 center lists
+   * them (newest first, at most TODO_LIMIT), each with its instance as flows.instance answers the
+   * user and the schema version of its record's form (an offline approval is written against it).
+   */
+  todos: z.array(z.object({ task: taskDto, instance: instanceDto, schemaVersion: z.number().int().nonnegative() })).optional(),
+  /** With the last page when to-dos were asked for: their key now (the list itself only when it differs from the client's). */
+  todosKey: z.string().optional()
 })
+/** The most open to-dos a pull sends (the 待办 center's page size at most). */
+export const TODO_LIMIT = 200
+
 export type SyncPullOutput = z.infer<typeof syncPullOutput>
 
 export const conflictDto = z.object({

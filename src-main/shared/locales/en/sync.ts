@@ -14,6 +14,8 @@ export const sync: Record<string, string> = {
   'sync.offlineUnsupported': '“{{field}}” can be changed once connected to the office computer',
   'sync.offlineNoPermission': 'No permission to change form “{{form}}” offline',
   'sync.offline.unavailable': 'Not available offline: connect to the office computer and try again',
+  'sync.offline.returnToNode': 'Offline you can return it to the submitter only: returning to an earlier step needs the office computer',
+  'sync.offline.approvalAttachments': 'Files cannot be attached to an approval offline: attach them once connected to the office computer',
   'sync.offline.accessUnknown': 'Your rights on form “{{form}}” are not known here yet: sync once with the office computer before changing it offline',
   'sync.offline.no.create': 'You cannot create records in form “{{form}}” (your role has no create right)',
   'sync.offline.no.edit': 'You may view the records of form “{{form}}” but not change them (your role has no edit right)',
@@ -76,5 +78,12 @@ export const sync: Record<string, string> = {
   'sync.inbox.refused.theirs': 'Discard my change',
   'sync.inbox.typed': 'What you typed',
   'sync.inbox.newRecord': 'Record created offline',
-  'sync.inbox.untitled': '(untitled record)'
+  'sync.inbox.untitled': '(untitled record)',
+  'sync.inbox.approval.hidden': 'An approval (you cannot see the record now)',
+  'sync.inbox.approval.madeAt': 'You decided offline at {{at}} ({{device}})',
+  'sync.inbox.approval.typed': 'Your decision',
+  'sync.inbox.approval.mine': 'Submit again: to your current to-do on this record',
+  'sync.inbox.approval.theirs': 'Discard this decision',
+  'sync.inbox.approval.applied': 'Submitted again: {{decision}}',
+  'sync.inbox.approval.dropped': 'Discarded: the approval at the office stays as it is',
 }

@@ -14,6 +14,8 @@ export const sync: Record<string, string> = {
   'sync.offlineUnsupported': '“{{field}}”要连上办公室的电脑后才能修改',
   'sync.offlineNoPermission': '没有权限在离线时修改表单“{{form}}”',
   'sync.offline.unavailable': '离线时不可用：连接办公室电脑后再试',
+  'sync.offline.returnToNode': '离线时只能退回给发起人：退回到更早的节点要连上办公室的电脑',
+  'sync.offline.approvalAttachments': '离线时不能给审批附文件：连上办公室的电脑后再附',
   'sync.offline.accessUnknown': '还不知道你在表单“{{form}}”上的权限：先连上办公室的电脑同步一次，再离线修改',
   'sync.offline.no.create': '你不能在表单“{{form}}”中新建记录（你的角色没有新建权限）',
   'sync.offline.no.edit': '你只能查看表单“{{form}}”的记录，不能修改（你的角色没有编辑权限）',
@@ -76,5 +78,12 @@ export const sync: Record<string, string> = {
   'sync.inbox.refused.theirs': '放弃我的修改',
   'sync.inbox.typed': '你填写的值',
   'sync.inbox.newRecord': '离线新建的记录',
-  'sync.inbox.untitled': '（无标题的记录）'
+  'sync.inbox.untitled': '（无标题的记录）',
+  'sync.inbox.approval.hidden': '一条审批（你现在看不到这条记录）',
+  'sync.inbox.approval.madeAt': '你在 {{at}} 离线审批（{{device}}）',
+  'sync.inbox.approval.typed': '你的审批',
+  'sync.inbox.approval.mine': '重新提交：用于你在这条记录上当前的待办',
+  'sync.inbox.approval.theirs': '放弃这次审批',
+  'sync.inbox.approval.applied': '已重新提交：{{decision}}',
+  'sync.inbox.approval.dropped': '已放弃这次审批，办公室的审批保持原样',
 }

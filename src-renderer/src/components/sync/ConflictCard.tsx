@@ -13,6 +13,10 @@ import { routeHash } from '../../lib/route'
 // change, and per field both values formatted by the field's own renderer with who changed the
 // office's and when. 解决 sends the choices (sync.resolve); the card then shows what the record
 // holds now. A refusal names the field it is about, under that field.
+// An approval taken offline that the office refused (the to-do handed on, decided, the approval
+// over) reads as one: the record (or, when the approver may not see it now, "an approval"), what
+// they decided and wrote — the entry's `*decision` / `*comment`, not fields of the record —, the
+// reason, and 重新提交 (to their current to-do on the record) / 放弃; resolved, it says which.
 
 type Choice = 'mine' | 'theirs'
 type Field = ConflictDto['fields'][number]
@@ -74,11 +78,13 @@ export function ConflictCard({ conflict, form, onResolved }: { conflict: Conflic
   const [error, setError] = useState<{ field: string | null; message: string } | null>(null)
   const [after, setAfter] = useState<RecordDto | null>(null)
   const fieldOf = (key: string) => form?.fields.find((f) => f.apiKey === key) ?? null
-  const madeAt = t('sync.inbox.madeAt', { at: when(conflict.madeAt), device: conflict.device })
+  const madeAt = t(conflict.op === 'approval' ? 'sync.inbox.approval.madeAt' : 'sync.inbox.madeAt', { at: when(conflict.madeAt), device: conflict.device })
+  const [kept, setKept] = useState<Choice | null>(null)
   const link = conflict.recordId !== null ? routeHash({ formId: conflict.form.id, recordId: conflict.recordId }) : null
   const perField = conflict.kind === 'field'
   const resolved = conflict.resolvedAt !== null
-  const title = conflict.recordTitle ?? (conflict.recordId === null ? t('sync.inbox.newRecord') : t('sync.inbox.untitled'))
+  const approval = conflict.op === 'approval'
+  const title = conflict.recordTitle ?? (approval ? t('sync.inbox.approval.hidden') : conflict.recordId === null ? t('sync.inbox.newRecord') : t('sync.inbox.untitled'))
   const shownFields = conflict.fields.filter((f) => f.key !== '*')
 
   const resolve = async () => {
@@ -96,8 +102,10 @@ export function ConflictCard({ conflict, form, onResolved }: { conflict: Conflic
     setBusy(true)
     try {
       const next = await api.sync.resolve(perField ? { id: conflict.id, fields: choices } : { id: conflict.id, fields: {}, keep: keep! })
+      setKept(perField ? null : keep)
       let record: RecordDto | null = null
-      if (conflict.recordId !== null) record = await api.records.get({ form: conflict.form.id, id: conflict.recordId }).catch(() => null)
+      // An approval's decision and comment are not fields of the record: the card says what was done.
+      if (conflict.recordId !== null && !approval) record = await api.records.get({ form: conflict.form.id, id: conflict.recordId }).catch(() => null)
       setAfter(record)
       onResolved(next)
     } catch (e) {
@@ -108,7 +116,9 @@ export function ConflictCard({ conflict, form, onResolved }: { conflict: Conflic
   }
 
   const kindLabel = conflict.kind === 'refused' && conflict.reason ? t('sync.inbox.refusedReason', { reason: conflict.reason }) : t(`sync.inbox.kind.${conflict.kind}`)
-  const wholeChoices = conflict.kind === 'field' ? null : { mine: t(`sync.inbox.${conflict.kind}.mine`), theirs: t(`sync.inbox.${conflict.kind}.theirs`) }
+  const choiceKey = approval && conflict.kind === 'refused' ? 'approval' : conflict.kind
+  const wholeChoices = conflict.kind === 'field' ? null : { mine: t(`sync.inbox.${choiceKey}.mine`), theirs: t(`sync.inbox.${choiceKey}.theirs`) }
+  const decision = conflict.fields.find((f) => f.key === '*decision')?.mine
 
   return (
     <Paper withBorder radius="md" p="md" data-testid="conflict-card" data-conflict={conflict.id}>
@@ -142,7 +152,21 @@ export function ConflictCard({ conflict, form, onResolved }: { conflict: Conflic
           )}
         </Group>
 
-        {resolved ? (
+        {resolved && approval ? (
+          <Stack gap={6} data-testid="conflict-after">
+            <Text size="sm">
+              {kept === 'theirs' ? t('sync.inbox.approval.dropped') : kept === 'mine' ? t('sync.inbox.approval.applied', { decision: String(decision ?? '') }) : t('sync.inbox.resolved')}
+            </Text>
+            {link && (
+              <Anchor href={link} size="sm">
+                <Group gap={4} wrap="nowrap">
+                  <IconExternalLink size={14} />
+                  {t('sync.inbox.openRecord')}
+                </Group>
+              </Anchor>
+            )}
+          </Stack>
+        ) : resolved ? (
           <Stack gap={6} data-testid="conflict-after">
             {after && (
               <>
@@ -198,11 +222,11 @@ export function ConflictCard({ conflict, form, onResolved }: { conflict: Conflic
             {shownFields.length > 0 && (
               <Paper bg="var(--mantine-color-default-hover)" p="sm" radius="sm">
                 <Text size="xs" fw={600} c="dimmed" mb={4}>
-                  {t('sync.inbox.typed')}
+                  {t(approval ? 'sync.inbox.approval.typed' : 'sync.inbox.typed')}
                 </Text>
                 <Stack gap={4}>
                   {shownFields.map((f) => (
-                    <Group key={f.key} gap="sm" wrap="nowrap" align="flex-start">
+                    <Group key={f.key} gap="sm" wrap="nowrap" align="flex-start" data-testid={`conflict-typed-${f.key}`}>
                       <Text size="sm" c="dimmed" w={120} style={{ flexShrink: 0 }}>
                         {f.label}
                       </Text>
