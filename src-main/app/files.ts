@@ -14,8 +14,8 @@ export function serveAttachment(host: CoreHost, url: string, tokens: string[]): 
 }
 
 /** The window's file request, wherever its data lives now (this PC's core or the office host). */
-export async function serveWindowFile(host: CoreHost, bridge: Pick<DesktopBridge, 'mode' | 'connection' | 'localTokens'>, request: { url: string; headers: { get(name: string): string | null } }, locale?: string): Promise<Response> {
+export async function serveWindowFile(host: CoreHost, bridge: Pick<DesktopBridge, 'mode' | 'file' | 'localTokens'>, request: { url: string; headers: { get(name: string): string | null } }, locale?: string): Promise<Response> {
   if (bridge.mode !== 'client') return serveAttachment(host, request.url, bridge.localTokens())
-  const answer = await bridge.connection.file(request.url, locale, request.headers.get('if-none-match') ?? undefined)
+  const answer = await bridge.file(request.url, locale, request.headers.get('if-none-match') ?? undefined)
   return new Response(answer.status === 304 ? null : new Uint8Array(answer.body), { status: answer.status, headers: answer.headers })
 }

@@ -3,6 +3,7 @@ import { DESKTOP_ADDRESS } from '../access/auth'
 import type { Dispatcher } from '../api/dispatcher'
 import { afterCall, type LiveStream } from '../api/events-stream'
 import { pickLocale } from '../shared/locales'
+import type { HostFileAnswer } from './host-files'
 import { OfficeConnection, type Backoff, type Envelope, type Timers } from './connection'
 import { HostDiscovery } from './discovery'
 import type { MdnsOptions } from './mdns'
@@ -139,6 +140,24 @@ export class DesktopBridge {
     }
   }
 
+  /**
+   * A file the window shows in client mode (jimu-file://): from the office as the signed-in user,
+   * a record attachment's copy kept with the replica; while the office cannot be reached, that
+   * copy where the replica shows the file (else the office connection's own "unreachable" answer).
+   */
+  async file(fileUrl: string, locale?: string, ifNoneMatch?: string): Promise<HostFileAnswer> {
+    const replica = this.replica
+    const offline = () => replica?.offlineFile(fileUrl) ?? null
+    if (replica && this.connection.view().status !== 'connected') {
+      const kept = offline()
+      if (kept) return kept
+    }
+    const answer = await this.connection.file(fileUrl, locale, ifNoneMatch)
+    if (answer.status === 200) replica?.keepFile(fileUrl, answer)
+    if (answer.status === 503) return offline() ?? answer
+    return answer
+  }
+
   /** The signed-in user's replica (client mode), for the shell and tests. */
   get replicaSession(): ReplicaSession | null {
     return this.replica
@@ -171,7 +190,8 @@ export class DesktopBridge {
       timers: this.timers,
       backoff: this.options.backoff,
       debounceMs: this.options.syncDebounceMs,
-      quiet
+      quiet,
+      fetchFile: (url) => this.connection.file(url)
     })
     if (quiet) return
     this.replica.changed()

@@ -7,6 +7,8 @@ import { SyncClient, type SyncTransport } from '../sync/client'
 import { ReplicaApi, type Envelope } from '../sync/replica-api'
 import { TODO_CHANGES } from '../sync/replica-todos'
 import { backoffDelay, DEFAULT_BACKOFF, type Backoff, type Timers } from './connection'
+import type { HostFileAnswer } from './host-files'
+import { filePlace, recordFileUrl, ReplicaFiles, replicaAttachments, replicaShowsFile, type ReplicaFileLimits } from './replica-files'
 
 // The signed-in user's replica on a desktop client (issue 18; docs/architecture.md "Offline
 // laptops"). One SQLite file per office host and user under <dataDir>/replicas/, opened when the
@@ -42,6 +44,9 @@ export interface ReplicaSessionOptions {
   debounceMs?: number
   /** Tell the window nothing until `announce()` (an offline sign-in whose password is not verified yet). */
   quiet?: boolean
+  /** Fetch a file from the office as the signed-in user (the connection's `file`); without it, a sync fetches no files. */
+  fetchFile?: (fileUrl: string) => Promise<HostFileAnswer>
+  fileLimits?: ReplicaFileLimits
 }
 
 const hostKey = (fingerprint: string) => createHash('sha256').update(fingerprint.replace(/[^0-9a-f]/gi, '').toLowerCase()).digest('hex').slice(0, 16)
@@ -121,6 +126,8 @@ export class ReplicaSession {
   readonly client: SyncClient
   readonly api: ReplicaApi
   readonly file: string
+  /** The attachments kept with this replica (replica-files.ts): beside the file, per office and user. */
+  readonly files: ReplicaFiles
   private readonly db: Sqlite
   private running: Promise<void> | null = null
   private again = false
@@ -137,6 +144,7 @@ export class ReplicaSession {
     this.file = replicaFile(options.dataDir, options.hostFingerprint, options.userId)
     mkdirSync(join(options.dataDir, 'replicas'), { recursive: true })
     this.db = SyncClient.openReplica(this.file)
+    this.files = new ReplicaFiles(`${this.file}.files`, options.fileLimits)
     const expect = async <T>(method: string, input: unknown): Promise<T> => {
       const answer = await options.call(method, input)
       if (!answer.ok) throw new HostAnswerError(answer.error as { messageKey?: string; message?: string } | undefined)
@@ -236,6 +244,7 @@ export class ReplicaSession {
         if (me.id !== this.options.userId) return
         await this.client.sync()
         await this.fetchAccess()
+        await this.syncFiles()
         if (!this.warmed) await this.warm()
         if (this.closed) return
         this.db.prepare("INSERT INTO meta (key, value) VALUES ('lastSyncAt', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(String(this.options.timers.now()))
@@ -256,6 +265,38 @@ export class ReplicaSession {
         return
       }
     } while (this.again && !this.closed && this.options.online())
+  }
+
+  /**
+   * After a pull: copies no record of the replica shows any more are deleted (a record gone from
+   * the user's sight, a field newly hidden), then the small files the records show and this PC
+   * does not hold are fetched from the office as the user (big ones are kept when opened).
+   */
+  private async syncFiles(): Promise<void> {
+    const shown = replicaAttachments(this.db)
+    this.files.prune(new Set(shown.map((a) => a.hash)))
+    if (!this.options.fetchFile) return
+    for (const wanted of this.files.wanted(shown)) {
+      if (this.closed) return
+      const answer = await this.options.fetchFile(recordFileUrl(wanted))
+      if (this.closed) return
+      // Not reached any more: the next sync tries again; a refusal (the office decides) is not kept.
+      if (answer.status === 503) return
+      this.files.keep(wanted.hash, answer)
+    }
+  }
+
+  /** A file the window opened online: kept when it is a record's attachment (the office answered 200). */
+  keepFile(fileUrl: string, answer: HostFileAnswer): void {
+    if (this.closed) return
+    const place = filePlace(fileUrl)
+    if (place) this.files.keep(place.hash, answer)
+  }
+
+  /** A file the window asks for while the office cannot be reached: the kept copy, where the replica shows it. */
+  offlineFile(fileUrl: string): HostFileAnswer | null {
+    if (this.closed) return null
+    return this.files.answer(fileUrl, (place) => replicaShowsFile(this.db, place))
   }
 
   /** The rights on each form whose access key changed (what an offline edit is checked against). */

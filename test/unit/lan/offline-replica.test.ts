@@ -246,6 +246,36 @@ describe('the desktop client offline (its replica)', () => {
     await again.close()
   }, 60_000)
 
+  it('attachments: a sync brings the small files of his records, shown offline only where the replica shows them', async () => {
+    const zhang: Actor = { id: userId('zhangwei'), name: '张伟', isAdmin: false, locale: 'zh-CN' }
+    const deals = office.host.core.reads.list(zhang, { form: 'opportunity', limit: 2 }).records
+    const others = office.host.core.reads.list(office.admin, { form: 'opportunity', limit: 200 }).records.filter((r) => r.owner?.id !== zhang.id)
+    expect(deals.length).toBeGreaterThan(0)
+    expect(others.length).toBeGreaterThan(0)
+    const pdf = Buffer.from(`%PDF-1.4\n签约合同 ${Date.now()}\n%%EOF\n`)
+    const file = office.host.core.attachments.put('合同扫描件.pdf', 'application/pdf', pdf.toString('base64'), office.admin.id)
+    office.host.core.writes.update(office.admin, 'opportunity', deals[0]!.id, { contractScan: [{ hash: file.hash, name: '合同扫描件.pdf' }] })
+    const form = office.host.core.schema.form('opportunity')
+    const field = form.fields.find((f) => f.apiKey === 'contractScan')!.id
+    const url = (record: number) => `jimu-file://files/${file.hash}?form=${form.id}&record=${record}&field=${field}`
+
+    const pc = await clientPc()
+    await pair(pc)
+    await signIn(pc, 'zhangwei')
+    // The sync fetched it from the office (as him) and keeps it beside his replica.
+    await until(() => pc.bridge.replicaSession!.files.has(file.hash), (v) => v)
+    await office.share.shutdown()
+    const offline = await pc.bridge.file(url(deals[0]!.id), 'zh-CN')
+    expect(offline.status).toBe(200)
+    expect(offline.body.equals(pdf)).toBe(true)
+    // The same file named through a record he cannot see is not answered from the copy.
+    const elsewhere = await pc.bridge.file(url(others[0]!.id), 'zh-CN')
+    expect(elsewhere.status).toBe(503)
+    expect(elsewhere.body.toString()).not.toContain('PDF')
+    await shareOn()
+    await pc.close()
+  }, 60_000)
+
   it('each sample role on one PC: its own replica holds exactly what the office shows it, rights as the office gives them', async () => {
     const pc = await clientPc()
     await pair(pc)
