@@ -6,6 +6,12 @@ import { useOffice } from '../../lib/office'
 import { OfficeConnect } from './OfficeConnect'
 
 /**
+ * Over the page, under drawers and dialogs (Mantine's modal layer is 200): a record being edited
+ * offline keeps its 保存 button; the banner had covered the drawer's footer.
+ */
+const BANNER_Z = 199
+
+/**
  * On a PC connected to the office host: a plain message while the host cannot be reached (with
  * the countdown to the next automatic retry and 立即重试), or when its administrator revoked this
  * PC (pair again, or 断开). `onSwitched` runs when the window's transport changed (paired,
@@ -38,7 +44,7 @@ export function OfficeBanner({ onSwitched }: { onSwitched: () => void }) {
   if (connection.status === 'unreachable') {
     const seconds = connection.retryAt ? Math.max(0, Math.ceil((connection.retryAt - now) / 1000)) : 0
     return (
-      <Alert color="orange" radius={0} icon={<IconPlugConnectedX size={18} />} data-testid="office-unreachable" style={{ position: 'fixed', left: 0, right: 0, bottom: 0, zIndex: 300 }}>
+      <Alert color="orange" radius={0} icon={<IconPlugConnectedX size={18} />} data-testid="office-unreachable" style={{ position: 'fixed', left: 0, right: 0, bottom: 0, zIndex: BANNER_Z }}>
         <Group justify="space-between" wrap="wrap" gap="xs">
           <Text size="sm">{office.sync ? t('sync.banner.offline', { name }) : t('lan.office.unreachable', { name })}</Text>
           <Group gap="xs" wrap="nowrap">
@@ -52,7 +58,7 @@ export function OfficeBanner({ onSwitched }: { onSwitched: () => void }) {
   if (connection.status === 'refused')
     return (
       <>
-        <Alert color="red" radius={0} data-testid="office-refused" style={{ position: 'fixed', left: 0, right: 0, bottom: 0, zIndex: 300 }}>
+        <Alert color="red" radius={0} data-testid="office-refused" style={{ position: 'fixed', left: 0, right: 0, bottom: 0, zIndex: BANNER_Z }}>
           <Group justify="space-between" wrap="wrap" gap="xs">
             <Text size="sm">{t('lan.office.refused')}</Text>
             <Group gap="xs">
