@@ -14,6 +14,7 @@ import { choicesOf } from '../../../src-main/lan/discovery'
 import { sseParser } from '../../../src-main/lan/host-events'
 import { TEST_PASSWORD_COST } from '../../support/core'
 import { serveWindowFile } from '../../../src-main/app/files'
+import { until } from '../../support/office-laptops'
 
 // The desktop client's main-side logic against a real host core on loopback: the bridge a window's
 // IPC reaches pairs with the host (code typed, owner approves), pins the CA, switches the window's
@@ -32,15 +33,6 @@ const tempDir = () => {
   return dir
 }
 
-async function until<T>(what: () => T | Promise<T>, ok: (v: T) => boolean, ms = 8000): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = await what()
-    if (ok(v)) return v
-    if (Date.now() > end) throw new Error(`timed out; last: ${JSON.stringify(v)}`)
-    await new Promise((r) => setTimeout(r, 25))
-  }
-}
 
 async function startHost() {
   const dataDir = tempDir()

@@ -1,18 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CoreHost } from '../../../src-main/api/host'
-import { Dispatcher } from '../../../src-main/api/dispatcher'
-import { LiveStream } from '../../../src-main/api/events-stream'
-import { LanDevices } from '../../../src-main/lan/devices'
-import { LanShare } from '../../../src-main/lan/share'
-import { DesktopBridge, type WindowEvent } from '../../../src-main/lan/desktop-bridge'
+import { describe, expect, it } from 'vitest'
 import type { Actor } from '../../../src-main/access/actor'
 import type { InstanceDto, TaskDto } from '../../../src-main/shared/api/flows'
 import type { ConflictDto } from '../../../src-main/shared/api/sync'
-import type { SyncView } from '../../../src-main/shared/office'
-import { TEST_PASSWORD_COST } from '../../support/core'
+import { data, officeWithLaptops, until } from '../../support/office-laptops'
 
 // Approvals taken offline on a desktop client (issue 18), against a real office host on loopback
 // with the sample data: 吴海燕 (销售经理) signs in on a paired laptop; the replica keeps her open
@@ -23,94 +13,8 @@ import { TEST_PASSWORD_COST } from '../../support/core'
 // handed to a colleague from her desk PC meanwhile is refused into her 冲突 inbox with the reason,
 // the decision and the comment she typed.
 
-const cleanup: Array<() => Promise<void> | void> = []
-afterAll(async () => {
-  while (cleanup.length) await cleanup.pop()!()
-})
+const { office, shareOn, clientPc, pair, signIn, userId } = officeWithLaptops()
 
-const tempDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'jimu-offline-'))
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }))
-  return dir
-}
-
-async function until<T>(what: () => T | Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = await what()
-    if (ok(v)) return v
-    if (Date.now() > end) throw new Error(`timed out; last: ${JSON.stringify(v)}`)
-    await new Promise((r) => setTimeout(r, 25))
-  }
-}
-
-let office: { dataDir: string; host: CoreHost; share: LanShare; port: number; admin: Actor }
-
-/** The office's sharing, on (again) at the same port. */
-async function shareOn(): Promise<void> {
-  const share = new LanShare({ host: office.host, dispatcher: new Dispatcher(office.host), rendererDir: null, dataDir: office.dataDir, bind: '127.0.0.1', port: office.port, helpPort: 0, mdns: false, addresses: () => [], pairPerMinute: 100 })
-  await share.setSharing(true, 1)
-  office.share = share
-  office.port = share.port
-}
-
-beforeAll(async () => {
-  const dataDir = tempDir()
-  const host = await CoreHost.open({ dataDir, passwordCost: TEST_PASSWORD_COST })
-  await host.core.auth.setup({ name: '管理员', login: 'admin', password: 'secret123' })
-  const dispatcher = new Dispatcher(host)
-  const login = await dispatcher.call('auth.login', { login: 'admin', password: 'secret123' })
-  const token = (login as { data: { token: string } }).data.token
-  const installed = await dispatcher.call('crm.install', { locale: 'zh-CN', sampleData: true, seed: 5 }, { token })
-  expect(installed.ok).toBe(true)
-  office = { dataDir, host, share: null as unknown as LanShare, port: 0, admin: { id: 1, name: '管理员', isAdmin: true, locale: 'zh-CN' } }
-  await shareOn()
-  cleanup.push(async () => {
-    await office.share.shutdown()
-    host.close()
-  })
-}, 120_000)
-
-async function clientPc(dataDir = tempDir()) {
-  const host = await CoreHost.open({ dataDir, passwordCost: TEST_PASSWORD_COST })
-  const live = new LiveStream(host)
-  const events: WindowEvent[] = []
-  const bridge = new DesktopBridge({ dispatcher: new Dispatcher(host), live, dataDir, send: (_id, e) => events.push(e), windows: () => [1], deviceName: '张伟的笔记本', mdns: false as never, backoff: { baseMs: 50, maxMs: 200 }, pollMs: 50, syncDebounceMs: 50 })
-  let closed = false
-  const close = async () => {
-    if (closed) return
-    closed = true
-    await bridge.close()
-    live.close()
-    host.close()
-  }
-  cleanup.push(close)
-  const syncEvents = () => events.filter((e): e is Extract<WindowEvent, { channel: 'sync' }> => e.channel === 'sync').map((e) => e.sync)
-  return { dataDir, bridge, events, close, lastSync: (): SyncView | undefined => syncEvents().at(-1) }
-}
-
-async function pair(pc: Awaited<ReturnType<typeof clientPc>>): Promise<void> {
-  await pc.bridge.office('pair', { address: `127.0.0.1:${office.port}` })
-  const devices = new LanDevices(office.host.core.db, office.host.core.clock, office.host.core.audit)
-  const pending = devices.list().find((d) => d.status === 'pending')!
-  await pc.bridge.office('code', { code: pending.code })
-  devices.decide(pending.id, true, 1)
-  await until(() => pc.bridge.snapshot().connection, (c) => c.status === 'connected')
-}
-
-async function signIn(pc: Awaited<ReturnType<typeof clientPc>>, login: string, password = 'demo12345') {
-  const answer = await pc.bridge.invoke(1, 'auth.login', { login, password }, 'zh-CN')
-  expect(answer.ok).toBe(true)
-  await until(() => pc.bridge.replicaSession?.view(), (v) => !!v && v.state === 'online' && v.lastSyncAt !== null)
-  return (answer.data as { user: { id: number } }).user.id
-}
-
-const data = <T>(answer: { ok: boolean; data?: unknown; error?: unknown }): T => {
-  if (!answer.ok) throw new Error(`call failed: ${JSON.stringify(answer.error)}`)
-  return answer.data as T
-}
-
-const userId = (login: string) => office.host.core.db.prepare('SELECT id FROM users WHERE login = ?').pluck().get(login) as number
 const actorOf = (login: string): Actor => ({ id: userId(login), name: login, isAdmin: false, locale: 'zh-CN' })
 type TodoPage = { tasks: TaskDto[]; total: number }
 

@@ -158,12 +158,7 @@ export function ConflictCard({ conflict, form, onResolved }: { conflict: Conflic
               {kept === 'theirs' ? t('sync.inbox.approval.dropped') : kept === 'mine' ? t('sync.inbox.approval.applied', { decision: String(decision ?? '') }) : t('sync.inbox.resolved')}
             </Text>
             {link && (
-              <Anchor href={link} size="sm">
-                <Group gap={4} wrap="nowrap">
-                  <IconExternalLink size={14} />
-                  {t('sync.inbox.openRecord')}
-                </Group>
-              </Anchor>
+              <OpenRecord href={link} />
             )}
           </Stack>
         ) : resolved ? (
@@ -184,12 +179,7 @@ export function ConflictCard({ conflict, form, onResolved }: { conflict: Conflic
               </>
             )}
             {link && after && (
-              <Anchor href={link} size="sm">
-                <Group gap={4} wrap="nowrap">
-                  <IconExternalLink size={14} />
-                  {t('sync.inbox.openRecord')}
-                </Group>
-              </Anchor>
+              <OpenRecord href={link} />
             )}
           </Stack>
         ) : perField ? (
@@ -275,5 +265,18 @@ export function ConflictCard({ conflict, form, onResolved }: { conflict: Conflic
         )}
       </Stack>
     </Paper>
+  )
+}
+
+/** The way from a resolved card to the record it was about. */
+function OpenRecord({ href }: { href: string }) {
+  const { t } = useTranslation()
+  return (
+    <Anchor href={href} size="sm">
+      <Group gap={4} wrap="nowrap">
+        <IconExternalLink size={14} />
+        {t('sync.inbox.openRecord')}
+      </Group>
+    </Anchor>
   )
 }
