@@ -4,7 +4,7 @@ import type { FormModel } from '../forms/model'
 import type { FormDto, RecordDto } from '../shared/api/core'
 import type { SyncOp, SyncOpResult, SyncPullOutput } from '../shared/api/sync'
 import type { InstanceDto, TaskDto } from '../shared/api/flows'
-import { NotFoundError } from '../shared/errors'
+import { NotFoundError, PermissionError } from '../shared/errors'
 import { Hlc } from './hlc'
 import { modelFromDto, offlineWrite } from './client-write'
 
@@ -37,6 +37,7 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS local_ids (id INTEGER PRIMARY KEY, op_id TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS todos (task_id INTEGER PRIMARY KEY, position INTEGER NOT NULL, form_id INTEGER NOT NULL, record_id INTEGER NOT NULL,
     schema_version INTEGER NOT NULL, task TEXT NOT NULL, instance TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS denied (form_id INTEGER NOT NULL, id INTEGER NOT NULL, actions TEXT NOT NULL, PRIMARY KEY (form_id, id)) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS todo_done (task_id INTEGER PRIMARY KEY, op_id TEXT NOT NULL, decision TEXT NOT NULL, at INTEGER NOT NULL);
 `
 
@@ -143,6 +144,17 @@ export class SyncClient {
     return row
   }
 
+  /**
+   * Refuse a change of a record the host said is outside the user's edit (or delete) scope — the
+   * message the office gives for it; the form-wide rights are checked by the caller.
+   */
+  private allowed(form: FormModel, id: number, action: 'edit' | 'delete'): void {
+    const actions = this.db.prepare('SELECT actions FROM denied WHERE form_id = ? AND id = ?').pluck().get(form.id, id) as string | undefined
+    if (actions !== undefined && (JSON.parse(actions) as string[]).includes(action)) {
+      throw new PermissionError(action === 'delete' ? 'error.recordDeleteDenied' : 'error.recordEditDenied', { id, form: form.label })
+    }
+  }
+
   private enqueue(op: Omit<SyncOp, 'opId' | 'hlc'>): SyncOp {
     const full: SyncOp = { opId: randomUUID(), hlc: this.hlc.tick(), ...op }
     this.db.prepare('INSERT INTO outbox (op) VALUES (?)').run(JSON.stringify(full))
@@ -179,6 +191,7 @@ export class SyncClient {
     const form = this.form(formRef)
     this.db.transaction(() => {
       const row = this.row(form.id, id)
+      this.allowed(form, id, 'edit')
       const record = JSON.parse(row.data) as RecordDto
       record.fields = offlineWrite(this.db, this.options.now, form, record.fields, values, this.options.userId)
       record.updatedAt = new Date(this.options.now()).toISOString()
@@ -193,6 +206,7 @@ export class SyncClient {
     const form = this.form(formRef)
     this.db.transaction(() => {
       const row = this.row(form.id, id)
+      this.allowed(form, id, 'delete')
       this.enqueue({ form: form.id, schemaVersion: form.schemaVersion, kind: 'delete', record: row.local_op ? { op: row.local_op } : id, values: {}, base: { '*': row.seq } })
       this.db.prepare('DELETE FROM records WHERE form_id = ? AND id = ?').run(form.id, id)
     })()
@@ -340,6 +354,7 @@ export class SyncClient {
       for (const id of this.db.prepare('SELECT id FROM forms').pluck().all() as number[]) {
         if (visible.has(id)) continue
         this.db.prepare('DELETE FROM records WHERE form_id = ?').run(id)
+        this.db.prepare('DELETE FROM denied WHERE form_id = ?').run(id)
         this.db.prepare('DELETE FROM forms WHERE id = ?').run(id)
         this.models.delete(id)
       }
@@ -348,11 +363,24 @@ export class SyncClient {
         this.models.delete(form.id)
       }
       // A snapshot replaces the form's records (but not those made here and not yet pushed).
-      for (const id of page.reset) this.db.prepare('DELETE FROM records WHERE form_id = ? AND local_op IS NULL').run(id)
+      for (const id of page.reset) {
+        this.db.prepare('DELETE FROM records WHERE form_id = ? AND local_op IS NULL').run(id)
+        this.db.prepare('DELETE FROM denied WHERE form_id = ?').run(id)
+      }
       const put = this.db.prepare('INSERT INTO records (form_id, id, seq, data, local_op) VALUES (?, ?, ?, ?, NULL) ON CONFLICT(form_id, id) DO UPDATE SET seq = excluded.seq, data = excluded.data')
-      for (const r of page.records) put.run(r.form, r.record.id, r.seq, JSON.stringify(r.record))
+      // Each record's own rights come with it: outside the user's edit or delete scope, or not.
+      const deny = this.db.prepare('INSERT INTO denied (form_id, id, actions) VALUES (?, ?, ?) ON CONFLICT(form_id, id) DO UPDATE SET actions = excluded.actions')
+      const undeny = this.db.prepare('DELETE FROM denied WHERE form_id = ? AND id = ?')
+      for (const r of page.records) {
+        put.run(r.form, r.record.id, r.seq, JSON.stringify(r.record))
+        if (r.denied?.length) deny.run(r.form, r.record.id, JSON.stringify(r.denied))
+        else undeny.run(r.form, r.record.id)
+      }
       const drop = this.db.prepare('DELETE FROM records WHERE form_id = ? AND id = ?')
-      for (const r of page.removals) drop.run(r.form, r.id)
+      for (const r of page.removals) {
+        drop.run(r.form, r.id)
+        undeny.run(r.form, r.id)
+      }
       for (const id of page.complete) this.db.prepare('UPDATE forms SET complete = 1 WHERE id = ?').run(id)
       // Refreshed records came with a page of the feed (a snapshot replaced their form whole).
       if (!page.resume && !page.reset.length) this.db.prepare('DELETE FROM refresh').run()

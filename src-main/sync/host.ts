@@ -94,7 +94,43 @@ export class SyncHost {
     const scope = this.deps.access.rowScope(actor, form, 'view')
     const hidden = [...this.deps.access.hiddenFieldIds(actor, form)].sort((a, b) => a - b)
     const people = this.deps.db.prepare("SELECT group_concat(id || ':' || ifnull(department_id, '') || ':' || active || ':' || is_admin, ',') FROM (SELECT * FROM users ORDER BY id)").pluck().get() as string | null
-    return createHash('sha256').update(JSON.stringify([form.schemaVersion, scope.sql, scope.params, hidden, people])).digest('base64url').slice(0, 32)
+    // The edit and delete scopes too: each record's rights come with it (see `denials`).
+    const narrower = this.narrowerScopes(actor, form).map(({ action, scope: s }) => [action, s.sql, s.params])
+    return createHash('sha256').update(JSON.stringify([form.schemaVersion, scope.sql, scope.params, hidden, people, narrower])).digest('base64url').slice(0, 32)
+  }
+
+  /**
+   * The actions the user holds on the form over fewer records than they may view (a role may see
+   * the department's records and change only its own): each record sent carries the ones it is
+   * outside of, so the laptop refuses such a change offline as the office would. An action not
+   * held on the form at all is the form's rights (`forms.access`), not the record's.
+   */
+  private narrowerScopes(actor: Actor, form: FormModel): Array<{ action: 'edit' | 'delete'; scope: { sql: string; params: unknown[] } }> {
+    const { access } = this.deps
+    const view = access.rowScope(actor, form, 'view')
+    const out: Array<{ action: 'edit' | 'delete'; scope: { sql: string; params: unknown[] } }> = []
+    for (const action of ['edit', 'delete'] as const) {
+      if (!access.can(actor, action, form)) continue
+      const scope = access.rowScope(actor, form, action)
+      if (scope.sql === '1 = 1' || (scope.sql === view.sql && JSON.stringify(scope.params) === JSON.stringify(view.params))) continue
+      out.push({ action, scope })
+    }
+    return out
+  }
+
+  /** Per record of `ids`, the actions of `narrowerScopes` it is outside of (records with none are left out). */
+  private denials(actor: Actor, form: FormModel, ids: number[]): Map<number, Array<'edit' | 'delete'>> {
+    const out = new Map<number, Array<'edit' | 'delete'>>()
+    if (!ids.length) return out
+    for (const { action, scope } of this.narrowerScopes(actor, form)) {
+      for (let i = 0; i < ids.length; i += PULL_FIELD_CHUNK) {
+        const chunk = ids.slice(i, i + PULL_FIELD_CHUNK)
+        const inside = new Set(this.deps.db.prepare(`SELECT t.id FROM ${ident(form.table)} t WHERE t.id IN (${chunk.map(() => '?').join(',')}) AND (${scope.sql})`)
+          .pluck().all(...chunk, ...scope.params) as number[])
+        for (const id of chunk) if (!inside.has(id)) out.set(id, [...(out.get(id) ?? []), action])
+      }
+    }
+    return out
   }
 
   private viewable(actor: Actor): FormModel[] {
@@ -242,7 +278,13 @@ export class SyncHost {
     if (!rows.length) return
     const seqs = this.seqs(form.id, rows.map((r) => r.id))
     const records = this.serializer.records(form, rows, this.deps.access.readableFields(actor, form), actor)
-    for (const record of records) out.records.push({ form: form.id, seq: seqs.get(record.id) ?? 0, record })
+    const denied = this.denials(actor, form, rows.map((r) => r.id))
+    for (const record of records) {
+      const entry: SyncPullOutput['records'][number] = { form: form.id, seq: seqs.get(record.id) ?? 0, record }
+      const d = denied.get(record.id)
+      if (d) entry.denied = d
+      out.records.push(entry)
+    }
   }
 
   /** The host sequence of each record's latest change: the base of what the client now holds. */

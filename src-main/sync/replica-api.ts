@@ -16,14 +16,13 @@ import { ReplicaTodos, TODO_METHODS } from './replica-todos'
 // do with a form) answer what the host answered last time, kept in the replica as they came.
 // Everything else answers 离线时不可用 — never a hang, never a raw network error.
 //
-// Permissions offline: the host sends no per-record rights with a record (records.get's shape has
-// none), so the replica keeps each form's `forms.access` answer (the actions and the fields the
-// user's roles make read-only), fetched with every sync when the form's access key changed. An
-// edit of a form the user may only view, or of a read-only field, is refused here with a message
-// saying so; a form whose rights were never fetched is refused too (connect once first). Whether a
-// record inside the user's view scope is also inside their *edit* scope (a role may view the
-// department's records and edit only its own) is decided by the host when the change is pushed:
-// a refusal goes to the 冲突 inbox with the typed values.
+// Permissions offline: the replica keeps each form's `forms.access` answer (the actions and the
+// fields the user's roles make read-only), fetched with every sync when the form's access key
+// changed. An edit of a form the user may only view, or of a read-only field, is refused here with
+// a message saying so; a form whose rights were never fetched is refused too (connect once first).
+// A record inside the user's view scope but outside their edit or delete scope (a role may view
+// the department's records and edit only its own) came from the host marked so, and SyncClient
+// refuses its change with the office's own message.
 
 export type Envelope = { ok: true; data: unknown } | { ok: false; error: { code: string; message: string; messageKey: string; params?: Record<string, unknown>; field?: string } }
 

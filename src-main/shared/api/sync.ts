@@ -78,7 +78,8 @@ export const syncPullOutput = z.object({
   reset: z.array(id),
   /** Forms whose snapshot is complete with this answer: the client stores their keys now. */
   complete: z.array(id),
-  records: z.array(z.object({ form: id, seq: z.number().int().nonnegative(), record: recordDto })),
+  /** `denied`: actions the user holds on the form but not on this record (outside their edit or delete scope); absent when none. */
+  records: z.array(z.object({ form: id, seq: z.number().int().nonnegative(), record: recordDto, denied: z.array(z.enum(['edit', 'delete'])).optional() })),
   removals: z.array(z.object({ form: id, id })),
   resume: z.object({ head: z.number().int().nonnegative(), form: z.number().int().nonnegative(), afterId: z.number().int().nonnegative() }).nullable(),
   /** Call again (with `cursor` and `resume`) for the rest. */
