@@ -7,7 +7,7 @@ import { COMPUTED_TYPES } from '../shared/field-types'
 import type { SyncClient, ReplicaRecord } from './client'
 import { countReplica, listReplica, matchingRows, searchable, textOf, type ReplicaRow } from './replica-query'
 import { snippet, titleRank } from '../records/global-search'
-import { ReplicaTodos, TODO_METHODS } from './replica-todos'
+import { ReplicaTodos, TODO_CHANGES, TODO_METHODS } from './replica-todos'
 
 // The API a desktop client's window gets while the office host cannot be reached: what a rep does
 // on the road, answered from their replica (src-main/sync/client.ts) — the forms, lists, a record,
@@ -24,10 +24,14 @@ import { ReplicaTodos, TODO_METHODS } from './replica-todos'
 // the department's records and edit only its own) came from the host marked so, and SyncClient
 // refuses its change with the office's own message.
 
-export type Envelope = { ok: true; data: unknown } | { ok: false; error: { code: string; message: string; messageKey: string; params?: Record<string, unknown>; field?: string } }
+/** `queued`: a change written to the replica and the outbox, not yet taken by the office (the window says so). */
+export type Envelope = { ok: true; data: unknown; queued?: true } | { ok: false; error: { code: string; message: string; messageKey: string; params?: Record<string, unknown>; field?: string } }
 
 /** Reads whose last online answer is kept in the replica so the shell can draw itself offline. */
 export const REMEMBERED_READS: ReadonlySet<string> = new Set(['auth.me', 'apps.list', 'views.list', 'forms.access', 'users.list', 'departments.list', 'records.collaborators', 'flows.counts', 'flows.todo', 'flows.instance'])
+
+/** Changes answered from the replica: written here and queued for the office. */
+const QUEUED: ReadonlySet<string> = new Set(['records.create', 'records.update', 'records.delete', ...TODO_CHANGES])
 
 /** Methods answered from the replica itself. */
 export const REPLICA_METHODS: ReadonlySet<string> = new Set(['forms.list', 'forms.get', 'records.list', 'records.count', 'records.get', 'records.create', 'records.update', 'records.delete', 'search.global'])
@@ -123,7 +127,7 @@ export class ReplicaApi {
     const locale = pickLocale(requestedLocale)
     try {
       // The 待办 center: the to-dos each sync keeps; approvals queued in the outbox.
-      if (TODO_METHODS.has(method)) return { ok: true, data: this.todos.run(method, rawInput, locale) }
+      if (TODO_METHODS.has(method)) return this.answered(method, this.todos.run(method, rawInput, locale))
       if (REPLICA_METHODS.has(method)) {
         const parsed = inputs[method as keyof typeof inputs].safeParse(rawInput ?? {})
         if (!parsed.success) {
@@ -132,7 +136,7 @@ export class ReplicaApi {
           const field = path[0] === 'fields' && path[1] ? path[1] : path.join('.') || undefined
           return failure(locale, new ValidationError('error.badRequest', { detail: `${path.join('.') || 'input'}: ${issue.message}` }, field))
         }
-        return { ok: true, data: this.run(method, parsed.data as Record<string, unknown>, locale) }
+        return this.answered(method, this.run(method, parsed.data as Record<string, unknown>, locale))
       }
       if (REMEMBERED_READS.has(method)) {
         const kept = this.db.prepare('SELECT data FROM answers WHERE method = ? AND input = ?').pluck().get(method, canonical(rawInput ?? {})) as string | undefined
@@ -154,6 +158,10 @@ export class ReplicaApi {
       console.error(`offline ${method} failed`, e)
       return failure(locale, new DomainError('INTERNAL', 'error.internal'))
     }
+  }
+
+  private answered(method: string, data: unknown): Envelope {
+    return QUEUED.has(method) ? { ok: true, data, queued: true } : { ok: true, data }
   }
 
   private localRecord(method: string, input: unknown): boolean {

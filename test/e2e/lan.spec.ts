@@ -276,6 +276,8 @@ test('a laptop goes offline, edits a record, comes back and resolves the conflic
     await drawer.getByLabel('备注').fill('路上改的：下周二再访')
     await drawer.getByRole('button', { name: '保存' }).click()
     await expect(drawer).toBeHidden()
+    // Saved here, not at the office: the message says where, not just 已保存.
+    await expect(win.getByText('已保存在本机：连上办公室的电脑后自动同步')).toBeVisible()
     await expect(row).toContainText('路上改的：下周二再访')
     await expect(chip).toHaveAttribute('data-state', 'offline')
     await expect(chip).toContainText('离线 · 1 条待同步')

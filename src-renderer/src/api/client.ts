@@ -6,7 +6,8 @@ import { currentLocale, i18n } from '../i18n'
 // calls the method 'records.list' through whichever transport fits where we run: the preload's
 // `invoke` inside Electron, `POST /rpc/<method>` in a browser (LAN, phone, e2e tests).
 
-type Envelope = { ok: true; data: unknown } | { ok: false; error: ApiErrorBody }
+/** `queued`: the desktop client answered a change from its replica while the office was unreachable (saved on this PC, sent later). */
+type Envelope = { ok: true; data: unknown; queued?: boolean } | { ok: false; error: ApiErrorBody }
 export type Transport = (method: MethodName, input: unknown) => Promise<Envelope>
 
 declare global {
@@ -82,9 +83,22 @@ function messageOf(error: ApiErrorBody): string {
   return error.message
 }
 
+const queuedAnswers = new WeakSet<object>()
+
+/**
+ * Whether this answer of a change came from the laptop's replica (the office unreachable): the
+ * change is saved on this PC and waits to be sent — the window says so rather than "saved".
+ */
+export function queuedOffline(answer: unknown): boolean {
+  return typeof answer === 'object' && answer !== null && queuedAnswers.has(answer)
+}
+
 export async function call<M extends MethodName>(method: M, input?: MethodInput<M>): Promise<MethodOutput<M>> {
   const result = await transport(method, input)
-  if (result.ok) return result.data as MethodOutput<M>
+  if (result.ok) {
+    if (result.queued && typeof result.data === 'object' && result.data !== null) queuedAnswers.add(result.data)
+    return result.data as MethodOutput<M>
+  }
   const { error } = result
   const apiError = new ApiError(error.code, messageOf(error), error.field, error.messageKey, error.params)
   if (error.code === 'UNAUTHENTICATED' && !SESSION_NEUTRAL.has(method)) {

@@ -58,6 +58,9 @@ describe('the replica answers the window offline', () => {
     const { c, api } = await world()
     const made = ok<RecordDto>(api.answer('records.create', { form: w.form.id, fields: { [w.key('名称')]: '离线客户', [w.key('金额')]: 7 } }, 'zh-CN'))
     expect(made.fields[w.key('编号')]).toBe('待分配')
+    // The window is told the change is queued here, not taken by the office; reads are not.
+    expect(api.answer('records.create', { form: w.form.id, fields: { [w.key('名称')]: '离线客户二' } }, 'zh-CN')).toMatchObject({ ok: true, queued: true })
+    expect(api.answer('records.get', { form: w.form.id, id: made.id })).not.toHaveProperty('queued')
     expect(c.records(w.form.id).find((r) => r.id === made.id)!.fields[w.key('编号')]).toBeNull()
     expect(ok<Page>(api.answer('records.list', { form: w.form.id, limit: 1 })).records[0]!.id).toBe(made.id)
     expect(ok<RecordDto>(api.answer('records.get', { form: w.form.id, id: made.id }, 'en')).fields[w.key('编号')]).toBe('Pending')

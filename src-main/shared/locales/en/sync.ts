@@ -13,6 +13,8 @@ export const sync: Record<string, string> = {
   'sync.provisional': 'Pending',
   'sync.offlineUnsupported': '“{{field}}” can be changed once connected to the office computer',
   'sync.offlineNoPermission': 'No permission to change form “{{form}}” offline',
+  'sync.savedOffline': 'Saved on this computer: it is sent to the office computer when it can be reached',
+  'sync.batchApprovedOffline': 'Approved {{count}} on this computer: sent to the office computer when it can be reached',
   'sync.offline.unavailable': 'Not available offline: connect to the office computer and try again',
   'sync.offline.returnToNode': 'Offline you can return it to the submitter only: returning to an earlier step needs the office computer',
   'sync.offline.approvalAttachments': 'Files cannot be attached to an approval offline: attach them once connected to the office computer',

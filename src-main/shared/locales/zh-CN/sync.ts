@@ -13,6 +13,8 @@ export const sync: Record<string, string> = {
   'sync.provisional': '待分配',
   'sync.offlineUnsupported': '“{{field}}”要连上办公室的电脑后才能修改',
   'sync.offlineNoPermission': '没有权限在离线时修改表单“{{form}}”',
+  'sync.savedOffline': '已保存在本机：连上办公室的电脑后自动同步',
+  'sync.batchApprovedOffline': '已在本机同意 {{count}} 条：连上办公室的电脑后提交',
   'sync.offline.unavailable': '离线时不可用：连接办公室电脑后再试',
   'sync.offline.returnToNode': '离线时只能退回给发起人：退回到更早的节点要连上办公室的电脑',
   'sync.offline.approvalAttachments': '离线时不能给审批附文件：连上办公室的电脑后再附',

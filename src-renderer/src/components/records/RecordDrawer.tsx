@@ -4,7 +4,7 @@ import { useHotkeys } from '@mantine/hooks'
 import { IconAlertCircle, IconArrowsMaximize, IconArrowsMinimize, IconHistory, IconLink, IconListDetails, IconTrash } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import type { FieldDto, FormDto, RecordDto, RecordWriteResult } from '@shared/api/contracts'
-import { api, ApiError, errorMessage } from '../../api/client'
+import { api, ApiError, errorMessage, queuedOffline } from '../../api/client'
 import { FormFieldsContext } from '../../fields/context'
 import { formatInstant } from '../../fields/datetime'
 import { recordTitle } from '../../fields/relation'
@@ -250,7 +250,7 @@ export function RecordDrawer({ form, fields, allFields, recordId, opened, onClos
           ? await api.records.create({ form: form.id, fields: payload })
           : await api.records.update({ form: form.id, id: recordId, fields: payload, version: record?.version })
       // Saved out of the user's sight (a rule assigned it away): say so; the edits are saved all the same.
-      notifySuccess(savedOutOfScope(saved) ? saved.message : recordId === null ? t('record.created') : t('common.saved'))
+      notifySuccess(savedOutOfScope(saved) ? saved.message : queuedOffline(saved) ? t('sync.savedOffline') : recordId === null ? t('record.created') : t('common.saved'))
       // The edits are saved: nothing to guard any more.
       setInitial(values)
       release()

@@ -4,7 +4,7 @@ import { IconArrowLeft, IconChecks, IconSearch } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import type { FormDto } from '@shared/api/contracts'
 import type { InstanceSummaryDto, TaskDto } from '@shared/api/flows'
-import { api } from '../../api/client'
+import { api, queuedOffline } from '../../api/client'
 import { PageHeader } from '../../components/PageHeader'
 import { LoadState } from '../../components/LoadState'
 import { InstanceView, STATUS_COLOR, fmt } from '../../components/flows/InstanceView'
@@ -71,10 +71,11 @@ function TodoLists() {
   const batch = async () => {
     setBusy(true)
     try {
-      const { results } = await api.flows.batchApprove({ taskIds: picked })
+      const answer = await api.flows.batchApprove({ taskIds: picked })
+      const { results } = answer
       const failed = results.filter((r) => !r.ok)
       if (failed.length) notifyError(new Error(failed.map((r) => r.message).join('；')), t('flows.todo.batchPartial', { ok: results.length - failed.length, failed: failed.length }))
-      else notifySuccess(t('flows.todo.batchDone', { count: results.length }))
+      else notifySuccess(queuedOffline(answer) ? t('sync.batchApprovedOffline', { count: results.length }) : t('flows.todo.batchDone', { count: results.length }))
       setPicked([])
       emitFlowsChanged()
     } catch (e) {
