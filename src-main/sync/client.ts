@@ -6,7 +6,8 @@ import type { SyncOp, SyncOpResult, SyncPullOutput } from '../shared/api/sync'
 import type { InstanceDto, TaskDto } from '../shared/api/flows'
 import { NotFoundError } from '../shared/errors'
 import { Hlc } from './hlc'
-import { modelFromDto, offlineWrite } from './client-write'
+import { FILLABLE_SOURCES, modelFromDto, offlineWrite, type OfflineLookups } from './client-write'
+import { ValidationError } from '../shared/errors'
 
 // The client's side of offline sync (issue 18; design in docs/architecture.md "Offline laptops"):
 // a replica database of what its user may see, an outbox of operations written through the
@@ -60,6 +61,26 @@ export class SyncClient {
   }
 
   private readonly refs = new Map<number | string, number>()
+
+  /**
+   * The colleagues the replica keeps (users.list as the office last answered this user): the
+   * members an offline write may name. Set by the replica's API (src-main/sync/replica-api.ts).
+   */
+  colleagues: () => Array<{ id: number; name: string }> = () => []
+
+  /** What the offline write looks up: the replica's records (with their titles) and colleagues. */
+  readonly lookups: OfflineLookups = {
+    record: (formId, id) => this.linked(formId, id),
+    user: (key) => this.colleague(key),
+    fieldValue: (formId, id, key) => {
+      const found = this.linked(formId, id)
+      if (!found) return null
+      const dto = this.formDto(formId)
+      const field = dto.fields.find((f) => f.apiKey === key && f.deletedAt === null && f.parentFieldId === null)
+      if (!field || !FILLABLE_SOURCES.has(field.type)) return null
+      return this.record(formId, found.id)?.fields[key] ?? null
+    }
+  }
 
   constructor(
     readonly db: Sqlite,
@@ -130,6 +151,89 @@ export class SyncClient {
     return row ? { ...(JSON.parse(row.data) as RecordDto), provisional: row.local_op !== null } : null
   }
 
+  /**
+   * A record the replica holds, with its title as records.get shows it (the title field's value, else
+   * `#id`); a local id the office numbered since is answered under the office's id.
+   */
+  private linked(formId: number, id: number): { id: number; title: string } | null {
+    let dto: FormDto
+    try {
+      dto = this.formDto(formId)
+    } catch {
+      return null
+    }
+    let data = this.db.prepare('SELECT data FROM records WHERE form_id = ? AND id = ?').pluck().get(formId, id) as string | undefined
+    if (data === undefined && id < 0) {
+      const host = this.hostId(id)
+      if (host !== null) {
+        id = host
+        data = this.db.prepare('SELECT data FROM records WHERE form_id = ? AND id = ?').pluck().get(formId, id) as string | undefined
+      }
+    }
+    if (data === undefined) return null
+    // The office's title field: the form's, else its first text or auto-number field (src-main/forms/schema-service.ts); hidden from the user: `#id`.
+    const live = dto.fields.filter((f) => f.deletedAt === null && f.parentFieldId === null)
+    const title = dto.titleFieldId !== null ? live.find((f) => f.id === dto.titleFieldId) : live.find((f) => f.type === 'text' || f.type === 'autonumber')
+    const value = title ? (JSON.parse(data) as RecordDto).fields[title.apiKey] : null
+    const text = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : ''
+    return { id, title: text || `#${id}` }
+  }
+
+  /** A colleague by id or exact name (the office's users.list as kept), the signed-in user included. */
+  private colleague(key: number | string): { id: number; name: string } | null {
+    const list = this.colleagues()
+    const me = this.me()
+    const all = me && !list.some((u) => u.id === me.id) ? [...list, me] : list
+    const asId = typeof key === 'number' ? key : /^\d+$/.test(key) ? Number(key) : null
+    const found = (asId !== null ? all.find((u) => u.id === asId) : undefined) ?? (typeof key === 'string' ? all.find((u) => u.name === key) : undefined)
+    return found ? { id: found.id, name: found.name } : null
+  }
+
+  /** The owner an offline write names (`owner`: an id, {id} or a name), as the host's pipeline reads it. */
+  ownerOf(raw: unknown): { id: number; name: string } | null {
+    if (raw === null || raw === undefined || raw === '') return null
+    const k = typeof raw === 'object' ? (raw as { id?: unknown }).id : raw
+    const found = typeof k === 'number' || typeof k === 'string' ? this.colleague(typeof k === 'string' ? k.trim() : k) : null
+    if (!found) throw new ValidationError('value.invalidUser', { field: '负责人', value: String(typeof raw === 'object' ? JSON.stringify(raw) : raw).slice(0, 100) }, 'owner')
+    return found
+  }
+
+  /**
+   * The records made offline the values link to: local id → the operation that created it (the
+   * host links the id that create got). Relations of the record and of its sub-table rows.
+   */
+  private localRefs(form: FormModel, values: Record<string, unknown>): Record<string, string> | undefined {
+    const ids = new Set<number>()
+    const collect = (field: FormModel['fields'][number], raw: unknown) => {
+      if (field.type === 'relation') {
+        for (const v of Array.isArray(raw) ? raw : [raw]) {
+          const id = typeof v === 'object' && v !== null ? (v as { id?: unknown }).id : v
+          if (typeof id === 'number' && id < 0) ids.add(id)
+        }
+      } else if (field.type === 'subtable' && Array.isArray(raw)) {
+        const children = form.children.get(field.id) ?? []
+        for (const row of raw) {
+          if (typeof row !== 'object' || row === null) continue
+          for (const [key, v] of Object.entries(row as Record<string, unknown>)) {
+            const child = children.find((c) => c.apiKey === key || c.label === key)
+            if (child) collect(child, v)
+          }
+        }
+      }
+    }
+    for (const [key, raw] of Object.entries(values)) {
+      const field = form.byKey.get(key)
+      if (field) collect(field, raw)
+    }
+    if (!ids.size) return undefined
+    const out: Record<string, string> = {}
+    for (const id of ids) {
+      const op = this.db.prepare('SELECT op_id FROM local_ids WHERE id = ?').pluck().get(id) as string | undefined
+      if (op) out[String(id)] = op
+    }
+    return Object.keys(out).length ? out : undefined
+  }
+
   /** The replica's records of a form (live ones), as records.get shows them, plus whether each is provisional. */
   records(formRef: number | string): ReplicaRecord[] {
     const form = this.form(formRef)
@@ -159,14 +263,17 @@ export class SyncClient {
   create(formRef: number | string, values: Record<string, unknown>): number {
     const form = this.form(formRef)
     return this.db.transaction(() => {
-      const fields = offlineWrite(this.db, this.options.now, form, null, values, this.options.userId)
+      const { owner: ownerInput, ...typed } = values
+      const owner = 'owner' in values ? this.ownerOf(ownerInput) : null
+      const fields = offlineWrite(this.db, this.options.now, form, null, typed, this.options.userId, this.lookups)
       // Local ids are never reused (a window may still show an earlier one, now the host's).
       const lowest = this.db.prepare('SELECT MIN(m) FROM (SELECT MIN(id) AS m FROM records UNION ALL SELECT MIN(id) FROM local_ids)').pluck().get() as number | null
       const local = Math.min(0, lowest ?? 0) - 1
-      const op = this.enqueue({ form: form.id, schemaVersion: form.schemaVersion, kind: 'create', values, base: {} })
+      const localRefs = this.localRefs(form, typed)
+      const op = this.enqueue({ form: form.id, schemaVersion: form.schemaVersion, kind: 'create', values, base: {}, ...(localRefs ? { localRefs } : {}) })
       const at = new Date(this.options.now()).toISOString()
       const me = this.me()
-      const record: RecordDto = { id: local, fields, createdAt: at, updatedAt: at, createdBy: me, updatedBy: me, owner: me, version: 0, deletedAt: null }
+      const record: RecordDto = { id: local, fields, createdAt: at, updatedAt: at, createdBy: me, updatedBy: me, owner: owner ?? me, version: 0, deletedAt: null }
       this.db.prepare('INSERT INTO records (form_id, id, seq, data, local_op) VALUES (?, ?, 0, ?, ?)').run(form.id, local, JSON.stringify(record), op.opId)
       // A window may still show the record by this id after the host numbered it (hostId).
       this.db.prepare('INSERT OR REPLACE INTO local_ids (id, op_id) VALUES (?, ?)').run(local, op.opId)
@@ -180,11 +287,14 @@ export class SyncClient {
     this.db.transaction(() => {
       const row = this.row(form.id, id)
       const record = JSON.parse(row.data) as RecordDto
-      record.fields = offlineWrite(this.db, this.options.now, form, record.fields, values, this.options.userId)
+      const { owner: ownerInput, ...typed } = values
+      if ('owner' in values) record.owner = this.ownerOf(ownerInput)
+      record.fields = offlineWrite(this.db, this.options.now, form, record.fields, typed, this.options.userId, this.lookups)
       record.updatedAt = new Date(this.options.now()).toISOString()
       record.updatedBy = this.me() ?? record.updatedBy
       const base = Object.fromEntries(Object.keys(values).map((k) => [k, row.seq]))
-      this.enqueue({ form: form.id, schemaVersion: form.schemaVersion, kind: 'update', record: row.local_op ? { op: row.local_op } : id, values, base })
+      const localRefs = this.localRefs(form, typed)
+      this.enqueue({ form: form.id, schemaVersion: form.schemaVersion, kind: 'update', record: row.local_op ? { op: row.local_op } : id, values, base, ...(localRefs ? { localRefs } : {}) })
       this.db.prepare('UPDATE records SET data = ? WHERE form_id = ? AND id = ?').run(JSON.stringify(record), form.id, id)
     })()
   }
@@ -388,7 +498,8 @@ export class SyncClient {
       if (!row) continue
       const record = JSON.parse(row.data) as RecordDto
       try {
-        record.fields = offlineWrite(this.db, this.options.now, this.form(op.form), record.fields, op.values, this.options.userId)
+        const { owner: _owner, ...typed } = op.values
+        record.fields = offlineWrite(this.db, this.options.now, this.form(op.form), record.fields, typed, this.options.userId, this.lookups)
       } catch {
         // The host decides on push (and keeps the values in the 冲突 inbox when it refuses).
         continue

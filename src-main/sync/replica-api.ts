@@ -77,6 +77,8 @@ export class ReplicaApi {
     this.db = client.db
     this.db.exec(REPLICA_SCHEMA)
     this.todos = new ReplicaTodos(client, this.db, { userId: options.userId, now: options.now, kept: (method, input) => this.kept(method, input) })
+    // The members an offline write may name: the colleagues the office listed last (the member picker's list).
+    client.colleagues = () => (this.kept('users.list', {}) as Array<{ id: number; name: string }> | null) ?? []
   }
 
   /** What the office answered this user last for that read, or null. */
@@ -197,10 +199,15 @@ export class ReplicaApi {
   }
 
   /** Refuse an offline change the user's rights on the form (as last fetched) would not allow. */
-  private mayWrite(form: FormDto, action: 'create' | 'edit' | 'delete', keys: string[]): void {
+  private mayWrite(form: FormDto, action: 'create' | 'edit' | 'delete', keys: string[], owner?: { from: number | null; to: unknown }): void {
     const access = this.access(form.id)
     if (!access) throw new PermissionError('sync.offline.accessUnknown', { form: form.label })
     if (!access.actions.has(action)) throw new PermissionError(`sync.offline.no.${action}`, { form: form.label })
+    // Another owner than oneself (or than the record has) is the choice of those who may transfer, as on the office.
+    if (owner) {
+      const to = this.client.ownerOf(owner.to)?.id ?? null
+      if (to !== owner.from && to !== null && !access.actions.has('transfer')) throw new ValidationError('value.ownerAssign', {}, 'owner')
+    }
     for (const key of keys) {
       const field = form.fields.find((f) => f.apiKey === key && f.deletedAt === null)
       if (field && access.readonly.has(key) && !COMPUTED_TYPES.has(field.type)) throw new ValidationError('sync.offline.readonlyField', { field: field.label }, key)
@@ -237,7 +244,7 @@ export class ReplicaApi {
       case 'records.create': {
         const form = formOf(input.form)
         const fields = input.fields as Record<string, unknown>
-        this.mayWrite(form, 'create', Object.keys(fields))
+        this.mayWrite(form, 'create', Object.keys(fields), 'owner' in fields ? { from: this.options.userId, to: fields.owner } : undefined)
         const id = client.create(form.id, fields)
         return this.shown(form, client.record(form.id, id)!, locale)
       }
@@ -245,8 +252,9 @@ export class ReplicaApi {
         const form = formOf(input.form)
         const fields = input.fields as Record<string, unknown>
         const id = input.id as number
-        if (!client.record(form.id, id)) throw new DomainError('NOT_FOUND', 'sync.offlineNotFound')
-        this.mayWrite(form, 'edit', Object.keys(fields))
+        const before = client.record(form.id, id)
+        if (!before) throw new DomainError('NOT_FOUND', 'sync.offlineNotFound')
+        this.mayWrite(form, 'edit', Object.keys(fields), 'owner' in fields ? { from: before.owner?.id ?? null, to: fields.owner } : undefined)
         client.update(form.id, id, fields)
         return this.shown(form, client.record(form.id, id)!, locale)
       }

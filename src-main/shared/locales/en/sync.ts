@@ -3,6 +3,7 @@ export const sync: Record<string, string> = {
   'sync.opTaken': 'This offline change’s id is already used by another user; it was not applied',
   'sync.recordMissing': 'The offline change does not say which record it changes',
   'sync.createNotApplied': 'This record was created offline but the office did not take it, so changes to it were not applied either',
+  'sync.localRefMissing': '“{{field}}” links to a record created offline that the office did not take, so this change was not applied either',
   'sync.conflictStored': 'The office changed the same field too: the office’s value was kept and yours waits in Conflicts for you to choose',
   'sync.conflictNotFound': 'Conflict #{{id}} not found',
   'sync.alreadyResolved': 'This conflict was already resolved',

@@ -3,6 +3,7 @@ export const sync: Record<string, string> = {
   'sync.opTaken': '这条离线修改的编号已被其他用户使用，未应用',
   'sync.recordMissing': '离线修改没有指明是哪条记录',
   'sync.createNotApplied': '这条记录在离线时新建，但办公室没有收下它，所以对它的修改也未应用',
+  'sync.localRefMissing': '“{{field}}”关联的是离线新建的记录，但办公室没有收下那条记录，所以这条修改也未应用',
   'sync.conflictStored': '办公室那边也改了同一字段：已保留办公室的值，你的值放在“冲突”里等你选择',
   'sync.conflictNotFound': '找不到冲突 #{{id}}',
   'sync.alreadyResolved': '这条冲突已经处理过了',
