@@ -6,6 +6,7 @@ import { evalContext, rowEvalContext, type StoredValues } from '../records/store
 import { relationConfig } from '../forms/field-types/relation'
 import { subtableRows, type StoredSubRow } from '../forms/field-types/subtable'
 import { fail } from '../forms/field-types/common'
+import { storedEntries, type StoredFileEntry } from '../forms/field-types/attachment'
 import { isBlank as isBlankText } from '../shared/values/parse'
 import { collectRefs, evaluate, parseFormula } from '../shared/formula'
 import { storeFormulaValue } from '../forms/field-types/computed'
@@ -28,8 +29,8 @@ import type { FormDto } from '../shared/api/core'
  */
 export const OFFLINE_TYPES: ReadonlySet<string> = new Set(['text', 'textarea', 'number', 'amount', 'percent', 'phone', 'email', 'url', 'date', 'datetime', 'select', 'multiselect', 'checkbox'])
 
-/** Field types whose values need the replica's look-ups offline. */
-export const LOOKUP_TYPES: ReadonlySet<string> = new Set(['member', 'relation', 'subtable'])
+/** Field types whose values need the replica's look-ups offline (attachments: files kept beside the replica). */
+export const LOOKUP_TYPES: ReadonlySet<string> = new Set(['member', 'relation', 'subtable', 'attachment'])
 
 /**
  * What the offline write looks up in the replica for members, relations and sub-tables: the same
@@ -47,7 +48,15 @@ export interface OfflineLookups {
   user(key: number | string): { id: number; name: string } | null
   /** The API value of a field of a record the replica holds (关联带出), or null. */
   fieldValue(formId: number, id: number, key: string): unknown
+  /**
+   * A file the user picked on this computer (kept beside the replica, uploaded before the
+   * operation naming it is pushed), as attachments.upload answered it; null otherwise.
+   */
+  upload(hash: string): { hash: string; name: string; size: number; mime: string } | null
 }
+
+const HASH = /^[0-9a-f]{64}$/
+type FileMeta = { hash: string; name: string; size: number; mime: string }
 
 /** Fields 关联带出 copies (plain values: their stored form is their API form), as the host's pipeline. */
 export const FILLABLE_SOURCES: ReadonlySet<string> = new Set(['text', 'textarea', 'number', 'amount', 'percent', 'phone', 'email', 'url', 'date'])
@@ -134,6 +143,9 @@ function supported(f: FieldModel, lookups: OfflineLookups | undefined): boolean 
  * then it refuses on push), sub-table rows cell by cell as the host's pipeline does.
  */
 class OfflineCoercion {
+  /** The files the record shows now (size and the server-read type come with its API values). */
+  private readonly metas = new Map<string, FileMeta>()
+
   constructor(
     private readonly form: FormModel,
     private readonly ctx: { db: Sqlite; clock: { now: () => number }; actorId: number },
@@ -159,10 +171,41 @@ class OfflineCoercion {
       return lookups!.user(typeof k === 'string' ? k.trim() : k)?.id ?? fail(f, 'value.invalidUser', raw)
     }
     if (f.type === 'subtable') return this.rows(f, raw, existing)
+    if (f.type === 'attachment') return this.files(f, raw, existing)
     const mod = fieldType(f)
     const stored = mod.coerce(raw, f, this.ctx)
     mod.validate?.(stored, f)
     return stored
+  }
+
+  /**
+   * Attachment values as the host's type takes them (src-main/forms/field-types/attachment.ts):
+   * files the field already holds (kept without asking, as on the host) or files this user picked
+   * on this computer; any other hash reads as a file that does not exist.
+   */
+  private files(f: FieldModel, raw: unknown, existing: unknown): string | null {
+    const before = new Map((Array.isArray(existing) ? existing : [existing]).flatMap((v) => storedEntries(v)).map((e) => [e.hash, e]))
+    const entries = new Map<string, StoredFileEntry>()
+    for (const v of Array.isArray(raw) ? raw : [raw]) {
+      const obj = typeof v === 'object' && v !== null ? (v as { hash?: unknown; name?: unknown }) : null
+      const hash = obj ? obj.hash : v
+      if (typeof hash !== 'string' || !HASH.test(hash)) return fail(f, 'value.invalidAttachment', v)
+      const name = obj && typeof obj.name === 'string' && obj.name.trim() !== '' ? obj.name.trim() : null
+      if (name !== null && ([...name].length > 255 || [...name].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f))) return fail(f, 'value.invalidAttachment', name)
+      const kept = before.get(hash)
+      const own = this.lookups?.upload(hash) ?? null
+      if (!kept && !own) return fail(f, 'value.invalidAttachment', hash)
+      if (entries.has(hash)) continue
+      const entry: StoredFileEntry = { hash }
+      const shown = name ?? kept?.name ?? own?.name
+      const mime = kept?.mime ?? own?.mime
+      if (shown !== undefined) entry.name = shown
+      if (mime !== undefined) entry.mime = mime
+      entries.set(hash, entry)
+    }
+    const max = (f.config as { maxFiles?: number }).maxFiles
+    if (max !== undefined && entries.size > max) throw new ValidationError('value.tooManyOptions', { field: f.label, max }, f.apiKey)
+    return entries.size ? JSON.stringify([...entries.values()]) : null
   }
 
   /** Sub-table rows as the host's pipeline takes them: a row with one of this record's row ids changes it, others are new, rows left out are removed. */
@@ -179,7 +222,9 @@ class OfflineCoercion {
         if (blank(v)) continue
         const cell = `${f.label}第${i + 1}行 ${child.label}`
         try {
-          values.set(child.id, COMPUTED_TYPES.has(child.type) ? fieldType(child).coerce(v, child, this.ctx) : this.value(child, v, null, cell, f.apiKey))
+          // An attachment cell keeps without asking the files the sub-table's rows hold already (as the host's `attached`).
+          const held = child.type === 'attachment' && Array.isArray(existing) ? (existing as StoredSubRow[]).map((r) => r.values.get(child.id)) : null
+          values.set(child.id, COMPUTED_TYPES.has(child.type) ? fieldType(child).coerce(v, child, this.ctx) : this.value(child, v, held, cell, f.apiKey))
         } catch (e) {
           if (e instanceof ValidationError) throw new ValidationError(e.messageKey, { ...e.params, field: cell }, f.apiKey)
           throw e
@@ -204,6 +249,12 @@ class OfflineCoercion {
       const k = typeof api === 'object' ? (api as { id?: unknown }).id : api
       return typeof k === 'number' ? k : null
     }
+    if (f.type === 'attachment') {
+      if (!Array.isArray(api)) return null
+      const entries = (api as FileMeta[]).filter((e) => e && typeof e.hash === 'string' && HASH.test(e.hash))
+      for (const e of entries) this.metas.set(e.hash, e)
+      return entries.length ? JSON.stringify(entries.map((e) => ({ hash: e.hash, name: e.name, mime: e.mime }))) : null
+    }
     if (f.type === 'subtable') {
       if (!Array.isArray(api)) return []
       const children = this.form.children.get(f.id) ?? []
@@ -224,7 +275,7 @@ class OfflineCoercion {
       locale: 'zh-CN',
       userName: (id) => lookups?.user(id)?.name ?? null,
       relationTitle: (field, id) => lookups?.record(relationConfig(field).targetFormId, id)?.title ?? `#${id}`,
-      attachment: () => null,
+      attachment: (hash) => this.metas.get(hash) ?? lookups?.upload(hash) ?? null,
       childFields: (field) => this.form.children.get(field.id) ?? [],
       fieldType
     }

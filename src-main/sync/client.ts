@@ -1,13 +1,12 @@
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { openSqlite, type Sqlite } from '../db/connection'
 import type { FormModel } from '../forms/model'
 import type { FormDto, RecordDto } from '../shared/api/core'
 import type { SyncOp, SyncOpResult, SyncPullOutput } from '../shared/api/sync'
 import type { InstanceDto, TaskDto } from '../shared/api/flows'
-import { NotFoundError } from '../shared/errors'
+import { DomainError, NotFoundError, ValidationError } from '../shared/errors'
 import { Hlc } from './hlc'
 import { FILLABLE_SOURCES, modelFromDto, offlineWrite, type OfflineLookups } from './client-write'
-import { ValidationError } from '../shared/errors'
 
 // The client's side of offline sync (issue 18; design in docs/architecture.md "Offline laptops"):
 // a replica database of what its user may see, an outbox of operations written through the
@@ -17,6 +16,12 @@ import { ValidationError } from '../shared/errors'
 /** How the client reaches the host: the rpc methods sync.push and sync.pull as the signed-in user. */
 export interface SyncTransport {
   push(input: { device: string; ops: SyncOp[] }): Promise<{ results: SyncOpResult[] }>
+  /**
+   * attachments.upload as the user: a file picked offline, sent before the operation naming it;
+   * null when the office refused the file (its answer), a throw when it cannot be reached.
+   * Without it, no file is picked offline.
+   */
+  upload?(input: { name: string; mime: string; data: string }): Promise<{ hash: string } | null>
   pull(input: { cursor: number; forms: Record<string, string>; resume: { head: number; form: number; afterId: number } | null; limit: number; refresh: Array<{ form: number; id: number }>; todos?: boolean; todosKey?: string | null }): Promise<SyncPullOutput>
 }
 
@@ -38,6 +43,8 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS local_ids (id INTEGER PRIMARY KEY, op_id TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS todos (task_id INTEGER PRIMARY KEY, position INTEGER NOT NULL, form_id INTEGER NOT NULL, record_id INTEGER NOT NULL,
     schema_version INTEGER NOT NULL, task TEXT NOT NULL, instance TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS uploads (hash TEXT PRIMARY KEY, name TEXT NOT NULL, mime TEXT NOT NULL, declared TEXT NOT NULL, size INTEGER NOT NULL, at INTEGER NOT NULL,
+    sent INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS todo_done (task_id INTEGER PRIMARY KEY, op_id TEXT NOT NULL, decision TEXT NOT NULL, at INTEGER NOT NULL);
 `
 
@@ -79,6 +86,59 @@ export class SyncClient {
       const field = dto.fields.find((f) => f.apiKey === key && f.deletedAt === null && f.parentFieldId === null)
       if (!field || !FILLABLE_SOURCES.has(field.type)) return null
       return this.record(formId, found.id)?.fields[key] ?? null
+    },
+    upload: (hash) => {
+      const row = this.db.prepare('SELECT hash, name, size, mime FROM uploads WHERE hash = ?').get(hash) as { hash: string; name: string; size: number; mime: string } | undefined
+      return row ?? null
+    }
+  }
+
+  /** Whether files can be picked offline here (kept beside the replica and uploaded before the push). */
+  get takesFiles(): boolean {
+    return !!this.options.files && !!this.transport.upload
+  }
+
+  /**
+   * A file picked offline (attachments.upload's input): kept beside the replica under its
+   * SHA-256 and answered as the office would (hash, name, size, the type read from the bytes);
+   * the record naming it is checked against this list, and the bytes go to the office before the
+   * first operation naming them is pushed.
+   */
+  upload(name: string, declaredMime: string, bytes: Buffer, meta: { mime: string }): { hash: string; name: string; size: number; mime: string } {
+    if (!this.options.files || !this.transport.upload) throw new DomainError('CONFLICT', 'sync.offline.unavailable')
+    const hash = createHash('sha256').update(bytes).digest('hex')
+    if (!this.options.files.keep(hash, bytes, { name, mime: meta.mime })) throw new ValidationError('sync.offline.fileTooBig', { name })
+    this.db.prepare('INSERT INTO uploads (hash, name, mime, declared, size, at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(hash) DO UPDATE SET name = excluded.name, declared = excluded.declared')
+      .run(hash, name, meta.mime, declaredMime, bytes.length, this.options.now())
+    return { hash, name, size: bytes.length, mime: meta.mime }
+  }
+
+  /** Files picked here and not yet sent to the office (their copies stay however the replica's records change). */
+  pendingUploads(): string[] {
+    return this.db.prepare('SELECT hash FROM uploads WHERE sent = 0').pluck().all() as string[]
+  }
+
+  /**
+   * Before a batch is pushed: each file picked offline that its operations name goes to the
+   * office first (attachments.upload as the user, so the office lets them attach it). A file the
+   * office refuses (its type, its size) is marked and the operation naming it is refused by the
+   * office in turn, into the 冲突 inbox; an office that cannot be reached stops the sync.
+   */
+  private async sendUploads(ops: SyncOp[]): Promise<void> {
+    const pending = this.db.prepare('SELECT hash, name, declared FROM uploads WHERE sent = 0').all() as Array<{ hash: string; name: string; declared: string }>
+    if (!pending.length || !this.transport.upload || !this.options.files) return
+    const text = JSON.stringify(ops.map((o) => o.values))
+    for (const file of pending) {
+      if (!text.includes(file.hash)) continue
+      const bytes = this.options.files.read(file.hash)
+      if (!bytes) {
+        this.db.prepare('UPDATE uploads SET sent = 2 WHERE hash = ?').run(file.hash)
+        continue
+      }
+      // Refused by the office: the operation naming the file is refused in turn. Not reached: the throw stops the sync.
+      const answer = await this.transport.upload({ name: file.name, mime: file.declared, data: bytes.toString('base64') })
+      const sent = answer && answer.hash === file.hash ? 1 : 2
+      this.db.prepare('UPDATE uploads SET sent = ? WHERE hash = ?').run(sent, file.hash)
     }
   }
 
@@ -92,6 +152,12 @@ export class SyncClient {
       pageSize?: number
       /** The user's name, shown as creator, owner and last editor of what they change offline (the host decides on push). */
       userName?: () => string | null
+      /**
+       * Files picked offline, kept beside the replica (src-main/lan/replica-files.ts, content
+       * addressed): `keep` stores the bytes under their SHA-256, `read` gives them back for the
+       * upload before the push. Without it, files are attached once connected.
+       */
+      files?: { keep(hash: string, bytes: Buffer, meta: { name: string; mime: string }): boolean; read(hash: string): Buffer | null }
     }
   ) {
     // The replica is a cache of the host plus the outbox: WAL with NORMAL sync survives a crash of the app.
@@ -395,6 +461,7 @@ export class SyncClient {
       const rows = this.db.prepare('SELECT n, op FROM outbox ORDER BY n LIMIT ?').all(batch) as Array<{ n: number; op: string }>
       if (!rows.length) return false
       const ops = rows.map((r) => JSON.parse(r.op) as SyncOp)
+      await this.sendUploads(ops)
       const { results } = await this.transport.push({ device: this.options.device, ops })
       let rebase = false
       this.db.transaction(() => {

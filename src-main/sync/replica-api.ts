@@ -8,6 +8,7 @@ import type { SyncClient, ReplicaRecord } from './client'
 import { countReplica, listReplica, matchingRows, searchable, textOf, type ReplicaRow } from './replica-query'
 import { snippet, titleRank } from '../records/global-search'
 import { ReplicaTodos, TODO_METHODS } from './replica-todos'
+import { sniffMime, validDeclaredMime } from '../attachments/content-type'
 
 // The API a desktop client's window gets while the office host cannot be reached: what a rep does
 // on the road, answered from their replica (src-main/sync/client.ts) — the forms, lists, a record,
@@ -31,7 +32,7 @@ export type Envelope = { ok: true; data: unknown } | { ok: false; error: { code:
 export const REMEMBERED_READS: ReadonlySet<string> = new Set(['auth.me', 'apps.list', 'views.list', 'forms.access', 'users.list', 'departments.list', 'records.collaborators', 'flows.counts', 'flows.todo', 'flows.instance'])
 
 /** Methods answered from the replica itself. */
-export const REPLICA_METHODS: ReadonlySet<string> = new Set(['forms.list', 'forms.get', 'records.list', 'records.count', 'records.get', 'records.create', 'records.update', 'records.delete', 'search.global'])
+export const REPLICA_METHODS: ReadonlySet<string> = new Set(['forms.list', 'forms.get', 'records.list', 'records.count', 'records.get', 'records.create', 'records.update', 'records.delete', 'search.global', 'attachments.upload'])
 
 const REPLICA_SCHEMA = `
   CREATE TABLE IF NOT EXISTS answers (method TEXT NOT NULL, input TEXT NOT NULL, data TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (method, input)) WITHOUT ROWID;
@@ -49,6 +50,7 @@ const inputs = {
   'records.create': z.object({ form: formRef, fields: z.record(z.string(), z.unknown()) }),
   'records.update': z.object({ form: formRef, id: anyId, fields: z.record(z.string(), z.unknown()), version: z.number().int().optional() }),
   'records.delete': z.object({ form: formRef, ids: z.array(anyId).min(1).max(10000) }),
+  'attachments.upload': z.object({ name: z.string().trim().min(1).max(255), mime: z.string().max(100).default('application/octet-stream'), data: z.string().max(70_000_000) }),
   'search.global': z.object({ q: searchText(200).trim().min(1), limit: z.number().int().min(1).max(50).default(5), form: formRef.optional(), offset: z.number().int().min(0).max(10_000).default(0) })
 }
 
@@ -268,6 +270,18 @@ export class ReplicaApi {
           for (const id of ids) client.remove(form.id, id)
         })()
         return { deleted: ids.length }
+      }
+      case 'attachments.upload': {
+        // A file picked offline: checked as the office's store checks it, kept beside the replica, sent before the change naming it.
+        if (!client.takesFiles) throw new DomainError('CONFLICT', 'sync.offline.unavailable')
+        const name = input.name as string
+        const declared = (input.mime as string) === '' ? 'application/octet-stream' : (input.mime as string)
+        if (!validDeclaredMime(declared)) throw new ValidationError('attachment.badMime', {}, 'mime')
+        if ([...name].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) throw new ValidationError('attachment.badName', {}, 'name')
+        const data = input.data as string
+        const bytes = Buffer.from(data, 'base64')
+        if (!bytes.length && data.length) throw new ValidationError('error.badRequest', { detail: 'data' }, 'data')
+        return client.upload(name, declared, bytes, { mime: sniffMime(bytes, name) })
       }
       case 'search.global':
         return this.search(input as { q: string; limit: number; form?: number | string; offset: number })

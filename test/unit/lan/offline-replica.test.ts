@@ -226,6 +226,40 @@ describe('the desktop client offline (its replica)', () => {
     await pc.close()
   }, 90_000)
 
+  it('a file picked offline: kept beside the replica, shown in the window, uploaded before the follow-up naming it is pushed', async () => {
+    const core = office.host.core
+    const zhang: Actor = { id: userId('zhangwei'), name: '张伟', isAdmin: false, locale: 'zh-CN' }
+    const pc = await clientPc()
+    await pair(pc)
+    await signIn(pc, 'zhangwei')
+    await office.share.shutdown()
+    await until(() => pc.bridge.snapshot().connection.status, (s) => s === 'unreachable')
+    const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex')
+    const picked = data<{ hash: string; name: string; size: number; mime: string }>(await pc.bridge.invoke(1, 'attachments.upload', { name: '门头照片.png', mime: 'image/png', data: png.toString('base64') }, 'zh-CN'))
+    expect(picked).toMatchObject({ name: '门头照片.png', size: png.length, mime: 'image/png' })
+    // The window previews it before saving (its own file), and in the saved record.
+    const preview = await pc.bridge.file(`jimu-file://files/${picked.hash}`, 'zh-CN')
+    expect(preview.status).toBe(200)
+    expect(preview.body.equals(png)).toBe(true)
+    const follow = data<RecordDto>(await pc.bridge.invoke(1, 'records.create', { form: 'followUp', fields: { subject: '拜访拍了门头', files: [picked] } }, 'zh-CN'))
+    expect(follow.fields.files).toEqual([picked])
+    const form = core.schema.form('followUp')
+    const field = form.byKey.get('files')!.id
+    expect((await pc.bridge.file(`jimu-file://files/${picked.hash}?form=${form.id}&record=${follow.id}&field=${field}`, 'zh-CN')).status).toBe(200)
+    // A file of a colleague's record (a hash is not a right): refused offline, naming the field.
+    const secret = core.attachments.put('别人的.pdf', 'application/pdf', Buffer.from('%PDF-1.4 x').toString('base64'), 1)
+    const refused = await pc.bridge.invoke(1, 'records.create', { form: 'followUp', fields: { subject: 'x', files: [{ hash: secret.hash }] } }, 'zh-CN')
+    expect(refused.error).toMatchObject({ messageKey: 'value.invalidAttachment', field: 'files' })
+
+    await shareOn()
+    await until(() => pc.lastSync(), (s) => !!s && s.state === 'online' && s.pending === 0, 20_000)
+    const atOffice = core.reads.list(zhang, { form: 'followUp', limit: 5, search: '拜访拍了门头' }).records[0]!
+    expect(atOffice.fields.files).toEqual([picked])
+    expect(core.attachments.uploadedBy(picked.hash, zhang.id)).toMatchObject({ name: '门头照片.png' })
+    expect(pc.bridge.replicaSession!.client.pendingUploads()).toEqual([])
+    await pc.close()
+  }, 90_000)
+
   it('the outbox survives a restart of the bridge; signing in offline opens the replica; back, signing in again pushes it', async () => {
     const first = await clientPc()
     await pair(first)

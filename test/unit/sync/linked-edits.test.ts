@@ -35,7 +35,8 @@ async function world() {
         { label: '小计', apiKey: 'lineTotal', type: 'formula', config: { expression: '{quantity}*{unitPrice}' } }
       ]
     },
-    { label: '报价总额', apiKey: 'total', type: 'formula', config: { expression: 'SUM({lines.lineTotal})' } }
+    { label: '报价总额', apiKey: 'total', type: 'formula', config: { expression: 'SUM({lines.lineTotal})' } },
+    { label: '报价文件', apiKey: 'files', type: 'attachment' }
   ] as never)
   const role = core.org.createRole(t.actor.id, { name: '销售代表' })
   for (const f of [customer, product, quote]) core.org.setPermission(t.actor.id, role.id, { formId: f.id, actions: ['view', 'create', 'edit', 'delete'], scope: f === product ? 'all' : 'own', fieldRules: {} })
@@ -50,13 +51,22 @@ async function world() {
   const mine = core.writes.create(zhang, customer.id, { name: '张伟的老客户' })
   const host = new SyncHost({ db: core.db, schema: core.schema, access: core.access, writes: core.writes, clock: core.clock, flows: core.flows })
   const w = { ...t, host } as unknown as World
-  const c = new SyncClient(SyncClient.openReplica(':memory:'), directTransport(w, zhang), { device: 'laptop', userId: zhang.id, now: () => core.clock.now(), pageSize: 50, userName: () => '张伟' })
+  // Files picked offline: kept in memory here (replica-files.ts on a laptop), uploaded as him before the push.
+  const kept = new Map<string, Buffer>()
+  const uploads: string[] = []
+  const transport = { ...directTransport(w, zhang), upload: async (input: { name: string; mime: string; data: string }) => {
+    uploads.push(input.name)
+    if (input.name.endsWith('.exe')) return null
+    return core.attachments.put(input.name, input.mime, input.data, zhang.id)
+  } }
+  const files = { keep: (hash: string, bytes: Buffer) => (kept.set(hash, bytes), true), read: (hash: string) => kept.get(hash) ?? null }
+  const c = new SyncClient(SyncClient.openReplica(':memory:'), transport, { device: 'laptop', userId: zhang.id, now: () => core.clock.now(), pageSize: 50, userName: () => '张伟', files })
   await c.sync()
   const api = new ReplicaApi(c, { userId: zhang.id, now: () => core.clock.now(), timeZone: 'Asia/Shanghai' })
   // The member picker's list, as the office answered it when online.
   api.remember('users.list', {}, core.auth.users().map((u) => core.auth.toColleagueDto(u)))
   for (const f of [customer, product, quote]) api.keepAccess(f.id, { actions: ['view', 'create', 'edit', 'delete'], readonly: [] })
-  return { core, customer, product, quote, zhang, li, server, theirs, mine, host, c, api, w }
+  return { core, customer, product, quote, zhang, li, server, theirs, mine, host, c, api, w, kept, uploads }
 }
 
 const ok = <T>(answer: { ok: boolean; data?: unknown; error?: unknown }): T => {
@@ -157,6 +167,35 @@ describe('relation, member and sub-table edits offline', () => {
     ])
     expect(JSON.parse(inbox[2]!.fields)).toMatchObject({ title: { mine: '给新客户的报价' }, customer: { mine: made.id } })
     expect(core.reads.list(zhang, { form: quote.id, limit: 50 }).records).toEqual([])
+  })
+
+  it('attachments offline: a file picked on the laptop is kept, attached, uploaded as him before the push; a hash not his is refused', async () => {
+    const { core, quote, zhang, li, c, api, kept, uploads } = await world()
+    const pdf = Buffer.from(`%PDF-1.4\n离线报价 ${Date.now()}\n%%EOF\n`)
+    const picked = ok<{ hash: string; name: string; size: number; mime: string }>(api.answer('attachments.upload', { name: '报价单.pdf', mime: 'application/pdf', data: pdf.toString('base64') }))
+    expect(picked).toMatchObject({ name: '报价单.pdf', size: pdf.length, mime: 'application/pdf' })
+    expect(kept.get(picked.hash)?.equals(pdf)).toBe(true)
+    expect(c.pendingUploads()).toEqual([picked.hash])
+    // Someone else's file (a hash is no right) and junk are refused naming the field.
+    const theirs = core.attachments.put('李娜的.pdf', 'application/pdf', Buffer.from('%PDF-1.4 secret').toString('base64'), li.id)
+    for (const files of [[{ hash: theirs.hash }], ['abc']]) {
+      const refused = api.answer('records.create', { form: quote.id, fields: { title: 'x', files } }, 'zh-CN') as { ok: boolean; error: { messageKey: string; field: string } }
+      expect(refused.error).toMatchObject({ messageKey: 'value.invalidAttachment', field: 'files' })
+    }
+    const made = ok<RecordDto>(api.answer('records.create', { form: quote.id, fields: { title: '带文件的报价', files: [{ hash: picked.hash, name: '给客户的报价.pdf' }] } }))
+    expect(made.fields.files).toEqual([{ hash: picked.hash, name: '给客户的报价.pdf', size: pdf.length, mime: 'application/pdf' }])
+    // A file the office refuses (here: by its name) is not attached there: the change naming it waits in the inbox.
+    const exe = ok<{ hash: string }>(api.answer('attachments.upload', { name: 'tool.exe', mime: 'application/octet-stream', data: Buffer.from('MZ-not-really').toString('base64') }))
+    ok(api.answer('records.create', { form: quote.id, fields: { title: '带程序的报价', files: [exe] } }))
+    // A picked file not named by any change is not sent.
+    ok(api.answer('attachments.upload', { name: '没用上的.txt', mime: 'text/plain', data: Buffer.from('hello').toString('base64') }))
+    await c.sync()
+    expect(uploads.sort()).toEqual(['tool.exe', '报价单.pdf'])
+    const hostQuote = core.reads.list(zhang, { form: quote.id, search: '带文件的报价', limit: 5 }).records[0]!
+    expect(hostQuote.fields.files).toEqual([{ hash: picked.hash, name: '给客户的报价.pdf', size: pdf.length, mime: 'application/pdf' }])
+    expect(core.reads.list(zhang, { form: quote.id, search: '带程序的报价', limit: 5 }).records).toEqual([])
+    expect(core.db.prepare("SELECT reason_key FROM sync_conflicts WHERE user_id = ? AND op = 'create'").pluck().all(zhang.id)).toEqual(['value.invalidAttachment'])
+    expect(c.pendingUploads().length).toBe(1)
   })
 
   it('the op schema: a local reference is validated; one to an operation the host never took is a refusal, not a crash', async () => {

@@ -17,6 +17,7 @@ export const sync: Record<string, string> = {
   'sync.offline.unavailable': 'Not available offline: connect to the office computer and try again',
   'sync.offline.returnToNode': 'Offline you can return it to the submitter only: returning to an earlier step needs the office computer',
   'sync.offline.approvalAttachments': 'Files cannot be attached to an approval offline: attach them once connected to the office computer',
+  'sync.offline.fileTooBig': 'The file “{{name}}” is too big to attach offline: attach it once connected to the office computer',
   'sync.offline.accessUnknown': 'Your rights on form “{{form}}” are not known here yet: sync once with the office computer before changing it offline',
   'sync.offline.no.create': 'You cannot create records in form “{{form}}” (your role has no create right)',
   'sync.offline.no.edit': 'You may view the records of form “{{form}}” but not change them (your role has no edit right)',

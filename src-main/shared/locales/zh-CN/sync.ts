@@ -17,6 +17,7 @@ export const sync: Record<string, string> = {
   'sync.offline.unavailable': '离线时不可用：连接办公室电脑后再试',
   'sync.offline.returnToNode': '离线时只能退回给发起人：退回到更早的节点要连上办公室的电脑',
   'sync.offline.approvalAttachments': '离线时不能给审批附文件：连上办公室的电脑后再附',
+  'sync.offline.fileTooBig': '文件“{{name}}”太大，离线时不能附加：连上办公室的电脑后再附',
   'sync.offline.accessUnknown': '还不知道你在表单“{{form}}”上的权限：先连上办公室的电脑同步一次，再离线修改',
   'sync.offline.no.create': '你不能在表单“{{form}}”中新建记录（你的角色没有新建权限）',
   'sync.offline.no.edit': '你只能查看表单“{{form}}”的记录，不能修改（你的角色没有编辑权限）',
