@@ -266,38 +266,45 @@ export class SyncClient {
 
   /**
    * The records made offline the values link to: local id → the operation that created it (the
-   * host links the id that create got). Relations of the record and of its sub-table rows.
+   * host links the id that create got). Relations of the record and of its sub-table rows. The
+   * values answered name each such record `{id, title}` (the title the replica shows): should the
+   * office refuse the change, the 冲突 inbox shows what was linked by its name, not a local id.
    */
-  private localRefs(form: FormModel, values: Record<string, unknown>): Record<string, string> | undefined {
+  private localRefs(form: FormModel, values: Record<string, unknown>): { values: Record<string, unknown>; refs?: Record<string, string> } {
     const ids = new Set<number>()
-    const collect = (field: FormModel['fields'][number], raw: unknown) => {
+    const link = (field: FormModel['fields'][number], raw: unknown): unknown => {
       if (field.type === 'relation') {
-        for (const v of Array.isArray(raw) ? raw : [raw]) {
+        const one = (v: unknown): unknown => {
           const id = typeof v === 'object' && v !== null ? (v as { id?: unknown }).id : v
-          if (typeof id === 'number' && id < 0) ids.add(id)
+          if (typeof id !== 'number' || id >= 0) return v
+          ids.add(id)
+          return { id, title: this.linked((field.config as { targetFormId: number }).targetFormId, id)?.title ?? `#${id}` }
         }
-      } else if (field.type === 'subtable' && Array.isArray(raw)) {
-        const children = form.children.get(field.id) ?? []
-        for (const row of raw) {
-          if (typeof row !== 'object' || row === null) continue
-          for (const [key, v] of Object.entries(row as Record<string, unknown>)) {
-            const child = children.find((c) => c.apiKey === key || c.label === key)
-            if (child) collect(child, v)
-          }
-        }
+        return Array.isArray(raw) ? raw.map(one) : one(raw)
       }
+      if (field.type === 'subtable' && Array.isArray(raw)) {
+        const children = form.children.get(field.id) ?? []
+        return raw.map((row) => {
+          if (typeof row !== 'object' || row === null || Array.isArray(row)) return row
+          return Object.fromEntries(Object.entries(row as Record<string, unknown>).map(([key, v]) => {
+            const child = children.find((c) => c.apiKey === key || c.label === key)
+            return [key, child ? link(child, v) : v]
+          }))
+        })
+      }
+      return raw
     }
-    for (const [key, raw] of Object.entries(values)) {
+    const out = Object.fromEntries(Object.entries(values).map(([key, raw]) => {
       const field = form.byKey.get(key)
-      if (field) collect(field, raw)
-    }
-    if (!ids.size) return undefined
-    const out: Record<string, string> = {}
+      return [key, field ? link(field, raw) : raw]
+    }))
+    if (!ids.size) return { values }
+    const refs: Record<string, string> = {}
     for (const id of ids) {
       const op = this.db.prepare('SELECT op_id FROM local_ids WHERE id = ?').pluck().get(id) as string | undefined
-      if (op) out[String(id)] = op
+      if (op) refs[String(id)] = op
     }
-    return Object.keys(out).length ? out : undefined
+    return Object.keys(refs).length ? { values: out, refs } : { values: out }
   }
 
   /** The replica's records of a form (live ones), as records.get shows them, plus whether each is provisional. */
@@ -335,8 +342,8 @@ export class SyncClient {
       // Local ids are never reused (a window may still show an earlier one, now the host's).
       const lowest = this.db.prepare('SELECT MIN(m) FROM (SELECT MIN(id) AS m FROM records UNION ALL SELECT MIN(id) FROM local_ids)').pluck().get() as number | null
       const local = Math.min(0, lowest ?? 0) - 1
-      const localRefs = this.localRefs(form, typed)
-      const op = this.enqueue({ form: form.id, schemaVersion: form.schemaVersion, kind: 'create', values, base: {}, ...(localRefs ? { localRefs } : {}) })
+      const linked = this.localRefs(form, values)
+      const op = this.enqueue({ form: form.id, schemaVersion: form.schemaVersion, kind: 'create', values: linked.values, base: {}, ...(linked.refs ? { localRefs: linked.refs } : {}) })
       const at = new Date(this.options.now()).toISOString()
       const me = this.me()
       const record: RecordDto = { id: local, fields, createdAt: at, updatedAt: at, createdBy: me, updatedBy: me, owner: owner ?? me, version: 0, deletedAt: null }
@@ -359,8 +366,8 @@ export class SyncClient {
       record.updatedAt = new Date(this.options.now()).toISOString()
       record.updatedBy = this.me() ?? record.updatedBy
       const base = Object.fromEntries(Object.keys(values).map((k) => [k, row.seq]))
-      const localRefs = this.localRefs(form, typed)
-      this.enqueue({ form: form.id, schemaVersion: form.schemaVersion, kind: 'update', record: row.local_op ? { op: row.local_op } : id, values, base, ...(localRefs ? { localRefs } : {}) })
+      const linked = this.localRefs(form, values)
+      this.enqueue({ form: form.id, schemaVersion: form.schemaVersion, kind: 'update', record: row.local_op ? { op: row.local_op } : id, values: linked.values, base, ...(linked.refs ? { localRefs: linked.refs } : {}) })
       this.db.prepare('UPDATE records SET data = ? WHERE form_id = ? AND id = ?').run(JSON.stringify(record), form.id, id)
     })()
   }

@@ -192,7 +192,9 @@ async function scenarioOn(w: World, actions: Action[]): Promise<void> {
     for (const [k, typed] of Object.entries(op.values)) {
       const fid = fieldId(k)
       // A customer made offline is named by its local id: the value is the id its create got.
-      const made = typeof typed === 'number' && typed < 0 && op.localRefs?.[String(typed)] ? stored.get(op.localRefs[String(typed)]!) : undefined
+      // (named {id, title} in the values: the inbox shows its name).
+      const local = typeof typed === 'object' && typed !== null ? (typed as { id?: unknown }).id : typed
+      const made = typeof local === 'number' && local < 0 && op.localRefs?.[String(local)] ? stored.get(op.localRefs[String(local)]!) : undefined
       const v = made ? (JSON.parse(made.result) as { id: number | null }).id : typed
       const overlapped = entries.filter((e) => e.record_id === op.record && e.id > (op.base[k] ?? 0) && (s.seq_from === null || e.id < s.seq_from) && !own(e.id) && fid in JSON.parse(e.changes))
       const last = overlapped[overlapped.length - 1]

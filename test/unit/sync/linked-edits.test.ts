@@ -147,7 +147,7 @@ describe('relation, member and sub-table edits offline', () => {
   })
 
   it('on push: a linked record gone out of scope meanwhile, and a create the office refused, leave the dependants in the inbox with the reason', async () => {
-    const { core, quote, customer, zhang, li, mine, c, api } = await world()
+    const { core, quote, customer, zhang, li, mine, c, api, host } = await world()
     ok(api.answer('records.create', { form: quote.id, fields: { title: '给老客户的报价', customer: mine } }))
     // A create the office will refuse (its name is taken by a unique rule added meanwhile)…
     const made = ok<RecordDto>(api.answer('records.create', { form: customer.id, fields: { name: '撞名客户' } }))
@@ -165,8 +165,11 @@ describe('relation, member and sub-table edits offline', () => {
       ['create', 'refused', expect.stringMatching(/^value\.duplicate/)],
       ['create', 'refused', 'sync.localRefMissing']
     ])
-    expect(JSON.parse(inbox[2]!.fields)).toMatchObject({ title: { mine: '给新客户的报价' }, customer: { mine: made.id } })
+    expect(JSON.parse(inbox[2]!.fields)).toMatchObject({ title: { mine: '给新客户的报价' }, customer: { mine: { id: made.id, title: '撞名客户' } } })
     expect(core.reads.list(zhang, { form: quote.id, limit: 50 }).records).toEqual([])
+    // The inbox names the customer it linked by the name he gave it (not a local id).
+    const card = host.conflicts(zhang, true, 10).find((k) => k.reason?.includes('离线新建'))!
+    expect(card.fields.find((f) => f.key === 'customer')?.mine).toEqual({ id: made.id, title: '撞名客户' })
   })
 
   it('attachments offline: a file picked on the laptop is kept, attached, uploaded as him before the push; a hash not his is refused', async () => {
