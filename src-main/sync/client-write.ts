@@ -22,10 +22,11 @@ import type { FormDto } from '../shared/api/core'
 // office would refuse, while the user is still looking at the form.
 
 /**
- * Field types a laptop edits offline with no look-up: plain values. Members, relations and
- * sub-tables are edited offline too when the caller gives the replica's look-ups
- * (`OfflineLookups`: the colleagues and the records the replica keeps); attachments are changed
- * once connected, and the user is told so.
+ * Field types a laptop edits offline with no look-up: plain values. Members, relations,
+ * sub-tables and attachments are edited offline too when the caller gives the replica's look-ups
+ * (`OfflineLookups`: the colleagues, the records and the files picked offline the replica keeps);
+ * without them (an approval's fill-in fields) they are changed once connected, and the user is
+ * told so.
  */
 export const OFFLINE_TYPES: ReadonlySet<string> = new Set(['text', 'textarea', 'number', 'amount', 'percent', 'phone', 'email', 'url', 'date', 'datetime', 'select', 'multiselect', 'checkbox'])
 
@@ -33,7 +34,7 @@ export const OFFLINE_TYPES: ReadonlySet<string> = new Set(['text', 'textarea', '
 export const LOOKUP_TYPES: ReadonlySet<string> = new Set(['member', 'relation', 'subtable', 'attachment'])
 
 /**
- * What the offline write looks up in the replica for members, relations and sub-tables: the same
+ * What the offline write looks up in the replica for members, relations, sub-tables and files: the same
  * questions the host's coercion asks its database (does the linked record exist where the user
  * can see it, who is this colleague), answered from what the office sent this user.
  */
