@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto'
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { HostFileAnswer } from './host-files'
+import { servedInline } from '../attachments/content-type'
+import { FILE_SECURITY_HEADERS } from '../attachments/downloads'
 
 // Attachments on a laptop (issue 18: content-addressed, on demand for big ones). In client mode
 // every file the window fetched from the office, or that a sync brought along (small files of the
@@ -59,11 +61,19 @@ export function attachmentHashes(value: unknown): string[] {
 }
 
 export class ReplicaFiles {
+  /** Copies the size limit never evicts: files picked offline and not yet sent to the office. */
+  private pinned: () => ReadonlySet<string> = () => new Set()
+
   constructor(
     private readonly dir: string,
     private readonly limits: ReplicaFileLimits = DEFAULT_FILE_LIMITS
   ) {
     mkdirSync(dir, { recursive: true, mode: 0o700 })
+  }
+
+  /** Say which copies must stay whatever the folder's size (the only copy of a file picked offline). */
+  pin(pinned: () => ReadonlySet<string>): void {
+    this.pinned = pinned
   }
 
   private path(hash: string): string {
@@ -97,18 +107,64 @@ export class ReplicaFiles {
   }
 
   /**
+   * Keep a file the user picked on this computer offline (to attach, uploaded before the change
+   * naming it is pushed), with the headers the office serves files with: the type read from the
+   * bytes, only raster images inline, never sniffed, sandboxed. Answers whether it was kept.
+   */
+  keepPicked(hash: string, bytes: Buffer, meta: { name: string; mime: string }): boolean {
+    const headers: Record<string, string> = {
+      'content-type': meta.mime,
+      'content-disposition': `${servedInline(meta.mime) ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(meta.name)}`,
+      ...FILE_SECURITY_HEADERS
+    }
+    return this.keep(hash, { status: 200, headers, body: bytes })
+  }
+
+  /** The bytes of a kept copy (a file picked offline, for its upload), or null. */
+  read(hash: string): Buffer | null {
+    if (!HASH.test(hash) || !this.has(hash)) return null
+    try {
+      return readFileSync(this.path(hash))
+    } catch {
+      return null
+    }
+  }
+
+  /**
    * The kept copy for a window's file URL, when `allowed` says the replica shows that file in that
    * record's field; null otherwise (not kept, another place, or not the user's to see).
    */
   answer(fileUrl: string, allowed: (place: { form: number; record: number; field: number; hash: string }) => boolean): HostFileAnswer | null {
     const place = filePlace(fileUrl)
-    if (!place || !allowed(place) || !this.has(place.hash)) return null
+    if (!place || !allowed(place)) return null
+    return this.copy(place.hash)
+  }
+
+  /**
+   * A file the user picked on this computer, shown by its plain URL (`jimu-file://files/<hash>`,
+   * before the record naming it is saved) — as the office answers an uploader for their own file.
+   * `own` says whether the user picked it here; null otherwise.
+   */
+  answerOwn(fileUrl: string, own: (hash: string) => boolean): HostFileAnswer | null {
+    let url: URL
     try {
-      const body = readFileSync(this.path(place.hash))
-      const headers = JSON.parse(readFileSync(`${this.path(place.hash)}.json`, 'utf8')) as Record<string, string>
+      url = new URL(fileUrl)
+    } catch {
+      return null
+    }
+    const hash = url.pathname.replace(/^\/+/, '').toLowerCase()
+    if (url.hostname !== 'files' || !HASH.test(hash) || [...url.searchParams.keys()].length || !own(hash)) return null
+    return this.copy(hash)
+  }
+
+  private copy(hash: string): HostFileAnswer | null {
+    if (!this.has(hash)) return null
+    try {
+      const body = readFileSync(this.path(hash))
+      const headers = JSON.parse(readFileSync(`${this.path(hash)}.json`, 'utf8')) as Record<string, string>
       const now = new Date()
-      utimesSync(this.path(place.hash), now, now)
-      return { status: 200, headers: { ...headers, 'content-length': String(body.length), 'cache-control': 'private, no-cache', etag: `"${place.hash}"` }, body }
+      utimesSync(this.path(hash), now, now)
+      return { status: 200, headers: { ...headers, 'content-length': String(body.length), 'cache-control': 'private, no-cache', etag: `"${hash}"` }, body }
     } catch {
       return null
     }
@@ -148,21 +204,23 @@ export class ReplicaFiles {
     }
   }
 
-  /** Least recently used copies go while the folder is over its size. */
+  /** Least recently used copies go while the folder is over its size; files picked offline and not sent yet stay. */
   private trim(): void {
+    const pinned = this.pinned()
     const files = this.entries().map((name) => {
       const s = statSync(this.path(name))
       return { name, size: s.size, used: s.mtimeMs }
     })
     let total = files.reduce((sum, f) => sum + f.size, 0)
     if (total <= this.limits.maxTotalBytes) return
-    for (const f of files.sort((a, b) => a.used - b.used)) {
+    for (const f of files.filter((x) => !pinned.has(x.name)).sort((a, b) => a.used - b.used)) {
       if (total <= this.limits.maxTotalBytes) break
       rmSync(this.path(f.name), { force: true })
       rmSync(`${this.path(f.name)}.json`, { force: true })
       total -= f.size
     }
   }
+
 }
 
 /** The replica's tables this module reads (src-main/sync/client.ts owns them). */

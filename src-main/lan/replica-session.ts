@@ -150,13 +150,30 @@ export class ReplicaSession {
       if (!answer.ok) throw new HostAnswerError(answer.error as { messageKey?: string; message?: string } | undefined)
       return answer.data as T
     }
-    const transport: SyncTransport = { push: (input) => expect('sync.push', input), pull: (input) => expect('sync.pull', input) }
+    const transport: SyncTransport = {
+      push: (input) => expect('sync.push', input),
+      pull: (input) => expect('sync.pull', input),
+      // A file picked offline, before the operation naming it: refused by the office → null (the operation is refused in turn, into the inbox).
+      upload: async (input) => {
+        const answer = await options.call('attachments.upload', input)
+        if (answer.ok) return answer.data as { hash: string }
+        const error = new HostAnswerError(answer.error as { messageKey?: string; message?: string } | undefined)
+        if (unreachable(error) || signedOut(error)) throw error
+        return null
+      }
+    }
     const now = () => options.timers.now()
     const userName = () => {
       const me = this.api.answer('auth.me', {})
       return me.ok ? String((me.data as { name?: unknown }).name ?? '') || null : null
     }
-    this.client = new SyncClient(this.db, transport, { device: options.device.slice(0, 64), userId: options.userId, now, userName })
+    const files = this.files
+    this.client = new SyncClient(this.db, transport, {
+      device: options.device.slice(0, 64), userId: options.userId, now, userName,
+      files: { keep: (hash, bytes, meta) => files.keepPicked(hash, bytes, meta), read: (hash) => files.read(hash) }
+    })
+    // A file picked offline is only here until it is sent: the folder's size limit never evicts it.
+    files.pin(() => new Set(this.client.pendingUploads()))
     this.api = new ReplicaApi(this.client, { userId: options.userId, now })
     this.expect = expect
   }
@@ -274,7 +291,8 @@ export class ReplicaSession {
    */
   private async syncFiles(): Promise<void> {
     const shown = replicaAttachments(this.db)
-    this.files.prune(new Set(shown.map((a) => a.hash)))
+    // Files picked offline and not yet sent stay whatever the records show now.
+    this.files.prune(new Set([...shown.map((a) => a.hash), ...this.client.pendingUploads()]))
     if (!this.options.fetchFile) return
     for (const wanted of this.files.wanted(shown)) {
       if (this.closed) return
@@ -297,6 +315,8 @@ export class ReplicaSession {
   offlineFile(fileUrl: string): HostFileAnswer | null {
     if (this.closed) return null
     return this.files.answer(fileUrl, (place) => replicaShowsFile(this.db, place))
+      // A file picked here offline, shown before the record naming it is saved.
+      ?? this.files.answerOwn(fileUrl, (hash) => this.client.lookups.upload(hash) !== null)
   }
 
   /** The rights on each form whose access key changed (what an offline edit is checked against). */

@@ -20,7 +20,7 @@ import { linkTable, subTable, type FieldModel, type FormModel } from '../forms/m
 import type { CoerceContext, ReadContext } from '../forms/field-types/types'
 import type { FilterNode } from '../shared/api/contracts'
 import { findOptionIn, matchFilter } from '../shared/filter-match'
-import { COMPUTED_TYPES, fillFromOf } from '../shared/field-types'
+import { COMPUTED_TYPES, fillFromOf, subtableCellLabel } from '../shared/field-types'
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../shared/errors'
 import { evaluate, isFormulaDate } from '../shared/formula'
 import { isBlank } from '../shared/values'
@@ -683,13 +683,13 @@ export class WritePipeline {
           mod.validate?.(stored, child)
           values.set(child.id, stored)
         } catch (e) {
-          if (e instanceof ValidationError) throw new ValidationError(e.messageKey, { ...e.params, field: `${field.label}第${i + 1}行 ${child.label}` }, field.apiKey)
+          if (e instanceof ValidationError) throw new ValidationError(e.messageKey, { ...e.params, field: subtableCellLabel(field.label, i, child.label) }, field.apiKey)
           throw e
         }
       }
       for (const child of children) {
         if (child.required && (values.get(child.id) ?? null) === null) {
-          throw new ValidationError('value.required', { field: `${field.label}第${i + 1}行 ${child.label}` }, field.apiKey)
+          throw new ValidationError('value.required', { field: subtableCellLabel(field.label, i, child.label) }, field.apiKey)
         }
       }
       // An id that is not one of this record's rows is treated as a new row, never an update elsewhere.

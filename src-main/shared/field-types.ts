@@ -183,3 +183,8 @@ export function fillFromOf(field: { config: Record<string, unknown> }): { relati
   const f = field.config.fillFrom as { relationFieldKey?: unknown; targetFieldKey?: unknown } | undefined
   return f && typeof f.relationFieldKey === 'string' && typeof f.targetFieldKey === 'string' ? { relationFieldKey: f.relationFieldKey, targetFieldKey: f.targetFieldKey } : null
 }
+
+/** How an error names one cell of a sub-table (the office's write pipeline and a laptop's offline write alike): 报价明细第1行 数量. */
+export function subtableCellLabel(subtable: string, index: number, child: string): string {
+  return `${subtable}第${index + 1}行 ${child}`
+}

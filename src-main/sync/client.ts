@@ -1,12 +1,12 @@
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { openSqlite, type Sqlite } from '../db/connection'
 import type { FormModel } from '../forms/model'
 import type { FormDto, RecordDto } from '../shared/api/core'
 import type { SyncOp, SyncOpResult, SyncPullOutput } from '../shared/api/sync'
 import type { InstanceDto, TaskDto } from '../shared/api/flows'
-import { NotFoundError, PermissionError } from '../shared/errors'
+import { DomainError, NotFoundError, PermissionError, ValidationError } from '../shared/errors'
 import { Hlc } from './hlc'
-import { modelFromDto, offlineWrite } from './client-write'
+import { FILLABLE_SOURCES, modelFromDto, offlineWrite, type OfflineLookups } from './client-write'
 
 // The client's side of offline sync (issue 18; design in docs/architecture.md "Offline laptops"):
 // a replica database of what its user may see, an outbox of operations written through the
@@ -16,6 +16,12 @@ import { modelFromDto, offlineWrite } from './client-write'
 /** How the client reaches the host: the rpc methods sync.push and sync.pull as the signed-in user. */
 export interface SyncTransport {
   push(input: { device: string; ops: SyncOp[] }): Promise<{ results: SyncOpResult[] }>
+  /**
+   * attachments.upload as the user: a file picked offline, sent before the operation naming it;
+   * null when the office refused the file (its answer), a throw when it cannot be reached.
+   * Without it, no file is picked offline.
+   */
+  upload?(input: { name: string; mime: string; data: string }): Promise<{ hash: string } | null>
   pull(input: { cursor: number; forms: Record<string, string>; resume: { head: number; form: number; afterId: number } | null; limit: number; refresh: Array<{ form: number; id: number }>; todos?: boolean; todosKey?: string | null }): Promise<SyncPullOutput>
 }
 
@@ -38,6 +44,8 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS todos (task_id INTEGER PRIMARY KEY, position INTEGER NOT NULL, form_id INTEGER NOT NULL, record_id INTEGER NOT NULL,
     schema_version INTEGER NOT NULL, task TEXT NOT NULL, instance TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS denied (form_id INTEGER NOT NULL, id INTEGER NOT NULL, actions TEXT NOT NULL, PRIMARY KEY (form_id, id)) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS uploads (hash TEXT PRIMARY KEY, name TEXT NOT NULL, mime TEXT NOT NULL, declared TEXT NOT NULL, size INTEGER NOT NULL, at INTEGER NOT NULL,
+    sent INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS todo_done (task_id INTEGER PRIMARY KEY, op_id TEXT NOT NULL, decision TEXT NOT NULL, at INTEGER NOT NULL);
 `
 
@@ -62,6 +70,79 @@ export class SyncClient {
 
   private readonly refs = new Map<number | string, number>()
 
+  /**
+   * The colleagues the replica keeps (users.list as the office last answered this user): the
+   * members an offline write may name. Set by the replica's API (src-main/sync/replica-api.ts).
+   */
+  colleagues: () => Array<{ id: number; name: string }> = () => []
+
+  /** What the offline write looks up: the replica's records (with their titles) and colleagues. */
+  readonly lookups: OfflineLookups = {
+    record: (formId, id) => this.linked(formId, id),
+    user: (key) => this.colleague(key),
+    fieldValue: (formId, id, key) => {
+      const found = this.linked(formId, id)
+      if (!found) return null
+      const dto = this.formDto(formId)
+      const field = dto.fields.find((f) => f.apiKey === key && f.deletedAt === null && f.parentFieldId === null)
+      if (!field || !FILLABLE_SOURCES.has(field.type)) return null
+      return this.record(formId, found.id)?.fields[key] ?? null
+    },
+    upload: (hash) => {
+      const row = this.db.prepare('SELECT hash, name, size, mime FROM uploads WHERE hash = ?').get(hash) as { hash: string; name: string; size: number; mime: string } | undefined
+      return row ?? null
+    }
+  }
+
+  /** Whether files can be picked offline here (kept beside the replica and uploaded before the push). */
+  get takesFiles(): boolean {
+    return !!this.options.files && !!this.transport.upload
+  }
+
+  /**
+   * A file picked offline (attachments.upload's input): kept beside the replica under its
+   * SHA-256 and answered as the office would (hash, name, size, the type read from the bytes);
+   * the record naming it is checked against this list, and the bytes go to the office before the
+   * first operation naming them is pushed.
+   */
+  upload(name: string, declaredMime: string, bytes: Buffer, meta: { mime: string }): { hash: string; name: string; size: number; mime: string } {
+    if (!this.options.files || !this.transport.upload) throw new DomainError('CONFLICT', 'sync.offline.unavailable')
+    const hash = createHash('sha256').update(bytes).digest('hex')
+    if (!this.options.files.keep(hash, bytes, { name, mime: meta.mime })) throw new ValidationError('sync.offline.fileTooBig', { name })
+    this.db.prepare('INSERT INTO uploads (hash, name, mime, declared, size, at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(hash) DO UPDATE SET name = excluded.name, declared = excluded.declared')
+      .run(hash, name, meta.mime, declaredMime, bytes.length, this.options.now())
+    return { hash, name, size: bytes.length, mime: meta.mime }
+  }
+
+  /** Files picked here and not yet sent to the office (their copies stay however the replica's records change). */
+  pendingUploads(): string[] {
+    return this.db.prepare('SELECT hash FROM uploads WHERE sent = 0').pluck().all() as string[]
+  }
+
+  /**
+   * Before a batch is pushed: each file picked offline that its operations name goes to the
+   * office first (attachments.upload as the user, so the office lets them attach it). A file the
+   * office refuses (its type, its size) is marked and the operation naming it is refused by the
+   * office in turn, into the 冲突 inbox; an office that cannot be reached stops the sync.
+   */
+  private async sendUploads(ops: SyncOp[]): Promise<void> {
+    const pending = this.db.prepare('SELECT hash, name, declared FROM uploads WHERE sent = 0').all() as Array<{ hash: string; name: string; declared: string }>
+    if (!pending.length || !this.transport.upload || !this.options.files) return
+    const text = JSON.stringify(ops.map((o) => o.values))
+    for (const file of pending) {
+      if (!text.includes(file.hash)) continue
+      const bytes = this.options.files.read(file.hash)
+      if (!bytes) {
+        this.db.prepare('UPDATE uploads SET sent = 2 WHERE hash = ?').run(file.hash)
+        continue
+      }
+      // Refused by the office: the operation naming the file is refused in turn. Not reached: the throw stops the sync.
+      const answer = await this.transport.upload({ name: file.name, mime: file.declared, data: bytes.toString('base64') })
+      const sent = answer && answer.hash === file.hash ? 1 : 2
+      this.db.prepare('UPDATE uploads SET sent = ? WHERE hash = ?').run(sent, file.hash)
+    }
+  }
+
   constructor(
     readonly db: Sqlite,
     private readonly transport: SyncTransport,
@@ -72,6 +153,12 @@ export class SyncClient {
       pageSize?: number
       /** The user's name, shown as creator, owner and last editor of what they change offline (the host decides on push). */
       userName?: () => string | null
+      /**
+       * Files picked offline, kept beside the replica (src-main/lan/replica-files.ts, content
+       * addressed): `keep` stores the bytes under their SHA-256, `read` gives them back for the
+       * upload before the push. Without it, files are attached once connected.
+       */
+      files?: { keep(hash: string, bytes: Buffer, meta: { name: string; mime: string }): boolean; read(hash: string): Buffer | null }
     }
   ) {
     // The replica is a cache of the host plus the outbox: WAL with NORMAL sync survives a crash of the app.
@@ -131,6 +218,96 @@ export class SyncClient {
     return row ? { ...(JSON.parse(row.data) as RecordDto), provisional: row.local_op !== null } : null
   }
 
+  /**
+   * A record the replica holds, with its title as records.get shows it (the title field's value, else
+   * `#id`); a local id the office numbered since is answered under the office's id.
+   */
+  private linked(formId: number, id: number): { id: number; title: string } | null {
+    let dto: FormDto
+    try {
+      dto = this.formDto(formId)
+    } catch {
+      return null
+    }
+    let data = this.db.prepare('SELECT data FROM records WHERE form_id = ? AND id = ?').pluck().get(formId, id) as string | undefined
+    if (data === undefined && id < 0) {
+      const host = this.hostId(id)
+      if (host !== null) {
+        id = host
+        data = this.db.prepare('SELECT data FROM records WHERE form_id = ? AND id = ?').pluck().get(formId, id) as string | undefined
+      }
+    }
+    if (data === undefined) return null
+    // The office's title field: the form's, else its first text or auto-number field (src-main/forms/schema-service.ts); hidden from the user: `#id`.
+    const live = dto.fields.filter((f) => f.deletedAt === null && f.parentFieldId === null)
+    const title = dto.titleFieldId !== null ? live.find((f) => f.id === dto.titleFieldId) : live.find((f) => f.type === 'text' || f.type === 'autonumber')
+    const value = title ? (JSON.parse(data) as RecordDto).fields[title.apiKey] : null
+    const text = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : ''
+    return { id, title: text || `#${id}` }
+  }
+
+  /** A colleague by id or exact name (the office's users.list as kept), the signed-in user included. */
+  private colleague(key: number | string): { id: number; name: string } | null {
+    const list = this.colleagues()
+    const me = this.me()
+    const all = me && !list.some((u) => u.id === me.id) ? [...list, me] : list
+    const asId = typeof key === 'number' ? key : /^\d+$/.test(key) ? Number(key) : null
+    const found = (asId !== null ? all.find((u) => u.id === asId) : undefined) ?? (typeof key === 'string' ? all.find((u) => u.name === key) : undefined)
+    return found ? { id: found.id, name: found.name } : null
+  }
+
+  /** The owner an offline write names (`owner`: an id, {id} or a name), as the host's pipeline reads it. */
+  ownerOf(raw: unknown): { id: number; name: string } | null {
+    if (raw === null || raw === undefined || raw === '') return null
+    const k = typeof raw === 'object' ? (raw as { id?: unknown }).id : raw
+    const found = typeof k === 'number' || typeof k === 'string' ? this.colleague(typeof k === 'string' ? k.trim() : k) : null
+    if (!found) throw new ValidationError('value.invalidUser', { field: '负责人', value: String(typeof raw === 'object' ? JSON.stringify(raw) : raw).slice(0, 100) }, 'owner')
+    return found
+  }
+
+  /**
+   * The records made offline the values link to: local id → the operation that created it (the
+   * host links the id that create got). Relations of the record and of its sub-table rows. The
+   * values answered name each such record `{id, title}` (the title the replica shows): should the
+   * office refuse the change, the 冲突 inbox shows what was linked by its name, not a local id.
+   */
+  private localRefs(form: FormModel, values: Record<string, unknown>): { values: Record<string, unknown>; refs?: Record<string, string> } {
+    const ids = new Set<number>()
+    const link = (field: FormModel['fields'][number], raw: unknown): unknown => {
+      if (field.type === 'relation') {
+        const one = (v: unknown): unknown => {
+          const id = typeof v === 'object' && v !== null ? (v as { id?: unknown }).id : v
+          if (typeof id !== 'number' || id >= 0) return v
+          ids.add(id)
+          return { id, title: this.linked((field.config as { targetFormId: number }).targetFormId, id)?.title ?? `#${id}` }
+        }
+        return Array.isArray(raw) ? raw.map(one) : one(raw)
+      }
+      if (field.type === 'subtable' && Array.isArray(raw)) {
+        const children = form.children.get(field.id) ?? []
+        return raw.map((row) => {
+          if (typeof row !== 'object' || row === null || Array.isArray(row)) return row
+          return Object.fromEntries(Object.entries(row as Record<string, unknown>).map(([key, v]) => {
+            const child = children.find((c) => c.apiKey === key || c.label === key)
+            return [key, child ? link(child, v) : v]
+          }))
+        })
+      }
+      return raw
+    }
+    const out = Object.fromEntries(Object.entries(values).map(([key, raw]) => {
+      const field = form.byKey.get(key)
+      return [key, field ? link(field, raw) : raw]
+    }))
+    if (!ids.size) return { values }
+    const refs: Record<string, string> = {}
+    for (const id of ids) {
+      const op = this.db.prepare('SELECT op_id FROM local_ids WHERE id = ?').pluck().get(id) as string | undefined
+      if (op) refs[String(id)] = op
+    }
+    return Object.keys(refs).length ? { values: out, refs } : { values: out }
+  }
+
   /** The replica's records of a form (live ones), as records.get shows them, plus whether each is provisional. */
   records(formRef: number | string): ReplicaRecord[] {
     const form = this.form(formRef)
@@ -171,14 +348,17 @@ export class SyncClient {
   create(formRef: number | string, values: Record<string, unknown>): number {
     const form = this.form(formRef)
     return this.db.transaction(() => {
-      const fields = offlineWrite(this.db, this.options.now, form, null, values, this.options.userId)
+      const { owner: ownerInput, ...typed } = values
+      const owner = 'owner' in values ? this.ownerOf(ownerInput) : null
+      const fields = offlineWrite(this.db, this.options.now, form, null, typed, this.options.userId, this.lookups)
       // Local ids are never reused (a window may still show an earlier one, now the host's).
       const lowest = this.db.prepare('SELECT MIN(m) FROM (SELECT MIN(id) AS m FROM records UNION ALL SELECT MIN(id) FROM local_ids)').pluck().get() as number | null
       const local = Math.min(0, lowest ?? 0) - 1
-      const op = this.enqueue({ form: form.id, schemaVersion: form.schemaVersion, kind: 'create', values, base: {} })
+      const linked = this.localRefs(form, values)
+      const op = this.enqueue({ form: form.id, schemaVersion: form.schemaVersion, kind: 'create', values: linked.values, base: {}, ...(linked.refs ? { localRefs: linked.refs } : {}) })
       const at = new Date(this.options.now()).toISOString()
       const me = this.me()
-      const record: RecordDto = { id: local, fields, createdAt: at, updatedAt: at, createdBy: me, updatedBy: me, owner: me, version: 0, deletedAt: null }
+      const record: RecordDto = { id: local, fields, createdAt: at, updatedAt: at, createdBy: me, updatedBy: me, owner: owner ?? me, version: 0, deletedAt: null }
       this.db.prepare('INSERT INTO records (form_id, id, seq, data, local_op) VALUES (?, ?, 0, ?, ?)').run(form.id, local, JSON.stringify(record), op.opId)
       // A window may still show the record by this id after the host numbered it (hostId).
       this.db.prepare('INSERT OR REPLACE INTO local_ids (id, op_id) VALUES (?, ?)').run(local, op.opId)
@@ -193,11 +373,14 @@ export class SyncClient {
       const row = this.row(form.id, id)
       this.allowed(form, id, 'edit')
       const record = JSON.parse(row.data) as RecordDto
-      record.fields = offlineWrite(this.db, this.options.now, form, record.fields, values, this.options.userId)
+      const { owner: ownerInput, ...typed } = values
+      if ('owner' in values) record.owner = this.ownerOf(ownerInput)
+      record.fields = offlineWrite(this.db, this.options.now, form, record.fields, typed, this.options.userId, this.lookups)
       record.updatedAt = new Date(this.options.now()).toISOString()
       record.updatedBy = this.me() ?? record.updatedBy
       const base = Object.fromEntries(Object.keys(values).map((k) => [k, row.seq]))
-      this.enqueue({ form: form.id, schemaVersion: form.schemaVersion, kind: 'update', record: row.local_op ? { op: row.local_op } : id, values, base })
+      const linked = this.localRefs(form, values)
+      this.enqueue({ form: form.id, schemaVersion: form.schemaVersion, kind: 'update', record: row.local_op ? { op: row.local_op } : id, values: linked.values, base, ...(linked.refs ? { localRefs: linked.refs } : {}) })
       this.db.prepare('UPDATE records SET data = ? WHERE form_id = ? AND id = ?').run(JSON.stringify(record), form.id, id)
     })()
   }
@@ -299,6 +482,7 @@ export class SyncClient {
       const rows = this.db.prepare('SELECT n, op FROM outbox ORDER BY n LIMIT ?').all(batch) as Array<{ n: number; op: string }>
       if (!rows.length) return false
       const ops = rows.map((r) => JSON.parse(r.op) as SyncOp)
+      await this.sendUploads(ops)
       const { results } = await this.transport.push({ device: this.options.device, ops })
       let rebase = false
       this.db.transaction(() => {
@@ -416,7 +600,8 @@ export class SyncClient {
       if (!row) continue
       const record = JSON.parse(row.data) as RecordDto
       try {
-        record.fields = offlineWrite(this.db, this.options.now, this.form(op.form), record.fields, op.values, this.options.userId)
+        const { owner: _owner, ...typed } = op.values
+        record.fields = offlineWrite(this.db, this.options.now, this.form(op.form), record.fields, typed, this.options.userId, this.lookups)
       } catch {
         // The host decides on push (and keeps the values in the 冲突 inbox when it refuses).
         continue

@@ -10,7 +10,7 @@ import type { RecordRow } from '../records/stored'
 import type { SchemaService } from '../forms/schema-service'
 import type { FieldModel, FormModel } from '../forms/model'
 import { fieldType } from '../forms/field-types/registry'
-import { COMPUTED_TYPES } from '../shared/field-types'
+import { COMPUTED_TYPES, subtableCellLabel } from '../shared/field-types'
 import { DomainError, NotFoundError, ValidationError } from '../shared/errors'
 import { translate, type Locale } from '../shared/locales'
 import type { RecordDto } from '../shared/api/core'
@@ -417,7 +417,7 @@ export class SyncHost {
     if (op.schemaVersion !== form.schemaVersion) return { opId: op.opId, status: 'rebase', id: null, conflictId: null, message: null, field: null }
     const recordId = this.resolveRecord(actor, op)
     const from = (cache ? cache.head : this.head()) + 1
-    const outcome = this.applyOne(actor, device, form, op, recordId, cache)
+    const outcome = this.applyOne(actor, device, form, this.linkLocal(actor, form, op), recordId, cache)
     const to = this.head()
     if (cache) cache.head = to
     let conflictId: number | null = null
@@ -441,6 +441,52 @@ export class SyncHost {
     const made = done && done.user_id === actor.id ? (JSON.parse(done.result) as SyncOpResult) : null
     if (!made || made.id === null || made.status !== 'applied') throw new ValidationError('sync.createNotApplied', {})
     return made.id
+  }
+
+  /**
+   * The operation's values with each record made offline that they link to (a relation of the
+   * record or of a sub-table row, by its local negative id) replaced by the id the host gave it:
+   * the stored result of the create operation `localRefs` names, taken from this user earlier in
+   * this push or an earlier one. A create the host never took, or refused, refuses this operation
+   * too, naming the field (its values wait in the 冲突 inbox with the reason).
+   */
+  private linkLocal(actor: Actor, form: FormModel, op: SyncOp): SyncOp {
+    const refs = op.localRefs
+    if (!refs || !Object.keys(refs).length) return op
+    const hostId = (field: FieldModel, label: string, local: number): number => {
+      const opId = refs[String(local)]
+      if (opId === undefined) return local
+      const done = this.stored(opId)
+      const made = done && done.user_id === actor.id ? (JSON.parse(done.result) as SyncOpResult) : null
+      if (!made || made.status !== 'applied' || made.id === null) throw new ValidationError('sync.localRefMissing', { field: label }, field.apiKey)
+      return made.id
+    }
+    const link = (field: FieldModel, label: string, raw: unknown): unknown => {
+      const one = (v: unknown): unknown => {
+        if (typeof v === 'number' && v < 0) return hostId(field, label, v)
+        if (typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as { id?: unknown }).id === 'number' && (v as { id: number }).id < 0) return { ...v, id: hostId(field, label, (v as { id: number }).id) }
+        return v
+      }
+      return Array.isArray(raw) ? raw.map(one) : one(raw)
+    }
+    const values: Record<string, unknown> = {}
+    for (const [key, raw] of Object.entries(op.values)) {
+      const field = form.byKey.get(key) ?? form.fields.find((f) => f.label === key)
+      if (field?.type === 'relation') values[key] = link(field, field.label, raw)
+      else if (field?.type === 'subtable' && Array.isArray(raw)) {
+        const children = form.children.get(field.id) ?? []
+        values[key] = raw.map((row, i) => {
+          if (typeof row !== 'object' || row === null || Array.isArray(row)) return row
+          const out: Record<string, unknown> = {}
+          for (const [k, v] of Object.entries(row as Record<string, unknown>)) {
+            const child = children.find((c) => c.apiKey === k || c.label === k)
+            out[k] = child?.type === 'relation' ? link(field, subtableCellLabel(field.label, i, child.label), v) : v
+          }
+          return out
+        })
+      } else values[key] = raw
+    }
+    return { ...op, values }
   }
 
   /**

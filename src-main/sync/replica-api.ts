@@ -8,6 +8,7 @@ import type { SyncClient, ReplicaRecord } from './client'
 import { countReplica, listReplica, matchingRows, searchable, textOf, type ReplicaRow } from './replica-query'
 import { snippet, titleRank } from '../records/global-search'
 import { ReplicaTodos, TODO_CHANGES, TODO_METHODS } from './replica-todos'
+import { sniffMime, validDeclaredMime } from '../attachments/content-type'
 
 // The API a desktop client's window gets while the office host cannot be reached: what a rep does
 // on the road, answered from their replica (src-main/sync/client.ts) — the forms, lists, a record,
@@ -34,7 +35,7 @@ export const REMEMBERED_READS: ReadonlySet<string> = new Set(['auth.me', 'apps.l
 const QUEUED: ReadonlySet<string> = new Set(['records.create', 'records.update', 'records.delete', ...TODO_CHANGES])
 
 /** Methods answered from the replica itself. */
-export const REPLICA_METHODS: ReadonlySet<string> = new Set(['forms.list', 'forms.get', 'records.list', 'records.count', 'records.get', 'records.create', 'records.update', 'records.delete', 'search.global'])
+export const REPLICA_METHODS: ReadonlySet<string> = new Set(['forms.list', 'forms.get', 'records.list', 'records.count', 'records.get', 'records.create', 'records.update', 'records.delete', 'search.global', 'attachments.upload'])
 
 const REPLICA_SCHEMA = `
   CREATE TABLE IF NOT EXISTS answers (method TEXT NOT NULL, input TEXT NOT NULL, data TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (method, input)) WITHOUT ROWID;
@@ -52,6 +53,7 @@ const inputs = {
   'records.create': z.object({ form: formRef, fields: z.record(z.string(), z.unknown()) }),
   'records.update': z.object({ form: formRef, id: anyId, fields: z.record(z.string(), z.unknown()), version: z.number().int().optional() }),
   'records.delete': z.object({ form: formRef, ids: z.array(anyId).min(1).max(10000) }),
+  'attachments.upload': z.object({ name: z.string().trim().min(1).max(255), mime: z.string().max(100).default('application/octet-stream'), data: z.string().max(70_000_000) }),
   'search.global': z.object({ q: searchText(200).trim().min(1), limit: z.number().int().min(1).max(50).default(5), form: formRef.optional(), offset: z.number().int().min(0).max(10_000).default(0) })
 }
 
@@ -80,6 +82,8 @@ export class ReplicaApi {
     this.db = client.db
     this.db.exec(REPLICA_SCHEMA)
     this.todos = new ReplicaTodos(client, this.db, { userId: options.userId, now: options.now, kept: (method, input) => this.kept(method, input) })
+    // The members an offline write may name: the colleagues the office listed last (the member picker's list).
+    client.colleagues = () => (this.kept('users.list', {}) as Array<{ id: number; name: string }> | null) ?? []
   }
 
   /** What the office answered this user last for that read, or null. */
@@ -204,10 +208,15 @@ export class ReplicaApi {
   }
 
   /** Refuse an offline change the user's rights on the form (as last fetched) would not allow. */
-  private mayWrite(form: FormDto, action: 'create' | 'edit' | 'delete', keys: string[]): void {
+  private mayWrite(form: FormDto, action: 'create' | 'edit' | 'delete', keys: string[], owner?: { from: number | null; to: unknown }): void {
     const access = this.access(form.id)
     if (!access) throw new PermissionError('sync.offline.accessUnknown', { form: form.label })
     if (!access.actions.has(action)) throw new PermissionError(`sync.offline.no.${action}`, { form: form.label })
+    // Another owner than oneself (or than the record has) is the choice of those who may transfer, as on the office.
+    if (owner) {
+      const to = this.client.ownerOf(owner.to)?.id ?? null
+      if (to !== owner.from && to !== null && !access.actions.has('transfer')) throw new ValidationError('value.ownerAssign', {}, 'owner')
+    }
     for (const key of keys) {
       const field = form.fields.find((f) => f.apiKey === key && f.deletedAt === null)
       if (field && access.readonly.has(key) && !COMPUTED_TYPES.has(field.type)) throw new ValidationError('sync.offline.readonlyField', { field: field.label }, key)
@@ -244,7 +253,7 @@ export class ReplicaApi {
       case 'records.create': {
         const form = formOf(input.form)
         const fields = input.fields as Record<string, unknown>
-        this.mayWrite(form, 'create', Object.keys(fields))
+        this.mayWrite(form, 'create', Object.keys(fields), 'owner' in fields ? { from: this.options.userId, to: fields.owner } : undefined)
         const id = client.create(form.id, fields)
         return this.shown(form, client.record(form.id, id)!, locale)
       }
@@ -252,8 +261,9 @@ export class ReplicaApi {
         const form = formOf(input.form)
         const fields = input.fields as Record<string, unknown>
         const id = input.id as number
-        if (!client.record(form.id, id)) throw new DomainError('NOT_FOUND', 'sync.offlineNotFound')
-        this.mayWrite(form, 'edit', Object.keys(fields))
+        const before = client.record(form.id, id)
+        if (!before) throw new DomainError('NOT_FOUND', 'sync.offlineNotFound')
+        this.mayWrite(form, 'edit', Object.keys(fields), 'owner' in fields ? { from: before.owner?.id ?? null, to: fields.owner } : undefined)
         client.update(form.id, id, fields)
         return this.shown(form, client.record(form.id, id)!, locale)
       }
@@ -267,6 +277,18 @@ export class ReplicaApi {
           for (const id of ids) client.remove(form.id, id)
         })()
         return { deleted: ids.length }
+      }
+      case 'attachments.upload': {
+        // A file picked offline: checked as the office's store checks it, kept beside the replica, sent before the change naming it.
+        if (!client.takesFiles) throw new DomainError('CONFLICT', 'sync.offline.unavailable')
+        const name = input.name as string
+        const declared = (input.mime as string) === '' ? 'application/octet-stream' : (input.mime as string)
+        if (!validDeclaredMime(declared)) throw new ValidationError('attachment.badMime', {}, 'mime')
+        if ([...name].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) throw new ValidationError('attachment.badName', {}, 'name')
+        const data = input.data as string
+        const bytes = Buffer.from(data, 'base64')
+        if (!bytes.length && data.length) throw new ValidationError('error.badRequest', { detail: 'data' }, 'data')
+        return client.upload(name, declared, bytes, { mime: sniffMime(bytes, name) })
       }
       case 'search.global':
         return this.search(input as { q: string; limit: number; form?: number | string; offset: number })

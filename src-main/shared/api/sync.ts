@@ -28,6 +28,12 @@ export const syncOp = z.object({
   record: recordRef.optional(),
   /** For an approval: the node's fill-in or editable fields the approver gave. */
   values: z.record(fieldKey, z.unknown()).default({}),
+  /**
+   * Records made offline that the values link to (a relation, a sub-table cell's relation): their
+   * local (negative) id → the id of the operation that created them. The host links the id that
+   * create got (its stored result); a create it never took or refused refuses this operation.
+   */
+  localRefs: z.record(z.string().regex(/^-\d{1,15}$/), opId).refine((refs) => Object.keys(refs).length <= 1000, { message: 'at most 1000 local references' }).optional(),
   /** Per field (and for a delete, `*`): the host sequence number of the value the client saw. */
   base: z.record(z.string().min(1).max(64), z.number().int().nonnegative()).default({}),
   /** An approval: the to-do (flow task) acted on, what the approver decided (退回: to the submitter), and their comment. */

@@ -107,6 +107,159 @@ describe('the desktop client offline (its replica)', () => {
     await pc.close()
   }, 90_000)
 
+  it('relations, members and sub-tables offline: a new customer, an opportunity and a quote with lines for it; back, the office links its id and computes the amounts', async () => {
+    const core = office.host.core
+    const me = userId('zhangwei')
+    const zhang: Actor = { id: me, name: '张伟', isAdmin: false, locale: 'zh-CN' }
+    const product = core.reads.list(zhang, { form: 'product', limit: 1, sort: [{ field: 'name', dir: 'asc' }] }).records[0]!
+    const colleaguesCustomer = core.reads.list(office.admin, { form: 'customer', limit: 500 }).records.find((r) => r.owner && r.owner.id !== me && !core.reads.list(zhang, { form: 'customer', limit: 1, filter: { field: 'name', op: 'eq', value: String(r.fields.name) } }).records.length)!
+    const pc = await clientPc()
+    await pair(pc)
+    await signIn(pc, 'zhangwei')
+    await office.share.shutdown()
+    await until(() => pc.bridge.snapshot().connection.status, (s) => s === 'unreachable')
+
+    // The pickers, from the replica: the relation picker's search on the target form, the member picker's colleagues.
+    const picked = data<Page>(await pc.bridge.invoke(1, 'records.list', { form: 'product', search: String(product.fields.name).slice(0, 2), limit: 20 }))
+    expect(picked.records.map((r) => r.id)).toContain(product.id)
+    const people = data<Array<{ id: number; name: string }>>(await pc.bridge.invoke(1, 'users.list', {}))
+    expect(people.find((u) => u.id === me)?.name).toBe('张伟')
+
+    const customer = data<RecordDto>(await pc.bridge.invoke(1, 'records.create', { form: 'customer', fields: { name: '离线关联的新客户' } }, 'zh-CN'))
+    const deal = data<RecordDto>(await pc.bridge.invoke(1, 'records.create', { form: 'opportunity', fields: { name: '离线商机', customer: customer.id, amount: 50000, owner: me } }, 'zh-CN'))
+    expect(deal.fields.customer).toEqual({ id: customer.id, title: '离线关联的新客户' })
+    expect(deal.owner).toEqual({ id: me, name: '张伟' })
+    const quote = data<RecordDto>(await pc.bridge.invoke(1, 'records.create', {
+      form: 'quote', fields: { title: '离线报价', customer: customer.id, opportunity: deal.id, lines: [{ product: product.id, quantity: 2, discount: 0.1 }] }
+    }, 'zh-CN'))
+    const line = (quote.fields.lines as Array<Record<string, unknown>>)[0]!
+    // 关联带出 from the replica's product, the line total and the quote's total as the office computes them.
+    expect(line.unitPrice).toBe(product.fields.price)
+    expect(line.lineTotal).toBeCloseTo(2 * Number(product.fields.price) * 0.9, 2)
+    expect(quote.fields.total).toBeCloseTo(Number(line.lineTotal), 2)
+    // A record outside his sight is not in the replica: refused, naming the field; nothing queued.
+    const outside = await pc.bridge.invoke(1, 'records.create', { form: 'opportunity', fields: { name: 'x', customer: colleaguesCustomer.id } }, 'zh-CN')
+    expect(outside.error).toMatchObject({ messageKey: 'value.invalidRelation', field: 'customer' })
+    expect((outside.error as { message: string }).message).toContain('关联客户')
+    expect(pc.bridge.replicaSession!.view().pending).toBe(3)
+
+    await shareOn()
+    await until(() => pc.lastSync(), (s) => !!s && s.state === 'online' && s.pending === 0, 20_000)
+    const hostCustomer = core.reads.list(zhang, { form: 'customer', limit: 5, search: '离线关联的新客户' }).records[0]!
+    const hostDeal = core.reads.list(zhang, { form: 'opportunity', limit: 5, search: '离线商机' }).records[0]!
+    const hostQuote = core.reads.list(zhang, { form: 'quote', limit: 5, search: '离线报价' }).records[0]!
+    expect(hostDeal.fields.customer).toEqual({ id: hostCustomer.id, title: '离线关联的新客户' })
+    expect(hostDeal.owner).toMatchObject({ id: me })
+    expect(hostQuote.fields.customer).toEqual({ id: hostCustomer.id, title: '离线关联的新客户' })
+    expect(hostQuote.fields.opportunity).toEqual({ id: hostDeal.id, title: '离线商机' })
+    const hostLine = (hostQuote.fields.lines as Array<Record<string, unknown>>)[0]!
+    expect([hostLine.product, hostLine.quantity, hostLine.unitPrice, hostLine.lineTotal]).toEqual([{ id: product.id, title: product.fields.name }, 2, line.unitPrice, line.lineTotal])
+    expect(hostQuote.fields.total).toBe(quote.fields.total)
+    // His replica holds the office's records under their ids.
+    const replica = pc.bridge.replicaSession!.client
+    expect(replica.record('quote', hostQuote.id)!.fields.customer).toEqual({ id: hostCustomer.id, title: '离线关联的新客户' })
+    // Nothing of this went to his inbox (the entries there are the first test's).
+    expect(data<Array<{ op: string }>>(await pc.bridge.invoke(1, 'sync.conflicts', {})).filter((c) => c.op === 'create')).toEqual([])
+    await pc.close()
+  }, 90_000)
+
+  it('销售经理 吴海燕 offline: a task for her team\'s customer assigned to 张伟, a contact under it; a customer moved out of her department meanwhile sends the dependant to her inbox', async () => {
+    const core = office.host.core
+    const wu: Actor = { id: userId('wuhaiyan'), name: '吴海燕', isAdmin: false, locale: 'zh-CN' }
+    const zhangId = userId('zhangwei')
+    const teamCustomers = core.reads.list(wu, { form: 'customer', limit: 500, filter: { field: 'owner', op: 'eq', value: zhangId } }).records
+    expect(teamCustomers.length).toBeGreaterThan(1)
+    const [kept, moved] = teamCustomers as [RecordDto, RecordDto]
+    const pc = await clientPc()
+    await pair(pc)
+    await signIn(pc, 'wuhaiyan')
+    await office.share.shutdown()
+    await until(() => pc.bridge.snapshot().connection.status, (s) => s === 'unreachable')
+
+    const task = data<RecordDto>(await pc.bridge.invoke(1, 'records.create', { form: 'task', fields: { title: '经理离线派的任务', customer: kept.id, assignee: zhangId } }, 'zh-CN'))
+    expect(task.fields.assignee).toEqual({ id: zhangId, name: '张伟' })
+    expect(task.fields.customer).toEqual({ id: kept.id, title: kept.fields.name })
+    const bad = await pc.bridge.invoke(1, 'records.create', { form: 'task', fields: { title: 'x', assignee: 999_999 } }, 'zh-CN')
+    expect(bad.error).toMatchObject({ messageKey: 'value.invalidUser', field: 'assignee' })
+    data(await pc.bridge.invoke(1, 'records.create', { form: 'contact', fields: { name: '离线联系人', customer: moved.id } }, 'zh-CN'))
+    // At the office meanwhile: that customer goes to the south team (out of her department's scope).
+    core.writes.transfer(office.admin, 'customer', { ids: [moved.id], toUserId: userId('liuyang') })
+
+    await shareOn()
+    await until(() => pc.lastSync(), (s) => !!s && s.state === 'online' && s.pending === 0, 20_000)
+    const hostTask = core.reads.list(wu, { form: 'task', limit: 5, search: '经理离线派的任务' }).records[0]!
+    expect(hostTask.fields).toMatchObject({ assignee: { id: zhangId, name: '张伟' }, customer: { id: kept.id } })
+    expect(core.reads.list(wu, { form: 'contact', limit: 5, search: '离线联系人' }).records).toEqual([])
+    const inbox = data<Array<{ kind: string; op: string; reason: string; fields: Array<{ key: string; mine: unknown }> }>>(await pc.bridge.invoke(1, 'sync.conflicts', {}, 'zh-CN'))
+    expect(inbox).toEqual([expect.objectContaining({ kind: 'refused', op: 'create', reason: expect.stringContaining('所属客户') })])
+    expect(inbox[0]!.fields.find((f) => f.key === 'name')?.mine).toBe('离线联系人')
+    await pc.close()
+  }, 90_000)
+
+  it('a custom role with a hidden field: the field cannot be written offline, a relation to a form it does not view is refused, titles come from what the role sees', async () => {
+    const core = office.host.core
+    const opportunity = core.schema.form('opportunity')
+    const customer = core.schema.form('customer')
+    const role = core.org.createRole(1, { name: '外勤商机员' })
+    core.org.setPermission(1, role.id, { formId: opportunity.id, actions: ['view', 'create', 'edit'], scope: 'own', fieldRules: { [String(opportunity.byKey.get('amount')!.id)]: 'hidden' } })
+    core.org.setPermission(1, role.id, { formId: customer.id, actions: ['view'], scope: 'all', fieldRules: {} })
+    const id = await core.org.createUser(1, { name: '外勤小王', login: 'waiqinwang', password: 'demo12345', roleIds: [role.id] })
+    const some = core.reads.list(office.admin, { form: 'customer', limit: 1 }).records[0]!
+    const pc = await clientPc()
+    await pair(pc)
+    await signIn(pc, 'waiqinwang')
+    await office.share.shutdown()
+    await until(() => pc.bridge.snapshot().connection.status, (s) => s === 'unreachable')
+    const hidden = await pc.bridge.invoke(1, 'records.create', { form: 'opportunity', fields: { name: 'x', amount: 5 } }, 'zh-CN')
+    expect(hidden.error).toMatchObject({ messageKey: 'value.unknownField', field: 'amount' })
+    const noForm = await pc.bridge.invoke(1, 'records.create', { form: 'opportunity', fields: { name: 'x', contact: 1 } }, 'zh-CN')
+    expect(noForm.error).toMatchObject({ messageKey: 'value.invalidRelation', field: 'contact' })
+    const made = data<RecordDto>(await pc.bridge.invoke(1, 'records.create', { form: 'opportunity', fields: { name: '外勤商机', customer: some.id, owner: id } }, 'zh-CN'))
+    expect(made.fields.customer).toEqual({ id: some.id, title: some.fields.name })
+    // Another owner: his role may not transfer.
+    const other = await pc.bridge.invoke(1, 'records.create', { form: 'opportunity', fields: { name: 'y', owner: userId('zhangwei') } }, 'zh-CN')
+    expect(other.error).toMatchObject({ messageKey: 'value.ownerAssign', field: 'owner' })
+    await shareOn()
+    await until(() => pc.lastSync(), (s) => !!s && s.state === 'online' && s.pending === 0, 20_000)
+    const actor: Actor = { id, name: '外勤小王', isAdmin: false, locale: 'zh-CN' }
+    expect(core.reads.list(actor, { form: 'opportunity', limit: 5, search: '外勤商机' }).records[0]!.fields.customer).toEqual({ id: some.id, title: some.fields.name })
+    await pc.close()
+  }, 90_000)
+
+  it('a file picked offline: kept beside the replica, shown in the window, uploaded before the follow-up naming it is pushed', async () => {
+    const core = office.host.core
+    const zhang: Actor = { id: userId('zhangwei'), name: '张伟', isAdmin: false, locale: 'zh-CN' }
+    const pc = await clientPc()
+    await pair(pc)
+    await signIn(pc, 'zhangwei')
+    await office.share.shutdown()
+    await until(() => pc.bridge.snapshot().connection.status, (s) => s === 'unreachable')
+    const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex')
+    const picked = data<{ hash: string; name: string; size: number; mime: string }>(await pc.bridge.invoke(1, 'attachments.upload', { name: '门头照片.png', mime: 'image/png', data: png.toString('base64') }, 'zh-CN'))
+    expect(picked).toMatchObject({ name: '门头照片.png', size: png.length, mime: 'image/png' })
+    // The window previews it before saving (its own file), and in the saved record.
+    const preview = await pc.bridge.file(`jimu-file://files/${picked.hash}`, 'zh-CN')
+    expect(preview.status).toBe(200)
+    expect(preview.body.equals(png)).toBe(true)
+    const follow = data<RecordDto>(await pc.bridge.invoke(1, 'records.create', { form: 'followUp', fields: { subject: '拜访拍了门头', files: [picked] } }, 'zh-CN'))
+    expect(follow.fields.files).toEqual([picked])
+    const form = core.schema.form('followUp')
+    const field = form.byKey.get('files')!.id
+    expect((await pc.bridge.file(`jimu-file://files/${picked.hash}?form=${form.id}&record=${follow.id}&field=${field}`, 'zh-CN')).status).toBe(200)
+    // A file of a colleague's record (a hash is not a right): refused offline, naming the field.
+    const secret = core.attachments.put('别人的.pdf', 'application/pdf', Buffer.from('%PDF-1.4 x').toString('base64'), 1)
+    const refused = await pc.bridge.invoke(1, 'records.create', { form: 'followUp', fields: { subject: 'x', files: [{ hash: secret.hash }] } }, 'zh-CN')
+    expect(refused.error).toMatchObject({ messageKey: 'value.invalidAttachment', field: 'files' })
+
+    await shareOn()
+    await until(() => pc.lastSync(), (s) => !!s && s.state === 'online' && s.pending === 0, 20_000)
+    const atOffice = core.reads.list(zhang, { form: 'followUp', limit: 5, search: '拜访拍了门头' }).records[0]!
+    expect(atOffice.fields.files).toEqual([picked])
+    expect(core.attachments.uploadedBy(picked.hash, zhang.id)).toMatchObject({ name: '门头照片.png' })
+    expect(pc.bridge.replicaSession!.client.pendingUploads()).toEqual([])
+    await pc.close()
+  }, 90_000)
+
   it('the outbox survives a restart of the bridge; signing in offline opens the replica; back, signing in again pushes it', async () => {
     const first = await clientPc()
     await pair(first)

@@ -87,4 +87,23 @@ describe('a laptop keeps the files its replica shows', () => {
     expect(readdirSync(dir).filter((n) => !n.endsWith('.json'))).toHaveLength(2)
     expect(files.keep('f'.repeat(64), answer(Buffer.alloc(5000)))).toBe(false)
   })
+
+  it('never evicts a file picked offline and not sent yet: it is the only copy', async () => {
+    const { files, dir } = await world()
+    const { createHash } = await import('node:crypto')
+    const blobs = [1, 2, 3].map((n) => Buffer.alloc(3000, n))
+    const hashes = blobs.map((b) => createHash('sha256').update(b).digest('hex'))
+    const unsent = new Set([hashes[0]!])
+    files.pin(() => unsent)
+    files.keepPicked(hashes[0]!, blobs[0]!, { name: '现场照片.png', mime: 'image/png' })
+    files.keep(hashes[1]!, answer(blobs[1]!))
+    const at = Date.now() / 1000
+    utimesSync(join(dir, hashes[0]!), at - 100, at - 100)
+    files.keep(hashes[2]!, answer(blobs[2]!))
+    // The picked file is the least recently used, yet the office's copy goes instead.
+    expect(hashes.map((h) => files.has(h))).toEqual([true, false, true])
+    unsent.clear()
+    files.keep(hashes[1]!, answer(blobs[1]!))
+    expect(files.has(hashes[0]!)).toBe(false)
+  })
 })

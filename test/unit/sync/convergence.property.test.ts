@@ -26,6 +26,8 @@ type Action =
   | { t: 'schema' }
   | { t: 'sync'; c: number; fault: 'none' | 'partition' | 'drop' | 'duplicate' }
   | { t: 'skew'; c: number; ms: number }
+  | { t: 'link'; c: number; pick: number; target: number; fresh: boolean }
+  | { t: 'hostLink'; pick: number; target: number }
 
 const action = (clients: number): fc.Arbitrary<Action> => {
   const c = fc.nat(clients - 1)
@@ -40,7 +42,10 @@ const action = (clients: number): fc.Arbitrary<Action> => {
     { weight: 1, arbitrary: fc.constant({ t: 'hide' as const }) },
     { weight: 1, arbitrary: fc.constant({ t: 'schema' as const }) },
     { weight: 4, arbitrary: fc.record({ t: fc.constant('sync' as const), c, fault: fc.constantFrom('none' as const, 'partition' as const, 'drop' as const, 'duplicate' as const) }) },
-    { weight: 1, arbitrary: fc.record({ t: fc.constant('skew' as const), c, ms: fc.integer({ min: -3_600_000, max: 3_600_000 }) }) }
+    { weight: 1, arbitrary: fc.record({ t: fc.constant('skew' as const), c, ms: fc.integer({ min: -3_600_000, max: 3_600_000 }) }) },
+    // Relation edits: a deal linked to a customer the replica holds, or to one made offline just now (the host links the id its create got).
+    { weight: 3, arbitrary: fc.record({ t: fc.constant('link' as const), c, pick: fc.nat(20), target: fc.nat(20), fresh: fc.boolean() }) },
+    { weight: 1, arbitrary: fc.record({ t: fc.constant('hostLink' as const), pick: fc.nat(40), target: fc.nat(40) }) }
   )
 }
 
@@ -57,7 +62,12 @@ async function run(n: number, actions: Action[]): Promise<void> {
 
 async function scenarioOn(w: World, actions: Action[]): Promise<void> {
   const key = (label: string) => w.core.schema.form(w.form.id).fields.find((f) => f.label === label)!.apiKey
+  // A second form the deals link to (客户), each rep with customers of their own.
+  const customers = w.core.schema.createForm({ appId: w.app.id, label: '客户', fields: [{ label: '客户名称', apiKey: 'name', type: 'text', required: true }] as never })
+  w.core.org.setPermission(w.actor.id, w.role.id, { formId: customers.id, actions: ['view', 'create', 'edit', 'delete'], scope: 'own', fieldRules: {} })
+  w.core.schema.addField(w.form.id, { label: '客户', type: 'relation', config: { targetFormId: customers.id, multiple: false } })
   for (const [i, u] of w.users.entries()) for (let k = 0; k < 3; k++) w.core.writes.create(u, w.form.id, { [key('名称')]: `R${i}-${k}`, [key('数量')]: k })
+  for (const [i, u] of w.users.entries()) for (let k = 0; k < 2; k++) w.core.writes.create(u, customers.id, { name: `C${i}-${k}` })
   const sent = new Map<string, SyncOp>()
   const skew = w.users.map(() => 0)
   const faults: Array<'none' | 'partition' | 'drop' | 'duplicate'> = w.users.map(() => 'none')
@@ -122,6 +132,21 @@ async function scenarioOn(w: World, actions: Action[]): Promise<void> {
         case 'skew':
           skew[a.c] = a.ms
           break
+        case 'link': {
+          const c = clients[a.c]!
+          const deals = c.records(w.form.id)
+          const deal = deals[a.pick % Math.max(1, deals.length)]
+          const held = c.records(customers.id)
+          const target = a.fresh || !held.length ? c.create(customers.id, { name: `C-new-${a.c}-${a.target}` }) : held[a.target % held.length]!.id
+          if (deal && a.pick % 2) c.update(w.form.id, deal.id, { [key('客户')]: target })
+          else c.create(w.form.id, { [key('名称')]: `linked-${a.c}-${a.target}`, [key('客户')]: target })
+          break
+        }
+        case 'hostLink': {
+          const targets = w.core.db.prepare(`SELECT id FROM ${customers.table} WHERE deleted_at IS NULL ORDER BY id`).pluck().all() as number[]
+          if (hostIds.length && targets.length) w.core.writes.update(w.actor, w.form.id, hostIds[a.pick % hostIds.length]!, { [key('客户')]: targets[a.target % targets.length] })
+          break
+        }
         case 'sync':
           faults[a.c] = a.fault
           await clients[a.c]!.sync().catch(() => undefined)
@@ -139,6 +164,7 @@ async function scenarioOn(w: World, actions: Action[]): Promise<void> {
   for (const [i, c] of clients.entries()) {
     expect(c.pending()).toBe(0)
     expect(replicaView(c, w.form.id)).toEqual(hostView(w, w.users[i]!))
+    expect(replicaView(c, customers.id)).toEqual(new Map(w.core.reads.list(w.users[i]!, { form: customers.id, limit: 500 }).records.map((r) => [r.id, r.fields])))
   }
   const db = w.core.db
   const stored = new Map((db.prepare('SELECT op_id, user_id, device, status, result, seq_from, seq_to FROM sync_ops').all() as Array<{ op_id: string; user_id: number; device: string; status: string; result: string; seq_from: number | null; seq_to: number | null }>).map((r) => [r.op_id, r]))
@@ -163,8 +189,13 @@ async function scenarioOn(w: World, actions: Action[]): Promise<void> {
     const own = (id: number) => ownRanges.some((o) => id >= o.seq_from! && id <= o.seq_to!)
     const applyAt = s.seq_from ?? Number(JSON.parse(s.result).conflictId ? Infinity : Infinity)
     const fieldId = (k: string) => String(w.core.schema.form(w.form.id).byKey.get(k)!.id)
-    for (const [k, v] of Object.entries(op.values)) {
+    for (const [k, typed] of Object.entries(op.values)) {
       const fid = fieldId(k)
+      // A customer made offline is named by its local id: the value is the id its create got.
+      // (named {id, title} in the values: the inbox shows its name).
+      const local = typeof typed === 'object' && typed !== null ? (typed as { id?: unknown }).id : typed
+      const made = typeof local === 'number' && local < 0 && op.localRefs?.[String(local)] ? stored.get(op.localRefs[String(local)]!) : undefined
+      const v = made ? (JSON.parse(made.result) as { id: number | null }).id : typed
       const overlapped = entries.filter((e) => e.record_id === op.record && e.id > (op.base[k] ?? 0) && (s.seq_from === null || e.id < s.seq_from) && !own(e.id) && fid in JSON.parse(e.changes))
       const last = overlapped[overlapped.length - 1]
       const hostValue = last ? (JSON.parse(last.changes) as Record<string, [unknown, unknown]>)[fid]![1] : undefined
