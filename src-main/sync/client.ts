@@ -423,9 +423,12 @@ export class SyncClient {
       const formId = todo.task.formId
       const known = this.db.prepare("SELECT json_extract(dto, '$.schemaVersion') FROM forms WHERE id = ?").pluck().get(formId) as number | undefined
       const base = (this.db.prepare('SELECT seq FROM records WHERE form_id = ? AND id = ?').pluck().get(formId, todo.task.recordId) as number | undefined) ?? 0
+      // Fill-in values linking a record made offline name it by its create (the host links the id it got).
+      const linked = known !== undefined && Object.keys(values).length ? this.localRefs(this.form(formId), values) : { values }
       const op = this.enqueue({
-        form: formId, schemaVersion: known ?? todo.schemaVersion, kind: 'approval', record: todo.task.recordId, values,
-        base: Object.fromEntries(Object.keys(values).map((k) => [k, base])), task: taskId, decision, ...(comment ? { comment } : {})
+        form: formId, schemaVersion: known ?? todo.schemaVersion, kind: 'approval', record: todo.task.recordId, values: linked.values,
+        base: Object.fromEntries(Object.keys(values).map((k) => [k, base])), task: taskId, decision, ...(comment ? { comment } : {}),
+        ...(linked.refs ? { localRefs: linked.refs } : {})
       })
       this.db.prepare('INSERT OR REPLACE INTO todo_done (task_id, op_id, decision, at) VALUES (?, ?, ?, ?)').run(taskId, op.opId, decision, this.options.now())
       if (record && Object.keys(values).length) {

@@ -13,7 +13,9 @@ import { modelFromDto, offlineWrite } from './client-write'
 // as the office checks them — queue an `approval` operation (SyncClient.approve), the to-do
 // leaves the list, and the host applies it on reconnect if the task is still theirs and open.
 // What the office alone can do (hand over, add a signer, return to an earlier node, attach a
-// file) answers so.
+// file to the decision) answers so. Fill-in fields are checked with the replica's look-ups, as a
+// record edit offline: a relation to a record the replica holds (one made offline included: the
+// op's localRefs), a colleague, sub-table rows, files picked here.
 
 export const TODO_METHODS: ReadonlySet<string> = new Set(['flows.todo', 'flows.counts', 'flows.instance', 'flows.approve', 'flows.reject', 'flows.return', 'flows.batchApprove'])
 /** The offline approval methods: a change (queued), not a read. */
@@ -176,7 +178,7 @@ export class ReplicaTodos {
     if (Object.keys(given).length) {
       // A form the user does not view (the flow shows them the record): its schema is not on this computer.
       if (!form) throw new ValidationError('sync.offlineUnsupported', { field: labelOf(Object.keys(given)[0]!) }, Object.keys(given)[0])
-      after = offlineWrite(this.db, this.options.now, modelFromDto(form), current ?? {}, given, this.options.userId)
+      after = offlineWrite(this.db, this.options.now, modelFromDto(form), current ?? {}, given, this.options.userId, this.client.lookups)
     }
     for (const [key, p] of Object.entries(perms)) {
       if (p === 'required' && key in after && isBlank(after[key])) throw new ValidationError('value.required', { field: labelOf(key) }, key)
