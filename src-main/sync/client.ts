@@ -128,7 +128,7 @@ export class SyncClient {
   private async sendUploads(ops: SyncOp[]): Promise<void> {
     const pending = this.db.prepare('SELECT hash, name, declared FROM uploads WHERE sent = 0').all() as Array<{ hash: string; name: string; declared: string }>
     if (!pending.length || !this.transport.upload || !this.options.files) return
-    const text = JSON.stringify(ops.map((o) => o.values))
+    const text = JSON.stringify(ops.map((o) => [o.values, o.attachments ?? []]))
     for (const file of pending) {
       if (!text.includes(file.hash)) continue
       const bytes = this.options.files.read(file.hash)
@@ -416,7 +416,7 @@ export class SyncClient {
    * list). The host applies it on push if the task is still theirs and open; else it lands in their
    * 冲突 inbox with the reason. `record` is the replica's record with the fill-in values applied.
    */
-  approve(taskId: number, decision: NonNullable<SyncOp['decision']>, comment: string | undefined, values: Record<string, unknown>, record: Record<string, unknown> | null): SyncOp {
+  approve(taskId: number, decision: NonNullable<SyncOp['decision']>, comment: string | undefined, values: Record<string, unknown>, record: Record<string, unknown> | null, attachments: NonNullable<SyncOp['attachments']> = []): SyncOp {
     return this.db.transaction(() => {
       const todo = this.todo(taskId)
       if (!todo || todo.done) throw new NotFoundError('flows.error.taskClosed', {})
@@ -428,7 +428,7 @@ export class SyncClient {
       const op = this.enqueue({
         form: formId, schemaVersion: known ?? todo.schemaVersion, kind: 'approval', record: todo.task.recordId, values: linked.values,
         base: Object.fromEntries(Object.keys(values).map((k) => [k, base])), task: taskId, decision, ...(comment ? { comment } : {}),
-        ...(linked.refs ? { localRefs: linked.refs } : {})
+        ...(linked.refs ? { localRefs: linked.refs } : {}), ...(attachments.length ? { attachments } : {})
       })
       this.db.prepare('INSERT OR REPLACE INTO todo_done (task_id, op_id, decision, at) VALUES (?, ?, ?, ?)').run(taskId, op.opId, decision, this.options.now())
       if (record && Object.keys(values).length) {

@@ -569,7 +569,7 @@ export class SyncHost {
     const task = this.taskRecord(op.task!)
     if (!task) throw new NotFoundError('sync.approvalTaskMissing', {})
     if (task.form_id !== form.id) throw new ValidationError('sync.approvalWrongForm', { form: form.label })
-    const input = { taskId: op.task!, comment: op.comment || undefined }
+    const input = { taskId: op.task!, comment: op.comment || undefined, attachments: op.attachments?.length ? op.attachments : undefined }
     if (op.decision === 'approve') this.deps.flows.approve(actor, { ...input, fields: Object.keys(op.values).length ? op.values : undefined })
     else if (op.decision === 'reject') this.deps.flows.reject(actor, input)
     else this.deps.flows.returnTo(actor, { ...input, toNode: null })
@@ -629,6 +629,7 @@ export class SyncHost {
           fields['*task'] = { mine: op.task ?? null, theirs: null, by: null, at: null }
           fields['*decision'] = { mine: op.decision ?? null, theirs: null, by: null, at: null }
           if (op.comment) fields['*comment'] = { mine: op.comment, theirs: null, by: null, at: null }
+          if (op.attachments?.length) fields['*attachments'] = { mine: op.attachments, theirs: null, by: null, at: null }
         }
         for (const [k, v] of Object.entries(op.values)) fields[k] = { mine: v, theirs: null, by: null, at: null }
         conflictId = this.storeConflict(actor, device, op, form, recordId, 'refused', fields, error)
@@ -697,6 +698,11 @@ export class SyncHost {
     const fields: ConflictDto['fields'] = []
     for (const [key, f] of Object.entries(stored)) {
       if (key === '*task') continue
+      if (key === '*attachments') {
+        const files = Array.isArray(f.mine) ? (f.mine as Array<{ name?: unknown }>).map((a) => String(a.name ?? '')).join('、') : ''
+        fields.push({ key, label: translate(actor.locale, 'sync.approval.attachments'), mine: files, theirs: null, theirsBy: null, theirsAt: null })
+        continue
+      }
       if (key === '*decision' || key === '*comment') {
         const mine = key === '*decision' ? translate(actor.locale, `sync.approval.${String(f.mine)}`) : f.mine
         fields.push({ key, label: translate(actor.locale, key === '*decision' ? 'sync.approval.decision' : 'sync.approval.comment'), mine, theirs: null, theirsBy: null, theirsAt: null })
@@ -791,7 +797,8 @@ export class SyncHost {
       .pluck().get(row.form_id, row.record_id, actor.id) as number | undefined
     const op = {
       opId: row.op_id, hlc: '0000000000000-0', form: row.form_id, schemaVersion: 0, kind: 'approval', values, base: {},
-      task: current ?? (stored['*task']?.mine as number), decision: stored['*decision']?.mine as SyncOp['decision'], comment: (stored['*comment']?.mine as string | undefined) ?? undefined
+      task: current ?? (stored['*task']?.mine as number), decision: stored['*decision']?.mine as SyncOp['decision'], comment: (stored['*comment']?.mine as string | undefined) ?? undefined,
+      attachments: (stored['*attachments']?.mine as SyncOp['attachments']) ?? undefined
     } satisfies SyncOp
     this.approve(actor, this.deps.schema.form(row.form_id), op)
   }

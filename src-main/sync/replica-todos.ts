@@ -12,8 +12,8 @@ import { modelFromDto, offlineWrite } from './client-write'
 // reject and return to the submitter — with a comment and the node's fill-in fields, checked here
 // as the office checks them — queue an `approval` operation (SyncClient.approve), the to-do
 // leaves the list, and the host applies it on reconnect if the task is still theirs and open.
-// What the office alone can do (hand over, add a signer, return to an earlier node, attach a
-// file to the decision) answers so. Fill-in fields are checked with the replica's look-ups, as a
+// What the office alone can do (hand over, add a signer, return to an earlier node) answers so;
+// files attached to the decision are those picked on this computer, uploaded before it is pushed. Fill-in fields are checked with the replica's look-ups, as a
 // record edit offline: a relation to a record the replica holds (one made offline included: the
 // op's localRefs), a colleague, sub-table rows, files picked here.
 
@@ -149,13 +149,17 @@ export class ReplicaTodos {
     if (!todo || todo.done) throw new ConflictError('flows.error.taskClosed')
     const kinds = decision === 'reject' || batch ? ['approval'] : ['approval', 'fillin']
     if (!kinds.includes(todo.task.kind)) throw new ConflictError('flows.error.taskClosed')
-    const attachments = input.attachments as unknown[] | undefined
-    if (attachments?.length) throw new DomainError('CONFLICT', 'sync.offline.approvalAttachments')
+    // Files attached to the decision: those picked on this computer (kept, uploaded before this is pushed).
+    const attachments = (input.attachments as Array<{ hash: string; name: string }> | undefined) ?? []
+    if (attachments.length && !this.client.takesFiles) throw new DomainError('CONFLICT', 'sync.offline.approvalAttachments')
+    for (const a of attachments) {
+      if (!this.client.lookups.upload(a.hash.toLowerCase())) throw new ValidationError('sync.offline.approvalFileUnknown', { name: a.name }, 'attachments')
+    }
     const comment = typeof input.comment === 'string' && input.comment.trim() ? input.comment.trim() : undefined
     const given = decision === 'approve' ? ((input.fields as Record<string, unknown> | undefined) ?? {}) : {}
     let record: Record<string, unknown> | null = null
     if (decision === 'approve') record = this.checkFields(todo, given)
-    this.client.approve(taskId, decision, comment, given, record)
+    this.client.approve(taskId, decision, comment, given, record, attachments.map((a) => ({ hash: a.hash.toLowerCase(), name: a.name })))
     return summaryOf(todo.instance)
   }
 

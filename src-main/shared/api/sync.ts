@@ -39,7 +39,9 @@ export const syncOp = z.object({
   /** An approval: the to-do (flow task) acted on, what the approver decided (退回: to the submitter), and their comment. */
   task: id.optional(),
   decision: z.enum(APPROVAL_DECISIONS).optional(),
-  comment: z.string().trim().max(2000).optional()
+  comment: z.string().trim().max(2000).optional(),
+  /** An approval: files attached to the decision (picked on the laptop and uploaded before this operation is pushed). */
+  attachments: z.array(z.object({ hash: z.string().regex(/^[0-9a-f]{64}$/), name: z.string().trim().min(1).max(255) })).max(20).optional()
 }).refine((op) => op.kind !== 'approval' || (op.task !== undefined && op.decision !== undefined), { message: 'an approval names its task and decision', path: ['task'] })
 export type SyncOp = z.infer<typeof syncOp>
 

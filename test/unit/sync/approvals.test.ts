@@ -20,9 +20,9 @@ function setUp() {
     const instance = env.core.flows.start(env.as(env.users.rep), { flowId, recordId })
     return { recordId, instance: instance.id, task: env.pending(env.users.director).find((t) => t.instanceId === instance.id)!.id }
   }
-  const approval = (task: number, decision: SyncOp['decision'], comment?: string): SyncOp => syncContracts['sync.push'].input.parse({
+  const approval = (task: number, decision: SyncOp['decision'], comment?: string, attachments?: SyncOp['attachments']): SyncOp => syncContracts['sync.push'].input.parse({
     device: 'laptop',
-    ops: [{ opId: randomUUID(), hlc: `${String(env.core.clock.now())}-0`, form: env.formId, schemaVersion: env.core.schema.form(env.formId).schemaVersion, kind: 'approval', task, decision, comment }]
+    ops: [{ opId: randomUUID(), hlc: `${String(env.core.clock.now())}-0`, form: env.formId, schemaVersion: env.core.schema.form(env.formId).schemaVersion, kind: 'approval', task, decision, comment, attachments }]
   }).ops[0]!
   return { host, submit, approval }
 }
@@ -59,7 +59,10 @@ describe('approvals taken offline', () => {
     // While the director's laptop was offline: the task went to legal (from the director's desk PC), and the rep withdrew the other.
     env.core.flows.transfer(director, { taskId: moved.task, toUserId: env.users.legal })
     env.core.flows.withdraw(env.as(env.users.rep), { instanceId: withdrawn.instance })
-    const results = host.push(director, 'laptop', [approval(moved.task, 'approve', '同意，尽快签'), approval(withdrawn.task, 'reject')], 'zh-CN')
+    // The laptop uploaded the photo it attached to the decision before pushing it.
+    const photo = env.core.attachments.put('签字页.png', 'image/png', Buffer.from('签字页').toString('base64'), director.id)
+    const files = [{ hash: photo.hash, name: '签字页.png' }]
+    const results = host.push(director, 'laptop', [approval(moved.task, 'approve', '同意，尽快签', files), approval(withdrawn.task, 'reject')], 'zh-CN')
     // The engine's own answers: a task handed on is closed for its former assignee.
     expect(results.map((r) => [r.status, r.message])).toEqual([['refused', '这条待办已处理'], ['refused', '这条待办已处理']])
     expect(env.core.flows.summary(moved.instance).status).toBe('running')
@@ -69,7 +72,8 @@ describe('approvals taken offline', () => {
     expect(entry).toMatchObject({ kind: 'refused', op: 'approval', reason: '这条待办已处理', recordTitle: '合同' })
     expect(entry.fields).toEqual([
       expect.objectContaining({ key: '*decision', label: '审批操作', mine: '同意' }),
-      expect.objectContaining({ key: '*comment', label: '审批意见', mine: '同意，尽快签' })
+      expect.objectContaining({ key: '*comment', label: '审批意见', mine: '同意，尽快签' }),
+      expect.objectContaining({ key: '*attachments', label: '审批附件', mine: '签字页.png' })
     ])
     // In English, as the page asks.
     expect(host.conflicts({ ...director, locale: 'en' }, true, 10).find((c) => c.recordId === moved.recordId)!.fields[0]).toMatchObject({ label: 'Approval action', mine: 'Approve' })
@@ -79,6 +83,7 @@ describe('approvals taken offline', () => {
     const resolved = host.resolve(director, { id: entry.id, fields: {}, keep: 'mine' })
     expect(resolved.resolvedAt).not.toBeNull()
     expect(env.core.flows.summary(moved.instance).status).toBe('approved')
+    expect(env.core.flows.instance(director, moved.instance).history.find((h) => h.comment === '同意，尽快签')?.attachments).toEqual(files)
     // The withdrawn one cannot be applied: keeping mine is refused and the entry stays open; keeping the office's closes it.
     const other = inbox.find((c) => c.recordId === withdrawn.recordId)!
     expect(() => host.resolve(director, { id: other.id, fields: {}, keep: 'mine' })).toThrow()

@@ -32,6 +32,8 @@ export const sync: Record<string, string> = {
   'sync.approvalTaskMissing': 'The to-do this offline approval was for no longer exists',
   'sync.approvalWrongForm': 'The to-do of this offline approval does not belong to form “{{form}}”',
   'sync.approval.decision': 'Approval action',
+  'sync.approval.attachments': 'Attachments',
+  'sync.offline.approvalFileUnknown': '“{{name}}” was not picked on this computer: offline, only files picked here can be attached',
   'sync.approval.comment': 'Comment',
   'sync.approval.approve': 'Approve',
   'sync.approval.reject': 'Reject',

@@ -32,6 +32,8 @@ export const sync: Record<string, string> = {
   'sync.approvalTaskMissing': '找不到这条离线审批对应的待办',
   'sync.approvalWrongForm': '这条离线审批的待办不属于表单“{{form}}”',
   'sync.approval.decision': '审批操作',
+  'sync.approval.attachments': '审批附件',
+  'sync.offline.approvalFileUnknown': '“{{name}}”不是在这台电脑上选的文件：离线时只能附上在本机选的文件',
   'sync.approval.comment': '审批意见',
   'sync.approval.approve': '同意',
   'sync.approval.reject': '拒绝',
