@@ -91,7 +91,15 @@ export default defineConfig({
               { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|i18next|react-i18next|dayjs)[\\/]/, priority: 30 },
               { name: 'mantine', test: /node_modules[\\/](@mantine[\\/](core|hooks|notifications)|@floating-ui|react-remove-scroll|react-number-format|react-textarea-autosize|clsx|tabbable)/, priority: 20 },
               { name: 'icons', test: /node_modules[\\/]@tabler[\\/]icons-react[\\/]/, priority: 20 },
-              { name: 'shared', test: /src-main[\\/]shared[\\/](api|locales|field-types|errors)/, priority: 10 }
+              // The contracts (every rpc's schemas, built when the chunk is evaluated) only for the
+              // pages that validate with them: the first screen imports their types alone. zod itself
+              // is needed by field-types (the field settings' schemas).
+              { name: 'zod', test: /node_modules[\\/]zod[\\/]/, priority: 20 },
+              { name: 'contracts', test: /src-main[\\/]shared[\\/]api[\\/]/, priority: 10 },
+              // One chunk per language: the first screen loads the one it shows (src-renderer/src/locale-messages.ts).
+              { name: 'locale-zh-CN', test: /src-main[\\/]shared[\\/]locales[\\/]zh-CN[\\/]/, priority: 25 },
+              { name: 'locale-en', test: /src-main[\\/]shared[\\/]locales[\\/]en[\\/]/, priority: 25 },
+              { name: 'shared', test: /src-main[\\/]shared[\\/](locales[\\/]locale-list|field-types|errors)/, priority: 15 }
             ]
           }
         }

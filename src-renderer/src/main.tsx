@@ -9,7 +9,7 @@ import { createRoot } from 'react-dom/client'
 import { I18nextProvider } from 'react-i18next'
 import { localStorageColorSchemeManager, MantineProvider } from '@mantine/core'
 import { Notifications } from '@mantine/notifications'
-import { i18n } from './i18n'
+import { i18n, i18nReady } from './i18n'
 import { theme } from './theme'
 import { App } from './app/App'
 import { LocaleDates } from './app/LocaleDates'
@@ -29,15 +29,18 @@ try {
 const root = document.getElementById('root')
 if (!root) throw new Error('#root is missing from index.html')
 
-createRoot(root).render(
-  <StrictMode>
-    <I18nextProvider i18n={i18n}>
-      <MantineProvider theme={theme} defaultColorScheme="auto" colorSchemeManager={colorSchemeManager}>
-        <LocaleDates>
-          <Notifications position="top-center" limit={4} />
-          <App />
-        </LocaleDates>
-      </MantineProvider>
-    </I18nextProvider>
-  </StrictMode>
+// The language's messages come first (one small chunk; the requests for the first screen are already on their way).
+void i18nReady.then(() =>
+  createRoot(root).render(
+    <StrictMode>
+      <I18nextProvider i18n={i18n}>
+        <MantineProvider theme={theme} defaultColorScheme="auto" colorSchemeManager={colorSchemeManager}>
+          <LocaleDates>
+            <Notifications position="top-center" limit={4} />
+            <App />
+          </LocaleDates>
+        </MantineProvider>
+      </I18nextProvider>
+    </StrictMode>
+  )
 )
