@@ -4,7 +4,6 @@ import { useDebouncedValue } from '@mantine/hooks'
 import { IconArrowLeft, IconFilter, IconPlus, IconSearch, IconTable, IconTrash, IconX } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import type { FilterNode, FormDto, RecordDto, ViewConfig } from '@shared/api/contracts'
-import { SYSTEM_FIELDS } from '@shared/field-types'
 import { api } from '../api/client'
 import { DesignButton } from '../components/designer/DesignButton'
 import { filterCount, KeepingFilterPanel } from '../components/designer/KeepingFilterPanel'
@@ -15,7 +14,7 @@ import { CalendarSettings, CalendarView } from '../components/views/CalendarView
 import { KanbanSettings, KanbanView } from '../components/views/KanbanView'
 import { TableView } from '../components/views/TableView'
 import { useViews } from '../components/views/useViews'
-import { readableConfig } from '../components/views/config'
+import { readableConfig, readableKeys } from '../components/views/config'
 import { ViewBar } from '../components/views/ViewBar'
 import { ViewEmpty } from '../components/views/ViewEmpty'
 import { TransferMenu } from '../components/transfer/TransferMenu'
@@ -47,13 +46,16 @@ export function RecordsPage({ form, recordId, drill = null }: { form: FormDto; r
   const { current } = views
   // Only what forms.get gave this user is asked for: a shared view naming a field they cannot read
   // (hidden, or computed from what they cannot see) opens without that column, sort, group, total or condition.
-  const readable = useMemo(() => new Set([...fields.map((f) => f.apiKey), ...SYSTEM_FIELDS.map((f) => f.key)]), [fields])
+  const readable = useMemo(() => readableKeys(fields), [fields])
   const config = useMemo(() => readableConfig(views.config, readable), [views.config, readable])
   const change = views.change
 
   const [searchText, setSearchText] = useState('')
   const [search] = useDebouncedValue(searchText.trim(), 300)
   const [filterOpen, setFilterOpen] = useState(false)
+  // The condition builder is drawn when first opened (not on the first screen), then kept: conditions being filled in stay.
+  const [filterMounted, setFilterMounted] = useState(false)
+  if (filterOpen && !filterMounted) setFilterMounted(true)
   // The builder keeps conditions that are still being filled in; the view stores the complete ones.
   // Parts of a view's filter the builder cannot show (a field it does not offer, a group nested
   // deeper…) are listed read-only and saved back as they were (KeepingFilterPanel). A filter
@@ -278,7 +280,7 @@ export function RecordsPage({ form, recordId, drill = null }: { form: FormDto; r
       </Group>
 
       <Collapse expanded={filterOpen}>
-        <KeepingFilterPanel key={`${current.id}:${shown.generation}`} fields={filterFields} value={config.filter} onChange={onFilter} allowGroups />
+        {filterMounted && <KeepingFilterPanel key={`${current.id}:${shown.generation}`} fields={filterFields} value={config.filter} onChange={onFilter} allowGroups />}
       </Collapse>
 
       {!views.ready ? null : phone ? (

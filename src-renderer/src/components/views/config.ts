@@ -1,5 +1,5 @@
 import type { FieldDto, FilterNode, ViewConfig, ViewDto } from '@shared/api/contracts'
-import type { FieldType } from '@shared/field-types'
+import { SYSTEM_FIELDS, type FieldType } from '@shared/field-types'
 
 // Pure helpers over a view's settings: the columns a table shows, which fields can drive a
 // kanban or a calendar, and the filter a group or kanban column adds to the view's own.
@@ -74,6 +74,11 @@ export function groupKey(value: unknown): string {
  * fields forms.get returned to them, and the system fields) are left out. A shared view saved by
  * someone who sees more still opens; the server refuses such a field if it is asked for anyway.
  */
+/** What a user may ask records.list about: the fields forms.get gave them and the system fields. */
+export function readableKeys(fields: FieldDto[]): Set<string> {
+  return new Set([...fields.map((f) => f.apiKey), ...SYSTEM_FIELDS.map((f) => f.key)])
+}
+
 export function readableConfig(config: ViewConfig, readable: ReadonlySet<string>): ViewConfig {
   const ok = (k: string | null) => (k !== null && readable.has(k) ? k : null)
   const columns = config.columns.filter((c) => readable.has(c.field))
