@@ -4,7 +4,7 @@ import type { Locale } from '@shared/locales/locale-list'
 // language it shows (a phone on the office Wi-Fi does not download and evaluate the other, about
 // half of the message tables), and switching language loads the other first (setLocale awaits it).
 // Every namespace file of the language's folder is part of it, the same files the server merges
-// in src-main/shared/locales/index.ts (test/unit/i18n/renderer-messages.test.ts keeps them equal).
+// in src-main/shared/locales/index.ts (test/unit/renderer/locale-messages.test.ts keeps them equal).
 // electron.vite.config.ts puts each language's files into one chunk.
 
 type Namespace = Record<string, Record<string, string>>
