@@ -13,7 +13,6 @@ import { i18n, i18nReady } from './i18n'
 import { theme } from './theme'
 import { App } from './app/App'
 import { LocaleDates } from './app/LocaleDates'
-import { preloadShell } from './app/lazy-pages'
 import { startFirstScreen } from './lib/first-screen'
 
 // Light, dark or the system's choice (the default), remembered on this computer.
@@ -31,9 +30,8 @@ try {
 const root = document.getElementById('root')
 if (!root) throw new Error('#root is missing from index.html')
 
-// The first screen's requests and the shell's chunks are on their way while React starts.
+// The first screen's requests (and the shell's chunk) are on their way while React starts.
 startFirstScreen()
-preloadShell()
 
 // The language's messages come first (one small chunk; the requests for the first screen are already on their way).
 void i18nReady.then(() =>

@@ -1,4 +1,5 @@
 import { prefetch } from '../api/client'
+import { preloadShell } from '../app/lazy-pages'
 import { firstCardsInput } from '../components/mobile/cards-query'
 import { storedViewId } from '../components/views/useViews'
 import { PHONE_QUERY } from './phone'
@@ -7,14 +8,16 @@ import { parseRoute } from './route'
 /**
  * Sends the requests the first screen will make, as the page starts (before React and the shell
  * have rendered), instead of one after the other as each component mounts: who is signed in
- * (system.status), the apps and forms of the navigation, and for a form's list the user's views,
+ * (system.status; then the shell's chunk), the apps and forms of the navigation, and for a form's list the user's views,
  * what they may do, and — on a phone — the first page of cards, as soon as the forms and views it
  * depends on are in. The components then make the same calls and take these answers (api/client.ts
  * `prefetch`): real answers for this session, nothing shown that the server did not send them.
  * Without a session these calls fail and their answers are dropped at sign-in (clearCache).
  */
 export function startFirstScreen(): void {
-  void prefetch('system.status')
+  // Someone is signed in: the shell's chunk is fetched and evaluated now, not after React has
+  // rendered (the sign-in page preloads it itself; it is not fetched before that page shows).
+  void prefetch('system.status').then((status) => status?.user && preloadShell())
   const catalog = Promise.all([prefetch('apps.list'), prefetch('forms.list')])
   const route = parseRoute(window.location.hash)
   if (route.formId === null || route.section || route.design || route.drill || route.crm) return
