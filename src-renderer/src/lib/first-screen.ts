@@ -1,5 +1,6 @@
 import { prefetch } from '../api/client'
 import { preloadShell } from '../app/lazy-pages'
+import { preloadTableView } from '../components/views/lazy-views'
 import { firstCardsInput } from '../components/mobile/cards-query'
 import { storedViewId } from '../components/views/useViews'
 import { PHONE_QUERY } from './phone'
@@ -25,7 +26,10 @@ export function startFirstScreen(): void {
   void prefetch('forms.access', { form: formId })
   void prefetch('auth.me')
   const views = prefetch('views.list', { form: formId })
-  if (!window.matchMedia(PHONE_QUERY).matches) return
+  if (!window.matchMedia(PHONE_QUERY).matches) {
+    preloadTableView()
+    return
+  }
   void Promise.all([catalog, views]).then(([[, forms], list]) => {
     const form = forms?.find((f) => f.id === formId)
     if (form && list) void prefetch('records.list', firstCardsInput(form, list, storedViewId(formId)))

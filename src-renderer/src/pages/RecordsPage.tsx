@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react'
+import { Suspense, useCallback, useEffect, useMemo, useState } from 'react'
 import { Badge, Button, Collapse, Group, Stack, Text, TextInput, Title } from '@mantine/core'
 import { useDebouncedValue } from '@mantine/hooks'
 import { IconArrowLeft, IconFilter, IconPlus, IconSearch, IconTable, IconTrash, IconX } from '@tabler/icons-react'
@@ -7,12 +7,10 @@ import type { FilterNode, FormDto, RecordDto, ViewConfig } from '@shared/api/con
 import { api } from '../api/client'
 import { DesignButton } from '../components/designer/DesignButton'
 import { filterCount, KeepingFilterPanel } from '../components/designer/KeepingFilterPanel'
-import { RecordDrawer } from '../components/records/RecordDrawer'
 import { TrashTable } from '../components/records/TrashTable'
 import { notifyDeletedWithUndo } from '../components/records/undo'
-import { CalendarSettings, CalendarView } from '../components/views/CalendarView'
-import { KanbanSettings, KanbanView } from '../components/views/KanbanView'
-import { TableView } from '../components/views/TableView'
+import { CalendarSettings, CalendarView, KanbanSettings, KanbanView, RecordDrawer, TableView } from '../components/views/lazy-views'
+import { PageLoading } from '../app/lazy-pages'
 import { useViews } from '../components/views/useViews'
 import { readableConfig, readableKeys } from '../components/views/config'
 import { ViewBar } from '../components/views/ViewBar'
@@ -181,7 +179,12 @@ export function RecordsPage({ form, recordId, drill = null }: { form: FormDto; r
     </Group>
   )
 
-  const drawer = (
+  // The drawer (its own chunk) is drawn once a record or a new one is first opened, then kept for its closing animation.
+  const drawerOpened = creating || recordId !== null
+  const [drawerMounted, setDrawerMounted] = useState(drawerOpened)
+  if (drawerOpened && !drawerMounted) setDrawerMounted(true)
+  const drawer = drawerMounted && (
+    <Suspense fallback={null}>
     <RecordDrawer
       form={form}
       fields={fields}
@@ -200,6 +203,7 @@ export function RecordsPage({ form, recordId, drill = null }: { form: FormDto; r
       onChanged={reload}
       preset={creating ? preset : undefined}
     />
+    </Suspense>
   )
 
   if (fields.length === 0) {
@@ -275,14 +279,17 @@ export function RecordsPage({ form, recordId, drill = null }: { form: FormDto; r
             <RowHeightControl config={config} onConfig={onConfig} />
           </>
         )}
-        {!phone && current.type === 'kanban' && <KanbanSettings fields={fields} config={config} onConfig={onConfig} />}
-        {!phone && current.type === 'calendar' && <CalendarSettings fields={fields} config={config} onConfig={onConfig} />}
+        <Suspense fallback={null}>
+          {!phone && current.type === 'kanban' && <KanbanSettings fields={fields} config={config} onConfig={onConfig} />}
+          {!phone && current.type === 'calendar' && <CalendarSettings fields={fields} config={config} onConfig={onConfig} />}
+        </Suspense>
       </Group>
 
       <Collapse expanded={filterOpen}>
         {filterMounted && <KeepingFilterPanel key={`${current.id}:${shown.generation}`} fields={filterFields} value={config.filter} onChange={onFilter} allowGroups />}
       </Collapse>
 
+      <Suspense fallback={<PageLoading h="40vh" />}>
       {!views.ready ? null : phone ? (
         <RecordCards key={current.id} form={form} fields={fields} config={config} filter={filterNode} search={search} reloadTick={reloadTick} onOpen={openRecord} onTotal={setTotal} empty={empty} />
       ) : current.type === 'kanban' ? (
@@ -306,6 +313,7 @@ export function RecordsPage({ form, recordId, drill = null }: { form: FormDto; r
           onTotal={setTotal}
         />
       )}
+      </Suspense>
 
       {drawer}
     </Stack>
