@@ -31,10 +31,13 @@ const root = document.getElementById('root')
 if (!root) throw new Error('#root is missing from index.html')
 
 // The first screen's requests (and the shell's chunk) are on their way while React starts.
-startFirstScreen()
+const status = startFirstScreen()
 
-// The language's messages come first (one small chunk; the requests for the first screen are already on their way).
-void i18nReady.then(() =>
+/** How long the first render waits for system.status (answered by then, it draws the right screen at once; else the loading one). */
+const STATUS_WAIT_MS = 1000
+
+// The language's messages come first (one small chunk), and who is signed in if that is quick.
+void Promise.all([i18nReady, Promise.race([status, new Promise((done) => setTimeout(done, STATUS_WAIT_MS))])]).then(() =>
   createRoot(root).render(
     <StrictMode>
       <I18nextProvider i18n={i18n}>
