@@ -48,6 +48,41 @@ function precompress(): Plugin {
   }
 }
 
+/**
+ * The shell's chunk: every module the shell (src-renderer/src/app/Shell.tsx) imports statically —
+ * the form list, the cards, the record drawer, the field renderers — that the entry does not
+ * already hold and no library group claims, in one chunk instead of some thirty small ones shared
+ * with the lazy pages (each request costs a phone's main thread, and the shell waited for the
+ * last of them). The lazy pages, all inside the shell, import from it what they share.
+ */
+function shellChunk(): { plugin: Plugin; test(id: string): boolean } {
+  const SHELL = resolve(__dirname, 'src-renderer/src/app/Shell.tsx')
+  const ENTRY = resolve(__dirname, 'src-renderer/src/main.tsx')
+  const shell = new Set<string>()
+  const entry = new Set<string>()
+  return {
+    plugin: {
+      name: 'jimu-shell-chunk',
+      apply: 'build',
+      buildEnd() {
+        const walk = (from: string, into: Set<string>) => {
+          const stack = [from]
+          while (stack.length) {
+            const id = stack.pop()!
+            if (into.has(id)) continue
+            into.add(id)
+            for (const next of this.getModuleInfo(id)?.importedIds ?? []) stack.push(next)
+          }
+        }
+        walk(ENTRY, entry)
+        walk(SHELL, shell)
+      }
+    },
+    test: (id) => shell.has(id) && !entry.has(id)
+  }
+}
+const shell = shellChunk()
+
 // Three builds: the main process (Electron shell + the headless serve entry, which share the
 // core), the preload bridge, and the renderer. `out/main/serve.js` runs in plain Node.
 export default defineConfig({
@@ -75,7 +110,7 @@ export default defineConfig({
   renderer: {
     root: resolve(__dirname, 'src-renderer'),
     resolve: { alias: { '@shared': resolve(__dirname, 'src-main/shared') } },
-    plugins: [react(), precompress()],
+    plugins: [react(), precompress(), shell.plugin],
     build: {
       // Minified: the same bundle is served to phones and other PCs over the LAN.
       minify: true,
@@ -91,7 +126,16 @@ export default defineConfig({
               { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|i18next|react-i18next|dayjs)[\\/]/, priority: 30 },
               { name: 'mantine', test: /node_modules[\\/](@mantine[\\/](core|hooks|notifications)|@floating-ui|react-remove-scroll|react-number-format|react-textarea-autosize|clsx|tabbable)/, priority: 20 },
               { name: 'icons', test: /node_modules[\\/]@tabler[\\/]icons-react[\\/]/, priority: 20 },
-              { name: 'shared', test: /src-main[\\/]shared[\\/](api|locales|field-types|errors)/, priority: 10 }
+              // The contracts (every rpc's schemas, built when the chunk is evaluated) only for the
+              // pages that validate with them: the first screen imports their types alone. zod itself
+              // is needed by field-types (the field settings' schemas).
+              { name: 'zod', test: /node_modules[\\/]zod[\\/]/, priority: 20 },
+              { name: 'contracts', test: /src-main[\\/]shared[\\/]api[\\/]/, priority: 10 },
+              // One chunk per language: the first screen loads the one it shows (src-renderer/src/locale-messages.ts).
+              { name: 'locale-zh-CN', test: /src-main[\\/]shared[\\/]locales[\\/]zh-CN[\\/]/, priority: 25 },
+              { name: 'locale-en', test: /src-main[\\/]shared[\\/]locales[\\/]en[\\/]/, priority: 25 },
+              { name: 'shared', test: /src-main[\\/]shared[\\/](locales[\\/]locale-list|field-types|errors)/, priority: 15 },
+              { name: 'shell', test: shell.test, priority: 5, includeDependenciesRecursively: false }
             ]
           }
         }

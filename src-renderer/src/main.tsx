@@ -9,10 +9,11 @@ import { createRoot } from 'react-dom/client'
 import { I18nextProvider } from 'react-i18next'
 import { localStorageColorSchemeManager, MantineProvider } from '@mantine/core'
 import { Notifications } from '@mantine/notifications'
-import { i18n } from './i18n'
+import { i18n, i18nReady } from './i18n'
 import { theme } from './theme'
 import { App } from './app/App'
 import { LocaleDates } from './app/LocaleDates'
+import { startFirstScreen } from './lib/first-screen'
 
 // Light, dark or the system's choice (the default), remembered on this computer.
 const colorSchemeManager = localStorageColorSchemeManager({ key: 'jimu.colorScheme' })
@@ -29,15 +30,24 @@ try {
 const root = document.getElementById('root')
 if (!root) throw new Error('#root is missing from index.html')
 
-createRoot(root).render(
-  <StrictMode>
-    <I18nextProvider i18n={i18n}>
-      <MantineProvider theme={theme} defaultColorScheme="auto" colorSchemeManager={colorSchemeManager}>
-        <LocaleDates>
-          <Notifications position="top-center" limit={4} />
-          <App />
-        </LocaleDates>
-      </MantineProvider>
-    </I18nextProvider>
-  </StrictMode>
+// The first screen's requests (and the shell's chunk) are on their way while React starts.
+const status = startFirstScreen()
+
+/** How long the first render waits for system.status (answered by then, it draws the right screen at once; else the loading one). */
+const STATUS_WAIT_MS = 1000
+
+// The language's messages come first (one small chunk), and who is signed in if that is quick.
+void Promise.all([i18nReady, Promise.race([status, new Promise((done) => setTimeout(done, STATUS_WAIT_MS))])]).then(() =>
+  createRoot(root).render(
+    <StrictMode>
+      <I18nextProvider i18n={i18n}>
+        <MantineProvider theme={theme} defaultColorScheme="auto" colorSchemeManager={colorSchemeManager}>
+          <LocaleDates>
+            <Notifications position="top-center" limit={4} />
+            <App />
+          </LocaleDates>
+        </MantineProvider>
+      </I18nextProvider>
+    </StrictMode>
+  )
 )

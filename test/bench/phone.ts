@@ -24,6 +24,8 @@ const PHONE = { width: 390, height: 844 }
 const REP = { login: 'zhangwei', password: 'demo12345' }
 export const PHONE_TARGETS = { first_rows_cold_p50_ms: { max: 3000 } } as const
 
+/** `--waterfall`: list each run's fetches and marks before the first cards (where the time goes). */
+const WATERFALL = process.argv.includes('--waterfall')
 const log = (message: string) => process.stderr.write(`[bench:phone] ${message}\n`)
 const round = (n: number) => Math.round(n)
 
@@ -70,6 +72,12 @@ async function run(runs: number): Promise<void> {
       const cards = await page.getByTestId('record-card').count()
       if (cards === 0) throw new Error('the first rows were not drawn as cards: is the phone layout on?')
       const scripts = (await page.evaluate(`performance.getEntriesByType('resource').filter((r) => r.initiatorType === 'script').length`)) as number
+      if (WATERFALL) {
+        // What the page fetched before the mark, and when (ms from navigation): the chain to look at.
+        const entries = (await page.evaluate(`[...performance.getEntriesByType('resource'), ...performance.getEntriesByType('mark')].map((e) => [e.name.replace(location.origin, ''), Math.round(e.startTime), Math.round(e.responseEnd ?? e.startTime), e.encodedBodySize ?? 0])`)) as Array<[string, number, number, number]>
+        for (const [name, start, end, bytes] of entries.filter((e) => e[1] <= ms).sort((a, b) => a[1] - b[1])) log(`  ${String(start).padStart(5)} → ${String(end).padStart(5)}  ${name}${bytes ? ` (${Math.round(bytes / 1024)} kB)` : ''}`)
+        log(`  ${String(Math.round(ms)).padStart(5)}          jimu:rows-painted`)
+      }
       return { ms, scripts }
     }
 

@@ -51,9 +51,8 @@ import { print as zhPrint } from './zh-CN/print'
 import { print as enPrint } from './en/print'
 import { richtext as zhRichtext } from './zh-CN/richtext'
 import { richtext as enRichtext } from './en/richtext'
-export const LOCALES = ['zh-CN', 'en'] as const
-export type Locale = (typeof LOCALES)[number]
-export const DEFAULT_LOCALE: Locale = 'zh-CN'
+import { DEFAULT_LOCALE, type Locale } from './locale-list'
+export { DEFAULT_LOCALE, LOCALES, type Locale } from './locale-list'
 
 /** Each namespace's messages in both languages, one line each (new areas add a line). */
 const NAMESPACES: ReadonlyArray<readonly [Record<string, string>, Record<string, string>]> = [

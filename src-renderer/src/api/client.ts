@@ -93,8 +93,57 @@ export function queuedOffline(answer: unknown): boolean {
   return typeof answer === 'object' && answer !== null && queuedAnswers.has(answer)
 }
 
+// Requests of the first screen sent before the components that need them have rendered
+// (lib/first-screen.ts): a component's identical call (same method, same input) takes the answer
+// once, while it is fresh; any other call goes to the server as usual.
+const PREFETCH_FRESH_MS = 15_000
+const prefetched = new Map<string, { at: number; answer: Promise<Envelope>; settled?: Envelope }>()
+
+/** The input as sent, with keys sorted and undefined left out: the same request whoever wrote it. */
+function requestKey(method: MethodName, input: unknown): string {
+  return `${method} ${JSON.stringify(input ?? {}, (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v))}`
+}
+
+/** Sends a call now; the first identical `call` within 15 s gets its answer instead of asking again. */
+export function prefetch<M extends MethodName>(method: M, input?: MethodInput<M>): Promise<MethodOutput<M> | undefined> {
+  const answer = transport(method, input)
+  const entry: { at: number; answer: Promise<Envelope>; settled?: Envelope } = { at: Date.now(), answer }
+  prefetched.set(requestKey(method, input), entry)
+  answer.then((r) => (entry.settled = r), () => undefined)
+  // The data, for a prefetch that depends on it; a failure is left for the call that takes it.
+  return answer.then((r) => (r.ok ? (r.data as MethodOutput<M>) : undefined), () => undefined)
+}
+
+/** Forgets prefetched answers not taken yet (signing in or out, another host). */
+export function dropPrefetched(): void {
+  prefetched.clear()
+}
+
+/**
+ * A prefetched answer that has already arrived, taken now (for a component's first render, so it
+ * renders with the data instead of a loader and a second pass); undefined if it has not arrived,
+ * failed, or was not asked for — the component then calls as usual.
+ */
+export function takeArrived<M extends MethodName>(method: M, input?: MethodInput<M>): MethodOutput<M> | undefined {
+  if (prefetched.size === 0) return undefined
+  const key = requestKey(method, input)
+  const early = prefetched.get(key)
+  if (!early?.settled?.ok || Date.now() - early.at > PREFETCH_FRESH_MS) return undefined
+  prefetched.delete(key)
+  return early.settled.data as MethodOutput<M>
+}
+
+function takePrefetched(method: MethodName, input: unknown): Promise<Envelope> | undefined {
+  if (prefetched.size === 0) return undefined
+  const key = requestKey(method, input)
+  const early = prefetched.get(key)
+  if (!early) return undefined
+  prefetched.delete(key)
+  return Date.now() - early.at <= PREFETCH_FRESH_MS ? early.answer : undefined
+}
+
 export async function call<M extends MethodName>(method: M, input?: MethodInput<M>): Promise<MethodOutput<M>> {
-  const result = await transport(method, input)
+  const result = await (takePrefetched(method, input) ?? transport(method, input))
   if (result.ok) {
     if (result.queued && typeof result.data === 'object' && result.data !== null) queuedAnswers.add(result.data)
     return result.data as MethodOutput<M>

@@ -4,7 +4,7 @@ import { Button, Center, Loader, Stack, Text } from '@mantine/core'
 import { notifications } from '@mantine/notifications'
 import { useTranslation } from 'react-i18next'
 import type { MethodOutput } from '@shared/api/contracts'
-import { api, errorMessage, onUnauthenticated } from '../api/client'
+import { api, errorMessage, onUnauthenticated, takeArrived } from '../api/client'
 import { clearCache } from '../lib/cache'
 import { notifyError, notifySuccess } from '../lib/notify'
 import { LoginPage } from '../pages/LoginPage'
@@ -20,27 +20,36 @@ type Session =
   | { kind: 'login'; version?: string; expired?: boolean }
   | { kind: 'ready'; version?: string; user: User }
 
+function sessionOf(status: MethodOutput<'system.status'>): Session {
+  if (status.needsSetup) return { kind: 'setup', version: status.version }
+  if (!status.user) return { kind: 'login', version: status.version }
+  return { kind: 'ready', version: status.version, user: status.user }
+}
+
 /** What the first screen is comes from system.status: first run, login, or the app. */
 export function App() {
   const { t } = useTranslation()
-  const [session, setSession] = useState<Session>({ kind: 'loading' })
+  // The answer sent for at start (lib/first-screen.ts), when it is in: the first render is the
+  // screen itself, not the loading one.
+  const [session, setSession] = useState<Session>(() => {
+    const status = takeArrived('system.status')
+    return status ? sessionOf(status) : { kind: 'loading' }
+  })
   const printRoute = usePrintRoute()
 
   const load = useCallback(async () => {
     setSession({ kind: 'loading' })
     try {
-      const status = await api.system.status()
-      if (status.needsSetup) setSession({ kind: 'setup', version: status.version })
-      else if (!status.user) setSession({ kind: 'login', version: status.version })
-      else setSession({ kind: 'ready', version: status.version, user: status.user })
+      setSession(sessionOf(await api.system.status()))
     } catch (error) {
       setSession({ kind: 'failed', message: errorMessage(error) })
     }
   }, [])
 
+  const [startedLoading] = useState(() => session.kind === 'loading')
   useEffect(() => {
-    void load()
-  }, [load])
+    if (startedLoading) void load()
+  }, [load, startedLoading])
 
   // The window's calls now go elsewhere (paired with the office host, disconnected, or the host is back).
   const reloadAfterSwitch = useCallback(() => {

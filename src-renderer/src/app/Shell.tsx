@@ -4,7 +4,7 @@ import { useDisclosure, useMediaQuery } from '@mantine/hooks'
 import { IconApps, IconChartPie, IconDatabase, IconFileSearch, IconHome, IconPackages, IconSettings, IconLayoutGrid, IconLock, IconMoodEmpty, IconPlus, IconRobot, IconShieldCheck, IconSitemap, IconTable } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import type { FormDto, MethodOutput } from '@shared/api/contracts'
-import { api } from '../api/client'
+import { api, takeArrived } from '../api/client'
 import { Logo } from '../components/Logo'
 import { LanguageSwitch } from '../components/LanguageSwitch'
 import { notifyError } from '../lib/notify'
@@ -26,6 +26,7 @@ import { SyncChip } from '../components/sync/SyncChip'
 import { DesktopOnly, desktopOnlyRoute } from '../components/mobile/DesktopOnly'
 import { QuickFollowUp } from '../components/mobile/QuickFollowUp'
 import { usePhone } from '../lib/phone'
+import { useAfterFirstScreen } from '../lib/first-paint'
 import type { User } from './App'
 
 type AppDto = MethodOutput<'apps.list'>[number]
@@ -45,31 +46,45 @@ const ADMIN_NAV: { section: Section; icon: typeof IconSitemap }[] = [
   { section: 'backups', icon: IconDatabase }
 ]
 
+const sortCatalog = (apps: AppDto[], forms: FormDto[]): Catalog => ({
+  apps: [...apps].sort((a, b) => a.position - b.position),
+  forms: [...forms].sort((a, b) => a.position - b.position)
+})
+
+function arrivedCatalog(): Catalog | null {
+  const apps = takeArrived('apps.list')
+  const forms = takeArrived('forms.list')
+  return apps && forms ? sortCatalog(apps, forms) : null
+}
+
 export function Shell({ user, onLogout, onSignedOutEverywhere, onRestored }: { user: User; onLogout(): void; onSignedOutEverywhere(): void; onRestored(): void }) {
   const { t } = useTranslation()
   const [navOpened, { toggle: toggleNav, close: closeNav }] = useDisclosure(false)
-  const [catalog, setCatalog] = useState<Catalog | null>(null)
+  // The apps and forms sent for at start (lib/first-screen.ts), if both are in: the first render draws the page, not a loader.
+  const [catalog, setCatalog] = useState<Catalog | null>(arrivedCatalog)
   const [route, go] = useRoute()
   // On a phone the search box moves from the header into the navigation drawer.
   const narrow = useMediaQuery('(max-width: 36em)') ?? false
   const phone = usePhone()
+  // On a phone the navigation drawer and the command palette are drawn once the first rows are
+  // painted (or when the drawer is opened first): nothing of them is on the first screen.
+  const afterFirstScreen = useAfterFirstScreen()
+  const drawNav = !phone || navOpened || afterFirstScreen
 
   const loadCatalog = useCallback(async () => {
     try {
       const [apps, forms] = await Promise.all([api.apps.list(), api.forms.list()])
-      setCatalog({
-        apps: [...apps].sort((a, b) => a.position - b.position),
-        forms: [...forms].sort((a, b) => a.position - b.position)
-      })
+      setCatalog(sortCatalog(apps, forms))
     } catch (error) {
       notifyError(error)
       setCatalog({ apps: [], forms: [] })
     }
   }, [])
 
+  const [catalogArrived] = useState(() => catalog !== null)
   useEffect(() => {
-    void loadCatalog()
-  }, [loadCatalog])
+    if (!catalogArrived) void loadCatalog()
+  }, [loadCatalog, catalogArrived])
 
   // Changes by colleagues arrive live (lib/live.ts).
   useLiveEvents(user.id)
@@ -201,6 +216,8 @@ export function Shell({ user, onLogout, onSignedOutEverywhere, onRestored }: { u
       </AppShell.Header>
 
       <AppShell.Navbar p="xs">
+        {drawNav && (
+        <>
         {narrow && (
           <AppShell.Section mb="xs">
             <Stack gap="xs">
@@ -303,6 +320,8 @@ export function Shell({ user, onLogout, onSignedOutEverywhere, onRestored }: { u
             <FlowsNavLink active={section === 'flows'} onClick={closeNav} />
           </AppShell.Section>
         )}
+        </>
+        )}
       </AppShell.Navbar>
 
       <AppShell.Main>
@@ -321,7 +340,7 @@ export function Shell({ user, onLogout, onSignedOutEverywhere, onRestored }: { u
           )}
         </LazyPage>
       </AppShell.Main>
-      <CommandPalette forms={catalog?.forms ?? []} isAdmin={user.isAdmin} onLogout={onLogout} />
+      {(!phone || afterFirstScreen) && <CommandPalette forms={catalog?.forms ?? []} isAdmin={user.isAdmin} onLogout={onLogout} />}
       <NewRecordHost forms={catalog?.forms ?? []} />
       {phone && <QuickFollowUp forms={catalog?.forms ?? []} />}
     </AppShell>

@@ -1,6 +1,6 @@
 import { SegmentedControl } from '@mantine/core'
 import { useTranslation } from 'react-i18next'
-import { LOCALES, type Locale } from '@shared/locales'
+import { LOCALES, type Locale } from '@shared/locales/locale-list'
 import { currentLocale, setLocale } from '../i18n'
 
 export function LanguageSwitch() {

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react'
 import type { FormDto } from '@shared/api/contracts'
 import type { MethodOutput } from '@shared/api/contracts'
-import { api } from '../api/client'
+import { api, dropPrefetched } from '../api/client'
 
 // Small look-ups many inputs share (the user list for member fields, target forms of relation
 // fields) are fetched once per session and reused; `clearCache` runs on login and logout.
@@ -12,6 +12,7 @@ let usersPromise: Promise<User[]> | null = null
 const formPromises = new Map<number, Promise<FormDto>>()
 
 export function clearCache(): void {
+  dropPrefetched()
   usersPromise = null
   formPromises.clear()
 }

@@ -1,21 +1,18 @@
-import { useCallback, useEffect, useMemo, useState } from 'react'
+import { Suspense, useCallback, useEffect, useMemo, useState } from 'react'
 import { Badge, Button, Collapse, Group, Stack, Text, TextInput, Title } from '@mantine/core'
 import { useDebouncedValue } from '@mantine/hooks'
 import { IconArrowLeft, IconFilter, IconPlus, IconSearch, IconTable, IconTrash, IconX } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import type { FilterNode, FormDto, RecordDto, ViewConfig } from '@shared/api/contracts'
-import { SYSTEM_FIELDS } from '@shared/field-types'
 import { api } from '../api/client'
 import { DesignButton } from '../components/designer/DesignButton'
 import { filterCount, KeepingFilterPanel } from '../components/designer/KeepingFilterPanel'
-import { RecordDrawer } from '../components/records/RecordDrawer'
 import { TrashTable } from '../components/records/TrashTable'
 import { notifyDeletedWithUndo } from '../components/records/undo'
-import { CalendarSettings, CalendarView } from '../components/views/CalendarView'
-import { KanbanSettings, KanbanView } from '../components/views/KanbanView'
-import { TableView } from '../components/views/TableView'
+import { CalendarSettings, CalendarView, KanbanSettings, KanbanView, RecordDrawer, TableView } from '../components/views/lazy-views'
+import { PageLoading } from '../app/lazy-pages'
 import { useViews } from '../components/views/useViews'
-import { readableConfig } from '../components/views/config'
+import { readableConfig, readableKeys } from '../components/views/config'
 import { ViewBar } from '../components/views/ViewBar'
 import { ViewEmpty } from '../components/views/ViewEmpty'
 import { TransferMenu } from '../components/transfer/TransferMenu'
@@ -47,13 +44,16 @@ export function RecordsPage({ form, recordId, drill = null }: { form: FormDto; r
   const { current } = views
   // Only what forms.get gave this user is asked for: a shared view naming a field they cannot read
   // (hidden, or computed from what they cannot see) opens without that column, sort, group, total or condition.
-  const readable = useMemo(() => new Set([...fields.map((f) => f.apiKey), ...SYSTEM_FIELDS.map((f) => f.key)]), [fields])
+  const readable = useMemo(() => readableKeys(fields), [fields])
   const config = useMemo(() => readableConfig(views.config, readable), [views.config, readable])
   const change = views.change
 
   const [searchText, setSearchText] = useState('')
   const [search] = useDebouncedValue(searchText.trim(), 300)
   const [filterOpen, setFilterOpen] = useState(false)
+  // The condition builder is drawn when first opened (not on the first screen), then kept: conditions being filled in stay.
+  const [filterMounted, setFilterMounted] = useState(false)
+  if (filterOpen && !filterMounted) setFilterMounted(true)
   // The builder keeps conditions that are still being filled in; the view stores the complete ones.
   // Parts of a view's filter the builder cannot show (a field it does not offer, a group nested
   // deeper…) are listed read-only and saved back as they were (KeepingFilterPanel). A filter
@@ -179,7 +179,12 @@ export function RecordsPage({ form, recordId, drill = null }: { form: FormDto; r
     </Group>
   )
 
-  const drawer = (
+  // The drawer (its own chunk) is drawn once a record or a new one is first opened, then kept for its closing animation.
+  const drawerOpened = creating || recordId !== null
+  const [drawerMounted, setDrawerMounted] = useState(drawerOpened)
+  if (drawerOpened && !drawerMounted) setDrawerMounted(true)
+  const drawer = drawerMounted && (
+    <Suspense fallback={null}>
     <RecordDrawer
       form={form}
       fields={fields}
@@ -198,6 +203,7 @@ export function RecordsPage({ form, recordId, drill = null }: { form: FormDto; r
       onChanged={reload}
       preset={creating ? preset : undefined}
     />
+    </Suspense>
   )
 
   if (fields.length === 0) {
@@ -273,14 +279,17 @@ export function RecordsPage({ form, recordId, drill = null }: { form: FormDto; r
             <RowHeightControl config={config} onConfig={onConfig} />
           </>
         )}
-        {!phone && current.type === 'kanban' && <KanbanSettings fields={fields} config={config} onConfig={onConfig} />}
-        {!phone && current.type === 'calendar' && <CalendarSettings fields={fields} config={config} onConfig={onConfig} />}
+        <Suspense fallback={null}>
+          {!phone && current.type === 'kanban' && <KanbanSettings fields={fields} config={config} onConfig={onConfig} />}
+          {!phone && current.type === 'calendar' && <CalendarSettings fields={fields} config={config} onConfig={onConfig} />}
+        </Suspense>
       </Group>
 
       <Collapse expanded={filterOpen}>
-        <KeepingFilterPanel key={`${current.id}:${shown.generation}`} fields={filterFields} value={config.filter} onChange={onFilter} allowGroups />
+        {filterMounted && <KeepingFilterPanel key={`${current.id}:${shown.generation}`} fields={filterFields} value={config.filter} onChange={onFilter} allowGroups />}
       </Collapse>
 
+      <Suspense fallback={<PageLoading h="40vh" />}>
       {!views.ready ? null : phone ? (
         <RecordCards key={current.id} form={form} fields={fields} config={config} filter={filterNode} search={search} reloadTick={reloadTick} onOpen={openRecord} onTotal={setTotal} empty={empty} />
       ) : current.type === 'kanban' ? (
@@ -304,6 +313,7 @@ export function RecordsPage({ form, recordId, drill = null }: { form: FormDto; r
           onTotal={setTotal}
         />
       )}
+      </Suspense>
 
       {drawer}
     </Stack>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { FieldDto, FilterNode } from '../../../src-main/shared/api/contracts'
+import { viewConfig, type FieldDto, type FilterNode } from '../../../src-main/shared/api/contracts'
 import { countConditions, fromFilterNode, toFilterNode, type FilterState } from '../../../src-renderer/src/components/records/filter'
 import { columnsToConfig, DEFAULT_CONFIG, DEFAULT_WIDTH, groupCondition, groupKey, readableConfig, resolveColumns } from '../../../src-renderer/src/components/views/config'
 import { derivedHidden } from '../../../src-main/shared/computed-access'
@@ -120,5 +120,11 @@ describe('the computed-field rule on the permission screen', () => {
     expect(derivedHidden(1, input([], true)).size).toBe(0)
     expect([...derivedHidden(3, input([], false))]).toEqual([[20, [{ kind: 'records', formId: 2 }]], [21, [{ kind: 'records', formId: 2 }]]])
     expect([...derivedHidden(3, input([11], true))]).toEqual([[20, [{ kind: 'field', fieldId: 11, label: '金额' }]]])
+  })
+})
+
+describe('the default view settings', () => {
+  it('are the schema\'s defaults (written out so the first screen does not load zod)', () => {
+    expect(DEFAULT_CONFIG).toEqual(viewConfig.parse({}))
   })
 })

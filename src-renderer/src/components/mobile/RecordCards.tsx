@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, type ReactNode } from 'react'
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import { Alert, Badge, Box, Center, Group, Loader, Paper, Stack, Text, UnstyledButton } from '@mantine/core'
 import { IconUser } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
@@ -8,6 +8,8 @@ import { rendererOf } from '../../fields/registry'
 import { optionColor } from '../../fields/select'
 import { resolveColumns } from '../views/config'
 import { useTableData } from '../views/useTableData'
+import { CARD_PAGE } from './cards-query'
+import { firstScreenPainted, whenIdle } from '../../lib/first-paint'
 
 // A form's records at phone width: one card per record (title, the stage or status tag, two or
 // three key fields, the owner), in the view's order, with the view's filter and the search box
@@ -25,12 +27,13 @@ interface Props {
   empty: ReactNode
 }
 
-/** Cards asked for per request: about three screens of a phone (a desktop table asks for 200 rows; drawing 200 cards before the first was most of a phone's first screen). */
-const CARD_PAGE = 30
 const KEY_FIELDS = 3
 /** Types that read well in one line of a card. */
 const CARD_TYPES = new Set(['text', 'number', 'amount', 'percent', 'date', 'datetime', 'select', 'multiselect', 'phone', 'email', 'member', 'relation', 'formula', 'autonumber', 'rollup', 'checkbox'])
 const TAG_KEYS = /stage|status|阶段|状态/i
+
+/** Cards drawn before the first paint: a 390×844 screen shows three or four under the page's header; the rest of the page follows when the browser is idle. */
+const FIRST_CARDS = 6
 
 let cardsPaintedMarked = false
 
@@ -58,12 +61,28 @@ export function RecordCards({ form, fields, config, filter, search, reloadTick, 
   useLayoutEffect(() => {
     if (cardsPaintedMarked || records.length === 0) return
     cardsPaintedMarked = true
-    requestAnimationFrame(() => performance.mark('jimu:rows-painted'))
+    requestAnimationFrame(() => {
+      performance.mark('jimu:rows-painted')
+      firstScreenPainted()
+    })
   }, [records.length])
+
+  // The first screenful is drawn first; the rest of the page once that is painted.
+  const [allDrawn, setAllDrawn] = useState(false)
+  useEffect(() => {
+    if (allDrawn || records.length <= FIRST_CARDS) return
+    let cancel = () => {}
+    const frame = requestAnimationFrame(() => (cancel = whenIdle(() => setAllDrawn(true))))
+    return () => {
+      cancelAnimationFrame(frame)
+      cancel()
+    }
+  }, [allDrawn, records.length])
+  const shown = allDrawn ? records : records.slice(0, FIRST_CARDS)
 
   // The next page is asked for when the end of the list comes near.
   const sentinel = useRef<HTMLDivElement>(null)
-  const more = Boolean(segment && !segment.done && !segment.failure && records.length > 0)
+  const more = Boolean(segment && !segment.done && !segment.failure && records.length > 0 && shown.length === records.length)
   useEffect(() => {
     const node = sentinel.current
     if (!node || !more) return
@@ -91,7 +110,7 @@ export function RecordCards({ form, fields, config, filter, search, reloadTick, 
 
   return (
     <Stack gap="xs" data-testid="record-cards" pb="xl">
-      {records.map((record) => (
+      {shown.map((record) => (
         <RecordCard key={record.id} form={form} record={record} tagField={tagField} keyFields={keyFields} onOpen={onOpen} />
       ))}
       {/* Cards are appended as the list nears its end; nothing spins while the user reads. */}
@@ -100,7 +119,8 @@ export function RecordCards({ form, fields, config, filter, search, reloadTick, 
   )
 }
 
-function RecordCard({ form, record, tagField, keyFields, onOpen }: { form: FormDto; record: RecordDto; tagField: FieldDto | null; keyFields: FieldDto[]; onOpen(record: RecordDto): void }) {
+/** One card; memoized: appending a page or drawing the rest of the first one leaves the drawn cards alone. */
+const RecordCard = memo(function RecordCard({ form, record, tagField, keyFields, onOpen }: { form: FormDto; record: RecordDto; tagField: FieldDto | null; keyFields: FieldDto[]; onOpen(record: RecordDto): void }) {
   const tag = tagField ? record.fields[tagField.apiKey] : null
   return (
     <Paper withBorder radius="md" p="sm" data-testid="record-card">
@@ -144,4 +164,4 @@ function RecordCard({ form, record, tagField, keyFields, onOpen }: { form: FormD
       </Stack>
     </Paper>
   )
-}
+})

@@ -1,10 +1,10 @@
-import { useEffect, useMemo, useState } from 'react'
+import { Suspense, useEffect, useMemo, useState } from 'react'
 import type { FormDto } from '@shared/api/contracts'
 import { api } from '../../api/client'
 import { notifyError } from '../../lib/notify'
 import { notifyRecordsChanged, setNewRecordFallback, type NewRecordRequest } from '../../lib/record-events'
 import { navigate } from '../../lib/route'
-import { RecordDrawer } from '../records/RecordDrawer'
+import { RecordDrawer } from '../views/lazy-views'
 import { savedOutOfScope } from '../records/saved'
 
 /**
@@ -28,6 +28,7 @@ export function NewRecordHost({ forms }: { forms: FormDto[] }) {
 
   if (!form) return null
   return (
+    <Suspense fallback={null}>
     <RecordDrawer
       form={form}
       fields={fields}
@@ -51,5 +52,6 @@ export function NewRecordHost({ forms }: { forms: FormDto[] }) {
         setRequest(null)
       }}
     />
+    </Suspense>
   )
 }

@@ -1,10 +1,15 @@
-import { viewConfig, type FieldDto, type FilterNode, type ViewConfig, type ViewDto } from '@shared/api/contracts'
-import type { FieldType } from '@shared/field-types'
+import type { FieldDto, FilterNode, ViewConfig, ViewDto } from '@shared/api/contracts'
+import { SYSTEM_FIELDS, type FieldType } from '@shared/field-types'
 
 // Pure helpers over a view's settings: the columns a table shows, which fields can drive a
 // kanban or a calendar, and the filter a group or kanban column adds to the view's own.
 
-export const DEFAULT_CONFIG: ViewConfig = viewConfig.parse({})
+/**
+ * `viewConfig.parse({})` written out: importing the schema would bring zod and every contract into
+ * the first screen's JavaScript (a phone evaluates them before its first card). A unit test keeps
+ * it equal to the schema's defaults (test/unit/renderer/views-config.test.ts).
+ */
+export const DEFAULT_CONFIG: ViewConfig = { filter: null, sort: [], columns: [], frozen: 1, groupBy: null, rowHeight: 'short', kanbanField: null, cardFields: [], sumField: null, calendarField: null, calendarMode: 'month' }
 export const DEFAULT_WIDTH = 180
 export const MIN_WIDTH = 60
 export const ROW_HEIGHTS: Record<ViewConfig['rowHeight'], number> = { short: 36, medium: 56, tall: 88 }
@@ -69,6 +74,11 @@ export function groupKey(value: unknown): string {
  * fields forms.get returned to them, and the system fields) are left out. A shared view saved by
  * someone who sees more still opens; the server refuses such a field if it is asked for anyway.
  */
+/** What a user may ask records.list about: the fields forms.get gave them and the system fields. */
+export function readableKeys(fields: FieldDto[]): Set<string> {
+  return new Set([...fields.map((f) => f.apiKey), ...SYSTEM_FIELDS.map((f) => f.key)])
+}
+
 export function readableConfig(config: ViewConfig, readable: ReadonlySet<string>): ViewConfig {
   const ok = (k: string | null) => (k !== null && readable.has(k) ? k : null)
   const columns = config.columns.filter((c) => readable.has(c.field))

@@ -3,6 +3,7 @@ import type { FieldDto, FilterNode, RecordDto, ViewConfig } from '@shared/api/co
 import { api, errorMessage } from '../../api/client'
 import { optionsOf } from '../../fields/select'
 import { andFilter, groupCondition, groupKey } from './config'
+import { listPageInput } from '../mobile/cards-query'
 
 // Rows of the table view, fetched as they scroll into sight: keyset pages from records.list per
 // segment. Without grouping there is one segment; grouped, records.count gives each group's
@@ -87,14 +88,7 @@ export function useTableData(query: TableQuery) {
     inFlight.current.add(pageKey)
     const flight = inFlight.current
     api.records
-      .list({
-        form: q.formId,
-        filter: seg.filter,
-        search: q.search || undefined,
-        sort: q.sort.length ? q.sort : undefined,
-        limit: q.pageSize ?? PAGE_SIZE,
-        cursor: seg.cursor ?? undefined
-      })
+      .list(listPageInput(q.formId, seg.filter, q.search, q.sort, q.pageSize ?? PAGE_SIZE, seg.cursor))
       .then(
         (page) => {
           if (latest.current !== key) return

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { FormDto, ViewConfig, ViewDto } from '@shared/api/contracts'
 import { useTranslation } from 'react-i18next'
-import { api } from '../../api/client'
+import { api, takeArrived } from '../../api/client'
 import { notifyError } from '../../lib/notify'
 import { viewTabs } from './view-list'
 import { builtinView, DEFAULT_CONFIG } from './config'
@@ -37,21 +37,44 @@ export interface ViewsState {
   remove(view: ViewDto): Promise<void>
 }
 
+/** The view last opened on this device (null: none chosen, the first tab). */
+export function storedViewId(formId: number): number | null {
+  try {
+    return Number(localStorage.getItem(storageKey(formId)) ?? 0) || null
+  } catch {
+    return null
+  }
+}
+
+/** The saved views in tab order, as views.list answers them. */
+export const sortViews = (list: ViewDto[]): ViewDto[] => [...list].sort((a, b) => a.position - b.position || a.id - b.id)
+
+/** The view shown: the one chosen, else the first tab. */
+export function currentView(list: ViewDto[], currentId: number | null, builtin: ViewDto): ViewDto {
+  return list.find((v) => v.id === currentId) ?? (currentId === 0 ? builtin : list[0]) ?? builtin
+}
+
 export function useViews(form: FormDto): ViewsState {
   const { t } = useTranslation()
-  const [views, setViews] = useState<ViewDto[] | null>(null)
+  // The views sent for at start (lib/first-screen.ts), if they are in: the list is drawn in the first render.
+  const [arrived] = useState(() => {
+    const list = takeArrived('views.list', { form: form.id })
+    return list ? { formId: form.id, views: sortViews(list) } : null
+  })
+  const [views, setViews] = useState<ViewDto[] | null>(arrived?.views ?? null)
   const [failure, setFailure] = useState<string | null>(null)
   // null: no choice yet (the first tab); 0: the built-in view, chosen.
-  const [currentId, setCurrentId] = useState<number | null>(() => Number(localStorage.getItem(storageKey(form.id)) ?? 0) || null)
+  const [currentId, setCurrentId] = useState<number | null>(() => storedViewId(form.id))
   const [drafts, setDrafts] = useState<Record<number, ViewConfig>>({})
   const [saving, setSaving] = useState(false)
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null)
   const pending = useRef<{ id: number; config: ViewConfig } | null>(null)
 
   useEffect(() => {
+    if (arrived?.formId === form.id) return
     let live = true
     api.views.list({ form: form.id }).then(
-      (list) => live && setViews([...list].sort((a, b) => a.position - b.position || a.id - b.id)),
+      (list) => live && setViews(sortViews(list)),
       (error: unknown) => {
         if (!live) return
         setViews([])
@@ -61,14 +84,14 @@ export function useViews(form: FormDto): ViewsState {
     return () => {
       live = false
     }
-  }, [form.id])
+  }, [form.id, arrived])
 
   const builtin = useMemo(() => builtinView(form.id, t('views.builtin')), [form.id, t])
   // 全部记录 first, unless the form ships an equivalent "all" view (see viewTabs).
   const list = useMemo(() => viewTabs(builtin, views ?? []), [builtin, views])
   // The built-in view stays reachable when it has no tab: a dashboard drill-down opens it with the
   // clicked point's filter as an unsaved change, never as a draft of a shared view someone could save.
-  const current = useMemo(() => list.find((v) => v.id === currentId) ?? (currentId === 0 ? builtin : list[0]) ?? builtin, [list, currentId, builtin])
+  const current = useMemo(() => currentView(list, currentId, builtin), [list, currentId, builtin])
   const config = drafts[current.id] ?? current.config
   const autosave = current.id !== 0 && !current.shared
   const dirty = !autosave && drafts[current.id] !== undefined
