@@ -127,8 +127,8 @@ export default defineConfig({
               { name: 'mantine', test: /node_modules[\\/](@mantine[\\/](core|hooks|notifications)|@floating-ui|react-remove-scroll|react-number-format|react-textarea-autosize|clsx|tabbable)/, priority: 20 },
               { name: 'icons', test: /node_modules[\\/]@tabler[\\/]icons-react[\\/]/, priority: 20 },
               // The contracts (every rpc's schemas, built when the chunk is evaluated) only for the
-              // pages that validate with them: the first screen imports their types alone. zod itself
-              // is needed by field-types (the field settings' schemas).
+              // pages that validate with them: the first screen imports their types alone; zod (also
+              // the field settings' schemas, shared/field-config.ts) goes with the pages that use it.
               { name: 'zod', test: /node_modules[\\/]zod[\\/]/, priority: 20 },
               { name: 'contracts', test: /src-main[\\/]shared[\\/]api[\\/]/, priority: 10 },
               // One chunk per language: the first screen loads the one it shows (src-renderer/src/locale-messages.ts).

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { contracts } from '@shared/api/contracts'
-import { FIELD_CONFIG } from '@shared/field-types'
+import { FIELD_CONFIG } from '@shared/field-config'
 import { checkFormula, type FormulaType } from '@shared/formula'
 import { LOCALES } from '@shared/locales'
 import { FORM_TEMPLATES, instantiateTemplate } from '@shared/templates'

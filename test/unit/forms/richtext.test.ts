@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { richTextToPlain, sanitizeRichText } from '../../../src-main/forms/field-types/richtext'
-import { FIELD_CONFIG } from '../../../src-main/shared/field-types'
+import { FIELD_CONFIG } from '../../../src-main/shared/field-config'
 import { caught, testCore } from '../../support/core'
 
 // 富文本 fields: whatever HTML arrives (the editor, the API, an import), what is stored can be

@@ -1,5 +1,6 @@
 import type { FieldDto, FilterNode, FormDto, FormLayout } from '@shared/api/contracts'
-import { FIELD_CONFIG, type FieldType, type SelectOption } from '@shared/field-types'
+import type { FieldType, SelectOption } from '@shared/field-types'
+import { FIELD_CONFIG } from '@shared/field-config'
 import { renameRefs } from '@shared/formula'
 
 // The designer's unsaved draft of a form and the reducer that edits it, with undo/redo. Pure:
