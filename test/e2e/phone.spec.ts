@@ -231,6 +231,12 @@ for (const role of ROLES) {
       if (await page.getByTestId('dashboard-stack').isVisible()) {
         const lefts = await page.locator('[data-testid="dashboard-stack"] > div').evaluateAll((els) => els.map((el) => Math.round(el.getBoundingClientRect().left)))
         expect(new Set(lefts).size, 'widgets side by side').toBe(1)
+        // No blank gap under a card: each fills its place in the column, or the place is the card's own height (a funnel).
+        const gaps = await page.locator('[data-testid="dashboard-stack"] > div').evaluateAll((els) => els.map((el) => {
+          const card = el.querySelector('[data-testid^="widget-"]')
+          return card ? Math.round(el.getBoundingClientRect().bottom - card.getBoundingClientRect().bottom) : 0
+        }))
+        expect(gaps.filter((g) => g > 2), 'blank space under a widget').toEqual([])
       }
       await fitsThePhone(page, 'dashboard')
       await shot('dashboard')

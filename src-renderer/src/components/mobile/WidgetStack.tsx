@@ -16,7 +16,11 @@ interface Placed {
   w: number
 }
 
-export function WidgetStack({ layout, rowHeight, margin, children }: { layout: readonly Placed[]; rowHeight: number; margin: number; children: ReactNode }) {
+/**
+ * `natural`: widgets drawn at their content's height (a funnel's bands, a ranking's rows: a fixed height left a
+ * gap under it). The others fill their height (the card stretches to it, so no gap either).
+ */
+export function WidgetStack({ layout, rowHeight, margin, natural, children }: { layout: readonly Placed[]; rowHeight: number; margin: number; natural?: ReadonlySet<string>; children: ReactNode }) {
   const byKey = new Map(layout.map((item) => [item.i, item]))
   const items = Children.toArray(children)
     .filter(isValidElement)
@@ -27,8 +31,10 @@ export function WidgetStack({ layout, rowHeight, margin, children }: { layout: r
       {items.map(({ child, place }) => {
         // A small tile (a KPI, two rows high and narrow) stays small; charts get room.
         const rows = Math.max(place ? place.h : MIN_ROWS, place && place.h <= KPI_MIN_ROWS && place.w <= 4 ? KPI_MIN_ROWS : MIN_ROWS)
+        if (place && natural?.has(place.i)) return <div key={child.key}>{child}</div>
+        // A grid cell stretches its one child to the full height, so the card inside fills it.
         return (
-          <div key={child.key} style={{ height: rows * rowHeight + (rows - 1) * margin }}>
+          <div key={child.key} style={{ height: rows * rowHeight + (rows - 1) * margin, display: 'grid' }}>
             {child}
           </div>
         )

@@ -276,6 +276,7 @@ export function DashboardsPage({ dashboardId, forms, user }: { dashboardId: numb
             rowHeight={tv ? tvRowHeight(dashboard.widgets) : 56}
             editing={editing}
             onLayoutChange={onLayoutChange}
+            natural={new Set(dashboard.widgets.filter((w) => NATURAL_HEIGHT.has(w.type)).map((w) => w.key))}
           >
             {dashboard.widgets.map((w) => (
               <div key={w.key}>
@@ -449,10 +450,13 @@ export function DashboardsPage({ dashboardId, forms, user }: { dashboardId: numb
  * The widget grid: 12 columns as wide as the page. Its own component, so the width is measured
  * on the element it is drawn in (mounted together with it).
  */
-function Grid({ layout, rowHeight, editing, onLayoutChange, children }: { layout: Layout; rowHeight: number; editing: boolean; onLayoutChange(next: Layout): void; children: ReactNode }) {
+/** Widget types drawn at their content's height in a phone's one column (the others keep their grid height). */
+const NATURAL_HEIGHT: ReadonlySet<string> = new Set(['funnel', 'ranking'])
+
+function Grid({ layout, rowHeight, editing, onLayoutChange, natural, children }: { layout: Layout; rowHeight: number; editing: boolean; onLayoutChange(next: Layout): void; natural: ReadonlySet<string>; children: ReactNode }) {
   const { width, containerRef, mounted } = useContainerWidth({ measureBeforeMount: true })
   const phone = usePhone()
-  if (phone && !editing) return <WidgetStack layout={layout} rowHeight={rowHeight} margin={12}>{children}</WidgetStack>
+  if (phone && !editing) return <WidgetStack layout={layout} rowHeight={rowHeight} margin={12} natural={natural}>{children}</WidgetStack>
   return (
     <div ref={containerRef}>
       {mounted && width > 0 && (
