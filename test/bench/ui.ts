@@ -146,7 +146,7 @@ async function run(options: Options) {
     const formId = await buildData(dataDir, options.records, options.seed)
     const server = await startServer(dataDir, await freePort())
     child = server.child
-    const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1440, height: 900 } })
+    const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1440, height: 900 }, bypassCSP: true })
     const page = await context.newPage()
     const login = await page.request.post(`${server.url}/rpc/auth.login`, { data: LOGIN })
     if (!login.ok()) throw new Error(`login failed: ${await login.text()}`)
