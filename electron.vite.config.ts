@@ -49,6 +49,25 @@ function precompress(): Plugin {
 }
 
 /**
+ * The page's first script (src-renderer/src/early.ts: the first screen's requests by plain
+ * fetch) as its own entry, put in index.html before the app's script: a module script of the
+ * page's HTML would join the app's entry and run only after React and Mantine are evaluated.
+ */
+function earlyScript(): Plugin {
+  return {
+    name: 'jimu-early-script',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, ctx) {
+        const early = Object.values(ctx.bundle ?? {}).find((c) => c.type === 'chunk' && c.isEntry && c.name === 'early')
+        return early ? [{ tag: 'script', attrs: { type: 'module', async: true, crossorigin: true, src: `./${early.fileName}` }, injectTo: 'head-prepend' }] : []
+      }
+    }
+  }
+}
+
+/**
  * The shell's chunk: every module the shell (src-renderer/src/app/Shell.tsx) imports statically —
  * the form list, the cards, the record drawer, the field renderers — that the entry does not
  * already hold and no library group claims, in one chunk instead of some thirty small ones shared
@@ -110,12 +129,12 @@ export default defineConfig({
   renderer: {
     root: resolve(__dirname, 'src-renderer'),
     resolve: { alias: { '@shared': resolve(__dirname, 'src-main/shared') } },
-    plugins: [react(), precompress(), shell.plugin],
+    plugins: [react(), precompress(), shell.plugin, earlyScript()],
     build: {
       // Minified: the same bundle is served to phones and other PCs over the LAN.
       minify: true,
       rollupOptions: {
-        input: { index: resolve(__dirname, 'src-renderer/index.html') },
+        input: { index: resolve(__dirname, 'src-renderer/index.html'), early: resolve(__dirname, 'src-renderer/src/early.ts') },
         // Pages and heavy designers are split by route (src-renderer/src/app/lazy-pages.tsx); the
         // libraries every screen needs are kept in a few long-lived chunks rather than a hundred
         // tiny ones (a phone on Wi-Fi pays per request). The heavy libraries (recharts, @xyflow,

@@ -1,6 +1,7 @@
 import type { MethodInput, MethodName, MethodOutput } from '@shared/api/contracts'
 import type { ApiErrorBody, ErrorCode, MessageParams } from '@shared/errors'
 import { currentLocale, i18n } from '../i18n'
+import { requestKey } from '../early'
 
 // The renderer's only way to the core. A typed Proxy over the contracts: `api.records.list(q)`
 // calls the method 'records.list' through whichever transport fits where we run: the preload's
@@ -99,16 +100,24 @@ export function queuedOffline(answer: unknown): boolean {
 const PREFETCH_FRESH_MS = 15_000
 const prefetched = new Map<string, { at: number; answer: Promise<Envelope>; settled?: Envelope }>()
 
-/** The input as sent, with keys sorted and undefined left out: the same request whoever wrote it. */
-function requestKey(method: MethodName, input: unknown): string {
-  return `${method} ${JSON.stringify(input ?? {}, (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v))}`
+// Answers the page's first script asked for before this module loaded (src/early.ts): taken like prefetched ones.
+for (const [key, early] of Object.entries(typeof window !== 'undefined' ? (window.__jimuEarly ?? {}) : {})) {
+  const answer = early.body.then((body): Envelope => (isEnvelope(body) ? body : { ok: false, error: { code: 'INTERNAL', message: i18n.t('common.networkError') } }))
+  const entry: { at: number; answer: Promise<Envelope>; settled?: Envelope } = { at: early.at, answer }
+  prefetched.set(key, entry)
+  answer.then((r) => (entry.settled = r), () => undefined)
 }
+if (typeof window !== 'undefined') delete window.__jimuEarly
 
 /** Sends a call now; the first identical `call` within 15 s gets its answer instead of asking again. */
 export function prefetch<M extends MethodName>(method: M, input?: MethodInput<M>): Promise<MethodOutput<M> | undefined> {
+  const key = requestKey(method, input)
+  const asked = prefetched.get(key)
+  // Asked already (by the page's first script) and fresh: that answer, not a second request.
+  if (asked && Date.now() - asked.at <= PREFETCH_FRESH_MS) return asked.answer.then((r) => (r.ok ? (r.data as MethodOutput<M>) : undefined), () => undefined)
   const answer = transport(method, input)
   const entry: { at: number; answer: Promise<Envelope>; settled?: Envelope } = { at: Date.now(), answer }
-  prefetched.set(requestKey(method, input), entry)
+  prefetched.set(key, entry)
   answer.then((r) => (entry.settled = r), () => undefined)
   // The data, for a prefetch that depends on it; a failure is left for the call that takes it.
   return answer.then((r) => (r.ok ? (r.data as MethodOutput<M>) : undefined), () => undefined)

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { AppShell, Box, Burger, Center, EmptyState, Group, Loader, NavLink, ScrollArea, Stack, Text } from '@mantine/core'
-import { useDisclosure, useMediaQuery } from '@mantine/hooks'
+import { useDisclosure, useHotkeys, useMediaQuery } from '@mantine/hooks'
+import { spotlight } from '@mantine/spotlight'
 import { IconApps, IconChartPie, IconDatabase, IconFileSearch, IconHome, IconPackages, IconSettings, IconLayoutGrid, IconLock, IconMoodEmpty, IconPlus, IconRobot, IconShieldCheck, IconSitemap, IconTable } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import type { FormDto, MethodOutput } from '@shared/api/contracts'
@@ -70,6 +71,13 @@ export function Shell({ user, onLogout, onSignedOutEverywhere, onRestored }: { u
   // painted (or when the drawer is opened first): nothing of them is on the first screen.
   const afterFirstScreen = useAfterFirstScreen()
   const drawNav = !phone || navOpened || afterFirstScreen
+  // Ctrl+K before the palette is drawn (a narrow window's first seconds): draw it, opened.
+  const [paletteAsked, setPaletteAsked] = useState(false)
+  const drawPalette = !phone || afterFirstScreen || paletteAsked
+  useHotkeys(drawPalette ? [] : [['mod+K', () => {
+    setPaletteAsked(true)
+    spotlight.open()
+  }]])
 
   const loadCatalog = useCallback(async () => {
     try {
@@ -340,7 +348,7 @@ export function Shell({ user, onLogout, onSignedOutEverywhere, onRestored }: { u
           )}
         </LazyPage>
       </AppShell.Main>
-      {(!phone || afterFirstScreen) && <CommandPalette forms={catalog?.forms ?? []} isAdmin={user.isAdmin} onLogout={onLogout} />}
+      {drawPalette && <CommandPalette forms={catalog?.forms ?? []} isAdmin={user.isAdmin} onLogout={onLogout} />}
       <NewRecordHost forms={catalog?.forms ?? []} />
       {phone && <QuickFollowUp forms={catalog?.forms ?? []} />}
     </AppShell>

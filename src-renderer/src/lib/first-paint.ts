@@ -7,6 +7,8 @@ import { useEffect, useState } from 'react'
 
 const AT_THE_LATEST_MS = 2500
 let painted = false
+/** The deferred work ran once on this page: a component mounted later (a window made narrow, a remount) draws it at once. */
+let ranOnce = false
 const waiting = new Set<() => void>()
 
 /** The first rows are on screen: deferred work may run now. */
@@ -29,12 +31,15 @@ export function whenIdle(run: () => void, timeout = 300): () => void {
 
 /** False on the first renders; true once the first rows are painted (or 2.5 s have passed) and the browser is idle. */
 export function useAfterFirstScreen(): boolean {
-  const [ready, setReady] = useState(painted)
+  const [ready, setReady] = useState(painted || ranOnce)
   useEffect(() => {
     if (ready) return
     let cancelIdle: (() => void) | null = null
     const go = () => {
-      if (!cancelIdle) cancelIdle = whenIdle(() => setReady(true))
+      if (!cancelIdle) cancelIdle = whenIdle(() => {
+        ranOnce = true
+        setReady(true)
+      })
     }
     if (painted) go()
     else waiting.add(go)
