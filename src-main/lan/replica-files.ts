@@ -31,8 +31,8 @@ export const DEFAULT_FILE_LIMITS: ReplicaFileLimits = { prefetchBytes: 2 * 1024 
 
 const HASH = /^[0-9a-f]{64}$/
 
-/** The hash and the record place of a jimu-file:// URL; null for another place (an approval, the logo, an upload). */
-export function filePlace(fileUrl: string): { hash: string; form: number; record: number; field: number } | null {
+/** A jimu-file://files/<sha-256> URL parsed, with its hash; null for anything else. */
+function fileUrlOf(fileUrl: string): { url: URL; hash: string } | null {
   let url: URL
   try {
     url = new URL(fileUrl)
@@ -40,7 +40,14 @@ export function filePlace(fileUrl: string): { hash: string; form: number; record
     return null
   }
   const hash = url.pathname.replace(/^\/+/, '').toLowerCase()
-  if (url.hostname !== 'files' || !HASH.test(hash)) return null
+  return url.hostname === 'files' && HASH.test(hash) ? { url, hash } : null
+}
+
+/** The hash and the record place of a jimu-file:// URL; null for another place (an approval, the logo, an upload). */
+export function filePlace(fileUrl: string): { hash: string; form: number; record: number; field: number } | null {
+  const parsed = fileUrlOf(fileUrl)
+  if (!parsed) return null
+  const { url, hash } = parsed
   const num = (name: string) => {
     const raw = url.searchParams.get(name) ?? ''
     return /^-?[1-9]\d{0,15}$/.test(raw) ? Number(raw) : null
@@ -146,15 +153,9 @@ export class ReplicaFiles {
    * `own` says whether the user picked it here; null otherwise.
    */
   answerOwn(fileUrl: string, own: (hash: string) => boolean): HostFileAnswer | null {
-    let url: URL
-    try {
-      url = new URL(fileUrl)
-    } catch {
-      return null
-    }
-    const hash = url.pathname.replace(/^\/+/, '').toLowerCase()
-    if (url.hostname !== 'files' || !HASH.test(hash) || [...url.searchParams.keys()].length || !own(hash)) return null
-    return this.copy(hash)
+    const parsed = fileUrlOf(fileUrl)
+    if (!parsed || [...parsed.url.searchParams.keys()].length || !own(parsed.hash)) return null
+    return this.copy(parsed.hash)
   }
 
   private copy(hash: string): HostFileAnswer | null {

@@ -6,7 +6,7 @@ import { evalContext, rowEvalContext, type StoredValues } from '../records/store
 import { relationConfig } from '../forms/field-types/relation'
 import { subtableRows, type StoredSubRow } from '../forms/field-types/subtable'
 import { fail } from '../forms/field-types/common'
-import { storedEntries, type StoredFileEntry } from '../forms/field-types/attachment'
+import { attachmentInputs, fileEntry, storedEntries, type StoredFileEntry } from '../forms/field-types/attachment'
 import { isBlank as isBlankText } from '../shared/values/parse'
 import { collectRefs, evaluate, parseFormula } from '../shared/formula'
 import { storeFormulaValue } from '../forms/field-types/computed'
@@ -187,22 +187,11 @@ class OfflineCoercion {
   private files(f: FieldModel, raw: unknown, existing: unknown): string | null {
     const before = new Map((Array.isArray(existing) ? existing : [existing]).flatMap((v) => storedEntries(v)).map((e) => [e.hash, e]))
     const entries = new Map<string, StoredFileEntry>()
-    for (const v of Array.isArray(raw) ? raw : [raw]) {
-      const obj = typeof v === 'object' && v !== null ? (v as { hash?: unknown; name?: unknown }) : null
-      const hash = obj ? obj.hash : v
-      if (typeof hash !== 'string' || !HASH.test(hash)) return fail(f, 'value.invalidAttachment', v)
-      const name = obj && typeof obj.name === 'string' && obj.name.trim() !== '' ? obj.name.trim() : null
-      if (name !== null && ([...name].length > 255 || [...name].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f))) return fail(f, 'value.invalidAttachment', name)
+    for (const { hash, name } of attachmentInputs(f, raw)) {
       const kept = before.get(hash)
       const own = this.lookups?.upload(hash) ?? null
       if (!kept && !own) return fail(f, 'value.invalidAttachment', hash)
-      if (entries.has(hash)) continue
-      const entry: StoredFileEntry = { hash }
-      const shown = name ?? kept?.name ?? own?.name
-      const mime = kept?.mime ?? own?.mime
-      if (shown !== undefined) entry.name = shown
-      if (mime !== undefined) entry.mime = mime
-      entries.set(hash, entry)
+      if (!entries.has(hash)) entries.set(hash, fileEntry(hash, name, kept, own))
     }
     const max = (f.config as { maxFiles?: number }).maxFiles
     if (max !== undefined && entries.size > max) throw new ValidationError('value.tooManyOptions', { field: f.label, max }, f.apiKey)

@@ -29,21 +29,39 @@ export const storedEntries = (stored: unknown): StoredFileEntry[] =>
 /** The hashes in a stored attachment value. */
 export const storedHashes = (stored: unknown): string[] => storedEntries(stored).map((e) => e.hash)
 
+/**
+ * The files an attachment value names, each checked as a write takes it: a SHA-256 hash, and the
+ * name sent with it (trimmed; at most 255 characters, no control characters) or null. Throws the
+ * field's value.invalidAttachment otherwise. Shared by the write pipeline and a laptop's offline write.
+ */
+export function attachmentInputs(field: FieldModel, input: unknown): Array<{ hash: string; name: string | null }> {
+  return (Array.isArray(input) ? input : [input]).map((v) => {
+    const obj = typeof v === 'object' && v !== null ? (v as { hash?: unknown; name?: unknown }) : null
+    const hash = obj ? obj.hash : v
+    if (typeof hash !== 'string' || !HASH.test(hash)) fail(field, 'value.invalidAttachment', v)
+    const name = obj && typeof obj.name === 'string' && obj.name.trim() !== '' ? obj.name.trim() : null
+    if (name !== null && ([...name].length > MAX_NAME || [...name].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f))) fail(field, 'value.invalidAttachment', name)
+    return { hash, name }
+  })
+}
+
+/** A stored file entry: the name sent, else the one it has in the field, else the uploader's; the type it has here, else the upload's. */
+export function fileEntry(hash: string, name: string | null, kept: { name?: string; mime?: string } | undefined, own: { name?: string; mime?: string } | null | undefined): StoredFileEntry {
+  const entry: StoredFileEntry = { hash }
+  const shown = name ?? kept?.name ?? own?.name
+  const mime = kept?.mime ?? own?.mime
+  if (shown !== undefined) entry.name = shown
+  if (mime !== undefined) entry.mime = mime
+  return entry
+}
+
 export const attachment: FieldTypeModule = {
   type: 'attachment',
   column: 'TEXT',
   searchable: false,
   formulaType: () => 'list',
   coerce(input, field: FieldModel, ctx) {
-    const list = Array.isArray(input) ? input : [input]
-    const given = list.map((v) => {
-      const obj = typeof v === 'object' && v !== null ? (v as { hash?: unknown; name?: unknown }) : null
-      const hash = obj ? obj.hash : v
-      if (typeof hash !== 'string' || !HASH.test(hash)) fail(field, 'value.invalidAttachment', v)
-      const name = obj && typeof obj.name === 'string' && obj.name.trim() !== '' ? obj.name.trim() : null
-      if (name !== null && ([...name].length > MAX_NAME || [...name].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f))) fail(field, 'value.invalidAttachment', name)
-      return { hash, name }
-    })
+    const given = attachmentInputs(field, input)
     const known = ctx.db.prepare('SELECT 1 FROM attachments WHERE hash = ?').pluck()
     // A file the caller may not attach reads as one that does not exist (a hash is no proof of
     // access, and the answer must not tell whether someone stored those bytes).
@@ -59,12 +77,7 @@ export const attachment: FieldTypeModule = {
       if (entries.has(hash)) continue
       const kept = before.get(hash)
       const own = ctx.actorId ? (upload.get(hash, ctx.actorId) as { name: string; mime: string } | undefined) : undefined
-      const entry: StoredFileEntry = { hash }
-      const shown = name ?? kept?.name ?? own?.name
-      const mime = kept?.mime ?? own?.mime
-      if (shown !== undefined) entry.name = shown
-      if (mime !== undefined) entry.mime = mime
-      entries.set(hash, entry)
+      entries.set(hash, fileEntry(hash, name, kept, own))
     }
     return entries.size ? JSON.stringify([...entries.values()]) : null
   },
