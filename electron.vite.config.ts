@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
@@ -49,20 +50,37 @@ function precompress(): Plugin {
 }
 
 /**
- * The page's first script (src-renderer/src/early.ts: the first screen's requests by plain
- * fetch) as its own entry, put in index.html before the app's script: a module script of the
- * page's HTML would join the app's entry and run only after React and Mantine are evaluated.
+ * The page's first script (src-renderer/src/early.ts: the first screen's requests by plain fetch)
+ * bundled on its own by esbuild as a classic script and put first in index.html, async: it runs
+ * as soon as it has arrived. A module script would wait behind the app's modules being compiled
+ * (on a phone it ran some 600 ms after it had arrived); it imports the same small modules as the
+ * app (the request list, the cards' first request), bundled into it.
  */
 function earlyScript(): Plugin {
+  const entry = resolve(__dirname, 'src-renderer/src/early.ts')
+  let fileName = ''
   return {
     name: 'jimu-early-script',
     apply: 'build',
+    async buildStart() {
+      const { build } = await import('esbuild')
+      const out = await build({
+        entryPoints: [entry],
+        bundle: true,
+        format: 'iife',
+        platform: 'browser',
+        target: 'es2022',
+        minify: true,
+        write: false,
+        alias: { '@shared': resolve(__dirname, 'src-main/shared') }
+      })
+      const code = out.outputFiles[0]!.text
+      fileName = `assets/early-${createHash('sha256').update(code).digest('hex').slice(0, 10)}.js`
+      this.emitFile({ type: 'asset', fileName, source: code })
+    },
     transformIndexHtml: {
       order: 'post',
-      handler(_html, ctx) {
-        const early = Object.values(ctx.bundle ?? {}).find((c) => c.type === 'chunk' && c.isEntry && c.name === 'early')
-        return early ? [{ tag: 'script', attrs: { type: 'module', async: true, crossorigin: true, src: `./${early.fileName}` }, injectTo: 'head-prepend' }] : []
-      }
+      handler: () => (fileName ? [{ tag: 'script', attrs: { async: true, src: `./${fileName}` }, injectTo: 'head-prepend' }] : [])
     }
   }
 }
@@ -134,7 +152,7 @@ export default defineConfig({
       // Minified: the same bundle is served to phones and other PCs over the LAN.
       minify: true,
       rollupOptions: {
-        input: { index: resolve(__dirname, 'src-renderer/index.html'), early: resolve(__dirname, 'src-renderer/src/early.ts') },
+        input: { index: resolve(__dirname, 'src-renderer/index.html') },
         // Pages and heavy designers are split by route (src-renderer/src/app/lazy-pages.tsx); the
         // libraries every screen needs are kept in a few long-lived chunks rather than a hundred
         // tiny ones (a phone on Wi-Fi pays per request). The heavy libraries (recharts, @xyflow,

@@ -33,10 +33,10 @@ if (!root) throw new Error('#root is missing from index.html')
 // The first screen's requests (and the shell's chunk) are on their way while React starts.
 const status = startFirstScreen()
 
-/** How long the first render waits for system.status (answered by then, it draws the right screen at once; else the loading one). */
+/** How long the first render waits for system.status and, someone signed in, the shell's chunk (in by then, it draws the right screen at once; else the loading one). */
 const STATUS_WAIT_MS = 1000
 
-// The language's messages come first (one small chunk), and who is signed in if that is quick.
+// The language's messages come first (one small chunk), and who is signed in with the shell if that is quick.
 void Promise.all([i18nReady, Promise.race([status, new Promise((done) => setTimeout(done, STATUS_WAIT_MS))])]).then(() =>
   createRoot(root).render(
     <StrictMode>

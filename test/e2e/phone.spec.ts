@@ -141,6 +141,33 @@ test('the first screen on a phone downloads under 700 kB of compressed JavaScrip
   await context.close()
 })
 
+test('a phone opening a form asks for its first screen once, the first cards included, and draws the cards from that answer', async ({ browser, sharedServer }) => {
+  test.setTimeout(120_000)
+  const context = await phoneContext(browser, sharedServer.url, 'zh-CN')
+  const page = await context.newPage()
+  const login = await context.request.post('/rpc/auth.login', { data: { login: 'zhangwei', password: DEMO_PASSWORD } })
+  expect(login.ok()).toBe(true)
+  const opportunity = (await rpc<Array<{ id: number; apiKey: string }>>(page, 'forms.list')).find((f) => f.apiKey === 'opportunity')!
+  // Each rpc the page sends (method and input), in order, and which were sent by the page's first script.
+  const asked: string[] = []
+  page.on('request', (request) => {
+    const path = new URL(request.url()).pathname
+    if (path.startsWith('/rpc/')) asked.push(`${path.slice(5)} ${request.postData() ?? ''}`)
+  })
+  await page.goto(`/#/forms/${opportunity.id}`)
+  await expect(page.getByTestId('record-card').first()).toBeVisible({ timeout: 30_000 })
+  const beforeCards = [...asked]
+  const count = (method: string) => beforeCards.filter((a) => a.startsWith(`${method} `)).length
+  // The page's first script (early.ts) and the app ask through one list: nothing twice.
+  for (const method of ['system.status', 'apps.list', 'forms.list', 'views.list', 'records.list']) expect(count(method), `${method} asked once: ${beforeCards.join(' | ')}`).toBe(1)
+  expect(beforeCards.filter((a) => a === `forms.access {"form":${opportunity.id}}`)).toHaveLength(1)
+  expect(beforeCards.find((a) => a.startsWith('records.list '))).toContain(`"form":${opportunity.id}`)
+  // The cards were drawn from that one page; the total (records.count) is asked for after them.
+  await expect(page.getByTestId('records-total')).toBeVisible()
+  expect(asked.filter((a) => a.startsWith('records.list ')).length).toBe(1)
+  await context.close()
+})
+
 for (const role of ROLES) {
   {
     const locale: Locale = role.locale

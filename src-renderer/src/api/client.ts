@@ -1,7 +1,7 @@
 import type { MethodInput, MethodName, MethodOutput } from '@shared/api/contracts'
 import type { ApiErrorBody, ErrorCode, MessageParams } from '@shared/errors'
 import { currentLocale, i18n } from '../i18n'
-import { requestKey } from '../early'
+import { requestKey } from '../lib/early-requests'
 
 // The renderer's only way to the core. A typed Proxy over the contracts: `api.records.list(q)`
 // calls the method 'records.list' through whichever transport fits where we run: the preload's
@@ -100,17 +100,28 @@ export function queuedOffline(answer: unknown): boolean {
 const PREFETCH_FRESH_MS = 15_000
 const prefetched = new Map<string, { at: number; answer: Promise<Envelope>; settled?: Envelope }>()
 
-// Answers the page's first script asked for before this module loaded (src/early.ts): taken like prefetched ones.
-for (const [key, early] of Object.entries(typeof window !== 'undefined' ? (window.__jimuEarly ?? {}) : {})) {
-  const answer = early.body.then((body): Envelope => (isEnvelope(body) ? body : { ok: false, error: { code: 'INTERNAL', message: i18n.t('common.networkError') } }))
-  const entry: { at: number; answer: Promise<Envelope>; settled?: Envelope } = { at: early.at, answer }
-  prefetched.set(key, entry)
-  answer.then((r) => (entry.settled = r), () => undefined)
+/**
+ * Answers the page's first script asked for (src/early.ts), taken like prefetched ones: those sent
+ * before this module loaded, and those it sends later (a phone's first cards, once the forms and
+ * views have answered) — looked for again whenever a prefetched answer is.
+ */
+function adoptEarly(): void {
+  const early = typeof window !== 'undefined' ? window.__jimuEarly : undefined
+  if (!early) return
+  for (const key of Object.keys(early)) {
+    const asked = early[key]!
+    delete early[key]
+    const answer = asked.body.then((body): Envelope => (isEnvelope(body) ? body : { ok: false, error: { code: 'INTERNAL', message: i18n.t('common.networkError') } }))
+    const entry: { at: number; answer: Promise<Envelope>; settled?: Envelope } = { at: asked.at, answer }
+    prefetched.set(key, entry)
+    answer.then((r) => (entry.settled = r), () => undefined)
+  }
 }
-if (typeof window !== 'undefined') delete window.__jimuEarly
+adoptEarly()
 
 /** Sends a call now; the first identical `call` within 15 s gets its answer instead of asking again. */
 export function prefetch<M extends MethodName>(method: M, input?: MethodInput<M>): Promise<MethodOutput<M> | undefined> {
+  adoptEarly()
   const key = requestKey(method, input)
   const asked = prefetched.get(key)
   // Asked already (by the page's first script) and fresh: that answer, not a second request.
@@ -125,6 +136,7 @@ export function prefetch<M extends MethodName>(method: M, input?: MethodInput<M>
 
 /** Forgets prefetched answers not taken yet (signing in or out, another host). */
 export function dropPrefetched(): void {
+  adoptEarly()
   prefetched.clear()
 }
 
@@ -134,6 +146,7 @@ export function dropPrefetched(): void {
  * failed, or was not asked for — the component then calls as usual.
  */
 export function takeArrived<M extends MethodName>(method: M, input?: MethodInput<M>): MethodOutput<M> | undefined {
+  adoptEarly()
   if (prefetched.size === 0) return undefined
   const key = requestKey(method, input)
   const early = prefetched.get(key)
@@ -143,6 +156,7 @@ export function takeArrived<M extends MethodName>(method: M, input?: MethodInput
 }
 
 function takePrefetched(method: MethodName, input: unknown): Promise<Envelope> | undefined {
+  adoptEarly()
   if (prefetched.size === 0) return undefined
   const key = requestKey(method, input)
   const early = prefetched.get(key)

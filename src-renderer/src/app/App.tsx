@@ -136,7 +136,7 @@ export function App() {
       )
     case 'login':
       return <LoginPage version={session.version} expired={session.expired} onDone={(user) => signedIn(user, session.version)} />
-    case 'ready':
+    case 'ready': {
       // The print view is the sheet alone, outside the shell (the browser prints it, the desktop app makes a PDF of it).
       if (printRoute)
         return (
@@ -149,6 +149,7 @@ export function App() {
           <Shell user={session.user} onLogout={logout} onSignedOutEverywhere={signedOutEverywhere} onRestored={() => void load()} />
         </LazyPage>
       )
+    }
   }
   })()
   // A desktop PC connected to the office host: the connection's state, above every screen.

@@ -1,4 +1,4 @@
-import { lazy, Suspense, type ReactNode } from 'react'
+import { createElement, lazy, Suspense, type ComponentProps, type ReactNode } from 'react'
 import { Center, Loader } from '@mantine/core'
 
 // Every page but the first screen (the sign-in page and a form's list) is its own chunk, fetched
@@ -7,10 +7,27 @@ import { Center, Loader } from '@mantine/core'
 // administration pages only when someone opens them. The budget is asserted by
 // test/e2e/phone.spec.ts (JavaScript fetched before the first screen).
 
-const loadShell = () => import('./Shell')
-export const Shell = lazy(() => loadShell().then((m) => ({ default: m.Shell })))
-/** Fetches the shell's chunks while the sign-in page is shown, so signing in does not wait for them. */
-export const preloadShell = (): void => void loadShell().catch(() => undefined)
+type ShellModule = typeof import('./Shell')
+let shellModule: ShellModule | null = null
+const loadShell = () => import('./Shell').then((m) => (shellModule = m))
+const LazyShell = lazy(() => loadShell().then((m) => ({ default: m.Shell })))
+/** Fetches the shell's chunks while the sign-in page is shown, so signing in does not wait for them; resolves when they are evaluated. */
+export const preloadShell = (): Promise<unknown> => loadShell().catch(() => undefined)
+let shellChoice: ShellModule['Shell'] | typeof LazyShell | null = null
+/**
+ * The shell's component: the shell itself when its chunk was evaluated before it is first drawn
+ * (someone signed in; main.tsx waits a moment for it), so the first screen is one ordinary render
+ * — through React.lazy it would suspend once and be drawn as a retry, which React renders in
+ * time slices (on a phone at 4× slowdown that spread one render over most of a second). Else the
+ * lazy one. Chosen once: the same component type for the page's life (no remount).
+ */
+function shellComponent(): ShellModule['Shell'] | typeof LazyShell {
+  return (shellChoice ??= shellModule?.Shell ?? LazyShell)
+}
+/** The shell (`shellComponent`), inside a LazyPage. */
+export function Shell(props: ComponentProps<ShellModule['Shell']>) {
+  return createElement(shellComponent(), props)
+}
 export const SetupPage = lazy(() => import('../pages/SetupPage').then((m) => ({ default: m.SetupPage })))
 
 export const DesignerPage = lazy(() => import('../pages/DesignerPage').then((m) => ({ default: m.DesignerPage })))

@@ -1,10 +1,7 @@
 import { useMediaQuery } from '@mantine/hooks'
+import { PHONE_QUERY } from './phone-query'
 
-/**
- * Below Mantine's `sm` breakpoint (48em, 768 px): a phone, held either way. The shell's
- * navigation collapses into the burger drawer at the same width (AppShell breakpoint 'sm').
- */
-export const PHONE_QUERY = '(max-width: 47.99em)'
+export { PHONE_QUERY }
 
 /**
  * Whether the window is phone-sized. Read synchronously on the first render, so a phone never

@@ -1,7 +1,6 @@
 import type { FilterNode, FormDto, MethodInput, ViewConfig, ViewDto } from '@shared/api/contracts'
 import { builtinView, readableConfig, readableKeys } from '../views/config'
-import { viewTabs } from '../views/view-list'
-import { currentView, sortViews } from '../views/useViews'
+import { currentView, sortViews, viewTabs } from '../views/view-list'
 
 /** Cards asked for per request: about three screens of a phone (a desktop table asks for 200 rows; drawing 200 cards before the first was most of a phone's first screen). */
 export const CARD_PAGE = 30

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react'
 import type { FieldDto, FilterNode, RecordDto, ViewConfig } from '@shared/api/contracts'
-import { api, errorMessage } from '../../api/client'
+import { api, errorMessage, takeArrived } from '../../api/client'
 import { optionsOf } from '../../fields/select'
 import { andFilter, groupCondition, groupKey } from './config'
 import { listPageInput } from '../mobile/cards-query'
@@ -61,9 +61,21 @@ function orderGroups(field: FieldDto, groups: Array<{ value: unknown; count: num
   })
 }
 
+/** The first page of an ungrouped list, if it was sent for at start and has arrived (taken: asked once). */
+function arrivedFirstPage(q: TableQuery, queryKey: string): TableData | null {
+  if (q.groupField) return null
+  const filter = q.filter
+  const page = takeArrived('records.list', listPageInput(q.formId, filter, q.search, q.sort, q.pageSize ?? PAGE_SIZE, null))
+  if (!page) return null
+  return { queryKey, ready: true, failure: null, total: null, sums: undefined, segments: [{ key: 'all', filter, count: null, records: page.records, cursor: page.nextCursor, done: page.nextCursor === null }] }
+}
+
 export function useTableData(query: TableQuery) {
   const queryKey = JSON.stringify({ ...query, groupField: query.groupField?.apiKey ?? null })
-  const [data, setData] = useState<TableData>({ queryKey, ready: false, failure: null, total: null, sums: undefined, segments: [] })
+  // The first page sent for at start (a phone's first cards; lib/first-requests.ts), if it is in:
+  // drawn in the first render rather than after a loader and a second pass.
+  const [data, setData] = useState<TableData>(() => arrivedFirstPage(query, queryKey) ?? { queryKey, ready: false, failure: null, total: null, sums: undefined, segments: [] })
+  const arrived = useRef(data.ready ? queryKey : null)
   const inFlight = useRef(new Set<string>())
   const latest = useRef(queryKey)
   const queryRef = useRef(query)
@@ -116,6 +128,22 @@ export function useTableData(query: TableQuery) {
     afterFirstPage.current = null
     const q = queryRef.current
     let live = true
+    // The total and the footer sums are asked for once the first page is in: the server answers
+    // in order, and a count over every record must not hold up the first rows.
+    const count = () =>
+      api.records.count({ form: q.formId, filter: q.filter, search: q.search || undefined, sums: q.sumKeys.length ? q.sumKeys : undefined }).then(
+        (result) => live && setData((d) => (d.queryKey !== queryKey ? d : { ...d, total: result.total, sums: result.sums, segments: d.segments.map((s) => ({ ...s, count: result.total })) })),
+        (error: unknown) => live && setData((d) => (d.queryKey !== queryKey ? d : { ...d, failure: errorMessage(error) }))
+      )
+    if (arrived.current === queryKey) {
+      // Drawn from the page that had arrived: only the count is left to ask for.
+      arrived.current = null
+      void count()
+      return () => {
+        live = false
+      }
+    }
+    arrived.current = null
     setData((d) => ({ queryKey, ready: false, failure: null, total: d.queryKey === queryKey ? d.total : null, sums: undefined, segments: [] }))
     if (!q.groupField) {
       const first: TableData = { queryKey, ready: true, failure: null, total: null, sums: undefined, segments: [{ key: 'all', filter: q.filter, count: null, records: [], cursor: null, done: false }] }
@@ -124,13 +152,7 @@ export function useTableData(query: TableQuery) {
       dataRef.current = first
       latest.current = queryKey
       loadMore('all')
-      // The total and the footer sums are asked for once the first page is in: the server answers
-      // in order, and a count over every record must not hold up the first rows.
-      afterFirstPage.current = () =>
-        api.records.count({ form: q.formId, filter: q.filter, search: q.search || undefined, sums: q.sumKeys.length ? q.sumKeys : undefined }).then(
-          (result) => live && setData((d) => (d.queryKey !== queryKey ? d : { ...d, total: result.total, sums: result.sums, segments: d.segments.map((s) => ({ ...s, count: result.total })) })),
-          (error: unknown) => live && setData((d) => (d.queryKey !== queryKey ? d : { ...d, failure: errorMessage(error) }))
-        )
+      afterFirstPage.current = () => void count()
       return () => {
         live = false
       }

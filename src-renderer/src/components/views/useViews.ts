@@ -3,7 +3,7 @@ import type { FormDto, ViewConfig, ViewDto } from '@shared/api/contracts'
 import { useTranslation } from 'react-i18next'
 import { api, takeArrived } from '../../api/client'
 import { notifyError } from '../../lib/notify'
-import { viewTabs } from './view-list'
+import { currentView, sortViews, storageKey, storedViewId, viewTabs } from './view-list'
 import { builtinView, DEFAULT_CONFIG } from './config'
 
 // The saved views of a form and the one being looked at. Changes to a personal view are saved
@@ -11,7 +11,6 @@ import { builtinView, DEFAULT_CONFIG } from './config'
 // built-in 全部记录 view (always there, first) keeps them until they are saved as a new view.
 
 const AUTOSAVE_MS = 500
-const storageKey = (formId: number) => `jimu.view.${formId}`
 
 export type NewView = Pick<ViewDto, 'name' | 'type' | 'shared'> & { config?: ViewConfig }
 
@@ -35,23 +34,6 @@ export interface ViewsState {
   create(view: NewView): Promise<ViewDto | null>
   update(view: ViewDto, patch: { name?: string; shared?: boolean }): Promise<void>
   remove(view: ViewDto): Promise<void>
-}
-
-/** The view last opened on this device (null: none chosen, the first tab). */
-export function storedViewId(formId: number): number | null {
-  try {
-    return Number(localStorage.getItem(storageKey(formId)) ?? 0) || null
-  } catch {
-    return null
-  }
-}
-
-/** The saved views in tab order, as views.list answers them. */
-export const sortViews = (list: ViewDto[]): ViewDto[] => [...list].sort((a, b) => a.position - b.position || a.id - b.id)
-
-/** The view shown: the one chosen, else the first tab. */
-export function currentView(list: ViewDto[], currentId: number | null, builtin: ViewDto): ViewDto {
-  return list.find((v) => v.id === currentId) ?? (currentId === 0 ? builtin : list[0]) ?? builtin
 }
 
 export function useViews(form: FormDto): ViewsState {
