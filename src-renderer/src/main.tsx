@@ -12,6 +12,7 @@ import { Notifications } from '@mantine/notifications'
 import { i18n, i18nReady } from './i18n'
 import { theme } from './theme'
 import { App } from './app/App'
+import { PageErrorBoundary } from './app/PageError'
 import { LocaleDates } from './app/LocaleDates'
 import { startFirstScreen } from './lib/first-screen'
 
@@ -36,18 +37,48 @@ const status = startFirstScreen()
 /** How long the first render waits for system.status and, someone signed in, the shell's chunk (in by then, it draws the right screen at once; else the loading one). */
 const STATUS_WAIT_MS = 1000
 
+/**
+ * The language's messages did not arrive (the connection dropped as the app started): said in
+ * both languages, since neither's messages are here, with a button that loads the page again.
+ */
+function startFailed(into: HTMLElement): void {
+  const box = document.createElement('div')
+  box.dataset.testid = 'start-failed'
+  box.style.cssText = 'min-height:100vh;display:flex;flex-direction:column;align-items:center;justify-content:center;gap:12px;padding:16px;text-align:center;font-family:system-ui,sans-serif'
+  for (const line of ['积木 CRM 没有加载下来，可能是网络刚刚断开了。', 'Jimu CRM did not load: the connection may have dropped.']) {
+    const text = document.createElement('p')
+    text.textContent = line
+    text.style.margin = '0'
+    box.append(text)
+  }
+  const button = document.createElement('button')
+  button.type = 'button'
+  button.textContent = '重新加载 / Reload'
+  button.style.cssText = 'padding:8px 16px;font-size:15px;cursor:pointer'
+  button.addEventListener('click', () => window.location.reload())
+  box.append(button)
+  into.replaceChildren(box)
+}
+
 // The language's messages come first (one small chunk), and who is signed in with the shell if that is quick.
-void Promise.all([i18nReady, Promise.race([status, new Promise((done) => setTimeout(done, STATUS_WAIT_MS))])]).then(() =>
-  createRoot(root).render(
-    <StrictMode>
-      <I18nextProvider i18n={i18n}>
-        <MantineProvider theme={theme} defaultColorScheme="auto" colorSchemeManager={colorSchemeManager}>
-          <LocaleDates>
-            <Notifications position="top-center" limit={4} />
-            <App />
-          </LocaleDates>
-        </MantineProvider>
-      </I18nextProvider>
-    </StrictMode>
-  )
+Promise.all([i18nReady, Promise.race([status, new Promise((done) => setTimeout(done, STATUS_WAIT_MS))])]).then(
+  () =>
+    createRoot(root).render(
+      <StrictMode>
+        <I18nextProvider i18n={i18n}>
+          <MantineProvider theme={theme} defaultColorScheme="auto" colorSchemeManager={colorSchemeManager}>
+            <LocaleDates>
+              <Notifications position="top-center" limit={4} />
+              <PageErrorBoundary h="100vh">
+                <App />
+              </PageErrorBoundary>
+            </LocaleDates>
+          </MantineProvider>
+        </I18nextProvider>
+      </StrictMode>
+    ),
+  (error: unknown) => {
+    console.error('The app could not start', error)
+    startFailed(root)
+  }
 )

@@ -165,3 +165,30 @@ export async function createAdmin(page: Page, admin: Person, options: { salesApp
   await page.getByRole('button', { name: '创建管理员并登录' }).click()
   await expect(page.getByTestId('user-menu')).toContainText(admin.name)
 }
+
+/** The administrator and the sales app with its sample data (one user per role, password demo12345), on a shared server. */
+export async function sampleOffice(browser: Browser, url: string, admin: Person): Promise<void> {
+  const context = await browser.newContext({ baseURL: url, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
+  const page = await context.newPage()
+  await createAdmin(page, admin)
+  await rpc(page, 'crm.install', { sampleData: true, seed: 11 })
+  await context.close()
+}
+
+/** Signs in through the sign-in page on this page (its context without a session). */
+export async function signInHere(page: Page, who: { login: string; password: string }): Promise<void> {
+  await page.goto('/')
+  await expect(page.getByRole('heading', { name: '登录' })).toBeVisible({ timeout: 20_000 })
+  await page.getByLabel('登录名').fill(who.login)
+  await page.getByLabel('密码', { exact: true }).fill(who.password)
+  await page.getByRole('button', { name: '登录' }).click()
+  await expect(page.getByTestId('user-menu')).toBeVisible({ timeout: 20_000 })
+}
+
+/** Signs in through the sign-in page, in a browser context of its own (desktop size unless told). */
+export async function signInAs(browser: Browser, url: string, who: { login: string; password: string }, viewport = { width: 1440, height: 900 }): Promise<Page> {
+  const context = await browser.newContext({ baseURL: url, viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
+  const page = await context.newPage()
+  await signInHere(page, who)
+  return page
+}

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import type { Page } from '@playwright/test'
-import { setUpAdmin, expect, rpc, test } from './fixtures'
+import { setUpAdmin, expect, rpc, signInHere, test } from './fixtures'
 
 // 销售预测 as a sales manager (吴海燕, 华东销售组) on the sample data: the page loads with their
 // group's reps, a total matches what the forecast method answers, switching to quarters and
@@ -18,12 +18,7 @@ test.describe.configure({ timeout: 180_000 })
 
 async function signIn(page: Page, who: { login: string; password: string }) {
   await page.context().clearCookies()
-  await page.goto('/')
-  await expect(page.getByRole('heading', { name: '登录' })).toBeVisible({ timeout: 20_000 })
-  await page.getByLabel('登录名').fill(who.login)
-  await page.getByLabel('密码', { exact: true }).fill(who.password)
-  await page.getByRole('button', { name: '登录' }).click()
-  await expect(page.getByTestId('user-menu')).toBeVisible({ timeout: 20_000 })
+  await signInHere(page, who)
 }
 
 const yuan = (n: number) => `¥${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`

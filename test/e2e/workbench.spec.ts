@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
-import type { Browser, Page } from '@playwright/test'
-import { createAdmin, expect, rpc, test } from './fixtures'
+import type { Page } from '@playwright/test'
+import { expect, sampleOffice, signInAs, test } from './fixtures'
 
 // 我的工作台 on the sample data: a 销售代表 lands on their day after signing in (their follow-ups,
 // deals, tasks; a record opened shows up under 最近打开), the administrator also gets the
@@ -17,24 +17,8 @@ test.use({ sharedServerName: 'workbench' })
 test.beforeAll(async ({ browser, sharedServer }) => {
   test.setTimeout(120_000)
   mkdirSync(SHOTS, { recursive: true })
-  const context = await browser.newContext({ baseURL: sharedServer.url, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
-  const page = await context.newPage()
-  await createAdmin(page, ADMIN)
-  await rpc(page, 'crm.install', { sampleData: true, seed: 11 })
-  await context.close()
+  await sampleOffice(browser, sharedServer.url, ADMIN)
 })
-
-async function signIn(browser: Browser, url: string, who: { login: string; password: string }): Promise<Page> {
-  const context = await browser.newContext({ baseURL: url, viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
-  const page = await context.newPage()
-  await page.goto('/')
-  await expect(page.getByRole('heading', { name: '登录' })).toBeVisible({ timeout: 20_000 })
-  await page.getByLabel('登录名').fill(who.login)
-  await page.getByLabel('密码', { exact: true }).fill(who.password)
-  await page.getByRole('button', { name: '登录' }).click()
-  await expect(page.getByTestId('user-menu')).toBeVisible({ timeout: 20_000 })
-  return page
-}
 
 async function shoot(page: Page, name: string, englishText: string): Promise<void> {
   await page.screenshot({ path: `${SHOTS}/${name}-1440-zh.png`, fullPage: true })
@@ -56,7 +40,7 @@ async function shoot(page: Page, name: string, englishText: string): Promise<voi
 
 test('a 销售代表 lands on their day; a record opened from it is listed under 最近打开', async ({ browser, sharedServer }) => {
   test.setTimeout(120_000)
-  const page = await signIn(browser, sharedServer.url, REP)
+  const page = await signInAs(browser, sharedServer.url, REP)
   await expect(page).toHaveURL(/#\/home$/)
   await expect(page.getByTestId('workbench')).toBeVisible()
   for (const s of ['approvals', 'followups', 'deals', 'tasks', 'reminders', 'recent']) await expect(page.getByTestId(`workbench-${s}`)).toBeVisible()
@@ -85,7 +69,7 @@ test('a 销售代表 lands on their day; a record opened from it is listed under
 
 test('the administrator gets the first-run checklist, derived from the data, with links to each step', async ({ browser, sharedServer }) => {
   test.setTimeout(120_000)
-  const page = await signIn(browser, sharedServer.url, { login: ADMIN.login, password: ADMIN.password })
+  const page = await signInAs(browser, sharedServer.url, { login: ADMIN.login, password: ADMIN.password })
   await expect(page).toHaveURL(/#\/home$/)
   const checklist = page.getByTestId('workbench-checklist')
   await expect(checklist).toBeVisible()

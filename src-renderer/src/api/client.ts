@@ -37,6 +37,18 @@ function isEnvelope(value: unknown): value is Envelope {
   return ok === true || (ok === false && typeof (value as { error?: unknown }).error === 'object')
 }
 
+/**
+ * Failures made on this side, not answered by the server: the request or its answer was lost on
+ * the way (no connection, an aborted or garbled response). A call that took such an answer sent
+ * ahead (the page's first script, the app's start) asks again rather than show it.
+ */
+const lostOnTheWay = new WeakSet<object>()
+function lost(message: string): Envelope {
+  const failure: Envelope = { ok: false, error: { code: 'INTERNAL', message } }
+  lostOnTheWay.add(failure)
+  return failure
+}
+
 const ipcTransport =
   (invoke: NonNullable<Window['jimu']>['invoke']): Transport =>
   async (method, input) => {
@@ -55,13 +67,13 @@ const httpTransport: Transport = async (method, input) => {
       credentials: 'same-origin'
     })
   } catch {
-    return { ok: false, error: { code: 'INTERNAL', message: i18n.t('common.networkError') } }
+    return lost(i18n.t('common.networkError'))
   }
   // Errors come back as the same envelope with a 4xx/5xx status; anything else (a proxy's HTML
   // error page, an empty body) is reported with its status rather than as a JSON parse error.
   const body: unknown = await response.json().catch(() => null)
   if (isEnvelope(body)) return body
-  return { ok: false, error: { code: 'INTERNAL', message: i18n.t('common.unexpectedResponse', { status: response.status }) } }
+  return lost(i18n.t('common.unexpectedResponse', { status: response.status }))
 }
 
 const transport: Transport = typeof window !== 'undefined' && window.jimu?.invoke ? ipcTransport(window.jimu.invoke.bind(window.jimu)) : httpTransport
@@ -111,7 +123,7 @@ function adoptEarly(): void {
   for (const key of Object.keys(early)) {
     const asked = early[key]!
     delete early[key]
-    const answer = asked.body.then((body): Envelope => (isEnvelope(body) ? body : { ok: false, error: { code: 'INTERNAL', message: i18n.t('common.networkError') } }))
+    const answer = asked.body.then((body): Envelope => (isEnvelope(body) ? body : lost(i18n.t('common.networkError'))))
     const entry: { at: number; answer: Promise<Envelope>; settled?: Envelope } = { at: asked.at, answer }
     prefetched.set(key, entry)
     answer.then((r) => (entry.settled = r), () => undefined)
@@ -166,7 +178,10 @@ function takePrefetched(method: MethodName, input: unknown): Promise<Envelope> |
 }
 
 export async function call<M extends MethodName>(method: M, input?: MethodInput<M>): Promise<MethodOutput<M>> {
-  const result = await (takePrefetched(method, input) ?? transport(method, input))
+  const ahead = takePrefetched(method, input)
+  let result = await (ahead ?? transport(method, input))
+  // Sent ahead and lost on the way: asked now, as if it had not been sent ahead.
+  if (ahead && lostOnTheWay.has(result)) result = await transport(method, input)
   if (result.ok) {
     if (result.queued && typeof result.data === 'object' && result.data !== null) queuedAnswers.add(result.data)
     return result.data as MethodOutput<M>

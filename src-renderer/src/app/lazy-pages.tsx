@@ -1,5 +1,6 @@
 import { createElement, lazy, Suspense, type ComponentProps, type ReactNode } from 'react'
 import { Center, Loader } from '@mantine/core'
+import { PageErrorBoundary } from './PageError'
 
 // Every page but the first screen (the sign-in page and a form's list) is its own chunk, fetched
 // when its route opens: a phone on the office Wi-Fi downloads the flow canvas (@xyflow), the
@@ -61,6 +62,11 @@ export function PageLoading({ h = '60vh' }: { h?: string }) {
   )
 }
 
+/** A page drawn when its chunk is in; one that cannot be (its code did not arrive, or it failed) says so in its place (PageError.tsx). */
 export function LazyPage({ children, h }: { children: ReactNode; h?: string }) {
-  return <Suspense fallback={<PageLoading h={h} />}>{children}</Suspense>
+  return (
+    <PageErrorBoundary h={h}>
+      <Suspense fallback={<PageLoading h={h} />}>{children}</Suspense>
+    </PageErrorBoundary>
+  )
 }

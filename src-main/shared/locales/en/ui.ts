@@ -8,6 +8,9 @@ export const ui: Record<keyof typeof zh, string> = {
   'app.loading': 'Loading…',
   'app.startFailed': 'Cannot reach the Jimu CRM service',
   'app.retry': 'Retry',
+  'app.pageNotLoaded': 'This page did not load: the connection may have dropped. Reload to go on.',
+  'app.pageFailed': 'This page ran into an error and could not be shown. Reload; if it happens again, tell your administrator.',
+  'app.reload': 'Reload',
 
   'common.save': 'Save',
   'common.cancel': 'Cancel',

@@ -6,6 +6,9 @@ export const ui = {
   'app.loading': '正在加载…',
   'app.startFailed': '无法连接到积木 CRM 服务',
   'app.retry': '重试',
+  'app.pageNotLoaded': '这个页面没有加载下来，可能是网络刚刚断开了。重新加载即可继续。',
+  'app.pageFailed': '这个页面出错了，没能显示。请重新加载；如果仍然出错，请告诉管理员。',
+  'app.reload': '重新加载',
 
   'common.save': '保存',
   'common.cancel': '取消',
